@@ -1,0 +1,14 @@
+# Target half of the build: everything that runs on the board, and the boot images.
+enable_language(ASM)
+set(CMAKE_C_STANDARD 11)
+set(CMAKE_C_STANDARD_REQUIRED ON)
+if(NOT PECAN_MKIMAGE)
+    message(FATAL_ERROR "PECAN_MKIMAGE is not set: configure the top level without a toolchain file; it builds the target tree itself")
+endif()
+set(PECAN_IMAGE_DIR "${CMAKE_BINARY_DIR}/images")
+file(MAKE_DIRECTORY "${PECAN_IMAGE_DIR}")
+
+add_subdirectory(kernel)
+add_subdirectory(pkg)
+add_subdirectory(conf)
+add_subdirectory(tests)

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* The kernel's own mappings in the boot page directory (layout in arch/memory.h). */
+#ifndef PECAN_ARCH_MMU_H
+#define PECAN_ARCH_MMU_H
+
+#include <types.h>
+
+#define MMU_MAX_DEVICE_MAPPINGS 16
+
+struct device_mapping {
+    const char *name;
+    paddr_t phys;
+    vaddr_t virt;
+    size_t size;
+};
+
+extern uint32_t boot_page_directory[4096];
+
+/* Maps size bytes of MMIO at phys into the device window; returns the virtual address. */
+uintptr_t mmu_map_device(const char *name, paddr_t phys, size_t size);
+
+/* Drops kernel-window sections above the RAM that exists. */
+void mmu_limit_kernel_window(size_t ram_size);
+
+/* Removes the boot identity map of RAM from the page directory (this CPU's TLB is flushed;
+ * the caller flushes the others). */
+void mmu_remove_identity_map(void);
+
+unsigned mmu_device_mapping_count(void);
+const struct device_mapping *mmu_device_mapping(unsigned index);
+
+#endif

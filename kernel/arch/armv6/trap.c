@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the kernel does with each exception. Interrupts are dispatched; a data abort on the
+ * probe load is turned into a failed probe; everything else taken in kernel mode is a
+ * kernel bug and panics with the full register frame, the fault address and status.
+ */
+#include <arch/cpu.h>
+#include <arch/trap.h>
+#include <console.h>
+#include <cpu.h>
+#include <irq.h>
+#include <panic.h>
+
+extern const char arch_probe_load[], arch_probe_store[], arch_probe_fixup[];
+
+static const char *const trap_names[] = {
+    [TRAP_RESET] = "reset vector taken",
+    [TRAP_UNDEFINED] = "undefined instruction",
+    [TRAP_SVC] = "supervisor call from kernel mode",
+    [TRAP_PREFETCH_ABORT] = "prefetch abort",
+    [TRAP_DATA_ABORT] = "data abort",
+    [TRAP_UNUSED_VECTOR] = "unused vector taken",
+    [TRAP_IRQ] = "interrupt",
+    [TRAP_FIQ] = "fast interrupt (FIQ is never enabled)",
+};
+
+/* Fault status (DFSR/IFSR bits [10] and [3:0]), ARM ARM table B4-1. */
+static const char *fault_status_text(word_t fsr)
+{
+    switch ((fsr & 0xf) | ((fsr >> 6) & 0x10)) {
+    case 0x1: return "alignment fault";
+    case 0x2: return "debug event";
+    case 0x3: return "access flag fault (section)";
+    case 0x4: return "instruction cache maintenance fault";
+    case 0x5: return "translation fault (section)";
+    case 0x6: return "access flag fault (page)";
+    case 0x7: return "translation fault (page)";
+    case 0x8: return "precise external abort";
+    case 0x9: return "domain fault (section)";
+    case 0xb: return "domain fault (page)";
+    case 0xc: return "external abort on translation (first level)";
+    case 0xd: return "permission fault (section)";
+    case 0xe: return "external abort on translation (second level)";
+    case 0xf: return "permission fault (page)";
+    case 0x16: return "imprecise external abort";
+    default: return "unknown fault status";
+    }
+}
+
+static const char *mode_name(word_t cpsr)
+{
+    switch (cpsr & CPSR_MODE_MASK) {
+    case CPSR_MODE_USR: return "usr";
+    case CPSR_MODE_FIQ: return "fiq";
+    case CPSR_MODE_IRQ: return "irq";
+    case CPSR_MODE_SVC: return "svc";
+    case CPSR_MODE_ABT: return "abt";
+    case CPSR_MODE_UND: return "und";
+    case CPSR_MODE_SYS: return "sys";
+    default: return "???";
+    }
+}
+
+static void print_frame(const struct trap_frame *f)
+{
+    for (int i = 0; i < 13; i += 4) {
+        for (int j = i; j < i + 4 && j < 13; j++)
+            kprintf("  r%-2d %08lx", j, (unsigned long)f->r[j]);
+        kprintf("\n");
+    }
+    kprintf("  sp_svc %08lx  lr_svc %08lx  sp_usr %08lx  lr_usr %08lx\n",
+            (unsigned long)f->sp_svc, (unsigned long)f->lr_svc, (unsigned long)f->sp_usr,
+            (unsigned long)f->lr_usr);
+    kprintf("  spsr %08lx (mode %s, irq %s)\n", (unsigned long)f->cpsr, mode_name(f->cpsr),
+            f->cpsr & CPSR_IRQ_MASKED ? "masked" : "enabled");
+    /* The two addresses to feed to addr2line -e kernel.elf. */
+    kprintf("  backtrace: pc %08lx lr %08lx\n", (unsigned long)f->pc,
+            (unsigned long)((f->cpsr & CPSR_MODE_MASK) == CPSR_MODE_USR ? f->lr_usr : f->lr_svc));
+}
+
+static void print_fault(enum trap_type type, const struct trap_frame *f)
+{
+    if (type == TRAP_DATA_ABORT) {
+        word_t dfsr = cpu_read_dfsr();
+        kprintf("  fault address %08lx, status %03lx: %s on %s\n", (unsigned long)cpu_read_dfar(),
+                (unsigned long)dfsr, fault_status_text(dfsr), dfsr & (1u << 11) ? "write" : "read");
+    } else if (type == TRAP_PREFETCH_ABORT) {
+        word_t ifsr = cpu_read_ifsr();
+        kprintf("  fault address %08lx (instruction fetch), status %03lx: %s\n",
+                (unsigned long)f->pc, (unsigned long)ifsr, fault_status_text(ifsr));
+    } else if (type == TRAP_UNDEFINED) {
+        kprintf("  instruction at %08lx\n", (unsigned long)f->pc);
+    }
+}
+
+static void __noreturn panic_with_frame(const struct trap_frame *f, enum trap_type type)
+{
+    panic_begin(trap_names[type]);
+    print_fault(type, f);
+    print_frame(f);
+    panic_end();
+}
+
+static bool probe_fixup(struct trap_frame *f)
+{
+    if (f->pc != (word_t)(uintptr_t)arch_probe_load && f->pc != (word_t)(uintptr_t)arch_probe_store)
+        return false;
+    this_cpu()->probe_fault_status = cpu_read_dfsr();
+    this_cpu()->probe_fault_address = cpu_read_dfar();
+    f->pc = (word_t)(uintptr_t)arch_probe_fixup;
+    return true;
+}
+
+void arch_handle_trap(struct trap_frame *frame, enum trap_type type)
+{
+    if (type == TRAP_IRQ) {
+        irq_handle();
+        return;
+    }
+    if (type == TRAP_DATA_ABORT && probe_fixup(frame))
+        return;
+    /* User-mode faults become messages to the thread's handler (capability kernel). */
+    panic_with_frame(frame, type);
+}

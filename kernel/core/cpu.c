@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* The per-CPU data and boot stacks (one kernel stack per CPU). */
+#include <cpu.h>
+
+struct cpu cpus[CONFIG_MAX_CPUS];
+uint8_t cpu_boot_stacks[CONFIG_MAX_CPUS][KERNEL_STACK_SIZE] __aligned(8) __section(".stacks");
+
+void cpu_init_local(unsigned index)
+{
+    cpus[index].index = index;
+    cpu_write_tpidrprw((word_t)(uintptr_t)&cpus[index]);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Interrupt dispatch: acknowledge at the controller, run the registered handler (or the
+ * IPI handler for software-generated interrupts), signal the end. The handler table is
+ * written only during boot, before interrupts are enabled.
+ */
+#include <interrupt_controller.h>
+#include <irq.h>
+#include <panic.h>
+#include <plat.h>
+#include <smp.h>
+
+#define IPI_COUNT 16
+
+static irq_handler_fn irq_handlers[PLAT_IRQ_COUNT];
+
+void irq_register(unsigned irq, irq_handler_fn handler)
+{
+    assert(irq < PLAT_IRQ_COUNT && irq >= IPI_COUNT);
+    irq_handlers[irq] = handler;
+}
+
+void irq_handle(void)
+{
+    for (;;) {
+        word_t token;
+        unsigned irq = intc_acknowledge(&token);
+        if (irq == INTC_NO_INTERRUPT)
+            return;
+        if (irq < IPI_COUNT) {
+            intc_end(token);
+            smp_handle_ipi(irq);
+            continue;
+        }
+        if (irq >= PLAT_IRQ_COUNT || !irq_handlers[irq])
+            panic("unexpected interrupt %u (no handler registered)", irq);
+        irq_handlers[irq](irq);
+        intc_end(token);
+    }
+}
