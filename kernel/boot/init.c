@@ -30,19 +30,27 @@ static void print_region(const char *kind, paddr_t start, paddr_t end, const cha
             (unsigned long)(end - 1), (unsigned long)((end - start) / 1024), what);
 }
 
-static void print_free_ram(paddr_t ram_end)
+/* Physical RAM in address order: the kernel, the boot image, and the free RAM around them
+ * (what becomes untyped memory). The boot image always lies after the kernel. */
+static void print_physical_memory(void)
 {
-    /* RAM not used by the kernel image or the boot image: untyped memory to be. */
-    paddr_t used[2][2] = {
-        { boot_info.kernel_phys_start, boot_info.kernel_phys_end },
-        { boot_image_phys_start(), ALIGN_UP(boot_image_phys_end(), PAGE_SIZE) },
+    paddr_t ram_end = PLAT_RAM_BASE + boot_info.ram_size;
+    struct {
+        paddr_t start, end;
+        const char *what;
+    } used[] = {
+        { boot_info.kernel_phys_start, boot_info.kernel_phys_end,
+          "kernel image, data, stacks, boot page directory" },
+        { boot_image_phys_start(), ALIGN_UP(boot_image_phys_end(), PAGE_SIZE),
+          "boot image (module table and modules)" },
     };
     paddr_t cursor = PLAT_RAM_BASE;
-    for (int i = 0; i < 2; i++) {
-        if (used[i][0] > cursor)
-            print_region("phys", cursor, used[i][0], "free RAM");
-        if (used[i][1] > cursor)
-            cursor = used[i][1];
+    print_region("phys", PLAT_RAM_BASE, ram_end, "RAM");
+    for (unsigned i = 0; i < ARRAY_SIZE(used); i++) {
+        if (used[i].start > cursor)
+            print_region("phys", cursor, used[i].start, "free RAM");
+        print_region("phys", used[i].start, used[i].end, used[i].what);
+        cursor = used[i].end;
     }
     if (ram_end > cursor)
         print_region("phys", cursor, ram_end, "free RAM");
@@ -50,13 +58,8 @@ static void print_free_ram(paddr_t ram_end)
 
 static void print_memory_map(void)
 {
-    paddr_t ram_end = PLAT_RAM_BASE + boot_info.ram_size;
     kprintf("memory map:\n");
-    print_region("phys", PLAT_RAM_BASE, ram_end, "RAM");
-    print_region("phys", boot_info.kernel_phys_start, boot_info.kernel_phys_end,
-                 "kernel image, data, stacks, boot page directory");
-    print_region("phys", boot_image_phys_start(), boot_image_phys_end(), "boot image (modules)");
-    print_free_ram(ram_end);
+    print_physical_memory();
     kprintf("  virt %08lx-%08lx kernel window -> phys %08lx (kernel only)\n",
             (unsigned long)KERNEL_VIRT_OFFSET,
             (unsigned long)(KERNEL_VIRT_OFFSET + boot_info.ram_size - 1),

@@ -90,8 +90,9 @@ static enum boot_image_error check_header(const struct boot_image_header *h, siz
     uint32_t expected = sizeof(*h) + h->module_count * sizeof(struct boot_image_module);
     if (h->header_size != expected)
         return fail(p, BOOT_IMAGE_BAD_HEADER_SIZE, -1, expected, h->header_size);
+    /* The trailer is read as words: an unaligned image_size could fault on the target. */
     if (h->image_size < h->header_size + sizeof(struct boot_image_trailer) ||
-        h->image_size > available)
+        h->image_size > available || !IS_ALIGNED(h->image_size, sizeof(uint32_t)))
         return fail(p, BOOT_IMAGE_TRUNCATED, -1, h->image_size, (uint32_t)available);
     return BOOT_IMAGE_OK;
 }

@@ -84,6 +84,11 @@ static const char *parse_spec(const char *p, struct format_spec *spec, va_list *
     if (*p == '*') {
         spec->width = va_arg(*args, int);
         p++;
+        if (spec->width < 0) {
+            /* As in printf: a negative width is the '-' flag (computed without overflow). */
+            spec->left_align = true;
+            spec->width = (int)(0u - (unsigned)spec->width);
+        }
     }
     while (*p >= '0' && *p <= '9')
         spec->width = spec->width * 10 + (*p++ - '0');

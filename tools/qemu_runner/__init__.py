@@ -1,0 +1,1 @@
+"""Implementation of tools/run-qemu (split out to keep each file short)."""
