@@ -9,6 +9,7 @@ set(PECAN_IMAGE_DIR "${CMAKE_BINARY_DIR}/images")
 file(MAKE_DIRECTORY "${PECAN_IMAGE_DIR}")
 
 add_subdirectory(kernel)
+add_subdirectory(l4re)
 add_subdirectory(pkg)
 add_subdirectory(conf)
 add_subdirectory(tests)

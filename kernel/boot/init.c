@@ -2,7 +2,7 @@
 /*
  * The kernel's start-up on CPU 0, in order: console, memory map, boot image, interrupts
  * and tick, the other CPUs, then the boot identity map goes away. What runs afterwards is
- * the root task (arriving with the capability kernel) or, in a test kernel, the self-tests.
+ * the root task from boot module 0 or, in a self-test kernel, the self-tests.
  */
 #include <arch/memory.h>
 #include <arch/mmu.h>
@@ -13,6 +13,9 @@
 #include <cpu.h>
 #include <ktest.h>
 #include <plat.h>
+#include <root_task.h>
+#include <arch/trap.h>
+#include <core/sched.h>
 #include <smp.h>
 #include <tick.h>
 
@@ -131,8 +134,7 @@ void kernel_main(void)
 #ifdef CONFIG_KTEST
     ktest_main(boot_cmdline());
 #else
-    kprintf("kernel: boot complete; no root task yet (it arrives with the capability kernel), "
-            "powering off\n");
-    plat_poweroff(EXIT_STATUS_SUCCESS);
+    root_task_create();
+    arch_start_user();
 #endif
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The periodic tick on every CPU: counts ticks and keeps the clock extended. */
 #include <clock.h>
+#include <core/sched.h>
 #include <cpu.h>
 #include <irq.h>
 #include <plat.h>
@@ -15,6 +16,7 @@ static void tick_interrupt(unsigned irq)
     cpu->ticks++;
     if (cpu->index == 0)
         clock_on_tick();
+    sched_tick();
 }
 
 void tick_init(void)

@@ -20,5 +20,7 @@ void intc_set_pending(unsigned irq);
 unsigned intc_acknowledge(word_t *token);
 void intc_end(word_t token);
 void intc_send_ipi(uint32_t cpu_mask, unsigned ipi);
+/* Is an interrupt waiting for this CPU (for preemption points in long operations)? */
+bool intc_interrupt_pending(void);
 
 #endif

@@ -35,6 +35,16 @@ size_t plat_ram_size(void);
 /* A free-running counter at PLAT_CLOCK_HZ (32 bits; clock.c extends it). */
 uint32_t plat_clock_counter(void);
 
+/* MMIO the kernel leaves to user-level drivers: it becomes device untyped for the root
+ * task. The kernel's own devices (console UART, interrupt controller, timers, system
+ * registers) are not in this list. */
+struct plat_device_region {
+    const char *name;
+    paddr_t base;
+    unsigned size_bits;
+};
+const struct plat_device_region *plat_user_devices(unsigned *count);
+
 /* Ends the system: under QEMU the status becomes QEMU's exit status. */
 void plat_poweroff(int status) __noreturn;
 

@@ -7,8 +7,13 @@
 #include <arch/cpu.h>
 #include <arch/trap.h>
 #include <console.h>
+#include <core/fault.h>
+#include <core/kernel_lock.h>
+#include <core/sched.h>
+#include <core/syscall.h>
 #include <cpu.h>
 #include <irq.h>
+#include <object/vspace.h>
 #include <panic.h>
 
 extern const char arch_probe_load[], arch_probe_store[], arch_probe_fixup[];
@@ -111,14 +116,94 @@ static bool probe_fixup(struct trap_frame *f)
     return true;
 }
 
+static void save_context(struct tcb *tcb, const struct trap_frame *f)
+{
+    for (int i = 0; i < 13; i++)
+        tcb->context.r[i] = f->r[i];
+    tcb->context.sp = f->sp_usr;
+    tcb->context.lr = f->lr_usr;
+    tcb->context.pc = f->pc;
+    tcb->context.cpsr = f->cpsr;
+}
+
+static void load_context(struct trap_frame *f, const struct tcb *tcb)
+{
+    for (int i = 0; i < 13; i++)
+        f->r[i] = tcb->context.r[i];
+    f->sp_usr = tcb->context.sp;
+    f->lr_usr = tcb->context.lr;
+    f->pc = tcb->context.pc;
+    f->cpsr = (tcb->context.cpsr & ~(CPSR_MODE_MASK | CPSR_IRQ_MASKED | CPSR_FIQ_MASKED)) |
+              CPSR_MODE_USR;
+}
+
+/* Chooses the next thread (idling until there is one) and prepares the frame so the
+ * exception return enters it. Called with the kernel lock held; releases it. */
+static void return_to_user(struct trap_frame *frame)
+{
+    struct tcb *next = sched_wait_for_thread();
+    vspace_activate(tcb_vspace(next));
+    cpu_write_tpidruro(next->utcb_vaddr);
+    load_context(frame, next);
+    kernel_lock_release();
+}
+
+static void user_fault(struct tcb *thread, enum trap_type type, const struct trap_frame *f)
+{
+    struct fault fault = { .address = f->pc };
+    if (type == TRAP_DATA_ABORT) {
+        word_t dfsr = cpu_read_dfsr();
+        fault.address = cpu_read_dfar();
+        fault.status = dfsr;
+        fault.kind = (dfsr & 0xf) == 0x1 ? FAULT_ALIGNMENT
+                   : (dfsr & (1u << 11)) ? FAULT_PAGE_WRITE : FAULT_PAGE_READ;
+    } else if (type == TRAP_PREFETCH_ABORT) {
+        fault.status = cpu_read_ifsr();
+        fault.kind = FAULT_PREFETCH;
+    } else {
+        fault.kind = FAULT_UNDEFINED_INSTRUCTION;
+    }
+    fault_handle(thread, &fault);
+}
+
+static void handle_user_trap(struct trap_frame *frame, enum trap_type type)
+{
+    kernel_lock_acquire();
+    struct tcb *current = sched_current();
+    save_context(current, frame);
+    switch (type) {
+    case TRAP_SVC: syscall_invoke(current); break;
+    case TRAP_IRQ: irq_handle(); break;
+    case TRAP_DATA_ABORT:
+    case TRAP_PREFETCH_ABORT:
+    case TRAP_UNDEFINED: user_fault(current, type, frame); break;
+    default: panic_with_frame(frame, type);
+    }
+    return_to_user(frame);
+}
+
+void arch_enter_user(const struct trap_frame *frame, uintptr_t stack_top) __noreturn;
+
+void arch_start_user(void)
+{
+    static struct trap_frame first_frame[CONFIG_MAX_CPUS];
+    struct trap_frame *frame = &first_frame[this_cpu_index()];
+    kernel_lock_acquire();
+    return_to_user(frame);
+    arch_enter_user(frame, (uintptr_t)cpu_boot_stacks[this_cpu_index() + 1]);
+}
+
 void arch_handle_trap(struct trap_frame *frame, enum trap_type type)
 {
+    if ((frame->cpsr & CPSR_MODE_MASK) == CPSR_MODE_USR) {
+        handle_user_trap(frame, type);
+        return;
+    }
     if (type == TRAP_IRQ) {
         irq_handle();
         return;
     }
     if (type == TRAP_DATA_ABORT && probe_fixup(frame))
         return;
-    /* User-mode faults become messages to the thread's handler (capability kernel). */
     panic_with_frame(frame, type);
 }

@@ -78,3 +78,16 @@ trap_return:
     pop {r0-r12}
     add sp, sp, #FRAME_SLOTS
     rfeia sp!
+
+/* void arch_enter_user(const struct trap_frame *frame, uintptr_t stack_top): copies the
+ * frame to the top of this CPU's kernel stack (everything below is dead by now) and
+ * returns through it, as if from an exception. */
+    .global arch_enter_user
+arch_enter_user:
+    mov sp, r1
+    add r0, r0, #80
+    ldmdb r0!, {r2-r11}
+    stmdb sp!, {r2-r11}
+    ldmdb r0!, {r2-r11}
+    stmdb sp!, {r2-r11}
+    b trap_return

@@ -23,6 +23,7 @@
 #define GICC_BINARY_POINT 0x08
 #define GICC_ACKNOWLEDGE 0x0C
 #define GICC_END 0x10
+#define GICC_HIGHEST_PENDING 0x18
 
 #define SPURIOUS_ID 1023
 #define DEFAULT_PRIORITY 0xA0
@@ -92,4 +93,9 @@ void intc_send_ipi(uint32_t cpu_mask, unsigned ipi)
     if (!distributor)
         return;   /* a panic before the controller is set up has no one to tell */
     mmio_write32(distributor + GICD_SOFTWARE_INTERRUPT, ((cpu_mask & 0xff) << 16) | (ipi & 0xf));
+}
+
+bool intc_interrupt_pending(void)
+{
+    return (mmio_read32(cpu_interface + GICC_HIGHEST_PENDING) & 0x3ff) != SPURIOUS_ID;
 }

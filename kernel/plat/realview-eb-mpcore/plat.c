@@ -74,6 +74,32 @@ size_t plat_ram_size(void)
     return SECTION_SIZE;
 }
 
+static const struct plat_device_region user_devices[] = {
+    { "aaci (pl041)", 0x10004000, 12 },
+    { "mmci (pl181)", 0x10005000, 12 },
+    { "kmi0 keyboard (pl050)", 0x10006000, 12 },
+    { "kmi1 mouse (pl050)", 0x10007000, 12 },
+    { "uart1 (pl011)", 0x1000A000, 12 },
+    { "uart2 (pl011)", 0x1000B000, 12 },
+    { "uart3 (pl011)", 0x1000C000, 12 },
+    { "timer0/1 (sp804)", 0x10011000, 12 },
+    { "timer2/3 (sp804)", 0x10012000, 12 },
+    { "gpio0 (pl061)", 0x10013000, 12 },
+    { "gpio1 (pl061)", 0x10014000, 12 },
+    { "gpio2 (pl061)", 0x10015000, 12 },
+    { "rtc (pl031)", 0x10017000, 12 },
+    { "clcd (pl111)", 0x10020000, 12 },
+    { "dma (pl081)", 0x10030000, 12 },
+    { "board gic1 (cascade)", 0x10040000, 13 },
+    { "ethernet (smc91c111)", 0x4E000000, 12 },
+};
+
+const struct plat_device_region *plat_user_devices(unsigned *count)
+{
+    *count = ARRAY_SIZE(user_devices);
+    return user_devices;
+}
+
 uint32_t plat_clock_counter(void)
 {
     return mmio_read32(sysregs + PLAT_SYSREG_24MHZ);

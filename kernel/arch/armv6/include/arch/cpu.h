@@ -52,6 +52,9 @@ static inline word_t cpu_read_ifar(void) { return CP15_READ(0, c6, c0, 2); }
 static inline word_t cpu_read_tpidrprw(void) { return CP15_READ(0, c13, c0, 4); }
 static inline void cpu_write_tpidrprw(word_t v) { CP15_WRITE(0, c13, c0, 4, v); }
 
+/* TPIDRURO: user read-only thread ID register; holds the running thread's UTCB address. */
+static inline void cpu_write_tpidruro(word_t v) { CP15_WRITE(0, c13, c0, 3, v); }
+
 /* v6 barriers are CP15 c7 operations (DMB/DSB/ISB instructions arrived with v7). */
 static inline void barrier_data_sync(void) { CP15_WRITE(0, c7, c10, 4, 0); }
 static inline void barrier_data_memory(void) { CP15_WRITE(0, c7, c10, 5, 0); }

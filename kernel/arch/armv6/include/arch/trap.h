@@ -34,6 +34,8 @@ struct trap_frame {
 #define TRAP_FRAME_SIZE 80
 
 void arch_handle_trap(struct trap_frame *frame, enum trap_type type);
+/* Leaves the kernel for the first time on this CPU: runs the first runnable thread. */
+void arch_start_user(void) __attribute__((noreturn));
 
 /* Reads a word at va; returns false, and records the fault in struct cpu, if it faults. */
 bool arch_probe_read_word(vaddr_t va, word_t *out);

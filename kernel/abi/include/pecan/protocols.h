@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Protocols the kernel's objects speak: the protocol id goes in the tag label, the opcode
+ * in message word 0, the arguments in the words after it. Tables with arguments, results
+ * and errors are in docs/abi.md. A user server may implement any of these protocols; its
+ * clients cannot tell.
+ */
+#ifndef PECAN_ABI_PROTOCOLS_H
+#define PECAN_ABI_PROTOCOLS_H
+
+/* Protocol ids (tag labels), negative like L4Re's kernel protocols. */
+enum pecan_protocol {
+    PECAN_PROTO_IRQ = -1,            /* IRQ handler */
+    PECAN_PROTO_KOBJECT = -10,       /* IPC gate control (bind, ...) */
+    PECAN_PROTO_THREAD = -12,        /* TCB */
+    PECAN_PROTO_LOG = -13,           /* kernel console */
+    PECAN_PROTO_SCHEDULER = -14,
+    PECAN_PROTO_NOTIFICATION = -20,
+    PECAN_PROTO_UNTYPED = -40,
+    PECAN_PROTO_CNODE = -41,
+    PECAN_PROTO_VSPACE = -42,        /* address space */
+    PECAN_PROTO_PAGE_TABLE = -43,
+    PECAN_PROTO_FRAME = -44,
+    PECAN_PROTO_IRQ_CONTROL = -45,
+};
+
+/* Rights: at most four bits on a capability. */
+#define PECAN_RIGHT_WRITE 0x1u   /* modify: write a frame, send to a gate, signal, configure */
+#define PECAN_RIGHT_GRANT 0x2u   /* the capability may be copied, minted, moved or sent on */
+#define PECAN_RIGHT_READ 0x4u    /* use: read a frame, receive, wait, read registers */
+#define PECAN_RIGHT_REVOKE 0x8u  /* may revoke (delete everything derived from it) */
+#define PECAN_RIGHTS_ALL 0xFu
+
+/* Object types for untyped retype. */
+enum pecan_object_type {
+    PECAN_OBJ_UNTYPED = 1,       /* size_bits: 4 KiB (12) up to the parent's size */
+    PECAN_OBJ_TCB = 2,
+    PECAN_OBJ_ENDPOINT = 3,      /* IPC gate */
+    PECAN_OBJ_NOTIFICATION = 4,
+    PECAN_OBJ_CNODE = 5,         /* size_bits: log2 of the slot count, 1..16 */
+    PECAN_OBJ_VSPACE = 6,        /* ARMv6 page directory, 16 KiB */
+    PECAN_OBJ_PAGE_TABLE = 7,
+    PECAN_OBJ_FRAME = 8,         /* size_bits: 12 (4 KiB), 16 (64 KiB) or 20 (1 MiB) */
+    PECAN_OBJ_TYPE_COUNT,
+};
+
+/* Untyped */
+enum pecan_untyped_op {
+    PECAN_UNTYPED_RETYPE = 0,    /* type, size_bits, count, dest cnode, dest offset */
+    PECAN_UNTYPED_INFO = 1,      /* -> physical base, size_bits, is device */
+};
+
+/* CNode: slots are named (index, depth) relative to the invoked CNode, like seL4. */
+enum pecan_cnode_op {
+    PECAN_CNODE_COPY = 0,        /* dest index, depth, src root, src index, src depth, rights */
+    PECAN_CNODE_MINT = 1,        /* ... as copy, then badge */
+    PECAN_CNODE_MOVE = 2,        /* dest index, depth, src root, src index, src depth */
+    PECAN_CNODE_DELETE = 3,      /* index, depth */
+    PECAN_CNODE_REVOKE = 4,      /* index, depth */
+    PECAN_CNODE_IDENTIFY = 5,    /* index, depth -> type, rights, badge, object id, depth */
+};
+
+/* TCB */
+enum pecan_thread_op {
+    PECAN_THREAD_CONFIGURE = 0,  /* cspace, vspace, utcb frame, utcb vaddr, pager, exc handler */
+    PECAN_THREAD_READ_REGISTERS = 1,
+    PECAN_THREAD_WRITE_REGISTERS = 2,
+    PECAN_THREAD_RESUME = 3,
+    PECAN_THREAD_SUSPEND = 4,
+    PECAN_THREAD_SET_PRIORITY = 5,
+};
+/* Pass as a capability argument of CONFIGURE to leave that setting as it is. */
+#define PECAN_CAP_UNCHANGED 0xFFFFFFFFu
+/* READ/WRITE_REGISTERS order: r0-r12, sp, lr, pc, cpsr. */
+#define PECAN_THREAD_REGISTER_COUNT 17
+
+/* Notification */
+enum pecan_notification_op {
+    PECAN_NOTIFICATION_SIGNAL = 0,  /* bits to OR in */
+    PECAN_NOTIFICATION_WAIT = 1,    /* -> bits (blocks until some are set; clears them) */
+    PECAN_NOTIFICATION_POLL = 2,    /* -> bits (never blocks; clears them) */
+};
+
+/* Address space */
+enum pecan_vspace_op {
+    PECAN_VSPACE_MAP_FRAME = 0,        /* frame cap, vaddr, rights, attributes */
+    PECAN_VSPACE_UNMAP_FRAME = 1,      /* frame cap */
+    PECAN_VSPACE_MAP_PAGE_TABLE = 2,   /* page table cap, vaddr */
+    PECAN_VSPACE_UNMAP_PAGE_TABLE = 3, /* page table cap */
+    PECAN_VSPACE_DONATE_PAGE_TABLE = 4,/* page table cap: goes into the pool */
+    PECAN_VSPACE_REMAP_FRAME = 5,      /* frame cap, rights: change rights of a mapping */
+    PECAN_VSPACE_INFO = 6,             /* -> asid, pool size, installed page tables */
+};
+#define PECAN_MAP_READ 0x4u
+#define PECAN_MAP_WRITE 0x2u
+#define PECAN_MAP_EXECUTE 0x1u
+#define PECAN_MAP_UNCACHED 0x10u          /* attribute: device / uncached memory */
+
+/* Frame */
+enum pecan_frame_op {
+    PECAN_FRAME_INFO = 0,        /* -> physical address, size_bits, mapped vaddr (or ~0) */
+};
+
+/* Page table */
+enum pecan_page_table_op {
+    PECAN_PAGE_TABLE_INFO = 0,   /* -> installed vaddr (or ~0) */
+};
+
+/* IRQ control and IRQ handler */
+enum pecan_irq_control_op {
+    PECAN_IRQ_CONTROL_GET = 0,   /* irq number, dest cnode, dest offset -> handler cap */
+};
+enum pecan_irq_op {
+    PECAN_IRQ_BIND = 0,          /* notification cap, bits */
+    PECAN_IRQ_UNBIND = 1,
+    PECAN_IRQ_ACK = 2,           /* unmask after handling */
+};
+
+/* Kernel console (the LOG protocol) */
+enum pecan_log_op {
+    PECAN_LOG_WRITE = 0,         /* byte count, then the bytes packed in the following words */
+    PECAN_LOG_DEBUG_STATS = 100, /* -> kernel counters (debug and test builds) */
+    PECAN_LOG_DEBUG_CHECK = 101, /* run the invariant checker -> 0 or the number of problems */
+    PECAN_LOG_DEBUG_EXIT = 102,  /* power off with a status (test builds) */
+    PECAN_LOG_DEBUG_CLOCK = 103, /* -> nanoseconds since boot (low word, high word) */
+    PECAN_LOG_DEBUG_LOOKUP_BENCH = 104, /* cap index, iterations -> ns spent in lookups */
+};
+
+#endif

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The user thread control block: a per-thread area in the thread's own address space
+ * (inside a frame it names with THREAD_CONFIGURE). Message words 0-5 travel in
+ * registers; the UTCB holds all 64 so stubs can spill to it.
+ */
+#ifndef PECAN_ABI_UTCB_H
+#define PECAN_ABI_UTCB_H
+
+#include <pecan/syscall.h>
+
+#define PECAN_UTCB_MESSAGE_WORDS 64
+#define PECAN_UTCB_BUFFER_WORDS 16
+#define PECAN_UTCB_SIZE 512
+
+struct pecan_utcb {
+    pecan_word_t message[PECAN_UTCB_MESSAGE_WORDS];   /* message registers */
+    pecan_word_t buffer[PECAN_UTCB_BUFFER_WORDS];     /* receive buffers (capability slots) */
+    pecan_word_t error;                                /* detail of the last IPC error */
+    pecan_word_t user[PECAN_UTCB_SIZE / 4 - PECAN_UTCB_MESSAGE_WORDS - PECAN_UTCB_BUFFER_WORDS - 1];
+};
+
+#endif

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The invariant checker (include/core/invariants.h). It needs to remember which objects
+ * it has seen; a fixed, statically allocated hash set does that (debug data, not a heap).
+ * If the set fills up the checks that depend on it are skipped and that is reported.
+ */
+#include <console.h>
+#include <core/cdt.h>
+#include <core/invariants.h>
+#include <core/sched.h>
+#include <cpu.h>
+#include <object/irq.h>
+#include <object/notification.h>
+#include <object/tcb.h>
+#include <stdarg.h>
+
+#define SEEN_CAPACITY 16384   /* power of two */
+
+struct seen_object {
+    word_t key;               /* 0: free */
+    uint8_t type;
+};
+
+static struct seen_object seen[SEEN_CAPACITY];
+static bool seen_overflow;
+static unsigned problems;
+
+void invariants_report(const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    kprintf("invariant violated: ");
+    kvprintf(fmt, args);
+    kprintf("\n");
+    va_end(args);
+    problems++;
+}
+
+static struct seen_object *seen_slot(word_t key)
+{
+    unsigned i = (key >> 4) * 2654435761u % SEEN_CAPACITY;
+    for (unsigned n = 0; n < SEEN_CAPACITY; n++, i = (i + 1) % SEEN_CAPACITY) {
+        if (seen[i].key == key || seen[i].key == 0)
+            return &seen[i];
+    }
+    return NULL;
+}
+
+/* Records an object; false if it was recorded before (a second run of capabilities). */
+static bool seen_add(word_t key, unsigned type)
+{
+    struct seen_object *s = seen_slot(key);
+    if (!s) {
+        seen_overflow = true;
+        return true;
+    }
+    if (s->key == key)
+        return false;
+    s->key = key;
+    s->type = (uint8_t)type;
+    return true;
+}
+
+bool invariants_object_live(word_t key, unsigned cap_type)
+{
+    if (seen_overflow)
+        return true;
+    struct seen_object *s = seen_slot(key);
+    return s && s->key == key && s->type == cap_type;
+}
+
+static word_t object_key(const struct capability *cap)
+{
+    if (cap->type == CAP_IRQ_HANDLER)
+        return 0x80000000u | cap->extra;   /* not an address: keep it apart */
+    return cap->object;
+}
+
+/* Ancestors of the entry being checked, by depth, and where their last child ended. */
+static struct cte *ancestors[CDT_MAX_DEPTH];
+static paddr_t last_child_end[CDT_MAX_DEPTH];
+
+static struct cte *nearest_untyped(unsigned depth)
+{
+    while (depth-- > 0) {
+        if (ancestors[depth] && ancestors[depth]->cap.type == CAP_UNTYPED)
+            return ancestors[depth];
+    }
+    return NULL;
+}
+
+static void check_placement(struct cte *slot)
+{
+    const struct capability *cap = &slot->cap;
+    size_t size = cap_object_size(cap);
+    if (size == 0)
+        return;
+    paddr_t phys = cap_object_phys(cap);
+    if (phys & (size - 1))
+        invariants_report("%s at %08lx not aligned to its size %zu", cap_type_name(cap->type),
+                          (unsigned long)phys, size);
+    struct cte *parent_untyped = nearest_untyped(slot->cdt_depth);
+    if (!parent_untyped)
+        return;   /* made at boot, not from untyped */
+    paddr_t base = parent_untyped->cap.object;
+    size_t limit = (size_t)1 << parent_untyped->cap.size_bits;
+    if (phys < base || phys - base > limit || size > limit - (phys - base))
+        invariants_report("%s at %08lx outside its untyped %08lx/%u", cap_type_name(cap->type),
+                          (unsigned long)phys, (unsigned long)base, parent_untyped->cap.size_bits);
+    /* Children of one untyped are created in address order and never overlap. */
+    unsigned d = slot->cdt_depth;
+    if (ancestors[d - 1]->cap.type == CAP_UNTYPED) {
+        if (phys < last_child_end[d])
+            invariants_report("%s at %08lx overlaps the object before it (ends %08lx)",
+                              cap_type_name(cap->type), (unsigned long)phys,
+                              (unsigned long)last_child_end[d]);
+        last_child_end[d] = phys + size;
+    }
+}
+
+static void check_entry(struct cte *slot, const struct cte *prev)
+{
+    if (cap_is_null(&slot->cap))
+        invariants_report("empty slot %p in the derivation tree", (void *)slot);
+    if (slot->cdt_next && slot->cdt_next->cdt_prev != slot)
+        invariants_report("broken list link at %p", (void *)slot);
+    unsigned depth = slot->cdt_depth;
+    if (depth >= CDT_MAX_DEPTH || (prev ? depth > prev->cdt_depth + 1 : depth != 0)) {
+        invariants_report("depth %u after depth %u at %p", depth,
+                          prev ? (unsigned)prev->cdt_depth : 0u, (void *)slot);
+        return;
+    }
+    ancestors[depth] = slot;
+    if (depth + 1 < CDT_MAX_DEPTH)
+        last_child_end[depth + 1] = 0;
+    bool new_run = !prev || !cap_same_object(&prev->cap, &slot->cap);
+    if (new_run && !seen_add(object_key(&slot->cap), slot->cap.type))
+        invariants_report("capabilities to %s %08lx are not one contiguous run",
+                          cap_type_name(slot->cap.type), (unsigned long)slot->cap.object);
+    if (new_run && depth > 0)
+        check_placement(slot);
+}
+
+static void check_tcb_references(const struct tcb *tcb)
+{
+    if (tcb->state == THREAD_BLOCKED_NOTIFICATION &&
+        !invariants_object_live((word_t)(uintptr_t)tcb->blocked_on, CAP_NOTIFICATION))
+        invariants_report("thread %p waits on a destroyed notification", (const void *)tcb);
+}
+
+static void check_scheduled(const struct tcb *t, void *arg)
+{
+    if (!invariants_object_live((word_t)(uintptr_t)t, CAP_TCB))
+        invariants_report("CPU %u schedules a destroyed thread %p", *(unsigned *)arg,
+                          (const void *)t);
+}
+
+static void check_queues(void)
+{
+    for (struct cte *s = cdt_first(); s; s = cdt_next(s)) {
+        if (s->cap.type == CAP_TCB)
+            check_tcb_references((const struct tcb *)(uintptr_t)s->cap.object);
+        if (s->cap.type != CAP_NOTIFICATION)
+            continue;
+        const struct notification *n = (const struct notification *)(uintptr_t)s->cap.object;
+        for (const struct tcb *t = n->wait_head; t; t = t->wait_next) {
+            if (!invariants_object_live((word_t)(uintptr_t)t, CAP_TCB))
+                invariants_report("notification %p queues a destroyed thread", (const void *)n);
+        }
+    }
+    for (unsigned cpu = 0; cpu < CONFIG_MAX_CPUS; cpu++)
+        sched_for_each(cpu, check_scheduled, &cpu);
+}
+
+unsigned invariants_check(void)
+{
+    problems = 0;
+    seen_overflow = false;
+    for (unsigned i = 0; i < SEEN_CAPACITY; i++)
+        seen[i].key = 0;
+    const struct cte *prev = NULL;
+    for (struct cte *s = cdt_first(); s; s = cdt_next(s)) {
+        check_entry(s, prev);
+        prev = s;
+    }
+    if (seen_overflow)
+        kprintf("invariants: more than %u objects, object checks incomplete\n", SEEN_CAPACITY);
+    check_queues();
+    irq_check_invariants();
+    vspace_check_invariants();
+    return problems;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one system call: look up the invoked capability in the caller's capability space
+ * and hand the message to the object's decoder, or to IPC for a gate. Message words 0-5
+ * are the caller's r3-r8, the rest its UTCB. Kernel objects answer at once: the result
+ * goes back in the reply tag's label (core/invocation.h).
+ */
+#include <core/cspace.h>
+#include <core/invocation.h>
+#include <core/syscall.h>
+#include <object/tcb.h>
+
+typedef int (*decode_fn)(struct invocation *inv);
+
+struct object_protocol {
+    int protocol;
+    decode_fn decode;
+};
+
+static const struct object_protocol protocols[CAP_TYPE_COUNT] = {
+    [CAP_UNTYPED] = { PECAN_PROTO_UNTYPED, untyped_decode },
+    [CAP_TCB] = { PECAN_PROTO_THREAD, tcb_decode },
+    [CAP_NOTIFICATION] = { PECAN_PROTO_NOTIFICATION, notification_decode },
+    [CAP_CNODE] = { PECAN_PROTO_CNODE, cnode_decode },
+    [CAP_VSPACE] = { PECAN_PROTO_VSPACE, vspace_decode },
+    [CAP_PAGE_TABLE] = { PECAN_PROTO_PAGE_TABLE, page_table_decode },
+    [CAP_FRAME] = { PECAN_PROTO_FRAME, frame_decode },
+    [CAP_IRQ_CONTROL] = { PECAN_PROTO_IRQ_CONTROL, irq_control_decode },
+    [CAP_IRQ_HANDLER] = { PECAN_PROTO_IRQ, irq_handler_decode },
+    [CAP_CONSOLE] = { PECAN_PROTO_LOG, console_decode },
+};
+
+word_t invocation_word(const struct invocation *inv, unsigned i)
+{
+    if (i < PECAN_MSG_REGISTERS)
+        return inv->caller->context.r[3 + i];
+    const struct pecan_utcb *utcb = tcb_utcb(inv->caller);
+    return utcb && i < PECAN_UTCB_MESSAGE_WORDS ? utcb->message[i] : 0;
+}
+
+void invocation_reply(struct invocation *inv, unsigned i, word_t value)
+{
+    if (i < PECAN_MSG_REGISTERS) {
+        inv->caller->context.r[3 + i] = value;
+    } else {
+        struct pecan_utcb *utcb = tcb_utcb(inv->caller);
+        if (!utcb || i >= PECAN_UTCB_MESSAGE_WORDS)
+            return;
+        utcb->message[i] = value;
+    }
+    if (inv->reply_length < i + 1)
+        inv->reply_length = i + 1;
+}
+
+int invocation_lookup(const struct invocation *inv, pecan_cap_t index, struct cte **slot)
+{
+    return cspace_lookup(tcb_cspace_root(inv->caller), index, slot);
+}
+
+int invocation_lookup_typed(const struct invocation *inv, pecan_cap_t index, unsigned type,
+                            unsigned rights, struct cte **slot)
+{
+    int err = invocation_lookup(inv, index, slot);
+    if (err)
+        return err;
+    if (cap_is_null(&(*slot)->cap))
+        return -PECAN_EINVALCAP;
+    if ((*slot)->cap.type != type)
+        return -PECAN_ETYPE;
+    if (!cap_has_rights(&(*slot)->cap, rights))
+        return -PECAN_EPERM;
+    return 0;
+}
+
+static void finish(struct tcb *caller, word_t ipc_status, int result, unsigned words)
+{
+    caller->context.r[0] = ipc_status;
+    caller->context.r[1] = pecan_tag(result, words, 0);
+}
+
+static int check_message(const struct invocation *inv)
+{
+    if (inv->length == 0)
+        return -PECAN_EMSGTOOSHORT;
+    if (inv->length > PECAN_MSG_MAX_WORDS ||
+        (inv->length > PECAN_MSG_REGISTERS && !tcb_utcb(inv->caller)))
+        return -PECAN_EMSGTOOLONG;
+    return 0;
+}
+
+void syscall_invoke(struct tcb *caller)
+{
+    struct user_context *ctx = &caller->context;
+    word_t operation = ctx->r[2] & 0xff;
+    struct invocation inv = { .caller = caller, .tag = ctx->r[1] };
+    inv.length = pecan_tag_words(inv.tag);
+
+    int err = cspace_lookup(tcb_cspace_root(caller), ctx->r[0], &inv.slot);
+    if (err || cap_is_null(&inv.slot->cap)) {
+        finish(caller, PECAN_IPC_BAD_SELECTOR, -PECAN_EINVALCAP, 0);
+        return;
+    }
+    const struct object_protocol *p = &protocols[inv.slot->cap.type];
+    if (!p->decode) {
+        /* IPC gates and objects that take no invocations (the IPC issue adds gates). */
+        finish(caller, PECAN_IPC_NO_PARTNER, -PECAN_ENOSYS, 0);
+        return;
+    }
+    if (!(operation & PECAN_OP_SEND)) {
+        finish(caller, PECAN_IPC_OK, -PECAN_EINVAL, 0);
+        return;
+    }
+    int result = pecan_tag_label(inv.tag) != p->protocol ? -PECAN_EBADPROTO : check_message(&inv);
+    if (result == 0)
+        result = p->decode(&inv);
+    if (result == INVOCATION_BLOCKED)
+        return;
+    if (result == INVOCATION_RESTART) {
+        /* Run the svc again once interrupts have been taken (2 bytes in Thumb state). */
+        ctx->pc -= (ctx->cpsr & (1u << 5)) ? 2 : 4;
+        return;
+    }
+    finish(caller, PECAN_IPC_OK, result, result == 0 ? inv.reply_length : 0);
+}

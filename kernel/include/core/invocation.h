@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One invocation of a kernel object, as its decode function sees it: the invoked slot,
+ * the caller, and the message. Decoders read arguments with invocation_word(), check
+ * them all (length, capabilities, rights, ranges) and only then change state; they return
+ * 0 or a negative PECAN_E* code, which becomes the reply label. Reply words are set with
+ * invocation_reply().
+ *
+ * A decoder that blocks the caller (notification wait) returns INVOCATION_BLOCKED: the
+ * reply is written later, when the caller is woken. One that ran out of time returns
+ * INVOCATION_RESTART: the caller re-executes the same system call after interrupts have
+ * been handled (core/invoke.c), which continues the work where it stopped.
+ */
+#ifndef PECAN_CORE_INVOCATION_H
+#define PECAN_CORE_INVOCATION_H
+
+#include <object/cap.h>
+#include <pecan/errors.h>
+#include <pecan/syscall.h>
+
+struct tcb;
+
+#define INVOCATION_BLOCKED 1
+#define INVOCATION_RESTART 2
+
+struct invocation {
+    struct tcb *caller;
+    struct cte *slot;          /* the invoked capability */
+    pecan_tag_t tag;
+    unsigned length;           /* untyped message words the caller sent */
+    unsigned reply_length;     /* words the decoder put in the reply */
+};
+
+/* Message word i (0 = opcode); the caller must have checked i < length. */
+word_t invocation_word(const struct invocation *inv, unsigned i);
+/* Sets reply word i (and makes the reply at least i + 1 words long). */
+void invocation_reply(struct invocation *inv, unsigned i, word_t value);
+
+/* Looks up a capability index in the caller's capability space (for arguments). */
+int invocation_lookup(const struct invocation *inv, pecan_cap_t index, struct cte **slot);
+/* Same, and checks its type and rights. */
+int invocation_lookup_typed(const struct invocation *inv, pecan_cap_t index, unsigned type,
+                            unsigned rights, struct cte **slot);
+
+/* The decoder of each kernel object type (object/<type>.c). */
+int untyped_decode(struct invocation *inv);
+int cnode_decode(struct invocation *inv);
+int tcb_decode(struct invocation *inv);
+int notification_decode(struct invocation *inv);
+int vspace_decode(struct invocation *inv);
+int page_table_decode(struct invocation *inv);
+int frame_decode(struct invocation *inv);
+int irq_control_decode(struct invocation *inv);
+int irq_handler_decode(struct invocation *inv);
+int console_decode(struct invocation *inv);
+
+#endif

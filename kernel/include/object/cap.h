@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Capabilities and capability slots (struct cte: capability table entry).
+ *
+ * A slot is 32 bytes: the capability (type, rights, object, badge, a type-specific word)
+ * and its place in the capability derivation tree (core/cdt.c): the tree is stored as one
+ * preorder list of all slots with a depth per slot. An empty slot has type CAP_NULL and is
+ * in no list.
+ *
+ * Invariants (checked by core/invariants.c):
+ *   - all capabilities to one typed object form one contiguous run of the list;
+ *   - the children of an untyped capability lie inside its region, never overlap, and
+ *     untyped capabilities are never copied;
+ *   - the depth of an entry is at most one more than the depth of the entry before it.
+ */
+#ifndef PECAN_OBJECT_CAP_H
+#define PECAN_OBJECT_CAP_H
+
+#include <pecan/protocols.h>
+#include <types.h>
+
+enum cap_type {
+    CAP_NULL = 0,
+    CAP_UNTYPED,
+    CAP_TCB,
+    CAP_ENDPOINT,
+    CAP_NOTIFICATION,
+    CAP_CNODE,
+    CAP_VSPACE,
+    CAP_PAGE_TABLE,
+    CAP_FRAME,
+    CAP_IRQ_CONTROL,
+    CAP_IRQ_HANDLER,
+    CAP_CONSOLE,
+    CAP_SCHEDULER,
+    CAP_ZOMBIE,         /* a container whose slots are being emptied (core/delete.c) */
+    CAP_TYPE_COUNT,
+};
+
+/* Per-type flags in struct capability.flags. */
+#define CAP_FLAG_DEVICE 0x01u         /* untyped/frame: device memory (never zeroed, not RAM) */
+#define CAP_FLAG_MAPPED 0x02u         /* frame/page table: the capability holds a mapping */
+
+struct capability {
+    uint8_t type;          /* enum cap_type */
+    uint8_t rights;        /* PECAN_RIGHT_* */
+    uint8_t flags;         /* CAP_FLAG_* */
+    uint8_t size_bits;     /* untyped, frame: log2 bytes; cnode: log2 slots */
+    uintptr_t object;      /* kernel virtual address of the object; untyped, frame: physical */
+    word_t badge;          /* endpoint: badge; frame/page table: mapped vaddr; cnode: guard */
+    word_t extra;          /* frame/page table: vspace it is mapped in; cnode: guard bits;
+                              irq handler: irq number; zombie: next slot to empty */
+};
+
+struct cte {
+    struct capability cap;
+    struct cte *cdt_prev;
+    struct cte *cdt_next;
+    uint32_t cdt_depth;
+    struct cte *zombie_next; /* zombie stack link while the slot holds a zombie */
+};
+
+/* 32 bytes on the target; the host unit tests have wider pointers. */
+_Static_assert(sizeof(void *) != 4 || sizeof(struct cte) == 32, "a capability slot is 32 bytes");
+#define CTE_SIZE_BITS 5
+
+static inline bool cap_is_null(const struct capability *cap)
+{
+    return cap->type == CAP_NULL;
+}
+
+static inline bool cap_has_rights(const struct capability *cap, unsigned rights)
+{
+    return (cap->rights & rights) == rights;
+}
+
+/* Is the capability to a typed object (memory-backed or not) rather than untyped? */
+static inline bool cap_is_typed(const struct capability *cap)
+{
+    return cap->type != CAP_NULL && cap->type != CAP_UNTYPED;
+}
+
+/* Do two capabilities name the same object? (Untyped: the same region.) */
+static inline bool cap_same_object(const struct capability *a, const struct capability *b)
+{
+    if (a->type == CAP_ZOMBIE || b->type == CAP_ZOMBIE)
+        return a->object == b->object;
+    return a->type == b->type && a->object == b->object &&
+           (a->type != CAP_UNTYPED || a->size_bits == b->size_bits) &&
+           (a->type != CAP_IRQ_HANDLER || a->extra == b->extra);
+}
+
+/* Physical range the object occupies, for memory-backed objects; size 0 otherwise. */
+paddr_t cap_object_phys(const struct capability *cap);
+size_t cap_object_size(const struct capability *cap);
+const char *cap_type_name(unsigned type);
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Notifications: a word of signal bits and a queue of waiting threads (object size 32
+ * bytes). Signals are ORed into the word; a waiter takes and clears all set bits. The
+ * interrupt path signals them too (object/irq.c).
+ */
+#ifndef PECAN_OBJECT_NOTIFICATION_H
+#define PECAN_OBJECT_NOTIFICATION_H
+
+#include <object/tcb.h>
+
+#define NOTIFICATION_SIZE_BITS 5
+
+struct notification {
+    word_t bits;
+    struct tcb *wait_head;
+    struct tcb *wait_tail;
+    word_t reserved[5];
+};
+
+void notification_init(struct notification *n);
+void notification_signal(struct notification *n, word_t bits);
+/* Takes a blocked thread out of the notification's queue (suspend, destroy). */
+void notification_cancel_wait(struct tcb *tcb);
+
+#endif

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Thread control blocks. A TCB is a kernel object of 1 KiB retyped from untyped. It holds
+ * copies of the capabilities it runs with (capability space, address space, UTCB frame,
+ * pager, exception handler) in slots of its own, so those objects live at least as long as
+ * the thread uses them; the kernel reads them from there on every use.
+ *
+ * Fields are protected by the big kernel lock (core/kernel_lock.h).
+ */
+#ifndef PECAN_OBJECT_TCB_H
+#define PECAN_OBJECT_TCB_H
+
+#include <object/cap.h>
+#include <pecan/utcb.h>
+
+#define TCB_SIZE_BITS 10
+
+enum tcb_slot {
+    TCB_SLOT_CSPACE = 0,
+    TCB_SLOT_VSPACE,
+    TCB_SLOT_UTCB,
+    TCB_SLOT_PAGER,
+    TCB_SLOT_EXCEPTION_HANDLER,
+    TCB_SLOT_COUNT,
+};
+
+enum thread_state {
+    THREAD_INACTIVE = 0,          /* created or suspended: never scheduled */
+    THREAD_RUNNABLE,              /* in a run queue, or running */
+    THREAD_BLOCKED_NOTIFICATION,  /* waiting in a notification's queue */
+    THREAD_BLOCKED_IPC,           /* waiting in IPC (endpoint queue, reply) */
+};
+
+/* The user-mode registers of a thread while it is not running. */
+struct user_context {
+    word_t r[13];
+    word_t sp;
+    word_t lr;
+    word_t pc;
+    word_t cpsr;
+};
+
+struct tcb {
+    struct cte slots[TCB_SLOT_COUNT];
+    struct user_context context;
+    word_t utcb_vaddr;            /* where the thread sees its UTCB */
+    uint8_t state;                /* enum thread_state */
+    uint8_t priority;             /* 0 (lowest) .. 255 */
+    uint8_t cpu;                  /* the CPU whose run queue it belongs to */
+    uint8_t flags;
+    struct tcb *run_next;         /* run queue (core/sched.c) */
+    struct tcb *run_prev;
+    struct tcb *wait_next;        /* the queue of the object it is blocked on */
+    struct tcb *wait_prev;
+    void *blocked_on;             /* that object */
+    word_t utcb_offset;           /* offset of the UTCB inside the UTCB frame */
+};
+
+_Static_assert(sizeof(struct tcb) <= (1u << TCB_SIZE_BITS), "TCB fits its object size");
+
+/* The UTCB as the kernel sees it (through the kernel window), or NULL if there is none. */
+struct pecan_utcb *tcb_utcb(const struct tcb *tcb);
+/* The thread's capability space root (a CNode capability), or NULL. */
+const struct capability *tcb_cspace_root(const struct tcb *tcb);
+/* The address space object the thread runs in, or NULL. */
+struct vspace *tcb_vspace(const struct tcb *tcb);
+
+/* Prepares a freshly retyped TCB. */
+void tcb_init(struct tcb *tcb);
+/* Stops the thread: out of the run queue and any wait queue, state INACTIVE. */
+void tcb_suspend(struct tcb *tcb);
+/* Sets the reply of a blocked thread and makes it runnable (notification wake-up, ...). */
+void tcb_complete_call(struct tcb *tcb, int result, unsigned words, const word_t *values);
+
+#endif

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Address spaces (ARMv6 two-level page tables with ASIDs; object/vspace.c,
+ * object/page_table.c, object/frame.c).
+ *
+ * A vspace object is the 16 KiB L1 page directory itself; its bookkeeping lives in the
+ * global ASID table (kernel static data: one entry per hardware ASID). User mappings go
+ * below VSPACE_USER_END; the kernel's entries are copied in at creation.
+ *
+ * A page table object is 4 KiB: the 1 KiB ARM coarse table (256 entries) followed by the
+ * mapping records of its 256 pages (used by the mapping database in the IPC issue).
+ * Page tables are explicit objects: the caller installs one (MAP_PAGE_TABLE) or donates
+ * spares to the address space's pool (DONATE_PAGE_TABLE), from which a mapping that
+ * needs one takes it. With neither, a mapping fails with PECAN_ENOPAGETABLE.
+ *
+ * A frame capability holds at most one mapping (vaddr in badge, vspace in extra); to map
+ * a frame twice, copy the capability. Deleting the capability removes its mapping.
+ *
+ * Weak links: a frame or page-table capability that holds a mapping has CAP_FLAG_MAPPED,
+ * extra = (generation << 8) | asid and badge = the mapped vaddr (a donated page table:
+ * PAGE_TABLE_POOLED). The link is live only while that ASID still belongs to a vspace of
+ * that generation and (frames, installed page tables) the entry at vaddr still points at
+ * the object. Deleting or unmapping through a dead link does nothing, so address spaces,
+ * page tables and frames may be deleted in any order (thesis 1.4). Copies of a frame or
+ * page-table capability must not carry CAP_FLAG_MAPPED (the copy code clears it):
+ * otherwise deleting the copy would remove the original's mapping.
+ */
+#ifndef PECAN_OBJECT_VSPACE_H
+#define PECAN_OBJECT_VSPACE_H
+
+#include <object/cap.h>
+
+#define VSPACE_SIZE_BITS 14
+#define PAGE_TABLE_SIZE_BITS 12
+#define ASID_COUNT 256
+
+/* User mappings end here: the top 16 MiB below the kernel (L1 entries 0xBF0-0xBFF) hold
+ * each vspace's bookkeeping in fault entries (bits[1:0] = 00, ignored by the MMU). */
+#define VSPACE_USER_END 0xBF000000u
+
+struct vspace;   /* the page directory: uint32_t[4096] */
+
+/* Called on a fresh vspace object at retype: zeroes user entries, copies the kernel's,
+ * takes a free ASID. Returns 0 or -PECAN_ENOASID (the caller then undoes the retype). */
+int vspace_init(struct vspace *vspace);
+/* Makes vspace (NULL: the kernel-only boot directory) the current address space. */
+void vspace_activate(struct vspace *vspace);
+/* The hardware ASID of a vspace. */
+unsigned vspace_asid(const struct vspace *vspace);
+
+/* Maps a frame (capability in slot) at vaddr. Used by the decoder and the root-task
+ * builder; returns 0 or a negative PECAN_E* code. map_rights: PECAN_MAP_READ/WRITE/EXECUTE,
+ * optionally | PECAN_MAP_UNCACHED; the frame capability's rights are not checked here.
+ * Errors: -PECAN_EALIGN (vaddr not aligned to the frame size), -PECAN_ERANGE (beyond
+ * VSPACE_USER_END), -PECAN_EMAPPED (the capability holds a live mapping, or the entries
+ * are in use), -PECAN_ENOPAGETABLE (4 KiB / 64 KiB frame, no page table, empty pool). */
+int vspace_map_frame(struct vspace *vspace, struct cte *frame_slot, vaddr_t vaddr,
+                     unsigned map_rights);
+/* Installs a page table (capability in slot) for the MiB containing vaddr. Errors:
+ * -PECAN_ERANGE, -PECAN_EMAPPED (the page table is installed or pooled, or that MiB has
+ * a page table or a section). */
+int vspace_map_page_table(struct vspace *vspace, struct cte *page_table_slot, vaddr_t vaddr);
+
+/* Looks up what a user address maps to (tests, fault handling): physical address and
+ * PECAN_MAP_* rights (| PECAN_MAP_UNCACHED for device memory); false if nothing is
+ * mapped. paddr and map_rights may be NULL. */
+bool vspace_lookup(struct vspace *vspace, vaddr_t vaddr, paddr_t *paddr, unsigned *map_rights);
+
+/*
+ * Shared by object/vspace.c, object/page_table.c and object/frame.c only.
+ */
+
+struct vspace {
+    uint32_t pd[4096];   /* the L1 table; 16 KiB aligned */
+};
+
+/* One page's entry in the mapping database (IPC issue); zero until then. */
+struct mapping_record {
+    word_t owner;
+    word_t first_child;
+    word_t next_sibling;
+};
+
+struct page_table {
+    uint32_t pte[256];                      /* the hardware coarse table (1 KiB) */
+    struct mapping_record records[256];     /* while pooled, records[0] is the pool link */
+};
+
+_Static_assert(sizeof(struct vspace) == (1u << VSPACE_SIZE_BITS), "vspace object size");
+_Static_assert(sizeof(struct page_table) == (1u << PAGE_TABLE_SIZE_BITS), "page table size");
+
+/* The badge of a donated page table's capability (never a MiB-aligned address). */
+#define PAGE_TABLE_POOLED 0xFFFFFFFFu
+
+/* Bookkeeping entries (fault descriptors: values keep bits[1:0] = 00). */
+#define VSPACE_META_ASID 0xBFFu         /* asid << 2; 0 before vspace_init */
+#define VSPACE_META_POOL_HEAD 0xBFEu    /* kernel VA of the first pooled page table, or 0 */
+#define VSPACE_META_POOL_COUNT 0xBFDu   /* pooled page tables << 2 */
+#define VSPACE_META_PT_COUNT 0xBFCu     /* installed page tables << 2 */
+
+static inline word_t vspace_meta_count(const struct vspace *vspace, unsigned entry)
+{
+    return vspace->pd[entry] >> 2;
+}
+
+static inline void vspace_meta_set_count(struct vspace *vspace, unsigned entry, word_t n)
+{
+    vspace->pd[entry] = n << 2;
+}
+
+/* The weak link naming vspace (for capability.extra), and the live vspace a link names
+ * (NULL if its ASID was freed or reused since). */
+word_t vspace_link(const struct vspace *vspace);
+struct vspace *vspace_link_target(word_t link);
+
+/* Writes one page-table entry and cleans it from the data cache for the table walker.
+ * The caller ends the update with a DSB (directly or through core/tlb.h). */
+void vspace_write_entry(uint32_t *entry, uint32_t value);
+/* The page table installed for the MiB containing vaddr, or NULL. */
+struct page_table *vspace_page_table(struct vspace *vspace, vaddr_t vaddr);
+
+/* Frames (object/frame.c). */
+int frame_map_check(struct vspace *vspace, const struct capability *frame, vaddr_t vaddr);
+void frame_map(struct vspace *vspace, struct cte *frame_slot, vaddr_t vaddr,
+               unsigned map_rights);
+/* The vspace the frame capability's mapping is live in, or NULL. */
+struct vspace *frame_mapped_vspace(const struct capability *frame);
+void frame_unmap(struct capability *frame);                   /* live mapping only */
+void frame_remap(struct capability *frame, unsigned map_rights);
+
+/* Page tables (object/page_table.c). */
+struct vspace *page_table_installed_vspace(const struct capability *page_table);
+struct vspace *page_table_pooled_vspace(const struct capability *page_table);
+void page_table_install(struct vspace *vspace, struct cte *page_table_slot, vaddr_t vaddr);
+void page_table_uninstall(struct capability *page_table);     /* installed and live only */
+void page_table_donate(struct vspace *vspace, struct cte *page_table_slot);
+void page_table_undonate(struct capability *page_table);      /* pooled and live only */
+/* Installs the first pooled page table for the MiB containing vaddr (pool not empty). */
+void page_table_install_from_pool(struct vspace *vspace, vaddr_t vaddr);
+
+#endif

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Notifications (include/object/notification.h): signal ORs bits in (plus the badge of
+ * the capability used); if threads wait, the first one receives the bits at once instead.
+ * wait blocks until bits are set; poll never blocks. Waiters queue through their TCBs.
+ */
+#include <core/invocation.h>
+#include <core/delete.h>
+#include <core/sched.h>
+#include <object/irq.h>
+#include <object/notification.h>
+
+void notification_init(struct notification *n)
+{
+    n->bits = 0;
+    n->wait_head = n->wait_tail = NULL;
+}
+
+static void queue_append(struct notification *n, struct tcb *tcb)
+{
+    tcb->wait_next = NULL;
+    tcb->wait_prev = n->wait_tail;
+    if (n->wait_tail)
+        n->wait_tail->wait_next = tcb;
+    else
+        n->wait_head = tcb;
+    n->wait_tail = tcb;
+    tcb->blocked_on = n;
+}
+
+static void queue_remove(struct notification *n, struct tcb *tcb)
+{
+    if (tcb->wait_prev)
+        tcb->wait_prev->wait_next = tcb->wait_next;
+    else
+        n->wait_head = tcb->wait_next;
+    if (tcb->wait_next)
+        tcb->wait_next->wait_prev = tcb->wait_prev;
+    else
+        n->wait_tail = tcb->wait_prev;
+    tcb->wait_next = tcb->wait_prev = NULL;
+    tcb->blocked_on = NULL;
+}
+
+void notification_signal(struct notification *n, word_t bits)
+{
+    struct tcb *waiter = n->wait_head;
+    if (!waiter) {
+        n->bits |= bits;
+        return;
+    }
+    queue_remove(n, waiter);
+    tcb_complete_call(waiter, 0, 1, &bits);
+}
+
+void notification_cancel_wait(struct tcb *tcb)
+{
+    if (tcb->state == THREAD_BLOCKED_NOTIFICATION && tcb->blocked_on)
+        queue_remove(tcb->blocked_on, tcb);
+}
+
+void notification_destroy(struct capability *cap)
+{
+    struct notification *n = (struct notification *)(uintptr_t)cap->object;
+    irq_notification_destroyed(n);
+    while (n->wait_head) {
+        struct tcb *waiter = n->wait_head;
+        queue_remove(n, waiter);
+        tcb_complete_call(waiter, -PECAN_EINVALCAP, 0, NULL);
+        waiter->context.r[0] = PECAN_IPC_CANCELED;
+    }
+}
+
+static struct notification *invoked(const struct invocation *inv)
+{
+    return (struct notification *)(uintptr_t)inv->slot->cap.object;
+}
+
+static int decode_signal(struct invocation *inv)
+{
+    if (inv->length < 2)
+        return -PECAN_EMSGTOOSHORT;
+    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    word_t bits = invocation_word(inv, 1) | inv->slot->cap.badge;
+    if (!bits)
+        return -PECAN_EINVAL;
+    notification_signal(invoked(inv), bits);
+    return 0;
+}
+
+static int take_bits(struct invocation *inv)
+{
+    struct notification *n = invoked(inv);
+    invocation_reply(inv, 0, n->bits);
+    n->bits = 0;
+    return 0;
+}
+
+static int decode_wait(struct invocation *inv, bool block)
+{
+    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_READ))
+        return -PECAN_EPERM;
+    struct notification *n = invoked(inv);
+    if (n->bits || !block)
+        return take_bits(inv);
+    struct tcb *caller = inv->caller;
+    sched_dequeue(caller);
+    caller->state = THREAD_BLOCKED_NOTIFICATION;
+    queue_append(n, caller);
+    return INVOCATION_BLOCKED;
+}
+
+int notification_decode(struct invocation *inv)
+{
+    switch (invocation_word(inv, 0)) {
+    case PECAN_NOTIFICATION_SIGNAL: return decode_signal(inv);
+    case PECAN_NOTIFICATION_WAIT: return decode_wait(inv, true);
+    case PECAN_NOTIFICATION_POLL: return decode_wait(inv, false);
+    default: return -PECAN_ENOSYS;
+    }
+}

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Thread control blocks: the THREAD protocol (configure, registers, resume, suspend,
+ * priority) and the thread's life cycle. A TCB's capability slots hold derived copies of
+ * what it runs with; destroying a TCB first stops it (out of every queue), then the
+ * deletion code empties those slots (core/delete.c).
+ */
+#include <core/cdt.h>
+#include <core/delete.h>
+#include <core/invocation.h>
+#include <core/sched.h>
+#include <lib/string.h>
+#include <object/notification.h>
+#include <object/tcb.h>
+#include <object/vspace.h>
+#include <arch/cpu.h>
+#include <arch/memory.h>
+
+/* Flags, GE bits, E and T may be set from user space; the mode is always user. */
+#define USER_CPSR_WRITABLE 0xF80F0220u
+
+void tcb_init(struct tcb *tcb)
+{
+    memset(tcb, 0, sizeof(*tcb));
+    tcb->context.cpsr = CPSR_MODE_USR;
+    tcb->priority = 100;
+}
+
+struct pecan_utcb *tcb_utcb(const struct tcb *tcb)
+{
+    const struct capability *frame = &tcb->slots[TCB_SLOT_UTCB].cap;
+    if (frame->type != CAP_FRAME)
+        return NULL;
+    return (struct pecan_utcb *)phys_to_virt(frame->object + tcb->utcb_offset);
+}
+
+const struct capability *tcb_cspace_root(const struct tcb *tcb)
+{
+    const struct capability *root = &tcb->slots[TCB_SLOT_CSPACE].cap;
+    return root->type == CAP_CNODE ? root : NULL;
+}
+
+struct vspace *tcb_vspace(const struct tcb *tcb)
+{
+    const struct capability *v = &tcb->slots[TCB_SLOT_VSPACE].cap;
+    return v->type == CAP_VSPACE ? (struct vspace *)(uintptr_t)v->object : NULL;
+}
+
+void tcb_suspend(struct tcb *tcb)
+{
+    if (tcb->state == THREAD_BLOCKED_NOTIFICATION)
+        notification_cancel_wait(tcb);
+    sched_dequeue(tcb);
+    tcb->state = THREAD_INACTIVE;
+}
+
+void tcb_complete_call(struct tcb *tcb, int result, unsigned words, const word_t *values)
+{
+    struct pecan_utcb *utcb = tcb_utcb(tcb);
+    for (unsigned i = 0; i < words; i++) {
+        if (i < PECAN_MSG_REGISTERS)
+            tcb->context.r[3 + i] = values[i];
+        else if (utcb)
+            utcb->message[i] = values[i];
+    }
+    tcb->context.r[0] = PECAN_IPC_OK;
+    tcb->context.r[1] = pecan_tag(result, words, 0);
+    sched_enqueue(tcb);
+}
+
+void tcb_destroy_begin(struct capability *cap)
+{
+    tcb_suspend((struct tcb *)(uintptr_t)cap->object);
+}
+
+static struct tcb *invoked_tcb(const struct invocation *inv)
+{
+    return (struct tcb *)(uintptr_t)inv->slot->cap.object;
+}
+
+/* CONFIGURE arguments: words 1-6, each a capability index or PECAN_CAP_UNCHANGED. */
+struct configure_args {
+    struct cte *source[TCB_SLOT_COUNT];   /* NULL: unchanged */
+    word_t utcb_vaddr;
+};
+
+static const unsigned configure_word[TCB_SLOT_COUNT] = {
+    [TCB_SLOT_CSPACE] = 1, [TCB_SLOT_VSPACE] = 2, [TCB_SLOT_UTCB] = 3,
+    [TCB_SLOT_PAGER] = 5, [TCB_SLOT_EXCEPTION_HANDLER] = 6,
+};
+
+static const unsigned configure_type[TCB_SLOT_COUNT] = {
+    [TCB_SLOT_CSPACE] = CAP_CNODE, [TCB_SLOT_VSPACE] = CAP_VSPACE, [TCB_SLOT_UTCB] = CAP_FRAME,
+    [TCB_SLOT_PAGER] = CAP_ENDPOINT, [TCB_SLOT_EXCEPTION_HANDLER] = CAP_ENDPOINT,
+};
+
+static int check_utcb(const struct cte *frame, word_t vaddr)
+{
+    if (frame->cap.flags & CAP_FLAG_DEVICE)
+        return -PECAN_EINVAL;
+    if (!cap_has_rights(&frame->cap, PECAN_RIGHT_READ | PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    if (!IS_ALIGNED(vaddr, PECAN_UTCB_SIZE))
+        return -PECAN_EALIGN;
+    return 0;
+}
+
+static int decode_configure_args(const struct invocation *inv, struct configure_args *args)
+{
+    if (inv->length < 7)
+        return -PECAN_EMSGTOOSHORT;
+    args->utcb_vaddr = invocation_word(inv, 4);
+    for (unsigned s = 0; s < TCB_SLOT_COUNT; s++) {
+        word_t index = invocation_word(inv, configure_word[s]);
+        args->source[s] = NULL;
+        if (index == PECAN_CAP_UNCHANGED)
+            continue;
+        struct cte *slot;
+        int err = invocation_lookup(inv, index, &slot);
+        if (err)
+            return err;
+        /* An empty slot clears the setting; anything else must have the right type. */
+        if (!cap_is_null(&slot->cap) && slot->cap.type != configure_type[s])
+            return -PECAN_ETYPE;
+        if (s == TCB_SLOT_UTCB && !cap_is_null(&slot->cap) &&
+            (err = check_utcb(slot, args->utcb_vaddr)) != 0)
+            return err;
+        args->source[s] = slot;
+    }
+    return 0;
+}
+
+static int decode_configure(struct invocation *inv)
+{
+    struct tcb *tcb = invoked_tcb(inv);
+    struct configure_args args;
+    int err = decode_configure_args(inv, &args);
+    if (err)
+        return err;
+    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    /* First drop what is replaced (may take a while: restartable), then copy. */
+    for (unsigned s = 0; s < TCB_SLOT_COUNT; s++) {
+        if (args.source[s] && (err = cte_delete(&tcb->slots[s], true)) != 0)
+            return err;
+    }
+    for (unsigned s = 0; s < TCB_SLOT_COUNT; s++) {
+        struct cte *src = args.source[s];
+        if (!src || cap_is_null(&src->cap))
+            continue;
+        tcb->slots[s].cap = src->cap;
+        tcb->slots[s].cap.flags &= (uint8_t)~CAP_FLAG_MAPPED;   /* a copy holds no mapping */
+        cdt_insert_sibling(src, &tcb->slots[s]);
+    }
+    if (args.source[TCB_SLOT_UTCB]) {
+        unsigned frame_bits = tcb->slots[TCB_SLOT_UTCB].cap.size_bits;
+        tcb->utcb_vaddr = args.utcb_vaddr;
+        tcb->utcb_offset = frame_bits ? args.utcb_vaddr & ((1u << frame_bits) - 1) : 0;
+    }
+    return 0;
+}
+
+static const word_t *context_word(const struct tcb *tcb, unsigned i)
+{
+    return i < 13 ? &tcb->context.r[i] : &tcb->context.sp + (i - 13);
+}
+
+static int decode_read_registers(struct invocation *inv)
+{
+    struct tcb *tcb = invoked_tcb(inv);
+    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_READ))
+        return -PECAN_EPERM;
+    if (!tcb_utcb(inv->caller))
+        return -PECAN_EMSGTOOLONG;   /* 17 words do not fit in registers */
+    for (unsigned i = 0; i < PECAN_THREAD_REGISTER_COUNT; i++)
+        invocation_reply(inv, i, *context_word(tcb, i));
+    return 0;
+}
+
+static int decode_write_registers(struct invocation *inv)
+{
+    struct tcb *tcb = invoked_tcb(inv);
+    if (inv->length < 1 + PECAN_THREAD_REGISTER_COUNT)
+        return -PECAN_EMSGTOOSHORT;
+    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    for (unsigned i = 0; i < PECAN_THREAD_REGISTER_COUNT - 1; i++)
+        *(word_t *)context_word(tcb, i) = invocation_word(inv, 1 + i);
+    word_t cpsr = invocation_word(inv, PECAN_THREAD_REGISTER_COUNT);
+    tcb->context.cpsr = (cpsr & USER_CPSR_WRITABLE) | CPSR_MODE_USR;
+    return 0;
+}
+
+static int decode_resume(struct invocation *inv)
+{
+    struct tcb *tcb = invoked_tcb(inv);
+    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    if (!tcb_vspace(tcb) || !tcb_cspace_root(tcb))
+        return -PECAN_EINVAL;    /* nothing to run in */
+    if (tcb->state == THREAD_INACTIVE)
+        sched_enqueue(tcb);
+    return 0;
+}
+
+static int decode_suspend(struct invocation *inv)
+{
+    struct tcb *tcb = invoked_tcb(inv);
+    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    tcb_suspend(tcb);
+    return 0;
+}
+
+static int decode_set_priority(struct invocation *inv)
+{
+    struct tcb *tcb = invoked_tcb(inv);
+    if (inv->length < 2)
+        return -PECAN_EMSGTOOSHORT;
+    word_t priority = invocation_word(inv, 1);
+    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    if (priority > 255)
+        return -PECAN_ERANGE;
+    bool was_queued = tcb->state == THREAD_RUNNABLE;
+    sched_dequeue(tcb);
+    tcb->priority = (uint8_t)priority;
+    if (was_queued)
+        sched_enqueue(tcb);
+    return 0;
+}
+
+int tcb_decode(struct invocation *inv)
+{
+    switch (invocation_word(inv, 0)) {
+    case PECAN_THREAD_CONFIGURE: return decode_configure(inv);
+    case PECAN_THREAD_READ_REGISTERS: return decode_read_registers(inv);
+    case PECAN_THREAD_WRITE_REGISTERS: return decode_write_registers(inv);
+    case PECAN_THREAD_RESUME: return decode_resume(inv);
+    case PECAN_THREAD_SUSPEND: return decode_suspend(inv);
+    case PECAN_THREAD_SET_PRIORITY: return decode_set_priority(inv);
+    default: return -PECAN_ENOSYS;
+    }
+}

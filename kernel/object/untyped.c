@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Untyped memory and retype, with the thesis's rules: only a leaf untyped (no children
+ * left) may be retyped; the new objects are placed from the start of the region, each
+ * aligned to its size, inside the region, distinct and not overlapping; each gets one
+ * full-rights "master" capability, a child of the untyped; untyped capabilities are never
+ * copied. Device untyped (MMIO) only becomes frames or smaller device untyped, and is
+ * never touched by the kernel.
+ */
+#include <arch/memory.h>
+#include <core/cdt.h>
+#include <core/cspace.h>
+#include <core/delete.h>
+#include <core/invocation.h>
+#include <lib/string.h>
+#include <object/notification.h>
+#include <object/tcb.h>
+#include <object/untyped.h>
+#include <object/vspace.h>
+
+struct capability untyped_cap(paddr_t base, unsigned size_bits, bool device)
+{
+    return (struct capability){
+        .type = CAP_UNTYPED,
+        .rights = PECAN_RIGHTS_ALL,
+        .flags = device ? CAP_FLAG_DEVICE : 0,
+        .size_bits = (uint8_t)size_bits,
+        .object = base,
+    };
+}
+
+unsigned object_size_bits(unsigned type, unsigned size_bits)
+{
+    switch (type) {
+    case PECAN_OBJ_UNTYPED: return size_bits >= UNTYPED_MIN_BITS && size_bits < 32 ? size_bits : 0;
+    case PECAN_OBJ_TCB: return TCB_SIZE_BITS;
+    case PECAN_OBJ_ENDPOINT: return ENDPOINT_SIZE_BITS;
+    case PECAN_OBJ_NOTIFICATION: return NOTIFICATION_SIZE_BITS;
+    case PECAN_OBJ_CNODE:
+        return size_bits >= 1 && size_bits <= CNODE_MAX_RADIX ? size_bits + CTE_SIZE_BITS : 0;
+    case PECAN_OBJ_VSPACE: return VSPACE_SIZE_BITS;
+    case PECAN_OBJ_PAGE_TABLE: return PAGE_TABLE_SIZE_BITS;
+    case PECAN_OBJ_FRAME: return size_bits == 12 || size_bits == 16 || size_bits == 20 ? size_bits : 0;
+    default: return 0;
+    }
+}
+
+static const uint8_t cap_type_of[PECAN_OBJ_TYPE_COUNT] = {
+    [PECAN_OBJ_UNTYPED] = CAP_UNTYPED, [PECAN_OBJ_TCB] = CAP_TCB,
+    [PECAN_OBJ_ENDPOINT] = CAP_ENDPOINT, [PECAN_OBJ_NOTIFICATION] = CAP_NOTIFICATION,
+    [PECAN_OBJ_CNODE] = CAP_CNODE, [PECAN_OBJ_VSPACE] = CAP_VSPACE,
+    [PECAN_OBJ_PAGE_TABLE] = CAP_PAGE_TABLE, [PECAN_OBJ_FRAME] = CAP_FRAME,
+};
+
+struct retype_request {
+    unsigned type;           /* PECAN_OBJ_* */
+    unsigned size_bits;      /* as given (radix for CNodes) */
+    unsigned object_bits;    /* bytes of one object, log2 */
+    unsigned count;
+    struct cte *dest;        /* first destination slot */
+};
+
+/* Zeroes an object's memory, a word at a time (objects are at least 16-byte aligned). */
+static void zero_object(paddr_t phys, unsigned object_bits)
+{
+    uint32_t *p = phys_to_virt(phys);
+    size_t words = ((size_t)1 << object_bits) / 4;
+    for (size_t i = 0; i < words; i += 4) {
+        p[i] = 0;
+        p[i + 1] = 0;
+        p[i + 2] = 0;
+        p[i + 3] = 0;
+    }
+}
+
+/* The new object's capability, its memory prepared for the type. */
+static int create_object(const struct retype_request *rq, paddr_t phys, bool device,
+                         struct capability *cap)
+{
+    *cap = (struct capability){
+        .type = cap_type_of[rq->type],
+        .rights = PECAN_RIGHTS_ALL,
+        .size_bits = (uint8_t)(rq->type == PECAN_OBJ_CNODE ? rq->size_bits : rq->object_bits),
+        .object = (uintptr_t)phys_to_virt(phys),
+    };
+    if (rq->type == PECAN_OBJ_UNTYPED || rq->type == PECAN_OBJ_FRAME) {
+        cap->object = phys;
+        cap->flags = device ? CAP_FLAG_DEVICE : 0;
+        if (rq->type == PECAN_OBJ_FRAME && !device)
+            zero_object(phys, rq->object_bits);
+        return 0;   /* untyped children are not zeroed: their own children will be */
+    }
+    zero_object(phys, rq->object_bits);
+    if (rq->type == PECAN_OBJ_TCB)
+        tcb_init((struct tcb *)(uintptr_t)cap->object);
+    else if (rq->type == PECAN_OBJ_NOTIFICATION)
+        notification_init((struct notification *)(uintptr_t)cap->object);
+    else if (rq->type == PECAN_OBJ_VSPACE)
+        return vspace_init((struct vspace *)(uintptr_t)cap->object);
+    return 0;
+}
+
+static int decode_retype_args(struct invocation *inv, struct retype_request *rq)
+{
+    const struct capability *untyped = &inv->slot->cap;
+    if (inv->length < 6)
+        return -PECAN_EMSGTOOSHORT;
+    rq->type = invocation_word(inv, 1);
+    rq->size_bits = invocation_word(inv, 2);
+    rq->count = invocation_word(inv, 3);
+    if (rq->type == 0 || rq->type >= PECAN_OBJ_TYPE_COUNT)
+        return -PECAN_EINVAL;
+    if (rq->size_bits > 31 || (rq->object_bits = object_size_bits(rq->type, rq->size_bits)) == 0)
+        return -PECAN_ERANGE;
+    if (rq->count == 0 || rq->count > RETYPE_MAX_COUNT)
+        return -PECAN_ERANGE;
+    if (!cap_has_rights(untyped, PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    if ((untyped->flags & CAP_FLAG_DEVICE) && rq->type != PECAN_OBJ_FRAME &&
+        rq->type != PECAN_OBJ_UNTYPED)
+        return -PECAN_ETYPE;   /* kernel objects never live in device memory */
+    if (!cdt_is_leaf(inv->slot))
+        return -PECAN_ENOTLEAF;
+    if (inv->slot->cdt_depth + 1 >= CDT_MAX_DEPTH)
+        return -PECAN_EDEPTH;
+    if (rq->object_bits > untyped->size_bits ||
+        rq->count > ((size_t)1 << (untyped->size_bits - rq->object_bits)))
+        return -PECAN_ENOMEM;
+    return 0;
+}
+
+static int decode_retype_destination(struct invocation *inv, struct retype_request *rq)
+{
+    struct cte *cnode_slot;
+    int err = invocation_lookup_typed(inv, invocation_word(inv, 4), CAP_CNODE,
+                                      PECAN_RIGHT_WRITE, &cnode_slot);
+    if (err)
+        return err;
+    word_t offset = invocation_word(inv, 5);
+    word_t slots = (word_t)1 << cnode_slot->cap.size_bits;
+    if (offset >= slots || rq->count > slots - offset)
+        return -PECAN_ERANGE;
+    rq->dest = (struct cte *)(uintptr_t)cnode_slot->cap.object + offset;
+    for (unsigned i = 0; i < rq->count; i++) {
+        if (!cap_is_null(&rq->dest[i].cap))
+            return -PECAN_EEXIST;
+    }
+    return 0;
+}
+
+static int retype(struct cte *untyped_slot, const struct retype_request *rq)
+{
+    const struct capability *untyped = &untyped_slot->cap;
+    bool device = untyped->flags & CAP_FLAG_DEVICE;
+    struct capability caps[1];
+    /* Create every object before inserting any capability, so a failure (no ASID left)
+     * can be undone without trace. */
+    for (unsigned i = 0; i < rq->count; i++) {
+        paddr_t phys = untyped->object + ((paddr_t)i << rq->object_bits);
+        int err = create_object(rq, phys, device, caps);
+        if (err) {
+            for (unsigned j = 0; j < i; j++)
+                vspace_destroy(&rq->dest[j].cap);
+            for (unsigned j = 0; j < i; j++)
+                rq->dest[j].cap = (struct capability){ 0 };
+            return err;
+        }
+        rq->dest[i].cap = caps[0];
+    }
+    /* Insert from the last so the children end up in address order after the parent. */
+    for (unsigned i = rq->count; i-- > 0;)
+        cdt_insert_child(untyped_slot, &rq->dest[i]);
+    return 0;
+}
+
+static int decode_retype(struct invocation *inv)
+{
+    struct retype_request rq;
+    int err = decode_retype_args(inv, &rq);
+    if (err)
+        return err;
+    if ((err = decode_retype_destination(inv, &rq)) != 0)
+        return err;
+    return retype(inv->slot, &rq);
+}
+
+static int decode_info(struct invocation *inv)
+{
+    const struct capability *cap = &inv->slot->cap;
+    invocation_reply(inv, 0, cap->object);
+    invocation_reply(inv, 1, cap->size_bits);
+    invocation_reply(inv, 2, (cap->flags & CAP_FLAG_DEVICE) ? 1 : 0);
+    invocation_reply(inv, 3, cdt_is_leaf(inv->slot) ? 1 : 0);
+    return 0;
+}
+
+int untyped_decode(struct invocation *inv)
+{
+    switch (invocation_word(inv, 0)) {
+    case PECAN_UNTYPED_RETYPE: return decode_retype(inv);
+    case PECAN_UNTYPED_INFO: return decode_info(inv);
+    default: return -PECAN_ENOSYS;
+    }
+}

@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Address spaces (include/object/vspace.h): the ASID table, creating, switching and
+ * destroying page directories, weak links, lookups and the VSPACE protocol's decoder.
+ *
+ * Invariants:
+ *   - asid_table[a].vspace is the one live vspace with ASID a, or NULL; ASID 0 is the
+ *     kernel's (boot page directory) and never handed out. A generation only grows, so a
+ *     weak link (generation, asid) taken before the ASID was freed never matches again.
+ *   - A vspace's L1 entries 0xC00-0xFFF are the boot directory's, 0xBF0-0xBFF are fault
+ *     entries holding its bookkeeping, the rest are fault, coarse (a page table object)
+ *     or section (a 1 MiB frame) entries.
+ *   - active[cpu] is the vspace whose table TTBR0 of that CPU holds (NULL: boot
+ *     directory); a vspace is never destroyed while it is active on this CPU.
+ * All under the big kernel lock.
+ */
+#include <arch/cpu.h>
+#include <arch/memory.h>
+#include <arch/mmu.h>
+#include <arch/page_table.h>
+#include <core/delete.h>
+#include <core/invariants.h>
+#include <core/invocation.h>
+#include <core/tlb.h>
+#include <cpu.h>
+#include <object/vspace.h>
+#include <panic.h>
+
+#define ASID_GENERATION_MAX 0xFFFFFFu   /* 24 bits in capability.extra */
+#define KERNEL_FIRST_ENTRY L1_INDEX(USER_SPACE_END)
+#define CACHE_LINE 32u
+
+static struct {
+    struct vspace *vspace;
+    uint32_t generation;
+} asid_table[ASID_COUNT];
+
+static unsigned asid_next = 1;                      /* where the search for a free one starts */
+static struct vspace *active[CONFIG_MAX_CPUS];
+
+/* Takes a free ASID for vspace, or returns 0. An ASID whose generation would wrap is
+ * retired instead, so that no old weak link can come back to life. */
+static unsigned asid_alloc(struct vspace *vspace)
+{
+    for (unsigned i = 0; i < ASID_COUNT - 1; i++) {
+        unsigned asid = 1 + (asid_next - 1 + i) % (ASID_COUNT - 1);
+        if (asid_table[asid].vspace || asid_table[asid].generation == ASID_GENERATION_MAX)
+            continue;
+        asid_table[asid].generation++;
+        asid_table[asid].vspace = vspace;
+        asid_next = asid % (ASID_COUNT - 1) + 1;
+        return asid;
+    }
+    return 0;
+}
+
+static void clean_range(const void *start, size_t bytes)
+{
+    for (uintptr_t va = (uintptr_t)start; va < (uintptr_t)start + bytes; va += CACHE_LINE)
+        dcache_clean_line(va);
+    barrier_data_sync();
+}
+
+int vspace_init(struct vspace *vspace)
+{
+    unsigned asid = asid_alloc(vspace);
+    if (!asid)
+        return -PECAN_ENOASID;
+    for (unsigned i = 0; i < KERNEL_FIRST_ENTRY; i++)
+        vspace->pd[i] = 0;
+    /* XXX: kernel entries are copied once; a device mapping added to the boot directory
+     * later does not reach existing address spaces (all are made during boot so far). */
+    for (unsigned i = KERNEL_FIRST_ENTRY; i < L1_ENTRIES; i++)
+        vspace->pd[i] = boot_page_directory[i];
+    vspace->pd[VSPACE_META_ASID] = asid << 2;
+    /* The walker does not snoop the data cache: the whole table must be in memory. */
+    clean_range(vspace->pd, sizeof(vspace->pd));
+    return 0;
+}
+
+unsigned vspace_asid(const struct vspace *vspace)
+{
+    return vspace->pd[VSPACE_META_ASID] >> 2;
+}
+
+void vspace_activate(struct vspace *vspace)
+{
+    unsigned cpu = this_cpu_index();
+    if (active[cpu] == vspace)
+        return;
+    paddr_t table = virt_to_phys(vspace ? vspace->pd : boot_page_directory);
+    unsigned asid = vspace ? vspace_asid(vspace) : 0;
+
+    /* ARM ARM v6 B3/B4: finish outstanding accesses, then switch ASID and table with a
+     * prefetch flush after each, so no instruction runs with a half-switched context.
+     * Between the two writes the kernel touches no user address, so no user entry can be
+     * loaded under the wrong ASID. The v6 branch target cache is not ASID-tagged. */
+    barrier_data_sync();
+    CP15_WRITE(0, c7, c5, 6, 0);            /* flush branch target cache */
+    CP15_WRITE(0, c13, c0, 1, asid);        /* CONTEXTIDR: PROCID 0, ASID */
+    barrier_instruction();
+    CP15_WRITE(0, c2, c0, 0, table | TTBR_WALK_ATTRS);
+    barrier_instruction();
+    active[cpu] = vspace;
+}
+
+void vspace_destroy(struct capability *cap)
+{
+    struct vspace *vspace = (struct vspace *)cap->object;
+    unsigned asid = vspace_asid(vspace);
+
+    /* Its memory is about to be reused: the table walker must not read it any more.
+     * XXX: SMP issue: other CPUs that have it active must switch too. */
+    if (active[this_cpu_index()] == vspace)
+        vspace_activate(NULL);
+    if (asid == 0 || asid >= ASID_COUNT || asid_table[asid].vspace != vspace)
+        return;   /* never initialised (retype undone) */
+    tlb_flush_asid(asid);
+    /* The generation stays: every weak link into this vspace is dead from now on. Page
+     * tables installed or pooled here simply become free; their capabilities' links are
+     * dead and the next install clears them. */
+    asid_table[asid].vspace = NULL;
+    vspace->pd[VSPACE_META_ASID] = 0;
+    vspace->pd[VSPACE_META_POOL_HEAD] = 0;
+    vspace_meta_set_count(vspace, VSPACE_META_POOL_COUNT, 0);
+    vspace_meta_set_count(vspace, VSPACE_META_PT_COUNT, 0);
+}
+
+word_t vspace_link(const struct vspace *vspace)
+{
+    unsigned asid = vspace_asid(vspace);
+    return asid_table[asid].generation << 8 | asid;
+}
+
+struct vspace *vspace_link_target(word_t link)
+{
+    unsigned asid = link & 0xffu;
+    if (asid == 0 || asid_table[asid].generation != link >> 8)
+        return NULL;
+    return asid_table[asid].vspace;
+}
+
+void vspace_write_entry(uint32_t *entry, uint32_t value)
+{
+    *entry = value;
+    dcache_clean_line((vaddr_t)(uintptr_t)entry);
+}
+
+struct page_table *vspace_page_table(struct vspace *vspace, vaddr_t vaddr)
+{
+    uint32_t l1 = vspace->pd[L1_INDEX(vaddr)];
+    if (!pt_is_coarse(l1))
+        return NULL;
+    return phys_to_virt(l1 & L1_COARSE_BASE_MASK);
+}
+
+int vspace_map_frame(struct vspace *vspace, struct cte *frame_slot, vaddr_t vaddr,
+                     unsigned map_rights)
+{
+    int err = frame_map_check(vspace, &frame_slot->cap, vaddr);
+    if (err)
+        return err;
+    frame_map(vspace, frame_slot, vaddr, map_rights);
+    return 0;
+}
+
+static int map_page_table_check(struct vspace *vspace, const struct capability *pt,
+                                vaddr_t vaddr)
+{
+    assert(pt->type == CAP_PAGE_TABLE);
+    if (vaddr >= VSPACE_USER_END)
+        return -PECAN_ERANGE;
+    if (page_table_installed_vspace(pt) || page_table_pooled_vspace(pt))
+        return -PECAN_EMAPPED;
+    if (vspace->pd[L1_INDEX(vaddr)] != 0)   /* a page table or a section */
+        return -PECAN_EMAPPED;
+    return 0;
+}
+
+int vspace_map_page_table(struct vspace *vspace, struct cte *page_table_slot, vaddr_t vaddr)
+{
+    int err = map_page_table_check(vspace, &page_table_slot->cap, vaddr);
+    if (err)
+        return err;
+    page_table_install(vspace, page_table_slot, vaddr);
+    return 0;
+}
+
+bool vspace_lookup(struct vspace *vspace, vaddr_t vaddr, paddr_t *paddr, unsigned *map_rights)
+{
+    paddr_t pa;
+    unsigned rights;
+
+    if (vaddr >= VSPACE_USER_END)
+        return false;
+    uint32_t l1 = vspace->pd[L1_INDEX(vaddr)];
+    if (pt_is_section(l1)) {
+        pa = (l1 & L1_SECTION_BASE_MASK) | (vaddr & ~L1_SECTION_BASE_MASK);
+        rights = pt_section_rights(l1);
+    } else if (pt_is_coarse(l1)) {
+        const struct page_table *pt = phys_to_virt(l1 & L1_COARSE_BASE_MASK);
+        uint32_t l2 = pt->pte[L2_INDEX(vaddr)];
+        if (pt_is_large(l2)) {
+            pa = (l2 & L2_LARGE_BASE_MASK) | (vaddr & ~L2_LARGE_BASE_MASK);
+            rights = pt_large_rights(l2);
+        } else if (pt_is_small(l2)) {
+            pa = (l2 & L2_SMALL_BASE_MASK) | (vaddr & ~L2_SMALL_BASE_MASK);
+            rights = pt_small_rights(l2);
+        } else {
+            return false;
+        }
+    } else {
+        return false;
+    }
+    if (paddr)
+        *paddr = pa;
+    if (map_rights)
+        *map_rights = rights;
+    return true;
+}
+
+/*
+ * The VSPACE protocol. Every decoder checks, in order: message length, capability
+ * arguments, the WRITE right on the vspace capability (all but INFO), the other
+ * arguments; only then does it change anything.
+ */
+
+#define MAP_RIGHTS_VALID (PECAN_MAP_READ | PECAN_MAP_WRITE | PECAN_MAP_EXECUTE)
+
+static struct vspace *invoked_vspace(const struct invocation *inv)
+{
+    return (struct vspace *)inv->slot->cap.object;
+}
+
+static bool may_modify(const struct invocation *inv)
+{
+    return cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE);
+}
+
+/* Requested PECAN_MAP_* rights against the frame capability's rights. ARMv6 user pages
+ * are always readable, so every mapping needs READ; writable ones also need WRITE. */
+static int check_map_rights(const struct capability *frame, word_t rights)
+{
+    if (rights == 0 || (rights & ~MAP_RIGHTS_VALID))
+        return -PECAN_EINVAL;
+    if (!cap_has_rights(frame, PECAN_RIGHT_READ))
+        return -PECAN_EPERM;
+    if ((rights & PECAN_MAP_WRITE) && !cap_has_rights(frame, PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    return 0;
+}
+
+static int lookup_arg(const struct invocation *inv, unsigned word, unsigned type,
+                      struct cte **slot)
+{
+    return invocation_lookup_typed(inv, invocation_word(inv, word), type, 0, slot);
+}
+
+/* MAP_FRAME: frame cap, vaddr, rights, attributes. */
+static int decode_vspace_map_frame(struct invocation *inv)
+{
+    struct vspace *vspace = invoked_vspace(inv);
+    struct cte *frame;
+
+    if (inv->length < 5)
+        return -PECAN_EMSGTOOSHORT;
+    int err = lookup_arg(inv, 1, CAP_FRAME, &frame);
+    if (err)
+        return err;
+    if (!may_modify(inv))
+        return -PECAN_EPERM;
+    vaddr_t vaddr = invocation_word(inv, 2);
+    word_t rights = invocation_word(inv, 3);
+    word_t attributes = invocation_word(inv, 4);
+    if (attributes & ~PECAN_MAP_UNCACHED)
+        return -PECAN_EINVAL;
+    err = check_map_rights(&frame->cap, rights);
+    if (!err)
+        err = frame_map_check(vspace, &frame->cap, vaddr);
+    if (err)
+        return err;
+    frame_map(vspace, frame, vaddr, rights | attributes);
+    return 0;
+}
+
+/* UNMAP_FRAME: frame cap. Nothing to do if its mapping is gone already. */
+static int decode_vspace_unmap_frame(struct invocation *inv)
+{
+    struct cte *frame;
+
+    if (inv->length < 2)
+        return -PECAN_EMSGTOOSHORT;
+    int err = lookup_arg(inv, 1, CAP_FRAME, &frame);
+    if (err)
+        return err;
+    if (!may_modify(inv))
+        return -PECAN_EPERM;
+    struct vspace *mapped_in = frame_mapped_vspace(&frame->cap);
+    if (mapped_in && mapped_in != invoked_vspace(inv))
+        return -PECAN_EINVAL;
+    if (mapped_in)
+        frame_unmap(&frame->cap);
+    return 0;
+}
+
+/* REMAP_FRAME: frame cap, rights. The memory type stays as mapped. */
+static int decode_vspace_remap_frame(struct invocation *inv)
+{
+    struct cte *frame;
+
+    if (inv->length < 3)
+        return -PECAN_EMSGTOOSHORT;
+    int err = lookup_arg(inv, 1, CAP_FRAME, &frame);
+    if (err)
+        return err;
+    if (!may_modify(inv))
+        return -PECAN_EPERM;
+    word_t rights = invocation_word(inv, 2);
+    err = check_map_rights(&frame->cap, rights);
+    if (err)
+        return err;
+    struct vspace *mapped_in = frame_mapped_vspace(&frame->cap);
+    if (!mapped_in)
+        return -PECAN_ENOENT;
+    if (mapped_in != invoked_vspace(inv))
+        return -PECAN_EINVAL;
+    frame_remap(&frame->cap, rights);
+    return 0;
+}
+
+/* MAP_PAGE_TABLE: page table cap, vaddr. */
+static int decode_vspace_map_page_table(struct invocation *inv)
+{
+    struct cte *pt;
+
+    if (inv->length < 3)
+        return -PECAN_EMSGTOOSHORT;
+    int err = lookup_arg(inv, 1, CAP_PAGE_TABLE, &pt);
+    if (err)
+        return err;
+    if (!may_modify(inv))
+        return -PECAN_EPERM;
+    vaddr_t vaddr = invocation_word(inv, 2);
+    err = map_page_table_check(invoked_vspace(inv), &pt->cap, vaddr);
+    if (err)
+        return err;
+    page_table_install(invoked_vspace(inv), pt, vaddr);
+    return 0;
+}
+
+/* UNMAP_PAGE_TABLE: page table cap. Removes it with all its mappings, or takes it back
+ * out of the pool; nothing to do if it is neither installed nor pooled any more. */
+static int decode_vspace_unmap_page_table(struct invocation *inv)
+{
+    struct cte *pt;
+
+    if (inv->length < 2)
+        return -PECAN_EMSGTOOSHORT;
+    int err = lookup_arg(inv, 1, CAP_PAGE_TABLE, &pt);
+    if (err)
+        return err;
+    if (!may_modify(inv))
+        return -PECAN_EPERM;
+    struct vspace *installed_in = page_table_installed_vspace(&pt->cap);
+    struct vspace *pooled_in = page_table_pooled_vspace(&pt->cap);
+    struct vspace *in = installed_in ? installed_in : pooled_in;
+    if (in && in != invoked_vspace(inv))
+        return -PECAN_EINVAL;
+    if (installed_in)
+        page_table_uninstall(&pt->cap);
+    else if (pooled_in)
+        page_table_undonate(&pt->cap);
+    return 0;
+}
+
+/* DONATE_PAGE_TABLE: page table cap. */
+static int decode_vspace_donate_page_table(struct invocation *inv)
+{
+    struct cte *pt;
+
+    if (inv->length < 2)
+        return -PECAN_EMSGTOOSHORT;
+    int err = lookup_arg(inv, 1, CAP_PAGE_TABLE, &pt);
+    if (err)
+        return err;
+    if (!may_modify(inv))
+        return -PECAN_EPERM;
+    if (page_table_installed_vspace(&pt->cap) || page_table_pooled_vspace(&pt->cap))
+        return -PECAN_EMAPPED;
+    page_table_donate(invoked_vspace(inv), pt);
+    return 0;
+}
+
+/* INFO -> asid, pool count, installed page tables. */
+static int decode_vspace_info(struct invocation *inv)
+{
+    const struct vspace *vspace = invoked_vspace(inv);
+
+    invocation_reply(inv, 0, vspace_asid(vspace));
+    invocation_reply(inv, 1, vspace_meta_count(vspace, VSPACE_META_POOL_COUNT));
+    invocation_reply(inv, 2, vspace_meta_count(vspace, VSPACE_META_PT_COUNT));
+    return 0;
+}
+
+int vspace_decode(struct invocation *inv)
+{
+    if (pecan_tag_label(inv->tag) != PECAN_PROTO_VSPACE)
+        return -PECAN_EBADPROTO;
+    if (inv->length < 1)
+        return -PECAN_EMSGTOOSHORT;
+    switch (invocation_word(inv, 0)) {
+    case PECAN_VSPACE_MAP_FRAME:
+        return decode_vspace_map_frame(inv);
+    case PECAN_VSPACE_UNMAP_FRAME:
+        return decode_vspace_unmap_frame(inv);
+    case PECAN_VSPACE_MAP_PAGE_TABLE:
+        return decode_vspace_map_page_table(inv);
+    case PECAN_VSPACE_UNMAP_PAGE_TABLE:
+        return decode_vspace_unmap_page_table(inv);
+    case PECAN_VSPACE_DONATE_PAGE_TABLE:
+        return decode_vspace_donate_page_table(inv);
+    case PECAN_VSPACE_REMAP_FRAME:
+        return decode_vspace_remap_frame(inv);
+    case PECAN_VSPACE_INFO:
+        return decode_vspace_info(inv);
+    default:
+        return -PECAN_ENOSYS;
+    }
+}
+
+/*
+ * Invariant checks (core/invariants.h): every live vspace's tables point only at live
+ * page tables and frames, and its bookkeeping agrees with its tables.
+ */
+
+static word_t key_of(const void *object)
+{
+    return (word_t)(uintptr_t)object;
+}
+
+static void check_frame_entry(unsigned asid, vaddr_t va, paddr_t frame)
+{
+    if (!invariants_object_live(frame, CAP_FRAME))
+        invariants_report("asid %u: %08lx maps %08lx, which is not a live frame", asid,
+                          (unsigned long)va, (unsigned long)frame);
+}
+
+static void check_page_table(unsigned asid, vaddr_t base, const struct page_table *pt)
+{
+    if (!invariants_object_live(key_of(pt), CAP_PAGE_TABLE)) {
+        invariants_report("asid %u: page table %p at %08lx is not a live object", asid,
+                          (const void *)pt, (unsigned long)base);
+        return;
+    }
+    for (unsigned i = 0; i < L2_ENTRIES; i++) {
+        uint32_t e = pt->pte[i];
+        vaddr_t va = base + i * PAGE_SIZE;
+        if (pt_is_small(e)) {
+            check_frame_entry(asid, va, e & L2_SMALL_BASE_MASK);
+        } else if (pt_is_large(e)) {
+            check_frame_entry(asid, va, e & L2_LARGE_BASE_MASK);
+            if (pt->pte[i & ~(LARGE_PAGE_ENTRIES - 1)] != e)
+                invariants_report("asid %u: large page at %08lx is not 16 equal entries",
+                                  asid, (unsigned long)va);
+        }
+    }
+}
+
+static void check_pool(unsigned asid, const struct vspace *vspace)
+{
+    word_t count = vspace_meta_count(vspace, VSPACE_META_POOL_COUNT);
+    const struct page_table *pt = (const struct page_table *)vspace->pd[VSPACE_META_POOL_HEAD];
+    word_t seen = 0;
+    /* At most count + 1 steps, so a cycle cannot hang the checker. */
+    for (; pt && seen <= count; pt = (const struct page_table *)pt->records[0].owner, seen++) {
+        if (!invariants_object_live(key_of(pt), CAP_PAGE_TABLE)) {
+            invariants_report("asid %u: pooled page table %p is not a live object", asid,
+                              (const void *)pt);
+            return;
+        }
+    }
+    if (seen != count)
+        invariants_report("asid %u: pool holds %lu page tables, count says %lu", asid,
+                          (unsigned long)seen, (unsigned long)count);
+}
+
+static void check_vspace(unsigned asid, const struct vspace *vspace)
+{
+    word_t installed = 0;
+
+    if (!invariants_object_live(key_of(vspace), CAP_VSPACE))
+        invariants_report("asid %u: vspace %p is not a live object", asid, (const void *)vspace);
+    if (vspace_asid(vspace) != asid)
+        invariants_report("asid %u: vspace %p says asid %u", asid, (const void *)vspace,
+                          vspace_asid(vspace));
+    for (unsigned i = L1_INDEX(VSPACE_USER_END); i < KERNEL_FIRST_ENTRY; i++)
+        if ((vspace->pd[i] & PT_TYPE_MASK) != PT_TYPE_FAULT)
+            invariants_report("asid %u: bookkeeping entry %03x is not a fault entry", asid, i);
+    for (unsigned i = 0; i < L1_INDEX(VSPACE_USER_END); i++) {
+        uint32_t e = vspace->pd[i];
+        vaddr_t va = (vaddr_t)i << SECTION_SHIFT;
+        if (pt_is_coarse(e)) {
+            installed++;
+            check_page_table(asid, va, phys_to_virt(e & L1_COARSE_BASE_MASK));
+        } else if (pt_is_section(e)) {
+            check_frame_entry(asid, va, e & L1_SECTION_BASE_MASK);
+        } else if (e != 0) {
+            invariants_report("asid %u: L1 entry %03x holds %08lx", asid, i, (unsigned long)e);
+        }
+    }
+    if (installed != vspace_meta_count(vspace, VSPACE_META_PT_COUNT))
+        invariants_report("asid %u: %lu page tables installed, count says %lu", asid,
+                          (unsigned long)installed,
+                          (unsigned long)vspace_meta_count(vspace, VSPACE_META_PT_COUNT));
+    check_pool(asid, vspace);
+}
+
+void vspace_check_invariants(void)
+{
+    if (asid_table[0].vspace)
+        invariants_report("asid 0 (the kernel's) is assigned to %p", (void *)asid_table[0].vspace);
+    for (unsigned asid = 1; asid < ASID_COUNT; asid++)
+        if (asid_table[asid].vspace)
+            check_vspace(asid, asid_table[asid].vspace);
+}

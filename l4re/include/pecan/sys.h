@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Client calls for the kernel's objects (l4re/sys/, one file per object). Each returns
+ * 0 or a negative error (-PECAN_E* from the object, -(2000 + status) for an IPC failure)
+ * and stores reply words where the caller asks. Protocols and arguments: docs/abi.md.
+ */
+#ifndef PECAN_SYS_H
+#define PECAN_SYS_H
+
+#include <pecan/bootinfo.h>
+#include <pecan/invoke.h>
+#include <pecan/protocols.h>
+
+/* Calls cap with protocol and n words (word 0 is the opcode); up to out_max reply words
+ * are copied to out (may be NULL). The generic form every call below uses. */
+int pecan_call(pecan_cap_t cap, int protocol, unsigned n, const pecan_word_t *words,
+               pecan_word_t *out, unsigned out_max);
+
+/* Untyped */
+int pecan_untyped_retype(pecan_cap_t untyped, unsigned type, unsigned size_bits, unsigned count,
+                         pecan_cap_t dest_cnode, pecan_word_t dest_offset);
+int pecan_untyped_info(pecan_cap_t untyped, pecan_word_t *base, unsigned *size_bits,
+                       int *is_device, int *is_leaf);
+
+/* CNode: dest (index, depth) inside cnode, src (index, depth) inside src_cnode. */
+int pecan_cnode_copy(pecan_cap_t cnode, pecan_word_t dest, unsigned dest_depth,
+                     pecan_cap_t src_cnode, pecan_word_t src, unsigned src_depth,
+                     unsigned rights);
+int pecan_cnode_mint(pecan_cap_t cnode, pecan_word_t dest, unsigned dest_depth,
+                     pecan_cap_t src_cnode, pecan_word_t src, unsigned src_depth,
+                     unsigned rights, pecan_word_t badge);
+int pecan_cnode_move(pecan_cap_t cnode, pecan_word_t dest, unsigned dest_depth,
+                     pecan_cap_t src_cnode, pecan_word_t src, unsigned src_depth);
+int pecan_cnode_delete(pecan_cap_t cnode, pecan_word_t index, unsigned depth);
+int pecan_cnode_revoke(pecan_cap_t cnode, pecan_word_t index, unsigned depth);
+struct pecan_cap_identity {
+    unsigned type;          /* the kernel's capability type number (0: empty) */
+    unsigned rights;
+    pecan_word_t badge;
+    pecan_word_t phys;      /* physical address of the object (memory-backed objects) */
+    unsigned depth;         /* depth in the derivation tree */
+    unsigned size_bits;
+    unsigned flags;
+};
+int pecan_cnode_identify(pecan_cap_t cnode, pecan_word_t index, unsigned depth,
+                         struct pecan_cap_identity *id);
+
+/* Threads */
+int pecan_thread_configure(pecan_cap_t tcb, pecan_cap_t cspace, pecan_cap_t vspace,
+                           pecan_cap_t utcb_frame, pecan_word_t utcb_vaddr, pecan_cap_t pager,
+                           pecan_cap_t exception_handler);
+int pecan_thread_read_registers(pecan_cap_t tcb, pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT]);
+int pecan_thread_write_registers(pecan_cap_t tcb,
+                                 const pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT]);
+int pecan_thread_resume(pecan_cap_t tcb);
+int pecan_thread_suspend(pecan_cap_t tcb);
+int pecan_thread_set_priority(pecan_cap_t tcb, unsigned priority);
+
+/* Notifications */
+int pecan_notification_signal(pecan_cap_t n, pecan_word_t bits);
+int pecan_notification_wait(pecan_cap_t n, pecan_word_t *bits);
+int pecan_notification_poll(pecan_cap_t n, pecan_word_t *bits);
+
+/* Address spaces, page tables, frames */
+int pecan_vspace_map_frame(pecan_cap_t vspace, pecan_cap_t frame, pecan_word_t vaddr,
+                           unsigned rights, unsigned attributes);
+int pecan_vspace_unmap_frame(pecan_cap_t vspace, pecan_cap_t frame);
+int pecan_vspace_map_page_table(pecan_cap_t vspace, pecan_cap_t page_table, pecan_word_t vaddr);
+int pecan_vspace_unmap_page_table(pecan_cap_t vspace, pecan_cap_t page_table);
+int pecan_vspace_donate_page_table(pecan_cap_t vspace, pecan_cap_t page_table);
+int pecan_vspace_remap_frame(pecan_cap_t vspace, pecan_cap_t frame, unsigned rights);
+int pecan_frame_info(pecan_cap_t frame, pecan_word_t *phys, unsigned *size_bits,
+                     pecan_word_t *mapped_vaddr);
+
+/* Interrupts */
+int pecan_irq_control_get(pecan_cap_t control, unsigned irq, pecan_cap_t dest_cnode,
+                          pecan_word_t dest_offset);
+int pecan_irq_bind(pecan_cap_t handler, pecan_cap_t notification, pecan_word_t bits);
+int pecan_irq_unbind(pecan_cap_t handler);
+int pecan_irq_ack(pecan_cap_t handler);
+
+/* Kernel console */
+int pecan_console_write(pecan_cap_t console, const char *text, unsigned length);
+int pecan_debug_stats(pecan_cap_t console, pecan_word_t *preemptions);
+int pecan_debug_check(pecan_cap_t console, pecan_word_t *problems);
+void pecan_debug_exit(pecan_cap_t console, int status) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* Kernel console client calls: text goes out in chunks that fit one message. */
+#include <pecan/sys.h>
+
+#define CHUNK ((PECAN_MSG_MAX_WORDS - 2) * 4)
+
+int pecan_console_write(pecan_cap_t console, const char *text, unsigned length)
+{
+    while (length) {
+        unsigned n = length < CHUNK ? length : CHUNK;
+        pecan_word_t w[PECAN_MSG_MAX_WORDS] = { PECAN_LOG_WRITE, n };
+        for (unsigned i = 0; i < n; i++)
+            w[2 + i / 4] |= (pecan_word_t)(unsigned char)text[i] << (8 * (i % 4));
+        int err = pecan_call(console, PECAN_PROTO_LOG, 2 + (n + 3) / 4, w, 0, 0);
+        if (err)
+            return err;
+        text += n;
+        length -= n;
+    }
+    return 0;
+}
+
+int pecan_debug_stats(pecan_cap_t console, pecan_word_t *preemptions)
+{
+    pecan_word_t w[] = { PECAN_LOG_DEBUG_STATS };
+    return pecan_call(console, PECAN_PROTO_LOG, 1, w, preemptions, 1);
+}
+
+int pecan_debug_check(pecan_cap_t console, pecan_word_t *problems)
+{
+    pecan_word_t w[] = { PECAN_LOG_DEBUG_CHECK };
+    return pecan_call(console, PECAN_PROTO_LOG, 1, w, problems, 1);
+}
+
+void pecan_debug_exit(pecan_cap_t console, int status)
+{
+    pecan_word_t w[] = { PECAN_LOG_DEBUG_EXIT, (pecan_word_t)status };
+    pecan_call(console, PECAN_PROTO_LOG, 2, w, 0, 0);
+    for (;;)
+        ;
+}
