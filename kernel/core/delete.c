@@ -61,12 +61,12 @@ static void clear_slot(struct cte *slot)
 }
 
 /* Per-capability clean-up that does not depend on being the last reference. */
-static void capability_deleted(struct capability *cap)
+static void capability_deleted(struct cte *slot)
 {
-    if (cap->type == CAP_FRAME)
-        frame_cap_deleted(cap);
-    else if (cap->type == CAP_PAGE_TABLE)
-        page_table_cap_deleted(cap);
+    if (slot->cap.type == CAP_FRAME)
+        frame_cap_deleted(slot);
+    else if (slot->cap.type == CAP_PAGE_TABLE)
+        page_table_cap_deleted(&slot->cap);
 }
 
 /* The last capability to a non-container object goes: destroy the object. */
@@ -90,7 +90,7 @@ static void delete_one(struct cte *slot)
      * inside its own container when a CNode held the last capability to itself. */
     if (cap_is_null(cap) || cap->type == CAP_ZOMBIE)
         return;
-    capability_deleted(cap);
+    capability_deleted(slot);
     bool last = cdt_is_last_reference(slot) && cdt_is_leaf(slot);
     unsigned count;
     if (last && container_slots(cap, &count)) {
@@ -154,6 +154,11 @@ int cte_revoke(struct cte *slot, bool preemptible)
     if (err)
         return err;
     for (;;) {
+        /* An untyped's capability may sit in a container made from that untyped: then
+         * destroying the container emptied the slot being revoked, and its descendants
+         * have moved up to its parent. Nothing is left to revoke. */
+        if (cap_is_null(&slot->cap))
+            return 0;
         struct cte *leaf = deepest_first_leaf(slot);
         if (!leaf)
             return 0;

@@ -16,9 +16,14 @@
 
 #define SEEN_CAPACITY 16384   /* power of two */
 
+/* An object is its key (kernel VA; physical base for untyped and frames; IRQ number for
+ * handlers), its type and, for untyped, its size: an untyped and its first child (untyped
+ * or frame) share a base address but are different objects. */
 struct seen_object {
-    word_t key;               /* 0: free */
+    word_t key;
     uint8_t type;
+    uint8_t size_bits;
+    bool used;
 };
 
 static struct seen_object seen[SEEN_CAPACITY];
@@ -36,28 +41,37 @@ void invariants_report(const char *fmt, ...)
     problems++;
 }
 
-static struct seen_object *seen_slot(word_t key)
+static unsigned seen_hash(word_t key)
 {
-    unsigned i = (key >> 4) * 2654435761u % SEEN_CAPACITY;
+    return (key >> 4) * 2654435761u % SEEN_CAPACITY;
+}
+
+/* The entry of (key, type, size_bits), or the free entry where it would go; NULL if the
+ * set is full. */
+static struct seen_object *seen_slot(word_t key, unsigned type, unsigned size_bits)
+{
+    unsigned i = seen_hash(key);
     for (unsigned n = 0; n < SEEN_CAPACITY; n++, i = (i + 1) % SEEN_CAPACITY) {
-        if (seen[i].key == key || seen[i].key == 0)
-            return &seen[i];
+        struct seen_object *s = &seen[i];
+        if (!s->used || (s->key == key && s->type == type && s->size_bits == size_bits))
+            return s;
     }
     return NULL;
 }
 
 /* Records an object; false if it was recorded before (a second run of capabilities). */
-static bool seen_add(word_t key, unsigned type)
+static bool seen_add(word_t key, unsigned type, unsigned size_bits)
 {
-    struct seen_object *s = seen_slot(key);
+    struct seen_object *s = seen_slot(key, type, size_bits);
     if (!s) {
         seen_overflow = true;
         return true;
     }
-    if (s->key == key)
+    if (s->used)
         return false;
-    s->key = key;
-    s->type = (uint8_t)type;
+    *s = (struct seen_object){
+        .key = key, .type = (uint8_t)type, .size_bits = (uint8_t)size_bits, .used = true,
+    };
     return true;
 }
 
@@ -65,8 +79,12 @@ bool invariants_object_live(word_t key, unsigned cap_type)
 {
     if (seen_overflow)
         return true;
-    struct seen_object *s = seen_slot(key);
-    return s && s->key == key && s->type == cap_type;
+    unsigned i = seen_hash(key);
+    for (unsigned n = 0; n < SEEN_CAPACITY && seen[i].used; n++, i = (i + 1) % SEEN_CAPACITY) {
+        if (seen[i].key == key && seen[i].type == cap_type)
+            return true;
+    }
+    return false;
 }
 
 static word_t object_key(const struct capability *cap)
@@ -134,7 +152,10 @@ static void check_entry(struct cte *slot, const struct cte *prev)
     if (depth + 1 < CDT_MAX_DEPTH)
         last_child_end[depth + 1] = 0;
     bool new_run = !prev || !cap_same_object(&prev->cap, &slot->cap);
-    if (new_run && !seen_add(object_key(&slot->cap), slot->cap.type))
+    unsigned size_bits = slot->cap.type == CAP_UNTYPED ? slot->cap.size_bits : 0;
+    /* IRQ control's copies may be split by handlers claimed through them (object/cap.h). */
+    if (new_run && slot->cap.type != CAP_IRQ_CONTROL &&
+        !seen_add(object_key(&slot->cap), slot->cap.type, size_bits))
         invariants_report("capabilities to %s %08lx are not one contiguous run",
                           cap_type_name(slot->cap.type), (unsigned long)slot->cap.object);
     if (new_run && depth > 0)
@@ -177,7 +198,7 @@ unsigned invariants_check(void)
     problems = 0;
     seen_overflow = false;
     for (unsigned i = 0; i < SEEN_CAPACITY; i++)
-        seen[i].key = 0;
+        seen[i].used = false;
     const struct cte *prev = NULL;
     for (struct cte *s = cdt_first(); s; s = cdt_next(s)) {
         check_entry(s, prev);

@@ -136,12 +136,13 @@ static int decode_move(struct invocation *inv)
     int err = decode_pair(inv, 6, false, &p);
     if (err)
         return err;
-    if (p.src == p.dest)
-        return 0;
-    p.dest->cap = p.src->cap;
+    p.dest->cap = p.src->cap;   /* src != dest: the destination was checked empty */
     cdt_replace(p.src, p.dest);
     p.src->cap = (struct capability){ 0 };
-    page_table_cap_moved(p.src, p.dest);
+    if (p.dest->cap.type == CAP_FRAME)
+        frame_cap_moved(p.src, p.dest);
+    else if (p.dest->cap.type == CAP_PAGE_TABLE)
+        page_table_cap_moved(p.src, p.dest);
     return 0;
 }
 

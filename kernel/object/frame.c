@@ -6,10 +6,13 @@
  * A frame is 4 KiB (one small-page entry), 64 KiB (16 identical large-page entries at a
  * 16-entry boundary of a page table) or 1 MiB (one section entry in the page directory).
  * Invariants:
- *   - a frame capability's mapping is live iff its weak link names a live vspace and the
+ *   - a frame capability's mapping is live iff its weak link names a live vspace, the
  *     entry at the recorded vaddr still maps this frame's physical address with this
- *     frame's size. Removing a page table (or its address space) therefore unmaps every
- *     frame in it without touching their capabilities.
+ *     frame's size, and (for pages in a page table) the page's mapping record names this
+ *     capability's slot as its owner. Removing a page table (or its address space)
+ *     therefore unmaps every frame in it without touching their capabilities, and a copy
+ *     of the capability mapped later at the same place is not mistaken for the original.
+ *     A moved capability takes its mapping along (frame_cap_moved).
  *   - every entry write is cleaned to memory; an entry that held a valid mapping is also
  *     flushed from the TLB (by MVA and ASID) before the operation returns.
  */
@@ -60,8 +63,20 @@ static void write_entries(uint32_t *entry, unsigned count, uint32_t value)
         vspace_write_entry(&entry[i], value);
 }
 
-struct vspace *frame_mapped_vspace(const struct capability *frame)
+/* The mapping record of the page at vaddr (NULL for sections: a section entry can only
+ * be removed through its own capability or with its whole address space). */
+static struct mapping_record *frame_record(struct vspace *vspace, vaddr_t vaddr,
+                                           unsigned size_bits)
 {
+    if (size_bits == FRAME_BITS_SECTION)
+        return NULL;
+    struct page_table *pt = vspace_page_table(vspace, vaddr);
+    return pt ? &pt->records[L2_INDEX(vaddr)] : NULL;
+}
+
+struct vspace *frame_mapped_vspace(const struct cte *slot)
+{
+    const struct capability *frame = &slot->cap;
     if (!(frame->flags & CAP_FLAG_MAPPED) || frame->badge >= VSPACE_USER_END)
         return NULL;
     struct vspace *vspace = vspace_link_target(frame->extra);
@@ -70,11 +85,15 @@ struct vspace *frame_mapped_vspace(const struct capability *frame)
     const uint32_t *entry = frame_entries(vspace, frame->badge, frame->size_bits);
     if (!entry || !pt_maps_frame(*entry, frame->size_bits, cap_object_phys(frame)))
         return NULL;
+    const struct mapping_record *record = frame_record(vspace, frame->badge, frame->size_bits);
+    if (record && record->owner != (word_t)(uintptr_t)slot)
+        return NULL;
     return vspace;
 }
 
-int frame_map_check(struct vspace *vspace, const struct capability *frame, vaddr_t vaddr)
+int frame_map_check(struct vspace *vspace, const struct cte *slot, vaddr_t vaddr)
 {
+    const struct capability *frame = &slot->cap;
     assert(frame->type == CAP_FRAME && frame_size_valid(frame->size_bits));
     word_t size = 1u << frame->size_bits;
 
@@ -82,7 +101,7 @@ int frame_map_check(struct vspace *vspace, const struct capability *frame, vaddr
         return -PECAN_EALIGN;
     if (vaddr > VSPACE_USER_END - size)
         return -PECAN_ERANGE;
-    if (frame_mapped_vspace(frame))
+    if (frame_mapped_vspace(slot))
         return -PECAN_EMAPPED;
     const uint32_t *entry = frame_entries(vspace, vaddr, frame->size_bits);
     if (entry)
@@ -123,24 +142,32 @@ void frame_map(struct vspace *vspace, struct cte *frame_slot, vaddr_t vaddr,
                   descriptor);
     /* The entries were empty, and ARMv6 TLBs do not hold faults: no flush needed. */
     barrier_data_sync();
+    struct mapping_record *record = frame_record(vspace, vaddr, size_bits);
+    if (record)
+        record->owner = (word_t)(uintptr_t)frame_slot;
     frame->flags |= CAP_FLAG_MAPPED;
     frame->badge = vaddr;
     frame->extra = vspace_link(vspace);
 }
 
-void frame_unmap(struct capability *frame)
+void frame_unmap(struct cte *slot)
 {
-    struct vspace *vspace = frame_mapped_vspace(frame);
+    struct capability *frame = &slot->cap;
+    struct vspace *vspace = frame_mapped_vspace(slot);
     assert(vspace);
     write_entries(frame_entries(vspace, frame->badge, frame->size_bits),
                   entry_count(frame->size_bits), 0);
+    struct mapping_record *record = frame_record(vspace, frame->badge, frame->size_bits);
+    if (record)
+        record->owner = 0;
     tlb_flush_page(vspace_asid(vspace), frame->badge);   /* one TLB entry per mapping */
     frame->flags &= ~CAP_FLAG_MAPPED;
 }
 
-void frame_remap(struct capability *frame, unsigned map_rights)
+void frame_remap(struct cte *slot, unsigned map_rights)
 {
-    struct vspace *vspace = frame_mapped_vspace(frame);
+    struct capability *frame = &slot->cap;
+    struct vspace *vspace = frame_mapped_vspace(slot);
     assert(vspace);
     uint32_t *entry = frame_entries(vspace, frame->badge, frame->size_bits);
     unsigned memory_type = pt_descriptor_rights(frame->size_bits, *entry) & PECAN_MAP_UNCACHED;
@@ -150,10 +177,24 @@ void frame_remap(struct capability *frame, unsigned map_rights)
     tlb_flush_page(vspace_asid(vspace), frame->badge);
 }
 
-void frame_cap_deleted(struct capability *cap)
+void frame_cap_deleted(struct cte *slot)
 {
-    if (frame_mapped_vspace(cap))
-        frame_unmap(cap);
+    if (frame_mapped_vspace(slot))
+        frame_unmap(slot);
+}
+
+void frame_cap_moved(struct cte *from, struct cte *to)
+{
+    /* Called after the move: the capability is in to, the record still names from. */
+    const struct capability *frame = &to->cap;
+    if (!(frame->flags & CAP_FLAG_MAPPED) || frame->badge >= VSPACE_USER_END)
+        return;
+    struct vspace *vspace = vspace_link_target(frame->extra);
+    if (!vspace)
+        return;
+    struct mapping_record *record = frame_record(vspace, frame->badge, frame->size_bits);
+    if (record && record->owner == (word_t)(uintptr_t)from)
+        record->owner = (word_t)(uintptr_t)to;
 }
 
 /* INFO -> physical address, size_bits, mapped vaddr (or ~0). */
@@ -163,7 +204,7 @@ static int decode_frame_info(struct invocation *inv)
 
     invocation_reply(inv, 0, cap_object_phys(frame));
     invocation_reply(inv, 1, frame->size_bits);
-    invocation_reply(inv, 2, frame_mapped_vspace(frame) ? frame->badge : NOT_MAPPED);
+    invocation_reply(inv, 2, frame_mapped_vspace(inv->slot) ? frame->badge : NOT_MAPPED);
     return 0;
 }
 

@@ -48,8 +48,13 @@ struct vspace *tcb_vspace(const struct tcb *tcb)
 
 void tcb_suspend(struct tcb *tcb)
 {
-    if (tcb->state == THREAD_BLOCKED_NOTIFICATION)
+    if (tcb->state == THREAD_BLOCKED_NOTIFICATION) {
         notification_cancel_wait(tcb);
+        /* Its WAIT ends canceled, as when the notification goes: resumed, the thread must
+         * not take its own request registers for a reply. */
+        tcb->context.r[0] = PECAN_IPC_CANCELED;
+        tcb->context.r[1] = pecan_tag(0, 0, 0);
+    }
     sched_dequeue(tcb);
     tcb->state = THREAD_INACTIVE;
 }

@@ -157,7 +157,7 @@ struct page_table *vspace_page_table(struct vspace *vspace, vaddr_t vaddr)
 int vspace_map_frame(struct vspace *vspace, struct cte *frame_slot, vaddr_t vaddr,
                      unsigned map_rights)
 {
-    int err = frame_map_check(vspace, &frame_slot->cap, vaddr);
+    int err = frame_map_check(vspace, frame_slot, vaddr);
     if (err)
         return err;
     frame_map(vspace, frame_slot, vaddr, map_rights);
@@ -276,7 +276,7 @@ static int decode_vspace_map_frame(struct invocation *inv)
         return -PECAN_EINVAL;
     err = check_map_rights(&frame->cap, rights);
     if (!err)
-        err = frame_map_check(vspace, &frame->cap, vaddr);
+        err = frame_map_check(vspace, frame, vaddr);
     if (err)
         return err;
     frame_map(vspace, frame, vaddr, rights | attributes);
@@ -295,11 +295,11 @@ static int decode_vspace_unmap_frame(struct invocation *inv)
         return err;
     if (!may_modify(inv))
         return -PECAN_EPERM;
-    struct vspace *mapped_in = frame_mapped_vspace(&frame->cap);
+    struct vspace *mapped_in = frame_mapped_vspace(frame);
     if (mapped_in && mapped_in != invoked_vspace(inv))
         return -PECAN_EINVAL;
     if (mapped_in)
-        frame_unmap(&frame->cap);
+        frame_unmap(frame);
     return 0;
 }
 
@@ -319,12 +319,12 @@ static int decode_vspace_remap_frame(struct invocation *inv)
     err = check_map_rights(&frame->cap, rights);
     if (err)
         return err;
-    struct vspace *mapped_in = frame_mapped_vspace(&frame->cap);
+    struct vspace *mapped_in = frame_mapped_vspace(frame);
     if (!mapped_in)
         return -PECAN_ENOENT;
     if (mapped_in != invoked_vspace(inv))
         return -PECAN_EINVAL;
-    frame_remap(&frame->cap, rights);
+    frame_remap(frame, rights);
     return 0;
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Kernel console client calls: text goes out in chunks that fit one message. */
+/* Kernel console client calls: text goes out in chunks that fit one message; the debug
+ * operations of test builds (counters, invariant checker, clock, exit). */
 #include <pecan/sys.h>
 
 #define CHUNK ((PECAN_MSG_MAX_WORDS - 2) * 4)
@@ -38,4 +39,26 @@ void pecan_debug_exit(pecan_cap_t console, int status)
     pecan_call(console, PECAN_PROTO_LOG, 2, w, 0, 0);
     for (;;)
         ;
+}
+
+static uint64_t two_words(const pecan_word_t r[2])
+{
+    return (uint64_t)r[0] | (uint64_t)r[1] << 32;
+}
+
+int pecan_debug_clock(pecan_cap_t console, uint64_t *ns)
+{
+    pecan_word_t w[] = { PECAN_LOG_DEBUG_CLOCK }, r[2] = { 0 };
+    int err = pecan_call(console, PECAN_PROTO_LOG, 1, w, r, 2);
+    *ns = two_words(r);
+    return err;
+}
+
+int pecan_debug_lookup_bench(pecan_cap_t console, pecan_cap_t index, unsigned iterations,
+                             uint64_t *ns)
+{
+    pecan_word_t w[] = { PECAN_LOG_DEBUG_LOOKUP_BENCH, index, iterations }, r[2] = { 0 };
+    int err = pecan_call(console, PECAN_PROTO_LOG, 3, w, r, 2);
+    *ns = two_words(r);
+    return err;
 }

@@ -55,3 +55,24 @@ int pecan_frame_info(pecan_cap_t frame, pecan_word_t *phys, unsigned *size_bits,
         *mapped_vaddr = r[2];
     return err;
 }
+
+int pecan_vspace_info(pecan_cap_t vspace, unsigned *asid, unsigned *pool, unsigned *installed)
+{
+    pecan_word_t w[] = { PECAN_VSPACE_INFO }, r[3] = { 0 };
+    int err = pecan_call(vspace, PECAN_PROTO_VSPACE, 1, w, r, 3);
+    if (asid)
+        *asid = r[0];
+    if (pool)
+        *pool = r[1];
+    if (installed)
+        *installed = r[2];
+    return err;
+}
+
+int pecan_page_table_info(pecan_cap_t page_table, pecan_word_t *installed_vaddr)
+{
+    pecan_word_t w[] = { PECAN_PAGE_TABLE_INFO }, r[1] = { 0xFFFFFFFFu };
+    int err = pecan_call(page_table, PECAN_PROTO_PAGE_TABLE, 1, w, r, 1);
+    *installed_vaddr = r[0];
+    return err;
+}

@@ -142,6 +142,12 @@ static void load_context(struct trap_frame *f, const struct tcb *tcb)
 static void return_to_user(struct trap_frame *frame)
 {
     struct tcb *next = sched_wait_for_thread();
+    /* A thread whose address space was deleted under it cannot run: stop it. */
+    while (!tcb_vspace(next)) {
+        kprintf("thread %p has no address space left: suspended\n", (void *)next);
+        tcb_suspend(next);
+        next = sched_wait_for_thread();
+    }
     vspace_activate(tcb_vspace(next));
     cpu_write_tpidruro(next->utcb_vaddr);
     load_context(frame, next);

@@ -31,9 +31,10 @@ void page_table_destroy(struct capability *cap);
 void irq_handler_destroy(struct capability *cap);
 /* Called for every frame or page-table capability that is deleted (each holds at most
  * one mapping of its own, which goes with it). */
-void frame_cap_deleted(struct capability *cap);
+void frame_cap_deleted(struct cte *slot);
 void page_table_cap_deleted(struct capability *cap);
-/* A page-table capability moved to another slot (the pool may point at its slot). */
+/* A capability moved to another slot: mappings and the page-table pool name slots. */
+void frame_cap_moved(struct cte *from, struct cte *to);
 void page_table_cap_moved(struct cte *from, struct cte *to);
 
 #endif

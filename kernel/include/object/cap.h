@@ -8,7 +8,10 @@
  * in no list.
  *
  * Invariants (checked by core/invariants.c):
- *   - all capabilities to one typed object form one contiguous run of the list;
+ *   - all capabilities to one typed object form one contiguous run of the list, except
+ *     IRQ control: like an untyped its children are other objects (IRQ handlers), which
+ *     sit between its copies when claimed through an earlier copy; it is a singleton that
+ *     is never destroyed, so its last-reference test does not matter;
  *   - the children of an untyped capability lie inside its region, never overlap, and
  *     untyped capabilities are never copied;
  *   - the depth of an entry is at most one more than the depth of the entry before it.

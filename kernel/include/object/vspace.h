@@ -120,13 +120,13 @@ void vspace_write_entry(uint32_t *entry, uint32_t value);
 struct page_table *vspace_page_table(struct vspace *vspace, vaddr_t vaddr);
 
 /* Frames (object/frame.c). */
-int frame_map_check(struct vspace *vspace, const struct capability *frame, vaddr_t vaddr);
+int frame_map_check(struct vspace *vspace, const struct cte *frame_slot, vaddr_t vaddr);
 void frame_map(struct vspace *vspace, struct cte *frame_slot, vaddr_t vaddr,
                unsigned map_rights);
 /* The vspace the frame capability's mapping is live in, or NULL. */
-struct vspace *frame_mapped_vspace(const struct capability *frame);
-void frame_unmap(struct capability *frame);                   /* live mapping only */
-void frame_remap(struct capability *frame, unsigned map_rights);
+struct vspace *frame_mapped_vspace(const struct cte *frame_slot);
+void frame_unmap(struct cte *frame_slot);                   /* live mapping only */
+void frame_remap(struct cte *frame_slot, unsigned map_rights);
 
 /* Page tables (object/page_table.c). */
 struct vspace *page_table_installed_vspace(const struct capability *page_table);

@@ -71,6 +71,10 @@ int pecan_vspace_donate_page_table(pecan_cap_t vspace, pecan_cap_t page_table);
 int pecan_vspace_remap_frame(pecan_cap_t vspace, pecan_cap_t frame, unsigned rights);
 int pecan_frame_info(pecan_cap_t frame, pecan_word_t *phys, unsigned *size_bits,
                      pecan_word_t *mapped_vaddr);
+/* -> hardware ASID, page tables in the pool, installed page tables (each may be NULL). */
+int pecan_vspace_info(pecan_cap_t vspace, unsigned *asid, unsigned *pool, unsigned *installed);
+/* -> the vaddr of the MiB the table is installed for, or 0xFFFFFFFF. */
+int pecan_page_table_info(pecan_cap_t page_table, pecan_word_t *installed_vaddr);
 
 /* Interrupts */
 int pecan_irq_control_get(pecan_cap_t control, unsigned irq, pecan_cap_t dest_cnode,
@@ -84,5 +88,10 @@ int pecan_console_write(pecan_cap_t console, const char *text, unsigned length);
 int pecan_debug_stats(pecan_cap_t console, pecan_word_t *preemptions);
 int pecan_debug_check(pecan_cap_t console, pecan_word_t *problems);
 void pecan_debug_exit(pecan_cap_t console, int status) __attribute__((noreturn));
+/* Nanoseconds since boot. */
+int pecan_debug_clock(pecan_cap_t console, uint64_t *ns);
+/* Times iterations kernel lookups of index in the caller's capability space -> ns. */
+int pecan_debug_lookup_bench(pecan_cap_t console, pecan_cap_t index, unsigned iterations,
+                             uint64_t *ns);
 
 #endif

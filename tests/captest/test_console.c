@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel console object: WRITE and the debug operations the tests rely on (clock,
+ * counters, invariant checker, lookup timing), with their errors and the WRITE right
+ * they need. DEBUG_EXIT is only called short (it would end the run).
+ */
+#include "captest.h"
+
+static int console_call(pecan_cap_t console, unsigned n, pecan_word_t *w)
+{
+    return pecan_call(console, PECAN_PROTO_LOG, n, w, 0, 0);
+}
+
+UTEST(console_write_and_errors)
+{
+    pecan_cap_t ro = slot_alloc();
+    REQUIRE(ro);
+    const pecan_cap_t con = PECAN_ROOT_CONSOLE;
+    CHECK_OK(pecan_console_write(con, "# console: hello\n", 17));
+    pecan_word_t w[4] = { PECAN_LOG_WRITE, 9, 0x72772023, 0x0a657469 };   /* "# write\n" */
+    CHECK_ERR(console_call(con, 1, w), -PECAN_EMSGTOOSHORT);
+    CHECK_ERR(console_call(con, 4, w), -PECAN_EMSGTOOSHORT);   /* 9 bytes in 2 words */
+    w[1] = 8;
+    CHECK_OK(console_call(con, 4, w));
+    w[0] = 99;
+    CHECK_ERR(console_call(con, 1, w), -PECAN_ENOSYS);
+    w[0] = PECAN_LOG_DEBUG_EXIT;
+    CHECK_ERR(console_call(con, 1, w), -PECAN_EMSGTOOSHORT);
+    w[0] = PECAN_LOG_WRITE;
+    CHECK_ERR(pecan_call(con, PECAN_PROTO_CNODE, 4, w, 0, 0), -PECAN_EBADPROTO);
+    /* Everything needs WRITE on the console. */
+    REQUIRE_OK(cap_copy(ro, con, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
+    CHECK_ERR(pecan_console_write(ro, "x", 1), -PECAN_EPERM);
+    pecan_word_t problems = 0;
+    CHECK_ERR(pecan_debug_check(ro, &problems), -PECAN_EPERM);
+    CHECK_OK(cap_delete(ro));
+}
+
+UTEST(console_debug_operations)
+{
+    const pecan_cap_t con = PECAN_ROOT_CONSOLE;
+    uint64_t a = 0, b = 0, spent = 0;
+    CHECK_OK(pecan_debug_clock(con, &a));
+    spin_us(2000);
+    CHECK_OK(pecan_debug_clock(con, &b));
+    CHECK(b >= a + 2000000);
+    pecan_word_t problems = 1, stops = 0;
+    CHECK_OK(pecan_debug_check(con, &problems));
+    CHECK_EQ(problems, 0);
+    CHECK_OK(pecan_debug_stats(con, &stops));
+    CHECK_OK(pecan_debug_lookup_bench(con, PECAN_ROOT_TCB, 1000, &spent));
+    CHECK(spent > 0);
+    CHECK_ERR(pecan_debug_lookup_bench(con, 0x00ABC000u, 10, &spent), -PECAN_EINVALCAP);
+    pecan_word_t w[] = { PECAN_LOG_DEBUG_LOOKUP_BENCH, PECAN_ROOT_TCB };
+    CHECK_ERR(pecan_call(con, PECAN_PROTO_LOG, 2, w, 0, 0), -PECAN_EMSGTOOSHORT);
+}

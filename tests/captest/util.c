@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * captest's small helpers: root CNode operations by slot number, error names for the
+ * TAP comments, and the kernel console's debug operations (invariant checker, counters,
+ * clock).
+ */
+#include "captest.h"
+
+int cap_identify(pecan_cap_t slot, struct pecan_cap_identity *id)
+{
+    return pecan_cnode_identify(ROOT, slot, ROOT_DEPTH, id);
+}
+
+unsigned cap_type(pecan_cap_t slot)
+{
+    struct pecan_cap_identity id;
+    return cap_identify(slot, &id) == 0 ? id.type : CAPK_NULL;
+}
+
+int cap_copy(pecan_cap_t dest, pecan_cap_t src, unsigned rights)
+{
+    return pecan_cnode_copy(ROOT, dest, ROOT_DEPTH, ROOT, src, ROOT_DEPTH, rights);
+}
+
+int cap_mint(pecan_cap_t dest, pecan_cap_t src, unsigned rights, pecan_word_t badge)
+{
+    return pecan_cnode_mint(ROOT, dest, ROOT_DEPTH, ROOT, src, ROOT_DEPTH, rights, badge);
+}
+
+int cap_move(pecan_cap_t dest, pecan_cap_t src)
+{
+    return pecan_cnode_move(ROOT, dest, ROOT_DEPTH, ROOT, src, ROOT_DEPTH);
+}
+
+int cap_delete(pecan_cap_t slot)
+{
+    return pecan_cnode_delete(ROOT, slot, ROOT_DEPTH);
+}
+
+int cap_revoke(pecan_cap_t slot)
+{
+    return pecan_cnode_revoke(ROOT, slot, ROOT_DEPTH);
+}
+
+int cap_mint_cspace(pecan_cap_t dest, pecan_cap_t cnode, unsigned radix)
+{
+    /* CNode badge: bits 0-4 guard length, bits 5-31 guard value (0). */
+    return cap_mint(dest, cnode, PECAN_RIGHTS_ALL, 32 - radix);
+}
+
+const char *err_name(int err)
+{
+    static const struct { int code; const char *name; } names[] = {
+        { 0, "OK" }, { -PECAN_EPERM, "EPERM" }, { -PECAN_ENOENT, "ENOENT" },
+        { -PECAN_ENOMEM, "ENOMEM" }, { -PECAN_EBUSY, "EBUSY" }, { -PECAN_EEXIST, "EEXIST" },
+        { -PECAN_EINVAL, "EINVAL" }, { -PECAN_ERANGE, "ERANGE" }, { -PECAN_ENOSYS, "ENOSYS" },
+        { -PECAN_EBADPROTO, "EBADPROTO" }, { -PECAN_EMSGTOOSHORT, "EMSGTOOSHORT" },
+        { -PECAN_EMSGTOOLONG, "EMSGTOOLONG" }, { -PECAN_EINVALCAP, "EINVALCAP" },
+        { -PECAN_ETYPE, "ETYPE" }, { -PECAN_ENOTLEAF, "ENOTLEAF" }, { -PECAN_EDEPTH, "EDEPTH" },
+        { -PECAN_ENOPAGETABLE, "ENOPAGETABLE" }, { -PECAN_EMAPPED, "EMAPPED" },
+        { -PECAN_EALIGN, "EALIGN" }, { -PECAN_ENOASID, "ENOASID" },
+        { -PECAN_EUNTYPEDCOPY, "EUNTYPEDCOPY" },
+        { -(2000 + PECAN_IPC_TIMEOUT), "IPC_TIMEOUT" },
+        { -(2000 + PECAN_IPC_NO_PARTNER), "IPC_NO_PARTNER" },
+        { -(2000 + PECAN_IPC_CANCELED), "IPC_CANCELED" },
+        { -(2000 + PECAN_IPC_ABORTED), "IPC_ABORTED" },
+    };
+    for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (names[i].code == err)
+            return names[i].name;
+    }
+    return "?";
+}
+
+unsigned kernel_problems(void)
+{
+    pecan_word_t problems = 0;
+    if (pecan_debug_check(PECAN_ROOT_CONSOLE, &problems) != 0)
+        return ~0u;
+    return problems;
+}
+
+unsigned long kernel_preemptions(void)
+{
+    pecan_word_t n = 0;
+    pecan_debug_stats(PECAN_ROOT_CONSOLE, &n);
+    return n;
+}
+
+uint64_t now_ns(void)
+{
+    uint64_t ns = 0;
+    pecan_debug_clock(PECAN_ROOT_CONSOLE, &ns);
+    return ns;
+}
+
+void spin_us(unsigned us)
+{
+    uint64_t end = now_ns() + (uint64_t)us * 1000u;
+    while (now_ns() < end)
+        ;
+}
