@@ -50,25 +50,26 @@ static int resolve_level(const struct capability *node, word_t index, unsigned *
     return 0;
 }
 
-int cspace_lookup(const struct capability *root, word_t index, struct cte **slot)
+int cspace_lookup_levels(const struct capability *node, word_t index, struct cte **slot)
 {
-    if (!root || root->type != CAP_CNODE)
+    if (!node || node->type != CAP_CNODE)
         return -PECAN_EINVALCAP;
-    /* Fast path: one CNode whose guard of zeros covers all other bits. */
-    if (root->extra + root->size_bits == 32 && root->badge == 0 &&
-        (index >> root->size_bits) == 0) {
-        *slot = (struct cte *)(uintptr_t)root->object + index;
-        return 0;
-    }
-    const struct capability *node = root;
     unsigned bits = 32;
     for (;;) {
-        int err = resolve_level(node, index, &bits, slot);
-        if (err)
-            return err;
-        if (bits == 0 || (*slot)->cap.type != CAP_CNODE)
+        unsigned radix = node->size_bits, level = radix + node->extra;
+        if (level > bits || radix == 0)
+            return -PECAN_EINVALCAP;
+        bits -= level;
+        /* Guard and slot number together; level is at least 1, so bits is at most 31. */
+        word_t chunk = level == 32 ? index : (index >> bits) & ((1u << level) - 1);
+        if ((chunk >> radix) != node->badge)
+            return -PECAN_EINVALCAP;
+        struct cte *s = (struct cte *)node->object + (chunk & ((1u << radix) - 1));
+        if (bits == 0 || s->cap.type != CAP_CNODE) {
+            *slot = s;
             return 0;
-        node = &(*slot)->cap;
+        }
+        node = &s->cap;
     }
 }
 
@@ -77,6 +78,12 @@ int cspace_lookup_exact(const struct capability *node, word_t index, unsigned de
 {
     if (!node || node->type != CAP_CNODE || depth == 0 || depth > 32)
         return -PECAN_EINVALCAP;
+    /* Fast path: a one-level name in a CNode whose zero guard fills the depth. */
+    if (node->extra + node->size_bits == depth && node->badge == 0 &&
+        (index_bits(index, depth, depth) >> node->size_bits) == 0) {
+        *slot = (struct cte *)node->object + low_bits(index, node->size_bits);
+        return 0;
+    }
     unsigned bits = depth;
     for (;;) {
         int err = resolve_level(node, index, &bits, slot);

@@ -57,7 +57,9 @@ static struct cte *container_slots(const struct capability *cap, unsigned *count
 static void clear_slot(struct cte *slot)
 {
     cdt_remove(slot);
-    memset(slot, 0, sizeof(*slot));
+    slot->cap = (struct capability){ 0 };
+    slot->cdt_depth = 0;
+    slot->zombie_next = NULL;
 }
 
 /* Per-capability clean-up that does not depend on being the last reference. */

@@ -30,14 +30,6 @@ static const struct object_protocol protocols[CAP_TYPE_COUNT] = {
     [CAP_CONSOLE] = { PECAN_PROTO_LOG, console_decode },
 };
 
-word_t invocation_word(const struct invocation *inv, unsigned i)
-{
-    if (i < PECAN_MSG_REGISTERS)
-        return inv->caller->context.r[3 + i];
-    const struct pecan_utcb *utcb = tcb_utcb(inv->caller);
-    return utcb && i < PECAN_UTCB_MESSAGE_WORDS ? utcb->message[i] : 0;
-}
-
 void invocation_reply(struct invocation *inv, unsigned i, word_t value)
 {
     if (i < PECAN_MSG_REGISTERS) {

@@ -15,7 +15,8 @@ struct run_queue {
     struct tcb *current;
     struct tcb *head[PRIORITY_COUNT];
     struct tcb *tail[PRIORITY_COUNT];
-    uint32_t nonempty[PRIORITY_COUNT / 32];
+    uint32_t nonempty[PRIORITY_COUNT / 32];   /* bit p % 32 of word p / 32: queue p has threads */
+    uint32_t nonempty_words;                   /* bit w: nonempty[w] != 0 */
 };
 
 static struct run_queue run_queues[CONFIG_MAX_CPUS];
@@ -46,6 +47,7 @@ static void append(struct run_queue *rq, struct tcb *tcb)
         rq->head[p] = tcb;
     rq->tail[p] = tcb;
     rq->nonempty[p / 32] |= 1u << (p % 32);
+    rq->nonempty_words |= 1u << (p / 32);
 }
 
 void sched_enqueue(struct tcb *tcb)
@@ -75,8 +77,11 @@ void sched_dequeue(struct tcb *tcb)
         tcb->run_next->run_prev = tcb->run_prev;
     else
         rq->tail[p] = tcb->run_prev;
-    if (!rq->head[p])
+    if (!rq->head[p]) {
         rq->nonempty[p / 32] &= ~(1u << (p % 32));
+        if (!rq->nonempty[p / 32])
+            rq->nonempty_words &= ~(1u << (p / 32));
+    }
     tcb->run_next = tcb->run_prev = NULL;
 }
 
@@ -98,11 +103,10 @@ void sched_yield_current(void)
 
 static int highest_priority(const struct run_queue *rq)
 {
-    for (int word = PRIORITY_COUNT / 32 - 1; word >= 0; word--) {
-        if (rq->nonempty[word])
-            return word * 32 + 31 - __builtin_clz(rq->nonempty[word]);
-    }
-    return -1;
+    if (!rq->nonempty_words)
+        return -1;
+    int word = 31 - __builtin_clz(rq->nonempty_words);
+    return word * 32 + 31 - __builtin_clz(rq->nonempty[word]);
 }
 
 struct tcb *sched_choose(void)

@@ -19,6 +19,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/memory.h>
+#include <arch/memory_ops.h>
 #include <arch/page_table.h>
 #include <core/delete.h>
 #include <core/invocation.h>
@@ -66,9 +67,7 @@ static void set_link(struct capability *cap, struct vspace *vspace, word_t badge
 /* Zeroes the table and its records; the hardware part is cleaned for the walker. */
 static void page_table_reset(struct page_table *pt)
 {
-    uint32_t *words = (uint32_t *)pt;
-    for (size_t i = 0; i < sizeof(*pt) / sizeof(uint32_t); i++)
-        words[i] = 0;
+    arch_zero_blocks(pt, sizeof(*pt));
     for (size_t off = 0; off < sizeof(pt->pte); off += CACHE_LINE)
         dcache_clean_line((vaddr_t)(uintptr_t)pt->pte + off);
 }

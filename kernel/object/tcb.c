@@ -19,31 +19,11 @@
 /* Flags, GE bits, E and T may be set from user space; the mode is always user. */
 #define USER_CPSR_WRITABLE 0xF80F0220u
 
+/* The memory arrives zeroed (retype, boot allocation). */
 void tcb_init(struct tcb *tcb)
 {
-    memset(tcb, 0, sizeof(*tcb));
     tcb->context.cpsr = CPSR_MODE_USR;
     tcb->priority = 100;
-}
-
-struct pecan_utcb *tcb_utcb(const struct tcb *tcb)
-{
-    const struct capability *frame = &tcb->slots[TCB_SLOT_UTCB].cap;
-    if (frame->type != CAP_FRAME)
-        return NULL;
-    return (struct pecan_utcb *)phys_to_virt(frame->object + tcb->utcb_offset);
-}
-
-const struct capability *tcb_cspace_root(const struct tcb *tcb)
-{
-    const struct capability *root = &tcb->slots[TCB_SLOT_CSPACE].cap;
-    return root->type == CAP_CNODE ? root : NULL;
-}
-
-struct vspace *tcb_vspace(const struct tcb *tcb)
-{
-    const struct capability *v = &tcb->slots[TCB_SLOT_VSPACE].cap;
-    return v->type == CAP_VSPACE ? (struct vspace *)(uintptr_t)v->object : NULL;
 }
 
 void tcb_suspend(struct tcb *tcb)

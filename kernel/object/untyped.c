@@ -8,6 +8,7 @@
  * never touched by the kernel.
  */
 #include <arch/memory.h>
+#include <arch/memory_ops.h>
 #include <core/cdt.h>
 #include <core/cspace.h>
 #include <core/delete.h>
@@ -60,17 +61,10 @@ struct retype_request {
     struct cte *dest;        /* first destination slot */
 };
 
-/* Zeroes an object's memory, a word at a time (objects are at least 16-byte aligned). */
+/* Zeroes an object's memory (objects are at least 32 bytes, aligned to their size). */
 static void zero_object(paddr_t phys, unsigned object_bits)
 {
-    uint32_t *p = phys_to_virt(phys);
-    size_t words = ((size_t)1 << object_bits) / 4;
-    for (size_t i = 0; i < words; i += 4) {
-        p[i] = 0;
-        p[i + 1] = 0;
-        p[i + 2] = 0;
-        p[i + 3] = 0;
-    }
+    arch_zero_blocks(phys_to_virt(phys), (size_t)1 << object_bits);
 }
 
 /* The new object's capability, its memory prepared for the type. */
@@ -90,7 +84,11 @@ static int create_object(const struct retype_request *rq, paddr_t phys, bool dev
             zero_object(phys, rq->object_bits);
         return 0;   /* untyped children are not zeroed: their own children will be */
     }
-    zero_object(phys, rq->object_bits);
+    /* A vspace is written whole by vspace_init and a page table is cleared when it is
+     * installed (a table taken back from an address space must be cleared again anyway);
+     * everything else starts zeroed. */
+    if (rq->type != PECAN_OBJ_VSPACE && rq->type != PECAN_OBJ_PAGE_TABLE)
+        zero_object(phys, rq->object_bits);
     if (rq->type == PECAN_OBJ_TCB)
         tcb_init((struct tcb *)(uintptr_t)cap->object);
     else if (rq->type == PECAN_OBJ_NOTIFICATION)

@@ -16,6 +16,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/memory.h>
+#include <arch/memory_ops.h>
 #include <arch/mmu.h>
 #include <arch/page_table.h>
 #include <core/delete.h>
@@ -56,6 +57,13 @@ static unsigned asid_alloc(struct vspace *vspace)
 
 static void clean_range(const void *start, size_t bytes)
 {
+    /* For a whole page directory, cleaning the entire data cache (one operation on the
+     * ARM11, c7 c10 0) is cheaper than 512 single lines. */
+    if (bytes >= KIB(16)) {
+        CP15_WRITE(0, c7, c10, 0, 0);
+        barrier_data_sync();
+        return;
+    }
     for (uintptr_t va = (uintptr_t)start; va < (uintptr_t)start + bytes; va += CACHE_LINE)
         dcache_clean_line(va);
     barrier_data_sync();
@@ -66,12 +74,11 @@ int vspace_init(struct vspace *vspace)
     unsigned asid = asid_alloc(vspace);
     if (!asid)
         return -PECAN_ENOASID;
-    for (unsigned i = 0; i < KERNEL_FIRST_ENTRY; i++)
-        vspace->pd[i] = 0;
+    arch_zero_blocks(vspace->pd, KERNEL_FIRST_ENTRY * sizeof(uint32_t));
     /* XXX: kernel entries are copied once; a device mapping added to the boot directory
      * later does not reach existing address spaces (all are made during boot so far). */
-    for (unsigned i = KERNEL_FIRST_ENTRY; i < L1_ENTRIES; i++)
-        vspace->pd[i] = boot_page_directory[i];
+    arch_copy_blocks(&vspace->pd[KERNEL_FIRST_ENTRY], &boot_page_directory[KERNEL_FIRST_ENTRY],
+                     (L1_ENTRIES - KERNEL_FIRST_ENTRY) * sizeof(uint32_t));
     vspace->pd[VSPACE_META_ASID] = asid << 2;
     /* The walker does not snoop the data cache: the whole table must be in memory. */
     clean_range(vspace->pd, sizeof(vspace->pd));

@@ -116,22 +116,24 @@ static bool probe_fixup(struct trap_frame *f)
     return true;
 }
 
+/* r0-r12, sp and lr: the first 15 words of both struct trap_frame and struct
+ * user_context. A struct copy of this size compiles to load/store multiples. */
+struct user_registers {
+    word_t word[15];
+};
+_Static_assert(offsetof(struct trap_frame, lr_usr) == 14 * 4, "frame layout");
+_Static_assert(offsetof(struct user_context, lr) == 14 * 4, "context layout");
+
 static void save_context(struct tcb *tcb, const struct trap_frame *f)
 {
-    for (int i = 0; i < 13; i++)
-        tcb->context.r[i] = f->r[i];
-    tcb->context.sp = f->sp_usr;
-    tcb->context.lr = f->lr_usr;
+    *(struct user_registers *)&tcb->context = *(const struct user_registers *)f;
     tcb->context.pc = f->pc;
     tcb->context.cpsr = f->cpsr;
 }
 
 static void load_context(struct trap_frame *f, const struct tcb *tcb)
 {
-    for (int i = 0; i < 13; i++)
-        f->r[i] = tcb->context.r[i];
-    f->sp_usr = tcb->context.sp;
-    f->lr_usr = tcb->context.lr;
+    *(struct user_registers *)f = *(const struct user_registers *)&tcb->context;
     f->pc = tcb->context.pc;
     f->cpsr = (tcb->context.cpsr & ~(CPSR_MODE_MASK | CPSR_IRQ_MASKED | CPSR_FIQ_MASKED)) |
               CPSR_MODE_USR;

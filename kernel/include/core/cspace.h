@@ -10,10 +10,25 @@
 #define PECAN_CORE_CSPACE_H
 
 #include <object/cap.h>
+#include <pecan/errors.h>
+
+/* The general lookup: guards and radices level by level. */
+int cspace_lookup_levels(const struct capability *root, word_t index, struct cte **slot);
 
 /* Resolves a whole 32-bit index from the CNode capability root; stops early at a slot
- * that is not a CNode (object-terminated). Returns 0 or -PECAN_EINVALCAP. */
-int cspace_lookup(const struct capability *root, word_t index, struct cte **slot);
+ * that is not a CNode (object-terminated). Returns 0 or -PECAN_EINVALCAP. Inline, for
+ * the fast path: one CNode whose guard covers all the bits above its radix. */
+static inline int cspace_lookup(const struct capability *root, word_t index, struct cte **slot)
+{
+    if (root && root->type == CAP_CNODE) {
+        unsigned radix = root->size_bits;
+        if (root->extra + radix == 32 && (index >> radix) == root->badge) {
+            *slot = (struct cte *)root->object + (index & ((1u << radix) - 1));
+            return 0;
+        }
+    }
+    return cspace_lookup_levels(root, index, slot);
+}
 
 /* Resolves exactly depth bits of index (the low depth bits) starting at the CNode
  * capability node: for naming slots in CNode operations. */

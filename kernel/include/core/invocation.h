@@ -15,10 +15,9 @@
 #define PECAN_CORE_INVOCATION_H
 
 #include <object/cap.h>
+#include <object/tcb.h>
 #include <pecan/errors.h>
 #include <pecan/syscall.h>
-
-struct tcb;
 
 #define INVOCATION_BLOCKED 1
 #define INVOCATION_RESTART 2
@@ -32,7 +31,13 @@ struct invocation {
 };
 
 /* Message word i (0 = opcode); the caller must have checked i < length. */
-word_t invocation_word(const struct invocation *inv, unsigned i);
+static inline word_t invocation_word(const struct invocation *inv, unsigned i)
+{
+    if (i < PECAN_MSG_REGISTERS)
+        return inv->caller->context.r[3 + i];
+    const struct pecan_utcb *utcb = tcb_utcb(inv->caller);
+    return utcb && i < PECAN_UTCB_MESSAGE_WORDS ? utcb->message[i] : 0;
+}
 /* Sets reply word i (and makes the reply at least i + 1 words long). */
 void invocation_reply(struct invocation *inv, unsigned i, word_t value);
 

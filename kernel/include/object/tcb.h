@@ -10,6 +10,7 @@
 #ifndef PECAN_OBJECT_TCB_H
 #define PECAN_OBJECT_TCB_H
 
+#include <arch/memory.h>
 #include <object/cap.h>
 #include <pecan/utcb.h>
 
@@ -59,11 +60,26 @@ struct tcb {
 _Static_assert(sizeof(struct tcb) <= (1u << TCB_SIZE_BITS), "TCB fits its object size");
 
 /* The UTCB as the kernel sees it (through the kernel window), or NULL if there is none. */
-struct pecan_utcb *tcb_utcb(const struct tcb *tcb);
+static inline struct pecan_utcb *tcb_utcb(const struct tcb *tcb)
+{
+    const struct capability *frame = &tcb->slots[TCB_SLOT_UTCB].cap;
+    if (frame->type != CAP_FRAME)
+        return NULL;
+    return (struct pecan_utcb *)phys_to_virt(frame->object + tcb->utcb_offset);
+}
+
 /* The thread's capability space root (a CNode capability), or NULL. */
-const struct capability *tcb_cspace_root(const struct tcb *tcb);
+static inline const struct capability *tcb_cspace_root(const struct tcb *tcb)
+{
+    const struct capability *root = &tcb->slots[TCB_SLOT_CSPACE].cap;
+    return root->type == CAP_CNODE ? root : NULL;
+}
 /* The address space object the thread runs in, or NULL. */
-struct vspace *tcb_vspace(const struct tcb *tcb);
+static inline struct vspace *tcb_vspace(const struct tcb *tcb)
+{
+    const struct capability *v = &tcb->slots[TCB_SLOT_VSPACE].cap;
+    return v->type == CAP_VSPACE ? (struct vspace *)v->object : NULL;
+}
 
 /* Prepares a freshly retyped TCB. */
 void tcb_init(struct tcb *tcb);
