@@ -264,18 +264,27 @@ static int lookup_arg(const struct invocation *inv, unsigned word, unsigned type
 }
 
 /* MAP_FRAME: frame cap, vaddr, rights, attributes. */
+/* The start every changing VSPACE operation shares: enough words, the capability in
+ * word 1 of the expected type, and WRITE on the vspace capability. */
+static int decode_modify_args(struct invocation *inv, unsigned words, unsigned type,
+                              struct cte **slot)
+{
+    if (inv->length < words)
+        return -PECAN_EMSGTOOSHORT;
+    int err = lookup_arg(inv, 1, type, slot);
+    if (err)
+        return err;
+    return may_modify(inv) ? 0 : -PECAN_EPERM;
+}
+
 static int decode_vspace_map_frame(struct invocation *inv)
 {
     struct vspace *vspace = invoked_vspace(inv);
     struct cte *frame;
 
-    if (inv->length < 5)
-        return -PECAN_EMSGTOOSHORT;
-    int err = lookup_arg(inv, 1, CAP_FRAME, &frame);
+    int err = decode_modify_args(inv, 5, CAP_FRAME, &frame);
     if (err)
         return err;
-    if (!may_modify(inv))
-        return -PECAN_EPERM;
     vaddr_t vaddr = invocation_word(inv, 2);
     word_t rights = invocation_word(inv, 3);
     word_t attributes = invocation_word(inv, 4);
@@ -295,13 +304,9 @@ static int decode_vspace_unmap_frame(struct invocation *inv)
 {
     struct cte *frame;
 
-    if (inv->length < 2)
-        return -PECAN_EMSGTOOSHORT;
-    int err = lookup_arg(inv, 1, CAP_FRAME, &frame);
+    int err = decode_modify_args(inv, 2, CAP_FRAME, &frame);
     if (err)
         return err;
-    if (!may_modify(inv))
-        return -PECAN_EPERM;
     struct vspace *mapped_in = frame_mapped_vspace(frame);
     if (mapped_in && mapped_in != invoked_vspace(inv))
         return -PECAN_EINVAL;
@@ -315,13 +320,9 @@ static int decode_vspace_remap_frame(struct invocation *inv)
 {
     struct cte *frame;
 
-    if (inv->length < 3)
-        return -PECAN_EMSGTOOSHORT;
-    int err = lookup_arg(inv, 1, CAP_FRAME, &frame);
+    int err = decode_modify_args(inv, 3, CAP_FRAME, &frame);
     if (err)
         return err;
-    if (!may_modify(inv))
-        return -PECAN_EPERM;
     word_t rights = invocation_word(inv, 2);
     err = check_map_rights(&frame->cap, rights);
     if (err)
@@ -340,13 +341,9 @@ static int decode_vspace_map_page_table(struct invocation *inv)
 {
     struct cte *pt;
 
-    if (inv->length < 3)
-        return -PECAN_EMSGTOOSHORT;
-    int err = lookup_arg(inv, 1, CAP_PAGE_TABLE, &pt);
+    int err = decode_modify_args(inv, 3, CAP_PAGE_TABLE, &pt);
     if (err)
         return err;
-    if (!may_modify(inv))
-        return -PECAN_EPERM;
     vaddr_t vaddr = invocation_word(inv, 2);
     err = map_page_table_check(invoked_vspace(inv), &pt->cap, vaddr);
     if (err)
@@ -361,13 +358,9 @@ static int decode_vspace_unmap_page_table(struct invocation *inv)
 {
     struct cte *pt;
 
-    if (inv->length < 2)
-        return -PECAN_EMSGTOOSHORT;
-    int err = lookup_arg(inv, 1, CAP_PAGE_TABLE, &pt);
+    int err = decode_modify_args(inv, 2, CAP_PAGE_TABLE, &pt);
     if (err)
         return err;
-    if (!may_modify(inv))
-        return -PECAN_EPERM;
     struct vspace *installed_in = page_table_installed_vspace(&pt->cap);
     struct vspace *pooled_in = page_table_pooled_vspace(&pt->cap);
     struct vspace *in = installed_in ? installed_in : pooled_in;
@@ -385,13 +378,9 @@ static int decode_vspace_donate_page_table(struct invocation *inv)
 {
     struct cte *pt;
 
-    if (inv->length < 2)
-        return -PECAN_EMSGTOOSHORT;
-    int err = lookup_arg(inv, 1, CAP_PAGE_TABLE, &pt);
+    int err = decode_modify_args(inv, 2, CAP_PAGE_TABLE, &pt);
     if (err)
         return err;
-    if (!may_modify(inv))
-        return -PECAN_EPERM;
     if (page_table_installed_vspace(&pt->cap) || page_table_pooled_vspace(&pt->cap))
         return -PECAN_EMAPPED;
     page_table_donate(invoked_vspace(inv), pt);
