@@ -11,6 +11,7 @@
 #include <clock.h>
 #include <console.h>
 #include <cpu.h>
+#include <kip.h>
 #include <ktest.h>
 #include <plat.h>
 #include <root_task.h>
@@ -130,6 +131,8 @@ void kernel_main(void)
     /* Every CPU runs on kernel-window addresses now; user space starts out empty. */
     mmu_remove_identity_map();
     smp_run_on_cpus(smp_online_mask(), flush_tlb, NULL);
+
+    kip_init(boot_info.cpus_online);
 
 #ifdef CONFIG_KTEST
     ktest_main(boot_cmdline());

@@ -19,6 +19,7 @@
 #include <core/invocation.h>
 #include <interrupt_controller.h>
 #include <lib/string.h>
+#include <object/endpoint.h>
 #include <object/tcb.h>
 
 #define STEPS_BETWEEN_PREEMPTION_CHECKS 16
@@ -107,7 +108,13 @@ static void delete_one(struct cte *slot)
     }
     if (last)
         destroy_object(cap);
+    /* A gate capability that was its parent's first child: the parent may have become a
+     * leaf, which is what a no-clients notification waits for. */
+    struct cte *parent = slot->cdt_prev->cdt_depth < slot->cdt_depth ? slot->cdt_prev : NULL;
+    bool gate = cap->type == CAP_ENDPOINT;
     clear_slot(slot);
+    if (gate && parent)
+        endpoint_cap_removed(parent);
 }
 
 /* Empties zombie containers until the stack is empty (or an interrupt is pending). */

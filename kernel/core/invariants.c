@@ -9,6 +9,7 @@
 #include <core/invariants.h>
 #include <core/sched.h>
 #include <cpu.h>
+#include <object/endpoint.h>
 #include <object/irq.h>
 #include <object/notification.h>
 #include <object/tcb.h>
@@ -162,8 +163,49 @@ static void check_entry(struct cte *slot, const struct cte *prev)
         check_placement(slot);
 }
 
+static void check_sender_queue(const struct tcb *head, const void *owner, bool at_gate)
+{
+    const struct tcb *prev = NULL;
+    unsigned n = 0;
+    for (const struct tcb *t = head; t; prev = t, t = t->wait_next) {
+        if (++n > 100000) {
+            invariants_report("sender queue of %p does not end", owner);
+            return;
+        }
+        if (!invariants_object_live((word_t)(uintptr_t)t, CAP_TCB))
+            invariants_report("sender queue of %p holds a destroyed thread %p", owner,
+                              (const void *)t);
+        if (t->state != THREAD_BLOCKED_SEND || t->blocked_on != owner || t->wait_prev != prev ||
+            !!(t->ipc_flags & IPC_FLAG_AT_GATE) != at_gate)
+            invariants_report("thread %p in the sender queue of %p: state %u, blocked on %p, "
+                              "flags %x", (const void *)t, owner, t->state, t->blocked_on,
+                              t->ipc_flags);
+    }
+}
+
+static void check_ipc_references(const struct tcb *tcb)
+{
+    check_sender_queue(tcb->senders_head, tcb, false);
+    if (tcb->reply_to && (tcb->reply_to->state != THREAD_BLOCKED_REPLY ||
+                          tcb->reply_to->reply_from != tcb))
+        invariants_report("thread %p holds a reply capability to %p, which is not waiting for it",
+                          (const void *)tcb, (const void *)tcb->reply_to);
+    if (tcb->reply_from && tcb->reply_from->reply_to != tcb)
+        invariants_report("thread %p waits for a reply from %p, which does not hold it",
+                          (const void *)tcb, (const void *)tcb->reply_from);
+    if (tcb->send_gate && tcb->state == THREAD_BLOCKED_SEND &&
+        !invariants_object_live((word_t)(uintptr_t)tcb->send_gate, CAP_ENDPOINT))
+        invariants_report("thread %p sends through a destroyed gate", (const void *)tcb);
+    for (const struct endpoint *g = tcb->bound_gates; g; g = g->bound_next) {
+        if (g->bound_thread != tcb || !invariants_object_live((word_t)(uintptr_t)g, CAP_ENDPOINT))
+            invariants_report("thread %p: bound gate %p is destroyed or bound elsewhere",
+                              (const void *)tcb, (const void *)g);
+    }
+}
+
 static void check_tcb_references(const struct tcb *tcb)
 {
+    check_ipc_references(tcb);
     if (tcb->state == THREAD_BLOCKED_NOTIFICATION &&
         !invariants_object_live((word_t)(uintptr_t)tcb->blocked_on, CAP_NOTIFICATION))
         invariants_report("thread %p waits on a destroyed notification", (const void *)tcb);
@@ -181,6 +223,12 @@ static void check_queues(void)
     for (struct cte *s = cdt_first(); s; s = cdt_next(s)) {
         if (s->cap.type == CAP_TCB)
             check_tcb_references((const struct tcb *)(uintptr_t)s->cap.object);
+        if (s->cap.type == CAP_ENDPOINT) {
+            const struct endpoint *g = (const struct endpoint *)s->cap.object;
+            check_sender_queue(g->waiting_head, g, true);
+            if (g->bound_thread && !invariants_object_live((word_t)(uintptr_t)g->bound_thread, CAP_TCB))
+                invariants_report("gate %p bound to a destroyed thread", (const void *)g);
+        }
         if (s->cap.type != CAP_NOTIFICATION)
             continue;
         const struct notification *n = (const struct notification *)(uintptr_t)s->cap.object;

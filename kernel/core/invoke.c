@@ -7,6 +7,8 @@
  */
 #include <core/cspace.h>
 #include <core/invocation.h>
+#include <core/ipc.h>
+#include <object/endpoint.h>
 #include <core/syscall.h>
 #include <object/tcb.h>
 
@@ -80,6 +82,12 @@ static int check_message(const struct invocation *inv)
     return 0;
 }
 
+/* IPC that sends to no kernel object: replies, open waits, closed receives, sleeps. */
+static bool is_receive_or_reply(word_t operation)
+{
+    return (operation & PECAN_OP_REPLY) || !(operation & PECAN_OP_SEND);
+}
+
 void syscall_invoke(struct tcb *caller)
 {
     struct user_context *ctx = &caller->context;
@@ -88,23 +96,30 @@ void syscall_invoke(struct tcb *caller)
     inv.length = pecan_tag_words(inv.tag);
 
     int err = cspace_lookup(tcb_cspace_root(caller), ctx->r[0], &inv.slot);
+    if (is_receive_or_reply(operation)) {
+        ipc_syscall(caller, err ? NULL : inv.slot, ctx->r[2]);
+        return;
+    }
     if (err || cap_is_null(&inv.slot->cap)) {
         finish(caller, PECAN_IPC_BAD_SELECTOR, -PECAN_EINVALCAP, 0);
         return;
     }
-    const struct object_protocol *p = &protocols[inv.slot->cap.type];
-    if (!p->decode) {
-        /* IPC gates and objects that take no invocations (the IPC issue adds gates). */
-        finish(caller, PECAN_IPC_NO_PARTNER, -PECAN_ENOSYS, 0);
-        return;
+    int result;
+    if (inv.slot->cap.type == CAP_ENDPOINT) {
+        if (!endpoint_control(&inv, &result)) {
+            ipc_syscall(caller, inv.slot, ctx->r[2]);
+            return;
+        }
+    } else {
+        const struct object_protocol *p = &protocols[inv.slot->cap.type];
+        if (!p->decode) {
+            finish(caller, PECAN_IPC_NO_PARTNER, -PECAN_EBUSY, 0);   /* a zombie */
+            return;
+        }
+        result = pecan_tag_label(inv.tag) != p->protocol ? -PECAN_EBADPROTO : check_message(&inv);
+        if (result == 0)
+            result = p->decode(&inv);
     }
-    if (!(operation & PECAN_OP_SEND)) {
-        finish(caller, PECAN_IPC_OK, -PECAN_EINVAL, 0);
-        return;
-    }
-    int result = pecan_tag_label(inv.tag) != p->protocol ? -PECAN_EBADPROTO : check_message(&inv);
-    if (result == 0)
-        result = p->decode(&inv);
     if (result == INVOCATION_BLOCKED)
         return;
     if (result == INVOCATION_RESTART) {

@@ -8,6 +8,7 @@
 #include <core/sched.h>
 #include <cpu.h>
 #include <panic.h>
+#include <panic.h>
 
 #define PRIORITY_COUNT 256
 
@@ -52,6 +53,7 @@ static void append(struct run_queue *rq, struct tcb *tcb)
 
 void sched_enqueue(struct tcb *tcb)
 {
+    assert(!tcb->blocked_on);   /* a thread in a wait queue is not runnable */
     struct run_queue *rq = queue_of(tcb);
     tcb->state = THREAD_RUNNABLE;
     if (rq->current == tcb || queued(tcb))

@@ -1,12 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /* The periodic tick on every CPU: counts ticks and keeps the clock extended. */
 #include <clock.h>
+#include <core/kernel_lock.h>
+#include <core/timeout.h>
+#include <kip.h>
 #include <core/sched.h>
 #include <cpu.h>
 #include <irq.h>
 #include <plat.h>
 #include <tick.h>
 #include <tick_timer.h>
+
+/* CPU 0 keeps time: the clock, the kernel info page, and IPC timeouts. */
+static void cpu0_tick(void)
+{
+    clock_on_tick();
+    uint64_t now = clock_now_ns();
+    kip_update_clock(now);
+    bool locked_here = kernel_lock_held_here();
+    if (!locked_here)
+        kernel_lock_acquire();
+    timeout_tick(now);
+    if (!locked_here)
+        kernel_lock_release();
+}
 
 static void tick_interrupt(unsigned irq)
 {
@@ -15,7 +32,7 @@ static void tick_interrupt(unsigned irq)
     struct cpu *cpu = this_cpu();
     cpu->ticks++;
     if (cpu->index == 0)
-        clock_on_tick();
+        cpu0_tick();
     sched_tick();
 }
 

@@ -2,6 +2,7 @@
 /* Facts about capabilities of every type: names, and the memory their objects occupy. */
 #include <arch/memory.h>
 #include <object/cap.h>
+#include <object/endpoint.h>
 #include <object/notification.h>
 #include <object/tcb.h>
 #include <object/untyped.h>
@@ -42,4 +43,16 @@ paddr_t cap_object_phys(const struct capability *cap)
     if (cap_object_size(cap) == 0)
         return 0;
     return virt_to_phys((const void *)(uintptr_t)cap->object);
+}
+
+struct capability cap_derive(const struct capability *src, unsigned rights_mask)
+{
+    struct capability cap = *src;
+    cap.rights = src->rights & rights_mask;
+    if (cap.type == CAP_FRAME || cap.type == CAP_PAGE_TABLE) {
+        cap.flags &= (uint8_t)~CAP_FLAG_MAPPED;
+        cap.badge = 0;
+        cap.extra = 0;
+    }
+    return cap;
 }

@@ -39,7 +39,7 @@ static int lookup_source(struct invocation *inv, struct cte **slot)
     return cspace_lookup_exact(&root->cap, invocation_word(inv, 4), invocation_word(inv, 5), slot);
 }
 
-static int check_transferable(const struct capability *src, bool is_copy)
+int cap_check_transferable(const struct capability *src, bool is_copy)
 {
     if (cap_is_null(src))
         return -PECAN_EINVALCAP;
@@ -65,20 +65,7 @@ static int decode_pair(struct invocation *inv, unsigned words, bool is_copy, str
         return err;
     if (!cap_is_null(&p->dest->cap))
         return -PECAN_EEXIST;
-    return check_transferable(&p->src->cap, is_copy);
-}
-
-/* The copy a derived capability starts as: fewer rights, no mapping of its own. */
-static struct capability derived(const struct capability *src, unsigned rights_mask)
-{
-    struct capability cap = *src;
-    cap.rights = src->rights & rights_mask;
-    if (cap.type == CAP_FRAME || cap.type == CAP_PAGE_TABLE) {
-        cap.flags &= (uint8_t)~CAP_FLAG_MAPPED;
-        cap.badge = 0;
-        cap.extra = 0;
-    }
-    return cap;
+    return cap_check_transferable(&p->src->cap, is_copy);
 }
 
 static int decode_copy(struct invocation *inv)
@@ -87,7 +74,7 @@ static int decode_copy(struct invocation *inv)
     int err = decode_pair(inv, 7, true, &p);
     if (err)
         return err;
-    p.dest->cap = derived(&p.src->cap, invocation_word(inv, 6));
+    p.dest->cap = cap_derive(&p.src->cap, invocation_word(inv, 6));
     cdt_insert_sibling(p.src, p.dest);
     return 0;
 }
@@ -117,7 +104,7 @@ static int decode_mint(struct invocation *inv)
     if (err)
         return err;
     word_t badge = invocation_word(inv, 7);
-    struct capability cap = derived(&p.src->cap, invocation_word(inv, 6));
+    struct capability cap = cap_derive(&p.src->cap, invocation_word(inv, 6));
     /* A badged gate or notification keeps its badge: clients cannot relabel themselves. */
     if ((cap.type == CAP_ENDPOINT || cap.type == CAP_NOTIFICATION) && cap.badge && badge != cap.badge)
         return -PECAN_EPERM;

@@ -1,12 +1,145 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * IPC gates (endpoints). A 32-byte object retyped from untyped. Its protocol, message
- * transfer and the queues of waiting threads arrive with the IPC issue; until then no
- * thread can wait on a gate, so destroying one has no references to remove.
+ * IPC gates (include/object/endpoint.h): the gate-control part of the KOBJECT protocol
+ * (bind a thread, info, no-clients notification), and destruction. Message transfer
+ * through gates is core/ipc.c. Control needs the READ right on the gate capability, which
+ * a server keeps and its clients' copies lack; a message with the KOBJECT label through a
+ * capability without READ is ordinary IPC to the server.
  */
+#include <core/cdt.h>
 #include <core/delete.h>
+#include <core/invocation.h>
+#include <core/ipc.h>
+#include <object/endpoint.h>
+#include <object/notification.h>
+
+static void unbind(struct endpoint *gate)
+{
+    struct tcb *t = gate->bound_thread;
+    if (!t)
+        return;
+    if (gate->bound_prev)
+        gate->bound_prev->bound_next = gate->bound_next;
+    else
+        t->bound_gates = gate->bound_next;
+    if (gate->bound_next)
+        gate->bound_next->bound_prev = gate->bound_prev;
+    gate->bound_next = gate->bound_prev = NULL;
+    gate->bound_thread = NULL;
+}
+
+static void bind(struct endpoint *gate, struct tcb *t)
+{
+    unbind(gate);
+    gate->bound_thread = t;
+    gate->bound_prev = NULL;
+    gate->bound_next = t->bound_gates;
+    if (t->bound_gates)
+        t->bound_gates->bound_prev = gate;
+    t->bound_gates = gate;
+    ipc_gate_bound(gate);
+}
+
+static void unwatch(struct endpoint *gate)
+{
+    struct notification *n = gate->no_clients;
+    if (!n)
+        return;
+    struct endpoint **link = &n->watching_gates;
+    while (*link && *link != gate)
+        link = &(*link)->watch_next;
+    if (*link)
+        *link = gate->watch_next;
+    gate->no_clients = NULL;
+    gate->no_clients_bits = 0;
+}
 
 void endpoint_destroy(struct capability *cap)
 {
-    (void)cap;
+    struct endpoint *gate = (struct endpoint *)cap->object;
+    ipc_gate_destroyed(gate);
+    unbind(gate);
+    unwatch(gate);
+}
+
+void endpoint_thread_destroyed(struct tcb *tcb)
+{
+    while (tcb->bound_gates)
+        unbind(tcb->bound_gates);
+}
+
+void endpoint_notification_destroyed(struct notification *n)
+{
+    while (n->watching_gates)
+        unwatch(n->watching_gates);
+}
+
+void endpoint_cap_removed(struct cte *parent)
+{
+    if (parent->cap.type != CAP_ENDPOINT || !(parent->cap.flags & CAP_FLAG_WATCHED))
+        return;
+    struct endpoint *gate = (struct endpoint *)parent->cap.object;
+    if (gate->no_clients && cdt_is_leaf(parent))
+        notification_signal(gate->no_clients, gate->no_clients_bits);
+}
+
+static int decode_bind(struct invocation *inv, struct endpoint *gate)
+{
+    struct cte *thread;
+    if (inv->length < 2)
+        return -PECAN_EMSGTOOSHORT;
+    int err = invocation_lookup_typed(inv, invocation_word(inv, 1), CAP_TCB, PECAN_RIGHT_WRITE,
+                                      &thread);
+    if (err)
+        return err;
+    bind(gate, (struct tcb *)thread->cap.object);
+    return 0;
+}
+
+static int decode_no_clients(struct invocation *inv, struct endpoint *gate)
+{
+    struct cte *n;
+    if (inv->length < 3)
+        return -PECAN_EMSGTOOSHORT;
+    int err = invocation_lookup_typed(inv, invocation_word(inv, 1), CAP_NOTIFICATION,
+                                      PECAN_RIGHT_WRITE, &n);
+    if (err)
+        return err;
+    word_t bits = invocation_word(inv, 2) | n->cap.badge;
+    if (!bits)
+        return -PECAN_EINVAL;
+    unwatch(gate);
+    struct notification *notification = (struct notification *)n->cap.object;
+    gate->no_clients = notification;
+    gate->no_clients_bits = bits;
+    gate->watch_next = notification->watching_gates;
+    notification->watching_gates = gate;
+    inv->slot->cap.flags |= CAP_FLAG_WATCHED;
+    if (cdt_is_leaf(inv->slot))
+        notification_signal(notification, bits);   /* no clients right now */
+    return 0;
+}
+
+/* Control operations on a gate; false if the message is not one (then it is IPC). */
+bool endpoint_control(struct invocation *inv, int *result)
+{
+    if (pecan_tag_label(inv->tag) != PECAN_PROTO_KOBJECT || inv->length < 1 ||
+        !cap_has_rights(&inv->slot->cap, PECAN_RIGHT_READ))
+        return false;
+    struct endpoint *gate = (struct endpoint *)inv->slot->cap.object;
+    switch (invocation_word(inv, 0)) {
+    case PECAN_GATE_BIND:
+        *result = decode_bind(inv, gate);
+        return true;
+    case PECAN_GATE_SET_NO_CLIENTS:
+        *result = decode_no_clients(inv, gate);
+        return true;
+    case PECAN_GATE_INFO:
+        invocation_reply(inv, 0, gate->bound_thread != NULL);
+        invocation_reply(inv, 1, inv->slot->cap.badge);
+        *result = 0;
+        return true;
+    default:
+        return false;
+    }
 }

@@ -13,6 +13,11 @@
  *     therefore unmaps every frame in it without touching their capabilities, and a copy
  *     of the capability mapped later at the same place is not mistaken for the original.
  *     A moved capability takes its mapping along (frame_cap_moved).
+ *   - pages in a page table are roots in the mapping database (object/mapdb.c): each
+ *     record of the mapping (1, or 16 for 64 KiB) is owned by the capability's slot, and
+ *     removing the mapping (unmap, delete) first removes every mapping derived from it in
+ *     any address space; narrowing its rights (remap) narrows theirs. Sections have no
+ *     records and nothing is ever derived from them.
  *   - every entry write is cleaned to memory; an entry that held a valid mapping is also
  *     flushed from the TLB (by MVA and ASID) before the operation returns.
  */
@@ -63,8 +68,9 @@ static void write_entries(uint32_t *entry, unsigned count, uint32_t value)
         vspace_write_entry(&entry[i], value);
 }
 
-/* The mapping record of the page at vaddr (NULL for sections: a section entry can only
- * be removed through its own capability or with its whole address space). */
+/* The first mapping record of the frame mapped at vaddr; entry_count(size_bits) records
+ * follow. NULL for sections: a section entry can only be removed through its own
+ * capability or with its whole address space. */
 static struct mapping_record *frame_record(struct vspace *vspace, vaddr_t vaddr,
                                            unsigned size_bits)
 {
@@ -143,8 +149,8 @@ void frame_map(struct vspace *vspace, struct cte *frame_slot, vaddr_t vaddr,
     /* The entries were empty, and ARMv6 TLBs do not hold faults: no flush needed. */
     barrier_data_sync();
     struct mapping_record *record = frame_record(vspace, vaddr, size_bits);
-    if (record)
-        record->owner = (word_t)(uintptr_t)frame_slot;
+    for (unsigned i = 0; record && i < entry_count(size_bits); i++)
+        mapdb_set_root(&record[i], frame_slot);
     frame->flags |= CAP_FLAG_MAPPED;
     frame->badge = vaddr;
     frame->extra = vspace_link(vspace);
@@ -155,11 +161,12 @@ void frame_unmap(struct cte *slot)
     struct capability *frame = &slot->cap;
     struct vspace *vspace = frame_mapped_vspace(slot);
     assert(vspace);
+    /* What was mapped from it goes first, in every address space. */
+    struct mapping_record *record = frame_record(vspace, frame->badge, frame->size_bits);
+    for (unsigned i = 0; record && i < entry_count(frame->size_bits); i++)
+        mapdb_remove_root(&record[i]);
     write_entries(frame_entries(vspace, frame->badge, frame->size_bits),
                   entry_count(frame->size_bits), 0);
-    struct mapping_record *record = frame_record(vspace, frame->badge, frame->size_bits);
-    if (record)
-        record->owner = 0;
     tlb_flush_page(vspace_asid(vspace), frame->badge);   /* one TLB entry per mapping */
     frame->flags &= ~CAP_FLAG_MAPPED;
 }
@@ -175,6 +182,10 @@ void frame_remap(struct cte *slot, unsigned map_rights)
         pt_frame_descriptor(frame->size_bits, cap_object_phys(frame), map_rights | memory_type);
     write_entries(entry, entry_count(frame->size_bits), descriptor);
     tlb_flush_page(vspace_asid(vspace), frame->badge);
+    /* Mappings derived from it never have more rights than it. */
+    struct mapping_record *record = frame_record(vspace, frame->badge, frame->size_bits);
+    for (unsigned i = 0; record && i < entry_count(frame->size_bits); i++)
+        mapdb_restrict_descendants(&record[i], map_rights);
 }
 
 void frame_cap_deleted(struct cte *slot)
@@ -193,8 +204,9 @@ void frame_cap_moved(struct cte *from, struct cte *to)
     if (!vspace)
         return;
     struct mapping_record *record = frame_record(vspace, frame->badge, frame->size_bits);
-    if (record && record->owner == (word_t)(uintptr_t)from)
-        record->owner = (word_t)(uintptr_t)to;
+    for (unsigned i = 0; record && i < entry_count(frame->size_bits); i++)
+        if (record[i].owner == (word_t)(uintptr_t)from)
+            record[i].owner = (word_t)(uintptr_t)to;
 }
 
 /* INFO -> physical address, size_bits, mapped vaddr (or ~0). */

@@ -6,7 +6,9 @@
  */
 #include <core/invocation.h>
 #include <core/delete.h>
+#include <core/ipc.h>
 #include <core/sched.h>
+#include <object/endpoint.h>
 #include <object/irq.h>
 #include <object/notification.h>
 
@@ -14,6 +16,24 @@ void notification_init(struct notification *n)
 {
     n->bits = 0;
     n->wait_head = n->wait_tail = NULL;
+    n->bound_thread = NULL;
+    n->watching_gates = NULL;
+}
+
+void notification_bind_thread(struct notification *n, struct tcb *tcb)
+{
+    if (tcb && tcb->bound_notification) {
+        tcb->bound_notification->bound_thread = NULL;
+        tcb->bound_notification = NULL;
+    }
+    if (n && n->bound_thread) {
+        n->bound_thread->bound_notification = NULL;
+        n->bound_thread = NULL;
+    }
+    if (n && tcb) {
+        n->bound_thread = tcb;
+        tcb->bound_notification = n;
+    }
 }
 
 static void queue_append(struct notification *n, struct tcb *tcb)
@@ -46,6 +66,9 @@ void notification_signal(struct notification *n, word_t bits)
 {
     struct tcb *waiter = n->wait_head;
     if (!waiter) {
+        /* A thread bound to it and waiting for anything takes the bits directly. */
+        if (n->bound_thread && !n->bits && ipc_deliver_notification(n->bound_thread, bits))
+            return;
         n->bits |= bits;
         return;
     }
@@ -63,6 +86,8 @@ void notification_destroy(struct capability *cap)
 {
     struct notification *n = (struct notification *)(uintptr_t)cap->object;
     irq_notification_destroyed(n);
+    endpoint_notification_destroyed(n);
+    notification_bind_thread(n, NULL);
     while (n->wait_head) {
         struct tcb *waiter = n->wait_head;
         queue_remove(n, waiter);

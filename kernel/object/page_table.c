@@ -13,9 +13,11 @@
  *              the pool updates when it installs the table (page_table_cap_moved keeps it
  *              right when the capability moves). The list head and count are bookkeeping
  *              entries of the vspace.
- * A table's entries and records are cleared when it is installed, not when it is removed:
- * a table whose address space was destroyed is never visited again, so install is the one
- * place that always runs before the walker can see it.
+ * A table's entries and records are cleared when it is installed. When it leaves its
+ * address space (uninstalled here, or the vspace destroyed) its mapping records are
+ * cleaned up first (mapdb_clear_table: what was mapped from its pages goes, and its own
+ * received mappings leave their parents' child lists), so no record elsewhere points into
+ * it; its entries are left as they are, unreachable once the L1 entry is gone.
  */
 #include <arch/cpu.h>
 #include <arch/memory.h>
@@ -77,6 +79,7 @@ void page_table_install(struct vspace *vspace, struct cte *slot, vaddr_t vaddr)
     struct page_table *pt = page_table_of(&slot->cap);
 
     page_table_reset(pt);
+    mapdb_table_installed(pt, vspace_asid(vspace), ALIGN_DOWN(vaddr, SECTION_SIZE));
     vspace_write_entry(&vspace->pd[L1_INDEX(vaddr)], pt_coarse(virt_to_phys(pt)));
     barrier_data_sync();   /* the L1 entry was a fault: no TLB entry to drop */
     vspace_meta_set_count(vspace, VSPACE_META_PT_COUNT,
@@ -88,10 +91,11 @@ void page_table_uninstall(struct capability *cap)
 {
     struct vspace *vspace = page_table_installed_vspace(cap);
     assert(vspace);
+    mapdb_clear_table(page_table_of(cap));
     vspace_write_entry(&vspace->pd[L1_INDEX(cap->badge)], 0);
     /* Up to 256 pages of this MiB may be in the TLB: one flush of the ASID is cheaper
      * than 256 by address. The frames' capabilities keep their links, which are dead now
-     * that the L1 entry is gone. XXX: the IPC issue unlinks the records here. */
+     * that the L1 entry is gone (and the records no longer name them). */
     tlb_flush_asid(vspace_asid(vspace));
     vspace_meta_set_count(vspace, VSPACE_META_PT_COUNT,
                           vspace_meta_count(vspace, VSPACE_META_PT_COUNT) - 1);

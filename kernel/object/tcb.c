@@ -8,6 +8,7 @@
 #include <core/cdt.h>
 #include <core/delete.h>
 #include <core/invocation.h>
+#include <core/ipc.h>
 #include <core/sched.h>
 #include <lib/string.h>
 #include <object/notification.h>
@@ -28,12 +29,14 @@ void tcb_init(struct tcb *tcb)
 
 void tcb_suspend(struct tcb *tcb)
 {
+    /* A wait or IPC in progress ends canceled: resumed, the thread must not take its own
+     * request registers for a reply. */
     if (tcb->state == THREAD_BLOCKED_NOTIFICATION) {
         notification_cancel_wait(tcb);
-        /* Its WAIT ends canceled, as when the notification goes: resumed, the thread must
-         * not take its own request registers for a reply. */
         tcb->context.r[0] = PECAN_IPC_CANCELED;
         tcb->context.r[1] = pecan_tag(0, 0, 0);
+    } else {
+        ipc_cancel(tcb);
     }
     sched_dequeue(tcb);
     tcb->state = THREAD_INACTIVE;
@@ -55,7 +58,9 @@ void tcb_complete_call(struct tcb *tcb, int result, unsigned words, const word_t
 
 void tcb_destroy_begin(struct capability *cap)
 {
-    tcb_suspend((struct tcb *)(uintptr_t)cap->object);
+    struct tcb *tcb = (struct tcb *)cap->object;
+    tcb_suspend(tcb);
+    ipc_thread_destroyed(tcb);
 }
 
 static struct tcb *invoked_tcb(const struct invocation *inv)
@@ -215,6 +220,29 @@ static int decode_set_priority(struct invocation *inv)
     return 0;
 }
 
+static int decode_bind_notification(struct invocation *inv)
+{
+    struct tcb *tcb = invoked_tcb(inv);
+    if (inv->length < 2)
+        return -PECAN_EMSGTOOSHORT;
+    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    word_t index = invocation_word(inv, 1);
+    if (index == 0) {
+        notification_bind_thread(NULL, tcb);
+        return 0;
+    }
+    struct cte *n;
+    int err = invocation_lookup_typed(inv, index, CAP_NOTIFICATION, PECAN_RIGHT_READ, &n);
+    if (err)
+        return err;
+    struct notification *notification = (struct notification *)n->cap.object;
+    if (notification->bound_thread && notification->bound_thread != tcb)
+        return -PECAN_EBUSY;
+    notification_bind_thread(notification, tcb);
+    return 0;
+}
+
 int tcb_decode(struct invocation *inv)
 {
     switch (invocation_word(inv, 0)) {
@@ -224,6 +252,7 @@ int tcb_decode(struct invocation *inv)
     case PECAN_THREAD_RESUME: return decode_resume(inv);
     case PECAN_THREAD_SUSPEND: return decode_suspend(inv);
     case PECAN_THREAD_SET_PRIORITY: return decode_set_priority(inv);
+    case PECAN_THREAD_BIND_NOTIFICATION: return decode_bind_notification(inv);
     default: return -PECAN_ENOSYS;
     }
 }

@@ -14,6 +14,7 @@
 #include <core/delete.h>
 #include <core/invocation.h>
 #include <lib/string.h>
+#include <object/endpoint.h>
 #include <object/notification.h>
 #include <object/tcb.h>
 #include <object/untyped.h>

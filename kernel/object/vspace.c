@@ -12,6 +12,9 @@
  *     or section (a 1 MiB frame) entries.
  *   - active[cpu] is the vspace whose table TTBR0 of that CPU holds (NULL: boot
  *     directory); a vspace is never destroyed while it is active on this CPU.
+ *   - the page tables installed in a live vspace are the only tables whose mapping
+ *     records are in use (object/mapdb.c): destroying a vspace cleans each of its tables'
+ *     records before the ASID is freed.
  * All under the big kernel lock.
  */
 #include <arch/cpu.h>
@@ -122,6 +125,12 @@ void vspace_destroy(struct capability *cap)
         vspace_activate(NULL);
     if (asid == 0 || asid >= ASID_COUNT || asid_table[asid].vspace != vspace)
         return;   /* never initialised (retype undone) */
+    /* What other address spaces received from this one goes with it, and its received
+     * mappings leave their parents' lists. XXX: not preemptible; bounded by the pages
+     * of this space and their descendants. */
+    for (unsigned i = 0; i < L1_INDEX(VSPACE_USER_END); i++)
+        if (pt_is_coarse(vspace->pd[i]))
+            mapdb_clear_table(phys_to_virt(vspace->pd[i] & L1_COARSE_BASE_MASK));
     tlb_flush_asid(asid);
     /* The generation stays: every weak link into this vspace is dead from now on. Page
      * tables installed or pooled here simply become free; their capabilities' links are
@@ -137,6 +146,11 @@ word_t vspace_link(const struct vspace *vspace)
 {
     unsigned asid = vspace_asid(vspace);
     return asid_table[asid].generation << 8 | asid;
+}
+
+struct vspace *vspace_of_asid(unsigned asid)
+{
+    return asid < ASID_COUNT ? asid_table[asid].vspace : NULL;
 }
 
 struct vspace *vspace_link_target(word_t link)
@@ -387,6 +401,32 @@ static int decode_vspace_donate_page_table(struct invocation *inv)
     return 0;
 }
 
+/* UNMAP: vaddr, log2 size, flags. Removes what was mapped from the pages of the range
+ * into other address spaces (recursively), and with PECAN_UNMAP_OWN the range's own
+ * mappings too. */
+static int decode_vspace_unmap(struct invocation *inv)
+{
+    if (inv->length < 4)
+        return -PECAN_EMSGTOOSHORT;
+    if (!may_modify(inv))
+        return -PECAN_EPERM;
+    vaddr_t vaddr = invocation_word(inv, 1);
+    word_t order = invocation_word(inv, 2);
+    word_t flags = invocation_word(inv, 3);
+    if (flags & ~PECAN_UNMAP_OWN)
+        return -PECAN_EINVAL;
+    if (order < PAGE_SHIFT || order > 32)
+        return -PECAN_ERANGE;
+    word_t mask = order == 32 ? ~(word_t)0 : ((word_t)1 << order) - 1;
+    if (vaddr & mask)
+        return -PECAN_EALIGN;
+    if (vaddr >= VSPACE_USER_END)
+        return -PECAN_ERANGE;
+    vaddr_t end = mask >= VSPACE_USER_END - vaddr ? VSPACE_USER_END : vaddr + mask + 1;
+    mapdb_unmap(invoked_vspace(inv), vaddr, end, (flags & PECAN_UNMAP_OWN) != 0);
+    return 0;
+}
+
 /* INFO -> asid, pool count, installed page tables. */
 static int decode_vspace_info(struct invocation *inv)
 {
@@ -419,6 +459,9 @@ int vspace_decode(struct invocation *inv)
         return decode_vspace_remap_frame(inv);
     case PECAN_VSPACE_INFO:
         return decode_vspace_info(inv);
+    case PECAN_VSPACE_UNMAP:
+        if (1) return -PECAN_ENOSYS; /*TMP*/
+        return decode_vspace_unmap(inv);
     default:
         return -PECAN_ENOSYS;
     }
@@ -426,7 +469,8 @@ int vspace_decode(struct invocation *inv)
 
 /*
  * Invariant checks (core/invariants.h): every live vspace's tables point only at live
- * page tables and frames, and its bookkeeping agrees with its tables.
+ * page tables and frames, its bookkeeping agrees with its tables, and each table's
+ * mapping records are consistent (mapdb_check_table, object/mapdb.c).
  */
 
 static word_t key_of(const void *object)
@@ -441,8 +485,9 @@ static void check_frame_entry(unsigned asid, vaddr_t va, paddr_t frame)
                           (unsigned long)va, (unsigned long)frame);
 }
 
-static void check_page_table(unsigned asid, vaddr_t base, const struct page_table *pt)
+static void check_page_table(struct vspace *vspace, vaddr_t base, const struct page_table *pt)
 {
+    unsigned asid = vspace_asid(vspace);
     if (!invariants_object_live(key_of(pt), CAP_PAGE_TABLE)) {
         invariants_report("asid %u: page table %p at %08lx is not a live object", asid,
                           (const void *)pt, (unsigned long)base);
@@ -460,6 +505,7 @@ static void check_page_table(unsigned asid, vaddr_t base, const struct page_tabl
                                   asid, (unsigned long)va);
         }
     }
+    mapdb_check_table(vspace, base, pt);
 }
 
 static void check_pool(unsigned asid, const struct vspace *vspace)
@@ -480,7 +526,7 @@ static void check_pool(unsigned asid, const struct vspace *vspace)
                           (unsigned long)seen, (unsigned long)count);
 }
 
-static void check_vspace(unsigned asid, const struct vspace *vspace)
+static void check_vspace(unsigned asid, struct vspace *vspace)
 {
     word_t installed = 0;
 
@@ -497,7 +543,7 @@ static void check_vspace(unsigned asid, const struct vspace *vspace)
         vaddr_t va = (vaddr_t)i << SECTION_SHIFT;
         if (pt_is_coarse(e)) {
             installed++;
-            check_page_table(asid, va, phys_to_virt(e & L1_COARSE_BASE_MASK));
+            check_page_table(vspace, va, phys_to_virt(e & L1_COARSE_BASE_MASK));
         } else if (pt_is_section(e)) {
             check_frame_entry(asid, va, e & L1_SECTION_BASE_MASK);
         } else if (e != 0) {

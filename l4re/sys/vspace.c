@@ -42,6 +42,12 @@ int pecan_vspace_remap_frame(pecan_cap_t vspace, pecan_cap_t frame, unsigned rig
     return pecan_call(vspace, PECAN_PROTO_VSPACE, 3, w, 0, 0);
 }
 
+int pecan_vspace_unmap(pecan_cap_t vspace, pecan_word_t vaddr, unsigned order, unsigned flags)
+{
+    pecan_word_t w[] = { PECAN_VSPACE_UNMAP, vaddr, order, flags };
+    return pecan_call(vspace, PECAN_PROTO_VSPACE, 4, w, 0, 0);
+}
+
 int pecan_frame_info(pecan_cap_t frame, pecan_word_t *phys, unsigned *size_bits,
                      pecan_word_t *mapped_vaddr)
 {

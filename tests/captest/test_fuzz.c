@@ -115,9 +115,16 @@ static unsigned fuzz_length(uint32_t *s)
 static pecan_word_t fuzz_flags(uint32_t *s)
 {
     uint32_t r = xorshift32(s) % 100;
+    /* Mostly calls that never block (a gate with no receiver fails at once); otherwise
+     * any operation with any timeout: the watchdog below ends waits that never end. */
     if (r < 95)
-        return PECAN_OP_CALL;
-    return xorshift32(s) & 0xFFu;
+        return PECAN_OP_CALL | PECAN_TIMEOUT_ZERO << PECAN_TIMEOUT_SHIFT;
+    pecan_word_t operation = xorshift32(s) & 0xFFu;
+    uint32_t t = xorshift32(s) % 100;
+    pecan_word_t timeout = t < 80 ? PECAN_TIMEOUT_ZERO
+                         : t < 99 ? pecan_timeout_us(xorshift32(s) % 2000)
+                                  : PECAN_TIMEOUT_NEVER;
+    return operation | timeout << PECAN_TIMEOUT_SHIFT;
 }
 
 static void fuzz_count(struct fuzz_report *report, struct pecan_reply reply)

@@ -166,7 +166,8 @@ static void check_interlude(unsigned long stops_before, const char *what)
 
 static void start_interloper(struct helper *h, const struct many *m, pecan_cap_t zombie)
 {
-    interlude.untyped = m->kids;
+    /* The last kid goes last: it still has children whenever the thread runs. */
+    interlude.untyped = m->kids + 1;
     interlude.watched = m->kids + 1;
     interlude.zombie = zombie;
     h->counter = 0;

@@ -273,7 +273,7 @@ UTEST(vspace_rights_and_errors)
         CHECK_ERR(pecan_call(v, PECAN_PROTO_VSPACE, min_words[op] - 1, w, 0, 0),
                   -PECAN_EMSGTOOSHORT);
     }
-    pecan_word_t w[2] = { 7, 0 };
+    pecan_word_t w[2] = { 99, 0 };   /* no such opcode */
     CHECK_ERR(pecan_call(v, PECAN_PROTO_VSPACE, 2, w, 0, 0), -PECAN_ENOSYS);
     CHECK_ERR(pecan_call(f, PECAN_PROTO_FRAME, 2, w, 0, 0), -PECAN_ENOSYS);
     CHECK_ERR(pecan_call(pt, PECAN_PROTO_PAGE_TABLE, 2, w, 0, 0), -PECAN_ENOSYS);

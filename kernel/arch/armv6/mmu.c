@@ -80,3 +80,14 @@ const struct device_mapping *mmu_device_mapping(unsigned index)
 {
     return index < device_mapping_count ? &device_mappings[index] : NULL;
 }
+
+void mmu_map_kernel_page(vaddr_t va, uint32_t descriptor)
+{
+    /* Only the top MiB has a coarse table (the vector page's). */
+    if ((va >> SECTION_SHIFT) != (VECTOR_PAGE_BASE >> SECTION_SHIFT))
+        panic("no kernel page table for %08lx", (unsigned long)va);
+    uint32_t *entry = &vector_page_table[(va >> PAGE_SHIFT) & 0xff];
+    *entry = descriptor;
+    dcache_clean_line((vaddr_t)(uintptr_t)entry);
+    tlb_invalidate_va_local(va);
+}

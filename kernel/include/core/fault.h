@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Faults of user threads. Until faults become messages to the thread's pager or
- * exception handler (IPC issue), a faulting thread is reported on the console and
- * suspended; the rest of the system goes on.
+ * Faults of user threads become messages to the thread's pager (page faults) or
+ * exception handler (core/fault.c); without a handler the thread is reported on the
+ * console and stopped, and the rest of the system goes on.
  */
 #ifndef PECAN_CORE_FAULT_H
 #define PECAN_CORE_FAULT_H
 
+#include <core/sched.h>
 #include <object/tcb.h>
 
 enum fault_kind {
@@ -24,6 +25,12 @@ struct fault {
 };
 
 void fault_handle(struct tcb *thread, const struct fault *fault);
+
+/* For core/ipc.c: the fault message of a thread blocked in a fault call (returns the word
+ * count); the handler's reply arrives; the handler went away or the call timed out. */
+unsigned fault_message(const struct tcb *thread, word_t *words, int *label);
+void fault_reply(struct tcb *thread, struct tcb *handler);
+void fault_unhandled(struct tcb *thread, word_t status);
 
 /* Counters for tests. */
 extern unsigned long user_faults;

@@ -43,6 +43,8 @@ enum cap_type {
 /* Per-type flags in struct capability.flags. */
 #define CAP_FLAG_DEVICE 0x01u         /* untyped/frame: device memory (never zeroed, not RAM) */
 #define CAP_FLAG_MAPPED 0x02u         /* frame/page table: the capability holds a mapping */
+#define CAP_FLAG_WATCHED 0x04u        /* endpoint: its gate's no-clients notification watches
+                                         this capability's children */
 
 struct capability {
     uint8_t type;          /* enum cap_type */
@@ -92,6 +94,13 @@ static inline bool cap_same_object(const struct capability *a, const struct capa
            (a->type != CAP_UNTYPED || a->size_bits == b->size_bits) &&
            (a->type != CAP_IRQ_HANDLER || a->extra == b->extra);
 }
+
+/* The capability a copy, mint or transfer of src starts as: rights ANDed with the mask,
+ * and no mapping of its own (frames and page tables). */
+struct capability cap_derive(const struct capability *src, unsigned rights_mask);
+/* May src be passed on (GRANT, not a zombie; copies: not untyped, not a page table)?
+ * 0 or a negative PECAN_E* code. */
+int cap_check_transferable(const struct capability *src, bool is_copy);
 
 /* Physical range the object occupies, for memory-backed objects; size 0 otherwise. */
 paddr_t cap_object_phys(const struct capability *cap);

@@ -11,16 +11,22 @@
 
 #define NOTIFICATION_SIZE_BITS 5
 
+struct endpoint;
+
 struct notification {
     word_t bits;
     struct tcb *wait_head;
     struct tcb *wait_tail;
-    word_t reserved[5];
+    struct tcb *bound_thread;          /* its open waits also wake on this notification */
+    struct endpoint *watching_gates;   /* gates whose no-clients signal comes here */
+    word_t reserved[3];
 };
 
 void notification_init(struct notification *n);
 void notification_signal(struct notification *n, word_t bits);
 /* Takes a blocked thread out of the notification's queue (suspend, destroy). */
 void notification_cancel_wait(struct tcb *tcb);
+/* Binds n to tcb (either may be NULL to unbind what they have). */
+void notification_bind_thread(struct notification *n, struct tcb *tcb);
 
 #endif

@@ -29,8 +29,16 @@ enum thread_state {
     THREAD_INACTIVE = 0,          /* created or suspended: never scheduled */
     THREAD_RUNNABLE,              /* in a run queue, or running */
     THREAD_BLOCKED_NOTIFICATION,  /* waiting in a notification's queue */
-    THREAD_BLOCKED_IPC,           /* waiting in IPC (endpoint queue, reply) */
+    THREAD_BLOCKED_SEND,          /* queued at its receiver (or at an unbound gate) */
+    THREAD_BLOCKED_RECEIVE,       /* waiting for a message (open or closed) or sleeping */
+    THREAD_BLOCKED_REPLY,         /* called, waiting for the answer (reply_from holds it) */
 };
+
+/* ipc_flags of a blocked sender or receiver */
+#define IPC_FLAG_CALL 0x1u        /* the send is the first half of a call */
+#define IPC_FLAG_FAULT 0x2u       /* the kernel sends a fault on the thread's behalf */
+#define IPC_FLAG_OPEN 0x4u        /* the receive takes messages from any source */
+#define IPC_FLAG_AT_GATE 0x8u     /* the sender waits at an unbound gate, not at a thread */
 
 /* The user-mode registers of a thread while it is not running. */
 struct user_context {
@@ -51,10 +59,31 @@ struct tcb {
     uint8_t flags;
     struct tcb *run_next;         /* run queue (core/sched.c) */
     struct tcb *run_prev;
-    struct tcb *wait_next;        /* the queue of the object it is blocked on */
+    struct tcb *wait_next;        /* the queue it is blocked in (notification, sender queue) */
     struct tcb *wait_prev;
-    void *blocked_on;             /* that object */
+    void *blocked_on;             /* that queue's owner: notification, receiver TCB or gate */
     word_t utcb_offset;           /* offset of the UTCB inside the UTCB frame */
+
+    /* IPC (core/ipc.c) */
+    struct tcb *senders_head;     /* threads blocked sending to this one */
+    struct tcb *senders_tail;
+    struct endpoint *send_gate;   /* while sending: the gate used */
+    word_t send_badge;            /* and the badge of the capability used */
+    struct endpoint *receive_gate;/* closed receive: only messages through this gate */
+    struct tcb *reply_to;         /* implicit reply capability: the caller we owe an answer */
+    struct tcb *reply_from;       /* while BLOCKED_REPLY: the thread that holds our reply */
+    struct endpoint *bound_gates; /* gates bound to this thread (list through the gates) */
+    struct notification *bound_notification;   /* wakes open waits too */
+    uint8_t ipc_flags;            /* IPC_FLAG_* of the blocked operation */
+    uint8_t fault_kind;           /* while IPC_FLAG_FAULT: enum fault_kind (core/fault.c) */
+    uint16_t reserved;
+    word_t fault_address;         /* while IPC_FLAG_FAULT: faulting address and status */
+    word_t fault_status;
+
+    /* Timeouts (core/timeout.c) */
+    uint64_t timeout_at;          /* clock ns when a blocked operation times out; 0 none */
+    struct tcb *timeout_next;
+    struct tcb *timeout_prev;
 };
 
 _Static_assert(sizeof(struct tcb) <= (1u << TCB_SIZE_BITS), "TCB fits its object size");

@@ -6,7 +6,6 @@
 #include <object/cap.h>
 
 #define UNTYPED_MIN_BITS 12
-#define ENDPOINT_SIZE_BITS 5
 #define CNODE_MAX_RADIX 16
 #define RETYPE_MAX_COUNT 4096
 

@@ -69,6 +69,9 @@ int pecan_vspace_map_page_table(pecan_cap_t vspace, pecan_cap_t page_table, peca
 int pecan_vspace_unmap_page_table(pecan_cap_t vspace, pecan_cap_t page_table);
 int pecan_vspace_donate_page_table(pecan_cap_t vspace, pecan_cap_t page_table);
 int pecan_vspace_remap_frame(pecan_cap_t vspace, pecan_cap_t frame, unsigned rights);
+/* Removes what was mapped from [vaddr, vaddr + 2^order) into other address spaces, through
+ * memory items, recursively; with flags PECAN_UNMAP_OWN also the range's own mappings. */
+int pecan_vspace_unmap(pecan_cap_t vspace, pecan_word_t vaddr, unsigned order, unsigned flags);
 int pecan_frame_info(pecan_cap_t frame, pecan_word_t *phys, unsigned *size_bits,
                      pecan_word_t *mapped_vaddr);
 /* -> hardware ASID, page tables in the pool, installed page tables (each may be NULL). */

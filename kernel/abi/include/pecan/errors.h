@@ -38,6 +38,8 @@ enum pecan_ipc_status {
     PECAN_IPC_NO_PARTNER = 4,   /* capability invalid or the partner is gone */
     PECAN_IPC_CANCELED = 6,
     PECAN_IPC_ABORTED = 14,     /* the partner died during the operation */
+    PECAN_IPC_ITEM_FAILED = 16, /* a capability or mapping item could not be delivered;
+                                   the UTCB error word holds the PECAN_E* reason */
     PECAN_IPC_NO_REPLY_CAP = 19,
     PECAN_IPC_BAD_SELECTOR = 20, /* the capability index could not be resolved */
 };

@@ -44,6 +44,24 @@ enum pecan_object_type {
     PECAN_OBJ_TYPE_COUNT,
 };
 
+/* Labels of messages the kernel sends on behalf of a thread (to its pager and exception
+ * handler), and of a notification delivered by an open wait. */
+#define PECAN_LABEL_PAGE_FAULT (-2)        /* w0 address | write 2 | exec 4, w1 pc */
+#define PECAN_LABEL_EXCEPTION (-5)         /* w0 kind, w1-w17 registers (r0-r12 sp lr pc cpsr) */
+#define PECAN_PAGE_FAULT_WRITE 0x2u
+#define PECAN_PAGE_FAULT_EXECUTE 0x4u
+#define PECAN_EXCEPTION_UNDEFINED 1u       /* undefined instruction (pc points at it) */
+#define PECAN_EXCEPTION_ALIGNMENT 2u
+#define PECAN_LABEL_NOTIFICATION (-20)     /* open wait woke on the bound notification: w0 bits */
+
+/* IPC gate control (KOBJECT protocol) */
+enum pecan_gate_op {
+    PECAN_GATE_BIND = 0x10,             /* thread cap: messages through the gate go to it */
+    PECAN_GATE_INFO = 0x11,             /* -> bound (1/0), badge of the invoking cap */
+    PECAN_GATE_SET_NO_CLIENTS = 0x12,   /* notification cap, bits: signalled when no copy
+                                           derived from the invoking capability remains */
+};
+
 /* Untyped */
 enum pecan_untyped_op {
     PECAN_UNTYPED_RETYPE = 0,    /* type, size_bits, count, dest cnode, dest offset */
@@ -68,6 +86,7 @@ enum pecan_thread_op {
     PECAN_THREAD_RESUME = 3,
     PECAN_THREAD_SUSPEND = 4,
     PECAN_THREAD_SET_PRIORITY = 5,
+    PECAN_THREAD_BIND_NOTIFICATION = 6,   /* notification cap (or 0): wakes its open waits */
 };
 /* Pass as a capability argument of CONFIGURE to leave that setting as it is. */
 #define PECAN_CAP_UNCHANGED 0xFFFFFFFFu
@@ -90,7 +109,10 @@ enum pecan_vspace_op {
     PECAN_VSPACE_DONATE_PAGE_TABLE = 4,/* page table cap: goes into the pool */
     PECAN_VSPACE_REMAP_FRAME = 5,      /* frame cap, rights: change rights of a mapping */
     PECAN_VSPACE_INFO = 6,             /* -> asid, pool size, installed page tables */
+    PECAN_VSPACE_UNMAP = 7,            /* vaddr, log2 size, flags: remove what was mapped
+                                          from the range into other spaces (recursively) */
 };
+#define PECAN_UNMAP_OWN 0x1u              /* UNMAP flag: the range's own mappings go too */
 #define PECAN_MAP_READ 0x4u
 #define PECAN_MAP_WRITE 0x2u
 #define PECAN_MAP_EXECUTE 0x1u

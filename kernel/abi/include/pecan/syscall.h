@@ -35,11 +35,41 @@ typedef uint32_t pecan_tag_t;
 #define PECAN_OP_REPLY 0x8u            /* send phase goes to the implicit reply capability */
 #define PECAN_OP_CALL (PECAN_OP_SEND | PECAN_OP_RECV)
 #define PECAN_OP_REPLY_WAIT (PECAN_OP_REPLY | PECAN_OP_SEND | PECAN_OP_RECV | PECAN_OP_OPEN_WAIT)
+#define PECAN_OP_WAIT (PECAN_OP_RECV | PECAN_OP_OPEN_WAIT)
 
-/* Timeout (r2 bits 8-31): 0 = wait forever, 1 = do not wait, n = (n - 1) microseconds. */
+/* Timeout (r2 bits 8-31): 0 = wait forever, 1 = do not wait, n = (n - 1) microseconds.
+ * It bounds the send phase and, separately, the receive phase. A receive from the null
+ * capability (index 0, no OPEN_WAIT) never gets a message: with a timeout it is a sleep. */
 #define PECAN_TIMEOUT_NEVER 0u
 #define PECAN_TIMEOUT_ZERO 1u
 #define PECAN_TIMEOUT_SHIFT 8
+#define PECAN_TIMEOUT_MAX_US 0xFFFFFEu
+
+static inline uint32_t pecan_timeout_us(uint32_t microseconds)
+{
+    return microseconds >= PECAN_TIMEOUT_MAX_US ? 0xFFFFFFu : microseconds + 1;
+}
+
+/*
+ * Typed message items follow the untyped words, two words each:
+ *   capability: word 0 = PECAN_ITEM_CAP | rights mask << 4, word 1 = capability index.
+ *               The receiver names empty slots in its UTCB buffer (pecan/utcb.h); the
+ *               capability arrives there as a child of the sender's, with rights ANDed.
+ *   memory:     word 0 = PECAN_ITEM_MAP | rights << 4 | log2(size) << 8,
+ *               word 1 = base address in the sender's space (aligned to the size).
+ *               The pages land in the receiver's window (UTCB buffer) at the same offset
+ *               modulo the window size; unmapping them at the source removes them from
+ *               every space they reached (mapping database).
+ * In the received message the kernel rewrites each item: word 0 = kind | result << 16
+ * (0 or a PECAN_E* code), word 1 = the badge of a received capability or the address a
+ * mapping landed at.
+ */
+#define PECAN_ITEM_CAP 1u
+#define PECAN_ITEM_MAP 2u
+#define PECAN_ITEM_KIND_MASK 0xFu
+#define PECAN_ITEM_RIGHTS_SHIFT 4
+#define PECAN_ITEM_ORDER_SHIFT 8
+#define PECAN_ITEM_RESULT_SHIFT 16
 
 /*
  * Message tag:

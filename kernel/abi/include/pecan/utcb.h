@@ -13,6 +13,12 @@
 #define PECAN_UTCB_BUFFER_WORDS 16
 #define PECAN_UTCB_SIZE 512
 
+/* Receive buffers: where capabilities and mappings sent to this thread may land. */
+#define PECAN_UTCB_BUFFER_CAP_COUNT 0      /* buffer[0]: number of capability slots (0-4) */
+#define PECAN_UTCB_BUFFER_CAP_SLOTS 1      /* buffer[1..4]: capability indices of empty slots */
+#define PECAN_UTCB_BUFFER_MAP_WINDOW 8     /* buffer[8]: window base | log2(size), 0: none */
+#define PECAN_UTCB_MAX_CAP_BUFFERS 4
+
 struct pecan_utcb {
     pecan_word_t message[PECAN_UTCB_MESSAGE_WORDS];   /* message registers */
     pecan_word_t buffer[PECAN_UTCB_BUFFER_WORDS];     /* receive buffers (capability slots) */

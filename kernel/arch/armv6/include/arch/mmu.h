@@ -26,6 +26,9 @@ void mmu_limit_kernel_window(size_t ram_size);
  * the caller flushes the others). */
 void mmu_remove_identity_map(void);
 
+/* Maps one 4 KiB page in the kernel's top MiB (shared by every address space). */
+void mmu_map_kernel_page(vaddr_t va, uint32_t descriptor);
+
 unsigned mmu_device_mapping_count(void);
 const struct device_mapping *mmu_device_mapping(unsigned index);
 

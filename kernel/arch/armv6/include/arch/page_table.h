@@ -189,6 +189,27 @@ static inline bool pt_maps_frame(uint32_t d, unsigned size_bits, paddr_t pa)
     return pt_is_small(d) && (d & L2_SMALL_BASE_MASK) == pa;
 }
 
+/* Does a second-level entry map anything (small or large page)? */
+static inline bool pt_l2_valid(uint32_t l2)
+{
+    return (l2 & PT_TYPE_MASK) != PT_TYPE_FAULT;
+}
+
+/* The physical address of the 4 KiB page at va that a valid L2 entry d maps (for a large
+ * page: the piece of it at va). */
+static inline paddr_t pt_l2_page(uint32_t d, vaddr_t va)
+{
+    if (pt_is_large(d))
+        return (d & L2_LARGE_BASE_MASK) | (va & ~L2_LARGE_BASE_MASK & L2_SMALL_BASE_MASK);
+    return d & L2_SMALL_BASE_MASK;
+}
+
+/* The PECAN_MAP_* rights (| PECAN_MAP_UNCACHED) of a valid L2 entry. */
+static inline unsigned pt_l2_rights(uint32_t d)
+{
+    return pt_is_large(d) ? pt_large_rights(d) : pt_small_rights(d);
+}
+
 /* The PECAN_MAP_* rights of a mapping descriptor (L1 section or L2 page). */
 static inline unsigned pt_descriptor_rights(unsigned size_bits, uint32_t d)
 {

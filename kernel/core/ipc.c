@@ -1,0 +1,555 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Synchronous IPC (include/core/ipc.h).
+ *
+ * A message goes through a gate to the thread bound to it. If that thread waits for it
+ * (an open wait, or a closed receive on this gate) the message is copied at once;
+ * otherwise the sender queues at the receiver (senders_head) or, for an unbound gate, at
+ * the gate. A call leaves the receiver holding the implicit reply capability: reply_to
+ * names the caller, and the caller's reply_from names the receiver. It is not in any
+ * capability space, so it cannot be copied, minted or sent; a reply consumes it; if either
+ * side goes away the other is told (ipc_thread_destroyed, ipc_cancel).
+ *
+ * Invariants (big kernel lock):
+ *   - a thread is in at most one queue, and only while BLOCKED_SEND (or in a
+ *     notification's queue while BLOCKED_NOTIFICATION);
+ *   - t->reply_to == c  <=>  c->state == BLOCKED_REPLY && c->reply_from == t;
+ *   - a blocked sender's send_gate is live (gate destruction dequeues its senders).
+ */
+#include <core/fault.h>
+#include <panic.h>
+#include <core/invocation.h>
+#include <core/ipc.h>
+#include <core/ipc_items.h>
+#include <core/sched.h>
+#include <core/timeout.h>
+#include <object/notification.h>
+
+unsigned long ipc_messages;
+
+enum send_result { SEND_DELIVERED, SEND_BLOCKED, SEND_FAILED };
+
+/* ---- queues of blocked senders ------------------------------------------------------ */
+
+static void queue_append(struct tcb **head, struct tcb **tail, struct tcb *t, void *owner)
+{
+    assert(!t->blocked_on && !t->wait_next && !t->wait_prev && *head != t);
+    t->wait_next = NULL;
+    t->wait_prev = *tail;
+    if (*tail)
+        (*tail)->wait_next = t;
+    else
+        *head = t;
+    *tail = t;
+    t->blocked_on = owner;
+}
+
+static void queue_remove(struct tcb **head, struct tcb **tail, struct tcb *t)
+{
+    if (t->wait_prev)
+        t->wait_prev->wait_next = t->wait_next;
+    else
+        *head = t->wait_next;
+    if (t->wait_next)
+        t->wait_next->wait_prev = t->wait_prev;
+    else
+        *tail = t->wait_prev;
+    t->wait_next = t->wait_prev = NULL;
+    t->blocked_on = NULL;
+}
+
+/* Takes a blocked sender out of whichever queue it is in. */
+static void sender_dequeue(struct tcb *sender)
+{
+    if (!sender->blocked_on)
+        return;   /* already taken out (a partner going away dequeues before failing it) */
+    if (sender->ipc_flags & IPC_FLAG_AT_GATE) {
+        struct endpoint *gate = sender->blocked_on;
+        queue_remove(&gate->waiting_head, &gate->waiting_tail, sender);
+    } else {
+        struct tcb *receiver = sender->blocked_on;
+        queue_remove(&receiver->senders_head, &receiver->senders_tail, sender);
+    }
+}
+
+/* ---- ending a thread's IPC operation ------------------------------------------------ */
+
+/* The thread's system call ends with an IPC status (and label), and it runs again. */
+static void complete(struct tcb *t, word_t status, int label)
+{
+    timeout_cancel(t);
+    t->ipc_flags = 0;
+    t->context.r[0] = status;
+    t->context.r[1] = pecan_tag(label, 0, 0);
+    sched_enqueue(t);
+}
+
+/* A thread blocked in a fault call cannot just return: its handler failed it. */
+static void fail_partner(struct tcb *t, word_t status)
+{
+    if (t->ipc_flags & IPC_FLAG_FAULT) {
+        t->ipc_flags = 0;
+        timeout_cancel(t);
+        fault_unhandled(t, status);
+        return;
+    }
+    complete(t, status, 0);
+}
+
+static void block(struct tcb *t, enum thread_state state, word_t timeout_field)
+{
+    sched_dequeue(t);
+    t->state = state;
+    if (timeout_field != PECAN_TIMEOUT_NEVER)
+        timeout_arm(t, timeout_field);
+}
+
+/* ---- message transfer ---------------------------------------------------------------- */
+
+static word_t read_word(const struct tcb *t, const struct pecan_utcb *u, unsigned i)
+{
+    return i < PECAN_MSG_REGISTERS ? t->context.r[3 + i] : u->message[i];
+}
+
+static void write_word(struct tcb *t, struct pecan_utcb *u, unsigned i, word_t v)
+{
+    if (i < PECAN_MSG_REGISTERS)
+        t->context.r[3 + i] = v;
+    else
+        u->message[i] = v;
+}
+
+/* Copies the message sender -> receiver (or the kernel's fault message) and sets the
+ * receiver's result registers: status, tag, badge. */
+static void transfer(struct tcb *sender, struct tcb *receiver, word_t badge)
+{
+    struct pecan_utcb *su = tcb_utcb(sender), *ru = tcb_utcb(receiver);
+    word_t status = PECAN_IPC_OK;
+    pecan_tag_t tag;
+    unsigned words, items = 0;
+
+    if (sender->ipc_flags & IPC_FLAG_FAULT) {
+        word_t fault_words[PECAN_MSG_MAX_WORDS];
+        int label;
+        words = fault_message(sender, fault_words, &label);
+        if (words > PECAN_MSG_REGISTERS && !ru)
+            words = PECAN_MSG_REGISTERS;
+        for (unsigned i = 0; i < words; i++)
+            write_word(receiver, ru, i, fault_words[i]);
+        tag = pecan_tag(label, words, 0);
+    } else {
+        tag = sender->context.r[1];
+        words = pecan_tag_words(tag);
+        items = pecan_tag_items(tag);
+        unsigned total = words + 2 * items;
+        if (total > PECAN_MSG_REGISTERS && !ru) {
+            /* The receiver has room for six words only. */
+            total = PECAN_MSG_REGISTERS;
+            status = PECAN_IPC_ITEM_FAILED;
+        }
+        for (unsigned i = 0; i < total && i < words; i++)
+            write_word(receiver, ru, i, read_word(sender, su, i));
+        unsigned cap_index = 0;
+        for (unsigned i = 0; i < items && words + 2 * i + 1 < total; i++) {
+            word_t w0 = read_word(sender, su, words + 2 * i);
+            word_t w1 = read_word(sender, su, words + 2 * i + 1);
+            int err = ipc_transfer_item(sender, receiver, &cap_index, &w0, &w1);
+            if (err) {
+                status = PECAN_IPC_ITEM_FAILED;
+                if (ru)
+                    ru->error = (word_t)-err;
+            }
+            write_word(receiver, ru, words + 2 * i, w0);
+            write_word(receiver, ru, words + 2 * i + 1, w1);
+        }
+        tag = pecan_tag(pecan_tag_label(tag), words, items);
+    }
+    receiver->context.r[0] = status;
+    receiver->context.r[1] = tag;
+    receiver->context.r[2] = badge;
+    ipc_messages++;
+}
+
+/* ---- send ----------------------------------------------------------------------------- */
+
+static bool accepts(const struct tcb *receiver, const struct endpoint *gate)
+{
+    if (receiver->state != THREAD_BLOCKED_RECEIVE)
+        return false;
+    return (receiver->ipc_flags & IPC_FLAG_OPEN) || receiver->receive_gate == gate;
+}
+
+/* The message reached receiver; a call leaves it holding the reply capability. */
+static void delivered(struct tcb *sender, struct tcb *receiver, bool is_call)
+{
+    timeout_cancel(receiver);
+    receiver->ipc_flags = 0;
+    receiver->receive_gate = NULL;
+    sched_enqueue(receiver);
+    if (is_call) {
+        receiver->reply_to = sender;
+        sender->reply_from = receiver;
+    }
+}
+
+/* Sends the caller's message through gate. A call blocks the caller for the reply. */
+static enum send_result send(struct tcb *caller, struct endpoint *gate, word_t badge,
+                             bool is_call, word_t timeout_field)
+{
+    struct tcb *receiver = gate->bound_thread;
+    if (receiver && accepts(receiver, gate)) {
+        transfer(caller, receiver, badge);
+        delivered(caller, receiver, is_call);
+        if (!is_call)
+            return SEND_DELIVERED;
+        block(caller, THREAD_BLOCKED_REPLY, timeout_field);
+        return SEND_BLOCKED;
+    }
+    if (timeout_field == PECAN_TIMEOUT_ZERO) {
+        complete(caller, PECAN_IPC_TIMEOUT, 0);
+        return SEND_FAILED;
+    }
+    caller->send_gate = gate;
+    caller->send_badge = badge;
+    caller->ipc_flags = is_call ? IPC_FLAG_CALL : 0;
+    if (receiver) {
+        queue_append(&receiver->senders_head, &receiver->senders_tail, caller, receiver);
+    } else {
+        caller->ipc_flags |= IPC_FLAG_AT_GATE;
+        queue_append(&gate->waiting_head, &gate->waiting_tail, caller, gate);
+    }
+    block(caller, THREAD_BLOCKED_SEND, timeout_field);
+    return SEND_BLOCKED;
+}
+
+/* ---- receive -------------------------------------------------------------------------- */
+
+static struct tcb *find_sender(const struct tcb *receiver, const struct endpoint *gate)
+{
+    for (struct tcb *s = receiver->senders_head; s; s = s->wait_next) {
+        if (!gate || s->send_gate == gate)
+            return s;
+    }
+    return NULL;
+}
+
+/* Takes the message of a queued sender. */
+static void take_from(struct tcb *receiver, struct tcb *sender)
+{
+    bool is_call = sender->ipc_flags & (IPC_FLAG_CALL | IPC_FLAG_FAULT);
+    sender_dequeue(sender);
+    timeout_cancel(sender);
+    transfer(sender, receiver, sender->send_badge);
+    if (is_call) {
+        sender->state = THREAD_BLOCKED_REPLY;
+        sender->ipc_flags &= IPC_FLAG_FAULT;
+        receiver->reply_to = sender;
+        sender->reply_from = receiver;
+    } else {
+        complete(sender, PECAN_IPC_OK, 0);
+    }
+}
+
+/* A reply capability that was never used goes when its holder waits again. */
+static void drop_reply_capability(struct tcb *t)
+{
+    struct tcb *caller = t->reply_to;
+    if (!caller)
+        return;
+    t->reply_to = NULL;
+    caller->reply_from = NULL;
+    fail_partner(caller, PECAN_IPC_ABORTED);
+}
+
+static bool take_notification(struct tcb *receiver)
+{
+    struct notification *n = receiver->bound_notification;
+    if (!n || !n->bits)
+        return false;
+    receiver->context.r[3] = n->bits;
+    n->bits = 0;
+    receiver->context.r[0] = PECAN_IPC_OK;
+    receiver->context.r[1] = pecan_tag(PECAN_LABEL_NOTIFICATION, 1, 0);
+    receiver->context.r[2] = 0;
+    return true;
+}
+
+/* Receives for the caller: a closed receive on gate (NULL: nothing, a sleep) or an open
+ * wait. Blocks if nothing is there. */
+static void receive(struct tcb *caller, struct endpoint *gate, bool open, word_t timeout_field)
+{
+    drop_reply_capability(caller);
+    if (open && take_notification(caller))
+        return;
+    struct tcb *sender = (open || gate) ? find_sender(caller, open ? NULL : gate) : NULL;
+    if (sender) {
+        take_from(caller, sender);
+        return;
+    }
+    if (timeout_field == PECAN_TIMEOUT_ZERO) {
+        caller->context.r[0] = PECAN_IPC_TIMEOUT;
+        caller->context.r[1] = 0;
+        return;
+    }
+    caller->receive_gate = open ? NULL : gate;
+    caller->ipc_flags = open ? IPC_FLAG_OPEN : 0;
+    block(caller, THREAD_BLOCKED_RECEIVE, timeout_field);
+}
+
+bool ipc_deliver_notification(struct tcb *tcb, word_t bits)
+{
+    if (tcb->state != THREAD_BLOCKED_RECEIVE || !(tcb->ipc_flags & IPC_FLAG_OPEN))
+        return false;
+    timeout_cancel(tcb);
+    tcb->ipc_flags = 0;
+    tcb->context.r[0] = PECAN_IPC_OK;
+    tcb->context.r[1] = pecan_tag(PECAN_LABEL_NOTIFICATION, 1, 0);
+    tcb->context.r[2] = 0;
+    tcb->context.r[3] = bits;
+    sched_enqueue(tcb);
+    return true;
+}
+
+/* ---- reply ---------------------------------------------------------------------------- */
+
+static word_t reply(struct tcb *server)
+{
+    struct tcb *caller = server->reply_to;
+    if (!caller)
+        return PECAN_IPC_NO_REPLY_CAP;
+    server->reply_to = NULL;
+    caller->reply_from = NULL;
+    timeout_cancel(caller);
+    if (caller->ipc_flags & IPC_FLAG_FAULT) {
+        caller->ipc_flags = 0;
+        fault_reply(caller, server);
+        return PECAN_IPC_OK;
+    }
+    transfer(server, caller, 0);
+    caller->ipc_flags = 0;
+    sched_enqueue(caller);
+    return PECAN_IPC_OK;
+}
+
+/* ---- the system call ------------------------------------------------------------------ */
+
+static void fail(struct tcb *caller, word_t status, int error)
+{
+    caller->context.r[0] = status;
+    caller->context.r[1] = pecan_tag(error, 0, 0);
+}
+
+static int check_send(struct tcb *caller, const struct cte *slot)
+{
+    pecan_tag_t tag = caller->context.r[1];
+    unsigned total = pecan_tag_words(tag) + 2 * pecan_tag_items(tag);
+    if (total > PECAN_MSG_MAX_WORDS || (total > PECAN_MSG_REGISTERS && !tcb_utcb(caller)))
+        return -PECAN_EMSGTOOLONG;
+    if (!cap_has_rights(&slot->cap, PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    /* Capabilities travel only through a gate capability with the grant right. */
+    if (pecan_tag_items(tag) && !cap_has_rights(&slot->cap, PECAN_RIGHT_GRANT))
+        return -PECAN_EPERM;
+    return 0;
+}
+
+static void send_phase(struct tcb *caller, struct cte *slot, word_t operation, word_t timeout)
+{
+    bool is_call = (operation & (PECAN_OP_RECV | PECAN_OP_OPEN_WAIT)) == PECAN_OP_RECV;
+    struct endpoint *gate = (struct endpoint *)slot->cap.object;
+    if (gate->bound_thread == caller) {
+        fail(caller, PECAN_IPC_NO_PARTNER, -PECAN_EINVAL);   /* would wait for itself */
+        return;
+    }
+    enum send_result r = send(caller, gate, slot->cap.badge, is_call, timeout);
+    if (r != SEND_DELIVERED)
+        return;
+    if (operation & PECAN_OP_RECV) {
+        receive(caller, NULL, true, timeout);   /* send and then wait for anything */
+        return;
+    }
+    fail(caller, PECAN_IPC_OK, 0);
+}
+
+static void receive_phase(struct tcb *caller, struct cte *slot, word_t operation,
+                          word_t timeout)
+{
+    if (operation & PECAN_OP_OPEN_WAIT) {
+        receive(caller, NULL, true, timeout);
+        return;
+    }
+    if (!slot) {
+        fail(caller, PECAN_IPC_BAD_SELECTOR, -PECAN_EINVALCAP);
+        return;
+    }
+    if (cap_is_null(&slot->cap)) {   /* receive from nothing: a sleep */
+        receive(caller, NULL, false, timeout);
+        return;
+    }
+    struct endpoint *gate = (struct endpoint *)slot->cap.object;
+    if (slot->cap.type != CAP_ENDPOINT || gate->bound_thread != caller ||
+        !cap_has_rights(&slot->cap, PECAN_RIGHT_READ)) {
+        fail(caller, PECAN_IPC_NO_PARTNER, -PECAN_EPERM);
+        return;
+    }
+    receive(caller, gate, false, timeout);
+}
+
+void ipc_syscall(struct tcb *caller, struct cte *slot, word_t operation_word)
+{
+    word_t operation = operation_word & 0xff;
+    word_t timeout = operation_word >> PECAN_TIMEOUT_SHIFT;
+
+    if (operation & PECAN_OP_REPLY) {
+        word_t status = reply(caller);
+        if (!(operation & PECAN_OP_RECV)) {
+            fail(caller, status, 0);
+            return;
+        }
+        receive(caller, NULL, true, timeout);   /* reply-and-wait: the server loop */
+        return;
+    }
+    if (operation & PECAN_OP_SEND) {
+        if (!slot || slot->cap.type != CAP_ENDPOINT) {
+            fail(caller, PECAN_IPC_NO_PARTNER, slot ? -PECAN_ETYPE : -PECAN_EINVALCAP);
+            return;
+        }
+        int err = check_send(caller, slot);
+        if (err) {
+            fail(caller, PECAN_IPC_OK, err);
+            return;
+        }
+        send_phase(caller, slot, operation, timeout);
+        return;
+    }
+    if (operation & PECAN_OP_RECV) {
+        receive_phase(caller, slot, operation, timeout);
+        return;
+    }
+    fail(caller, PECAN_IPC_OK, -PECAN_EINVAL);
+}
+
+bool ipc_fault_call(struct tcb *thread, struct cte *handler_slot)
+{
+    if (!handler_slot || handler_slot->cap.type != CAP_ENDPOINT)
+        return false;
+    struct endpoint *gate = (struct endpoint *)handler_slot->cap.object;
+    if (gate->bound_thread == thread)
+        return false;
+    thread->ipc_flags = IPC_FLAG_FAULT;
+    struct tcb *receiver = gate->bound_thread;
+    if (receiver && accepts(receiver, gate)) {
+        transfer(thread, receiver, handler_slot->cap.badge);
+        delivered(thread, receiver, true);
+        block(thread, THREAD_BLOCKED_REPLY, PECAN_TIMEOUT_NEVER);
+        thread->ipc_flags = IPC_FLAG_FAULT;
+        return true;
+    }
+    thread->send_gate = gate;
+    thread->send_badge = handler_slot->cap.badge;
+    if (receiver) {
+        queue_append(&receiver->senders_head, &receiver->senders_tail, thread, receiver);
+    } else {
+        thread->ipc_flags |= IPC_FLAG_AT_GATE;
+        queue_append(&gate->waiting_head, &gate->waiting_tail, thread, gate);
+    }
+    block(thread, THREAD_BLOCKED_SEND, PECAN_TIMEOUT_NEVER);
+    return true;
+}
+
+/* ---- cancelling ----------------------------------------------------------------------- */
+
+void ipc_cancel(struct tcb *tcb)
+{
+    timeout_cancel(tcb);
+    switch (tcb->state) {
+    case THREAD_BLOCKED_SEND:
+        sender_dequeue(tcb);
+        break;
+    case THREAD_BLOCKED_REPLY:
+        if (tcb->reply_from)
+            tcb->reply_from->reply_to = NULL;
+        tcb->reply_from = NULL;
+        break;
+    case THREAD_BLOCKED_RECEIVE:
+        tcb->receive_gate = NULL;
+        break;
+    default:
+        return;
+    }
+    tcb->ipc_flags = 0;
+    tcb->context.r[0] = PECAN_IPC_CANCELED;
+    tcb->context.r[1] = 0;
+}
+
+void ipc_timeout(struct tcb *tcb)
+{
+    assert(tcb->state == THREAD_BLOCKED_SEND || tcb->state == THREAD_BLOCKED_RECEIVE ||
+           tcb->state == THREAD_BLOCKED_REPLY);
+    bool fault = tcb->ipc_flags & IPC_FLAG_FAULT;
+    ipc_cancel(tcb);
+    if (fault) {
+        fault_unhandled(tcb, PECAN_IPC_TIMEOUT);
+        return;
+    }
+    complete(tcb, PECAN_IPC_TIMEOUT, 0);
+}
+
+void ipc_thread_destroyed(struct tcb *tcb)
+{
+    ipc_cancel(tcb);
+    drop_reply_capability(tcb);
+    while (tcb->senders_head) {
+        struct tcb *sender = tcb->senders_head;
+        sender_dequeue(sender);
+        fail_partner(sender, PECAN_IPC_ABORTED);
+    }
+    endpoint_thread_destroyed(tcb);
+    notification_bind_thread(NULL, tcb);
+}
+
+/* ---- gates ---------------------------------------------------------------------------- */
+
+void ipc_gate_bound(struct endpoint *gate)
+{
+    struct tcb *receiver = gate->bound_thread;
+    while (gate->waiting_head) {
+        struct tcb *sender = gate->waiting_head;
+        queue_remove(&gate->waiting_head, &gate->waiting_tail, sender);
+        sender->ipc_flags &= (uint8_t)~IPC_FLAG_AT_GATE;
+        queue_append(&receiver->senders_head, &receiver->senders_tail, sender, receiver);
+    }
+    if (accepts(receiver, gate)) {
+        struct tcb *sender = find_sender(receiver, (receiver->ipc_flags & IPC_FLAG_OPEN) ? NULL : gate);
+        if (sender) {
+            receiver->ipc_flags = 0;
+            receiver->receive_gate = NULL;
+            timeout_cancel(receiver);
+            take_from(receiver, sender);
+            sched_enqueue(receiver);
+        }
+    }
+}
+
+void ipc_gate_destroyed(struct endpoint *gate)
+{
+    while (gate->waiting_head) {
+        struct tcb *sender = gate->waiting_head;
+        sender_dequeue(sender);
+        fail_partner(sender, PECAN_IPC_NO_PARTNER);
+    }
+    struct tcb *receiver = gate->bound_thread;
+    if (!receiver)
+        return;
+    for (struct tcb *s = receiver->senders_head, *next; s; s = next) {
+        next = s->wait_next;
+        if (s->send_gate == gate) {
+            sender_dequeue(s);
+            fail_partner(s, PECAN_IPC_NO_PARTNER);
+        }
+    }
+    if (receiver->state == THREAD_BLOCKED_RECEIVE && receiver->receive_gate == gate) {
+        receiver->receive_gate = NULL;
+        complete(receiver, PECAN_IPC_CANCELED, 0);
+    }
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Synchronous IPC (core/ipc.c): send, receive (closed on a gate, or open), call,
+ * reply, reply-and-wait, with timeouts; the implicit reply capability; transfer of
+ * message words and typed items. All under the big kernel lock.
+ */
+#ifndef PECAN_CORE_IPC_H
+#define PECAN_CORE_IPC_H
+
+#include <object/endpoint.h>
+#include <object/tcb.h>
+
+/* The IPC part of the system call: operation flags and timeout from r2, the invoked gate
+ * (or NULL for replies, open waits and sleeps). Sets the caller's result registers or
+ * blocks it. */
+void ipc_syscall(struct tcb *caller, struct cte *gate_slot, word_t operation);
+
+/* Kernel-generated call on behalf of a faulting thread: the message is built from the
+ * thread's fault state (core/fault.c fault_message) when it is delivered, through the gate
+ * in handler_slot; the thread waits for the reply as if it had called, and the reply goes
+ * to fault_reply. Returns false if there is no gate to send to. */
+bool ipc_fault_call(struct tcb *thread, struct cte *handler_slot);
+
+/* The thread stops (suspend, destroy): leave every IPC queue and relation; partners
+ * waiting on it get an error. */
+void ipc_cancel(struct tcb *tcb);
+void ipc_thread_destroyed(struct tcb *tcb);
+
+/* A blocked operation's time is up (core/timeout.c). */
+void ipc_timeout(struct tcb *tcb);
+
+/* Delivers bound-notification bits to a thread in an open wait; false if it is not
+ * waiting that way. */
+bool ipc_deliver_notification(struct tcb *tcb, word_t bits);
+
+/* A gate was bound to a thread: senders waiting at the gate move to the thread. */
+void ipc_gate_bound(struct endpoint *gate);
+/* A gate goes away: everyone waiting through it gets an error. */
+void ipc_gate_destroyed(struct endpoint *gate);
+
+/* Counters for tests. */
+extern unsigned long ipc_messages;
+
+#endif
