@@ -7,6 +7,7 @@
  */
 #include <core/cspace.h>
 #include <core/invocation.h>
+#include <core/fastpath.h>
 #include <core/ipc.h>
 #include <object/endpoint.h>
 #include <core/syscall.h>
@@ -90,6 +91,8 @@ static bool is_receive_or_reply(word_t operation)
 
 void syscall_invoke(struct tcb *caller)
 {
+    if (fastpath_ipc(caller))
+        return;
     struct user_context *ctx = &caller->context;
     word_t operation = ctx->r[2] & 0xff;
     struct invocation inv = { .caller = caller, .tag = ctx->r[1] };

@@ -460,7 +460,6 @@ int vspace_decode(struct invocation *inv)
     case PECAN_VSPACE_INFO:
         return decode_vspace_info(inv);
     case PECAN_VSPACE_UNMAP:
-        if (1) return -PECAN_ENOSYS; /*TMP*/
         return decode_vspace_unmap(inv);
     default:
         return -PECAN_ENOSYS;

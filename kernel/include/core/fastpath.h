@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* The IPC fast path (core/fastpath.c). */
+#ifndef PECAN_CORE_FASTPATH_H
+#define PECAN_CORE_FASTPATH_H
+
+#include <object/tcb.h>
+
+/* Handles the caller's system call if it is a register-only call or reply-and-wait whose
+ * partner is waiting; returns false (nothing changed) otherwise. */
+bool fastpath_ipc(struct tcb *caller);
+
+#endif
