@@ -143,9 +143,12 @@ static void transfer(struct tcb *sender, struct tcb *receiver, word_t badge)
         items = pecan_tag_items(tag);
         unsigned total = words + 2 * items;
         if (total > PECAN_MSG_REGISTERS && !ru) {
-            /* The receiver has room for six words only. */
+            /* The receiver has room for six words only; its tag counts what it got. */
             total = PECAN_MSG_REGISTERS;
             status = PECAN_IPC_ITEM_FAILED;
+            if (words > total)
+                words = total;
+            items = (total - words) / 2;
         }
         for (unsigned i = 0; i < total && i < words; i++)
             write_word(receiver, ru, i, read_word(sender, su, i));

@@ -64,6 +64,8 @@ const char *err_name(int err)
         { -(2000 + PECAN_IPC_NO_PARTNER), "IPC_NO_PARTNER" },
         { -(2000 + PECAN_IPC_CANCELED), "IPC_CANCELED" },
         { -(2000 + PECAN_IPC_ABORTED), "IPC_ABORTED" },
+        { -(2000 + PECAN_IPC_ITEM_FAILED), "IPC_ITEM_FAILED" },
+        { -(2000 + PECAN_IPC_NO_REPLY_CAP), "IPC_NO_REPLY_CAP" },
     };
     for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (names[i].code == err)

@@ -97,4 +97,40 @@ int pecan_debug_clock(pecan_cap_t console, uint64_t *ns);
 int pecan_debug_lookup_bench(pecan_cap_t console, pecan_cap_t index, unsigned iterations,
                              uint64_t *ns);
 
+/*
+ * IPC through gates (l4re/sys/ipc.c; docs/abi.md "IPC"). msg->tag gives the untyped words
+ * and the typed items (2 words each, after the words); words 6 and up travel in the UTCB.
+ * The received message replaces msg (its tag, words and items); the returned reply holds
+ * the IPC status (r0), the tag and the badge of the capability the message came through.
+ * timeout: PECAN_TIMEOUT_NEVER, PECAN_TIMEOUT_ZERO or pecan_timeout_us(n).
+ */
+struct pecan_reply pecan_ipc(pecan_cap_t cap, pecan_word_t operation, pecan_word_t timeout,
+                             struct pecan_message *msg);
+/* Send, then wait for the reply (the receiver gets the implicit reply capability). */
+struct pecan_reply pecan_ipc_call(pecan_cap_t gate, struct pecan_message *msg,
+                                  pecan_word_t timeout);
+/* Send only: returns once the receiver has taken the message. */
+struct pecan_reply pecan_ipc_send(pecan_cap_t gate, struct pecan_message *msg,
+                                  pecan_word_t timeout);
+/* Closed receive: only messages through gate (bound to the caller, READ). */
+struct pecan_reply pecan_ipc_receive(pecan_cap_t gate, struct pecan_message *msg,
+                                     pecan_word_t timeout);
+/* Open wait: any message to the caller, or its bound notification. */
+struct pecan_reply pecan_ipc_wait(struct pecan_message *msg, pecan_word_t timeout);
+/* Reply through the implicit reply capability (PECAN_IPC_NO_REPLY_CAP if none). */
+struct pecan_reply pecan_ipc_reply(struct pecan_message *msg);
+/* Reply, then open wait: the server loop in one trap. */
+struct pecan_reply pecan_ipc_reply_wait(struct pecan_message *msg, pecan_word_t timeout);
+/* Receive from the null capability with a timeout: 0 once the time is up. */
+int pecan_sleep_us(uint32_t microseconds);
+
+/* IPC gate control (KOBJECT protocol, through a gate capability with READ) */
+int pecan_gate_bind(pecan_cap_t gate, pecan_cap_t thread);
+/* -> bound (1/0), badge of the invoking capability (each may be NULL). */
+int pecan_gate_info(pecan_cap_t gate, int *bound, pecan_word_t *badge);
+/* Signals notification with bits once no capability derived from gate remains. */
+int pecan_gate_set_no_clients(pecan_cap_t gate, pecan_cap_t notification, pecan_word_t bits);
+/* Open waits of the thread also end when notification (0: none) is signalled. */
+int pecan_thread_bind_notification(pecan_cap_t tcb, pecan_cap_t notification);
+
 #endif

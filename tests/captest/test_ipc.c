@@ -1,0 +1,757 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IPC through gates: ping-pong (call + reply-and-wait, the server loop starting with an
+ * open wait) within one address space and across address spaces (a task with its own
+ * address space and capability space, as client and as server), with every payload from 0
+ * to 63 words checked word for word in both directions (words 6 and up go through the
+ * UTCBs, words 0-5 through registers and the fast path); gates and badges; senders to an
+ * unbound gate; timeouts (zero, relative, receive, send, sleep measured on the KIP clock);
+ * bad input at the IPC level.
+ */
+#include "ipctest.h"
+
+#define ROUNDS 3
+#define RANDOM_CALLS 300
+
+/* ---- an echo server (a helper in the root's spaces) ---------------------------------- */
+
+/* arg[0] the badge it expects; it counts answers (counter), bad words (arg[1]), wrong
+ * badges (arg[2]) and failed IPCs (arg[3]). A STOP request is answered with a plain reply
+ * and ends it. */
+static void echo_server(struct helper *h)
+{
+    struct pecan_message m;
+    struct pecan_reply r = pecan_ipc_wait(&m, PECAN_TIMEOUT_NEVER);
+    for (;;) {
+        if (r.ipc_status != PECAN_IPC_OK) {
+            h->arg[3]++;
+            if (h->arg[3] > 100)
+                return;
+            r = pecan_ipc_wait(&m, PECAN_TIMEOUT_NEVER);
+            continue;
+        }
+        if (r.badge != h->arg[0])
+            h->arg[2]++;
+        if (pecan_tag_label(m.tag) == LABEL_STOP) {
+            m.tag = pecan_tag(0, 0, 0);
+            h->result = ipc_err(pecan_ipc_reply(&m));
+            return;
+        }
+        h->arg[1] += answer_request(&m, 0);
+        h->counter++;
+        r = pecan_ipc_reply_wait(&m, PECAN_TIMEOUT_NEVER);
+    }
+}
+
+/* The client side of one ping-pong run: every size from 0 to 63 in ROUNDS rounds, then
+ * RANDOM_CALLS random sizes. Counts into report[0] calls, [1] bad words, [2] failed IPCs,
+ * [3] the last error. Runs in the root or in a task (only its stack and the report). */
+static void pingpong_client_run(pecan_cap_t gate, volatile pecan_word_t *report)
+{
+    struct pecan_message m;
+    for (unsigned k = 0; k < ROUNDS; k++) {
+        for (unsigned n = 0; n <= PECAN_MSG_MAX_WORDS; n++) {
+            fill_request(&m, k, n);
+            struct pecan_reply r = pecan_ipc_call(gate, &m, PECAN_TIMEOUT_NEVER);
+            report[0]++;
+            if (r.ipc_status != PECAN_IPC_OK) {
+                report[2]++;
+                report[3] = (pecan_word_t)ipc_err(r);
+                continue;
+            }
+            report[1] += check_answer(&m, k, n);
+        }
+    }
+    uint32_t seed = 0x1234567u;
+    for (unsigned c = 0; c < RANDOM_CALLS; c++) {
+        unsigned k = ROUNDS + xorshift32(&seed) % 900, n = xorshift32(&seed) % 64;
+        fill_request(&m, k, n);
+        struct pecan_reply r = pecan_ipc_call(gate, &m, PECAN_TIMEOUT_NEVER);
+        report[0]++;
+        if (r.ipc_status != PECAN_IPC_OK) {
+            report[2]++;
+            report[3] = (pecan_word_t)ipc_err(r);
+            continue;
+        }
+        report[1] += check_answer(&m, k, n);
+    }
+}
+
+static int send_stop(pecan_cap_t gate)
+{
+    struct pecan_message m = { .tag = pecan_tag(LABEL_STOP, 0, 0) };
+    return ipc_err(pecan_ipc_call(gate, &m, PECAN_TIMEOUT_NEVER));
+}
+
+#define PINGPONG_CALLS (ROUNDS * (PECAN_MSG_MAX_WORDS + 1) + RANDOM_CALLS)
+
+static void check_pingpong(const volatile pecan_word_t *report, const char *what)
+{
+    if (!CHECK_EQ(report[0], PINGPONG_CALLS) || !CHECK_EQ(report[1], 0) ||
+        !CHECK_EQ(report[2], 0))
+        pecan_printf("#   %s: %u calls, %u bad words, %u failed (last %s)\n", what,
+                     (unsigned)report[0], (unsigned)report[1], (unsigned)report[2],
+                     err_name((int)report[3]));
+}
+
+static void pingpong_same_as(unsigned server_priority)
+{
+    struct helper s;
+    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), client = slot_alloc();
+    REQUIRE(gate && client);
+    REQUIRE_OK(helper_create(&s, echo_server, server_priority));
+    s.arg[0] = 0x5EED;
+    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(cap_mint(client, gate, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT, 0x5EED));
+    REQUIRE_OK(helper_start(&s));
+    if (server_priority < 128)
+        pecan_sleep_us(1000);   /* let it reach its wait (else the first call queues) */
+    pecan_word_t report[4] = { 0, 0, 0, 0 };
+    pingpong_client_run(client, report);
+    check_pingpong(report, "root client");
+    CHECK_EQ(s.counter, PINGPONG_CALLS);
+    CHECK_EQ(s.arg[1], 0);   /* bad words seen by the server */
+    CHECK_EQ(s.arg[2], 0);   /* wrong badges */
+    CHECK_EQ(s.arg[3], 0);
+    CHECK_CLEAN();
+    CHECK_OK(send_stop(client));
+    CHECK(wait_flag((volatile pecan_word_t *)&s.finished, 1000));
+    CHECK_OK(s.result);
+    CHECK_CLEAN();
+    helper_destroy(&s);
+    CHECK_OK(cap_delete(client));
+}
+
+/* Two threads of one address space, the server at the root's priority, above and below. */
+UTEST(ipc_pingpong_same_as)
+{
+    pingpong_same_as(128);
+    pingpong_same_as(200);
+    pingpong_same_as(100);
+}
+
+/* ---- across address spaces ------------------------------------------------------------ */
+
+#define T_GATE TASK_FIRST_FREE
+#define T_DONE (TASK_FIRST_FREE + 1)
+
+/* A task's client: a0 its gate, a1 the report (shared frame), a2 its "done" notification. */
+static void task_client(pecan_word_t gate, pecan_word_t report, pecan_word_t done,
+                        pecan_word_t a3)
+{
+    (void)a3;
+    volatile pecan_word_t *rep = (volatile pecan_word_t *)report;
+    pingpong_client_run(gate, rep);
+    rep[5] = (pecan_word_t)send_stop(gate);
+    rep[4] = 1;
+    pecan_notification_signal(done, 1);
+    task_exit();
+}
+
+/* The root serves a client task: it holds the gate, the task a badged copy. */
+UTEST(ipc_pingpong_cross_as_task_client)
+{
+    struct task t;
+    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    REQUIRE(gate && done);
+    REQUIRE_OK(task_create(&t, 100));
+    REQUIRE_OK(task_mint(&t, T_GATE, gate, PECAN_RIGHT_WRITE, 0xC1));
+    REQUIRE_OK(task_copy(&t, T_DONE, done, PECAN_RIGHT_WRITE));
+    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB));
+    /* The root's open waits also end on "done". */
+    REQUIRE_OK(pecan_thread_bind_notification(PECAN_ROOT_TCB, done));
+    volatile pecan_word_t *rep = remote_shared();
+    for (unsigned i = 0; i < 8; i++)
+        rep[i] = 0;
+    REQUIRE_OK(remote_start(&t.r, task_client, T_GATE, REMOTE_SHARED_VA, T_DONE, 0));
+    unsigned served = 0, bad = 0, badges = 0, errors = 0;
+    bool finished = false;
+    struct pecan_message m;
+    struct pecan_reply r = pecan_ipc_wait(&m, pecan_timeout_us(5000000));
+    while (!finished) {
+        if (r.ipc_status != PECAN_IPC_OK) {
+            ut_fail(__FILE__, __LINE__, "server wait: %s", err_name(ipc_err(r)));
+            if (++errors > 3)
+                break;
+            r = pecan_ipc_wait(&m, pecan_timeout_us(5000000));
+            continue;
+        }
+        int label = pecan_tag_label(m.tag);
+        if (label == PECAN_LABEL_NOTIFICATION) {
+            finished = true;
+            break;
+        }
+        badges += r.badge != 0xC1;
+        if (label == LABEL_STOP) {
+            m.tag = 0;
+            r = pecan_ipc_reply_wait(&m, pecan_timeout_us(5000000));
+            continue;
+        }
+        bad += answer_request(&m, 0);
+        served++;
+        r = pecan_ipc_reply_wait(&m, pecan_timeout_us(5000000));
+    }
+    CHECK(finished);
+    CHECK_EQ(served, PINGPONG_CALLS);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(badges, 0);
+    check_pingpong(rep, "task client");
+    CHECK_EQ(rep[4], 1);
+    CHECK_OK((int)rep[5]);
+    CHECK_CLEAN();
+    CHECK_OK(pecan_thread_bind_notification(PECAN_ROOT_TCB, 0));
+    task_destroy(&t);
+    CHECK_CLEAN();
+}
+
+/* A task's server: a0 the badge it expects, a1 the report, a2 "done". Same loop as
+ * echo_server, on its own stack. */
+static void task_server(pecan_word_t badge, pecan_word_t report, pecan_word_t done,
+                        pecan_word_t a3)
+{
+    (void)a3;
+    volatile pecan_word_t *rep = (volatile pecan_word_t *)report;
+    struct pecan_message m;
+    struct pecan_reply r = pecan_ipc_wait(&m, PECAN_TIMEOUT_NEVER);
+    for (;;) {
+        if (r.ipc_status != PECAN_IPC_OK) {
+            rep[3]++;
+            r = pecan_ipc_wait(&m, PECAN_TIMEOUT_NEVER);
+            continue;
+        }
+        if (r.badge != badge)
+            rep[2]++;
+        if (pecan_tag_label(m.tag) == LABEL_STOP)
+            break;
+        rep[1] += answer_request(&m, 0);
+        rep[0]++;
+        r = pecan_ipc_reply_wait(&m, PECAN_TIMEOUT_NEVER);
+    }
+    m.tag = 0;
+    rep[5] = (pecan_word_t)ipc_err(pecan_ipc_reply(&m));
+    rep[4] = 1;
+    pecan_notification_signal(done, 1);
+    task_exit();
+}
+
+/* The root calls a server task through a badged copy of the gate bound to it. */
+UTEST(ipc_pingpong_cross_as_task_server)
+{
+    struct task t;
+    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t client = slot_alloc();
+    REQUIRE(gate && done && client);
+    REQUIRE_OK(task_create(&t, 150));
+    REQUIRE_OK(task_copy(&t, T_DONE, done, PECAN_RIGHT_WRITE));
+    REQUIRE_OK(pecan_gate_bind(gate, t.r.tcb));
+    REQUIRE_OK(cap_mint(client, gate, PECAN_RIGHT_WRITE, 0xB0B));
+    volatile pecan_word_t *rep = remote_shared();
+    for (unsigned i = 0; i < 8; i++)
+        rep[i] = 0;
+    REQUIRE_OK(remote_start(&t.r, task_server, 0xB0B, REMOTE_SHARED_VA, T_DONE, 0));
+    pecan_word_t report[4] = { 0, 0, 0, 0 };
+    pingpong_client_run(client, report);
+    check_pingpong(report, "root client");
+    CHECK_EQ(rep[0], PINGPONG_CALLS);
+    CHECK_EQ(rep[1], 0);
+    CHECK_EQ(rep[2], 0);
+    CHECK_EQ(rep[3], 0);
+    CHECK_OK(send_stop(client));
+    pecan_word_t bits = 0;
+    CHECK_OK(pecan_notification_wait(done, &bits));
+    CHECK_EQ(rep[4], 1);
+    CHECK_OK((int)rep[5]);
+    CHECK_CLEAN();
+    task_destroy(&t);
+    CHECK_OK(cap_delete(client));
+    CHECK_CLEAN();
+}
+
+/* ---- gates and badges ------------------------------------------------------------------ */
+
+/* Answers each message with w0 = the badge it came through, w1 = its label, w2 = its word
+ * count, w3 = IPC status; counts messages. */
+static void badge_server(struct helper *h)
+{
+    struct pecan_message m;
+    struct pecan_reply r = pecan_ipc_wait(&m, PECAN_TIMEOUT_NEVER);
+    for (;;) {
+        int label = pecan_tag_label(m.tag);
+        if (r.ipc_status == PECAN_IPC_OK && label == LABEL_STOP)
+            break;
+        h->counter++;
+        h->arg[h->counter & 3] = r.badge;
+        m.word[0] = r.badge;
+        m.word[1] = (pecan_word_t)label;
+        m.word[2] = pecan_tag_words(m.tag);
+        m.word[3] = r.ipc_status;
+        m.tag = pecan_tag(0, 4, 0);
+        r = pecan_ipc_reply_wait(&m, PECAN_TIMEOUT_NEVER);
+    }
+    m.tag = 0;
+    pecan_ipc_reply(&m);
+}
+
+static pecan_word_t badge_of_call(pecan_cap_t cap, int label, int *err)
+{
+    struct pecan_message m = { .tag = pecan_tag(label, 1, 0) };
+    m.word[0] = PECAN_GATE_INFO;
+    *err = ipc_err(pecan_ipc_call(cap, &m, PECAN_TIMEOUT_NEVER));
+    return *err ? 0xFFFFFFFFu : m.word[0];
+}
+
+/* A server binds a gate; clients hold minted copies with distinct badges; the server sees
+ * the badge of the capability used. Control (KOBJECT) needs READ: through a client's copy
+ * the same message is plain IPC to the server. */
+UTEST(ipc_gate_badges)
+{
+    struct helper s;
+    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), c = slots_alloc(4);
+    REQUIRE(gate && c);
+    REQUIRE_OK(helper_create(&s, badge_server, 200));
+    int bound = -1;
+    pecan_word_t badge = 1;
+    CHECK_OK(pecan_gate_info(gate, &bound, &badge));
+    CHECK_EQ(bound, 0);
+    CHECK_EQ(badge, 0);
+    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    CHECK_OK(pecan_gate_info(gate, &bound, &badge));
+    CHECK_EQ(bound, 1);
+    for (unsigned i = 0; i < 3; i++)
+        REQUIRE_OK(cap_mint(c + i, gate, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT, 0x100 + i));
+    /* A copy with READ may control the gate and learns its own badge. */
+    REQUIRE_OK(cap_mint(c + 3, gate, PECAN_RIGHTS_ALL, 0xABC));
+    CHECK_OK(pecan_gate_info(c + 3, &bound, &badge));
+    CHECK_EQ(badge, 0xABC);
+    /* A badge is set once: minting a badged copy again with another badge fails. */
+    pecan_cap_t again = slot_alloc();
+    CHECK_ERR(cap_mint(again, c, PECAN_RIGHT_WRITE, 0x999), -PECAN_EPERM);
+    REQUIRE_OK(helper_start(&s));
+    int err;
+    for (unsigned round = 0; round < 3; round++) {
+        for (unsigned i = 0; i < 3; i++) {
+            CHECK_EQ(badge_of_call(c + i, 7, &err), 0x100 + i);
+            CHECK_OK(err);
+        }
+    }
+    CHECK_EQ(badge_of_call(gate, 7, &err), 0);   /* the master has badge 0 */
+    CHECK_OK(err);
+    /* KOBJECT through a copy without READ: ordinary IPC, the server sees label -10. */
+    struct pecan_message m = { .tag = pecan_tag(PECAN_PROTO_KOBJECT, 2, 0) };
+    m.word[0] = PECAN_GATE_BIND;
+    m.word[1] = PECAN_ROOT_TCB;
+    CHECK_OK(ipc_err(pecan_ipc_call(c + 1, &m, PECAN_TIMEOUT_NEVER)));
+    CHECK_EQ(m.word[0], 0x101);
+    CHECK_EQ(m.word[1], (pecan_word_t)PECAN_PROTO_KOBJECT);
+    CHECK_EQ(m.word[2], 2);
+    CHECK_OK(pecan_gate_info(gate, &bound, &badge));   /* still bound to the server */
+    CHECK_EQ(s.counter, 3 * 3 + 2);
+    CHECK_CLEAN();
+    CHECK_OK(send_stop(gate));
+    CHECK(s.finished);
+    helper_destroy(&s);
+    CHECK_CLEAN();
+    for (unsigned i = 0; i < 4; i++)
+        CHECK_OK(cap_delete(c + i));
+}
+
+/* A client calling through the gate; arg[0] the gate, arg[1] what it sends in word 0.
+ * result: the error; arg[2]: reply word 0 (the badge the server saw). */
+static void gate_client(struct helper *h)
+{
+    struct pecan_message m = { .tag = pecan_tag(9, 1, 0) };
+    m.word[0] = h->arg[1];
+    h->counter++;
+    h->result = ipc_err(pecan_ipc_call(h->arg[0], &m, PECAN_TIMEOUT_NEVER));
+    h->arg[2] = m.word[0];
+    h->counter++;
+}
+
+/* Senders to an unbound gate wait there, in order, until a thread is bound to it. */
+UTEST(ipc_unbound_gate_waits)
+{
+    struct helper a, b, s;
+    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), ca = slot_alloc(), cb = slot_alloc();
+    REQUIRE(gate && ca && cb);
+    REQUIRE_OK(cap_mint(ca, gate, PECAN_RIGHT_WRITE, 0xA));
+    REQUIRE_OK(cap_mint(cb, gate, PECAN_RIGHT_WRITE, 0xB));
+    REQUIRE_OK(helper_create(&a, gate_client, 200));
+    REQUIRE_OK(helper_create(&b, gate_client, 200));
+    REQUIRE_OK(helper_create(&s, badge_server, 150));
+    a.arg[0] = ca;
+    b.arg[0] = cb;
+    REQUIRE_OK(helper_start(&a));
+    REQUIRE_OK(helper_start(&b));
+    CHECK_EQ(a.counter, 1);   /* both blocked at the gate */
+    CHECK_EQ(b.counter, 1);
+    /* A zero-timeout send finds no receiver either. */
+    struct pecan_message m = { .tag = pecan_tag(9, 0, 0) };
+    CHECK_ERR(ipc_err(pecan_ipc_call(gate, &m, PECAN_TIMEOUT_ZERO)), TIMED_OUT);
+    CHECK_CLEAN();
+    REQUIRE_OK(helper_start(&s));   /* in its open wait: nothing arrives yet */
+    CHECK_EQ(s.counter, 0);
+    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    /* Binding hands both to the server; they run (200) as soon as each is answered. */
+    CHECK_EQ(a.counter, 2);
+    CHECK_EQ(b.counter, 2);
+    CHECK_OK(a.result);
+    CHECK_OK(b.result);
+    CHECK_EQ(a.arg[2], 0xA);
+    CHECK_EQ(b.arg[2], 0xB);
+    CHECK_EQ(s.counter, 2);
+    CHECK_EQ(s.arg[1], 0xA);   /* served in the order they came */
+    CHECK_EQ(s.arg[2], 0xB);
+    CHECK_CLEAN();
+    CHECK_OK(send_stop(gate));
+    helper_destroy(&a);
+    helper_destroy(&b);
+    helper_destroy(&s);
+    CHECK_OK(cap_delete(ca));
+    CHECK_OK(cap_delete(cb));
+    CHECK_CLEAN();
+}
+
+/* Rebinding a gate while senders are queued at its thread, and destroying a gate with a
+ * thread in a closed receive on it and senders queued through it. */
+static void closed_receiver(struct helper *h)
+{
+    struct pecan_message m;
+    h->counter++;
+    h->result = ipc_err(pecan_ipc_receive(h->arg[0], &m, PECAN_TIMEOUT_NEVER));
+    h->counter++;
+}
+
+UTEST(ipc_gate_destroyed_and_rebound)
+{
+    struct helper r, a, s2;
+    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    REQUIRE(gate);
+    REQUIRE_OK(helper_create(&r, closed_receiver, 200));
+    r.arg[0] = gate;
+    REQUIRE_OK(pecan_gate_bind(gate, r.tcb));
+    REQUIRE_OK(helper_start(&r));
+    CHECK_EQ(r.counter, 1);
+    CHECK_CLEAN();
+    /* The gate goes: its closed receiver is cancelled. */
+    obj_free(gate);
+    CHECK_EQ(r.counter, 2);
+    CHECK_ERR(r.result, CANCELED);
+    CHECK_CLEAN();
+
+    /* Senders queued at a thread that is not receiving; the gate is rebound elsewhere. */
+    gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    REQUIRE(gate);
+    REQUIRE_OK(helper_create(&a, gate_client, 200));
+    REQUIRE_OK(helper_create(&s2, badge_server, 150));
+    a.arg[0] = gate;
+    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB));   /* the root is not receiving */
+    REQUIRE_OK(helper_start(&a));
+    CHECK_EQ(a.counter, 1);
+    REQUIRE_OK(helper_start(&s2));
+    REQUIRE_OK(pecan_gate_bind(gate, s2.tcb));
+    CHECK_CLEAN();
+    /* Whichever thread takes it, the message is answered exactly once. */
+    struct pecan_message m;
+    struct pecan_reply rep = pecan_ipc_wait(&m, PECAN_TIMEOUT_ZERO);
+    if (rep.ipc_status == PECAN_IPC_OK) {
+        m.tag = pecan_tag(0, 1, 0);
+        m.word[0] = 0x77;
+        CHECK_OK(ipc_err(pecan_ipc_reply(&m)));
+    }
+    CHECK_EQ(a.counter, 2);
+    CHECK_OK(a.result);
+    CHECK_EQ(s2.counter + (rep.ipc_status == PECAN_IPC_OK), 1);
+    pecan_printf("# rebound gate: the queued sender was served by %s\n",
+                 rep.ipc_status == PECAN_IPC_OK ? "the old thread" : "the new one");
+    /* Destroying the gate fails senders still waiting through it. */
+    helper_destroy(&s2);
+    struct helper b;
+    REQUIRE_OK(helper_create(&b, gate_client, 200));
+    b.arg[0] = gate;
+    REQUIRE_OK(helper_start(&b));
+    CHECK_EQ(b.counter, 1);   /* waits at the unbound gate (its thread is gone) */
+    obj_free(gate);
+    CHECK_EQ(b.counter, 2);
+    CHECK_ERR(b.result, NO_PARTNER);
+    CHECK_CLEAN();
+    helper_destroy(&r);
+    helper_destroy(&a);
+    helper_destroy(&b);
+    CHECK_CLEAN();
+}
+
+/* ---- timeouts ---------------------------------------------------------------------------- */
+
+static uint64_t tick_ns(void)
+{
+    const volatile struct pecan_kip *kip = (const volatile struct pecan_kip *)PECAN_KIP_ADDRESS;
+    return kip->tick_hz ? 1000000000ull / kip->tick_hz : 10000000ull;
+}
+
+/* Elapsed KIP time of an operation that should take at least us microseconds: never
+ * less, and not more than two ticks (plus slack for a busy host) longer. */
+static void check_elapsed(uint64_t start, uint64_t end, unsigned us, const char *what)
+{
+    uint64_t elapsed = end - start, want = (uint64_t)us * 1000;
+    if (elapsed < want || elapsed > want + 2 * tick_ns() + 40000000ull)
+        ut_fail(__FILE__, __LINE__, "%s of %u us took %lu us", what, us,
+                (unsigned long)(elapsed / 1000));
+}
+
+static void spinner(struct helper *h)
+{
+    for (;;)
+        h->counter++;
+}
+
+UTEST(ipc_timeouts)
+{
+    const volatile struct pecan_kip *kip = (const volatile struct pecan_kip *)PECAN_KIP_ADDRESS;
+    CHECK_EQ(kip->magic, PECAN_KIP_MAGIC);
+    CHECK(kip->tick_hz >= 10);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    REQUIRE(gate);
+    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB));
+    struct pecan_message m;
+    /* Zero: a receive with nothing there returns at once, closed and open. */
+    CHECK_ERR(ipc_err(pecan_ipc_receive(gate, &m, PECAN_TIMEOUT_ZERO)), TIMED_OUT);
+    CHECK_ERR(ipc_err(pecan_ipc_wait(&m, PECAN_TIMEOUT_ZERO)), TIMED_OUT);
+    /* Relative: a receive that times out. */
+    uint64_t t0 = kip_now_ns();
+    CHECK_ERR(ipc_err(pecan_ipc_receive(gate, &m, pecan_timeout_us(30000))), TIMED_OUT);
+    check_elapsed(t0, kip_now_ns(), 30000, "closed receive");
+    t0 = kip_now_ns();
+    CHECK_ERR(ipc_err(pecan_ipc_wait(&m, pecan_timeout_us(15000))), TIMED_OUT);
+    check_elapsed(t0, kip_now_ns(), 15000, "open wait");
+    /* A sleep: receive from the null capability with a timeout. */
+    t0 = kip_now_ns();
+    CHECK_OK(pecan_sleep_us(25000));
+    check_elapsed(t0, kip_now_ns(), 25000, "sleep");
+    CHECK_OK(pecan_sleep_us(0));   /* a timeout of 0 us is the zero timeout: a poll */
+    /* Null capability without a timeout would sleep forever; with ZERO it is a poll. */
+    m.tag = 0;
+    CHECK_ERR(ipc_err(pecan_ipc(0, PECAN_OP_RECV, PECAN_TIMEOUT_ZERO, &m)), TIMED_OUT);
+    CHECK_CLEAN();
+
+    /* While the root sleeps, a lower-priority thread gets the CPU. */
+    struct helper spin;
+    REQUIRE_OK(helper_create(&spin, spinner, 50));
+    REQUIRE_OK(helper_start(&spin));
+    pecan_word_t before = spin.counter;
+    CHECK_OK(pecan_sleep_us(20000));
+    CHECK(spin.counter > before + 1000);
+    helper_destroy(&spin);
+
+    /* A send timeout: the gate's thread is not receiving (never started). */
+    struct helper idle;
+    REQUIRE_OK(helper_create(&idle, badge_server, 200));
+    pecan_cap_t g2 = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    REQUIRE(g2);
+    REQUIRE_OK(pecan_gate_bind(g2, idle.tcb));
+    m.tag = pecan_tag(9, 0, 0);
+    CHECK_ERR(ipc_err(pecan_ipc_call(g2, &m, PECAN_TIMEOUT_ZERO)), TIMED_OUT);
+    t0 = kip_now_ns();
+    m.tag = pecan_tag(9, 0, 0);
+    CHECK_ERR(ipc_err(pecan_ipc_call(g2, &m, pecan_timeout_us(20000))), TIMED_OUT);
+    check_elapsed(t0, kip_now_ns(), 20000, "send");
+    m.tag = pecan_tag(9, 0, 0);
+    CHECK_ERR(ipc_err(pecan_ipc_send(g2, &m, pecan_timeout_us(10000))), TIMED_OUT);
+    CHECK_CLEAN();
+    /* Nothing stayed queued: the server, started now, finds no message. */
+    REQUIRE_OK(helper_start(&idle));
+    CHECK_EQ(idle.counter, 0);
+    /* A send only (no reply wanted) is taken at once by the waiting server. */
+    m.tag = pecan_tag(9, 0, 0);
+    CHECK_OK(ipc_err(pecan_ipc_send(g2, &m, PECAN_TIMEOUT_ZERO)));
+    CHECK_EQ(idle.counter, 1);
+    CHECK_OK(send_stop(g2));
+    CHECK(idle.finished);
+    helper_destroy(&idle);
+    CHECK_CLEAN();
+}
+
+/* ---- bad input ----------------------------------------------------------------------------- */
+
+/* Records each message: status, tag, badge, UTCB error word and the first 8 words; answers
+ * with label 0 and no words. arg[0]: a notification to wait on before answering (0: none). */
+struct record {
+    pecan_word_t status, tag, badge, error, words[8];
+};
+static struct record records[8];
+
+static void recorder(struct helper *h)
+{
+    struct pecan_message m;
+    struct pecan_reply r = pecan_ipc_wait(&m, PECAN_TIMEOUT_NEVER);
+    for (;;) {
+        if (r.ipc_status == PECAN_IPC_OK && pecan_tag_label(m.tag) == LABEL_STOP)
+            break;
+        struct record *rec = &records[h->counter % 8];
+        rec->status = r.ipc_status;
+        rec->tag = m.tag;
+        rec->badge = r.badge;
+        rec->error = pecan_utcb()->error;
+        for (unsigned i = 0; i < 8; i++)
+            rec->words[i] = m.word[i];
+        h->counter++;
+        m.tag = 0;
+        r = pecan_ipc_reply_wait(&m, PECAN_TIMEOUT_NEVER);
+    }
+    m.tag = 0;
+    pecan_ipc_reply(&m);
+}
+
+/* A thread without a UTCB: register-only system calls. arg[0] the gate; arg[1] result of a
+ * 7-word call, arg[2] of a 6-word call. */
+static void no_utcb_client(struct helper *h)
+{
+    pecan_word_t w[6] = { 1, 2, 3, 4, 5, 6 };
+    pecan_tag_t tag = pecan_tag(9, 7, 0);
+    pecan_word_t status = raw_ipc(h->arg[0], PECAN_OP_CALL, &tag, w, 0);
+    h->arg[1] = (pecan_word_t)pecan_error((struct pecan_reply){ status, tag, 0 });
+    tag = pecan_tag(9, 6, 0);
+    status = raw_ipc(h->arg[0], PECAN_OP_CALL, &tag, w, 0);
+    h->arg[2] = (pecan_word_t)pecan_error((struct pecan_reply){ status, tag, 0 });
+    h->counter++;
+}
+
+/* A receiver without a UTCB: it gets six words of a longer message and ITEM_FAILED.
+ * arg[1] status, arg[2] words in the tag, arg[3] word 5. */
+static void no_utcb_server(struct helper *h)
+{
+    pecan_word_t w[6] = { 0 };
+    pecan_tag_t tag = 0;
+    pecan_word_t status = raw_ipc(0, PECAN_OP_WAIT, &tag, w, 0);
+    h->arg[1] = status;
+    h->arg[2] = pecan_tag_words(tag);
+    h->arg[3] = w[5];
+    h->counter++;
+    tag = 0;
+    raw_ipc(0, PECAN_OP_REPLY | PECAN_OP_SEND, &tag, w, 0);
+}
+
+UTEST(ipc_bad_input)
+{
+    struct helper s;
+    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t other = obj_new(PECAN_OBJ_ENDPOINT, 0), empty = slot_alloc();
+    pecan_cap_t no_write = slot_alloc(), no_read = slot_alloc(), no_grant = slot_alloc();
+    REQUIRE(gate && n && other && empty && no_write && no_read && no_grant);
+    REQUIRE_OK(helper_create(&s, recorder, 200));
+    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(helper_start(&s));
+    REQUIRE_OK(cap_copy(no_write, gate, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
+    REQUIRE_OK(cap_copy(no_grant, gate, PECAN_RIGHT_WRITE | PECAN_RIGHT_READ));
+    REQUIRE_OK(pecan_gate_bind(other, PECAN_ROOT_TCB));
+    REQUIRE_OK(cap_copy(no_read, other, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT));
+    struct pecan_message m;
+
+    /* Sending to nothing, or to an object that is not a gate. */
+    m.tag = pecan_tag(9, 1, 0);
+    CHECK_ERR(ipc_err(pecan_ipc_call(empty, &m, PECAN_TIMEOUT_NEVER)), -PECAN_EINVALCAP);
+    m.tag = pecan_tag(9, 1, 0);
+    struct pecan_reply r = pecan_ipc_call(0xFFFFF000u, &m, PECAN_TIMEOUT_NEVER);
+    CHECK_EQ(r.ipc_status, PECAN_IPC_BAD_SELECTOR);
+    m.tag = pecan_tag(9, 1, 0);   /* a notification speaks its own protocol only */
+    CHECK_ERR(ipc_err(pecan_ipc_call(n, &m, PECAN_TIMEOUT_NEVER)), -PECAN_EBADPROTO);
+    m.tag = pecan_tag(9, 1, 0);
+    CHECK_ERR(ipc_err(pecan_ipc_send(n, &m, PECAN_TIMEOUT_NEVER)), -PECAN_EBADPROTO);
+    /* Receiving on something that is not a gate bound to the caller with READ. */
+    CHECK_ERR(ipc_err(pecan_ipc_receive(n, &m, PECAN_TIMEOUT_ZERO)), NO_PARTNER);
+    CHECK_ERR(ipc_err(pecan_ipc_receive(gate, &m, PECAN_TIMEOUT_ZERO)), NO_PARTNER);
+    CHECK_ERR(ipc_err(pecan_ipc_receive(no_read, &m, PECAN_TIMEOUT_ZERO)), NO_PARTNER);
+    CHECK_ERR(ipc_err(pecan_ipc_receive(empty, &m, PECAN_TIMEOUT_ZERO)), TIMED_OUT);  /* sleep */
+    r = pecan_ipc_receive(0xFFFFF000u, &m, PECAN_TIMEOUT_ZERO);
+    CHECK_EQ(r.ipc_status, PECAN_IPC_BAD_SELECTOR);
+    /* Sending needs WRITE; calling a gate bound to oneself would wait for oneself. */
+    m.tag = pecan_tag(9, 1, 0);
+    CHECK_ERR(ipc_err(pecan_ipc_call(no_write, &m, PECAN_TIMEOUT_NEVER)), -PECAN_EPERM);
+    m.tag = pecan_tag(9, 1, 0);
+    r = pecan_ipc_call(other, &m, PECAN_TIMEOUT_NEVER);
+    CHECK_EQ(r.ipc_status, PECAN_IPC_NO_PARTNER);
+    CHECK_EQ(pecan_tag_label(r.tag), -PECAN_EINVAL);
+    /* No operation flag at all. */
+    m.tag = pecan_tag(9, 1, 0);
+    CHECK_ERR(ipc_err(pecan_ipc(gate, 0, 0, &m)), -PECAN_EINVAL);
+    CHECK_EQ(s.counter, 0);
+
+    /* Too many words: 63 words and an item, 40 words and 12 items; a label of any value. */
+    m.tag = pecan_tag(9, 63, 1);
+    CHECK_ERR(ipc_err(pecan_ipc_call(gate, &m, PECAN_TIMEOUT_NEVER)), -PECAN_EMSGTOOLONG);
+    m.tag = pecan_tag(9, 40, 12);
+    CHECK_ERR(ipc_err(pecan_ipc_call(gate, &m, PECAN_TIMEOUT_NEVER)), -PECAN_EMSGTOOLONG);
+    m.tag = pecan_tag(9, 63, 0) | 0xF000u;   /* tag flags are ignored */
+    CHECK_OK(ipc_err(pecan_ipc_call(gate, &m, PECAN_TIMEOUT_NEVER)));
+    CHECK_EQ(s.counter, 1);
+    /* Items through a gate capability without GRANT are refused before anything moves. */
+    m.tag = pecan_tag(9, 0, 1);
+    m.word[0] = PECAN_ITEM_CAP | PECAN_RIGHTS_ALL << PECAN_ITEM_RIGHTS_SHIFT;
+    m.word[1] = n;
+    CHECK_ERR(ipc_err(pecan_ipc_call(no_grant, &m, PECAN_TIMEOUT_NEVER)), -PECAN_EPERM);
+    CHECK_EQ(s.counter, 1);
+    CHECK_CLEAN();
+
+    /* Items with garbage: the message arrives, the item fails with its reason. */
+    static const struct { pecan_word_t w0, w1; int err; } garbage[] = {
+        { 0xFu, 0, -PECAN_EINVAL },                                   /* unknown kind */
+        { 0, 0x12345678u, -PECAN_EINVAL },                            /* kind 0 */
+        { PECAN_ITEM_CAP | 0xF0u, 0x7FFu, -PECAN_EINVALCAP },         /* empty slot */
+        { PECAN_ITEM_CAP | 0xF0u, 0xFFFFF000u, -PECAN_EINVALCAP },    /* unresolvable */
+        { PECAN_ITEM_MAP | 0x60u | 12u << 8, 0x00400000u, -PECAN_ERANGE },  /* no window */
+    };
+    for (unsigned i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
+        m.tag = pecan_tag(9, 1, 1);
+        m.word[0] = 0xF00D;
+        m.word[1] = garbage[i].w0;
+        m.word[2] = garbage[i].w1 == 0x7FFu ? empty : garbage[i].w1;
+        pecan_word_t before = s.counter;
+        CHECK_OK(ipc_err(pecan_ipc_call(gate, &m, PECAN_TIMEOUT_NEVER)));   /* sender: fine */
+        REQUIRE(CHECK_EQ(s.counter, before + 1));
+        const struct record *rec = &records[before % 8];
+        CHECK_EQ(rec->status, PECAN_IPC_ITEM_FAILED);
+        CHECK_EQ(rec->error, (pecan_word_t)-garbage[i].err);
+        CHECK_EQ(rec->words[0], 0xF00D);
+        CHECK_EQ(rec->words[1], (garbage[i].w0 & PECAN_ITEM_KIND_MASK) |
+                                    ((pecan_word_t)-garbage[i].err << PECAN_ITEM_RESULT_SHIFT));
+        CHECK_EQ(rec->words[2], 0);
+        CHECK_EQ(pecan_tag_items(rec->tag), 1);
+    }
+    CHECK_CLEAN();
+
+    /* A thread without a UTCB can send six words, not seven. */
+    struct helper nu;
+    REQUIRE_OK(helper_create(&nu, no_utcb_client, 210));
+    REQUIRE_OK(pecan_thread_configure(nu.tcb, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+                                      empty, 0, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
+    nu.arg[0] = gate;
+    pecan_word_t before = s.counter;
+    REQUIRE_OK(helper_start(&nu));
+    CHECK_EQ(nu.counter, 1);
+    CHECK_ERR((int)nu.arg[1], -PECAN_EMSGTOOLONG);
+    CHECK_OK((int)nu.arg[2]);
+    CHECK_EQ(s.counter, before + 1);
+    CHECK_EQ(records[before % 8].words[5], 6);
+    /* ... and receives six words of a longer message, with ITEM_FAILED. */
+    struct helper ns;
+    REQUIRE_OK(helper_create(&ns, no_utcb_server, 210));
+    REQUIRE_OK(pecan_thread_configure(ns.tcb, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+                                      empty, 0, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
+    REQUIRE_OK(pecan_gate_bind(other, ns.tcb));
+    REQUIRE_OK(helper_start(&ns));
+    fill_request(&m, 1, 10);
+    CHECK_OK(ipc_err(pecan_ipc_call(other, &m, PECAN_TIMEOUT_NEVER)));
+    CHECK_EQ(ns.counter, 1);
+    CHECK_EQ(ns.arg[1], PECAN_IPC_ITEM_FAILED);
+    CHECK_EQ(ns.arg[2], 6);
+    CHECK_EQ(ns.arg[3], pattern_word(1, 10, 5));
+    CHECK_CLEAN();
+
+    CHECK_OK(send_stop(gate));
+    helper_destroy(&s);
+    helper_destroy(&nu);
+    helper_destroy(&ns);
+    CHECK_OK(cap_delete(no_write));
+    CHECK_OK(cap_delete(no_read));
+    CHECK_OK(cap_delete(no_grant));
+    CHECK_CLEAN();
+}
