@@ -32,6 +32,13 @@ static void stop(struct tcb *thread, const char *why)
     kprintf("fault: thread %p: %s at %08lx (pc %08lx, status %03lx): %s, thread stopped\n",
             (void *)thread, kind_names[thread->fault_kind], (unsigned long)thread->fault_address,
             (unsigned long)thread->context.pc, (unsigned long)thread->fault_status, why);
+    if (thread->state != THREAD_RUNNABLE) {
+        /* Its fault call has ended (refused, handler gone, timed out) and left every IPC
+         * relation: it was not in a system call, so no IPC status may overwrite the
+         * registers it faulted with (tcb_suspend would cancel it as if it were). */
+        thread->ipc_flags = 0;
+        thread->state = THREAD_INACTIVE;
+    }
     tcb_suspend(thread);
 }
 

@@ -480,7 +480,10 @@ void ipc_cancel(struct tcb *tcb)
     default:
         return;
     }
+    bool fault = tcb->ipc_flags & IPC_FLAG_FAULT;
     tcb->ipc_flags = 0;
+    if (fault)
+        return;   /* the kernel's call, not the thread's: its registers stay the user's */
     tcb->context.r[0] = PECAN_IPC_CANCELED;
     tcb->context.r[1] = 0;
 }

@@ -376,3 +376,30 @@ UTEST(fault_handler_destroyed_stops_thread)
     CHECK_EQ(e.rep[R_PROGRESS], 1);
     env_destroy(&e);
 }
+
+/* A thread suspended while its fault call waits keeps the registers it faulted with;
+ * resumed, it faults again and is served. */
+UTEST(fault_call_suspended_keeps_registers)
+{
+    struct fault_env e;
+    struct handled h;
+    REQUIRE_OK(env_create(&e, true, true));
+    e.rep[R_RESULT] = EXCEPTION_BADGE;
+    REQUIRE_OK(remote_start(&e.t.r, run_undefined, 2, REMOTE_SHARED_VA, T_DONE, 0));
+    CHECK_OK(pecan_sleep_us(20000));   /* it faults; the root is not receiving */
+    CHECK_EQ(e.rep[R_PROGRESS], 0);
+    REQUIRE_OK(pecan_thread_suspend(e.t.r.tcb));
+    CHECK_CLEAN();
+    pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
+    REQUIRE_OK(pecan_thread_read_registers(e.t.r.tcb, regs));
+    CHECK_EQ(regs[0], 1000);   /* x, not an IPC status */
+    CHECK_EQ(*(const pecan_word_t *)(uintptr_t)regs[15], UNDEFINED_INSTRUCTION);
+    struct pecan_message m;
+    CHECK_EQ(pecan_ipc_wait(&m, PECAN_TIMEOUT_ZERO).ipc_status, PECAN_IPC_TIMEOUT);
+    REQUIRE_OK(pecan_thread_resume(e.t.r.tcb));
+    serve_faults(&e, &h, false);
+    CHECK(h.done);
+    CHECK_EQ(h.exceptions, 2);
+    CHECK_EQ(e.rep[R_MISMATCH], 0);
+    env_destroy(&e);
+}
