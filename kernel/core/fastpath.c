@@ -20,11 +20,16 @@ static bool registers_only(pecan_tag_t tag, word_t operation_word)
            (operation_word >> PECAN_TIMEOUT_SHIFT) == PECAN_TIMEOUT_NEVER;
 }
 
+/* r3-r8: copied as one block (load/store multiple). */
+struct message_registers {
+    word_t word[PECAN_MSG_REGISTERS];
+};
+
 /* The words, tag and badge of a register-only message, from -> to. */
 static void move_message(struct tcb *to, const struct tcb *from, pecan_tag_t tag, word_t badge)
 {
-    for (unsigned i = 3; i < 3 + PECAN_MSG_REGISTERS; i++)
-        to->context.r[i] = from->context.r[i];
+    *(struct message_registers *)&to->context.r[3] =
+        *(const struct message_registers *)&from->context.r[3];
     to->context.r[0] = PECAN_IPC_OK;
     to->context.r[1] = pecan_tag(pecan_tag_label(tag), pecan_tag_words(tag), 0);
     to->context.r[2] = badge;

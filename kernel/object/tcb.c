@@ -174,9 +174,16 @@ static int decode_write_registers(struct invocation *inv)
         return -PECAN_EMSGTOOSHORT;
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
-    for (unsigned i = 0; i < PECAN_THREAD_REGISTER_COUNT - 1; i++)
-        *(word_t *)context_word(tcb, i) = invocation_word(inv, 1 + i);
-    word_t cpsr = invocation_word(inv, PECAN_THREAD_REGISTER_COUNT);
+    /* The registers are in the order of struct user_context: words 1-5 arrive in the
+     * caller's r4-r8, the other twelve in its UTCB (EMSGTOOLONG ruled out a missing one). */
+    const struct pecan_utcb *utcb = tcb_utcb(inv->caller);
+    _Static_assert(offsetof(struct user_context, cpsr) == 16 * sizeof(word_t), "register order");
+    word_t *regs = (word_t *)&tcb->context;
+    for (unsigned i = 0; i < PECAN_MSG_REGISTERS - 1; i++)
+        regs[i] = inv->caller->context.r[4 + i];
+    for (unsigned i = PECAN_MSG_REGISTERS - 1; i < PECAN_THREAD_REGISTER_COUNT - 1; i++)
+        regs[i] = utcb->message[1 + i];
+    word_t cpsr = utcb->message[PECAN_THREAD_REGISTER_COUNT];
     tcb->context.cpsr = (cpsr & USER_CPSR_WRITABLE) | CPSR_MODE_USR;
     return 0;
 }
