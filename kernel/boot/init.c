@@ -138,6 +138,7 @@ void kernel_main(void)
     ktest_main(boot_cmdline());
 #else
     root_task_create();
+    smp_start_user_scheduling();   /* the other CPUs run user threads too (docs/smp.md) */
     arch_start_user();
 #endif
 }

@@ -20,6 +20,7 @@
 #include <lib/elf32.h>
 #include <lib/string.h>
 #include <object/console.h>
+#include <object/scheduler.h>
 #include <object/irq.h>
 #include <object/tcb.h>
 #include <object/untyped.h>
@@ -259,6 +260,7 @@ static void create_core_objects(struct root_builder *b)
         .type = CAP_VSPACE, .rights = PECAN_RIGHTS_ALL, .object = (uintptr_t)b->vspace });
     add_kernel_object(b, PECAN_ROOT_IRQ_CONTROL, irq_control_cap());
     add_kernel_object(b, PECAN_ROOT_CONSOLE, console_cap());
+    add_kernel_object(b, PECAN_ROOT_SCHEDULER, scheduler_cap());
 }
 
 /* The TCB runs with copies of the root's CNode, vspace and UTCB capabilities. */

@@ -255,6 +255,7 @@ unsigned invariants_check(void)
     if (seen_overflow)
         kprintf("invariants: more than %u objects, object checks incomplete\n", SEEN_CAPACITY);
     check_queues();
+    sched_check_invariants();
     irq_check_invariants();
     vspace_check_invariants();
     return problems;

@@ -10,6 +10,7 @@
 #include <core/fastpath.h>
 #include <core/ipc.h>
 #include <object/endpoint.h>
+#include <object/scheduler.h>
 #include <core/syscall.h>
 #include <object/tcb.h>
 
@@ -31,6 +32,7 @@ static const struct object_protocol protocols[CAP_TYPE_COUNT] = {
     [CAP_IRQ_CONTROL] = { PECAN_PROTO_IRQ_CONTROL, irq_control_decode },
     [CAP_IRQ_HANDLER] = { PECAN_PROTO_IRQ, irq_handler_decode },
     [CAP_CONSOLE] = { PECAN_PROTO_LOG, console_decode },
+    [CAP_SCHEDULER] = { PECAN_PROTO_SCHEDULER, scheduler_decode },
 };
 
 void invocation_reply(struct invocation *inv, unsigned i, word_t value)

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Run queues: per CPU, one FIFO per priority and a bitmap of non-empty priorities, so
- * choosing is a find-first-set. The running thread is not in any queue. All under the big
- * kernel lock.
+ * Run queues (include/core/sched.h): per CPU, one FIFO per priority and a bitmap of
+ * non-empty priorities, so choosing is a find-first-set. The running thread is not in any
+ * queue. A thread is in the queue of tcb->cpu; only that CPU runs it. All under the big
+ * kernel lock; how the CPUs tell each other is in docs/smp.md.
  */
+#include <clock.h>
+#include <core/invariants.h>
 #include <core/kernel_lock.h>
 #include <core/sched.h>
 #include <cpu.h>
 #include <panic.h>
-#include <panic.h>
+#include <smp.h>
 
 #define PRIORITY_COUNT 256
 
@@ -37,6 +40,12 @@ struct tcb *sched_current(void)
     return run_queues[this_cpu_index()].current;
 }
 
+static void mark_nonempty(struct run_queue *rq, unsigned p)
+{
+    rq->nonempty[p / 32] |= 1u << (p % 32);
+    rq->nonempty_words |= 1u << (p / 32);
+}
+
 static void append(struct run_queue *rq, struct tcb *tcb)
 {
     unsigned p = tcb->priority;
@@ -47,29 +56,25 @@ static void append(struct run_queue *rq, struct tcb *tcb)
     else
         rq->head[p] = tcb;
     rq->tail[p] = tcb;
-    rq->nonempty[p / 32] |= 1u << (p % 32);
-    rq->nonempty_words |= 1u << (p / 32);
+    mark_nonempty(rq, p);
 }
 
-void sched_enqueue(struct tcb *tcb)
+/* A thread preempted by a higher priority resumes first when its priority runs again. */
+static void prepend(struct run_queue *rq, struct tcb *tcb)
 {
-    assert(!tcb->blocked_on);   /* a thread in a wait queue is not runnable */
-    struct run_queue *rq = queue_of(tcb);
-    tcb->state = THREAD_RUNNABLE;
-    if (rq->current == tcb || queued(tcb))
-        return;
-    append(rq, tcb);
+    unsigned p = tcb->priority;
+    tcb->run_prev = NULL;
+    tcb->run_next = rq->head[p];
+    if (rq->head[p])
+        rq->head[p]->run_prev = tcb;
+    else
+        rq->tail[p] = tcb;
+    rq->head[p] = tcb;
+    mark_nonempty(rq, p);
 }
 
-void sched_dequeue(struct tcb *tcb)
+static void remove(struct run_queue *rq, struct tcb *tcb)
 {
-    struct run_queue *rq = queue_of(tcb);
-    if (rq->current == tcb) {
-        rq->current = NULL;
-        return;
-    }
-    if (!queued(tcb))
-        return;
     unsigned p = tcb->priority;
     if (tcb->run_prev)
         tcb->run_prev->run_next = tcb->run_next;
@@ -85,6 +90,48 @@ void sched_dequeue(struct tcb *tcb)
             rq->nonempty_words &= ~(1u << (p / 32));
     }
     tcb->run_next = tcb->run_prev = NULL;
+}
+
+/* Should a thread of this priority, runnable on another CPU, interrupt what runs there? */
+static void kick_if_preempts(unsigned cpu, unsigned priority)
+{
+    if (cpu == this_cpu_index())
+        return;   /* this CPU chooses again on its way back to user mode */
+    const struct tcb *running = run_queues[cpu].current;
+    if (!running || running->priority < priority)
+        smp_send_ipi(1u << cpu, IPI_RESCHEDULE);
+}
+
+void sched_enqueue(struct tcb *tcb)
+{
+    assert(!tcb->blocked_on);   /* a thread in a wait queue is not runnable */
+    struct run_queue *rq = queue_of(tcb);
+    tcb->state = THREAD_RUNNABLE;
+    if (rq->current == tcb || queued(tcb))
+        return;
+    append(rq, tcb);
+    kick_if_preempts(tcb->cpu, tcb->priority);
+}
+
+void sched_stall(struct tcb *tcb)
+{
+    unsigned cpu = tcb->cpu;
+    if (cpu == this_cpu_index() || cpus[cpu].executing != tcb)
+        return;
+    smp_call_cpus(1u << cpu, arch_let_go_of_thread, (word_t)(uintptr_t)tcb, 0);
+    assert(cpus[cpu].executing != tcb);
+}
+
+void sched_dequeue(struct tcb *tcb)
+{
+    struct run_queue *rq = queue_of(tcb);
+    if (rq->current == tcb) {
+        rq->current = NULL;
+        sched_stall(tcb);   /* its CPU finds current gone and chooses again */
+        return;
+    }
+    if (queued(tcb))
+        remove(rq, tcb);
 }
 
 void sched_current_stops(void)
@@ -121,11 +168,44 @@ struct tcb *sched_choose(void)
     if (best < 0 || (current && current->priority >= best))
         return current;
     struct tcb *next = rq->head[best];
-    sched_dequeue(next);
+    remove(rq, next);
     if (current)
-        append(rq, current);   /* preempted by a higher priority: back in its queue */
+        prepend(rq, current);   /* preempted by a higher priority: first in its queue */
     rq->current = next;
     return next;
+}
+
+void sched_set_priority(struct tcb *tcb, unsigned priority)
+{
+    struct run_queue *rq = queue_of(tcb);
+    if (queued(tcb)) {
+        remove(rq, tcb);
+        tcb->priority = (uint8_t)priority;
+        append(rq, tcb);
+        kick_if_preempts(tcb->cpu, priority);
+        return;
+    }
+    bool lowered = priority < tcb->priority;
+    tcb->priority = (uint8_t)priority;
+    /* A running thread that was lowered may have to give way to a queued one. */
+    if (rq->current == tcb && lowered && tcb->cpu != this_cpu_index())
+        smp_send_ipi(1u << tcb->cpu, IPI_RESCHEDULE);
+}
+
+void sched_migrate(struct tcb *tcb, unsigned cpu, unsigned priority)
+{
+    if (tcb->cpu == cpu) {
+        sched_set_priority(tcb, priority);
+        return;
+    }
+    bool runnable = tcb->state == THREAD_RUNNABLE;
+    if (runnable)
+        sched_dequeue(tcb);   /* stops it if it runs on its old CPU */
+    tcb->cpu = (uint8_t)cpu;
+    tcb->priority = (uint8_t)priority;
+    tcb->ticks_used = 0;
+    if (runnable)
+        sched_enqueue(tcb);
 }
 
 void sched_for_each(unsigned cpu, void (*fn)(const struct tcb *tcb, void *arg), void *arg)
@@ -139,22 +219,71 @@ void sched_for_each(unsigned cpu, void (*fn)(const struct tcb *tcb, void *arg), 
     }
 }
 
+void sched_check_invariants(void)
+{
+    for (unsigned cpu = 0; cpu < CONFIG_MAX_CPUS; cpu++) {
+        const struct run_queue *rq = &run_queues[cpu];
+        const struct tcb *executing = cpus[cpu].executing;
+        if (executing && (executing->cpu != cpu || rq->current != executing))
+            invariants_report("CPU %u executes thread %p of CPU %u that is not its current",
+                              cpu, (const void *)executing, executing->cpu);
+        if (rq->current && rq->current->cpu != cpu)
+            invariants_report("CPU %u runs thread %p of CPU %u", cpu, (const void *)rq->current,
+                              rq->current->cpu);
+        for (unsigned p = 0; p < PRIORITY_COUNT; p++) {
+            bool bit = rq->nonempty[p / 32] & (1u << (p % 32));
+            if (bit != (rq->head[p] != NULL))
+                invariants_report("CPU %u: run queue bitmap wrong at priority %u", cpu, p);
+            for (const struct tcb *t = rq->head[p]; t; t = t->run_next) {
+                if (t->cpu != cpu || t->priority != p || t->state != THREAD_RUNNABLE ||
+                    t == rq->current)
+                    invariants_report("CPU %u queue %u holds thread %p (cpu %u, priority %u, "
+                                      "state %u)", cpu, p, (const void *)t, t->cpu,
+                                      t->priority, t->state);
+            }
+        }
+    }
+}
+
 struct tcb *sched_wait_for_thread(void)
 {
-    struct tcb *next;
-    while (!(next = sched_choose())) {
+    struct tcb *next = sched_choose();
+    if (next)
+        return next;
+    struct cpu *cpu = this_cpu();
+    cpu->idle_since = clock_now_ns();
+    cpu->idle = true;
+    do {
         kernel_lock_release();
         cpu_wait_for_interrupt();
-        irq_enable();
+        irq_enable();     /* take what woke us: an IPI, the tick */
         irq_disable();
         kernel_lock_acquire();
-    }
+    } while (!(next = sched_choose()));
+    cpu->idle_ns += clock_now_ns() - cpu->idle_since;
+    cpu->idle = false;
     return next;
+}
+
+uint64_t sched_idle_ns(unsigned cpu)
+{
+    const struct cpu *c = &cpus[cpu];
+    uint64_t total = c->idle_ns;
+    if (c->idle)
+        total += clock_now_ns() - c->idle_since;
+    return total;
 }
 
 void sched_tick(void)
 {
     /* Only when the tick interrupted a user thread: the kernel lock is then ours. */
-    if (kernel_lock_held_here())
-        sched_yield_current();
+    if (!kernel_lock_held_here())
+        return;
+    struct tcb *current = run_queues[this_cpu_index()].current;
+    if (!current)
+        return;
+    if (++current->ticks_used < sched_quantum_ticks(current))
+        return;
+    current->ticks_used = 0;
+    sched_yield_current();
 }

@@ -3,7 +3,9 @@
  * Secondary CPU start-up, cross-CPU work and stopping. online_mask is the set of CPUs
  * that finished their start-up; each CPU sets its own bit. smp_run_on_cpus requests are
  * serialised by work_lock, so each CPU has at most one piece of work pending.
+ * smp_call_cpus requests are serialised by the big kernel lock (docs/smp.md).
  */
+#include <arch/trap.h>
 #include <clock.h>
 #include <console.h>
 #include <cpu.h>
@@ -16,6 +18,7 @@
 
 static volatile uint32_t online_mask;
 static struct spinlock work_lock = SPINLOCK_INIT;
+static volatile bool user_scheduling;   /* secondaries leave cpu_idle_loop for user mode */
 
 unsigned smp_online_count(void)
 {
@@ -100,6 +103,8 @@ void cpu_idle_loop(void)
     for (;;) {
         irq_disable();
         struct cpu *cpu = this_cpu();
+        if (user_scheduling)
+            arch_start_user();
         if (cpu->work)
             run_pending_work(cpu);
         else
@@ -143,10 +148,59 @@ void smp_run_on_cpus(uint32_t mask, cpu_work_fn fn, void *arg)
     spin_unlock(&work_lock);
 }
 
+void smp_start_user_scheduling(void)
+{
+    barrier_data_memory();
+    user_scheduling = true;
+    smp_send_ipi(online_mask & ~(1u << this_cpu_index()), IPI_WAKE);
+}
+
+void smp_call_cpus(uint32_t mask, cpu_call_fn fn, word_t a, word_t b)
+{
+    mask &= online_mask & ~(1u << this_cpu_index());
+    if (!mask)
+        return;
+    for (unsigned i = 0; i < CONFIG_MAX_CPUS; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        cpus[i].call_arg[0] = a;
+        cpus[i].call_arg[1] = b;
+        barrier_data_memory();
+        cpus[i].call_fn = fn;
+    }
+    /* The IPI brings a CPU out of user mode or WFI; the event ends a WFE in the lock's
+     * wait loop (a masked interrupt does not end WFE). */
+    smp_send_ipi(mask, IPI_CALL);
+    cpu_send_event();
+    for (unsigned i = 0; i < CONFIG_MAX_CPUS; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        while (cpus[i].call_fn)
+            cpu_wait_for_event();
+    }
+    barrier_data_memory();
+}
+
+void smp_service_calls(void)
+{
+    struct cpu *cpu = this_cpu();
+    cpu_call_fn fn = cpu->call_fn;
+    if (!fn)
+        return;
+    barrier_data_memory();
+    fn(cpu->call_arg[0], cpu->call_arg[1]);
+    barrier_data_memory();
+    cpu->call_fn = NULL;
+    cpu_send_event();
+}
+
 void smp_handle_ipi(unsigned ipi)
 {
+    if (ipi == IPI_CALL)
+        smp_service_calls();
     if (ipi != IPI_STOP)
-        return;   /* IPI_WAKE and IPI_WORK only end a WFI; the idle loop looks for work */
+        return;   /* the others only end a WFI (or enter the kernel from user mode): the
+                     idle loop looks for work, the return to user chooses a thread */
     for (;;) {
         irq_disable();
         cpu_wait_for_interrupt();

@@ -12,6 +12,9 @@
 #include <types.h>
 
 typedef void (*cpu_work_fn)(void *arg);
+typedef void (*cpu_call_fn)(word_t a, word_t b);
+
+struct tcb;
 
 struct cpu {
     unsigned index;
@@ -26,6 +29,22 @@ struct cpu {
     /* The last fault a probe (arch_probe_read_word) took on this CPU. */
     word_t probe_fault_status;
     word_t probe_fault_address;
+
+    /* A call posted by the holder of the big kernel lock (smp_call_cpus): written by the
+     * requester, run and cleared here at the next safe point (docs/smp.md). */
+    volatile cpu_call_fn call_fn;
+    volatile word_t call_arg[2];
+
+    /* The thread whose user registers live on this CPU (in user mode, or in the trap
+     * frame of a trap whose kernel lock is not taken yet); NULL if none. Written by this
+     * CPU: under the big kernel lock, or while it runs a call of the lock holder. */
+    struct tcb *volatile executing;
+    unsigned user_trap;              /* enum trap_type of the trap from user mode in progress */
+
+    /* Idle time (core/sched.c), under the big kernel lock. */
+    bool idle;                       /* waiting for a thread since idle_since */
+    uint64_t idle_since;
+    uint64_t idle_ns;                /* finished idle periods */
 };
 
 extern struct cpu cpus[CONFIG_MAX_CPUS];

@@ -162,6 +162,7 @@ static int decode_read_registers(struct invocation *inv)
         return -PECAN_EPERM;
     if (!tcb_utcb(inv->caller))
         return -PECAN_EMSGTOOLONG;   /* 17 words do not fit in registers */
+    sched_stall(tcb);   /* its registers must be in the TCB, not on another CPU */
     for (unsigned i = 0; i < PECAN_THREAD_REGISTER_COUNT; i++)
         invocation_reply(inv, i, *context_word(tcb, i));
     return 0;
@@ -174,6 +175,7 @@ static int decode_write_registers(struct invocation *inv)
         return -PECAN_EMSGTOOSHORT;
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
+    sched_stall(tcb);   /* its registers must be in the TCB, not on another CPU */
     /* The registers are in the order of struct user_context: words 1-5 arrive in the
      * caller's r4-r8, the other twelve in its UTCB (EMSGTOOLONG ruled out a missing one). */
     const struct pecan_utcb *utcb = tcb_utcb(inv->caller);
@@ -219,11 +221,7 @@ static int decode_set_priority(struct invocation *inv)
         return -PECAN_EPERM;
     if (priority > 255)
         return -PECAN_ERANGE;
-    bool was_queued = tcb->state == THREAD_RUNNABLE;
-    sched_dequeue(tcb);
-    tcb->priority = (uint8_t)priority;
-    if (was_queued)
-        sched_enqueue(tcb);
+    sched_set_priority(tcb, priority);
     return 0;
 }
 

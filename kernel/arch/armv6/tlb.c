@@ -6,13 +6,26 @@
  * visible to the walker before the old entry is dropped, the DSB and prefetch flush after
  * it make sure no later instruction still uses the old translation.
  *
- * XXX: local to this CPU; the SMP issue must broadcast these (IPI to the CPUs that may
- * hold entries of the ASID).
+ * Shootdown: tlb_asid_cpus[a] has a bit for each CPU that may hold entries of ASID a. A CPU
+ * sets its own bit when it returns to user mode in that ASID; an ASID flush clears the
+ * bits of the CPUs that flushed and no longer run it. An operation runs here and, by
+ * smp_call_cpus, on the other CPUs in the mask, and returns when they are all done.
  */
 #include <arch/cpu.h>
+#include <core/kernel_lock.h>
 #include <core/tlb.h>
+#include <cpu.h>
+#include <object/vspace.h>
+#include <smp.h>
 
-void tlb_flush_page(unsigned asid, vaddr_t va)
+volatile uint32_t tlb_asid_cpus[ASID_COUNT];
+
+static unsigned active_asid(void)
+{
+    return CP15_READ(0, c13, c0, 1) & 0xffu;   /* CONTEXTIDR */
+}
+
+static void flush_page_local(unsigned asid, vaddr_t va)
 {
     barrier_data_sync();
     /* Invalidate unified TLB entry by MVA: bits[31:12] the page, bits[7:0] the ASID. */
@@ -21,11 +34,62 @@ void tlb_flush_page(unsigned asid, vaddr_t va)
     barrier_instruction();
 }
 
-void tlb_flush_asid(unsigned asid)
+static void flush_asid_local(unsigned asid)
 {
     barrier_data_sync();
     /* Invalidate unified TLB on ASID match: global (kernel) entries stay. */
     CP15_WRITE(0, c8, c7, 2, asid & 0xffu);
     barrier_data_sync();
     barrier_instruction();
+}
+
+static void forget_asid_here(unsigned asid)
+{
+    if (active_asid() != asid)
+        __atomic_fetch_and(&tlb_asid_cpus[asid], ~(1u << this_cpu_index()), __ATOMIC_SEQ_CST);
+}
+
+/* The other CPUs that may hold entries of asid. */
+static uint32_t others(unsigned asid)
+{
+    /* Only the lock holder sends calls; during boot CPU 0 is alone in the kernel. */
+    return tlb_asid_cpus[asid & 0xffu] & ~(1u << this_cpu_index());
+}
+
+static void remote_flush_page(word_t asid, word_t va)
+{
+    flush_page_local(asid, va);
+}
+
+static void remote_flush_asid(word_t asid, word_t unused)
+{
+    (void)unused;
+    /* This CPU is in the kernel (waiting for the lock, or idle): it touches no user
+     * address until its next return to user mode, which activates the right table. */
+    if (active_asid() == asid)
+        vspace_activate(NULL);
+    flush_asid_local(asid);
+    forget_asid_here(asid);
+}
+
+void tlb_flush_page(unsigned asid, vaddr_t va)
+{
+    flush_page_local(asid, va);
+    uint32_t mask = others(asid);
+    if (mask)
+        smp_call_cpus(mask, remote_flush_page, asid, va);
+}
+
+void tlb_flush_asid(unsigned asid)
+{
+    flush_asid_local(asid);
+    forget_asid_here(asid);
+    uint32_t mask = others(asid);
+    if (mask)
+        smp_call_cpus(mask, remote_flush_asid, asid, 0);
+}
+
+void tlb_note_asid_used_slow(unsigned asid, uint32_t cpu_bit)
+{
+    __atomic_fetch_or(&tlb_asid_cpus[asid & 0xffu], cpu_bit, __ATOMIC_SEQ_CST);
 }

@@ -11,10 +11,13 @@
 #include <core/kernel_lock.h>
 #include <core/sched.h>
 #include <core/syscall.h>
+#include <core/tlb.h>
 #include <cpu.h>
 #include <irq.h>
 #include <object/vspace.h>
 #include <panic.h>
+
+static inline word_t cpu_read_contextidr(void) { return CP15_READ(0, c13, c0, 1); }
 
 extern const char arch_probe_load[], arch_probe_store[], arch_probe_fixup[];
 
@@ -150,9 +153,17 @@ static void return_to_user(struct trap_frame *frame)
         tcb_suspend(next);
         next = sched_wait_for_thread();
     }
+    /* The ASID active on a CPU always has the CPU's bit in the shootdown mask (tlb.c):
+     * only a change of ASID needs noting. */
+    word_t asid_before = cpu_read_contextidr();
     vspace_activate(tcb_vspace(next));
+    word_t asid = cpu_read_contextidr();
+    struct cpu *cpu = this_cpu();
+    if (asid != asid_before)
+        tlb_note_asid_used(asid, 1u << cpu->index);
     cpu_write_tpidruro(next->utcb_vaddr);
     load_context(frame, next);
+    cpu->executing = next;
     kernel_lock_release();
 }
 
@@ -174,17 +185,60 @@ static void user_fault(struct tcb *thread, enum trap_type type, const struct tra
     fault_handle(thread, &fault);
 }
 
+/* Saves the user registers of the trap in progress into tcb. If the trap is a system call
+ * that will not run now (the thread is taken away while this CPU waits for the lock),
+ * the thread executes the svc again when it next runs. */
+static void save_trap(struct tcb *tcb, const struct trap_frame *frame, bool restart_svc)
+{
+    save_context(tcb, frame);
+    if (restart_svc && this_cpu()->user_trap == TRAP_SVC)
+        tcb->context.pc -= (tcb->context.cpsr & (1u << 5)) ? 2 : 4;
+}
+
+/* The frame of a trap from user mode: at the top of this CPU's kernel stack, which is
+ * empty while the CPU runs in user mode (vectors.S, arch_enter_user). */
+static struct trap_frame *user_trap_frame(void)
+{
+    _Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "frame size");
+    return (struct trap_frame *)(uintptr_t)cpu_boot_stacks[this_cpu_index() + 1] - 1;
+}
+
+void arch_let_go_of_thread(word_t tcb_word, word_t unused)
+{
+    (void)unused;
+    struct cpu *cpu = this_cpu();
+    struct tcb *tcb = (struct tcb *)(uintptr_t)tcb_word;
+    if (cpu->executing != tcb)
+        return;
+    /* Only reached while this CPU waits for the lock in handle_user_trap: user mode always
+     * traps to there first, and the lock holder is the one asking. */
+    save_trap(tcb, user_trap_frame(), true);
+    cpu->executing = NULL;
+}
+
 static void handle_user_trap(struct trap_frame *frame, enum trap_type type)
 {
+    struct cpu *cpu = this_cpu();
+    cpu->user_trap = type;
     kernel_lock_acquire();
-    struct tcb *current = sched_current();
-    save_context(current, frame);
+    /* NULL if the thread was taken away while we waited (suspended, deleted, migrated,
+     * its registers read or written): then only an interrupt still needs handling. */
+    struct tcb *current = cpu->executing;
+    cpu->executing = NULL;
+    if (current)
+        save_trap(current, frame, false);
     switch (type) {
-    case TRAP_SVC: syscall_invoke(current); break;
+    case TRAP_SVC:
+        if (current)
+            syscall_invoke(current);
+        break;
     case TRAP_IRQ: irq_handle(); break;
     case TRAP_DATA_ABORT:
     case TRAP_PREFETCH_ABORT:
-    case TRAP_UNDEFINED: user_fault(current, type, frame); break;
+    case TRAP_UNDEFINED:
+        if (current)
+            user_fault(current, type, frame);
+        break;
     default: panic_with_frame(frame, type);
     }
     return_to_user(frame);
@@ -196,6 +250,7 @@ void arch_start_user(void)
 {
     static struct trap_frame first_frame[CONFIG_MAX_CPUS];
     struct trap_frame *frame = &first_frame[this_cpu_index()];
+    irq_disable();
     kernel_lock_acquire();
     return_to_user(frame);
     arch_enter_user(frame, (uintptr_t)cpu_boot_stacks[this_cpu_index() + 1]);

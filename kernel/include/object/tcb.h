@@ -84,6 +84,10 @@ struct tcb {
     uint64_t timeout_at;          /* clock ns when a blocked operation times out; 0 none */
     struct tcb *timeout_next;
     struct tcb *timeout_prev;
+
+    /* Scheduling (core/sched.c, object/scheduler.c) */
+    uint16_t quantum_ticks;       /* ticks per turn; 0: the default (sched.h) */
+    uint16_t ticks_used;          /* of the current turn */
 };
 
 _Static_assert(sizeof(struct tcb) <= (1u << TCB_SIZE_BITS), "TCB fits its object size");

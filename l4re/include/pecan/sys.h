@@ -133,4 +133,20 @@ int pecan_gate_set_no_clients(pecan_cap_t gate, pecan_cap_t notification, pecan_
 /* Open waits of the thread also end when notification (0: none) is signalled. */
 int pecan_thread_bind_notification(pecan_cap_t tcb, pecan_cap_t notification);
 
+/* Scheduler (SCHEDULER protocol). CPU sets are bitmasks (bit n: CPU n). */
+/* -> CPUs of the machine, online CPU mask, highest priority (each may be NULL). */
+int pecan_sched_info(pecan_cap_t sched, unsigned *cpu_count, pecan_word_t *online_mask,
+                     unsigned *max_priority);
+/* Sets priority (0-255) and quantum (us, 0: the default 10 ms) and moves the thread to an
+ * allowed online CPU: its own if allowed, else the lowest. Does not resume it. */
+int pecan_sched_run_thread(pecan_cap_t sched, pecan_cap_t thread, unsigned priority,
+                           pecan_word_t cpu_mask, pecan_word_t quantum_us);
+/* Nanoseconds CPU cpu has been idle since boot. */
+int pecan_sched_idle_time(pecan_cap_t sched, unsigned cpu, uint64_t *ns);
+/* The CPU the caller runs on (>= 0), or a negative error. */
+int pecan_sched_cpu(pecan_cap_t sched);
+/* -> the CPU a thread belongs to, its priority and quantum (each may be NULL). */
+int pecan_sched_thread_info(pecan_cap_t sched, pecan_cap_t thread, unsigned *cpu,
+                            unsigned *priority, pecan_word_t *quantum_us);
+
 #endif

@@ -138,6 +138,18 @@ enum pecan_irq_op {
     PECAN_IRQ_ACK = 2,           /* unmask after handling */
 };
 
+/* Scheduler (a singleton; the root task gets it in PECAN_ROOT_SCHEDULER). CPU sets are
+ * bitmasks: bit n is CPU n. Priorities 0 (lowest) to 255. */
+enum pecan_scheduler_op {
+    PECAN_SCHED_INFO = 0,        /* -> CPU count, online CPU mask, max priority */
+    PECAN_SCHED_RUN_THREAD = 1,  /* thread cap, priority, CPU mask, quantum us (0: default):
+                                    sets them and moves the thread (does not resume it) */
+    PECAN_SCHED_IDLE_TIME = 2,   /* cpu -> ns idle since boot (low word, high word) */
+    PECAN_SCHED_CPU = 3,         /* -> the CPU the caller runs on */
+    PECAN_SCHED_THREAD_INFO = 4, /* thread cap -> its CPU, priority, quantum us */
+};
+#define PECAN_SCHED_DEFAULT_QUANTUM_US 10000u
+
 /* Kernel console (the LOG protocol) */
 enum pecan_log_op {
     PECAN_LOG_WRITE = 0,         /* byte count, then the bytes packed in the following words */

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Scheduler object (SCHEDULER protocol, docs/abi.md): the kernel's side of
+ * scheduling policy. It reports the CPUs and their idle time, and runs a thread with
+ * parameters: priority, the CPUs it may run on, its quantum. Balancing is left to user
+ * space, which may re-issue RUN_THREAD with another CPU set at any time; a user-level
+ * scheduler proxy can speak the same protocol.
+ */
+#include <clock.h>
+#include <core/sched.h>
+#include <cpu.h>
+#include <object/scheduler.h>
+#include <object/tcb.h>
+#include <plat.h>
+#include <smp.h>
+
+#define US_PER_TICK (1000000u / CONFIG_TICK_HZ)
+
+static const char scheduler_object;   /* the singleton's identity */
+
+struct capability scheduler_cap(void)
+{
+    return (struct capability){
+        .type = CAP_SCHEDULER,
+        .rights = PECAN_RIGHTS_ALL,
+        .object = (uintptr_t)&scheduler_object,
+    };
+}
+
+static int decode_info(struct invocation *inv)
+{
+    invocation_reply(inv, 0, plat_cpu_count());
+    invocation_reply(inv, 1, smp_online_mask());
+    invocation_reply(inv, 2, SCHED_MAX_PRIORITY);
+    return 0;
+}
+
+/* The CPU a thread goes to: where it is if allowed, else the lowest allowed one. */
+static unsigned placement(const struct tcb *tcb, uint32_t allowed)
+{
+    if (allowed & (1u << tcb->cpu))
+        return tcb->cpu;
+    return (unsigned)__builtin_ctz(allowed);
+}
+
+static int decode_run_thread(struct invocation *inv)
+{
+    if (inv->length < 5)
+        return -PECAN_EMSGTOOSHORT;
+    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    struct cte *thread;
+    int err = invocation_lookup_typed(inv, invocation_word(inv, 1), CAP_TCB, PECAN_RIGHT_WRITE,
+                                      &thread);
+    if (err)
+        return err;
+    word_t priority = invocation_word(inv, 2);
+    uint32_t allowed = invocation_word(inv, 3) & smp_online_mask();
+    word_t quantum_us = invocation_word(inv, 4);
+    if (priority > SCHED_MAX_PRIORITY || !allowed)
+        return -PECAN_ERANGE;
+    /* Rounded to the nearest tick, at least one; 0 is the default. */
+    uint64_t ticks = quantum_us ? ((uint64_t)quantum_us + US_PER_TICK / 2) / US_PER_TICK : 0;
+    if (quantum_us && ticks == 0)
+        ticks = 1;
+    if (ticks > SCHED_MAX_QUANTUM_TICKS)
+        return -PECAN_ERANGE;
+
+    struct tcb *tcb = (struct tcb *)(uintptr_t)thread->cap.object;
+    tcb->quantum_ticks = (uint16_t)ticks;
+    if (tcb->ticks_used >= sched_quantum_ticks(tcb))
+        tcb->ticks_used = 0;
+    sched_migrate(tcb, placement(tcb, allowed), priority);
+    return 0;
+}
+
+static int decode_idle_time(struct invocation *inv)
+{
+    if (inv->length < 2)
+        return -PECAN_EMSGTOOSHORT;
+    word_t cpu = invocation_word(inv, 1);
+    if (cpu >= CONFIG_MAX_CPUS || !(smp_online_mask() & (1u << cpu)))
+        return -PECAN_ERANGE;
+    uint64_t ns = sched_idle_ns(cpu);
+    invocation_reply(inv, 0, (word_t)ns);
+    invocation_reply(inv, 1, (word_t)(ns >> 32));
+    return 0;
+}
+
+static int decode_cpu(struct invocation *inv)
+{
+    invocation_reply(inv, 0, this_cpu_index());
+    return 0;
+}
+
+static int decode_thread_info(struct invocation *inv)
+{
+    if (inv->length < 2)
+        return -PECAN_EMSGTOOSHORT;
+    struct cte *thread;
+    int err = invocation_lookup_typed(inv, invocation_word(inv, 1), CAP_TCB, 0, &thread);
+    if (err)
+        return err;
+    const struct tcb *tcb = (const struct tcb *)(uintptr_t)thread->cap.object;
+    invocation_reply(inv, 0, tcb->cpu);
+    invocation_reply(inv, 1, tcb->priority);
+    invocation_reply(inv, 2, sched_quantum_ticks(tcb) * US_PER_TICK);
+    return 0;
+}
+
+int scheduler_decode(struct invocation *inv)
+{
+    word_t op = invocation_word(inv, 0);
+    if (op > PECAN_SCHED_THREAD_INFO)
+        return -PECAN_ENOSYS;
+    if (op != PECAN_SCHED_RUN_THREAD && !cap_has_rights(&inv->slot->cap, PECAN_RIGHT_READ))
+        return -PECAN_EPERM;
+    switch (op) {
+    case PECAN_SCHED_INFO: return decode_info(inv);
+    case PECAN_SCHED_RUN_THREAD: return decode_run_thread(inv);
+    case PECAN_SCHED_IDLE_TIME: return decode_idle_time(inv);
+    case PECAN_SCHED_CPU: return decode_cpu(inv);
+    case PECAN_SCHED_THREAD_INFO: return decode_thread_info(inv);
+    default: return -PECAN_ENOSYS;
+    }
+}
