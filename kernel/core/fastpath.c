@@ -36,6 +36,16 @@ static void move_message(struct tcb *to, const struct tcb *from, pecan_tag_t tag
     ipc_messages++;
 }
 
+/* The current thread has just blocked: its partner runs next, directly if nothing of
+ * higher priority waits, else through the run queue. */
+static void switch_to(struct tcb *partner)
+{
+    if (sched_switch_to(partner))
+        return;
+    sched_current_stops();
+    sched_enqueue(partner);
+}
+
 static bool call(struct tcb *caller)
 {
     struct cte *slot;
@@ -53,9 +63,8 @@ static bool call(struct tcb *caller)
     receiver->receive_gate = NULL;
     receiver->reply_to = caller;
     caller->reply_from = receiver;
-    sched_dequeue(caller);
     caller->state = THREAD_BLOCKED_REPLY;
-    sched_enqueue(receiver);
+    switch_to(receiver);
     return true;
 }
 
@@ -71,11 +80,10 @@ static bool reply_and_wait(struct tcb *server)
     server->reply_to = NULL;
     caller->reply_from = NULL;
     caller->ipc_flags = 0;
-    sched_dequeue(server);
     server->state = THREAD_BLOCKED_RECEIVE;
     server->ipc_flags = IPC_FLAG_OPEN;
     server->receive_gate = NULL;
-    sched_enqueue(caller);
+    switch_to(caller);
     return true;
 }
 

@@ -175,6 +175,17 @@ struct tcb *sched_choose(void)
     return next;
 }
 
+bool sched_switch_to(struct tcb *next)
+{
+    unsigned cpu = this_cpu_index();
+    struct run_queue *rq = &run_queues[cpu];
+    if (next->cpu != cpu || queued(next) || highest_priority(rq) > (int)next->priority)
+        return false;
+    next->state = THREAD_RUNNABLE;
+    rq->current = next;
+    return true;
+}
+
 void sched_set_priority(struct tcb *tcb, unsigned priority)
 {
     struct run_queue *rq = queue_of(tcb);
