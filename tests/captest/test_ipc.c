@@ -6,11 +6,9 @@
  * to 63 words checked word for word in both directions (words 6 and up go through the
  * UTCBs, words 0-5 through registers and the fast path); gates and badges; senders to an
  * unbound gate; timeouts (zero, relative, receive, send, sleep measured on the KIP clock);
- * bad input at the IPC level.
- *
- * Not here yet: ping-pong across CPUs. All threads run on CPU 0 until the Scheduler
- * object can place user threads on other CPUs; then pingpong_client_run and echo_server
- * (or task_server) serve unchanged with the server placed on another CPU.
+ * bad input at the IPC level; ping-pong across CPUs (the server placed on CPU 1 with the
+ * Scheduler, the root calling from CPU 0 and moving itself to a third CPU mid-way), in one
+ * address space and across address spaces.
  */
 #include "ipctest.h"
 
@@ -50,10 +48,25 @@ static void echo_server(struct helper *h)
 /* The client side of one ping-pong run: every size from 0 to 63 in ROUNDS rounds, then
  * RANDOM_CALLS random sizes. Counts into report[0] calls, [1] bad words, [2] failed IPCs,
  * [3] the last error. Runs in the root or in a task (only its stack and the report). */
-static void pingpong_client_run(pecan_cap_t gate, volatile pecan_word_t *report)
+/* A move of the calling thread between rounds: before round `before_round`, RUN_THREAD
+ * on tcb to cpu; err gets the result and cpu_after the CPU the caller then runs on. */
+struct client_move {
+    pecan_cap_t sched, tcb;
+    unsigned before_round, cpu, priority;
+    pecan_word_t quantum_us;
+    int err, cpu_after;
+};
+
+static void pingpong_client_run_moving(pecan_cap_t gate, volatile pecan_word_t *report,
+                                       struct client_move *mv)
 {
     struct pecan_message m;
     for (unsigned k = 0; k < ROUNDS; k++) {
+        if (mv && k == mv->before_round) {
+            mv->err = pecan_sched_run_thread(mv->sched, mv->tcb, mv->priority, 1u << mv->cpu,
+                                             mv->quantum_us);
+            mv->cpu_after = pecan_sched_cpu(mv->sched);
+        }
         for (unsigned n = 0; n <= PECAN_MSG_MAX_WORDS; n++) {
             fill_request(&m, k, n);
             struct pecan_reply r = pecan_ipc_call(gate, &m, PECAN_TIMEOUT_NEVER);
@@ -79,6 +92,11 @@ static void pingpong_client_run(pecan_cap_t gate, volatile pecan_word_t *report)
         }
         report[1] += check_answer(&m, k, n);
     }
+}
+
+static void pingpong_client_run(pecan_cap_t gate, volatile pecan_word_t *report)
+{
+    pingpong_client_run_moving(gate, report, 0);
 }
 
 static int send_stop(pecan_cap_t gate)
@@ -268,6 +286,161 @@ UTEST(ipc_pingpong_cross_as_task_server)
     CHECK_CLEAN();
     task_destroy(&t);
     CHECK_OK(cap_delete(client));
+    CHECK_CLEAN();
+}
+
+/* ---- across CPUs ------------------------------------------------------------------------ */
+
+#define SCHED PECAN_ROOT_SCHEDULER
+#define T_SCHED (TASK_FIRST_FREE + 2)
+
+/* The CPUs of a cross-CPU run: the server's (1, the highest below the count) and the one
+ * the client moves to mid-way (2, a third CPU; with two CPUs there is none, so the
+ * server's). False with one CPU. */
+static bool cross_cpus(unsigned *server_cpu, unsigned *move_cpu)
+{
+    unsigned count = 0;
+    pecan_word_t online = 0;
+    if (!CHECK_OK(pecan_sched_info(SCHED, &count, &online, 0)))
+        return false;
+    CHECK_EQ(count, bootinfo->cpu_count);
+    CHECK_EQ(count, ((const volatile struct pecan_kip *)PECAN_KIP_ADDRESS)->cpu_count);
+    if (count < 2)
+        return false;
+    *server_cpu = 1;
+    *move_cpu = count >= 3 ? 2 : 1;
+    CHECK(online & (1u << *server_cpu));
+    CHECK(online & (1u << *move_cpu));
+    return true;
+}
+
+/* The root as client from CPU 0: the ping-pong run, moving itself (RUN_THREAD on its own
+ * TCB, its priority and quantum unchanged) to move_cpu before round 1; then back to CPU 0. */
+static void cross_cpu_client(pecan_cap_t gate, volatile pecan_word_t *report, unsigned move_cpu,
+                             const char *what)
+{
+    unsigned cpu = 0xFF, priority = 0;
+    pecan_word_t quantum = 0;
+    if (!CHECK_OK(pecan_sched_thread_info(SCHED, PECAN_ROOT_TCB, &cpu, &priority, &quantum)))
+        return;
+    CHECK_EQ(cpu, 0);
+    CHECK_EQ(pecan_sched_cpu(SCHED), 0);
+    struct client_move mv = { .sched = SCHED, .tcb = PECAN_ROOT_TCB, .before_round = 1,
+                              .cpu = move_cpu, .priority = priority, .quantum_us = quantum,
+                              .err = 1, .cpu_after = -1 };
+    pingpong_client_run_moving(gate, report, &mv);
+    check_pingpong(report, what);
+    CHECK_OK(mv.err);
+    CHECK_EQ(mv.cpu_after, move_cpu);
+    CHECK_EQ(pecan_sched_cpu(SCHED), move_cpu);   /* it stayed there to the end */
+    CHECK_OK(pecan_sched_run_thread(SCHED, PECAN_ROOT_TCB, priority, 1u, quantum));
+    CHECK_EQ(pecan_sched_cpu(SCHED), 0);
+    unsigned priority_after = 0;
+    pecan_word_t quantum_after = 0;
+    CHECK_OK(pecan_sched_thread_info(SCHED, PECAN_ROOT_TCB, &cpu, &priority_after,
+                                     &quantum_after));
+    CHECK_EQ(cpu, 0);
+    CHECK_EQ(priority_after, priority);
+    CHECK_EQ(quantum_after, quantum);
+}
+
+static volatile int echo_server_cpu;
+
+static void cpu_echo_server(struct helper *h)
+{
+    echo_server_cpu = pecan_sched_cpu(SCHED);
+    echo_server(h);
+}
+
+/* One address space: echo_server (a helper) placed on server_cpu. */
+static void pingpong_cross_cpu_same_as(unsigned server_cpu, unsigned move_cpu)
+{
+    struct helper s;
+    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), client = slot_alloc();
+    REQUIRE(gate && client);
+    REQUIRE_OK(helper_create(&s, cpu_echo_server, 128));
+    s.arg[0] = 0xC9C9;
+    REQUIRE_OK(pecan_sched_run_thread(SCHED, s.tcb, 128, 1u << server_cpu, 0));
+    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(cap_mint(client, gate, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT, 0xC9C9));
+    echo_server_cpu = -1;
+    REQUIRE_OK(helper_start(&s));
+    pecan_word_t report[4] = { 0, 0, 0, 0 };
+    cross_cpu_client(client, report, move_cpu, "root client, server on another CPU");
+    CHECK_EQ(echo_server_cpu, server_cpu);
+    unsigned cpu = 0xFF;
+    CHECK_OK(pecan_sched_thread_info(SCHED, s.tcb, &cpu, 0, 0));
+    CHECK_EQ(cpu, server_cpu);
+    CHECK_EQ(s.counter, PINGPONG_CALLS);
+    CHECK_EQ(s.arg[1], 0);   /* bad words seen by the server */
+    CHECK_EQ(s.arg[2], 0);   /* wrong badges */
+    CHECK_EQ(s.arg[3], 0);
+    CHECK_CLEAN();
+    CHECK_OK(send_stop(client));
+    CHECK(wait_flag((volatile pecan_word_t *)&s.finished, 1000));
+    CHECK_OK(s.result);
+    CHECK_CLEAN();
+    helper_destroy(&s);
+    CHECK_OK(cap_delete(client));
+}
+
+/* task_server that first notes its CPU in report word 6 (a3: the Scheduler in its space). */
+static void cpu_task_server(pecan_word_t badge, pecan_word_t report, pecan_word_t done,
+                            pecan_word_t sched)
+{
+    ((volatile pecan_word_t *)report)[6] = (pecan_word_t)pecan_sched_cpu(sched);
+    task_server(badge, report, done, 0);
+}
+
+/* Across address spaces: task_server (a task) placed on server_cpu. */
+static void pingpong_cross_cpu_cross_as(unsigned server_cpu, unsigned move_cpu)
+{
+    struct task t;
+    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t client = slot_alloc();
+    REQUIRE(gate && done && client);
+    REQUIRE_OK(task_create(&t, 128));
+    REQUIRE_OK(task_copy(&t, T_DONE, done, PECAN_RIGHT_WRITE));
+    REQUIRE_OK(task_copy(&t, T_SCHED, SCHED, PECAN_RIGHT_READ));
+    REQUIRE_OK(pecan_sched_run_thread(SCHED, t.r.tcb, 128, 1u << server_cpu, 0));
+    REQUIRE_OK(pecan_gate_bind(gate, t.r.tcb));
+    REQUIRE_OK(cap_mint(client, gate, PECAN_RIGHT_WRITE, 0xC0C0));
+    volatile pecan_word_t *rep = remote_shared();
+    for (unsigned i = 0; i < 8; i++)
+        rep[i] = 0;
+    rep[6] = 0xFF;
+    REQUIRE_OK(remote_start(&t.r, cpu_task_server, 0xC0C0, REMOTE_SHARED_VA, T_DONE, T_SCHED));
+    pecan_word_t report[4] = { 0, 0, 0, 0 };
+    cross_cpu_client(client, report, move_cpu, "root client, task server on another CPU");
+    CHECK_EQ(rep[6], server_cpu);
+    CHECK_EQ(rep[0], PINGPONG_CALLS);
+    CHECK_EQ(rep[1], 0);
+    CHECK_EQ(rep[2], 0);
+    CHECK_EQ(rep[3], 0);
+    CHECK_OK(send_stop(client));
+    pecan_word_t bits = 0;
+    CHECK_OK(pecan_notification_wait(done, &bits));
+    CHECK_EQ(rep[4], 1);
+    CHECK_OK((int)rep[5]);
+    CHECK_CLEAN();
+    task_destroy(&t);
+    CHECK_OK(cap_delete(client));
+}
+
+/* Ping-pong with the server on CPU 1 and the root calling from CPU 0, every size 0-63 both
+ * ways; the root moves itself to a third CPU before round 1 and goes on calling from
+ * there. With one CPU there is nothing to test. */
+UTEST(ipc_ping_pong_cross_cpu)
+{
+    unsigned server_cpu = 0, move_cpu = 0;
+    if (!cross_cpus(&server_cpu, &move_cpu)) {
+        pecan_printf("# skipped: one CPU\n");
+        return;
+    }
+    pingpong_cross_cpu_same_as(server_cpu, move_cpu);
+    CHECK_EQ(pecan_sched_cpu(SCHED), 0);
+    pingpong_cross_cpu_cross_as(server_cpu, move_cpu);
+    CHECK_EQ(pecan_sched_cpu(SCHED), 0);
     CHECK_CLEAN();
 }
 
