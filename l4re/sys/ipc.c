@@ -7,49 +7,10 @@
  */
 #include <pecan/sys.h>
 
-static unsigned message_length(pecan_tag_t tag)
-{
-    unsigned n = pecan_tag_words(tag) + 2 * pecan_tag_items(tag);
-    return n > PECAN_UTCB_MESSAGE_WORDS ? PECAN_UTCB_MESSAGE_WORDS : n;
-}
-
 struct pecan_reply pecan_ipc(pecan_cap_t cap, pecan_word_t operation, pecan_word_t timeout,
                              struct pecan_message *msg)
 {
-    unsigned n = message_length(msg->tag);
-    if (n > PECAN_MSG_REGISTERS) {
-        struct pecan_utcb *utcb = pecan_utcb();
-        for (unsigned i = PECAN_MSG_REGISTERS; i < n; i++)
-            utcb->message[i] = msg->word[i];
-    }
-    register pecan_word_t r0 __asm__("r0") = cap;
-    register pecan_word_t r1 __asm__("r1") = msg->tag;
-    register pecan_word_t r2 __asm__("r2") = (operation & 0xffu) | timeout << PECAN_TIMEOUT_SHIFT;
-    register pecan_word_t r3 __asm__("r3") = msg->word[0];
-    register pecan_word_t r4 __asm__("r4") = msg->word[1];
-    register pecan_word_t r5 __asm__("r5") = msg->word[2];
-    register pecan_word_t r6 __asm__("r6") = msg->word[3];
-    register pecan_word_t r7 __asm__("r7") = msg->word[4];
-    register pecan_word_t r8 __asm__("r8") = msg->word[5];
-    __asm__ volatile("svc #0"
-                     : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6),
-                       "+r"(r7), "+r"(r8)
-                     :
-                     : "memory");
-    msg->tag = r1;
-    msg->word[0] = r3;
-    msg->word[1] = r4;
-    msg->word[2] = r5;
-    msg->word[3] = r6;
-    msg->word[4] = r7;
-    msg->word[5] = r8;
-    n = message_length(r1);
-    if (n > PECAN_MSG_REGISTERS) {
-        const struct pecan_utcb *utcb = pecan_utcb();
-        for (unsigned i = PECAN_MSG_REGISTERS; i < n; i++)
-            msg->word[i] = utcb->message[i];
-    }
-    return (struct pecan_reply){ r0, r1, r2 };
+    return pecan_invoke(cap, (operation & 0xffu) | timeout << PECAN_TIMEOUT_SHIFT, msg);
 }
 
 struct pecan_reply pecan_ipc_call(pecan_cap_t gate, struct pecan_message *msg,

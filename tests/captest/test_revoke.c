@@ -171,6 +171,8 @@ static void check_interlude(void)
 
 static void start_interloper(struct helper *h, const struct many *m, pecan_cap_t zombie)
 {
+    /* A round whose timing missed may have left what the thread made in the spare slot. */
+    cap_delete(interlude.spare);
     /* The last kid goes last: it still has children whenever the thread runs. */
     interlude.untyped = m->kids + 1;
     interlude.watched = m->kids + 1;
@@ -195,6 +197,7 @@ static bool revoke_round(struct helper *h, struct sp804 *timer)
     bool timed = interlude_timed_right(before);
     if (timed)
         check_interlude();
+    cap_delete(interlude.spare);
     CHECK_CLEAN();
     for (unsigned k = 0; k < 2; k++)
         CHECK_EQ(cap_type(m.kids + k), CAPK_NULL);
@@ -219,6 +222,7 @@ static bool delete_round(struct helper *h, struct sp804 *timer)
     bool timed = interlude_timed_right(before);
     if (timed)
         check_interlude();
+    cap_delete(interlude.spare);
     CHECK_CLEAN();
     for (unsigned k = 0; k < 2; k++) {
         int leaf = 0;

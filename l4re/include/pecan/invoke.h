@@ -29,14 +29,22 @@ static inline struct pecan_utcb *pecan_utcb(void)
     return (struct pecan_utcb *)v;
 }
 
+/* Untyped words plus two per typed item, as far as the UTCB holds them. */
+static inline unsigned pecan_message_length(pecan_tag_t tag)
+{
+    unsigned n = pecan_tag_words(tag) + 2 * pecan_tag_items(tag);
+    return n > PECAN_UTCB_MESSAGE_WORDS ? PECAN_UTCB_MESSAGE_WORDS : n;
+}
+
 /*
- * Invokes cap with operation (PECAN_OP_*) and the message in msg; the reply's words
- * replace msg->word. Words beyond the sixth go through the UTCB.
+ * Invokes cap with operation (PECAN_OP_* flags, timeout in bits 8-31) and the message in
+ * msg (words and items); the reply's words and items replace msg->word. Everything beyond
+ * the sixth word goes through the UTCB.
  */
 static inline struct pecan_reply pecan_invoke(pecan_cap_t cap, pecan_word_t operation,
                                               struct pecan_message *msg)
 {
-    unsigned words = pecan_tag_words(msg->tag);
+    unsigned words = pecan_message_length(msg->tag);
     struct pecan_utcb *utcb = words > PECAN_MSG_REGISTERS ? pecan_utcb() : 0;
     for (unsigned i = PECAN_MSG_REGISTERS; i < words; i++)
         utcb->message[i] = msg->word[i];
@@ -61,7 +69,7 @@ static inline struct pecan_reply pecan_invoke(pecan_cap_t cap, pecan_word_t oper
     msg->word[3] = r6;
     msg->word[4] = r7;
     msg->word[5] = r8;
-    unsigned reply_words = pecan_tag_words(r1);
+    unsigned reply_words = pecan_message_length(r1);
     if (reply_words > PECAN_MSG_REGISTERS) {
         utcb = pecan_utcb();
         for (unsigned i = PECAN_MSG_REGISTERS; i < reply_words; i++)
