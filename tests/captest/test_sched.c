@@ -507,15 +507,23 @@ UTEST(sched_round_robin_is_fair)
 {
     check_fair(2, 100);
     check_fair(3, 150);
-    /* A 20 ms quantum against a 10 ms one: twice the share. */
-    struct helper pair[2];
-    const pecan_word_t quanta[2] = { 20000, 10000 };
-    run_spinners(pair, 2, quanta, 100 * 15);
-    pecan_word_t shorter = pair[1].counter ? pair[1].counter : 1;
-    unsigned ratio = (unsigned)((uint64_t)pair[0].counter * 100 / shorter);
-    pecan_printf("# quanta 20/10 ms: %u %u iterations (ratio %u.%02u)\n",
-                 (unsigned)pair[0].counter, (unsigned)pair[1].counter, ratio / 100, ratio % 100);
-    CHECK(ratio >= 180 && ratio <= 220);
+    /* A 20 ms quantum against a 10 ms one: twice the share (again up to three tries). */
+    for (unsigned attempt = 0;; attempt++) {
+        struct helper pair[2];
+        const pecan_word_t quanta[2] = { 20000, 10000 };
+        run_spinners(pair, 2, quanta, 100 * 15);
+        pecan_word_t shorter = pair[1].counter ? pair[1].counter : 1;
+        unsigned ratio = (unsigned)((uint64_t)pair[0].counter * 100 / shorter);
+        pecan_printf("# quanta 20/10 ms: %u %u iterations (ratio %u.%02u)\n",
+                     (unsigned)pair[0].counter, (unsigned)pair[1].counter, ratio / 100,
+                     ratio % 100);
+        if (ratio >= 180 && ratio <= 220)
+            break;
+        if (attempt == 2) {
+            ut_fail(__FILE__, __LINE__, "quanta 20/10 ms: ratio outside 1.8-2.2 three times");
+            break;
+        }
+    }
 }
 
 UTEST(sched_idle_time_follows_load)
