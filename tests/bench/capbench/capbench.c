@@ -20,6 +20,8 @@
 #include <pecan/bootinfo.h>
 #include <pecan/print.h>
 #include <pecan/sys.h>
+
+#include "../common/bench.h"
 #include <stddef.h>
 
 #define ROOT PECAN_ROOT_CNODE
@@ -64,45 +66,11 @@ static pecan_cap_t work;           /* untyped retyped and revoked by each benchm
 static pecan_cap_t misc_untyped[32];
 static unsigned misc_untyped_count, misc_untyped_used;
 static unsigned work_bits;
-static uint64_t clock_cost;
-
-static void __attribute__((noreturn)) fail(const char *what, int err)
-{
-    pecan_printf("capbench: %s failed: %d\n", what, err);
-    root_exit(1);
-}
-
-#define TRY(call)                                                                        \
-    do {                                                                                 \
-        int err_ = (call);                                                               \
-        if (err_)                                                                        \
-            fail(#call, err_);                                                           \
-    } while (0)
-
-static uint64_t now(void)
-{
-    uint64_t t;
-    TRY(pecan_debug_clock(CONSOLE, &t));
-    return t;
-}
-
-/* Elapsed instructions between two now() calls, without the cost of one now(). */
-static uint64_t elapsed(uint64_t start, uint64_t end)
-{
-    uint64_t spent = end - start;
-    return spent > clock_cost ? spent - clock_cost : 0;
-}
-
-static void figure(const char *name, uint64_t total, unsigned runs, const char *what)
-{
-    pecan_printf("# %s\n", what);
-    pecan_printf("bench %s %lu instructions\n", name, (unsigned long)((total + runs / 2) / runs));
-}
 
 static pecan_cap_t misc_slot(void)
 {
     if (misc_next >= misc_end)
-        fail("misc_slot (out of slots)", -PECAN_ERANGE);
+        bench_fail("misc_slot (out of slots)", -PECAN_ERANGE);
     return misc_next++;
 }
 
@@ -110,7 +78,7 @@ static pecan_cap_t misc_slot(void)
 static pecan_cap_t misc_object(unsigned type, unsigned size_bits)
 {
     if (misc_untyped_used >= misc_untyped_count)
-        fail("misc_object (out of untyped)", -PECAN_ENOMEM);
+        bench_fail("misc_object (out of untyped)", -PECAN_ENOMEM);
     pecan_cap_t slot = misc_slot();
     TRY(pecan_untyped_retype(misc_untyped[misc_untyped_used++], type, size_bits, 1, ROOT, slot));
     return slot;
@@ -139,9 +107,9 @@ static void setup(const struct pecan_bootinfo *info)
         }
     }
     if (first_bits < 24 || second_bits < 22)
-        fail("setup (need untyped of 16 MiB and 4 MiB)", -PECAN_ENOMEM);
+        bench_fail("setup (need untyped of 16 MiB and 4 MiB)", -PECAN_ENOMEM);
     if (info->first_free_slot + MISC_SLOTS + SLAB_SLOTS + DEST_SLOTS > (1u << info->root_cnode_bits))
-        fail("setup (root CNode too small)", -PECAN_ERANGE);
+        bench_fail("setup (root CNode too small)", -PECAN_ERANGE);
     work = first;
     work_bits = first_bits;
     misc_next = info->first_free_slot;
@@ -159,12 +127,12 @@ static void setup(const struct pecan_bootinfo *info)
         misc_untyped[i] = base + i;
 
     /* One DEBUG_CLOCK call, averaged over 64. */
-    uint64_t t0 = now();
+    uint64_t t0 = bench_now();
     for (unsigned i = 0; i < 63; i++)
-        (void)now();
-    clock_cost = (now() - t0) / 64;
+        (void)bench_now();
+    bench_clock_cost = (bench_now() - t0) / 64;
     pecan_printf("# DEBUG_CLOCK costs %lu instructions; it is subtracted from every loop\n",
-                 (unsigned long)clock_cost);
+                 (unsigned long)bench_clock_cost);
 }
 
 /* Kernel-side lookups of index in the caller's space: (t(2N) - t(N)) / N, in hundredths. */
@@ -244,9 +212,9 @@ static void bench_lookups(void)
     TRY(pecan_thread_set_priority(tcb, HELPER_PRIORITY));
     TRY(pecan_thread_resume(tcb));   /* runs at once (higher priority) until it stops */
     if (!helper.done)
-        fail("helper thread (did not run)", -PECAN_EINVAL);
+        bench_fail("helper thread (did not run)", -PECAN_EINVAL);
     if (helper.err)
-        fail("helper thread lookups", helper.err);
+        bench_fail("helper thread lookups", helper.err);
     print_lookup("cap_lookup_l2", helper.l2_x100,
                  "cap_lookup_l2: cspace_lookup through two CNodes (4-bit guard + 12-bit radix, "
                  "then 8-bit guard + 8-bit radix, bit-terminated), inside the kernel, from a "
@@ -261,20 +229,20 @@ static uint64_t retype_runs(unsigned type, unsigned size_bits, unsigned count, u
                             unsigned runs)
 {
     if (runs > SLAB_SLOTS || runs * count > DEST_SLOTS)
-        fail("retype_runs (too many runs)", -PECAN_ERANGE);
+        bench_fail("retype_runs (too many runs)", -PECAN_ERANGE);
     TRY(pecan_untyped_retype(work, PECAN_OBJ_UNTYPED, slab_bits, runs, ROOT, slab_base));
-    uint64_t t0 = now();
+    uint64_t t0 = bench_now();
     for (unsigned i = 0; i < runs; i++)
         TRY(pecan_untyped_retype(slab_base + i, type, size_bits, count, ROOT, dest_base + i * count));
-    uint64_t t1 = now();
+    uint64_t t1 = bench_now();
     work_reset();
-    return elapsed(t0, t1);
+    return bench_elapsed(t0, t1);
 }
 
 static void bench_retype(const char *name, unsigned type, unsigned size_bits, unsigned slab_bits,
                          unsigned runs, const char *what)
 {
-    figure(name, retype_runs(type, size_bits, 1, slab_bits, runs), runs, what);
+    bench_figure(name, retype_runs(type, size_bits, 1, slab_bits, runs), runs, what);
 }
 
 static void bench_retypes(void)
@@ -298,7 +266,7 @@ static void bench_retypes(void)
                  "retype_pagedir: retype of one vspace (16 KiB page directory zeroed, kernel "
                  "entries copied, cleaned to memory, ASID taken), 200 runs");
     uint64_t batch = retype_runs(PECAN_OBJ_ENDPOINT, 0, BATCH, 12, BATCH_RUNS);
-    figure("retype_batch16_endpoint_each", batch, BATCH_RUNS * BATCH,
+    bench_figure("retype_batch16_endpoint_each", batch, BATCH_RUNS * BATCH,
            "retype_batch16_endpoint_each: one retype of 16 endpoints, divided by 16 "
            "(128 runs)");
 }
@@ -307,9 +275,9 @@ static void bench_retypes(void)
 static uint64_t revoke_run(unsigned n)
 {
     TRY(pecan_untyped_retype(work, PECAN_OBJ_ENDPOINT, 0, n, ROOT, dest_base));
-    uint64_t t0 = now();
+    uint64_t t0 = bench_now();
     TRY(pecan_cnode_revoke(ROOT, work, ROOT_DEPTH));
-    return elapsed(t0, now());
+    return bench_elapsed(t0, bench_now());
 }
 
 static void bench_revoke(void)
@@ -330,29 +298,29 @@ static void bench_revoke(void)
 static void bench_cspace_ops(void)
 {
     pecan_cap_t source = misc_object(PECAN_OBJ_NOTIFICATION, 0);
-    uint64_t t0 = now();
+    uint64_t t0 = bench_now();
     for (unsigned i = 0; i < CSPACE_RUNS; i++)
         TRY(pecan_cnode_mint(ROOT, dest_base + i, ROOT_DEPTH, ROOT, source, ROOT_DEPTH,
                              PECAN_RIGHTS_ALL, i + 1));
-    uint64_t t1 = now();
-    figure("mint", elapsed(t0, t1), CSPACE_RUNS,
+    uint64_t t1 = bench_now();
+    bench_figure("mint", bench_elapsed(t0, t1), CSPACE_RUNS,
            "mint: CNODE_MINT of a notification capability with a badge into an empty slot "
            "(source and destination in the one-level root CNode), 1024 runs");
     TRY(pecan_cnode_revoke(ROOT, source, ROOT_DEPTH));
 
-    t0 = now();
+    t0 = bench_now();
     for (unsigned i = 0; i < CSPACE_RUNS; i++)
         TRY(pecan_cnode_copy(ROOT, dest_base + i, ROOT_DEPTH, ROOT, source, ROOT_DEPTH,
                              PECAN_RIGHTS_ALL));
-    t1 = now();
-    figure("copy", elapsed(t0, t1), CSPACE_RUNS,
+    t1 = bench_now();
+    bench_figure("copy", bench_elapsed(t0, t1), CSPACE_RUNS,
            "copy: CNODE_COPY of a notification capability into an empty slot, 1024 runs");
 
-    t0 = now();
+    t0 = bench_now();
     for (unsigned i = 0; i < CSPACE_RUNS; i++)
         TRY(pecan_cnode_delete(ROOT, dest_base + i, ROOT_DEPTH));
-    t1 = now();
-    figure("delete", elapsed(t0, t1), CSPACE_RUNS,
+    t1 = bench_now();
+    bench_figure("delete", bench_elapsed(t0, t1), CSPACE_RUNS,
            "delete: CNODE_DELETE of one of those copies (not the last capability), 1024 runs");
 }
 
@@ -369,12 +337,12 @@ static void bench_map(void)
     TRY(pecan_untyped_retype(halves + 1, PECAN_OBJ_PAGE_TABLE, 0, MAP_RUNS / 256, ROOT, tables));
     for (unsigned i = 0; i < MAP_RUNS / 256; i++)
         TRY(pecan_vspace_map_page_table(vspace, tables + i, MAP_BASE + i * MIB));
-    uint64_t t0 = now();
+    uint64_t t0 = bench_now();
     for (unsigned i = 0; i < MAP_RUNS; i++)
         TRY(pecan_vspace_map_frame(vspace, frames + i, MAP_BASE + i * PAGE,
                                    PECAN_MAP_READ | PECAN_MAP_WRITE, 0));
-    uint64_t t1 = now();
-    figure("map_4k_pt_present", elapsed(t0, t1), MAP_RUNS,
+    uint64_t t1 = bench_now();
+    bench_figure("map_4k_pt_present", bench_elapsed(t0, t1), MAP_RUNS,
            "map_4k_pt_present: VSPACE_MAP_FRAME of a 4 KiB frame where the page table is "
            "installed (MAP-VALID-L2-4KB), 1024 runs");
     work_reset();
@@ -385,19 +353,19 @@ static void bench_map(void)
     TRY(pecan_untyped_retype(halves + 1, PECAN_OBJ_PAGE_TABLE, 0, MAP_NO_PT_RUNS, ROOT, tables));
     for (unsigned i = 0; i < MAP_NO_PT_RUNS; i++)
         TRY(pecan_vspace_donate_page_table(vspace, tables + i));
-    t0 = now();
+    t0 = bench_now();
     for (unsigned i = 0; i < MAP_NO_PT_RUNS; i++)
         TRY(pecan_vspace_map_frame(vspace, frames + i, MAP_NO_PT_BASE + i * MIB,
                                    PECAN_MAP_READ | PECAN_MAP_WRITE, 0));
-    t1 = now();
-    figure("map_4k_no_pt", elapsed(t0, t1), MAP_NO_PT_RUNS,
+    t1 = bench_now();
+    bench_figure("map_4k_no_pt", bench_elapsed(t0, t1), MAP_NO_PT_RUNS,
            "map_4k_no_pt: VSPACE_MAP_FRAME of a 4 KiB frame into a MiB without a page table: "
            "one call takes a table from the donated pool, clears and installs it, then maps "
            "(MAP-NO-L2-4KB), 256 runs");
     unsigned pool = 1;
     TRY(pecan_vspace_info(vspace, NULL, &pool, NULL));
     if (pool != 0)
-        fail("map_4k_no_pt (pool not used up)", -PECAN_EINVAL);
+        bench_fail("map_4k_no_pt (pool not used up)", -PECAN_EINVAL);
     work_reset();
 }
 
@@ -405,8 +373,9 @@ int root_main(const struct pecan_bootinfo *info);
 
 int root_main(const struct pecan_bootinfo *info)
 {
+    bench_program = "capbench";
     if (info->magic != PECAN_BOOTINFO_MAGIC || info->version != PECAN_BOOTINFO_VERSION)
-        fail("boot info", -PECAN_EINVAL);
+        bench_fail("boot info", -PECAN_EINVAL);
     setup(info);
     bench_lookups();
     bench_retypes();

@@ -33,6 +33,8 @@
 #include <pecan/bootinfo.h>
 #include <pecan/print.h>
 #include <pecan/sys.h>
+
+#include "../common/bench.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -67,46 +69,13 @@ enum task_slot { T_SELF = 1, T_CONSOLE, T_DONE, T_COUNT };
 
 extern const char __text_end[];
 
-static uint64_t clock_cost;
 static pecan_cap_t next_slot, slot_limit;
 static const struct pecan_bootinfo *boot_info;
-
-static void __attribute__((noreturn)) fail(const char *what, int err)
-{
-    pecan_printf("ipcbench: %s failed: %d\n", what, err);
-    root_exit(1);
-}
-
-#define TRY(call)                                                                        \
-    do {                                                                                 \
-        int err_ = (call);                                                               \
-        if (err_)                                                                        \
-            fail(#call, err_);                                                           \
-    } while (0)
-
-static uint64_t now(void)
-{
-    uint64_t t;
-    TRY(pecan_debug_clock(CONSOLE, &t));
-    return t;
-}
-
-static uint64_t elapsed(uint64_t start, uint64_t end)
-{
-    uint64_t spent = end - start;
-    return spent > clock_cost ? spent - clock_cost : 0;
-}
-
-static void figure(const char *name, uint64_t total, unsigned runs, const char *what)
-{
-    pecan_printf("# %s\n", what);
-    pecan_printf("bench %s %lu instructions\n", name, (unsigned long)((total + runs / 2) / runs));
-}
 
 static pecan_cap_t slots(unsigned n)
 {
     if (next_slot + n > slot_limit)
-        fail("slots (root CNode full)", -PECAN_ERANGE);
+        bench_fail("slots (root CNode full)", -PECAN_ERANGE);
     pecan_cap_t first = next_slot;
     next_slot += n;
     return first;
@@ -121,7 +90,7 @@ static unsigned piece_count, pieces_used;
 static pecan_cap_t piece(void)
 {
     if (pieces_used >= piece_count)
-        fail("piece (out of untyped)", -PECAN_ENOMEM);
+        bench_fail("piece (out of untyped)", -PECAN_ENOMEM);
     return pieces[pieces_used++];
 }
 
@@ -163,7 +132,7 @@ static pecan_cap_t object(unsigned type, unsigned size_bits)
             p = &pools[i];
     }
     if (!p)
-        fail("object (too large)", -PECAN_ERANGE);
+        bench_fail("object (too large)", -PECAN_ERANGE);
     if (p->next == p->count) {
         p->first = slabs(p->bits);
         p->next = 0;
@@ -186,7 +155,7 @@ static void setup(const struct pecan_bootinfo *info)
         }
     }
     if (largest_bits < 24)
-        fail("setup (need an untyped of 16 MiB)", -PECAN_ENOMEM);
+        bench_fail("setup (need an untyped of 16 MiB)", -PECAN_ENOMEM);
     next_slot = info->first_free_slot;
     slot_limit = 1u << info->root_cnode_bits;
     piece_count = 1u << (largest_bits - 20);
@@ -200,12 +169,12 @@ static void setup(const struct pecan_bootinfo *info)
     /* Page tables for the root's own new mappings come from its pool. */
     for (unsigned i = 0; i < 2; i++)
         TRY(pecan_vspace_donate_page_table(PECAN_ROOT_VSPACE, object(PECAN_OBJ_PAGE_TABLE, 0)));
-    uint64_t t0 = now();
+    uint64_t t0 = bench_now();
     for (unsigned i = 0; i < 63; i++)
-        (void)now();
-    clock_cost = (now() - t0) / 64;
+        (void)bench_now();
+    bench_clock_cost = (bench_now() - t0) / 64;
     pecan_printf("# DEBUG_CLOCK costs %lu instructions; it is subtracted from every loop\n",
-                 (unsigned long)clock_cost);
+                 (unsigned long)bench_clock_cost);
 }
 
 /* ---- threads and tasks -------------------------------------------------------------------- */
@@ -298,7 +267,7 @@ static void __attribute__((naked, noreturn)) echo_server(void)
 static uint64_t __attribute__((noinline)) call_loop(pecan_cap_t gate, pecan_tag_t tag,
                                                     unsigned runs)
 {
-    uint64_t t0 = now();
+    uint64_t t0 = bench_now();
     for (unsigned i = 0; i < runs; i++) {
         register pecan_word_t r0 __asm__("r0") = gate;
         register pecan_word_t r1 __asm__("r1") = tag;
@@ -309,9 +278,9 @@ static uint64_t __attribute__((noinline)) call_loop(pecan_cap_t gate, pecan_tag_
                          :
                          : "r4", "r5", "r6", "r7", "r8", "memory");
         if (r0 != PECAN_IPC_OK || pecan_tag_label(r1) != pecan_tag_label(tag) || r3 != i)
-            fail("call_loop (wrong answer)", -(int)r0);
+            bench_fail("call_loop (wrong answer)", -(int)r0);
     }
-    return elapsed(t0, now());
+    return bench_elapsed(t0, bench_now());
 }
 
 /* With "profile" on the command line, the round trips run a few times only and nothing
@@ -340,7 +309,7 @@ static void bench_ipc(void)
     TRY(pecan_gate_bind(gate, tcb));
     TRY(pecan_cnode_mint(ROOT, client, ROOT_DEPTH, ROOT, gate, ROOT_DEPTH, PECAN_RIGHT_WRITE, 0x51));
     start(tcb, echo_server, (pecan_word_t)(uintptr_t)&server_stack[256], 0, 0, 0, 0);
-    figure("ipc_rt_same_as", round_trip(client, pecan_tag(1, 1, 0)), rt_runs,
+    bench_figure("ipc_rt_same_as", round_trip(client, pecan_tag(1, 1, 0)), rt_runs,
            "ipc_rt_same_as: call + reply-and-wait round trip, 1 word in registers, client and "
            "server threads of one address space on one CPU (badged gate; fast path), "
            "10000 runs");
@@ -353,16 +322,16 @@ static void bench_ipc(void)
     TRY(pecan_cnode_mint(ROOT, client2, ROOT_DEPTH, ROOT, gate2, ROOT_DEPTH, PECAN_RIGHT_WRITE,
                          0x52));
     start(t.tcb, echo_server, TASK_STACK_VA + 0x10000, 0, 0, 0, 0);
-    figure("ipc_rt_cross_as", round_trip(client2, pecan_tag(1, 1, 0)), rt_runs,
+    bench_figure("ipc_rt_cross_as", round_trip(client2, pecan_tag(1, 1, 0)), rt_runs,
            "ipc_rt_cross_as: the same with the server in a task of its own (address space, "
            "capability space), each direction switches address space (fast path), "
            "10000 runs");
-    figure("ipc_rt_cross_as_slowpath",
+    bench_figure("ipc_rt_cross_as_slowpath",
            round_trip(client2, pecan_tag(PECAN_PROTO_KOBJECT, 1, 0)), rt_runs,
            "ipc_rt_cross_as_slowpath (informative): the same through the general path of "
            "core/ipc.c (the KOBJECT label keeps both directions off the fast path; the "
            "capability lacks READ, so it is ordinary IPC), 10000 runs");
-    figure("ipc_rt_cross_as_63w", round_trip(client2, pecan_tag(1, 63, 0)), rt_runs,
+    bench_figure("ipc_rt_cross_as_63w", round_trip(client2, pecan_tag(1, 63, 0)), rt_runs,
            "ipc_rt_cross_as_63w (informative): the same with 63 words each way (57 through "
            "the UTCBs), 10000 runs");
 
@@ -373,7 +342,7 @@ static void bench_ipc(void)
         return;
     }
     TRY(pecan_sched_run_thread(SCHED, t.tcb, 128, 1u << 1, 0));
-    figure("ipc_rt_cross_cpu", round_trip(client2, pecan_tag(1, 1, 0)), rt_runs,
+    bench_figure("ipc_rt_cross_cpu", round_trip(client2, pecan_tag(1, 1, 0)), rt_runs,
            "ipc_rt_cross_cpu: the ipc_rt_cross_as round trip (1 word, server task in its own "
            "address space) with the server on CPU 1 and the client (the root) on CPU 0: each "
            "direction wakes the other CPU with a reschedule IPI out of WFI, and the sender's "
@@ -417,12 +386,12 @@ static void bench_notify(void)
     for (unsigned i = 0; i < NOTIFY_RUNS + RT_WARMUP; i++) {
         if (i == RT_WARMUP)
             notify_sum = notify_count = 0;
-        notify_t0 = now();
+        notify_t0 = bench_now();
         TRY(pecan_notification_signal(notify_n, 1));
     }
     if (notify_count != NOTIFY_RUNS)
-        fail("notify_wake (waiter did not run each time)", -PECAN_EINVAL);
-    figure("notify_wake", notify_sum - NOTIFY_RUNS * clock_cost, NOTIFY_RUNS,
+        bench_fail("notify_wake (waiter did not run each time)", -PECAN_EINVAL);
+    bench_figure("notify_wake", notify_sum - NOTIFY_RUNS * bench_clock_cost, NOTIFY_RUNS,
            "notify_wake: NOTIFICATION_SIGNAL by the root to a higher-priority thread blocked "
            "in NOTIFICATION_WAIT, until that thread runs (its WAIT returns): the clock read "
            "before the signal and by the waiter, minus one DEBUG_CLOCK, 2000 runs");
@@ -484,7 +453,7 @@ static unsigned pager_loop(void)
                          : "r5", "r6", "r7", "r8", "memory");
     }
     if (r0 != PECAN_IPC_OK || pecan_tag_label(r1) != PECAN_LABEL_NOTIFICATION)
-        fail("pager_loop (unexpected message)", -(int)r0);
+        bench_fail("pager_loop (unexpected message)", -(int)r0);
     return faults;
 }
 
@@ -516,8 +485,8 @@ static void bench_page_faults(void)
     unsigned faults = pager_loop();
     TRY(pecan_thread_bind_notification(PECAN_ROOT_TCB, 0));
     if (faults != PF_PAGES || shared[3] != 1)
-        fail("bench_page_faults (wrong number of faults)", -PECAN_EINVAL);
-    figure("pf_rt_4k", shared[0] - shared[1], PF_PAGES,
+        bench_fail("bench_page_faults (wrong number of faults)", -PECAN_EINVAL);
+    bench_figure("pf_rt_4k", shared[0] - shared[1], PF_PAGES,
            "pf_rt_4k: a read of an unmapped page by a task, a page fault message to its pager "
            "(the root, in an open wait), the pager's reply-and-wait with a memory item of one "
            "4 KiB page of its own (mapping database), and the retried read; 256 pages, minus "
@@ -540,28 +509,28 @@ static void bench_thread_create(void)
     regs[13] = 0x7FF00000u;
     regs[15] = (pecan_word_t)(uintptr_t)stopped_thread;
     regs[16] = CPSR_USER;
-    uint64_t t0 = now();
+    uint64_t t0 = bench_now();
     for (unsigned i = 0; i < THREAD_RUNS; i++)
         TRY(pecan_untyped_retype(slab + i, PECAN_OBJ_TCB, 0, 1, ROOT, dest + i));
-    uint64_t t1 = now();
+    uint64_t t1 = bench_now();
     for (unsigned i = 0; i < THREAD_RUNS; i++)
         TRY(pecan_thread_configure(dest + i, ROOT, PECAN_ROOT_VSPACE, utcb,
                                    THREAD_UTCB_VA + (i % 8) * PECAN_UTCB_SIZE,
                                    PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
-    uint64_t t2 = now();
+    uint64_t t2 = bench_now();
     for (unsigned i = 0; i < THREAD_RUNS; i++)
         TRY(pecan_thread_write_registers(dest + i, regs));
-    uint64_t t3 = now();
+    uint64_t t3 = bench_now();
     for (unsigned i = 0; i < THREAD_RUNS; i++)
         TRY(pecan_thread_resume(dest + i));   /* priority 100: they wait behind the root */
-    uint64_t t4 = now();
-    uint64_t retype = elapsed(t0, t1), configure = elapsed(t1, t2);
-    uint64_t regs_cost = elapsed(t2, t3), resume = elapsed(t3, t4);
+    uint64_t t4 = bench_now();
+    uint64_t retype = bench_elapsed(t0, t1), configure = bench_elapsed(t1, t2);
+    uint64_t regs_cost = bench_elapsed(t2, t3), resume = bench_elapsed(t3, t4);
     pecan_printf("# thread_create parts per thread: retype %lu, configure %lu, "
                  "write_registers %lu, resume %lu\n",
                  (unsigned long)(retype / THREAD_RUNS), (unsigned long)(configure / THREAD_RUNS),
                  (unsigned long)(regs_cost / THREAD_RUNS), (unsigned long)(resume / THREAD_RUNS));
-    figure("thread_create", retype + configure + regs_cost + resume, THREAD_RUNS,
+    bench_figure("thread_create", retype + configure + regs_cost + resume, THREAD_RUNS,
            "thread_create: UNTYPED_RETYPE of a TCB from a fresh 4 KiB untyped, "
            "THREAD_CONFIGURE (the root's capability space and address space, a UTCB frame "
            "and address), WRITE_REGISTERS (17 words) and RESUME, 256 runs");
@@ -578,16 +547,16 @@ static void bench_task_create(void)
     regs[13] = TASK_STACK_VA + 0x10000;
     regs[15] = (pecan_word_t)(uintptr_t)stopped_thread;
     regs[16] = CPSR_USER;
-    uint64_t t0 = now();
+    uint64_t t0 = bench_now();
     for (unsigned i = 0; i < TASK_RUNS; i++)
         TRY(pecan_untyped_retype(vs + i, PECAN_OBJ_VSPACE, 0, 1, ROOT, vdest + i));
-    uint64_t t1 = now();
+    uint64_t t1 = bench_now();
     for (unsigned i = 0; i < TASK_RUNS; i++) {
         TRY(pecan_untyped_retype(cn + i, PECAN_OBJ_CNODE, TASK_CNODE_RADIX, 1, ROOT, cdest + i));
         TRY(pecan_cnode_mint(ROOT, gdest + i, ROOT_DEPTH, ROOT, cdest + i, ROOT_DEPTH,
                              PECAN_RIGHTS_ALL, 32 - TASK_CNODE_RADIX));
     }
-    uint64_t t2 = now();
+    uint64_t t2 = bench_now();
     for (unsigned i = 0; i < TASK_RUNS; i++) {
         TRY(pecan_untyped_retype(tc + i, PECAN_OBJ_TCB, 0, 1, ROOT, tdest + i));
         TRY(pecan_thread_configure(tdest + i, gdest + i, vdest + i, PECAN_CAP_UNCHANGED, 0,
@@ -595,13 +564,13 @@ static void bench_task_create(void)
         TRY(pecan_thread_write_registers(tdest + i, regs));
         TRY(pecan_thread_resume(tdest + i));
     }
-    uint64_t t3 = now();
-    uint64_t vspace = elapsed(t0, t1), cspace = elapsed(t1, t2), thread = elapsed(t2, t3);
+    uint64_t t3 = bench_now();
+    uint64_t vspace = bench_elapsed(t0, t1), cspace = bench_elapsed(t1, t2), thread = bench_elapsed(t2, t3);
     pecan_printf("# task_create parts per task: vspace %lu, cspace (CNode + guard) %lu, "
                  "thread (retype, configure, registers, resume) %lu\n",
                  (unsigned long)(vspace / TASK_RUNS), (unsigned long)(cspace / TASK_RUNS),
                  (unsigned long)(thread / TASK_RUNS));
-    figure("task_create", vspace + cspace + thread, TASK_RUNS,
+    bench_figure("task_create", vspace + cspace + thread, TASK_RUNS,
            "task_create: retype of a vspace (16 KiB page directory, ASID), of a 256-slot "
            "CNode and a guarded mint of it as capability-space root, and a thread in them "
            "(retype TCB, CONFIGURE, WRITE_REGISTERS, RESUME), 64 runs");
@@ -613,8 +582,9 @@ int root_main(const struct pecan_bootinfo *info);
 
 int root_main(const struct pecan_bootinfo *info)
 {
+    bench_program = "ipcbench";
     if (info->magic != PECAN_BOOTINFO_MAGIC || info->version != PECAN_BOOTINFO_VERSION)
-        fail("boot info", -PECAN_EINVAL);
+        bench_fail("boot info", -PECAN_EINVAL);
     boot_info = info;
     for (const char *p = info->cmdline; *p; p++) {
         static const char word[] = "profile";

@@ -22,6 +22,8 @@
 #include <pecan/print.h>
 #include <pecan/sys.h>
 
+#include "../common/bench.h"
+
 #define ROOT PECAN_ROOT_CNODE
 #define CONSOLE PECAN_ROOT_CONSOLE
 #define SCHED PECAN_ROOT_SCHEDULER
@@ -32,41 +34,19 @@
 #define CPSR_USER 0x10u
 #define MIB (1u << 20)
 
-static uint64_t clock_cost;
 static pecan_cap_t next_slot, next_untyped, untyped_end;
 
-static void __attribute__((noreturn)) fail(const char *what, int err)
-{
-    pecan_printf("schedbench: %s failed: %d\n", what, err);
-    root_exit(1);
-}
-
-#define TRY(call)                                                                        \
-    do {                                                                                 \
-        int err_ = (call);                                                               \
-        if (err_)                                                                        \
-            fail(#call, err_);                                                           \
-    } while (0)
-
-static uint64_t now(void)
-{
-    uint64_t t;
-    TRY(pecan_debug_clock(CONSOLE, &t));
-    return t;
-}
-
+/* Figures here are measured as one bench_now() after another: take its cost out. */
 static void figure(const char *name, uint64_t total, unsigned runs, const char *what)
 {
-    total = total > clock_cost ? total - clock_cost : 0;
-    pecan_printf("# %s\n", what);
-    pecan_printf("bench %s %lu instructions\n", name, (unsigned long)((total + runs / 2) / runs));
+    bench_figure(name, bench_elapsed(0, total), runs, what);
 }
 
 /* One object from its own 1 MiB untyped (cut from a 32 MiB one at start-up). */
 static pecan_cap_t object(unsigned type, unsigned size_bits)
 {
     if (next_untyped >= untyped_end)
-        fail("object (out of untyped)", -PECAN_ENOMEM);
+        bench_fail("object (out of untyped)", -PECAN_ENOMEM);
     pecan_cap_t slot = next_slot++;
     TRY(pecan_untyped_retype(next_untyped++, type, size_bits, 1, ROOT, slot));
     return slot;
@@ -83,15 +63,15 @@ static void setup(const struct pecan_bootinfo *info)
         }
     }
     if (bits < 25)
-        fail("setup (no 32 MiB untyped)", -PECAN_ENOMEM);
+        bench_fail("setup (no 32 MiB untyped)", -PECAN_ENOMEM);
     next_untyped = info->first_free_slot;
     TRY(pecan_untyped_retype(big, PECAN_OBJ_UNTYPED, 20, 32, ROOT, next_untyped));
     untyped_end = next_untyped + 32;
     next_slot = untyped_end;
-    uint64_t t0 = now();
+    uint64_t t0 = bench_now();
     for (unsigned i = 0; i < 64; i++)
-        now();
-    clock_cost = (now() - t0) / 65;
+        bench_now();
+    bench_clock_cost = (bench_now() - t0) / 65;
 }
 
 static void sleep_us(unsigned us)
@@ -162,12 +142,12 @@ static void bench_notify(unsigned cpu, const char *name, const char *what)
         TRY(pecan_notification_signal(t.wait, 1));
         TRY(pecan_notification_wait(t.signal, &bits));
     }
-    uint64_t t0 = now();
+    uint64_t t0 = bench_now();
     for (unsigned i = 0; i < RUNS; i++) {
         pecan_notification_signal(t.wait, 1);
         pecan_notification_wait(t.signal, &bits);
     }
-    figure(name, now() - t0, RUNS, what);
+    figure(name, bench_now() - t0, RUNS, what);
     TRY(pecan_thread_suspend(t.tcb));
 }
 
@@ -186,30 +166,30 @@ static void bench_run_thread(void)
     blocked.wait = object(PECAN_OBJ_NOTIFICATION, 0);
     thread_start(&blocked, waiter, 100, 1);
     thread_start(&running, spin, 100, 1);
-    uint64_t t0 = now();
+    uint64_t t0 = bench_now();
     for (unsigned i = 0; i < RUNS; i++)
         pecan_sched_run_thread(SCHED, blocked.tcb, 100, 1u << (1 + i % 2), 0);
-    figure("run_thread_blocked", now() - t0, RUNS,
+    figure("run_thread_blocked", bench_now() - t0, RUNS,
            "RUN_THREAD moving a thread blocked in a notification wait between CPUs 1 and 2");
     uint64_t total = 0;
     for (unsigned i = 0; i < RUNS; i++) {
         until_running(&running);
-        t0 = now();
+        t0 = bench_now();
         pecan_sched_run_thread(SCHED, running.tcb, 100, 1u << (2 - i % 2), 0);
-        total += now() - t0 - clock_cost;
+        total += bench_now() - t0 - bench_clock_cost;
     }
-    figure("run_thread_running", total + clock_cost, RUNS,
+    figure("run_thread_running", total + bench_clock_cost, RUNS,
            "RUN_THREAD moving a thread that spins in user mode between CPUs 1 and 2 "
            "(its CPU is stopped synchronously; the new one gets an IPI)");
     total = 0;
     for (unsigned i = 0; i < RUNS; i++) {
         until_running(&running);
-        t0 = now();
+        t0 = bench_now();
         pecan_thread_suspend(running.tcb);
-        total += now() - t0 - clock_cost;
+        total += bench_now() - t0 - bench_clock_cost;
         pecan_thread_resume(running.tcb);
     }
-    figure("suspend_remote", total + clock_cost, RUNS,
+    figure("suspend_remote", total + bench_clock_cost, RUNS,
            "SUSPEND of a thread spinning on another CPU (stopped before SUSPEND returns)");
     TRY(pecan_thread_suspend(running.tcb));
     TRY(pecan_thread_suspend(blocked.tcb));
@@ -217,18 +197,19 @@ static void bench_run_thread(void)
 
 static uint64_t remaps(pecan_cap_t frame)
 {
-    uint64_t t0 = now();
+    uint64_t t0 = bench_now();
     for (unsigned i = 0; i < RUNS; i++) {
         pecan_vspace_unmap_frame(PECAN_ROOT_VSPACE, frame);
         pecan_vspace_map_frame(PECAN_ROOT_VSPACE, frame, PAGE_VA, PECAN_MAP_READ, 0);
     }
-    return now() - t0;
+    return bench_now() - t0;
 }
 
 int root_main(const struct pecan_bootinfo *info);
 
 int root_main(const struct pecan_bootinfo *info)
 {
+    bench_program = "schedbench";
     setup(info);
     pecan_cap_t pt = object(PECAN_OBJ_PAGE_TABLE, 0), frame = object(PECAN_OBJ_FRAME, 12);
     TRY(pecan_vspace_map_page_table(PECAN_ROOT_VSPACE, pt, PAGE_VA));
