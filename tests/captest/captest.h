@@ -180,6 +180,9 @@ struct remote {
     unsigned text_count;
 };
 int remote_create(struct remote *r, unsigned priority);
+/* Maps copies of the root's code and read-only frames into vspace at the root's
+ * addresses; *first and *count name the copies (consecutive root slots). */
+int map_root_text(pecan_cap_t vspace, pecan_cap_t *first, unsigned *count);
 int remote_start(struct remote *r, remote_entry_fn entry, pecan_word_t a0, pecan_word_t a1,
                  pecan_word_t a2, pecan_word_t a3);
 /* The shared frame as the root sees it. */

@@ -126,30 +126,9 @@ static void probe_entry(pecan_word_t addr, pecan_word_t value, pecan_word_t gate
 }
 
 /* Root image frames holding code or read-only data, mapped at the same addresses. */
-extern const char __text_end[];
-
 static int map_text(struct task *t)
 {
-    t->text_count = 0;
-    for (unsigned i = 0; i < bootinfo->cap_count; i++) {
-        const struct pecan_bootinfo_cap *c = &bootinfo->caps[i];
-        pecan_word_t vaddr = NOT_MAPPED;
-        if (c->kind != PECAN_BOOTINFO_IMAGE_FRAME ||
-            pecan_frame_info(c->slot, 0, 0, &vaddr) != 0 ||
-            vaddr >= (pecan_word_t)(uintptr_t)__text_end)
-            continue;
-        pecan_cap_t copy = slot_alloc();
-        if (!t->text_count)
-            t->text_first = copy;
-        t->text_count++;
-        int err = cap_copy(copy, c->slot, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT);
-        if (!err)
-            err = pecan_vspace_map_frame(t->vspace, copy, vaddr,
-                                         PECAN_MAP_READ | PECAN_MAP_EXECUTE, 0);
-        if (err)
-            return err;
-    }
-    return t->text_count ? 0 : -PECAN_ENOENT;
+    return map_root_text(t->vspace, &t->text_first, &t->text_count);
 }
 
 static int start_thread(pecan_cap_t tcb, void *entry, pecan_word_t sp, pecan_word_t a0,

@@ -74,9 +74,9 @@ void helper_destroy(struct helper *h)
 /* Root image frames holding code or read-only data (below __text_end). */
 extern const char __text_end[];
 
-static int map_text(struct remote *r)
+int map_root_text(pecan_cap_t vspace, pecan_cap_t *first, unsigned *count)
 {
-    r->text_count = 0;
+    *count = 0;
     for (unsigned i = 0; i < bootinfo->cap_count; i++) {
         const struct pecan_bootinfo_cap *c = &bootinfo->caps[i];
         pecan_word_t vaddr = NOT_MAPPED;
@@ -85,17 +85,22 @@ static int map_text(struct remote *r)
             vaddr >= (pecan_word_t)(uintptr_t)__text_end)
             continue;
         pecan_cap_t copy = slot_alloc();
-        if (!r->text_count)
-            r->text_first = copy;
-        r->text_count++;
+        if (!*count)
+            *first = copy;
+        (*count)++;
         int err = cap_copy(copy, c->slot, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT);
         if (!err)
-            err = pecan_vspace_map_frame(r->vspace, copy, vaddr,
+            err = pecan_vspace_map_frame(vspace, copy, vaddr,
                                          PECAN_MAP_READ | PECAN_MAP_EXECUTE, 0);
         if (err)
             return err;
     }
-    return r->text_count ? 0 : -PECAN_ENOENT;
+    return *count ? 0 : -PECAN_ENOENT;
+}
+
+static int map_text(struct remote *r)
+{
+    return map_root_text(r->vspace, &r->text_first, &r->text_count);
 }
 
 static int map_shared(struct remote *r)
