@@ -273,10 +273,7 @@ static void configure_thread(struct root_builder *b, vaddr_t entry)
     };
     for (unsigned s = 0; s <= TCB_SLOT_UTCB; s++) {
         struct cte *src = &b->cnode[sources[s]];
-        tcb->slots[s].cap = src->cap;
-        tcb->slots[s].cap.flags &= (uint8_t)~CAP_FLAG_MAPPED;
-        tcb->slots[s].cap.badge = src->cap.type == CAP_FRAME ? 0 : src->cap.badge;
-        tcb->slots[s].cap.extra = src->cap.type == CAP_FRAME ? 0 : src->cap.extra;
+        tcb->slots[s].cap = cap_derive(&src->cap, PECAN_RIGHTS_ALL);
         cdt_insert_sibling(src, &tcb->slots[s]);
     }
     tcb->utcb_vaddr = PECAN_ROOT_UTCB_VADDR;

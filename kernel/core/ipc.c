@@ -22,6 +22,7 @@
 #include <core/ipc.h>
 #include <core/ipc_items.h>
 #include <core/sched.h>
+#include <core/thread_queue.h>
 #include <core/timeout.h>
 #include <object/notification.h>
 
@@ -31,33 +32,6 @@ enum send_result { SEND_DELIVERED, SEND_BLOCKED, SEND_FAILED };
 
 /* ---- queues of blocked senders ------------------------------------------------------ */
 
-static void queue_append(struct tcb **head, struct tcb **tail, struct tcb *t, void *owner)
-{
-    assert(!t->blocked_on && !t->wait_next && !t->wait_prev && *head != t);
-    t->wait_next = NULL;
-    t->wait_prev = *tail;
-    if (*tail)
-        (*tail)->wait_next = t;
-    else
-        *head = t;
-    *tail = t;
-    t->blocked_on = owner;
-}
-
-static void queue_remove(struct tcb **head, struct tcb **tail, struct tcb *t)
-{
-    if (t->wait_prev)
-        t->wait_prev->wait_next = t->wait_next;
-    else
-        *head = t->wait_next;
-    if (t->wait_next)
-        t->wait_next->wait_prev = t->wait_prev;
-    else
-        *tail = t->wait_prev;
-    t->wait_next = t->wait_prev = NULL;
-    t->blocked_on = NULL;
-}
-
 /* Takes a blocked sender out of whichever queue it is in. */
 static void sender_dequeue(struct tcb *sender)
 {
@@ -65,10 +39,10 @@ static void sender_dequeue(struct tcb *sender)
         return;   /* already taken out (a partner going away dequeues before failing it) */
     if (sender->ipc_flags & IPC_FLAG_AT_GATE) {
         struct endpoint *gate = sender->blocked_on;
-        queue_remove(&gate->waiting_head, &gate->waiting_tail, sender);
+        thread_queue_remove(&gate->waiting_head, &gate->waiting_tail, sender);
     } else {
         struct tcb *receiver = sender->blocked_on;
-        queue_remove(&receiver->senders_head, &receiver->senders_tail, sender);
+        thread_queue_remove(&receiver->senders_head, &receiver->senders_tail, sender);
     }
 }
 
@@ -216,10 +190,10 @@ static enum send_result send(struct tcb *caller, struct endpoint *gate, word_t b
     caller->send_badge = badge;
     caller->ipc_flags = is_call ? IPC_FLAG_CALL : 0;
     if (receiver) {
-        queue_append(&receiver->senders_head, &receiver->senders_tail, caller, receiver);
+        thread_queue_append(&receiver->senders_head, &receiver->senders_tail, caller, receiver);
     } else {
         caller->ipc_flags |= IPC_FLAG_AT_GATE;
-        queue_append(&gate->waiting_head, &gate->waiting_tail, caller, gate);
+        thread_queue_append(&gate->waiting_head, &gate->waiting_tail, caller, gate);
     }
     block(caller, THREAD_BLOCKED_SEND, timeout_field);
     return SEND_BLOCKED;
@@ -451,10 +425,10 @@ bool ipc_fault_call(struct tcb *thread, struct cte *handler_slot)
     thread->send_gate = gate;
     thread->send_badge = handler_slot->cap.badge;
     if (receiver) {
-        queue_append(&receiver->senders_head, &receiver->senders_tail, thread, receiver);
+        thread_queue_append(&receiver->senders_head, &receiver->senders_tail, thread, receiver);
     } else {
         thread->ipc_flags |= IPC_FLAG_AT_GATE;
-        queue_append(&gate->waiting_head, &gate->waiting_tail, thread, gate);
+        thread_queue_append(&gate->waiting_head, &gate->waiting_tail, thread, gate);
     }
     block(thread, THREAD_BLOCKED_SEND, PECAN_TIMEOUT_NEVER);
     return true;
@@ -521,9 +495,9 @@ void ipc_gate_bound(struct endpoint *gate)
     struct tcb *receiver = gate->bound_thread;
     while (gate->waiting_head) {
         struct tcb *sender = gate->waiting_head;
-        queue_remove(&gate->waiting_head, &gate->waiting_tail, sender);
+        thread_queue_remove(&gate->waiting_head, &gate->waiting_tail, sender);
         sender->ipc_flags &= (uint8_t)~IPC_FLAG_AT_GATE;
-        queue_append(&receiver->senders_head, &receiver->senders_tail, sender, receiver);
+        thread_queue_append(&receiver->senders_head, &receiver->senders_tail, sender, receiver);
     }
     if (accepts(receiver, gate)) {
         struct tcb *sender = find_sender(receiver, (receiver->ipc_flags & IPC_FLAG_OPEN) ? NULL : gate);

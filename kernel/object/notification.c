@@ -8,6 +8,7 @@
 #include <core/delete.h>
 #include <core/ipc.h>
 #include <core/sched.h>
+#include <core/thread_queue.h>
 #include <object/endpoint.h>
 #include <object/irq.h>
 #include <object/notification.h>
@@ -38,28 +39,12 @@ void notification_bind_thread(struct notification *n, struct tcb *tcb)
 
 static void queue_append(struct notification *n, struct tcb *tcb)
 {
-    tcb->wait_next = NULL;
-    tcb->wait_prev = n->wait_tail;
-    if (n->wait_tail)
-        n->wait_tail->wait_next = tcb;
-    else
-        n->wait_head = tcb;
-    n->wait_tail = tcb;
-    tcb->blocked_on = n;
+    thread_queue_append(&n->wait_head, &n->wait_tail, tcb, n);
 }
 
 static void queue_remove(struct notification *n, struct tcb *tcb)
 {
-    if (tcb->wait_prev)
-        tcb->wait_prev->wait_next = tcb->wait_next;
-    else
-        n->wait_head = tcb->wait_next;
-    if (tcb->wait_next)
-        tcb->wait_next->wait_prev = tcb->wait_prev;
-    else
-        n->wait_tail = tcb->wait_prev;
-    tcb->wait_next = tcb->wait_prev = NULL;
-    tcb->blocked_on = NULL;
+    thread_queue_remove(&n->wait_head, &n->wait_tail, tcb);
 }
 
 void notification_signal(struct notification *n, word_t bits)

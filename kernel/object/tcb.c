@@ -138,8 +138,7 @@ static int decode_configure(struct invocation *inv)
         struct cte *src = args.source[s];
         if (!src || cap_is_null(&src->cap))
             continue;
-        tcb->slots[s].cap = src->cap;
-        tcb->slots[s].cap.flags &= (uint8_t)~CAP_FLAG_MAPPED;   /* a copy holds no mapping */
+        tcb->slots[s].cap = cap_derive(&src->cap, PECAN_RIGHTS_ALL);   /* no mapping of its own */
         cdt_insert_sibling(src, &tcb->slots[s]);
     }
     if (args.source[TCB_SLOT_UTCB]) {

@@ -120,7 +120,7 @@ void vspace_destroy(struct capability *cap)
     unsigned asid = vspace_asid(vspace);
 
     /* Its memory is about to be reused: the table walker must not read it any more.
-     * XXX: SMP issue: other CPUs that have it active must switch too. */
+     * Other CPUs that have it active switch away in the ASID shootdown (core/tlb.h). */
     if (active[this_cpu_index()] == vspace)
         vspace_activate(NULL);
     if (asid == 0 || asid >= ASID_COUNT || asid_table[asid].vspace != vspace)

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Queues of blocked threads (notification waiters, senders at a thread or a gate), linked
+ * through tcb->wait_next/wait_prev; tcb->blocked_on names the queue's owner. A thread is
+ * in at most one queue.
+ */
+#ifndef PECAN_CORE_THREAD_QUEUE_H
+#define PECAN_CORE_THREAD_QUEUE_H
+
+#include <object/tcb.h>
+#include <panic.h>
+
+static inline void thread_queue_append(struct tcb **head, struct tcb **tail, struct tcb *t,
+                                       void *owner)
+{
+    assert(!t->blocked_on && !t->wait_next && !t->wait_prev && *head != t);
+    t->wait_next = NULL;
+    t->wait_prev = *tail;
+    if (*tail)
+        (*tail)->wait_next = t;
+    else
+        *head = t;
+    *tail = t;
+    t->blocked_on = owner;
+}
+
+static inline void thread_queue_remove(struct tcb **head, struct tcb **tail, struct tcb *t)
+{
+    if (t->wait_prev)
+        t->wait_prev->wait_next = t->wait_next;
+    else
+        *head = t->wait_next;
+    if (t->wait_next)
+        t->wait_next->wait_prev = t->wait_prev;
+    else
+        *tail = t->wait_prev;
+    t->wait_next = t->wait_prev = NULL;
+    t->blocked_on = NULL;
+}
+
+#endif
