@@ -137,6 +137,9 @@ bool endpoint_control(struct invocation *inv, int *result)
     case PECAN_GATE_INFO:
         invocation_reply(inv, 0, gate->bound_thread != NULL);
         invocation_reply(inv, 1, inv->slot->cap.badge);
+        /* Lets a server that shares one notification bit among many gates find which of
+         * them lost their clients. */
+        invocation_reply(inv, 2, !cdt_is_leaf(inv->slot));
         *result = 0;
         return true;
     default:

@@ -74,6 +74,13 @@ int pecan_gate_info(pecan_cap_t gate, int *bound, pecan_word_t *badge)
     return err;
 }
 
+int pecan_gate_has_clients(pecan_cap_t gate)
+{
+    pecan_word_t w[] = { PECAN_GATE_INFO }, out[3] = { 0, 0, 0 };
+    int err = pecan_call(gate, PECAN_PROTO_KOBJECT, 1, w, out, 3);
+    return err ? err : (int)out[2];
+}
+
 int pecan_gate_set_no_clients(pecan_cap_t gate, pecan_cap_t notification, pecan_word_t bits)
 {
     pecan_word_t w[] = { PECAN_GATE_SET_NO_CLIENTS, notification, bits };

@@ -45,8 +45,10 @@ UTEST(gc_no_clients_last_copy_deleted)
     CHECK_EQ(poll_bits(n), 0);
     CHECK_OK(cap_delete(c));
     CHECK_EQ(poll_bits(n), 0);
+    CHECK_EQ(pecan_gate_has_clients(gate), 1);
     CHECK_CLEAN();
     CHECK_OK(cap_delete(c + 2));   /* the last one */
+    CHECK_EQ(pecan_gate_has_clients(gate), 0);
     CHECK_EQ(poll_bits(n), GC_BITS);
     CHECK_EQ(poll_bits(n), 0);     /* once */
     /* Deleting other capabilities, or the server's own copy of the gate, signals nothing. */

@@ -128,6 +128,8 @@ int pecan_sleep_us(uint32_t microseconds);
 int pecan_gate_bind(pecan_cap_t gate, pecan_cap_t thread);
 /* -> bound (1/0), badge of the invoking capability (each may be NULL). */
 int pecan_gate_info(pecan_cap_t gate, int *bound, pecan_word_t *badge);
+/* 1 if a capability derived from gate (a client's copy) exists, 0 if not, or an error. */
+int pecan_gate_has_clients(pecan_cap_t gate);
 /* Signals notification with bits once no capability derived from gate remains. */
 int pecan_gate_set_no_clients(pecan_cap_t gate, pecan_cap_t notification, pecan_word_t bits);
 /* Open waits of the thread also end when notification (0: none) is signalled. */

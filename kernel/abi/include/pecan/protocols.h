@@ -57,7 +57,8 @@ enum pecan_object_type {
 /* IPC gate control (KOBJECT protocol) */
 enum pecan_gate_op {
     PECAN_GATE_BIND = 0x10,             /* thread cap: messages through the gate go to it */
-    PECAN_GATE_INFO = 0x11,             /* -> bound (1/0), badge of the invoking cap */
+    PECAN_GATE_INFO = 0x11,             /* -> bound (1/0), badge of the invoking cap,
+                                           has clients (a derived copy exists: 1/0) */
     PECAN_GATE_SET_NO_CLIENTS = 0x12,   /* notification cap, bits: signalled when no copy
                                            derived from the invoking capability remains */
 };
