@@ -217,7 +217,7 @@ UTEST(cnode_identify)
     CHECK_ERR(pecan_cnode_identify(ROOT, 5, 0, &id), -PECAN_EINVALCAP);
     CHECK_ERR(pecan_cnode_identify(ROOT, 5, 12, &id), -PECAN_EINVALCAP);
     CHECK_ERR(pecan_cnode_identify(ROOT, 5, 33, &id), -PECAN_EINVALCAP);
-    CHECK_ERR(pecan_cnode_identify(ROOT, 0x1000, 32, &id), -PECAN_EINVALCAP);
+    CHECK_ERR(pecan_cnode_identify(ROOT, 1u << PECAN_ROOT_CNODE_BITS, 32, &id), -PECAN_EINVALCAP);
     pecan_word_t w[] = { PECAN_CNODE_IDENTIFY, 5 };
     CHECK_ERR(pecan_call(ROOT, PECAN_PROTO_CNODE, 2, w, 0, 0), -PECAN_EMSGTOOSHORT);
     /* Identify needs no rights on the CNode. */

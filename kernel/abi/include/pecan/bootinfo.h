@@ -21,7 +21,7 @@
 #define PECAN_ROOT_IMAGE_LIMIT 0x40000000u   /* ELF segments must lie below */
 
 /* Root CNode: one level, PECAN_ROOT_CNODE_BITS slots, capability index = slot number. */
-#define PECAN_ROOT_CNODE_BITS 12
+#define PECAN_ROOT_CNODE_BITS 14
 enum pecan_root_slot {
     PECAN_ROOT_NULL = 0,          /* always empty */
     PECAN_ROOT_TCB = 1,

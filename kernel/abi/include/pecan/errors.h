@@ -12,8 +12,11 @@ enum pecan_error {
     PECAN_EPERM = 1,            /* the capability lacks a right the operation needs */
     PECAN_ENOENT = 2,           /* no such entry (names, IRQ not bound, ...) */
     PECAN_ENOMEM = 12,          /* not enough memory left in the untyped (or quota) */
+    PECAN_EACCES = 13,          /* access not allowed (write to a read-only region, ...) */
     PECAN_EBUSY = 16,           /* object in use (IRQ already bound, thread running, ...) */
     PECAN_EEXIST = 17,          /* destination slot is occupied */
+    PECAN_EXDEV = 18,           /* the object belongs to another server */
+    PECAN_ENOTDIR = 20,         /* a name component is not a namespace */
     PECAN_EINVAL = 22,          /* an argument is invalid */
     PECAN_ERANGE = 34,          /* an argument is out of range */
     PECAN_ENOSYS = 38,          /* the object does not know this opcode */

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The FACTORY protocol (docs/runtime.md): create objects, charged to the factory's quota.
+ * moe serves it; a nested allocator or an interposer can serve it too. Every request is a
+ * call: w0 opcode, then the arguments; the created capabilities arrive as capability items
+ * (the caller names receive slots in its UTCB buffer). Errors: -PECAN_ENOMEM when the quota
+ * (or moe's memory) is exhausted, -PECAN_EINVAL/ERANGE for bad arguments, -PECAN_ENOSYS for
+ * an unknown type, -PECAN_EMSGTOOSHORT for missing words.
+ */
+#ifndef PECAN_PROTOCOL_FACTORY_H
+#define PECAN_PROTOCOL_FACTORY_H
+
+#define PECAN_PROTO_FACTORY (-15)
+
+enum pecan_factory_op {
+    PECAN_FACTORY_CREATE = 0,    /* w1 type (enum pecan_factory_type), w2.. arguments */
+    PECAN_FACTORY_INFO = 1,      /* -> w0 quota bytes, w1 bytes used, w2 objects held */
+    PECAN_FACTORY_REPORT = 2,    /* moe logs its memory report (every client's use) */
+};
+
+enum pecan_factory_type {
+    PECAN_FACTORY_GATE = 1,          /* -> item: IPC gate (all rights; bind it to a thread) */
+    PECAN_FACTORY_NOTIFICATION = 2,  /* -> item: notification (all rights) */
+    PECAN_FACTORY_DATASPACE = 3,     /* w2 size, w3 flags (PECAN_DATASPACE_*), w4 log2 align
+                                        -> item: dataspace; w0 physical address if contiguous */
+    PECAN_FACTORY_NAMESPACE = 4,     /* -> item: an empty namespace */
+    PECAN_FACTORY_FACTORY = 5,       /* w2 quota bytes (taken from this factory's quota)
+                                        -> item: factory */
+    PECAN_FACTORY_LOG = 6,           /* w2 colour (PECAN_LOG_COLOUR_*), w3 tag length,
+                                        w4.. tag bytes -> item: log */
+    PECAN_FACTORY_TASK = 7,          /* -> items: task, its CNode (all rights), its region
+                                        map, its address space */
+    PECAN_FACTORY_UNTYPED = 8,       /* w2 size_bits, w3 destination slot; item: the caller's
+                                        CNode -> untyped retyped into that slot */
+};
+
+/* Log colours (ANSI colour numbers 1-7, 0: the default). */
+#define PECAN_LOG_COLOUR_DEFAULT 0u
+
+#endif

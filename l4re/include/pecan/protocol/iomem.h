@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The IOMEM protocol: device memory for drivers. moe registers one IOMEM object as "iomem"
+ * in its root namespace; whoever holds it (a boot script gives it to drivers only) can make
+ * dataspaces of device registers or framebuffer memory outside RAM.
+ */
+#ifndef PECAN_PROTOCOL_IOMEM_H
+#define PECAN_PROTOCOL_IOMEM_H
+
+#define PECAN_PROTO_IOMEM 0x4011
+
+enum pecan_iomem_op {
+    PECAN_IOMEM_DATASPACE = 0,   /* w1 physical address, w2 size (4 KiB aligned)
+                                    -> item: a device dataspace (mapped uncached) */
+};
+
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The REGION_MAP protocol (docs/runtime.md): which dataspace backs which range of a task's
+ * address space. The region map's gate is also the pager of the task's threads: a page
+ * fault (PECAN_LABEL_PAGE_FAULT) arriving through it is resolved by mapping the page of the
+ * dataspace attached there, or refused (negative reply label: the thread stops, the
+ * server logs why).
+ */
+#ifndef PECAN_PROTOCOL_REGION_MAP_H
+#define PECAN_PROTOCOL_REGION_MAP_H
+
+#define PECAN_PROTO_REGION_MAP 0x4005
+
+enum pecan_region_map_op {
+    PECAN_RM_ATTACH = 0,       /* w1 address, w2 size, w3 flags, w4 offset in the dataspace;
+                                  item: dataspace -> w0 address. -PECAN_EXDEV: the dataspace
+                                  is not the region map server's own (attach it RESERVED and
+                                  map it yourself) */
+    PECAN_RM_DETACH = 1,       /* w1 an address inside the region -> w0 start, w1 size;
+                                  its pages are unmapped from the task */
+    PECAN_RM_FIND = 2,         /* w1 address -> w0 start, w1 size, w2 offset, w3 flags */
+    PECAN_RM_RESERVE = 3,      /* w1 address, w2 size, w3 flags (SEARCH) -> w0 address:
+                                  an area nothing else is attached in; faults in it fail */
+    PECAN_RM_FREE_AREA = 4,    /* w1 address inside a reserved area */
+};
+
+/* Attach and reserve flags: rights in the low bits (PECAN_MAP_READ/WRITE/EXECUTE). */
+#define PECAN_RM_RIGHTS_MASK 0x7u
+#define PECAN_RM_SEARCH_ADDRESS 0x100u   /* choose a free address (w1 is a lower bound) */
+#define PECAN_RM_EAGER_MAP 0x200u        /* map every page at attach time */
+
+#endif
