@@ -178,6 +178,10 @@ static void start_interloper(struct helper *h, const struct many *m, pecan_cap_t
     interlude.watched = m->kids + 1;
     interlude.zombie = zombie;
     h->counter = 0;
+    /* After a round whose timing missed, the thread may still be blocked in its wait (on
+     * another CPU, the timer may not have reached it yet). New registers for a blocked
+     * thread are overwritten when the wait completes, so stop it first. */
+    CHECK_OK(pecan_thread_suspend(h->tcb));
     CHECK_OK(helper_start(h));
 }
 
