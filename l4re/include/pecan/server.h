@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The server framework (l4re/server/, docs/runtime.md): every object a server serves has
+ * an IPC gate of its own, bound to the server thread. The server keeps the gate's original
+ * capability; clients get copies minted with the object's key as badge, so the badge of a
+ * message names the object. The loop replies and waits in one trap, dispatches by badge
+ * and then by protocol (tag label), and answers whatever it cannot decode with an error.
+ *
+ * No clients: one notification is bound to the server thread; each object's gate is
+ * watched (GATE SET_NO_CLIENTS) with bit key % 32 once a client copy exists. When the open
+ * wait wakes with the notification, every watched object of a signalled bit that has no
+ * client left gets its type's no_clients hook (which usually frees it).
+ *
+ * Invariants: a registered object's key is its index in the registry plus one, never 0;
+ * the badge of every client copy equals the key; slots the loop lends (receive slots,
+ * minted reply copies) are empty again or handed over before the next message.
+ */
+#ifndef PECAN_SERVER_H
+#define PECAN_SERVER_H
+
+#include <stdbool.h>
+#include <pecan/sys.h>
+
+struct server;
+struct server_object;
+struct server_request;
+
+/* Handles one message for an object: returns the reply label (0 or -PECAN_E*), or
+ * SERVER_NO_REPLY to send nothing (the caller was destroyed, or must stay blocked). */
+typedef int (*server_handler_t)(struct server_request *request);
+#define SERVER_NO_REPLY 0x7FFFFFFF
+
+struct server_protocol {
+    int label;                 /* protocol id in the tag label (PECAN_PROTO_*, fault labels) */
+    server_handler_t handler;
+};
+
+struct server_type {
+    const char *name;
+    const struct server_protocol *protocols;
+    unsigned protocol_count;
+    /* The last client copy of the object's gate is gone. May unregister and free it. */
+    void (*no_clients)(struct server_object *object);
+};
+
+/* Embed one in every served object (container_of to get back). */
+struct server_object {
+    const struct server_type *type;
+    pecan_cap_t gate;          /* the server's original gate capability */
+    pecan_word_t gate_phys;    /* the gate object's identity (CNODE_IDENTIFY w3) */
+    pecan_word_t key;          /* badge of every client copy; 0 while not registered */
+    bool watched;              /* no-clients watch armed (after the first client copy) */
+};
+
+/* What the server needs from its environment. */
+struct server_config {
+    pecan_cap_t thread;        /* the server thread's TCB (binds gates and the notification) */
+    pecan_cap_t cnode;         /* the server's capability-space root */
+    unsigned cnode_depth;      /* depth that names a slot of it (32 for a one-level space) */
+    pecan_cap_t notification;  /* no-clients notification (READ|WRITE), bound by server_init */
+    pecan_cap_t (*slot_alloc)(void);          /* an empty slot, 0 if none */
+    void (*slot_free)(pecan_cap_t slot);      /* gives back an empty slot */
+    unsigned receive_slots;    /* capability items accepted per message (0..4) */
+};
+
+#define SERVER_MAX_RECEIVE 4
+#define SERVER_MAX_REPLY_ITEMS 4
+#define SERVER_MAX_LENDS 4
+
+struct server {
+    struct server_config config;
+    struct server_object **objects;   /* registry: objects[key - 1] */
+    unsigned capacity;
+    unsigned count;
+    unsigned next_free;                /* search hint */
+    pecan_cap_t receive[SERVER_MAX_RECEIVE];
+    uint32_t messages;                 /* dispatched messages (statistics) */
+    uint32_t rejected;                 /* error replies for undecodable messages */
+};
+
+struct server_request {
+    struct server *server;
+    struct server_object *object;
+    int label;
+    pecan_word_t badge;
+    pecan_word_t ipc_status;           /* PECAN_IPC_ITEM_FAILED if an item was refused */
+    unsigned words;                    /* untyped words received */
+    unsigned items;                    /* typed items received (after the words) */
+    pecan_word_t in[PECAN_UTCB_MESSAGE_WORDS];
+    /* The reply being built. */
+    unsigned reply_words;
+    pecan_word_t out[PECAN_UTCB_MESSAGE_WORDS];
+    unsigned reply_items;
+    pecan_word_t out_items[2 * SERVER_MAX_REPLY_ITEMS];
+    pecan_cap_t lent[SERVER_MAX_LENDS];   /* minted copies to delete after the reply */
+    unsigned lent_count;
+    bool taken[SERVER_MAX_RECEIVE];       /* receive slots the handler kept */
+};
+
+/* Sets up the registry (objects[capacity], zeroed by the caller or not), binds the
+ * notification to the thread and allocates the receive slots. */
+int server_init(struct server *s, const struct server_config *config,
+                struct server_object **objects, unsigned capacity);
+
+/* Registers object (type set by the caller) served through gate (the server's original,
+ * all rights): binds the gate to the server thread and gives it a key. -PECAN_ENOMEM if
+ * the registry is full. */
+int server_register(struct server *s, struct server_object *object,
+                    const struct server_type *type, pecan_cap_t gate);
+/* Forgets the object: revokes every client copy of its gate (so no stale capability can
+ * reach whatever gets the key next) and frees its key. The gate capability stays the
+ * caller's to delete. */
+void server_unregister(struct server *s, struct server_object *object);
+struct server_object *server_lookup(struct server *s, pecan_word_t key);
+
+/* Mints a client copy (badge = key, rights masked) of object's gate into slot dest of the
+ * server's own space and arms the no-clients watch. */
+int server_mint(struct server *s, struct server_object *object, pecan_cap_t dest,
+                unsigned rights);
+/* Mints a client copy into slot dest of another CNode (named by cnode in the server's
+ * space, slot dest at depth) and arms the watch: how a loader hands objects to a child. */
+int server_mint_into(struct server *s, struct server_object *object, pecan_cap_t cnode,
+                     pecan_word_t dest, unsigned depth, unsigned rights);
+
+/* Serves forever. */
+void server_loop(struct server *s) __attribute__((noreturn));
+/* Handles one received message (used by server_loop; public for tests and for servers
+ * with their own loop). Fills msg with the reply; returns false if nothing is to be sent. */
+bool server_dispatch(struct server *s, struct pecan_reply received, struct pecan_message *msg,
+                     struct server_request *request);
+/* Runs the no-clients hooks for the objects of the signalled bits. */
+void server_no_clients(struct server *s, pecan_word_t bits);
+
+/* Requests: arguments. */
+static inline int server_need_words(const struct server_request *r, unsigned n)
+{
+    return r->words >= n ? 0 : -PECAN_EMSGTOOSHORT;
+}
+/* The i-th received capability item's slot (moved out of the receive buffer: the caller
+ * owns it from now on and must delete or keep it), or 0 if item i is not a delivered
+ * capability. */
+pecan_cap_t server_take_cap(struct server_request *r, unsigned index);
+/* The i-th received capability item's slot, still owned by the loop (emptied after the
+ * handler returns). 0 if item i is not a delivered capability. */
+pecan_cap_t server_peek_cap(struct server_request *r, unsigned index);
+/* The object of this server a received capability item names, if the capability is a
+ * copy of one of its gates (checked with CNODE_IDENTIFY against the gate object) and of
+ * the given type (NULL: any). */
+struct server_object *server_received_object(struct server_request *r, unsigned index,
+                                             const struct server_type *type);
+/* The same check for a capability already in the server's space. */
+struct server_object *server_identify_object(struct server *s, pecan_cap_t slot,
+                                             const struct server_type *type);
+
+/* Requests: the reply (words first, then items). */
+static inline void server_reply_word(struct server_request *r, pecan_word_t value)
+{
+    if (r->reply_words < PECAN_UTCB_MESSAGE_WORDS - 2 * SERVER_MAX_REPLY_ITEMS)
+        r->out[r->reply_words++] = value;
+}
+/* A capability item: a child of slot in the server's space, with rights masked. */
+int server_reply_cap(struct server_request *r, pecan_cap_t slot, unsigned rights);
+/* A client copy of object (minted, badge = key) as a capability item; the minted slot is
+ * deleted after the reply, so the client's copy hangs off the server's original. */
+int server_reply_object(struct server_request *r, struct server_object *object,
+                        unsigned rights);
+/* A memory item: pages [base, base + 2^order) of the server's space, rights PECAN_MAP_*. */
+int server_reply_map(struct server_request *r, pecan_word_t base, unsigned order,
+                     unsigned rights);
+
+#endif
