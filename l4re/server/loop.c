@@ -71,9 +71,9 @@ pecan_cap_t server_take_cap(struct server_request *r, unsigned index)
 }
 
 struct server_object *server_received_object(struct server_request *r, unsigned index,
-                                             const struct server_type *type)
+                                             const struct server_type *type, unsigned *rights)
 {
-    return server_identify_object(r->server, server_peek_cap(r, index), type);
+    return server_identify_object(r->server, server_peek_cap(r, index), type, rights);
 }
 
 static int add_item(struct server_request *r, pecan_word_t w0, pecan_word_t w1)
@@ -101,14 +101,14 @@ int server_reply_object(struct server_request *r, struct server_object *object,
     pecan_cap_t slot = s->config.slot_alloc();
     if (!slot)
         return -PECAN_ENOMEM;
-    /* GRANT is needed for the item itself; the client's copy gets the rights asked for. */
+    /* GRANT is needed to send the item; the client's copy gets the rights asked for. */
     int err = server_mint(s, object, slot, rights | PECAN_RIGHT_GRANT);
     if (err) {
         s->config.slot_free(slot);
         return err;
     }
     r->lent[r->lent_count++] = slot;
-    return server_reply_cap(r, slot, rights);
+    return server_reply_cap(r, slot, PECAN_RIGHT_WRITE | (rights & PECAN_RIGHT_GRANT));
 }
 
 int server_reply_map(struct server_request *r, pecan_word_t base, unsigned order,
@@ -127,6 +127,7 @@ static void start_request(struct server *s, struct pecan_reply received,
     r->object = 0;
     r->label = pecan_tag_label(received.tag);
     r->badge = received.badge;
+    r->rights = server_badge_rights(received.badge);
     r->ipc_status = received.ipc_status;
     r->words = pecan_tag_words(received.tag);
     r->items = pecan_tag_items(received.tag);

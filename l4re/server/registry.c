@@ -5,7 +5,8 @@
  * minting client copies (which arms the no-clients watch) and recognising capabilities
  * that are copies of this server's own gates.
  *
- * Invariants: objects[key - 1] is the object with that key or NULL; a registered object's
+ * Invariants: objects[key - 1] is the object with that key or NULL; a badge with bits
+ * outside the key and SERVER_BADGE_WRITE names nothing; a registered object's
  * gate is bound to the server thread; an object's watch is armed only after a client copy
  * exists (arming without one would signal at once and free the object).
  */
@@ -14,7 +15,8 @@
 int server_init(struct server *s, const struct server_config *config,
                 struct server_object **objects, unsigned capacity)
 {
-    if (!config || !objects || capacity == 0 || config->receive_slots > SERVER_MAX_RECEIVE ||
+    if (!config || !objects || capacity == 0 || capacity > SERVER_KEY_MASK ||
+        config->receive_slots > SERVER_MAX_RECEIVE ||
         !config->slot_alloc || !config->slot_free)
         return -PECAN_EINVAL;
     *s = (struct server){ .config = *config, .objects = objects, .capacity = capacity };
@@ -76,9 +78,10 @@ void server_unregister(struct server *s, struct server_object *object)
     object->watched = false;
 }
 
-struct server_object *server_lookup(struct server *s, pecan_word_t key)
+struct server_object *server_lookup(struct server *s, pecan_word_t badge)
 {
-    if (key == 0 || key > s->capacity)
+    pecan_word_t key = badge & SERVER_KEY_MASK;
+    if (key == 0 || key > s->capacity || (badge & ~(SERVER_KEY_MASK | SERVER_BADGE_WRITE)))
         return 0;
     return s->objects[key - 1];
 }
@@ -99,8 +102,10 @@ int server_mint_into(struct server *s, struct server_object *object, pecan_cap_t
 {
     if (!object->key)
         return -PECAN_EINVAL;
+    unsigned kernel_rights = PECAN_RIGHT_WRITE | (rights & PECAN_RIGHT_GRANT);
+    pecan_word_t badge = object->key | ((rights & PECAN_RIGHT_WRITE) ? SERVER_BADGE_WRITE : 0);
     int err = pecan_cnode_mint(cnode, dest, depth, s->config.cnode, object->gate,
-                               s->config.cnode_depth, rights, object->key);
+                               s->config.cnode_depth, kernel_rights, badge);
     if (err)
         return err;
     err = arm_watch(s, object);
@@ -116,7 +121,7 @@ int server_mint(struct server *s, struct server_object *object, pecan_cap_t dest
 }
 
 struct server_object *server_identify_object(struct server *s, pecan_cap_t slot,
-                                             const struct server_type *type)
+                                             const struct server_type *type, unsigned *rights)
 {
     struct pecan_cap_identity id;
     if (!slot || pecan_cnode_identify(s->config.cnode, slot, s->config.cnode_depth, &id))
@@ -129,5 +134,7 @@ struct server_object *server_identify_object(struct server *s, pecan_cap_t slot,
         return 0;
     if (type && object->type != type)
         return 0;
+    if (rights)
+        *rights = server_badge_rights(id.badge);
     return object;
 }

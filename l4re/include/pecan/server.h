@@ -11,8 +11,13 @@
  * wait wakes with the notification, every watched object of a signalled bit that has no
  * client left gets its type's no_clients hook (which usually frees it).
  *
+ * Rights: every client copy carries the kernel right WRITE (needed to send) and never READ
+ * (READ on a gate would let the holder rebind it); GRANT only if the object right GRANT is
+ * given. The object right WRITE travels in the badge (SERVER_BADGE_WRITE), so one object
+ * can have writable and read-only clients; handlers see it in request->rights.
+ *
  * Invariants: a registered object's key is its index in the registry plus one, never 0;
- * the badge of every client copy equals the key; slots the loop lends (receive slots,
+ * the badge of every client copy is the key, plus SERVER_BADGE_WRITE for writable copies; slots the loop lends (receive slots,
  * minted reply copies) are empty again or handed over before the next message.
  */
 #ifndef PECAN_SERVER_H
@@ -63,6 +68,9 @@ struct server_config {
     unsigned receive_slots;    /* capability items accepted per message (0..4) */
 };
 
+#define SERVER_BADGE_WRITE 0x80000000u   /* badge bit: the copy grants the object right WRITE */
+#define SERVER_KEY_MASK 0x00FFFFFFu
+
 #define SERVER_MAX_RECEIVE 4
 #define SERVER_MAX_REPLY_ITEMS 4
 #define SERVER_MAX_LENDS 4
@@ -83,6 +91,7 @@ struct server_request {
     struct server_object *object;
     int label;
     pecan_word_t badge;
+    unsigned rights;                   /* object rights of the client's copy: READ, WRITE? */
     pecan_word_t ipc_status;           /* PECAN_IPC_ITEM_FAILED if an item was refused */
     unsigned words;                    /* untyped words received */
     unsigned items;                    /* typed items received (after the words) */
@@ -113,8 +122,9 @@ int server_register(struct server *s, struct server_object *object,
 void server_unregister(struct server *s, struct server_object *object);
 struct server_object *server_lookup(struct server *s, pecan_word_t key);
 
-/* Mints a client copy (badge = key, rights masked) of object's gate into slot dest of the
- * server's own space and arms the no-clients watch. */
+/* Mints a client copy of object's gate into slot dest of the server's own space and arms
+ * the no-clients watch. rights: object rights PECAN_RIGHT_WRITE (in the badge) and
+ * PECAN_RIGHT_GRANT (the client may pass it on); see "Rights" above. */
 int server_mint(struct server *s, struct server_object *object, pecan_cap_t dest,
                 unsigned rights);
 /* Mints a client copy into slot dest of another CNode (named by cnode in the server's
@@ -145,12 +155,17 @@ pecan_cap_t server_take_cap(struct server_request *r, unsigned index);
 pecan_cap_t server_peek_cap(struct server_request *r, unsigned index);
 /* The object of this server a received capability item names, if the capability is a
  * copy of one of its gates (checked with CNODE_IDENTIFY against the gate object) and of
- * the given type (NULL: any). */
+ * the given type (NULL: any). *rights (may be NULL) gets the copy's object rights. */
 struct server_object *server_received_object(struct server_request *r, unsigned index,
-                                             const struct server_type *type);
+                                             const struct server_type *type, unsigned *rights);
 /* The same check for a capability already in the server's space. */
 struct server_object *server_identify_object(struct server *s, pecan_cap_t slot,
-                                             const struct server_type *type);
+                                             const struct server_type *type, unsigned *rights);
+/* Object rights a badge carries. */
+static inline unsigned server_badge_rights(pecan_word_t badge)
+{
+    return PECAN_RIGHT_READ | ((badge & SERVER_BADGE_WRITE) ? PECAN_RIGHT_WRITE : 0);
+}
 
 /* Requests: the reply (words first, then items). */
 static inline void server_reply_word(struct server_request *r, pecan_word_t value)
@@ -160,8 +175,9 @@ static inline void server_reply_word(struct server_request *r, pecan_word_t valu
 }
 /* A capability item: a child of slot in the server's space, with rights masked. */
 int server_reply_cap(struct server_request *r, pecan_cap_t slot, unsigned rights);
-/* A client copy of object (minted, badge = key) as a capability item; the minted slot is
- * deleted after the reply, so the client's copy hangs off the server's original. */
+/* A client copy of object (minted as server_mint does, object rights) as a capability
+ * item; the minted slot is deleted after the reply, so the client's copy hangs off the
+ * server's original. */
 int server_reply_object(struct server_request *r, struct server_object *object,
                         unsigned rights);
 /* A memory item: pages [base, base + 2^order) of the server's space, rights PECAN_MAP_*. */
