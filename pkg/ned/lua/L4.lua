@@ -1,0 +1,447 @@
+-- SPDX-License-Identifier: MIT
+--
+-- L4: the Lua library of ned, Pecan's boot-script loader (docs/ned.md).
+--
+-- It follows L4Re's ned API where it fits, so scripts carry over: L4.default_loader,
+-- loader:new_channel(), loader:start(opts, "rom/prog args"), cap:m("rw"), cap:svr(),
+-- L4.Env, L4.Proto, L4.Rights. Everything that touches the system goes through L4.core
+-- (pkg/ned/core.c, or a mock in the host tests); this file checks arguments and turns a
+-- mistake in a script into one error message that names the culprit.
+--
+-- Capabilities are L4.core values: core.rights(cap) and core.restrict(cap, rights) work on
+-- them. Rights are the kernel's (pecan/protocols.h): WRITE 1, GRANT 2, READ 4, REVOKE 8.
+-- On an IPC gate READ is the server's right (bind it, control it), so a client end never
+-- gets it unless the script says "c" or svr().
+
+local core = require("L4.core")
+
+local L4 = {}
+
+L4.Proto = {
+    Ipc_gate = 0,
+    Dataspace = 0x4000,
+    Namespace = 0x4001,
+    Parent = 0x4002,
+    Rm = 0x4005,
+    Task = 0x4010,
+    Iomem = 0x4011,
+    Log = -13,
+    Scheduler = -14,
+    Factory = -15,
+    Notification = -20,
+}
+
+local WRITE, GRANT, READ, REVOKE = 1, 2, 4, 8
+
+-- L4Re's letters: r read, w write, s send capabilities on, d delete (revoke), c the
+-- server right of an IPC gate. n (no reference counting) has no meaning here.
+L4.Rights = { r = READ, w = WRITE, s = GRANT, d = REVOKE, c = READ,
+              ro = READ, rw = READ + WRITE, rws = READ + WRITE + GRANT,
+              rwsd = READ + WRITE + GRANT + REVOKE }
+
+L4.Mem_alloc_flags = { Continuous = 1 }
+
+-- Colour names and L4Re's one-letter forms; ANSI colour numbers.
+local colours = {
+    black = 0, red = 1, green = 2, yellow = 3, blue = 4, magenta = 5, cyan = 6, white = 7,
+    k = 0, r = 1, g = 2, y = 3, b = 4, m = 5, c = 6, w = 7,
+}
+
+-- Raises message prefixed with the script position that led here: the first caller
+-- outside this file, so a mistake is reported at the script line that made it.
+local this_source = debug.getinfo(1, "S").source
+local function fail(message)
+    for level = 2, 50 do
+        local info = debug.getinfo(level, "Sl")
+        if not info then break end
+        if info.source ~= this_source and info.currentline and info.currentline > 0 then
+            error(info.short_src .. ":" .. info.currentline .. ": " .. message, 0)
+        end
+    end
+    error(message, 0)
+end
+
+-- Lua 5.1 has no bit operators: rights are 4 bits, so combine them digit by digit.
+local function bit_combine(a, b, both)
+    local result, place = 0, 1
+    for _ = 1, 4 do
+        local x, y = a % 2 == 1, b % 2 == 1
+        if (both and x and y) or (not both and (x or y)) then result = result + place end
+        a, b, place = math.floor(a / 2), math.floor(b / 2), place * 2
+    end
+    return result
+end
+local function bit_or(a, b) return bit_combine(a, b, false) end
+local function bit_and(a, b) return bit_combine(a, b, true) end
+
+-- A rights argument (a string of letters or a number) as kernel rights. is_gate: READ
+-- only with "c" (the server right), since "r" is implied for gates as in L4Re.
+local function parse_rights(spec, is_gate)
+    if type(spec) == "number" then
+        if spec < 0 or spec > 15 or spec % 1 ~= 0 then
+            fail("bad rights " .. tostring(spec) .. " (0-15)")
+        end
+        return spec
+    end
+    if type(spec) ~= "string" then
+        fail("rights must be a string like \"rw\" or a number, not " .. type(spec))
+    end
+    local rights = 0
+    for letter in spec:gmatch(".") do
+        if letter == "n" then
+            -- accepted for L4Re scripts; nothing to do
+        elseif letter == "r" then
+            if not is_gate then rights = bit_or(rights, READ) end
+        elseif L4.Rights[letter] and #letter == 1 then
+            rights = bit_or(rights, L4.Rights[letter])
+        else
+            fail("bad right '" .. letter .. "' in \"" .. spec .. "\" (use r w s d c)")
+        end
+    end
+    return rights
+end
+
+-- ---- capabilities -------------------------------------------------------------------------
+
+local Cap = {}
+Cap.__index = Cap
+
+-- is_gate: the object is an IPC gate (all of moe's objects are); server_end: the script
+-- made it with svr() or asked for "c", so it keeps READ when handed to a program.
+local function wrap(handle, is_gate, label, server_end)
+    return setmetatable({ handle = handle, is_gate = is_gate, label = label,
+                          server_end = server_end or false }, Cap)
+end
+
+function Cap:rights()
+    return core.rights(self.handle)
+end
+
+-- A reference with fewer rights (never more than this one has).
+function Cap:mode(spec)
+    if spec == nil then return self:rights() end
+    local wanted = parse_rights(spec, self.is_gate)
+    local have = self:rights()
+    local handle = core.restrict(self.handle, bit_and(wanted, have))
+    local server_end = self.is_gate and type(spec) == "string" and spec:find("c") ~= nil
+    return wrap(handle, self.is_gate, self.label, server_end)
+end
+Cap.m = Cap.mode
+
+-- The server end of a channel: every right, including binding the gate.
+function Cap:svr()
+    return wrap(core.restrict(self.handle, self:rights()), self.is_gate, self.label, true)
+end
+
+function Cap:is_valid()
+    return core.is_valid(self.handle)
+end
+
+-- Generic factory create, as in L4Re: numbers and strings become arguments.
+function Cap:create(proto, ...)
+    if type(proto) ~= "number" then
+        fail("create: the first argument is a protocol number (L4.Proto.*)")
+    end
+    local handle, message = core.factory_create(self.handle, proto, ...)
+    if not handle then fail("create: " .. message) end
+    return wrap(handle, proto == L4.Proto.Ipc_gate or proto > 0, "created")
+end
+
+function Cap:__tostring()
+    return "cap(" .. tostring(self.label or "?") .. ", rights " .. self:rights() .. ")"
+end
+
+-- A namespace lookup: like L4Re it returns a closure evaluated when the caps table is used.
+function Cap:query(name)
+    local ns = self
+    return function()
+        local handle = core.query(ns.handle, name)
+        return handle and wrap(handle, true, name) or nil
+    end
+end
+Cap.q = Cap.query
+
+L4.is_cap = function(v) return getmetatable(v) == Cap end
+
+-- ---- the loader's environment ----------------------------------------------------------------
+
+L4.Env = {}
+for name, entry in pairs(core.env()) do
+    L4.Env[name] = wrap(entry.handle, entry.is_gate, name)
+end
+L4.Env.user_factory = L4.Env.factory
+L4.Env.mem_alloc = L4.Env.factory
+
+-- ---- applications -----------------------------------------------------------------------------
+
+local App = {}
+App.__index = App
+
+local apps = {}   -- by core id: every started application that has not been reaped
+
+function App:state()
+    return self.exited and "zombie" or "running"
+end
+
+function App:exit_code()
+    return self.status
+end
+
+-- Blocks (serving exits of the other applications) until this one has exited.
+function App:wait()
+    while not self.exited do
+        L4.process_events(nil)
+    end
+    return self.status
+end
+
+function App:kill()
+    if self.exited then return self.status end
+    core.kill(self.id)
+    self.restart_left = 0
+    while not self.exited do L4.process_events(nil) end
+    return "killed"
+end
+
+function App:exit_handler(handler)
+    self.on_exit = handler
+    if self.exited then handler(self.status) end
+end
+
+local function note_exit(app, status)
+    apps[app.id] = nil
+    if app.restart_left > 0 and status ~= 0 then
+        app.restart_left = app.restart_left - 1
+        core.log("ned: " .. app.name .. " exited with " .. tostring(status) .. ", restarting (" ..
+                 app.restart_left .. " restarts left)")
+        local id, message = core.start(app.spec)
+        if id then
+            app.id = id
+            app.restarts = app.restarts + 1
+            apps[id] = app
+            return
+        end
+        core.log("ned: restarting " .. app.name .. " failed: " .. message)
+    end
+    app.exited = true
+    app.status = status
+    if app.on_exit then app.on_exit(status) end
+end
+
+-- Handles the next exit of a child (waits at most timeout_ms; nil: for ever). Returns
+-- whether there was one.
+function L4.process_events(timeout_ms)
+    local id, status = core.wait_exit(timeout_ms)
+    if not id then return false end
+    local app = apps[id]
+    if app then note_exit(app, status) end
+    return true
+end
+
+function L4.running_apps()
+    local n = 0
+    for _ in pairs(apps) do n = n + 1 end
+    return n
+end
+
+-- ---- the loader -------------------------------------------------------------------------------
+
+local Loader = {}
+Loader.__index = Loader
+L4.Loader = Loader
+
+function Loader.new(fabs)
+    fabs = fabs or {}
+    local ld = setmetatable({}, Loader)
+    ld.mem = fabs.mem or fabs.factory or L4.Env.factory
+    ld.factory = fabs.factory or ld.mem
+    ld.log_fab = fabs.log_fab or ld.mem
+    return ld
+end
+
+function Loader:new_channel()
+    local handle, message = core.factory_create(self.factory.handle, L4.Proto.Ipc_gate)
+    if not handle then fail("new_channel: " .. message) end
+    -- The script's reference is the server's; ends handed out lose READ unless svr().
+    local ch = wrap(handle, true, "channel")
+    return ch
+end
+
+local known_options = { caps = true, log = true, scheduler = true, mem = true,
+                        quota = true, env = true, restart = true, factory = true,
+                        l4re_dbg = true, ldr_flags = true }
+
+local function split_command(command)
+    local words = {}
+    for word in command:gmatch("%S+") do words[#words + 1] = word end
+    return words
+end
+
+-- A caps table is a map of name = cap (or a closure returning one). The list form
+-- { {"name", cap}, ... } is accepted too, and there a name can appear twice: an error.
+local function collect_caps(caps, program)
+    local out, seen = {}, {}
+    local function add(name, value)
+        if type(name) ~= "string" or name == "" then
+            fail(program .. ": capability names are non-empty strings")
+        end
+        if #name >= core.NAME_SIZE then
+            fail(program .. ": capability name '" .. name .. "' is longer than " ..
+                 (core.NAME_SIZE - 1) .. " characters")
+        end
+        if seen[name] then
+            fail(program .. ": capability name '" .. name .. "' is used twice")
+        end
+        seen[name] = true
+        if type(value) == "function" then value = value() end
+        if value == nil then
+            fail(program .. ": capability '" .. name .. "' is nil (not found?)")
+        end
+        if not L4.is_cap(value) then
+            fail(program .. ": capability '" .. name .. "' is a " .. type(value) ..
+                 ", not a capability")
+        end
+        local handle = value.handle
+        -- A gate handed to a client loses the server right.
+        if value.is_gate and not value.server_end then
+            handle = core.restrict(handle, bit_and(value:rights(), WRITE + GRANT))
+        end
+        out[#out + 1] = { name = name, handle = handle }
+    end
+    for key, value in pairs(caps) do
+        if type(key) == "number" then
+            if type(value) ~= "table" or L4.is_cap(value) then
+                fail(program .. ": caps entry " .. key .. " must be {\"name\", cap}")
+            end
+            add(value[1], value[2])
+        else
+            add(key, value)
+        end
+    end
+    table.sort(out, function(a, b) return a.name < b.name end)
+    return out
+end
+
+local function make_log(ld, opts, program)
+    local log = opts.log
+    if log == nil then
+        log = { program:match("([^/]+)$"), "white" }
+    end
+    if L4.is_cap(log) then return log.handle end
+    if type(log) ~= "table" then
+        fail(program .. ": option 'log' must be a capability or {tag, colour}")
+    end
+    local tag, colour = log[1], log[2] or "white"
+    if type(tag) ~= "string" or tag == "" then
+        fail(program .. ": the log tag must be a non-empty string")
+    end
+    local number = type(colour) == "number" and colour or colours[colour]
+    if not number then
+        fail(program .. ": unknown log colour '" .. tostring(colour) .. "'")
+    end
+    local handle, message = core.factory_create(ld.log_fab.handle, L4.Proto.Log, tag, number)
+    if not handle then fail(program .. ": cannot create its log: " .. message) end
+    return handle
+end
+
+local function make_factory(ld, opts, program)
+    local mem = opts.mem or ld.mem
+    if opts.quota == nil then
+        if not L4.is_cap(mem) then
+            fail(program .. ": option 'mem' must be a factory capability")
+        end
+        return mem.handle
+    end
+    local quota = opts.quota
+    if type(quota) ~= "number" or quota <= 0 or quota % 1 ~= 0 then
+        fail(program .. ": option 'quota' must be a positive number of bytes")
+    end
+    local limit, used = core.factory_info(mem.handle)
+    if limit and quota > limit - used then
+        fail(program .. ": quota of " .. quota .. " bytes is more than the loader has (" ..
+             (limit - used) .. " bytes free)")
+    end
+    local handle, message = core.factory_create(mem.handle, L4.Proto.Factory, quota)
+    if not handle then
+        fail(program .. ": cannot create a quota of " .. quota .. " bytes: " .. message)
+    end
+    return handle
+end
+
+local function collect_env(env, program)
+    local out = {}
+    if env == nil then return out end
+    if type(env) ~= "table" then fail(program .. ": option 'env' must be a table") end
+    for name, value in pairs(env) do
+        if type(name) ~= "string" or name:find("=") then
+            fail(program .. ": bad environment variable name '" .. tostring(name) .. "'")
+        end
+        out[#out + 1] = name .. "=" .. tostring(value)
+    end
+    table.sort(out)
+    return out
+end
+
+-- Starts a program: opts as in L4Re (caps, log, scheduler, mem) plus quota (bytes, a
+-- sub-factory of mem), env (a table of variables) and restart (restarts left when it
+-- exits with a non-zero status or dies).
+function Loader:startv(opts, program, ...)
+    if type(opts) ~= "table" then fail("start: the first argument is an options table") end
+    if type(program) ~= "string" or program == "" then
+        fail("start: the program name is missing")
+    end
+    for name in pairs(opts) do
+        if not known_options[name] then
+            fail(program .. ": unknown option '" .. tostring(name) .. "'")
+        end
+    end
+    local argv = { program, ... }
+    local env = nil
+    if type(argv[#argv]) == "table" then env = table.remove(argv) end
+    local caps = opts.caps or {}
+    if type(caps) ~= "table" then fail(program .. ": option 'caps' must be a table") end
+    local has_rom = caps.rom ~= nil
+    local cap_list = collect_caps(caps, program)
+    if not has_rom and L4.Env.rom then
+        table.insert(cap_list, 1, { name = "rom", handle = L4.Env.rom.handle })
+    end
+    local scheduler = opts.scheduler or L4.Env.scheduler
+    if not L4.is_cap(scheduler) then
+        fail(program .. ": option 'scheduler' must be a capability")
+    end
+    local restart = opts.restart or 0
+    if restart == true then restart = 1000000 end
+    if type(restart) ~= "number" or restart < 0 then
+        fail(program .. ": option 'restart' must be true or a number of restarts")
+    end
+    local spec = {
+        program = program,
+        argv = argv,
+        env = collect_env(opts.env or env, program),
+        caps = cap_list,
+        log = make_log(self, opts, program),
+        factory = make_factory(self, opts, program),
+        scheduler = scheduler.handle,
+    }
+    local id, message = core.start(spec)
+    if not id then fail(message) end
+    local app = setmetatable({ id = id, name = program, spec = spec, restart_left = restart,
+                               restarts = 0, exited = false }, App)
+    apps[id] = app
+    return app
+end
+
+function Loader:start(opts, command, env)
+    if type(command) ~= "string" then fail("start: the command must be a string") end
+    local words = split_command(command)
+    if #words == 0 then fail("start: the command is empty") end
+    if env ~= nil then words[#words + 1] = env end
+    return self:startv(opts, unpack(words))
+end
+
+L4.default_loader = Loader.new()
+
+function L4.sleep(seconds) core.sleep_ms(seconds * 1000) end
+function L4.msleep(ms) core.sleep_ms(ms) end
+
+return L4

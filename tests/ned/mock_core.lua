@@ -1,0 +1,85 @@
+-- SPDX-License-Identifier: MIT
+--
+-- A stand-in for ned's C core (L4.core) on the host: it records what the library asks
+-- for, so tests/ned/test_l4_library.lua can check the calls and their arguments. Handles
+-- are small tables {id, rights}; a factory has a quota. It fails the way the real core
+-- does (nil plus a message).
+local mock = { NAME_SIZE = 16, calls = {}, started = {}, exits = {}, logs = {} }
+
+local next_id = 100
+local function new_handle(kind, rights, extra)
+    next_id = next_id + 1
+    local h = { id = next_id, kind = kind, rights = rights }
+    for k, v in pairs(extra or {}) do h[k] = v end
+    return h
+end
+mock.new_handle = new_handle
+
+local env_factory = new_handle("factory", 7, { limit = 1000000, used = 0 })
+local env = {
+    log = { handle = new_handle("log", 7), is_gate = true },
+    factory = { handle = env_factory, is_gate = true },
+    scheduler = { handle = new_handle("scheduler", 7), is_gate = false },
+    parent = { handle = new_handle("parent", 7), is_gate = true },
+    rom = { handle = new_handle("namespace", 7), is_gate = true },
+}
+
+function mock.env() return env end
+function mock.rights(h) return h.rights end
+function mock.is_valid(h) return h ~= nil end
+
+function mock.restrict(h, rights)
+    local copy = new_handle(h.kind, rights, { of = h })
+    table.insert(mock.calls, { "restrict", h, rights })
+    return copy
+end
+
+function mock.factory_create(f, proto, ...)
+    table.insert(mock.calls, { "create", f, proto, ... })
+    if f.kind ~= "factory" then return nil, "not a factory", -38 end
+    if proto == -15 then
+        local quota = ...
+        if quota > f.limit - f.used then return nil, "out of memory (quota)", -12 end
+        f.used = f.used + quota
+        return new_handle("factory", 7, { limit = quota, used = 0 })
+    end
+    if proto == 0 then return new_handle("gate", 15) end
+    if proto == -13 then
+        local tag, colour = ...
+        return new_handle("log", 7, { tag = tag, colour = colour })
+    end
+    return new_handle("object", 7, { proto = proto })
+end
+
+function mock.factory_info(f) return f.limit, f.used end
+
+function mock.query(ns, name)
+    if name == "missing" then return nil end
+    return new_handle("dataspace", 5, { name = name })
+end
+
+function mock.start(spec)
+    if spec.program == "rom/absent" then
+        return nil, "rom/absent: no such program in rom"
+    end
+    next_id = next_id + 1
+    mock.started[next_id] = spec
+    table.insert(mock.started, spec)
+    return next_id
+end
+
+-- Exits are queued by the test: {id, status}.
+function mock.wait_exit(timeout_ms)
+    local e = table.remove(mock.exits, 1)
+    if not e then
+        if timeout_ms == nil then error("mock: would block for ever") end
+        return nil
+    end
+    return e[1], e[2]
+end
+
+function mock.kill(id) table.insert(mock.exits, { id, "killed" }) end
+function mock.log(text) table.insert(mock.logs, text) end
+function mock.sleep_ms(ms) mock.slept = (mock.slept or 0) + ms end
+
+return mock

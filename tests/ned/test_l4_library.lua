@@ -1,0 +1,180 @@
+-- SPDX-License-Identifier: MIT
+--
+-- Host tests of ned's Lua library (pkg/ned/lua/L4.lua) over the mock core. Run by ctest
+-- as: lua5.1-host test_l4_library.lua "<package.path>".
+package.path = arg[1] .. ";" .. package.path
+local mock = require("mock_core")
+package.loaded["L4.core"] = mock
+local L4 = require("L4")
+
+local passed, failed = 0, 0
+
+local function check(cond, what)
+    if not cond then error("check failed: " .. what, 2) end
+end
+
+-- Runs f, which must fail with a message matching pattern (a plain substring).
+local function expect_error(pattern, f, ...)
+    local ok, message = pcall(f, ...)
+    check(not ok, "an error containing '" .. pattern .. "'")
+    check(message:find(pattern, 1, true) ~= nil,
+          "error '" .. tostring(message) .. "' contains '" .. pattern .. "'")
+    return message
+end
+
+local function test(name, f)
+    mock.calls, mock.started, mock.exits, mock.logs = {}, {}, {}, {}
+    local ok, message = pcall(f)
+    if ok then
+        passed = passed + 1
+        print("ok - " .. name)
+    else
+        failed = failed + 1
+        print("not ok - " .. name .. ": " .. tostring(message))
+    end
+end
+
+local ld = L4.default_loader
+
+test("env holds the loader's capabilities", function()
+    check(L4.is_cap(L4.Env.log) and L4.is_cap(L4.Env.factory), "log and factory")
+    check(L4.Env.user_factory == L4.Env.factory, "user_factory alias")
+    check(L4.Env.mem_alloc == L4.Env.factory, "mem_alloc alias")
+end)
+
+test("a channel's client end loses the server right, svr() keeps it", function()
+    local ch = ld:new_channel()
+    ld:start({ caps = { server = ch:svr() } }, "rom/server")
+    ld:start({ caps = { client = ch } }, "rom/client")
+    local server = mock.started[1].caps
+    local client = mock.started[2].caps
+    local function find(list, name)
+        for _, c in ipairs(list) do if c.name == name then return c end end
+    end
+    check(find(server, "server").handle.rights == 15, "server end has every right")
+    check(find(client, "client").handle.rights == 3, "client end: write + grant")
+    check(find(client, "rom") ~= nil, "rom is given by default")
+end)
+
+test("m() reduces rights, never adds them", function()
+    local ch = ld:new_channel()
+    check(ch:m("rw"):rights() == 1, "rw on a gate: write only (r is implied, c is control)")
+    check(ch:m("rwc"):rights() == 5, "c adds the server right")
+    check(ch:m("rwc").server_end, "c makes a server end")
+    check(ch:m("w"):m("rws"):rights() == 1, "cannot grow back")
+    expect_error("bad right 'x'", function() return ch:m("rx") end)
+    check(L4.Env.scheduler:m("r"):rights() == 4, "r on a non-gate is READ")
+end)
+
+test("start passes program, arguments, environment, log and scheduler", function()
+    ld:start({ log = { "hello", "g" }, env = { HOME = "/" } }, "rom/hello a  b")
+    local spec = mock.started[1]
+    check(spec.program == "rom/hello", "program")
+    check(#spec.argv == 3 and spec.argv[2] == "a" and spec.argv[3] == "b", "argv split")
+    check(spec.env[1] == "HOME=/", "env")
+    check(spec.log.tag == "hello" and spec.log.colour == 2, "log tag and colour")
+    check(spec.scheduler == L4.Env.scheduler.handle, "default scheduler")
+    ld:start({}, "rom/tool")
+    check(mock.started[2].log.tag == "tool" and mock.started[2].log.colour == 7,
+          "default log: program name in white")
+end)
+
+test("startv keeps arguments with spaces", function()
+    ld:startv({}, "rom/echo", "one arg", "two")
+    check(mock.started[1].argv[2] == "one arg", "argument kept whole")
+end)
+
+test("a shared log capability is passed as it is", function()
+    ld:start({ log = L4.Env.log }, "rom/quiet")
+    check(mock.started[1].log == L4.Env.log.handle, "the loader's own log")
+end)
+
+test("quota creates a sub-factory, and a too large one is refused by name", function()
+    ld:start({ quota = 4096 }, "rom/small")
+    check(mock.started[1].factory.limit == 4096, "sub-factory with the quota")
+    local message = expect_error("quota of 99999999 bytes is more than the loader has",
+                                 function() ld:start({ quota = 99999999 }, "rom/big") end)
+    check(message:find("rom/big", 1, true), "names the program")
+    expect_error("option 'quota' must be a positive number",
+                 function() ld:start({ quota = -1 }, "rom/x") end)
+end)
+
+test("errors name the culprit and the script line", function()
+    local message = expect_error("unknown option 'cpas'",
+                                 function() ld:start({ cpas = {} }, "rom/typo") end)
+    check(message:find("^.-test_l4_library%.lua:%d+: rom/typo: unknown option"), message)
+    expect_error("capability name 'x' is used twice",
+                 function() ld:start({ caps = { { "x", L4.Env.log }, { "x", L4.Env.rom } } },
+                                     "rom/dup") end)
+    expect_error("capability 'fb' is nil",
+                 function() ld:start({ caps = { fb = L4.Env.rom:q("missing") } }, "rom/q") end)
+    expect_error("capability 'n' is a number",
+                 function() ld:start({ caps = { n = 5 } }, "rom/num") end)
+    expect_error("is longer than 15 characters",
+                 function() ld:start({ caps = { averyveryverylongname = L4.Env.log } }, "rom/l") end)
+    expect_error("unknown log colour 'purple'",
+                 function() ld:start({ log = { "x", "purple" } }, "rom/c") end)
+    expect_error("rom/absent: no such program",
+                 function() ld:start({}, "rom/absent") end)
+    expect_error("the command is empty", function() ld:start({}, "   ") end)
+end)
+
+test("query closures are evaluated when the caps table is used", function()
+    ld:start({ caps = { data = L4.Env.rom:q("data.bin") } }, "rom/reader")
+    local c = mock.started[1].caps
+    local found = false
+    for _, e in ipairs(c) do
+        if e.name == "data" then found = (e.handle.of or e.handle).name == "data.bin" end
+    end
+    check(found, "data resolved through the namespace")
+end)
+
+test("wait returns the exit status; exit handlers run", function()
+    local a = ld:start({}, "rom/a")
+    local b = ld:start({}, "rom/b")
+    local seen
+    b:exit_handler(function(code) seen = code end)
+    table.insert(mock.exits, { b.id, 3 })
+    table.insert(mock.exits, { a.id, 0 })
+    check(a:wait() == 0, "a's status")
+    check(seen == 3, "b's handler ran while waiting for a")
+    check(b:state() == "zombie" and b:exit_code() == 3, "b's state")
+    local late
+    b:exit_handler(function(code) late = code end)
+    check(late == 3, "a handler set after the exit runs at once")
+end)
+
+test("restart: a failing server is started again, up to its limit", function()
+    local s = ld:start({ restart = 2 }, "rom/flaky")
+    local first = s.id
+    table.insert(mock.exits, { s.id, 1 })
+    L4.process_events(0)
+    check(s.id ~= first and s:state() == "running", "restarted")
+    check(#mock.started == 2, "started twice")
+    table.insert(mock.exits, { s.id, 1 })
+    L4.process_events(0)
+    table.insert(mock.exits, { s.id, 1 })
+    L4.process_events(0)
+    check(s:state() == "zombie" and s.restarts == 2, "gave up after two restarts")
+    local ok = ld:start({ restart = true }, "rom/good")
+    table.insert(mock.exits, { ok.id, 0 })
+    L4.process_events(0)
+    check(ok:state() == "zombie", "a clean exit is not restarted")
+end)
+
+test("kill ends an application without restarting it", function()
+    local s = ld:start({ restart = true }, "rom/victim")
+    check(s:kill() == "killed", "killed")
+    check(s:state() == "zombie", "state after kill")
+end)
+
+test("factory create passes numbers and strings", function()
+    local f = L4.Env.factory:create(L4.Proto.Factory, 1000)
+    check(f:rights() == 7, "rights of a created capability")
+    expect_error("create: the first argument is a protocol number",
+                 function() L4.Env.factory:create("Factory") end)
+    expect_error("create: out of memory", function() L4.Env.factory:create(L4.Proto.Factory, 1e12) end)
+end)
+
+print(passed .. " passed, " .. failed .. " failed")
+os.exit(failed == 0 and 0 or 1)
