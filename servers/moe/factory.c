@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * moe's FACTORY objects (protocol/factory.h): each has a quota, and everything created
+ * through it is charged to that quota and owned by it (moe.h): destroying a factory
+ * destroys what it made, sub-factories included, and gives its quota back to its parent.
+ * A factory dies when its last client copy goes, or with the factory that owns it.
+ *
+ * Invariants: a factory's quota is charged with its whole limit in the parent quota while
+ * it exists; every kernel object made through CREATE is on the factory's list.
+ */
+#include <lib/string.h>
+#include <pecan/protocol/dataspace.h>
+#include <pecan/protocol/factory.h>
+#include "moe.h"
+
+#define MAX_FACTORIES 128
+#define MAX_KERNEL_OBJECTS 1024
+
+struct factory {
+    struct server_object server;
+    struct memory_block gate;
+    struct moe_owned owned;        /* on the list of the factory that made this one */
+    struct moe_owned objects;      /* head: what was made through this factory */
+    struct quota quota;
+    char name[16];
+    bool used;
+};
+
+/* A gate or notification a client made: moe keeps the original. */
+struct kernel_object {
+    struct moe_owned owned;
+    struct memory_block block;
+    bool used;
+};
+
+static struct factory factories[MAX_FACTORIES];
+static struct kernel_object kernel_objects[MAX_KERNEL_OBJECTS];
+static const struct server_type factory_type;
+
+struct quota *factory_quota(struct factory *f) { return &f->quota; }
+struct server_object *factory_object(struct factory *f) { return &f->server; }
+struct moe_owned *factory_objects(struct factory *f) { return &f->objects; }
+const char *factory_name(struct factory *f) { return f->name; }
+
+/* Destroys the owned objects (only the destroy_first ones if asked). Destroying one may
+ * take others off the list, so each round starts from the head again. */
+static void destroy_owned(struct factory *f, bool only_first)
+{
+    for (;;) {
+        struct moe_owned *o = f->objects.next;
+        while (o != &f->objects && only_first && !o->destroy_first)
+            o = o->next;
+        if (o == &f->objects)
+            return;
+        moe_disown(o);
+        o->destroy(o);
+    }
+}
+
+void factory_destroy(struct factory *f)
+{
+    moe_disown(&f->owned);
+    /* Tasks first, so no region map refers to a dataspace that is gone. */
+    destroy_owned(f, true);
+    destroy_owned(f, false);
+    report_unregister_factory(f);
+    moe_object_end(&f->server, &f->gate);
+    if (quota_fini(&f->quota))
+        moe_log("factory %s: quota not empty at its end (%u bytes)", f->name,
+                (unsigned)f->quota.used);
+    f->used = false;
+}
+
+static struct factory *request_factory(struct server_request *r)
+{
+    return (struct factory *)((char *)r->object - __builtin_offsetof(struct factory, server));
+}
+
+static void destroy_kernel_object(struct moe_owned *owned)
+{
+    struct kernel_object *k = (struct kernel_object *)owned;
+    memory_free(&k->block);
+    k->used = false;
+}
+
+static int create_kernel_object(struct server_request *r, struct factory *f, unsigned type)
+{
+    struct kernel_object *k = 0;
+    for (unsigned i = 0; i < MAX_KERNEL_OBJECTS && !k; i++)
+        if (!kernel_objects[i].used)
+            k = &kernel_objects[i];
+    if (!k)
+        return -PECAN_ENOMEM;
+    int err = memory_alloc_object(&f->quota, type, 0, &k->block);
+    if (err)
+        return err;
+    k->used = true;
+    moe_own(f, &k->owned, destroy_kernel_object);
+    return server_reply_cap(r, k->block.object, PECAN_RIGHTS_ALL);
+}
+
+static int create_dataspace(struct server_request *r, struct factory *f)
+{
+    int err = server_need_words(r, 5);
+    if (err)
+        return err;
+    struct dataspace *ds;
+    err = dataspace_create(f, &f->quota, r->in[2], r->in[3], r->in[4], &ds);
+    if (err)
+        return err;
+    server_reply_word(r, dataspace_physical(ds));
+    return server_reply_object(r, dataspace_object(ds), PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
+}
+
+static int create_factory(struct server_request *r, struct factory *f)
+{
+    int err = server_need_words(r, 3);
+    if (err)
+        return err;
+    if (r->in[2] == 0)
+        return -PECAN_EINVAL;
+    struct factory *child;
+    err = factory_create(f, &f->quota, r->in[2], f->name, &child);
+    if (err)
+        return err;
+    return server_reply_object(r, &child->server, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
+}
+
+static int create_log(struct server_request *r, struct factory *f)
+{
+    int err = server_need_words(r, 4);
+    if (err)
+        return err;
+    unsigned colour = r->in[2], length = r->in[3];
+    if (colour > 7)
+        return -PECAN_ERANGE;
+    if (length > 16 || (length + 3) / 4 > r->words - 4)
+        return length > 16 ? -PECAN_ERANGE : -PECAN_EMSGTOOSHORT;
+    struct log *l;
+    err = log_create(f, &f->quota, (const char *)&r->in[4], length, colour, &l);
+    if (err)
+        return err;
+    return server_reply_object(r, log_object(l), PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
+}
+
+static int create_namespace(struct server_request *r, struct factory *f)
+{
+    struct namespace *ns;
+    int err = namespace_create(f, &f->quota, &ns);
+    if (err)
+        return err;
+    return server_reply_object(r, namespace_object(ns), PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
+}
+
+static int create_task(struct server_request *r, struct factory *f)
+{
+    struct task *t;
+    int err = task_create(f, &f->quota, f->name, &t);
+    if (err)
+        return err;
+    if ((err = server_reply_object(r, task_object(t), PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT)) ||
+        (err = server_reply_cap(r, task_cnode(t), PECAN_RIGHTS_ALL)) ||
+        (err = server_reply_object(r, region_map_object(task_region_map(t)),
+                                   PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT)) ||
+        (err = server_reply_cap(r, task_vspace(t), PECAN_RIGHTS_ALL))) {
+        task_destroy(t);
+        return err;
+    }
+    return 0;
+}
+
+static int factory_create_request(struct server_request *r)
+{
+    struct factory *f = request_factory(r);
+    int err = server_need_words(r, 2);
+    if (err)
+        return err;
+    switch (r->in[1]) {
+    case PECAN_FACTORY_GATE: return create_kernel_object(r, f, PECAN_OBJ_ENDPOINT);
+    case PECAN_FACTORY_NOTIFICATION: return create_kernel_object(r, f, PECAN_OBJ_NOTIFICATION);
+    case PECAN_FACTORY_DATASPACE: return create_dataspace(r, f);
+    case PECAN_FACTORY_NAMESPACE: return create_namespace(r, f);
+    case PECAN_FACTORY_FACTORY: return create_factory(r, f);
+    case PECAN_FACTORY_LOG: return create_log(r, f);
+    case PECAN_FACTORY_TASK: return create_task(r, f);
+    default: return -PECAN_ENOSYS;
+    }
+}
+
+static int factory_request(struct server_request *r)
+{
+    int err = server_need_words(r, 1);
+    if (err)
+        return err;
+    struct factory *f = request_factory(r);
+    switch (r->in[0]) {
+    case PECAN_FACTORY_CREATE:
+        return factory_create_request(r);
+    case PECAN_FACTORY_INFO:
+        server_reply_word(r, f->quota.limit);
+        server_reply_word(r, f->quota.used);
+        server_reply_word(r, f->quota.objects);
+        server_reply_word(r, memory_free_bytes());
+        return 0;
+    case PECAN_FACTORY_REPORT:
+        report_log();
+        return 0;
+    default:
+        return -PECAN_ENOSYS;
+    }
+}
+
+static void factory_no_clients(struct server_object *object)
+{
+    factory_destroy((struct factory *)object);
+}
+
+static const struct server_protocol factory_protocols[] = {
+    { PECAN_PROTO_FACTORY, factory_request },
+};
+static const struct server_type factory_type = {
+    .name = "factory", .protocols = factory_protocols, .protocol_count = 1,
+    .no_clients = factory_no_clients,
+};

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * moe's NAMESPACE objects (protocol/namespace.h): names to capabilities, one component
+ * per entry. A query resolves components as long as they lead through moe's own
+ * namespaces, and says how many bytes of the name are left for the capability it returns.
+ * Entries hold a capability of moe's space (a copy the namespace owns and deletes when the
+ * entry goes). moe's own objects are handed out as fresh client copies carrying the
+ * rights the entry and the asking client allow; other servers' capabilities as they were
+ * registered.
+ *
+ * Invariants: names in one namespace are unique, non-empty and contain no '/'; every entry
+ * holds a non-empty slot.
+ */
+#include <lib/string.h>
+#include <pecan/protocol/namespace.h>
+#include "moe.h"
+
+#define MAX_NAMESPACES 64
+#define MAX_ENTRIES 512
+#define ENTRY_NAME_MAX 48
+
+struct namespace {
+    struct server_object server;
+    struct memory_block gate;
+    struct moe_owned owned;
+    bool used;
+};
+
+struct entry {
+    struct namespace *ns;
+    char name[ENTRY_NAME_MAX];
+    unsigned length;
+    pecan_cap_t slot;
+    unsigned flags;
+};
+
+static struct namespace namespaces[MAX_NAMESPACES];
+static struct entry entries[MAX_ENTRIES];
+static const struct server_type namespace_type;
+
+struct server_object *namespace_object(struct namespace *ns) { return &ns->server; }
+
+static void free_entry(struct entry *e)
+{
+    pecan_cnode_delete(PECAN_ROOT_CNODE, e->slot, MOE_DEPTH);
+    moe_slot_free(e->slot);
+    *e = (struct entry){ 0 };
+}
+
+static void destroy_namespace(struct namespace *ns)
+{
+    moe_disown(&ns->owned);
+    for (unsigned i = 0; i < MAX_ENTRIES; i++)
+        if (entries[i].ns == ns)
+            free_entry(&entries[i]);
+    moe_object_end(&ns->server, &ns->gate);
+    ns->used = false;
+}
+
+static void destroy_owned_namespace(struct moe_owned *owned)
+{
+    destroy_namespace((struct namespace *)((char *)owned -
+                                           __builtin_offsetof(struct namespace, owned)));
+}
+
+int namespace_create(struct factory *owner, struct quota *q, struct namespace **out)
+{
+    struct namespace *ns = 0;
+    for (unsigned i = 0; i < MAX_NAMESPACES && !ns; i++)
+        if (!namespaces[i].used)
+            ns = &namespaces[i];
+    if (!ns)
+        return -PECAN_ENOMEM;
+    *ns = (struct namespace){ .used = true };
+    int err = moe_object_start(&ns->server, &ns->gate, &namespace_type, q);
+    if (err) {
+        ns->used = false;
+        return err;
+    }
+    moe_own(owner, &ns->owned, destroy_owned_namespace);
+    *out = ns;
+    return 0;
+}
+
+static struct entry *find_entry(struct namespace *ns, const char *name, unsigned length)
+{
+    for (unsigned i = 0; i < MAX_ENTRIES; i++) {
+        struct entry *e = &entries[i];
+        if (e->ns == ns && e->length == length && memcmp(e->name, name, length) == 0)
+            return e;
+    }
+    return 0;
+}
+
+static bool valid_component(const char *name, unsigned length)
+{
+    if (length == 0 || length >= ENTRY_NAME_MAX)
+        return false;
+    for (unsigned i = 0; i < length; i++)
+        if (name[i] == '/' || name[i] == 0)
+            return false;
+    return true;
+}
+
+int namespace_enter(struct namespace *ns, const char *name, unsigned length,
+                    pecan_cap_t slot, unsigned flags)
+{
+    if (!valid_component(name, length))
+        return -PECAN_EINVAL;
+    struct entry *e = find_entry(ns, name, length);
+    if (e) {
+        if (!(flags & PECAN_NAMESPACE_OVERWRITE))
+            return -PECAN_EEXIST;
+        free_entry(e);
+    }
+    for (unsigned i = 0; i < MAX_ENTRIES && !e; i++)
+        if (!entries[i].ns)
+            e = &entries[i];
+    if (!e)
+        return -PECAN_ENOMEM;
+    if (server_identify_object(&moe_server, slot, &namespace_type, 0))
+        flags |= PECAN_NAMESPACE_DIRECTORY;
+    *e = (struct entry){ .ns = ns, .length = length, .slot = slot,
+                         .flags = flags & (PECAN_NAMESPACE_RW | PECAN_NAMESPACE_DIRECTORY) };
+    memcpy(e->name, name, length);
+    return 0;
+}
+
+/* The name argument: length in words[at], the bytes from words[at + 1]. */
+static int read_name(struct server_request *r, unsigned at, const char **name, unsigned *length)
+{
+    int err = server_need_words(r, at + 1);
+    if (err)
+        return err;
+    *length = r->in[at];
+    if (*length > PECAN_NAME_MAX)
+        return -PECAN_ERANGE;
+    if (r->words < at + 1 + (*length + 3) / 4)
+        return -PECAN_EMSGTOOSHORT;
+    *name = (const char *)&r->in[at + 1];
+    return 0;
+}
+
+/* Hands out the entry's capability with the rights the entry and the asker allow. */
+static int reply_entry(struct server_request *r, struct entry *e, unsigned rights)
+{
+    unsigned object_rights;
+    struct server_object *own = server_identify_object(&moe_server, e->slot, 0, &object_rights);
+    if (!own)
+        return server_reply_cap(r, e->slot, PECAN_RIGHTS_ALL);
+    if (!(e->flags & PECAN_NAMESPACE_RW))
+        rights &= ~PECAN_RIGHT_WRITE;
+    return server_reply_object(r, own, (rights & object_rights & PECAN_RIGHT_WRITE) |
+                                           PECAN_RIGHT_GRANT);
+}
+
+static int query(struct server_request *r)
+{
+    const char *name;
+    unsigned length;
+    int err = read_name(r, 1, &name, &length);
+    if (err)
+        return err;
+    struct namespace *ns = (struct namespace *)r->object;
+    unsigned rights = r->rights;
+    for (;;) {
+        while (length && *name == '/')
+            name++, length--;
+        unsigned component = 0;
+        while (component < length && name[component] != '/')
+            component++;
+        if (!valid_component(name, component))
+            return -PECAN_ENOENT;
+        struct entry *e = find_entry(ns, name, component);
+        if (!e)
+            return -PECAN_ENOENT;
+        name += component;
+        length -= component;
+        while (length && *name == '/')
+            name++, length--;
+        unsigned object_rights;
+        struct namespace *inner = (struct namespace *)server_identify_object(
+            &moe_server, e->slot, &namespace_type, &object_rights);
+        if (length && inner) {
+            /* Through one of moe's own namespaces: keep resolving here. */
+            if (!(e->flags & PECAN_NAMESPACE_RW))
+                rights &= ~PECAN_RIGHT_WRITE;
+            rights &= object_rights | PECAN_RIGHT_READ;
+            ns = inner;
+            continue;
+        }
+        server_reply_word(r, length);
+        server_reply_word(r, e->flags);
+        return reply_entry(r, e, rights);
+    }
+}
+
+static int register_name(struct server_request *r)
+{
+    const char *name;
+    unsigned length;
+    int err = read_name(r, 2, &name, &length);
+    if (err)
+        return err;
+    if (!(r->rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    if (!valid_component(name, length))
+        return -PECAN_EINVAL;
+    if (!server_peek_cap(r, 0))
+        return -PECAN_EINVALCAP;
+    struct namespace *ns = (struct namespace *)r->object;
+    if (find_entry(ns, name, length) && !(r->in[1] & PECAN_NAMESPACE_OVERWRITE))
+        return -PECAN_EEXIST;
+    pecan_cap_t slot = server_take_cap(r, 0);
+    if (!slot)
+        return -PECAN_ENOMEM;
+    err = namespace_enter(ns, name, length, slot, r->in[1]);
+    if (err) {
+        pecan_cnode_delete(PECAN_ROOT_CNODE, slot, MOE_DEPTH);
+        moe_slot_free(slot);
+    }
+    return err;
+}
+
+static int unlink_name(struct server_request *r)
+{
+    const char *name;
+    unsigned length;
+    int err = read_name(r, 1, &name, &length);
+    if (err)
+        return err;
+    if (!(r->rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    struct entry *e = find_entry((struct namespace *)r->object, name, length);
+    if (!e)
+        return -PECAN_ENOENT;
+    free_entry(e);
+    return 0;
+}
+
+static int list(struct server_request *r)
+{
+    int err = server_need_words(r, 2);
+    if (err)
+        return err;
+    unsigned index = r->in[1], n = 0;
+    for (unsigned i = 0; i < MAX_ENTRIES; i++) {
+        struct entry *e = &entries[i];
+        if (e->ns != (struct namespace *)r->object || n++ != index)
+            continue;
+        server_reply_word(r, e->flags);
+        server_reply_word(r, e->length);
+        pecan_word_t packed[ENTRY_NAME_MAX / 4] = { 0 };
+        memcpy(packed, e->name, e->length);
+        for (unsigned w = 0; w < (e->length + 3) / 4; w++)
+            server_reply_word(r, packed[w]);
+        return 0;
+    }
+    return -PECAN_ENOENT;
+}
+
+static int namespace_request(struct server_request *r)
+{
+    int err = server_need_words(r, 1);
+    if (err)
+        return err;
+    switch (r->in[0]) {
+    case PECAN_NAMESPACE_QUERY: return query(r);
+    case PECAN_NAMESPACE_REGISTER: return register_name(r);
+    case PECAN_NAMESPACE_UNLINK: return unlink_name(r);
+    case PECAN_NAMESPACE_LIST: return list(r);
+    default: return -PECAN_ENOSYS;
+    }
+}
+
+static void namespace_no_clients(struct server_object *object)
+{
+    destroy_namespace((struct namespace *)object);
+}
+
+static const struct server_protocol namespace_protocols[] = {
+    { PECAN_PROTO_NAMESPACE, namespace_request },
+};
+static const struct server_type namespace_type = {
+    .name = "namespace", .protocols = namespace_protocols, .protocol_count = 1,
+    .no_clients = namespace_no_clients,
+};

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * moe's TASK objects (protocol/task.h): an address space, a capability space (one CNode
+ * of 2^PECAN_ENV_CNODE_BITS slots whose capability carries a guard so index = slot), a
+ * region map (the pager of every thread) and the threads made with CREATE_THREAD, each
+ * with a UTCB frame mapped at the address the client chose. A task is destroyed on
+ * TERMINATE, on its program's exit (parent.c), when no client copy is left, or with its
+ * factory; destroying it frees exactly the blocks it was charged for.
+ *
+ * Invariants: every thread of a task is in threads[] with its TCB, UTCB frame and the
+ * copy of the frame mapped in the task; the page table of the UTCB area is installed
+ * while the task exists.
+ */
+#include <lib/string.h>
+#include <pecan/env.h>
+#include <pecan/protocol/task.h>
+#include "moe.h"
+
+#define MAX_TASKS 128
+#define MAX_THREADS_PER_TASK 16
+
+struct thread_record {
+    struct memory_block tcb;
+    struct memory_block utcb;
+    pecan_cap_t utcb_mapping;    /* copy of the UTCB frame capability mapped in the task */
+    pecan_word_t utcb_vaddr;
+    bool used;
+};
+
+struct task {
+    struct server_object server;
+    struct memory_block gate;
+    struct moe_owned owned;
+    struct quota *quota;
+    struct memory_block vspace;
+    struct memory_block cnode;
+    pecan_cap_t cspace;          /* the CNode minted with its guard (index = slot) */
+    struct memory_block utcb_table;
+    struct region_map *rm;
+    struct thread_record threads[MAX_THREADS_PER_TASK];
+    char name[16];
+    bool used;
+};
+
+static struct task tasks[MAX_TASKS];
+static const struct server_type task_type;
+
+struct server_object *task_object(struct task *t) { return &t->server; }
+pecan_cap_t task_cnode(struct task *t) { return t->cspace; }
+pecan_cap_t task_vspace(struct task *t) { return t->vspace.object; }
+struct region_map *task_region_map(struct task *t) { return t->rm; }
+
+static void destroy_owned_task(struct moe_owned *owned)
+{
+    task_destroy((struct task *)((char *)owned - __builtin_offsetof(struct task, owned)));
+}
+
+static int make_cspace(struct task *t)
+{
+    int err = memory_alloc_object(t->quota, PECAN_OBJ_CNODE, PECAN_ENV_CNODE_BITS, &t->cnode);
+    if (err)
+        return err;
+    t->cspace = moe_slot_alloc();
+    if (!t->cspace)
+        return -PECAN_ENOMEM;
+    /* CNode badge: guard length in bits 0-4, guard value 0: index n is slot n. */
+    err = pecan_cnode_mint(PECAN_ROOT_CNODE, t->cspace, MOE_DEPTH, PECAN_ROOT_CNODE,
+                           t->cnode.object, MOE_DEPTH, PECAN_RIGHTS_ALL,
+                           32 - PECAN_ENV_CNODE_BITS);
+    if (err) {
+        moe_slot_free(t->cspace);
+        t->cspace = 0;
+    }
+    return err;
+}
+
+static int make_spaces(struct task *t)
+{
+    int err = memory_alloc_object(t->quota, PECAN_OBJ_VSPACE, 0, &t->vspace);
+    if (err)
+        return err;
+    if ((err = make_cspace(t)) != 0)
+        return err;
+    /* The UTCB area is one MiB: one page table, installed for good. */
+    err = memory_alloc_object(t->quota, PECAN_OBJ_PAGE_TABLE, 0, &t->utcb_table);
+    if (err)
+        return err;
+    return pecan_vspace_map_page_table(t->vspace.object, t->utcb_table.object,
+                                       PECAN_ENV_UTCB_AREA);
+}
+
+int task_create(struct factory *owner, struct quota *q, const char *name, struct task **out)
+{
+    struct task *t = 0;
+    for (unsigned i = 0; i < MAX_TASKS && !t; i++)
+        if (!tasks[i].used)
+            t = &tasks[i];
+    if (!t)
+        return -PECAN_ENOMEM;
+    *t = (struct task){ .quota = q, .used = true };
+    moe_copy_name(t->name, sizeof(t->name), name, strlen(name));
+    int err = moe_object_start(&t->server, &t->gate, &task_type, q);
+    if (err) {
+        t->used = false;
+        return err;
+    }
+    moe_own(owner, &t->owned, destroy_owned_task);
+    t->owned.destroy_first = true;
+    if ((err = make_spaces(t)) != 0 ||
+        (err = region_map_create(q, t->vspace.object, &t->rm)) != 0) {
+        task_destroy(t);
+        return err;
+    }
+    *out = t;
+    return 0;
+}
+
+static void free_thread(struct thread_record *th)
+{
+    if (th->tcb.object)
+        memory_free(&th->tcb);   /* stops the thread wherever it runs */
+    if (th->utcb_mapping) {
+        pecan_cnode_delete(PECAN_ROOT_CNODE, th->utcb_mapping, MOE_DEPTH);
+        moe_slot_free(th->utcb_mapping);
+    }
+    if (th->utcb.object)
+        memory_free(&th->utcb);
+    *th = (struct thread_record){ 0 };
+}
+
+void task_destroy(struct task *t)
+{
+    if (!t->used)
+        return;
+    moe_disown(&t->owned);
+    for (unsigned i = 0; i < MAX_THREADS_PER_TASK; i++)
+        if (t->threads[i].used)
+            free_thread(&t->threads[i]);
+    if (t->rm)
+        region_map_destroy(t->rm);
+    if (t->utcb_table.object)
+        memory_free(&t->utcb_table);
+    if (t->vspace.object)
+        memory_free(&t->vspace);
+    if (t->cspace) {
+        pecan_cnode_delete(PECAN_ROOT_CNODE, t->cspace, MOE_DEPTH);
+        moe_slot_free(t->cspace);
+    }
+    if (t->cnode.object)
+        memory_free(&t->cnode);
+    moe_object_end(&t->server, &t->gate);
+    t->used = false;
+}
+
+static int map_utcb(struct task *t, struct thread_record *th)
+{
+    th->utcb_mapping = moe_slot_alloc();
+    if (!th->utcb_mapping)
+        return -PECAN_ENOMEM;
+    /* A frame capability holds one mapping: moe's own is in moe's space, so a copy. */
+    int err = pecan_cnode_copy(PECAN_ROOT_CNODE, th->utcb_mapping, MOE_DEPTH, PECAN_ROOT_CNODE,
+                               th->utcb.object, MOE_DEPTH, PECAN_RIGHTS_ALL);
+    if (err) {
+        moe_slot_free(th->utcb_mapping);
+        th->utcb_mapping = 0;
+        return err;
+    }
+    return pecan_vspace_map_frame(t->vspace.object, th->utcb_mapping, th->utcb_vaddr,
+                                  PECAN_MAP_READ | PECAN_MAP_WRITE, 0);
+}
+
+static int configure_thread(struct task *t, struct thread_record *th)
+{
+    /* The pager is a client copy of the region map's gate: its badge names the map. */
+    pecan_cap_t pager = moe_slot_alloc();
+    if (!pager)
+        return -PECAN_ENOMEM;
+    int err = server_mint(&moe_server, region_map_object(t->rm), pager, PECAN_RIGHT_WRITE);
+    if (!err)
+        err = pecan_thread_configure(th->tcb.object, t->cspace, t->vspace.object,
+                                     th->utcb.object, th->utcb_vaddr, pager, pager);
+    pecan_cnode_delete(PECAN_ROOT_CNODE, pager, MOE_DEPTH);
+    moe_slot_free(pager);
+    return err;
+}
+
+static bool utcb_address_free(struct task *t, pecan_word_t vaddr)
+{
+    if (vaddr < PECAN_ENV_UTCB_AREA || vaddr & 0xFFFu ||
+        (vaddr - PECAN_ENV_UTCB_AREA) / 0x1000u >= PECAN_ENV_UTCB_SLOTS)
+        return false;
+    for (unsigned i = 0; i < MAX_THREADS_PER_TASK; i++)
+        if (t->threads[i].used && t->threads[i].utcb_vaddr == vaddr)
+            return false;
+    return true;
+}
+
+int task_create_thread(struct task *t, pecan_word_t utcb_vaddr, pecan_cap_t *tcb)
+{
+    if (!utcb_address_free(t, utcb_vaddr))
+        return -PECAN_EINVAL;
+    struct thread_record *th = 0;
+    for (unsigned i = 0; i < MAX_THREADS_PER_TASK && !th; i++)
+        if (!t->threads[i].used)
+            th = &t->threads[i];
+    if (!th)
+        return -PECAN_ENOMEM;
+    *th = (struct thread_record){ .utcb_vaddr = utcb_vaddr, .used = true };
+    int err = memory_alloc_object(t->quota, PECAN_OBJ_TCB, 0, &th->tcb);
+    if (!err)
+        err = memory_alloc_contiguous(t->quota, 12, &th->utcb);   /* zeroed, with a capability */
+    if (!err)
+        err = map_utcb(t, th);
+    if (!err)
+        err = configure_thread(t, th);
+    if (err) {
+        free_thread(th);
+        return err;
+    }
+    *tcb = th->tcb.object;
+    return 0;
+}
+
+static uint32_t block_bytes(const struct memory_block *b)
+{
+    return b->object ? (uint32_t)1 << b->size_bits : 0;
+}
+
+static struct task *request_task(struct server_request *r)
+{
+    return (struct task *)r->object;
+}
+
+static int task_request(struct server_request *r)
+{
+    int err = server_need_words(r, 1);
+    if (err)
+        return err;
+    struct task *t = request_task(r);
+    switch (r->in[0]) {
+    case PECAN_TASK_CREATE_THREAD: {
+        if ((err = server_need_words(r, 2)) != 0)
+            return err;
+        pecan_cap_t tcb;
+        if ((err = task_create_thread(t, r->in[1], &tcb)) != 0)
+            return err;
+        return server_reply_cap(r, tcb, PECAN_RIGHTS_ALL);
+    }
+    case PECAN_TASK_TERMINATE:
+        task_destroy(t);
+        /* The caller may have been one of its threads: then nobody waits for a reply. */
+        return 0;
+    case PECAN_TASK_INFO: {
+        unsigned threads = 0;
+        uint32_t bytes = block_bytes(&t->gate) + block_bytes(&t->vspace) +
+                         block_bytes(&t->cnode) + block_bytes(&t->utcb_table);
+        for (unsigned i = 0; i < MAX_THREADS_PER_TASK; i++) {
+            if (!t->threads[i].used)
+                continue;
+            threads++;
+            bytes += block_bytes(&t->threads[i].tcb) + block_bytes(&t->threads[i].utcb);
+        }
+        server_reply_word(r, threads);
+        server_reply_word(r, bytes);
+        return 0;
+    }
+    default:
+        return -PECAN_ENOSYS;
+    }
+}
+
+static void task_no_clients(struct server_object *object)
+{
+    task_destroy((struct task *)object);
+}
+
+static const struct server_protocol task_protocols[] = {
+    { PECAN_PROTO_TASK, task_request },
+};
+static const struct server_type task_type = {
+    .name = "task", .protocols = task_protocols, .protocol_count = 1,
+    .no_clients = task_no_clients,
+};
