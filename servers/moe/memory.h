@@ -1,77 +1,123 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * moe's memory (docs/runtime.md, "Memory and quotas in moe"): every untyped the kernel
- * gave moe, managed as a buddy allocator of untyped capabilities, and the quotas every
- * allocation is charged to. Frames handed out are mapped in moe's own address space at
- * memory_local(phys), so moe can zero, copy and send them with memory items.
+ * gave moe, managed as a buddy allocator of untyped capabilities (buddy.c), and the quotas
+ * every allocation is charged to. Frames handed out are mapped in moe's own address space
+ * at memory_local(phys) (the window: MEMORY_WINDOW_BASE + phys - RAM base, its page tables
+ * installed at start-up), so moe can zero, copy and send them with memory items.
  *
  * Invariants: a quota's used bytes are the sum of the sizes of the blocks charged to it
  * (its sub-quotas count with their whole limit); a free block's untyped capability has no
- * children; every allocated block is charged to exactly one quota.
+ * children; every allocated block is charged to exactly one quota; free pages of the page
+ * pool are zero.
  */
 #ifndef MOE_MEMORY_H
 #define MOE_MEMORY_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <pecan/bootinfo.h>
 #include <pecan/syscall.h>
+
+#define MEMORY_WINDOW_BASE 0x80000000u
+#define MEMORY_WINDOW_LIMIT 0x90000000u     /* at most 256 MiB of RAM */
+#define MEMORY_DEVICE_WINDOW_BASE 0x90000000u  /* device frames (iomem.c) */
+#define MEMORY_DEVICE_WINDOW_LIMIT 0xA0000000u
 
 struct quota {
     uint32_t limit;           /* bytes this quota may hold */
     uint32_t used;            /* bytes held (blocks + the limits of sub-quotas) */
     uint32_t objects;         /* blocks held */
-    struct quota *parent;     /* charged with this quota's whole limit; NULL for moe's own */
+    struct quota *parent;     /* charged with this quota's whole limit; NULL for a top one */
 };
 
 /* A block of memory: an untyped capability of 2^size_bits bytes in moe's CNode, from which
- * exactly one object (or frame) was retyped into slot object. */
+ * count objects (or frames) were retyped into slots object .. object + count - 1.
+ * A page of the page pool (memory_alloc_frame with size_bits 12) has no capability of its
+ * own: object is 0 and node -1; it is only ever sent with memory items from
+ * memory_local(phys). */
 struct memory_block {
     pecan_cap_t untyped;
-    pecan_cap_t object;       /* the object's capability (moe's original), 0 while free */
+    pecan_cap_t object;       /* the first object's capability (moe's original), or 0 */
     uint32_t phys;
     uint8_t size_bits;
-    uint8_t type;             /* PECAN_OBJ_* of the object */
+    uint8_t type;             /* PECAN_OBJ_* of the objects */
+    uint16_t count;           /* objects in consecutive slots */
+    int16_t node;             /* the allocator's handle: buddy node, -1 for a pool page */
     struct quota *charged_to;
 };
 
-/* Takes the untyped capabilities listed in the boot info. */
-void memory_init(const struct pecan_bootinfo *info);
+/* Takes the untyped capabilities listed in the boot info (RAM into the buddy allocator,
+ * device untyped kept for iomem) and installs the window's page tables, charged to
+ * memory_own_quota(). 0 or a negative error (moe cannot run then). */
+int memory_init(const struct pecan_bootinfo *info);
 
-/* Quotas */
-void quota_init(struct quota *q, struct quota *parent, uint32_t limit);
+/* moe's own quota (window page tables, its own objects). Unlimited. */
+struct quota *memory_own_quota(void);
+
+/* Quotas. quota_init charges limit to parent (if any): 0 or -PECAN_ENOMEM. quota_fini
+ * gives the limit back (-PECAN_EBUSY while the quota still holds something). */
+int quota_init(struct quota *q, struct quota *parent, uint32_t limit);
+int quota_fini(struct quota *q);
 int quota_charge(struct quota *q, uint32_t bytes);      /* 0 or -PECAN_ENOMEM */
 void quota_release(struct quota *q, uint32_t bytes);
 
 /* Retypes one kernel object of the given type and size (size_bits as for untyped retype;
- * 0 where the type has a fixed size) from a fresh block charged to q. On success *block
- * describes it and block->object holds moe's capability. -PECAN_ENOMEM if the quota or
- * moe's memory is exhausted (nothing is changed then). */
+ * 0 where the type has a fixed size) from a fresh block charged to q. Small objects take a
+ * whole 4 KiB block (the smallest untyped). On success *block describes it and
+ * block->object holds moe's capability. -PECAN_ENOMEM if the quota or moe's memory is
+ * exhausted (nothing is changed then), -PECAN_EINVAL/-PECAN_ERANGE for a bad type or size. */
 int memory_alloc_object(struct quota *q, unsigned type, unsigned size_bits,
                         struct memory_block *block);
 
-/* A frame of 2^size_bits bytes (12, 16 or 20), zeroed, mapped read-write in moe's space at
- * memory_local(block->phys). contiguous_bits > size_bits asks for a block that large
- * (returned as one untyped split into frames by the caller: see memory_alloc_contiguous). */
+/* A frame of 2^size_bits bytes (12 or 16), zeroed, mapped read-write-execute in moe's
+ * space at memory_local(block->phys). 4 KiB frames come from the page pool (no capability:
+ * see struct memory_block); 64 KiB ones are a block with their own frame capability. */
 int memory_alloc_frame(struct quota *q, unsigned size_bits, struct memory_block *block);
 
-/* Physically contiguous memory of 2^size_bits bytes as 4 KiB frames in consecutive slots
- * block->object .. + (1 << (size_bits - 12)) - 1, all mapped in moe's space. */
+/* Physically contiguous memory of 2^size_bits bytes (12..24), zeroed, as frames of
+ * memory_contiguous_frame_bits(size_bits) in consecutive slots block->object ..
+ * + block->count - 1, all mapped in moe's space. */
 int memory_alloc_contiguous(struct quota *q, unsigned size_bits, struct memory_block *block);
+unsigned memory_contiguous_frame_bits(unsigned size_bits);
 
-/* Destroys the object (revoking every capability derived from moe's, wherever it is:
- * mappings of frames go too), returns the block to the allocator and the bytes to the
- * quota it was charged to. */
+/* Destroys the objects (revoking every capability derived from the block, wherever it
+ * is: mappings of frames go too; a pool page is unmapped from every task it reached and
+ * zeroed), returns the block to the allocator and the bytes to the quota it was charged
+ * to. */
 void memory_free(struct memory_block *block);
 
 /* moe's address of a RAM frame it handed out. */
-void *memory_local(uint32_t phys);
+extern uint32_t memory_ram_base;
+static inline void *memory_local(uint32_t phys)
+{
+    return (void *)(uintptr_t)(MEMORY_WINDOW_BASE + (phys - memory_ram_base));
+}
 
-/* Totals for the memory report: bytes of RAM free in the allocator, and in all. */
+/* Totals for the memory report: bytes of RAM free in the allocator (buddy blocks and free
+ * pool pages), and in all. */
 uint32_t memory_free_bytes(void);
 uint32_t memory_total_bytes(void);
+/* 0, or the number of broken invariants in the allocator's bookkeeping. */
+unsigned memory_check(void);
 
-/* A free slot in moe's CNode, and giving it back (the slot must be empty). */
+/* A free slot in moe's CNode, and giving it back (the slot must be empty). 0: none left. */
 pecan_cap_t moe_slot_alloc(void);
 void moe_slot_free(pecan_cap_t slot);
+/* count consecutive free slots (for retypes of several objects), and giving them back. */
+pecan_cap_t moe_slots_alloc(unsigned count);
+void moe_slots_free(pecan_cap_t first, unsigned count);
+/* Empty slots left (for the memory report). */
+unsigned moe_slot_free_count(void);
+
+/* Device memory (iomem.c): 4 KiB frames of the device untyped covering [phys, phys +
+ * size), retyped on first use and mapped uncached in moe's device window; *local receives
+ * moe's address of phys. Frames stay mapped for moe's lifetime (devices are not RAM and
+ * are not charged). 0, -PECAN_ENOENT (not device memory moe holds), -PECAN_EALIGN,
+ * -PECAN_ENOMEM (slots or window exhausted). */
+int memory_device_map(uint32_t phys, uint32_t size, uint32_t *local);
+/* The device untyped from the boot info covering phys: its slot, base and size.
+ * 0 or -PECAN_ENOENT. */
+int memory_device_untyped(uint32_t phys, pecan_cap_t *slot, uint32_t *base, unsigned *bits);
 
 #endif

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The buddy allocator's bookkeeping (buddy.h). Nodes live in one array: up to
+ * BUDDY_MAX_ROOTS roots at the start, then pairs of buddies (even index, odd index) taken
+ * from and returned to a list of spare pairs. Each size has a doubly linked free list, so
+ * a buddy leaves its list in O(1) when it merges.
+ */
+#include "buddy.h"
+
+#include <pecan/errors.h>
+
+static void list_push(struct buddy *b, int16_t *head, int n)
+{
+    struct buddy_node *node = &b->nodes[n];
+    node->prev = BUDDY_NONE;
+    node->next = *head;
+    if (*head != BUDDY_NONE)
+        b->nodes[*head].prev = (int16_t)n;
+    *head = (int16_t)n;
+}
+
+static void list_remove(struct buddy *b, int16_t *head, int n)
+{
+    struct buddy_node *node = &b->nodes[n];
+    if (node->prev != BUDDY_NONE)
+        b->nodes[node->prev].next = node->next;
+    else
+        *head = node->next;
+    if (node->next != BUDDY_NONE)
+        b->nodes[node->next].prev = node->prev;
+    node->prev = node->next = BUDDY_NONE;
+}
+
+static void make_free(struct buddy *b, int n)
+{
+    struct buddy_node *node = &b->nodes[n];
+    node->state = BUDDY_FREE;
+    list_push(b, &b->free_lists[node->bits], n);
+    b->free_bytes += 1u << node->bits;
+}
+
+static void take_free(struct buddy *b, int n)
+{
+    struct buddy_node *node = &b->nodes[n];
+    list_remove(b, &b->free_lists[node->bits], n);
+    b->free_bytes -= 1u << node->bits;
+}
+
+void buddy_init(struct buddy *b, const struct buddy_operations *operations, void *context)
+{
+    for (int i = 0; i < BUDDY_MAX_NODES; i++)
+        b->nodes[i] = (struct buddy_node){ .parent = BUDDY_NONE, .children = BUDDY_NONE,
+                                           .prev = BUDDY_NONE, .next = BUDDY_NONE };
+    for (int i = 0; i <= BUDDY_MAX_BITS; i++)
+        b->free_lists[i] = BUDDY_NONE;
+    b->spare_pairs = BUDDY_NONE;
+    b->root_count = 0;
+    b->free_bytes = b->total_bytes = 0;
+    b->used_nodes = 0;
+    b->operations = operations;
+    b->context = context;
+    for (int i = BUDDY_MAX_NODES - 2; i >= BUDDY_MAX_ROOTS; i -= 2) {
+        b->nodes[i].next = b->spare_pairs;
+        b->spare_pairs = (int16_t)i;
+    }
+}
+
+int buddy_add_root(struct buddy *b, uint32_t slot, uint32_t phys, unsigned bits)
+{
+    if (bits < BUDDY_MIN_BITS || bits > BUDDY_MAX_BITS)
+        return -PECAN_EINVAL;
+    if (phys & ((1u << bits) - 1))
+        return -PECAN_EINVAL;
+    int n = b->root_count;
+    if (n >= BUDDY_MAX_ROOTS)
+        return -PECAN_ENOMEM;
+    b->nodes[n] = (struct buddy_node){ .phys = phys, .slot = (uint16_t)slot, .bits = (uint8_t)bits,
+                                       .parent = BUDDY_NONE, .children = BUDDY_NONE,
+                                       .prev = BUDDY_NONE, .next = BUDDY_NONE };
+    b->root_count++;
+    b->used_nodes++;
+    b->total_bytes += 1u << bits;
+    make_free(b, n);
+    return 0;
+}
+
+/* Splits free node n (taken off its list by the caller) into two free children. */
+static int split(struct buddy *b, int n)
+{
+    struct buddy_node *node = &b->nodes[n];
+    int pair = b->spare_pairs;
+    if (pair == BUDDY_NONE)
+        return -PECAN_ENOMEM;
+    unsigned half = node->bits - 1u;
+    uint32_t first_slot = 0;
+    int err = b->operations->split(b->context, node->slot, half, &first_slot);
+    if (err)
+        return err;
+    b->spare_pairs = b->nodes[pair].next;
+    for (int k = 0; k < 2; k++) {
+        b->nodes[pair + k] = (struct buddy_node){
+            .phys = node->phys + ((uint32_t)k << half), .slot = (uint16_t)(first_slot + k),
+            .bits = (uint8_t)half, .parent = (int16_t)n, .children = BUDDY_NONE,
+            .prev = BUDDY_NONE, .next = BUDDY_NONE };
+    }
+    b->used_nodes += 2;
+    node->state = BUDDY_SPLIT;
+    node->children = (int16_t)pair;
+    make_free(b, pair + 1);
+    make_free(b, pair);
+    return 0;
+}
+
+int buddy_alloc(struct buddy *b, unsigned bits)
+{
+    if (bits < BUDDY_MIN_BITS || bits > BUDDY_MAX_BITS)
+        return -PECAN_ERANGE;
+    unsigned have = bits;
+    while (have <= BUDDY_MAX_BITS && b->free_lists[have] == BUDDY_NONE)
+        have++;
+    if (have > BUDDY_MAX_BITS)
+        return -PECAN_ENOMEM;
+    int n = b->free_lists[have];
+    while (b->nodes[n].bits > bits) {
+        take_free(b, n);
+        int err = split(b, n);
+        if (err) {
+            make_free(b, n);
+            return err == -PECAN_ENOMEM ? err : -PECAN_ENOMEM;
+        }
+        n = b->nodes[n].children;   /* the first half; the second stays free */
+    }
+    take_free(b, n);
+    b->nodes[n].state = BUDDY_USED;
+    return n;
+}
+
+static int buddy_of(int n)
+{
+    return n ^ 1;
+}
+
+int buddy_free(struct buddy *b, int n)
+{
+    if (n < 0 || n >= BUDDY_MAX_NODES || b->nodes[n].state != BUDDY_USED)
+        return -PECAN_EINVAL;
+    for (;;) {
+        struct buddy_node *node = &b->nodes[n];
+        int parent = node->parent;
+        if (parent == BUDDY_NONE || b->nodes[buddy_of(n)].state != BUDDY_FREE)
+            break;
+        struct buddy_node *up = &b->nodes[parent];
+        int pair = n & ~1;
+        if (b->operations->merge(b->context, up->slot, b->nodes[pair].slot) != 0)
+            break;   /* keep the halves apart: still consistent, only less merged */
+        take_free(b, buddy_of(n));
+        b->nodes[pair].state = b->nodes[pair + 1].state = BUDDY_UNUSED;
+        b->nodes[pair].next = b->spare_pairs;
+        b->spare_pairs = (int16_t)pair;
+        b->used_nodes -= 2;
+        up->children = BUDDY_NONE;
+        up->state = BUDDY_USED;   /* made free below or by the next round */
+        n = parent;
+    }
+    make_free(b, n);
+    return 0;
+}
+
+unsigned buddy_check(const struct buddy *b)
+{
+    unsigned problems = 0;
+    uint32_t free_bytes = 0;
+    for (int i = 0; i < BUDDY_MAX_NODES; i++) {
+        const struct buddy_node *node = &b->nodes[i];
+        if (node->state == BUDDY_FREE)
+            free_bytes += 1u << node->bits;
+        if (node->state == BUDDY_SPLIT) {
+            const struct buddy_node *c = &b->nodes[node->children];
+            if (c[0].parent != i || c[1].parent != i || c[0].bits + 1u != node->bits ||
+                c[1].bits + 1u != node->bits)
+                problems++;
+            if (c[0].state == BUDDY_FREE && c[1].state == BUDDY_FREE)
+                problems++;
+            if (c[0].phys != node->phys || c[1].phys != node->phys + (1u << c[0].bits))
+                problems++;
+        }
+    }
+    if (free_bytes != b->free_bytes)
+        problems++;
+    for (int bits = 0; bits <= BUDDY_MAX_BITS; bits++) {
+        for (int n = b->free_lists[bits]; n != BUDDY_NONE; n = b->nodes[n].next) {
+            if (b->nodes[n].state != BUDDY_FREE || b->nodes[n].bits != bits)
+                problems++;
+        }
+    }
+    return problems;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Buddy bookkeeping over untyped capabilities (docs/runtime.md, "Memory and quotas in
+ * moe"). A node is one untyped capability of 2^bits bytes. A root is an untyped the kernel
+ * handed over; splitting a free node retypes it into two half-size untyped children (a
+ * pair of nodes, the "buddies"); freeing a node whose buddy is free too merges them by
+ * revoking their parent. The capability work is done by the caller's operations
+ * (struct buddy_operations), so this file is portable and host-tested
+ * (tests/unit/test_moe_buddy.c).
+ *
+ * Invariants: a FREE node's untyped has no children (it can be retyped); a SPLIT node has
+ * exactly its two child nodes as children and never both of them FREE (they would have
+ * been merged); free_bytes is the sum of the sizes of the FREE nodes.
+ */
+#ifndef MOE_BUDDY_H
+#define MOE_BUDDY_H
+
+#include <stdint.h>
+
+#define BUDDY_MAX_NODES 8192
+#define BUDDY_MAX_ROOTS 64      /* nodes 0 .. 63; pairs of buddies follow */
+#define BUDDY_MIN_BITS 12
+#define BUDDY_MAX_BITS 31
+#define BUDDY_NONE (-1)
+
+enum buddy_state {
+    BUDDY_UNUSED = 0,   /* node not in the tree */
+    BUDDY_FREE = 1,     /* leaf untyped, on its free list */
+    BUDDY_SPLIT = 2,    /* has two children */
+    BUDDY_USED = 3,     /* handed out: the caller retypes objects from it */
+};
+
+struct buddy_node {
+    uint32_t phys;
+    uint16_t slot;        /* the untyped capability */
+    uint8_t bits;
+    uint8_t state;
+    int16_t parent;       /* BUDDY_NONE for a root */
+    int16_t children;     /* first of the pair (children + 1 is the second), BUDDY_NONE */
+    int16_t prev, next;   /* free list of its size, or the list of unused pairs */
+    int16_t reserved;
+};
+
+struct buddy_operations {
+    /* Retypes the untyped in slot parent into two untyped of 2^child_bits in consecutive
+     * empty slots; *first_child receives the first. 0 or a negative error. */
+    int (*split)(void *context, uint32_t parent, unsigned child_bits, uint32_t *first_child);
+    /* Revokes the untyped in slot parent (deleting its two children in first_child and
+     * first_child + 1) and gives those slots back. 0 or a negative error. */
+    int (*merge)(void *context, uint32_t parent, uint32_t first_child);
+};
+
+struct buddy {
+    struct buddy_node nodes[BUDDY_MAX_NODES];
+    int16_t free_lists[BUDDY_MAX_BITS + 1];   /* by bits */
+    int16_t spare_pairs;                      /* unused node pairs, linked by next */
+    int16_t root_count;                       /* nodes 0 .. root_count - 1 are roots */
+    uint32_t free_bytes;
+    uint32_t total_bytes;
+    uint32_t used_nodes;
+    const struct buddy_operations *operations;
+    void *context;
+};
+
+void buddy_init(struct buddy *b, const struct buddy_operations *operations, void *context);
+/* Adds a root untyped (all roots first, before any allocation). 0, -PECAN_ENOMEM when out
+ * of nodes, -PECAN_EINVAL for a size out of range or an unaligned address. */
+int buddy_add_root(struct buddy *b, uint32_t slot, uint32_t phys, unsigned bits);
+/* A node of exactly 2^bits bytes, now USED (the smallest free block that fits is split
+ * down). Returns the node index, or -PECAN_ENOMEM (-PECAN_ERANGE for a bad size). */
+int buddy_alloc(struct buddy *b, unsigned bits);
+/* Returns a USED node (its untyped must have no children again) and merges buddies.
+ * 0, or -PECAN_EINVAL if the node is not USED. */
+int buddy_free(struct buddy *b, int node);
+
+static inline const struct buddy_node *buddy_node(const struct buddy *b, int node)
+{
+    return &b->nodes[node];
+}
+
+/* Consistency check for tests and the memory report: 0 or the number of problems. */
+unsigned buddy_check(const struct buddy *b);
+
+#endif

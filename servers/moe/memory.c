@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * moe's memory (memory.h): the capability work behind the buddy allocator (buddy.c), the
+ * page pool of 4 KiB pages (page_pool.c), moe's CNode slots (slot_allocator.c) and the
+ * window in which moe sees every frame it hands out.
+ *
+ * Invariants: every RAM frame moe hands out is mapped at memory_local(phys) through moe's
+ * own capability, so revoking that capability (or unmapping the page in moe's space)
+ * takes it from every task it reached; the window's page tables are installed once at
+ * start-up and never removed.
+ */
+#include "memory.h"
+
+#include <pecan/errors.h>
+#include <pecan/sys.h>
+
+#include "buddy.h"
+#include "page_pool.h"
+#include "slot_allocator.h"
+
+#define MOE_CNODE PECAN_ROOT_CNODE
+#define MOE_VSPACE PECAN_ROOT_VSPACE
+#define SLOT_DEPTH 32
+#define MIB_BITS 20
+#define WINDOW_RIGHTS (PECAN_MAP_READ | PECAN_MAP_WRITE | PECAN_MAP_EXECUTE)
+#define MAX_DEVICE_UNTYPED 64
+
+uint32_t memory_ram_base;
+
+static struct slot_allocator slots;
+static struct buddy buddy;
+static struct page_pool pool;
+static struct quota own_quota;
+static struct memory_block window_tables;
+
+/* Device untyped from the boot info, for iomem.c (memory_device_*). */
+struct device_untyped {
+    pecan_cap_t slot;
+    uint32_t phys;
+    uint8_t bits;
+};
+static struct device_untyped devices[MAX_DEVICE_UNTYPED];
+static unsigned device_count;
+
+/* ---- slots ---------------------------------------------------------------------------- */
+
+/* Slots of the allocator itself: untyped of split blocks and the objects of blocks. */
+static unsigned own_slots;
+
+static pecan_cap_t own_slots_alloc(unsigned count)
+{
+    pecan_cap_t first = slot_allocator_alloc(&slots, count);
+    if (first)
+        own_slots += count;
+    return first;
+}
+
+static void own_slots_free(pecan_cap_t first, unsigned count)
+{
+    slot_allocator_free(&slots, first, count);
+    own_slots -= count;
+}
+
+/* Slots the rest of moe took (gates, received capabilities, ...). */
+static unsigned other_slots;
+
+pecan_cap_t moe_slot_alloc(void)
+{
+    return moe_slots_alloc(1);
+}
+
+void moe_slot_free(pecan_cap_t slot)
+{
+    moe_slots_free(slot, 1);
+}
+
+pecan_cap_t moe_slots_alloc(unsigned count)
+{
+    pecan_cap_t first = slot_allocator_alloc(&slots, count);
+    if (first)
+        other_slots += count;
+    return first;
+}
+
+void moe_slots_free(pecan_cap_t first, unsigned count)
+{
+    for (unsigned i = 0; i < count; i++) {
+        if (slot_allocator_is_used(&slots, first + i) && other_slots > 0) {
+            slot_allocator_free(&slots, first + i, 1);
+            other_slots--;
+        }
+    }
+}
+
+unsigned moe_slot_free_count(void)
+{
+    return slots.free_count;
+}
+
+/* ---- the buddy allocator's capability work ------------------------------------------ */
+
+static int split_untyped(void *context, uint32_t parent, unsigned child_bits, uint32_t *first)
+{
+    (void)context;
+    pecan_cap_t children = own_slots_alloc(2);
+    if (!children)
+        return -PECAN_ENOMEM;
+    int err = pecan_untyped_retype(parent, PECAN_OBJ_UNTYPED, child_bits, 2, MOE_CNODE, children);
+    if (err) {
+        own_slots_free(children, 2);
+        return err;
+    }
+    *first = children;
+    return 0;
+}
+
+static int merge_untyped(void *context, uint32_t parent, uint32_t first_child)
+{
+    (void)context;
+    int err = pecan_cnode_revoke(MOE_CNODE, parent, SLOT_DEPTH);
+    if (err)
+        return err;
+    own_slots_free(first_child, 2);
+    return 0;
+}
+
+static const struct buddy_operations buddy_capability_work = {
+    .split = split_untyped,
+    .merge = merge_untyped,
+};
+
+/* ---- sizes ----------------------------------------------------------------------------- */
+
+/* log2 of the bytes an object takes, or -1 for a bad type or size. */
+static int object_bits(unsigned type, unsigned size_bits)
+{
+    switch (type) {
+    case PECAN_OBJ_UNTYPED:
+        return size_bits >= 12 && size_bits <= BUDDY_MAX_BITS ? (int)size_bits : -1;
+    case PECAN_OBJ_TCB:
+        return 10;
+    case PECAN_OBJ_ENDPOINT:
+    case PECAN_OBJ_NOTIFICATION:
+        return 5;
+    case PECAN_OBJ_CNODE:
+        return size_bits >= 1 && size_bits <= 16 ? (int)size_bits + 5 : -1;
+    case PECAN_OBJ_VSPACE:
+        return 14;
+    case PECAN_OBJ_PAGE_TABLE:
+        return 12;
+    case PECAN_OBJ_FRAME:
+        return size_bits == 12 || size_bits == 16 || size_bits == 20 ? (int)size_bits : -1;
+    default:
+        return -1;
+    }
+}
+
+static unsigned block_bits_for(int bits)
+{
+    return bits < BUDDY_MIN_BITS ? BUDDY_MIN_BITS : (unsigned)bits;
+}
+
+/* ---- blocks ---------------------------------------------------------------------------- */
+
+/* Takes a buddy block charged to q and retypes count objects of (type, size_bits) into
+ * fresh consecutive slots. */
+static int alloc_block(struct quota *q, unsigned block_bits, unsigned type, unsigned size_bits,
+                       unsigned count, struct memory_block *block)
+{
+    uint32_t bytes = 1u << block_bits;
+    if (quota_charge(q, bytes))
+        return -PECAN_ENOMEM;
+    int node = buddy_alloc(&buddy, block_bits);
+    if (node < 0) {
+        quota_release(q, bytes);
+        return -PECAN_ENOMEM;
+    }
+    pecan_cap_t first = own_slots_alloc(count);
+    if (!first) {
+        buddy_free(&buddy, node);
+        quota_release(q, bytes);
+        return -PECAN_ENOMEM;
+    }
+    const struct buddy_node *n = buddy_node(&buddy, node);
+    int err = pecan_untyped_retype(n->slot, type, size_bits, count, MOE_CNODE, first);
+    if (err) {
+        own_slots_free(first, count);
+        buddy_free(&buddy, node);
+        quota_release(q, bytes);
+        return err == -PECAN_ENOASID ? err : -PECAN_ENOMEM;
+    }
+    *block = (struct memory_block){
+        .untyped = n->slot, .object = first, .phys = n->phys, .size_bits = (uint8_t)block_bits,
+        .type = (uint8_t)type, .count = (uint16_t)count, .node = (int16_t)node,
+        .charged_to = q,
+    };
+    return 0;
+}
+
+/* Destroys everything retyped from a block and gives the block back (not the quota). */
+static void release_block(pecan_cap_t untyped, int node, pecan_cap_t first, unsigned count)
+{
+    /* Revoke deletes every object and every capability derived from them, wherever they
+     * are; deleting a frame capability removes its mapping and all mappings made from it. */
+    pecan_cnode_revoke(MOE_CNODE, untyped, SLOT_DEPTH);
+    own_slots_free(first, count);
+    buddy_free(&buddy, node);
+}
+
+int memory_alloc_object(struct quota *q, unsigned type, unsigned size_bits,
+                        struct memory_block *block)
+{
+    int bits = object_bits(type, size_bits);
+    if (bits < 0)
+        return -PECAN_EINVAL;
+    return alloc_block(q, block_bits_for(bits), type, size_bits, 1, block);
+}
+
+/* Maps frames first .. first + count - 1 of 2^frame_bits bytes from phys in the window. */
+static int map_in_window(pecan_cap_t first, unsigned count, unsigned frame_bits, uint32_t phys)
+{
+    for (unsigned i = 0; i < count; i++) {
+        uint32_t at = (uint32_t)(uintptr_t)memory_local(phys + (i << frame_bits));
+        int err = pecan_vspace_map_frame(MOE_VSPACE, first + i, at, WINDOW_RIGHTS, 0);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+static int alloc_mapped(struct quota *q, unsigned block_bits, unsigned frame_bits,
+                        struct memory_block *block)
+{
+    unsigned count = 1u << (block_bits - frame_bits);
+    int err = alloc_block(q, block_bits, PECAN_OBJ_FRAME, frame_bits, count, block);
+    if (err)
+        return err;
+    err = map_in_window(block->object, count, frame_bits, block->phys);
+    if (err) {
+        memory_free(block);
+        return err;
+    }
+    return 0;
+}
+
+/* ---- the page pool --------------------------------------------------------------------- */
+
+/* A fresh 64 KiB group: a block retyped into one 64 KiB frame mapped in the window. Its
+ * memory is moe's until pages are taken, so it is charged to nobody. */
+static int grow_pool(void)
+{
+    int node = buddy_alloc(&buddy, PAGE_POOL_GROUP_BITS);
+    if (node < 0)
+        return -PECAN_ENOMEM;
+    const struct buddy_node *n = buddy_node(&buddy, node);
+    pecan_cap_t frame = own_slots_alloc(1);
+    if (!frame) {
+        buddy_free(&buddy, node);
+        return -PECAN_ENOMEM;
+    }
+    int err = pecan_untyped_retype(n->slot, PECAN_OBJ_FRAME, PAGE_POOL_GROUP_BITS, 1, MOE_CNODE,
+                                   frame);
+    if (!err)
+        err = map_in_window(frame, 1, PAGE_POOL_GROUP_BITS, n->phys);
+    if (!err)
+        err = page_pool_add_group(&pool, n->phys, node, frame);
+    if (err) {
+        release_block(n->slot, node, frame, 1);
+        return -PECAN_ENOMEM;
+    }
+    return 0;
+}
+
+static int alloc_pool_page(struct quota *q, struct memory_block *block)
+{
+    if (quota_charge(q, 1u << 12))
+        return -PECAN_ENOMEM;
+    uint32_t phys;
+    if (page_pool_take(&pool, &phys) != 0 && (grow_pool() != 0 || page_pool_take(&pool, &phys) != 0)) {
+        quota_release(q, 1u << 12);
+        return -PECAN_ENOMEM;
+    }
+    const struct page_group *group = page_pool_group(&pool, phys);
+    *block = (struct memory_block){
+        .untyped = buddy_node(&buddy, group->node)->slot, .object = 0, .phys = phys,
+        .size_bits = 12, .type = PECAN_OBJ_FRAME, .count = 1, .node = -1, .charged_to = q,
+    };
+    return 0;
+}
+
+static void zero_page(void *page)
+{
+    uint64_t *p = page;
+    for (unsigned i = 0; i < 4096 / sizeof(*p); i += 4) {
+        p[i] = 0;
+        p[i + 1] = 0;
+        p[i + 2] = 0;
+        p[i + 3] = 0;
+    }
+}
+
+static void free_pool_page(uint32_t phys)
+{
+    void *local = memory_local(phys);
+    /* Every mapping memory items made from moe's page goes, in every task, recursively;
+     * moe's own mapping (the 64 KiB frame's) stays. */
+    pecan_vspace_unmap(MOE_VSPACE, (uint32_t)(uintptr_t)local, 12, 0);
+    zero_page(local);
+    if (page_pool_give(&pool, phys) != 1)
+        return;
+    /* The group is entirely free: give it back unless it is the only free memory in the
+     * pool (so a task that takes and frees one page does not retype a group each time). */
+    if (pool.free_pages < 2 * PAGE_POOL_PAGES_PER_GROUP)
+        return;
+    int node;
+    uint32_t frame;
+    uint32_t group_phys = phys & ~((1u << PAGE_POOL_GROUP_BITS) - 1);
+    if (page_pool_remove_group(&pool, group_phys, &node, &frame) == 0)
+        release_block(buddy_node(&buddy, node)->slot, node, frame, 1);
+}
+
+int memory_alloc_frame(struct quota *q, unsigned size_bits, struct memory_block *block)
+{
+    if (size_bits == 12)
+        return alloc_pool_page(q, block);
+    if (size_bits == 16)
+        return alloc_mapped(q, 16, 16, block);
+    return -PECAN_ERANGE;
+}
+
+unsigned memory_contiguous_frame_bits(unsigned size_bits)
+{
+    return size_bits >= 16 ? 16 : 12;
+}
+
+int memory_alloc_contiguous(struct quota *q, unsigned size_bits, struct memory_block *block)
+{
+    if (size_bits < 12 || size_bits > 24)
+        return -PECAN_ERANGE;
+    return alloc_mapped(q, size_bits, memory_contiguous_frame_bits(size_bits), block);
+}
+
+void memory_free(struct memory_block *block)
+{
+    if (!block->charged_to)
+        return;   /* already freed (or never allocated) */
+    if (block->node < 0)
+        free_pool_page(block->phys);
+    else
+        release_block(block->untyped, block->node, block->object, block->count);
+    quota_release(block->charged_to, 1u << block->size_bits);
+    block->charged_to = 0;
+    block->object = 0;
+}
+
+/* ---- start-up -------------------------------------------------------------------------- */
+
+static uint32_t ram_base_of(const struct pecan_bootinfo *info)
+{
+    uint32_t base = 0xFFFFFFFFu;
+    for (uint32_t i = 0; i < info->cap_count && i < PECAN_BOOTINFO_MAX_CAPS; i++) {
+        const struct pecan_bootinfo_cap *cap = &info->caps[i];
+        if (cap->kind == PECAN_BOOTINFO_UNTYPED && cap->paddr < base)
+            base = cap->paddr;
+    }
+    return base & ~((1u << MIB_BITS) - 1);
+}
+
+static int take_untyped(const struct pecan_bootinfo *info)
+{
+    for (uint32_t i = 0; i < info->cap_count && i < PECAN_BOOTINFO_MAX_CAPS; i++) {
+        const struct pecan_bootinfo_cap *cap = &info->caps[i];
+        if (cap->kind == PECAN_BOOTINFO_DEVICE_UNTYPED) {
+            if (device_count < MAX_DEVICE_UNTYPED)
+                devices[device_count++] = (struct device_untyped){
+                    .slot = cap->slot, .phys = cap->paddr, .bits = (uint8_t)cap->size_bits };
+            continue;
+        }
+        if (cap->kind != PECAN_BOOTINFO_UNTYPED)
+            continue;
+        if (cap->paddr + (1u << cap->size_bits) - memory_ram_base >
+            MEMORY_WINDOW_LIMIT - MEMORY_WINDOW_BASE)
+            continue;   /* beyond the window: moe could not see it */
+        int err = buddy_add_root(&buddy, cap->slot, cap->paddr, cap->size_bits);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+/* Page tables for every MiB of the window that holds RAM, in one block. */
+static int install_window(uint32_t ram_size)
+{
+    unsigned tables = (ram_size + (1u << MIB_BITS) - 1) >> MIB_BITS;
+    unsigned bits = 12;
+    while ((1u << (bits - 12)) < tables)
+        bits++;
+    int err = alloc_block(&own_quota, bits, PECAN_OBJ_PAGE_TABLE, 0, tables, &window_tables);
+    if (err)
+        return err;
+    for (unsigned i = 0; i < tables; i++) {
+        err = pecan_vspace_map_page_table(MOE_VSPACE, window_tables.object + i,
+                                          MEMORY_WINDOW_BASE + (i << MIB_BITS));
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+int memory_init(const struct pecan_bootinfo *info)
+{
+    uint32_t cnode_slots = 1u << info->root_cnode_bits;
+    slot_allocator_init(&slots, info->first_free_slot, cnode_slots);
+    quota_init(&own_quota, 0, 0xFFFFFFFFu);
+    buddy_init(&buddy, &buddy_capability_work, 0);
+    memory_ram_base = ram_base_of(info);
+    if (memory_ram_base == 0xFFFFFFFFu)
+        return -PECAN_ENOMEM;
+    uint32_t ram_size = info->ram_size;
+    if (ram_size > MEMORY_WINDOW_LIMIT - MEMORY_WINDOW_BASE)
+        ram_size = MEMORY_WINDOW_LIMIT - MEMORY_WINDOW_BASE;
+    page_pool_init(&pool, memory_ram_base, ram_size);
+    int err = take_untyped(info);
+    if (err)
+        return err;
+    return install_window(ram_size);
+}
+
+struct quota *memory_own_quota(void)
+{
+    return &own_quota;
+}
+
+uint32_t memory_free_bytes(void)
+{
+    return buddy.free_bytes + pool.free_pages * 4096u;
+}
+
+uint32_t memory_total_bytes(void)
+{
+    return buddy.total_bytes;
+}
+
+unsigned memory_check(void)
+{
+    unsigned problems = buddy_check(&buddy) + page_pool_check(&pool);
+    /* Every slot in use is a boot capability or accounted for by someone. */
+    unsigned in_use = slots.limit - slots.first - slots.free_count;
+    if (in_use != own_slots + other_slots)
+        problems++;
+    /* The allocator's slots: the untyped of every split-off node, and the objects of
+     * blocks (checked against the buddy: each non-root node in the tree has a slot). */
+    if (buddy.used_nodes - (uint32_t)buddy.root_count > own_slots)
+        problems++;
+    return problems;
+}
+
+/* ---- device untyped (used by iomem.c) -------------------------------------------------- */
+
+int memory_device_untyped(uint32_t phys, pecan_cap_t *slot, uint32_t *base, unsigned *bits)
+{
+    for (unsigned i = 0; i < device_count; i++) {
+        const struct device_untyped *d = &devices[i];
+        if (phys >= d->phys && phys - d->phys < (1u << d->bits)) {
+            *slot = d->slot;
+            *base = d->phys;
+            *bits = d->bits;
+            return 0;
+        }
+    }
+    return -PECAN_ENOENT;
+}
