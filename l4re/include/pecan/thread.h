@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Threads of a program (l4re/thread): create/join/exit, mutexes and condition variables,
+ * thread-local storage.
+ *
+ * A thread is a kernel TCB made by the task's TASK CREATE_THREAD, a stack dataspace
+ * attached through the region map, and a record (struct pecan_thread) that word
+ * PECAN_UTCB_USER_THREAD of its UTCB points at. Blocking uses one notification per
+ * thread (its "park" notification, made through the factory the first time the thread
+ * has to wait): a mutex or condition variable keeps a queue of waiting threads and wakes
+ * one by setting its `woken` flag and signalling its notification. Notification bits
+ * stay set until taken, so a wake-up is never lost.
+ *
+ * A finished thread stops itself; the thread that joins it takes it apart. Its TCB and
+ * UTCB slot are kept for the next pecan_thread_create (moe has no call to destroy one
+ * thread of a task; the task's end frees them all).
+ */
+#ifndef PECAN_THREAD_H
+#define PECAN_THREAD_H
+
+#include <pecan/syscall.h>
+
+#define PECAN_TLS_KEYS 16
+#define PECAN_THREAD_STACK_SIZE 0x10000u
+
+struct pecan_thread {
+    pecan_cap_t tcb;
+    pecan_cap_t park;                 /* notification this thread blocks on (0: none yet) */
+    unsigned utcb_slot;
+    pecan_cap_t stack_ds;             /* 0 for the main thread */
+    pecan_word_t stack_base, stack_size;
+    void *(*entry)(void *);
+    void *arg;
+    void *result;
+    int finished;                     /* set (atomically) by the exiting thread */
+    struct pecan_thread *joiner;      /* set (atomically) by the joining thread */
+    int pager_changed;                /* its TCB cannot be reused as it is */
+    /* Queue link while waiting on a mutex or condition variable. */
+    struct pecan_thread *next_waiter;
+    int woken;
+    void *tls[PECAN_TLS_KEYS];
+};
+
+/* Starts entry(arg) in a new thread with a stack of PECAN_THREAD_STACK_SIZE bytes. */
+int pecan_thread_create(struct pecan_thread **thread, void *(*entry)(void *), void *arg);
+/* Waits for thread to finish, returns what its entry returned (result may be NULL) and
+ * frees it. Each thread is joined once. */
+int pecan_thread_join(struct pecan_thread *thread, void **result);
+/* Ends the calling thread (not the main thread: that ends with exit()). */
+void pecan_thread_exit(void *result) __attribute__((noreturn));
+struct pecan_thread *pecan_thread_self(void);
+/* The thread's TCB capability (to change its pager or handler, read its registers). A
+ * thread whose pager was changed must be marked, so its TCB is not reused as it is. */
+pecan_cap_t pecan_thread_tcb(struct pecan_thread *thread);
+void pecan_thread_mark_pager_changed(struct pecan_thread *thread);
+
+/* Blocking primitives of the thread library (l4re/thread/park.c): the calling thread
+ * waits until another one calls pecan_thread_wake on it. */
+int pecan_thread_park_prepare(struct pecan_thread *self);
+void pecan_thread_park(struct pecan_thread *self);
+void pecan_thread_wake(struct pecan_thread *thread);
+
+/* Mutex: 0 free, 1 held, 2 held with waiters; waiters queue under a short spin lock. */
+struct pecan_mutex {
+    int state;
+    int queue_lock;
+    struct pecan_thread *head, *tail;
+};
+#define PECAN_MUTEX_INIT { 0, 0, 0, 0 }
+void pecan_mutex_init(struct pecan_mutex *mutex);
+void pecan_mutex_lock(struct pecan_mutex *mutex);
+int pecan_mutex_trylock(struct pecan_mutex *mutex);   /* 0 or -PECAN_EBUSY */
+void pecan_mutex_unlock(struct pecan_mutex *mutex);
+
+/* Recursive mutex (newlib's malloc and environment locks). */
+struct pecan_recursive_mutex {
+    struct pecan_mutex mutex;
+    struct pecan_thread *owner;
+    unsigned depth;
+};
+#define PECAN_RECURSIVE_MUTEX_INIT { PECAN_MUTEX_INIT, 0, 0 }
+void pecan_recursive_mutex_lock(struct pecan_recursive_mutex *mutex);
+void pecan_recursive_mutex_unlock(struct pecan_recursive_mutex *mutex);
+
+struct pecan_cond {
+    int queue_lock;
+    struct pecan_thread *head, *tail;
+};
+#define PECAN_COND_INIT { 0, 0, 0 }
+void pecan_cond_init(struct pecan_cond *cond);
+void pecan_cond_wait(struct pecan_cond *cond, struct pecan_mutex *mutex);
+void pecan_cond_signal(struct pecan_cond *cond);
+void pecan_cond_broadcast(struct pecan_cond *cond);
+
+/* Thread-local storage: keys index the per-thread slots of struct pecan_thread. */
+int pecan_tls_key_create(unsigned *key);    /* 0 or -PECAN_ENOMEM */
+void *pecan_tls_get(unsigned key);
+int pecan_tls_set(unsigned key, void *value);
+
+#endif

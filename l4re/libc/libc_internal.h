@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared between the files of the newlib glue (l4re/libc). */
+#ifndef PECAN_LIBC_INTERNAL_H
+#define PECAN_LIBC_INTERNAL_H
+
+#include <stdint.h>
+
+/* Sets newlib's errno (the global one its _r wrappers copy into the caller's reent) from
+ * a -PECAN_E* code and returns -1. */
+int libc_fail(int pecan_error);
+/* Nanoseconds since boot when the program started (l4re/libc/init.c). */
+extern uint64_t libc_start_ns;
+
+#endif

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* Set-up calls between the parts of the runtime (start-up order: start.c). */
+#ifndef PECAN_RT_INTERNAL_H
+#define PECAN_RT_INTERNAL_H
+
+#include <pecan/env.h>
+#include <stdint.h>
+
+void runtime_slots_init(const struct pecan_env *env);
+void runtime_thread_init_main(void);            /* l4re/thread/thread.c */
+void runtime_libc_init(uint64_t start_ns);      /* l4re/libc/init.c */
+
+#endif
