@@ -95,6 +95,7 @@ typedef void (*parent_exit_hook_t)(struct parent *p, int status);
 int parent_create(struct factory *owner, struct quota *q, struct task *child,
                   const char *name, parent_exit_hook_t hook, struct parent **out);
 struct server_object *parent_object(struct parent *p);
+struct task *parent_child(struct parent *p);   /* NULL once the child is gone */
 
 /*
  * Dataspaces and region maps (dataspace.c, region_map.c: moe's memory engineer). What the
@@ -132,10 +133,14 @@ int region_map_attach(struct region_map *rm, uint32_t vaddr, uint32_t size, unsi
 
 /* The boot modules as read-only dataspaces in a namespace (rom.c). */
 int rom_create(struct namespace **out);
+/* The module of that name and its dataspace, or NULL. */
+const struct pecan_bootinfo_module *rom_find(const char *name, unsigned length,
+                                             struct dataspace **ds);
 
 /* The memory report (report.c): every factory's quota and objects, moe's totals. */
 void report_log(void);
 void report_register_factory(struct factory *f);
 void report_unregister_factory(struct factory *f);
+void report_factory(struct factory *f);   /* one factory's line */
 
 #endif
