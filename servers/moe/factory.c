@@ -57,6 +57,40 @@ static void destroy_owned(struct factory *f, bool only_first)
     }
 }
 
+static void destroy_owned_factory(struct moe_owned *owned)
+{
+    factory_destroy((struct factory *)((char *)owned - __builtin_offsetof(struct factory, owned)));
+}
+
+int factory_create(struct factory *owner, struct quota *parent, uint32_t limit,
+                   const char *name, struct factory **out)
+{
+    struct factory *f = 0;
+    for (unsigned i = 0; i < MAX_FACTORIES && !f; i++)
+        if (!factories[i].used)
+            f = &factories[i];
+    if (!f)
+        return -PECAN_ENOMEM;
+    /* The whole limit is reserved in the parent (quota_init charges it): the
+     * sub-factory's clients can never take more, whatever its siblings do. */
+    int err = quota_init(&f->quota, parent, limit);
+    if (err)
+        return err;
+    err = moe_object_start(&f->server, &f->gate, &factory_type, &f->quota);
+    if (err) {
+        quota_fini(&f->quota);
+        return err;
+    }
+    f->used = true;
+    f->objects.next = f->objects.prev = &f->objects;
+    f->objects.owner = 0;
+    moe_copy_name(f->name, sizeof(f->name), name, strlen(name));
+    moe_own(owner, &f->owned, destroy_owned_factory);
+    report_register_factory(f);
+    *out = f;
+    return 0;
+}
+
 void factory_destroy(struct factory *f)
 {
     moe_disown(&f->owned);
