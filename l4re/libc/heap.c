@@ -5,9 +5,10 @@
  * When the break goes down (newlib's free trims the top), the whole pages above it are
  * cleared, which hands them back to moe and the quota.
  *
- * The dataspace: a capability the loader names "heap" if it attached one, else the
- * runtime makes and attaches it on the first _sbrk. If something is attached at the heap
- * base but no capability was passed, the heap still works but cannot give pages back.
+ * The dataspace: a capability the loader names "heap" if it passes one; else the runtime
+ * makes its own on the first _sbrk and attaches it in place of whatever the loader
+ * attached at the heap base (docs/runtime.md: the loader attaches an anonymous heap but
+ * keeps its capability).
  */
 #include <errno.h>
 #include <pecan/dataspace.h>
@@ -58,14 +59,14 @@ static int heap_init(void)
     heap_break = heap_base;
     heap_ds = pecan_env_cap("heap");
     if (!heap_ds) {
+        /* The loader's heap (if it attached one) comes without its capability: replace
+         * it by one this program holds, so shrinking can give pages back. */
         struct pecan_rm_region region;
-        if (pecan_rm_find(PECAN_ENV_RM, heap_base, &region)) {
-            int err = attach_own_heap();
-            if (err)
-                return err;
-        } else if (region.start + region.size - heap_base < heap_max) {
-            heap_max = region.start + region.size - heap_base;   /* the loader's is smaller */
-        }
+        if (!pecan_rm_find(PECAN_ENV_RM, heap_base, &region))
+            pecan_rm_detach(PECAN_ENV_RM, heap_base, 0, 0);
+        int err = attach_own_heap();
+        if (err)
+            return err;
     }
     heap_ready = 1;
     return 0;
