@@ -19,7 +19,7 @@
 
 static volatile unsigned *writable, *read_only;
 static pecan_cap_t gate;
-static volatile int victim_go;
+static volatile int victim_go, victim_ready;
 
 struct fault_seen {
     pecan_word_t address, pc;
@@ -38,6 +38,9 @@ static int failed(int check, const char *what, int err)
 static void *victim(void *arg)
 {
     (void)arg;
+    /* Its stack and the flags' page are mapped now, through the region map; from here on
+     * its only fault is the write below, which goes to the handler. */
+    victim_ready = 1;
     while (!victim_go)
         ;
     read_only[1] = 0xBADu;   /* must fault */
@@ -108,6 +111,8 @@ int main(void)
         return failed(7, "bind gate", err);
     if ((err = pecan_thread_create(&v, victim, 0)))
         return failed(8, "victim thread", err);
+    while (!victim_ready)
+        ;
     pecan_thread_mark_pager_changed(v);
     err = pecan_thread_configure(pecan_thread_tcb(v), PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                  PECAN_CAP_UNCHANGED, 0, gate, PECAN_CAP_UNCHANGED);
