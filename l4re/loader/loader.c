@@ -50,16 +50,35 @@ static int load_segment(const struct loader_app_model *m, const struct loader_pr
     return m->attach(m->context, ds, start, end - start, segment_rights(s), 0);
 }
 
-static int attach_anonymous(const struct loader_app_model *m, uint32_t vaddr, uint32_t size)
+static int attach_anonymous(const struct loader_app_model *m, uint32_t vaddr, uint32_t size,
+                            loader_handle_t *out)
 {
     loader_handle_t ds;
     int err = m->create_dataspace(m->context, size, &ds);
     if (err)
         return err;
+    if (out)
+        *out = ds;
     return m->attach(m->context, ds, vaddr, size, PECAN_MAP_READ | PECAN_MAP_WRITE, 0);
 }
 
-static int write_env(const struct loader_app_model *m, const struct loader_program *p)
+/* The heap as the named capability "heap", after the program's own (if the app model
+ * can hand out dataspaces). */
+static int add_heap(const struct loader_app_model *m, struct pecan_env *env, loader_handle_t heap)
+{
+    if (!m->install_dataspace)
+        return 0;
+    if (env->cap_count == PECAN_ENV_MAX_CAPS)
+        return -PECAN_ERANGE;
+    struct pecan_env_cap *e = &env->caps[env->cap_count++];
+    memcpy(e->name, "heap", 5);
+    e->cap = env->first_free_cap++;
+    e->rights = PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT;
+    return m->install_dataspace(m->context, e->cap, heap, e->rights);
+}
+
+static int write_env(const struct loader_app_model *m, const struct loader_program *p,
+                     loader_handle_t heap)
 {
     loader_handle_t ds;
     int err = m->create_dataspace(m->context, PECAN_ENV_PAGE_SIZE, &ds);
@@ -69,6 +88,8 @@ static int write_env(const struct loader_app_model *m, const struct loader_progr
     if (!env)
         return -PECAN_ENOMEM;
     err = loader_build_env(env, p);
+    if (!err)
+        err = add_heap(m, env, heap);
     m->unmap_local(m->context, ds, env, PECAN_ENV_PAGE_SIZE);
     if (err)
         return err;
@@ -104,16 +125,17 @@ int loader_start(const struct loader_app_model *m, const struct loader_program *
                 *error = "segment below the image base";
             return -PECAN_EINVAL;
         }
+    loader_handle_t heap = 0;
     int err = m->create_task(m->context);
     for (unsigned i = 0; !err && i < exe.segment_count; i++)
         err = load_segment(m, p, &exe.segments[i]);
     if (!err)
         err = attach_anonymous(m, PECAN_ENV_STACK_TOP - PECAN_ENV_STACK_SIZE,
-                               PECAN_ENV_STACK_SIZE);
+                               PECAN_ENV_STACK_SIZE, 0);
     if (!err)
-        err = attach_anonymous(m, PECAN_ENV_HEAP_BASE, PECAN_ENV_HEAP_MAX);
+        err = attach_anonymous(m, PECAN_ENV_HEAP_BASE, PECAN_ENV_HEAP_MAX, &heap);
     if (!err)
-        err = write_env(m, p);
+        err = write_env(m, p, heap);
     if (!err)
         err = install_caps(m, p);
     if (!err)

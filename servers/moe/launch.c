@@ -97,6 +97,12 @@ static int app_install_cap(void *context, pecan_cap_t slot, loader_handle_t cap,
     return install_slot(l, slot, c->slot, rights);
 }
 
+static int app_install_dataspace(void *context, pecan_cap_t slot, loader_handle_t ds,
+                                 unsigned rights)
+{
+    return install_object(context, slot, dataspace_object((struct dataspace *)ds), rights);
+}
+
 static int app_start(void *context, uint32_t pc, uint32_t sp, uint32_t r0)
 {
     struct launch *l = context;
@@ -127,6 +133,7 @@ static const struct loader_app_model model_template = {
     .map_local = app_map_local,
     .unmap_local = app_unmap_local,
     .install_cap = app_install_cap,
+    .install_dataspace = app_install_dataspace,
     .start = app_start,
 };
 

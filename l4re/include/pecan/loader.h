@@ -33,6 +33,10 @@ struct loader_app_model {
     void (*unmap_local)(void *context, loader_handle_t ds, void *local, uint32_t size);
     /* Puts capability cap (with rights) into slot of the child's capability space. */
     int (*install_cap)(void *context, pecan_cap_t slot, loader_handle_t cap, unsigned rights);
+    /* Optional (NULL: none): puts a capability to dataspace ds into slot. The heap is then
+     * passed as the named capability "heap", so the runtime can give pages back. */
+    int (*install_dataspace)(void *context, pecan_cap_t slot, loader_handle_t ds,
+                             unsigned rights);
     /* Creates the main thread (UTCB at PECAN_ENV_UTCB_AREA, its TCB in PECAN_ENV_THREAD)
      * and starts it at pc with sp and r0. */
     int (*start)(void *context, uint32_t pc, uint32_t sp, uint32_t r0);
