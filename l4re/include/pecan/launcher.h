@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting programs from a program (l4re/loader/launcher.c): the loader library's app
+ * model over IPC (FACTORY, TASK, REGION_MAP and DATASPACE clients), plus the PARENT side
+ * for the children. The Lua loader (pkg/ned) is built on it, and so is any program that
+ * starts others. A child's memory is charged to the factory given for it; its exit status
+ * arrives through its parent object, served by the launcher's thread whenever it calls
+ * launcher_wait.
+ *
+ * Invariants: a child is in the launcher's list from launcher_start until
+ * launcher_release; its task, thread and the dataspaces made for it are capabilities in
+ * the launcher's own space until then; once it has exited, its task is terminated.
+ */
+#ifndef PECAN_LAUNCHER_H
+#define PECAN_LAUNCHER_H
+
+#include <stdbool.h>
+#include <pecan/factory.h>
+#include <pecan/server.h>
+
+#define LAUNCHER_MAX_DATASPACES 16
+#define LAUNCHER_MAX_CHILDREN 64
+#define LAUNCHER_PRIORITY 100
+
+struct launcher_child {
+    struct server_object parent;        /* the child's PARENT object */
+    struct launcher *launcher;
+    unsigned id;                        /* 1, 2, ...: never reused */
+    struct pecan_factory_task task;     /* the child's task, in the launcher's space */
+    pecan_cap_t thread;                 /* its main thread */
+    pecan_cap_t parent_gate;            /* the gate of the parent object */
+    pecan_cap_t made[LAUNCHER_MAX_DATASPACES];   /* dataspaces made for it */
+    unsigned made_count;
+    pecan_cap_t factory;                /* charged for everything above */
+    pecan_cap_t scheduler;
+    bool exited;
+    bool killed;
+    bool reported;                      /* launcher_wait returned it once */
+    int status;                         /* exit status, once exited */
+};
+
+/* A named capability for the child's environment: a slot of the launcher's space. */
+struct launcher_cap {
+    const char *name;
+    pecan_cap_t cap;
+    unsigned rights;
+};
+
+struct launcher_spec {
+    const char *path;              /* "<named cap>/<name...>", e.g. "rom/hello" */
+    unsigned argc;                 /* argv[0] is the program's name */
+    const char *const *argv;
+    unsigned envc;
+    const char *const *envp;
+    pecan_cap_t factory;           /* memory and objects of the child, with its quota */
+    pecan_cap_t scheduler;         /* SCHEDULER protocol: where its threads run */
+    pecan_cap_t log;               /* LOG protocol: its output */
+    unsigned priority;             /* 0: LAUNCHER_PRIORITY */
+    unsigned cap_count;
+    const struct launcher_cap *caps;
+};
+
+struct launcher {
+    struct server server;
+    struct server_object *objects[LAUNCHER_MAX_CHILDREN];
+    struct launcher_child *children[LAUNCHER_MAX_CHILDREN];
+    unsigned next_id;
+    pecan_cap_t notification;
+};
+
+/* Sets the launcher up on the calling thread (it serves the children's parent objects
+ * inside launcher_wait). factory pays for the gates and the notification. */
+int launcher_init(struct launcher *l, pecan_cap_t factory);
+
+/* Loads and starts spec's program. On failure *why (may be NULL) says what went wrong in
+ * words, and nothing of the child is left. */
+int launcher_start(struct launcher *l, const struct launcher_spec *spec,
+                   struct launcher_child **child, const char **why);
+
+/* Serves the children's parent objects until one exits (returned in *exited), or the
+ * timeout (microseconds; 0: wait for ever) passes. 0 when a child exited (each exit is
+ * reported once), 1 when the time ran out. */
+int launcher_wait(struct launcher *l, uint32_t timeout_us, struct launcher_child **exited);
+
+/* Ends a child: its task is terminated; it counts as exited (status -1, killed). */
+int launcher_kill(struct launcher *l, struct launcher_child *child);
+
+/* Forgets an exited child: deletes everything the launcher held for it. */
+void launcher_release(struct launcher *l, struct launcher_child *child);
+
+#endif

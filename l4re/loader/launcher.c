@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting programs from a program (pecan/launcher.h): the loader library's app model
+ * over IPC, and the PARENT objects through which the children report their exit.
+ *
+ * Handles of the app model are slots of the launcher's own capability space. The child's
+ * CNode is a one-level space whose capability carries a guard (index = slot), so every
+ * install is a CNODE copy at depth 32 from the launcher's space into the child's.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <pecan/dataspace.h>
+#include <pecan/launcher.h>
+#include <pecan/loader.h>
+#include <pecan/namespace.h>
+#include <pecan/protocol/parent.h>
+#include <pecan/region_map.h>
+#include <pecan/runtime.h>
+#include <pecan/task.h>
+
+#define DEPTH 32
+#define CLIENT_RIGHTS (PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT)
+
+struct launch {
+    struct launcher *launcher;
+    struct launcher_child *child;
+};
+
+/* ---- capability slots ---------------------------------------------------------------- */
+
+static pecan_cap_t slot_or_zero(void)
+{
+    pecan_cap_t slot;
+    return pecan_cap_alloc(&slot) == 0 ? slot : 0;
+}
+
+static void release(pecan_cap_t *slot)
+{
+    if (*slot)
+        pecan_cap_release(*slot);
+    *slot = 0;
+}
+
+static int install(struct launcher_child *c, pecan_cap_t slot, pecan_cap_t source,
+                   unsigned rights)
+{
+    return pecan_cnode_copy(c->task.cnode, slot, DEPTH, PECAN_ENV_CNODE, source, DEPTH, rights);
+}
+
+/* ---- the app model ------------------------------------------------------------------- */
+
+static int app_create_task(void *context)
+{
+    struct launch *l = context;
+    struct launcher_child *c = l->child;
+    pecan_cap_t *slots[] = { &c->task.task, &c->task.cnode, &c->task.region_map,
+                             &c->task.vspace };
+    for (unsigned i = 0; i < 4; i++)
+        if (!(*slots[i] = slot_or_zero()))
+            return -PECAN_ENOMEM;
+    int err = pecan_factory_create_task(c->factory, &c->task);
+    if (err)
+        return err;
+    if ((err = install(c, PECAN_ENV_CNODE, c->task.cnode, PECAN_RIGHTS_ALL)) ||
+        (err = install(c, PECAN_ENV_VSPACE, c->task.vspace, PECAN_RIGHTS_ALL)) ||
+        (err = install(c, PECAN_ENV_TASK, c->task.task, CLIENT_RIGHTS)) ||
+        (err = install(c, PECAN_ENV_RM, c->task.region_map, CLIENT_RIGHTS)))
+        return err;
+    /* The parent object goes in before the child can run, so an early exit finds it. */
+    return server_mint_into(&l->launcher->server, &c->parent, c->task.cnode, PECAN_ENV_PARENT,
+                            DEPTH, PECAN_RIGHT_WRITE);
+}
+
+static int remember(struct launcher_child *c, pecan_cap_t ds)
+{
+    if (c->made_count == LAUNCHER_MAX_DATASPACES)
+        return -PECAN_ERANGE;
+    c->made[c->made_count++] = ds;
+    return 0;
+}
+
+static int app_create_dataspace(void *context, uint32_t size, loader_handle_t *ds)
+{
+    struct launch *l = context;
+    pecan_cap_t slot = slot_or_zero();
+    if (!slot)
+        return -PECAN_ENOMEM;
+    int err = pecan_factory_create_dataspace(l->child->factory, size, 0, 0, slot, 0);
+    if (!err)
+        err = remember(l->child, slot);
+    if (err) {
+        release(&slot);
+        return err;
+    }
+    *ds = slot;
+    return 0;
+}
+
+static int app_copy_in(void *context, loader_handle_t dest, uint32_t dest_offset,
+                       loader_handle_t src, uint32_t src_offset, uint32_t size)
+{
+    (void)context;
+    return pecan_dataspace_copy_in((pecan_cap_t)dest, dest_offset, (pecan_cap_t)src,
+                                   src_offset, size);
+}
+
+static int app_attach(void *context, loader_handle_t ds, uint32_t vaddr, uint32_t size,
+                      unsigned rights, uint32_t offset)
+{
+    struct launch *l = context;
+    pecan_word_t address = vaddr;
+    return pecan_rm_attach(l->child->task.region_map, &address, size, rights,
+                           (pecan_cap_t)ds, offset);
+}
+
+static void *map_here(pecan_cap_t ds, uint32_t size, unsigned rights)
+{
+    pecan_word_t address = PECAN_ENV_FREE_BASE;
+    if (pecan_rm_attach(PECAN_ENV_RM, &address, size, PECAN_RM_SEARCH_ADDRESS | rights, ds, 0))
+        return 0;
+    return (void *)(uintptr_t)address;
+}
+
+static void unmap_here(const void *local)
+{
+    pecan_rm_detach(PECAN_ENV_RM, (pecan_word_t)(uintptr_t)local, 0, 0);
+}
+
+static void *app_map_local(void *context, loader_handle_t ds, uint32_t size)
+{
+    (void)context;
+    return map_here((pecan_cap_t)ds, size, PECAN_MAP_READ | PECAN_MAP_WRITE);
+}
+
+static void app_unmap_local(void *context, loader_handle_t ds, void *local, uint32_t size)
+{
+    (void)context;
+    (void)ds;
+    (void)size;
+    unmap_here(local);
+}
+
+static int app_install_cap(void *context, pecan_cap_t slot, loader_handle_t cap,
+                           unsigned rights)
+{
+    struct launch *l = context;
+    return install(l->child, slot, (pecan_cap_t)cap, rights);
+}
+
+static int app_start(void *context, uint32_t pc, uint32_t sp, uint32_t r0)
+{
+    struct launch *l = context;
+    struct launcher_child *c = l->child;
+    if (!(c->thread = slot_or_zero()))
+        return -PECAN_ENOMEM;
+    int err = pecan_task_create_thread(c->task.task, PECAN_ENV_UTCB_AREA, c->thread);
+    if (!err)
+        err = install(c, PECAN_ENV_THREAD, c->thread, PECAN_RIGHTS_ALL);
+    if (err)
+        return err;
+    pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT] = { 0 };
+    regs[0] = r0;
+    regs[13] = sp;
+    regs[15] = pc;
+    regs[16] = 0x10;   /* user mode, ARM state */
+    if ((err = pecan_thread_write_registers(c->thread, regs)) != 0)
+        return err;
+    err = pecan_sched_run_thread(c->scheduler, c->thread, LAUNCHER_PRIORITY, ~0u, 0);
+    return err ? err : pecan_thread_resume(c->thread);
+}
+
+static const struct loader_app_model ipc_model = {
+    .create_task = app_create_task,
+    .create_dataspace = app_create_dataspace,
+    .copy_in = app_copy_in,
+    .attach = app_attach,
+    .map_local = app_map_local,
+    .unmap_local = app_unmap_local,
+    .install_cap = app_install_cap,
+    .start = app_start,
+};
+
+/* ---- the parent objects --------------------------------------------------------------- */
+
+static struct launcher_child *child_of(struct server_object *object)
+{
+    return (struct launcher_child *)((char *)object - offsetof(struct launcher_child, parent));
+}
+
+static int parent_signal(struct server_request *r)
+{
+    int err = server_need_words(r, 3);
+    if (err)
+        return err;
+    if (r->in[0] != PECAN_PARENT_SIGNAL)
+        return -PECAN_ENOSYS;
+    if (r->in[1] != PECAN_SIGNAL_EXIT)
+        return 0;   /* other signals are accepted and ignored */
+    struct launcher_child *c = child_of(r->object);
+    if (!c->exited) {
+        c->exited = true;
+        c->status = (int)r->in[2];
+        pecan_task_terminate(c->task.task);
+    }
+    return SERVER_NO_REPLY;   /* the caller is gone with its task */
+}
+
+static const struct server_protocol parent_protocols[] = {
+    { PECAN_PROTO_PARENT, parent_signal },
+};
+
+/* A child that dropped its parent capability is not over: it may still run. */
+static void parent_no_clients(struct server_object *object)
+{
+    (void)object;
+}
+
+static const struct server_type parent_type = {
+    .name = "parent",
+    .protocols = parent_protocols,
+    .protocol_count = 1,
+    .no_clients = parent_no_clients,
+};
+
+/* ---- launcher ------------------------------------------------------------------------ */
+
+static pecan_cap_t server_slot_alloc(void)
+{
+    return slot_or_zero();
+}
+
+int launcher_init(struct launcher *l, pecan_cap_t factory)
+{
+    memset(l, 0, sizeof(*l));
+    l->notification = slot_or_zero();
+    if (!l->notification)
+        return -PECAN_ENOMEM;
+    int err = pecan_factory_create_notification(factory, l->notification);
+    if (err)
+        return err;
+    struct server_config config = {
+        .thread = PECAN_ENV_THREAD,
+        .cnode = PECAN_ENV_CNODE,
+        .cnode_depth = DEPTH,
+        .notification = l->notification,
+        .slot_alloc = server_slot_alloc,
+        .slot_free = pecan_cap_free,
+        .receive_slots = 0,
+    };
+    return server_init(&l->server, &config, l->objects, LAUNCHER_MAX_CHILDREN);
+}
+
+/* The program's dataspace: the first path component names a capability of this program
+ * (a namespace such as "rom"), the rest is looked up in it. */
+static int open_image(const char *path, pecan_cap_t *ds, const char **why)
+{
+    const char *slash = strchr(path, '/');
+    char first[PECAN_ENV_NAME_SIZE];
+    size_t length = slash ? (size_t)(slash - path) : strlen(path);
+    if (!slash || length == 0 || length >= sizeof(first) || !slash[1]) {
+        *why = "the program must be named <namespace>/<name>, e.g. rom/hello";
+        return -PECAN_EINVAL;
+    }
+    memcpy(first, path, length);
+    first[length] = 0;
+    pecan_cap_t ns = pecan_env_cap(first);
+    if (!ns) {
+        *why = "no such namespace in the loader's environment";
+        return -PECAN_ENOENT;
+    }
+    if (!(*ds = slot_or_zero()))
+        return -PECAN_ENOMEM;
+    int err = pecan_ns_query_path(ns, slash + 1, *ds);
+    if (err) {
+        *why = "no such program";
+        release(ds);
+    }
+    return err;
+}
+
+static void forget(struct launcher *l, struct launcher_child *c)
+{
+    if (c->parent.key)
+        server_unregister(&l->server, &c->parent);
+    release(&c->parent_gate);
+    release(&c->thread);
+    release(&c->task.task);
+    release(&c->task.region_map);
+    release(&c->task.vspace);
+    release(&c->task.cnode);
+    for (unsigned i = 0; i < c->made_count; i++)
+        release(&c->made[i]);
+    for (unsigned i = 0; i < LAUNCHER_MAX_CHILDREN; i++)
+        if (l->children[i] == c)
+            l->children[i] = 0;
+    free(c);
+}
+
+static int new_child(struct launcher *l, const struct launcher_spec *spec,
+                     struct launcher_child **out)
+{
+    unsigned index = 0;
+    while (index < LAUNCHER_MAX_CHILDREN && l->children[index])
+        index++;
+    if (index == LAUNCHER_MAX_CHILDREN)
+        return -PECAN_ENOMEM;
+    struct launcher_child *c = calloc(1, sizeof(*c));
+    if (!c)
+        return -PECAN_ENOMEM;
+    c->launcher = l;
+    c->id = ++l->next_id;
+    c->factory = spec->factory;
+    c->scheduler = spec->scheduler;
+    l->children[index] = c;
+    *out = c;
+    if (!(c->parent_gate = slot_or_zero()))
+        return -PECAN_ENOMEM;
+    int err = pecan_factory_create_gate(spec->factory, c->parent_gate);
+    return err ? err : server_register(&l->server, &c->parent, &parent_type, c->parent_gate);
+}
+
+static int load(struct launcher_child *c, struct launch *context,
+                const struct launcher_spec *spec, const char **why)
+{
+    pecan_cap_t image;
+    int err = open_image(spec->path, &image, why);
+    if (err)
+        return err;
+    if ((err = remember(c, image)) != 0) {
+        release(&image);
+        return err;
+    }
+    struct pecan_dataspace_info info;
+    if ((err = pecan_dataspace_info(image, &info)) != 0)
+        return err;
+    const void *bytes = map_here(image, info.size, PECAN_MAP_READ);
+    if (!bytes) {
+        *why = "cannot map the program file";
+        return -PECAN_ENOMEM;
+    }
+    struct loader_cap caps[3 + spec->cap_count];
+    caps[0] = (struct loader_cap){ 0, PECAN_ENV_LOG, spec->log, CLIENT_RIGHTS };
+    caps[1] = (struct loader_cap){ 0, PECAN_ENV_SCHEDULER, spec->scheduler, PECAN_RIGHTS_ALL };
+    caps[2] = (struct loader_cap){ 0, PECAN_ENV_FACTORY, spec->factory, CLIENT_RIGHTS };
+    for (unsigned i = 0; i < spec->cap_count; i++)
+        caps[3 + i] = (struct loader_cap){ spec->caps[i].name, 0, spec->caps[i].cap,
+                                           spec->caps[i].rights };
+    struct loader_program program = {
+        .image = image, .image_bytes = bytes, .image_size = info.size,
+        .argc = spec->argc, .argv = spec->argv, .envc = spec->envc, .envp = spec->envp,
+        .cap_count = 3 + spec->cap_count, .caps = caps,
+    };
+    struct loader_app_model model = ipc_model;
+    model.context = context;
+    err = loader_start(&model, &program, why);
+    unmap_here(bytes);
+    return err;
+}
+
+int launcher_start(struct launcher *l, const struct launcher_spec *spec,
+                   struct launcher_child **child, const char **why)
+{
+    const char *unused;
+    if (!why)
+        why = &unused;
+    *why = 0;
+    struct launcher_child *c = 0;
+    int err = new_child(l, spec, &c);
+    if (!err) {
+        struct launch context = { l, c };
+        err = load(c, &context, spec, why);
+    }
+    if (err) {
+        if (c && c->task.task)
+            pecan_task_terminate(c->task.task);
+        if (c)
+            forget(l, c);
+        if (!*why)
+            *why = "could not create the task (quota?)";
+        return err;
+    }
+    *child = c;
+    return 0;
+}
+
+/* A child that exited and was not reported yet (each exit is reported once). */
+static struct launcher_child *take_exited(struct launcher *l)
+{
+    for (unsigned i = 0; i < LAUNCHER_MAX_CHILDREN; i++) {
+        struct launcher_child *c = l->children[i];
+        if (c && c->exited && !c->reported) {
+            c->reported = true;
+            return c;
+        }
+    }
+    return 0;
+}
+
+int launcher_wait(struct launcher *l, uint32_t timeout_us, struct launcher_child **exited)
+{
+    static struct server_request request;   /* large: kept off the stack */
+    struct pecan_message msg;
+    pecan_word_t timeout = timeout_us ? pecan_timeout_us(timeout_us) : PECAN_TIMEOUT_NEVER;
+    for (;;) {
+        if ((*exited = take_exited(l)) != 0)
+            return 0;
+        struct pecan_reply received = pecan_ipc_wait(&msg, timeout);
+        if (received.ipc_status == PECAN_IPC_TIMEOUT)
+            return 1;
+        if (server_dispatch(&l->server, received, &msg, &request))
+            pecan_ipc_reply(&msg);
+    }
+}
+
+int launcher_kill(struct launcher *l, struct launcher_child *child)
+{
+    (void)l;
+    if (child->exited)
+        return 0;
+    child->exited = true;
+    child->killed = true;
+    child->reported = true;   /* the caller knows */
+    child->status = -1;
+    return pecan_task_terminate(child->task.task);
+}
+
+void launcher_release(struct launcher *l, struct launcher_child *child)
+{
+    if (!child->exited)
+        launcher_kill(l, child);
+    forget(l, child);
+}
