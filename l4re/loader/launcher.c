@@ -177,6 +177,7 @@ static const struct loader_app_model ipc_model = {
     .map_local = app_map_local,
     .unmap_local = app_unmap_local,
     .install_cap = app_install_cap,
+    .install_dataspace = app_install_cap,   /* handles are slots either way */
     .start = app_start,
 };
 
