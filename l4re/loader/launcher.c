@@ -210,10 +210,18 @@ static const struct server_protocol parent_protocols[] = {
     { PECAN_PROTO_PARENT, parent_signal },
 };
 
-/* A child that dropped its parent capability is not over: it may still run. */
+/* The child's copy of its parent object went away without an exit: its task was
+ * destroyed (moe ends a task whose fault nobody can resolve) or it deleted the copy
+ * itself. Either way it counts as crashed, and what is left of it is ended. */
 static void parent_no_clients(struct server_object *object)
 {
-    (void)object;
+    struct launcher_child *c = child_of(object);
+    if (c->exited)
+        return;
+    c->exited = true;
+    c->crashed = true;
+    c->status = LAUNCHER_STATUS_CRASHED;
+    pecan_task_terminate(c->task.task);
 }
 
 static const struct server_type parent_type = {
@@ -420,8 +428,7 @@ int launcher_kill(struct launcher *l, struct launcher_child *child)
         return 0;
     child->exited = true;
     child->killed = true;
-    child->reported = true;   /* the caller knows */
-    child->status = -1;
+    child->status = LAUNCHER_STATUS_KILLED;
     return pecan_task_terminate(child->task.task);
 }
 

@@ -21,6 +21,8 @@
 #define LAUNCHER_MAX_DATASPACES 16
 #define LAUNCHER_MAX_CHILDREN 64
 #define LAUNCHER_PRIORITY 100
+#define LAUNCHER_STATUS_KILLED (-1000)    /* status of a child ended by launcher_kill */
+#define LAUNCHER_STATUS_CRASHED (-1001)   /* status of a child whose task died */
 
 struct launcher_child {
     struct server_object parent;        /* the child's PARENT object */
@@ -34,7 +36,8 @@ struct launcher_child {
     pecan_cap_t factory;                /* charged for everything above */
     pecan_cap_t scheduler;
     bool exited;
-    bool killed;
+    bool killed;                        /* by launcher_kill */
+    bool crashed;                       /* its task died without an exit */
     bool reported;                      /* launcher_wait returned it once */
     int status;                         /* exit status, once exited */
 };
@@ -82,7 +85,8 @@ int launcher_start(struct launcher *l, const struct launcher_spec *spec,
  * reported once), 1 when the time ran out. */
 int launcher_wait(struct launcher *l, uint32_t timeout_us, struct launcher_child **exited);
 
-/* Ends a child: its task is terminated; it counts as exited (status -1, killed). */
+/* Ends a child: its task is terminated; launcher_wait reports it with status
+ * LAUNCHER_STATUS_KILLED. */
 int launcher_kill(struct launcher *l, struct launcher_child *child);
 
 /* Forgets an exited child: deletes everything the launcher held for it. */

@@ -178,6 +178,7 @@ local App = {}
 App.__index = App
 
 local apps = {}   -- by core id: every started application that has not been reaped
+L4.exit_statuses = {}   -- program name -> status of its last exit (for ned --exit-with)
 
 function App:state()
     return self.exited and "zombie" or "running"
@@ -225,6 +226,7 @@ local function note_exit(app, status)
     end
     app.exited = true
     app.status = status
+    L4.exit_statuses[app.name] = status
     if app.on_exit then app.on_exit(status) end
 end
 

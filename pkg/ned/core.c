@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * L4.core: the C half of ned's Lua library (lua/L4.lua holds the other half). It owns
+ * the capability values scripts handle (userdata of type "L4.cap": a slot of ned's
+ * space and the rights it carries, released when Lua collects it) and the children ned
+ * started (through the launcher, pecan/launcher.h). Every function fails like the mock
+ * in tests/ned/mock_core.lua: nil and a message, never a Lua error, so L4.lua decides how
+ * to report it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <lauxlib.h>
+#include <lua.h>
+#include <pecan/factory.h>
+#include <pecan/launcher.h>
+#include <pecan/namespace.h>
+#include <pecan/protocol/dataspace.h>
+#include <pecan/runtime.h>
+#include "ned.h"
+
+#define CAP_TYPE "L4.cap"
+#define DEPTH 32
+
+struct lua_cap {
+    pecan_cap_t slot;
+    unsigned rights;
+    bool owned;        /* ned made this slot: delete it when Lua is done with it */
+};
+
+static struct launcher launcher;
+
+/* ---- capability values ----------------------------------------------------------------- */
+
+static struct lua_cap *push_cap(lua_State *L, pecan_cap_t slot, unsigned rights, bool owned)
+{
+    struct lua_cap *c = lua_newuserdata(L, sizeof(*c));
+    c->slot = slot;
+    c->rights = rights;
+    c->owned = owned;
+    luaL_getmetatable(L, CAP_TYPE);
+    lua_setmetatable(L, -2);
+    return c;
+}
+
+static struct lua_cap *check_cap(lua_State *L, int index)
+{
+    return luaL_checkudata(L, index, CAP_TYPE);
+}
+
+static int cap_gc(lua_State *L)
+{
+    struct lua_cap *c = check_cap(L, 1);
+    if (c->owned && c->slot)
+        pecan_cap_release(c->slot);
+    c->slot = 0;
+    return 0;
+}
+
+static unsigned rights_of(pecan_cap_t slot)
+{
+    struct pecan_cap_identity id;
+    if (pecan_cnode_identify(PECAN_ENV_CNODE, slot, DEPTH, &id) != 0)
+        return 0;
+    return id.rights;
+}
+
+static bool is_gate(pecan_cap_t slot)
+{
+    struct pecan_cap_identity id;
+    return pecan_cnode_identify(PECAN_ENV_CNODE, slot, DEPTH, &id) == 0 &&
+           id.type == PECAN_OBJ_ENDPOINT;   /* IDENTIFY numbers kernel objects as retype does */
+}
+
+static int fail(lua_State *L, const char *what, int err)
+{
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s (%s, error %d)", what, ned_error_name(err), err);
+    lua_pushinteger(L, err);
+    return 3;
+}
+
+static int new_slot(lua_State *L, pecan_cap_t *slot)
+{
+    if (pecan_cap_alloc(slot) != 0)
+        return luaL_error(L, "ned: out of capability slots");
+    return 0;
+}
+
+/* A fresh capability made in slot by a call that returned err. */
+static int push_made(lua_State *L, pecan_cap_t slot, int err, const char *what)
+{
+    if (err) {
+        pecan_cap_free(slot);
+        return fail(L, what, err);
+    }
+    push_cap(L, slot, rights_of(slot), true);
+    return 1;
+}
+
+/* core.env() -> { name = { handle = cap, is_gate = bool } }: the well-known capabilities
+ * of ned and the named ones its loader gave it. */
+static void env_entry(lua_State *L, const char *name, pecan_cap_t slot)
+{
+    lua_newtable(L);
+    push_cap(L, slot, rights_of(slot), false);
+    lua_setfield(L, -2, "handle");
+    lua_pushboolean(L, is_gate(slot));
+    lua_setfield(L, -2, "is_gate");
+    lua_setfield(L, -2, name);
+}
+
+static int core_env(lua_State *L)
+{
+    lua_newtable(L);
+    env_entry(L, "log", PECAN_ENV_LOG);
+    env_entry(L, "factory", PECAN_ENV_FACTORY);
+    env_entry(L, "scheduler", PECAN_ENV_SCHEDULER);
+    env_entry(L, "parent", PECAN_ENV_PARENT);
+    env_entry(L, "rm", PECAN_ENV_RM);
+    const struct pecan_env *env = pecan_env();
+    for (unsigned i = 0; i < env->cap_count; i++) {
+        char name[PECAN_ENV_NAME_SIZE + 1];
+        memcpy(name, env->caps[i].name, PECAN_ENV_NAME_SIZE);
+        name[PECAN_ENV_NAME_SIZE] = 0;
+        env_entry(L, name, env->caps[i].cap);
+    }
+    return 1;
+}
+
+static int core_rights(lua_State *L)
+{
+    lua_pushinteger(L, check_cap(L, 1)->rights);
+    return 1;
+}
+
+static int core_is_valid(lua_State *L)
+{
+    struct lua_cap *c = check_cap(L, 1);
+    lua_pushboolean(L, c->slot != 0 && rights_of(c->slot) != 0);
+    return 1;
+}
+
+/* core.restrict(cap, rights) -> a copy with rights (never more than cap has). */
+static int core_restrict(lua_State *L)
+{
+    struct lua_cap *c = check_cap(L, 1);
+    unsigned rights = (unsigned)luaL_checkinteger(L, 2) & c->rights;
+    pecan_cap_t slot;
+    new_slot(L, &slot);
+    int err = pecan_cnode_copy(PECAN_ENV_CNODE, slot, DEPTH, PECAN_ENV_CNODE, c->slot, DEPTH,
+                               rights);
+    if (err) {
+        pecan_cap_free(slot);
+        return fail(L, "cannot copy the capability", err);
+    }
+    push_cap(L, slot, rights, true);
+    return 1;
+}
+
+/* core.factory_create(factory, proto, ...) */
+static int core_factory_create(lua_State *L)
+{
+    pecan_cap_t factory = check_cap(L, 1)->slot;
+    int proto = (int)luaL_checkinteger(L, 2);
+    pecan_cap_t slot;
+    new_slot(L, &slot);
+    int err;
+    switch (proto) {
+    case 0:   /* L4.Proto.Ipc_gate, as in L4Re */
+        err = pecan_factory_create_gate(factory, slot);
+        break;
+    case PECAN_PROTO_FACTORY:
+        err = pecan_factory_create_factory(factory, (pecan_word_t)luaL_checknumber(L, 3), slot);
+        break;
+    case PECAN_PROTO_LOG:
+        err = pecan_factory_create_log(factory, (unsigned)luaL_optinteger(L, 4, 0),
+                                       luaL_checkstring(L, 3), slot);
+        break;
+    case PECAN_PROTO_DATASPACE:
+        err = pecan_factory_create_dataspace(factory, (pecan_word_t)luaL_checknumber(L, 3),
+                                             (unsigned)luaL_optinteger(L, 4, 0),
+                                             (unsigned)luaL_optinteger(L, 5, 0), slot, 0);
+        break;
+    case PECAN_PROTO_NAMESPACE:
+        err = pecan_factory_create_namespace(factory, slot);
+        break;
+    case PECAN_PROTO_NOTIFICATION:
+        err = pecan_factory_create_notification(factory, slot);
+        break;
+    default:
+        pecan_cap_free(slot);
+        return fail(L, "the factory makes no such object", -PECAN_ENOSYS);
+    }
+    return push_made(L, slot, err, "the factory refused");
+}
+
+/* core.factory_info(factory) -> quota, used */
+static int core_factory_info(lua_State *L)
+{
+    struct pecan_factory_info info;
+    int err = pecan_factory_info(check_cap(L, 1)->slot, &info);
+    if (err)
+        return fail(L, "factory info", err);
+    lua_pushnumber(L, info.quota);
+    lua_pushnumber(L, info.used);
+    return 2;
+}
+
+/* core.query(namespace, name) -> cap or nil */
+static int core_query(lua_State *L)
+{
+    pecan_cap_t ns = check_cap(L, 1)->slot;
+    const char *name = luaL_checkstring(L, 2);
+    pecan_cap_t slot;
+    new_slot(L, &slot);
+    int err = pecan_ns_query_path(ns, name, slot);
+    if (err) {
+        pecan_cap_free(slot);
+        lua_pushnil(L);
+        return 1;
+    }
+    push_cap(L, slot, rights_of(slot), true);
+    return 1;
+}
+
+/* ---- children ---------------------------------------------------------------------------- */
+
+static pecan_cap_t field_cap(lua_State *L, int table, const char *name)
+{
+    lua_getfield(L, table, name);
+    pecan_cap_t slot = check_cap(L, -1)->slot;
+    lua_pop(L, 1);
+    return slot;
+}
+
+/* Strings of spec[name] (a list) into out; the strings stay alive in spec. */
+static unsigned field_strings(lua_State *L, int table, const char *name, const char **out,
+                              unsigned max)
+{
+    lua_getfield(L, table, name);
+    unsigned n = 0;
+    for (; n < max; n++) {
+        lua_rawgeti(L, -1, (int)n + 1);
+        if (lua_isnil(L, -1)) {
+            lua_pop(L, 1);
+            break;
+        }
+        out[n] = luaL_checkstring(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return n;
+}
+
+static unsigned field_caps(lua_State *L, int table, struct launcher_cap *out, unsigned max)
+{
+    lua_getfield(L, table, "caps");
+    unsigned n = 0;
+    for (; n < max; n++) {
+        lua_rawgeti(L, -1, (int)n + 1);
+        if (lua_isnil(L, -1)) {
+            lua_pop(L, 1);
+            break;
+        }
+        lua_getfield(L, -1, "name");
+        out[n].name = luaL_checkstring(L, -1);
+        lua_getfield(L, -2, "handle");
+        struct lua_cap *c = check_cap(L, -1);
+        out[n].cap = c->slot;
+        out[n].rights = c->rights;
+        lua_pop(L, 3);
+    }
+    lua_pop(L, 1);
+    return n;
+}
+
+/* core.start(spec) -> id, or nil and a message naming the program */
+static int core_start(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    const char *argv[NED_MAX_ARGS], *envp[NED_MAX_ARGS];
+    struct launcher_cap caps[PECAN_ENV_MAX_CAPS];
+    lua_getfield(L, 1, "program");
+    const char *program = luaL_checkstring(L, -1);
+    lua_pop(L, 1);
+    struct launcher_spec spec = {
+        .path = program,
+        .argc = field_strings(L, 1, "argv", argv, NED_MAX_ARGS),
+        .argv = argv,
+        .envc = field_strings(L, 1, "env", envp, NED_MAX_ARGS),
+        .envp = envp,
+        .factory = field_cap(L, 1, "factory"),
+        .scheduler = field_cap(L, 1, "scheduler"),
+        .log = field_cap(L, 1, "log"),
+        .cap_count = field_caps(L, 1, caps, PECAN_ENV_MAX_CAPS),
+        .caps = caps,
+    };
+    struct launcher_child *child;
+    const char *why = 0;
+    int err = launcher_start(&launcher, &spec, &child, &why);
+    if (err) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "%s: %s (%s, error %d)", program, why ? why : "cannot start",
+                        ned_error_name(err), err);
+        return 2;
+    }
+    lua_pushinteger(L, child->id);
+    return 1;
+}
+
+static struct launcher_child *find_child(unsigned id)
+{
+    for (unsigned i = 0; i < LAUNCHER_MAX_CHILDREN; i++)
+        if (launcher.children[i] && launcher.children[i]->id == id)
+            return launcher.children[i];
+    return 0;
+}
+
+/* core.wait_exit(timeout_ms or nil) -> id, status ("killed"/"crashed" or a number) | nil */
+static int core_wait_exit(lua_State *L)
+{
+    uint32_t timeout_us = 0;
+    if (!lua_isnoneornil(L, 1)) {
+        lua_Number ms = luaL_checknumber(L, 1);
+        timeout_us = ms <= 0 ? 1 : (uint32_t)(ms * 1000);
+    }
+    struct launcher_child *child;
+    if (launcher_wait(&launcher, timeout_us, &child) != 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushinteger(L, child->id);
+    if (child->killed)
+        lua_pushstring(L, "killed");
+    else if (child->crashed)
+        lua_pushstring(L, "crashed");
+    else
+        lua_pushinteger(L, child->status);
+    launcher_release(&launcher, child);
+    return 2;
+}
+
+static int core_kill(lua_State *L)
+{
+    struct launcher_child *child = find_child((unsigned)luaL_checkinteger(L, 1));
+    if (child)
+        launcher_kill(&launcher, child);
+    return 0;
+}
+
+static int core_log(lua_State *L)
+{
+    fprintf(stderr, "%s\n", luaL_checkstring(L, 1));
+    return 0;
+}
+
+static int core_sleep_ms(lua_State *L)
+{
+    lua_Number ms = luaL_checknumber(L, 1);
+    pecan_sleep_us(ms <= 0 ? 0 : (uint32_t)(ms * 1000));
+    return 0;
+}
+
+static const luaL_Reg core_functions[] = {
+    { "env", core_env },
+    { "rights", core_rights },
+    { "is_valid", core_is_valid },
+    { "restrict", core_restrict },
+    { "factory_create", core_factory_create },
+    { "factory_info", core_factory_info },
+    { "query", core_query },
+    { "start", core_start },
+    { "wait_exit", core_wait_exit },
+    { "kill", core_kill },
+    { "log", core_log },
+    { "sleep_ms", core_sleep_ms },
+    { 0, 0 },
+};
+
+int ned_core_open(lua_State *L)
+{
+    luaL_newmetatable(L, CAP_TYPE);
+    lua_pushcfunction(L, cap_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+    luaL_register(L, "L4.core", core_functions);
+    lua_pushinteger(L, PECAN_ENV_NAME_SIZE);
+    lua_setfield(L, -2, "NAME_SIZE");
+    return 1;
+}
+
+int ned_core_init(void)
+{
+    return launcher_init(&launcher, PECAN_ENV_FACTORY);
+}

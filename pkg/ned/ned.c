@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ned: runs a Lua boot script (docs/ned.md). Command line:
+ *     ned [--wait-and-exit | --exit-with=<program>] <script> [args...]
+ * The script (a path such as rom/hello.lua) runs with Lua's string, table and math
+ * libraries, print going to ned's log, and `require "L4"` (lua/L4.lua over core.c). An
+ * error in the script is reported with its file and line; ned stays up either way and
+ * then keeps serving its children (their exits, restarts) for as long as any runs. With
+ * --wait-and-exit it exits once none is left (status 0, or 1 if the script failed); with
+ * --exit-with=<program> it exits with that program's status once it has exited (and the
+ * script is done), the way test scenarios end while servers still run.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <pecan/errors.h>
+#include "ned.h"
+
+const char *ned_error_name(int err)
+{
+    switch (-err) {
+    case PECAN_EPERM: return "no permission";
+    case PECAN_ENOENT: return "not found";
+    case PECAN_ENOMEM: return "out of memory or quota";
+    case PECAN_EEXIST: return "exists";
+    case PECAN_EINVAL: return "invalid argument";
+    case PECAN_ERANGE: return "out of range";
+    case PECAN_ENOSYS: return "not supported";
+    case PECAN_EBADPROTO: return "wrong protocol";
+    case PECAN_EINVALCAP: return "invalid capability";
+    case PECAN_EACCES: return "access denied";
+    default: return "error";
+    }
+}
+
+static int load_l4(lua_State *L)
+{
+    if (luaL_loadbuffer(L, ned_l4_lua, ned_l4_lua_size, "@L4.lua") != 0)
+        return lua_error(L);
+    lua_call(L, 0, 1);
+    return 1;
+}
+
+static void open_libraries(lua_State *L)
+{
+    static const luaL_Reg libraries[] = {
+        { "", luaopen_base }, { LUA_LOADLIBNAME, luaopen_package },
+        { LUA_TABLIBNAME, luaopen_table }, { LUA_STRLIBNAME, luaopen_string },
+        { LUA_MATHLIBNAME, luaopen_math }, { LUA_OSLIBNAME, luaopen_os },
+        { LUA_DBLIBNAME, luaopen_debug }, { 0, 0 },
+    };
+    for (const luaL_Reg *lib = libraries; lib->func; lib++) {
+        lua_pushcfunction(L, lib->func);
+        lua_pushstring(L, lib->name);
+        lua_call(L, 1, 0);
+    }
+    /* require "L4.core" and require "L4" are always there. */
+    lua_getglobal(L, "package");
+    lua_getfield(L, -1, "preload");
+    lua_pushcfunction(L, ned_core_open);
+    lua_setfield(L, -2, "L4.core");
+    lua_pushcfunction(L, load_l4);
+    lua_setfield(L, -2, "L4");
+    lua_pop(L, 2);
+}
+
+static int traceback(lua_State *L)
+{
+    const char *message = lua_tostring(L, 1);
+    if (!message)
+        message = "(an error that is not a string)";
+    luaL_gsub(L, message, "\n", " ");
+    return 1;
+}
+
+/* The script's arguments in the global `arg`, as the lua interpreter does. */
+static void set_arguments(lua_State *L, int argc, char **argv, int script)
+{
+    lua_createtable(L, argc - script, 1);
+    for (int i = script; i < argc; i++) {
+        lua_pushstring(L, argv[i]);
+        lua_rawseti(L, -2, i - script);
+    }
+    lua_setglobal(L, "arg");
+}
+
+static bool run_script(lua_State *L, const char *script)
+{
+    lua_pushcfunction(L, traceback);
+    if (luaL_loadfile(L, script) != 0) {
+        fprintf(stderr, "ned: %s\n", lua_tostring(L, -1));
+        lua_pop(L, 2);
+        return false;
+    }
+    if (lua_pcall(L, 0, 0, -2) != 0) {
+        fprintf(stderr, "ned: %s\n", lua_tostring(L, -1));
+        lua_pop(L, 2);
+        return false;
+    }
+    lua_pop(L, 1);
+    return true;
+}
+
+struct ned_options {
+    bool exit_when_idle;        /* --wait-and-exit */
+    const char *exit_with;      /* --exit-with=<program>, or NULL */
+};
+
+/* Pushes require("L4"). */
+static void push_l4(lua_State *L)
+{
+    lua_getglobal(L, "require");
+    lua_pushstring(L, "L4");
+    lua_call(L, 1, 1);
+}
+
+static int running_apps(lua_State *L)
+{
+    push_l4(L);
+    lua_getfield(L, -1, "running_apps");
+    lua_call(L, 0, 1);
+    int running = (int)lua_tointeger(L, -1);
+    lua_pop(L, 2);
+    return running;
+}
+
+/* The exit status of program if it has exited: a number, or 1 for killed/crashed. */
+static bool exit_status_of(lua_State *L, const char *program, int *status)
+{
+    push_l4(L);
+    lua_getfield(L, -1, "exit_statuses");
+    lua_getfield(L, -1, program);
+    bool exited = !lua_isnil(L, -1);
+    *status = lua_isnumber(L, -1) ? (int)lua_tointeger(L, -1) : 1;
+    lua_pop(L, 3);
+    return exited;
+}
+
+static void process_events(lua_State *L)
+{
+    push_l4(L);
+    lua_getfield(L, -1, "process_events");
+    lua_pushnil(L);
+    if (lua_pcall(L, 1, 0, 0) != 0) {
+        fprintf(stderr, "ned: %s\n", lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/* Serves the children (their exits, handlers, restarts) for as long as options allow. */
+static void serve(lua_State *L, const struct ned_options *options, int status)
+    __attribute__((noreturn));
+static void serve(lua_State *L, const struct ned_options *options, int status)
+{
+    for (;;) {
+        int program_status;
+        if (options->exit_with && exit_status_of(L, options->exit_with, &program_status)) {
+            printf("ned: %s exited with status %d: done\n", options->exit_with,
+                   program_status);
+            exit(program_status);
+        }
+        if (options->exit_when_idle && running_apps(L) == 0) {
+            printf("ned: all programs have exited\n");
+            exit(status);
+        }
+        process_events(L);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct ned_options options = { false, 0 };
+    int script = 1;
+    for (; script < argc && strncmp(argv[script], "--", 2) == 0; script++) {
+        if (strcmp(argv[script], "--wait-and-exit") == 0) {
+            options.exit_when_idle = true;
+        } else if (strncmp(argv[script], "--exit-with=", 12) == 0) {
+            options.exit_with = argv[script] + 12;
+        } else {
+            fprintf(stderr, "ned: unknown option %s\n", argv[script]);
+            return 2;
+        }
+    }
+    if (script >= argc) {
+        fprintf(stderr, "ned: usage: ned [--wait-and-exit | --exit-with=<program>] "
+                        "<script> [args...]\n");
+        return 2;
+    }
+    int err = ned_core_init();
+    if (err) {
+        fprintf(stderr, "ned: cannot set up the launcher (error %d)\n", err);
+        return 2;
+    }
+    lua_State *L = luaL_newstate();
+    if (!L) {
+        fprintf(stderr, "ned: out of memory\n");
+        return 2;
+    }
+    open_libraries(L);
+    set_arguments(L, argc, argv, script);
+    printf("ned: running %s\n", argv[script]);
+    bool ok = run_script(L, argv[script]);
+    serve(L, &options, ok ? 0 : 1);
+}
