@@ -235,6 +235,7 @@ static int factory_request(struct server_request *r)
         server_reply_word(r, f->quota.used);
         server_reply_word(r, f->quota.objects);
         server_reply_word(r, memory_free_bytes());
+        server_reply_word(r, memory_own_quota()->used);   /* for moe_bytes (docs/bench.md) */
         return 0;
     case PECAN_FACTORY_REPORT:
         report_log();

@@ -14,7 +14,9 @@
 
 enum pecan_factory_op {
     PECAN_FACTORY_CREATE = 0,    /* w1 type (enum pecan_factory_type), w2.. arguments */
-    PECAN_FACTORY_INFO = 1,      /* -> w0 quota bytes, w1 bytes used, w2 objects held */
+    PECAN_FACTORY_INFO = 1,      /* -> w0 quota bytes, w1 bytes used, w2 objects held;
+                                    moe adds w3 its free RAM and w4 its own quota's use
+                                    (for tests and docs/bench.md) */
     PECAN_FACTORY_REPORT = 2,    /* moe logs its memory report (every client's use) */
 };
 
