@@ -241,6 +241,7 @@ static pecan_cap_t server_slot_alloc(void)
 int launcher_init(struct launcher *l, pecan_cap_t factory)
 {
     memset(l, 0, sizeof(*l));
+    l->factory = factory;
     l->notification = slot_or_zero();
     if (!l->notification)
         return -PECAN_ENOMEM;
@@ -289,8 +290,14 @@ static int open_image(const char *path, pecan_cap_t *ds, const char **why)
 
 static void forget(struct launcher *l, struct launcher_child *c)
 {
-    if (c->parent.key)
+    if (c->parent.key) {
+        /* Unregistering revoked the child's copy: the gate is as good as new. */
         server_unregister(&l->server, &c->parent);
+        if (l->spare_gate_count < LAUNCHER_MAX_CHILDREN) {
+            l->spare_gates[l->spare_gate_count++] = c->parent_gate;
+            c->parent_gate = 0;
+        }
+    }
     release(&c->parent_gate);
     release(&c->thread);
     release(&c->task.task);
@@ -322,10 +329,18 @@ static int new_child(struct launcher *l, const struct launcher_spec *spec,
     c->scheduler = spec->scheduler;
     l->children[index] = c;
     *out = c;
-    if (!(c->parent_gate = slot_or_zero()))
-        return -PECAN_ENOMEM;
-    int err = pecan_factory_create_gate(spec->factory, c->parent_gate);
-    return err ? err : server_register(&l->server, &c->parent, &parent_type, c->parent_gate);
+    /* The parent gate is the launcher's (charged to its factory and reused), so a child's
+     * factory holds nothing of it once the child is released. */
+    if (l->spare_gate_count) {
+        c->parent_gate = l->spare_gates[--l->spare_gate_count];
+    } else {
+        if (!(c->parent_gate = slot_or_zero()))
+            return -PECAN_ENOMEM;
+        int err = pecan_factory_create_gate(l->factory, c->parent_gate);
+        if (err)
+            return err;
+    }
+    return server_register(&l->server, &c->parent, &parent_type, c->parent_gate);
 }
 
 static int load(struct launcher_child *c, struct launch *context,

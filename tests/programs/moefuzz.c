@@ -25,6 +25,7 @@
 #include <string.h>
 #include <pecan/dataspace.h>
 #include <pecan/factory.h>
+#include <pecan/kip.h>
 #include <pecan/namespace.h>
 #include <pecan/protocol/parent.h>
 #include <pecan/protocol/task.h>
@@ -96,6 +97,11 @@ static uint32_t rng_state = SEED;
 static uint8_t item_page[0x2000] __attribute__((aligned(0x1000)));
 static bool failed;
 
+/* The last few messages, printed when one is not answered. */
+struct sent { enum target_id id; int label; unsigned words, items; pecan_word_t w[4]; };
+#define HISTORY 4
+static struct sent history[HISTORY];
+
 static uint32_t rnd(void)
 {
     uint32_t x = rng_state;
@@ -103,6 +109,13 @@ static uint32_t rnd(void)
     x ^= x >> 17;
     x ^= x << 5;
     return rng_state = x;
+}
+
+static uint64_t waited_ns;   /* how long the last call took (KIP clock) */
+
+static uint64_t clock_ns(void)
+{
+    return pecan_kip_clock_ns((const volatile struct pecan_kip *)PECAN_KIP_ADDRESS);
 }
 
 static uint32_t below(uint32_t n) { return n ? rnd() % n : 0; }
@@ -221,6 +234,7 @@ static void clean_play_area(void)
     while (a < PLAY_BASE + PLAY_SIZE) {
         struct pecan_rm_region region;
         if (pecan_rm_find(PECAN_ENV_RM, a, &region) != 0) {
+            pecan_rm_free_area(PECAN_ENV_RM, a);   /* FIND does not see reserved areas */
             a += 0x1000;
             continue;
         }
@@ -467,6 +481,17 @@ static void classify(enum target_id id, int label, struct pecan_reply r)
     if (r.ipc_status == PECAN_IPC_TIMEOUT) {
         counts.timeouts++;
         t->timeouts++;
+        if (t->timeouts > 3)
+            return;
+        printf("moefuzz: %s: no reply within %u ms to message %u (the call took %u us); "
+               "the last messages:\n", t->name, CALL_TIMEOUT_US / 1000,
+               (unsigned)counts.messages, (unsigned)(waited_ns / 1000));
+        for (unsigned i = 0; i < HISTORY; i++) {
+            const struct sent *h = &history[(counts.messages + i) % HISTORY];
+            printf("moefuzz:   %s label %d, %u words, %u items: %x %x %x %x\n",
+                   targets[h->id].name, h->label, h->words, h->items, (unsigned)h->w[0],
+                   (unsigned)h->w[1], (unsigned)h->w[2], (unsigned)h->w[3]);
+        }
         return;
     }
     if (r.ipc_status == PECAN_IPC_BAD_SELECTOR ||
@@ -543,10 +568,30 @@ static void one_message(void)
     if (below(50) == 0)
         m.tag |= below(16) << 12;   /* tag flags nobody defined */
     random_receive_buffer();
+    history[counts.messages % HISTORY] = (struct sent){ id, label, words, items,
+                                                        { m.word[0], m.word[1], m.word[2], m.word[3] } };
+#ifdef MOEFUZZ_DEBUG
+    pecan_word_t saved[4] = { m.word[0], m.word[1], m.word[2], m.word[3] };
+#endif
+    uint64_t sent_at = clock_ns();
     struct pecan_reply r = call(t->cap, &m);
+    waited_ns = clock_ns() - sent_at;
     clear_receive_buffer();
     empty_receive_slots();
     classify(id, label, r);
+#ifdef MOEFUZZ_DEBUG
+    {
+        static pecan_word_t last_used, last_objects;
+        struct info now;
+        if (factory_info(PECAN_ENV_FACTORY, &now) == 0 && (now.used != last_used || now.objects != last_objects)) {
+            printf("dbg %u %s label %d words %u items %u w0 %x w1 %x w2 %x w3 %x -> %d: used %d objects %d\n",
+                   (unsigned)counts.messages, t->name, label, words, items, (unsigned)saved[0], (unsigned)saved[1], (unsigned)saved[2], (unsigned)saved[3],
+                   pecan_tag_label(r.tag), (int)(now.used - last_used), (int)(now.objects - last_objects));
+            last_used = now.used;
+            last_objects = now.objects;
+        }
+    }
+#endif
     if (id == T_TASK_SCRATCH && label == PECAN_PROTO_TASK && words &&
         pecan_tag_label(r.tag) == 0 && r.ipc_status == PECAN_IPC_OK) {
         /* TERMINATE (or a lucky opcode) may have ended it: INFO tells. */
@@ -594,22 +639,14 @@ static void print_targets(void)
 }
 
 /* The first mapping in a megabyte of our space makes a page table, charged to our quota
- * and kept: make them for the receive window and the play area before the baseline. */
+ * and kept (moe's region map installs one per megabyte a region reaches): make them for
+ * the receive window (reserved below) and the play area before the baseline. Reserving a
+ * small area does it. */
 static int warm_up_page_tables(void)
 {
-    pecan_cap_t ds;
-    int err = alloc_slot(&ds);
-    if (err || (err = pecan_factory_create_dataspace(PECAN_ENV_FACTORY, 0x1000, 0, 0, ds, 0)))
-        return err;
-    err = pecan_dataspace_map(ds, 0, PECAN_MAP_READ, window_base, WINDOW_ORDER, 0);
     pecan_word_t at = PLAY_BASE;
-    if (!err)
-        err = pecan_rm_attach(PECAN_ENV_RM, &at, 0x1000,
-                              PECAN_MAP_READ | PECAN_RM_EAGER_MAP, ds, 0);
-    if (!err)
-        err = pecan_rm_detach(PECAN_ENV_RM, PLAY_BASE, 0, 0);
-    release(&ds);
-    return err;
+    int err = pecan_rm_reserve(PECAN_ENV_RM, &at, 0x1000, 0);
+    return err ? err : pecan_rm_free_area(PECAN_ENV_RM, PLAY_BASE);
 }
 
 static int setup(void)

@@ -69,6 +69,12 @@ struct launcher {
     struct launcher_child *children[LAUNCHER_MAX_CHILDREN];
     unsigned next_id;
     pecan_cap_t notification;
+    pecan_cap_t factory;                /* pays for the launcher's own objects */
+    /* Parent gates of released children, kept for the next ones: moe frees a gate made
+     * through a factory only with that factory, so a new gate per child would grow the
+     * factory's use with every start. */
+    pecan_cap_t spare_gates[LAUNCHER_MAX_CHILDREN];
+    unsigned spare_gate_count;
 };
 
 /* Sets the launcher up on the calling thread (it serves the children's parent objects
