@@ -7,7 +7,10 @@ from pathlib import Path
 from .common import TAIL_LINES, say
 
 GUEST_STATUS = {0: "success", 1: "tests failed", 3: "kernel panic"}
-BENCH_RE = re.compile(r"^bench (\S+) (\S+) (\S+)$", re.M)
+# A bench line, also as a program prints it through moe's log: "<tag> | " before it and
+# an ANSI colour around it.
+BENCH_RE = re.compile(r"^(?:\x1b\[[0-9;]*m)?(?:[^|\n]* \| )?(bench \S+ \S+ \S+?)(?:\x1b\[[0-9;]*m)?$",
+                      re.M)
 
 
 def read_log(path):
@@ -77,7 +80,7 @@ def evaluate(args, image, log_path, text, rc, elapsed, qemu_err, action_errors, 
         failures.append("kernel panic")
     bench = []
     if args.bench:
-        bench = [m.group(0) for m in BENCH_RE.finditer(text)]
+        bench = [m.group(1) for m in BENCH_RE.finditer(text)]
         if not bench:
             failures.append("no 'bench NAME VALUE UNIT' lines in the log")
     for line in bench:
