@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * malloc's heap (_sbrk): one anonymous dataspace of env->heap_max bytes attached at
- * env->heap_base; moe fills its pages on the first touch. The break only moves inside it.
+ * env->heap_base. The break only moves inside it. Growing it backs the new pages at once
+ * (DATASPACE ALLOCATE), so a program over its quota sees malloc return NULL (errno
+ * ENOMEM) instead of a page fault nobody can resolve.
  * When the break goes down (newlib's free trims the top), the whole pages above it are
  * cleared, which hands them back to moe and the quota.
  *
@@ -72,6 +74,15 @@ static int heap_init(void)
     return 0;
 }
 
+/* Backs the pages between the old and the new break with memory. */
+static int commit_between(pecan_word_t old_break, pecan_word_t new_break)
+{
+    pecan_word_t from = page_up(old_break), to = page_up(new_break);
+    if (!heap_ds || to <= from)
+        return 0;
+    return pecan_dataspace_allocate(heap_ds, from - heap_base, to - from);
+}
+
 /* Gives the pages wholly above the new break back. */
 static void release_above(pecan_word_t new_break, pecan_word_t old_break)
 {
@@ -98,6 +109,16 @@ void *_sbrk(intptr_t increment)
         pecan_mutex_unlock(&heap_lock);
         libc_fail(-PECAN_ENOMEM);
         return (void *)-1;
+    }
+    if (increment > 0) {
+        int err = commit_between(old, (pecan_word_t)wanted);
+        if (err) {
+            /* Whatever part was backed stays with the heap dataspace: hand it back. */
+            release_above(old, (pecan_word_t)wanted);
+            pecan_mutex_unlock(&heap_lock);
+            libc_fail(err);
+            return (void *)-1;
+        }
     }
     heap_break = (pecan_word_t)wanted;
     if (increment < 0)

@@ -140,23 +140,6 @@ static int core_is_valid(lua_State *L)
     return 1;
 }
 
-/* core.restrict(cap, rights) -> a copy with rights (never more than cap has). */
-static int core_restrict(lua_State *L)
-{
-    struct lua_cap *c = check_cap(L, 1);
-    unsigned rights = (unsigned)luaL_checkinteger(L, 2) & c->rights;
-    pecan_cap_t slot;
-    new_slot(L, &slot);
-    int err = pecan_cnode_copy(PECAN_ENV_CNODE, slot, DEPTH, PECAN_ENV_CNODE, c->slot, DEPTH,
-                               rights);
-    if (err) {
-        pecan_cap_free(slot);
-        return fail(L, "cannot copy the capability", err);
-    }
-    push_cap(L, slot, rights, true);
-    return 1;
-}
-
 /* core.factory_create(factory, proto, ...) */
 static int core_factory_create(lua_State *L)
 {
@@ -265,10 +248,10 @@ static unsigned field_caps(lua_State *L, int table, struct launcher_cap *out, un
         lua_getfield(L, -1, "name");
         out[n].name = luaL_checkstring(L, -1);
         lua_getfield(L, -2, "handle");
-        struct lua_cap *c = check_cap(L, -1);
-        out[n].cap = c->slot;
-        out[n].rights = c->rights;
-        lua_pop(L, 3);
+        out[n].cap = check_cap(L, -1)->slot;
+        lua_getfield(L, -3, "rights");
+        out[n].rights = (unsigned)luaL_checkinteger(L, -1);
+        lua_pop(L, 4);
     }
     lua_pop(L, 1);
     return n;
@@ -365,7 +348,6 @@ static const luaL_Reg core_functions[] = {
     { "env", core_env },
     { "rights", core_rights },
     { "is_valid", core_is_valid },
-    { "restrict", core_restrict },
     { "factory_create", core_factory_create },
     { "factory_info", core_factory_info },
     { "query", core_query },

@@ -28,12 +28,6 @@ function mock.env() return env end
 function mock.rights(h) return h.rights end
 function mock.is_valid(h) return h ~= nil end
 
-function mock.restrict(h, rights)
-    local copy = new_handle(h.kind, rights, { of = h })
-    table.insert(mock.calls, { "restrict", h, rights })
-    return copy
-end
-
 function mock.factory_create(f, proto, ...)
     table.insert(mock.calls, { "create", f, proto, ... })
     if f.kind ~= "factory" then return nil, "not a factory", -38 end

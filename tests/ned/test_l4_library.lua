@@ -51,8 +51,9 @@ test("a channel's client end loses the server right, svr() keeps it", function()
     local function find(list, name)
         for _, c in ipairs(list) do if c.name == name then return c end end
     end
-    check(find(server, "server").handle.rights == 15, "server end has every right")
-    check(find(client, "client").handle.rights == 3, "client end: write + grant")
+    check(find(server, "server").rights == 15, "server end has every right")
+    check(find(client, "client").rights == 3, "client end: write + grant")
+    check(find(client, "client").handle == find(server, "server").handle, "one gate")
     check(find(client, "rom") ~= nil, "rom is given by default")
 end)
 
@@ -77,6 +78,10 @@ test("start passes program, arguments, environment, log and scheduler", function
     ld:start({}, "rom/tool")
     check(mock.started[2].log.tag == "tool" and mock.started[2].log.colour == 7,
           "default log: program name in white")
+    ld:start({}, "rom/a-very-long-program-name.elf")
+    check(mock.started[3].log.tag == "a-very-long-prog", "default tag: cut to 16, no .elf")
+    expect_error("log tag 'seventeen-chars-x' is longer than 16",
+                 function() ld:start({ log = { "seventeen-chars-x" } }, "rom/x") end)
 end)
 
 test("startv keeps arguments with spaces", function()

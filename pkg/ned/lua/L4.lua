@@ -8,8 +8,10 @@
 -- (pkg/ned/core.c, or a mock in the host tests); this file checks arguments and turns a
 -- mistake in a script into one error message that names the culprit.
 --
--- Capabilities are L4.core values: core.rights(cap) and core.restrict(cap, rights) work on
--- them. Rights are the kernel's (pecan/protocols.h): WRITE 1, GRANT 2, READ 4, REVOKE 8.
+-- Capabilities are L4.core values (core.rights(cap) tells what ned's copy carries) plus a
+-- rights mask: m() and svr() only change the mask, and the program started with the
+-- capability gets a copy with the masked rights (ned's own copy keeps GRANT, which every
+-- copy into a program needs). Rights are the kernel's (pecan/protocols.h): WRITE 1, GRANT 2, READ 4, REVOKE 8.
 -- On an IPC gate READ is the server's right (bind it, control it), so a client end never
 -- gets it unless the script says "c" or svr().
 
@@ -108,29 +110,28 @@ Cap.__index = Cap
 
 -- is_gate: the object is an IPC gate (all of moe's objects are); server_end: the script
 -- made it with svr() or asked for "c", so it keeps READ when handed to a program.
-local function wrap(handle, is_gate, label, server_end)
+local function wrap(handle, is_gate, label, server_end, mask)
     return setmetatable({ handle = handle, is_gate = is_gate, label = label,
-                          server_end = server_end or false }, Cap)
+                          server_end = server_end or false, mask = mask or 15 }, Cap)
 end
 
 function Cap:rights()
-    return core.rights(self.handle)
+    return bit_and(core.rights(self.handle), self.mask)
 end
 
 -- A reference with fewer rights (never more than this one has).
 function Cap:mode(spec)
     if spec == nil then return self:rights() end
     local wanted = parse_rights(spec, self.is_gate)
-    local have = self:rights()
-    local handle = core.restrict(self.handle, bit_and(wanted, have))
     local server_end = self.is_gate and type(spec) == "string" and spec:find("c") ~= nil
-    return wrap(handle, self.is_gate, self.label, server_end)
+    return wrap(self.handle, self.is_gate, self.label, server_end,
+                bit_and(wanted, self:rights()))
 end
 Cap.m = Cap.mode
 
 -- The server end of a channel: every right, including binding the gate.
 function Cap:svr()
-    return wrap(core.restrict(self.handle, self:rights()), self.is_gate, self.label, true)
+    return wrap(self.handle, self.is_gate, self.label, true, self:rights())
 end
 
 function Cap:is_valid()
@@ -303,12 +304,12 @@ local function collect_caps(caps, program)
             fail(program .. ": capability '" .. name .. "' is a " .. type(value) ..
                  ", not a capability")
         end
-        local handle = value.handle
+        local rights = value:rights()
         -- A gate handed to a client loses the server right.
         if value.is_gate and not value.server_end then
-            handle = core.restrict(handle, bit_and(value:rights(), WRITE + GRANT))
+            rights = bit_and(rights, WRITE + GRANT)
         end
-        out[#out + 1] = { name = name, handle = handle }
+        out[#out + 1] = { name = name, handle = value.handle, rights = rights }
     end
     for key, value in pairs(caps) do
         if type(key) == "number" then
@@ -324,10 +325,13 @@ local function collect_caps(caps, program)
     return out
 end
 
+local LOG_TAG_MAX = 16   -- moe's limit (servers/moe/log.c)
+
 local function make_log(ld, opts, program)
     local log = opts.log
     if log == nil then
-        log = { program:match("([^/]+)$"), "white" }
+        local tag = program:match("([^/]+)$"):gsub("%.elf$", "")
+        log = { tag:sub(1, LOG_TAG_MAX), "white" }
     end
     if L4.is_cap(log) then return log.handle end
     if type(log) ~= "table" then
@@ -336,6 +340,10 @@ local function make_log(ld, opts, program)
     local tag, colour = log[1], log[2] or "white"
     if type(tag) ~= "string" or tag == "" then
         fail(program .. ": the log tag must be a non-empty string")
+    end
+    if #tag > LOG_TAG_MAX then
+        fail(program .. ": log tag '" .. tag .. "' is longer than " .. LOG_TAG_MAX ..
+             " characters")
     end
     local number = type(colour) == "number" and colour or colours[colour]
     if not number then
@@ -405,7 +413,8 @@ function Loader:startv(opts, program, ...)
     local has_rom = caps.rom ~= nil
     local cap_list = collect_caps(caps, program)
     if not has_rom and L4.Env.rom then
-        table.insert(cap_list, 1, { name = "rom", handle = L4.Env.rom.handle })
+        table.insert(cap_list, 1, { name = "rom", handle = L4.Env.rom.handle,
+                                    rights = bit_and(L4.Env.rom:rights(), WRITE + GRANT) })
     end
     local scheduler = opts.scheduler or L4.Env.scheduler
     if not L4.is_cap(scheduler) then
