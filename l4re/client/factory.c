@@ -58,6 +58,19 @@ int pecan_factory_create_factory(pecan_cap_t factory, pecan_word_t quota, pecan_
     return create(factory, PECAN_FACTORY_FACTORY, &m, 1, &dest, 1);
 }
 
+int pecan_factory_create_named_factory(pecan_cap_t factory, pecan_word_t quota,
+                                       const char *name, pecan_cap_t dest)
+{
+    unsigned length = (unsigned)strlen(name);
+    if (length > PECAN_FACTORY_NAME_MAX)
+        return -PECAN_ERANGE;
+    struct pecan_message m;
+    m.word[2] = quota;
+    m.word[3] = length;
+    unsigned words = client_pack_bytes(&m.word[4], name, length);
+    return create(factory, PECAN_FACTORY_FACTORY, &m, 2 + words, &dest, 1);
+}
+
 int pecan_factory_create_log(pecan_cap_t factory, unsigned colour, const char *tag,
                              pecan_cap_t dest)
 {

@@ -153,7 +153,13 @@ static int core_factory_create(lua_State *L)
         err = pecan_factory_create_gate(factory, slot);
         break;
     case PECAN_PROTO_FACTORY:
-        err = pecan_factory_create_factory(factory, (pecan_word_t)luaL_checknumber(L, 3), slot);
+        if (lua_isstring(L, 4))
+            err = pecan_factory_create_named_factory(factory,
+                                                     (pecan_word_t)luaL_checknumber(L, 3),
+                                                     lua_tostring(L, 4), slot);
+        else
+            err = pecan_factory_create_factory(factory, (pecan_word_t)luaL_checknumber(L, 3),
+                                               slot);
         break;
     case PECAN_PROTO_LOG:
         err = pecan_factory_create_log(factory, (unsigned)luaL_optinteger(L, 4, 0),

@@ -153,8 +153,18 @@ static int create_factory(struct server_request *r, struct factory *f)
         return err;
     if (r->in[2] == 0)
         return -PECAN_EINVAL;
+    /* Optional name for the memory report (w3 length, w4.. bytes); else the parent's. */
+    char name[16] = { 0 };
+    const char *child_name = f->name;
+    if (r->words > 3) {
+        unsigned length = r->in[3];
+        if (length > sizeof(name) - 1 || (length + 3) / 4 > r->words - 4)
+            return length > sizeof(name) - 1 ? -PECAN_ERANGE : -PECAN_EMSGTOOSHORT;
+        memcpy(name, &r->in[4], length);
+        child_name = name;
+    }
     struct factory *child;
-    err = factory_create(f, &f->quota, r->in[2], f->name, &child);
+    err = factory_create(f, &f->quota, r->in[2], child_name, &child);
     if (err)
         return err;
     return server_reply_object(r, &child->server, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);

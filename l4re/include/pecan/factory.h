@@ -16,6 +16,9 @@ int pecan_factory_create_dataspace(pecan_cap_t factory, pecan_word_t size, unsig
                                    unsigned align_order, pecan_cap_t dest, pecan_word_t *phys);
 int pecan_factory_create_namespace(pecan_cap_t factory, pecan_cap_t dest);
 int pecan_factory_create_factory(pecan_cap_t factory, pecan_word_t quota, pecan_cap_t dest);
+/* The same, named (at most PECAN_FACTORY_NAME_MAX bytes) for moe's memory report. */
+int pecan_factory_create_named_factory(pecan_cap_t factory, pecan_word_t quota,
+                                       const char *name, pecan_cap_t dest);
 int pecan_factory_create_log(pecan_cap_t factory, unsigned colour, const char *tag,
                              pecan_cap_t dest);
 

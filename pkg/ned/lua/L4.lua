@@ -371,7 +371,9 @@ local function make_factory(ld, opts, program)
         fail(program .. ": quota of " .. quota .. " bytes is more than the loader has (" ..
              (limit - used) .. " bytes free)")
     end
-    local handle, message = core.factory_create(mem.handle, L4.Proto.Factory, quota)
+    -- Named after the program, so moe's memory report shows whose quota it is.
+    local name = program:match("([^/]+)$"):gsub("%.elf$", ""):sub(1, 15)
+    local handle, message = core.factory_create(mem.handle, L4.Proto.Factory, quota, name)
     if not handle then
         fail(program .. ": cannot create a quota of " .. quota .. " bytes: " .. message)
     end

@@ -26,8 +26,9 @@ enum pecan_factory_type {
     PECAN_FACTORY_DATASPACE = 3,     /* w2 size, w3 flags (PECAN_DATASPACE_*), w4 log2 align
                                         -> item: dataspace; w0 physical address if contiguous */
     PECAN_FACTORY_NAMESPACE = 4,     /* -> item: an empty namespace */
-    PECAN_FACTORY_FACTORY = 5,       /* w2 quota bytes (taken from this factory's quota)
-                                        -> item: factory */
+    PECAN_FACTORY_FACTORY = 5,       /* w2 quota bytes (taken from this factory's quota),
+                                        optional w3 name length, w4.. name (the memory
+                                        report's; default: this factory's) -> item: factory */
     PECAN_FACTORY_LOG = 6,           /* w2 colour (PECAN_LOG_COLOUR_*), w3 tag length,
                                         w4.. tag bytes -> item: log */
     PECAN_FACTORY_TASK = 7,          /* -> items: task, its CNode (all rights), its region
@@ -35,6 +36,8 @@ enum pecan_factory_type {
     PECAN_FACTORY_UNTYPED = 8,       /* w2 size_bits, w3 destination slot; item: the caller's
                                         CNode -> untyped retyped into that slot */
 };
+
+#define PECAN_FACTORY_NAME_MAX 15
 
 /* Log colours (ANSI colour numbers 1-7, 0: the default). */
 #define PECAN_LOG_COLOUR_DEFAULT 0u
