@@ -8,5 +8,6 @@ uint8_t cpu_boot_stacks[CONFIG_MAX_CPUS][KERNEL_STACK_SIZE] __aligned(8) __secti
 void cpu_init_local(unsigned index)
 {
     cpus[index].index = index;
+    cpus[index].kernel_stack_top = (uintptr_t)cpu_boot_stacks[index + 1];
     cpu_write_tpidrprw((word_t)(uintptr_t)&cpus[index]);
 }

@@ -2,10 +2,13 @@
 /*
  * The IPC fast path: a call to a thread that is waiting for it, and a reply-and-wait to a
  * caller that is waiting for the reply, when the message is in registers only (up to six
- * words, no items, no timeout) and nothing else needs the kernel's attention. Then the
- * message moves register to register and the partner runs next. Anything unusual takes
+ * words, no items, no timeout), the partner is on this CPU and no queued thread has a
+ * higher priority than the partner. Then the message moves register to register and the
+ * partner runs next: the caller has blocked, and the partner becomes current directly,
+ * without the run queue and without a scheduling choice. Anything unusual takes
  * the general path in core/ipc.c, which does the same with every case covered; the two
- * must leave identical state (the tests run both).
+ * must leave identical state (the tests run both). Every check comes before the first
+ * change, so declining leaves nothing to undo.
  */
 #include <core/cspace.h>
 #include <core/fastpath.h>
@@ -36,17 +39,7 @@ static void move_message(struct tcb *to, const struct tcb *from, pecan_tag_t tag
     ipc_messages++;
 }
 
-/* The current thread has just blocked: its partner runs next, directly if nothing of
- * higher priority waits, else through the run queue. */
-static void switch_to(struct tcb *partner)
-{
-    if (sched_switch_to(partner))
-        return;
-    sched_current_stops();
-    sched_enqueue(partner);
-}
-
-static bool call(struct tcb *caller)
+static bool call(struct tcb *caller, struct tcb **next)
 {
     struct cte *slot;
     if (cspace_lookup(tcb_cspace_root(caller), caller->context.r[0], &slot) != 0 ||
@@ -56,7 +49,8 @@ static bool call(struct tcb *caller)
     struct tcb *receiver = gate->bound_thread;
     if (!receiver || receiver->state != THREAD_BLOCKED_RECEIVE || receiver->cpu != caller->cpu ||
         receiver->timeout_at || receiver->reply_to ||
-        !((receiver->ipc_flags & IPC_FLAG_OPEN) || receiver->receive_gate == gate))
+        !((receiver->ipc_flags & IPC_FLAG_OPEN) || receiver->receive_gate == gate) ||
+        !tcb_vspace(receiver) || !sched_switch_to(receiver))
         return false;
     move_message(receiver, caller, caller->context.r[1], slot->cap.badge);
     receiver->ipc_flags = 0;
@@ -64,17 +58,18 @@ static bool call(struct tcb *caller)
     receiver->reply_to = caller;
     caller->reply_from = receiver;
     caller->state = THREAD_BLOCKED_REPLY;
-    switch_to(receiver);
+    *next = receiver;
     return true;
 }
 
-static bool reply_and_wait(struct tcb *server)
+static bool reply_and_wait(struct tcb *server, struct tcb **next)
 {
     struct tcb *caller = server->reply_to;
     struct notification *n = server->bound_notification;
     if (!caller || caller->state != THREAD_BLOCKED_REPLY || caller->reply_from != server ||
         (caller->ipc_flags & IPC_FLAG_FAULT) || caller->timeout_at ||
-        caller->cpu != server->cpu || server->senders_head || (n && n->bits))
+        caller->cpu != server->cpu || server->senders_head || (n && n->bits) ||
+        !tcb_vspace(caller) || !sched_switch_to(caller))
         return false;
     move_message(caller, server, server->context.r[1], 0);
     server->reply_to = NULL;
@@ -83,20 +78,21 @@ static bool reply_and_wait(struct tcb *server)
     server->state = THREAD_BLOCKED_RECEIVE;
     server->ipc_flags = IPC_FLAG_OPEN;
     server->receive_gate = NULL;
-    switch_to(caller);
+    *next = caller;
     return true;
 }
 
-bool fastpath_ipc(struct tcb *caller)
+struct tcb *fastpath_ipc(struct tcb *caller)
 {
     word_t operation_word = caller->context.r[2];
     pecan_tag_t tag = caller->context.r[1];
+    struct tcb *next = NULL;
     /* Gate control (KOBJECT) is a kernel operation, not a message. */
     if (!registers_only(tag, operation_word) || pecan_tag_label(tag) == PECAN_PROTO_KOBJECT)
-        return false;
+        return NULL;
     switch (operation_word & 0xff) {
-    case PECAN_OP_CALL: return call(caller);
-    case PECAN_OP_REPLY_WAIT: return reply_and_wait(caller);
-    default: return false;
+    case PECAN_OP_CALL: return call(caller, &next) ? next : NULL;
+    case PECAN_OP_REPLY_WAIT: return reply_and_wait(caller, &next) ? next : NULL;
+    default: return NULL;
     }
 }

@@ -91,10 +91,19 @@ static bool is_receive_or_reply(word_t operation)
     return (operation & PECAN_OP_REPLY) || !(operation & PECAN_OP_SEND);
 }
 
-void syscall_invoke(struct tcb *caller)
+static void invoke(struct tcb *caller);
+
+struct tcb *syscall_invoke(struct tcb *caller)
 {
-    if (fastpath_ipc(caller))
-        return;
+    struct tcb *partner = fastpath_ipc(caller);
+    if (!partner)
+        invoke(caller);
+    return partner;
+}
+
+/* The general path: every kind of invocation. */
+static void invoke(struct tcb *caller)
+{
     struct user_context *ctx = &caller->context;
     word_t operation = ctx->r[2] & 0xff;
     struct invocation inv = { .caller = caller, .tag = ctx->r[1] };

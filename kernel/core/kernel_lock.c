@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The big kernel lock (include/core/kernel_lock.h) with its owner recorded for checks.
+ * The big kernel lock (include/core/kernel_lock.h) with its owner recorded for checks
+ * (kernel_lock_held_here). The uncontended acquire and the release are inline in the
+ * header; this is the waiting.
  *
  * A test-and-set lock on ldrex/strex (spinlock.h). Waiters sleep in WFE and the release
  * wakes them with SEV (under QEMU's -icount a spinning vCPU starves the others; WFE
@@ -20,38 +22,17 @@
 #include <smp.h>
 #include <spinlock.h>
 
-#define NO_OWNER 0xffffffffu
+struct kernel_lock kernel_lock = { SPINLOCK_INIT, KERNEL_LOCK_NO_OWNER };
 
-static struct spinlock big_lock = SPINLOCK_INIT;
-static volatile uint32_t owner = NO_OWNER;
-
-/* Out of line: the uncontended acquire stays a leaf function (the trap path). */
-static void __attribute__((noinline)) wait_for_lock(void)
+void kernel_lock_wait(void)
 {
+    /* Taking the lock again on the CPU that holds it would wait forever: a kernel bug.
+     * Checked here, off the uncontended path, where it costs nothing. */
+    assert(kernel_lock.owner != this_cpu_index());
     do {
-        while (READ_ONCE(big_lock.locked)) {
+        while (READ_ONCE(kernel_lock.lock.locked)) {
             smp_service_calls();
             cpu_wait_for_event();
         }
-    } while (!spin_try_lock(&big_lock));
-}
-
-void kernel_lock_acquire(void)
-{
-    assert(owner != this_cpu_index());
-    if (!spin_try_lock(&big_lock))
-        wait_for_lock();
-    owner = this_cpu_index();
-}
-
-void kernel_lock_release(void)
-{
-    assert(owner == this_cpu_index());
-    owner = NO_OWNER;
-    spin_unlock(&big_lock);
-}
-
-bool kernel_lock_held_here(void)
-{
-    return owner == this_cpu_index();
+    } while (!spin_try_lock(&kernel_lock.lock));
 }

@@ -177,9 +177,10 @@ struct tcb *sched_choose(void)
 
 bool sched_switch_to(struct tcb *next)
 {
-    unsigned cpu = this_cpu_index();
-    struct run_queue *rq = &run_queues[cpu];
-    if (next->cpu != cpu || queued(next) || highest_priority(rq) > (int)next->priority)
+    /* next is blocked, so in no run queue, and of this CPU (the caller's promise): only
+     * the priority needs checking, and an empty queue (the usual case) settles it. */
+    struct run_queue *rq = queue_of(next);
+    if (rq->nonempty_words && highest_priority(rq) > (int)next->priority)
         return false;
     next->state = THREAD_RUNNABLE;
     rq->current = next;

@@ -15,8 +15,12 @@ typedef void (*cpu_work_fn)(void *arg);
 typedef void (*cpu_call_fn)(word_t a, word_t b);
 
 struct tcb;
+struct vspace;
 
 struct cpu {
+    /* The top of this CPU's kernel stack: vectors.S loads it on every entry from user
+     * mode (CPU_KERNEL_STACK_TOP_OFFSET). Set once at start-up. */
+    uintptr_t kernel_stack_top;
     unsigned index;
     volatile bool online;            /* set by the CPU itself, read by others */
     volatile uint64_t ticks;         /* timer interrupts taken */
@@ -35,17 +39,28 @@ struct cpu {
     volatile cpu_call_fn call_fn;
     volatile word_t call_arg[2];
 
-    /* The thread whose user registers live on this CPU (in user mode, or in the trap
-     * frame of a trap whose kernel lock is not taken yet); NULL if none. Written by this
+    /* The thread this CPU runs in user mode, or whose trap into the kernel has not got
+     * the kernel lock yet; NULL if none. While it is set, only this CPU touches the
+     * thread's saved registers: every entry from user mode stores them straight into
+     * tcb->context, before it takes the lock (arch/armv6/vectors.S). Written by this
      * CPU: under the big kernel lock, or while it runs a call of the lock holder. */
     struct tcb *volatile executing;
     unsigned user_trap;              /* enum trap_type of the trap from user mode in progress */
+
+    /* The address space whose page directory and ASID this CPU has loaded (NULL: the
+     * boot page directory). Written by this CPU (object/vspace.c). */
+    struct vspace *active_vspace;
 
     /* Idle time (core/sched.c), under the big kernel lock. */
     bool idle;                       /* waiting for a thread since idle_since */
     uint64_t idle_since;
     uint64_t idle_ns;                /* finished idle periods */
 };
+
+/* vectors.S reads kernel_stack_top at this offset. */
+#define CPU_KERNEL_STACK_TOP_OFFSET 0
+_Static_assert(__builtin_offsetof(struct cpu, kernel_stack_top) == CPU_KERNEL_STACK_TOP_OFFSET,
+               "vectors.S knows this offset");
 
 extern struct cpu cpus[CONFIG_MAX_CPUS];
 extern uint8_t cpu_boot_stacks[CONFIG_MAX_CPUS][KERNEL_STACK_SIZE];

@@ -10,7 +10,7 @@
  *   - A vspace's L1 entries 0xC00-0xFFF are the boot directory's, 0xBF0-0xBFF are fault
  *     entries holding its bookkeeping, the rest are fault, coarse (a page table object)
  *     or section (a 1 MiB frame) entries.
- *   - active[cpu] is the vspace whose table TTBR0 of that CPU holds (NULL: boot
+ *   - cpus[c].active_vspace is the vspace whose table TTBR0 of CPU c holds (NULL: boot
  *     directory); a vspace is never destroyed while it is active on this CPU.
  *   - the page tables installed in a live vspace are the only tables whose mapping
  *     records are in use (object/mapdb.c): destroying a vspace cleans each of its tables'
@@ -40,7 +40,6 @@ static struct {
 } asid_table[ASID_COUNT];
 
 static unsigned asid_next = 1;                      /* where the search for a free one starts */
-static struct vspace *active[CONFIG_MAX_CPUS];
 
 /* Takes a free ASID for vspace, or returns 0. An ASID whose generation would wrap is
  * retired instead, so that no old weak link can come back to life. */
@@ -93,11 +92,9 @@ unsigned vspace_asid(const struct vspace *vspace)
     return vspace->pd[VSPACE_META_ASID] >> 2;
 }
 
-void vspace_activate(struct vspace *vspace)
+void vspace_switch(struct vspace *vspace)
 {
-    unsigned cpu = this_cpu_index();
-    if (active[cpu] == vspace)
-        return;
+    struct cpu *cpu = this_cpu();
     paddr_t table = virt_to_phys(vspace ? vspace->pd : boot_page_directory);
     unsigned asid = vspace ? vspace_asid(vspace) : 0;
 
@@ -111,7 +108,10 @@ void vspace_activate(struct vspace *vspace)
     barrier_instruction();
     CP15_WRITE(0, c2, c0, 0, table | TTBR_WALK_ATTRS);
     barrier_instruction();
-    active[cpu] = vspace;
+    cpu->active_vspace = vspace;
+    /* The ASID active on a CPU always has the CPU's bit in the shootdown mask (tlb.c). */
+    if (asid)
+        tlb_note_asid_used(asid, 1u << cpu->index);
 }
 
 void vspace_destroy(struct capability *cap)
@@ -121,8 +121,8 @@ void vspace_destroy(struct capability *cap)
 
     /* Its memory is about to be reused: the table walker must not read it any more.
      * Other CPUs that have it active switch away in the ASID shootdown (core/tlb.h). */
-    if (active[this_cpu_index()] == vspace)
-        vspace_activate(NULL);
+    if (this_cpu()->active_vspace == vspace)
+        vspace_switch(NULL);
     if (asid == 0 || asid >= ASID_COUNT || asid_table[asid].vspace != vspace)
         return;   /* never initialised (retype undone) */
     /* What other address spaces received from this one goes with it, and its received

@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the kernel does with each exception. Interrupts are dispatched; a data abort on the
- * probe load is turned into a failed probe; everything else taken in kernel mode is a
- * kernel bug and panics with the full register frame, the fault address and status.
+ * What the kernel does with each exception (vectors.S has the entry and exit).
+ *
+ * From user mode: the registers are already in the running thread's TCB. The trap takes
+ * the kernel lock and the thread (cpu->executing), handles the system call, fault or
+ * interrupt, then enters the next thread: the IPC fast path's partner directly, else the
+ * scheduler's choice. docs/smp.md explains the steps and why they are safe with other
+ * CPUs taking threads away.
+ *
+ * In kernel mode: interrupts are dispatched; a data abort on the probe load is turned
+ * into a failed probe; everything else is a kernel bug and panics with the full register
+ * frame, the fault address and status.
  */
 #include <arch/cpu.h>
 #include <arch/trap.h>
@@ -16,8 +24,6 @@
 #include <irq.h>
 #include <object/vspace.h>
 #include <panic.h>
-
-static inline word_t cpu_read_contextidr(void) { return CP15_READ(0, c13, c0, 1); }
 
 extern const char arch_probe_load[], arch_probe_store[], arch_probe_fixup[];
 
@@ -119,32 +125,32 @@ static bool probe_fixup(struct trap_frame *f)
     return true;
 }
 
-/* r0-r12, sp and lr: the first 15 words of both struct trap_frame and struct
- * user_context. A struct copy of this size compiles to load/store multiples. */
-struct user_registers {
-    word_t word[15];
-};
-_Static_assert(offsetof(struct trap_frame, lr_usr) == 14 * 4, "frame layout");
-_Static_assert(offsetof(struct user_context, lr) == 14 * 4, "context layout");
-
-static void save_context(struct tcb *tcb, const struct trap_frame *f)
+/* A trap from user mode that should never happen (reset, unused vector, FIQ): the
+ * registers are in the TCB; print them as a frame. */
+static void __noreturn panic_with_context(const struct user_context *c, enum trap_type type)
 {
-    *(struct user_registers *)&tcb->context = *(const struct user_registers *)f;
-    tcb->context.pc = f->pc;
-    tcb->context.cpsr = f->cpsr;
+    struct trap_frame f = { .sp_usr = c->sp, .lr_usr = c->lr, .pc = c->pc, .cpsr = c->cpsr };
+    for (unsigned i = 0; i < 13; i++)
+        f.r[i] = c->r[i];
+    panic_with_frame(&f, type);
 }
 
-static void load_context(struct trap_frame *f, const struct tcb *tcb)
+/* Makes next the thread this CPU runs in user mode: its address space, its UTCB pointer,
+ * cpu->executing, and the kernel lock released. Returns its context for
+ * arch_return_to_user. Interrupts stay masked until the return, so no cross-CPU call can
+ * take next away in between (docs/smp.md). */
+static struct user_context *enter_thread(struct cpu *cpu, struct tcb *next)
 {
-    *(struct user_registers *)f = *(const struct user_registers *)&tcb->context;
-    f->pc = tcb->context.pc;
-    f->cpsr = (tcb->context.cpsr & ~(CPSR_MODE_MASK | CPSR_IRQ_MASKED | CPSR_FIQ_MASKED)) |
-              CPSR_MODE_USR;
+    vspace_activate(tcb_vspace(next));
+    cpu_write_tpidruro(next->utcb_vaddr);
+    cpu->executing = next;
+    kernel_lock_release();
+    return &next->context;
 }
 
-/* Chooses the next thread (idling until there is one) and prepares the frame so the
- * exception return enters it. Called with the kernel lock held; releases it. */
-static void return_to_user(struct trap_frame *frame)
+/* Chooses the next thread (idling until there is one) and enters it. Called with the
+ * kernel lock held; releases it. */
+static struct user_context *choose_and_enter(struct cpu *cpu)
 {
     struct tcb *next = sched_wait_for_thread();
     /* A thread whose address space was deleted under it cannot run: stop it. */
@@ -153,23 +159,12 @@ static void return_to_user(struct trap_frame *frame)
         tcb_suspend(next);
         next = sched_wait_for_thread();
     }
-    /* The ASID active on a CPU always has the CPU's bit in the shootdown mask (tlb.c):
-     * only a change of ASID needs noting. */
-    word_t asid_before = cpu_read_contextidr();
-    vspace_activate(tcb_vspace(next));
-    word_t asid = cpu_read_contextidr();
-    struct cpu *cpu = this_cpu();
-    if (asid != asid_before)
-        tlb_note_asid_used(asid, 1u << cpu->index);
-    cpu_write_tpidruro(next->utcb_vaddr);
-    load_context(frame, next);
-    cpu->executing = next;
-    kernel_lock_release();
+    return enter_thread(cpu, next);
 }
 
-static void user_fault(struct tcb *thread, enum trap_type type, const struct trap_frame *f)
+static void user_fault(struct tcb *thread, enum trap_type type)
 {
-    struct fault fault = { .address = f->pc };
+    struct fault fault = { .address = thread->context.pc };
     if (type == TRAP_DATA_ABORT) {
         word_t dfsr = cpu_read_dfsr();
         fault.address = cpu_read_dfar();
@@ -185,24 +180,6 @@ static void user_fault(struct tcb *thread, enum trap_type type, const struct tra
     fault_handle(thread, &fault);
 }
 
-/* Saves the user registers of the trap in progress into tcb. If the trap is a system call
- * that will not run now (the thread is taken away while this CPU waits for the lock),
- * the thread executes the svc again when it next runs. */
-static void save_trap(struct tcb *tcb, const struct trap_frame *frame, bool restart_svc)
-{
-    save_context(tcb, frame);
-    if (restart_svc && this_cpu()->user_trap == TRAP_SVC)
-        tcb->context.pc -= (tcb->context.cpsr & (1u << 5)) ? 2 : 4;
-}
-
-/* The frame of a trap from user mode: at the top of this CPU's kernel stack, which is
- * empty while the CPU runs in user mode (vectors.S, arch_enter_user). */
-static struct trap_frame *user_trap_frame(void)
-{
-    _Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "frame size");
-    return (struct trap_frame *)(uintptr_t)cpu_boot_stacks[this_cpu_index() + 1] - 1;
-}
-
 void arch_let_go_of_thread(word_t tcb_word, word_t unused)
 {
     (void)unused;
@@ -210,58 +187,69 @@ void arch_let_go_of_thread(word_t tcb_word, word_t unused)
     struct tcb *tcb = (struct tcb *)(uintptr_t)tcb_word;
     if (cpu->executing != tcb)
         return;
-    /* Only reached while this CPU waits for the lock in handle_user_trap: user mode always
-     * traps to there first, and the lock holder is the one asking. */
-    save_trap(tcb, user_trap_frame(), true);
+    /* Only reached while this CPU waits for the lock in a trap from user mode: user mode
+     * always traps to there first, and the lock holder is the one asking. The entry has
+     * saved the registers into the TCB already. A system call that will not run now runs
+     * when the thread next runs: back to its svc (2 bytes in Thumb state). */
+    if (cpu->user_trap == TRAP_SVC)
+        tcb->context.pc -= (tcb->context.cpsr & (1u << 5)) ? 2 : 4;
     cpu->executing = NULL;
 }
 
-static void handle_user_trap(struct trap_frame *frame, enum trap_type type)
+/* Starts a trap from user mode: takes the kernel lock and the thread this CPU ran.
+ * NULL if the thread was taken away while we waited (suspended, deleted, migrated, its
+ * registers read or written): then only an interrupt still needs handling. */
+static struct tcb *begin_user_trap(struct cpu *cpu, enum trap_type type)
 {
-    struct cpu *cpu = this_cpu();
     cpu->user_trap = type;
     kernel_lock_acquire();
-    /* NULL if the thread was taken away while we waited (suspended, deleted, migrated,
-     * its registers read or written): then only an interrupt still needs handling. */
     struct tcb *current = cpu->executing;
     cpu->executing = NULL;
-    if (current)
-        save_trap(current, frame, false);
+    return current;
+}
+
+struct user_context *arch_handle_syscall(void)
+{
+    struct cpu *cpu = this_cpu();
+    struct tcb *current = begin_user_trap(cpu, TRAP_SVC);
+    if (current) {
+        /* The IPC fast path names the partner that runs now: no choice to make. */
+        struct tcb *next = syscall_invoke(current);
+        if (next)
+            return enter_thread(cpu, next);
+    }
+    return choose_and_enter(cpu);
+}
+
+struct user_context *arch_handle_user_trap(enum trap_type type)
+{
+    struct cpu *cpu = this_cpu();
+    struct tcb *current = begin_user_trap(cpu, type);
     switch (type) {
-    case TRAP_SVC:
-        if (current)
-            syscall_invoke(current);
-        break;
     case TRAP_IRQ: irq_handle(); break;
     case TRAP_DATA_ABORT:
     case TRAP_PREFETCH_ABORT:
     case TRAP_UNDEFINED:
         if (current)
-            user_fault(current, type, frame);
+            user_fault(current, type);
         break;
-    default: panic_with_frame(frame, type);
+    default:
+        if (current)
+            panic_with_context(&current->context, type);
+        panic("%s from user mode", trap_names[type]);
     }
-    return_to_user(frame);
+    return choose_and_enter(cpu);
 }
-
-void arch_enter_user(const struct trap_frame *frame, uintptr_t stack_top) __noreturn;
 
 void arch_start_user(void)
 {
-    static struct trap_frame first_frame[CONFIG_MAX_CPUS];
-    struct trap_frame *frame = &first_frame[this_cpu_index()];
     irq_disable();
     kernel_lock_acquire();
-    return_to_user(frame);
-    arch_enter_user(frame, (uintptr_t)cpu_boot_stacks[this_cpu_index() + 1]);
+    arch_return_to_user(choose_and_enter(this_cpu()));
 }
 
-void arch_handle_trap(struct trap_frame *frame, enum trap_type type)
+void arch_handle_kernel_trap(struct trap_frame *frame, enum trap_type type)
 {
-    if ((frame->cpsr & CPSR_MODE_MASK) == CPSR_MODE_USR) {
-        handle_user_trap(frame, type);
-        return;
-    }
     if (type == TRAP_IRQ) {
         irq_handle();
         return;

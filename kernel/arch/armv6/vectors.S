@@ -1,16 +1,38 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Exception vectors and entry/exit. The vector page (mapped at 0xFFFF0000, SCTLR.V)
- * jumps through a table in the same page. Each entry stores the return address and SPSR
- * on the SVC stack with SRS, switches to SVC mode, completes a struct trap_frame and calls
- * arch_handle_trap(frame, type). Exit restores the frame and returns with RFE. So other
- * exception modes never need a stack of their own.
+ * Exception vectors, entry and exit. The vector page (mapped at 0xFFFF0000, SCTLR.V)
+ * jumps through a table in the same page.
+ *
+ * Every entry stores the interrupted pc and cpsr with SRS on the SVC-mode stack, switches
+ * to SVC mode and stores r0-r12 and the user-mode sp and lr (STM ^) right below them.
+ * Where that lands depends on where sp_svc points, which is the whole trick:
+ *
+ *   - In user mode sp_svc points just past the running thread's struct user_context in
+ *     its TCB ({r0-r12, sp, lr, pc, cpsr}): the return to user mode leaves it there. So
+ *     an entry from user mode saves the user registers straight into the TCB, with no
+ *     trap frame and no copy, and then takes this CPU's (empty) kernel stack from struct
+ *     cpu. The C handler returns the context to enter, and arch_return_to_user loads it
+ *     with LDM ^ and RFE, which leaves sp_svc past that context again.
+ *   - In kernel mode (an interrupt while the CPU idles, a probe's data abort, a kernel
+ *     bug) sp_svc is the kernel stack: the same stores build most of a struct
+ *     trap_frame there, completed with the SVC-mode sp and lr.
+ *
+ * The SVC vector has an entry of its own (the system call is the hot path): it is taken
+ * in SVC mode already and its type is known. The kernel never executes svc itself, so
+ * one taken from kernel mode panics through the kernel-mode path.
+ *
+ * A thread's context in its TCB always holds a valid user-mode cpsr (the trap stores the
+ * user's, and every kernel writer masks it: WRITE_REGISTERS, fault replies, thread
+ * creation), so RFE can load it unchanged. Interrupts stay masked from the entry to the
+ * RFE, so sp_svc never points into a TCB while the CPU runs kernel code.
  */
 #include <arch/memory.h>
 
 #define MODE_SVC 0x13
-#define FRAME_SLOTS 20          /* sp_usr, lr_usr, sp_svc, lr_svc, pad */
-#define FRAME_REGS 52           /* r0-r12 */
+#define TRAP_SVC 2
+#define CPU_KERNEL_STACK_TOP_OFFSET 0   /* include/cpu.h */
+#define USER_REGS_BYTES 60              /* r0-r12, sp, lr */
+#define FRAME_KERNEL_SLOTS 12           /* pad, sp_svc, lr_svc below r0 (struct trap_frame) */
 
     .arm
     .section .vectors, "ax"
@@ -41,53 +63,64 @@ vector_targets:
     .if \lr_adjust
     sub lr, lr, #\lr_adjust
     .endif
-    srsdb sp!, #MODE_SVC
+    srsdb sp!, #MODE_SVC        /* pc, cpsr: into the TCB (user mode) or the kernel stack */
     cps #MODE_SVC
-    sub sp, sp, #FRAME_SLOTS
-    push {r0-r12}
-    mov r0, #\type
+    stmdb sp, {r0-r14}^         /* r0-r12, user sp and lr: right below them */
+    mov r1, #\type
     b trap_common
 .endm
 
     trap_entry entry_reset, 0, 0
     trap_entry entry_undefined, 4, 1
-    trap_entry entry_svc, 0, 2
     trap_entry entry_prefetch_abort, 4, 3
     trap_entry entry_data_abort, 8, 4
     trap_entry entry_unused, 0, 5
     trap_entry entry_irq, 4, 6
     trap_entry entry_fiq, 4, 7
 
+/* r1 = enum trap_type; sp = where pc and cpsr were stored. */
 trap_common:
-    add r1, sp, #FRAME_REGS
-    stmia r1, {sp, lr}^         /* user-mode sp and lr */
-    nop
-    add r2, sp, #(FRAME_REGS + FRAME_SLOTS + 8)
-    str r2, [r1, #8]            /* SVC sp before the exception */
-    str lr, [r1, #12]           /* SVC lr before the exception */
-    mov r1, r0
+    ldr r0, [sp, #4]            /* the interrupted cpsr */
+    tst r0, #0xf                /* user mode (0x10) is the only mode with bits 3:0 clear */
+    bne kernel_trap
+    mrc p15, 0, r0, c13, c0, 4  /* TPIDRPRW: this CPU's struct cpu */
+    ldr sp, [r0, #CPU_KERNEL_STACK_TOP_OFFSET]
+    mov r0, r1
+    bl arch_handle_user_trap    /* returns the context to enter */
+    b arch_return_to_user
+
+/* The system call. SVC mode already; lr is the caller's next pc, spsr its cpsr. */
+entry_svc:
+    srsdb sp!, #MODE_SVC
+    stmdb sp, {r0-r14}^
+    mrs r0, spsr
+    tst r0, #0xf
+    movne r1, #TRAP_SVC
+    bne kernel_trap             /* svc in kernel mode: a kernel bug, panics */
+    mrc p15, 0, r0, c13, c0, 4
+    ldr sp, [r0, #CPU_KERNEL_STACK_TOP_OFFSET]
+    bl arch_handle_syscall      /* returns the context to enter */
+
+/* struct user_context *r0 (in a TCB): enters user mode with it. Interrupts are masked.
+ * (ARMv6 allows banked-register accesses right after LDM ^; earlier versions did not.) */
+    .global arch_return_to_user
+arch_return_to_user:
+    mov sp, r0
+    ldmia sp, {r0-r14}^
+    add sp, sp, #USER_REGS_BYTES
+    rfeia sp!                   /* sp_svc is now just past the context: the next entry */
+
+/* A trap taken in kernel mode. r1 = enum trap_type; sp = where pc and cpsr were stored,
+ * r0-r12 are below them. Completes the struct trap_frame and returns through it. */
+kernel_trap:
+    add r2, sp, #8              /* SVC sp before the exception */
+    sub sp, sp, #(USER_REGS_BYTES + FRAME_KERNEL_SLOTS)
+    str r2, [sp, #4]
+    str lr, [sp, #8]            /* SVC lr before the exception */
     mov r0, sp
-    bl arch_handle_trap
-
-    .global trap_return
-trap_return:
-    add r1, sp, #FRAME_REGS
-    ldr lr, [r1, #12]
-    ldmia r1, {sp, lr}^
-    nop
-    pop {r0-r12}
-    add sp, sp, #FRAME_SLOTS
+    bl arch_handle_kernel_trap
+    ldr lr, [sp, #8]
+    add sp, sp, #FRAME_KERNEL_SLOTS
+    ldmia sp, {r0-r12}
+    add sp, sp, #USER_REGS_BYTES
     rfeia sp!
-
-/* void arch_enter_user(const struct trap_frame *frame, uintptr_t stack_top): copies the
- * frame to the top of this CPU's kernel stack (everything below is dead by now) and
- * returns through it, as if from an exception. */
-    .global arch_enter_user
-arch_enter_user:
-    mov sp, r1
-    add r0, r0, #80
-    ldmdb r0!, {r2-r11}
-    stmdb sp!, {r2-r11}
-    ldmdb r0!, {r2-r11}
-    stmdb sp!, {r2-r11}
-    b trap_return

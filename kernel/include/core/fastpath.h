@@ -6,7 +6,8 @@
 #include <object/tcb.h>
 
 /* Handles the caller's system call if it is a register-only call or reply-and-wait whose
- * partner is waiting; returns false (nothing changed) otherwise. */
-bool fastpath_ipc(struct tcb *caller);
+ * partner is waiting on this CPU and may run at once. Returns that partner, now this
+ * CPU's current thread (the caller blocked); NULL, with nothing changed, otherwise. */
+struct tcb *fastpath_ipc(struct tcb *caller);
 
 #endif

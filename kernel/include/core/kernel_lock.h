@@ -8,14 +8,46 @@
  * clock have locks of their own (docs/smp.md has the full list). Interrupts are masked
  * while it is held. A CPU waiting for it serves the holder's cross-CPU calls
  * (smp_call_cpus), so the holder may wait for other CPUs.
+ *
+ * Acquire and release are inline: every system call takes the lock once, and the
+ * uncontended case is one ldrex/strex pair and a barrier (core/kernel_lock.c has the
+ * rest and the reasons).
  */
 #ifndef PECAN_CORE_KERNEL_LOCK_H
 #define PECAN_CORE_KERNEL_LOCK_H
 
+#include <cpu.h>
+#include <spinlock.h>
 #include <types.h>
 
-void kernel_lock_acquire(void);
-void kernel_lock_release(void);
-bool kernel_lock_held_here(void);
+#define KERNEL_LOCK_NO_OWNER 0xffffffffu
+
+struct kernel_lock {
+    struct spinlock lock;
+    volatile uint32_t owner;   /* index of the CPU that holds it, or KERNEL_LOCK_NO_OWNER */
+};
+
+extern struct kernel_lock kernel_lock;
+
+/* The contended case (out of line): waits, serving cross-CPU calls, and takes the lock. */
+void kernel_lock_wait(void);
+
+static inline void kernel_lock_acquire(void)
+{
+    if (!spin_try_lock(&kernel_lock.lock))
+        kernel_lock_wait();
+    kernel_lock.owner = this_cpu_index();
+}
+
+static inline void kernel_lock_release(void)
+{
+    kernel_lock.owner = KERNEL_LOCK_NO_OWNER;
+    spin_unlock(&kernel_lock.lock);
+}
+
+static inline bool kernel_lock_held_here(void)
+{
+    return kernel_lock.owner == this_cpu_index();
+}
 
 #endif

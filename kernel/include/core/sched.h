@@ -26,9 +26,10 @@ void sched_dequeue(struct tcb *tcb);
 void sched_current_stops(void);
 /* Gives up the CPU to threads of the same priority (end of quantum). */
 void sched_yield_current(void);
-/* The current thread of this CPU has just blocked: make next (blocked until now, not in
- * any run queue, on this CPU) current directly, if no queued thread has a higher
- * priority. Returns false, changing nothing, otherwise. The IPC fast path's switch. */
+/* The current thread of this CPU is about to block: makes next (blocked until now, so in
+ * no run queue, and of this CPU: the caller checks both) current directly, if no queued
+ * thread has a higher priority. Returns false, changing nothing, otherwise. The IPC fast
+ * path's switch. */
 bool sched_switch_to(struct tcb *next);
 /* Picks the thread to run next on this CPU, or NULL; makes it current. */
 struct tcb *sched_choose(void);

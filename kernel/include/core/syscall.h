@@ -5,7 +5,9 @@
 
 #include <object/tcb.h>
 
-/* The invoke system call of thread caller (registers in caller->context). */
-void syscall_invoke(struct tcb *caller);
+/* The invoke system call of thread caller (registers in caller->context). Returns the
+ * thread that runs next when the IPC fast path has made it current already; NULL: the
+ * scheduler chooses. */
+struct tcb *syscall_invoke(struct tcb *caller);
 
 #endif

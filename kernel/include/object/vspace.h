@@ -28,6 +28,7 @@
 #ifndef PECAN_OBJECT_VSPACE_H
 #define PECAN_OBJECT_VSPACE_H
 
+#include <cpu.h>
 #include <object/cap.h>
 
 #define VSPACE_SIZE_BITS 14
@@ -43,8 +44,17 @@ struct vspace;   /* the page directory: uint32_t[4096] */
 /* Called on a fresh vspace object at retype: zeroes user entries, copies the kernel's,
  * takes a free ASID. Returns 0 or -PECAN_ENOASID (the caller then undoes the retype). */
 int vspace_init(struct vspace *vspace);
-/* Makes vspace (NULL: the kernel-only boot directory) the current address space. */
-void vspace_activate(struct vspace *vspace);
+/* Loads vspace's page directory and ASID on this CPU (NULL: the kernel-only boot
+ * directory); a non-NULL vspace also sets this CPU's bit in the ASID's TLB shootdown
+ * mask (core/tlb.h). Use vspace_activate. */
+void vspace_switch(struct vspace *vspace);
+/* Makes vspace the current address space of this CPU. Inline: on the way back to user
+ * mode it is usually loaded already (same address space) and costs a compare. */
+static inline void vspace_activate(struct vspace *vspace)
+{
+    if (this_cpu()->active_vspace != vspace)
+        vspace_switch(vspace);
+}
 /* The hardware ASID of a vspace. */
 unsigned vspace_asid(const struct vspace *vspace);
 
