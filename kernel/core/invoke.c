@@ -7,7 +7,6 @@
  */
 #include <core/cspace.h>
 #include <core/invocation.h>
-#include <core/fastpath.h>
 #include <core/ipc.h>
 #include <object/endpoint.h>
 #include <object/scheduler.h>
@@ -91,48 +90,42 @@ static bool is_receive_or_reply(word_t operation)
     return (operation & PECAN_OP_REPLY) || !(operation & PECAN_OP_SEND);
 }
 
-static void invoke(struct tcb *caller);
-
-struct tcb *syscall_invoke(struct tcb *caller)
+/* A kernel object's invocation: the protocol's decoder. Returns its result. */
+static int invoke_object(struct invocation *inv)
 {
-    struct tcb *partner = fastpath_ipc(caller);
-    if (!partner)
-        invoke(caller);
-    return partner;
+    const struct object_protocol *p = &protocols[inv->slot->cap.type];
+    if (pecan_tag_label(inv->tag) != p->protocol)
+        return -PECAN_EBADPROTO;
+    int result = check_message(inv);
+    return result ? result : p->decode(inv);
 }
 
-/* The general path: every kind of invocation. */
-static void invoke(struct tcb *caller)
+void syscall_invoke_general(struct tcb *caller, struct cte *slot)
 {
     struct user_context *ctx = &caller->context;
     word_t operation = ctx->r[2] & 0xff;
-    struct invocation inv = { .caller = caller, .tag = ctx->r[1] };
-    inv.length = pecan_tag_words(inv.tag);
-
-    int err = cspace_lookup(tcb_cspace_root(caller), ctx->r[0], &inv.slot);
     if (is_receive_or_reply(operation)) {
-        ipc_syscall(caller, err ? NULL : inv.slot, ctx->r[2]);
+        ipc_syscall(caller, slot, ctx->r[2]);
         return;
     }
-    if (err || cap_is_null(&inv.slot->cap)) {
+    if (!slot || cap_is_null(&slot->cap)) {
         finish(caller, PECAN_IPC_BAD_SELECTOR, -PECAN_EINVALCAP, 0);
         return;
     }
+    struct invocation inv = { .caller = caller, .slot = slot, .tag = ctx->r[1] };
+    inv.length = pecan_tag_words(inv.tag);
+    unsigned type = slot->cap.type;
     int result;
-    if (inv.slot->cap.type == CAP_ENDPOINT) {
+    if (type == CAP_ENDPOINT) {
         if (!endpoint_control(&inv, &result)) {
-            ipc_syscall(caller, inv.slot, ctx->r[2]);
+            ipc_syscall(caller, slot, ctx->r[2]);
             return;
         }
+    } else if (!protocols[type].decode) {
+        finish(caller, PECAN_IPC_NO_PARTNER, -PECAN_EBUSY, 0);   /* a zombie */
+        return;
     } else {
-        const struct object_protocol *p = &protocols[inv.slot->cap.type];
-        if (!p->decode) {
-            finish(caller, PECAN_IPC_NO_PARTNER, -PECAN_EBUSY, 0);   /* a zombie */
-            return;
-        }
-        result = pecan_tag_label(inv.tag) != p->protocol ? -PECAN_EBADPROTO : check_message(&inv);
-        if (result == 0)
-            result = p->decode(&inv);
+        result = invoke_object(&inv);
     }
     if (result == INVOCATION_BLOCKED)
         return;

@@ -26,8 +26,6 @@
 #include <core/timeout.h>
 #include <object/notification.h>
 
-unsigned long ipc_messages;
-
 enum send_result { SEND_DELIVERED, SEND_BLOCKED, SEND_FAILED };
 
 /* ---- queues of blocked senders ------------------------------------------------------ */
@@ -144,7 +142,6 @@ static void transfer(struct tcb *sender, struct tcb *receiver, word_t badge)
     receiver->context.r[0] = status;
     receiver->context.r[1] = tag;
     receiver->context.r[2] = badge;
-    ipc_messages++;
 }
 
 /* ---- send ----------------------------------------------------------------------------- */

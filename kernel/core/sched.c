@@ -13,17 +13,10 @@
 #include <panic.h>
 #include <smp.h>
 
-#define PRIORITY_COUNT 256
+#define PRIORITY_COUNT SCHED_PRIORITY_COUNT
 
-struct run_queue {
-    struct tcb *current;
-    struct tcb *head[PRIORITY_COUNT];
-    struct tcb *tail[PRIORITY_COUNT];
-    uint32_t nonempty[PRIORITY_COUNT / 32];   /* bit p % 32 of word p / 32: queue p has threads */
-    uint32_t nonempty_words;                   /* bit w: nonempty[w] != 0 */
-};
-
-static struct run_queue run_queues[CONFIG_MAX_CPUS];
+struct run_queue sched_run_queues[CONFIG_MAX_CPUS];
+#define run_queues sched_run_queues
 
 static struct run_queue *queue_of(const struct tcb *tcb)
 {
@@ -150,13 +143,14 @@ void sched_yield_current(void)
         append(rq, current);
 }
 
-static int highest_priority(const struct run_queue *rq)
+int sched_highest_queued_priority(const struct run_queue *rq)
 {
     if (!rq->nonempty_words)
         return -1;
     int word = 31 - __builtin_clz(rq->nonempty_words);
     return word * 32 + 31 - __builtin_clz(rq->nonempty[word]);
 }
+#define highest_priority sched_highest_queued_priority
 
 struct tcb *sched_choose(void)
 {
@@ -173,18 +167,6 @@ struct tcb *sched_choose(void)
         prepend(rq, current);   /* preempted by a higher priority: first in its queue */
     rq->current = next;
     return next;
-}
-
-bool sched_switch_to(struct tcb *next)
-{
-    /* next is blocked, so in no run queue, and of this CPU (the caller's promise): only
-     * the priority needs checking, and an empty queue (the usual case) settles it. */
-    struct run_queue *rq = queue_of(next);
-    if (rq->nonempty_words && highest_priority(rq) > (int)next->priority)
-        return false;
-    next->state = THREAD_RUNNABLE;
-    rq->current = next;
-    return true;
 }
 
 void sched_set_priority(struct tcb *tcb, unsigned priority)

@@ -19,7 +19,6 @@
 #include <core/kernel_lock.h>
 #include <core/sched.h>
 #include <core/syscall.h>
-#include <core/tlb.h>
 #include <cpu.h>
 #include <irq.h>
 #include <object/vspace.h>
@@ -217,6 +216,9 @@ struct user_context *arch_handle_syscall(void)
         struct tcb *next = syscall_invoke(current);
         if (next)
             return enter_thread(cpu, next);
+        /* Most invocations leave the caller running (a kernel object answered). */
+        if (sched_keeps_running(current) && tcb_vspace(current))
+            return enter_thread(cpu, current);
     }
     return choose_and_enter(cpu);
 }

@@ -38,7 +38,4 @@ void ipc_gate_bound(struct endpoint *gate);
 /* A gate goes away: everyone waiting through it gets an error. */
 void ipc_gate_destroyed(struct endpoint *gate);
 
-/* Counters for tests. */
-extern unsigned long ipc_messages;
-
 #endif

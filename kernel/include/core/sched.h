@@ -8,6 +8,7 @@
 #ifndef PECAN_CORE_SCHED_H
 #define PECAN_CORE_SCHED_H
 
+#include <cpu.h>
 #include <object/tcb.h>
 
 #define SCHED_MAX_PRIORITY 255
@@ -26,11 +27,45 @@ void sched_dequeue(struct tcb *tcb);
 void sched_current_stops(void);
 /* Gives up the CPU to threads of the same priority (end of quantum). */
 void sched_yield_current(void);
+/* A CPU's run queue: one FIFO per priority and a two-level bitmap of the non-empty ones.
+ * The current thread is in no FIFO. Visible here for the inline sched_switch_to only;
+ * everything else goes through core/sched.c. */
+#define SCHED_PRIORITY_COUNT 256
+struct run_queue {
+    struct tcb *current;
+    uint32_t nonempty_words;                         /* bit w: nonempty[w] != 0 */
+    uint32_t nonempty[SCHED_PRIORITY_COUNT / 32];    /* bit p % 32 of word p / 32: FIFO p */
+    struct tcb *head[SCHED_PRIORITY_COUNT];
+    struct tcb *tail[SCHED_PRIORITY_COUNT];
+};
+extern struct run_queue sched_run_queues[CONFIG_MAX_CPUS];
+/* The highest priority with a queued thread, or -1. */
+int sched_highest_queued_priority(const struct run_queue *rq);
+
 /* The current thread of this CPU is about to block: makes next (blocked until now, so in
  * no run queue, and of this CPU: the caller checks both) current directly, if no queued
  * thread has a higher priority. Returns false, changing nothing, otherwise. The IPC fast
- * path's switch. */
-bool sched_switch_to(struct tcb *next);
+ * path's switch; inline because it is on every fast-path message. */
+static inline bool sched_switch_to(struct tcb *next)
+{
+    struct run_queue *rq = &sched_run_queues[next->cpu];
+    /* An empty queue (the usual case) settles it with one load. */
+    if (rq->nonempty_words && sched_highest_queued_priority(rq) > (int)next->priority)
+        return false;
+    next->state = THREAD_RUNNABLE;
+    rq->current = next;
+    return true;
+}
+/* After a system call: does thread t, which trapped on this CPU, simply go on? True if
+ * it is still this CPU's current thread, runnable, and no queued thread has a higher
+ * priority: exactly when sched_choose would pick it again. Inline: most invocations of
+ * kernel objects end here. */
+static inline bool sched_keeps_running(const struct tcb *t)
+{
+    const struct run_queue *rq = &sched_run_queues[this_cpu_index()];
+    return rq->current == t && t->state == THREAD_RUNNABLE &&
+           (!rq->nonempty_words || sched_highest_queued_priority(rq) <= (int)t->priority);
+}
 /* Picks the thread to run next on this CPU, or NULL; makes it current. */
 struct tcb *sched_choose(void);
 /* Like sched_choose, but when nothing is runnable waits (WFI, kernel lock released,
