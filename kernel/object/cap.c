@@ -44,15 +44,3 @@ paddr_t cap_object_phys(const struct capability *cap)
         return 0;
     return virt_to_phys((const void *)(uintptr_t)cap->object);
 }
-
-struct capability cap_derive(const struct capability *src, unsigned rights_mask)
-{
-    struct capability cap = *src;
-    cap.rights = src->rights & rights_mask;
-    if (cap.type == CAP_FRAME || cap.type == CAP_PAGE_TABLE) {
-        cap.flags &= (uint8_t)~CAP_FLAG_MAPPED;
-        cap.badge = 0;
-        cap.extra = 0;
-    }
-    return cap;
-}

@@ -6,6 +6,7 @@
  * deletion code empties those slots (core/delete.c).
  */
 #include <core/cdt.h>
+#include <core/cspace.h>
 #include <core/delete.h>
 #include <core/invocation.h>
 #include <core/ipc.h>
@@ -99,21 +100,29 @@ static int decode_configure_args(const struct invocation *inv, struct configure_
 {
     if (inv->length < 7)
         return -PECAN_EMSGTOOSHORT;
-    args->utcb_vaddr = invocation_word(inv, 4);
+    /* Words 1-6: five capability indexes and the UTCB address, read once. */
+    word_t word[7];
+    for (unsigned i = 1; i < 7; i++)
+        word[i] = invocation_word(inv, i);
+    args->utcb_vaddr = word[4];
+    const struct capability *root = tcb_cspace_root(inv->caller);
     for (unsigned s = 0; s < TCB_SLOT_COUNT; s++) {
-        word_t index = invocation_word(inv, configure_word[s]);
+        word_t index = word[configure_word[s]];
         args->source[s] = NULL;
         if (index == PECAN_CAP_UNCHANGED)
             continue;
         struct cte *slot;
-        int err = invocation_lookup(inv, index, &slot);
+        int err = cspace_lookup(root, index, &slot);
         if (err)
             return err;
         /* An empty slot clears the setting; anything else must have the right type. */
-        if (!cap_is_null(&slot->cap) && slot->cap.type != configure_type[s])
+        if (cap_is_null(&slot->cap)) {
+            args->source[s] = slot;
+            continue;
+        }
+        if (slot->cap.type != configure_type[s])
             return -PECAN_ETYPE;
-        if (s == TCB_SLOT_UTCB && !cap_is_null(&slot->cap) &&
-            (err = check_utcb(slot, args->utcb_vaddr)) != 0)
+        if (s == TCB_SLOT_UTCB && (err = check_utcb(slot, args->utcb_vaddr)) != 0)
             return err;
         args->source[s] = slot;
     }
@@ -129,9 +138,12 @@ static int decode_configure(struct invocation *inv)
         return err;
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
-    /* First drop what is replaced (may take a while: restartable), then copy. */
+    /* First drop what is replaced (may take a while: restartable), then copy. An empty
+     * slot (always, on a new thread) has nothing to drop: skipping it saves the deletion
+     * machinery; zombies an earlier deletion left are finished by the next deletion. */
     for (unsigned s = 0; s < TCB_SLOT_COUNT; s++) {
-        if (args.source[s] && (err = cte_delete(&tcb->slots[s], true)) != 0)
+        if (args.source[s] && !cap_is_null(&tcb->slots[s].cap) &&
+            (err = cte_delete(&tcb->slots[s], true)) != 0)
             return err;
     }
     for (unsigned s = 0; s < TCB_SLOT_COUNT; s++) {
@@ -179,11 +191,13 @@ static int decode_write_registers(struct invocation *inv)
      * caller's r4-r8, the other twelve in its UTCB (EMSGTOOLONG ruled out a missing one). */
     const struct pecan_utcb *utcb = tcb_utcb(inv->caller);
     _Static_assert(offsetof(struct user_context, cpsr) == 16 * sizeof(word_t), "register order");
-    word_t *regs = (word_t *)&tcb->context;
-    for (unsigned i = 0; i < PECAN_MSG_REGISTERS - 1; i++)
-        regs[i] = inv->caller->context.r[4 + i];
-    for (unsigned i = PECAN_MSG_REGISTERS - 1; i < PECAN_THREAD_REGISTER_COUNT - 1; i++)
-        regs[i] = utcb->message[1 + i];
+    _Static_assert(PECAN_MSG_REGISTERS == 6 && PECAN_THREAD_REGISTER_COUNT == 17, "split");
+    /* r0-r4 from the caller's r4-r8, r5-pc from UTCB words 6-16: two block copies (the
+     * struct assignments compile to load/store multiples). */
+    struct five { word_t w[5]; };
+    struct eleven { word_t w[11]; };
+    *(struct five *)&tcb->context.r[0] = *(const struct five *)&inv->caller->context.r[4];
+    *(struct eleven *)&tcb->context.r[5] = *(const struct eleven *)&utcb->message[6];
     word_t cpsr = utcb->message[PECAN_THREAD_REGISTER_COUNT];
     tcb->context.cpsr = (cpsr & USER_CPSR_WRITABLE) | CPSR_MODE_USR;
     return 0;
