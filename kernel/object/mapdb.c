@@ -347,7 +347,8 @@ static bool target_free(uint32_t d, const struct mapping_record *target,
 
 /* One MiB-or-smaller chunk of the item: pages [off, off + bytes). With install false it
  * only checks, counting mapped pages and the page tables needed; with install true it
- * maps (after a successful check). */
+ * maps (after a successful check), counting the pages too. Each page is checked before
+ * anything is changed for it. */
 static int walk_chunk(const struct item *it, word_t off, word_t bytes, bool install,
                       word_t *mapped, word_t *tables)
 {
@@ -371,10 +372,9 @@ static int walk_chunk(const struct item *it, word_t off, word_t bytes, bool inst
         if (dpt && !target_free(dpt->pte[di], &dpt->records[di], parent, &upgrade))
             return -PECAN_EMAPPED;
         any = true;
-        if (!install) {
-            (*mapped)++;
+        (*mapped)++;
+        if (!install)
             continue;
-        }
         if (!dpt) {
             page_table_install_from_pool(it->to, dst);
             dpt = vspace_page_table(it->to, dst);
@@ -447,7 +447,19 @@ int mapdb_map_item(struct tcb *sender, struct tcb *receiver, word_t w0, word_t w
     *mapped_at = it.target;
 
     word_t mapped = 0, tables = 0;
-    int err = walk_item(&it, false, &mapped, &tables);
+    int err;
+    /* One page into an existing page table (the usual answer to a page fault): one pass.
+     * walk_chunk checks the page before it changes anything, and no page table has to
+     * come from the pool, so the separate check pass has nothing to catch. */
+    if (it.size == PAGE_SIZE && vspace_page_table(it.to, it.target)) {
+        if ((err = walk_chunk(&it, 0, PAGE_SIZE, true, &mapped, &tables)) != 0)
+            return err;
+        if (mapped == 0)
+            return -PECAN_ENOENT;
+        barrier_data_sync();   /* the new entry was empty: no TLB entry to drop */
+        return 0;
+    }
+    err = walk_item(&it, false, &mapped, &tables);
     if (err)
         return err;
     if (mapped == 0)

@@ -457,8 +457,11 @@ static unsigned pager_loop(void)
     return faults;
 }
 
+static unsigned pf_pages = PF_PAGES;
+
 static void bench_page_faults(void)
 {
+    const unsigned pages = pf_pages;   /* fewer in profile mode */
     struct task t;
     task_make(&t, 100);   /* below the root: it runs while the pager waits */
     volatile pecan_word_t *shared = share_page(&t);
@@ -473,20 +476,20 @@ static void bench_page_faults(void)
     /* The pager's pages, and the page tables on both sides, are there beforehand. */
     pecan_cap_t root_pt = object(PECAN_OBJ_PAGE_TABLE, 0);
     TRY(pecan_vspace_map_page_table(PECAN_ROOT_VSPACE, root_pt, PF_SOURCE_VA));
-    pecan_cap_t frames = slots(PF_PAGES);
-    TRY(pecan_untyped_retype(piece(), PECAN_OBJ_FRAME, 12, PF_PAGES, ROOT, frames));
-    for (unsigned i = 0; i < PF_PAGES; i++)
+    pecan_cap_t frames = slots(pages);
+    TRY(pecan_untyped_retype(piece(), PECAN_OBJ_FRAME, 12, pages, ROOT, frames));
+    for (unsigned i = 0; i < pages; i++)
         TRY(pecan_vspace_map_frame(PECAN_ROOT_VSPACE, frames + i, PF_SOURCE_VA + i * PAGE,
                                    PECAN_MAP_READ | PECAN_MAP_WRITE, 0));
     pecan_cap_t task_pt = object(PECAN_OBJ_PAGE_TABLE, 0);
     TRY(pecan_vspace_map_page_table(t.vspace, task_pt, PF_TARGET_VA));
-    start(t.tcb, (void (*)(void))pf_task, TASK_STACK_VA + 0x10000, PF_TARGET_VA, PF_PAGES,
+    start(t.tcb, (void (*)(void))pf_task, TASK_STACK_VA + 0x10000, PF_TARGET_VA, pages,
           SHARED_VA, 0);
     unsigned faults = pager_loop();
     TRY(pecan_thread_bind_notification(PECAN_ROOT_TCB, 0));
-    if (faults != PF_PAGES || shared[3] != 1)
+    if (faults != pages || shared[3] != 1)
         bench_fail("bench_page_faults (wrong number of faults)", -PECAN_EINVAL);
-    bench_figure("pf_rt_4k", shared[0] - shared[1], PF_PAGES,
+    bench_figure("pf_rt_4k", shared[0] - shared[1], pages,
            "pf_rt_4k: a read of an unmapped page by a task, a page fault message to its pager "
            "(the root, in an open wait), the pager's reply-and-wait with a memory item of one "
            "4 KiB page of its own (mapping database), and the retried read; 256 pages, minus "
@@ -598,14 +601,15 @@ int root_main(const struct pecan_bootinfo *info)
     }
     if (profile_mode) {
         rt_runs = 8;
-        pecan_printf("# profile mode: 8 round trips of each kind and 4 thread creations, "
+        pecan_printf("# profile mode: 8 round trips of each kind, 4 thread creations and 4 page faults, "
                      "figures not comparable\n");
     }
     setup(info);
     bench_ipc();
     if (profile_mode) {
-        thread_runs = 4;
+        thread_runs = pf_pages = 4;
         bench_thread_create();
+        bench_page_faults();
         return 0;
     }
     bench_notify();
