@@ -52,9 +52,10 @@
 
 #define HELPER_PRIORITY 200
 #define CPSR_USER 0x10u
-/* The helper's capability space: the root CNode with a 4-bit guard (16 bits: guard and
- * radix), so an index is (root slot << 16) | (16 bits for a CNode in that slot). */
-#define HELPER_GUARD_BITS 4
+/* The helper's capability space: the root CNode with a guard that makes guard and radix
+ * 16 bits together (a 2-bit guard for the 14-bit root CNode), so an index is
+ * (root slot << 16) | (16 bits for a CNode in that slot). Set from the boot info. */
+static unsigned helper_guard_bits;
 #define HELPER_INDEX(slot) ((pecan_word_t)(slot) << 16)
 #define L2_RADIX 8
 #define L2_GUARD_BITS 8        /* 8 + 8 = the 16 bits left after the first level */
@@ -108,6 +109,7 @@ static void setup(const struct pecan_bootinfo *info)
     }
     if (first_bits < 24 || second_bits < 22)
         bench_fail("setup (need untyped of 16 MiB and 4 MiB)", -PECAN_ENOMEM);
+    helper_guard_bits = 16 - info->root_cnode_bits;
     if (info->first_free_slot + MISC_SLOTS + SLAB_SLOTS + DEST_SLOTS > (1u << info->root_cnode_bits))
         bench_fail("setup (root CNode too small)", -PECAN_ERANGE);
     work = first;
@@ -182,8 +184,8 @@ static void bench_lookups(void)
     uint64_t l1;
     TRY(lookup_cost(CONSOLE, CONSOLE, &l1));
     print_lookup("cap_lookup_l1", l1,
-                 "cap_lookup_l1: cspace_lookup of a slot of the root CNode (one level, 12-bit "
-                 "radix, 20-bit zero guard: the fast path), inside the kernel, (t(2N)-t(N))/N; "
+                 "cap_lookup_l1: cspace_lookup of a slot of the root CNode (one level, 14-bit "
+                 "radix, 18-bit zero guard: the fast path), inside the kernel, (t(2N)-t(N))/N; "
                  "includes the kernel loop around it");
 
     /* A second-level CNode reached through the root CNode with an 8-bit guard, holding a
@@ -197,7 +199,7 @@ static void bench_lookups(void)
     /* The helper's root: the root CNode with a 4-bit guard. */
     pecan_cap_t helper_root = misc_slot();
     TRY(pecan_cnode_mint(ROOT, helper_root, ROOT_DEPTH, ROOT, ROOT, ROOT_DEPTH, PECAN_RIGHTS_ALL,
-                         HELPER_GUARD_BITS));
+                         helper_guard_bits));
     pecan_cap_t tcb = misc_object(PECAN_OBJ_TCB, 0);
     helper.tcb = HELPER_INDEX(tcb);
     helper.console = HELPER_INDEX(CONSOLE);
@@ -216,7 +218,7 @@ static void bench_lookups(void)
     if (helper.err)
         bench_fail("helper thread lookups", helper.err);
     print_lookup("cap_lookup_l2", helper.l2_x100,
-                 "cap_lookup_l2: cspace_lookup through two CNodes (4-bit guard + 12-bit radix, "
+                 "cap_lookup_l2: cspace_lookup through two CNodes (2-bit guard + 14-bit radix, "
                  "then 8-bit guard + 8-bit radix, bit-terminated), inside the kernel, from a "
                  "second thread whose cspace root is the guarded root CNode");
     pecan_printf("# for comparison: one level, object-terminated, off the fast path (the same "
@@ -251,7 +253,7 @@ static void bench_retypes(void)
                  "retype_untyped: UNTYPED_RETYPE of a 4 KiB leaf untyped into one 4 KiB untyped "
                  "(not zeroed), 512 runs");
     bench_retype("retype_tcb", PECAN_OBJ_TCB, 0, 12, RETYPE_RUNS,
-                 "retype_tcb: retype of one TCB (1 KiB zeroed, tcb_init), 512 runs");
+                 "retype_tcb: retype of one TCB (the 352 bytes struct tcb uses zeroed, tcb_init), 512 runs");
     bench_retype("retype_endpoint", PECAN_OBJ_ENDPOINT, 0, 12, RETYPE_RUNS,
                  "retype_endpoint: retype of one endpoint (32 B zeroed), 512 runs");
     bench_retype("retype_notification", PECAN_OBJ_NOTIFICATION, 0, 12, RETYPE_RUNS,
