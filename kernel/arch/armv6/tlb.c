@@ -56,11 +56,6 @@ static uint32_t others(unsigned asid)
     return tlb_asid_cpus[asid & 0xffu] & ~(1u << this_cpu_index());
 }
 
-static void remote_flush_page(word_t asid, word_t va)
-{
-    flush_page_local(asid, va);
-}
-
 static void remote_flush_asid(word_t asid, word_t unused)
 {
     (void)unused;
@@ -76,8 +71,11 @@ void tlb_flush_page(unsigned asid, vaddr_t va)
 {
     flush_page_local(asid, va);
     uint32_t mask = others(asid);
+    /* The other CPUs drop the whole ASID, so those not running it leave the mask: a server
+     * unmapping page after page of one task (moe freeing a heap) then makes one round of
+     * calls, not one per page. */
     if (mask)
-        smp_call_cpus(mask, remote_flush_page, asid, va);
+        smp_call_cpus(mask, remote_flush_asid, asid, 0);
 }
 
 void tlb_flush_asid(unsigned asid)

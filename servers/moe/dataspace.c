@@ -1,0 +1,556 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * moe's dataspaces (protocol/dataspace.h, dataspace.h): anonymous memory backed page by
+ * page as it is touched (4 KiB pool pages, zero-filled), boot modules (read-only, the
+ * module's frames themselves: shared, no copy), physically contiguous memory, and device
+ * memory. Pages of anonymous dataspaces are listed in a page table of their own: inline
+ * for small ones, one pool page of 1024 entries up to 4 MiB, two levels beyond. Every page
+ * and every table page is charged to the dataspace's quota.
+ *
+ * Invariants: an entry is phys | PAGE_PRESENT exactly while the page is backed (charged,
+ * mapped in moe's window, possibly mapped in tasks through memory items); freeing a page
+ * unmaps it from every task first (memory_free); bytes = 4 KiB x (backed pages + table
+ * pages) for anonymous dataspaces.
+ */
+#include <lib/string.h>
+#include <pecan/protocol/dataspace.h>
+
+#include "dataspace.h"
+
+#define MAX_DATASPACES 1024
+#define PAGE_SIZE 4096u
+#define PAGE_PRESENT 1u
+#define INLINE_PAGES 8u
+#define ENTRIES_PER_TABLE 1024u
+#define MAX_SIZE 0x80000000u          /* 2 GiB: a two-level table covers it */
+#define MAX_CONTIGUOUS_BITS 24
+
+enum dataspace_kind { KIND_ANONYMOUS, KIND_ROM, KIND_CONTIGUOUS, KIND_DEVICE };
+
+struct dataspace {
+    struct server_object server;
+    struct memory_block gate;
+    struct moe_owned owned;
+    struct quota *quota;
+    uint32_t size;                     /* bytes (ROM: the file's; others: whole pages) */
+    uint32_t flags;                    /* PECAN_DATASPACE_* */
+    uint8_t kind;
+    bool used;
+    bool gone;                         /* destroyed while still attached */
+    uint16_t attachments;
+    uint32_t bytes;                    /* charged to quota */
+    uint32_t local;                    /* ROM, contiguous, device: moe's address of byte 0 */
+    uint32_t phys;                     /* contiguous, device, ROM: physical address */
+    struct memory_block contiguous;
+    union {
+        uint32_t inline_pages[INLINE_PAGES];
+        uint32_t table;                /* phys | PAGE_PRESENT of the top table page, or 0 */
+    } pages;
+};
+
+static struct dataspace dataspaces[MAX_DATASPACES];
+
+static struct dataspace *of(struct server_object *object)
+{
+    return (struct dataspace *)((char *)object - __builtin_offsetof(struct dataspace, server));
+}
+
+struct server_object *dataspace_object(struct dataspace *ds) { return &ds->server; }
+uint32_t dataspace_size(struct dataspace *ds) { return ds->size; }
+uint32_t dataspace_flags(struct dataspace *ds) { return ds->flags; }
+uint32_t dataspace_bytes(struct dataspace *ds) { return ds->bytes; }
+
+uint32_t dataspace_physical(struct dataspace *ds)
+{
+    return ds->kind == KIND_CONTIGUOUS || ds->kind == KIND_DEVICE ? ds->phys : 0xFFFFFFFFu;
+}
+
+struct dataspace *dataspace_from_object(struct server_object *object)
+{
+    return object && object->type == &dataspace_type ? of(object) : 0;
+}
+
+/* ---- pages of anonymous dataspaces -------------------------------------------------- */
+
+static uint32_t page_count(const struct dataspace *ds)
+{
+    return (ds->size + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
+uint32_t dataspace_mappable_size(struct dataspace *ds)
+{
+    return page_count(ds) * PAGE_SIZE;
+}
+
+/* A pool page charged to q (the same block memory_alloc_frame made). */
+static struct memory_block pool_page(uint32_t phys, struct quota *q)
+{
+    return (struct memory_block){ .phys = phys, .size_bits = 12, .type = PECAN_OBJ_FRAME,
+                                  .count = 1, .node = -1, .charged_to = q };
+}
+
+static int new_page(struct dataspace *ds, uint32_t *entry)
+{
+    struct memory_block block;
+    int err = memory_alloc_frame(ds->quota, 12, &block);
+    if (err)
+        return err;
+    ds->bytes += PAGE_SIZE;
+    *entry = block.phys | PAGE_PRESENT;
+    return 0;
+}
+
+static void free_page(struct dataspace *ds, uint32_t *entry)
+{
+    if (!(*entry & PAGE_PRESENT))
+        return;
+    struct memory_block block = pool_page(*entry & ~(PAGE_SIZE - 1), ds->quota);
+    memory_free(&block);
+    ds->bytes -= PAGE_SIZE;
+    *entry = 0;
+}
+
+static uint32_t *table_entries(uint32_t entry)
+{
+    return memory_local(entry & ~(PAGE_SIZE - 1));
+}
+
+/* The entry of page index; with create, the tables leading to it are made as needed.
+ * NULL: no table there (without create) or out of memory (with). */
+static uint32_t *page_entry(struct dataspace *ds, uint32_t index, bool create)
+{
+    uint32_t pages = page_count(ds);
+    if (pages <= INLINE_PAGES)
+        return &ds->pages.inline_pages[index];
+    if (!ds->pages.table && (!create || new_page(ds, &ds->pages.table)))
+        return 0;
+    uint32_t *top = table_entries(ds->pages.table);
+    if (pages <= ENTRIES_PER_TABLE)
+        return &top[index];
+    uint32_t *leaf_entry = &top[index / ENTRIES_PER_TABLE];
+    if (!*leaf_entry && (!create || new_page(ds, leaf_entry)))
+        return 0;
+    return &table_entries(*leaf_entry)[index % ENTRIES_PER_TABLE];
+}
+
+static void free_pages(struct dataspace *ds, uint32_t first, uint32_t count)
+{
+    for (uint32_t i = first; i < first + count; i++) {
+        uint32_t *entry = page_entry(ds, i, false);
+        if (entry)
+            free_page(ds, entry);
+    }
+}
+
+static void free_tables(struct dataspace *ds)
+{
+    uint32_t pages = page_count(ds);
+    if (pages <= INLINE_PAGES || !ds->pages.table)
+        return;
+    if (pages > ENTRIES_PER_TABLE) {
+        uint32_t *top = table_entries(ds->pages.table);
+        for (uint32_t i = 0; i < (pages + ENTRIES_PER_TABLE - 1) / ENTRIES_PER_TABLE; i++)
+            free_page(ds, &top[i]);
+    }
+    free_page(ds, &ds->pages.table);
+}
+
+/* ---- access ----------------------------------------------------------------------------- */
+
+static bool range_ok(const struct dataspace *ds, uint32_t offset, uint32_t size)
+{
+    return offset <= ds->size && size <= ds->size - offset;
+}
+
+int dataspace_page(struct dataspace *ds, uint32_t offset, uint32_t *local, unsigned *rights)
+{
+    if (ds->gone)
+        return -PECAN_ENOENT;
+    if (offset >= dataspace_mappable_size(ds))
+        return -PECAN_ERANGE;
+    offset &= ~(PAGE_SIZE - 1);
+    switch (ds->kind) {
+    case KIND_ANONYMOUS: {
+        uint32_t *entry = page_entry(ds, offset / PAGE_SIZE, true);
+        if (!entry || (!(*entry & PAGE_PRESENT) && new_page(ds, entry)))
+            return -PECAN_ENOMEM;
+        *local = (uint32_t)(uintptr_t)memory_local(*entry & ~(PAGE_SIZE - 1));
+        *rights = PECAN_MAP_READ | PECAN_MAP_WRITE | PECAN_MAP_EXECUTE;
+        return 0;
+    }
+    case KIND_ROM:
+        *local = ds->local + offset;
+        *rights = PECAN_MAP_READ | PECAN_MAP_EXECUTE;
+        return 0;
+    case KIND_CONTIGUOUS:
+        *local = ds->local + offset;
+        *rights = PECAN_MAP_READ | PECAN_MAP_WRITE | PECAN_MAP_EXECUTE;
+        return 0;
+    default:
+        *local = ds->local + offset;
+        *rights = PECAN_MAP_READ | PECAN_MAP_WRITE;
+        return 0;
+    }
+}
+
+void *dataspace_local(struct dataspace *ds, uint32_t offset)
+{
+    uint32_t local;
+    unsigned rights;
+    if (dataspace_page(ds, offset, &local, &rights))
+        return 0;
+    return (void *)(uintptr_t)(local + (offset & (PAGE_SIZE - 1)));
+}
+
+int dataspace_allocate(struct dataspace *ds, uint32_t offset, uint32_t size)
+{
+    if (!range_ok(ds, offset, size))
+        return -PECAN_ERANGE;
+    if (ds->kind != KIND_ANONYMOUS || size == 0)
+        return 0;
+    for (uint32_t at = offset & ~(PAGE_SIZE - 1); at < offset + size; at += PAGE_SIZE) {
+        uint32_t local;
+        unsigned rights;
+        int err = dataspace_page(ds, at, &local, &rights);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+/* Zeroes [offset, offset + size): whole pages of anonymous dataspaces are given back. */
+static int clear(struct dataspace *ds, uint32_t offset, uint32_t size)
+{
+    if (!range_ok(ds, offset, size))
+        return -PECAN_ERANGE;
+    if (ds->kind == KIND_ROM)
+        return -PECAN_EPERM;
+    if (ds->kind == KIND_DEVICE)
+        return -PECAN_EINVAL;
+    uint32_t end = offset + size;
+    while (offset < end) {
+        uint32_t page_end = (offset & ~(PAGE_SIZE - 1)) + PAGE_SIZE;
+        uint32_t chunk = (page_end < end ? page_end : end) - offset;
+        if (ds->kind == KIND_ANONYMOUS) {
+            uint32_t *entry = page_entry(ds, offset / PAGE_SIZE, false);
+            if (entry && (*entry & PAGE_PRESENT)) {
+                if (chunk == PAGE_SIZE)
+                    free_page(ds, entry);
+                else
+                    memset((char *)memory_local(*entry & ~(PAGE_SIZE - 1)) +
+                               (offset & (PAGE_SIZE - 1)), 0, chunk);
+            }
+        } else {
+            memset((void *)(uintptr_t)(ds->local + offset), 0, chunk);
+        }
+        offset += chunk;
+    }
+    return 0;
+}
+
+/* The source byte range's page in moe's space, or NULL if it reads as zero (an anonymous
+ * page never touched: it is not backed for a read). */
+static const char *source_bytes(struct dataspace *src, uint32_t offset)
+{
+    if (src->kind != KIND_ANONYMOUS)
+        return (const char *)(uintptr_t)(src->local + offset);
+    uint32_t *entry = page_entry(src, offset / PAGE_SIZE, false);
+    if (!entry || !(*entry & PAGE_PRESENT))
+        return 0;
+    return (const char *)memory_local(*entry & ~(PAGE_SIZE - 1)) + (offset & (PAGE_SIZE - 1));
+}
+
+int dataspace_copy(struct dataspace *dest, uint32_t dest_offset, struct dataspace *src,
+                   uint32_t src_offset, uint32_t size)
+{
+    if (dest->gone || src->gone)
+        return -PECAN_ENOENT;
+    if (!range_ok(dest, dest_offset, size) || !range_ok(src, src_offset, size))
+        return -PECAN_ERANGE;
+    if (dest->kind == KIND_ROM)
+        return -PECAN_EPERM;
+    while (size) {
+        uint32_t chunk = PAGE_SIZE - (dest_offset & (PAGE_SIZE - 1));
+        uint32_t src_room = PAGE_SIZE - (src_offset & (PAGE_SIZE - 1));
+        if (chunk > src_room)
+            chunk = src_room;
+        if (chunk > size)
+            chunk = size;
+        const char *from = source_bytes(src, src_offset);
+        char *to = 0;
+        if (from) {
+            to = dataspace_local(dest, dest_offset);
+            if (!to)
+                return -PECAN_ENOMEM;
+            memmove(to, from, chunk);
+        } else if (dest->kind != KIND_ANONYMOUS || source_bytes(dest, dest_offset)) {
+            /* Zeroes over a page that exists; an untouched anonymous page is zero already. */
+            memset(dataspace_local(dest, dest_offset), 0, chunk);
+        }
+        dest_offset += chunk;
+        src_offset += chunk;
+        size -= chunk;
+    }
+    return 0;
+}
+
+/* ---- life ------------------------------------------------------------------------------- */
+
+static struct dataspace *slot_new(void)
+{
+    for (unsigned i = 0; i < MAX_DATASPACES; i++)
+        if (!dataspaces[i].used)
+            return &dataspaces[i];
+    return 0;
+}
+
+static void destroy_owned(struct moe_owned *owned)
+{
+    dataspace_destroy((struct dataspace *)((char *)owned -
+                                           __builtin_offsetof(struct dataspace, owned)));
+}
+
+static int start(struct dataspace *ds, struct factory *owner, struct quota *q)
+{
+    int err = moe_object_start(&ds->server, &ds->gate, &dataspace_type, q);
+    if (err)
+        return err;
+    ds->used = true;
+    moe_own(owner, &ds->owned, destroy_owned);
+    return 0;
+}
+
+static unsigned bits_for(uint32_t size)
+{
+    unsigned bits = 12;
+    while (bits < 32 && (1u << bits) < size)
+        bits++;
+    return bits;
+}
+
+int dataspace_create(struct factory *owner, struct quota *q, uint32_t size, uint32_t flags,
+                     unsigned align_bits, struct dataspace **out)
+{
+    if (size == 0 || size > MAX_SIZE || (flags & ~PECAN_DATASPACE_CONTIGUOUS))
+        return -PECAN_EINVAL;
+    if (align_bits > MAX_CONTIGUOUS_BITS)
+        return -PECAN_ERANGE;
+    struct dataspace *ds = slot_new();
+    if (!ds)
+        return -PECAN_ENOMEM;
+    *ds = (struct dataspace){ .quota = q, .size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
+                              .flags = flags, .kind = KIND_ANONYMOUS };
+    if (flags & PECAN_DATASPACE_CONTIGUOUS) {
+        unsigned bits = bits_for(ds->size);
+        if (bits < align_bits)
+            bits = align_bits;
+        if (bits > MAX_CONTIGUOUS_BITS)
+            return -PECAN_ERANGE;
+        int err = memory_alloc_contiguous(q, bits, &ds->contiguous);
+        if (err)
+            return err;
+        ds->kind = KIND_CONTIGUOUS;
+        ds->phys = ds->contiguous.phys;
+        ds->local = (uint32_t)(uintptr_t)memory_local(ds->phys);
+        ds->bytes = 1u << bits;
+    }
+    int err = start(ds, owner, q);
+    if (err) {
+        if (ds->kind == KIND_CONTIGUOUS)
+            memory_free(&ds->contiguous);
+        return err;
+    }
+    *out = ds;
+    return 0;
+}
+
+int dataspace_create_rom(const struct pecan_bootinfo_module *module, struct dataspace **out)
+{
+    if (module->size == 0)
+        return -PECAN_EINVAL;
+    struct dataspace *ds = slot_new();
+    if (!ds)
+        return -PECAN_ENOMEM;
+    /* The kernel maps modules read-only; tasks run code from them, so moe's mapping (what
+     * memory items are made from) gets EXECUTE too. */
+    for (uint32_t i = 0; i < module->frame_count; i++) {
+        int err = pecan_vspace_remap_frame(PECAN_ROOT_VSPACE, module->first_frame + i,
+                                           PECAN_MAP_READ | PECAN_MAP_EXECUTE);
+        if (err)
+            return err;
+    }
+    if (module->size > module->frame_count * PAGE_SIZE)
+        return -PECAN_EINVAL;
+    *ds = (struct dataspace){ .quota = memory_own_quota(), .size = module->size,
+                              .flags = PECAN_DATASPACE_READ_ONLY, .kind = KIND_ROM,
+                              .local = module->vaddr, .phys = module->paddr };
+    int err = start(ds, 0, memory_own_quota());
+    if (err)
+        return err;
+    *out = ds;
+    return 0;
+}
+
+int dataspace_create_device(struct factory *owner, struct quota *q, uint32_t phys,
+                            uint32_t size, struct dataspace **out)
+{
+    if (size == 0 || (phys | size) & (PAGE_SIZE - 1) || phys + size < phys)
+        return -PECAN_EINVAL;
+    uint32_t local;
+    int err = memory_device_map(phys, size, &local);
+    if (err)
+        return err;
+    struct dataspace *ds = slot_new();
+    if (!ds)
+        return -PECAN_ENOMEM;
+    *ds = (struct dataspace){ .quota = q, .size = size, .flags = PECAN_DATASPACE_DEVICE,
+                              .kind = KIND_DEVICE, .local = local, .phys = phys };
+    err = start(ds, owner, q);
+    if (err)
+        return err;
+    *out = ds;
+    return 0;
+}
+
+static void release_memory(struct dataspace *ds)
+{
+    if (ds->kind == KIND_ANONYMOUS) {
+        free_pages(ds, 0, page_count(ds));
+        free_tables(ds);
+    } else if (ds->kind == KIND_CONTIGUOUS) {
+        memory_free(&ds->contiguous);
+        ds->bytes = 0;
+    }
+}
+
+void dataspace_destroy(struct dataspace *ds)
+{
+    if (!ds->used || ds->gone || ds->kind == KIND_ROM)
+        return;
+    moe_disown(&ds->owned);
+    release_memory(ds);
+    moe_object_end(&ds->server, &ds->gate);
+    if (ds->attachments)
+        ds->gone = true;   /* the record stays until the last detach */
+    else
+        ds->used = false;
+}
+
+/* No client capability and no attachment: nobody can reach it any more. */
+static void destroy_if_unreachable(struct dataspace *ds)
+{
+    if (ds->attachments == 0 && pecan_gate_has_clients(ds->server.gate) != 1)
+        dataspace_destroy(ds);
+}
+
+void dataspace_attached(struct dataspace *ds)
+{
+    ds->attachments++;
+}
+
+void dataspace_detached(struct dataspace *ds)
+{
+    if (ds->attachments)
+        ds->attachments--;
+    if (ds->attachments)
+        return;
+    if (ds->gone)
+        ds->used = false;
+    else
+        destroy_if_unreachable(ds);
+}
+
+/* ---- the DATASPACE protocol ------------------------------------------------------------- */
+
+static int op_map(struct server_request *r, struct dataspace *ds)
+{
+    int err = server_need_words(r, 3);
+    if (err)
+        return err;
+    unsigned want = r->in[2] & (PECAN_MAP_READ | PECAN_MAP_WRITE | PECAN_MAP_EXECUTE);
+    if ((want & PECAN_MAP_WRITE) && !(r->rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    uint32_t local;
+    unsigned allowed;
+    if ((err = dataspace_page(ds, r->in[1], &local, &allowed)) != 0)
+        return err;
+    if (want & ~allowed)
+        return -PECAN_EPERM;
+    return server_reply_map(r, local, 12, (want | PECAN_MAP_READ) & allowed);
+}
+
+static int op_clear(struct server_request *r, struct dataspace *ds)
+{
+    int err = server_need_words(r, 3);
+    if (err)
+        return err;
+    if (!(r->rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    return clear(ds, r->in[1], r->in[2]);
+}
+
+static int op_info(struct server_request *r, struct dataspace *ds)
+{
+    server_reply_word(r, ds->size);
+    server_reply_word(r, ds->flags);
+    server_reply_word(r, dataspace_physical(ds));
+    return 0;
+}
+
+static int op_copy_in(struct server_request *r, struct dataspace *ds)
+{
+    int err = server_need_words(r, 4);
+    if (err)
+        return err;
+    if (!(r->rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    if (!server_peek_cap(r, 0))
+        return -PECAN_EINVAL;
+    struct dataspace *src = dataspace_from_object(server_received_object(r, 0, &dataspace_type, 0));
+    if (!src)
+        return -PECAN_EXDEV;
+    return dataspace_copy(ds, r->in[1], src, r->in[2], r->in[3]);
+}
+
+static int op_allocate(struct server_request *r, struct dataspace *ds)
+{
+    int err = server_need_words(r, 3);
+    if (err)
+        return err;
+    if (!(r->rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    return dataspace_allocate(ds, r->in[1], r->in[2]);
+}
+
+static int handle(struct server_request *r)
+{
+    struct dataspace *ds = of(r->object);
+    if (r->words < 1)
+        return -PECAN_EMSGTOOSHORT;
+    if (ds->gone)
+        return -PECAN_ENOENT;
+    switch (r->in[0]) {
+    case PECAN_DATASPACE_MAP: return op_map(r, ds);
+    case PECAN_DATASPACE_CLEAR: return op_clear(r, ds);
+    case PECAN_DATASPACE_INFO: return op_info(r, ds);
+    case PECAN_DATASPACE_COPY_IN: return op_copy_in(r, ds);
+    case PECAN_DATASPACE_ALLOCATE: return op_allocate(r, ds);
+    default: return -PECAN_ENOSYS;
+    }
+}
+
+static void no_clients(struct server_object *object)
+{
+    destroy_if_unreachable(of(object));
+}
+
+static const struct server_protocol protocols[] = {
+    { PECAN_PROTO_DATASPACE, handle },
+};
+
+const struct server_type dataspace_type = {
+    .name = "dataspace",
+    .protocols = protocols,
+    .protocol_count = 1,
+    .no_clients = no_clients,
+};

@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * moe's region maps (protocol/region_map.h, region_map.h): which dataspace backs which
+ * range of a task's address space, and the task's pager. A page fault arrives through the
+ * region map's gate as a call the kernel makes for the faulting thread; the reply carries
+ * a memory item of the dataspace's page from moe's own mapping, so one fault is one IPC
+ * round trip. Before replying, the task gets a page table for the fault's MiB (the kernel
+ * takes page tables for received pages only from the receiver), charged to its quota.
+ *
+ * Invariants: regions are sorted and disjoint (region_tree.c) and lie below the UTCB area;
+ * an attached dataspace counts the attachment (dataspace_attached) until it is detached;
+ * mib_tables has bit m set exactly when the task has a page table for MiB m that moe
+ * installed or found installed; tables[] holds the blocks of the ones moe installed.
+ */
+#include <lib/string.h>
+#include <pecan/env.h>
+#include <pecan/protocol/dataspace.h>
+#include <pecan/protocol/region_map.h>
+
+#include "dataspace.h"
+#include "region_map.h"
+#include "region_tree.h"
+
+#define MAX_REGION_MAPS 128
+#define PAGE_SIZE 4096u
+#define MIB_BITS 20
+#define USER_LIMIT 0xBF000000u
+#define MIB_COUNT (USER_LIMIT >> MIB_BITS)
+#define RESERVE_TABLES_LIMIT (16u << MIB_BITS)   /* areas up to this get page tables */
+#define RIGHTS (PECAN_MAP_READ | PECAN_MAP_WRITE | PECAN_MAP_EXECUTE)
+#define NO_REGION_BEFORE PECAN_ENV_UTCB_AREA   /* the UTCB area and above are the task's */
+
+struct region_map {
+    struct server_object server;
+    struct memory_block gate;
+    struct quota *quota;
+    pecan_cap_t vspace;
+    struct region_tree tree;
+    struct memory_block region_page;    /* holds tree's array */
+    struct memory_block table_page;     /* holds tables[] */
+    struct memory_block *tables;
+    unsigned table_count, table_capacity;
+    uint32_t mib_tables[(MIB_COUNT + 31) / 32];
+    char name[16];
+    bool used;
+};
+
+static struct region_map maps[MAX_REGION_MAPS];
+static const struct server_type region_map_type;
+
+static struct region_map *of(struct server_object *object)
+{
+    return (struct region_map *)((char *)object - __builtin_offsetof(struct region_map, server));
+}
+
+struct server_object *region_map_object(struct region_map *rm) { return &rm->server; }
+
+void region_map_set_name(struct region_map *rm, const char *name)
+{
+    moe_copy_name(rm->name, sizeof(rm->name), name, strlen(name));
+}
+
+/* ---- page tables of the task ------------------------------------------------------- */
+
+static bool has_table(const struct region_map *rm, uint32_t mib)
+{
+    return (rm->mib_tables[mib / 32] >> (mib % 32)) & 1u;
+}
+
+static void set_table(struct region_map *rm, uint32_t mib)
+{
+    rm->mib_tables[mib / 32] |= 1u << (mib % 32);
+}
+
+static int ensure_table(struct region_map *rm, uint32_t address)
+{
+    uint32_t mib = address >> MIB_BITS;
+    if (mib >= MIB_COUNT)
+        return -PECAN_ERANGE;
+    if (has_table(rm, mib))
+        return 0;
+    if (!rm->tables) {
+        int err = memory_alloc_frame(rm->quota, 12, &rm->table_page);
+        if (err)
+            return err;
+        rm->tables = memory_local(rm->table_page.phys);
+        rm->table_capacity = PAGE_SIZE / sizeof(struct memory_block);
+    }
+    if (rm->table_count == rm->table_capacity)
+        return -PECAN_ENOMEM;
+    struct memory_block *table = &rm->tables[rm->table_count];
+    int err = memory_alloc_object(rm->quota, PECAN_OBJ_PAGE_TABLE, 0, table);
+    if (err)
+        return err;
+    err = pecan_vspace_map_page_table(rm->vspace, table->object, mib << MIB_BITS);
+    if (err == -PECAN_EMAPPED) {
+        memory_free(table);   /* someone (the task's UTCB area) installed one already */
+        set_table(rm, mib);
+        return 0;
+    }
+    if (err) {
+        memory_free(table);
+        return err;
+    }
+    rm->table_count++;
+    set_table(rm, mib);
+    return 0;
+}
+
+/* ---- regions ------------------------------------------------------------------------- */
+
+/* Removes every mapping of [start, start + size) from the task (page aligned). */
+static void unmap_range(struct region_map *rm, uint32_t start, uint32_t size)
+{
+    while (size) {
+        unsigned order = start ? (unsigned)__builtin_ctz(start) : 31;
+        if (order > 31)
+            order = 31;
+        while ((1u << order) > size)
+            order--;
+        pecan_vspace_unmap(rm->vspace, start, order, PECAN_UNMAP_OWN);
+        start += 1u << order;
+        size -= 1u << order;
+    }
+}
+
+static int place(struct region_map *rm, uint32_t address, uint32_t size, unsigned flags,
+                 uint32_t *at)
+{
+    if (flags & PECAN_RM_SEARCH_ADDRESS) {
+        uint32_t lower = address > PECAN_ENV_FREE_BASE ? address : PECAN_ENV_FREE_BASE;
+        unsigned align = size >= (1u << 16) ? 16 : 12;
+        if (region_tree_search(&rm->tree, size, align, lower, PECAN_ENV_FREE_LIMIT, at))
+            return -PECAN_ENOMEM;
+        return 0;
+    }
+    if (address & (PAGE_SIZE - 1))
+        return -PECAN_EALIGN;
+    if (address >= NO_REGION_BEFORE || size > NO_REGION_BEFORE - address) {
+        /* Above the UTCB area only the environment page's MiB is allowed. */
+        if (address < PECAN_ENV_PAGE || address >= USER_LIMIT || size > USER_LIMIT - address)
+            return -PECAN_ERANGE;
+    }
+    *at = address;
+    return 0;
+}
+
+static int insert(struct region_map *rm, uint32_t address, uint32_t size, unsigned flags,
+                  struct dataspace *ds, uint32_t offset, uint32_t *at)
+{
+    if (size == 0)
+        return -PECAN_EINVAL;
+    size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (size == 0)
+        return -PECAN_ERANGE;
+    int err = place(rm, address, size, flags, at);
+    if (err)
+        return err;
+    struct region r = { .start = *at, .size = size, .offset = offset,
+                        .flags = flags & (RIGHTS | REGION_RESERVED), .object = ds };
+    err = region_tree_insert(&rm->tree, &r);
+    return err < 0 ? err : 0;
+}
+
+int region_map_attach_flags(struct region_map *rm, uint32_t address, uint32_t size,
+                            unsigned flags, struct dataspace *ds, uint32_t offset,
+                            uint32_t *attached_at)
+{
+    if (flags & ~(RIGHTS | PECAN_RM_SEARCH_ADDRESS | PECAN_RM_EAGER_MAP))
+        return -PECAN_EINVAL;
+    if (offset & (PAGE_SIZE - 1))
+        return -PECAN_EALIGN;
+    uint32_t ds_size = dataspace_mappable_size(ds);
+    if (offset >= ds_size || size > ds_size - offset)
+        return -PECAN_ERANGE;
+    if ((flags & PECAN_MAP_WRITE) && (dataspace_flags(ds) & PECAN_DATASPACE_READ_ONLY))
+        return -PECAN_EPERM;
+    if ((flags & RIGHTS) == 0)
+        flags |= PECAN_MAP_READ;
+    uint32_t at;
+    int err = insert(rm, address, size, flags, ds, offset, &at);
+    if (err)
+        return err;
+    dataspace_attached(ds);
+    if (flags & PECAN_RM_EAGER_MAP) {
+        /* moe cannot map into the task outside a fault reply: back every page now, so no
+         * later fault in the region can fail for memory. */
+        err = dataspace_allocate(ds, offset, size);
+        if (err) {
+            uint32_t s, z;
+            region_map_detach(rm, at, &s, &z);
+            return err;
+        }
+    }
+    *attached_at = at;
+    return 0;
+}
+
+int region_map_attach(struct region_map *rm, uint32_t vaddr, uint32_t size, unsigned rights,
+                      struct dataspace *ds, uint32_t offset)
+{
+    uint32_t at;
+    return region_map_attach_flags(rm, vaddr, size, rights & RIGHTS, ds, offset, &at);
+}
+
+static void remove_region(struct region_map *rm, int index)
+{
+    struct region r = rm->tree.regions[index];
+    region_tree_remove(&rm->tree, (unsigned)index);
+    unmap_range(rm, r.start, r.size);
+    if (r.object)
+        dataspace_detached(r.object);
+}
+
+int region_map_detach(struct region_map *rm, uint32_t address, uint32_t *start, uint32_t *size)
+{
+    int i = region_tree_find(&rm->tree, address);
+    if (i < 0 || (rm->tree.regions[i].flags & REGION_RESERVED))
+        return -PECAN_ENOENT;
+    *start = rm->tree.regions[i].start;
+    *size = rm->tree.regions[i].size;
+    remove_region(rm, i);
+    return 0;
+}
+
+static int reserve(struct region_map *rm, uint32_t address, uint32_t size, unsigned flags,
+                   uint32_t *at)
+{
+    if (flags & ~(RIGHTS | PECAN_RM_SEARCH_ADDRESS))
+        return -PECAN_EINVAL;
+    int err = insert(rm, address, size, (flags & ~RIGHTS) | REGION_RESERVED, 0, 0, at);
+    if (err)
+        return err;
+    /* The task maps other servers' pages here itself; received pages need page tables. */
+    int i = region_tree_find(&rm->tree, *at);
+    uint32_t area = rm->tree.regions[i].size;
+    if (area <= RESERVE_TABLES_LIMIT) {
+        for (uint32_t mib = *at >> MIB_BITS; mib <= (*at + area - 1) >> MIB_BITS; mib++) {
+            if ((err = ensure_table(rm, mib << MIB_BITS)) != 0) {
+                region_tree_remove(&rm->tree, (unsigned)i);
+                return err;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---- faults ------------------------------------------------------------------------------ */
+
+static int refuse(struct region_map *rm, int err, const char *why, pecan_word_t fault,
+                  pecan_word_t pc)
+{
+    const char *kind = (fault & 2) ? "write" : (fault & 4) ? "execute" : "read";
+    if (rm->name[0])
+        moe_log("%s: %s fault at %08lx, pc %08lx: %s", rm->name, kind,
+                (unsigned long)(fault & ~(PAGE_SIZE - 1)), (unsigned long)pc, why);
+    else
+        moe_log("rm%lu: %s fault at %08lx, pc %08lx: %s", (unsigned long)rm->server.key, kind,
+                (unsigned long)(fault & ~(PAGE_SIZE - 1)), (unsigned long)pc, why);
+    return err;
+}
+
+int region_map_resolve(struct region_map *rm, pecan_word_t fault, pecan_word_t pc,
+                       uint32_t *local, unsigned *rights)
+{
+    uint32_t address = fault & ~(PAGE_SIZE - 1);
+    int i = region_tree_find(&rm->tree, address);
+    if (i < 0)
+        return refuse(rm, -PECAN_ENOENT, "nothing attached there", fault, pc);
+    const struct region *r = &rm->tree.regions[i];
+    if (r->flags & REGION_RESERVED)
+        return refuse(rm, -PECAN_EACCES, "reserved area", fault, pc);
+    if ((fault & 2) && !(r->flags & PECAN_MAP_WRITE))
+        return refuse(rm, -PECAN_EACCES, "region is read-only", fault, pc);
+    if ((fault & 4) && !(r->flags & PECAN_MAP_EXECUTE))
+        return refuse(rm, -PECAN_EACCES, "region is not executable", fault, pc);
+    unsigned allowed;
+    int err = dataspace_page(r->object, address - r->start + r->offset, local, &allowed);
+    if (err == -PECAN_ENOMEM)
+        return refuse(rm, err, "out of memory (quota)", fault, pc);
+    if (err)
+        return refuse(rm, err, "dataspace gone", fault, pc);
+    if ((err = ensure_table(rm, address)) != 0)
+        return refuse(rm, err, "no page table (quota)", fault, pc);
+    *rights = (r->flags & allowed & RIGHTS) | PECAN_MAP_READ;
+    return 0;
+}
+
+static int handle_fault(struct server_request *r)
+{
+    struct region_map *rm = of(r->object);
+    if (r->words < 2)
+        return -PECAN_EMSGTOOSHORT;
+    uint32_t local;
+    unsigned rights;
+    int err = region_map_resolve(rm, r->in[0], r->in[1], &local, &rights);
+    if (err)
+        return err;
+    return server_reply_map(r, local, 12, rights);
+}
+
+static int handle_exception(struct server_request *r)
+{
+    struct region_map *rm = of(r->object);
+    pecan_word_t pc = r->words >= 17 ? r->in[16] : 0;
+    moe_log("%s: exception %lu at pc %08lx: thread stopped", rm->name[0] ? rm->name : "task",
+            (unsigned long)(r->words ? r->in[0] : 0), (unsigned long)pc);
+    return -PECAN_EINVAL;
+}
+
+/* ---- the REGION_MAP protocol ------------------------------------------------------------- */
+
+static int op_attach(struct server_request *r, struct region_map *rm)
+{
+    int err = server_need_words(r, 5);
+    if (err)
+        return err;
+    if (!server_peek_cap(r, 0))
+        return -PECAN_EINVAL;
+    unsigned ds_rights = 0;
+    struct dataspace *ds = dataspace_from_object(
+        server_received_object(r, 0, &dataspace_type, &ds_rights));
+    if (!ds)
+        return -PECAN_EXDEV;
+    if ((r->in[3] & PECAN_MAP_WRITE) && !(ds_rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    uint32_t at;
+    if ((err = region_map_attach_flags(rm, r->in[1], r->in[2], r->in[3], ds, r->in[4], &at)) != 0)
+        return err;
+    server_reply_word(r, at);
+    return 0;
+}
+
+static int op_detach(struct server_request *r, struct region_map *rm)
+{
+    int err = server_need_words(r, 2);
+    if (err)
+        return err;
+    uint32_t start, size;
+    if ((err = region_map_detach(rm, r->in[1], &start, &size)) != 0)
+        return err;
+    server_reply_word(r, start);
+    server_reply_word(r, size);
+    return 0;
+}
+
+static int op_find(struct server_request *r, struct region_map *rm)
+{
+    int err = server_need_words(r, 2);
+    if (err)
+        return err;
+    int i = region_tree_find(&rm->tree, r->in[1]);
+    if (i < 0)
+        return -PECAN_ENOENT;
+    const struct region *region = &rm->tree.regions[i];
+    server_reply_word(r, region->start);
+    server_reply_word(r, region->size);
+    server_reply_word(r, region->offset);
+    server_reply_word(r, region->flags);
+    return 0;
+}
+
+static int op_reserve(struct server_request *r, struct region_map *rm)
+{
+    int err = server_need_words(r, 4);
+    if (err)
+        return err;
+    uint32_t at;
+    if ((err = reserve(rm, r->in[1], r->in[2], r->in[3], &at)) != 0)
+        return err;
+    server_reply_word(r, at);
+    return 0;
+}
+
+static int op_free_area(struct server_request *r, struct region_map *rm)
+{
+    int err = server_need_words(r, 2);
+    if (err)
+        return err;
+    int i = region_tree_find(&rm->tree, r->in[1]);
+    if (i < 0 || !(rm->tree.regions[i].flags & REGION_RESERVED))
+        return -PECAN_ENOENT;
+    remove_region(rm, i);
+    return 0;
+}
+
+static int handle(struct server_request *r)
+{
+    struct region_map *rm = of(r->object);
+    if (r->words < 1)
+        return -PECAN_EMSGTOOSHORT;
+    bool changes = r->in[0] != PECAN_RM_FIND;
+    if (changes && !(r->rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    switch (r->in[0]) {
+    case PECAN_RM_ATTACH: return op_attach(r, rm);
+    case PECAN_RM_DETACH: return op_detach(r, rm);
+    case PECAN_RM_FIND: return op_find(r, rm);
+    case PECAN_RM_RESERVE: return op_reserve(r, rm);
+    case PECAN_RM_FREE_AREA: return op_free_area(r, rm);
+    default: return -PECAN_ENOSYS;
+    }
+}
+
+/* ---- life --------------------------------------------------------------------------------- */
+
+int region_map_create(struct quota *q, pecan_cap_t vspace, struct region_map **out)
+{
+    struct region_map *rm = 0;
+    for (unsigned i = 0; i < MAX_REGION_MAPS && !rm; i++)
+        if (!maps[i].used)
+            rm = &maps[i];
+    if (!rm)
+        return -PECAN_ENOMEM;
+    *rm = (struct region_map){ .quota = q, .vspace = vspace };
+    int err = memory_alloc_frame(q, 12, &rm->region_page);
+    if (err)
+        return err;
+    region_tree_init(&rm->tree, memory_local(rm->region_page.phys),
+                     PAGE_SIZE / sizeof(struct region));
+    err = moe_object_start(&rm->server, &rm->gate, &region_map_type, q);
+    if (err) {
+        memory_free(&rm->region_page);
+        return err;
+    }
+    rm->used = true;
+    *out = rm;
+    return 0;
+}
+
+void region_map_destroy(struct region_map *rm)
+{
+    if (!rm->used)
+        return;
+    moe_object_end(&rm->server, &rm->gate);
+    /* Last region first: removal then never shifts the array. */
+    while (rm->tree.count)
+        remove_region(rm, (int)rm->tree.count - 1);
+    for (unsigned i = 0; i < rm->table_count; i++)
+        memory_free(&rm->tables[i]);
+    if (rm->tables)
+        memory_free(&rm->table_page);
+    memory_free(&rm->region_page);
+    rm->used = false;
+}
+
+static void no_clients(struct server_object *object)
+{
+    (void)object;   /* the task owns its region map: it goes with the task */
+}
+
+static const struct server_protocol protocols[] = {
+    { PECAN_PROTO_REGION_MAP, handle },
+    { PECAN_LABEL_PAGE_FAULT, handle_fault },
+    { PECAN_LABEL_EXCEPTION, handle_exception },
+};
+
+static const struct server_type region_map_type = {
+    .name = "region map",
+    .protocols = protocols,
+    .protocol_count = 3,
+    .no_clients = no_clients,
+};
