@@ -26,7 +26,7 @@
 #define MIB_BITS 20
 #define USER_LIMIT 0xBF000000u
 #define MIB_COUNT (USER_LIMIT >> MIB_BITS)
-#define RESERVE_TABLES_LIMIT (16u << MIB_BITS)   /* areas up to this get page tables */
+#define TABLES_AT_ATTACH_LIMIT (16u << MIB_BITS)
 #define RIGHTS (PECAN_MAP_READ | PECAN_MAP_WRITE | PECAN_MAP_EXECUTE)
 #define NO_REGION_BEFORE PECAN_ENV_UTCB_AREA   /* the UTCB area and above are the task's */
 
@@ -124,6 +124,24 @@ static void unmap_range(struct region_map *rm, uint32_t start, uint32_t size)
     }
 }
 
+/* Page tables for every MiB of the region at start, if it spans at most
+ * TABLES_AT_ATTACH_LIMIT: the quota pays for them now, so a fault in the region never needs
+ * memory for the task's side (a task at its quota keeps running in what it has). Larger
+ * regions (the heap) get theirs at the first fault in each MiB. */
+static int tables_for_region(struct region_map *rm, uint32_t start)
+{
+    int i = region_tree_find(&rm->tree, start);
+    uint32_t size = rm->tree.regions[i].size;
+    if (size > TABLES_AT_ATTACH_LIMIT)
+        return 0;
+    for (uint32_t mib = start >> MIB_BITS; mib <= (start + size - 1) >> MIB_BITS; mib++) {
+        int err = ensure_table(rm, mib << MIB_BITS);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
 static int place(struct region_map *rm, uint32_t address, uint32_t size, unsigned flags,
                  uint32_t *at)
 {
@@ -182,6 +200,11 @@ int region_map_attach_flags(struct region_map *rm, uint32_t address, uint32_t si
     if (err)
         return err;
     dataspace_attached(ds);
+    if ((err = tables_for_region(rm, at)) != 0) {
+        uint32_t s, z;
+        region_map_detach(rm, at, &s, &z);
+        return err;
+    }
     if (flags & PECAN_RM_EAGER_MAP) {
         /* moe cannot map into the task outside a fault reply: back every page now, so no
          * later fault in the region can fail for memory. */
@@ -232,17 +255,9 @@ static int reserve(struct region_map *rm, uint32_t address, uint32_t size, unsig
     if (err)
         return err;
     /* The task maps other servers' pages here itself; received pages need page tables. */
-    int i = region_tree_find(&rm->tree, *at);
-    uint32_t area = rm->tree.regions[i].size;
-    if (area <= RESERVE_TABLES_LIMIT) {
-        for (uint32_t mib = *at >> MIB_BITS; mib <= (*at + area - 1) >> MIB_BITS; mib++) {
-            if ((err = ensure_table(rm, mib << MIB_BITS)) != 0) {
-                region_tree_remove(&rm->tree, (unsigned)i);
-                return err;
-            }
-        }
-    }
-    return 0;
+    if ((err = tables_for_region(rm, *at)) != 0)
+        region_tree_remove(&rm->tree, (unsigned)region_tree_find(&rm->tree, *at));
+    return err;
 }
 
 /* ---- faults ------------------------------------------------------------------------------ */
