@@ -13,6 +13,9 @@
 #include <pecan/print.h>
 #include "launch.h"
 
+/* moe keeps this much of the free memory for itself when it starts the init program. */
+#define MOE_OWN_RESERVE (8u << 20)
+
 #define MOE_OBJECTS 2048
 #define MOE_PRIORITY 200
 #define MAX_ARGS 16
@@ -122,7 +125,10 @@ static int start_init(void)
         return -PECAN_ENOENT;
     }
     init.name = m->name;
-    init.quota = memory_free_bytes() / 2;
+    /* The init program gets all free memory but a reserve moe keeps for its own needs
+     * (page tables of its window, its records): the whole system is the init's to hand on. */
+    uint32_t free_bytes = memory_free_bytes();
+    init.quota = free_bytes > 2 * MOE_OWN_RESERVE ? free_bytes - MOE_OWN_RESERVE : free_bytes / 2;
     init_runs++;
     return launch_program(&init, ds, (const void *)(uintptr_t)m->vaddr, m->size, options.argc,
                           options.argv, namespace_object(rom), init_exited);
