@@ -11,7 +11,7 @@
 
 enum echo_op {
     ECHO_UPPER = 0,    /* w1 length, w2.. text -> w0 length, w1.. the text upper-cased */
-    ECHO_CRASH = 1,    /* the server dies of a page fault (for the restart scenario) */
+    ECHO_CRASH = 1,    /* the server aborts (for the restart scenario) */
 };
 
 #define ECHO_MAX_TEXT 128
