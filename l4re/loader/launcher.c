@@ -158,15 +158,7 @@ static int app_start(void *context, uint32_t pc, uint32_t sp, uint32_t r0)
         err = install(c, PECAN_ENV_THREAD, c->thread, PECAN_RIGHTS_ALL);
     if (err)
         return err;
-    pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT] = { 0 };
-    regs[0] = r0;
-    regs[13] = sp;
-    regs[15] = pc;
-    regs[16] = 0x10;   /* user mode, ARM state */
-    if ((err = pecan_thread_write_registers(c->thread, regs)) != 0)
-        return err;
-    err = pecan_sched_run_thread(c->scheduler, c->thread, LAUNCHER_PRIORITY, ~0u, 0);
-    return err ? err : pecan_thread_resume(c->thread);
+    return loader_run_thread(c->thread, c->scheduler, LAUNCHER_PRIORITY, pc, sp, r0);
 }
 
 static const struct loader_app_model ipc_model = {

@@ -112,17 +112,7 @@ static int app_start(void *context, uint32_t pc, uint32_t sp, uint32_t r0)
         return err;
     if ((err = install_slot(l, PECAN_ENV_THREAD, tcb, PECAN_RIGHTS_ALL)) != 0)
         return err;
-    pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT] = { 0 };
-    regs[0] = r0;
-    regs[13] = sp;
-    regs[15] = pc;
-    regs[16] = 0x10;   /* user mode, ARM state */
-    if ((err = pecan_thread_write_registers(tcb, regs)) != 0)
-        return err;
-    err = pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, tcb, LAUNCH_PRIORITY, ~0u, 0);
-    if (err)
-        return err;
-    return pecan_thread_resume(tcb);
+    return loader_run_thread(tcb, PECAN_ROOT_SCHEDULER, LAUNCH_PRIORITY, pc, sp, r0);
 }
 
 static const struct loader_app_model model_template = {

@@ -7,38 +7,25 @@
  * tick and runs 4 million pairs, which keeps the tick's rounding under 3 instructions a
  * pair. The heap is warmed up first so no pair asks moe for memory.
  */
-#include <pecan/kip.h>
+#include "kip_clock.h"
 #include <stdio.h>
 #include <stdlib.h>
 
 #define PAIRS 4000000u
 #define BLOCK 32
 
-static uint64_t now(void)
-{
-    return pecan_kip_clock_ns((const volatile struct pecan_kip *)PECAN_KIP_ADDRESS);
-}
-
-static uint64_t next_tick(void)
-{
-    uint64_t t = now(), n;
-    while ((n = now()) == t)
-        ;
-    return n;
-}
-
 int main(void)
 {
     void *warm = malloc(BLOCK);
     free(warm);
     void *volatile sink;
-    uint64_t start = next_tick();
+    uint64_t start = kip_next_tick();
     for (unsigned i = 0; i < PAIRS; i++) {
         void *p = malloc(BLOCK);
         sink = p;
         free(p);
     }
-    uint64_t end = now();
+    uint64_t end = kip_now();
     (void)sink;
     printf("# malloc_free_small: malloc(%d) + free, %u pairs, KIP clock (10 ms ticks)\n",
            BLOCK, PAIRS);

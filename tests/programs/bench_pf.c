@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <pecan/dataspace.h>
 #include <pecan/factory.h>
-#include <pecan/kip.h>
+#include "kip_clock.h"
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
 
@@ -21,19 +21,6 @@
 #define ROUNDS 48u
 #define PAGE 4096u
 #define HALF_TICK_NS 5000000u
-
-static uint64_t now(void)
-{
-    return pecan_kip_clock_ns((const volatile struct pecan_kip *)PECAN_KIP_ADDRESS);
-}
-
-static uint64_t next_tick(void)
-{
-    uint64_t t = now(), n;
-    while ((n = now()) == t)
-        ;
-    return n;
-}
 
 /* One round: ns spent in PAGES first writes, or 0 on an error. */
 static uint64_t round_ns(void)
@@ -49,10 +36,10 @@ static uint64_t round_ns(void)
         return 0;
     }
     volatile uint32_t *p = (volatile uint32_t *)(uintptr_t)at;
-    uint64_t start = next_tick();
+    uint64_t start = kip_next_tick();
     for (unsigned i = 0; i < PAGES; i++)
         p[i * (PAGE / 4)] = i;
-    uint64_t spent = now() - start + HALF_TICK_NS;
+    uint64_t spent = kip_now() - start + HALF_TICK_NS;
     pecan_rm_detach(PECAN_ENV_RM, at, 0, 0);
     pecan_cap_release(ds);
     return spent;

@@ -16,24 +16,11 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <pecan/kip.h>
+#include "kip_clock.h"
 #include <pecan/launcher.h>
 #include <pecan/runtime.h>
 
 #define RUNS 500
-
-static uint64_t now(void)
-{
-    return pecan_kip_clock_ns((const volatile struct pecan_kip *)PECAN_KIP_ADDRESS);
-}
-
-static uint64_t next_tick(void)
-{
-    uint64_t t = now(), n;
-    while ((n = now()) == t)
-        ;
-    return n;
-}
 
 static struct launcher launcher;
 
@@ -70,11 +57,11 @@ int main(int argc, char **argv)
     };
     if (cycle(&spec))
         return 1;
-    uint64_t start = next_tick();
+    uint64_t start = kip_next_tick();
     for (unsigned run = 0; run < RUNS; run++)
         if (cycle(&spec))
             return 1;
-    uint64_t end = now();
+    uint64_t end = kip_now();
     printf("# program_start: %u cycles of launcher_start to main, exit and release, after a "
            "warm-up; KIP clock (10 ms ticks)\n", RUNS);
     printf("bench program_start %llu instructions\n",

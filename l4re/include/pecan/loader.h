@@ -68,6 +68,11 @@ struct loader_program {
 int loader_start(const struct loader_app_model *model, const struct loader_program *program,
                  const char **error);
 
+/* Starts a configured thread at pc with sp and r0 in user mode, through scheduler at
+ * priority on any CPU it allows: the last step of every app model's start. */
+int loader_run_thread(pecan_cap_t tcb, pecan_cap_t scheduler, unsigned priority, uint32_t pc,
+                      uint32_t sp, uint32_t r0);
+
 /* Fills the environment page for the program (portable, host-tested). The named
  * capabilities get slots PECAN_ENV_FIRST_NAMED on, in order. */
 int loader_build_env(struct pecan_env *env, const struct loader_program *program);
