@@ -185,6 +185,10 @@ int iomem_create(struct server_object **out)
     }
     int err = moe_object_start(&the_iomem.server, &the_iomem.gate, &iomem_type,
                                memory_own_quota());
+    /* The window's first page table now, so moe's free memory does not move later when a
+     * driver maps its first device (moe compares it before and after each program). */
+    if (!err)
+        err = ensure_window_table(MEMORY_DEVICE_WINDOW_BASE);
     if (err)
         return err;
     *out = &the_iomem.server;

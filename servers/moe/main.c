@@ -11,6 +11,7 @@
  */
 #include <lib/string.h>
 #include <pecan/print.h>
+#include "iomem.h"
 #include "launch.h"
 
 /* moe keeps this much of the free memory for itself when it starts the init program. */
@@ -161,6 +162,9 @@ int root_main(const struct pecan_bootinfo *info)
     start_server();
     if ((err = rom_create(&rom)) != 0)
         fatal("rom", err);
+    struct server_object *iomem;
+    if ((err = iomem_create(&iomem)) != 0)
+        fatal("iomem", err);
     parse_cmdline(info->cmdline);
     moe_log("%u KiB of RAM, %u KiB free; %u boot modules", (unsigned)(memory_total_bytes() / 1024),
             (unsigned)(memory_free_bytes() / 1024), (unsigned)info->module_count);

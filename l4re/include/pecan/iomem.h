@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IOMEM protocol client (l4re/client/iomem.c; opcodes in protocol/iomem.h): device memory
+ * for drivers, as a dataspace mapped uncached.
+ */
+#ifndef PECAN_IOMEM_H
+#define PECAN_IOMEM_H
+
+#include <pecan/protocol/iomem.h>
+#include <pecan/syscall.h>
+
+/* A dataspace of [phys, phys + size) (4 KiB aligned) into dest, an empty slot. */
+int pecan_iomem_dataspace(pecan_cap_t iomem, pecan_word_t phys, pecan_word_t size,
+                          pecan_cap_t dest);
+
+#endif
