@@ -10,18 +10,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "elf_test_file.h"
+
 #include <lib/elf32.h>
 
 struct test_file {
-    struct {
-        uint8_t ident[16];
-        uint16_t type, machine;
-        uint32_t version, entry, phoff, shoff, flags;
-        uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-    } header;
-    struct {
-        uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
-    } ph[2];
+    struct elf_test_header header;
+    struct elf_test_segment ph[2];
     uint8_t data[8192];
 };
 
@@ -31,15 +26,9 @@ static int setup(void **state)
 {
     (void)state;
     memset(&file, 0, sizeof(file));
-    memcpy(file.header.ident, "\177ELF\1\1\1", 7);
-    file.header.type = 2;
-    file.header.machine = 40;
-    file.header.entry = 0x10010;
-    file.header.phoff = offsetof(struct test_file, ph);
-    file.header.phentsize = sizeof(file.ph[0]);
-    file.header.phnum = 2;
-    file.ph[0] = (typeof(file.ph[0])){ 1, offsetof(struct test_file, data), 0x10000, 0, 4096, 4096, 5, 4096 };
-    file.ph[1] = (typeof(file.ph[1])){ 1, offsetof(struct test_file, data) + 4096, 0x11000, 0, 100, 8192, 6, 4096 };
+    elf_test_header_init(&file.header, offsetof(struct test_file, ph), 2);
+    file.ph[0] = (struct elf_test_segment){ 1, offsetof(struct test_file, data), 0x10000, 0, 4096, 4096, 5, 4096 };
+    file.ph[1] = (struct elf_test_segment){ 1, offsetof(struct test_file, data) + 4096, 0x11000, 0, 100, 8192, 6, 4096 };
     return 0;
 }
 

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "elf_test_file.h"
+
 #include <pecan/errors.h>
 #include <pecan/loader.h>
 #include <pecan/protocols.h>
@@ -25,15 +27,8 @@
 #define PAGE 0x1000u
 
 struct test_file {
-    struct {
-        uint8_t ident[16];
-        uint16_t type, machine;
-        uint32_t version, entry, phoff, shoff, flags;
-        uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-    } header;
-    struct {
-        uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
-    } ph[3];
+    struct elf_test_header header;
+    struct elf_test_segment ph[3];
     uint8_t pad[PAGE - 52 - 3 * 32];
     uint8_t pages[3][PAGE];
 };
@@ -46,16 +41,10 @@ static struct test_file file;
 static void make_file(void)
 {
     memset(&file, 0, sizeof(file));
-    memcpy(file.header.ident, "\177ELF\1\1\1", 7);
-    file.header.type = 2;
-    file.header.machine = 40;
-    file.header.entry = 0x10010;
-    file.header.phoff = offsetof(struct test_file, ph);
-    file.header.phentsize = sizeof(file.ph[0]);
-    file.header.phnum = 3;
-    file.ph[0] = (typeof(file.ph[0])){ 1, PAGE, 0x10000, 0, PAGE, PAGE, 5, PAGE };
-    file.ph[1] = (typeof(file.ph[1])){ 1, 2 * PAGE + 0x10, 0x11010, 0, 100, 0x2000, 6, PAGE };
-    file.ph[2] = (typeof(file.ph[2])){ 1, 3 * PAGE, 0x20000, 0, 10, PAGE, 4, PAGE };
+    elf_test_header_init(&file.header, offsetof(struct test_file, ph), 3);
+    file.ph[0] = (struct elf_test_segment){ 1, PAGE, 0x10000, 0, PAGE, PAGE, 5, PAGE };
+    file.ph[1] = (struct elf_test_segment){ 1, 2 * PAGE + 0x10, 0x11010, 0, 100, 0x2000, 6, PAGE };
+    file.ph[2] = (struct elf_test_segment){ 1, 3 * PAGE, 0x20000, 0, 10, PAGE, 4, PAGE };
 }
 
 /* ---- the mock app model ------------------------------------------------------------------- */
