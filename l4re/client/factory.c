@@ -112,7 +112,11 @@ int pecan_factory_info(pecan_cap_t factory, struct pecan_factory_info *info)
         return err;
     if (pecan_tag_words(m.tag) < 3)
         return -PECAN_EMSGTOOSHORT;
-    *info = (struct pecan_factory_info){ m.word[0], m.word[1], m.word[2] };
+    *info = (struct pecan_factory_info){ m.word[0], m.word[1], m.word[2], 0, 0 };
+    if (pecan_tag_words(m.tag) >= 5) {
+        info->free_ram = m.word[3];
+        info->moe_own = m.word[4];
+    }
     return 0;
 }
 

@@ -30,20 +30,11 @@
 #define CLIENTS 100
 #define PER_LAUNCHER 50
 
-struct info { pecan_word_t quota, used, objects, free_ram, moe_own; };
-
-static int info(pecan_cap_t factory, struct info *out)
+/* FACTORY INFO, with moe's free RAM and own memory (words 4 and 5). */
+static int info(pecan_cap_t factory, struct pecan_factory_info *out)
 {
-    struct pecan_message m;
-    m.tag = pecan_tag(PECAN_PROTO_FACTORY, 1, 0);
-    m.word[0] = PECAN_FACTORY_INFO;
-    int err = pecan_error(pecan_ipc_call(factory, &m, PECAN_TIMEOUT_NEVER));
-    if (err)
-        return err;
-    if (pecan_tag_words(m.tag) < 5)
-        return -PECAN_EMSGTOOSHORT;
-    *out = (struct info){ m.word[0], m.word[1], m.word[2], m.word[3], m.word[4] };
-    return 0;
+    int err = pecan_factory_info(factory, out);
+    return err ? err : out->free_ram ? 0 : -PECAN_EMSGTOOSHORT;
 }
 
 /* Bytes of moe's loaded image: its ELF's PT_LOAD memory sizes, page-rounded. */
@@ -100,7 +91,7 @@ static int start_client(unsigned n)
 
 static int report(unsigned live, uint32_t image)
 {
-    struct info mine;
+    struct pecan_factory_info mine;
     pecan_sleep_us(100000);   /* let the new clients reach their sleep */
     int err = info(PECAN_ENV_FACTORY, &mine);
     if (err) {

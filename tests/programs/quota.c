@@ -38,20 +38,11 @@ struct shared_page {
     volatile uint32_t b_done;    /* B finished its work */
 };
 
-struct info { pecan_word_t quota, used, objects, free_ram; };
-
-static int info(pecan_cap_t factory, struct info *out)
+/* FACTORY INFO, with moe's free RAM and own memory (words 4 and 5). */
+static int info(pecan_cap_t factory, struct pecan_factory_info *out)
 {
-    struct pecan_message m;
-    m.tag = pecan_tag(PECAN_PROTO_FACTORY, 1, 0);
-    m.word[0] = PECAN_FACTORY_INFO;
-    int err = pecan_error(pecan_ipc_call(factory, &m, PECAN_TIMEOUT_NEVER));
-    if (err)
-        return err;
-    if (pecan_tag_words(m.tag) < 4)
-        return -PECAN_EMSGTOOSHORT;
-    *out = (struct info){ m.word[0], m.word[1], m.word[2], m.word[3] };
-    return 0;
+    int err = pecan_factory_info(factory, out);
+    return err ? err : out->free_ram ? 0 : -PECAN_EMSGTOOSHORT;
 }
 
 static struct shared_page *attach_shared(pecan_cap_t ds)
@@ -111,7 +102,7 @@ static int hog(struct shared_page *shared)
     touch_region(&in_bss);
     shared->a_full = 0;   /* the shared page's page table too */
     printf("quota: A allocates until its quota is exhausted\n");
-    struct info start, full, end;
+    struct pecan_factory_info start, full, end;
     pecan_cap_t ds;
     int err = info(PECAN_ENV_FACTORY, &start);
     if (!err)
@@ -217,7 +208,7 @@ static int worker(struct shared_page *shared)
         printf("quota: B: A never reached its quota (FAILED)\n");
         return 1;
     }
-    struct info start, end;
+    struct pecan_factory_info start, end;
     int err = info(PECAN_ENV_FACTORY, &start);
     for (unsigned round = 0; round < ROUNDS && !err; round++)
         if ((err = work_round(round)) != 0)
@@ -262,7 +253,7 @@ static int make_factory(pecan_word_t quota, pecan_cap_t *factory)
 }
 
 /* Waits until the factory's used bytes are `expected` (moe frees on notifications). */
-static bool settles(pecan_cap_t factory, pecan_word_t expected, struct info *now)
+static bool settles(pecan_cap_t factory, pecan_word_t expected, struct pecan_factory_info *now)
 {
     for (unsigned i = 0; i < 100; i++) {
         if (info(factory, now) == 0 && now->used == expected)
@@ -283,7 +274,7 @@ static int parent(void)
         err = pecan_factory_create_dataspace(PECAN_ENV_FACTORY, PAGE, 0, 0, shared_ds, 0);
     if (!err && !(shared = attach_shared(shared_ds)))
         err = -PECAN_ENOMEM;
-    struct info baseline, a_before, now;
+    struct pecan_factory_info baseline, a_before, now;
     if (!err)
         err = info(PECAN_ENV_FACTORY, &baseline);
     if (!err)

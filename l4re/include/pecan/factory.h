@@ -33,6 +33,8 @@ int pecan_factory_create_untyped(pecan_cap_t factory, unsigned size_bits, pecan_
 
 struct pecan_factory_info {
     pecan_word_t quota, used, objects;
+    pecan_word_t free_ram;    /* moe: its free RAM in bytes (0 if the server does not say) */
+    pecan_word_t moe_own;     /* moe: bytes its own quota holds (0 if not said) */
 };
 int pecan_factory_info(pecan_cap_t factory, struct pecan_factory_info *info);
 int pecan_factory_report(pecan_cap_t factory);
