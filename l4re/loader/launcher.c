@@ -414,17 +414,12 @@ static struct launcher_child *take_exited(struct launcher *l)
 
 int launcher_wait(struct launcher *l, uint32_t timeout_us, struct launcher_child **exited)
 {
-    static struct server_request request;   /* large: kept off the stack */
-    struct pecan_message msg;
     pecan_word_t timeout = timeout_us ? pecan_timeout_us(timeout_us) : PECAN_TIMEOUT_NEVER;
     for (;;) {
         if ((*exited = take_exited(l)) != 0)
             return 0;
-        struct pecan_reply received = pecan_ipc_wait(&msg, timeout);
-        if (received.ipc_status == PECAN_IPC_TIMEOUT)
+        if (server_serve_one(&l->server, timeout) != 0)
             return 1;
-        if (server_dispatch(&l->server, received, &msg, &request))
-            pecan_ipc_reply(&msg);
     }
 }
 

@@ -240,3 +240,17 @@ void server_loop(struct server *s)
             return_lent_slots(s, &request);
     }
 }
+
+int server_serve_one(struct server *s, pecan_word_t timeout)
+{
+    static struct server_request request;   /* large: kept off the stack */
+    struct pecan_message msg;
+    set_receive_buffer(s);
+    struct pecan_reply received = pecan_ipc_wait(&msg, timeout);
+    if (received.ipc_status == PECAN_IPC_TIMEOUT)
+        return 1;
+    if (server_dispatch(s, received, &msg, &request))
+        pecan_ipc_reply(&msg);
+    return_lent_slots(s, &request);
+    return 0;
+}

@@ -134,6 +134,9 @@ int server_mint_into(struct server *s, struct server_object *object, pecan_cap_t
 
 /* Serves forever. */
 void server_loop(struct server *s) __attribute__((noreturn));
+/* Waits for one message (timeout as for pecan_ipc_wait), handles and answers it: for a
+ * thread that serves between other work. 0, or 1 if the time ran out. */
+int server_serve_one(struct server *s, pecan_word_t timeout);
 /* Handles one received message (used by server_loop; public for tests and for servers
  * with their own loop). Fills msg with the reply; returns false if nothing is to be sent. */
 bool server_dispatch(struct server *s, struct pecan_reply received, struct pecan_message *msg,
