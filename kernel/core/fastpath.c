@@ -1,30 +1,39 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The system call's dispatch and the IPC fast path: a call to a thread that is waiting
- * for it, and a reply-and-wait to a caller that is waiting for the reply, when the message is in registers only (up to six
- * words, no items, no timeout), the partner is on this CPU and no queued thread has a
- * higher priority than the partner. Then the message moves register to register and the
- * partner runs next: the caller has blocked, and the partner becomes current directly,
- * without the run queue and without a scheduling choice. Anything unusual takes
- * the general path in core/ipc.c, which does the same with every case covered; the two
+ * The system call's entry (from arch/armv6/vectors.S) and the IPC fast path: a call to a
+ * thread that is waiting for it, and a reply-and-wait to a caller that is waiting for the
+ * reply, when the message is in registers only (up to six words, no items, no timeout),
+ * the partner is on this CPU and no queued thread has a higher priority than the partner.
+ * Then the message moves register to register and the partner runs next: the caller has
+ * blocked, and the partner becomes current directly, without the run queue and without a
+ * scheduling choice, and is entered at once.
+ *
+ * Anything unusual takes the general path (arch_handle_syscall in arch/armv6/trap.c, then
+ * core/invoke.c and core/ipc.c), which does the same with every case covered; the two
  * must leave identical state (the tests run both). Every check comes before the first
- * change, so declining leaves nothing to undo. Everything else goes to
- * syscall_invoke_general (core/invoke.c) with the capability already looked up.
+ * change, so declining leaves nothing to undo. The capability is looked up once, here,
+ * and the general path is handed the slot.
+ *
+ * The fast path runs only when the kernel lock was free. Then no other CPU can have asked
+ * this CPU to let go of its thread (that only happens while a CPU waits for the lock), so
+ * cpu->executing is still the caller, and it stays set until enter_thread replaces it.
  */
 #include <core/cspace.h>
+#include <core/enter.h>
 #include <core/ipc.h>
+#include <core/kernel_lock.h>
 #include <core/sched.h>
 #include <core/syscall.h>
 #include <object/endpoint.h>
 #include <object/notification.h>
 
-/* A message the fast path can carry: at most six words, no items, no timeout, and not
- * gate control (KOBJECT is a kernel operation on the gate, not a message). */
-static bool fast_message(pecan_tag_t tag, word_t operation_word)
+/* A tag the fast path can carry: at most six words, no items, and not gate control
+ * (KOBJECT is a kernel operation on the gate, not a message). The items field (bits
+ * 6-11) sits just above the words, so one compare of bits 0-11 checks both. The
+ * operation word is compared whole, so the timeout is "never". */
+static bool fast_tag(pecan_tag_t tag)
 {
-    return pecan_tag_words(tag) <= PECAN_MSG_REGISTERS && pecan_tag_items(tag) == 0 &&
-           (operation_word >> PECAN_TIMEOUT_SHIFT) == PECAN_TIMEOUT_NEVER &&
-           pecan_tag_label(tag) != PECAN_PROTO_KOBJECT;
+    return (tag & 0xfffu) <= PECAN_MSG_REGISTERS && pecan_tag_label(tag) != PECAN_PROTO_KOBJECT;
 }
 
 /* r3-r8: copied as one block (load/store multiple). */
@@ -45,7 +54,7 @@ static void move_message(struct tcb *to, const struct tcb *from, pecan_tag_t tag
 static struct tcb *fast_call(struct tcb *caller, const struct cte *slot)
 {
     pecan_tag_t tag = caller->context.r[1];
-    if (!fast_message(tag, caller->context.r[2]) || !cap_has_rights(&slot->cap, PECAN_RIGHT_WRITE))
+    if (!fast_tag(tag) || !cap_has_rights(&slot->cap, PECAN_RIGHT_WRITE))
         return NULL;
     struct endpoint *gate = (struct endpoint *)slot->cap.object;
     struct tcb *receiver = gate->bound_thread;
@@ -68,11 +77,10 @@ static struct tcb *fast_reply_wait(struct tcb *server)
     pecan_tag_t tag = server->context.r[1];
     struct tcb *caller = server->reply_to;
     struct notification *n = server->bound_notification;
-    if (!fast_message(tag, server->context.r[2]) || !caller ||
-        caller->state != THREAD_BLOCKED_REPLY || caller->reply_from != server ||
-        (caller->ipc_flags & IPC_FLAG_FAULT) || caller->timeout_at ||
-        caller->cpu != server->cpu || server->senders_head || (n && n->bits) ||
-        !tcb_vspace(caller) || !sched_switch_to(caller))
+    if (!fast_tag(tag) || !caller || caller->state != THREAD_BLOCKED_REPLY ||
+        caller->reply_from != server || (caller->ipc_flags & IPC_FLAG_FAULT) ||
+        caller->timeout_at || caller->cpu != server->cpu || server->senders_head ||
+        (n && n->bits) || !tcb_vspace(caller) || !sched_switch_to(caller))
         return NULL;
     move_message(caller, server, tag, 0);
     server->reply_to = NULL;
@@ -84,20 +92,19 @@ static struct tcb *fast_reply_wait(struct tcb *server)
     return caller;
 }
 
-struct tcb *syscall_invoke(struct tcb *caller)
+struct user_context *syscall_entry(struct cpu *cpu)
 {
-    word_t operation_word = caller->context.r[2];
+    if (!kernel_lock_try_acquire(cpu->index))
+        return arch_handle_syscall_contended(cpu);
+    struct tcb *current = cpu->executing;
+    word_t operation_word = current->context.r[2];
     struct tcb *partner;
     /* The reply goes to the implicit reply capability: no lookup for that fast path. */
-    if ((operation_word & 0xff) == PECAN_OP_REPLY_WAIT &&
-        (partner = fast_reply_wait(caller)) != NULL)
-        return partner;
-    struct cte *slot;
-    if (cspace_lookup(tcb_cspace_root(caller), caller->context.r[0], &slot) != 0)
-        slot = NULL;
-    else if (operation_word == PECAN_OP_CALL && slot->cap.type == CAP_ENDPOINT &&
-             (partner = fast_call(caller, slot)) != NULL)
-        return partner;
-    syscall_invoke_general(caller, slot);
-    return NULL;
+    if (operation_word == PECAN_OP_REPLY_WAIT && (partner = fast_reply_wait(current)) != NULL)
+        return enter_thread(cpu, partner);
+    struct cte *slot = syscall_lookup(current);
+    if (operation_word == PECAN_OP_CALL && slot && slot->cap.type == CAP_ENDPOINT &&
+        (partner = fast_call(current, slot)) != NULL)
+        return enter_thread(cpu, partner);
+    return arch_handle_syscall(cpu, current, slot);
 }

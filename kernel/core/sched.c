@@ -164,13 +164,6 @@ void sched_yield_current(void)
         append(rq, current);
 }
 
-int sched_highest_queued_priority(const struct run_queue *rq)
-{
-    if (!rq->nonempty_words)
-        return -1;
-    int word = 31 - __builtin_clz(rq->nonempty_words);
-    return word * 32 + 31 - __builtin_clz(rq->nonempty[word]);
-}
 #define highest_priority sched_highest_queued_priority
 
 struct tcb *sched_choose(void)

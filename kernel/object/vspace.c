@@ -87,31 +87,15 @@ int vspace_init(struct vspace *vspace)
     return 0;
 }
 
-unsigned vspace_asid(const struct vspace *vspace)
-{
-    return vspace->pd[VSPACE_META_ASID] >> 2;
-}
-
 void vspace_switch(struct vspace *vspace)
 {
     struct cpu *cpu = this_cpu();
-    paddr_t table = virt_to_phys(vspace ? vspace->pd : boot_page_directory);
-    unsigned asid = vspace ? vspace_asid(vspace) : 0;
-
-    /* ARM ARM v6 B3/B4: finish outstanding accesses, then switch ASID and table with a
-     * prefetch flush after each, so no instruction runs with a half-switched context.
-     * Between the two writes the kernel touches no user address, so no user entry can be
-     * loaded under the wrong ASID. The v6 branch target cache is not ASID-tagged. */
-    barrier_data_sync();
-    CP15_WRITE(0, c7, c5, 6, 0);            /* flush branch target cache */
-    CP15_WRITE(0, c13, c0, 1, asid);        /* CONTEXTIDR: PROCID 0, ASID */
-    barrier_instruction();
-    CP15_WRITE(0, c2, c0, 0, table | TTBR_WALK_ATTRS);
-    barrier_instruction();
-    cpu->active_vspace = vspace;
-    /* The ASID active on a CPU always has the CPU's bit in the shootdown mask (tlb.c). */
-    if (asid)
-        tlb_note_asid_used(asid, 1u << cpu->index);
+    if (vspace) {
+        vspace_load_on(cpu, vspace);
+        return;
+    }
+    mmu_load_address_space(virt_to_phys(boot_page_directory), 0);
+    cpu->active_vspace = NULL;
 }
 
 void vspace_destroy(struct capability *cap)

@@ -15,6 +15,7 @@
 #include <arch/cpu.h>
 #include <arch/trap.h>
 #include <console.h>
+#include <core/enter.h>
 #include <core/fault.h>
 #include <core/kernel_lock.h>
 #include <core/sched.h>
@@ -134,19 +135,6 @@ static void __noreturn panic_with_context(const struct user_context *c, enum tra
     panic_with_frame(&f, type);
 }
 
-/* Makes next the thread this CPU runs in user mode: its address space, its UTCB pointer,
- * cpu->executing, and the kernel lock released. Returns its context for
- * arch_return_to_user. Interrupts stay masked until the return, so no cross-CPU call can
- * take next away in between (docs/smp.md). */
-static struct user_context *enter_thread(struct cpu *cpu, struct tcb *next)
-{
-    vspace_activate(tcb_vspace(next));
-    cpu_write_tpidruro(next->utcb_vaddr);
-    cpu->executing = next;
-    kernel_lock_release();
-    return &next->context;
-}
-
 /* Chooses the next thread (idling until there is one) and enters it. Called with the
  * kernel lock held; releases it. */
 static struct user_context *choose_and_enter(struct cpu *cpu)
@@ -207,20 +195,22 @@ static struct tcb *begin_user_trap(struct cpu *cpu, enum trap_type type)
     return current;
 }
 
-struct user_context *arch_handle_syscall(void)
+struct user_context *arch_handle_syscall(struct cpu *cpu, struct tcb *current, struct cte *slot)
 {
-    struct cpu *cpu = this_cpu();
-    struct tcb *current = begin_user_trap(cpu, TRAP_SVC);
-    if (current) {
-        /* The IPC fast path names the partner that runs now: no choice to make. */
-        struct tcb *next = syscall_invoke(current);
-        if (next)
-            return enter_thread(cpu, next);
-        /* Most invocations leave the caller running (a kernel object answered). */
-        if (sched_keeps_running(current) && tcb_vspace(current))
-            return enter_thread(cpu, current);
-    }
+    cpu->executing = NULL;
+    syscall_invoke_general(current, slot);
+    /* Most invocations leave the caller running (a kernel object answered). */
+    if (sched_keeps_running(current) && tcb_vspace(current))
+        return enter_thread(cpu, current);
     return choose_and_enter(cpu);
+}
+
+struct user_context *arch_handle_syscall_contended(struct cpu *cpu)
+{
+    struct tcb *current = begin_user_trap(cpu, TRAP_SVC);
+    if (!current)
+        return choose_and_enter(cpu);
+    return arch_handle_syscall(cpu, current, syscall_lookup(current));
 }
 
 struct user_context *arch_handle_user_trap(enum trap_type type)

@@ -97,9 +97,9 @@ entry_svc:
     tst r0, #0xf
     movne r1, #TRAP_SVC
     bne kernel_trap             /* svc in kernel mode: a kernel bug, panics */
-    mrc p15, 0, r0, c13, c0, 4
+    mrc p15, 0, r0, c13, c0, 4  /* this CPU's struct cpu: syscall_entry's argument */
     ldr sp, [r0, #CPU_KERNEL_STACK_TOP_OFFSET]
-    bl arch_handle_syscall      /* returns the context to enter */
+    bl syscall_entry            /* core/fastpath.c: returns the context to enter */
 
 /* struct user_context *r0 (in a TCB): enters user mode with it. Interrupts are masked.
  * (ARMv6 allows banked-register accesses right after LDM ^; earlier versions did not.) */

@@ -39,6 +39,16 @@ static inline void kernel_lock_acquire(void)
     kernel_lock.owner = this_cpu_index();
 }
 
+/* The uncontended case alone, for the system call's fast path: true if this CPU (index
+ * cpu_index) took the lock without waiting. */
+static inline bool kernel_lock_try_acquire(unsigned cpu_index)
+{
+    if (!spin_try_lock(&kernel_lock.lock))
+        return false;
+    kernel_lock.owner = cpu_index;
+    return true;
+}
+
 static inline void kernel_lock_release(void)
 {
     kernel_lock.owner = KERNEL_LOCK_NO_OWNER;

@@ -39,8 +39,14 @@ struct run_queue {
     struct tcb *tail[SCHED_PRIORITY_COUNT];
 };
 extern struct run_queue sched_run_queues[CONFIG_MAX_CPUS];
-/* The highest priority with a queued thread, or -1. */
-int sched_highest_queued_priority(const struct run_queue *rq);
+/* The highest priority with a queued thread, or -1. Inline: the fast path asks it. */
+static inline int sched_highest_queued_priority(const struct run_queue *rq)
+{
+    if (!rq->nonempty_words)
+        return -1;
+    int word = 31 - __builtin_clz(rq->nonempty_words);
+    return word * 32 + 31 - __builtin_clz(rq->nonempty[word]);
+}
 
 /* The current thread of this CPU is about to block: makes next (blocked until now, so in
  * no run queue, and of this CPU: the caller checks both) current directly, if no queued

@@ -3,12 +3,30 @@
 #ifndef PECAN_CORE_SYSCALL_H
 #define PECAN_CORE_SYSCALL_H
 
+#include <core/cspace.h>
 #include <object/tcb.h>
 
-/* The invoke system call of thread caller (registers in caller->context). Returns the
- * thread that runs next when the IPC fast path has made it this CPU's current thread
- * already; NULL: the scheduler chooses. In core/fastpath.c: the fast paths come first. */
-struct tcb *syscall_invoke(struct tcb *caller);
+struct cpu;
+
+/* The system call, from vectors.S with this CPU's struct cpu: the caller's registers are
+ * in its TCB. Takes the kernel lock, does the IPC fast path or hands over to
+ * arch_handle_syscall, and returns the context to enter (core/fastpath.c). */
+struct user_context *syscall_entry(struct cpu *cpu);
+
+/* The slot of the capability the caller invokes (index in r0), or NULL if the lookup
+ * fails. */
+static inline struct cte *syscall_lookup(const struct tcb *caller)
+{
+    struct cte *slot;
+    return cspace_lookup(tcb_cspace_root(caller), caller->context.r[0], &slot) == 0 ? slot : NULL;
+}
+
+/* The general path of a system call (arch/armv6/trap.c), with the kernel lock held and
+ * current's capability looked up (slot, or NULL): runs syscall_invoke_general and enters
+ * the next thread. */
+struct user_context *arch_handle_syscall(struct cpu *cpu, struct tcb *current, struct cte *slot);
+/* The system call when the kernel lock was taken: waits for it, then the general path. */
+struct user_context *arch_handle_syscall_contended(struct cpu *cpu);
 /* The general path (core/invoke.c): every invocation the fast path does not take. slot
  * is the invoked capability's slot, or NULL if the lookup failed. */
 void syscall_invoke_general(struct tcb *caller, struct cte *slot);

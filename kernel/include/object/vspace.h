@@ -28,6 +28,9 @@
 #ifndef PECAN_OBJECT_VSPACE_H
 #define PECAN_OBJECT_VSPACE_H
 
+#include <arch/memory.h>
+#include <arch/mmu.h>
+#include <core/tlb.h>
 #include <cpu.h>
 #include <object/cap.h>
 
@@ -55,8 +58,11 @@ static inline void vspace_activate(struct vspace *vspace)
     if (this_cpu()->active_vspace != vspace)
         vspace_switch(vspace);
 }
+/* The same for a vspace that is not NULL, on CPU cpu, which must be this CPU. All
+ * inline (below): the IPC fast path's switch. */
+static inline void vspace_activate_on(struct cpu *cpu, struct vspace *vspace);
 /* The hardware ASID of a vspace. */
-unsigned vspace_asid(const struct vspace *vspace);
+static inline unsigned vspace_asid(const struct vspace *vspace);
 
 /* Maps a frame (capability in slot) at vaddr. Used by the decoder and the root-task
  * builder; returns 0 or a negative PECAN_E* code. map_rights: PECAN_MAP_READ/WRITE/EXECUTE,
@@ -115,6 +121,27 @@ _Static_assert(sizeof(struct page_table) == (1u << PAGE_TABLE_SIZE_BITS), "page 
 #define VSPACE_META_POOL_HEAD 0xBFEu    /* kernel VA of the first pooled page table, or 0 */
 #define VSPACE_META_POOL_COUNT 0xBFDu   /* pooled page tables << 2 */
 #define VSPACE_META_PT_COUNT 0xBFCu     /* installed page tables << 2 */
+
+static inline unsigned vspace_asid(const struct vspace *vspace)
+{
+    return vspace->pd[VSPACE_META_ASID] >> 2;
+}
+
+/* Loads vspace (not NULL) on cpu, this CPU (vspace_switch without the NULL case). */
+static inline void vspace_load_on(struct cpu *cpu, struct vspace *vspace)
+{
+    unsigned asid = vspace_asid(vspace);
+    mmu_load_address_space(virt_to_phys(vspace->pd), asid);
+    cpu->active_vspace = vspace;
+    /* The ASID active on a CPU always has the CPU's bit in the shootdown mask (tlb.c). */
+    tlb_note_asid_used(asid, 1u << cpu->index);
+}
+
+static inline void vspace_activate_on(struct cpu *cpu, struct vspace *vspace)
+{
+    if (cpu->active_vspace != vspace)
+        vspace_load_on(cpu, vspace);
+}
 
 static inline word_t vspace_meta_count(const struct vspace *vspace, unsigned entry)
 {

@@ -3,6 +3,8 @@
 #ifndef PECAN_ARCH_MMU_H
 #define PECAN_ARCH_MMU_H
 
+#include <arch/cpu.h>
+#include <arch/memory.h>
 #include <types.h>
 
 #define MMU_MAX_DEVICE_MAPPINGS 16
@@ -28,6 +30,22 @@ void mmu_remove_identity_map(void);
 
 /* Maps one 4 KiB page in the kernel's top MiB (shared by every address space). */
 void mmu_map_kernel_page(vaddr_t va, uint32_t descriptor);
+
+/* Loads a user address space on this CPU: the physical address of its page directory
+ * and its ASID. Inline: the IPC fast path switches on every cross-task message.
+ * ARM ARM v6 B3/B4: finish outstanding accesses, then switch ASID and table with a
+ * prefetch flush after each, so no instruction runs with a half-switched context.
+ * Between the two writes the kernel touches no user address, so no user entry can be
+ * loaded under the wrong ASID. The v6 branch target cache is not ASID-tagged. */
+static inline void mmu_load_address_space(paddr_t page_directory, unsigned asid)
+{
+    barrier_data_sync();
+    CP15_WRITE(0, c7, c5, 6, 0);            /* flush branch target cache */
+    CP15_WRITE(0, c13, c0, 1, asid);        /* CONTEXTIDR: PROCID 0, ASID */
+    barrier_instruction();
+    CP15_WRITE(0, c2, c0, 0, page_directory | TTBR_WALK_ATTRS);
+    barrier_instruction();
+}
 
 unsigned mmu_device_mapping_count(void);
 const struct device_mapping *mmu_device_mapping(unsigned index);

@@ -38,9 +38,8 @@ struct trap_frame {
 struct user_context;
 
 /* From vectors.S, on the kernel stack with interrupts masked, the interrupted thread's
- * registers saved in its TCB. Each returns the user context to enter
- * (arch_return_to_user). */
-struct user_context *arch_handle_syscall(void);
+ * registers saved in its TCB. Returns the user context to enter (arch_return_to_user).
+ * The system call's entry is syscall_entry (core/syscall.h). */
 struct user_context *arch_handle_user_trap(enum trap_type type);
 /* From vectors.S: a trap taken in kernel mode; returns through the frame. */
 void arch_handle_kernel_trap(struct trap_frame *frame, enum trap_type type);
