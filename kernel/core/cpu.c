@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The per-CPU data and boot stacks (one kernel stack per CPU). */
+#include <core/sched.h>
+#include <core/tlb.h>
 #include <cpu.h>
 
 struct cpu cpus[CONFIG_MAX_CPUS];
@@ -9,5 +11,7 @@ void cpu_init_local(unsigned index)
 {
     cpus[index].index = index;
     cpus[index].kernel_stack_top = (uintptr_t)cpu_boot_stacks[index + 1];
+    cpus[index].run_queue = &sched_run_queues[index];
+    cpus[index].asid_marks = &tlb_asid_cpus[0][index];
     cpu_write_tpidrprw((word_t)(uintptr_t)&cpus[index]);
 }

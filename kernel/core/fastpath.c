@@ -11,8 +11,8 @@
  * Anything unusual takes the general path (arch_handle_syscall in arch/armv6/trap.c, then
  * core/invoke.c and core/ipc.c), which does the same with every case covered; the two
  * must leave identical state (the tests run both). Every check comes before the first
- * change, so declining leaves nothing to undo. The capability is looked up once, here,
- * and the general path is handed the slot.
+ * change, so declining leaves nothing to undo. The general path is handed the slot of
+ * the invoked capability (looked up here for it).
  *
  * The fast path runs only when the kernel lock was free. Then no other CPU can have asked
  * this CPU to let go of its thread (that only happens while a CPU waits for the lock), so
@@ -47,41 +47,56 @@ static void move_message(struct tcb *to, const struct tcb *from, pecan_tag_t tag
     *(struct message_registers *)&to->context.r[3] =
         *(const struct message_registers *)&from->context.r[3];
     to->context.r[0] = PECAN_IPC_OK;
-    to->context.r[1] = pecan_tag(pecan_tag_label(tag), pecan_tag_words(tag), 0);
+    /* The label and the words (the items are 0 already): as the general path delivers. */
+    to->context.r[1] = tag & ~0xf000u;   /* bits 12-15: the flags */
     to->context.r[2] = badge;
 }
 
-static struct tcb *fast_call(struct tcb *caller, const struct cte *slot)
+/* The partner of a fast-path message, with its address space. */
+struct fast_partner {
+    struct tcb *thread;
+    struct vspace *vspace;
+};
+
+static bool fast_call(struct cpu *cpu, struct tcb *caller, const struct cte *slot,
+                      struct fast_partner *partner)
 {
     pecan_tag_t tag = caller->context.r[1];
     if (!fast_tag(tag) || !cap_has_rights(&slot->cap, PECAN_RIGHT_WRITE))
-        return NULL;
+        return false;
     struct endpoint *gate = (struct endpoint *)slot->cap.object;
     struct tcb *receiver = gate->bound_thread;
     if (!receiver || receiver->state != THREAD_BLOCKED_RECEIVE || receiver->cpu != caller->cpu ||
         receiver->timeout_at || receiver->reply_to ||
-        !((receiver->ipc_flags & IPC_FLAG_OPEN) || receiver->receive_gate == gate) ||
-        !tcb_vspace(receiver) || !sched_switch_to(receiver))
-        return NULL;
+        !((receiver->ipc_flags & IPC_FLAG_OPEN) || receiver->receive_gate == gate))
+        return false;
+    struct vspace *vspace = tcb_vspace(receiver);
+    if (!vspace || !sched_switch_to(cpu->run_queue, receiver))
+        return false;
     move_message(receiver, caller, tag, slot->cap.badge);
     receiver->ipc_flags = 0;
     receiver->receive_gate = NULL;
     receiver->reply_to = caller;
     caller->reply_from = receiver;
     caller->state = THREAD_BLOCKED_REPLY;
-    return receiver;
+    *partner = (struct fast_partner){ receiver, vspace };
+    return true;
 }
 
-static struct tcb *fast_reply_wait(struct tcb *server)
+/* The caller named by server->reply_to is BLOCKED_REPLY with reply_from == server: the
+ * implicit reply capability's invariant (core/invariants.c checks it). */
+static bool fast_reply_wait(struct cpu *cpu, struct tcb *server, struct fast_partner *partner)
 {
     pecan_tag_t tag = server->context.r[1];
     struct tcb *caller = server->reply_to;
     struct notification *n = server->bound_notification;
-    if (!fast_tag(tag) || !caller || caller->state != THREAD_BLOCKED_REPLY ||
-        caller->reply_from != server || (caller->ipc_flags & IPC_FLAG_FAULT) ||
+    if (!fast_tag(tag) || !caller || (caller->ipc_flags & IPC_FLAG_FAULT) ||
         caller->timeout_at || caller->cpu != server->cpu || server->senders_head ||
-        (n && n->bits) || !tcb_vspace(caller) || !sched_switch_to(caller))
-        return NULL;
+        (n && n->bits))
+        return false;
+    struct vspace *vspace = tcb_vspace(caller);
+    if (!vspace || !sched_switch_to(cpu->run_queue, caller))
+        return false;
     move_message(caller, server, tag, 0);
     server->reply_to = NULL;
     caller->reply_from = NULL;
@@ -89,7 +104,21 @@ static struct tcb *fast_reply_wait(struct tcb *server)
     server->state = THREAD_BLOCKED_RECEIVE;
     server->ipc_flags = IPC_FLAG_OPEN;
     server->receive_gate = NULL;
-    return caller;
+    *partner = (struct fast_partner){ caller, vspace };
+    return true;
+}
+
+/* The slot a one-level capability space names at index: the lookup of cspace_lookup's
+ * common case, with no way out to the general lookup (the general path does that one).
+ * False if the capability space is not of that kind or index is outside it. */
+static bool fast_lookup(const struct tcb *caller, word_t index, struct cte **slot)
+{
+    const struct capability *root = &caller->slots[TCB_SLOT_CSPACE].cap;
+    unsigned radix = root->size_bits;
+    if (root->type != CAP_CNODE || root->extra + radix != 32 || (index >> radix) != root->badge)
+        return false;
+    *slot = (struct cte *)root->object + (index & ((1u << radix) - 1));
+    return true;
 }
 
 struct user_context *syscall_entry(struct cpu *cpu)
@@ -98,13 +127,18 @@ struct user_context *syscall_entry(struct cpu *cpu)
         return arch_handle_syscall_contended(cpu);
     struct tcb *current = cpu->executing;
     word_t operation_word = current->context.r[2];
-    struct tcb *partner;
-    /* The reply goes to the implicit reply capability: no lookup for that fast path. */
-    if (operation_word == PECAN_OP_REPLY_WAIT && (partner = fast_reply_wait(current)) != NULL)
-        return enter_thread(cpu, partner);
-    struct cte *slot = syscall_lookup(current);
-    if (operation_word == PECAN_OP_CALL && slot && slot->cap.type == CAP_ENDPOINT &&
-        (partner = fast_call(current, slot)) != NULL)
-        return enter_thread(cpu, partner);
-    return arch_handle_syscall(cpu, current, slot);
+    struct fast_partner partner;
+    if (operation_word == PECAN_OP_CALL) {
+        struct cte *slot;
+        if (!fast_lookup(current, current->context.r[0], &slot))
+            return arch_handle_syscall(cpu, current, syscall_lookup(current));
+        if (slot->cap.type == CAP_ENDPOINT && fast_call(cpu, current, slot, &partner))
+            return enter_thread_in(cpu, partner.thread, partner.vspace);
+        return arch_handle_syscall(cpu, current, slot);   /* most kernel invocations */
+    } else if (operation_word == PECAN_OP_REPLY_WAIT) {
+        /* The reply goes to the implicit reply capability: no lookup. */
+        if (fast_reply_wait(cpu, current, &partner))
+            return enter_thread_in(cpu, partner.thread, partner.vspace);
+    }
+    return arch_handle_syscall(cpu, current, syscall_lookup(current));
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The big kernel lock (include/core/kernel_lock.h) with its owner recorded for checks
- * (kernel_lock_held_here). The uncontended acquire and the release are inline in the
+ * The big kernel lock (include/core/kernel_lock.h), whose word records its owner for
+ * checks (kernel_lock_held_here). The uncontended acquire and the release are inline in the
  * header; this is the waiting.
  *
  * A test-and-set lock on ldrex/strex (spinlock.h). Waiters sleep in WFE and the release
@@ -22,17 +22,17 @@
 #include <smp.h>
 #include <spinlock.h>
 
-struct kernel_lock kernel_lock = { SPINLOCK_INIT, KERNEL_LOCK_NO_OWNER };
+struct kernel_lock kernel_lock = { SPINLOCK_INIT };
 
 void kernel_lock_wait(void)
 {
     /* Taking the lock again on the CPU that holds it would wait forever: a kernel bug.
      * Checked here, off the uncontended path, where it costs nothing. */
-    assert(kernel_lock.owner != this_cpu_index());
+    assert(!kernel_lock_held_here());
     do {
         while (READ_ONCE(kernel_lock.lock.locked)) {
             smp_service_calls();
             cpu_wait_for_event();
         }
-    } while (!spin_try_lock(&kernel_lock.lock));
+    } while (!kernel_lock_try_acquire(this_cpu_index()));
 }

@@ -15,7 +15,9 @@
 
 #define PRIORITY_COUNT SCHED_PRIORITY_COUNT
 
-struct run_queue sched_run_queues[CONFIG_MAX_CPUS];
+struct run_queue sched_run_queues[CONFIG_MAX_CPUS] = {
+    [0 ... CONFIG_MAX_CPUS - 1] = { .highest = -1 },
+};
 #define run_queues sched_run_queues
 
 static struct run_queue *queue_of(const struct tcb *tcb)
@@ -37,6 +39,17 @@ static void mark_nonempty(struct run_queue *rq, unsigned p)
 {
     rq->nonempty[p / 32] |= 1u << (p % 32);
     rq->nonempty_words |= 1u << (p / 32);
+    if ((int)p > rq->highest)
+        rq->highest = (int)p;
+}
+
+/* The highest priority with a queued thread, or -1, from the bitmap: two clz. */
+static int highest_in_bitmap(const struct run_queue *rq)
+{
+    if (!rq->nonempty_words)
+        return -1;
+    int word = 31 - __builtin_clz(rq->nonempty_words);
+    return word * 32 + 31 - __builtin_clz(rq->nonempty[word]);
 }
 
 static void append(struct run_queue *rq, struct tcb *tcb)
@@ -71,6 +84,8 @@ static void mark_empty(struct run_queue *rq, unsigned p)
     rq->nonempty[p / 32] &= ~(1u << (p % 32));
     if (!rq->nonempty[p / 32])
         rq->nonempty_words &= ~(1u << (p / 32));
+    if ((int)p == rq->highest)
+        rq->highest = highest_in_bitmap(rq);
 }
 
 static void remove(struct run_queue *rq, struct tcb *tcb)
@@ -164,7 +179,6 @@ void sched_yield_current(void)
         append(rq, current);
 }
 
-#define highest_priority sched_highest_queued_priority
 
 struct tcb *sched_choose(void)
 {
@@ -172,7 +186,7 @@ struct tcb *sched_choose(void)
     struct tcb *current = rq->current;
     if (current && current->state != THREAD_RUNNABLE)
         current = rq->current = NULL;
-    int best = highest_priority(rq);
+    int best = rq->highest;
     if (best < 0 || (current && current->priority >= best))
         return current;
     struct tcb *next = pop_first(rq, (unsigned)best);
@@ -237,6 +251,9 @@ void sched_check_invariants(void)
         if (rq->current && rq->current->cpu != cpu)
             invariants_report("CPU %u runs thread %p of CPU %u", cpu, (const void *)rq->current,
                               rq->current->cpu);
+        if (rq->highest != highest_in_bitmap(rq))
+            invariants_report("CPU %u: run queue's highest priority %d, bitmap says %d", cpu,
+                              rq->highest, highest_in_bitmap(rq));
         for (unsigned p = 0; p < PRIORITY_COUNT; p++) {
             bool bit = rq->nonempty[p / 32] & (1u << (p % 32));
             if (bit != (rq->head[p] != NULL))

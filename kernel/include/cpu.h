@@ -16,6 +16,7 @@ typedef void (*cpu_call_fn)(word_t a, word_t b);
 
 struct tcb;
 struct vspace;
+struct run_queue;
 
 struct cpu {
     /* The top of this CPU's kernel stack: vectors.S loads it on every entry from user
@@ -50,6 +51,11 @@ struct cpu {
     /* The address space whose page directory and ASID this CPU has loaded (NULL: the
      * boot page directory). Written by this CPU (object/vspace.c). */
     struct vspace *active_vspace;
+    /* This CPU's run queue (core/sched.h), and its byte in each ASID's shootdown mask
+     * (&tlb_asid_cpus[0][index], core/tlb.h). Set once at start-up; the IPC fast path
+     * uses them instead of indexing by CPU number. */
+    struct run_queue *run_queue;
+    volatile uint8_t *asid_marks;
 
     /* Idle time (core/sched.c), under the big kernel lock. */
     bool idle;                       /* waiting for a thread since idle_since */

@@ -16,20 +16,28 @@ struct spinlock {
 
 #define SPINLOCK_INIT { 0 }
 
-static inline bool spin_try_lock(struct spinlock *lock)
+/* Takes the lock if it is free, storing value (not 0) in it. Flags out of the asm: one
+ * compare for the caller's branch. */
+static inline bool spin_try_lock_as(struct spinlock *lock, uint32_t value)
 {
-    uint32_t old, failed;
+    uint32_t scratch;
+    bool taken;
     __asm__ volatile("ldrex %0, [%2]\n\t"
                      "teq %0, #0\n\t"
-                     "strexeq %1, %3, [%2]\n\t"
-                     "movne %1, #1"
-                     : "=&r"(old), "=&r"(failed)
-                     : "r"(&lock->locked), "r"(1)
-                     : "cc", "memory");
-    if (failed)
+                     "strexeq %0, %3, [%2]\n\t"   /* 0 if the store went through */
+                     "teqeq %0, #0"
+                     : "=&r"(scratch), "=@cceq"(taken)
+                     : "r"(&lock->locked), "r"(value)
+                     : "memory");
+    if (!taken)
         return false;
     barrier_data_memory();
     return true;
+}
+
+static inline bool spin_try_lock(struct spinlock *lock)
+{
+    return spin_try_lock_as(lock, 1);
 }
 
 static inline void spin_lock(struct spinlock *lock)

@@ -92,10 +92,13 @@ void vspace_switch(struct vspace *vspace)
     struct cpu *cpu = this_cpu();
     if (vspace) {
         vspace_load_on(cpu, vspace);
-        return;
+    } else {
+        mmu_load_address_space(virt_to_phys(boot_page_directory), 0);
+        cpu->active_vspace = NULL;
     }
-    mmu_load_address_space(virt_to_phys(boot_page_directory), 0);
-    cpu->active_vspace = NULL;
+    /* Out of the fast path the kernel may go on to reuse the old directory's memory
+     * (vspace_destroy, an ASID flush): from here on no walk may read it. */
+    barrier_instruction();
 }
 
 void vspace_destroy(struct capability *cap)

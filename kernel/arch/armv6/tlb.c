@@ -6,9 +6,10 @@
  * visible to the walker before the old entry is dropped, the DSB and prefetch flush after
  * it make sure no later instruction still uses the old translation.
  *
- * Shootdown: tlb_asid_cpus[a] has a bit for each CPU that may hold entries of ASID a. A CPU
- * sets its own bit when it returns to user mode in that ASID; an ASID flush clears the
- * bits of the CPUs that flushed and no longer run it. An operation runs here and, by
+ * Shootdown: tlb_asid_cpus[a] has a byte for each CPU that may hold entries of ASID a. A
+ * CPU sets its own byte when it returns to user mode in that ASID; an ASID flush clears
+ * the bytes of the CPUs that flushed and no longer run it. Each byte is written only by
+ * its CPU, so plain stores do. An operation runs here and, by
  * smp_call_cpus, on the other CPUs in the mask, and returns when they are all done.
  */
 #include <arch/cpu.h>
@@ -18,7 +19,7 @@
 #include <object/vspace.h>
 #include <smp.h>
 
-volatile uint32_t tlb_asid_cpus[ASID_COUNT];
+volatile uint8_t tlb_asid_cpus[ASID_COUNT][CONFIG_MAX_CPUS];
 
 static unsigned active_asid(void)
 {
@@ -46,14 +47,19 @@ static void flush_asid_local(unsigned asid)
 static void forget_asid_here(unsigned asid)
 {
     if (active_asid() != asid)
-        __atomic_fetch_and(&tlb_asid_cpus[asid], ~(1u << this_cpu_index()), __ATOMIC_SEQ_CST);
+        tlb_asid_cpus[asid & 0xffu][this_cpu_index()] = 0;
 }
 
 /* The other CPUs that may hold entries of asid. */
 static uint32_t others(unsigned asid)
 {
     /* Only the lock holder sends calls; during boot CPU 0 is alone in the kernel. */
-    return tlb_asid_cpus[asid & 0xffu] & ~(1u << this_cpu_index());
+    uint32_t mask = 0;
+    for (unsigned cpu = 0; cpu < CONFIG_MAX_CPUS; cpu++) {
+        if (tlb_asid_cpus[asid & 0xffu][cpu] && cpu != this_cpu_index())
+            mask |= 1u << cpu;
+    }
+    return mask;
 }
 
 static void remote_flush_asid(word_t asid, word_t unused)
@@ -85,9 +91,4 @@ void tlb_flush_asid(unsigned asid)
     uint32_t mask = others(asid);
     if (mask)
         smp_call_cpus(mask, remote_flush_asid, asid, 0);
-}
-
-void tlb_note_asid_used_slow(unsigned asid, uint32_t cpu_bit)
-{
-    __atomic_fetch_or(&tlb_asid_cpus[asid & 0xffu], cpu_bit, __ATOMIC_SEQ_CST);
 }

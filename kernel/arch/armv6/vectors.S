@@ -18,8 +18,9 @@
  *     trap_frame there, completed with the SVC-mode sp and lr.
  *
  * The SVC vector has an entry of its own (the system call is the hot path): it is taken
- * in SVC mode already and its type is known. The kernel never executes svc itself, so
- * one taken from kernel mode panics through the kernel-mode path.
+ * in SVC mode already and its type is known. The kernel itself executes svc only for the
+ * semihosting exit (plat_poweroff), which QEMU intercepts; one that traps is a kernel bug
+ * and panics through the kernel-mode path.
  *
  * A thread's context in its TCB always holds a valid user-mode cpsr (the trap stores the
  * user's, and every kernel writer masks it: WRITE_REGISTERS, fault replies, thread
@@ -94,9 +95,8 @@ entry_svc:
     srsdb sp!, #MODE_SVC
     stmdb sp, {r0-r14}^
     mrs r0, spsr
-    tst r0, #0xf
-    movne r1, #TRAP_SVC
-    bne kernel_trap             /* svc in kernel mode: a kernel bug, panics */
+    tst r0, #0xf                /* user mode (0x10) is the only mode with bits 3:0 clear */
+    bne kernel_svc
     mrc p15, 0, r0, c13, c0, 4  /* this CPU's struct cpu: syscall_entry's argument */
     ldr sp, [r0, #CPU_KERNEL_STACK_TOP_OFFSET]
     bl syscall_entry            /* core/fastpath.c: returns the context to enter */
@@ -105,10 +105,13 @@ entry_svc:
  * (ARMv6 allows banked-register accesses right after LDM ^; earlier versions did not.) */
     .global arch_return_to_user
 arch_return_to_user:
-    mov sp, r0
-    ldmia sp, {r0-r14}^
-    add sp, sp, #USER_REGS_BYTES
+    add sp, r0, #USER_REGS_BYTES
+    ldmdb sp, {r0-r14}^
     rfeia sp!                   /* sp_svc is now just past the context: the next entry */
+
+kernel_svc:
+    mov r1, #TRAP_SVC
+    b kernel_trap
 
 /* A trap taken in kernel mode. r1 = enum trap_type; sp = where pc and cpsr were stored,
  * r0-r12 are below them. Completes the struct trap_frame and returns through it. */

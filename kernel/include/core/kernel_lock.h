@@ -20,11 +20,10 @@
 #include <spinlock.h>
 #include <types.h>
 
-#define KERNEL_LOCK_NO_OWNER 0xffffffffu
-
+/* The lock word is 0 when free, else 1 + the index of the CPU that holds it: taking the
+ * lock records its owner with the same store (for kernel_lock_held_here). */
 struct kernel_lock {
     struct spinlock lock;
-    volatile uint32_t owner;   /* index of the CPU that holds it, or KERNEL_LOCK_NO_OWNER */
 };
 
 extern struct kernel_lock kernel_lock;
@@ -32,32 +31,27 @@ extern struct kernel_lock kernel_lock;
 /* The contended case (out of line): waits, serving cross-CPU calls, and takes the lock. */
 void kernel_lock_wait(void);
 
-static inline void kernel_lock_acquire(void)
-{
-    if (!spin_try_lock(&kernel_lock.lock))
-        kernel_lock_wait();
-    kernel_lock.owner = this_cpu_index();
-}
-
 /* The uncontended case alone, for the system call's fast path: true if this CPU (index
  * cpu_index) took the lock without waiting. */
 static inline bool kernel_lock_try_acquire(unsigned cpu_index)
 {
-    if (!spin_try_lock(&kernel_lock.lock))
-        return false;
-    kernel_lock.owner = cpu_index;
-    return true;
+    return spin_try_lock_as(&kernel_lock.lock, cpu_index + 1);
+}
+
+static inline void kernel_lock_acquire(void)
+{
+    if (!kernel_lock_try_acquire(this_cpu_index()))
+        kernel_lock_wait();
 }
 
 static inline void kernel_lock_release(void)
 {
-    kernel_lock.owner = KERNEL_LOCK_NO_OWNER;
     spin_unlock(&kernel_lock.lock);
 }
 
 static inline bool kernel_lock_held_here(void)
 {
-    return kernel_lock.owner == this_cpu_index();
+    return kernel_lock.lock.locked == this_cpu_index() + 1;
 }
 
 #endif

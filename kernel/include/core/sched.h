@@ -33,30 +33,22 @@ void sched_yield_current(void);
 #define SCHED_PRIORITY_COUNT 256
 struct run_queue {
     struct tcb *current;
+    int highest;                                     /* highest queued priority, or -1 */
     uint32_t nonempty_words;                         /* bit w: nonempty[w] != 0 */
     uint32_t nonempty[SCHED_PRIORITY_COUNT / 32];    /* bit p % 32 of word p / 32: FIFO p */
     struct tcb *head[SCHED_PRIORITY_COUNT];
     struct tcb *tail[SCHED_PRIORITY_COUNT];
 };
 extern struct run_queue sched_run_queues[CONFIG_MAX_CPUS];
-/* The highest priority with a queued thread, or -1. Inline: the fast path asks it. */
-static inline int sched_highest_queued_priority(const struct run_queue *rq)
-{
-    if (!rq->nonempty_words)
-        return -1;
-    int word = 31 - __builtin_clz(rq->nonempty_words);
-    return word * 32 + 31 - __builtin_clz(rq->nonempty[word]);
-}
 
 /* The current thread of this CPU is about to block: makes next (blocked until now, so in
- * no run queue, and of this CPU: the caller checks both) current directly, if no queued
- * thread has a higher priority. Returns false, changing nothing, otherwise. The IPC fast
- * path's switch; inline because it is on every fast-path message. */
-static inline bool sched_switch_to(struct tcb *next)
+ * no run queue, and of this CPU, whose run queue is rq: the caller checks both) current
+ * directly, if no queued thread has a higher priority. Returns false, changing nothing,
+ * otherwise. The IPC fast path's switch; inline because it is on every fast-path
+ * message. */
+static inline bool sched_switch_to(struct run_queue *rq, struct tcb *next)
 {
-    struct run_queue *rq = &sched_run_queues[next->cpu];
-    /* An empty queue (the usual case) settles it with one load. */
-    if (rq->nonempty_words && sched_highest_queued_priority(rq) > (int)next->priority)
+    if (rq->highest > (int)next->priority)
         return false;
     next->state = THREAD_RUNNABLE;
     rq->current = next;
@@ -70,7 +62,7 @@ static inline bool sched_keeps_running(const struct tcb *t)
 {
     const struct run_queue *rq = &sched_run_queues[this_cpu_index()];
     return rq->current == t && t->state == THREAD_RUNNABLE &&
-           (!rq->nonempty_words || sched_highest_queued_priority(rq) <= (int)t->priority);
+           rq->highest <= (int)t->priority;
 }
 /* Picks the thread to run next on this CPU, or NULL; makes it current. */
 struct tcb *sched_choose(void);

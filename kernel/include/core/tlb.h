@@ -23,14 +23,10 @@ void tlb_flush_page(unsigned asid, vaddr_t va);
  * address space being destroyed is no longer walked anywhere. */
 void tlb_flush_asid(unsigned asid);
 
-/* This CPU (cpu_bit: 1 << its index) has switched to ASID asid to run user code (the
- * return to user mode). While an ASID is active on a CPU, the CPU's bit stays set. */
-extern volatile uint32_t tlb_asid_cpus[256];
-void tlb_note_asid_used_slow(unsigned asid, uint32_t cpu_bit);
-static inline void tlb_note_asid_used(unsigned asid, uint32_t cpu_bit)
-{
-    if (!(tlb_asid_cpus[asid & 0xffu] & cpu_bit))
-        tlb_note_asid_used_slow(asid, cpu_bit);
-}
+/* Which CPUs may hold entries of each ASID: tlb_asid_cpus[asid][cpu] is 1 from the time
+ * CPU cpu switches to the ASID to run user code until an ASID flush on that CPU finds it
+ * no longer active there. A byte per CPU, so each CPU sets and clears its own with a
+ * plain store (the switch: vspace_load_on, through cpu->asid_marks). */
+extern volatile uint8_t tlb_asid_cpus[256][CONFIG_MAX_CPUS];
 
 #endif

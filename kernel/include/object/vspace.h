@@ -133,8 +133,8 @@ static inline void vspace_load_on(struct cpu *cpu, struct vspace *vspace)
     unsigned asid = vspace_asid(vspace);
     mmu_load_address_space(virt_to_phys(vspace->pd), asid);
     cpu->active_vspace = vspace;
-    /* The ASID active on a CPU always has the CPU's bit in the shootdown mask (tlb.c). */
-    tlb_note_asid_used(asid, 1u << cpu->index);
+    /* The ASID active on a CPU always has the CPU's mark in the shootdown mask (tlb.c). */
+    cpu->asid_marks[asid * CONFIG_MAX_CPUS] = 1;
 }
 
 static inline void vspace_activate_on(struct cpu *cpu, struct vspace *vspace)

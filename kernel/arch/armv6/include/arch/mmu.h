@@ -33,18 +33,18 @@ void mmu_map_kernel_page(vaddr_t va, uint32_t descriptor);
 
 /* Loads a user address space on this CPU: the physical address of its page directory
  * and its ASID. Inline: the IPC fast path switches on every cross-task message.
- * ARM ARM v6 B3/B4: finish outstanding accesses, then switch ASID and table with a
- * prefetch flush after each, so no instruction runs with a half-switched context.
- * Between the two writes the kernel touches no user address, so no user entry can be
- * loaded under the wrong ASID. The v6 branch target cache is not ASID-tagged. */
+ * ARM ARM v6 B3/B4 and the ARM11 MPCore TRM: finish outstanding accesses and flush the
+ * branch target cache (it is not ASID-tagged), then switch ASID and table. The kernel runs
+ * only on global mappings, which every page directory has alike, and touches no user
+ * address until the return to user mode, so nothing between the writes depends on them;
+ * that return (RFE) is an exception return, which makes both changes visible to the user
+ * code it enters, so no prefetch flush is needed (as in Linux's cpu_v6_switch_mm). */
 static inline void mmu_load_address_space(paddr_t page_directory, unsigned asid)
 {
     barrier_data_sync();
     CP15_WRITE(0, c7, c5, 6, 0);            /* flush branch target cache */
     CP15_WRITE(0, c13, c0, 1, asid);        /* CONTEXTIDR: PROCID 0, ASID */
-    barrier_instruction();
     CP15_WRITE(0, c2, c0, 0, page_directory | TTBR_WALK_ATTRS);
-    barrier_instruction();
 }
 
 unsigned mmu_device_mapping_count(void);
