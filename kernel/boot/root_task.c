@@ -273,7 +273,7 @@ static void configure_thread(struct root_builder *b, vaddr_t entry)
     };
     for (unsigned s = 0; s <= TCB_SLOT_UTCB; s++) {
         struct cte *src = &b->cnode[sources[s]];
-        tcb->slots[s].cap = cap_derive(&src->cap, PECAN_RIGHTS_ALL);
+        cap_derive(&tcb->slots[s].cap, &src->cap, PECAN_RIGHTS_ALL);
         cdt_insert_sibling(src, &tcb->slots[s]);
     }
     tcb->utcb_vaddr = PECAN_ROOT_UTCB_VADDR;

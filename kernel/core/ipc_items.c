@@ -44,7 +44,7 @@ static int transfer_cap(struct tcb *sender, struct tcb *receiver, unsigned index
         return err;
     if (src->cdt_depth + 1 >= CDT_MAX_DEPTH)
         return -PECAN_EDEPTH;
-    dest->cap = cap_derive(&src->cap, rights_mask);
+    cap_derive(&dest->cap, &src->cap, rights_mask);
     cdt_insert_child(src, dest);
     *w0 = PECAN_ITEM_CAP;
     *w1 = dest->cap.badge;

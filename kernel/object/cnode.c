@@ -74,7 +74,7 @@ static int decode_copy(struct invocation *inv)
     int err = decode_pair(inv, 7, true, &p);
     if (err)
         return err;
-    p.dest->cap = cap_derive(&p.src->cap, invocation_word(inv, 6));
+    cap_derive(&p.dest->cap, &p.src->cap, invocation_word(inv, 6));
     cdt_insert_sibling(p.src, p.dest);
     return 0;
 }
@@ -104,7 +104,8 @@ static int decode_mint(struct invocation *inv)
     if (err)
         return err;
     word_t badge = invocation_word(inv, 7);
-    struct capability cap = cap_derive(&p.src->cap, invocation_word(inv, 6));
+    struct capability cap;
+    cap_derive(&cap, &p.src->cap, invocation_word(inv, 6));
     /* A badged gate or notification keeps its badge: clients cannot relabel themselves. */
     if ((cap.type == CAP_ENDPOINT || cap.type == CAP_NOTIFICATION) && cap.badge && badge != cap.badge)
         return -PECAN_EPERM;

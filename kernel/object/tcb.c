@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Thread control blocks: the THREAD protocol (configure, registers, resume, suspend,
- * priority) and the thread's life cycle. A TCB's capability slots hold derived copies of
- * what it runs with; destroying a TCB first stops it (out of every queue), then the
- * deletion code empties those slots (core/delete.c).
+ * Thread control blocks: the THREAD protocol (configure, registers, resume, start,
+ * suspend, priority) and the thread's life cycle. A TCB's capability slots hold derived
+ * copies of what it runs with; destroying a TCB first stops it (out of every queue), then
+ * the deletion code empties those slots (core/delete.c). A saved cpsr is always a user-mode
+ * cpsr: whatever writes one here forces user mode.
  */
 #include <core/cdt.h>
 #include <core/cspace.h>
@@ -20,6 +21,7 @@
 
 /* Flags, GE bits, E and T may be set from user space; the mode is always user. */
 #define USER_CPSR_WRITABLE 0xF80F0220u
+#define CPSR_THUMB (1u << 5)
 
 /* The memory arrives zeroed (retype, boot allocation). */
 void tcb_init(struct tcb *tcb)
@@ -69,20 +71,12 @@ static struct tcb *invoked_tcb(const struct invocation *inv)
     return (struct tcb *)(uintptr_t)inv->slot->cap.object;
 }
 
-/* CONFIGURE arguments: words 1-6, each a capability index or PECAN_CAP_UNCHANGED. */
+/* CONFIGURE: words 1-6 are the capability space, address space, UTCB frame, UTCB address,
+ * pager and exception handler. A capability argument PECAN_CAP_UNCHANGED keeps that
+ * setting, an empty slot clears it. */
 struct configure_args {
     struct cte *source[TCB_SLOT_COUNT];   /* NULL: unchanged */
     word_t utcb_vaddr;
-};
-
-static const unsigned configure_word[TCB_SLOT_COUNT] = {
-    [TCB_SLOT_CSPACE] = 1, [TCB_SLOT_VSPACE] = 2, [TCB_SLOT_UTCB] = 3,
-    [TCB_SLOT_PAGER] = 5, [TCB_SLOT_EXCEPTION_HANDLER] = 6,
-};
-
-static const unsigned configure_type[TCB_SLOT_COUNT] = {
-    [TCB_SLOT_CSPACE] = CAP_CNODE, [TCB_SLOT_VSPACE] = CAP_VSPACE, [TCB_SLOT_UTCB] = CAP_FRAME,
-    [TCB_SLOT_PAGER] = CAP_ENDPOINT, [TCB_SLOT_EXCEPTION_HANDLER] = CAP_ENDPOINT,
 };
 
 static int check_utcb(const struct cte *frame, word_t vaddr)
@@ -96,36 +90,48 @@ static int check_utcb(const struct cte *frame, word_t vaddr)
     return 0;
 }
 
+/* One capability argument: the slot it names (NULL for UNCHANGED), empty or of type.
+ * Inline: called once per setting with a constant type. */
+static inline int configure_source(const struct capability *root, word_t index, unsigned type,
+                                   struct cte **source)
+{
+    *source = NULL;
+    if (index == PECAN_CAP_UNCHANGED)
+        return 0;
+    struct cte *slot;
+    int err = cspace_lookup(root, index, &slot);
+    if (err)
+        return err;
+    if (!cap_is_null(&slot->cap) && slot->cap.type != type)
+        return -PECAN_ETYPE;
+    *source = slot;
+    return 0;
+}
+
+/* The settings in slot order, which is word order, so the first bad word is reported. */
 static int decode_configure_args(const struct invocation *inv, struct configure_args *args)
 {
     if (inv->length < 7)
         return -PECAN_EMSGTOOSHORT;
-    /* Words 1-6: five capability indexes and the UTCB address, read once. */
-    word_t word[7];
-    for (unsigned i = 1; i < 7; i++)
-        word[i] = invocation_word(inv, i);
-    args->utcb_vaddr = word[4];
     const struct capability *root = tcb_cspace_root(inv->caller);
-    for (unsigned s = 0; s < TCB_SLOT_COUNT; s++) {
-        word_t index = word[configure_word[s]];
-        args->source[s] = NULL;
-        if (index == PECAN_CAP_UNCHANGED)
-            continue;
-        struct cte *slot;
-        int err = cspace_lookup(root, index, &slot);
-        if (err)
-            return err;
-        /* An empty slot clears the setting; anything else must have the right type. */
-        if (cap_is_null(&slot->cap)) {
-            args->source[s] = slot;
-            continue;
-        }
-        if (slot->cap.type != configure_type[s])
-            return -PECAN_ETYPE;
-        if (s == TCB_SLOT_UTCB && (err = check_utcb(slot, args->utcb_vaddr)) != 0)
-            return err;
-        args->source[s] = slot;
-    }
+    struct cte **source = args->source;
+    int err;
+    if ((err = configure_source(root, invocation_word(inv, 1), CAP_CNODE,
+                                &source[TCB_SLOT_CSPACE])) != 0 ||
+        (err = configure_source(root, invocation_word(inv, 2), CAP_VSPACE,
+                                &source[TCB_SLOT_VSPACE])) != 0 ||
+        (err = configure_source(root, invocation_word(inv, 3), CAP_FRAME,
+                                &source[TCB_SLOT_UTCB])) != 0)
+        return err;
+    args->utcb_vaddr = invocation_word(inv, 4);
+    const struct cte *frame = source[TCB_SLOT_UTCB];
+    if (frame && !cap_is_null(&frame->cap) && (err = check_utcb(frame, args->utcb_vaddr)) != 0)
+        return err;
+    if ((err = configure_source(root, invocation_word(inv, 5), CAP_ENDPOINT,
+                                &source[TCB_SLOT_PAGER])) != 0 ||
+        (err = configure_source(root, invocation_word(inv, 6), CAP_ENDPOINT,
+                                &source[TCB_SLOT_EXCEPTION_HANDLER])) != 0)
+        return err;
     return 0;
 }
 
@@ -140,17 +146,21 @@ static int decode_configure(struct invocation *inv)
         return -PECAN_EPERM;
     /* First drop what is replaced (may take a while: restartable), then copy. An empty
      * slot (always, on a new thread) has nothing to drop: skipping it saves the deletion
-     * machinery; zombies an earlier deletion left are finished by the next deletion. */
+     * machinery; zombies an earlier deletion left are finished by the next deletion.
+     * Both loops are unrolled (one body per slot): their bookkeeping cost about as much
+     * as the bodies, 60 instructions a call. */
+#pragma GCC unroll 5
     for (unsigned s = 0; s < TCB_SLOT_COUNT; s++) {
         if (args.source[s] && !cap_is_null(&tcb->slots[s].cap) &&
             (err = cte_delete(&tcb->slots[s], true)) != 0)
             return err;
     }
+#pragma GCC unroll 5
     for (unsigned s = 0; s < TCB_SLOT_COUNT; s++) {
         struct cte *src = args.source[s];
         if (!src || cap_is_null(&src->cap))
             continue;
-        tcb->slots[s].cap = cap_derive(&src->cap, PECAN_RIGHTS_ALL);   /* no mapping of its own */
+        cap_derive(&tcb->slots[s].cap, &src->cap, PECAN_RIGHTS_ALL);   /* no mapping of its own */
         cdt_insert_sibling(src, &tcb->slots[s]);
     }
     if (args.source[TCB_SLOT_UTCB]) {
@@ -215,6 +225,40 @@ static int decode_resume(struct invocation *inv)
     return 0;
 }
 
+/* START: pc, sp and optionally r0, a fresh user-mode cpsr, then RESUME, in one call: what
+ * a thread's creator does after CONFIGURE. It refuses what RESUME and WRITE_REGISTERS
+ * refuse, with the same codes. The other registers keep their values (zero on a new
+ * thread). On a thread that is not inactive it is WRITE_REGISTERS of those registers and
+ * nothing more: a runnable one goes on at pc, a blocked one stays blocked and goes on at
+ * pc when its wait ends (with that wait's result in its registers). */
+static int decode_start(struct invocation *inv)
+{
+    struct tcb *tcb = invoked_tcb(inv);
+    /* Whether r0 is set depends on the length, so nothing else may follow it. */
+    if (inv->length < 3)
+        return -PECAN_EMSGTOOSHORT;
+    if (inv->length > 4)
+        return -PECAN_EMSGTOOLONG;
+    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    if (!tcb_vspace(tcb) || !tcb_cspace_root(tcb))
+        return -PECAN_EINVAL;    /* nothing to run in */
+    /* Bit 0 of pc asks for Thumb state, as in a BX; an ARM pc must be word-aligned. */
+    word_t pc = invocation_word(inv, 1);
+    word_t thumb = pc & 1;
+    if (!thumb && (pc & 2))
+        return -PECAN_EALIGN;
+    sched_stall(tcb);   /* its registers must be in the TCB, not on another CPU */
+    tcb->context.pc = pc & ~(word_t)1;
+    tcb->context.sp = invocation_word(inv, 2);
+    if (inv->length == 4)
+        tcb->context.r[0] = invocation_word(inv, 3);
+    tcb->context.cpsr = CPSR_MODE_USR | (thumb ? CPSR_THUMB : 0);
+    if (tcb->state == THREAD_INACTIVE)
+        sched_enqueue(tcb);
+    return 0;
+}
+
 static int decode_suspend(struct invocation *inv)
 {
     struct tcb *tcb = invoked_tcb(inv);
@@ -271,6 +315,7 @@ int tcb_decode(struct invocation *inv)
     case PECAN_THREAD_SUSPEND: return decode_suspend(inv);
     case PECAN_THREAD_SET_PRIORITY: return decode_set_priority(inv);
     case PECAN_THREAD_BIND_NOTIFICATION: return decode_bind_notification(inv);
+    case PECAN_THREAD_START: return decode_start(inv);
     default: return -PECAN_ENOSYS;
     }
 }

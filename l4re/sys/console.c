@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Kernel console client calls: text goes out in chunks that fit one message; the debug
  * operations of test builds (counters, invariant checker, clock, exit). */
-#include <pecan/sys.h>
+#include "call.h"
 
 #define CHUNK ((PECAN_MSG_MAX_WORDS - 2) * 4)
 
@@ -12,7 +12,7 @@ int pecan_console_write(pecan_cap_t console, const char *text, unsigned length)
         pecan_word_t w[PECAN_MSG_MAX_WORDS] = { PECAN_LOG_WRITE, n };
         for (unsigned i = 0; i < n; i++)
             w[2 + i / 4] |= (pecan_word_t)(unsigned char)text[i] << (8 * (i % 4));
-        int err = pecan_call(console, PECAN_PROTO_LOG, 2 + (n + 3) / 4, w, 0, 0);
+        int err = sys_call(console, PECAN_PROTO_LOG, 2 + (n + 3) / 4, w, 0, 0);
         if (err)
             return err;
         text += n;
@@ -24,19 +24,19 @@ int pecan_console_write(pecan_cap_t console, const char *text, unsigned length)
 int pecan_debug_stats(pecan_cap_t console, pecan_word_t *preemptions)
 {
     pecan_word_t w[] = { PECAN_LOG_DEBUG_STATS };
-    return pecan_call(console, PECAN_PROTO_LOG, 1, w, preemptions, 1);
+    return sys_call(console, PECAN_PROTO_LOG, 1, w, preemptions, 1);
 }
 
 int pecan_debug_check(pecan_cap_t console, pecan_word_t *problems)
 {
     pecan_word_t w[] = { PECAN_LOG_DEBUG_CHECK };
-    return pecan_call(console, PECAN_PROTO_LOG, 1, w, problems, 1);
+    return sys_call(console, PECAN_PROTO_LOG, 1, w, problems, 1);
 }
 
 void pecan_debug_exit(pecan_cap_t console, int status)
 {
     pecan_word_t w[] = { PECAN_LOG_DEBUG_EXIT, (pecan_word_t)status };
-    pecan_call(console, PECAN_PROTO_LOG, 2, w, 0, 0);
+    sys_call(console, PECAN_PROTO_LOG, 2, w, 0, 0);
     for (;;)
         ;
 }
@@ -49,7 +49,7 @@ static uint64_t two_words(const pecan_word_t r[2])
 int pecan_debug_clock(pecan_cap_t console, uint64_t *ns)
 {
     pecan_word_t w[] = { PECAN_LOG_DEBUG_CLOCK }, r[2] = { 0 };
-    int err = pecan_call(console, PECAN_PROTO_LOG, 1, w, r, 2);
+    int err = sys_call(console, PECAN_PROTO_LOG, 1, w, r, 2);
     *ns = two_words(r);
     return err;
 }
@@ -58,7 +58,7 @@ int pecan_debug_lookup_bench(pecan_cap_t console, pecan_cap_t index, unsigned it
                              uint64_t *ns)
 {
     pecan_word_t w[] = { PECAN_LOG_DEBUG_LOOKUP_BENCH, index, iterations }, r[2] = { 0 };
-    int err = pecan_call(console, PECAN_PROTO_LOG, 3, w, r, 2);
+    int err = sys_call(console, PECAN_PROTO_LOG, 3, w, r, 2);
     *ns = two_words(r);
     return err;
 }

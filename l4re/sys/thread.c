@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Thread (TCB) client calls. */
-#include <pecan/sys.h>
+#include "call.h"
 
 int pecan_thread_configure(pecan_cap_t tcb, pecan_cap_t cspace, pecan_cap_t vspace,
                            pecan_cap_t utcb_frame, pecan_word_t utcb_vaddr, pecan_cap_t pager,
@@ -8,13 +8,13 @@ int pecan_thread_configure(pecan_cap_t tcb, pecan_cap_t cspace, pecan_cap_t vspa
 {
     pecan_word_t w[] = { PECAN_THREAD_CONFIGURE, cspace, vspace, utcb_frame, utcb_vaddr, pager,
                          exception_handler };
-    return pecan_call(tcb, PECAN_PROTO_THREAD, 7, w, 0, 0);
+    return sys_call(tcb, PECAN_PROTO_THREAD, 7, w, 0, 0);
 }
 
 int pecan_thread_read_registers(pecan_cap_t tcb, pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT])
 {
     pecan_word_t w[] = { PECAN_THREAD_READ_REGISTERS };
-    return pecan_call(tcb, PECAN_PROTO_THREAD, 1, w, regs, PECAN_THREAD_REGISTER_COUNT);
+    return sys_call(tcb, PECAN_PROTO_THREAD, 1, w, regs, PECAN_THREAD_REGISTER_COUNT);
 }
 
 int pecan_thread_write_registers(pecan_cap_t tcb,
@@ -26,18 +26,24 @@ int pecan_thread_write_registers(pecan_cap_t tcb,
     w[0] = PECAN_THREAD_WRITE_REGISTERS;
     for (unsigned i = 0; i < PECAN_THREAD_REGISTER_COUNT; i++)
         w[1 + i] = regs[i];
-    return pecan_call(tcb, PECAN_PROTO_THREAD, 1 + PECAN_THREAD_REGISTER_COUNT, w, 0, 0);
+    return sys_call(tcb, PECAN_PROTO_THREAD, 1 + PECAN_THREAD_REGISTER_COUNT, w, 0, 0);
 }
 
 static int simple(pecan_cap_t tcb, pecan_word_t op)
 {
     pecan_word_t w[] = { op };
-    return pecan_call(tcb, PECAN_PROTO_THREAD, 1, w, 0, 0);
+    return sys_call(tcb, PECAN_PROTO_THREAD, 1, w, 0, 0);
 }
 
 int pecan_thread_resume(pecan_cap_t tcb)
 {
     return simple(tcb, PECAN_THREAD_RESUME);
+}
+
+int pecan_thread_start(pecan_cap_t tcb, pecan_word_t pc, pecan_word_t sp, pecan_word_t arg)
+{
+    pecan_word_t w[] = { PECAN_THREAD_START, pc, sp, arg };
+    return sys_call(tcb, PECAN_PROTO_THREAD, 4, w, 0, 0);
 }
 
 int pecan_thread_suspend(pecan_cap_t tcb)
@@ -48,5 +54,5 @@ int pecan_thread_suspend(pecan_cap_t tcb)
 int pecan_thread_set_priority(pecan_cap_t tcb, unsigned priority)
 {
     pecan_word_t w[] = { PECAN_THREAD_SET_PRIORITY, priority };
-    return pecan_call(tcb, PECAN_PROTO_THREAD, 2, w, 0, 0);
+    return sys_call(tcb, PECAN_PROTO_THREAD, 2, w, 0, 0);
 }

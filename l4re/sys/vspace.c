@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* Address space, page table and frame client calls. */
-#include <pecan/sys.h>
+#include "call.h"
 
 int pecan_vspace_map_frame(pecan_cap_t vspace, pecan_cap_t frame, pecan_word_t vaddr,
                            unsigned rights, unsigned attributes)
 {
     pecan_word_t w[] = { PECAN_VSPACE_MAP_FRAME, frame, vaddr, rights, attributes };
-    return pecan_call(vspace, PECAN_PROTO_VSPACE, 5, w, 0, 0);
+    return sys_call(vspace, PECAN_PROTO_VSPACE, 5, w, 0, 0);
 }
 
 static int one_cap(pecan_cap_t vspace, pecan_word_t op, pecan_cap_t cap)
 {
     pecan_word_t w[] = { op, cap };
-    return pecan_call(vspace, PECAN_PROTO_VSPACE, 2, w, 0, 0);
+    return sys_call(vspace, PECAN_PROTO_VSPACE, 2, w, 0, 0);
 }
 
 int pecan_vspace_unmap_frame(pecan_cap_t vspace, pecan_cap_t frame)
@@ -23,7 +23,7 @@ int pecan_vspace_unmap_frame(pecan_cap_t vspace, pecan_cap_t frame)
 int pecan_vspace_map_page_table(pecan_cap_t vspace, pecan_cap_t page_table, pecan_word_t vaddr)
 {
     pecan_word_t w[] = { PECAN_VSPACE_MAP_PAGE_TABLE, page_table, vaddr };
-    return pecan_call(vspace, PECAN_PROTO_VSPACE, 3, w, 0, 0);
+    return sys_call(vspace, PECAN_PROTO_VSPACE, 3, w, 0, 0);
 }
 
 int pecan_vspace_unmap_page_table(pecan_cap_t vspace, pecan_cap_t page_table)
@@ -39,20 +39,20 @@ int pecan_vspace_donate_page_table(pecan_cap_t vspace, pecan_cap_t page_table)
 int pecan_vspace_remap_frame(pecan_cap_t vspace, pecan_cap_t frame, unsigned rights)
 {
     pecan_word_t w[] = { PECAN_VSPACE_REMAP_FRAME, frame, rights };
-    return pecan_call(vspace, PECAN_PROTO_VSPACE, 3, w, 0, 0);
+    return sys_call(vspace, PECAN_PROTO_VSPACE, 3, w, 0, 0);
 }
 
 int pecan_vspace_unmap(pecan_cap_t vspace, pecan_word_t vaddr, unsigned order, unsigned flags)
 {
     pecan_word_t w[] = { PECAN_VSPACE_UNMAP, vaddr, order, flags };
-    return pecan_call(vspace, PECAN_PROTO_VSPACE, 4, w, 0, 0);
+    return sys_call(vspace, PECAN_PROTO_VSPACE, 4, w, 0, 0);
 }
 
 int pecan_frame_info(pecan_cap_t frame, pecan_word_t *phys, unsigned *size_bits,
                      pecan_word_t *mapped_vaddr)
 {
     pecan_word_t w[] = { PECAN_FRAME_INFO }, r[3] = { 0 };
-    int err = pecan_call(frame, PECAN_PROTO_FRAME, 1, w, r, 3);
+    int err = sys_call(frame, PECAN_PROTO_FRAME, 1, w, r, 3);
     if (phys)
         *phys = r[0];
     if (size_bits)
@@ -65,7 +65,7 @@ int pecan_frame_info(pecan_cap_t frame, pecan_word_t *phys, unsigned *size_bits,
 int pecan_vspace_info(pecan_cap_t vspace, unsigned *asid, unsigned *pool, unsigned *installed)
 {
     pecan_word_t w[] = { PECAN_VSPACE_INFO }, r[3] = { 0 };
-    int err = pecan_call(vspace, PECAN_PROTO_VSPACE, 1, w, r, 3);
+    int err = sys_call(vspace, PECAN_PROTO_VSPACE, 1, w, r, 3);
     if (asid)
         *asid = r[0];
     if (pool)
@@ -78,7 +78,7 @@ int pecan_vspace_info(pecan_cap_t vspace, unsigned *asid, unsigned *pool, unsign
 int pecan_page_table_info(pecan_cap_t page_table, pecan_word_t *installed_vaddr)
 {
     pecan_word_t w[] = { PECAN_PAGE_TABLE_INFO }, r[1] = { 0xFFFFFFFFu };
-    int err = pecan_call(page_table, PECAN_PROTO_PAGE_TABLE, 1, w, r, 1);
+    int err = sys_call(page_table, PECAN_PROTO_PAGE_TABLE, 1, w, r, 1);
     *installed_vaddr = r[0];
     return err;
 }

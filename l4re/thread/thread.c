@@ -4,9 +4,8 @@
  *
  * Create: a TCB from TASK CREATE_THREAD with a free UTCB slot (or a finished thread's TCB
  * and slot kept for reuse), a stack dataspace from the factory attached through the
- * region map, registers written (pc thread_start, sp stack top, r0 the record), then the
- * scheduler's RUN_THREAD (same priority as the main thread, CPUs taken in turn) and
- * RESUME. Exit: the thread sets `finished` and wakes its joiner if there is one, then
+ * region map, the scheduler's RUN_THREAD (same priority as the main thread, CPUs taken in
+ * turn), then THREAD_START (pc thread_start, sp stack top, r0 the record). Exit: the thread sets `finished` and wakes its joiner if there is one, then
  * suspends itself. Join: waits for `finished`, suspends the thread again (it may not have
  * stopped yet on its CPU), then frees the stack and keeps the TCB for reuse.
  */
@@ -20,7 +19,6 @@
 #include "../rt/runtime_internal.h"
 #include "spin.h"
 
-#define CPSR_USER 0x10u
 #define SPARE_MAX 16
 
 /* Finished threads whose TCB, UTCB slot and notification wait for reuse. */
@@ -164,21 +162,14 @@ static void placement(unsigned *priority, pecan_word_t *cpu_mask)
 
 static int start(struct pecan_thread *t)
 {
-    pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT] = { 0 };
-    regs[0] = (pecan_word_t)t;
-    regs[13] = t->stack_base + t->stack_size;
-    regs[15] = (pecan_word_t)thread_start;
-    regs[16] = CPSR_USER;
-    int err = pecan_thread_write_registers(t->tcb, regs);
-    if (err)
-        return err;
     unsigned priority;
     pecan_word_t mask;
     placement(&priority, &mask);
-    err = pecan_sched_run_thread(PECAN_ENV_SCHEDULER, t->tcb, priority, mask, 0);
+    int err = pecan_sched_run_thread(PECAN_ENV_SCHEDULER, t->tcb, priority, mask, 0);
     if (err)
         return err;
-    return pecan_thread_resume(t->tcb);
+    return pecan_thread_start(t->tcb, (pecan_word_t)thread_start, t->stack_base + t->stack_size,
+                              (pecan_word_t)t);
 }
 
 /* A TCB that was never started or has stopped: kept for reuse, or its slots freed. */

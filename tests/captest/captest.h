@@ -155,7 +155,7 @@ struct helper {
 };
 /* Creates the thread (not started) with the given priority (the root runs at 128). */
 int helper_create(struct helper *h, void (*fn)(struct helper *h), unsigned priority);
-/* Sets its registers to run fn from the start, and resumes it. */
+/* Starts it (THREAD_START) to run fn from the beginning. */
 int helper_start(struct helper *h);
 /* Deletes its TCB and frame (the untyped they came from are freed with the case). */
 void helper_destroy(struct helper *h);

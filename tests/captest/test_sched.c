@@ -366,6 +366,26 @@ UTEST(sched_stop_and_change_remote_thread)
     CHECK_CLEAN();
 }
 
+/* START of a thread spinning on another CPU: it is stopped there first (as for
+ * WRITE_REGISTERS), then goes on at the new pc with the new sp and r0. */
+UTEST(sched_start_remote_thread)
+{
+    struct helper h;
+    REQUIRE_OK(helper_create(&h, spin, 100));
+    REQUIRE_OK(place(&h, 100, last_cpu()));
+    REQUIRE_OK(helper_start(&h));
+    REQUIRE(wait_change(&h.counter, 0));
+    CHECK_OK(pecan_thread_start(h.tcb, (pecan_word_t)(uintptr_t)other_code, h.base + (1u << 20),
+                                (pecan_word_t)(uintptr_t)&h));
+    CHECK(wait_change(&h.arg[2], 0));
+    CHECK_EQ(h.arg[2], 0xF1A6);
+    CHECK_EQ(thread_cpu(h.tcb), last_cpu());
+    pecan_word_t count = h.counter;
+    CHECK(wait_change(&h.counter, count));   /* spinning again, from other_code */
+    CHECK_OK(cap_delete(h.tcb));
+    CHECK_CLEAN();
+}
+
 /* Notes the clocks and a low-priority spinner's counter when it starts running, then
  * spins for 3 ms: the spinner on its CPU must not advance meanwhile. */
 static volatile pecan_word_t low_counter;

@@ -2,6 +2,8 @@
 /*
  * Threads: CONFIGURE with every wrong type and missing right, register access (the CPSR
  * is always sanitised to user mode), RESUME and SUSPEND of a second thread that counts,
+ * START (pc, sp, r0 and resume in one call: ARM and Thumb entries that report what they
+ * were started with, what it refuses, threads that are runnable or blocked already),
  * SET_PRIORITY and what it does to scheduling.
  */
 #include "captest.h"
@@ -240,6 +242,235 @@ UTEST(tcb_set_own_priority)
     CHECK_OK(pecan_thread_set_priority(PECAN_ROOT_TCB, 50));
     CHECK_EQ(h.counter, 1);
     CHECK_OK(h.result);
+    CHECK_CLEAN();
+    helper_destroy(&h);
+}
+
+/* ---- START ------------------------------------------------------------------------------ */
+
+/* What the last started entry saw. The entries run in the root's address space. */
+struct start_report {
+    pecan_cap_t self;              /* the started thread's TCB, to stop itself */
+    pecan_cap_t done;              /* signalled once it has reported */
+    volatile pecan_word_t r0;
+    volatile pecan_word_t sp;
+    volatile pecan_word_t thumb;   /* 1 if it began in Thumb state */
+    volatile pecan_word_t runs;
+};
+static struct start_report report;
+
+static void report_reset(pecan_cap_t self, pecan_cap_t done)
+{
+    report = (struct start_report){ .self = self, .done = done };
+}
+
+/* Where started_arm and started_thumb go on, with their r0 and sp as they found them. */
+void started_main(pecan_word_t r0, pecan_word_t sp, pecan_word_t thumb);
+void started_main(pecan_word_t r0, pecan_word_t sp, pecan_word_t thumb)
+{
+    report.r0 = r0;
+    report.sp = sp;
+    report.thumb = thumb;
+    report.runs++;
+    if (report.done)
+        pecan_notification_signal(report.done, 1);
+    for (;;)
+        pecan_thread_suspend(report.self);
+}
+
+/* Two entries that pass their r0 and sp on unchanged: one in ARM state, one in Thumb
+ * state (its instructions mean something else in ARM state, so only a thread that really
+ * started in Thumb state gets to started_main, with thumb = 1). */
+extern const char started_arm[], started_thumb[];
+__asm__("    .pushsection .text.started_entries, \"ax\", %progbits\n"
+        "    .arm\n"
+        "    .type started_arm, %function\n"
+        "started_arm:\n"
+        "    mov r1, sp\n"
+        "    mov r2, #0\n"
+        "    b started_main\n"
+        "    .thumb\n"
+        "    .thumb_func\n"
+        "    .type started_thumb, %function\n"
+        "started_thumb:\n"
+        "    mov r1, sp\n"
+        "    movs r2, #1\n"
+        "    ldr r3, 1f\n"
+        "    bx r3\n"
+        "    .align 2\n"
+        "1:  .word started_main\n"
+        "    .arm\n"
+        "    .popsection\n");
+
+static pecan_word_t arm_entry(void)
+{
+    return (pecan_word_t)(uintptr_t)started_arm;
+}
+
+/* With bit 0 set, which asks START for Thumb state (the linker may have set it already). */
+static pecan_word_t thumb_entry(void)
+{
+    return (pecan_word_t)(uintptr_t)started_thumb | 1u;
+}
+
+static pecan_word_t stack_top(const struct helper *h)
+{
+    return h->base + (1u << 20);
+}
+
+static void never_started(struct helper *h)
+{
+    (void)h;
+}
+
+/* Above the root's priority the thread runs before START returns, at pc, with sp and r0. */
+UTEST(tcb_start)
+{
+    struct helper h;
+    REQUIRE_OK(helper_create(&h, never_started, 200));
+    report_reset(h.tcb, 0);
+    pecan_word_t sp = stack_top(&h) - 256;
+    CHECK_OK(pecan_thread_start(h.tcb, arm_entry(), sp, 0xA5A5A5A5u));
+    CHECK_EQ(report.runs, 1);
+    CHECK_EQ(report.r0, 0xA5A5A5A5u);
+    CHECK_EQ(report.sp, sp);
+    CHECK_EQ(report.thumb, 0);
+    /* It stopped itself (SUSPEND): START runs it again, in Thumb state this time. */
+    CHECK_OK(pecan_thread_start(h.tcb, thumb_entry(), sp - 64, 7));
+    CHECK_EQ(report.runs, 2);
+    CHECK_EQ(report.r0, 7);
+    CHECK_EQ(report.sp, sp - 64);
+    CHECK_EQ(report.thumb, 1);
+    /* Without the fourth word r0 keeps the value it has. */
+    pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
+    REQUIRE_OK(pecan_thread_read_registers(h.tcb, regs));
+    regs[0] = 0x1234;
+    REQUIRE_OK(pecan_thread_write_registers(h.tcb, regs));
+    pecan_word_t w[] = { PECAN_THREAD_START, arm_entry(), sp };
+    CHECK_OK(pecan_call(h.tcb, PECAN_PROTO_THREAD, 3, w, 0, 0));
+    CHECK_EQ(report.runs, 3);
+    CHECK_EQ(report.r0, 0x1234);
+    CHECK_EQ(report.thumb, 0);
+    CHECK_CLEAN();
+    helper_destroy(&h);
+}
+
+/* Below the root's priority the thread does not run yet: its registers show what START
+ * wrote (a fresh cpsr, whatever WRITE_REGISTERS put there before) and what it kept. */
+UTEST(tcb_start_registers)
+{
+    struct helper h;
+    REQUIRE_OK(helper_create(&h, never_started, 1));
+    report_reset(h.tcb, 0);
+    pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT], back[PECAN_THREAD_REGISTER_COUNT];
+    for (unsigned i = 0; i < PECAN_THREAD_REGISTER_COUNT; i++)
+        regs[i] = 0x01010101u * (i + 1);
+    regs[16] = CPSR_WRITABLE | CPSR_USER;   /* flags, GE, big-endian, Thumb */
+    REQUIRE_OK(pecan_thread_write_registers(h.tcb, regs));
+    pecan_word_t sp = stack_top(&h) - 8;
+    CHECK_OK(pecan_thread_start(h.tcb, thumb_entry(), sp, 0x55));
+    REQUIRE_OK(pecan_thread_read_registers(h.tcb, back));
+    CHECK_EQ(back[0], 0x55);
+    for (unsigned i = 1; i < 13; i++)
+        CHECK_EQ(back[i], regs[i]);
+    CHECK_EQ(back[13], sp);
+    CHECK_EQ(back[14], regs[14]);
+    CHECK_EQ(back[15], thumb_entry() & ~1u);
+    CHECK_EQ(back[16], CPSR_USER | 0x20u);
+    /* Runnable already: START again only changes its registers. ARM state now. */
+    CHECK_OK(pecan_thread_start(h.tcb, arm_entry(), sp, 0x66));
+    REQUIRE_OK(pecan_thread_read_registers(h.tcb, back));
+    CHECK_EQ(back[0], 0x66);
+    CHECK_EQ(back[15], arm_entry());
+    CHECK_EQ(back[16], CPSR_USER);
+    CHECK_EQ(report.runs, 0);   /* it never ran */
+    CHECK_OK(pecan_thread_suspend(h.tcb));
+    CHECK_CLEAN();
+    helper_destroy(&h);
+}
+
+/* START refuses what RESUME and WRITE_REGISTERS refuse, with their codes, and bad lengths
+ * and unaligned ARM entries; a refused START changes nothing. */
+UTEST(tcb_start_refused)
+{
+    pecan_cap_t t = obj_new(PECAN_OBJ_TCB, 0), c = obj_new(PECAN_OBJ_CNODE, 4);
+    pecan_cap_t v = obj_new(PECAN_OBJ_VSPACE, 0), ro_t = slot_alloc(), empty = slot_alloc();
+    REQUIRE(t && c && v && ro_t && empty);
+    REQUIRE_OK(cap_copy(ro_t, t, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
+    const pecan_word_t pc = arm_entry(), sp = 0x00100000u;
+    /* Nothing to run in: no capability space or no address space. */
+    CHECK_ERR(pecan_thread_start(t, pc, sp, 0), -PECAN_EINVAL);
+    REQUIRE_OK(configure(t, c, SAME, SAME, 0, SAME, SAME));
+    CHECK_ERR(pecan_thread_start(t, pc, sp, 0), -PECAN_EINVAL);
+    REQUIRE_OK(configure(t, empty, v, SAME, 0, SAME, SAME));
+    CHECK_ERR(pecan_thread_start(t, pc, sp, 0), -PECAN_EINVAL);
+    REQUIRE_OK(configure(t, c, SAME, SAME, 0, SAME, SAME));
+    /* Configured now, but: no WRITE right; two, one or five words; an ARM pc that is not
+     * word-aligned (bit 1 set). */
+    CHECK_ERR(pecan_thread_start(ro_t, pc, sp, 0), -PECAN_EPERM);
+    pecan_word_t w[] = { PECAN_THREAD_START, pc, sp, 0, 0 };
+    CHECK_ERR(pecan_call(t, PECAN_PROTO_THREAD, 1, w, 0, 0), -PECAN_EMSGTOOSHORT);
+    CHECK_ERR(pecan_call(t, PECAN_PROTO_THREAD, 2, w, 0, 0), -PECAN_EMSGTOOSHORT);
+    CHECK_ERR(pecan_call(t, PECAN_PROTO_THREAD, 5, w, 0, 0), -PECAN_EMSGTOOLONG);
+    CHECK_ERR(pecan_thread_start(t, 0x00008002u, sp, 0), -PECAN_EALIGN);
+    /* None of it wrote a register. */
+    pecan_word_t back[PECAN_THREAD_REGISTER_COUNT];
+    REQUIRE_OK(pecan_thread_read_registers(t, back));
+    for (unsigned i = 0; i < 16; i++)
+        CHECK_EQ(back[i], 0);
+    CHECK_EQ(back[16], CPSR_USER);
+    CHECK_OK(pecan_thread_suspend(t));
+    CHECK_CLEAN();
+    CHECK_OK(cap_delete(ro_t));
+}
+
+static void wait_on_arg0(struct helper *h)
+{
+    pecan_word_t bits = 0;
+    h->result = pecan_notification_wait(h->arg[0], &bits);
+}
+
+/* START of a thread that is not inactive is WRITE_REGISTERS of pc, sp, r0 and cpsr and
+ * nothing more: a blocked thread stays blocked and goes on at the new pc when its wait
+ * ends (with the wait's result in r0), a runnable one goes on at the new pc. */
+UTEST(tcb_start_blocked_or_running)
+{
+    struct helper h;
+    pecan_cap_t n = obj_new(PECAN_OBJ_NOTIFICATION, 0), done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    REQUIRE(n && done);
+    REQUIRE_OK(helper_create(&h, wait_on_arg0, 200));
+    h.arg[0] = n;
+    REQUIRE_OK(helper_start(&h));   /* runs at once and blocks in the wait */
+    CHECK(!h.finished);
+    report_reset(h.tcb, 0);
+    pecan_word_t sp = stack_top(&h) - 128;
+    CHECK_OK(pecan_thread_start(h.tcb, arm_entry(), sp, 0x77));
+    spin_us(20000);
+    CHECK_EQ(report.runs, 0);
+    CHECK_OK(pecan_notification_signal(n, 4));   /* wakes it: it runs at once */
+    CHECK_EQ(report.runs, 1);
+    CHECK_EQ(report.r0, PECAN_IPC_OK);
+    CHECK_EQ(report.sp, sp);
+    CHECK(!h.finished);   /* the wait never returned to wait_on_arg0 */
+    helper_destroy(&h);
+
+    /* Runnable at the root's priority (round robin): it continues at the new pc. */
+    REQUIRE_OK(helper_create(&h, counting_thread, 128));
+    REQUIRE_OK(helper_start(&h));
+    spin_us(30000);
+    CHECK(h.counter > 0);
+    report_reset(h.tcb, done);
+    sp = stack_top(&h) - 128;
+    CHECK_OK(pecan_thread_start(h.tcb, thumb_entry(), sp, 0x88));
+    pecan_word_t bits = 0;
+    CHECK_OK(pecan_notification_wait(done, &bits));   /* the root blocks: it runs */
+    CHECK_EQ(report.runs, 1);
+    CHECK_EQ(report.r0, 0x88);
+    CHECK_EQ(report.sp, sp);
+    CHECK_EQ(report.thumb, 1);
+    pecan_word_t seen = h.counter;
+    spin_us(30000);
+    CHECK_EQ(h.counter, seen);   /* it left the counting loop */
     CHECK_CLEAN();
     helper_destroy(&h);
 }

@@ -54,13 +54,8 @@ int helper_create(struct helper *h, void (*fn)(struct helper *h), unsigned prior
 
 int helper_start(struct helper *h)
 {
-    pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT] = { 0 };
-    regs[0] = (pecan_word_t)(uintptr_t)h;
-    regs[13] = h->base + (1u << HELPER_FRAME_BITS);   /* sp */
-    regs[15] = (pecan_word_t)(uintptr_t)helper_entry;  /* pc */
-    regs[16] = CPSR_USER;
-    int err = pecan_thread_write_registers(h->tcb, regs);
-    return err ? err : pecan_thread_resume(h->tcb);
+    return pecan_thread_start(h->tcb, (pecan_word_t)(uintptr_t)helper_entry,
+                              h->base + (1u << HELPER_FRAME_BITS), (pecan_word_t)(uintptr_t)h);
 }
 
 void helper_destroy(struct helper *h)

@@ -68,8 +68,9 @@ struct loader_program {
 int loader_start(const struct loader_app_model *model, const struct loader_program *program,
                  const char **error);
 
-/* Starts a configured thread at pc with sp and r0 in user mode, through scheduler at
- * priority on any CPU it allows: the last step of every app model's start. */
+/* Starts a configured thread at pc (bit 0 set: Thumb state) with sp and r0 in user mode,
+ * through scheduler at priority on any CPU it allows (RUN_THREAD, then THREAD_START): the
+ * last step of every app model's start. */
 int loader_run_thread(pecan_cap_t tcb, pecan_cap_t scheduler, unsigned priority, uint32_t pc,
                       uint32_t sp, uint32_t r0);
 

@@ -53,6 +53,10 @@ int pecan_thread_read_registers(pecan_cap_t tcb, pecan_word_t regs[PECAN_THREAD_
 int pecan_thread_write_registers(pecan_cap_t tcb,
                                  const pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT]);
 int pecan_thread_resume(pecan_cap_t tcb);
+/* Sets pc (bit 0 set: Thumb state), sp and r0 (= arg) of a configured thread, gives it a
+ * fresh user-mode cpsr and resumes it: WRITE_REGISTERS of those and RESUME in one call.
+ * The other registers keep their values (zero on a new thread). */
+int pecan_thread_start(pecan_cap_t tcb, pecan_word_t pc, pecan_word_t sp, pecan_word_t arg);
 int pecan_thread_suspend(pecan_cap_t tcb);
 int pecan_thread_set_priority(pecan_cap_t tcb, unsigned priority);
 

@@ -88,6 +88,7 @@ enum pecan_thread_op {
     PECAN_THREAD_SUSPEND = 4,
     PECAN_THREAD_SET_PRIORITY = 5,
     PECAN_THREAD_BIND_NOTIFICATION = 6,   /* notification cap (or 0): wakes its open waits */
+    PECAN_THREAD_START = 7,      /* pc (bit 0: Thumb), sp[, r0]: set them and resume */
 };
 /* Pass as a capability argument of CONFIGURE to leave that setting as it is. */
 #define PECAN_CAP_UNCHANGED 0xFFFFFFFFu
