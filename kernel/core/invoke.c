@@ -48,26 +48,6 @@ void invocation_reply(struct invocation *inv, unsigned i, word_t value)
         inv->reply_length = i + 1;
 }
 
-int invocation_lookup(const struct invocation *inv, pecan_cap_t index, struct cte **slot)
-{
-    return cspace_lookup(tcb_cspace_root(inv->caller), index, slot);
-}
-
-int invocation_lookup_typed(const struct invocation *inv, pecan_cap_t index, unsigned type,
-                            unsigned rights, struct cte **slot)
-{
-    int err = invocation_lookup(inv, index, slot);
-    if (err)
-        return err;
-    if (cap_is_null(&(*slot)->cap))
-        return -PECAN_EINVALCAP;
-    if ((*slot)->cap.type != type)
-        return -PECAN_ETYPE;
-    if (!cap_has_rights(&(*slot)->cap, rights))
-        return -PECAN_EPERM;
-    return 0;
-}
-
 static void finish(struct tcb *caller, word_t ipc_status, int result, unsigned words)
 {
     caller->context.r[0] = ipc_status;
@@ -91,9 +71,8 @@ static bool is_receive_or_reply(word_t operation)
 }
 
 /* A kernel object's invocation: the protocol's decoder. Returns its result. */
-static int invoke_object(struct invocation *inv)
+static int invoke_object(struct invocation *inv, const struct object_protocol *p)
 {
-    const struct object_protocol *p = &protocols[inv->slot->cap.type];
     if (pecan_tag_label(inv->tag) != p->protocol)
         return -PECAN_EBADPROTO;
     int result = check_message(inv);
@@ -114,25 +93,27 @@ void syscall_invoke_general(struct tcb *caller, struct cte *slot)
     }
     struct invocation inv = { .caller = caller, .slot = slot, .tag = ctx->r[1] };
     inv.length = pecan_tag_words(inv.tag);
-    unsigned type = slot->cap.type;
+    const struct object_protocol *p = &protocols[slot->cap.type];
     int result;
-    if (type == CAP_ENDPOINT) {
+    if (slot->cap.type == CAP_ENDPOINT) {
         if (!endpoint_control(&inv, &result)) {
             ipc_syscall(caller, slot, ctx->r[2]);
             return;
         }
-    } else if (!protocols[type].decode) {
+    } else if (!p->decode) {
         finish(caller, PECAN_IPC_NO_PARTNER, -PECAN_EBUSY, 0);   /* a zombie */
         return;
     } else {
-        result = invoke_object(&inv);
+        result = invoke_object(&inv, p);
     }
-    if (result == INVOCATION_BLOCKED)
-        return;
-    if (result == INVOCATION_RESTART) {
-        /* Run the svc again once interrupts have been taken (2 bytes in Thumb state). */
-        ctx->pc -= (ctx->cpsr & (1u << 5)) ? 2 : 4;
-        return;
+    /* Errors are negative, the two outcomes without a reply yet positive: one test for
+     * the common case. */
+    if (result > 0) {
+        if (result == INVOCATION_RESTART) {
+            /* Run the svc again once interrupts have been taken (2 bytes in Thumb state). */
+            ctx->pc -= (ctx->cpsr & (1u << 5)) ? 2 : 4;
+        }
+        return;   /* INVOCATION_BLOCKED: the reply is written when the caller is woken */
     }
     finish(caller, PECAN_IPC_OK, result, result == 0 ? inv.reply_length : 0);
 }

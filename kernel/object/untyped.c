@@ -162,20 +162,18 @@ static int retype(struct cte *untyped_slot, const struct retype_request *rq)
 {
     const struct capability *untyped = &untyped_slot->cap;
     bool device = untyped->flags & CAP_FLAG_DEVICE;
-    struct capability caps[1];
     /* Create every object before inserting any capability, so a failure (no ASID left)
      * can be undone without trace. */
     for (unsigned i = 0; i < rq->count; i++) {
         paddr_t phys = untyped->object + ((paddr_t)i << rq->object_bits);
-        int err = create_object(rq, phys, device, caps);
+        int err = create_object(rq, phys, device, &rq->dest[i].cap);
         if (err) {
             for (unsigned j = 0; j < i; j++)
                 vspace_destroy(&rq->dest[j].cap);
-            for (unsigned j = 0; j < i; j++)
+            for (unsigned j = 0; j <= i; j++)
                 rq->dest[j].cap = (struct capability){ 0 };
             return err;
         }
-        rq->dest[i].cap = caps[0];
     }
     /* Insert from the last so the children end up in address order after the parent. */
     for (unsigned i = rq->count; i-- > 0;)
