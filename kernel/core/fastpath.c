@@ -121,19 +121,6 @@ static bool fast_reply_wait(struct cpu *cpu, struct tcb *server, struct fast_par
     return true;
 }
 
-/* The slot a one-level capability space names at index: the lookup of cspace_lookup's
- * common case, with no way out to the general lookup (the general path does that one).
- * False if the capability space is not of that kind or index is outside it. */
-static bool fast_lookup(const struct tcb *caller, word_t index, struct cte **slot)
-{
-    const struct capability *root = &caller->slots[TCB_SLOT_CSPACE].cap;
-    unsigned radix = root->size_bits;
-    if (root->type != CAP_CNODE || root->extra + radix != 32 || (index >> radix) != root->badge)
-        return false;
-    *slot = (struct cte *)root->object + (index & ((1u << radix) - 1));
-    return true;
-}
-
 struct user_context *syscall_entry(struct cpu *cpu)
 {
     if (!kernel_lock_try_acquire(cpu->index))
@@ -143,7 +130,9 @@ struct user_context *syscall_entry(struct cpu *cpu)
     struct fast_partner partner;
     if (operation_word == PECAN_OP_CALL) {
         struct cte *slot;
-        if (!fast_lookup(current, current->context.r[0], &slot))
+        /* The general lookup is left to the general path. */
+        if (!cspace_lookup_one_level(&current->slots[TCB_SLOT_CSPACE].cap,
+                                     current->context.r[0], &slot))
             return arch_handle_syscall(cpu, current, syscall_lookup(current));
         if (slot->cap.type == CAP_ENDPOINT && fast_call(cpu, current, slot, &partner))
             return enter_thread_in(cpu, partner.thread, partner.vspace);

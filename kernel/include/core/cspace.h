@@ -15,18 +15,26 @@
 /* The general lookup: guards and radices level by level. */
 int cspace_lookup_levels(const struct capability *root, word_t index, struct cte **slot);
 
+/* The common case alone: root is a CNode capability whose guard covers all the bits above
+ * its radix (one level), and index is inside it. False otherwise, changing nothing. The
+ * IPC fast path's lookup (core/fastpath.c). */
+static inline bool cspace_lookup_one_level(const struct capability *root, word_t index,
+                                           struct cte **slot)
+{
+    unsigned radix = root->size_bits;
+    if (root->type != CAP_CNODE || root->extra + radix != 32 || (index >> radix) != root->badge)
+        return false;
+    *slot = (struct cte *)root->object + (index & ((1u << radix) - 1));
+    return true;
+}
+
 /* Resolves a whole 32-bit index from the CNode capability root; stops early at a slot
  * that is not a CNode (object-terminated). Returns 0 or -PECAN_EINVALCAP. Inline, for
- * the fast path: one CNode whose guard covers all the bits above its radix. */
+ * the one-level case. */
 static inline int cspace_lookup(const struct capability *root, word_t index, struct cte **slot)
 {
-    if (root && root->type == CAP_CNODE) {
-        unsigned radix = root->size_bits;
-        if (root->extra + radix == 32 && (index >> radix) == root->badge) {
-            *slot = (struct cte *)root->object + (index & ((1u << radix) - 1));
-            return 0;
-        }
-    }
+    if (root && cspace_lookup_one_level(root, index, slot))
+        return 0;
     return cspace_lookup_levels(root, index, slot);
 }
 
