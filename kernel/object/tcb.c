@@ -213,15 +213,27 @@ static int decode_write_registers(struct invocation *inv)
     return 0;
 }
 
+/* Can the thread run: does it have a capability space and an address space? */
+static bool tcb_can_run(const struct tcb *tcb)
+{
+    return tcb_vspace(tcb) && tcb_cspace_root(tcb);
+}
+
+/* RESUME's effect: an inactive thread becomes runnable; any other is left as it is. */
+static void tcb_resume(struct tcb *tcb)
+{
+    if (tcb->state == THREAD_INACTIVE)
+        sched_enqueue(tcb);
+}
+
 static int decode_resume(struct invocation *inv)
 {
     struct tcb *tcb = invoked_tcb(inv);
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
-    if (!tcb_vspace(tcb) || !tcb_cspace_root(tcb))
+    if (!tcb_can_run(tcb))
         return -PECAN_EINVAL;    /* nothing to run in */
-    if (tcb->state == THREAD_INACTIVE)
-        sched_enqueue(tcb);
+    tcb_resume(tcb);
     return 0;
 }
 
@@ -241,7 +253,7 @@ static int decode_start(struct invocation *inv)
         return -PECAN_EMSGTOOLONG;
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
-    if (!tcb_vspace(tcb) || !tcb_cspace_root(tcb))
+    if (!tcb_can_run(tcb))
         return -PECAN_EINVAL;    /* nothing to run in */
     /* Bit 0 of pc asks for Thumb state, as in a BX; an ARM pc must be word-aligned. */
     word_t pc = invocation_word(inv, 1);
@@ -254,8 +266,7 @@ static int decode_start(struct invocation *inv)
     if (inv->length == 4)
         tcb->context.r[0] = invocation_word(inv, 3);
     tcb->context.cpsr = CPSR_MODE_USR | (thumb ? CPSR_THUMB : 0);
-    if (tcb->state == THREAD_INACTIVE)
-        sched_enqueue(tcb);
+    tcb_resume(tcb);
     return 0;
 }
 
