@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the kernel does with each exception (vectors.S has the entry and exit).
+ * What the kernel does with each exception (vectors.S has the entry and exit; the system
+ * call's entry and its IPC fast path are in syscall.S, whose view of the C structures
+ * arch/syscall_layout.h checks here at compile time).
  *
  * From user mode: the registers are already in the running thread's TCB. The trap takes
  * the kernel lock and the thread (cpu->executing), handles the system call, fault or
@@ -13,6 +15,7 @@
  * frame, the fault address and status.
  */
 #include <arch/cpu.h>
+#include <arch/syscall_layout.h>
 #include <arch/trap.h>
 #include <console.h>
 #include <core/enter.h>
@@ -205,12 +208,17 @@ struct user_context *arch_handle_syscall(struct cpu *cpu, struct tcb *current, s
     return choose_and_enter(cpu);
 }
 
+struct user_context *arch_handle_syscall_lookup(struct cpu *cpu, struct tcb *current)
+{
+    return arch_handle_syscall(cpu, current, syscall_lookup(current));
+}
+
 struct user_context *arch_handle_syscall_contended(struct cpu *cpu)
 {
     struct tcb *current = begin_user_trap(cpu, TRAP_SVC);
     if (!current)
         return choose_and_enter(cpu);
-    return arch_handle_syscall(cpu, current, syscall_lookup(current));
+    return arch_handle_syscall_lookup(cpu, current);
 }
 
 struct user_context *arch_handle_user_trap(enum trap_type type)

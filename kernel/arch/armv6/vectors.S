@@ -90,17 +90,6 @@ trap_common:
     bl arch_handle_user_trap    /* returns the context to enter */
     b arch_return_to_user
 
-/* The system call. SVC mode already; lr is the caller's next pc, spsr its cpsr. */
-entry_svc:
-    srsdb sp!, #MODE_SVC
-    stmdb sp, {r0-r14}^
-    mrs r0, spsr
-    tst r0, #0xf                /* user mode (0x10) is the only mode with bits 3:0 clear */
-    bne kernel_svc
-    mrc p15, 0, r0, c13, c0, 4  /* this CPU's struct cpu: syscall_entry's argument */
-    ldr sp, [r0, #CPU_KERNEL_STACK_TOP_OFFSET]
-    bl syscall_entry            /* core/fastpath.c: returns the context to enter */
-
 /* struct user_context *r0 (in a TCB): enters user mode with it. Interrupts are masked.
  * (ARMv6 allows banked-register accesses right after LDM ^; earlier versions did not.) */
     .global arch_return_to_user
@@ -109,6 +98,8 @@ arch_return_to_user:
     ldmdb sp, {r0-r14}^
     rfeia sp!                   /* sp_svc is now just past the context: the next entry */
 
+/* An svc executed in kernel mode (from syscall.S's entry_svc). */
+    .global kernel_svc
 kernel_svc:
     mov r1, #TRAP_SVC
     b kernel_trap

@@ -17,7 +17,7 @@ int cspace_lookup_levels(const struct capability *root, word_t index, struct cte
 
 /* The common case alone: root is a CNode capability whose guard covers all the bits above
  * its radix (one level), and index is inside it. False otherwise, changing nothing. The
- * IPC fast path's lookup (core/fastpath.c). */
+ * lookup the IPC fast path makes (arch/armv6/syscall.S does it in assembly). */
 static inline bool cspace_lookup_one_level(const struct capability *root, word_t index,
                                            struct cte **slot)
 {

@@ -8,11 +8,6 @@
 
 struct cpu;
 
-/* The system call, from vectors.S with this CPU's struct cpu: the caller's registers are
- * in its TCB. Takes the kernel lock, does the IPC fast path or hands over to
- * arch_handle_syscall, and returns the context to enter (core/fastpath.c). */
-struct user_context *syscall_entry(struct cpu *cpu);
-
 /* The slot of the capability the caller invokes (index in r0), or NULL if the lookup
  * fails. */
 static inline struct cte *syscall_lookup(const struct tcb *caller)
@@ -21,10 +16,15 @@ static inline struct cte *syscall_lookup(const struct tcb *caller)
     return cspace_lookup(tcb_cspace_root(caller), caller->context.r[0], &slot) == 0 ? slot : NULL;
 }
 
-/* The general path of a system call (arch/armv6/trap.c), with the kernel lock held and
- * current's capability looked up (slot, or NULL): runs syscall_invoke_general and enters
- * the next thread. */
+/* The system call starts in assembly (arch/armv6/syscall.S: the entry, the kernel lock
+ * and the IPC fast path) and continues in one of these (arch/armv6/trap.c), on the
+ * kernel stack with the caller's registers in its TCB. Each returns the context to enter.
+ *
+ * The general path, with the kernel lock held and current's capability looked up (slot,
+ * or NULL if the lookup failed): runs syscall_invoke_general and enters the next thread. */
 struct user_context *arch_handle_syscall(struct cpu *cpu, struct tcb *current, struct cte *slot);
+/* The same before the lookup. */
+struct user_context *arch_handle_syscall_lookup(struct cpu *cpu, struct tcb *current);
 /* The system call when the kernel lock was taken: waits for it, then the general path. */
 struct user_context *arch_handle_syscall_contended(struct cpu *cpu);
 /* The general path (core/invoke.c): every invocation the fast path does not take. slot
