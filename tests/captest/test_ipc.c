@@ -333,7 +333,7 @@ static void cross_cpu_client(pecan_cap_t gate, volatile pecan_word_t *report, un
     CHECK_OK(mv.err);
     CHECK_EQ(mv.cpu_after, move_cpu);
     CHECK_EQ(pecan_sched_cpu(SCHED), move_cpu);   /* it stayed there to the end */
-    CHECK_OK(pecan_sched_run_thread(SCHED, PECAN_ROOT_TCB, priority, 1u, quantum));
+    CHECK_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, PECAN_ROOT_TCB, priority, 1u, quantum));
     CHECK_EQ(pecan_sched_cpu(SCHED), 0);
     unsigned priority_after = 0;
     pecan_word_t quantum_after = 0;
@@ -360,7 +360,7 @@ static void pingpong_cross_cpu_same_as(unsigned server_cpu, unsigned move_cpu)
     REQUIRE(gate && client);
     REQUIRE_OK(helper_create(&s, cpu_echo_server, 128));
     s.arg[0] = 0xC9C9;
-    REQUIRE_OK(pecan_sched_run_thread(SCHED, s.tcb, 128, 1u << server_cpu, 0));
+    REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, s.tcb, 128, 1u << server_cpu, 0));
     REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
     REQUIRE_OK(cap_mint(client, gate, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT, 0xC9C9));
     echo_server_cpu = -1;
@@ -402,7 +402,7 @@ static void pingpong_cross_cpu_cross_as(unsigned server_cpu, unsigned move_cpu)
     REQUIRE_OK(task_create(&t, 128));
     REQUIRE_OK(task_copy(&t, T_DONE, done, PECAN_RIGHT_WRITE));
     REQUIRE_OK(task_copy(&t, T_SCHED, SCHED, PECAN_RIGHT_READ));
-    REQUIRE_OK(pecan_sched_run_thread(SCHED, t.r.tcb, 128, 1u << server_cpu, 0));
+    REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, t.r.tcb, 128, 1u << server_cpu, 0));
     REQUIRE_OK(pecan_gate_bind(gate, t.r.tcb));
     REQUIRE_OK(cap_mint(client, gate, PECAN_RIGHT_WRITE, 0xC0C0));
     volatile pecan_word_t *rep = remote_shared();
@@ -1022,5 +1022,276 @@ UTEST(ipc_send_and_wait)
     CHECK_OK(s.result);
     CHECK_CLEAN();
     helper_destroy(&s);
+    CHECK_CLEAN();
+}
+
+/* ---- what the fast path must leave to the general path ------------------------------------ */
+
+/* The IPC fast path (arch/armv6/syscall.S) takes a register-only call or reply-and-wait
+ * only when nothing else is due. Each case here needs the general path instead, and must
+ * come out as if there were no fast path: nothing lost or delivered twice, no stale
+ * timeout, the priorities kept. */
+
+struct fast_log {
+    int label;
+    pecan_word_t word0, badge;
+};
+static struct fast_log fast_log[8];
+
+/* Answers word 0 + 1 to each call, logging label, word 0 and badge of everything it
+ * receives (counter: how many). arg[0]: a notification to wait on before answering the
+ * first call (0: none); arg[1]: the timeout of its first wait (the others have none);
+ * arg[2]: set to the other helper's `finished` (struct helper * in arg[3]) when the first
+ * message arrives; result: 1 if a wait timed out, -1 if one failed otherwise. */
+static void fast_server(struct helper *h)
+{
+    struct pecan_message m;
+    struct pecan_reply r = pecan_ipc_wait(&m, (uint32_t)h->arg[1]);
+    for (;;) {
+        if (r.ipc_status == PECAN_IPC_TIMEOUT) {
+            h->result = 1;
+            r = pecan_ipc_wait(&m, PECAN_TIMEOUT_NEVER);
+            continue;
+        }
+        if (r.ipc_status != PECAN_IPC_OK) {
+            h->result = -1;
+            return;
+        }
+        int label = pecan_tag_label(m.tag);
+        fast_log[h->counter % 8] = (struct fast_log){ label, m.word[0], r.badge };
+        if (h->counter++ == 0) {
+            if (h->arg[3])
+                h->arg[2] = (pecan_word_t)((struct helper *)h->arg[3])->finished;
+            pecan_word_t bits;
+            if (h->arg[0])
+                pecan_notification_wait(h->arg[0], &bits);
+        }
+        if (label == PECAN_LABEL_NOTIFICATION) {   /* no caller to answer */
+            r = pecan_ipc_wait(&m, PECAN_TIMEOUT_NEVER);
+            continue;
+        }
+        m.tag = pecan_tag(0, 1, 0);
+        m.word[0] += 1;
+        if (label == LABEL_STOP) {
+            pecan_ipc_reply(&m);
+            return;
+        }
+        r = pecan_ipc_reply_wait(&m, PECAN_TIMEOUT_NEVER);
+    }
+}
+
+/* A client: calls arg[0] once with word 0 = arg[1]; arg[2] gets the answer's word 0. */
+static void fast_client(struct helper *h)
+{
+    struct pecan_message m = { .tag = pecan_tag(1, 1, 0) };
+    m.word[0] = h->arg[1];
+    struct pecan_reply r = pecan_ipc_call(h->arg[0], &m, PECAN_TIMEOUT_NEVER);
+    h->result = ipc_err(r);
+    h->arg[2] = m.word[0];
+    h->counter++;
+}
+
+static pecan_word_t call_word(pecan_cap_t gate, pecan_word_t word0)
+{
+    struct pecan_message m = { .tag = pecan_tag(1, 1, 0) };
+    m.word[0] = word0;
+    struct pecan_reply r = pecan_ipc_call(gate, &m, PECAN_TIMEOUT_NEVER);
+    return r.ipc_status == PECAN_IPC_OK ? m.word[0] : 0;
+}
+
+static void stop_fast_server(pecan_cap_t gate, struct helper *s)
+{
+    struct pecan_message m = { .tag = pecan_tag(LABEL_STOP, 0, 0) };
+    CHECK_OK(ipc_err(pecan_ipc_call(gate, &m, PECAN_TIMEOUT_NEVER)));
+    CHECK(wait_flag((volatile pecan_word_t *)&s->finished, 1000));
+}
+
+static void start_client(struct helper *c, pecan_cap_t gate, pecan_word_t word0)
+{
+    REQUIRE_OK(helper_create(c, fast_client, 150));
+    c->arg[0] = gate;
+    c->arg[1] = word0;
+    REQUIRE_OK(helper_start(c));
+}
+
+/* The receiver waits with a timeout: the message must cancel it, so that it cannot end
+ * the receiver's next wait (which has none). */
+UTEST(ipc_fast_path_receiver_with_timeout)
+{
+    struct helper s;
+    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    REQUIRE(gate);
+    REQUIRE_OK(helper_create(&s, fast_server, 200));
+    s.arg[1] = pecan_timeout_us(100000);
+    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(helper_start(&s));
+    pecan_sleep_us(60000);
+    CHECK_EQ(call_word(gate, 10), 11);   /* 60 ms into its 100 ms wait */
+    pecan_sleep_us(100000);              /* past the end of that wait */
+    CHECK_OK(s.result);
+    CHECK_EQ(call_word(gate, 20), 21);
+    stop_fast_server(gate, &s);
+    CHECK_EQ(s.counter, 3);
+    CHECK_CLEAN();
+    helper_destroy(&s);
+    CHECK_CLEAN();
+}
+
+/* A reply-and-wait when the server has more to receive: the caller gets its answer and
+ * the server what is pending at once. The server takes a call from one client and holds
+ * it (waits for "hold"); meanwhile a second client queues at it (queued_call), or its
+ * bound notification is signalled (pending_signal); then it answers. */
+static void server_has_more(bool queued_call)
+{
+    struct helper s, c1, c2;
+    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), hold = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t bound = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    REQUIRE(gate && hold && bound);
+    REQUIRE_OK(helper_create(&s, fast_server, 200));
+    s.arg[0] = hold;
+    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_thread_bind_notification(s.tcb, bound));
+    REQUIRE_OK(helper_start(&s));
+    start_client(&c1, gate, 100);   /* taken; the server then waits for "hold" */
+    CHECK_EQ(s.counter, 1);
+    if (queued_call)
+        start_client(&c2, gate, 200);   /* queued at the server */
+    else
+        CHECK_OK(pecan_notification_signal(bound, 0x4));   /* pending: it is not waiting */
+    CHECK_EQ(c1.counter, 0);
+    CHECK_OK(pecan_notification_signal(hold, 1));
+    CHECK_EQ(c1.counter, 1);
+    CHECK_OK(c1.result);
+    CHECK_EQ(c1.arg[2], 101);
+    CHECK_EQ(s.counter, 2);
+    if (queued_call) {
+        CHECK_EQ(fast_log[1].word0, 200);
+        CHECK_EQ(c2.counter, 1);
+        CHECK_OK(c2.result);
+        CHECK_EQ(c2.arg[2], 201);
+    } else {
+        CHECK_EQ(fast_log[1].label, PECAN_LABEL_NOTIFICATION);
+        CHECK_EQ(fast_log[1].word0, 0x4);
+    }
+    CHECK_EQ(call_word(gate, 7), 8);   /* and it serves on */
+    stop_fast_server(gate, &s);
+    CHECK_OK(s.result);
+    CHECK_CLEAN();
+    helper_destroy(&c1);
+    if (queued_call)
+        helper_destroy(&c2);
+    helper_destroy(&s);
+    CHECK_CLEAN();
+}
+
+UTEST(ipc_fast_path_queued_caller)
+{
+    server_has_more(true);
+}
+
+UTEST(ipc_fast_path_pending_signal)
+{
+    server_has_more(false);
+}
+
+static void finite_spin(struct helper *h)
+{
+    for (unsigned i = 0; i < 200000; i++)
+        h->counter++;
+}
+
+/* A call to a receiver below a queued thread: the message is delivered, but the queued
+ * thread runs first (the fast path would have switched to the receiver at once). */
+UTEST(ipc_fast_path_keeps_priorities)
+{
+    struct helper s, spin;
+    int cpu = pecan_sched_cpu(PECAN_ROOT_SCHEDULER);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    REQUIRE(gate && cpu >= 0);
+    REQUIRE_OK(helper_create(&s, fast_server, 100));
+    REQUIRE_OK(helper_create(&spin, finite_spin, 110));
+    REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, s.tcb, 100, 1u << cpu, 0));
+    REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, spin.tcb, 110, 1u << cpu, 0));
+    s.arg[3] = (pecan_word_t)&spin;
+    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(helper_start(&s));
+    pecan_sleep_us(1000);            /* the server reaches its wait */
+    REQUIRE_OK(helper_start(&spin)); /* queued below the root, above the server */
+    CHECK_EQ(spin.counter, 0);
+    CHECK_EQ(call_word(gate, 5), 6);
+    CHECK_EQ(s.arg[2], 1);           /* the spinner had finished when the server ran */
+    stop_fast_server(gate, &s);
+    CHECK_CLEAN();
+    helper_destroy(&spin);
+    helper_destroy(&s);
+    CHECK_CLEAN();
+}
+
+/* A closed receive on one gate: a call through another gate of the same thread waits,
+ * one through its gate is taken. */
+static void closed_server(struct helper *h)
+{
+    struct pecan_message m;
+    struct pecan_reply r = pecan_ipc_receive(h->arg[0], &m, PECAN_TIMEOUT_NEVER);
+    h->arg[1] = r.badge;
+    h->counter++;
+    m.tag = pecan_tag(0, 1, 0);
+    m.word[0] += 1;
+    h->result = ipc_err(pecan_ipc_reply(&m));
+}
+
+UTEST(ipc_fast_path_closed_receive)
+{
+    struct helper s, other;
+    pecan_cap_t ga = obj_new(PECAN_OBJ_ENDPOINT, 0), gb = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t ca = slot_alloc(), cb = slot_alloc();
+    REQUIRE(ga && gb && ca && cb);
+    REQUIRE_OK(helper_create(&s, closed_server, 200));
+    s.arg[0] = ga;
+    REQUIRE_OK(pecan_gate_bind(ga, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gb, s.tcb));
+    REQUIRE_OK(cap_mint(ca, ga, PECAN_RIGHT_WRITE, 0xA));
+    REQUIRE_OK(cap_mint(cb, gb, PECAN_RIGHT_WRITE, 0xB));
+    REQUIRE_OK(helper_start(&s));
+    start_client(&other, cb, 40);   /* waits at the server */
+    CHECK_EQ(other.counter, 0);
+    CHECK_EQ(s.counter, 0);
+    CHECK_EQ(call_word(ca, 30), 31);
+    CHECK_EQ(s.arg[1], 0xA);
+    CHECK_OK(s.result);
+    CHECK_EQ(other.counter, 0);
+    CHECK_CLEAN();
+    helper_destroy(&other);
+    helper_destroy(&s);
+    CHECK_OK(cap_delete(ca));
+    CHECK_OK(cap_delete(cb));
+    CHECK_CLEAN();
+}
+
+/* A receiver whose address space was taken away while it waited (CONFIGURE with an empty
+ * slot): the message may not take it into an address space it no longer has. The kernel
+ * stops it instead (choose_and_enter in arch/armv6/trap.c), and the caller waits on, as
+ * for a suspended server. */
+UTEST(ipc_fast_path_receiver_lost_its_address_space)
+{
+    struct task t;
+    struct helper c;
+    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    REQUIRE(gate && done);
+    REQUIRE_OK(task_create(&t, 200));
+    REQUIRE_OK(task_copy(&t, T_DONE, done, PECAN_RIGHT_WRITE));
+    REQUIRE_OK(pecan_gate_bind(gate, t.r.tcb));
+    remote_shared()[0] = 0;
+    REQUIRE_OK(remote_start(&t.r, task_server, 0, REMOTE_SHARED_VA, T_DONE, 0));
+    pecan_cap_t empty = slot_alloc();
+    REQUIRE(empty);
+    const pecan_cap_t keep = PECAN_CAP_UNCHANGED;
+    REQUIRE_OK(pecan_thread_configure(t.r.tcb, keep, empty, keep, 0, keep, keep));
+    start_client(&c, gate, 50);
+    CHECK_EQ(c.counter, 0);
+    CHECK_EQ(remote_shared()[0], 0);   /* nothing answered */
+    CHECK_CLEAN();
+    helper_destroy(&c);
+    task_destroy(&t);
     CHECK_CLEAN();
 }
