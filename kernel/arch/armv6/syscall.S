@@ -150,7 +150,6 @@ fastpath_reply_wait:
 
 /* Call: r0 is the capability index. */
 fastpath_call:
-    fast_tag_or syscall_general
     /* The lookup's common case (cspace_lookup_one_level in core/cspace.h): the caller's
      * CNode's guard covers every bit above its radix, so one level resolves the index. */
     sub r9, sp, #(OFFSET_TCB_CONTEXT_PC - OFFSET_TCB_CSPACE_CAP)
@@ -167,14 +166,15 @@ fastpath_call:
     bic r0, r0, lr, lsl r9
     add r0, r10, r0, lsl #SLOT_SIZE_BITS        /* r0 = the slot */
 
-    /* A gate, with the right to send. Anything else (most kernel objects) goes to the
-     * general path with the slot looked up. */
+    /* A gate, with the right to send, and a message the fast path can carry. Anything
+     * else (most kernel objects) goes to the general path with the slot looked up. */
     ldmia r0, {r9, r10, r11}            /* type..size_bits, the gate, the badge */
     and r2, r9, #CAPABILITY_TYPE_MASK
     cmp r2, #VALUE_CAP_ENDPOINT
     bne syscall_general_at_slot
     tst r9, #(VALUE_PECAN_RIGHT_WRITE << CAPABILITY_RIGHTS_SHIFT)
     beq syscall_general_at_slot
+    fast_tag_or syscall_general_at_slot
 
     /* The receiver: the gate's bound thread, waiting for this gate (or for anything) on
      * this CPU, with no timeout to cancel and no reply owed. */
