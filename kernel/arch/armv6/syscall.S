@@ -57,8 +57,9 @@
 .endm
 
 /* The checks on the partner (lr) that both directions share, or goes to decline: it has
- * an address space, and no queued thread of this CPU (r12) has a higher priority
- * (sched_switch_to in core/sched.h). Leaves r9 = this CPU's run queue; uses r10, r11. */
+ * an address space, and no queued thread of this CPU (r12) has a higher priority than it
+ * (run_queue.highest, core/sched.h), so that it is the thread the scheduler would pick.
+ * Leaves r9 = this CPU's run queue; uses r10, r11. */
 .macro partner_checks_or decline
     ldrb r10, [lr, #OFFSET_TCB_VSPACE_CAP]      /* its type */
     cmp r10, #VALUE_CAP_VSPACE
@@ -221,9 +222,9 @@ fastpath_call:
     strb r1, CALLER(OFFSET_TCB_STATE)
     /* fall through */
 
-/* Enters the partner lr on this CPU (r12): enter_thread_in (core/enter.h) with its
- * address space loaded as vspace_load_on (object/vspace.h) does, then the lock released
- * and the return to user mode (vectors.S's arch_return_to_user). */
+/* Enters the partner lr on this CPU (r12): enter_thread (core/enter.h) with its address
+ * space loaded as vspace_load_on (object/vspace.h) does, then the lock released and the
+ * return to user mode (vectors.S's arch_return_to_user). */
 fast_enter_partner:
     ldr r0, [lr, #(OFFSET_TCB_VSPACE_CAP + OFFSET_CAPABILITY_OBJECT)]
     ldr r1, [r12, #OFFSET_CPU_ACTIVE_VSPACE]

@@ -28,8 +28,10 @@ void sched_current_stops(void);
 /* Gives up the CPU to threads of the same priority (end of quantum). */
 void sched_yield_current(void);
 /* A CPU's run queue: one FIFO per priority and a two-level bitmap of the non-empty ones.
- * The current thread is in no FIFO. Visible here for the inline sched_switch_to only;
- * everything else goes through core/sched.c. */
+ * The current thread is in no FIFO. Visible here for the inline sched_keeps_running and
+ * for the IPC fast path (arch/armv6/syscall.S), which makes its partner current when no
+ * queued thread has a higher priority (current and highest); everything else goes through
+ * core/sched.c. */
 #define SCHED_PRIORITY_COUNT 256
 struct run_queue {
     struct tcb *current;
@@ -41,19 +43,6 @@ struct run_queue {
 };
 extern struct run_queue sched_run_queues[CONFIG_MAX_CPUS];
 
-/* The current thread of this CPU is about to block: makes next (blocked until now, so in
- * no run queue, and of this CPU, whose run queue is rq: the caller checks both) current
- * directly, if no queued thread has a higher priority. Returns false, changing nothing,
- * otherwise. The IPC fast path's switch; inline because it is on every fast-path
- * message. */
-static inline bool sched_switch_to(struct run_queue *rq, struct tcb *next)
-{
-    if (rq->highest > (int)next->priority)
-        return false;
-    next->state = THREAD_RUNNABLE;
-    rq->current = next;
-    return true;
-}
 /* After a system call: does thread t, which trapped on this CPU, simply go on? True if
  * it is still this CPU's current thread, runnable, and no queued thread has a higher
  * priority: exactly when sched_choose would pick it again. Inline: most invocations of

@@ -59,7 +59,8 @@ static inline void vspace_activate(struct vspace *vspace)
         vspace_switch(vspace);
 }
 /* The same for a vspace that is not NULL, on CPU cpu, which must be this CPU. All
- * inline (below): the IPC fast path's switch. */
+ * inline (below): the switch on the way back to user mode (core/enter.h; the IPC fast
+ * path in arch/armv6/syscall.S does the same in assembly). */
 static inline void vspace_activate_on(struct cpu *cpu, struct vspace *vspace);
 /* The hardware ASID of a vspace. */
 static inline unsigned vspace_asid(const struct vspace *vspace);
