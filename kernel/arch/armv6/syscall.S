@@ -56,11 +56,24 @@
     bic r1, r1, #TAG_FLAGS_MASK
 .endm
 
+/* The partner (lr) is on this CPU (the caller's), and has no timeout to cancel (that is
+ * the general path's work), or goes to decline. Uses r2 and r9. */
+.macro partner_here_without_timeout_or decline
+    ldrb r9, [lr, #OFFSET_TCB_CPU]
+    ldrb r2, CALLER(OFFSET_TCB_CPU)
+    cmp r9, r2
+    bne \decline
+    ldr r9, [lr, #OFFSET_TCB_TIMEOUT_AT]
+    ldr r2, [lr, #OFFSET_TCB_TIMEOUT_AT + 4]
+    orrs r9, r9, r2
+    bne \decline
+.endm
+
 /* The checks on the partner (lr) that both directions share, or goes to decline: it has
  * an address space, and no queued thread of this CPU (r12) has a higher priority than it
  * (run_queue.highest, core/sched.h), so that it is the thread the scheduler would pick.
  * Leaves r9 = this CPU's run queue; uses r10, r11. */
-.macro partner_checks_or decline
+.macro partner_can_run_now_or decline
     ldrb r10, [lr, #OFFSET_TCB_VSPACE_CAP]      /* its type */
     cmp r10, #VALUE_CAP_VSPACE
     bne \decline
@@ -111,14 +124,7 @@ fastpath_reply_wait:
     ldrb r9, [lr, #OFFSET_TCB_IPC_FLAGS]
     tst r9, #VALUE_IPC_FLAG_FAULT       /* a fault reply writes registers: general path */
     bne syscall_general
-    ldr r9, [lr, #OFFSET_TCB_TIMEOUT_AT]
-    ldr r10, [lr, #OFFSET_TCB_TIMEOUT_AT + 4]
-    orrs r9, r9, r10                    /* a timeout to cancel: general path */
-    bne syscall_general
-    ldrb r9, [lr, #OFFSET_TCB_CPU]
-    ldrb r10, CALLER(OFFSET_TCB_CPU)
-    cmp r9, r10
-    bne syscall_general
+    partner_here_without_timeout_or syscall_general
     /* Nothing else for the server to receive: no queued sender, no pending signal. */
     ldr r9, CALLER(OFFSET_TCB_SENDERS_HEAD)
     cmp r9, #0
@@ -128,7 +134,7 @@ fastpath_reply_wait:
     ldrne r9, [r9, #OFFSET_NOTIFICATION_BITS]
     cmpne r9, #0
     bne syscall_general
-    partner_checks_or syscall_general   /* r9 = this CPU's run queue */
+    partner_can_run_now_or syscall_general   /* r9 = this CPU's run queue */
 
     /* The caller runs, with the reply. */
     mov r10, #VALUE_THREAD_RUNNABLE
@@ -185,14 +191,7 @@ fastpath_call:
     ldrb r9, [lr, #OFFSET_TCB_STATE]
     cmp r9, #VALUE_THREAD_BLOCKED_RECEIVE
     bne syscall_general_at_slot
-    ldrb r9, [lr, #OFFSET_TCB_CPU]
-    ldrb r2, CALLER(OFFSET_TCB_CPU)
-    cmp r9, r2
-    bne syscall_general_at_slot
-    ldr r9, [lr, #OFFSET_TCB_TIMEOUT_AT]
-    ldr r2, [lr, #OFFSET_TCB_TIMEOUT_AT + 4]
-    orrs r9, r9, r2
-    bne syscall_general_at_slot
+    partner_here_without_timeout_or syscall_general_at_slot
     ldr r9, [lr, #OFFSET_TCB_REPLY_TO]
     cmp r9, #0
     bne syscall_general_at_slot
@@ -203,7 +202,7 @@ fastpath_call:
     cmp r9, r10
     bne syscall_general_at_slot
 1:  mov r2, r11                         /* the badge, delivered in r2 */
-    partner_checks_or syscall_general_at_slot   /* r9 = this CPU's run queue */
+    partner_can_run_now_or syscall_general_at_slot   /* r9 = this CPU's run queue */
 
     /* The receiver runs, with the message and the reply capability. */
     mov r10, #VALUE_THREAD_RUNNABLE
