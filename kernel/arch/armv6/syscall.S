@@ -84,9 +84,14 @@
     bgt \decline
 .endm
 
+/* The status stored for the partner doubles as the zero for the stores after it. */
+.if VALUE_PECAN_IPC_OK != 0
+.error "syscall.S uses PECAN_IPC_OK as a zero register"
+.endif
 
 /* The SVC vector. SVC mode already; lr is the caller's next pc, spsr its cpsr. The
- * entry is vectors.S's, inlined: sp_svc points just past the caller's saved context. */
+ * registers are saved as vectors.S's trap_entry saves them: sp_svc then points at the
+ * caller's saved pc (context.pc), just past r0-r14. */
     .global entry_svc
 entry_svc:
     srsdb sp!, #MODE_SVC

@@ -17,8 +17,8 @@
  *     bug) sp_svc is the kernel stack: the same stores build most of a struct
  *     trap_frame there, completed with the SVC-mode sp and lr.
  *
- * The SVC vector has an entry of its own (the system call is the hot path): it is taken
- * in SVC mode already and its type is known. The kernel itself executes svc only for the
+ * The SVC vector has an entry of its own (the system call is the hot path), entry_svc in
+ * syscall.S with the IPC fast path: it is taken in SVC mode already and its type is known. The kernel itself executes svc only for the
  * semihosting exit (plat_poweroff), which QEMU intercepts; one that traps is a kernel bug
  * and panics through the kernel-mode path.
  *
