@@ -58,30 +58,32 @@ int pecan_factory_create_factory(pecan_cap_t factory, pecan_word_t quota, pecan_
     return create(factory, PECAN_FACTORY_FACTORY, &m, 1, &dest, 1);
 }
 
+/* A create whose arguments are one word and a string (length, then packed bytes), the
+ * string at most max bytes. */
+static int create_with_string(pecan_cap_t factory, unsigned type, pecan_word_t word,
+                              const char *string, unsigned max, pecan_cap_t dest)
+{
+    unsigned length = (unsigned)strlen(string);
+    if (length > max)
+        return -PECAN_ERANGE;
+    struct pecan_message m;
+    m.word[2] = word;
+    m.word[3] = length;
+    unsigned words = client_pack_bytes(&m.word[4], string, length);
+    return create(factory, type, &m, 2 + words, &dest, 1);
+}
+
 int pecan_factory_create_named_factory(pecan_cap_t factory, pecan_word_t quota,
                                        const char *name, pecan_cap_t dest)
 {
-    unsigned length = (unsigned)strlen(name);
-    if (length > PECAN_FACTORY_NAME_MAX)
-        return -PECAN_ERANGE;
-    struct pecan_message m;
-    m.word[2] = quota;
-    m.word[3] = length;
-    unsigned words = client_pack_bytes(&m.word[4], name, length);
-    return create(factory, PECAN_FACTORY_FACTORY, &m, 2 + words, &dest, 1);
+    return create_with_string(factory, PECAN_FACTORY_FACTORY, quota, name,
+                              PECAN_FACTORY_NAME_MAX, dest);
 }
 
 int pecan_factory_create_log(pecan_cap_t factory, unsigned colour, const char *tag,
                              pecan_cap_t dest)
 {
-    unsigned length = (unsigned)strlen(tag);
-    if (length > LOG_TAG_MAX)
-        return -PECAN_ERANGE;
-    struct pecan_message m;
-    m.word[2] = colour;
-    m.word[3] = length;
-    unsigned words = client_pack_bytes(&m.word[4], tag, length);
-    return create(factory, PECAN_FACTORY_LOG, &m, 2 + words, &dest, 1);
+    return create_with_string(factory, PECAN_FACTORY_LOG, colour, tag, LOG_TAG_MAX, dest);
 }
 
 int pecan_factory_create_task(pecan_cap_t factory, const struct pecan_factory_task *dest)

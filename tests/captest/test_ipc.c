@@ -256,6 +256,26 @@ static void task_server(pecan_word_t badge, pecan_word_t report, pecan_word_t do
     task_exit();
 }
 
+/* After a ping-pong run against task_server (or cpu_task_server): its report in rep
+ * (every call served, no bad word, badge or failed wait), then a STOP through client, its
+ * "done" signal and its own reply's result; then the task and client go. */
+static void stop_task_server(struct task *t, pecan_cap_t client, pecan_cap_t done,
+                             const volatile pecan_word_t *rep)
+{
+    CHECK_EQ(rep[0], PINGPONG_CALLS);
+    CHECK_EQ(rep[1], 0);
+    CHECK_EQ(rep[2], 0);
+    CHECK_EQ(rep[3], 0);
+    CHECK_OK(send_stop(client));
+    pecan_word_t bits = 0;
+    CHECK_OK(pecan_notification_wait(done, &bits));
+    CHECK_EQ(rep[4], 1);
+    CHECK_OK((int)rep[5]);
+    CHECK_CLEAN();
+    task_destroy(t);
+    CHECK_OK(cap_delete(client));
+}
+
 /* The root calls a server task through a badged copy of the gate bound to it. */
 UTEST(ipc_pingpong_cross_as_task_server)
 {
@@ -274,18 +294,7 @@ UTEST(ipc_pingpong_cross_as_task_server)
     pecan_word_t report[4] = { 0, 0, 0, 0 };
     pingpong_client_run(client, report);
     check_pingpong(report, "root client");
-    CHECK_EQ(rep[0], PINGPONG_CALLS);
-    CHECK_EQ(rep[1], 0);
-    CHECK_EQ(rep[2], 0);
-    CHECK_EQ(rep[3], 0);
-    CHECK_OK(send_stop(client));
-    pecan_word_t bits = 0;
-    CHECK_OK(pecan_notification_wait(done, &bits));
-    CHECK_EQ(rep[4], 1);
-    CHECK_OK((int)rep[5]);
-    CHECK_CLEAN();
-    task_destroy(&t);
-    CHECK_OK(cap_delete(client));
+    stop_task_server(&t, client, done, rep);
     CHECK_CLEAN();
 }
 
@@ -413,18 +422,7 @@ static void pingpong_cross_cpu_cross_as(unsigned server_cpu, unsigned move_cpu)
     pecan_word_t report[4] = { 0, 0, 0, 0 };
     cross_cpu_client(client, report, move_cpu, "root client, task server on another CPU");
     CHECK_EQ(rep[6], server_cpu);
-    CHECK_EQ(rep[0], PINGPONG_CALLS);
-    CHECK_EQ(rep[1], 0);
-    CHECK_EQ(rep[2], 0);
-    CHECK_EQ(rep[3], 0);
-    CHECK_OK(send_stop(client));
-    pecan_word_t bits = 0;
-    CHECK_OK(pecan_notification_wait(done, &bits));
-    CHECK_EQ(rep[4], 1);
-    CHECK_OK((int)rep[5]);
-    CHECK_CLEAN();
-    task_destroy(&t);
-    CHECK_OK(cap_delete(client));
+    stop_task_server(&t, client, done, rep);
 }
 
 /* Ping-pong with the server on CPU 1 and the root calling from CPU 0, every size 0-63 both

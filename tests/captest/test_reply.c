@@ -58,6 +58,22 @@ static void reset_results(void)
         results[i] = 12345;
 }
 
+/* A holding server (priority 150) with one caller (200) whose call it has taken and holds
+ * until *n is signalled. False if the objects or threads could not be made. */
+static bool start_held_call(struct helper *s, struct helper *c, pecan_cap_t *n)
+{
+    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    *n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    reset_results();
+    if (!gate || !*n || helper_create(s, holding_server, 150) != 0 ||
+        helper_create(c, one_call, 200) != 0)
+        return false;
+    s->arg[1] = *n;
+    c->arg[0] = gate;
+    c->arg[2] = PECAN_TIMEOUT_NEVER;
+    return pecan_gate_bind(gate, s->tcb) == 0 && helper_start(s) == 0 && helper_start(c) == 0;
+}
+
 UTEST(reply_twice_and_without_call)
 {
     struct helper s;
@@ -249,17 +265,8 @@ UTEST(reply_cannot_be_named_or_passed_on)
 UTEST(reply_after_caller_destroyed)
 {
     struct helper s, c;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
-    REQUIRE(gate && n);
-    reset_results();
-    REQUIRE_OK(helper_create(&s, holding_server, 150));
-    REQUIRE_OK(helper_create(&c, one_call, 200));
-    s.arg[1] = n;
-    c.arg[0] = gate;
-    c.arg[2] = PECAN_TIMEOUT_NEVER;
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
-    REQUIRE_OK(helper_start(&s));
-    REQUIRE_OK(helper_start(&c));
+    pecan_cap_t n;
+    REQUIRE(start_held_call(&s, &c, &n));
     CHECK_EQ(c.counter, 1);   /* waiting for the reply */
     CHECK_EQ(s.counter, 1);   /* holding it, waiting on n */
     CHECK_CLEAN();
@@ -278,17 +285,8 @@ UTEST(reply_after_caller_destroyed)
 UTEST(reply_after_caller_suspended)
 {
     struct helper s, c;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
-    REQUIRE(gate && n);
-    reset_results();
-    REQUIRE_OK(helper_create(&s, holding_server, 150));
-    REQUIRE_OK(helper_create(&c, one_call, 200));
-    s.arg[1] = n;
-    c.arg[0] = gate;
-    c.arg[2] = PECAN_TIMEOUT_NEVER;
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
-    REQUIRE_OK(helper_start(&s));
-    REQUIRE_OK(helper_start(&c));
+    pecan_cap_t n;
+    REQUIRE(start_held_call(&s, &c, &n));
     CHECK_EQ(c.counter, 1);
     REQUIRE_OK(pecan_thread_suspend(c.tcb));
     CHECK_CLEAN();
@@ -372,17 +370,8 @@ UTEST(reply_server_destroyed_mid_call)
 UTEST(reply_server_suspended_keeps_it)
 {
     struct helper s, c;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
-    REQUIRE(gate && n);
-    reset_results();
-    REQUIRE_OK(helper_create(&s, holding_server, 150));
-    REQUIRE_OK(helper_create(&c, one_call, 200));
-    s.arg[1] = n;
-    c.arg[0] = gate;
-    c.arg[2] = PECAN_TIMEOUT_NEVER;
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
-    REQUIRE_OK(helper_start(&s));
-    REQUIRE_OK(helper_start(&c));
+    pecan_cap_t n;
+    REQUIRE(start_held_call(&s, &c, &n));
     CHECK_EQ(s.counter, 1);
     REQUIRE_OK(pecan_thread_suspend(s.tcb));   /* its notification wait ends cancelled */
     CHECK_EQ(c.counter, 1);                    /* the caller still waits */

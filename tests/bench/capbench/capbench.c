@@ -384,11 +384,6 @@ int root_main(const struct pecan_bootinfo *info)
     bench_revoke();
     bench_cspace_ops();
     bench_map();
-    /* Informational: the checker's findings are in the kernel log; they do not change
-     * the figures. */
-    pecan_word_t problems = 0;
-    TRY(pecan_debug_check(CONSOLE, &problems));
-    pecan_printf("# done; the kernel invariant checker reports %lu problems\n",
-                 (unsigned long)problems);
+    bench_report_invariants(CONSOLE);
     return 0;
 }

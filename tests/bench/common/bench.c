@@ -32,3 +32,11 @@ void bench_figure(const char *name, uint64_t total, unsigned runs, const char *w
     pecan_printf("# %s\n", what);
     pecan_printf("bench %s %lu instructions\n", name, (unsigned long)((total + runs / 2) / runs));
 }
+
+void bench_report_invariants(pecan_cap_t console)
+{
+    pecan_word_t problems = 0;
+    TRY(pecan_debug_check(console, &problems));
+    pecan_printf("# done; the kernel invariant checker reports %lu problems\n",
+                 (unsigned long)problems);
+}

@@ -7,6 +7,7 @@
 #ifndef PECAN_BENCH_H
 #define PECAN_BENCH_H
 
+#include <pecan/syscall.h>
 #include <stdint.h>
 
 /* The program's name, for error messages; each benchmark sets it first. */
@@ -29,5 +30,9 @@ uint64_t bench_now(void);
 uint64_t bench_elapsed(uint64_t start, uint64_t end);
 /* Prints a `#` line saying what was measured and the figure: total / runs, rounded. */
 void bench_figure(const char *name, uint64_t total, unsigned runs, const char *what);
+/* The last line of a benchmark: how many problems the kernel's invariant checker finds
+ * (DEBUG_CHECK through console; the findings themselves are in the kernel log).
+ * Informational: it does not change the figures. */
+void bench_report_invariants(pecan_cap_t console);
 
 #endif

@@ -623,9 +623,6 @@ int root_main(const struct pecan_bootinfo *info)
     bench_page_faults();
     bench_thread_create();
     bench_task_create();
-    pecan_word_t problems = 0;
-    TRY(pecan_debug_check(CONSOLE, &problems));
-    pecan_printf("# done; the kernel invariant checker reports %lu problems\n",
-                 (unsigned long)problems);
+    bench_report_invariants(CONSOLE);
     return 0;
 }
