@@ -52,9 +52,9 @@ void fault_handle(struct tcb *thread, const struct fault *fault)
     if (!is_page_fault(fault->kind) &&
         thread->slots[TCB_SLOT_EXCEPTION_HANDLER].cap.type == CAP_ENDPOINT)
         handler = &thread->slots[TCB_SLOT_EXCEPTION_HANDLER];
-    if (ipc_fault_call(thread, handler))
-        return;
-    stop(thread, "no handler");
+    const char *refused = ipc_fault_call(thread, handler);
+    if (refused)
+        stop(thread, refused);
 }
 
 unsigned fault_message(const struct tcb *thread, word_t *words, int *label)

@@ -196,6 +196,14 @@ static void check_ipc_references(const struct tcb *tcb)
     if (tcb->send_gate && tcb->state == THREAD_BLOCKED_SEND &&
         !invariants_object_live((word_t)(uintptr_t)tcb->send_gate, CAP_ENDPOINT))
         invariants_report("thread %p sends through a destroyed gate", (const void *)tcb);
+    else if (tcb->send_gate && tcb->state == THREAD_BLOCKED_SEND) {
+        /* It waits where its gate leads: at the bound thread, or at the gate if none. */
+        const struct endpoint *g = tcb->send_gate;
+        const void *where = g->bound_thread ? (const void *)g->bound_thread : (const void *)g;
+        if (tcb->blocked_on != where)
+            invariants_report("thread %p sends through gate %p but waits at %p, not at %p",
+                              (const void *)tcb, (const void *)g, tcb->blocked_on, where);
+    }
     for (const struct endpoint *g = tcb->bound_gates; g; g = g->bound_next) {
         if (g->bound_thread != tcb || !invariants_object_live((word_t)(uintptr_t)g, CAP_ENDPOINT))
             invariants_report("thread %p: bound gate %p is destroyed or bound elsewhere",

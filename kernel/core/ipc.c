@@ -10,11 +10,24 @@
  * capability space, so it cannot be copied, minted or sent; a reply consumes it; if either
  * side goes away the other is told (ipc_thread_destroyed, ipc_cancel).
  *
+ * A message is checked where it is copied, not only where it is sent. A queued sender's
+ * tag, words and UTCB belong to user space until the receiver takes them: THREAD
+ * WRITE_REGISTERS can rewrite the tag, CONFIGURE can take the UTCB away. So every path
+ * that copies a message (a send to a waiting receiver, a receiver taking a queued sender,
+ * a reply, a gate bound to a thread with senders waiting) runs check_message() on the
+ * registers as they are at that moment, with the rights of the capability the sender
+ * used (recorded in send_rights while it waits). A message that fails is not copied at
+ * all: its sender gets the error, as it would have at send time. Fault messages are made
+ * by the kernel from the faulting thread's state and need only the WRITE right on the
+ * handler's capability, like any send.
+ *
  * Invariants (big kernel lock):
  *   - a thread is in at most one queue, and only while BLOCKED_SEND (or in a
  *     notification's queue while BLOCKED_NOTIFICATION);
  *   - t->reply_to == c  <=>  c->state == BLOCKED_REPLY && c->reply_from == t;
- *   - a blocked sender's send_gate is live (gate destruction dequeues its senders).
+ *   - a blocked sender's send_gate is live and it waits at the gate's bound thread (or at
+ *     the gate if it has none): unbinding a gate moves its senders back to the gate,
+ *     destroying it fails them.
  */
 #include <core/fault.h>
 #include <panic.h>
@@ -41,6 +54,23 @@ static void sender_dequeue(struct tcb *sender)
     } else {
         struct tcb *receiver = sender->blocked_on;
         thread_queue_remove(&receiver->senders_head, &receiver->senders_tail, sender);
+    }
+}
+
+/* Queues a sender at the gate's bound thread, or at the gate if it has none, remembering
+ * what the capability it sends through allows, for the checks at delivery. */
+static void sender_enqueue(struct tcb *sender, const struct cte *slot)
+{
+    struct endpoint *gate = (struct endpoint *)slot->cap.object;
+    struct tcb *receiver = gate->bound_thread;
+    sender->send_gate = gate;
+    sender->send_badge = slot->cap.badge;
+    sender->send_rights = slot->cap.rights;
+    if (receiver) {
+        thread_queue_append(&receiver->senders_head, &receiver->senders_tail, sender, receiver);
+    } else {
+        sender->ipc_flags |= IPC_FLAG_AT_GATE;
+        thread_queue_append(&gate->waiting_head, &gate->waiting_tail, sender, gate);
     }
 }
 
@@ -76,7 +106,24 @@ static void block(struct tcb *t, enum thread_state state, word_t timeout_field)
         timeout_arm(t, timeout_field);
 }
 
-/* ---- message transfer ---------------------------------------------------------------- */
+/* ---- checking and copying a message ------------------------------------------------- */
+
+/* Is the message the sender's registers describe now one it may send with these rights
+ * (those of the capability it used)? Length first, then rights, the order docs/abi.md
+ * gives. 0 or a negative PECAN_E* code. */
+static int check_message(const struct tcb *sender, unsigned rights)
+{
+    pecan_tag_t tag = sender->context.r[1];
+    unsigned total = pecan_tag_words(tag) + 2 * pecan_tag_items(tag);
+    if (total > PECAN_MSG_MAX_WORDS || (total > PECAN_MSG_REGISTERS && !tcb_utcb(sender)))
+        return -PECAN_EMSGTOOLONG;
+    if (!(rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    /* Capabilities travel only through a gate capability with the grant right. */
+    if (pecan_tag_items(tag) && !(rights & PECAN_RIGHT_GRANT))
+        return -PECAN_EPERM;
+    return 0;
+}
 
 static word_t read_word(const struct tcb *t, const struct pecan_utcb *u, unsigned i)
 {
@@ -91,57 +138,75 @@ static void write_word(struct tcb *t, struct pecan_utcb *u, unsigned i, word_t v
         u->message[i] = v;
 }
 
-/* Copies the message sender -> receiver (or the kernel's fault message) and sets the
- * receiver's result registers: status, tag, badge. */
-static void transfer(struct tcb *sender, struct tcb *receiver, word_t badge)
+/* The kernel's fault message for a thread in a fault call. */
+static pecan_tag_t copy_fault_message(struct tcb *sender, struct tcb *receiver,
+                                      struct pecan_utcb *ru)
 {
-    struct pecan_utcb *su = tcb_utcb(sender), *ru = tcb_utcb(receiver);
+    word_t fault_words[PECAN_MSG_MAX_WORDS];
+    int label;
+    unsigned words = fault_message(sender, fault_words, &label);
+    if (words > PECAN_MSG_REGISTERS && !ru)
+        words = PECAN_MSG_REGISTERS;
+    for (unsigned i = 0; i < words; i++)
+        write_word(receiver, ru, i, fault_words[i]);
+    return pecan_tag(label, words, 0);
+}
+
+/* Copies a message that check_message() passed: words, then items. A receiver without a
+ * UTCB has room for six words only; its tag counts what it got. */
+static pecan_tag_t copy_message(struct tcb *sender, struct tcb *receiver,
+                                struct pecan_utcb *ru, word_t *status)
+{
+    const struct pecan_utcb *su = tcb_utcb(sender);
+    pecan_tag_t tag = sender->context.r[1];
+    unsigned words = pecan_tag_words(tag), items = pecan_tag_items(tag);
+    unsigned total = words + 2 * items;
+    if (total > PECAN_MSG_REGISTERS && !ru) {
+        total = PECAN_MSG_REGISTERS;
+        *status = PECAN_IPC_ITEM_FAILED;
+        if (words > total)
+            words = total;
+        items = (total - words) / 2;
+    }
+    for (unsigned i = 0; i < words; i++)
+        write_word(receiver, ru, i, read_word(sender, su, i));
+    unsigned cap_index = 0;
+    for (unsigned i = 0; i < items; i++) {
+        word_t w0 = read_word(sender, su, words + 2 * i);
+        word_t w1 = read_word(sender, su, words + 2 * i + 1);
+        int err = ipc_transfer_item(sender, receiver, &cap_index, &w0, &w1);
+        if (err) {
+            *status = PECAN_IPC_ITEM_FAILED;
+            if (ru)
+                ru->error = (word_t)-err;
+        }
+        write_word(receiver, ru, words + 2 * i, w0);
+        write_word(receiver, ru, words + 2 * i + 1, w1);
+    }
+    return pecan_tag(pecan_tag_label(tag), words, items);
+}
+
+/* Copies the message sender -> receiver (or the kernel's fault message) and sets the
+ * receiver's result registers: status, tag, badge. The sender's message is checked here,
+ * with the rights it sends with, because this is where it is used; if it fails, nothing
+ * is copied and the error is returned. */
+static int transfer(struct tcb *sender, unsigned rights, struct tcb *receiver, word_t badge)
+{
+    struct pecan_utcb *ru = tcb_utcb(receiver);
     word_t status = PECAN_IPC_OK;
     pecan_tag_t tag;
-    unsigned words, items = 0;
-
     if (sender->ipc_flags & IPC_FLAG_FAULT) {
-        word_t fault_words[PECAN_MSG_MAX_WORDS];
-        int label;
-        words = fault_message(sender, fault_words, &label);
-        if (words > PECAN_MSG_REGISTERS && !ru)
-            words = PECAN_MSG_REGISTERS;
-        for (unsigned i = 0; i < words; i++)
-            write_word(receiver, ru, i, fault_words[i]);
-        tag = pecan_tag(label, words, 0);
+        tag = copy_fault_message(sender, receiver, ru);
     } else {
-        tag = sender->context.r[1];
-        words = pecan_tag_words(tag);
-        items = pecan_tag_items(tag);
-        unsigned total = words + 2 * items;
-        if (total > PECAN_MSG_REGISTERS && !ru) {
-            /* The receiver has room for six words only; its tag counts what it got. */
-            total = PECAN_MSG_REGISTERS;
-            status = PECAN_IPC_ITEM_FAILED;
-            if (words > total)
-                words = total;
-            items = (total - words) / 2;
-        }
-        for (unsigned i = 0; i < total && i < words; i++)
-            write_word(receiver, ru, i, read_word(sender, su, i));
-        unsigned cap_index = 0;
-        for (unsigned i = 0; i < items && words + 2 * i + 1 < total; i++) {
-            word_t w0 = read_word(sender, su, words + 2 * i);
-            word_t w1 = read_word(sender, su, words + 2 * i + 1);
-            int err = ipc_transfer_item(sender, receiver, &cap_index, &w0, &w1);
-            if (err) {
-                status = PECAN_IPC_ITEM_FAILED;
-                if (ru)
-                    ru->error = (word_t)-err;
-            }
-            write_word(receiver, ru, words + 2 * i, w0);
-            write_word(receiver, ru, words + 2 * i + 1, w1);
-        }
-        tag = pecan_tag(pecan_tag_label(tag), words, items);
+        int err = check_message(sender, rights);
+        if (err)
+            return err;
+        tag = copy_message(sender, receiver, ru, &status);
     }
     receiver->context.r[0] = status;
     receiver->context.r[1] = tag;
     receiver->context.r[2] = badge;
+    return 0;
 }
 
 /* ---- send ----------------------------------------------------------------------------- */
@@ -166,13 +231,19 @@ static void delivered(struct tcb *sender, struct tcb *receiver, bool is_call)
     }
 }
 
-/* Sends the caller's message through gate. A call blocks the caller for the reply. */
-static enum send_result send(struct tcb *caller, struct endpoint *gate, word_t badge,
-                             bool is_call, word_t timeout_field)
+/* Sends the caller's message through the gate capability in slot. A call blocks the
+ * caller for the reply. */
+static enum send_result send(struct tcb *caller, const struct cte *slot, bool is_call,
+                             word_t timeout_field)
 {
+    struct endpoint *gate = (struct endpoint *)slot->cap.object;
     struct tcb *receiver = gate->bound_thread;
     if (receiver && accepts(receiver, gate)) {
-        transfer(caller, receiver, badge);
+        int err = transfer(caller, slot->cap.rights, receiver, slot->cap.badge);
+        if (err) {
+            complete(caller, PECAN_IPC_OK, err);
+            return SEND_FAILED;
+        }
         delivered(caller, receiver, is_call);
         if (!is_call)
             return SEND_DELIVERED;
@@ -183,15 +254,8 @@ static enum send_result send(struct tcb *caller, struct endpoint *gate, word_t b
         complete(caller, PECAN_IPC_TIMEOUT, 0);
         return SEND_FAILED;
     }
-    caller->send_gate = gate;
-    caller->send_badge = badge;
     caller->ipc_flags = is_call ? IPC_FLAG_CALL : 0;
-    if (receiver) {
-        thread_queue_append(&receiver->senders_head, &receiver->senders_tail, caller, receiver);
-    } else {
-        caller->ipc_flags |= IPC_FLAG_AT_GATE;
-        thread_queue_append(&gate->waiting_head, &gate->waiting_tail, caller, gate);
-    }
+    sender_enqueue(caller, slot);
     block(caller, THREAD_BLOCKED_SEND, timeout_field);
     return SEND_BLOCKED;
 }
@@ -207,13 +271,18 @@ static struct tcb *find_sender(const struct tcb *receiver, const struct endpoint
     return NULL;
 }
 
-/* Takes the message of a queued sender. */
-static void take_from(struct tcb *receiver, struct tcb *sender)
+/* Takes the message of a queued sender, checked as it is now. A message that no longer
+ * passes is not taken: its sender gets the error and false is returned. */
+static bool take_from(struct tcb *receiver, struct tcb *sender)
 {
     bool is_call = sender->ipc_flags & (IPC_FLAG_CALL | IPC_FLAG_FAULT);
     sender_dequeue(sender);
     timeout_cancel(sender);
-    transfer(sender, receiver, sender->send_badge);
+    int err = transfer(sender, sender->send_rights, receiver, sender->send_badge);
+    if (err) {
+        complete(sender, PECAN_IPC_OK, err);
+        return false;
+    }
     if (is_call) {
         sender->state = THREAD_BLOCKED_REPLY;
         sender->ipc_flags &= IPC_FLAG_FAULT;
@@ -222,6 +291,19 @@ static void take_from(struct tcb *receiver, struct tcb *sender)
     } else {
         complete(sender, PECAN_IPC_OK, 0);
     }
+    return true;
+}
+
+/* Takes the first queued sender's message (through gate, or any with NULL) that passes
+ * its checks; false if none does. */
+static bool take_message(struct tcb *receiver, const struct endpoint *gate)
+{
+    struct tcb *sender;
+    while ((sender = find_sender(receiver, gate)) != NULL) {
+        if (take_from(receiver, sender))
+            return true;
+    }
+    return false;
 }
 
 /* A reply capability that was never used goes when its holder waits again. */
@@ -255,11 +337,8 @@ static void receive(struct tcb *caller, struct endpoint *gate, bool open, word_t
     drop_reply_capability(caller);
     if (open && take_notification(caller))
         return;
-    struct tcb *sender = (open || gate) ? find_sender(caller, open ? NULL : gate) : NULL;
-    if (sender) {
-        take_from(caller, sender);
+    if ((open || gate) && take_message(caller, open ? NULL : gate))
         return;
-    }
     if (timeout_field == PECAN_TIMEOUT_ZERO) {
         caller->context.r[0] = PECAN_IPC_TIMEOUT;
         caller->context.r[1] = 0;
@@ -286,11 +365,18 @@ bool ipc_deliver_notification(struct tcb *tcb, word_t bits)
 
 /* ---- reply ---------------------------------------------------------------------------- */
 
-static word_t reply(struct tcb *server)
+/* Replies through the server's reply capability. A reply that fails its checks is not
+ * sent and the reply capability stays (the server may answer again). Returns the IPC
+ * status, and *error the check's error. */
+static word_t reply(struct tcb *server, int *error)
 {
     struct tcb *caller = server->reply_to;
+    *error = 0;
     if (!caller)
         return PECAN_IPC_NO_REPLY_CAP;
+    /* A reply needs no right: the reply capability is the permission to answer. */
+    if ((*error = check_message(server, PECAN_RIGHTS_ALL)) != 0)
+        return PECAN_IPC_OK;
     server->reply_to = NULL;
     caller->reply_from = NULL;
     timeout_cancel(caller);
@@ -299,7 +385,8 @@ static word_t reply(struct tcb *server)
         fault_reply(caller, server);
         return PECAN_IPC_OK;
     }
-    transfer(server, caller, 0);
+    *error = transfer(server, PECAN_RIGHTS_ALL, caller, 0);
+    assert(*error == 0);   /* checked above, and nothing ran in between */
     caller->ipc_flags = 0;
     sched_enqueue(caller);
     return PECAN_IPC_OK;
@@ -313,20 +400,6 @@ static void fail(struct tcb *caller, word_t status, int error)
     caller->context.r[1] = pecan_tag(error, 0, 0);
 }
 
-static int check_send(struct tcb *caller, const struct cte *slot)
-{
-    pecan_tag_t tag = caller->context.r[1];
-    unsigned total = pecan_tag_words(tag) + 2 * pecan_tag_items(tag);
-    if (total > PECAN_MSG_MAX_WORDS || (total > PECAN_MSG_REGISTERS && !tcb_utcb(caller)))
-        return -PECAN_EMSGTOOLONG;
-    if (!cap_has_rights(&slot->cap, PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
-    /* Capabilities travel only through a gate capability with the grant right. */
-    if (pecan_tag_items(tag) && !cap_has_rights(&slot->cap, PECAN_RIGHT_GRANT))
-        return -PECAN_EPERM;
-    return 0;
-}
-
 static void send_phase(struct tcb *caller, struct cte *slot, word_t operation, word_t timeout)
 {
     bool is_call = (operation & (PECAN_OP_RECV | PECAN_OP_OPEN_WAIT)) == PECAN_OP_RECV;
@@ -335,7 +408,7 @@ static void send_phase(struct tcb *caller, struct cte *slot, word_t operation, w
         fail(caller, PECAN_IPC_NO_PARTNER, -PECAN_EINVAL);   /* would wait for itself */
         return;
     }
-    enum send_result r = send(caller, gate, slot->cap.badge, is_call, timeout);
+    enum send_result r = send(caller, slot, is_call, timeout);
     if (r != SEND_DELIVERED)
         return;
     if (operation & PECAN_OP_RECV) {
@@ -375,9 +448,10 @@ void ipc_syscall(struct tcb *caller, struct cte *slot, word_t operation_word)
     word_t timeout = operation_word >> PECAN_TIMEOUT_SHIFT;
 
     if (operation & PECAN_OP_REPLY) {
-        word_t status = reply(caller);
-        if (!(operation & PECAN_OP_RECV)) {
-            fail(caller, status, 0);
+        int err;
+        word_t status = reply(caller, &err);
+        if (err || !(operation & PECAN_OP_RECV)) {
+            fail(caller, status, err);   /* a refused reply does not go on to the wait */
             return;
         }
         receive(caller, NULL, true, timeout);   /* reply-and-wait: the server loop */
@@ -388,7 +462,9 @@ void ipc_syscall(struct tcb *caller, struct cte *slot, word_t operation_word)
             fail(caller, PECAN_IPC_NO_PARTNER, slot ? -PECAN_ETYPE : -PECAN_EINVALCAP);
             return;
         }
-        int err = check_send(caller, slot);
+        /* Checked now so that a sender that will queue learns at once; checked again
+         * when the message is copied (transfer). */
+        int err = check_message(caller, slot->cap.rights);
         if (err) {
             fail(caller, PECAN_IPC_OK, err);
             return;
@@ -403,32 +479,28 @@ void ipc_syscall(struct tcb *caller, struct cte *slot, word_t operation_word)
     fail(caller, PECAN_IPC_OK, -PECAN_EINVAL);
 }
 
-bool ipc_fault_call(struct tcb *thread, struct cte *handler_slot)
+const char *ipc_fault_call(struct tcb *thread, struct cte *handler_slot)
 {
     if (!handler_slot || handler_slot->cap.type != CAP_ENDPOINT)
-        return false;
+        return "no handler";
+    /* The kernel sends on the thread's behalf, with no more right than the thread has. */
+    if (!cap_has_rights(&handler_slot->cap, PECAN_RIGHT_WRITE))
+        return "its handler capability lacks the write right";
     struct endpoint *gate = (struct endpoint *)handler_slot->cap.object;
     if (gate->bound_thread == thread)
-        return false;
+        return "it is its own handler";
     thread->ipc_flags = IPC_FLAG_FAULT;
     struct tcb *receiver = gate->bound_thread;
     if (receiver && accepts(receiver, gate)) {
-        transfer(thread, receiver, handler_slot->cap.badge);
+        transfer(thread, handler_slot->cap.rights, receiver, handler_slot->cap.badge);
         delivered(thread, receiver, true);
         block(thread, THREAD_BLOCKED_REPLY, PECAN_TIMEOUT_NEVER);
         thread->ipc_flags = IPC_FLAG_FAULT;
-        return true;
+        return NULL;
     }
-    thread->send_gate = gate;
-    thread->send_badge = handler_slot->cap.badge;
-    if (receiver) {
-        thread_queue_append(&receiver->senders_head, &receiver->senders_tail, thread, receiver);
-    } else {
-        thread->ipc_flags |= IPC_FLAG_AT_GATE;
-        thread_queue_append(&gate->waiting_head, &gate->waiting_tail, thread, gate);
-    }
+    sender_enqueue(thread, handler_slot);
     block(thread, THREAD_BLOCKED_SEND, PECAN_TIMEOUT_NEVER);
-    return true;
+    return NULL;
 }
 
 /* ---- cancelling ----------------------------------------------------------------------- */
@@ -494,39 +566,46 @@ void ipc_gate_bound(struct endpoint *gate)
         struct tcb *sender = gate->waiting_head;
         thread_queue_remove(&gate->waiting_head, &gate->waiting_tail, sender);
         sender->ipc_flags &= (uint8_t)~IPC_FLAG_AT_GATE;
+        if (sender == receiver) {   /* it would wait for itself, as send_phase refuses */
+            fail_partner(sender, PECAN_IPC_NO_PARTNER);
+            continue;
+        }
         thread_queue_append(&receiver->senders_head, &receiver->senders_tail, sender, receiver);
     }
-    if (accepts(receiver, gate)) {
-        struct tcb *sender = find_sender(receiver, (receiver->ipc_flags & IPC_FLAG_OPEN) ? NULL : gate);
-        if (sender) {
-            receiver->ipc_flags = 0;
-            receiver->receive_gate = NULL;
-            timeout_cancel(receiver);
-            take_from(receiver, sender);
-            sched_enqueue(receiver);
-        }
+    if (accepts(receiver, gate) &&
+        take_message(receiver, (receiver->ipc_flags & IPC_FLAG_OPEN) ? NULL : gate)) {
+        receiver->ipc_flags = 0;
+        receiver->receive_gate = NULL;
+        timeout_cancel(receiver);
+        sched_enqueue(receiver);
+    }
+}
+
+void ipc_gate_unbinding(struct endpoint *gate)
+{
+    struct tcb *receiver = gate->bound_thread;
+    /* Its senders go back to the gate, in their order, and follow it to its next thread. */
+    for (struct tcb *s = receiver->senders_head, *next; s; s = next) {
+        next = s->wait_next;
+        if (s->send_gate != gate)
+            continue;
+        thread_queue_remove(&receiver->senders_head, &receiver->senders_tail, s);
+        s->ipc_flags |= IPC_FLAG_AT_GATE;
+        thread_queue_append(&gate->waiting_head, &gate->waiting_tail, s, gate);
+    }
+    /* A closed receive on the gate can no longer be answered through it. */
+    if (receiver->state == THREAD_BLOCKED_RECEIVE && receiver->receive_gate == gate) {
+        receiver->receive_gate = NULL;
+        complete(receiver, PECAN_IPC_CANCELED, 0);
     }
 }
 
 void ipc_gate_destroyed(struct endpoint *gate)
 {
+    assert(!gate->bound_thread);   /* unbound first: every sender waits at the gate */
     while (gate->waiting_head) {
         struct tcb *sender = gate->waiting_head;
         sender_dequeue(sender);
         fail_partner(sender, PECAN_IPC_NO_PARTNER);
-    }
-    struct tcb *receiver = gate->bound_thread;
-    if (!receiver)
-        return;
-    for (struct tcb *s = receiver->senders_head, *next; s; s = next) {
-        next = s->wait_next;
-        if (s->send_gate == gate) {
-            sender_dequeue(s);
-            fail_partner(s, PECAN_IPC_NO_PARTNER);
-        }
-    }
-    if (receiver->state == THREAD_BLOCKED_RECEIVE && receiver->receive_gate == gate) {
-        receiver->receive_gate = NULL;
-        complete(receiver, PECAN_IPC_CANCELED, 0);
     }
 }

@@ -18,6 +18,7 @@ static void unbind(struct endpoint *gate)
     struct tcb *t = gate->bound_thread;
     if (!t)
         return;
+    ipc_gate_unbinding(gate);
     if (gate->bound_prev)
         gate->bound_prev->bound_next = gate->bound_next;
     else
@@ -30,6 +31,8 @@ static void unbind(struct endpoint *gate)
 
 static void bind(struct endpoint *gate, struct tcb *t)
 {
+    if (gate->bound_thread == t)
+        return;   /* nothing changes: its senders and a closed receive on it stay */
     unbind(gate);
     gate->bound_thread = t;
     gate->bound_prev = NULL;
@@ -57,8 +60,8 @@ static void unwatch(struct endpoint *gate)
 void endpoint_destroy(struct capability *cap)
 {
     struct endpoint *gate = (struct endpoint *)cap->object;
-    ipc_gate_destroyed(gate);
     unbind(gate);
+    ipc_gate_destroyed(gate);
     unwatch(gate);
 }
 

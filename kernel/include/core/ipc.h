@@ -18,8 +18,9 @@ void ipc_syscall(struct tcb *caller, struct cte *gate_slot, word_t operation);
 /* Kernel-generated call on behalf of a faulting thread: the message is built from the
  * thread's fault state (core/fault.c fault_message) when it is delivered, through the gate
  * in handler_slot; the thread waits for the reply as if it had called, and the reply goes
- * to fault_reply. Returns false if there is no gate to send to. */
-bool ipc_fault_call(struct tcb *thread, struct cte *handler_slot);
+ * to fault_reply. Needs the WRITE right on the handler's capability, like any send.
+ * Returns NULL, or why the call cannot be made (no gate, no right). */
+const char *ipc_fault_call(struct tcb *thread, struct cte *handler_slot);
 
 /* The thread stops (suspend, destroy): leave every IPC queue and relation; partners
  * waiting on it get an error. */
@@ -35,7 +36,11 @@ bool ipc_deliver_notification(struct tcb *tcb, word_t bits);
 
 /* A gate was bound to a thread: senders waiting at the gate move to the thread. */
 void ipc_gate_bound(struct endpoint *gate);
-/* A gate goes away: everyone waiting through it gets an error. */
+/* A gate is about to be unbound from its thread (rebind, thread or gate destroyed): the
+ * senders queued at that thread through it move back to the gate, and a closed receive
+ * on it ends CANCELED. */
+void ipc_gate_unbinding(struct endpoint *gate);
+/* A gate (already unbound) goes away: everyone waiting through it gets NO_PARTNER. */
 void ipc_gate_destroyed(struct endpoint *gate);
 
 #endif

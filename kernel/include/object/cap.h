@@ -96,7 +96,7 @@ static inline bool cap_same_object(const struct capability *a, const struct capa
 }
 
 /* Writes to dest the capability a copy, mint or transfer of src starts as: rights ANDed
- * with the mask, and no mapping of its own (frames and page tables). Inline, and in place
+ * with the mask, not watched, and no mapping of its own (frames and page tables). Inline, and in place
  * rather than returning a struct (which GCC builds on the stack and copies twice): a few
  * field stores on the path of every copy, mint and thread configuration. */
 static inline void cap_derive(struct capability *dest, const struct capability *src,
@@ -104,6 +104,9 @@ static inline void cap_derive(struct capability *dest, const struct capability *
 {
     *dest = *src;
     dest->rights &= (uint8_t)rights_mask;
+    /* Only the capability the server named in SET_NO_CLIENTS is watched; its copies are
+     * the clients whose going it waits for. */
+    dest->flags &= (uint8_t)~CAP_FLAG_WATCHED;
     if (dest->type == CAP_FRAME || dest->type == CAP_PAGE_TABLE) {
         dest->flags &= (uint8_t)~CAP_FLAG_MAPPED;
         dest->badge = 0;

@@ -76,7 +76,8 @@ struct tcb {
     struct notification *bound_notification;   /* wakes open waits too */
     uint8_t ipc_flags;            /* IPC_FLAG_* of the blocked operation */
     uint8_t fault_kind;           /* while IPC_FLAG_FAULT: enum fault_kind (core/fault.c) */
-    uint16_t reserved;
+    uint8_t send_rights;          /* while sending: the rights of the capability used */
+    uint8_t reserved;
     word_t fault_address;         /* while IPC_FLAG_FAULT: faulting address and status */
     word_t fault_status;
 
