@@ -279,6 +279,7 @@ static void configure_thread(struct root_builder *b, vaddr_t entry)
     tcb->utcb_vaddr = PECAN_ROOT_UTCB_VADDR;
     tcb->utcb_offset = 0;
     tcb->priority = ROOT_PRIORITY;
+    tcb->mcp = SCHED_MAX_PRIORITY;   /* every priority limit is handed down from here */
     tcb->context.pc = entry;
     tcb->context.sp = PECAN_ROOT_STACK_TOP;
     tcb->context.r[0] = PECAN_ROOT_BOOTINFO_VADDR;

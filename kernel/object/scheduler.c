@@ -4,7 +4,8 @@
  * scheduling policy. It reports the CPUs and their idle time, and runs a thread with
  * parameters: priority, the CPUs it may run on, its quantum. Balancing is left to user
  * space, which may re-issue RUN_THREAD with another CPU set at any time; a user-level
- * scheduler proxy can speak the same protocol.
+ * scheduler proxy can speak the same protocol. The priority RUN_THREAD gives is bounded
+ * by the caller's MCP, exactly as THREAD SET_PRIORITY (object/tcb.c).
  */
 #include <clock.h>
 #include <core/sched.h>
@@ -57,7 +58,11 @@ static int decode_run_thread(struct invocation *inv)
     word_t priority = invocation_word(inv, 2);
     uint32_t allowed = invocation_word(inv, 3) & smp_online_mask();
     word_t quantum_us = invocation_word(inv, 4);
-    if (priority > SCHED_MAX_PRIORITY || !allowed)
+    /* Bounded by the caller's MCP like SET_PRIORITY (object/tcb.c says why): holding the
+     * Scheduler capability, which every program does, gives no priority authority. */
+    if ((err = tcb_check_priority(inv->caller, priority)) != 0)
+        return err;
+    if (!allowed)
         return -PECAN_ERANGE;
     /* Rounded to the nearest tick, at least one; 0 is the default. */
     uint64_t ticks = quantum_us ? ((uint64_t)quantum_us + US_PER_TICK / 2) / US_PER_TICK : 0;
@@ -105,6 +110,7 @@ static int decode_thread_info(struct invocation *inv)
     invocation_reply(inv, 0, tcb->cpu);
     invocation_reply(inv, 1, tcb->priority);
     invocation_reply(inv, 2, sched_quantum_ticks(tcb) * US_PER_TICK);
+    invocation_reply(inv, 3, tcb->mcp);
     return 0;
 }
 

@@ -1,10 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Thread control blocks: the THREAD protocol (configure, registers, resume, start,
- * suspend, priority) and the thread's life cycle. A TCB's capability slots hold derived
- * copies of what it runs with; destroying a TCB first stops it (out of every queue), then
- * the deletion code empties those slots (core/delete.c). A saved cpsr is always a user-mode
- * cpsr: whatever writes one here forces user mode.
+ * suspend, priority, MCP) and the thread's life cycle. A TCB's capability slots hold
+ * derived copies of what it runs with; destroying a TCB first stops it (out of every
+ * queue), then the deletion code empties those slots (core/delete.c). A saved cpsr is
+ * always a user-mode cpsr: whatever writes one here forces user mode.
+ *
+ * Priorities are bounded by the maximum controlled priority (MCP) of the thread that
+ * invokes, as in seL4 and L4: SET_PRIORITY and the Scheduler's RUN_THREAD give a thread
+ * at most the caller's MCP, SET_MCP gives at most the caller's MCP. WRITE on a TCB alone
+ * is not enough, because every program holds its own TCB with all rights: without the
+ * bound any program could run above every other and starve them. A new thread has MCP 0
+ * (its memory arrives zeroed, as in seL4); only the root task's first thread starts with
+ * 255, and every other limit is handed down from it, each no higher than the giver's.
+ * Why the caller's MCP and not an authority TCB named in the message (seL4's choice): it
+ * needs no extra word or lookup, and a thread can only ever pass on what it holds. A
+ * server that sets priorities for its clients (a user-level Scheduler, the balancer)
+ * acts with its own MCP and so must bound its clients itself.
  */
 #include <core/cdt.h>
 #include <core/cspace.h>
@@ -23,7 +35,7 @@
 #define USER_CPSR_WRITABLE 0xF80F0220u
 #define CPSR_THUMB (1u << 5)
 
-/* The memory arrives zeroed (retype, boot allocation). */
+/* The memory arrives zeroed (retype, boot allocation): MCP 0, no priority authority. */
 void tcb_init(struct tcb *tcb)
 {
     tcb->context.cpsr = CPSR_MODE_USR;
@@ -279,6 +291,15 @@ static int decode_suspend(struct invocation *inv)
     return 0;
 }
 
+int tcb_check_priority(const struct tcb *caller, word_t priority)
+{
+    if (priority > SCHED_MAX_PRIORITY)
+        return -PECAN_ERANGE;    /* no such priority */
+    if (priority > caller->mcp)
+        return -PECAN_EPERM;     /* a priority, but not the caller's to give */
+    return 0;
+}
+
 static int decode_set_priority(struct invocation *inv)
 {
     struct tcb *tcb = invoked_tcb(inv);
@@ -287,9 +308,29 @@ static int decode_set_priority(struct invocation *inv)
     word_t priority = invocation_word(inv, 1);
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
-    if (priority > 255)
-        return -PECAN_ERANGE;
+    int err = tcb_check_priority(inv->caller, priority);
+    if (err)
+        return err;
     sched_set_priority(tcb, priority);
+    return 0;
+}
+
+/* SET_MCP: the same checks as SET_PRIORITY, so a thread can give away (or keep for
+ * itself) at most the authority it has; lowering its own MCP is for good. The thread's
+ * priority stays as it is, even above its new MCP: the MCP bounds what it may give, not
+ * what it was given. */
+static int decode_set_mcp(struct invocation *inv)
+{
+    struct tcb *tcb = invoked_tcb(inv);
+    if (inv->length < 2)
+        return -PECAN_EMSGTOOSHORT;
+    word_t mcp = invocation_word(inv, 1);
+    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    int err = tcb_check_priority(inv->caller, mcp);
+    if (err)
+        return err;
+    tcb->mcp = (uint8_t)mcp;
     return 0;
 }
 
@@ -327,6 +368,7 @@ int tcb_decode(struct invocation *inv)
     case PECAN_THREAD_SET_PRIORITY: return decode_set_priority(inv);
     case PECAN_THREAD_BIND_NOTIFICATION: return decode_bind_notification(inv);
     case PECAN_THREAD_START: return decode_start(inv);
+    case PECAN_THREAD_SET_MCP: return decode_set_mcp(inv);
     default: return -PECAN_ENOSYS;
     }
 }

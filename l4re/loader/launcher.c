@@ -158,7 +158,7 @@ static int app_start(void *context, uint32_t pc, uint32_t sp, uint32_t r0)
         err = install(c, PECAN_ENV_THREAD, c->thread, PECAN_RIGHTS_ALL);
     if (err)
         return err;
-    return loader_run_thread(c->thread, c->scheduler, LAUNCHER_PRIORITY, pc, sp, r0);
+    return loader_run_thread(c->thread, c->scheduler, c->priority, c->mcp, pc, sp, r0);
 }
 
 static const struct loader_app_model ipc_model = {
@@ -319,6 +319,8 @@ static int new_child(struct launcher *l, const struct launcher_spec *spec,
     c->id = ++l->next_id;
     c->factory = spec->factory;
     c->scheduler = spec->scheduler;
+    c->priority = spec->priority ? spec->priority : LAUNCHER_PRIORITY;
+    c->mcp = spec->mcp ? spec->mcp : c->priority;
     l->children[index] = c;
     *out = c;
     /* The parent gate is the launcher's (charged to its factory and reused), so a child's
@@ -373,6 +375,30 @@ static int load(struct launcher_child *c, struct launch *context,
     return err;
 }
 
+/* The child's priority and MCP (spec's, or the defaults) before anything is made. The
+ * kernel refuses an MCP above the launcher's own too, but only with EPERM at the very
+ * end: asking first names the cause. A main thread above its MCP could not start threads
+ * at its own priority, hence priority <= MCP. */
+static int check_priorities(const struct launcher_spec *spec, const char **why)
+{
+    unsigned priority = spec->priority ? spec->priority : LAUNCHER_PRIORITY;
+    unsigned mcp = spec->mcp ? spec->mcp : priority;
+    if (priority > 255 || mcp > 255) {
+        *why = "priorities go from 0 to 255";
+        return -PECAN_ERANGE;
+    }
+    if (priority > mcp) {
+        *why = "priority above its limit (mcp)";
+        return -PECAN_EINVAL;
+    }
+    int own = pecan_sched_thread_mcp(PECAN_ENV_SCHEDULER, PECAN_ENV_THREAD);
+    if (own >= 0 && mcp > (unsigned)own) {
+        *why = "priority limit (mcp) above the launcher's own";
+        return -PECAN_EPERM;
+    }
+    return 0;
+}
+
 int launcher_start(struct launcher *l, const struct launcher_spec *spec,
                    struct launcher_child **child, const char **why)
 {
@@ -380,8 +406,11 @@ int launcher_start(struct launcher *l, const struct launcher_spec *spec,
     if (!why)
         why = &unused;
     *why = 0;
+    int err = check_priorities(spec, why);
+    if (err)
+        return err;
     struct launcher_child *c = 0;
-    int err = new_child(l, spec, &c);
+    err = new_child(l, spec, &c);
     if (!err) {
         struct launch context = { l, c };
         err = load(c, &context, spec, why);

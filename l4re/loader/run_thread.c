@@ -7,9 +7,11 @@
 #include <pecan/loader.h>
 #include <pecan/sys.h>
 
-int loader_run_thread(pecan_cap_t tcb, pecan_cap_t scheduler, unsigned priority, uint32_t pc,
-                      uint32_t sp, uint32_t r0)
+int loader_run_thread(pecan_cap_t tcb, pecan_cap_t scheduler, unsigned priority, unsigned mcp,
+                      uint32_t pc, uint32_t sp, uint32_t r0)
 {
     int err = pecan_sched_run_thread(scheduler, tcb, priority, ~0u, 0);
+    if (!err)
+        err = pecan_thread_set_mcp(tcb, mcp);   /* before it runs: it never holds more */
     return err ? err : pecan_thread_start(tcb, pc, sp, r0);
 }

@@ -52,3 +52,10 @@ int pecan_sched_thread_info(pecan_cap_t sched, pecan_cap_t thread, unsigned *cpu
         *quantum_us = r[2];
     return err;
 }
+
+int pecan_sched_thread_mcp(pecan_cap_t sched, pecan_cap_t thread)
+{
+    pecan_word_t w[] = { PECAN_SCHED_THREAD_INFO, thread }, r[4] = { 0, 0, 0, 0 };
+    int err = sys_call(sched, PECAN_PROTO_SCHEDULER, 2, w, r, 4);
+    return err ? err : (int)r[3];
+}

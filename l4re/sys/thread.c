@@ -56,3 +56,9 @@ int pecan_thread_set_priority(pecan_cap_t tcb, unsigned priority)
     pecan_word_t w[] = { PECAN_THREAD_SET_PRIORITY, priority };
     return sys_call(tcb, PECAN_PROTO_THREAD, 2, w, 0, 0);
 }
+
+int pecan_thread_set_mcp(pecan_cap_t tcb, unsigned mcp)
+{
+    pecan_word_t w[] = { PECAN_THREAD_SET_MCP, mcp };
+    return sys_call(tcb, PECAN_PROTO_THREAD, 2, w, 0, 0);
+}

@@ -5,7 +5,7 @@
  * Create: a TCB from TASK CREATE_THREAD with a free UTCB slot (or a finished thread's TCB
  * and slot kept for reuse), a stack dataspace from the factory attached through the
  * region map, the scheduler's RUN_THREAD (same priority as the main thread, CPUs taken in
- * turn), then THREAD_START (pc thread_start, sp stack top, r0 the record). Exit: the thread sets `finished` and wakes its joiner if there is one, then
+ * turn), THREAD_SET_MCP (the main thread's MCP), then THREAD_START (pc thread_start, sp stack top, r0 the record). Exit: the thread sets `finished` and wakes its joiner if there is one, then
  * suspends itself. Join: waits for `finished`, suspends the thread again (it may not have
  * stopped yet on its CPU), then frees the stack and keeps the TCB for reuse.
  */
@@ -141,14 +141,18 @@ static void thread_start(struct pecan_thread *t)
     pecan_thread_exit(t->entry(t->arg));
 }
 
-/* Priority of the main thread and the next CPU in turn among the online ones. */
-static void placement(unsigned *priority, pecan_word_t *cpu_mask)
+/* Priority and MCP of the main thread and the next CPU in turn among the online ones.
+ * The priority is at most the MCP: RUN_THREAD refuses more, and the program's parent
+ * may have started the main thread above its MCP. */
+static void placement(unsigned *priority, unsigned *mcp, pecan_word_t *cpu_mask)
 {
     unsigned prio = 100, cpus = 1;
     pecan_word_t online = 1;
     pecan_sched_thread_info(PECAN_ENV_SCHEDULER, PECAN_ENV_THREAD, 0, &prio, 0);
+    int limit = pecan_sched_thread_mcp(PECAN_ENV_SCHEDULER, PECAN_ENV_THREAD);
     pecan_sched_info(PECAN_ENV_SCHEDULER, &cpus, &online, 0);
-    *priority = prio;
+    *mcp = limit > 0 ? (unsigned)limit : 0;
+    *priority = prio < *mcp ? prio : *mcp;
     *cpu_mask = online ? online : 1;
     unsigned n = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED);
     for (unsigned tries = 0; tries < 32 && cpus; tries++, n++) {
@@ -162,10 +166,14 @@ static void placement(unsigned *priority, pecan_word_t *cpu_mask)
 
 static int start(struct pecan_thread *t)
 {
-    unsigned priority;
+    unsigned priority, mcp;
     pecan_word_t mask;
-    placement(&priority, &mask);
+    placement(&priority, &mcp, &mask);
     int err = pecan_sched_run_thread(PECAN_ENV_SCHEDULER, t->tcb, priority, mask, 0);
+    /* A new TCB has MCP 0: the main thread's limit, so the thread may create threads
+     * too (the kernel lets no thread give more than its own). */
+    if (!err)
+        err = pecan_thread_set_mcp(t->tcb, mcp);
     if (err)
         return err;
     return pecan_thread_start(t->tcb, (pecan_word_t)thread_start, t->stack_base + t->stack_size,

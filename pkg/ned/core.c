@@ -222,6 +222,15 @@ static pecan_cap_t field_cap(lua_State *L, int table, const char *name)
     return slot;
 }
 
+/* spec[name], a whole number, or 0 when absent. */
+static unsigned field_unsigned(lua_State *L, int table, const char *name)
+{
+    lua_getfield(L, table, name);
+    unsigned value = lua_isnil(L, -1) ? 0 : (unsigned)luaL_checkinteger(L, -1);
+    lua_pop(L, 1);
+    return value;
+}
+
 /* Strings of spec[name] (a list) into out; the strings stay alive in spec. */
 static unsigned field_strings(lua_State *L, int table, const char *name, const char **out,
                               unsigned max)
@@ -281,6 +290,8 @@ static int core_start(lua_State *L)
         .factory = field_cap(L, 1, "factory"),
         .scheduler = field_cap(L, 1, "scheduler"),
         .log = field_cap(L, 1, "log"),
+        .priority = field_unsigned(L, 1, "priority"),
+        .mcp = field_unsigned(L, 1, "mcp"),
         .cap_count = field_caps(L, 1, caps, PECAN_ENV_MAX_CAPS),
         .caps = caps,
     };

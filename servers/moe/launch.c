@@ -113,7 +113,7 @@ static int app_start(void *context, uint32_t pc, uint32_t sp, uint32_t r0)
         return err;
     if ((err = install_slot(l, PECAN_ENV_THREAD, tcb, PECAN_RIGHTS_ALL)) != 0)
         return err;
-    return loader_run_thread(tcb, PECAN_ROOT_SCHEDULER, LAUNCH_PRIORITY, pc, sp, r0);
+    return loader_run_thread(tcb, PECAN_ROOT_SCHEDULER, LAUNCH_PRIORITY, LAUNCH_MCP, pc, sp, r0);
 }
 
 static const struct loader_app_model model_template = {

@@ -11,6 +11,9 @@
 #include "moe.h"
 
 #define LAUNCH_PRIORITY 100
+/* The init program's MCP: below moe, so nothing it starts (or runs itself) can keep moe
+ * from serving. The whole rest of the priority range is its to hand on. */
+#define LAUNCH_MCP (MOE_PRIORITY - 1)
 
 /* A capability for the child: a moe object to mint, or else a slot of moe's to copy. */
 struct launch_cap {

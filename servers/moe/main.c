@@ -18,7 +18,6 @@
 #define MOE_OWN_RESERVE (8u << 20)
 
 #define MOE_OBJECTS 2048
-#define MOE_PRIORITY 200
 #define MAX_ARGS 16
 
 struct server moe_server;

@@ -6,8 +6,8 @@
  * thread on another CPU within one tick; round robin shares a CPU fairly (measured under
  * -icount only); idle time moves as expected; suspending, deleting and changing the
  * registers of a thread that runs on another CPU; TLB shootdown (a remapped page is seen
- * at once by a thread running on another CPU). With one CPU the cross-CPU cases run on
- * CPU 0.
+ * at once by a thread running on another CPU); RUN_THREAD bounded by the caller's MCP.
+ * With one CPU the cross-CPU cases run on CPU 0.
  */
 #include <pecan/kip.h>
 #include "captest.h"
@@ -173,6 +173,60 @@ UTEST(sched_errors_and_parameters)
     CHECK_OK(cap_delete(write_only));
     CHECK_OK(cap_delete(t_read_only));
     CHECK_CLEAN();
+}
+
+#define MCP_GIVEN 150u
+
+/* What the MCP helper got from each RUN_THREAD, in order (it runs in the root's space). */
+static volatile int run_results[7];
+
+/* Runs at 200 with MCP 150 on CPU 0, above the root: all of it happens at once. It holds
+ * the Scheduler capability with all rights, as every program does. arg[0] is another
+ * thread (never started). */
+static void run_beyond_mcp(struct helper *h)
+{
+    pecan_cap_t other = h->arg[0];
+    unsigned n = 0;
+    run_results[n++] = pecan_sched_run_thread(SCHED, h->self, MCP_GIVEN + 1, 1, 0);
+    run_results[n++] = pecan_sched_run_thread(SCHED, other, MCP_GIVEN + 1, 1, 0);
+    run_results[n++] = pecan_sched_run_thread(SCHED, other, 255, 1, 0);
+    /* The order: the range of the priority, the MCP, then the CPU mask. */
+    run_results[n++] = pecan_sched_run_thread(SCHED, other, 256, 0, 0);
+    run_results[n++] = pecan_sched_run_thread(SCHED, other, MCP_GIVEN + 1, 0, 0);
+    run_results[n++] = pecan_sched_run_thread(SCHED, other, MCP_GIVEN, 1, 0);
+    run_results[n++] = pecan_sched_run_thread(SCHED, h->self, MCP_GIVEN, 1, 0);
+}
+
+/* RUN_THREAD gives no thread a priority above the caller's MCP, itself included. */
+UTEST(sched_run_thread_bounded_by_mcp)
+{
+    struct helper h;
+    pecan_cap_t other = obj_new(PECAN_OBJ_TCB, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    REQUIRE(other && n);
+    REQUIRE_OK(helper_create(&h, run_beyond_mcp, 200));
+    REQUIRE_OK(place(&h, 200, 0));
+    REQUIRE_OK(pecan_thread_set_mcp(h.tcb, MCP_GIVEN));
+    REQUIRE_OK(pecan_sched_run_thread(SCHED, other, 10, 1, 0));
+    h.arg[0] = other;
+    h.done = n;
+    for (unsigned i = 0; i < 7; i++)
+        run_results[i] = 1;   /* no error code: not tried */
+    REQUIRE_OK(helper_start(&h));
+    wait_finished(&h, 1, n);
+    static const int want[7] = {
+        -PECAN_EPERM, -PECAN_EPERM, -PECAN_EPERM, -PECAN_ERANGE, -PECAN_EPERM, 0, 0,
+    };
+    for (unsigned i = 0; i < 7; i++)
+        if (run_results[i] != want[i])
+            ut_fail(__FILE__, __LINE__, "RUN_THREAD %u: expected %s, got %s", i,
+                    err_name(want[i]), err_name(run_results[i]));
+    unsigned priority = 0;
+    CHECK_OK(pecan_sched_thread_info(SCHED, other, 0, &priority, 0));
+    CHECK_EQ(priority, MCP_GIVEN);
+    CHECK_OK(pecan_sched_thread_info(SCHED, h.tcb, 0, &priority, 0));
+    CHECK_EQ(priority, MCP_GIVEN);
+    CHECK_CLEAN();
+    helper_destroy(&h);
 }
 
 /* Reports the CPU it runs on, many times; result: the CPU, or -1 if it ever changed. */

@@ -4,7 +4,8 @@
  * is always sanitised to user mode), RESUME and SUSPEND of a second thread that counts,
  * START (pc, sp, r0 and resume in one call: ARM and Thumb entries that report what they
  * were started with, what it refuses, threads that are runnable or blocked already),
- * SET_PRIORITY and what it does to scheduling.
+ * SET_PRIORITY and what it does to scheduling, SET_MCP and the bounds an MCP puts on
+ * what a thread gives.
  */
 #include "captest.h"
 
@@ -232,17 +233,98 @@ static void raise_root(struct helper *h)
 }
 
 /* The root lowers its own priority below a waiting thread, which runs at once and
- * raises the root back, which then runs at once. */
+ * raises the root back (the root gave it the MCP to), which then runs at once. */
 UTEST(tcb_set_own_priority)
 {
     struct helper h;
     REQUIRE_OK(helper_create(&h, raise_root, 100));
+    REQUIRE_OK(pecan_thread_set_mcp(h.tcb, 128));
     REQUIRE_OK(helper_start(&h));
     CHECK_EQ(h.counter, 0);
     CHECK_OK(pecan_thread_set_priority(PECAN_ROOT_TCB, 50));
     CHECK_EQ(h.counter, 1);
     CHECK_OK(h.result);
     CHECK_CLEAN();
+    helper_destroy(&h);
+}
+
+/* ---- MCP: the caller's maximum controlled priority bounds what it gives -------------- */
+
+#define SCHED PECAN_ROOT_SCHEDULER
+#define MCP_GIVEN 150u
+
+/* What the MCP helper got from each attempt, in order (it runs in the root's space). */
+static volatile int mcp_results[10];
+
+/* Runs at 200 with MCP 150: above the root, so all of it happens at once. arg[0] is
+ * another thread (never started). */
+static void try_beyond_mcp(struct helper *h)
+{
+    pecan_cap_t other = h->arg[0];
+    unsigned n = 0;
+    mcp_results[n++] = pecan_thread_set_priority(h->self, MCP_GIVEN + 1);
+    mcp_results[n++] = pecan_thread_set_priority(other, MCP_GIVEN + 1);
+    mcp_results[n++] = pecan_thread_set_mcp(h->self, MCP_GIVEN + 1);
+    mcp_results[n++] = pecan_thread_set_mcp(other, MCP_GIVEN + 1);
+    mcp_results[n++] = pecan_thread_set_priority(other, MCP_GIVEN);
+    mcp_results[n++] = pecan_thread_set_mcp(other, MCP_GIVEN);
+    mcp_results[n++] = pecan_thread_set_mcp(h->self, MCP_GIVEN - 10);   /* lowers its own */
+    mcp_results[n++] = pecan_thread_set_mcp(h->self, MCP_GIVEN);        /* ...for good */
+    mcp_results[n++] = pecan_thread_set_priority(other, MCP_GIVEN);
+    mcp_results[n++] = pecan_thread_set_priority(h->self, MCP_GIVEN - 10);
+}
+
+/* A thread with WRITE on its own TCB and another's cannot give either more than its MCP
+ * (priority or MCP), cannot raise its own MCP, and can lower it. SET_MCP's own errors,
+ * in their order, and THREAD_INFO's report of the MCP. */
+UTEST(tcb_mcp_bounds_what_a_thread_gives)
+{
+    struct helper h;
+    pecan_cap_t other = obj_new(PECAN_OBJ_TCB, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t ro = slot_alloc();
+    REQUIRE(other && n && ro);
+    REQUIRE_OK(helper_create(&h, try_beyond_mcp, 200));
+    h.arg[0] = other;
+    h.done = n;
+    /* A new thread has MCP 0; the root's first thread 255. */
+    CHECK_EQ(pecan_sched_thread_mcp(SCHED, h.tcb), 0);
+    CHECK_EQ(pecan_sched_thread_mcp(SCHED, other), 0);
+    CHECK_EQ(pecan_sched_thread_mcp(SCHED, PECAN_ROOT_TCB), 255);
+    /* SET_MCP: length, then WRITE, then the range. */
+    pecan_word_t w[] = { PECAN_THREAD_SET_MCP };
+    CHECK_ERR(pecan_call(h.tcb, PECAN_PROTO_THREAD, 1, w, 0, 0), -PECAN_EMSGTOOSHORT);
+    REQUIRE_OK(cap_copy(ro, h.tcb, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
+    CHECK_ERR(pecan_thread_set_mcp(ro, 256), -PECAN_EPERM);
+    CHECK_ERR(pecan_thread_set_mcp(h.tcb, 256), -PECAN_ERANGE);
+    CHECK_ERR(pecan_thread_set_mcp(h.tcb, 0xFFFFFFFFu), -PECAN_ERANGE);
+    CHECK_EQ(pecan_sched_thread_mcp(SCHED, h.tcb), 0);
+    REQUIRE_OK(pecan_thread_set_mcp(h.tcb, MCP_GIVEN));
+    CHECK_EQ(pecan_sched_thread_mcp(SCHED, h.tcb), MCP_GIVEN);
+
+    for (unsigned i = 0; i < 10; i++)
+        mcp_results[i] = 1;   /* no error code: not tried */
+    REQUIRE_OK(helper_start(&h));
+    pecan_word_t bits;
+    while (!h.finished)
+        pecan_notification_wait(n, &bits);
+    static const int want[10] = {
+        -PECAN_EPERM, -PECAN_EPERM, -PECAN_EPERM, -PECAN_EPERM, 0, 0, 0, -PECAN_EPERM,
+        -PECAN_EPERM, 0,
+    };
+    for (unsigned i = 0; i < 10; i++)
+        if (mcp_results[i] != want[i])
+            ut_fail(__FILE__, __LINE__, "attempt %u: expected %s, got %s", i,
+                    err_name(want[i]), err_name(mcp_results[i]));
+    /* What the allowed attempts did; the refused ones changed nothing. */
+    unsigned priority = 0;
+    CHECK_OK(pecan_sched_thread_info(SCHED, other, 0, &priority, 0));
+    CHECK_EQ(priority, MCP_GIVEN);
+    CHECK_EQ(pecan_sched_thread_mcp(SCHED, other), MCP_GIVEN);
+    CHECK_OK(pecan_sched_thread_info(SCHED, h.tcb, 0, &priority, 0));
+    CHECK_EQ(priority, MCP_GIVEN - 10);
+    CHECK_EQ(pecan_sched_thread_mcp(SCHED, h.tcb), MCP_GIVEN - 10);
+    CHECK_CLEAN();
+    CHECK_OK(cap_delete(ro));
     helper_destroy(&h);
 }
 

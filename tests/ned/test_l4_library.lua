@@ -104,6 +104,28 @@ test("quota creates a sub-factory, and a too large one is refused by name", func
                  function() ld:start({ quota = -1 }, "rom/x") end)
 end)
 
+test("priority and mcp: defaults, and every bad value refused by name", function()
+    ld:start({}, "rom/plain")
+    check(mock.started[1].priority == 100 and mock.started[1].mcp == 100,
+          "priority 100, mcp the priority")
+    ld:start({ priority = 50 }, "rom/low")
+    check(mock.started[2].priority == 50 and mock.started[2].mcp == 50, "mcp follows priority")
+    ld:start({ priority = 50, mcp = 60 }, "rom/limited")
+    check(mock.started[3].priority == 50 and mock.started[3].mcp == 60, "both given")
+    expect_error("rom/p0: option 'priority' must be a whole number from 1 to 255",
+                 function() ld:start({ priority = 0 }, "rom/p0") end)
+    expect_error("option 'priority' must be a whole number",
+                 function() ld:start({ priority = 256 }, "rom/x") end)
+    expect_error("option 'priority' must be a whole number",
+                 function() ld:start({ priority = 1.5 }, "rom/x") end)
+    expect_error("rom/m: option 'mcp' must be a whole number from the priority (50) to 255",
+                 function() ld:start({ priority = 50, mcp = 49 }, "rom/m") end)
+    expect_error("option 'mcp' must be a whole number",
+                 function() ld:start({ mcp = 300 }, "rom/x") end)
+    expect_error("option 'mcp' must be a whole number",
+                 function() ld:start({ mcp = "high" }, "rom/x") end)
+end)
+
 test("errors name the culprit and the script line", function()
     local message = expect_error("unknown option 'cpas'",
                                  function() ld:start({ cpas = {} }, "rom/typo") end)

@@ -89,6 +89,11 @@ struct tcb {
     /* Scheduling (core/sched.c, object/scheduler.c) */
     uint16_t quantum_ticks;       /* ticks per turn; 0: the default (sched.h) */
     uint16_t ticks_used;          /* of the current turn */
+
+    /* Priority authority (object/tcb.c, object/scheduler.c). Last in the structure so no
+     * offset the system call's assembly knows (arch/syscall_layout.h) moves. */
+    uint8_t mcp;                  /* maximum controlled priority: the highest priority or
+                                     MCP this thread may give any thread, itself included */
 };
 
 _Static_assert(sizeof(struct tcb) <= (1u << TCB_SIZE_BITS), "TCB fits its object size");
@@ -121,5 +126,8 @@ void tcb_init(struct tcb *tcb);
 void tcb_suspend(struct tcb *tcb);
 /* Sets the reply of a blocked thread and makes it runnable (notification wake-up, ...). */
 void tcb_complete_call(struct tcb *tcb, int result, unsigned words, const word_t *values);
+/* May caller give a thread this priority (or MCP)? 0; ERANGE above 255; EPERM above the
+ * caller's MCP. SET_PRIORITY, SET_MCP and the Scheduler's RUN_THREAD all ask this. */
+int tcb_check_priority(const struct tcb *caller, word_t priority);
 
 #endif

@@ -35,6 +35,8 @@ struct launcher_child {
     unsigned made_count;
     pecan_cap_t factory;                /* charged for everything above */
     pecan_cap_t scheduler;
+    unsigned priority;                  /* of its main thread */
+    unsigned mcp;                       /* the limit of its threads' priorities */
     bool exited;
     bool killed;                        /* by launcher_kill */
     bool crashed;                       /* its task died without an exit */
@@ -59,6 +61,9 @@ struct launcher_spec {
     pecan_cap_t scheduler;         /* SCHEDULER protocol: where its threads run */
     pecan_cap_t log;               /* LOG protocol: its output */
     unsigned priority;             /* 0: LAUNCHER_PRIORITY */
+    unsigned mcp;                  /* the highest priority its threads may have or give
+                                      (their MCP), from priority to the launcher's own MCP;
+                                      0: the priority */
     unsigned cap_count;
     const struct launcher_cap *caps;
 };
@@ -82,7 +87,8 @@ struct launcher {
 int launcher_init(struct launcher *l, pecan_cap_t factory);
 
 /* Loads and starts spec's program. On failure *why (may be NULL) says what went wrong in
- * words, and nothing of the child is left. */
+ * words, and nothing of the child is left. A priority or MCP over 255 is ERANGE, a
+ * priority above the MCP EINVAL, an MCP above the launcher's own EPERM. */
 int launcher_start(struct launcher *l, const struct launcher_spec *spec,
                    struct launcher_child **child, const char **why);
 

@@ -69,10 +69,11 @@ int loader_start(const struct loader_app_model *model, const struct loader_progr
                  const char **error);
 
 /* Starts a configured thread at pc (bit 0 set: Thumb state) with sp and r0 in user mode,
- * through scheduler at priority on any CPU it allows (RUN_THREAD, then THREAD_START): the
- * last step of every app model's start. */
-int loader_run_thread(pecan_cap_t tcb, pecan_cap_t scheduler, unsigned priority, uint32_t pc,
-                      uint32_t sp, uint32_t r0);
+ * through scheduler at priority on any CPU it allows, with mcp as its priority limit
+ * (RUN_THREAD, THREAD_SET_MCP, then THREAD_START): the last step of every app model's
+ * start. The caller's own MCP bounds both (EPERM above it). */
+int loader_run_thread(pecan_cap_t tcb, pecan_cap_t scheduler, unsigned priority, unsigned mcp,
+                      uint32_t pc, uint32_t sp, uint32_t r0);
 
 /* Fills the environment page for the program (portable, host-tested). The named
  * capabilities get slots PECAN_ENV_FIRST_NAMED on, in order. */

@@ -58,7 +58,10 @@ int pecan_thread_resume(pecan_cap_t tcb);
  * The other registers keep their values (zero on a new thread). */
 int pecan_thread_start(pecan_cap_t tcb, pecan_word_t pc, pecan_word_t sp, pecan_word_t arg);
 int pecan_thread_suspend(pecan_cap_t tcb);
+/* Priorities and MCPs (maximum controlled priorities) up to the calling thread's MCP;
+ * above it EPERM (docs/abi.md). */
 int pecan_thread_set_priority(pecan_cap_t tcb, unsigned priority);
+int pecan_thread_set_mcp(pecan_cap_t tcb, unsigned mcp);
 
 /* Notifications */
 int pecan_notification_signal(pecan_cap_t n, pecan_word_t bits);
@@ -143,8 +146,9 @@ int pecan_thread_bind_notification(pecan_cap_t tcb, pecan_cap_t notification);
 /* -> CPUs of the machine, online CPU mask, highest priority (each may be NULL). */
 int pecan_sched_info(pecan_cap_t sched, unsigned *cpu_count, pecan_word_t *online_mask,
                      unsigned *max_priority);
-/* Sets priority (0-255) and quantum (us, 0: the default 10 ms) and moves the thread to an
- * allowed online CPU: its own if allowed, else the lowest. Does not resume it. */
+/* Sets priority (0-255, at most the caller's MCP) and quantum (us, 0: the default 10 ms)
+ * and moves the thread to an allowed online CPU: its own if allowed, else the lowest.
+ * Does not resume it. */
 int pecan_sched_run_thread(pecan_cap_t sched, pecan_cap_t thread, unsigned priority,
                            pecan_word_t cpu_mask, pecan_word_t quantum_us);
 /* Nanoseconds CPU cpu has been idle since boot. */
@@ -154,5 +158,7 @@ int pecan_sched_cpu(pecan_cap_t sched);
 /* -> the CPU a thread belongs to, its priority and quantum (each may be NULL). */
 int pecan_sched_thread_info(pecan_cap_t sched, pecan_cap_t thread, unsigned *cpu,
                             unsigned *priority, pecan_word_t *quantum_us);
+/* A thread's MCP (>= 0: the highest priority it may give), or a negative error. */
+int pecan_sched_thread_mcp(pecan_cap_t sched, pecan_cap_t thread);
 
 #endif

@@ -272,7 +272,7 @@ end
 
 local known_options = { caps = true, log = true, scheduler = true, mem = true,
                         quota = true, env = true, restart = true, factory = true,
-                        l4re_dbg = true, ldr_flags = true }
+                        priority = true, mcp = true, l4re_dbg = true, ldr_flags = true }
 
 local function split_command(command)
     local words = {}
@@ -394,9 +394,25 @@ local function collect_env(env, program)
     return out
 end
 
+-- The main thread's priority (1-255, default 100) and the program's MCP, the highest
+-- priority its threads may have or give (from the priority to 255, default the
+-- priority; the launcher refuses one above ned's own MCP).
+local function check_priorities(opts, program)
+    local priority = opts.priority or 100
+    if type(priority) ~= "number" or priority % 1 ~= 0 or priority < 1 or priority > 255 then
+        fail(program .. ": option 'priority' must be a whole number from 1 to 255")
+    end
+    local mcp = opts.mcp or priority
+    if type(mcp) ~= "number" or mcp % 1 ~= 0 or mcp < priority or mcp > 255 then
+        fail(program .. ": option 'mcp' must be a whole number from the priority (" ..
+             priority .. ") to 255")
+    end
+    return priority, mcp
+end
+
 -- Starts a program: opts as in L4Re (caps, log, scheduler, mem) plus quota (bytes, a
--- sub-factory of mem), env (a table of variables) and restart (restarts left when it
--- exits with a non-zero status or dies).
+-- sub-factory of mem), env (a table of variables), restart (restarts left when it
+-- exits with a non-zero status or dies), priority and mcp (check_priorities).
 function Loader:startv(opts, program, ...)
     if type(opts) ~= "table" then fail("start: the first argument is an options table") end
     if type(program) ~= "string" or program == "" then
@@ -422,6 +438,7 @@ function Loader:startv(opts, program, ...)
     if not L4.is_cap(scheduler) then
         fail(program .. ": option 'scheduler' must be a capability")
     end
+    local priority, mcp = check_priorities(opts, program)
     local restart = opts.restart or 0
     if restart == true then restart = 1000000 end
     if type(restart) ~= "number" or restart < 0 then
@@ -435,6 +452,8 @@ function Loader:startv(opts, program, ...)
         log = make_log(self, opts, program),
         factory = make_factory(self, opts, program),
         scheduler = scheduler.handle,
+        priority = priority,
+        mcp = mcp,
     }
     local id, message = core.start(spec)
     if not id then fail(message) end

@@ -89,6 +89,7 @@ enum pecan_thread_op {
     PECAN_THREAD_SET_PRIORITY = 5,
     PECAN_THREAD_BIND_NOTIFICATION = 6,   /* notification cap (or 0): wakes its open waits */
     PECAN_THREAD_START = 7,      /* pc (bit 0: Thumb), sp[, r0]: set them and resume */
+    PECAN_THREAD_SET_MCP = 8,    /* mcp: the highest priority the thread may hand out */
 };
 /* Pass as a capability argument of CONFIGURE to leave that setting as it is. */
 #define PECAN_CAP_UNCHANGED 0xFFFFFFFFu
@@ -141,14 +142,15 @@ enum pecan_irq_op {
 };
 
 /* Scheduler (a singleton; the root task gets it in PECAN_ROOT_SCHEDULER). CPU sets are
- * bitmasks: bit n is CPU n. Priorities 0 (lowest) to 255. */
+ * bitmasks: bit n is CPU n. Priorities 0 (lowest) to 255. A thread sets priorities (and
+ * MCPs) up to its own MCP, its maximum controlled priority (docs/abi.md). */
 enum pecan_scheduler_op {
     PECAN_SCHED_INFO = 0,        /* -> CPU count, online CPU mask, max priority */
     PECAN_SCHED_RUN_THREAD = 1,  /* thread cap, priority, CPU mask, quantum us (0: default):
                                     sets them and moves the thread (does not resume it) */
     PECAN_SCHED_IDLE_TIME = 2,   /* cpu -> ns idle since boot (low word, high word) */
     PECAN_SCHED_CPU = 3,         /* -> the CPU the caller runs on */
-    PECAN_SCHED_THREAD_INFO = 4, /* thread cap -> its CPU, priority, quantum us */
+    PECAN_SCHED_THREAD_INFO = 4, /* thread cap -> its CPU, priority, quantum us, mcp */
 };
 #define PECAN_SCHED_DEFAULT_QUANTUM_US 10000u
 
