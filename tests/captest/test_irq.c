@@ -213,3 +213,29 @@ UTEST(irq_control_get_depth_limit)
     CHECK_OK(cap_delete(chain));
     CHECK_CLEAN();
 }
+
+/* Handler operations check the message length first, then WRITE on the handler, then the
+ * notification (docs/abi.md); an unknown opcode is ENOSYS with or without rights. */
+UTEST(irq_handler_checks_length_before_rights)
+{
+    pecan_cap_t h = slot_alloc(), ro = slot_alloc();
+    pecan_cap_t n = obj_new(PECAN_OBJ_NOTIFICATION, 0), f = obj_new(PECAN_OBJ_FRAME, 12);
+    REQUIRE(h && ro && n && f);
+    REQUIRE_OK(irq_get(PECAN_ROOT_IRQ_CONTROL, TEST_IRQ, ROOT, h));
+    REQUIRE_OK(cap_copy(ro, h, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
+    pecan_word_t w[] = { PECAN_IRQ_BIND, f, 0 };
+    CHECK_ERR(pecan_call(ro, PECAN_PROTO_IRQ, 2, w, 0, 0), -PECAN_EMSGTOOSHORT);
+    CHECK_ERR(pecan_call(ro, PECAN_PROTO_IRQ, 3, w, 0, 0), -PECAN_EPERM);   /* not ETYPE */
+    CHECK_ERR(pecan_call(h, PECAN_PROTO_IRQ, 3, w, 0, 0), -PECAN_ETYPE);
+    w[1] = n;
+    CHECK_ERR(pecan_call(ro, PECAN_PROTO_IRQ, 3, w, 0, 0), -PECAN_EPERM);   /* not EINVAL */
+    CHECK_ERR(pecan_call(h, PECAN_PROTO_IRQ, 3, w, 0, 0), -PECAN_EINVAL);
+    CHECK_ERR(pecan_irq_ack(ro), -PECAN_EPERM);      /* not ENOENT: nothing is bound */
+    CHECK_ERR(pecan_irq_ack(h), -PECAN_ENOENT);
+    CHECK_ERR(pecan_irq_unbind(ro), -PECAN_EPERM);
+    w[0] = 7;
+    CHECK_ERR(pecan_call(ro, PECAN_PROTO_IRQ, 1, w, 0, 0), -PECAN_ENOSYS);
+    CHECK_CLEAN();
+    CHECK_OK(cap_delete(ro));
+    CHECK_OK(cap_delete(h));
+}

@@ -117,6 +117,18 @@ UTEST(sched_errors_and_parameters)
     CHECK_ERR(pecan_sched_thread_info(write_only, t, 0, 0, 0), -PECAN_EPERM);
     CHECK_OK(pecan_sched_info(read_only, 0, 0, 0));
     CHECK_OK(pecan_sched_run_thread(write_only, t, 10, 1, 0));
+    /* The length comes before the rights, and the rights before the arguments. */
+    pecan_word_t short_idle[] = { PECAN_SCHED_IDLE_TIME }, short_info[] = { PECAN_SCHED_THREAD_INFO };
+    pecan_word_t short_run[] = { PECAN_SCHED_RUN_THREAD, t, 10, 1 };
+    CHECK_ERR(pecan_call(write_only, PECAN_PROTO_SCHEDULER, 1, short_idle, 0, 0),
+              -PECAN_EMSGTOOSHORT);
+    CHECK_ERR(pecan_call(write_only, PECAN_PROTO_SCHEDULER, 1, short_info, 0, 0),
+              -PECAN_EMSGTOOSHORT);
+    CHECK_ERR(pecan_call(read_only, PECAN_PROTO_SCHEDULER, 4, short_run, 0, 0),
+              -PECAN_EMSGTOOSHORT);
+    CHECK_ERR(pecan_sched_idle_time(write_only, 1000, 0), -PECAN_EPERM);
+    CHECK_ERR(pecan_sched_thread_info(write_only, n, 0, 0, 0), -PECAN_EPERM);
+    CHECK_ERR(pecan_sched_run_thread(read_only, n, 256, 0, 0), -PECAN_EPERM);
     /* Ranges. */
     CHECK_ERR(pecan_sched_run_thread(SCHED, t, 256, 1, 0), -PECAN_ERANGE);
     CHECK_ERR(pecan_sched_run_thread(SCHED, t, 10, 0, 0), -PECAN_ERANGE);
