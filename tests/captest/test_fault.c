@@ -403,3 +403,55 @@ UTEST(fault_call_suspended_keeps_registers)
     CHECK_EQ(e.rep[R_MISMATCH], 0);
     env_destroy(&e);
 }
+
+/* A memory item in a pager's reply lands in a window of its own size around the fault: for
+ * a 2 GiB item and a fault in the upper half, the upper half, which passes the end of user
+ * space, so nothing is mapped and the thread faults again (fault.c once took the window of
+ * a 2 GiB item to be 0 and mapped the pager's lower half into the thread's). */
+#define HIGH_VA 0x90000000u
+
+static int reply_item(struct pecan_message *m, unsigned order, pecan_word_t base)
+{
+    m->tag = pecan_tag(0, 0, 1);
+    m->word[0] = PECAN_ITEM_MAP | (PECAN_MAP_READ | PECAN_MAP_WRITE) << PECAN_ITEM_RIGHTS_SHIFT |
+                 order << PECAN_ITEM_ORDER_SHIFT;
+    m->word[1] = base;
+    struct pecan_reply r = pecan_ipc_reply_wait(m, pecan_timeout_us(WAIT_US));
+    return r.ipc_status == PECAN_IPC_OK ? pecan_tag_label(m->tag) : ipc_err(r);
+}
+
+UTEST(fault_reply_item_window_of_its_own_order)
+{
+    struct fault_env e;
+    REQUIRE_OK(env_create(&e, true, false));
+    pecan_cap_t pt = obj_new(PECAN_OBJ_PAGE_TABLE, 0), frame = obj_new(PECAN_OBJ_FRAME, 12);
+    REQUIRE(pt && frame);
+    REQUIRE_OK(pecan_vspace_map_page_table(PECAN_ROOT_VSPACE, pt, HIGH_VA));
+    REQUIRE_OK(pecan_vspace_map_frame(PECAN_ROOT_VSPACE, frame, HIGH_VA,
+                                      PECAN_MAP_READ | PECAN_MAP_WRITE, 0));
+    REQUIRE_OK(remote_start(&e.t.r, touch_pages, HIGH_VA, 1, REMOTE_SHARED_VA, T_DONE));
+    struct pecan_message m;
+    struct pecan_reply r = pecan_ipc_wait(&m, pecan_timeout_us(WAIT_US));
+    REQUIRE(CHECK_EQ(r.ipc_status, PECAN_IPC_OK));
+    REQUIRE(CHECK_EQ(pecan_tag_label(m.tag), PECAN_LABEL_PAGE_FAULT));
+    CHECK_EQ(m.word[0] & ~0xFFFu, HIGH_VA);
+    unsigned pool = 0, installed = 0, pool_after = 0, installed_after = 0;
+    CHECK_OK(pecan_vspace_info(e.t.r.vspace, 0, &pool, &installed));
+    CHECK_EQ(pool, 1);
+    /* A 2 GiB item (the pager's lower half): its window around the fault is the upper
+     * half, which passes the end of user space: refused, the thread faults again. */
+    REQUIRE(CHECK_EQ(reply_item(&m, 31, 0), PECAN_LABEL_PAGE_FAULT));
+    CHECK_EQ(m.word[0] & ~0xFFFu, HIGH_VA);
+    CHECK_OK(pecan_vspace_info(e.t.r.vspace, 0, &pool_after, &installed_after));
+    CHECK_EQ(pool_after, pool);
+    CHECK_EQ(installed_after, installed);
+    /* A 4 KiB item lands at the fault: the thread goes on to its end. */
+    CHECK_EQ(reply_item(&m, 12, HIGH_VA), PECAN_LABEL_NOTIFICATION);
+    CHECK_EQ(e.rep[R_PROGRESS], 1);
+    CHECK_EQ(e.rep[R_MISMATCH], 0);
+    CHECK_EQ(*(volatile pecan_word_t *)HIGH_VA, 0xC0DE0000u);
+    CHECK_CLEAN();
+    env_destroy(&e);
+    obj_free(pt);
+    CHECK_CLEAN();
+}
