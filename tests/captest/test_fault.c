@@ -23,6 +23,7 @@
 #define EXCEPTION_BADGE 0xE1
 #define UNDEFINED_INSTRUCTION 0xE7F000F0u   /* permanently undefined in ARM state */
 #define WAIT_US 5000000u
+#define TASK_PRIORITY 100             /* below the root (128) */
 
 extern const char __text_end[];
 
@@ -99,7 +100,7 @@ static int env_create(struct fault_env *e, bool pager, bool exception_handler)
     e->exception = slot_alloc();
     if (!e->gate || !e->done || !e->pt || !e->root_pt || !e->pager || !e->exception)
         return -PECAN_ENOMEM;
-    int err = task_create(&e->t, 100);
+    int err = task_create(&e->t, TASK_PRIORITY);
     if (!err)
         err = task_copy(&e->t, T_DONE, e->done, PECAN_RIGHT_WRITE);
     if (!err)
@@ -278,6 +279,26 @@ UTEST(fault_exception_emulated)
     env_destroy(&e);
 }
 
+/* Waits until the task has stopped running: blocked in its fault call, or stopped. A
+ * helper below the task's priority on the task's CPU (tasks start on CPU 0) runs only once
+ * the task cannot, so its flag says the task got there, however slow the host is (a fixed
+ * sleep said nothing when the host held the vCPU up for longer). */
+static void note_ran(struct helper *h)
+{
+    h->counter = 1;
+}
+
+static bool wait_task_stopped(void)
+{
+    struct helper below;
+    bool ok = CHECK_OK(helper_create(&below, note_ran, TASK_PRIORITY - 10)) &&
+              CHECK_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, below.tcb,
+                                              TASK_PRIORITY - 10, 1, 0)) &&
+              CHECK_OK(helper_start(&below)) && CHECK(wait_flag(&below.counter, 20000));
+    helper_destroy(&below);
+    return ok;
+}
+
 /* The thread is stopped at pc: suspended (not blocked), nothing moves; written past the
  * faulting instruction (or repaired) and resumed, it runs to its end. */
 static void check_stopped_then_resume(struct fault_env *e, pecan_word_t pc, pecan_word_t skip,
@@ -336,6 +357,7 @@ UTEST(fault_without_handler_stops_thread)
     REQUIRE_OK(remote_start(&e.t.r, touch_pages, FAULT_BASE, 1, REMOTE_SHARED_VA, T_DONE));
     struct pecan_message m;
     CHECK_EQ(pecan_ipc_wait(&m, pecan_timeout_us(30000)).ipc_status, PECAN_IPC_TIMEOUT);
+    REQUIRE(wait_task_stopped());
     /* Stopped at its first access; map the page by hand and resume it. */
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
     REQUIRE_OK(pecan_thread_read_registers(e.t.r.tcb, regs));
@@ -363,7 +385,7 @@ UTEST(fault_handler_destroyed_stops_thread)
                                       PECAN_CAP_UNCHANGED, REMOTE_STACK_VA, gate,
                                       PECAN_CAP_UNCHANGED));
     REQUIRE_OK(remote_start(&e.t.r, touch_pages, FAULT_BASE, 1, REMOTE_SHARED_VA, T_DONE));
-    CHECK_OK(pecan_sleep_us(20000));   /* the task runs and faults */
+    REQUIRE(wait_task_stopped());   /* the task runs and faults */
     CHECK_EQ(e.rep[R_PROGRESS], 0);
     CHECK_CLEAN();
     helper_destroy(&idle);
@@ -386,7 +408,7 @@ UTEST(fault_call_suspended_keeps_registers)
     REQUIRE_OK(env_create(&e, true, true));
     e.rep[R_RESULT] = EXCEPTION_BADGE;
     REQUIRE_OK(remote_start(&e.t.r, run_undefined, 2, REMOTE_SHARED_VA, T_DONE, 0));
-    CHECK_OK(pecan_sleep_us(20000));   /* it faults; the root is not receiving */
+    REQUIRE(wait_task_stopped());   /* it faults; the root is not receiving */
     CHECK_EQ(e.rep[R_PROGRESS], 0);
     REQUIRE_OK(pecan_thread_suspend(e.t.r.tcb));
     CHECK_CLEAN();

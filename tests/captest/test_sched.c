@@ -3,8 +3,8 @@
  * The Scheduler object and scheduling on several CPUs: INFO, RUN_THREAD (placement,
  * migration of running, blocked and inactive threads, quanta), IDLE_TIME and CPU, with
  * every error; threads placed on each CPU run there; a higher priority preempts a busy
- * thread on another CPU within one tick; round robin shares a CPU fairly (measured under
- * -icount only); idle time moves as expected; suspending, deleting and changing the
+ * thread on another CPU within one tick and round robin shares a CPU fairly (both
+ * measured under -icount only); idle time moves as expected; suspending, deleting and changing the
  * registers of a thread that runs on another CPU; TLB shootdown (a remapped page is seen
  * at once by a thread running on another CPU). With one CPU the cross-CPU cases run on
  * CPU 0.
@@ -430,6 +430,22 @@ static uint64_t noted_ns(const struct helper *h)
     return (uint64_t)h->arg[0] | (uint64_t)h->arg[1] << 32;
 }
 
+/*
+ * How soon the thread ran is a measure of guest time only under -icount: in real time a
+ * busy host deschedules the vCPU of the other CPU for milliseconds, so the IPI is taken
+ * late, and the tick on CPU 0 that moves the KIP clock comes late or merges (docs/smp.md,
+ * "Under QEMU"). So the latency is checked only when the command line says icount=1:
+ * ctest captest_sched_preempt and captest_sched_preempt_smp1 boot the case that way. The
+ * normal runs check the rest (it runs, and the spinner below it does not).
+ */
+static void check_within_a_tick(uint64_t latency_ns, uint32_t kip_advance_ns)
+{
+    if (!cmdline_number("icount", 0))
+        return;
+    CHECK(latency_ns < TICK_NS);
+    CHECK(kip_advance_ns <= TICK_NS);
+}
+
 UTEST(sched_higher_priority_preempts_within_a_tick)
 {
     unsigned x = last_cpu();
@@ -457,8 +473,7 @@ UTEST(sched_higher_priority_preempts_within_a_tick)
     wait_finished(&high, 1, done);
     uint64_t latency = noted_ns(&high) - before;
     pecan_printf("# resume on CPU %u: running after %u us\n", x, (unsigned)(latency / 1000));
-    CHECK(latency < TICK_NS);
-    CHECK(high.arg[2] - kip_before <= TICK_NS);
+    check_within_a_tick(latency, high.arg[2] - kip_before);
     CHECK(high.result);
 
     /* Woken by a notification: the same. */
@@ -471,8 +486,7 @@ UTEST(sched_higher_priority_preempts_within_a_tick)
     wait_finished(&waiter, 1, done);
     latency = noted_ns(&waiter) - before;
     pecan_printf("# notification on CPU %u: running after %u us\n", x, (unsigned)(latency / 1000));
-    CHECK(latency < TICK_NS);
-    CHECK(waiter.arg[2] - kip_before <= TICK_NS);
+    check_within_a_tick(latency, waiter.arg[2] - kip_before);
     CHECK(waiter.result);
     CHECK_OK(cap_delete(low.tcb));
 }
