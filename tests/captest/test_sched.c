@@ -37,10 +37,11 @@ static void sleep_us(unsigned us)
     pecan_invoke(0, PECAN_OP_RECV | pecan_timeout_us(us) << PECAN_TIMEOUT_SHIFT, &msg);
 }
 
-/* Sleeps in steps until *value differs from old or about a second has passed. */
+/* Sleeps in steps until *value differs from old or about 10 s have passed (a busy host
+ * may hold another CPU's vCPU up for long; a thread that never runs fails anyway). */
 static bool wait_change(const volatile pecan_word_t *value, pecan_word_t old)
 {
-    for (unsigned i = 0; i < 200 && *value == old; i++)
+    for (unsigned i = 0; i < 2000 && *value == old; i++)
         sleep_us(5000);
     return *value != old;
 }
