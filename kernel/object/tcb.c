@@ -111,8 +111,6 @@ static inline int configure_source(const struct capability *root, word_t index, 
 /* The settings in slot order, which is word order, so the first bad word is reported. */
 static int decode_configure_args(const struct invocation *inv, struct configure_args *args)
 {
-    if (inv->length < 7)
-        return -PECAN_EMSGTOOSHORT;
     const struct capability *root = tcb_cspace_root(inv->caller);
     struct cte **source = args->source;
     int err;
