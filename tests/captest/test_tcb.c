@@ -170,18 +170,15 @@ UTEST(tcb_resume_suspend)
     struct helper h;
     REQUIRE_OK(helper_create(&h, counting_thread, 128));
     REQUIRE_OK(helper_start(&h));
-    spin_us(40000);
-    pecan_word_t seen = h.counter;
-    CHECK(seen > 0);
+    CHECK(spin_until_changed(&h.counter, 0, 10000));
     CHECK_OK(pecan_thread_suspend(h.tcb));
-    seen = h.counter;
+    pecan_word_t seen = h.counter;
     spin_us(30000);
     CHECK_EQ(h.counter, seen);
     CHECK_OK(pecan_thread_suspend(h.tcb));   /* twice is fine */
     CHECK_OK(pecan_thread_resume(h.tcb));
     CHECK_OK(pecan_thread_resume(h.tcb));    /* already runnable: nothing changes */
-    spin_us(40000);
-    CHECK(h.counter > seen);
+    CHECK(spin_until_changed(&h.counter, seen, 10000));
     CHECK_OK(pecan_thread_suspend(h.tcb));
     CHECK_CLEAN();
     helper_destroy(&h);
@@ -457,8 +454,7 @@ UTEST(tcb_start_blocked_or_running)
     /* Runnable at the root's priority (round robin): it continues at the new pc. */
     REQUIRE_OK(helper_create(&h, counting_thread, 128));
     REQUIRE_OK(helper_start(&h));
-    spin_us(30000);
-    CHECK(h.counter > 0);
+    CHECK(spin_until_changed(&h.counter, 0, 10000));
     report_reset(h.tcb, done);
     sp = stack_top(&h) - 128;
     CHECK_OK(pecan_thread_start(h.tcb, thumb_entry(), sp, 0x88));
