@@ -318,7 +318,7 @@ static void check_stopped_then_resume(struct fault_env *e, pecan_word_t pc, peca
     }
     REQUIRE_OK(pecan_thread_resume(e->t.r.tcb));   /* only a stopped thread resumes */
     if (wait_done)
-        CHECK(wait_flag(&e->rep[R_DONE], 2000));
+        CHECK(wait_flag(&e->rep[R_DONE], 10000));
     CHECK_CLEAN();
 }
 

@@ -137,7 +137,7 @@ static void pingpong_same_as(unsigned server_priority)
     CHECK_EQ(s.arg[3], 0);
     CHECK_CLEAN();
     CHECK_OK(send_stop(client));
-    CHECK(wait_flag((volatile pecan_word_t *)&s.finished, 1000));
+    CHECK(wait_flag((volatile pecan_word_t *)&s.finished, 10000));
     CHECK_OK(s.result);
     CHECK_CLEAN();
     helper_destroy(&s);
@@ -386,7 +386,7 @@ static void pingpong_cross_cpu_same_as(unsigned server_cpu, unsigned move_cpu)
     CHECK_EQ(s.arg[3], 0);
     CHECK_CLEAN();
     CHECK_OK(send_stop(client));
-    CHECK(wait_flag((volatile pecan_word_t *)&s.finished, 1000));
+    CHECK(wait_flag((volatile pecan_word_t *)&s.finished, 10000));
     CHECK_OK(s.result);
     CHECK_CLEAN();
     helper_destroy(&s);
@@ -1111,7 +1111,7 @@ static void stop_fast_server(pecan_cap_t gate, struct helper *s)
 {
     struct pecan_message m = { .tag = pecan_tag(LABEL_STOP, 0, 0) };
     CHECK_OK(ipc_err(pecan_ipc_call(gate, &m, PECAN_TIMEOUT_NEVER)));
-    CHECK(wait_flag((volatile pecan_word_t *)&s->finished, 1000));
+    CHECK(wait_flag((volatile pecan_word_t *)&s->finished, 10000));
 }
 
 static void start_client(struct helper *c, pecan_cap_t gate, pecan_word_t word0)
