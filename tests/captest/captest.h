@@ -211,6 +211,10 @@ void sp804_close(struct sp804 *t);
 
 /* Spins for about the given number of microseconds (root keeps the CPU). */
 void spin_us(unsigned us);
+/* Spins (stays runnable) until *value differs from old, for up to ms milliseconds; true if
+ * it did. For a thread at the root's priority, whose turns come with ticks that a busy host
+ * delays and merges: a fixed spin was not always a turn. */
+bool spin_until_changed(const volatile pecan_word_t *value, pecan_word_t old, unsigned ms);
 
 /* xorshift32 PRNG. */
 static inline uint32_t xorshift32(uint32_t *state)

@@ -102,3 +102,11 @@ void spin_us(unsigned us)
     while (now_ns() < end)
         ;
 }
+
+bool spin_until_changed(const volatile pecan_word_t *value, pecan_word_t old, unsigned ms)
+{
+    uint64_t end = now_ns() + (uint64_t)ms * 1000000u;
+    while (*value == old && now_ns() < end)
+        ;
+    return *value != old;
+}
