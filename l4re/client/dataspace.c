@@ -47,13 +47,32 @@ int pecan_dataspace_info(pecan_cap_t ds, struct pecan_dataspace_info *info)
     return 0;
 }
 
+/* CLEAR, ALLOCATE and COPY_IN do a bounded amount of work per call and answer in w0 how
+ * many bytes from the start of the range they did (protocol/dataspace.h, "Bounded
+ * work"); the rest is asked for again, so callers see one call. A reply without the word
+ * (a server that does it all at once) means all of it. */
+static int progress(const struct pecan_message *m, pecan_word_t size, pecan_word_t *done)
+{
+    *done = pecan_tag_words(m->tag) >= 1 ? m->word[0] : size;
+    if (*done > size || (*done == 0 && size != 0))
+        return -PECAN_EINVAL;   /* no progress: the server misbehaves */
+    return 0;
+}
+
 static int range_call(pecan_cap_t ds, pecan_word_t op, pecan_word_t offset, pecan_word_t size)
 {
-    struct pecan_message m;
-    m.word[0] = op;
-    m.word[1] = offset;
-    m.word[2] = size;
-    return client_call(ds, PECAN_PROTO_DATASPACE, &m, 3, 0);
+    for (;;) {
+        struct pecan_message m;
+        m.word[0] = op;
+        m.word[1] = offset;
+        m.word[2] = size;
+        pecan_word_t done;
+        int err = client_call(ds, PECAN_PROTO_DATASPACE, &m, 3, 0);
+        if (err || (err = progress(&m, size, &done)) != 0 || done == size)
+            return err;
+        offset += done;
+        size -= done;
+    }
 }
 
 int pecan_dataspace_clear(pecan_cap_t ds, pecan_word_t offset, pecan_word_t size)
@@ -69,11 +88,19 @@ int pecan_dataspace_allocate(pecan_cap_t ds, pecan_word_t offset, pecan_word_t s
 int pecan_dataspace_copy_in(pecan_cap_t ds, pecan_word_t dest_offset, pecan_cap_t src,
                             pecan_word_t src_offset, pecan_word_t size)
 {
-    struct pecan_message m;
-    m.word[0] = PECAN_DATASPACE_COPY_IN;
-    m.word[1] = dest_offset;
-    m.word[2] = src_offset;
-    m.word[3] = size;
-    client_cap_item(&m.word[4], src, PECAN_RIGHTS_ALL);
-    return client_call(ds, PECAN_PROTO_DATASPACE, &m, 4, 1);
+    for (;;) {
+        struct pecan_message m;
+        m.word[0] = PECAN_DATASPACE_COPY_IN;
+        m.word[1] = dest_offset;
+        m.word[2] = src_offset;
+        m.word[3] = size;
+        client_cap_item(&m.word[4], src, PECAN_RIGHTS_ALL);
+        pecan_word_t done;
+        int err = client_call(ds, PECAN_PROTO_DATASPACE, &m, 4, 1);
+        if (err || (err = progress(&m, size, &done)) != 0 || done == size)
+            return err;
+        dest_offset += done;
+        src_offset += done;
+        size -= done;
+    }
 }

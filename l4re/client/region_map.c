@@ -131,6 +131,13 @@ int pecan_rm_attach(pecan_cap_t rm, pecan_word_t *address, pecan_word_t size, un
     if (!size)
         return -PECAN_EINVAL;
     int err = attach_call(rm, address, size, flags, ds, offset);
+    if (err == -PECAN_EAGAIN && (flags & PECAN_RM_EAGER_MAP)) {
+        /* More to back than one request of moe may do (protocol/region_map.h): back the
+         * range in steps, then attach it (its pages are all there now). */
+        err = pecan_dataspace_allocate(ds, offset, size);
+        if (!err)
+            err = attach_call(rm, address, size, flags & ~PECAN_RM_EAGER_MAP, ds, offset);
+    }
     if (err != -PECAN_EXDEV)
         return err;
     return attach_foreign(rm, address, size, flags, ds, offset);

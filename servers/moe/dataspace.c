@@ -25,6 +25,22 @@
 #define MAX_SIZE 0x80000000u          /* 2 GiB: a two-level table covers it */
 #define MAX_CONTIGUOUS_BITS 24
 
+/* Work one request may do (issue 13, protocol/dataspace.h "Bounded work"): CLEAR,
+ * COPY_IN and ALLOCATE back, free, zero or copy at most WORK_PAGES pages and look at most
+ * WORK_LOOKS page entries or missing tables, then answer how far they got; the client
+ * calls again for the rest. About 0.3 ms of moe's time at most. */
+#define WORK_PAGES 64u
+#define WORK_LOOKS 4096u
+
+struct work {
+    unsigned pages, looks;
+};
+
+static bool work_left(const struct work *w)
+{
+    return w->pages < WORK_PAGES && w->looks < WORK_LOOKS;
+}
+
 enum dataspace_kind { KIND_ANONYMOUS, KIND_ROM, KIND_CONTIGUOUS, KIND_DEVICE };
 
 struct dataspace {
@@ -133,12 +149,48 @@ static uint32_t *page_entry(struct dataspace *ds, uint32_t index, bool create)
     return &table_entries(*leaf_entry)[index % ENTRIES_PER_TABLE];
 }
 
+/* Pages from index on that have no entry because their table is missing (0 if the entry
+ * exists): they read as zero and hold no memory. */
+static uint32_t missing_table_run(struct dataspace *ds, uint32_t index)
+{
+    uint32_t pages = page_count(ds);
+    if (pages <= INLINE_PAGES || (ds->pages.table && pages <= ENTRIES_PER_TABLE))
+        return 0;
+    if (!ds->pages.table)
+        return pages - index;
+    if (table_entries(ds->pages.table)[index / ENTRIES_PER_TABLE])
+        return 0;
+    uint32_t run = ENTRIES_PER_TABLE - index % ENTRIES_PER_TABLE;
+    return run < pages - index ? run : pages - index;
+}
+
+/* Bytes from offset (< size) on that read as zero without holding memory: the rest of an
+ * anonymous page never backed, or of a missing table's pages. 0: a backed page, or a
+ * dataspace that is not anonymous. */
+static uint32_t unbacked_run(struct dataspace *ds, uint32_t offset)
+{
+    if (ds->kind != KIND_ANONYMOUS)
+        return 0;
+    uint32_t index = offset / PAGE_SIZE, pages = missing_table_run(ds, index);
+    if (!pages) {
+        if (*page_entry(ds, index, false) & PAGE_PRESENT)
+            return 0;
+        pages = 1;
+    }
+    return pages * PAGE_SIZE - (offset & (PAGE_SIZE - 1));
+}
+
+/* Frees the backed pages of [first, first + count); missing tables are skipped whole, so
+ * this costs what the dataspace holds, not its size. */
 static void free_pages(struct dataspace *ds, uint32_t first, uint32_t count)
 {
     for (uint32_t i = first; i < first + count; i++) {
-        uint32_t *entry = page_entry(ds, i, false);
-        if (entry)
-            free_page(ds, entry);
+        uint32_t skip = missing_table_run(ds, i);
+        if (skip) {
+            i += skip - 1;
+            continue;
+        }
+        free_page(ds, page_entry(ds, i, false));
     }
 }
 
@@ -202,24 +254,35 @@ void *dataspace_local(struct dataspace *ds, uint32_t offset)
     return (void *)(uintptr_t)(local + (offset & (PAGE_SIZE - 1)));
 }
 
-int dataspace_allocate(struct dataspace *ds, uint32_t offset, uint32_t size)
+/* Backs pages of [offset, offset + size) from the start on, at most WORK_PAGES new ones;
+ * *done: the bytes from offset on that are backed now (size: all). Pages already backed
+ * are passed over without counting: the walk over them costs what the quota paid for. */
+int dataspace_allocate(struct dataspace *ds, uint32_t offset, uint32_t size, uint32_t *done)
 {
     if (!range_ok(ds, offset, size))
         return -PECAN_ERANGE;
-    if (ds->kind != KIND_ANONYMOUS || size == 0)
-        return 0;
-    for (uint32_t at = offset & ~(PAGE_SIZE - 1); at < offset + size; at += PAGE_SIZE) {
-        uint32_t local;
-        unsigned rights;
-        int err = dataspace_page(ds, at, &local, &rights);
-        if (err)
-            return err;
+    struct work w = { 0 };
+    uint32_t at = offset, end = offset + size;
+    while (ds->kind == KIND_ANONYMOUS && at < end && work_left(&w)) {
+        uint32_t page_end = (at & ~(PAGE_SIZE - 1)) + PAGE_SIZE;
+        if (unbacked_run(ds, at)) {
+            uint32_t local;
+            unsigned rights;
+            int err = dataspace_page(ds, at, &local, &rights);
+            if (err)
+                return err;
+            w.pages++;
+        }
+        at = page_end < end ? page_end : end;
     }
+    *done = ds->kind == KIND_ANONYMOUS ? at - offset : size;
     return 0;
 }
 
-/* Zeroes [offset, offset + size): whole pages of anonymous dataspaces are given back. */
-static int clear(struct dataspace *ds, uint32_t offset, uint32_t size)
+/* Zeroes [offset, offset + size) from the start on, within one request's work: whole
+ * pages of anonymous dataspaces are given back, missing tables and pages never backed are
+ * skipped (they read as zero). *done: the bytes from offset on that are zero now. */
+static int clear(struct dataspace *ds, uint32_t offset, uint32_t size, uint32_t *done)
 {
     if (!range_ok(ds, offset, size))
         return -PECAN_ERANGE;
@@ -227,24 +290,30 @@ static int clear(struct dataspace *ds, uint32_t offset, uint32_t size)
         return -PECAN_EPERM;
     if (ds->kind == KIND_DEVICE)
         return -PECAN_EINVAL;
-    uint32_t end = offset + size;
-    while (offset < end) {
-        uint32_t page_end = (offset & ~(PAGE_SIZE - 1)) + PAGE_SIZE;
-        uint32_t chunk = (page_end < end ? page_end : end) - offset;
-        if (ds->kind == KIND_ANONYMOUS) {
-            uint32_t *entry = page_entry(ds, offset / PAGE_SIZE, false);
-            if (entry && (*entry & PAGE_PRESENT)) {
-                if (chunk == PAGE_SIZE)
-                    free_page(ds, entry);
-                else
-                    memset((char *)memory_local(*entry & ~(PAGE_SIZE - 1)) +
-                               (offset & (PAGE_SIZE - 1)), 0, chunk);
-            }
+    struct work w = { 0 };
+    uint32_t at = offset, end = offset + size;
+    while (at < end && work_left(&w)) {
+        uint32_t page_end = (at & ~(PAGE_SIZE - 1)) + PAGE_SIZE;
+        uint32_t chunk = (page_end < end ? page_end : end) - at;
+        uint32_t skip = unbacked_run(ds, at);
+        if (skip) {
+            chunk = skip < end - at ? skip : end - at;
+            w.looks++;
+        } else if (ds->kind == KIND_ANONYMOUS) {
+            uint32_t *entry = page_entry(ds, at / PAGE_SIZE, false);
+            if (chunk == PAGE_SIZE)
+                free_page(ds, entry);
+            else
+                memset((char *)memory_local(*entry & ~(PAGE_SIZE - 1)) +
+                           (at & (PAGE_SIZE - 1)), 0, chunk);
+            w.pages++;
         } else {
-            memset((void *)(uintptr_t)(ds->local + offset), 0, chunk);
+            memset((void *)(uintptr_t)(ds->local + at), 0, chunk);
+            w.pages++;
         }
-        offset += chunk;
+        at += chunk;
     }
+    *done = at - offset;
     return 0;
 }
 
@@ -260,8 +329,11 @@ static const char *source_bytes(struct dataspace *src, uint32_t offset)
     return (const char *)memory_local(*entry & ~(PAGE_SIZE - 1)) + (offset & (PAGE_SIZE - 1));
 }
 
-int dataspace_copy(struct dataspace *dest, uint32_t dest_offset, struct dataspace *src,
-                   uint32_t src_offset, uint32_t size)
+/* Copies from the start of the range on, within one request's work; *done: the bytes
+ * from the start on that are copied. Where the source reads as zero without memory and
+ * the destination too, whole runs are skipped. */
+static int copy_some(struct dataspace *dest, uint32_t dest_offset, struct dataspace *src,
+                     uint32_t src_offset, uint32_t size, uint32_t *done)
 {
     if (dest->gone || src->gone)
         return -PECAN_ENOENT;
@@ -269,29 +341,56 @@ int dataspace_copy(struct dataspace *dest, uint32_t dest_offset, struct dataspac
         return -PECAN_ERANGE;
     if (dest->kind == KIND_ROM)
         return -PECAN_EPERM;
-    while (size) {
+    struct work w = { 0 };
+    uint32_t left = size;
+    while (left && work_left(&w)) {
         uint32_t chunk = PAGE_SIZE - (dest_offset & (PAGE_SIZE - 1));
         uint32_t src_room = PAGE_SIZE - (src_offset & (PAGE_SIZE - 1));
         if (chunk > src_room)
             chunk = src_room;
-        if (chunk > size)
-            chunk = size;
-        const char *from = source_bytes(src, src_offset);
-        char *to = 0;
-        if (from) {
-            to = dataspace_local(dest, dest_offset);
+        if (chunk > left)
+            chunk = left;
+        uint32_t src_zero = unbacked_run(src, src_offset);
+        uint32_t dest_zero = src_zero ? unbacked_run(dest, dest_offset) : 0;
+        if (dest_zero) {
+            /* Zero onto zero: nothing to do for the whole run both have. */
+            chunk = src_zero < dest_zero ? src_zero : dest_zero;
+            if (chunk > left)
+                chunk = left;
+            w.looks++;
+        } else if (src_zero) {
+            /* Zeroes over a page that exists. */
+            memset(dataspace_local(dest, dest_offset), 0, chunk);
+            w.pages++;
+        } else {
+            const char *from = source_bytes(src, src_offset);
+            char *to = dataspace_local(dest, dest_offset);
             if (!to)
                 return -PECAN_ENOMEM;
             memmove(to, from, chunk);
-        } else if (dest->kind != KIND_ANONYMOUS || source_bytes(dest, dest_offset)) {
-            /* Zeroes over a page that exists; an untouched anonymous page is zero already. */
-            memset(dataspace_local(dest, dest_offset), 0, chunk);
+            w.pages++;
         }
         dest_offset += chunk;
         src_offset += chunk;
-        size -= chunk;
+        left -= chunk;
     }
+    *done = size - left;
     return 0;
+}
+
+int dataspace_copy(struct dataspace *dest, uint32_t dest_offset, struct dataspace *src,
+                   uint32_t src_offset, uint32_t size)
+{
+    /* moe's own loader (launch.c): the whole range, in steps. */
+    for (;;) {
+        uint32_t done;
+        int err = copy_some(dest, dest_offset, src, src_offset, size, &done);
+        if (err || done == size)
+            return err;
+        dest_offset += done;
+        src_offset += done;
+        size -= done;
+    }
 }
 
 /* ---- life ------------------------------------------------------------------------------- */
@@ -486,7 +585,11 @@ static int op_clear(struct server_request *r, struct dataspace *ds)
         return err;
     if (!(r->rights & PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
-    return clear(ds, r->in[1], r->in[2]);
+    uint32_t done;
+    if ((err = clear(ds, r->in[1], r->in[2], &done)) != 0)
+        return err;
+    server_reply_word(r, done);
+    return 0;
 }
 
 static int op_info(struct server_request *r, struct dataspace *ds)
@@ -509,7 +612,11 @@ static int op_copy_in(struct server_request *r, struct dataspace *ds)
     struct dataspace *src = dataspace_from_object(server_received_object(r, 0, &dataspace_type, 0));
     if (!src)
         return -PECAN_EXDEV;
-    return dataspace_copy(ds, r->in[1], src, r->in[2], r->in[3]);
+    uint32_t done;
+    if ((err = copy_some(ds, r->in[1], src, r->in[2], r->in[3], &done)) != 0)
+        return err;
+    server_reply_word(r, done);
+    return 0;
 }
 
 static int op_allocate(struct server_request *r, struct dataspace *ds)
@@ -519,7 +626,11 @@ static int op_allocate(struct server_request *r, struct dataspace *ds)
         return err;
     if (!(r->rights & PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
-    return dataspace_allocate(ds, r->in[1], r->in[2]);
+    uint32_t done;
+    if ((err = dataspace_allocate(ds, r->in[1], r->in[2], &done)) != 0)
+        return err;
+    server_reply_word(r, done);
+    return 0;
 }
 
 static int handle(struct server_request *r)

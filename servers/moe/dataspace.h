@@ -21,8 +21,10 @@ extern const struct server_type dataspace_type;
  * *rights the PECAN_MAP_* rights the dataspace allows (never WRITE for read-only ones).
  * 0, -PECAN_ERANGE (beyond the end), -PECAN_ENOMEM (quota or memory), -PECAN_ENOENT (gone). */
 int dataspace_page(struct dataspace *ds, uint32_t offset, uint32_t *local, unsigned *rights);
-/* Backs [offset, offset + size) now. 0, -PECAN_ERANGE, -PECAN_ENOMEM. */
-int dataspace_allocate(struct dataspace *ds, uint32_t offset, uint32_t size);
+/* Backs [offset, offset + size) now, from the start on and within one request's work (at
+ * most WORK_PAGES new pages, dataspace.c): *done gets the bytes from offset on that are
+ * backed (size when all are). 0, -PECAN_ERANGE, -PECAN_ENOMEM. */
+int dataspace_allocate(struct dataspace *ds, uint32_t offset, uint32_t size, uint32_t *done);
 uint32_t dataspace_flags(struct dataspace *ds);   /* PECAN_DATASPACE_* */
 /* The size rounded up to whole pages: what can be attached and mapped. */
 uint32_t dataspace_mappable_size(struct dataspace *ds);

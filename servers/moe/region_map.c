@@ -207,8 +207,13 @@ int region_map_attach_flags(struct region_map *rm, uint32_t address, uint32_t si
     }
     if (flags & PECAN_RM_EAGER_MAP) {
         /* moe cannot map into the task outside a fault reply: back every page now, so no
-         * later fault in the region can fail for memory. */
-        err = dataspace_allocate(ds, offset, size);
+         * later fault in the region can fail for memory. Within one request's work: what
+         * needs more is undone (the pages stay backed) and answered -PECAN_EAGAIN; the
+         * client ALLOCATEs the range in steps and attaches again. */
+        uint32_t done;
+        err = dataspace_allocate(ds, offset, size, &done);
+        if (!err && done < size)
+            err = -PECAN_EAGAIN;
         if (err) {
             uint32_t s, z;
             region_map_detach(rm, at, &s, &z);

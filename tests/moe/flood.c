@@ -101,11 +101,28 @@ static int back_spread(pecan_cap_t ds)
     return err;
 }
 
+/* Moves the calling thread to cpu, at the program's priority (100). moe runs on CPU 0 at
+ * priority 200: a thread of a program there runs only while moe has nothing queued, which
+ * is never while moe is flooded from the other CPUs (docs/runtime.md, "Bounded work and
+ * fairness"). So victim and flooders run on CPUs 1-3 and measure moe's queue, not moe's
+ * CPU. */
+static void move_to(pecan_cap_t tcb, unsigned cpu)
+{
+    unsigned cpus = 1;
+    pecan_word_t online = 1;
+    pecan_sched_info(PECAN_ENV_SCHEDULER, &cpus, &online, 0);
+    if (cpus > 1 && (online & (1u << cpu)))
+        pecan_sched_run_thread(PECAN_ENV_SCHEDULER, tcb, 100, 1u << cpu, 0);
+}
+
 static void note(unsigned who, uint32_t t0)
 {
     uint32_t took = now_us() - t0;
     if (took > flood_max_us[who])
         flood_max_us[who] = took;
+    if (!started[who])
+        printf("moeflood: flooder %u (CPU %d): first round %lu us\n", who,
+               pecan_sched_cpu(PECAN_ENV_SCHEDULER), (unsigned long)took);
     started[who] = 1;
     rounds[who]++;
 }
@@ -113,6 +130,7 @@ static void note(unsigned who, uint32_t t0)
 static void *flood_clear(void *arg)
 {
     (void)arg;
+    move_to(pecan_thread_tcb(pecan_thread_self()), 1);
     pecan_cap_t ds;
     int err = big_dataspace(&ds);
     while (!err && !stop) {
@@ -129,6 +147,7 @@ static void *flood_clear(void *arg)
 static void *flood_copy(void *arg)
 {
     (void)arg;
+    move_to(pecan_thread_tcb(pecan_thread_self()), 2);
     pecan_cap_t ds;
     int err = big_dataspace(&ds);
     if (!err)
@@ -145,6 +164,7 @@ static void *flood_copy(void *arg)
 static void *flood_alloc(void *arg)
 {
     (void)arg;
+    move_to(pecan_thread_tcb(pecan_thread_self()), 3);
     pecan_cap_t rom = pecan_env_cap("rom"), found;
     int err = pecan_cap_alloc(&found);
     while (!err && !stop) {
@@ -194,6 +214,7 @@ static int victim(pecan_cap_t ds, unsigned *calls, uint32_t *max_us, uint32_t *m
 
 int main(void)
 {
+    move_to(PECAN_ENV_THREAD, 1);
     int err = start_clock();
     if (err) {
         printf("moeflood: no clock (SP804 through iomem): error %d (FAILED)\n", err);
@@ -218,7 +239,8 @@ int main(void)
         printf("moeflood: victim alone: error %d (FAILED)\n", err);
         return 1;
     }
-    printf("moeflood: victim alone: %u calls, max %lu us, mean %lu us\n", calls,
+    printf("moeflood: victim (CPU %d) alone: %u calls, max %lu us, mean %lu us\n",
+           pecan_sched_cpu(PECAN_ENV_SCHEDULER), calls,
            (unsigned long)alone_max, (unsigned long)alone_mean);
 
     void *(*entries[FLOODERS])(void *) = { flood_clear, flood_copy, flood_alloc };

@@ -11,6 +11,7 @@ enum pecan_error {
     PECAN_EOK = 0,
     PECAN_EPERM = 1,            /* the capability lacks a right the operation needs */
     PECAN_ENOENT = 2,           /* no such entry (names, IRQ not bound, ...) */
+    PECAN_EAGAIN = 11,          /* not done within one request's work: call again (moe) */
     PECAN_ENOMEM = 12,          /* not enough memory left in the untyped (or quota) */
     PECAN_EACCES = 13,          /* access not allowed (write to a read-only region, ...) */
     PECAN_EBUSY = 16,           /* object in use (IRQ already bound, thread running, ...) */

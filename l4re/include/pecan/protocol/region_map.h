@@ -27,6 +27,10 @@ enum pecan_region_map_op {
 /* Attach and reserve flags: rights in the low bits (PECAN_MAP_READ/WRITE/EXECUTE). */
 #define PECAN_RM_RIGHTS_MASK 0x7u
 #define PECAN_RM_SEARCH_ADDRESS 0x100u   /* choose a free address (w1 is a lower bound) */
-#define PECAN_RM_EAGER_MAP 0x200u        /* map every page at attach time */
+#define PECAN_RM_EAGER_MAP 0x200u        /* back every page at attach time. A range needing
+                                            more new pages than one request may back (moe:
+                                            64) is not attached: -PECAN_EAGAIN, the pages
+                                            backed so far stay; pecan_rm_attach then
+                                            ALLOCATEs the range in steps and attaches it */
 
 #endif
