@@ -233,11 +233,26 @@ void server_loop(struct server *s)
         } else if (reply) {
             received = pecan_ipc_reply_wait(&msg, PECAN_TIMEOUT_NEVER);
         } else {
-            received = pecan_ipc_wait(&msg, PECAN_TIMEOUT_NEVER);
+            received = pecan_ipc_wait(&msg, s->background_pending
+                                                ? pecan_timeout_us(SERVER_BACKGROUND_IDLE_US)
+                                                : PECAN_TIMEOUT_NEVER);
+            if (received.ipc_status == PECAN_IPC_TIMEOUT) {
+                s->background_pending = s->config.background();   /* nobody waits: work */
+                continue;
+            }
         }
         reply = server_dispatch(s, received, &msg, &request);
         if (!reply)
             return_lent_slots(s, &request);
+        if (s->background_pending) {
+            /* The caller gets its answer first; then one step, then the next message. */
+            if (reply) {
+                pecan_ipc_reply(&msg);
+                return_lent_slots(s, &request);
+                reply = false;
+            }
+            s->background_pending = s->config.background();
+        }
     }
 }
 

@@ -39,7 +39,13 @@ void dataspace_detached(struct dataspace *ds);
 int dataspace_create_device(struct factory *owner, struct quota *q, uint32_t phys,
                             uint32_t size, struct dataspace **out);
 
-/* Destroys ds now (its owner's list or the no-clients hook). */
+/* Destroys ds now (its owner's list or the no-clients hook). Its pages beyond one
+ * request's work are freed later, in steps (dataspace_reap_step). */
 void dataspace_destroy(struct dataspace *ds);
+/* One step of freeing destroyed dataspaces' pages (moe's server loop runs it between
+ * requests, config.background); true while more is left. */
+bool dataspace_reap_step(void);
+/* Frees every page still waiting (before moe compares its free memory with a baseline). */
+void dataspace_reap_all(void);
 
 #endif

@@ -11,6 +11,7 @@
  */
 #include <lib/string.h>
 #include <pecan/print.h>
+#include "dataspace.h"
 #include "iomem.h"
 #include "launch.h"
 
@@ -144,6 +145,7 @@ static void start_server(void)
         .thread = PECAN_ROOT_TCB, .cnode = PECAN_ROOT_CNODE, .cnode_depth = MOE_DEPTH,
         .notification = notification.object, .slot_alloc = moe_slot_alloc,
         .slot_free = moe_slot_free, .receive_slots = 2,
+        .background = dataspace_reap_step,   /* destroyed dataspaces' pages, in steps */
     };
     if ((err = server_init(&moe_server, &config, registry, MOE_OBJECTS)) != 0)
         fatal("server", err);

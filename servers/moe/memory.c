@@ -431,9 +431,16 @@ struct quota *memory_own_quota(void)
     return &own_quota;
 }
 
+static uint32_t in_transit;
+
+void memory_in_transit(int32_t delta)
+{
+    in_transit += (uint32_t)delta;
+}
+
 uint32_t memory_free_bytes(void)
 {
-    return buddy.free_bytes + pool.free_pages * 4096u;
+    return buddy.free_bytes + pool.free_pages * 4096u + in_transit;
 }
 
 uint32_t memory_total_bytes(void)

@@ -97,6 +97,9 @@ static inline void *memory_local(uint32_t phys)
 /* Totals for the memory report: bytes of RAM free in the allocator (buddy blocks and free
  * pool pages), and in all. */
 uint32_t memory_free_bytes(void);
+/* Bytes on their way back (a destroyed dataspace's pages freed in steps): counted as free
+ * by memory_free_bytes. delta: added now (positive) or freed since (negative). */
+void memory_in_transit(int32_t delta);
 uint32_t memory_total_bytes(void);
 /* 0, or the number of broken invariants in the allocator's bookkeeping. */
 unsigned memory_check(void);

@@ -13,9 +13,9 @@
  *   page in each 64 MiB; ALLOCATEs that, then CLEARs all 2 GiB, again and again;
  * - copy: COPY_IN of a 2 GiB dataspace onto itself (its first MiB and one page in each
  *   64 MiB backed), again and again;
- * - alloc: a new 2 GiB dataspace, ALLOCATE of 4 MiB of it, a namespace LIST of every
- *   rom entry, a QUERY, then the capability released (moe frees the pages), again and
- *   again.
+ * - alloc: a new 2 GiB dataspace, ALLOCATE of 16 MiB of it, a namespace LIST of every
+ *   rom entry, a QUERY, then the capability released (moe frees the 4,096 pages: in
+ *   steps, between requests), again and again.
  * The victim first makes VICTIM_CALLS small calls (DATASPACE INFO) alone, then the same
  * while the three flood, timing each; it prints both maxima. The test fails if a call
  * under flooding took more than LIMIT_US of guest time.
@@ -130,7 +130,7 @@ static void note(unsigned who, uint32_t t0)
 static void *flood_clear(void *arg)
 {
     (void)arg;
-    move_to(pecan_thread_tcb(pecan_thread_self()), 1);
+    move_to(pecan_thread_tcb(pecan_thread_self()), 2);
     pecan_cap_t ds;
     int err = big_dataspace(&ds);
     while (!err && !stop) {
@@ -172,7 +172,7 @@ static void *flood_alloc(void *arg)
         pecan_cap_t ds;
         if ((err = big_dataspace(&ds)) != 0)
             break;
-        err = pecan_dataspace_allocate(ds, 0, 4 * MIB);
+        err = pecan_dataspace_allocate(ds, 0, 16 * MIB);
         char name[64];
         unsigned flags;
         for (unsigned i = 0; !err && pecan_ns_list(rom, i, name, sizeof name, &flags) == 0; i++)
@@ -245,7 +245,7 @@ int main(void)
 
     void *(*entries[FLOODERS])(void *) = { flood_clear, flood_copy, flood_alloc };
     static const char *const names[FLOODERS] = { "2 GiB CLEAR", "2 GiB COPY_IN onto itself",
-                                                  "2 GiB create + 4 MiB ALLOCATE + LIST + free" };
+                                                  "2 GiB create + 16 MiB ALLOCATE + LIST + free" };
     struct pecan_thread *threads[FLOODERS];
     for (unsigned i = 0; i < FLOODERS; i++) {
         if ((err = pecan_thread_create(&threads[i], entries[i], 0)) != 0) {

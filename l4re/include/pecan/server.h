@@ -66,11 +66,19 @@ struct server_config {
     pecan_cap_t (*slot_alloc)(void);          /* an empty slot, 0 if none */
     void (*slot_free)(pecan_cap_t slot);      /* gives back an empty slot */
     unsigned receive_slots;    /* capability items accepted per message (0..4) */
+    /* Deferred work (NULL: none): one bounded step of it; true while more is left. While
+     * server_defer said there is work, the loop runs a step after each reply and, when no
+     * message comes for SERVER_BACKGROUND_IDLE_US, one step: each request waits for at
+     * most one step, and the server's CPU stays free for others while it is idle (a
+     * server above its clients' priority that worked on unasked would starve the ones on
+     * its CPU). */
+    bool (*background)(void);
 };
 
 #define SERVER_BADGE_WRITE 0x80000000u   /* badge bit: the copy grants the object right WRITE */
 #define SERVER_KEY_MASK 0x00FFFFFFu
 
+#define SERVER_BACKGROUND_IDLE_US 1000u
 #define SERVER_MAX_RECEIVE 4
 #define SERVER_MAX_REPLY_ITEMS 4
 #define SERVER_MAX_LENDS 4
@@ -84,6 +92,7 @@ struct server {
     pecan_cap_t receive[SERVER_MAX_RECEIVE];
     uint32_t messages;                 /* dispatched messages (statistics) */
     uint32_t rejected;                 /* error replies for undecodable messages */
+    bool background_pending;           /* config.background has work (server_defer) */
 };
 
 struct server_request {
@@ -131,6 +140,13 @@ int server_mint(struct server *s, struct server_object *object, pecan_cap_t dest
  * space, slot dest at depth) and arms the watch: how a loader hands objects to a child. */
 int server_mint_into(struct server *s, struct server_object *object, pecan_cap_t cnode,
                      pecan_word_t dest, unsigned depth, unsigned rights);
+
+/* There is deferred work: the loop runs config.background in steps between requests. */
+static inline void server_defer(struct server *s)
+{
+    if (s->config.background)
+        s->background_pending = true;
+}
 
 /* Serves forever. */
 void server_loop(struct server *s) __attribute__((noreturn));
