@@ -43,10 +43,12 @@
 #define FZ_RADIX 6               /* task CNode: 64 slots */
 
 /* Operation classes kfuzz_avoid= can leave out (each reached a defect of issue 12). */
-#define FZ_AVOID_LONG_REPLY 0x1u      /* replies over 6 words; removing UTCBs */
+#define FZ_AVOID_LONG_REPLY 0x1u      /* replies over 6 words */
 #define FZ_AVOID_REWRITE 0x2u         /* WRITE_REGISTERS of the message registers */
 #define FZ_AVOID_FAULT_RIGHTS 0x4u    /* pagers and handlers without WRITE */
 #define FZ_AVOID_REBIND 0x8u          /* GATE BIND of a bound gate */
+#define FZ_AVOID_LONG_REWRITE 0x10u   /* rewritten messages over 6 words (with 0x2 clear) */
+#define FZ_AVOID_NO_UTCB 0x20u        /* removing UTCBs (CONFIGURE, destroying the frame) */
 
 /* The task's address space (all tasks alike; the root uses FZ_SHARED_VA too). */
 #define FZ_DONOR_VA 0x000A0000u        /* 64 KiB, read-write: what memory items send */
@@ -367,7 +369,7 @@ static void fz_fault(struct fz_thread *me)
  * blocked thread's system call reads (capability, tag, operation, words 0-5). */
 static void fz_rewrite(struct fz_thread *me, pecan_word_t *regs)
 {
-    pecan_word_t w[8];
+    pecan_word_t w[PECAN_UTCB_MESSAGE_WORDS];
     pecan_tag_t tag = fz_message(me, w, false);
     if (rnd(me) % 2) {   /* a capability item through whatever gate it sends */
         tag = pecan_tag(pecan_tag_label(tag), rnd(me) % 3, 1 + rnd(me) % 2);
@@ -375,6 +377,9 @@ static void fz_rewrite(struct fz_thread *me, pecan_word_t *regs)
         w[at] = PECAN_ITEM_CAP | PECAN_RIGHTS_ALL << PECAN_ITEM_RIGHTS_SHIFT;
         w[at + 1] = S_TCB0 + rnd(me) % FZ_THREADS;
     }
+    if ((SH->avoid & FZ_AVOID_LONG_REWRITE) &&
+        pecan_tag_words(tag) + 2 * pecan_tag_items(tag) > PECAN_MSG_REGISTERS)
+        tag = pecan_tag(pecan_tag_label(tag), 2, 1);
     regs[1] = tag;
     for (unsigned i = 0; i < 6; i++)
         regs[3 + i] = w[i];
@@ -416,7 +421,7 @@ static void fz_thread_op(struct fz_thread *me)
             w[i] = PECAN_CAP_UNCHANGED;
         w[0] = PECAN_THREAD_CONFIGURE;
         uint32_t k = rnd(me) % 3;
-        if (k == 0 && !(SH->avoid & FZ_AVOID_LONG_REPLY)) {
+        if (k == 0 && !(SH->avoid & FZ_AVOID_NO_UTCB)) {
             w[3] = S_EMPTY;
         } else if (k == 1 && target < FZ_THREADS && target / FZ_PER_TASK == me->task) {
             w[3] = S_UTCBF0 + target % FZ_PER_TASK;
@@ -829,10 +834,15 @@ static void chaos(void)
         h->tcb_alive = false;
         st.kills++;
     } else if (r < 10) {                           /* destroy its UTCB frame */
-        cap_revoke(h->ut_frame);
-        h->frame_alive = false;
-        st.frame_kills++;
+        if (!(avoid & FZ_AVOID_NO_UTCB)) {
+            cap_revoke(h->ut_frame);
+            h->frame_alive = false;
+            st.frame_kills++;
+        }
     } else if (r < 14) {                           /* destroy a gate, callers queued */
+        unsigned to = server_pick();
+        if (rr() % 2 && gates[g].alive && thr[to].tcb_alive && !(avoid & FZ_AVOID_REBIND))
+            pecan_gate_bind(gates[g].master, thr[to].tcb);   /* just rebound */
         cap_revoke(gates[g].untyped);
         gates[g].alive = false;
         st.gate_kills++;
@@ -846,7 +856,7 @@ static void chaos(void)
             st.gate_revokes++;
         }
     } else if (r < 30) {                           /* remove a UTCB */
-        if (h->tcb_alive && !(avoid & FZ_AVOID_LONG_REPLY)) {
+        if (h->tcb_alive && !(avoid & FZ_AVOID_NO_UTCB)) {
             pecan_thread_configure(h->tcb, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED, 0, 0,
                                    PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED);
             st.utcb_removals++;
@@ -999,7 +1009,7 @@ static void watchdog(struct helper *h)
 #define FZ_DEFAULT_SEED 0x6B667A31u   /* "kfz1" */
 #define FZ_DEFAULT_OPS 200000u
 #define FZ_DEFAULT_SECONDS 60u
-#define FZ_CHECK_EVERY 10u            /* ticks between invariant checks */
+#define FZ_CHECK_EVERY 4u             /* ticks between invariant checks */
 
 
 UTEST(kernel_fuzz)
@@ -1030,7 +1040,7 @@ UTEST(kernel_fuzz)
     }
     pecan_printf("\n");
     CHECK_CLEAN();
-    uint64_t start = now_ns(), next_report = start + 2000000000ull;
+    uint64_t start = now_ns(), next_report = start + 1000000000ull;
     uint64_t deadline = start + (uint64_t)seconds * 1000000000ull;
     for (unsigned tick = 1;; tick++) {
         pecan_sleep_us(1000);   /* one tick: the fuzz threads on CPU 0 run meanwhile */
@@ -1048,7 +1058,7 @@ UTEST(kernel_fuzz)
             pecan_printf("# kfuzz: %u s, %u operations, %u IPC, %u faults\n",
                          (unsigned)((now - start) / 1000000000u), (unsigned)ops,
                          (unsigned)TOTAL(ipc), (unsigned)TOTAL(faults));
-            next_report += 2000000000ull;
+            next_report += 1000000000ull;
         }
         if (ops >= ops_wanted || now >= deadline)
             break;
