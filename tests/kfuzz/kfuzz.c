@@ -1009,6 +1009,7 @@ static void watchdog(struct helper *h)
 #define FZ_DEFAULT_SEED 0x6B667A31u   /* "kfz1" */
 #define FZ_DEFAULT_OPS 200000u
 #define FZ_DEFAULT_SECONDS 60u
+#define FZ_REPORT_NS 250000000ull    /* progress lines: a panic's operation count */
 #define FZ_CHECK_EVERY 4u             /* ticks between invariant checks */
 
 
@@ -1040,7 +1041,7 @@ UTEST(kernel_fuzz)
     }
     pecan_printf("\n");
     CHECK_CLEAN();
-    uint64_t start = now_ns(), next_report = start + 1000000000ull;
+    uint64_t start = now_ns(), next_report = start + FZ_REPORT_NS;
     uint64_t deadline = start + (uint64_t)seconds * 1000000000ull;
     for (unsigned tick = 1;; tick++) {
         pecan_sleep_us(1000);   /* one tick: the fuzz threads on CPU 0 run meanwhile */
@@ -1055,10 +1056,10 @@ UTEST(kernel_fuzz)
         uint64_t now = now_ns();
         uint32_t ops = total_ops();
         if (now >= next_report) {
-            pecan_printf("# kfuzz: %u s, %u operations, %u IPC, %u faults\n",
-                         (unsigned)((now - start) / 1000000000u), (unsigned)ops,
+            pecan_printf("# kfuzz: %u ms, %u operations, %u IPC, %u faults\n",
+                         (unsigned)((now - start) / 1000000u), (unsigned)ops,
                          (unsigned)TOTAL(ipc), (unsigned)TOTAL(faults));
-            next_report += 1000000000ull;
+            next_report += FZ_REPORT_NS;
         }
         if (ops >= ops_wanted || now >= deadline)
             break;
