@@ -21,16 +21,20 @@
  *   removing a UTCB, rewriting registers, moving threads between CPUs, rebinding), brings
  *   back what it destroyed, restarts threads that stopped making progress, and runs the
  *   kernel's invariant checker at intervals.
- * - Two properties are checked besides "no panic" and "the invariant checker finds
- *   nothing": every gate capability a fuzz thread holds is badged with its rights, so a
+ * - What must hold: no panic, the invariant checker finds nothing, and the rights of
+ *   gates: every gate capability a fuzz thread holds is badged with its rights, so a
  *   receiver can tell a message that came through a copy without WRITE (or a capability
- *   item through a copy without GRANT) and counts it as a rights violation.
+ *   item through a copy without GRANT) and counts it as a rights violation. A watchdog
+ *   thread ends the run if the director stops (a corrupt kernel).
  *
  * Fuzz threads run the root's code in their own address space: they keep their state on
  * their stack and in the shared frame (struct fz_shared), never in the root's data.
  * Command line: kfuzz_seed= (printed at the start, so a failure replays), kfuzz_ops=
  * (operations to run), kfuzz_seconds= (a time limit), kfuzz_avoid= (a mask of FZ_AVOID_*
  * operation classes to leave out, for bisecting: each one reached a defect of issue 12).
+ *
+ * Beware, fuzz thread code: whatever a thread writes must fit its 16 KiB stack (message
+ * buffers are PECAN_UTCB_MESSAGE_WORDS long: fz_message writes up to 63 words and items).
  */
 #include <lib/string.h>
 #include "ipctest.h"   /* raw_ipc */
@@ -103,6 +107,9 @@ struct fz_shared {
     struct fz_thread th[FZ_THREADS];
 };
 #define SH ((struct fz_shared *)FZ_SHARED_VA)
+
+/* A fuzz thread's entry (THREAD START with r0 = its state in the shared frame). */
+void fz_main(struct fz_thread *me);
 
 /* ======================================================================================
  * The fuzz threads (run in the tasks: only their stack and the shared frame are theirs)
@@ -438,7 +445,6 @@ static void fz_thread_op(struct fz_thread *me)
         w[1] = 40 + rnd(me) % 80;   /* below the director's 200 */
         tag = pecan_tag(PECAN_PROTO_THREAD, 2, 0);
     } else if (r < 94 && target < FZ_THREADS) {   /* start it afresh */
-        extern void fz_main(struct fz_thread *me);
         w[0] = PECAN_THREAD_START;
         w[1] = (pecan_word_t)(uintptr_t)fz_main;
         w[2] = FZ_STACK_VA + (target % FZ_PER_TASK + 1) * FZ_STACK_SIZE;
@@ -538,8 +544,6 @@ static void fz_step(struct fz_thread *me, struct fz_local *l)
         fz_vspace_op(me);
 }
 
-/* A fuzz thread's entry (THREAD START with r0 = its state in the shared frame). */
-void fz_main(struct fz_thread *me);
 void fz_main(struct fz_thread *me)
 {
     struct fz_local l = { .pending = P_NONE };
