@@ -6,6 +6,20 @@
  * full-rights "master" capability, a child of the untyped; untyped capabilities are never
  * copied. Device untyped (MMIO) only becomes frames or smaller device untyped, and is
  * never touched by the kernel.
+ *
+ * Bounded latency. Zeroing is the part of a retype that grows with the memory asked for
+ * (32 MiB of frames is millions of instructions), so a retype that must zero more than
+ * one chunk does it first, in chunks, as preemptible steps (core/preempt.h). The progress
+ * is in the untyped capability itself: while an untyped is a leaf, capability.extra is
+ * the number of bytes from the start of its region known to be zero. Nobody else can
+ * write that memory meanwhile (only the untyped's children could reach it, and a leaf
+ * has none), so a retype restarted after an interrupt, or a different retype of the same
+ * untyped, simply continues from there. Only when the memory is ready are the objects
+ * and their capabilities made, in one non-preemptible step bounded by the count (4096
+ * objects of a few dozen instructions each; vspaces, written whole, at most
+ * RETYPE_MAX_VSPACES a call). Nothing is visible before that step, and the retype's
+ * result is the same however often it was interrupted. Making objects ends the
+ * untyped's claim (extra = 0): once it has children its memory is theirs.
  */
 #include <arch/memory.h>
 #include <arch/memory_ops.h>
@@ -13,6 +27,7 @@
 #include <core/cspace.h>
 #include <core/delete.h>
 #include <core/invocation.h>
+#include <core/preempt.h>
 #include <lib/string.h>
 #include <object/endpoint.h>
 #include <object/notification.h>
@@ -60,7 +75,14 @@ struct retype_request {
     unsigned object_bits;    /* bytes of one object, log2 */
     unsigned count;
     struct cte *dest;        /* first destination slot */
+    bool prepared;           /* memory zeroed beforehand (prepare_memory) */
 };
+
+#define RETYPE_ZERO_CHUNK ((word_t)1 << RETYPE_ZERO_CHUNK_BITS)
+/* Estimated instructions: zeroing one chunk (32 bytes per 8-register store pair and
+ * loop), and making one object with its capability once the memory is ready. */
+#define ZERO_CHUNK_COST 600u
+#define CREATE_OBJECT_COST 25u
 
 /* Zeroes an object's memory (objects are at least 32 bytes, aligned to their size). */
 static void zero_object(paddr_t phys, unsigned object_bits)
@@ -89,7 +111,7 @@ static int create_object(const struct retype_request *rq, paddr_t phys, bool dev
     if (rq->type == PECAN_OBJ_UNTYPED || rq->type == PECAN_OBJ_FRAME) {
         cap->object = phys;
         cap->flags = device ? CAP_FLAG_DEVICE : 0;
-        if (rq->type == PECAN_OBJ_FRAME && !device)
+        if (rq->type == PECAN_OBJ_FRAME && !device && !rq->prepared)
             zero_object(phys, rq->object_bits);
         return 0;   /* untyped children are not zeroed: their own children will be */
     }
@@ -97,11 +119,12 @@ static int create_object(const struct retype_request *rq, paddr_t phys, bool dev
      * installed (a table taken back from an address space must be cleared again anyway);
      * everything else starts zeroed (a TCB in the part it uses). */
     if (rq->type == PECAN_OBJ_TCB) {
-        arch_zero_blocks(phys_to_virt(phys), TCB_ZEROED_BYTES);
+        if (!rq->prepared)
+            arch_zero_blocks(phys_to_virt(phys), TCB_ZEROED_BYTES);
         tcb_init((struct tcb *)(uintptr_t)cap->object);
         return 0;
     }
-    if (rq->type != PECAN_OBJ_VSPACE && rq->type != PECAN_OBJ_PAGE_TABLE)
+    if (rq->type != PECAN_OBJ_VSPACE && rq->type != PECAN_OBJ_PAGE_TABLE && !rq->prepared)
         zero_object(phys, rq->object_bits);
     if (rq->type == PECAN_OBJ_NOTIFICATION)
         notification_init((struct notification *)(uintptr_t)cap->object);
@@ -122,7 +145,8 @@ static int decode_retype_args(struct invocation *inv, struct retype_request *rq)
         return -PECAN_EINVAL;
     if (rq->size_bits > 31 || (rq->object_bits = object_size_bits(rq->type, rq->size_bits)) == 0)
         return -PECAN_ERANGE;
-    if (rq->count == 0 || rq->count > RETYPE_MAX_COUNT)
+    if (rq->count == 0 || rq->count > RETYPE_MAX_COUNT ||
+        (rq->type == PECAN_OBJ_VSPACE && rq->count > RETYPE_MAX_VSPACES))
         return -PECAN_ERANGE;
     if (!cap_has_rights(untyped, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
@@ -158,7 +182,44 @@ static int decode_retype_destination(struct invocation *inv, struct retype_reque
     return 0;
 }
 
-static int retype(struct cte *untyped_slot, const struct retype_request *rq)
+/* Bytes from the start of the region to zero before the objects are made, or 0 if they
+ * are zeroed as they are made (one chunk or less) or not at all (untyped, device memory,
+ * vspaces and page tables, which are written when they are used). */
+static word_t bytes_to_prepare(const struct retype_request *rq, bool device)
+{
+    word_t bytes = (word_t)rq->count << rq->object_bits;
+    if (device || bytes <= RETYPE_ZERO_CHUNK)
+        return 0;
+    switch (rq->type) {
+    case PECAN_OBJ_FRAME:
+    case PECAN_OBJ_CNODE:
+    case PECAN_OBJ_ENDPOINT:
+    case PECAN_OBJ_NOTIFICATION:
+    case PECAN_OBJ_TCB:
+        return bytes;
+    default:
+        return 0;
+    }
+}
+
+/* Zeroes the region up to bytes, a chunk per preemptible step, recording the progress in
+ * the untyped capability. 0 when done, or INVOCATION_RESTART. */
+static int prepare_memory(struct capability *untyped, word_t bytes)
+{
+    while (untyped->extra < bytes) {
+        word_t chunk = bytes - untyped->extra;   /* a multiple of 32 */
+        if (chunk > RETYPE_ZERO_CHUNK)
+            chunk = RETYPE_ZERO_CHUNK;
+        arch_zero_blocks(phys_to_virt(untyped->object + untyped->extra), chunk);
+        untyped->extra += chunk;
+        if (preempt_step(ZERO_CHUNK_COST))
+            return INVOCATION_RESTART;
+    }
+    return 0;
+}
+
+/* Makes the objects and their capabilities: not preemptible, bounded by the count. */
+static int create_objects(struct cte *untyped_slot, const struct retype_request *rq)
 {
     const struct capability *untyped = &untyped_slot->cap;
     bool device = untyped->flags & CAP_FLAG_DEVICE;
@@ -175,10 +236,24 @@ static int retype(struct cte *untyped_slot, const struct retype_request *rq)
             return err;
         }
     }
-    /* Insert from the last so the children end up in address order after the parent. */
-    for (unsigned i = rq->count; i-- > 0;)
-        cdt_insert_child(untyped_slot, &rq->dest[i]);
+    /* In address order after the parent. */
+    cdt_insert_children(untyped_slot, rq->dest, rq->count);
     return 0;
+}
+
+static int retype(struct cte *untyped_slot, struct retype_request *rq)
+{
+    struct capability *untyped = &untyped_slot->cap;
+    word_t bytes = bytes_to_prepare(rq, untyped->flags & CAP_FLAG_DEVICE);
+    int err = prepare_memory(untyped, bytes);
+    if (err)
+        return err;
+    /* The last step waits for an entry of its own if this one has zeroed already. */
+    if (!preempt_room_for(rq->count * CREATE_OBJECT_COST))
+        return INVOCATION_RESTART;
+    rq->prepared = bytes != 0;
+    untyped->extra = 0;   /* the memory is the objects' now (or was written, on failure) */
+    return create_objects(untyped_slot, rq);
 }
 
 static int decode_retype(struct invocation *inv)

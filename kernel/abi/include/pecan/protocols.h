@@ -160,6 +160,9 @@ enum pecan_log_op {
     PECAN_LOG_DEBUG_EXIT = 102,  /* power off with a status (test builds) */
     PECAN_LOG_DEBUG_CLOCK = 103, /* -> nanoseconds since boot (low word, high word) */
     PECAN_LOG_DEBUG_LOOKUP_BENCH = 104, /* cap index, iterations -> ns spent in lookups */
+    PECAN_LOG_DEBUG_LATENCY = 105, /* 1: start measuring, 0: read -> longest kernel entry
+                                      (ns low, high), its tag and word 0, entries measured */
 };
+#define PECAN_LOG_LOOKUP_BENCH_MAX 1024u   /* iterations of one DEBUG_LOOKUP_BENCH */
 
 #endif
