@@ -41,6 +41,14 @@ bool preempt_room_for(unsigned cost)
     return false;
 }
 
+bool preempt_charge(unsigned cost)
+{
+    if (preempt_work > PREEMPT_BUDGET || cost > PREEMPT_BUDGET - preempt_work)
+        return false;
+    preempt_work += cost;
+    return true;
+}
+
 bool latency_on;
 
 #define NOT_MEASURED 0u

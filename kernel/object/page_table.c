@@ -91,7 +91,7 @@ void page_table_uninstall(struct capability *cap)
 {
     struct vspace *vspace = page_table_installed_vspace(cap);
     assert(vspace);
-    mapdb_clear_table(page_table_of(cap));
+    mapdb_clear_table(page_table_of(cap), false);
     vspace_write_entry(&vspace->pd[L1_INDEX(cap->badge)], 0);
     /* Up to 256 pages of this MiB may be in the TLB: one flush of the ASID is cheaper
      * than 256 by address. The frames' capabilities keep their links, which are dead now

@@ -230,7 +230,7 @@ static int create_objects(struct cte *untyped_slot, const struct retype_request 
         int err = create_object(rq, phys, device, &rq->dest[i].cap);
         if (err) {
             for (unsigned j = 0; j < i; j++)
-                vspace_destroy(&rq->dest[j].cap);
+                vspace_init_undo((struct vspace *)rq->dest[j].cap.object);
             for (unsigned j = 0; j <= i; j++)
                 rq->dest[j].cap = (struct capability){ 0 };
             return err;

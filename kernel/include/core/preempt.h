@@ -40,6 +40,10 @@ bool preempt_step(unsigned cost);
  * do it first thing in the next entry (where this returns true). */
 bool preempt_room_for(unsigned cost);
 
+/* Work that cannot be cut (a memory item) asks for cost of the entry's budget up front:
+ * false if it does not fit (the caller fails it), else it is counted. */
+bool preempt_charge(unsigned cost);
+
 /*
  * The measurement: the longest kernel entry from user mode, from the C handler's start
  * (after the entry's first instructions and, for a system call, the kernel lock) to the

@@ -47,6 +47,8 @@ struct vspace;   /* the page directory: uint32_t[4096] */
 /* Called on a fresh vspace object at retype: zeroes user entries, copies the kernel's,
  * takes a free ASID. Returns 0 or -PECAN_ENOASID (the caller then undoes the retype). */
 int vspace_init(struct vspace *vspace);
+/* Undoes vspace_init of a vspace nobody has used (a retype that failed part way). */
+void vspace_init_undo(struct vspace *vspace);
 /* Loads vspace's page directory and ASID on this CPU (NULL: the kernel-only boot
  * directory); a non-NULL vspace also sets this CPU's bit in the ASID's TLB shootdown
  * mask (core/tlb.h). Use vspace_activate. */
@@ -122,6 +124,7 @@ _Static_assert(sizeof(struct page_table) == (1u << PAGE_TABLE_SIZE_BITS), "page 
 #define VSPACE_META_POOL_HEAD 0xBFEu    /* kernel VA of the first pooled page table, or 0 */
 #define VSPACE_META_POOL_COUNT 0xBFDu   /* pooled page tables << 2 */
 #define VSPACE_META_PT_COUNT 0xBFCu     /* installed page tables << 2 */
+#define VSPACE_META_DYING 0xBFBu        /* non-zero while it is destroyed (vspace_teardown) */
 
 static inline unsigned vspace_asid(const struct vspace *vspace)
 {
@@ -217,12 +220,17 @@ void mapdb_remove_descendants(struct mapping_record *record);
 void mapdb_restrict_descendants(struct mapping_record *record, unsigned map_rights);
 /* A page table leaves its address space (uninstalled, or the vspace is destroyed): each
  * of its mappings loses its descendants and leaves its parent's child list; the records
- * are zeroed. The entries stay (the caller makes the table unreachable). */
-void mapdb_clear_table(struct page_table *pt);
-/* VSPACE UNMAP: removes the descendants of every mapping in [start, end) of vspace and,
+ * are zeroed. The entries stay (the caller makes the table unreachable). With
+ * preemptible it may stop (INVOCATION_RESTART, core/preempt.h); calling it again goes on
+ * (the records hold the progress). */
+int mapdb_clear_table(struct page_table *pt, bool preemptible);
+/* VSPACE UNMAP: removes the descendants of every mapping in [*cursor, end) of vspace and,
  * with own, those mappings too (a root through its frame capability: frame_unmap, so a
- * 64 KiB frame goes as a whole). Sections are left alone. */
-void mapdb_unmap(struct vspace *vspace, vaddr_t start, vaddr_t end, bool own);
+ * 64 KiB frame goes as a whole). Sections are left alone. With preemptible it may stop
+ * (INVOCATION_RESTART) with *cursor where to go on. */
+int mapdb_unmap(struct vspace *vspace, vaddr_t *cursor, vaddr_t end, bool own, bool preemptible);
+/* How many 4 KiB pages the memory items of one kernel entry may cover (mapdb.c). */
+#define MAPDB_ENTRY_PAGES 512u
 /* Invariant checks of one installed page table's records (vspace_check_invariants). */
 void mapdb_check_table(struct vspace *vspace, vaddr_t base, const struct page_table *pt);
 

@@ -115,6 +115,9 @@ enum pecan_vspace_op {
                                           from the range into other spaces (recursively) */
 };
 #define PECAN_UNMAP_OWN 0x1u              /* UNMAP flag: the range's own mappings go too */
+#define PECAN_UNMAP_RESUME 0x2u           /* UNMAP flag: the kernel's restart of an interrupted
+                                             UNMAP; bits 31-12 of the flags word are where
+                                             it goes on (docs/abi.md) */
 #define PECAN_MAP_READ 0x4u
 #define PECAN_MAP_WRITE 0x2u
 #define PECAN_MAP_EXECUTE 0x1u
