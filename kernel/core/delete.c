@@ -44,7 +44,7 @@
 #include <object/vspace.h>
 
 /* Estimated instructions of one step: a slot emptied (or skipped) in a container. */
-#define DELETE_STEP_COST 80u
+#define DELETE_STEP_COST 150u
 
 /* The slots a container zombie holds: a CNode's 2^radix slots, or a TCB's own. */
 static struct cte *container_slots(const struct capability *zombie, unsigned *count)

@@ -71,7 +71,7 @@
  * PECAN_MSG_MAX_ITEMS items. The pages the items of one kernel entry may cover are
  * bounded instead of made restartable (a message is delivered once, possibly in the
  * receiver's system call rather than the sender's, so there is no one caller to restart):
- * MAPDB_ENTRY_PAGES 4 KiB pages in all (2 MiB). An item that would go past the allowance
+ * MAPDB_ENTRY_PAGES 4 KiB pages in all (1 MiB). An item that would go past the allowance
  * fails with ERANGE in its result word, with nothing mapped; the items before it are
  * delivered. The allowance is per kernel entry, so a reply-and-wait that both replies
  * and receives shares it between the two messages. Larger ranges are mapped with more
@@ -216,8 +216,10 @@ static void detach(struct mapping_record *r)
 
 /* Estimated instructions: removing one leaf mapping (entry, TLB flush by address, the
  * record), and looking at one page of a range. */
-#define REMOVE_LEAF_COST 60u
-#define RANGE_PAGE_COST 12u
+#define REMOVE_LEAF_COST 250u
+#define RANGE_PAGE_COST 50u
+#define RECORD_COST 40u           /* a record cleared (or a root's mapping removed: x8) */
+#define TABLE_SCAN_COST 1100u     /* looking at all 256 records of a table */
 
 /* Removes top's descendants, leaves first. With preemptible, it stops when the entry's
  * budget is spent (false); the leaves it removed are gone, so calling it again goes on. */
@@ -297,6 +299,8 @@ int mapdb_clear_table(struct page_table *pt, bool preemptible)
 {
     /* A record is cleared only when its descendants are gone, so a restart skips what is
      * done and continues inside the record it stopped in. */
+    if (preemptible && preempt_step(TABLE_SCAN_COST))
+        return INVOCATION_RESTART;
     for (unsigned i = 0; i < L2_ENTRIES; i++) {
         struct mapping_record *r = &pt->records[i];
         if (!r->owner)
@@ -306,6 +310,8 @@ int mapdb_clear_table(struct page_table *pt, bool preemptible)
         if (is_child(r))
             detach(r);
         clear_record(r);
+        if (preemptible && preempt_step(RECORD_COST))
+            return INVOCATION_RESTART;
     }
     return 0;
 }
@@ -342,17 +348,33 @@ int mapdb_unmap(struct vspace *vspace, vaddr_t *cursor, vaddr_t end, bool own, b
     assert(end <= VSPACE_USER_END);
     while (*cursor < end) {
         vaddr_t va = *cursor;
+        vaddr_t stop = ALIGN_DOWN(va, SECTION_SIZE) + SECTION_SIZE;
+        if (stop > end)
+            stop = end;
         struct page_table *pt = vspace_page_table(vspace, va);
+        unsigned cost = RANGE_PAGE_COST;
         if (!pt) {
-            /* Nothing of this MiB has records: on to the next. */
-            vaddr_t next = ALIGN_DOWN(va, SECTION_SIZE) + SECTION_SIZE;
-            *cursor = next < end && next != 0 ? next : end;
+            va = stop;   /* nothing of this MiB has records */
         } else {
-            if (!unmap_page(vspace, pt, L2_INDEX(va), own, preemptible))
-                return INVOCATION_RESTART;
-            *cursor = va + PAGE_SIZE;
+            /* The pages of this MiB, a step each; one with a mapping counts more. */
+            for (; va < stop; va += PAGE_SIZE) {
+                bool mapped = pt->records[L2_INDEX(va)].owner != 0;
+                if (!unmap_page(vspace, pt, L2_INDEX(va), own, preemptible)) {
+                    *cursor = va;
+                    return INVOCATION_RESTART;
+                }
+                cost += mapped ? RANGE_PAGE_COST + 8 * RECORD_COST : RANGE_PAGE_COST / 4;
+                if (preemptible && cost >= PREEMPT_CHECK_INTERVAL / 4) {
+                    if (preempt_step(cost)) {
+                        *cursor = va + PAGE_SIZE;
+                        return *cursor < end ? INVOCATION_RESTART : 0;
+                    }
+                    cost = 0;
+                }
+            }
         }
-        if (preemptible && preempt_step(RANGE_PAGE_COST))
+        *cursor = va;
+        if (preemptible && preempt_step(cost))
             return *cursor < end ? INVOCATION_RESTART : 0;
     }
     return 0;

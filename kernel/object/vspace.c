@@ -88,6 +88,32 @@ int vspace_init(struct vspace *vspace)
     return 0;
 }
 
+_Static_assert(KERNEL_FIRST_ENTRY * sizeof(uint32_t) % 4096 == 0 &&
+               sizeof(((struct vspace *)0)->pd) - KERNEL_FIRST_ENTRY * sizeof(uint32_t) == 4096,
+               "the kernel's entries are the last 4 KiB of a page directory");
+
+void vspace_prepare(void *object_chunk, word_t offset)
+{
+    if (offset < KERNEL_FIRST_ENTRY * sizeof(uint32_t))
+        arch_zero_blocks(object_chunk, 4096);
+    else
+        arch_copy_blocks(object_chunk, &boot_page_directory[KERNEL_FIRST_ENTRY], 4096);
+}
+
+int vspace_init_prepared(struct vspace *vspace)
+{
+    unsigned asid = asid_alloc(vspace);
+    if (!asid)
+        return -PECAN_ENOASID;
+    vspace->pd[VSPACE_META_ASID] = asid << 2;   /* bookkeeping: the walker ignores it */
+    return 0;
+}
+
+void vspace_clean_prepared(void)
+{
+    clean_range(NULL, KIB(16));   /* the whole data cache */
+}
+
 void vspace_switch(struct vspace *vspace)
 {
     struct cpu *cpu = this_cpu();

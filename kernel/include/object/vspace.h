@@ -47,6 +47,14 @@ struct vspace;   /* the page directory: uint32_t[4096] */
 /* Called on a fresh vspace object at retype: zeroes user entries, copies the kernel's,
  * takes a free ASID. Returns 0 or -PECAN_ENOASID (the caller then undoes the retype). */
 int vspace_init(struct vspace *vspace);
+/* Writes the 4 KiB at offset (a multiple of 4 KiB) of a future page directory at
+ * object_chunk as vspace_init would: zero, or the kernel's entries. A retype prepares
+ * its page directories so, in preemptible steps (object/untyped.c). */
+void vspace_prepare(void *object_chunk, word_t offset);
+/* vspace_init of a directory vspace_prepare wrote whole: takes an ASID. The caller
+ * cleans the data cache once for all (vspace_clean_prepared) before any is used. */
+int vspace_init_prepared(struct vspace *vspace);
+void vspace_clean_prepared(void);
 /* Undoes vspace_init of a vspace nobody has used (a retype that failed part way). */
 void vspace_init_undo(struct vspace *vspace);
 /* Loads vspace's page directory and ASID on this CPU (NULL: the kernel-only boot
@@ -230,7 +238,7 @@ int mapdb_clear_table(struct page_table *pt, bool preemptible);
  * (INVOCATION_RESTART) with *cursor where to go on. */
 int mapdb_unmap(struct vspace *vspace, vaddr_t *cursor, vaddr_t end, bool own, bool preemptible);
 /* How many 4 KiB pages the memory items of one kernel entry may cover (mapdb.c). */
-#define MAPDB_ENTRY_PAGES 512u
+#define MAPDB_ENTRY_PAGES 256u
 /* Invariant checks of one installed page table's records (vspace_check_invariants). */
 void mapdb_check_table(struct vspace *vspace, vaddr_t base, const struct page_table *pt);
 
