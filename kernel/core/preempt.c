@@ -22,10 +22,8 @@
 unsigned preempt_work;
 unsigned long preempt_stops;
 
-bool preempt_step(unsigned cost)
+bool preempt_step_check(unsigned before)
 {
-    unsigned before = preempt_work;
-    preempt_work += cost;
     bool stop = preempt_work >= PREEMPT_BUDGET ||
                 ((before ^ preempt_work) >= PREEMPT_CHECK_INTERVAL && intc_interrupt_pending());
     if (stop)
@@ -33,9 +31,9 @@ bool preempt_step(unsigned cost)
     return stop;
 }
 
-bool preempt_room_for(unsigned cost)
+bool preempt_room_for_check(unsigned cost)
 {
-    if (preempt_work == 0 || preempt_work + cost <= PREEMPT_BUDGET)
+    if (preempt_work + cost <= PREEMPT_BUDGET)
         return true;
     preempt_stops++;
     return false;

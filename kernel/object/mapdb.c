@@ -219,7 +219,7 @@ static void detach(struct mapping_record *r)
 #define REMOVE_LEAF_COST 250u
 #define RANGE_PAGE_COST 50u
 #define RECORD_COST 40u           /* a record cleared (or a root's mapping removed: x8) */
-#define TABLE_SCAN_COST 1100u     /* looking at all 256 records of a table */
+#define TABLE_SCAN_COST 1800u     /* looking at all 256 records of a table */
 
 /* Removes top's descendants, leaves first. With preemptible, it stops when the entry's
  * budget is spent (false); the leaves it removed are gone, so calling it again goes on. */
@@ -363,7 +363,7 @@ int mapdb_unmap(struct vspace *vspace, vaddr_t *cursor, vaddr_t end, bool own, b
                     *cursor = va;
                     return INVOCATION_RESTART;
                 }
-                cost += mapped ? RANGE_PAGE_COST + 8 * RECORD_COST : RANGE_PAGE_COST / 4;
+                cost += mapped ? RANGE_PAGE_COST + 8 * RECORD_COST : RANGE_PAGE_COST / 2;
                 if (preemptible && cost >= PREEMPT_CHECK_INTERVAL / 4) {
                     if (preempt_step(cost)) {
                         *cursor = va + PAGE_SIZE;

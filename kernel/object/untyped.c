@@ -268,10 +268,12 @@ static int create_objects(struct cte *untyped_slot, const struct retype_request 
             }
         }
     }
-    struct capability cap = first_cap(rq, untyped->object, device);
-    uintptr_t step = (uintptr_t)1 << rq->object_bits;
-    for (struct cte *d = rq->dest; d < rq->dest + rq->count; d++, cap.object += step)
+    const struct capability cap = first_cap(rq, untyped->object, device);
+    uintptr_t object = cap.object, step = (uintptr_t)1 << rq->object_bits;
+    for (struct cte *d = rq->dest; d < rq->dest + rq->count; d++, object += step) {
         d->cap = cap;
+        d->cap.object = object;
+    }
     /* In address order after the parent. */
     cdt_insert_children(untyped_slot, rq->dest, rq->count);
     return 0;
@@ -281,7 +283,7 @@ static int retype(struct cte *untyped_slot, struct retype_request *rq)
 {
     struct capability *untyped = &untyped_slot->cap;
     word_t bytes = bytes_to_prepare(rq, untyped->flags & CAP_FLAG_DEVICE);
-    int err = prepare_memory(untyped, bytes, rq->type);
+    int err = bytes ? prepare_memory(untyped, bytes, rq->type) : 0;
     if (err)
         return err;
     /* The last step waits for an entry of its own if this one has zeroed already. */

@@ -152,13 +152,16 @@ int vspace_teardown(struct vspace *vspace, word_t *cursor, bool preemptible)
     vspace->pd[VSPACE_META_DYING] = 1u << 2;
     for (; *cursor < L1_INDEX(VSPACE_USER_END); (*cursor)++) {
         uint32_t e = vspace->pd[*cursor];
-        if (pt_is_coarse(e) &&
-            mapdb_clear_table(phys_to_virt(e & L1_COARSE_BASE_MASK), preemptible) != 0)
-            return INVOCATION_RESTART;
-        if (preemptible && preempt_step(TEARDOWN_ENTRY_COST)) {
-            (*cursor)++;
-            return INVOCATION_RESTART;
+        if (!pt_is_coarse(e)) {
+            /* Nothing to do: a step every 64 entries. */
+            if ((*cursor & 63) == 63 && preemptible && preempt_step(64 * TEARDOWN_ENTRY_COST)) {
+                (*cursor)++;
+                return INVOCATION_RESTART;
+            }
+            continue;
         }
+        if (mapdb_clear_table(phys_to_virt(e & L1_COARSE_BASE_MASK), preemptible) != 0)
+            return INVOCATION_RESTART;
     }
     tlb_flush_asid(asid);
     /* The generation stays: every weak link into this vspace is dead from now on. Page

@@ -31,14 +31,29 @@ static inline void preempt_begin(void)
     preempt_work = 0;
 }
 
+bool preempt_step_check(unsigned before);
+
 /* A step of cost (estimated instructions) was done. true: stop now, return
- * INVOCATION_RESTART (the progress must already be recorded). */
-bool preempt_step(unsigned cost);
+ * INVOCATION_RESTART (the progress must already be recorded). Inline: most steps only
+ * add (deleting an empty slot is a step). */
+static inline bool preempt_step(unsigned cost)
+{
+    unsigned before = preempt_work;
+    preempt_work = before + cost;
+    /* Below the budget and no PREEMPT_CHECK_INTERVAL boundary crossed: go on. */
+    if (preempt_work < PREEMPT_BUDGET && (before ^ preempt_work) < PREEMPT_CHECK_INTERVAL)
+        return false;
+    return preempt_step_check(before);
+}
 
 /* A non-preemptible step of cost comes next. false (a stop, counted): this entry has
  * done steps already and both would not fit in the budget; return INVOCATION_RESTART and
  * do it first thing in the next entry (where this returns true). */
-bool preempt_room_for(unsigned cost);
+bool preempt_room_for_check(unsigned cost);
+static inline bool preempt_room_for(unsigned cost)
+{
+    return preempt_work == 0 || preempt_room_for_check(cost);
+}
 
 /* Work that cannot be cut (a memory item) asks for cost of the entry's budget up front:
  * false if it does not fit (the caller fails it), else it is counted. */
