@@ -152,10 +152,15 @@ static pecan_word_t page_va(unsigned i)
     return (pecan_word_t)(2 * i) * MIB + (i % 256) * 4096u;
 }
 
+static bool map_one(const struct full_space *s, unsigned i)
+{
+    return CHECK_OK(pecan_vspace_map_frame(s->vspace, s->frames + i, page_va(i), RW, 0));
+}
+
 static bool map_frames(const struct full_space *s)
 {
     for (unsigned i = 0; i < 1024; i++) {
-        if (!CHECK_OK(pecan_vspace_map_frame(s->vspace, s->frames + i, page_va(i), RW, 0)))
+        if (!map_one(s, i))
             return false;
     }
     return true;
@@ -217,6 +222,20 @@ UTEST(latency_unmap_4g_and_destroy_a_full_vspace)
     REQUIRE(map_frames(&s));
     REQUIRE_OK(pecan_vspace_unmap(s.vspace, 0, 32, 0));
     CHECK_EQ(frames_mapped(&s), 1024);
+    /* The restart's flag, passed by hand, unmaps the rest of the range only, and its
+     * address must lie in the range. */
+    CHECK_ERR(pecan_vspace_unmap(s.vspace, 4 * MIB, 21, PECAN_UNMAP_RESUME | (8 * MIB)),
+              -PECAN_EINVAL);
+    CHECK_ERR(pecan_vspace_unmap(s.vspace, 4 * MIB, 21, PECAN_UNMAP_RESUME | (2 * MIB)),
+              -PECAN_EINVAL);
+    CHECK_OK(pecan_vspace_unmap(s.vspace, 2 * MIB, 21,
+                                PECAN_UNMAP_RESUME | PECAN_UNMAP_OWN | (3 * MIB)));
+    CHECK_EQ(frames_mapped(&s), 1024);                 /* frame 1 is at 2 MiB + 4 KiB */
+    CHECK_OK(pecan_vspace_unmap(s.vspace, 2 * MIB, 21,
+                                PECAN_UNMAP_RESUME | PECAN_UNMAP_OWN | (2 * MIB)));
+    CHECK_EQ(frames_mapped(&s), 1023);
+    REQUIRE(map_one(&s, 1));
+    CHECK_CLEAN();
 
     measure_start();
     REQUIRE_OK(cap_delete(s.vspace));

@@ -2,9 +2,9 @@
 /*
  * Long revokes and deletes are preemptible: revoking an untyped with many thousand
  * notifications, and deleting the last capability to a CNode full of them, stop for
- * pending interrupts (the kernel checks every 16 deletions) and continue when the system
- * call is restarted. DEBUG_STATS counts the stops; the caller sees one call, and the
- * invariant checker is clean afterwards.
+ * pending interrupts and after a bounded amount of work (kernel/include/core/preempt.h),
+ * and continue when the system call is restarted. DEBUG_STATS counts the stops; the
+ * caller sees one call, and the invariant checker is clean afterwards.
  */
 #include "captest.h"
 

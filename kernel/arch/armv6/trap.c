@@ -229,6 +229,7 @@ struct user_context *arch_handle_user_trap(enum trap_type type)
     struct cpu *cpu = this_cpu();
     struct tcb *current = begin_user_trap(cpu, type);
     latency_begin(current);
+    preempt_begin();
     switch (type) {
     case TRAP_IRQ: irq_handle(); break;
     case TRAP_DATA_ABORT:
