@@ -13,7 +13,9 @@
  * object, what it was in flags, a cursor in extra) and stays in the derivation tree until
  * the object is empty, so its parent untyped is not a leaf and the memory cannot be
  * retyped before then. Emptying is a loop of bounded steps (one slot; for an address
- * space, one mapping or one empty table entry), never a recursion:
+ * space, one mapping or one empty table entry), never a recursion. Deleting a frame or
+ * page-table capability whose mappings others received pages from removes those derived
+ * mappings first, in steps too (the progress is in the mapping database):
  *
  *   - The zombies one deletion makes form a chain: a slot emptied out of a zombie that
  *     turns into a zombie itself links to it (zombie_next, its parent) and is emptied
@@ -108,18 +110,36 @@ static void make_zombie(struct cte *slot, struct cte *parent)
     slot->zombie_next = parent;
 }
 
-/* Deletes one capability without recursing. true if it became a zombie (of parent's
- * chain), which the caller empties. Zombies are left alone. */
-static bool delete_one(struct cte *slot, struct cte *parent)
+/* Mappings other address spaces derived from the capability's own mapping go first, in
+ * steps: there may be many. false: stopped (the capability is still there). */
+static bool remove_derived(const struct cte *slot, bool preemptible)
+{
+    if (!preemptible)
+        return true;   /* capability_deleted removes them in one go */
+    if (slot->cap.type == CAP_FRAME)
+        return frame_remove_derived(slot);
+    if (slot->cap.type == CAP_PAGE_TABLE)
+        return page_table_remove_derived(&slot->cap);
+    return true;
+}
+
+enum deleted { DELETED, BECAME_ZOMBIE, STOPPED };
+
+/* Deletes one capability without recursing. BECAME_ZOMBIE: it is a zombie now (of
+ * parent's chain), which the caller empties; STOPPED: the budget ran out first (call
+ * again). Zombies are left alone. */
+static enum deleted delete_one(struct cte *slot, struct cte *parent, bool preemptible)
 {
     struct capability *cap = &slot->cap;
     if (cap_is_null(cap) || cap->type == CAP_ZOMBIE)
-        return false;
+        return DELETED;
+    if (!remove_derived(slot, preemptible))
+        return STOPPED;
     capability_deleted(slot);
     bool last = cdt_is_last_reference(slot) && cdt_is_leaf(slot);
     if (last && destroyed_as_zombie(cap->type)) {
         make_zombie(slot, parent);
-        return true;
+        return BECAME_ZOMBIE;
     }
     if (last)
         destroy_object(cap);
@@ -130,7 +150,7 @@ static bool delete_one(struct cte *slot, struct cte *parent)
     clear_slot(slot);
     if (gate && parent_cap)
         endpoint_cap_removed(parent_cap);
-    return false;
+    return DELETED;
 }
 
 static struct cte *chain_top(const struct cte *root)
@@ -145,12 +165,10 @@ static struct cte *chain_root(struct cte *zombie)
     return zombie;
 }
 
-/* One slot s of the container zombie cur (of root's chain): the zombie to continue
- * with, or NULL when the cursor may move on. */
-static struct cte *empty_slot(struct cte *root, struct cte *cur, struct cte *s)
+/* A zombie s met in the container of zombie cur (of root's chain): the zombie to
+ * continue with, or NULL when the cursor may move on. */
+static struct cte *zombie_met(struct cte *root, struct cte *cur, struct cte *s)
 {
-    if (s->cap.type != CAP_ZOMBIE)
-        return delete_one(s, cur) ? s : NULL;
     if (s == root || s == cur)
         return NULL;                   /* a container holding its own zombie */
     if (s->zombie_next == cur)
@@ -180,7 +198,15 @@ static int finish_chain(struct cte *root, bool preemptible)
             struct cte *slots = container_slots(z, &count);
             empty = z->extra >= count;
             if (!empty) {
-                struct cte *next = empty_slot(root, cur, &slots[z->extra]);
+                struct cte *s = &slots[z->extra], *next = NULL;
+                if (s->cap.type == CAP_ZOMBIE) {
+                    next = zombie_met(root, cur, s);
+                } else {
+                    enum deleted d = delete_one(s, cur, preemptible);
+                    if (d == STOPPED)
+                        return INVOCATION_RESTART;
+                    next = d == BECAME_ZOMBIE ? s : NULL;
+                }
                 if (next)
                     root->cap.badge = (word_t)(uintptr_t)(cur = next);
                 else
@@ -205,9 +231,11 @@ static int delete_or_continue(struct cte *slot, bool preemptible)
 {
     if (slot->cap.type == CAP_ZOMBIE)
         return finish_chain(chain_root(slot), preemptible);
-    if (delete_one(slot, NULL))
-        return finish_chain(slot, preemptible);
-    return 0;
+    switch (delete_one(slot, NULL, preemptible)) {
+    case BECAME_ZOMBIE: return finish_chain(slot, preemptible);
+    case STOPPED: return INVOCATION_RESTART;
+    default: return 0;
+    }
 }
 
 int cte_delete(struct cte *slot, bool preemptible)

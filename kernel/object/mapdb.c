@@ -250,6 +250,22 @@ void mapdb_remove_descendants(struct mapping_record *top)
     remove_descendants(top, false);
 }
 
+bool mapdb_remove_descendants_steps(struct mapping_record *top)
+{
+    return remove_descendants(top, true);
+}
+
+bool mapdb_remove_table_descendants(struct page_table *pt)
+{
+    if (preempt_step(TABLE_SCAN_COST))
+        return false;
+    for (unsigned i = 0; i < L2_ENTRIES; i++) {
+        if (pt->records[i].owner && !remove_descendants(&pt->records[i], true))
+            return false;
+    }
+    return true;
+}
+
 void mapdb_set_root(struct mapping_record *record, struct cte *slot)
 {
     assert(record->owner == 0 && record->first_child == 0);
@@ -338,6 +354,9 @@ static bool unmap_page(struct vspace *vspace, struct page_table *pt, unsigned i,
         if (frame_mapped_vspace(slot) != vspace)
             panic("mapdb: root record %p names slot %p without its mapping", (void *)r,
                   (void *)slot);
+        /* A 64 KiB frame's other pieces may have been passed on too. */
+        if (preemptible && !frame_remove_derived(slot))
+            return false;
         frame_unmap(slot);
     }
     return true;

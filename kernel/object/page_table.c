@@ -189,6 +189,11 @@ void page_table_cap_moved(struct cte *from, struct cte *to)
         page_table_of(&to->cap)->records[0].first_child = (word_t)(uintptr_t)to;
 }
 
+bool page_table_remove_derived(const struct capability *cap)
+{
+    return !page_table_installed_vspace(cap) || mapdb_remove_table_descendants(page_table_of(cap));
+}
+
 void page_table_cap_deleted(struct capability *cap)
 {
     struct vspace *pooled_in = page_table_pooled_vspace(cap);

@@ -365,8 +365,11 @@ static int decode_vspace_unmap_frame(struct invocation *inv)
     struct vspace *mapped_in = frame_mapped_vspace(frame);
     if (mapped_in && mapped_in != invoked_vspace(inv))
         return -PECAN_EINVAL;
-    if (mapped_in)
-        frame_unmap(frame);
+    if (!mapped_in)
+        return 0;
+    if (!frame_remove_derived(frame))
+        return INVOCATION_RESTART;   /* what others derived goes in steps */
+    frame_unmap(frame);
     return 0;
 }
 
@@ -421,6 +424,8 @@ static int decode_vspace_unmap_page_table(struct invocation *inv)
     struct vspace *in = installed_in ? installed_in : pooled_in;
     if (in && in != invoked_vspace(inv))
         return -PECAN_EINVAL;
+    if (installed_in && !page_table_remove_derived(&pt->cap))
+        return INVOCATION_RESTART;   /* what others derived goes in steps */
     if (installed_in)
         page_table_uninstall(&pt->cap);
     else if (pooled_in)

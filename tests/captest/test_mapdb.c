@@ -980,6 +980,26 @@ UTEST(latency_memory_item)
     CHECK_FAULTS(&b, pager, B_WINDOW + (BIG_PAGES - 1) * 4096u);
     CHECK_EQ(frame_vaddr(f), BIG_SRC_VA);   /* A's own pages stay */
     CHECK_CLEAN();
+
+    /* One page passed on 1024 times: deleting its frame capability removes them all, in
+     * steps (the call is restarted). */
+    REQUIRE_OK(donate(&b));
+    REQUIRE_OK(donate(&b));
+    for (unsigned i = 0; i < 1024; i++) {
+        set_window(&b, (B_WINDOW + i * 4096u) | 12u);
+        if (!CHECK_MAP(&b, BIG_SRC_VA, 12, RW, 0, B_WINDOW + i * 4096u))
+            break;
+    }
+    CHECK_EQ(task_sum(&b, B_WINDOW + 1023 * 4096u, 1), pattern(BIG_SRC_VA));
+    unsigned long stops = kernel_preemptions();
+    latency_start();
+    CHECK_OK(cap_delete(f));
+    latency_check("delete_frame_passed_on_1024_times");
+    CHECK(kernel_preemptions() > stops);
+    CHECK_EQ(cap_type(f), CAPK_NULL);
+    CHECK_FAULTS(&b, pager, B_WINDOW);
+    CHECK_FAULTS(&b, pager, B_WINDOW + 1023 * 4096u);
+    CHECK_CLEAN();
     task_destroy(&b);
     CHECK_OK(cap_revoke(u));
     ut_free(u);

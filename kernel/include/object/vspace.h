@@ -185,6 +185,11 @@ void frame_map(struct vspace *vspace, struct cte *frame_slot, vaddr_t vaddr,
 /* The vspace the frame capability's mapping is live in, or NULL. */
 struct vspace *frame_mapped_vspace(const struct cte *frame_slot);
 void frame_unmap(struct cte *frame_slot);                   /* live mapping only */
+/* Before a frame's or a page table's mappings go (unmap, delete): what other address
+ * spaces derived from them goes first, in preemptible steps, as that may be a lot. false:
+ * it stopped (return INVOCATION_RESTART; the call continues where it stopped). */
+bool frame_remove_derived(const struct cte *frame_slot);
+bool page_table_remove_derived(const struct capability *pt);
 void frame_remap(struct cte *frame_slot, unsigned map_rights);
 
 /* Page tables (object/page_table.c). */
@@ -224,6 +229,11 @@ void mapdb_set_root(struct mapping_record *record, struct cte *slot);
 void mapdb_remove_root(struct mapping_record *record);
 /* Removes every mapping derived from record's (not record's own). */
 void mapdb_remove_descendants(struct mapping_record *record);
+/* The same in preemptible steps (core/preempt.h): false if it stopped (the mappings it
+ * removed are gone, so calling it again goes on). */
+bool mapdb_remove_descendants_steps(struct mapping_record *record);
+/* The same for every mapping of an installed page table (its own stay). */
+bool mapdb_remove_table_descendants(struct page_table *pt);
 /* Reduces the rights of every mapping derived from record's to at most map_rights. */
 void mapdb_restrict_descendants(struct mapping_record *record, unsigned map_rights);
 /* A page table leaves its address space (uninstalled, or the vspace is destroyed): each
