@@ -184,8 +184,8 @@ static void start_interloper(struct helper *h, const struct many *m, pecan_cap_t
     /* A round whose timing missed may have left what the thread made in the spare slot. */
     cap_delete(interlude.spare);
     /* The last kid goes last: it still has children whenever the thread runs. */
-    interlude.untyped = m->kids + 1;
-    interlude.watched = m->kids + 1;
+    interlude.untyped = m->kids + m->batches - 1;
+    interlude.watched = m->kids + m->batches - 1;
     interlude.zombie = zombie;
     if (zombie && !interlude.own)
         interlude.own = obj_new(PECAN_OBJ_CNODE, 2);
@@ -203,7 +203,7 @@ static void start_interloper(struct helper *h, const struct many *m, pecan_cap_t
 static bool revoke_round(struct helper *h, struct sp804 *timer)
 {
     struct many m;
-    if (!CHECK(make_many(&m, 2)))
+    if (!CHECK(make_many(&m, 4)))
         return false;
     start_interloper(h, &m, 0);
     unsigned long before = kernel_preemptions();
@@ -215,7 +215,7 @@ static bool revoke_round(struct helper *h, struct sp804 *timer)
         check_interlude();
     cap_delete(interlude.spare);
     CHECK_CLEAN();
-    for (unsigned k = 0; k < 2; k++)
+    for (unsigned k = 0; k < m.batches; k++)
         CHECK_EQ(cap_type(m.kids + k), CAPK_NULL);
     obj_free(m.cnode);
     ut_free(m.u);
@@ -228,7 +228,7 @@ static bool revoke_round(struct helper *h, struct sp804 *timer)
 static bool delete_round(struct helper *h, struct sp804 *timer)
 {
     struct many m;
-    if (!CHECK(make_many(&m, 2)))
+    if (!CHECK(make_many(&m, 4)))
         return false;
     start_interloper(h, &m, m.cnode);
     unsigned long before = kernel_preemptions();
@@ -245,7 +245,7 @@ static bool delete_round(struct helper *h, struct sp804 *timer)
     }
     cap_delete(interlude.spare);
     CHECK_CLEAN();
-    for (unsigned k = 0; k < 2; k++) {
+    for (unsigned k = 0; k < m.batches; k++) {
         int leaf = 0;
         CHECK_OK(pecan_untyped_info(m.kids + k, 0, 0, 0, &leaf));
         CHECK_EQ(leaf, 1);
