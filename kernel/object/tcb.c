@@ -159,7 +159,8 @@ static int decode_configure(struct invocation *inv)
         return err;
     /* First drop what is replaced (may take a while: restartable), then copy. An empty
      * slot (always, on a new thread) has nothing to drop: skipping it saves the deletion
-     * machinery; zombies an earlier deletion left are finished by the next deletion.
+     * machinery; a zombie an interrupted deletion left in a slot is finished when it is
+     * deleted again (core/delete.c).
      * Both loops are unrolled (one body per slot): their bookkeeping cost about as much
      * as the bodies, 60 instructions a call. */
 #pragma GCC unroll 5
