@@ -133,3 +133,10 @@ bool spin_until_changed(const volatile pecan_word_t *value, pecan_word_t old, un
         ;
     return *value != old;
 }
+
+pecan_word_t poll_bits(pecan_cap_t notification)
+{
+    pecan_word_t bits = 0xDEAD;
+    CHECK_OK(pecan_notification_poll(notification, &bits));
+    return bits;
+}
