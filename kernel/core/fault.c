@@ -93,8 +93,9 @@ static void map_reply_items(struct tcb *thread, struct tcb *pager, pecan_tag_t t
         word_t w0 = reply_word(pager, words + 2 * i), w1 = reply_word(pager, words + 2 * i + 1);
         if ((w0 & PECAN_ITEM_KIND_MASK) != PECAN_ITEM_MAP)
             continue;
-        unsigned order = (w0 >> PECAN_ITEM_ORDER_SHIFT) & 0x1f;
-        vaddr_t window = thread->fault_address & ~((order >= 31 ? 0 : (1u << order)) - 1);
+        /* The order as mapdb_map_item reads it; an order it refuses fails there. */
+        unsigned order = (w0 >> PECAN_ITEM_ORDER_SHIFT) & 0xff;
+        vaddr_t window = thread->fault_address & ~((order >= 32 ? 0 : (1u << order)) - 1);
         vaddr_t at;
         int err = mapdb_map_item(pager, thread, w0, w1, window, order, &at);
         if (err)

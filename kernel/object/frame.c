@@ -188,6 +188,20 @@ void frame_remap(struct cte *slot, unsigned map_rights)
         mapdb_restrict_descendants(&record[i], map_rights);
 }
 
+bool frame_remove_derived(const struct cte *slot)
+{
+    const struct capability *frame = &slot->cap;
+    struct vspace *vspace = frame_mapped_vspace(slot);
+    if (!vspace)
+        return true;
+    struct mapping_record *record = frame_record(vspace, frame->badge, frame->size_bits);
+    for (unsigned i = 0; record && i < entry_count(frame->size_bits); i++) {
+        if (!mapdb_remove_descendants_steps(&record[i]))
+            return false;
+    }
+    return true;
+}
+
 void frame_cap_deleted(struct cte *slot)
 {
     if (frame_mapped_vspace(slot))

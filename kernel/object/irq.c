@@ -109,10 +109,19 @@ int irq_control_decode(struct invocation *inv)
     return decode_get(inv);
 }
 
+static bool may_modify(const struct invocation *inv)
+{
+    return cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE);
+}
+
+/* Every handler operation checks, in order: message length, WRITE on the handler, the
+ * other arguments (docs/abi.md). */
 static int decode_bind(struct invocation *inv, unsigned irq)
 {
     if (inv->length < 3)
         return -PECAN_EMSGTOOSHORT;
+    if (!may_modify(inv))
+        return -PECAN_EPERM;
     struct cte *n;
     int err = invocation_lookup_typed(inv, invocation_word(inv, 1), CAP_NOTIFICATION,
                                       PECAN_RIGHT_WRITE, &n);
@@ -133,14 +142,16 @@ static int decode_bind(struct invocation *inv, unsigned irq)
 int irq_handler_decode(struct invocation *inv)
 {
     unsigned irq = inv->slot->cap.extra;
-    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
     switch (invocation_word(inv, 0)) {
     case PECAN_IRQ_BIND: return decode_bind(inv, irq);
     case PECAN_IRQ_UNBIND:
+        if (!may_modify(inv))
+            return -PECAN_EPERM;
         unbind(irq);
         return 0;
     case PECAN_IRQ_ACK:
+        if (!may_modify(inv))
+            return -PECAN_EPERM;
         if (!irq_lines[irq].notification)
             return -PECAN_ENOENT;
         intc_enable(irq);

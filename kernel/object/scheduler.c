@@ -28,8 +28,17 @@ struct capability scheduler_cap(void)
     };
 }
 
+/* Every operation checks, in order: message length, the right it needs on the scheduler
+ * capability (WRITE for RUN_THREAD, READ for the others), the other arguments. */
+static bool may_read(const struct invocation *inv)
+{
+    return cap_has_rights(&inv->slot->cap, PECAN_RIGHT_READ);
+}
+
 static int decode_info(struct invocation *inv)
 {
+    if (!may_read(inv))
+        return -PECAN_EPERM;
     invocation_reply(inv, 0, plat_cpu_count());
     invocation_reply(inv, 1, smp_online_mask());
     invocation_reply(inv, 2, SCHED_MAX_PRIORITY);
@@ -83,6 +92,8 @@ static int decode_idle_time(struct invocation *inv)
 {
     if (inv->length < 2)
         return -PECAN_EMSGTOOSHORT;
+    if (!may_read(inv))
+        return -PECAN_EPERM;
     word_t cpu = invocation_word(inv, 1);
     if (cpu >= CONFIG_MAX_CPUS || !(smp_online_mask() & (1u << cpu)))
         return -PECAN_ERANGE;
@@ -94,6 +105,8 @@ static int decode_idle_time(struct invocation *inv)
 
 static int decode_cpu(struct invocation *inv)
 {
+    if (!may_read(inv))
+        return -PECAN_EPERM;
     invocation_reply(inv, 0, this_cpu_index());
     return 0;
 }
@@ -102,6 +115,8 @@ static int decode_thread_info(struct invocation *inv)
 {
     if (inv->length < 2)
         return -PECAN_EMSGTOOSHORT;
+    if (!may_read(inv))
+        return -PECAN_EPERM;
     struct cte *thread;
     int err = invocation_lookup_typed(inv, invocation_word(inv, 1), CAP_TCB, 0, &thread);
     if (err)
@@ -116,12 +131,7 @@ static int decode_thread_info(struct invocation *inv)
 
 int scheduler_decode(struct invocation *inv)
 {
-    word_t op = invocation_word(inv, 0);
-    if (op > PECAN_SCHED_THREAD_INFO)
-        return -PECAN_ENOSYS;
-    if (op != PECAN_SCHED_RUN_THREAD && !cap_has_rights(&inv->slot->cap, PECAN_RIGHT_READ))
-        return -PECAN_EPERM;
-    switch (op) {
+    switch (invocation_word(inv, 0)) {
     case PECAN_SCHED_INFO: return decode_info(inv);
     case PECAN_SCHED_RUN_THREAD: return decode_run_thread(inv);
     case PECAN_SCHED_IDLE_TIME: return decode_idle_time(inv);

@@ -123,8 +123,6 @@ static inline int configure_source(const struct capability *root, word_t index, 
 /* The settings in slot order, which is word order, so the first bad word is reported. */
 static int decode_configure_args(const struct invocation *inv, struct configure_args *args)
 {
-    if (inv->length < 7)
-        return -PECAN_EMSGTOOSHORT;
     const struct capability *root = tcb_cspace_root(inv->caller);
     struct cte **source = args->source;
     int err;
@@ -151,14 +149,18 @@ static int decode_configure(struct invocation *inv)
 {
     struct tcb *tcb = invoked_tcb(inv);
     struct configure_args args;
+    /* Length, then the right on the thread, then the arguments (docs/abi.md). */
+    if (inv->length < 7)
+        return -PECAN_EMSGTOOSHORT;
+    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
     int err = decode_configure_args(inv, &args);
     if (err)
         return err;
-    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
     /* First drop what is replaced (may take a while: restartable), then copy. An empty
      * slot (always, on a new thread) has nothing to drop: skipping it saves the deletion
-     * machinery; zombies an earlier deletion left are finished by the next deletion.
+     * machinery; a zombie an interrupted deletion left in a slot is finished when it is
+     * deleted again (core/delete.c).
      * Both loops are unrolled (one body per slot): their bookkeeping cost about as much
      * as the bodies, 60 instructions a call. */
 #pragma GCC unroll 5

@@ -128,6 +128,12 @@ void obj_free(pecan_cap_t slot);
 unsigned obj_size_bits(unsigned type, unsigned size_bits);
 
 /* Debug operations of the kernel console. */
+/* The longest kernel entry (LOG DEBUG_LATENCY) from latency_start to latency_check: the
+ * figure is printed as a "bench latency_<what> <ns> instructions" line, and under -icount
+ * (the image's icount=1: ns are instructions) it must stay below LATENCY_LIMIT. */
+#define LATENCY_LIMIT 100000u
+void latency_start(void);
+uint64_t latency_check(const char *what);
 unsigned kernel_problems(void);
 unsigned long kernel_preemptions(void);
 uint64_t now_ns(void);
@@ -211,6 +217,10 @@ void sp804_close(struct sp804 *t);
 
 /* Spins for about the given number of microseconds (root keeps the CPU). */
 void spin_us(unsigned us);
+/* Spins (stays runnable) until *value differs from old, for up to ms milliseconds; true if
+ * it did. For a thread at the root's priority, whose turns come with ticks that a busy host
+ * delays and merges: a fixed spin was not always a turn. */
+bool spin_until_changed(const volatile pecan_word_t *value, pecan_word_t old, unsigned ms);
 
 /* xorshift32 PRNG. */
 static inline uint32_t xorshift32(uint32_t *state)

@@ -23,6 +23,7 @@
 #define EXCEPTION_BADGE 0xE1
 #define UNDEFINED_INSTRUCTION 0xE7F000F0u   /* permanently undefined in ARM state */
 #define WAIT_US 5000000u
+#define TASK_PRIORITY 100             /* below the root (128) */
 
 extern const char __text_end[];
 
@@ -99,7 +100,7 @@ static int env_create(struct fault_env *e, bool pager, bool exception_handler)
     e->exception = slot_alloc();
     if (!e->gate || !e->done || !e->pt || !e->root_pt || !e->pager || !e->exception)
         return -PECAN_ENOMEM;
-    int err = task_create(&e->t, 100);
+    int err = task_create(&e->t, TASK_PRIORITY);
     if (!err)
         err = task_copy(&e->t, T_DONE, e->done, PECAN_RIGHT_WRITE);
     if (!err)
@@ -278,6 +279,26 @@ UTEST(fault_exception_emulated)
     env_destroy(&e);
 }
 
+/* Waits until the task has stopped running: blocked in its fault call, or stopped. A
+ * helper below the task's priority on the task's CPU (tasks start on CPU 0) runs only once
+ * the task cannot, so its flag says the task got there, however slow the host is (a fixed
+ * sleep said nothing when the host held the vCPU up for longer). */
+static void note_ran(struct helper *h)
+{
+    h->counter = 1;
+}
+
+static bool wait_task_stopped(void)
+{
+    struct helper below;
+    bool ok = CHECK_OK(helper_create(&below, note_ran, TASK_PRIORITY - 10)) &&
+              CHECK_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, below.tcb,
+                                              TASK_PRIORITY - 10, 1, 0)) &&
+              CHECK_OK(helper_start(&below)) && CHECK(wait_flag(&below.counter, 20000));
+    helper_destroy(&below);
+    return ok;
+}
+
 /* The thread is stopped at pc: suspended (not blocked), nothing moves; written past the
  * faulting instruction (or repaired) and resumed, it runs to its end. */
 static void check_stopped_then_resume(struct fault_env *e, pecan_word_t pc, pecan_word_t skip,
@@ -297,7 +318,7 @@ static void check_stopped_then_resume(struct fault_env *e, pecan_word_t pc, peca
     }
     REQUIRE_OK(pecan_thread_resume(e->t.r.tcb));   /* only a stopped thread resumes */
     if (wait_done)
-        CHECK(wait_flag(&e->rep[R_DONE], 2000));
+        CHECK(wait_flag(&e->rep[R_DONE], 10000));
     CHECK_CLEAN();
 }
 
@@ -336,6 +357,7 @@ UTEST(fault_without_handler_stops_thread)
     REQUIRE_OK(remote_start(&e.t.r, touch_pages, FAULT_BASE, 1, REMOTE_SHARED_VA, T_DONE));
     struct pecan_message m;
     CHECK_EQ(pecan_ipc_wait(&m, pecan_timeout_us(30000)).ipc_status, PECAN_IPC_TIMEOUT);
+    REQUIRE(wait_task_stopped());
     /* Stopped at its first access; map the page by hand and resume it. */
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
     REQUIRE_OK(pecan_thread_read_registers(e.t.r.tcb, regs));
@@ -363,7 +385,7 @@ UTEST(fault_handler_destroyed_stops_thread)
                                       PECAN_CAP_UNCHANGED, REMOTE_STACK_VA, gate,
                                       PECAN_CAP_UNCHANGED));
     REQUIRE_OK(remote_start(&e.t.r, touch_pages, FAULT_BASE, 1, REMOTE_SHARED_VA, T_DONE));
-    CHECK_OK(pecan_sleep_us(20000));   /* the task runs and faults */
+    REQUIRE(wait_task_stopped());   /* the task runs and faults */
     CHECK_EQ(e.rep[R_PROGRESS], 0);
     CHECK_CLEAN();
     helper_destroy(&idle);
@@ -386,7 +408,7 @@ UTEST(fault_call_suspended_keeps_registers)
     REQUIRE_OK(env_create(&e, true, true));
     e.rep[R_RESULT] = EXCEPTION_BADGE;
     REQUIRE_OK(remote_start(&e.t.r, run_undefined, 2, REMOTE_SHARED_VA, T_DONE, 0));
-    CHECK_OK(pecan_sleep_us(20000));   /* it faults; the root is not receiving */
+    REQUIRE(wait_task_stopped());   /* it faults; the root is not receiving */
     CHECK_EQ(e.rep[R_PROGRESS], 0);
     REQUIRE_OK(pecan_thread_suspend(e.t.r.tcb));
     CHECK_CLEAN();
@@ -402,4 +424,56 @@ UTEST(fault_call_suspended_keeps_registers)
     CHECK_EQ(h.exceptions, 2);
     CHECK_EQ(e.rep[R_MISMATCH], 0);
     env_destroy(&e);
+}
+
+/* A memory item in a pager's reply lands in a window of its own size around the fault: for
+ * a 2 GiB item and a fault in the upper half, the upper half, which passes the end of user
+ * space, so nothing is mapped and the thread faults again (fault.c once took the window of
+ * a 2 GiB item to be 0 and mapped the pager's lower half into the thread's). */
+#define HIGH_VA 0x90000000u
+
+static int reply_item(struct pecan_message *m, unsigned order, pecan_word_t base)
+{
+    m->tag = pecan_tag(0, 0, 1);
+    m->word[0] = PECAN_ITEM_MAP | (PECAN_MAP_READ | PECAN_MAP_WRITE) << PECAN_ITEM_RIGHTS_SHIFT |
+                 order << PECAN_ITEM_ORDER_SHIFT;
+    m->word[1] = base;
+    struct pecan_reply r = pecan_ipc_reply_wait(m, pecan_timeout_us(WAIT_US));
+    return r.ipc_status == PECAN_IPC_OK ? pecan_tag_label(m->tag) : ipc_err(r);
+}
+
+UTEST(fault_reply_item_window_of_its_own_order)
+{
+    struct fault_env e;
+    REQUIRE_OK(env_create(&e, true, false));
+    pecan_cap_t pt = obj_new(PECAN_OBJ_PAGE_TABLE, 0), frame = obj_new(PECAN_OBJ_FRAME, 12);
+    REQUIRE(pt && frame);
+    REQUIRE_OK(pecan_vspace_map_page_table(PECAN_ROOT_VSPACE, pt, HIGH_VA));
+    REQUIRE_OK(pecan_vspace_map_frame(PECAN_ROOT_VSPACE, frame, HIGH_VA,
+                                      PECAN_MAP_READ | PECAN_MAP_WRITE, 0));
+    REQUIRE_OK(remote_start(&e.t.r, touch_pages, HIGH_VA, 1, REMOTE_SHARED_VA, T_DONE));
+    struct pecan_message m;
+    struct pecan_reply r = pecan_ipc_wait(&m, pecan_timeout_us(WAIT_US));
+    REQUIRE(CHECK_EQ(r.ipc_status, PECAN_IPC_OK));
+    REQUIRE(CHECK_EQ(pecan_tag_label(m.tag), PECAN_LABEL_PAGE_FAULT));
+    CHECK_EQ(m.word[0] & ~0xFFFu, HIGH_VA);
+    unsigned pool = 0, installed = 0, pool_after = 0, installed_after = 0;
+    CHECK_OK(pecan_vspace_info(e.t.r.vspace, 0, &pool, &installed));
+    CHECK_EQ(pool, 1);
+    /* A 2 GiB item (the pager's lower half): its window around the fault is the upper
+     * half, which passes the end of user space: refused, the thread faults again. */
+    REQUIRE(CHECK_EQ(reply_item(&m, 31, 0), PECAN_LABEL_PAGE_FAULT));
+    CHECK_EQ(m.word[0] & ~0xFFFu, HIGH_VA);
+    CHECK_OK(pecan_vspace_info(e.t.r.vspace, 0, &pool_after, &installed_after));
+    CHECK_EQ(pool_after, pool);
+    CHECK_EQ(installed_after, installed);
+    /* A 4 KiB item lands at the fault: the thread goes on to its end. */
+    CHECK_EQ(reply_item(&m, 12, HIGH_VA), PECAN_LABEL_NOTIFICATION);
+    CHECK_EQ(e.rep[R_PROGRESS], 1);
+    CHECK_EQ(e.rep[R_MISMATCH], 0);
+    CHECK_EQ(*(volatile pecan_word_t *)HIGH_VA, 0xC0DE0000u);
+    CHECK_CLEAN();
+    env_destroy(&e);
+    obj_free(pt);
+    CHECK_CLEAN();
 }

@@ -3,8 +3,8 @@
  * The Scheduler object and scheduling on several CPUs: INFO, RUN_THREAD (placement,
  * migration of running, blocked and inactive threads, quanta), IDLE_TIME and CPU, with
  * every error; threads placed on each CPU run there; a higher priority preempts a busy
- * thread on another CPU within one tick; round robin shares a CPU fairly (measured under
- * -icount only); idle time moves as expected; suspending, deleting and changing the
+ * thread on another CPU within one tick and round robin shares a CPU fairly (both
+ * measured under -icount only); idle time moves as expected; suspending, deleting and changing the
  * registers of a thread that runs on another CPU; TLB shootdown (a remapped page is seen
  * at once by a thread running on another CPU); RUN_THREAD bounded by the caller's MCP.
  * With one CPU the cross-CPU cases run on CPU 0.
@@ -37,10 +37,11 @@ static void sleep_us(unsigned us)
     pecan_invoke(0, PECAN_OP_RECV | pecan_timeout_us(us) << PECAN_TIMEOUT_SHIFT, &msg);
 }
 
-/* Sleeps in steps until *value differs from old or about a second has passed. */
+/* Sleeps in steps until *value differs from old or about 10 s have passed (a busy host
+ * may hold another CPU's vCPU up for long; a thread that never runs fails anyway). */
 static bool wait_change(const volatile pecan_word_t *value, pecan_word_t old)
 {
-    for (unsigned i = 0; i < 200 && *value == old; i++)
+    for (unsigned i = 0; i < 2000 && *value == old; i++)
         sleep_us(5000);
     return *value != old;
 }
@@ -117,6 +118,18 @@ UTEST(sched_errors_and_parameters)
     CHECK_ERR(pecan_sched_thread_info(write_only, t, 0, 0, 0), -PECAN_EPERM);
     CHECK_OK(pecan_sched_info(read_only, 0, 0, 0));
     CHECK_OK(pecan_sched_run_thread(write_only, t, 10, 1, 0));
+    /* The length comes before the rights, and the rights before the arguments. */
+    pecan_word_t short_idle[] = { PECAN_SCHED_IDLE_TIME }, short_info[] = { PECAN_SCHED_THREAD_INFO };
+    pecan_word_t short_run[] = { PECAN_SCHED_RUN_THREAD, t, 10, 1 };
+    CHECK_ERR(pecan_call(write_only, PECAN_PROTO_SCHEDULER, 1, short_idle, 0, 0),
+              -PECAN_EMSGTOOSHORT);
+    CHECK_ERR(pecan_call(write_only, PECAN_PROTO_SCHEDULER, 1, short_info, 0, 0),
+              -PECAN_EMSGTOOSHORT);
+    CHECK_ERR(pecan_call(read_only, PECAN_PROTO_SCHEDULER, 4, short_run, 0, 0),
+              -PECAN_EMSGTOOSHORT);
+    CHECK_ERR(pecan_sched_idle_time(write_only, 1000, 0), -PECAN_EPERM);
+    CHECK_ERR(pecan_sched_thread_info(write_only, n, 0, 0, 0), -PECAN_EPERM);
+    CHECK_ERR(pecan_sched_run_thread(read_only, n, 256, 0, 0), -PECAN_EPERM);
     /* Ranges. */
     CHECK_ERR(pecan_sched_run_thread(SCHED, t, 256, 1, 0), -PECAN_ERANGE);
     CHECK_ERR(pecan_sched_run_thread(SCHED, t, 10, 0, 0), -PECAN_ERANGE);
@@ -287,11 +300,16 @@ UTEST(sched_migrate_running_thread)
         unsigned target = (first + step) % cpu_count();
         CHECK_OK(place(&h, 100, target));
         CHECK_EQ(thread_cpu(h.tcb), target);
-        /* It is stopped before RUN_THREAD returns: what it writes from now on, it writes
-         * on the new CPU. */
+        /* It is stopped before RUN_THREAD returns: what it reads from now on, it reads on
+         * the new CPU. One store may still write the old CPU: the one of a number it read
+         * there but had not stored when it was stopped (a busy host makes that likely). */
         h.arg[1] = 0xFFFF;
         pecan_word_t count = h.counter;
         CHECK(wait_change(&h.arg[1], 0xFFFF));
+        if (h.arg[1] != target) {
+            h.arg[1] = 0xFFFF;
+            CHECK(wait_change(&h.arg[1], 0xFFFF));
+        }
         CHECK_EQ(h.arg[1], target);
         CHECK(wait_change(&h.counter, count));
     }
@@ -472,6 +490,22 @@ static uint64_t noted_ns(const struct helper *h)
     return (uint64_t)h->arg[0] | (uint64_t)h->arg[1] << 32;
 }
 
+/*
+ * How soon the thread ran is a measure of guest time only under -icount: in real time a
+ * busy host deschedules the vCPU of the other CPU for milliseconds, so the IPI is taken
+ * late, and the tick on CPU 0 that moves the KIP clock comes late or merges (docs/smp.md,
+ * "Under QEMU"). So the latency is checked only when the command line says icount=1:
+ * ctest captest_sched_preempt and captest_sched_preempt_smp1 boot the case that way. The
+ * normal runs check the rest (it runs, and the spinner below it does not).
+ */
+static void check_within_a_tick(uint64_t latency_ns, uint32_t kip_advance_ns)
+{
+    if (!cmdline_number("icount", 0))
+        return;
+    CHECK(latency_ns < TICK_NS);
+    CHECK(kip_advance_ns <= TICK_NS);
+}
+
 UTEST(sched_higher_priority_preempts_within_a_tick)
 {
     unsigned x = last_cpu();
@@ -499,8 +533,7 @@ UTEST(sched_higher_priority_preempts_within_a_tick)
     wait_finished(&high, 1, done);
     uint64_t latency = noted_ns(&high) - before;
     pecan_printf("# resume on CPU %u: running after %u us\n", x, (unsigned)(latency / 1000));
-    CHECK(latency < TICK_NS);
-    CHECK(high.arg[2] - kip_before <= TICK_NS);
+    check_within_a_tick(latency, high.arg[2] - kip_before);
     CHECK(high.result);
 
     /* Woken by a notification: the same. */
@@ -513,8 +546,7 @@ UTEST(sched_higher_priority_preempts_within_a_tick)
     wait_finished(&waiter, 1, done);
     latency = noted_ns(&waiter) - before;
     pecan_printf("# notification on CPU %u: running after %u us\n", x, (unsigned)(latency / 1000));
-    CHECK(latency < TICK_NS);
-    CHECK(waiter.arg[2] - kip_before <= TICK_NS);
+    check_within_a_tick(latency, waiter.arg[2] - kip_before);
     CHECK(waiter.result);
     CHECK_OK(cap_delete(low.tcb));
 }
@@ -703,7 +735,16 @@ UTEST(sched_idle_time_follows_load)
     if (busy != idle)
         CHECK((i1 - i0) * 10 > (t1 - t0) * 7);
     CHECK_OK(cap_delete(h.tcb));
-    /* Loaded no more: its idle time grows again. */
+    /* Loaded no more: its idle time grows again. The CPU is stopped when the delete
+     * returns, but finds itself idle only after that, and a busy host may hold its vCPU
+     * up on the way (30 ms of the 100 once): wait until its idle time moves, then measure. */
+    REQUIRE_OK(pecan_sched_idle_time(SCHED, busy, &b0));
+    for (unsigned i = 0; i < 1000; i++) {
+        sleep_us(10000);
+        REQUIRE_OK(pecan_sched_idle_time(SCHED, busy, &b1));
+        if (b1 != b0)
+            break;
+    }
     REQUIRE_OK(pecan_sched_idle_time(SCHED, busy, &b0));
     t0 = now_ns();
     sleep_us(100000);

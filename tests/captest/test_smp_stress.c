@@ -308,7 +308,16 @@ UTEST(smp_stress_threads_ipc_and_deletion)
     uint32_t before[WORKERS];
     for (unsigned i = 0; i < WORKERS; i++)
         before[i] = workers[i].ops;
-    sleep_for(1000000);
+    /* Each must move within a second; on a busy host a vCPU may be held up for long
+     * stretches, so wait up to 10 s for the last one (a stuck thread never moves). */
+    for (unsigned waited = 0; waited < 10; waited++) {
+        sleep_for(1000000);
+        unsigned moved = 0;
+        for (unsigned i = 0; i < WORKERS; i++)
+            moved += workers[i].ops != before[i];
+        if (moved == WORKERS)
+            break;
+    }
     for (unsigned i = 0; i < WORKERS; i++) {
         if (workers[i].ops == before[i])
             ut_fail(__FILE__, __LINE__, "worker %u (kind %u) made no progress", i,

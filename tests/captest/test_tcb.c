@@ -171,18 +171,15 @@ UTEST(tcb_resume_suspend)
     struct helper h;
     REQUIRE_OK(helper_create(&h, counting_thread, 128));
     REQUIRE_OK(helper_start(&h));
-    spin_us(40000);
-    pecan_word_t seen = h.counter;
-    CHECK(seen > 0);
+    CHECK(spin_until_changed(&h.counter, 0, 10000));
     CHECK_OK(pecan_thread_suspend(h.tcb));
-    seen = h.counter;
+    pecan_word_t seen = h.counter;
     spin_us(30000);
     CHECK_EQ(h.counter, seen);
     CHECK_OK(pecan_thread_suspend(h.tcb));   /* twice is fine */
     CHECK_OK(pecan_thread_resume(h.tcb));
     CHECK_OK(pecan_thread_resume(h.tcb));    /* already runnable: nothing changes */
-    spin_us(40000);
-    CHECK(h.counter > seen);
+    CHECK(spin_until_changed(&h.counter, seen, 10000));
     CHECK_OK(pecan_thread_suspend(h.tcb));
     CHECK_CLEAN();
     helper_destroy(&h);
@@ -539,8 +536,7 @@ UTEST(tcb_start_blocked_or_running)
     /* Runnable at the root's priority (round robin): it continues at the new pc. */
     REQUIRE_OK(helper_create(&h, counting_thread, 128));
     REQUIRE_OK(helper_start(&h));
-    spin_us(30000);
-    CHECK(h.counter > 0);
+    CHECK(spin_until_changed(&h.counter, 0, 10000));
     report_reset(h.tcb, done);
     sp = stack_top(&h) - 128;
     CHECK_OK(pecan_thread_start(h.tcb, thumb_entry(), sp, 0x88));
@@ -555,4 +551,50 @@ UTEST(tcb_start_blocked_or_running)
     CHECK_EQ(h.counter, seen);   /* it left the counting loop */
     CHECK_CLEAN();
     helper_destroy(&h);
+}
+
+/* CONFIGURE checks the length, then WRITE on the thread, then the arguments in word order
+ * (docs/abi.md). The UTCB address (w4) is used only with a UTCB frame in w3: with
+ * UNCHANGED or an empty slot it is not even checked, and the thread's UTCB stays where
+ * it was. */
+static void record_utcb(struct helper *h)
+{
+    h->arg[0] = (pecan_word_t)(uintptr_t)pecan_utcb();
+    h->counter = 1;
+}
+
+UTEST(tcb_configure_check_order_and_utcb_address)
+{
+    pecan_cap_t t = obj_new(PECAN_OBJ_TCB, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t ro_t = slot_alloc(), ro_f = slot_alloc(), f = obj_new(PECAN_OBJ_FRAME, 12);
+    pecan_cap_t empty = slot_alloc();
+    REQUIRE(t && n && ro_t && ro_f && f && empty);
+    REQUIRE_OK(cap_copy(ro_t, t, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
+    REQUIRE_OK(cap_copy(ro_f, f, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
+    pecan_word_t w[] = { PECAN_THREAD_CONFIGURE, n, n, n, UTCB_VADDR + 4, n, n };
+    CHECK_ERR(pecan_call(ro_t, PECAN_PROTO_THREAD, 6, w, 0, 0), -PECAN_EMSGTOOSHORT);
+    /* Without WRITE: EPERM, whatever is wrong with the arguments. */
+    CHECK_ERR(configure(ro_t, n, n, n, UTCB_VADDR + 4, n, n), -PECAN_EPERM);
+    CHECK_ERR(configure(ro_t, 0x00ABC000u, SAME, SAME, 0, SAME, SAME), -PECAN_EPERM);
+    CHECK_ERR(configure(ro_t, SAME, SAME, ro_f, UTCB_VADDR + 4, SAME, SAME), -PECAN_EPERM);
+    /* With it, the first bad argument: the UTCB frame's rights before its address. */
+    CHECK_ERR(configure(t, SAME, SAME, ro_f, UTCB_VADDR + 4, SAME, SAME), -PECAN_EPERM);
+    CHECK_ERR(configure(t, SAME, SAME, f, UTCB_VADDR + 4, n, SAME), -PECAN_EALIGN);
+    /* No frame named: the address is ignored. */
+    CHECK_OK(configure(t, SAME, SAME, SAME, UTCB_VADDR + 4, SAME, SAME));
+    CHECK_OK(configure(t, SAME, SAME, empty, 0x123, SAME, SAME));   /* clears the UTCB */
+    CHECK_CLEAN();
+    /* A running thread's UTCB stays where its frame was named. */
+    struct helper h;
+    REQUIRE_OK(helper_create(&h, record_utcb, 200));
+    REQUIRE_OK(configure(h.tcb, SAME, SAME, SAME, h.base + 0x200, SAME, SAME));
+    REQUIRE_OK(helper_start(&h));
+    for (unsigned i = 0; i < 1000 && !h.counter; i++)
+        pecan_sleep_us(1000);
+    CHECK_EQ(h.counter, 1);
+    CHECK_EQ(h.arg[0], h.base);
+    helper_destroy(&h);
+    CHECK_OK(cap_delete(ro_t));
+    CHECK_OK(cap_delete(ro_f));
+    CHECK_CLEAN();
 }

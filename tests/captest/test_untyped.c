@@ -180,6 +180,7 @@ UTEST(untyped_retype_argument_errors)
     }
     CHECK_ERR(retype_raw(u, 6, PECAN_OBJ_NOTIFICATION, 0, 0, ROOT, d), -PECAN_ERANGE);
     CHECK_ERR(retype_raw(u, 6, PECAN_OBJ_NOTIFICATION, 0, 4097, ROOT, d), -PECAN_ERANGE);
+    CHECK_ERR(retype_raw(u, 6, PECAN_OBJ_NOTIFICATION, 0, 2049, ROOT, d), -PECAN_ERANGE);
     CHECK_ERR(retype_raw(u, 6, PECAN_OBJ_NOTIFICATION, 0, 0xFFFFFFFFu, ROOT, d), -PECAN_ERANGE);
     /* Unknown opcode, wrong protocol. */
     pecan_word_t w[] = { 7 };
@@ -365,4 +366,42 @@ UTEST(untyped_move_and_delete_with_children)
     CHECK_OK(pecan_thread_set_priority(objs, 7));   /* the objects live on */
     ut_free(u);
     CHECK_EQ(cap_type(objs), CAPK_NULL);
+}
+
+/* RETYPE has no EPERM of its own (docs/abi.md): an untyped capability always has every
+ * right. The kernel makes them with all rights (at boot and by retype), and nothing can
+ * make one with fewer: copy, mint and capability items are refused (EUNTYPEDCOPY) whatever
+ * the mask, and move keeps the rights. */
+static unsigned rights_of(pecan_cap_t slot)
+{
+    struct pecan_cap_identity id;
+    return cap_identify(slot, &id) == 0 ? id.rights : 0;
+}
+
+UTEST(untyped_capabilities_always_have_every_right)
+{
+    for (unsigned i = 0; i < bootinfo->cap_count; i++) {
+        unsigned kind = bootinfo->caps[i].kind;
+        if ((kind == PECAN_BOOTINFO_UNTYPED || kind == PECAN_BOOTINFO_DEVICE_UNTYPED) &&
+            cap_type(bootinfo->caps[i].slot) == CAPK_UNTYPED)
+            CHECK_EQ(rights_of(bootinfo->caps[i].slot), PECAN_RIGHTS_ALL);
+    }
+    pecan_cap_t u = ut_alloc(13), child = slot_alloc(), moved = slot_alloc();
+    pecan_cap_t other = slot_alloc(), n = slot_alloc();
+    REQUIRE(u && child && moved && other && n);
+    CHECK_EQ(rights_of(u), PECAN_RIGHTS_ALL);
+    REQUIRE_OK(pecan_untyped_retype(u, PECAN_OBJ_UNTYPED, 12, 1, ROOT, child));
+    CHECK_EQ(rights_of(child), PECAN_RIGHTS_ALL);
+    static const unsigned masks[] = { 0, PECAN_RIGHT_READ, PECAN_RIGHT_GRANT,
+                                      PECAN_RIGHTS_ALL & ~PECAN_RIGHT_WRITE };
+    for (unsigned i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
+        CHECK_ERR(cap_copy(other, child, masks[i]), -PECAN_EUNTYPEDCOPY);
+        CHECK_ERR(cap_mint(other, child, masks[i], 0), -PECAN_EUNTYPEDCOPY);
+    }
+    REQUIRE_OK(cap_move(moved, child));
+    CHECK_EQ(rights_of(moved), PECAN_RIGHTS_ALL);
+    CHECK_OK(pecan_untyped_retype(moved, PECAN_OBJ_NOTIFICATION, 0, 1, ROOT, n));
+    CHECK_CLEAN();
+    CHECK_OK(cap_revoke(u));
+    ut_free(u);
 }

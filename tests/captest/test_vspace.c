@@ -561,3 +561,67 @@ UTEST(vspace_stale_frame_capability_keeps_off_a_new_mapping)
     CHECK_OK(cap_delete(f2));
     CHECK_CLEAN();
 }
+
+/* The errors docs/abi.md lists for MAP_FRAME, UNMAP_FRAME, REMAP_FRAME and
+ * UNMAP_PAGE_TABLE, in their order: length, the capability argument, WRITE on the vspace,
+ * the rights and attributes asked for (EINVAL), the frame's rights (EPERM), then the
+ * place; a frame or table that lives in another address space is EINVAL, a frame that is
+ * not mapped cannot be remapped (ENOENT). */
+UTEST(vspace_frame_errors_as_documented)
+{
+    pecan_cap_t v = obj_new(PECAN_OBJ_VSPACE, 0), w = obj_new(PECAN_OBJ_VSPACE, 0);
+    pecan_cap_t f = obj_new(PECAN_OBJ_FRAME, 20), pt = obj_new(PECAN_OBJ_PAGE_TABLE, 0);
+    pecan_cap_t ro_f = slot_alloc(), ro_v = slot_alloc();
+    REQUIRE(v && w && f && pt && ro_f && ro_v);
+    REQUIRE_OK(cap_copy(ro_f, f, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
+    REQUIRE_OK(cap_copy(ro_v, v, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
+    /* MAP_FRAME: EINVAL for rights (none, unknown bits) and attributes (unknown bits)... */
+    CHECK_ERR(pecan_vspace_map_frame(v, f, 0x10000000u, 0, 0), -PECAN_EINVAL);
+    CHECK_ERR(pecan_vspace_map_frame(v, f, 0x10000000u, RW | 0x8, 0), -PECAN_EINVAL);
+    CHECK_ERR(pecan_vspace_map_frame(v, f, 0x10000000u, RW, PECAN_MAP_UNCACHED << 1),
+              -PECAN_EINVAL);
+    /* ...after WRITE on the vspace, before the frame's rights and the address. */
+    CHECK_ERR(pecan_vspace_map_frame(ro_v, f, 0x10000000u, 0, 0), -PECAN_EPERM);
+    CHECK_ERR(pecan_vspace_map_frame(v, ro_f, 0x10000000u, RW, 0x20), -PECAN_EINVAL);
+    CHECK_ERR(pecan_vspace_map_frame(v, ro_f, 0x10000000u, RW | 0x8, 0), -PECAN_EINVAL);
+    CHECK_ERR(pecan_vspace_map_frame(v, f, 0x10001000u, 0, 0), -PECAN_EINVAL);
+    CHECK_ERR(pecan_vspace_map_frame(v, ro_f, 0x10001000u, RW, 0), -PECAN_EPERM);
+    CHECK_ERR(pecan_vspace_map_frame(v, f, 0x10001000u, RW, 0), -PECAN_EALIGN);
+    /* REMAP_FRAME of a frame that is not mapped: ENOENT, after the rights checks. */
+    CHECK_ERR(pecan_vspace_remap_frame(v, f, RO), -PECAN_ENOENT);
+    CHECK_ERR(pecan_vspace_remap_frame(v, f, 0), -PECAN_EINVAL);
+    CHECK_ERR(pecan_vspace_remap_frame(v, ro_f, RW), -PECAN_EPERM);
+    CHECK_ERR(pecan_vspace_remap_frame(ro_v, f, RO), -PECAN_EPERM);
+    /* UNMAP_FRAME of a frame that is not mapped: nothing to do. */
+    CHECK_OK(pecan_vspace_unmap_frame(v, f));
+    /* Mapped in v: another vspace can neither unmap nor remap it (EINVAL), and the mapping
+     * stays as it was. */
+    REQUIRE_OK(pecan_vspace_map_frame(v, f, 0x10000000u, RW, 0));
+    CHECK_ERR(pecan_vspace_unmap_frame(w, f), -PECAN_EINVAL);
+    CHECK_ERR(pecan_vspace_remap_frame(w, f, RO), -PECAN_EINVAL);
+    CHECK_ERR(pecan_vspace_remap_frame(w, f, 0), -PECAN_EINVAL);   /* rights first */
+    pecan_word_t vaddr = 0;
+    CHECK_OK(pecan_frame_info(f, 0, 0, &vaddr));
+    CHECK_EQ(vaddr, 0x10000000u);
+    CHECK_OK(pecan_vspace_remap_frame(v, f, RO));
+    CHECK_OK(pecan_vspace_unmap_frame(v, f));
+    CHECK_OK(pecan_frame_info(f, 0, 0, &vaddr));
+    CHECK_EQ(vaddr, NOT_MAPPED);
+    CHECK_ERR(pecan_vspace_remap_frame(v, f, RO), -PECAN_ENOENT);
+    /* UNMAP_PAGE_TABLE of a table installed or pooled in another vspace: EINVAL. */
+    REQUIRE_OK(pecan_vspace_map_page_table(v, pt, 0x20000000u));
+    CHECK_ERR(pecan_vspace_unmap_page_table(w, pt), -PECAN_EINVAL);
+    CHECK_OK(pecan_vspace_unmap_page_table(v, pt));
+    REQUIRE_OK(pecan_vspace_donate_page_table(v, pt));
+    CHECK_ERR(pecan_vspace_unmap_page_table(w, pt), -PECAN_EINVAL);
+    CHECK_OK(pecan_vspace_unmap_page_table(v, pt));
+    CHECK_OK(pecan_vspace_unmap_page_table(w, pt));   /* neither: nothing to do */
+    CHECK_CLEAN();
+    CHECK_OK(cap_delete(ro_f));
+    CHECK_OK(cap_delete(ro_v));
+    obj_free(pt);
+    obj_free(f);
+    obj_free(w);
+    obj_free(v);
+    CHECK_CLEAN();
+}

@@ -149,8 +149,10 @@ class RunQemuTest(unittest.TestCase):
         self.assertTrue(r.stdout.startswith("hello\n"), r.stdout)
 
     def test_timeout(self):
+        # 3 s, not 1: on a busy host QEMU may take most of a second to start, and the
+        # guest must have printed before the timeout.
         argv = [sys.executable, str(RUN_QEMU), "--image", str(self.guests["loop"]),
-                "--timeout", "1", "--log", str(self.tmp / "loop.log")]
+                "--timeout", "3", "--log", str(self.tmp / "loop.log")]
         p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         qemu = []
         deadline = time.monotonic() + 5
@@ -159,7 +161,7 @@ class RunQemuTest(unittest.TestCase):
             time.sleep(0.01)
         out, err = p.communicate(timeout=20)
         self.assertEqual(p.returncode, 124, err)
-        self.assertIn("run-qemu: timeout after 1 s", err)
+        self.assertIn("run-qemu: timeout after 3 s", err)
         self.assertIn("looping", err)
         self.assertEqual(len(qemu), 1)
         self.assertFalse(pid_alive(qemu[0]), "QEMU still running after timeout")
@@ -251,7 +253,8 @@ class RunQemuTest(unittest.TestCase):
 
     def test_screendump_and_sendkey(self):
         png = self.tmp / "shots" / "s.png"
-        r = self.run_rq("--timeout", "1.2", "--screendump-after", f"0.3:{png}",
+        # The actions come early; the timeout leaves a busy host seconds to do them.
+        r = self.run_rq("--timeout", "3", "--screendump-after", f"0.3:{png}",
                         "--sendkey-after", "0.5:a,b,ret", image="loop")
         self.assertEqual(r.returncode, 124, r.stderr)
         self.assertNotIn("monitor", r.stderr)

@@ -149,7 +149,9 @@ static int hog(struct shared_page *shared)
         status = 1;
     }
     pecan_cap_release(ds);
-    for (unsigned i = 0; i < 100; i++) {   /* moe frees it on its no-clients notification */
+    /* moe frees it on its no-clients notification: wait up to 10 s (a busy host may hold
+     * moe's CPU up for long; a leak never settles). */
+    for (unsigned i = 0; i < 1000; i++) {
         if ((err = info(PECAN_ENV_FACTORY, &end)) != 0 || end.used == start.used)
             break;
         pecan_sleep_us(10000);
@@ -252,10 +254,11 @@ static int make_factory(pecan_word_t quota, pecan_cap_t *factory)
     return err ? err : pecan_factory_create_factory(PECAN_ENV_FACTORY, quota, *factory);
 }
 
-/* Waits until the factory's used bytes are `expected` (moe frees on notifications). */
+/* Waits until the factory's used bytes are `expected` (moe frees on notifications); up to
+ * 10 s, which only a busy host needs. */
 static bool settles(pecan_cap_t factory, pecan_word_t expected, struct pecan_factory_info *now)
 {
-    for (unsigned i = 0; i < 100; i++) {
+    for (unsigned i = 0; i < 1000; i++) {
         if (info(factory, now) == 0 && now->used == expected)
             return true;
         pecan_sleep_us(10000);
