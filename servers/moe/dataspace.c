@@ -269,6 +269,10 @@ int dataspace_copy(struct dataspace *dest, uint32_t dest_offset, struct dataspac
         return -PECAN_ERANGE;
     if (dest->kind == KIND_ROM)
         return -PECAN_EPERM;
+    /* Registers are not memory: moe does not read or write them byte by byte for a
+     * client (reads can have effects), as CLEAR does not. */
+    if (dest->kind == KIND_DEVICE || src->kind == KIND_DEVICE)
+        return -PECAN_EINVAL;
     while (size) {
         uint32_t chunk = PAGE_SIZE - (dest_offset & (PAGE_SIZE - 1));
         uint32_t src_room = PAGE_SIZE - (src_offset & (PAGE_SIZE - 1));
@@ -420,6 +424,9 @@ static void release_memory(struct dataspace *ds)
     } else if (ds->kind == KIND_CONTIGUOUS) {
         memory_free(&ds->contiguous);
         ds->bytes = 0;
+    } else if (ds->kind == KIND_DEVICE) {
+        /* The registers stay mapped in moe's window; every mapping sent from it goes. */
+        memory_device_unmap(ds->local, ds->size);
     }
 }
 

@@ -3,8 +3,13 @@
  * The DATASPACE protocol (docs/runtime.md): a memory object of a fixed size, mapped page
  * by page into address spaces by its server. moe serves anonymous (zero-filled, lazily
  * allocated), boot-ROM (read-only, shared), contiguous (DMA, framebuffers) and device
- * dataspaces. The WRITE right on the dataspace capability gates writable mappings, CLEAR,
- * ALLOCATE and COPY_IN (-PECAN_EPERM without it).
+ * dataspaces.
+ *
+ * Rights: MAP with PECAN_MAP_WRITE, CLEAR, ALLOCATE and COPY_IN need the object right
+ * WRITE (-PECAN_EPERM without it); MAP for reading and INFO only read, and so does the
+ * source of COPY_IN. Device dataspaces are registers, not memory: CLEAR and COPY_IN (as
+ * destination or source) are refused with -PECAN_EINVAL. When a dataspace is destroyed,
+ * every mapping of its pages goes from every task (device dataspaces included).
  */
 #ifndef PECAN_PROTOCOL_DATASPACE_H
 #define PECAN_PROTOCOL_DATASPACE_H
