@@ -279,35 +279,71 @@ void mapdb_remove_root(struct mapping_record *record)
     clear_record(record);
 }
 
+/* The rights a derived page keeps when its source is narrowed to map_rights. */
+static unsigned narrowed_rights(uint32_t entry, unsigned map_rights)
+{
+    return pt_small_rights(entry) & (map_rights | PECAN_MAP_READ | PECAN_MAP_UNCACHED);
+}
+
+static bool entry_within(const struct mapping_record *r, unsigned map_rights)
+{
+    uint32_t e = record_table(r)->pte[record_index(r)];
+    return narrowed_rights(e, map_rights) == pt_small_rights(e);
+}
+
 static void restrict_entry(struct mapping_record *r, unsigned map_rights)
 {
     struct page_table *pt = record_table(r);
     unsigned i = record_index(r);
     uint32_t e = pt->pte[i];
-    unsigned old = pt_small_rights(e);
-    unsigned rights = old & (map_rights | PECAN_MAP_READ | PECAN_MAP_UNCACHED);
-    if (rights == old)
-        return;
     word_t location = table_location(pt);
-    vspace_write_entry(&pt->pte[i], pt_small_page(e & L2_SMALL_BASE_MASK, rights));
+    vspace_write_entry(&pt->pte[i], pt_small_page(e & L2_SMALL_BASE_MASK,
+                                                  narrowed_rights(e, map_rights)));
     tlb_flush_page(location_asid(location), location_base(location) + i * PAGE_SIZE);
 }
 
-void mapdb_restrict_descendants(struct mapping_record *top, unsigned map_rights)
+/* From r down its first children, as long as they still need narrowing: where the
+ * post-order walk goes next. */
+static struct mapping_record *first_to_narrow(struct mapping_record *r, unsigned map_rights)
 {
-    /* Preorder walk through the links: down first_child, across next_sibling, up owner. */
+    while (!entry_within(r, map_rights) && first_child(r))
+        r = first_child(r);
+    return r;
+}
+
+/* Estimated instructions: narrowing one derived page (entry, TLB flush by address), and
+ * passing one that needs nothing. */
+#define RESTRICT_COST 400u
+#define RESTRICT_SKIP_COST 30u
+
+bool mapdb_restrict_descendants_steps(struct mapping_record *top, unsigned map_rights)
+{
+    /* Post-order: a record is narrowed only after all its descendants. A derived page
+     * never has more rights than its source, so a narrowed record's whole subtree is done,
+     * and a restart passes it by with one look. Stopping after any narrowing leaves every
+     * page with no more rights than its source. */
     struct mapping_record *r = first_child(top);
-    while (r) {
-        restrict_entry(r, map_rights);
-        if (first_child(r)) {
-            r = first_child(r);
+    if (!r)
+        return true;
+    r = first_to_narrow(r, map_rights);
+    for (;;) {
+        if (!entry_within(r, map_rights)) {
+            restrict_entry(r, map_rights);
+            if (preempt_step(RESTRICT_COST))
+                return false;
+        } else {
+            /* Counted, but a stop comes only after a narrowing, so a restart that passes
+             * many finished siblings again still makes progress. */
+            preempt_work += RESTRICT_SKIP_COST;
+        }
+        struct mapping_record *next = next_of(r);
+        if (next) {
+            r = first_to_narrow(next, map_rights);
             continue;
         }
-        while (r != top && !next_of(r))
-            r = parent_of(r);
+        r = parent_of(r);   /* all its children are done: its turn */
         if (r == top)
-            return;
-        r = next_of(r);
+            return true;
     }
 }
 

@@ -390,7 +390,8 @@ static int decode_vspace_remap_frame(struct invocation *inv)
         return -PECAN_ENOENT;
     if (mapped_in != invoked_vspace(inv))
         return -PECAN_EINVAL;
-    frame_remap(frame, rights);
+    if (!frame_remap(frame, rights))
+        return INVOCATION_RESTART;   /* what others derived is narrowed in steps */
     return 0;
 }
 

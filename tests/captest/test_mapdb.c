@@ -991,7 +991,18 @@ UTEST(latency_memory_item)
             break;
     }
     CHECK_EQ(task_sum(&b, B_WINDOW + 1023 * 4096u, 1), pattern(BIG_SRC_VA));
+    /* Narrowing it to read-only narrows all 1024, in steps. */
     unsigned long stops = kernel_preemptions();
+    latency_start();
+    CHECK_OK(pecan_vspace_remap_frame(PECAN_ROOT_VSPACE, f, RO));
+    latency_check("remap_frame_passed_on_1024_times");
+    CHECK(kernel_preemptions() > stops);
+    CHECK_WRITE_FAULTS(&b, pager, B_WINDOW);
+    CHECK_WRITE_FAULTS(&b, pager, B_WINDOW + 511 * 4096u);
+    CHECK_WRITE_FAULTS(&b, pager, B_WINDOW + 1023 * 4096u);
+    CHECK_EQ(task_sum(&b, B_WINDOW + 1023 * 4096u, 1), pattern(BIG_SRC_VA));
+    CHECK_CLEAN();
+    stops = kernel_preemptions();
     latency_start();
     CHECK_OK(cap_delete(f));
     latency_check("delete_frame_passed_on_1024_times");

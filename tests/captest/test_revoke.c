@@ -135,10 +135,12 @@ static void interloper(struct helper *h)
     pecan_notification_wait(in->wake, &bits);
     in->stops = kernel_preemptions();
     in->problems = kernel_problems();
-    in->retype = pecan_untyped_retype(in->untyped, PECAN_OBJ_NOTIFICATION, 0, 1, ROOT,
-                                      in->spare);
+    /* Looked at before the retype below, which would give the untyped a child of its own
+     * if the call were already over. */
     int leaf = 1;
     in->partial = pecan_untyped_info(in->watched, 0, 0, 0, &leaf) == 0 && !leaf;
+    in->retype = pecan_untyped_retype(in->untyped, PECAN_OBJ_NOTIFICATION, 0, 1, ROOT,
+                                      in->spare);
     if (in->zombie) {
         in->identified = (int)cap_type(in->zombie);
         in->copy = cap_copy(in->spare, in->zombie, PECAN_RIGHTS_ALL);
@@ -155,7 +157,8 @@ static void interloper(struct helper *h)
  * to fire early in the call, but on a busy host the interrupt may come late (QEMU raises it
  * from a host thread the host schedules too) and the call may be over first, or the vCPU
  * may be held up before the call starts: then the round says nothing and is repeated, with
- * a longer call. */
+ * a longer call. Inside means the last untyped still had children when the thread looked:
+ * stops alone say nothing, as a long call also stops when its work budget is spent. */
 static bool interlude_timed_right(unsigned long stops_before)
 {
     const struct interlude *in = &interlude;

@@ -190,7 +190,9 @@ void frame_unmap(struct cte *frame_slot);                   /* live mapping only
  * it stopped (return INVOCATION_RESTART; the call continues where it stopped). */
 bool frame_remove_derived(const struct cte *frame_slot);
 bool page_table_remove_derived(const struct capability *pt);
-void frame_remap(struct cte *frame_slot, unsigned map_rights);
+/* REMAP_FRAME: a mapped frame's rights become map_rights, and every mapping derived from
+ * it keeps no more than those, narrowed in preemptible steps first. false: it stopped. */
+bool frame_remap(struct cte *frame_slot, unsigned map_rights);
 
 /* Page tables (object/page_table.c). */
 struct vspace *page_table_installed_vspace(const struct capability *page_table);
@@ -235,7 +237,7 @@ bool mapdb_remove_descendants_steps(struct mapping_record *record);
 /* The same for every mapping of an installed page table (its own stay). */
 bool mapdb_remove_table_descendants(struct page_table *pt);
 /* Reduces the rights of every mapping derived from record's to at most map_rights. */
-void mapdb_restrict_descendants(struct mapping_record *record, unsigned map_rights);
+bool mapdb_restrict_descendants_steps(struct mapping_record *record, unsigned map_rights);
 /* A page table leaves its address space (uninstalled, or the vspace is destroyed): each
  * of its mappings loses its descendants and leaves its parent's child list; the records
  * are zeroed. The entries stay (the caller makes the table unreachable). With
