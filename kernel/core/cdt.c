@@ -37,6 +37,21 @@ bool cdt_insert_child(struct cte *parent, struct cte *child)
     return true;
 }
 
+void cdt_insert_children(struct cte *parent, struct cte *first, unsigned count)
+{
+    /* One pass that links each slot to the one before: the retype of 4096 objects must
+     * stay well inside an entry's bound (include/core/preempt.h). */
+    uint32_t depth = parent->cdt_depth + 1;
+    struct cte *after = parent->cdt_next, *prev = parent;
+    for (struct cte *c = first; c < first + count; prev = c++) {
+        c->cdt_depth = depth;
+        c->cdt_prev = prev;
+        prev->cdt_next = c;
+    }
+    prev->cdt_next = after;
+    after->cdt_prev = prev;
+}
+
 void cdt_insert_sibling(struct cte *original, struct cte *copy)
 {
     /* Before the original, so the original's descendants stay right behind it. */

@@ -4,55 +4,68 @@
  *
  * Deleting a capability that is not the last one to its object only takes it out of the
  * derivation tree. Deleting the last one destroys the object: the type's hook removes
- * every in-kernel reference to it. Containers (CNodes and TCBs) hold capabilities
- * themselves; instead of recursing into them, the slot that held the last capability
- * becomes a zombie pushed on a stack linked through the zombie slots, and the loop in
- * drain_zombies() deletes the container's slots one at a time. A zombie stays in the
- * derivation tree until its container is empty, so its parent untyped is not a leaf and
- * its memory cannot be retyped before then.
+ * every in-kernel reference to it.
  *
- * Long deletions and revokes look for pending interrupts every few steps and return
- * INVOCATION_RESTART: the progress is in the tree itself, so calling again continues.
+ * Objects whose destruction grows with a size someone chose are zombies while it goes
+ * on: containers (CNodes and TCBs), whose slots hold capabilities that may be last
+ * capabilities to other containers, and address spaces, whose page tables hold mappings
+ * others derived from. The slot that held the last capability keeps a CAP_ZOMBIE (the
+ * object, what it was in flags, a cursor in extra) and stays in the derivation tree until
+ * the object is empty, so its parent untyped is not a leaf and the memory cannot be
+ * retyped before then. Emptying is a loop of bounded steps (one slot; for an address
+ * space, one mapping or one empty table entry), never a recursion. Deleting a frame or
+ * page-table capability whose mappings others received pages from removes those derived
+ * mappings first, in steps too (the progress is in the mapping database):
+ *
+ *   - The zombies one deletion makes form a chain: a slot emptied out of a zombie that
+ *     turns into a zombie itself links to it (zombie_next, its parent) and is emptied
+ *     first. The chain's first zombie, the root, has no parent and keeps the chain's top
+ *     in its badge, so a restart continues at once where it stopped.
+ *   - Progress lives only in the zombies (cursors, the top) and the objects, never in a
+ *     global: each deletion is continued by whoever repeats it, which is the thread that
+ *     was interrupted (its svc is restarted, core/invocation.h). Another thread's
+ *     deletion does not touch it. The one exception is work a deletion needs done: a
+ *     revoke that meets a zombie among the descendants it removes finishes that zombie's
+ *     chain, and emptying a container that holds another deletion's root adopts it
+ *     (its chain continues ours).
+ *   - After every step the loop reports its cost (core/preempt.h) and returns
+ *     INVOCATION_RESTART when the entry's budget is spent or an interrupt is pending.
+ *
+ * A zombie met while emptying a container is ours to descend into (its parent is the
+ * zombie being emptied), another deletion's root (adopted), or the root of this chain or
+ * the container itself (a CNode that held the last capability to itself, or a cycle of
+ * CNodes reached by revoke): those are skipped, as they are emptied already.
  */
 #include <core/cdt.h>
 #include <core/delete.h>
 #include <core/invocation.h>
-#include <interrupt_controller.h>
+#include <core/preempt.h>
 #include <lib/string.h>
 #include <object/endpoint.h>
 #include <object/tcb.h>
+#include <object/vspace.h>
 
-#define STEPS_BETWEEN_PREEMPTION_CHECKS 16
+/* Estimated instructions of one step: a slot emptied (or skipped) in a container. */
+#define DELETE_STEP_COST 150u
 
-unsigned long delete_preemptions;
-
-static struct cte *zombie_stack;
-static unsigned steps_since_check;
-
-static bool should_stop(bool preemptible)
+/* The slots a container zombie holds: a CNode's 2^radix slots, or a TCB's own. */
+static struct cte *container_slots(const struct capability *zombie, unsigned *count)
 {
-    if (!preemptible || ++steps_since_check < STEPS_BETWEEN_PREEMPTION_CHECKS)
-        return false;
-    steps_since_check = 0;
-    if (!intc_interrupt_pending())
-        return false;
-    delete_preemptions++;
-    return true;
-}
-
-/* The slots a container holds: a CNode's 2^radix slots, or a TCB's own. */
-static struct cte *container_slots(const struct capability *cap, unsigned *count)
-{
-    if (cap->type == CAP_CNODE) {
-        *count = 1u << cap->size_bits;
-        return (struct cte *)(uintptr_t)cap->object;
+    if (zombie->flags == CAP_CNODE) {
+        *count = 1u << zombie->size_bits;
+        return (struct cte *)(uintptr_t)zombie->object;
     }
-    if (cap->type == CAP_TCB) {
+    if (zombie->flags == CAP_TCB) {
         *count = TCB_SLOT_COUNT;
-        return ((struct tcb *)(uintptr_t)cap->object)->slots;
+        return ((struct tcb *)(uintptr_t)zombie->object)->slots;
     }
     *count = 0;
     return NULL;
+}
+
+static bool destroyed_as_zombie(unsigned type)
+{
+    return type == CAP_CNODE || type == CAP_TCB || type == CAP_VSPACE;
 }
 
 static void clear_slot(struct cte *slot)
@@ -72,79 +85,162 @@ static void capability_deleted(struct cte *slot)
         page_table_cap_deleted(&slot->cap);
 }
 
-/* The last capability to a non-container object goes: destroy the object. */
+/* The last capability to an object that is not a zombie's goes: destroy the object. */
 static void destroy_object(struct capability *cap)
 {
     switch (cap->type) {
     case CAP_ENDPOINT: endpoint_destroy(cap); break;
     case CAP_NOTIFICATION: notification_destroy(cap); break;
-    case CAP_VSPACE: vspace_destroy(cap); break;
     case CAP_PAGE_TABLE: page_table_destroy(cap); break;
     case CAP_IRQ_HANDLER: irq_handler_destroy(cap); break;
     default: break;   /* untyped, frames and singletons hold no kernel references */
     }
 }
 
-/* Deletes one capability without recursing; a container becomes a zombie instead. */
-static void delete_one(struct cte *slot)
+/* The slot becomes a zombie, a link of parent's chain (NULL: the root of a new one). */
+static void make_zombie(struct cte *slot, struct cte *parent)
 {
     struct capability *cap = &slot->cap;
-    /* A zombie goes only when its container is empty (drain_zombies). It can be met
-     * inside its own container when a CNode held the last capability to itself. */
+    if (cap->type == CAP_TCB)
+        tcb_destroy_begin(cap);
+    cap->flags = cap->type;            /* remember what it was */
+    cap->type = CAP_ZOMBIE;
+    cap->extra = 0;                    /* cursor: next slot, or page directory entry */
+    cap->badge = (word_t)(uintptr_t)slot;   /* a root's top: itself */
+    slot->zombie_next = parent;
+}
+
+/* Mappings other address spaces derived from the capability's own mapping go first, in
+ * steps: there may be many. false: stopped (the capability is still there). */
+static bool remove_derived(const struct cte *slot, bool preemptible)
+{
+    if (!preemptible)
+        return true;   /* capability_deleted removes them in one go */
+    if (slot->cap.type == CAP_FRAME)
+        return frame_remove_derived(slot);
+    if (slot->cap.type == CAP_PAGE_TABLE)
+        return page_table_remove_derived(&slot->cap);
+    return true;
+}
+
+enum deleted { DELETED, BECAME_ZOMBIE, STOPPED };
+
+/* Deletes one capability without recursing. BECAME_ZOMBIE: it is a zombie now (of
+ * parent's chain), which the caller empties; STOPPED: the budget ran out first (call
+ * again). Zombies are left alone. */
+static enum deleted delete_one(struct cte *slot, struct cte *parent, bool preemptible)
+{
+    struct capability *cap = &slot->cap;
     if (cap_is_null(cap) || cap->type == CAP_ZOMBIE)
-        return;
+        return DELETED;
+    if (!remove_derived(slot, preemptible))
+        return STOPPED;
     capability_deleted(slot);
     bool last = cdt_is_last_reference(slot) && cdt_is_leaf(slot);
-    unsigned count;
-    if (last && container_slots(cap, &count)) {
-        if (cap->type == CAP_TCB)
-            tcb_destroy_begin(cap);
-        cap->extra = 0;                 /* zombie: next slot of the container to empty */
-        cap->badge = cap->type;         /* remember what the container was */
-        cap->type = CAP_ZOMBIE;
-        slot->zombie_next = zombie_stack;
-        zombie_stack = slot;
-        return;
+    if (last && destroyed_as_zombie(cap->type)) {
+        make_zombie(slot, parent);
+        return BECAME_ZOMBIE;
     }
     if (last)
         destroy_object(cap);
     /* A gate capability that was its parent's first child: the parent may have become a
      * leaf, which is what a no-clients notification waits for. */
-    struct cte *parent = slot->cdt_prev->cdt_depth < slot->cdt_depth ? slot->cdt_prev : NULL;
+    struct cte *parent_cap = slot->cdt_prev->cdt_depth < slot->cdt_depth ? slot->cdt_prev : NULL;
     bool gate = cap->type == CAP_ENDPOINT;
     clear_slot(slot);
-    if (gate && parent)
-        endpoint_cap_removed(parent);
+    if (gate && parent_cap)
+        endpoint_cap_removed(parent_cap);
+    return DELETED;
 }
 
-/* Empties zombie containers until the stack is empty (or an interrupt is pending). */
-static int drain_zombies(bool preemptible)
+static struct cte *chain_top(const struct cte *root)
 {
-    while (zombie_stack) {
-        struct cte *zombie = zombie_stack;
-        struct capability container = zombie->cap;
-        container.type = (uint8_t)container.badge;
-        unsigned count;
-        struct cte *slots = container_slots(&container, &count);
-        if (zombie->cap.extra < count) {
-            delete_one(&slots[zombie->cap.extra++]);
+    return (struct cte *)(uintptr_t)root->cap.badge;
+}
+
+static struct cte *chain_root(struct cte *zombie)
+{
+    while (zombie->zombie_next)
+        zombie = zombie->zombie_next;
+    return zombie;
+}
+
+/* A zombie s met in the container of zombie cur (of root's chain): the zombie to
+ * continue with, or NULL when the cursor may move on. */
+static struct cte *zombie_met(struct cte *root, struct cte *cur, struct cte *s)
+{
+    if (s == root || s == cur)
+        return NULL;                   /* a container holding its own zombie */
+    if (s->zombie_next == cur)
+        return s;                      /* ours already */
+    if (!s->zombie_next) {
+        s->zombie_next = cur;          /* another deletion's root: its chain is ours now */
+        return chain_top(s);
+    }
+    return NULL;                       /* an ancestor, met again through a cycle */
+}
+
+/* Empties root's zombie and the chain hanging from it, in preemptible steps. */
+static int finish_chain(struct cte *root, bool preemptible)
+{
+    struct cte *cur = chain_top(root);
+    for (;;) {
+        struct capability *z = &cur->cap;
+        bool empty;
+        if (z->flags == CAP_VSPACE) {
+            int err = vspace_teardown((struct vspace *)(uintptr_t)z->object, &z->extra,
+                                      preemptible);
+            if (err)
+                return err;
+            empty = true;
         } else {
-            zombie_stack = zombie->zombie_next;
-            clear_slot(zombie);
+            unsigned count;
+            struct cte *slots = container_slots(z, &count);
+            empty = z->extra >= count;
+            if (!empty) {
+                struct cte *s = &slots[z->extra], *next = NULL;
+                if (s->cap.type == CAP_ZOMBIE) {
+                    next = zombie_met(root, cur, s);
+                } else {
+                    enum deleted d = delete_one(s, cur, preemptible);
+                    if (d == STOPPED)
+                        return INVOCATION_RESTART;
+                    next = d == BECAME_ZOMBIE ? s : NULL;
+                }
+                if (next)
+                    root->cap.badge = (word_t)(uintptr_t)(cur = next);
+                else
+                    z->extra++;
+            }
         }
-        if (should_stop(preemptible))
+        if (empty) {
+            struct cte *up = cur->zombie_next;
+            bool done = cur == root;
+            clear_slot(cur);
+            if (done)
+                return 0;
+            root->cap.badge = (word_t)(uintptr_t)(cur = up);
+        }
+        if (preemptible && preempt_step(DELETE_STEP_COST))
             return INVOCATION_RESTART;
     }
-    return 0;
+}
+
+/* Deletes the capability in slot, or continues the deletion its zombie stands for. */
+static int delete_or_continue(struct cte *slot, bool preemptible)
+{
+    if (slot->cap.type == CAP_ZOMBIE)
+        return finish_chain(chain_root(slot), preemptible);
+    switch (delete_one(slot, NULL, preemptible)) {
+    case BECAME_ZOMBIE: return finish_chain(slot, preemptible);
+    case STOPPED: return INVOCATION_RESTART;
+    default: return 0;
+    }
 }
 
 int cte_delete(struct cte *slot, bool preemptible)
 {
-    int err = drain_zombies(preemptible);   /* finish an earlier, interrupted deletion */
-    if (err)
-        return err;
-    delete_one(slot);
-    return drain_zombies(preemptible);
+    return delete_or_continue(slot, preemptible);
 }
 
 /* The last entry of the subtree below slot: deleting leaves first means no entry ever
@@ -159,9 +255,6 @@ static struct cte *deepest_first_leaf(struct cte *slot)
 
 int cte_revoke(struct cte *slot, bool preemptible)
 {
-    int err = drain_zombies(preemptible);
-    if (err)
-        return err;
     for (;;) {
         /* An untyped's capability may sit in a container made from that untyped: then
          * destroying the container emptied the slot being revoked, and its descendants
@@ -171,10 +264,10 @@ int cte_revoke(struct cte *slot, bool preemptible)
         struct cte *leaf = deepest_first_leaf(slot);
         if (!leaf)
             return 0;
-        delete_one(leaf);
-        if ((err = drain_zombies(preemptible)) != 0)
+        int err = delete_or_continue(leaf, preemptible);
+        if (err)
             return err;
-        if (should_stop(preemptible))
+        if (preemptible && preempt_step(DELETE_STEP_COST))
             return INVOCATION_RESTART;
     }
 }

@@ -8,6 +8,7 @@
 #include <core/cspace.h>
 #include <core/invocation.h>
 #include <core/ipc.h>
+#include <core/preempt.h>
 #include <object/endpoint.h>
 #include <object/scheduler.h>
 #include <core/syscall.h>
@@ -83,6 +84,7 @@ void syscall_invoke_general(struct tcb *caller, struct cte *slot)
 {
     struct user_context *ctx = &caller->context;
     word_t operation = ctx->r[2] & 0xff;
+    preempt_begin();
     if (is_receive_or_reply(operation)) {
         ipc_syscall(caller, slot, ctx->r[2]);
         return;

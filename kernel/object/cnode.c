@@ -176,7 +176,8 @@ static int decode_identify(struct invocation *inv)
     const struct capability *cap = &slot->cap;
     invocation_reply(inv, 0, cap->type);
     invocation_reply(inv, 1, cap->rights);
-    invocation_reply(inv, 2, cap->badge);
+    /* A zombie's badge is kernel bookkeeping (core/delete.c), not for user space. */
+    invocation_reply(inv, 2, cap->type == CAP_ZOMBIE ? 0 : cap->badge);
     invocation_reply(inv, 3, cap_object_phys(cap));
     invocation_reply(inv, 4, cap_is_null(cap) ? 0 : slot->cdt_depth);
     invocation_reply(inv, 5, ((word_t)cap->size_bits << 8) | cap->flags);

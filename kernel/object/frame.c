@@ -171,21 +171,39 @@ void frame_unmap(struct cte *slot)
     frame->flags &= ~CAP_FLAG_MAPPED;
 }
 
-void frame_remap(struct cte *slot, unsigned map_rights)
+bool frame_remap(struct cte *slot, unsigned map_rights)
 {
     struct capability *frame = &slot->cap;
     struct vspace *vspace = frame_mapped_vspace(slot);
     assert(vspace);
+    /* Mappings derived from it never have more rights than it: they are narrowed first,
+     * in steps (a restart passes what is done), then its own entries. */
+    struct mapping_record *record = frame_record(vspace, frame->badge, frame->size_bits);
+    for (unsigned i = 0; record && i < entry_count(frame->size_bits); i++) {
+        if (!mapdb_restrict_descendants_steps(&record[i], map_rights))
+            return false;
+    }
     uint32_t *entry = frame_entries(vspace, frame->badge, frame->size_bits);
     unsigned memory_type = pt_descriptor_rights(frame->size_bits, *entry) & PECAN_MAP_UNCACHED;
     uint32_t descriptor =
         pt_frame_descriptor(frame->size_bits, cap_object_phys(frame), map_rights | memory_type);
     write_entries(entry, entry_count(frame->size_bits), descriptor);
     tlb_flush_page(vspace_asid(vspace), frame->badge);
-    /* Mappings derived from it never have more rights than it. */
+    return true;
+}
+
+bool frame_remove_derived(const struct cte *slot)
+{
+    const struct capability *frame = &slot->cap;
+    struct vspace *vspace = frame_mapped_vspace(slot);
+    if (!vspace)
+        return true;
     struct mapping_record *record = frame_record(vspace, frame->badge, frame->size_bits);
-    for (unsigned i = 0; record && i < entry_count(frame->size_bits); i++)
-        mapdb_restrict_descendants(&record[i], map_rights);
+    for (unsigned i = 0; record && i < entry_count(frame->size_bits); i++) {
+        if (!mapdb_remove_descendants_steps(&record[i]))
+            return false;
+    }
+    return true;
 }
 
 void frame_cap_deleted(struct cte *slot)

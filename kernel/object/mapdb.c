@@ -65,7 +65,17 @@
  *     otherwise (or covered by a section): EMAPPED.
  * A target MiB without a page table takes one from the receiver's pool; if the item
  * needs more tables than the pool holds: ENOPAGETABLE. All of this is checked before
- * anything changes. XXX: a huge item is mapped without preemption (bounded by its pages).
+ * anything changes.
+ *
+ * Bounded latency: the work of an item grows with its pages, and a message carries up to
+ * PECAN_MSG_MAX_ITEMS items. The pages the items of one kernel entry may cover are
+ * bounded instead of made restartable (a message is delivered once, possibly in the
+ * receiver's system call rather than the sender's, so there is no one caller to restart):
+ * MAPDB_ENTRY_PAGES 4 KiB pages in all (1 MiB). An item that would go past the allowance
+ * fails with ERANGE in its result word, with nothing mapped; the items before it are
+ * delivered. The allowance is per kernel entry, so a reply-and-wait that both replies
+ * and receives shares it between the two messages. Larger ranges are mapped with more
+ * messages (or MAP_FRAME of bigger frames).
  *
  * All under the big kernel lock.
  */
@@ -73,6 +83,8 @@
 #include <arch/memory.h>
 #include <arch/page_table.h>
 #include <core/invariants.h>
+#include <core/invocation.h>
+#include <core/preempt.h>
 #include <core/tlb.h>
 #include <object/tcb.h>
 #include <object/vspace.h>
@@ -202,7 +214,16 @@ static void detach(struct mapping_record *r)
     set_next(c, next_of(r));
 }
 
-void mapdb_remove_descendants(struct mapping_record *top)
+/* Estimated instructions: removing one leaf mapping (entry, TLB flush by address, the
+ * record), and looking at one page of a range. */
+#define REMOVE_LEAF_COST 250u
+#define RANGE_PAGE_COST 50u
+#define RECORD_COST 40u           /* a record cleared (or a root's mapping removed: x8) */
+#define TABLE_SCAN_COST 1800u     /* looking at all 256 records of a table */
+
+/* Removes top's descendants, leaves first. With preemptible, it stops when the entry's
+ * budget is spent (false); the leaves it removed are gone, so calling it again goes on. */
+static bool remove_descendants(struct mapping_record *top, bool preemptible)
 {
     struct mapping_record *r = top;
     for (;;) {
@@ -212,14 +233,37 @@ void mapdb_remove_descendants(struct mapping_record *top)
             continue;
         }
         if (r == top)
-            return;
+            return true;
         /* A leaf reached through first_child links: its parent's first child. */
         struct mapping_record *parent = parent_of(r);
         parent->first_child = record_word(next_of(r));
         unmap_entry(r);
         clear_record(r);
         r = parent;
+        if (preemptible && preempt_step(REMOVE_LEAF_COST))
+            return false;
     }
+}
+
+void mapdb_remove_descendants(struct mapping_record *top)
+{
+    remove_descendants(top, false);
+}
+
+bool mapdb_remove_descendants_steps(struct mapping_record *top)
+{
+    return remove_descendants(top, true);
+}
+
+bool mapdb_remove_table_descendants(struct page_table *pt)
+{
+    if (preempt_step(TABLE_SCAN_COST))
+        return false;
+    for (unsigned i = 0; i < L2_ENTRIES; i++) {
+        if (pt->records[i].owner && !remove_descendants(&pt->records[i], true))
+            return false;
+    }
+    return true;
 }
 
 void mapdb_set_root(struct mapping_record *record, struct cte *slot)
@@ -235,13 +279,16 @@ void mapdb_remove_root(struct mapping_record *record)
     clear_record(record);
 }
 
-/* Removes a child mapping with everything derived from it. */
-static void remove_child(struct mapping_record *r)
+/* The rights a derived page keeps when its source is narrowed to map_rights. */
+static unsigned narrowed_rights(uint32_t entry, unsigned map_rights)
 {
-    mapdb_remove_descendants(r);
-    detach(r);
-    unmap_entry(r);
-    clear_record(r);
+    return pt_small_rights(entry) & (map_rights | PECAN_MAP_READ | PECAN_MAP_UNCACHED);
+}
+
+static bool entry_within(const struct mapping_record *r, unsigned map_rights)
+{
+    uint32_t e = record_table(r)->pte[record_index(r)];
+    return narrowed_rights(e, map_rights) == pt_small_rights(e);
 }
 
 static void restrict_entry(struct mapping_record *r, unsigned map_rights)
@@ -249,80 +296,150 @@ static void restrict_entry(struct mapping_record *r, unsigned map_rights)
     struct page_table *pt = record_table(r);
     unsigned i = record_index(r);
     uint32_t e = pt->pte[i];
-    unsigned old = pt_small_rights(e);
-    unsigned rights = old & (map_rights | PECAN_MAP_READ | PECAN_MAP_UNCACHED);
-    if (rights == old)
-        return;
     word_t location = table_location(pt);
-    vspace_write_entry(&pt->pte[i], pt_small_page(e & L2_SMALL_BASE_MASK, rights));
+    vspace_write_entry(&pt->pte[i], pt_small_page(e & L2_SMALL_BASE_MASK,
+                                                  narrowed_rights(e, map_rights)));
     tlb_flush_page(location_asid(location), location_base(location) + i * PAGE_SIZE);
 }
 
-void mapdb_restrict_descendants(struct mapping_record *top, unsigned map_rights)
+/* From r down its first children, as long as they still need narrowing: where the
+ * post-order walk goes next. */
+static struct mapping_record *first_to_narrow(struct mapping_record *r, unsigned map_rights)
 {
-    /* Preorder walk through the links: down first_child, across next_sibling, up owner. */
+    while (!entry_within(r, map_rights) && first_child(r))
+        r = first_child(r);
+    return r;
+}
+
+/* Estimated instructions: narrowing one derived page (entry, TLB flush by address), and
+ * passing one that needs nothing. */
+#define RESTRICT_COST 400u
+#define RESTRICT_SKIP_COST 30u
+
+bool mapdb_restrict_descendants_steps(struct mapping_record *top, unsigned map_rights)
+{
+    /* Post-order: a record is narrowed only after all its descendants. A derived page
+     * never has more rights than its source, so a narrowed record's whole subtree is done,
+     * and a restart passes it by with one look. Stopping after any narrowing leaves every
+     * page with no more rights than its source. */
     struct mapping_record *r = first_child(top);
-    while (r) {
-        restrict_entry(r, map_rights);
-        if (first_child(r)) {
-            r = first_child(r);
+    if (!r)
+        return true;
+    r = first_to_narrow(r, map_rights);
+    for (;;) {
+        if (!entry_within(r, map_rights)) {
+            restrict_entry(r, map_rights);
+            if (preempt_step(RESTRICT_COST))
+                return false;
+        } else {
+            /* Counted, but a stop comes only after a narrowing, so a restart that passes
+             * many finished siblings again still makes progress. */
+            preempt_work += RESTRICT_SKIP_COST;
+        }
+        struct mapping_record *next = next_of(r);
+        if (next) {
+            r = first_to_narrow(next, map_rights);
             continue;
         }
-        while (r != top && !next_of(r))
-            r = parent_of(r);
+        r = parent_of(r);   /* all its children are done: its turn */
         if (r == top)
-            return;
-        r = next_of(r);
+            return true;
     }
 }
 
-void mapdb_clear_table(struct page_table *pt)
+int mapdb_clear_table(struct page_table *pt, bool preemptible)
 {
+    /* A record is cleared only when its descendants are gone, so a restart skips what is
+     * done and continues inside the record it stopped in. */
+    if (preemptible && preempt_step(TABLE_SCAN_COST))
+        return INVOCATION_RESTART;
     for (unsigned i = 0; i < L2_ENTRIES; i++) {
         struct mapping_record *r = &pt->records[i];
         if (!r->owner)
             continue;
-        mapdb_remove_descendants(r);
+        if (!remove_descendants(r, preemptible))
+            return INVOCATION_RESTART;
         if (is_child(r))
             detach(r);
         clear_record(r);
+        if (preemptible && preempt_step(RECORD_COST))
+            return INVOCATION_RESTART;
     }
+    return 0;
 }
 
-static void unmap_page(struct vspace *vspace, struct page_table *pt, unsigned i, bool own)
+/* The page's mappings as UNMAP asks: false if it stopped inside (the page's descendants
+ * are partly removed; the call continues with this page). */
+static bool unmap_page(struct vspace *vspace, struct page_table *pt, unsigned i, bool own,
+                       bool preemptible)
 {
     struct mapping_record *r = &pt->records[i];
     if (!r->owner)
-        return;
-    if (!own) {
-        mapdb_remove_descendants(r);
-    } else if (is_child(r)) {
-        remove_child(r);
+        return true;
+    if (!remove_descendants(r, preemptible))
+        return false;
+    if (!own)
+        return true;
+    if (is_child(r)) {
+        detach(r);
+        unmap_entry(r);
+        clear_record(r);
     } else {
         /* A root goes through its capability, which then holds no mapping any more. */
         struct cte *slot = (struct cte *)(uintptr_t)r->owner;
         if (frame_mapped_vspace(slot) != vspace)
             panic("mapdb: root record %p names slot %p without its mapping", (void *)r,
                   (void *)slot);
+        /* A 64 KiB frame's other pieces may have been passed on too. */
+        if (preemptible && !frame_remove_derived(slot))
+            return false;
         frame_unmap(slot);
     }
+    return true;
 }
 
-void mapdb_unmap(struct vspace *vspace, vaddr_t start, vaddr_t end, bool own)
+int mapdb_unmap(struct vspace *vspace, vaddr_t *cursor, vaddr_t end, bool own, bool preemptible)
 {
     assert(end <= VSPACE_USER_END);
-    for (vaddr_t va = start; va < end;) {
+    while (*cursor < end) {
+        vaddr_t va = *cursor;
         vaddr_t stop = ALIGN_DOWN(va, SECTION_SIZE) + SECTION_SIZE;
         if (stop > end)
             stop = end;
         struct page_table *pt = vspace_page_table(vspace, va);
-        for (; pt && va < stop; va += PAGE_SIZE)
-            unmap_page(vspace, pt, L2_INDEX(va), own);
-        va = stop;
+        unsigned cost = RANGE_PAGE_COST;
+        if (!pt) {
+            va = stop;   /* nothing of this MiB has records */
+        } else {
+            /* The pages of this MiB, a step each; one with a mapping counts more. */
+            for (; va < stop; va += PAGE_SIZE) {
+                bool mapped = pt->records[L2_INDEX(va)].owner != 0;
+                if (!unmap_page(vspace, pt, L2_INDEX(va), own, preemptible)) {
+                    *cursor = va;
+                    return INVOCATION_RESTART;
+                }
+                cost += mapped ? RANGE_PAGE_COST + 8 * RECORD_COST : RANGE_PAGE_COST / 2;
+                if (preemptible && cost >= PREEMPT_CHECK_INTERVAL / 4) {
+                    if (preempt_step(cost)) {
+                        *cursor = va + PAGE_SIZE;
+                        return *cursor < end ? INVOCATION_RESTART : 0;
+                    }
+                    cost = 0;
+                }
+            }
+        }
+        *cursor = va;
+        if (preemptible && preempt_step(cost))
+            return *cursor < end ? INVOCATION_RESTART : 0;
     }
+    return 0;
 }
 
 /* ---- memory items -------------------------------------------------------------------- */
+
+/* Estimated instructions per page of an item (both passes), such that MAPDB_ENTRY_PAGES
+ * pages are one entry's budget. */
+#define ITEM_PAGE_COST (PREEMPT_BUDGET / MAPDB_ENTRY_PAGES)
 
 struct item {
     struct vspace *from, *to;
@@ -445,6 +562,9 @@ int mapdb_map_item(struct tcb *sender, struct tcb *receiver, word_t w0, word_t w
         it.target >= VSPACE_USER_END || it.size > VSPACE_USER_END - it.target)
         return -PECAN_ERANGE;
     *mapped_at = it.target;
+    /* Bounded latency (above): the pages this entry's items may cover. */
+    if (!preempt_charge((it.size >> PAGE_SHIFT) * ITEM_PAGE_COST))
+        return -PECAN_ERANGE;
 
     word_t mapped = 0, tables = 0;
     int err;

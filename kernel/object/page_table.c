@@ -91,7 +91,7 @@ void page_table_uninstall(struct capability *cap)
 {
     struct vspace *vspace = page_table_installed_vspace(cap);
     assert(vspace);
-    mapdb_clear_table(page_table_of(cap));
+    mapdb_clear_table(page_table_of(cap), false);
     vspace_write_entry(&vspace->pd[L1_INDEX(cap->badge)], 0);
     /* Up to 256 pages of this MiB may be in the TLB: one flush of the ASID is cheaper
      * than 256 by address. The frames' capabilities keep their links, which are dead now
@@ -187,6 +187,11 @@ void page_table_cap_moved(struct cte *from, struct cte *to)
     if (to->cap.type == CAP_PAGE_TABLE && page_table_pooled_vspace(&to->cap) &&
         pool_slot(page_table_of(&to->cap)) == from)
         page_table_of(&to->cap)->records[0].first_child = (word_t)(uintptr_t)to;
+}
+
+bool page_table_remove_derived(const struct capability *cap)
+{
+    return !page_table_installed_vspace(cap) || mapdb_remove_table_descendants(page_table_of(cap));
 }
 
 void page_table_cap_deleted(struct capability *cap)

@@ -159,7 +159,8 @@ static int decode_configure(struct invocation *inv)
         return err;
     /* First drop what is replaced (may take a while: restartable), then copy. An empty
      * slot (always, on a new thread) has nothing to drop: skipping it saves the deletion
-     * machinery; zombies an earlier deletion left are finished by the next deletion.
+     * machinery; a zombie an interrupted deletion left in a slot is finished when it is
+     * deleted again (core/delete.c).
      * Both loops are unrolled (one body per slot): their bookkeeping cost about as much
      * as the bodies, 60 instructions a call. */
 #pragma GCC unroll 5
@@ -301,18 +302,25 @@ int tcb_check_priority(const struct tcb *caller, word_t priority)
     return 0;
 }
 
-static int decode_set_priority(struct invocation *inv)
+/* The argument of SET_PRIORITY and SET_MCP, w1: a priority the caller may give. The
+ * checks in the documented order: length, WRITE on the thread, the value. */
+static int decode_priority_argument(const struct invocation *inv, word_t *value)
 {
-    struct tcb *tcb = invoked_tcb(inv);
     if (inv->length < 2)
         return -PECAN_EMSGTOOSHORT;
-    word_t priority = invocation_word(inv, 1);
+    *value = invocation_word(inv, 1);
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
-    int err = tcb_check_priority(inv->caller, priority);
+    return tcb_check_priority(inv->caller, *value);
+}
+
+static int decode_set_priority(struct invocation *inv)
+{
+    word_t priority;
+    int err = decode_priority_argument(inv, &priority);
     if (err)
         return err;
-    sched_set_priority(tcb, priority);
+    sched_set_priority(invoked_tcb(inv), priority);
     return 0;
 }
 
@@ -322,16 +330,11 @@ static int decode_set_priority(struct invocation *inv)
  * what it was given. */
 static int decode_set_mcp(struct invocation *inv)
 {
-    struct tcb *tcb = invoked_tcb(inv);
-    if (inv->length < 2)
-        return -PECAN_EMSGTOOSHORT;
-    word_t mcp = invocation_word(inv, 1);
-    if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
-    int err = tcb_check_priority(inv->caller, mcp);
+    word_t mcp;
+    int err = decode_priority_argument(inv, &mcp);
     if (err)
         return err;
-    tcb->mcp = (uint8_t)mcp;
+    invoked_tcb(inv)->mcp = (uint8_t)mcp;
     return 0;
 }
 

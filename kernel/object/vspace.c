@@ -25,6 +25,7 @@
 #include <core/delete.h>
 #include <core/invariants.h>
 #include <core/invocation.h>
+#include <core/preempt.h>
 #include <core/tlb.h>
 #include <cpu.h>
 #include <object/vspace.h>
@@ -87,6 +88,32 @@ int vspace_init(struct vspace *vspace)
     return 0;
 }
 
+_Static_assert(KERNEL_FIRST_ENTRY * sizeof(uint32_t) % 4096 == 0 &&
+               sizeof(((struct vspace *)0)->pd) - KERNEL_FIRST_ENTRY * sizeof(uint32_t) == 4096,
+               "the kernel's entries are the last 4 KiB of a page directory");
+
+void vspace_prepare(void *object_chunk, word_t offset)
+{
+    if (offset < KERNEL_FIRST_ENTRY * sizeof(uint32_t))
+        arch_zero_blocks(object_chunk, 4096);
+    else
+        arch_copy_blocks(object_chunk, &boot_page_directory[KERNEL_FIRST_ENTRY], 4096);
+}
+
+int vspace_init_prepared(struct vspace *vspace)
+{
+    unsigned asid = asid_alloc(vspace);
+    if (!asid)
+        return -PECAN_ENOASID;
+    vspace->pd[VSPACE_META_ASID] = asid << 2;   /* bookkeeping: the walker ignores it */
+    return 0;
+}
+
+void vspace_clean_prepared(void)
+{
+    clean_range(NULL, KIB(16));   /* the whole data cache */
+}
+
 void vspace_switch(struct vspace *vspace)
 {
     struct cpu *cpu = this_cpu();
@@ -101,9 +128,19 @@ void vspace_switch(struct vspace *vspace)
     barrier_instruction();
 }
 
-void vspace_destroy(struct capability *cap)
+/* Estimated instructions of one page directory entry looked at while destroying. */
+#define TEARDOWN_ENTRY_COST 8u
+
+/* The last capability went: what other address spaces received from this one goes with
+ * it and its received mappings leave their parents' lists, one page table at a time
+ * (mapdb_clear_table, itself in steps), then the ASID is freed. *cursor is the next page
+ * directory entry; the tables before it are clear, and a table being cleared keeps its
+ * progress in its records. Meanwhile the vspace is marked dying: nothing can reach it
+ * but the weak links of frame and page-table capabilities (no thread has it: its last
+ * capability is the zombie), and the invariant checker does not expect its records to
+ * match its entries. */
+int vspace_teardown(struct vspace *vspace, word_t *cursor, bool preemptible)
 {
-    struct vspace *vspace = (struct vspace *)cap->object;
     unsigned asid = vspace_asid(vspace);
 
     /* Its memory is about to be reused: the table walker must not read it any more.
@@ -111,22 +148,39 @@ void vspace_destroy(struct capability *cap)
     if (this_cpu()->active_vspace == vspace)
         vspace_switch(NULL);
     if (asid == 0 || asid >= ASID_COUNT || asid_table[asid].vspace != vspace)
-        return;   /* never initialised (retype undone) */
-    /* What other address spaces received from this one goes with it, and its received
-     * mappings leave their parents' lists. XXX: not preemptible; bounded by the pages
-     * of this space and their descendants. */
-    for (unsigned i = 0; i < L1_INDEX(VSPACE_USER_END); i++)
-        if (pt_is_coarse(vspace->pd[i]))
-            mapdb_clear_table(phys_to_virt(vspace->pd[i] & L1_COARSE_BASE_MASK));
+        return 0;   /* never initialised (retype undone) */
+    vspace->pd[VSPACE_META_DYING] = 1u << 2;
+    for (; *cursor < L1_INDEX(VSPACE_USER_END); (*cursor)++) {
+        uint32_t e = vspace->pd[*cursor];
+        if (!pt_is_coarse(e)) {
+            /* Nothing to do: a step every 64 entries. */
+            if ((*cursor & 63) == 63 && preemptible && preempt_step(64 * TEARDOWN_ENTRY_COST)) {
+                (*cursor)++;
+                return INVOCATION_RESTART;
+            }
+            continue;
+        }
+        if (mapdb_clear_table(phys_to_virt(e & L1_COARSE_BASE_MASK), preemptible) != 0)
+            return INVOCATION_RESTART;
+    }
     tlb_flush_asid(asid);
     /* The generation stays: every weak link into this vspace is dead from now on. Page
      * tables installed or pooled here simply become free; their capabilities' links are
      * dead and the next install clears them. */
     asid_table[asid].vspace = NULL;
     vspace->pd[VSPACE_META_ASID] = 0;
+    vspace->pd[VSPACE_META_DYING] = 0;
     vspace->pd[VSPACE_META_POOL_HEAD] = 0;
     vspace_meta_set_count(vspace, VSPACE_META_POOL_COUNT, 0);
     vspace_meta_set_count(vspace, VSPACE_META_PT_COUNT, 0);
+    return 0;
+}
+
+void vspace_init_undo(struct vspace *vspace)
+{
+    /* Nothing was mapped, and no CPU has loaded it: only the ASID goes back. */
+    asid_table[vspace_asid(vspace)].vspace = NULL;
+    vspace->pd[VSPACE_META_ASID] = 0;
 }
 
 word_t vspace_link(const struct vspace *vspace)
@@ -311,8 +365,11 @@ static int decode_vspace_unmap_frame(struct invocation *inv)
     struct vspace *mapped_in = frame_mapped_vspace(frame);
     if (mapped_in && mapped_in != invoked_vspace(inv))
         return -PECAN_EINVAL;
-    if (mapped_in)
-        frame_unmap(frame);
+    if (!mapped_in)
+        return 0;
+    if (!frame_remove_derived(frame))
+        return INVOCATION_RESTART;   /* what others derived goes in steps */
+    frame_unmap(frame);
     return 0;
 }
 
@@ -333,7 +390,8 @@ static int decode_vspace_remap_frame(struct invocation *inv)
         return -PECAN_ENOENT;
     if (mapped_in != invoked_vspace(inv))
         return -PECAN_EINVAL;
-    frame_remap(frame, rights);
+    if (!frame_remap(frame, rights))
+        return INVOCATION_RESTART;   /* what others derived is narrowed in steps */
     return 0;
 }
 
@@ -367,6 +425,8 @@ static int decode_vspace_unmap_page_table(struct invocation *inv)
     struct vspace *in = installed_in ? installed_in : pooled_in;
     if (in && in != invoked_vspace(inv))
         return -PECAN_EINVAL;
+    if (installed_in && !page_table_remove_derived(&pt->cap))
+        return INVOCATION_RESTART;   /* what others derived goes in steps */
     if (installed_in)
         page_table_uninstall(&pt->cap);
     else if (pooled_in)
@@ -390,7 +450,10 @@ static int decode_vspace_donate_page_table(struct invocation *inv)
 
 /* UNMAP: vaddr, log2 size, flags. Removes what was mapped from the pages of the range
  * into other address spaces (recursively), and with PECAN_UNMAP_OWN the range's own
- * mappings too. */
+ * mappings too. Preemptible: an interrupted UNMAP rewrites its flags word to
+ * PECAN_UNMAP_RESUME | where to go on, in the caller's registers, and the restarted call
+ * continues from there (core/invocation.h). A caller may pass RESUME itself: that only
+ * unmaps the rest of the range, which it may do anyway. */
 static int decode_vspace_unmap(struct invocation *inv)
 {
     if (inv->length < 4)
@@ -400,7 +463,12 @@ static int decode_vspace_unmap(struct invocation *inv)
     vaddr_t vaddr = invocation_word(inv, 1);
     word_t order = invocation_word(inv, 2);
     word_t flags = invocation_word(inv, 3);
-    if (flags & ~PECAN_UNMAP_OWN)
+    vaddr_t from = vaddr;
+    if (flags & PECAN_UNMAP_RESUME) {
+        from = flags & ~(word_t)(PAGE_SIZE - 1);
+        flags &= PAGE_SIZE - 1;
+    }
+    if (flags & ~(PECAN_UNMAP_OWN | PECAN_UNMAP_RESUME))
         return -PECAN_EINVAL;
     if (order < PAGE_SHIFT || order > 32)
         return -PECAN_ERANGE;
@@ -410,8 +478,13 @@ static int decode_vspace_unmap(struct invocation *inv)
     if (vaddr >= VSPACE_USER_END)
         return -PECAN_ERANGE;
     vaddr_t end = mask >= VSPACE_USER_END - vaddr ? VSPACE_USER_END : vaddr + mask + 1;
-    mapdb_unmap(invoked_vspace(inv), vaddr, end, (flags & PECAN_UNMAP_OWN) != 0);
-    return 0;
+    if (from < vaddr || from > end)
+        return -PECAN_EINVAL;
+    bool own = (flags & PECAN_UNMAP_OWN) != 0;
+    int err = mapdb_unmap(invoked_vspace(inv), &from, end, own, true);
+    if (err == INVOCATION_RESTART)
+        invocation_rewrite(inv, 3, from | PECAN_UNMAP_RESUME | (own ? PECAN_UNMAP_OWN : 0));
+    return err;
 }
 
 /* INFO -> asid, pool count, installed page tables. */
@@ -519,6 +592,8 @@ static void check_vspace(unsigned asid, struct vspace *vspace)
 {
     word_t installed = 0;
 
+    if (vspace->pd[VSPACE_META_DYING])
+        return;   /* being destroyed (vspace_teardown): its records are going */
     if (!invariants_object_live(key_of(vspace), CAP_VSPACE))
         invariants_report("asid %u: vspace %p is not a live object", asid, (const void *)vspace);
     if (vspace_asid(vspace) != asid)

@@ -128,3 +128,11 @@ int pecan_factory_report(pecan_cap_t factory)
     m.word[0] = PECAN_FACTORY_REPORT;
     return client_call(factory, PECAN_PROTO_FACTORY, &m, 1, 0);
 }
+
+int pecan_factory_destroy(pecan_cap_t factory, pecan_cap_t descendant)
+{
+    struct pecan_message m;
+    m.word[0] = PECAN_FACTORY_DESTROY;
+    client_cap_item(&m.word[1], descendant, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
+    return client_call(factory, PECAN_PROTO_FACTORY, &m, 1, 1);
+}

@@ -92,7 +92,9 @@ int pecan_ns_register(pecan_cap_t ns, const char *name, pecan_cap_t cap, unsigne
     m.word[1] = flags;
     m.word[2] = length;
     unsigned words = 3 + client_pack_bytes(&m.word[3], name, length);
-    client_cap_item(&m.word[words], cap, PECAN_RIGHTS_ALL);
+    /* No REVOKE: nothing a querier gets should revoke. moe masks further (protocol). */
+    client_cap_item(&m.word[words], cap,
+                    PECAN_RIGHT_READ | PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
     return client_call(ns, PECAN_PROTO_NAMESPACE, &m, words, 1);
 }
 

@@ -101,8 +101,10 @@ int server_reply_object(struct server_request *r, struct server_object *object,
     pecan_cap_t slot = s->config.slot_alloc();
     if (!slot)
         return -PECAN_ENOMEM;
-    /* GRANT is needed to send the item; the client's copy gets the rights asked for. */
-    int err = server_mint(s, object, slot, rights | PECAN_RIGHT_GRANT);
+    /* GRANT is needed to send the item; the client's copy gets the rights asked for, never
+     * SERVER_RIGHT_FAULTS (only a thread's pager copy carries it). */
+    int err = server_mint(s, object, slot,
+                          (rights & (PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT)) | PECAN_RIGHT_GRANT);
     if (err) {
         s->config.slot_free(slot);
         return err;
@@ -163,6 +165,11 @@ static int decode(struct server *s, struct server_request *r)
     server_handler_t handler = find_handler(r->object->type, r->label);
     if (!handler)
         return -PECAN_EBADPROTO;
+    /* Only the kernel sends through a pager copy: a fault label through any other copy is
+     * a client's forgery. */
+    if ((r->label == PECAN_LABEL_PAGE_FAULT || r->label == PECAN_LABEL_EXCEPTION) &&
+        !(r->rights & SERVER_RIGHT_FAULTS))
+        return -PECAN_EPERM;
     return handler(r);
 }
 

@@ -81,7 +81,8 @@ void server_unregister(struct server *s, struct server_object *object)
 struct server_object *server_lookup(struct server *s, pecan_word_t badge)
 {
     pecan_word_t key = badge & SERVER_KEY_MASK;
-    if (key == 0 || key > s->capacity || (badge & ~(SERVER_KEY_MASK | SERVER_BADGE_WRITE)))
+    if (key == 0 || key > s->capacity ||
+        (badge & ~(SERVER_KEY_MASK | SERVER_BADGE_WRITE | SERVER_BADGE_FAULTS)))
         return 0;
     return s->objects[key - 1];
 }
@@ -103,7 +104,8 @@ int server_mint_into(struct server *s, struct server_object *object, pecan_cap_t
     if (!object->key)
         return -PECAN_EINVAL;
     unsigned kernel_rights = PECAN_RIGHT_WRITE | (rights & PECAN_RIGHT_GRANT);
-    pecan_word_t badge = object->key | ((rights & PECAN_RIGHT_WRITE) ? SERVER_BADGE_WRITE : 0);
+    pecan_word_t badge = object->key | ((rights & PECAN_RIGHT_WRITE) ? SERVER_BADGE_WRITE : 0) |
+                         ((rights & SERVER_RIGHT_FAULTS) ? SERVER_BADGE_FAULTS : 0);
     int err = pecan_cnode_mint(cnode, dest, depth, s->config.cnode, object->gate,
                                s->config.cnode_depth, kernel_rights, badge);
     if (err)

@@ -62,3 +62,20 @@ int pecan_debug_lookup_bench(pecan_cap_t console, pecan_cap_t index, unsigned it
     *ns = two_words(r);
     return err;
 }
+
+int pecan_debug_latency_start(pecan_cap_t console)
+{
+    pecan_word_t w[] = { PECAN_LOG_DEBUG_LATENCY, 1 };
+    return sys_call(console, PECAN_PROTO_LOG, 2, w, 0, 0);
+}
+
+int pecan_debug_latency(pecan_cap_t console, struct pecan_latency *out)
+{
+    pecan_word_t w[] = { PECAN_LOG_DEBUG_LATENCY, 0 }, r[5] = { 0 };
+    int err = sys_call(console, PECAN_PROTO_LOG, 2, w, r, 5);
+    out->longest_ns = two_words(r);
+    out->tag = r[2];
+    out->word0 = r[3];
+    out->entries = r[4];
+    return err;
+}

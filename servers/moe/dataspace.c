@@ -348,6 +348,10 @@ static int copy_some(struct dataspace *dest, uint32_t dest_offset, struct datasp
         return -PECAN_ERANGE;
     if (dest->kind == KIND_ROM)
         return -PECAN_EPERM;
+    /* Registers are not memory: moe does not read or write them byte by byte for a
+     * client (reads can have effects), as CLEAR does not. */
+    if (dest->kind == KIND_DEVICE || src->kind == KIND_DEVICE)
+        return -PECAN_EINVAL;
     struct work w = { 0 };
     uint32_t left = size;
     while (left && work_left(&w)) {
@@ -624,6 +628,9 @@ static void release_memory(struct dataspace *ds)
     } else if (ds->kind == KIND_CONTIGUOUS) {
         memory_free(&ds->contiguous);
         ds->bytes = 0;
+    } else if (ds->kind == KIND_DEVICE) {
+        /* The registers stay mapped in moe's window; every mapping sent from it goes. */
+        memory_device_unmap(ds->local, ds->size);
     }
 }
 

@@ -3,7 +3,13 @@
  * moe's FACTORY objects (protocol/factory.h): each has a quota, and everything created
  * through it is charged to that quota and owned by it (moe.h): destroying a factory
  * destroys what it made, sub-factories included, and gives its quota back to its parent.
- * A factory dies when its last client copy goes, or with the factory that owns it.
+ * A factory dies when its last client copy goes (unless moe holds it for a program it
+ * started: then with the program), with the factory that owns it, or on DESTROY through
+ * a factory it descends from: objects can hold capabilities to each other (a namespace
+ * holding itself and its factory), so the last client copy alone may never go, and the
+ * parent must be able to take its quota back anyway.
+ *
+ * Rights: CREATE, DESTROY and REPORT need the object right WRITE; INFO only reads.
  *
  * Invariants: a factory's quota is charged with its whole limit in the parent quota while
  * it exists; every kernel object made through CREATE is on the factory's list.
@@ -23,6 +29,7 @@ struct factory {
     struct moe_owned objects;      /* head: what was made through this factory */
     struct quota quota;
     char name[16];
+    bool held;                     /* moe's launcher holds it: no-clients does not end it */
     bool used;
 };
 
@@ -82,6 +89,7 @@ int factory_create(struct factory *owner, struct quota *parent, uint32_t limit,
         return err;
     }
     f->used = true;
+    f->held = false;
     f->objects.next = f->objects.prev = &f->objects;
     f->objects.owner = 0;
     moe_copy_name(f->name, sizeof(f->name), name, strlen(name));
@@ -103,6 +111,11 @@ void factory_destroy(struct factory *f)
         moe_log("factory %s: quota not empty at its end (%u bytes)", f->name,
                 (unsigned)f->quota.used);
     f->used = false;
+}
+
+void factory_hold(struct factory *f)
+{
+    f->held = true;
 }
 
 static struct factory *request_factory(struct server_request *r)
@@ -231,12 +244,36 @@ static int factory_create_request(struct server_request *r)
     }
 }
 
+/* DESTROY: the factory named by the item, if it descends from f (made through f, or
+ * through one f made, ...), goes with everything it made; its quota returns to its
+ * parent's. */
+static int destroy_descendant(struct server_request *r, struct factory *f)
+{
+    if (!server_peek_cap(r, 0))
+        return -PECAN_EINVALCAP;
+    struct server_object *named = server_received_object(r, 0, &factory_type, 0);
+    if (!named)
+        return -PECAN_EXDEV;   /* not a factory of this server */
+    struct factory *child = (struct factory *)named;
+    struct factory *above = child->owned.owner;
+    while (above && above != f)
+        above = above->owned.owner;
+    if (!above)
+        return -PECAN_EPERM;   /* f itself, a sibling or an ancestor: not f's to end */
+    factory_destroy(child);
+    /* The caller may have been a thread of a task the child made: nobody waits then. */
+    return 0;
+}
+
 static int factory_request(struct server_request *r)
 {
     int err = server_need_words(r, 1);
     if (err)
         return err;
     struct factory *f = request_factory(r);
+    /* Everything but INFO makes, ends or reports (writes to the console): WRITE. */
+    if (r->in[0] != PECAN_FACTORY_INFO && !(r->rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
     switch (r->in[0]) {
     case PECAN_FACTORY_CREATE:
         return factory_create_request(r);
@@ -250,6 +287,8 @@ static int factory_request(struct server_request *r)
     case PECAN_FACTORY_REPORT:
         report_log();
         return 0;
+    case PECAN_FACTORY_DESTROY:
+        return destroy_descendant(r, f);
     default:
         return -PECAN_ENOSYS;
     }
@@ -257,7 +296,9 @@ static int factory_request(struct server_request *r)
 
 static void factory_no_clients(struct server_object *object)
 {
-    factory_destroy((struct factory *)object);
+    struct factory *f = (struct factory *)object;
+    if (!f->held)   /* a program moe started keeps its factory until it exits */
+        factory_destroy(f);
 }
 
 static const struct server_protocol factory_protocols[] = {

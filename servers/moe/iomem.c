@@ -6,8 +6,9 @@
  * makes such dataspaces; moe registers it as "iomem" for drivers only.
  *
  * Invariants: a device untyped is retyped at most once (frames[] records its frames);
- * every window range handed out stays mapped for moe's lifetime (device memory is not RAM
- * and is not charged), and a range asked for again is reused.
+ * every window range handed out stays mapped in moe for moe's lifetime (device memory is
+ * not RAM and is not charged), and a range asked for again is reused; what tasks got from
+ * it is taken back when a device dataspace over it is destroyed (memory_device_unmap).
  */
 #include <pecan/protocol/iomem.h>
 
@@ -141,6 +142,14 @@ int memory_device_map(uint32_t phys, uint32_t size, uint32_t *local)
     return 0;
 }
 
+void memory_device_unmap(uint32_t local, uint32_t size)
+{
+    /* Without UNMAP_OWN: the mapping database removes every mapping made from moe's page,
+     * in every task, recursively. */
+    for (uint32_t off = 0; off < size; off += PAGE_SIZE)
+        pecan_vspace_unmap(PECAN_ROOT_VSPACE, local + off, 12, 0);
+}
+
 /* ---- the IOMEM object --------------------------------------------------------------- */
 
 struct iomem {
@@ -159,6 +168,8 @@ static int handle(struct server_request *r)
     int err = server_need_words(r, 3);
     if (err)
         return err;
+    if (!(r->rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;   /* makes an object: WRITE, like FACTORY CREATE */
     struct dataspace *ds;
     err = dataspace_create_device(0, memory_own_quota(), r->in[1], r->in[2], &ds);
     if (err)

@@ -142,6 +142,7 @@ int launch_program(struct launch *l, struct dataspace *image, const void *bytes,
         log_error(l, "factory", err);
         return err;
     }
+    factory_hold(l->factory);   /* it goes at the program's exit, not when it drops it */
     struct log *log;
     unsigned colour = 1 + l->serial % 6;
     l->serial++;

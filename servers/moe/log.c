@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * moe's LOG objects: the kernel console's LOG protocol (WRITE: w1 byte count, the bytes
- * packed from w2), one object per client with a tag and an ANSI colour. Bytes are kept
+ * packed from w2; needs the object right WRITE), one object per client with a tag and an
+ * ANSI colour. Bytes are kept
  * per object until a newline and each line goes to the console in one write, so lines of
  * different clients (and CPUs: moe serves them one at a time) never mix mid-line.
  *
@@ -114,6 +115,8 @@ static int log_request(struct server_request *r)
         return -PECAN_ENOSYS;
     if ((err = server_need_words(r, 2)) != 0)
         return err;
+    if (!(r->rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;   /* writing to the console changes what the log shows */
     unsigned length = r->in[1];
     if (length > (r->words - 2) * 4)
         return length > (PECAN_UTCB_MESSAGE_WORDS - 2) * 4 ? -PECAN_ERANGE

@@ -119,6 +119,11 @@ unsigned moe_slot_free_count(void);
  * are not charged). 0, -PECAN_ENOENT (not device memory moe holds), -PECAN_EALIGN,
  * -PECAN_ENOMEM (slots or window exhausted). */
 int memory_device_map(uint32_t phys, uint32_t size, uint32_t *local);
+/* Takes [local, local + size) of the device window back from every task it reached
+ * through memory items (moe's own mapping stays): a destroyed device dataspace leaves no
+ * mapping of its registers behind. The window is shared by every device dataspace of the
+ * same registers, so their mappings go too; attached regions fault them back in. */
+void memory_device_unmap(uint32_t local, uint32_t size);
 /* The device untyped from the boot info covering phys: its slot, base and size.
  * 0 or -PECAN_ENOENT. */
 int memory_device_untyped(uint32_t phys, pecan_cap_t *slot, uint32_t *base, unsigned *bits);

@@ -63,6 +63,9 @@ struct server_object *factory_object(struct factory *f);
 struct moe_owned *factory_objects(struct factory *f);   /* head of its owned list */
 const char *factory_name(struct factory *f);
 void factory_destroy(struct factory *f);
+/* moe holds f for a program it started: losing every client copy does not end it (the
+ * program may drop its factory capability and keep running); its exit does. */
+void factory_hold(struct factory *f);
 
 /* Tasks (task.c): vspace, CNode with a guard (index = slot), region map, threads. */
 struct task;

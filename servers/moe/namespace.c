@@ -4,12 +4,25 @@
  * per entry. A query resolves components as long as they lead through moe's own
  * namespaces, and says how many bytes of the name are left for the capability it returns.
  * Entries hold a capability of moe's space (a copy the namespace owns and deletes when the
- * entry goes). moe's own objects are handed out as fresh client copies carrying the
- * rights the entry and the asking client allow; other servers' capabilities as they were
- * registered.
+ * entry goes).
+ *
+ * Rights: QUERY and LIST read; REGISTER and UNLINK need the object right WRITE. What a
+ * query hands out is never stronger than what was registered, nor than the entry's flags
+ * and the view it was asked through allow (rights_for): moe's own objects as fresh client
+ * copies with WRITE only if the registered copy had it, the entry is RW and every
+ * namespace on the way was reached with WRITE; other capabilities as a child of the
+ * registered one with its rights masked: never READ on a gate (it would let the querier
+ * bind the gate and take its server's messages), never REVOKE, WRITE on a gate (sending
+ * is how a gate is used; its server's badge says what the sender may change) and WRITE on
+ * anything else only as for moe's objects.
+ *
+ * Lifetime: an entry names an object that may die (its factory destroyed, its server
+ * gone); the kernel then empties the entry's slot (revoking the object's capabilities),
+ * so every access checks the slot (entry_alive) and drops a dead entry: its name is
+ * free again and LIST no longer shows it.
  *
  * Invariants: names in one namespace are unique, non-empty and contain no '/'; every entry
- * holds a non-empty slot.
+ * holds a slot that was non-empty when the entry was made (and is checked before use).
  */
 #include <lib/string.h>
 #include <pecan/protocol/namespace.h>
@@ -82,12 +95,23 @@ int namespace_create(struct factory *owner, struct quota *q, struct namespace **
     return 0;
 }
 
+/* The entry's capability still names an object; a dead entry is dropped here. */
+static bool entry_alive(struct entry *e)
+{
+    struct pecan_cap_identity id;
+    if (pecan_cnode_identify(PECAN_ROOT_CNODE, e->slot, MOE_DEPTH, &id) == 0 && id.type != 0)
+        return true;
+    free_entry(e);
+    return false;
+}
+
+/* The live entry of that name in ns, or NULL. */
 static struct entry *find_entry(struct namespace *ns, const char *name, unsigned length)
 {
     for (unsigned i = 0; i < MAX_ENTRIES; i++) {
         struct entry *e = &entries[i];
         if (e->ns == ns && e->length == length && memcmp(e->name, name, length) == 0)
-            return e;
+            return entry_alive(e) ? e : 0;
     }
     return 0;
 }
@@ -141,17 +165,36 @@ static int read_name(struct server_request *r, unsigned at, const char **name, u
     return 0;
 }
 
+/* Kernel rights a capability of kernel type type, registered with registered rights in
+ * an entry with flags, may be handed out with to a client asking through a view with
+ * object rights view. */
+static unsigned rights_for(unsigned type, unsigned registered, unsigned flags, unsigned view)
+{
+    bool writable = (flags & PECAN_NAMESPACE_RW) && (view & PECAN_RIGHT_WRITE);
+    unsigned allowed = PECAN_RIGHT_GRANT;
+    if (type == PECAN_OBJ_ENDPOINT)
+        allowed |= PECAN_RIGHT_WRITE;   /* send; never READ (bind, receive) */
+    else
+        allowed |= PECAN_RIGHT_READ | (writable ? PECAN_RIGHT_WRITE : 0);
+    return registered & allowed;
+}
+
 /* Hands out the entry's capability with the rights the entry and the asker allow. */
 static int reply_entry(struct server_request *r, struct entry *e, unsigned rights)
 {
     unsigned object_rights;
     struct server_object *own = server_identify_object(&moe_server, e->slot, 0, &object_rights);
-    if (!own)
-        return server_reply_cap(r, e->slot, PECAN_RIGHTS_ALL);
-    if (!(e->flags & PECAN_NAMESPACE_RW))
-        rights &= ~PECAN_RIGHT_WRITE;
-    return server_reply_object(r, own, (rights & object_rights & PECAN_RIGHT_WRITE) |
-                                           PECAN_RIGHT_GRANT);
+    if (own) {
+        if (!(e->flags & PECAN_NAMESPACE_RW))
+            rights &= ~PECAN_RIGHT_WRITE;
+        return server_reply_object(r, own, (rights & object_rights & PECAN_RIGHT_WRITE) |
+                                               PECAN_RIGHT_GRANT);
+    }
+    struct pecan_cap_identity id;
+    int err = pecan_cnode_identify(PECAN_ROOT_CNODE, e->slot, MOE_DEPTH, &id);
+    if (err || id.type == 0)
+        return -PECAN_ENOENT;
+    return server_reply_cap(r, e->slot, rights_for(id.type, id.rights, e->flags, rights));
 }
 
 static int query(struct server_request *r)
@@ -246,7 +289,7 @@ static int list(struct server_request *r)
     unsigned index = r->in[1], n = 0;
     for (unsigned i = 0; i < MAX_ENTRIES; i++) {
         struct entry *e = &entries[i];
-        if (e->ns != (struct namespace *)r->object || n++ != index)
+        if (e->ns != (struct namespace *)r->object || !entry_alive(e) || n++ != index)
             continue;
         server_reply_word(r, e->flags);
         server_reply_word(r, e->length);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * moe's PARENT objects (protocol/parent.h): the object a program moe started reports its
- * exit to. SIGNAL EXIT records the status, logs it and runs the starter's hook (which
- * reclaims the child); the exiting thread gets no reply. Other signals are accepted.
+ * exit to. SIGNAL (object right WRITE) EXIT records the status, logs it and runs the
+ * starter's hook (which reclaims the child); the exiting thread gets no reply. Other
+ * signals are accepted.
  *
  * Invariant: child is checked against its registry key before use, so a task destroyed
  * another way (TERMINATE, its factory) is never touched again.
@@ -81,6 +82,8 @@ static int parent_request(struct server_request *r)
         return -PECAN_ENOSYS;
     if ((err = server_need_words(r, 3)) != 0)
         return err;
+    if (!(r->rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;   /* a signal reports for the child: only its writable copy */
     struct parent *p = (struct parent *)r->object;
     if (r->in[1] != PECAN_SIGNAL_EXIT)
         return 0;

@@ -10,7 +10,14 @@
  * Invariants: regions are sorted and disjoint (region_tree.c) and lie below the UTCB area;
  * an attached dataspace counts the attachment (dataspace_attached) until it is detached;
  * mib_tables has bit m set exactly when the task has a page table for MiB m that moe
- * installed or found installed; tables[] holds the blocks of the ones moe installed.
+ * installed or found installed; the records of the ones moe installed are table_count
+ * memory blocks in table_pages (TABLES_PER_PAGE per page, pages allocated as the count
+ * grows, each charged to the task's quota like the tables), so a task gets page tables
+ * for every MiB its quota pays for.
+ *
+ * Faults: only the kernel sends fault messages through the pager copy the task's threads
+ * were configured with (task.c mints it with SERVER_RIGHT_FAULTS); the server loop
+ * refuses a fault label through any other copy, and the handlers check it again.
  */
 #include <lib/string.h>
 #include <pecan/env.h>
@@ -29,6 +36,8 @@
 #define TABLES_AT_ATTACH_LIMIT (16u << MIB_BITS)
 #define RIGHTS (PECAN_MAP_READ | PECAN_MAP_WRITE | PECAN_MAP_EXECUTE)
 #define NO_REGION_BEFORE PECAN_ENV_UTCB_AREA   /* the UTCB area and above are the task's */
+#define TABLES_PER_PAGE (PAGE_SIZE / sizeof(struct memory_block))
+#define TABLE_PAGES ((MIB_COUNT + TABLES_PER_PAGE - 1) / TABLES_PER_PAGE)
 
 struct region_map {
     struct server_object server;
@@ -37,9 +46,8 @@ struct region_map {
     pecan_cap_t vspace;
     struct region_tree tree;
     struct memory_block region_page;    /* holds tree's array */
-    struct memory_block table_page;     /* holds tables[] */
-    struct memory_block *tables;
-    unsigned table_count, table_capacity;
+    struct memory_block table_pages[TABLE_PAGES];   /* hold the page tables' records */
+    unsigned table_count;
     uint32_t mib_tables[(MIB_COUNT + 31) / 32];
     char name[16];
     bool used;
@@ -72,6 +80,13 @@ static void set_table(struct region_map *rm, uint32_t mib)
     rm->mib_tables[mib / 32] |= 1u << (mib % 32);
 }
 
+/* The record of the index-th page table moe installed (its page exists). */
+static struct memory_block *table_record(struct region_map *rm, unsigned index)
+{
+    struct memory_block *page = memory_local(rm->table_pages[index / TABLES_PER_PAGE].phys);
+    return &page[index % TABLES_PER_PAGE];
+}
+
 static int ensure_table(struct region_map *rm, uint32_t address)
 {
     uint32_t mib = address >> MIB_BITS;
@@ -79,32 +94,32 @@ static int ensure_table(struct region_map *rm, uint32_t address)
         return -PECAN_ERANGE;
     if (has_table(rm, mib))
         return 0;
-    if (!rm->tables) {
-        int err = memory_alloc_frame(rm->quota, 12, &rm->table_page);
+    /* A page for the record first (charged like the table), then the table. */
+    struct memory_block *page = &rm->table_pages[rm->table_count / TABLES_PER_PAGE];
+    bool new_page = rm->table_count % TABLES_PER_PAGE == 0;
+    if (new_page) {
+        int err = memory_alloc_frame(rm->quota, 12, page);
         if (err)
             return err;
-        rm->tables = memory_local(rm->table_page.phys);
-        rm->table_capacity = PAGE_SIZE / sizeof(struct memory_block);
     }
-    if (rm->table_count == rm->table_capacity)
-        return -PECAN_ENOMEM;
-    struct memory_block *table = &rm->tables[rm->table_count];
-    int err = memory_alloc_object(rm->quota, PECAN_OBJ_PAGE_TABLE, 0, table);
-    if (err)
-        return err;
-    err = pecan_vspace_map_page_table(rm->vspace, table->object, mib << MIB_BITS);
+    struct memory_block table;
+    int err = memory_alloc_object(rm->quota, PECAN_OBJ_PAGE_TABLE, 0, &table);
+    if (!err) {
+        err = pecan_vspace_map_page_table(rm->vspace, table.object, mib << MIB_BITS);
+        if (err)
+            memory_free(&table);
+    }
     if (err == -PECAN_EMAPPED) {
-        memory_free(table);   /* someone (the task's UTCB area) installed one already */
+        err = 0;   /* someone (the task's UTCB area) installed one already */
+    } else if (!err) {
+        *table_record(rm, rm->table_count) = table;
+        rm->table_count++;
+    }
+    if (new_page && rm->table_count % TABLES_PER_PAGE == 0)
+        memory_free(page);   /* the record did not go there after all */
+    if (!err)
         set_table(rm, mib);
-        return 0;
-    }
-    if (err) {
-        memory_free(table);
-        return err;
-    }
-    rm->table_count++;
-    set_table(rm, mib);
-    return 0;
+    return err;
 }
 
 /* ---- regions ------------------------------------------------------------------------- */
@@ -309,6 +324,8 @@ int region_map_resolve(struct region_map *rm, pecan_word_t fault, pecan_word_t p
 static int handle_fault(struct server_request *r)
 {
     struct region_map *rm = of(r->object);
+    if (!(r->rights & SERVER_RIGHT_FAULTS))
+        return -PECAN_EPERM;   /* not from the kernel: a client's copy (the loop refuses it too) */
     if (r->words < 2)
         return -PECAN_EMSGTOOSHORT;
     uint32_t local;
@@ -322,6 +339,8 @@ static int handle_fault(struct server_request *r)
 static int handle_exception(struct server_request *r)
 {
     struct region_map *rm = of(r->object);
+    if (!(r->rights & SERVER_RIGHT_FAULTS))
+        return -PECAN_EPERM;
     pecan_word_t pc = r->words >= 17 ? r->in[16] : 0;
     moe_log("%s: exception %lu at pc %08lx: thread stopped", rm->name[0] ? rm->name : "task",
             (unsigned long)(r->words ? r->in[0] : 0), (unsigned long)pc);
@@ -457,9 +476,9 @@ void region_map_destroy(struct region_map *rm)
     while (rm->tree.count)
         remove_region(rm, (int)rm->tree.count - 1);
     for (unsigned i = 0; i < rm->table_count; i++)
-        memory_free(&rm->tables[i]);
-    if (rm->tables)
-        memory_free(&rm->table_page);
+        memory_free(table_record(rm, i));
+    for (unsigned i = 0; i < (rm->table_count + TABLES_PER_PAGE - 1) / TABLES_PER_PAGE; i++)
+        memory_free(&rm->table_pages[i]);
     memory_free(&rm->region_page);
     rm->used = false;
 }

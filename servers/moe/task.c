@@ -171,11 +171,14 @@ static int map_utcb(struct task *t, struct thread_record *th)
 
 static int configure_thread(struct task *t, struct thread_record *th)
 {
-    /* The pager is a client copy of the region map's gate: its badge names the map. */
+    /* The pager is a copy of the region map's gate that only the thread holds: its badge
+     * names the map and carries SERVER_RIGHT_FAULTS, which no client copy has, so a fault
+     * message through it is the kernel's. */
     pecan_cap_t pager = moe_slot_alloc();
     if (!pager)
         return -PECAN_ENOMEM;
-    int err = server_mint(&moe_server, region_map_object(t->rm), pager, PECAN_RIGHT_WRITE);
+    int err = server_mint(&moe_server, region_map_object(t->rm), pager,
+                          PECAN_RIGHT_WRITE | SERVER_RIGHT_FAULTS);
     if (!err)
         err = pecan_thread_configure(th->tcb.object, t->cspace, t->vspace.object,
                                      th->utcb.object, th->utcb_vaddr, pager, pager);
@@ -237,6 +240,10 @@ static int task_request(struct server_request *r)
     if (err)
         return err;
     struct task *t = request_task(r);
+    /* CREATE_THREAD and TERMINATE change the task: WRITE. INFO only reads. */
+    bool changes = r->in[0] == PECAN_TASK_CREATE_THREAD || r->in[0] == PECAN_TASK_TERMINATE;
+    if (changes && !(r->rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
     switch (r->in[0]) {
     case PECAN_TASK_CREATE_THREAD: {
         if ((err = server_need_words(r, 2)) != 0)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * captest's allocators: root CNode slots for the running case (a bump pointer, reset per
- * case), slots the untyped pool keeps across cases (a bitmap at the top of the root
+ * case, below the pool slots and, for large runs, above them), slots the untyped pool keeps across cases (a bitmap at the top of the root
  * CNode), and the untyped pool itself: a buddy split of the boot-info RAM untyped. A split
  * retypes a free untyped into two halves (retype needs a leaf untyped, and a split one no
  * longer is); freeing revokes the block and merges free halves back by revoking their
@@ -11,6 +11,8 @@
 
 #define PERSISTENT_FIRST 3072u          /* pool slots: 3072 .. 4095 */
 #define PERSISTENT_COUNT 1024u
+#define HIGH_FIRST (PERSISTENT_FIRST + PERSISTENT_COUNT)   /* case slots 4096 .. the end */
+#define HIGH_END (1u << PECAN_ROOT_CNODE_BITS)
 #define POOL_MAX 512
 #define CASE_OBJECTS 256
 
@@ -28,7 +30,7 @@ struct ut_node {
 static struct ut_node pool[POOL_MAX];
 static unsigned pool_roots;                       /* nodes 0 .. pool_roots-1: boot untyped */
 static uint8_t persistent_used[PERSISTENT_COUNT];
-static pecan_cap_t case_first_slot, case_next_slot;
+static pecan_cap_t case_first_slot, case_next_slot, case_next_high = HIGH_FIRST;
 static struct { pecan_cap_t slot, untyped; } case_objects[CASE_OBJECTS];
 static unsigned case_object_count;
 
@@ -39,12 +41,17 @@ pecan_cap_t slot_alloc(void)
 
 pecan_cap_t slots_alloc(unsigned count)
 {
-    if (case_next_slot + count > PERSISTENT_FIRST) {
+    pecan_cap_t first;
+    if (case_next_slot + count <= PERSISTENT_FIRST) {
+        first = case_next_slot;
+        case_next_slot += count;
+    } else if (case_next_high + count <= HIGH_END) {
+        first = case_next_high;
+        case_next_high += count;
+    } else {
         ut_fail(__FILE__, __LINE__, "out of root CNode slots");
         return 0;
     }
-    pecan_cap_t first = case_next_slot;
-    case_next_slot += count;
     return first;
 }
 
@@ -259,6 +266,7 @@ void alloc_init(void)
 void alloc_case_begin(void)
 {
     case_next_slot = case_first_slot;
+    case_next_high = HIGH_FIRST;
     case_object_count = 0;
 }
 
@@ -273,7 +281,11 @@ static void release_leftovers(void)
 
 static void check_slots_empty(void)
 {
-    for (pecan_cap_t s = case_first_slot; s < case_next_slot; s++) {
+    for (pecan_cap_t s = case_first_slot; s < case_next_high; s++) {
+        if (s == case_next_slot)
+            s = HIGH_FIRST;
+        if (s >= case_next_high)
+            break;
         unsigned type = cap_type(s);
         if (type == CAPK_NULL)
             continue;

@@ -127,7 +127,16 @@ void obj_free(pecan_cap_t slot);
 /* log2 of the bytes one object of a retype type takes. */
 unsigned obj_size_bits(unsigned type, unsigned size_bits);
 
+/* The bits a notification holds now (taken by the poll); a failed poll is a failed check. */
+pecan_word_t poll_bits(pecan_cap_t notification);
+
 /* Debug operations of the kernel console. */
+/* The longest kernel entry (LOG DEBUG_LATENCY) from latency_start to latency_check: the
+ * figure is printed as a "bench latency_<what> <ns> instructions" line, and under -icount
+ * (the image's icount=1: ns are instructions) it must stay below LATENCY_LIMIT. */
+#define LATENCY_LIMIT 100000u
+void latency_start(void);
+uint64_t latency_check(const char *what);
 unsigned kernel_problems(void);
 unsigned long kernel_preemptions(void);
 uint64_t now_ns(void);

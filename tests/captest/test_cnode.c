@@ -21,13 +21,6 @@ static struct pecan_cap_identity identity(pecan_cap_t slot)
     return id;
 }
 
-static pecan_word_t poll_bits(pecan_cap_t n)
-{
-    pecan_word_t bits = 0;
-    CHECK_OK(pecan_notification_poll(n, &bits));
-    return bits;
-}
-
 UTEST(cnode_copy_rights)
 {
     pecan_cap_t n = obj_new(PECAN_OBJ_NOTIFICATION, 0);

@@ -54,6 +54,10 @@ UTEST(console_debug_operations)
         CHECK_OK(pecan_debug_lookup_bench(con, PECAN_ROOT_TCB, 1000, &spent));
     CHECK(spent > 0);
     CHECK_ERR(pecan_debug_lookup_bench(con, 0x00ABC000u, 10, &spent), -PECAN_EINVALCAP);
+    /* Bounded, so that the call is a short kernel entry (docs/abi.md). */
+    CHECK_OK(pecan_debug_lookup_bench(con, PECAN_ROOT_TCB, PECAN_LOG_LOOKUP_BENCH_MAX, &spent));
+    CHECK_ERR(pecan_debug_lookup_bench(con, PECAN_ROOT_TCB, PECAN_LOG_LOOKUP_BENCH_MAX + 1,
+                                       &spent), -PECAN_ERANGE);
     pecan_word_t w[] = { PECAN_LOG_DEBUG_LOOKUP_BENCH, PECAN_ROOT_TCB };
     CHECK_ERR(pecan_call(con, PECAN_PROTO_LOG, 2, w, 0, 0), -PECAN_EMSGTOOSHORT);
 }

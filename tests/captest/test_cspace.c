@@ -149,7 +149,7 @@ UTEST(cspace_cnode_containing_itself)
 }
 
 /* Two CNodes holding the last capabilities to each other, plus a TCB in one of them that
- * holds the other as its capability space: deleting runs the zombie stack three deep. */
+ * holds the other as its capability space: deleting runs a zombie chain three deep. */
 UTEST(cspace_cnode_cycle_delete)
 {
     pecan_cap_t uc = ut_alloc(12), ud = ut_alloc(12), ut = ut_alloc(12);

@@ -10,13 +10,6 @@
 
 #define GC_BITS 0x40u
 
-static pecan_word_t poll_bits(pecan_cap_t n)
-{
-    pecan_word_t bits = 0xDEAD;
-    CHECK_OK(pecan_notification_poll(n, &bits));
-    return bits;
-}
-
 UTEST(gc_no_clients_last_copy_deleted)
 {
     pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);

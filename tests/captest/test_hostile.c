@@ -324,13 +324,6 @@ UTEST(hostile_fault_message_needs_write)
 
 #define GC_BITS 0x80u
 
-static pecan_word_t poll_bits(pecan_cap_t n)
-{
-    pecan_word_t bits = 0xDEAD;
-    CHECK_OK(pecan_notification_poll(n, &bits));
-    return bits;
-}
-
 UTEST(hostile_no_clients_not_when_a_client_copy_loses_a_child)
 {
     pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);

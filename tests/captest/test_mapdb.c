@@ -938,3 +938,80 @@ UTEST(mapdb_random_operations)
     task_destroy(&b);
     task_destroy(&c);
 }
+
+/* Bounded latency (kernel/object/mapdb.c): the memory items of one kernel entry cover at
+ * most 256 pages (1 MiB). A 1 MiB item with all 256 pages mapped in A arrives, and the
+ * entry that maps it stays within the bound (test_latency.c); a 2 MiB item fails with
+ * ERANGE with nothing mapped. UNMAP at the source then removes the derived pages. */
+#define BIG_SRC_VA 0x64000000u    /* 2 MiB of A's pages, 4 MiB aligned */
+#define BIG_PAGES 512u
+
+UTEST(latency_memory_item)
+{
+    struct task b = { 0 };
+    pecan_cap_t u = ut_alloc(21), f = slots_alloc(BIG_PAGES), pager = pager_new();
+    pecan_cap_t pt0 = obj_new(PECAN_OBJ_PAGE_TABLE, 0), pt1 = obj_new(PECAN_OBJ_PAGE_TABLE, 0);
+    REQUIRE(u && f && pager && pt0 && pt1);
+    REQUIRE_OK(pecan_vspace_map_page_table(PECAN_ROOT_VSPACE, pt0, BIG_SRC_VA));
+    REQUIRE_OK(pecan_vspace_map_page_table(PECAN_ROOT_VSPACE, pt1, BIG_SRC_VA + 0x100000u));
+    REQUIRE_OK(pecan_untyped_retype(u, PECAN_OBJ_FRAME, 12, BIG_PAGES, ROOT, f));
+    for (unsigned i = 0; i < BIG_PAGES; i++) {
+        pecan_word_t at = BIG_SRC_VA + i * 4096u;
+        REQUIRE_OK(pecan_vspace_map_frame(PECAN_ROOT_VSPACE, f + i, at, RW, 0));
+        *(volatile pecan_word_t *)at = pattern(at);
+    }
+    REQUIRE_OK(task_create(&b, B_WINDOW | B_WINDOW_ORDER, 0));
+    REQUIRE_OK(donate(&b));
+    REQUIRE_OK(donate(&b));
+
+    CHECK_MAP(&b, BIG_SRC_VA, 21, RW, -PECAN_ERANGE, 0);
+    CHECK_FAULTS(&b, pager, B_WINDOW);
+    latency_start();
+    CHECK_MAP(&b, BIG_SRC_VA, 20, RW, 0, B_WINDOW);
+    CHECK_MAP(&b, BIG_SRC_VA + 0x100000u, 20, RW, 0, B_WINDOW + 0x100000u);
+    latency_check("memory_item_1m");
+    CHECK_EQ(task_sum(&b, B_WINDOW, BIG_PAGES), pattern_sum(BIG_SRC_VA, BIG_PAGES));
+    CHECK_CLEAN();
+
+    latency_start();
+    CHECK_OK(pecan_vspace_unmap(PECAN_ROOT_VSPACE, BIG_SRC_VA, 21, 0));
+    latency_check("unmap_512_derived_pages");
+    CHECK_FAULTS(&b, pager, B_WINDOW);
+    CHECK_FAULTS(&b, pager, B_WINDOW + (BIG_PAGES - 1) * 4096u);
+    CHECK_EQ(frame_vaddr(f), BIG_SRC_VA);   /* A's own pages stay */
+    CHECK_CLEAN();
+
+    /* One page passed on 1024 times: deleting its frame capability removes them all, in
+     * steps (the call is restarted). */
+    REQUIRE_OK(donate(&b));
+    REQUIRE_OK(donate(&b));
+    for (unsigned i = 0; i < 1024; i++) {
+        set_window(&b, (B_WINDOW + i * 4096u) | 12u);
+        if (!CHECK_MAP(&b, BIG_SRC_VA, 12, RW, 0, B_WINDOW + i * 4096u))
+            break;
+    }
+    CHECK_EQ(task_sum(&b, B_WINDOW + 1023 * 4096u, 1), pattern(BIG_SRC_VA));
+    /* Narrowing it to read-only narrows all 1024, in steps. */
+    unsigned long stops = kernel_preemptions();
+    latency_start();
+    CHECK_OK(pecan_vspace_remap_frame(PECAN_ROOT_VSPACE, f, RO));
+    latency_check("remap_frame_passed_on_1024_times");
+    CHECK(kernel_preemptions() > stops);
+    CHECK_WRITE_FAULTS(&b, pager, B_WINDOW);
+    CHECK_WRITE_FAULTS(&b, pager, B_WINDOW + 511 * 4096u);
+    CHECK_WRITE_FAULTS(&b, pager, B_WINDOW + 1023 * 4096u);
+    CHECK_EQ(task_sum(&b, B_WINDOW + 1023 * 4096u, 1), pattern(BIG_SRC_VA));
+    CHECK_CLEAN();
+    stops = kernel_preemptions();
+    latency_start();
+    CHECK_OK(cap_delete(f));
+    latency_check("delete_frame_passed_on_1024_times");
+    CHECK(kernel_preemptions() > stops);
+    CHECK_EQ(cap_type(f), CAPK_NULL);
+    CHECK_FAULTS(&b, pager, B_WINDOW);
+    CHECK_FAULTS(&b, pager, B_WINDOW + 1023 * 4096u);
+    CHECK_CLEAN();
+    task_destroy(&b);
+    CHECK_OK(cap_revoke(u));
+    ut_free(u);
+}

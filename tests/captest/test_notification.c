@@ -8,13 +8,6 @@
 
 #define CANCELED (-(2000 + PECAN_IPC_CANCELED))
 
-static pecan_word_t poll_bits(pecan_cap_t n)
-{
-    pecan_word_t bits = 0xDEAD;
-    CHECK_OK(pecan_notification_poll(n, &bits));
-    return bits;
-}
-
 UTEST(notification_signal_poll)
 {
     pecan_cap_t n = obj_new(PECAN_OBJ_NOTIFICATION, 0);

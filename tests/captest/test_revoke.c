@@ -2,14 +2,14 @@
 /*
  * Long revokes and deletes are preemptible: revoking an untyped with many thousand
  * notifications, and deleting the last capability to a CNode full of them, stop for
- * pending interrupts (the kernel checks every 16 deletions) and continue when the system
- * call is restarted. DEBUG_STATS counts the stops; the caller sees one call, and the
- * invariant checker is clean afterwards.
+ * pending interrupts and after a bounded amount of work (kernel/include/core/preempt.h),
+ * and continue when the system call is restarted. DEBUG_STATS counts the stops; the
+ * caller sees one call, and the invariant checker is clean afterwards.
  */
 #include "ipctest.h"
 
-#define BATCH 4096                 /* objects per retype (the kernel's maximum) */
-#define BATCH_BITS 17              /* 4096 notifications of 32 bytes */
+#define BATCH 2048                 /* objects per retype (the kernel's maximum) */
+#define BATCH_BITS 16              /* 2048 notifications of 32 bytes */
 
 /* n batches of notifications, each from its own child of one untyped, into one CNode. */
 struct many {
@@ -31,7 +31,7 @@ static bool make_many(struct many *m, unsigned batches)
     m->batches = batches;
     m->u = ut_alloc(BATCH_BITS + extra);
     m->kids = slots_alloc(batches);
-    m->cnode = obj_new(PECAN_OBJ_CNODE, 12 + extra);
+    m->cnode = obj_new(PECAN_OBJ_CNODE, 11 + extra);
     if (!m->u || !m->kids || !m->cnode)
         return false;
     if (!CHECK_OK(pecan_untyped_retype(m->u, PECAN_OBJ_UNTYPED, BATCH_BITS, batches, ROOT,
@@ -104,9 +104,10 @@ UTEST(delete_of_a_full_cnode_is_preemptible)
  * interrupt that stops the kernel wakes it. It sees a consistent kernel (the invariant
  * checker) with part of the objects still there, and cannot retype the untyped being
  * revoked. A CNode being deleted is a zombie meanwhile: it cannot be copied or moved
- * (EBUSY), and revoking it first finishes the interrupted deletion (which empties the
- * slot, so there is nothing left to revoke). The interrupted call then completes when it
- * is restarted.
+ * (EBUSY), and neither revoking it (a zombie has no children) nor the thread deleting a
+ * CNode of its own finishes the interrupted deletion: that is the interrupted thread's
+ * work, and the zombie is still there for it. The interrupted call then completes when
+ * it is restarted, and the slot is empty.
  */
 #define INTERLOPER_TIMER_VA 0x57000000u
 
@@ -116,10 +117,12 @@ struct interlude {
     pecan_cap_t watched;         /* an untyped that still has children meanwhile */
     pecan_cap_t zombie;          /* the slot being deleted, or 0 */
     pecan_cap_t spare;           /* an empty slot */
+    pecan_cap_t own;             /* a CNode of the thread's own to delete, or 0 */
     /* What the thread saw. */
     unsigned long stops;
     unsigned problems;
-    int retype, copy, move, identified, revoke;
+    int retype, copy, move, identified, revoke, own_delete;
+    unsigned after_revoke, after_own_delete;
     bool partial;
 };
 
@@ -132,15 +135,20 @@ static void interloper(struct helper *h)
     pecan_notification_wait(in->wake, &bits);
     in->stops = kernel_preemptions();
     in->problems = kernel_problems();
-    in->retype = pecan_untyped_retype(in->untyped, PECAN_OBJ_NOTIFICATION, 0, 1, ROOT,
-                                      in->spare);
+    /* Looked at before the retype below, which would give the untyped a child of its own
+     * if the call were already over. */
     int leaf = 1;
     in->partial = pecan_untyped_info(in->watched, 0, 0, 0, &leaf) == 0 && !leaf;
+    in->retype = pecan_untyped_retype(in->untyped, PECAN_OBJ_NOTIFICATION, 0, 1, ROOT,
+                                      in->spare);
     if (in->zombie) {
         in->identified = (int)cap_type(in->zombie);
         in->copy = cap_copy(in->spare, in->zombie, PECAN_RIGHTS_ALL);
         in->move = cap_move(in->spare, in->zombie);
         in->revoke = cap_revoke(in->zombie);
+        in->after_revoke = cap_type(in->zombie);
+        in->own_delete = cap_delete(in->own);
+        in->after_own_delete = cap_type(in->zombie);
     }
     h->counter++;
 }
@@ -149,7 +157,8 @@ static void interloper(struct helper *h)
  * to fire early in the call, but on a busy host the interrupt may come late (QEMU raises it
  * from a host thread the host schedules too) and the call may be over first, or the vCPU
  * may be held up before the call starts: then the round says nothing and is repeated, with
- * a longer call. */
+ * a longer call. Inside means the last untyped still had children when the thread looked:
+ * stops alone say nothing, as a long call also stops when its work budget is spent. */
 static bool interlude_timed_right(unsigned long stops_before)
 {
     const struct interlude *in = &interlude;
@@ -165,8 +174,12 @@ static void check_interlude(void)
         CHECK_EQ(in->identified, CAPK_ZOMBIE);
         CHECK_ERR(in->copy, -PECAN_EBUSY);
         CHECK_ERR(in->move, -PECAN_EBUSY);
+        /* The deletion is the interrupted thread's: the thread's own revoke and delete
+         * leave it alone (it used to be finished by whoever deleted next). */
         CHECK_OK(in->revoke);
-        CHECK_EQ(cap_type(in->zombie), CAPK_NULL);
+        CHECK_EQ(in->after_revoke, CAPK_ZOMBIE);
+        CHECK_OK(in->own_delete);
+        CHECK_EQ(in->after_own_delete, CAPK_ZOMBIE);
     }
     CHECK_EQ(cap_type(in->spare), CAPK_NULL);
 }
@@ -176,9 +189,11 @@ static void start_interloper(struct helper *h, const struct many *m, pecan_cap_t
     /* A round whose timing missed may have left what the thread made in the spare slot. */
     cap_delete(interlude.spare);
     /* The last kid goes last: it still has children whenever the thread runs. */
-    interlude.untyped = m->kids + 1;
-    interlude.watched = m->kids + 1;
+    interlude.untyped = m->kids + m->batches - 1;
+    interlude.watched = m->kids + m->batches - 1;
     interlude.zombie = zombie;
+    if (zombie && !interlude.own)
+        interlude.own = obj_new(PECAN_OBJ_CNODE, 2);
     h->counter = 0;
     /* Stop the thread before new registers: a blocked thread's would be overwritten when
      * its wait completes (rounds wait for it to finish, so this is only a safeguard). */
@@ -203,7 +218,7 @@ static void finish_interlude(struct helper *h, const char *what, unsigned object
 #define INTERLUDE_ATTEMPTS 12
 #define INTERLUDE_MAX_BATCHES 16
 
-/* One round: a revoke of an untyped with batches × 4096 notifications, interrupted. */
+/* One round: a revoke of an untyped with batches × 2048 notifications, interrupted. */
 static bool revoke_round(struct helper *h, struct sp804 *timer, unsigned batches)
 {
     struct many m;
@@ -241,9 +256,14 @@ static bool delete_round(struct helper *h, struct sp804 *timer, unsigned batches
     sp804_one_shot(timer, 200);   /* fires early in the long call */
     CHECK_OK(cap_delete(m.cnode));
     finish_interlude(h, "cnode delete", batches * BATCH, before, start);
+    CHECK_EQ(cap_type(m.cnode), CAPK_NULL);
     bool timed = interlude_timed_right(before);
     if (timed)
         check_interlude();
+    if (interlude.own && cap_type(interlude.own) == CAPK_NULL) {
+        obj_free(interlude.own);
+        interlude.own = 0;
+    }
     cap_delete(interlude.spare);
     CHECK_CLEAN();
     for (unsigned k = 0; k < batches; k++) {
@@ -293,7 +313,7 @@ UTEST(revoke_preempted_by_a_higher_priority_thread)
 /* THREAD_CONFIGURE replacing a capability space whose last capability is the thread's:
  * the old CNode and everything in it are destroyed inside the call, which is restarted
  * after each stop and still does its job. */
-/* One round: a thread whose space holds batches × 4096 notifications gets another space;
+/* One round: a thread whose space holds batches × BATCH notifications gets another space;
  * returns how often the configure call stopped. */
 static unsigned long configure_round(unsigned batches)
 {

@@ -180,6 +180,7 @@ UTEST(untyped_retype_argument_errors)
     }
     CHECK_ERR(retype_raw(u, 6, PECAN_OBJ_NOTIFICATION, 0, 0, ROOT, d), -PECAN_ERANGE);
     CHECK_ERR(retype_raw(u, 6, PECAN_OBJ_NOTIFICATION, 0, 4097, ROOT, d), -PECAN_ERANGE);
+    CHECK_ERR(retype_raw(u, 6, PECAN_OBJ_NOTIFICATION, 0, 2049, ROOT, d), -PECAN_ERANGE);
     CHECK_ERR(retype_raw(u, 6, PECAN_OBJ_NOTIFICATION, 0, 0xFFFFFFFFu, ROOT, d), -PECAN_ERANGE);
     /* Unknown opcode, wrong protocol. */
     pecan_word_t w[] = { 7 };

@@ -82,6 +82,29 @@ unsigned kernel_problems(void)
     return problems;
 }
 
+void latency_start(void)
+{
+    CHECK_OK(pecan_debug_latency_start(PECAN_ROOT_CONSOLE));
+}
+
+uint64_t latency_check(const char *what)
+{
+    struct pecan_latency l = { 0 };
+    CHECK_OK(pecan_debug_latency(PECAN_ROOT_CONSOLE, &l));
+    bool icount = cmdline_number("icount", 0) != 0;
+    pecan_printf("# latency %s: longest kernel entry %lu ns (tag %08lx, word 0 %lu) of %lu%s\n",
+                 what, (unsigned long)l.longest_ns, (unsigned long)l.tag,
+                 (unsigned long)l.word0, (unsigned long)l.entries,
+                 icount ? "" : " (not under -icount: not checked)");
+    if (icount) {
+        pecan_printf("bench latency_%s %lu instructions\n", what, (unsigned long)l.longest_ns);
+        if (l.longest_ns >= LATENCY_LIMIT)
+            ut_fail(__FILE__, __LINE__, "%s: a kernel entry took %lu instructions (limit %u)",
+                    what, (unsigned long)l.longest_ns, LATENCY_LIMIT);
+    }
+    return l.longest_ns;
+}
+
 unsigned long kernel_preemptions(void)
 {
     pecan_word_t n = 0;
@@ -109,4 +132,11 @@ bool spin_until_changed(const volatile pecan_word_t *value, pecan_word_t old, un
     while (*value == old && now_ns() < end)
         ;
     return *value != old;
+}
+
+pecan_word_t poll_bits(pecan_cap_t notification)
+{
+    pecan_word_t bits = 0xDEAD;
+    CHECK_OK(pecan_notification_poll(notification, &bits));
+    return bits;
 }

@@ -426,6 +426,11 @@ static void make_safe(enum target_id id, int label, struct pecan_message *m, uns
             break;
         if (w[0] == PECAN_FACTORY_REPORT)
             w[0] = PECAN_FACTORY_INFO;
+        /* DESTROY through the environment's factory could end the fuzz's own sub-factory
+         * and the objects it plays with; through the sub-factory it ends only what the
+         * fuzz made there. */
+        if (id == T_FACTORY_ENV && w[0] == PECAN_FACTORY_DESTROY)
+            w[0] = PECAN_FACTORY_INFO;
         if (w[0] == PECAN_FACTORY_CREATE && w[1] == PECAN_FACTORY_UNTYPED)
             w[1] = 9 + below(100);
         if (id == T_FACTORY_ENV && w[0] == PECAN_FACTORY_CREATE &&

@@ -4,8 +4,9 @@
  * handler. One dataspace is attached twice, writable and read-only; both views show the
  * same bytes. A victim thread, whose pager is switched to a gate served by a handler
  * thread of this program, writes to the read-only view. The handler gets the page fault
- * (write bit, the address), passes it on to the region map at moe, which must refuse it,
- * and stops the victim with a negative reply. The main thread then finds the victim
+ * (write bit, the address), passes it on to the region map at moe, which must refuse it
+ * (a fault message from a client, not the kernel: EPERM since issue 13; a write to the
+ * read-only region would be EACCES), and stops the victim with a negative reply. The main thread then finds the victim
  * stopped at the faulting instruction and the page unchanged. Exit status 0 when all of
  * this held, else the number of the failed check.
  */

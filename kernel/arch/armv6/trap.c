@@ -21,6 +21,7 @@
 #include <core/enter.h>
 #include <core/fault.h>
 #include <core/kernel_lock.h>
+#include <core/preempt.h>
 #include <core/sched.h>
 #include <core/syscall.h>
 #include <cpu.h>
@@ -201,7 +202,9 @@ static struct tcb *begin_user_trap(struct cpu *cpu, enum trap_type type)
 struct user_context *arch_handle_syscall(struct cpu *cpu, struct tcb *current, struct cte *slot)
 {
     cpu->executing = NULL;
+    latency_begin(current);
     syscall_invoke_general(current, slot);
+    latency_end();
     /* Most invocations leave the caller running (a kernel object answered). */
     if (sched_keeps_running(current) && tcb_vspace(current))
         return enter_thread(cpu, current);
@@ -225,6 +228,8 @@ struct user_context *arch_handle_user_trap(enum trap_type type)
 {
     struct cpu *cpu = this_cpu();
     struct tcb *current = begin_user_trap(cpu, type);
+    latency_begin(current);
+    preempt_begin();
     switch (type) {
     case TRAP_IRQ: irq_handle(); break;
     case TRAP_DATA_ABORT:
@@ -238,6 +243,7 @@ struct user_context *arch_handle_user_trap(enum trap_type type)
             panic_with_context(&current->context, type);
         panic("%s from user mode", trap_names[type]);
     }
+    latency_end();
     return choose_and_enter(cpu);
 }
 

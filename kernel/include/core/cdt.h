@@ -19,6 +19,9 @@ void cdt_insert_root(struct cte *slot);
 /* Adds child as the first child of parent. Fails (false) if the tree would get too deep. */
 bool cdt_insert_child(struct cte *parent, struct cte *child);
 /* Adds copy as a sibling of original, directly before it. */
+/* Inserts first[0..count) as children right after parent, in that order (a retype). The
+ * caller has checked the depth. */
+void cdt_insert_children(struct cte *parent, struct cte *first, unsigned count);
 void cdt_insert_sibling(struct cte *original, struct cte *copy);
 /* Puts to in from's place in the tree (move); from leaves the tree. */
 void cdt_replace(struct cte *from, struct cte *to);

@@ -39,6 +39,13 @@ static inline word_t invocation_word(const struct invocation *inv, unsigned i)
     const struct pecan_utcb *utcb = tcb_utcb(inv->caller);
     return utcb && i < PECAN_UTCB_MESSAGE_WORDS ? utcb->message[i] : 0;
 }
+/* Rewrites argument word i (< PECAN_MSG_REGISTERS: a register) of a call about to be
+ * restarted, so that the restarted call continues where this one stopped (VSPACE UNMAP
+ * keeps its progress there: the caller's own registers). */
+static inline void invocation_rewrite(const struct invocation *inv, unsigned i, word_t value)
+{
+    inv->caller->context.r[3 + i] = value;
+}
 /* Sets reply word i (and makes the reply at least i + 1 words long). */
 void invocation_reply(struct invocation *inv, unsigned i, word_t value);
 

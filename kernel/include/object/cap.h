@@ -52,9 +52,12 @@ struct capability {
     uint8_t flags;         /* CAP_FLAG_* */
     uint8_t size_bits;     /* untyped, frame: log2 bytes; cnode: log2 slots */
     uintptr_t object;      /* kernel virtual address of the object; untyped, frame: physical */
-    word_t badge;          /* endpoint: badge; frame/page table: mapped vaddr; cnode: guard */
+    word_t badge;          /* endpoint: badge; frame/page table: mapped vaddr; cnode: guard;
+                              untyped: what its prepared bytes are (object/untyped.c) */
     word_t extra;          /* frame/page table: vspace it is mapped in; cnode: guard bits;
-                              irq handler: irq number; zombie: next slot to empty */
+                              untyped (a leaf): bytes from its start prepared by a retype;
+                              irq handler: irq number; zombie: next slot to empty
+                              (zombie: flags = the type it was, badge = a chain root's top) */
 };
 
 struct cte {
@@ -62,7 +65,8 @@ struct cte {
     struct cte *cdt_prev;
     struct cte *cdt_next;
     uint32_t cdt_depth;
-    struct cte *zombie_next; /* zombie stack link while the slot holds a zombie */
+    struct cte *zombie_next; /* while the slot holds a zombie: the zombie whose emptying
+                                made it (its parent in the chain, core/delete.c), or NULL */
 };
 
 /* 32 bytes on the target; the host unit tests have wider pointers. */

@@ -7,7 +7,8 @@
 
 #define UNTYPED_MIN_BITS 12
 #define CNODE_MAX_RADIX 16
-#define RETYPE_MAX_COUNT 4096
+#define RETYPE_MAX_COUNT 2048   /* the objects of one retype are made in one step */
+#define RETYPE_ZERO_CHUNK_BITS 12   /* the retype zeroes 4 KiB between preemption checks */
 
 /* The size of one object of a retype type (PECAN_OBJ_*), or 0 if the combination of type
  * and size_bits is invalid. */

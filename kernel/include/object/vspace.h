@@ -47,6 +47,16 @@ struct vspace;   /* the page directory: uint32_t[4096] */
 /* Called on a fresh vspace object at retype: zeroes user entries, copies the kernel's,
  * takes a free ASID. Returns 0 or -PECAN_ENOASID (the caller then undoes the retype). */
 int vspace_init(struct vspace *vspace);
+/* Writes the 4 KiB at offset (a multiple of 4 KiB) of a future page directory at
+ * object_chunk as vspace_init would: zero, or the kernel's entries. A retype prepares
+ * its page directories so, in preemptible steps (object/untyped.c). */
+void vspace_prepare(void *object_chunk, word_t offset);
+/* vspace_init of a directory vspace_prepare wrote whole: takes an ASID. The caller
+ * cleans the data cache once for all (vspace_clean_prepared) before any is used. */
+int vspace_init_prepared(struct vspace *vspace);
+void vspace_clean_prepared(void);
+/* Undoes vspace_init of a vspace nobody has used (a retype that failed part way). */
+void vspace_init_undo(struct vspace *vspace);
 /* Loads vspace's page directory and ASID on this CPU (NULL: the kernel-only boot
  * directory); a non-NULL vspace also sets this CPU's bit in the ASID's TLB shootdown
  * mask (core/tlb.h). Use vspace_activate. */
@@ -122,6 +132,7 @@ _Static_assert(sizeof(struct page_table) == (1u << PAGE_TABLE_SIZE_BITS), "page 
 #define VSPACE_META_POOL_HEAD 0xBFEu    /* kernel VA of the first pooled page table, or 0 */
 #define VSPACE_META_POOL_COUNT 0xBFDu   /* pooled page tables << 2 */
 #define VSPACE_META_PT_COUNT 0xBFCu     /* installed page tables << 2 */
+#define VSPACE_META_DYING 0xBFBu        /* non-zero while it is destroyed (vspace_teardown) */
 
 static inline unsigned vspace_asid(const struct vspace *vspace)
 {
@@ -174,7 +185,14 @@ void frame_map(struct vspace *vspace, struct cte *frame_slot, vaddr_t vaddr,
 /* The vspace the frame capability's mapping is live in, or NULL. */
 struct vspace *frame_mapped_vspace(const struct cte *frame_slot);
 void frame_unmap(struct cte *frame_slot);                   /* live mapping only */
-void frame_remap(struct cte *frame_slot, unsigned map_rights);
+/* Before a frame's or a page table's mappings go (unmap, delete): what other address
+ * spaces derived from them goes first, in preemptible steps, as that may be a lot. false:
+ * it stopped (return INVOCATION_RESTART; the call continues where it stopped). */
+bool frame_remove_derived(const struct cte *frame_slot);
+bool page_table_remove_derived(const struct capability *pt);
+/* REMAP_FRAME: a mapped frame's rights become map_rights, and every mapping derived from
+ * it keeps no more than those, narrowed in preemptible steps first. false: it stopped. */
+bool frame_remap(struct cte *frame_slot, unsigned map_rights);
 
 /* Page tables (object/page_table.c). */
 struct vspace *page_table_installed_vspace(const struct capability *page_table);
@@ -213,16 +231,26 @@ void mapdb_set_root(struct mapping_record *record, struct cte *slot);
 void mapdb_remove_root(struct mapping_record *record);
 /* Removes every mapping derived from record's (not record's own). */
 void mapdb_remove_descendants(struct mapping_record *record);
+/* The same in preemptible steps (core/preempt.h): false if it stopped (the mappings it
+ * removed are gone, so calling it again goes on). */
+bool mapdb_remove_descendants_steps(struct mapping_record *record);
+/* The same for every mapping of an installed page table (its own stay). */
+bool mapdb_remove_table_descendants(struct page_table *pt);
 /* Reduces the rights of every mapping derived from record's to at most map_rights. */
-void mapdb_restrict_descendants(struct mapping_record *record, unsigned map_rights);
+bool mapdb_restrict_descendants_steps(struct mapping_record *record, unsigned map_rights);
 /* A page table leaves its address space (uninstalled, or the vspace is destroyed): each
  * of its mappings loses its descendants and leaves its parent's child list; the records
- * are zeroed. The entries stay (the caller makes the table unreachable). */
-void mapdb_clear_table(struct page_table *pt);
-/* VSPACE UNMAP: removes the descendants of every mapping in [start, end) of vspace and,
+ * are zeroed. The entries stay (the caller makes the table unreachable). With
+ * preemptible it may stop (INVOCATION_RESTART, core/preempt.h); calling it again goes on
+ * (the records hold the progress). */
+int mapdb_clear_table(struct page_table *pt, bool preemptible);
+/* VSPACE UNMAP: removes the descendants of every mapping in [*cursor, end) of vspace and,
  * with own, those mappings too (a root through its frame capability: frame_unmap, so a
- * 64 KiB frame goes as a whole). Sections are left alone. */
-void mapdb_unmap(struct vspace *vspace, vaddr_t start, vaddr_t end, bool own);
+ * 64 KiB frame goes as a whole). Sections are left alone. With preemptible it may stop
+ * (INVOCATION_RESTART) with *cursor where to go on. */
+int mapdb_unmap(struct vspace *vspace, vaddr_t *cursor, vaddr_t end, bool own, bool preemptible);
+/* How many 4 KiB pages the memory items of one kernel entry may cover (mapdb.c). */
+#define MAPDB_ENTRY_PAGES 256u
 /* Invariant checks of one installed page table's records (vspace_check_invariants). */
 void mapdb_check_table(struct vspace *vspace, vaddr_t base, const struct page_table *pt);
 

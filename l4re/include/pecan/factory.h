@@ -38,5 +38,8 @@ struct pecan_factory_info {
 };
 int pecan_factory_info(pecan_cap_t factory, struct pecan_factory_info *info);
 int pecan_factory_report(pecan_cap_t factory);
+/* Ends descendant (a factory made through factory, or through one it made, ...) with
+ * everything it made, whatever still holds capabilities to it; its quota goes back. */
+int pecan_factory_destroy(pecan_cap_t factory, pecan_cap_t descendant);
 
 #endif

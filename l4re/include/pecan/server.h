@@ -16,8 +16,17 @@
  * given. The object right WRITE travels in the badge (SERVER_BADGE_WRITE), so one object
  * can have writable and read-only clients; handlers see it in request->rights.
  *
+ * Faults: fault messages (PECAN_LABEL_PAGE_FAULT, PECAN_LABEL_EXCEPTION) are made by the
+ * kernel for a thread, through the pager capability the thread was configured with; any
+ * client could send the same label through its own copy. So a server installs a copy
+ * minted with the object right SERVER_RIGHT_FAULTS (badge bit SERVER_BADGE_FAULTS) as the
+ * pager, into the thread only, and the loop answers a fault label that arrives through
+ * any other copy with -PECAN_EPERM before it reaches a handler. server_reply_object never
+ * hands out that right: a client cannot get a copy that passes for the kernel.
+ *
  * Invariants: a registered object's key is its index in the registry plus one, never 0;
- * the badge of every client copy is the key, plus SERVER_BADGE_WRITE for writable copies; slots the loop lends (receive slots,
+ * the badge of every client copy is the key, plus SERVER_BADGE_WRITE for writable copies
+ * and SERVER_BADGE_FAULTS for pager copies; slots the loop lends (receive slots,
  * minted reply copies) are empty again or handed over before the next message.
  */
 #ifndef PECAN_SERVER_H
@@ -76,6 +85,9 @@ struct server_config {
 };
 
 #define SERVER_BADGE_WRITE 0x80000000u   /* badge bit: the copy grants the object right WRITE */
+#define SERVER_BADGE_FAULTS 0x40000000u  /* badge bit: a thread's pager copy (fault messages) */
+/* Object right of pager copies (request->rights): fault messages are accepted through it. */
+#define SERVER_RIGHT_FAULTS 0x10u
 #define SERVER_KEY_MASK 0x00FFFFFFu
 
 #define SERVER_BACKGROUND_IDLE_US 1000u
@@ -100,7 +112,8 @@ struct server_request {
     struct server_object *object;
     int label;
     pecan_word_t badge;
-    unsigned rights;                   /* object rights of the client's copy: READ, WRITE? */
+    unsigned rights;                   /* object rights of the client's copy: READ, WRITE?,
+                                          SERVER_RIGHT_FAULTS (a thread's pager copy)? */
     pecan_word_t ipc_status;           /* PECAN_IPC_ITEM_FAILED if an item was refused */
     unsigned words;                    /* untyped words received */
     unsigned items;                    /* typed items received (after the words) */
@@ -132,8 +145,9 @@ void server_unregister(struct server *s, struct server_object *object);
 struct server_object *server_lookup(struct server *s, pecan_word_t key);
 
 /* Mints a client copy of object's gate into slot dest of the server's own space and arms
- * the no-clients watch. rights: object rights PECAN_RIGHT_WRITE (in the badge) and
- * PECAN_RIGHT_GRANT (the client may pass it on); see "Rights" above. */
+ * the no-clients watch. rights: object rights PECAN_RIGHT_WRITE (in the badge),
+ * PECAN_RIGHT_GRANT (the client may pass it on) and SERVER_RIGHT_FAULTS (only for a copy
+ * that goes straight into a thread as its pager); see "Rights" and "Faults" above. */
 int server_mint(struct server *s, struct server_object *object, pecan_cap_t dest,
                 unsigned rights);
 /* Mints a client copy into slot dest of another CNode (named by cnode in the server's
@@ -183,7 +197,8 @@ struct server_object *server_identify_object(struct server *s, pecan_cap_t slot,
 /* Object rights a badge carries. */
 static inline unsigned server_badge_rights(pecan_word_t badge)
 {
-    return PECAN_RIGHT_READ | ((badge & SERVER_BADGE_WRITE) ? PECAN_RIGHT_WRITE : 0);
+    return PECAN_RIGHT_READ | ((badge & SERVER_BADGE_WRITE) ? PECAN_RIGHT_WRITE : 0) |
+           ((badge & SERVER_BADGE_FAULTS) ? SERVER_RIGHT_FAULTS : 0);
 }
 
 /* Requests: the reply (words first, then items). */
@@ -194,9 +209,9 @@ static inline void server_reply_word(struct server_request *r, pecan_word_t valu
 }
 /* A capability item: a child of slot in the server's space, with rights masked. */
 int server_reply_cap(struct server_request *r, pecan_cap_t slot, unsigned rights);
-/* A client copy of object (minted as server_mint does, object rights) as a capability
- * item; the minted slot is deleted after the reply, so the client's copy hangs off the
- * server's original. */
+/* A client copy of object (minted as server_mint does, object rights WRITE and GRANT;
+ * SERVER_RIGHT_FAULTS is dropped) as a capability item; the minted slot is deleted after
+ * the reply, so the client's copy hangs off the server's original. */
 int server_reply_object(struct server_request *r, struct server_object *object,
                         unsigned rights);
 /* A memory item: pages [base, base + 2^order) of the server's space, rights PECAN_MAP_*. */

@@ -103,6 +103,14 @@ int pecan_debug_clock(pecan_cap_t console, uint64_t *ns);
 /* Times iterations kernel lookups of index in the caller's capability space -> ns. */
 int pecan_debug_lookup_bench(pecan_cap_t console, pecan_cap_t index, unsigned iterations,
                              uint64_t *ns);
+/* The longest kernel entry since pecan_debug_latency_start (docs/abi.md, DEBUG_LATENCY):
+ * in ns (instructions under -icount), with the tag and word 0 of the invocation. */
+struct pecan_latency {
+    uint64_t longest_ns;
+    pecan_word_t tag, word0, entries;
+};
+int pecan_debug_latency_start(pecan_cap_t console);
+int pecan_debug_latency(pecan_cap_t console, struct pecan_latency *out);
 
 /*
  * IPC through gates (l4re/sys/ipc.c; docs/abi.md "IPC"). msg->tag gives the untyped words

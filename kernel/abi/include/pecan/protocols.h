@@ -116,6 +116,9 @@ enum pecan_vspace_op {
                                           from the range into other spaces (recursively) */
 };
 #define PECAN_UNMAP_OWN 0x1u              /* UNMAP flag: the range's own mappings go too */
+#define PECAN_UNMAP_RESUME 0x2u           /* UNMAP flag: the kernel's restart of an interrupted
+                                             UNMAP; bits 31-12 of the flags word are where
+                                             it goes on (docs/abi.md) */
 #define PECAN_MAP_READ 0x4u
 #define PECAN_MAP_WRITE 0x2u
 #define PECAN_MAP_EXECUTE 0x1u
@@ -162,6 +165,9 @@ enum pecan_log_op {
     PECAN_LOG_DEBUG_EXIT = 102,  /* power off with a status (test builds) */
     PECAN_LOG_DEBUG_CLOCK = 103, /* -> nanoseconds since boot (low word, high word) */
     PECAN_LOG_DEBUG_LOOKUP_BENCH = 104, /* cap index, iterations -> ns spent in lookups */
+    PECAN_LOG_DEBUG_LATENCY = 105, /* 1: start measuring, 0: read -> longest kernel entry
+                                      (ns low, high), its tag and word 0, entries measured */
 };
+#define PECAN_LOG_LOOKUP_BENCH_MAX 1024u   /* iterations of one DEBUG_LOOKUP_BENCH */
 
 #endif

@@ -3,8 +3,13 @@
  * The DATASPACE protocol (docs/runtime.md): a memory object of a fixed size, mapped page
  * by page into address spaces by its server. moe serves anonymous (zero-filled, lazily
  * allocated), boot-ROM (read-only, shared), contiguous (DMA, framebuffers) and device
- * dataspaces. The WRITE right on the dataspace capability gates writable mappings, CLEAR,
- * ALLOCATE and COPY_IN (-PECAN_EPERM without it).
+ * dataspaces.
+ *
+ * Rights: MAP with PECAN_MAP_WRITE, CLEAR, ALLOCATE and COPY_IN need the object right
+ * WRITE (-PECAN_EPERM without it); MAP for reading and INFO only read, and so does the
+ * source of COPY_IN. Device dataspaces are registers, not memory: CLEAR and COPY_IN (as
+ * destination or source) are refused with -PECAN_EINVAL. When a dataspace is destroyed,
+ * every mapping of its pages goes from every task (device dataspaces included).
  *
  * Bounded work (issue 13): CLEAR, COPY_IN and ALLOCATE take a range whose size the client
  * chooses (up to 2 GiB), so each call does a bounded part of it, from the start of the
@@ -13,12 +18,12 @@
  * client stubs (pecan/dataspace.h) loop, so their callers see one call. Each call then
  * keeps the server busy for a bounded time, and since the kernel queues callers at the
  * server in order, every other client waits at most one bounded call per thread ahead of
- * it. moe's bound: at most 64 pages backed, freed, zeroed or copied and 4096 page
- * entries or missing page tables (4 MiB each) looked at per call; pages never backed and
- * missing tables are skipped, not visited page by page (about 0.3 ms of moe's time at
- * most). Pages an ALLOCATE finds backed already are passed over without counting (a walk
- * the quota paid for). A reply without w0 (a server that does everything at once) means
- * all of it.
+ * it. moe's bound: at most 64 pages backed, freed, zeroed or copied and 1024 page
+ * entries or missing page tables (4 MiB of pages each) looked at per call: pages never
+ * backed and missing tables are skipped, not visited page by page (about 0.3 ms of moe's
+ * time at most). Pages an ALLOCATE finds backed already are passed over without counting
+ * (a walk the quota paid for). A reply without w0 (a server that does everything at once)
+ * means all of it.
  */
 #ifndef PECAN_PROTOCOL_DATASPACE_H
 #define PECAN_PROTOCOL_DATASPACE_H

@@ -6,6 +6,15 @@
  * (the caller names receive slots in its UTCB buffer). Errors: -PECAN_ENOMEM when the quota
  * (or moe's memory) is exhausted, -PECAN_EINVAL/ERANGE for bad arguments, -PECAN_ENOSYS for
  * an unknown type, -PECAN_EMSGTOOSHORT for missing words.
+ *
+ * Rights: CREATE, REPORT and DESTROY need the object right WRITE (-PECAN_EPERM without
+ * it); INFO only reads. Created objects come with WRITE (and GRANT); kernel objects
+ * (gates, notifications) and a task's CNode and address space with all kernel rights.
+ * Lifetime: a factory goes when its last client copy goes (moe keeps a program it started
+ * from its factory until the program exits), with the factory it was made through, or on
+ * DESTROY; objects that hold capabilities to each other (a namespace holding itself and
+ * its factory) keep one another alive, so a parent that wants its quota back whatever
+ * the child did keeps a copy of the child's factory and DESTROYs it.
  */
 #ifndef PECAN_PROTOCOL_FACTORY_H
 #define PECAN_PROTOCOL_FACTORY_H
@@ -18,6 +27,11 @@ enum pecan_factory_op {
                                     moe adds w3 its free RAM and w4 its own quota's use
                                     (for tests and docs/bench.md) */
     PECAN_FACTORY_REPORT = 2,    /* moe logs its memory report (every client's use) */
+    PECAN_FACTORY_DESTROY = 3,   /* item: a factory made through this one (or through one
+                                    of its descendants): it is destroyed with everything
+                                    it made, its quota given back. -PECAN_EXDEV: not a
+                                    factory of this server; -PECAN_EPERM: not a
+                                    descendant (this factory itself included) */
 };
 
 enum pecan_factory_type {

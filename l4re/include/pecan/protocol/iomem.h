@@ -3,6 +3,9 @@
  * The IOMEM protocol: device memory for drivers. moe registers one IOMEM object as "iomem"
  * in its root namespace; whoever holds it (a boot script gives it to drivers only) can make
  * dataspaces of device registers or framebuffer memory outside RAM.
+ *
+ * Rights: DATASPACE needs the object right WRITE (-PECAN_EPERM). Destroying a device
+ * dataspace takes every mapping of its registers back from every task.
  */
 #ifndef PECAN_PROTOCOL_IOMEM_H
 #define PECAN_PROTOCOL_IOMEM_H

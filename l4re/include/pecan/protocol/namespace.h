@@ -5,6 +5,17 @@
  * how many bytes of the name are left for the namespace it returns. moe's root namespace
  * holds "rom" (the boot modules as read-only dataspaces). Names travel as a byte count and
  * the bytes packed into the following words (at most PECAN_NAME_MAX bytes).
+ *
+ * Rights: QUERY and LIST read; REGISTER and UNLINK need the object right WRITE. A query
+ * never hands out more than was registered, and WRITE only if the entry is RW and the
+ * namespace (every one on the way) was asked through a copy with WRITE; moe's own objects
+ * come as fresh copies with that object right. Other capabilities come with the kernel
+ * rights registered, masked: never READ on a gate (it would let the querier bind it and
+ * receive its server's messages), never REVOKE, WRITE on a gate always (sending is its
+ * use: the badge its server minted says what the sender may change), READ on other
+ * kernel objects, WRITE on them as above.
+ * Lifetime: an entry whose object died (the capability is gone) is dropped at the next
+ * access: QUERY answers -PECAN_ENOENT, LIST skips it, REGISTER may take the name.
  */
 #ifndef PECAN_PROTOCOL_NAMESPACE_H
 #define PECAN_PROTOCOL_NAMESPACE_H
@@ -24,7 +35,8 @@ enum pecan_namespace_op {
 };
 
 /* Entry flags */
-#define PECAN_NAMESPACE_RW 0x1u          /* the capability is handed out with WRITE */
+#define PECAN_NAMESPACE_RW 0x1u          /* the capability is handed out with WRITE (if the
+                                            asker's view has it, and it was registered) */
 #define PECAN_NAMESPACE_OVERWRITE 0x2u   /* REGISTER: replace an existing entry */
 #define PECAN_NAMESPACE_DIRECTORY 0x4u   /* the entry is a namespace */
 

@@ -5,6 +5,13 @@
  * fault (PECAN_LABEL_PAGE_FAULT) arriving through it is resolved by mapping the page of the
  * dataspace attached there, or refused (negative reply label: the thread stops, the
  * server logs why).
+ *
+ * Rights: FIND only reads; ATTACH, DETACH, RESERVE and FREE_AREA need the object right
+ * WRITE (ATTACH with PECAN_MAP_WRITE also WRITE on the dataspace). Fault and exception
+ * messages are accepted only from the kernel: through the pager copy moe installed in the
+ * task's threads (server.h, SERVER_RIGHT_FAULTS); sent through any client copy, writable
+ * or not, they get -PECAN_EPERM (the reply's memory item would land in the sender's
+ * space).
  */
 #ifndef PECAN_PROTOCOL_REGION_MAP_H
 #define PECAN_PROTOCOL_REGION_MAP_H

@@ -4,6 +4,9 @@
  * FACTORY. Its capability makes threads in it; when no capability to the task is left, or
  * on TERMINATE, the factory's server destroys everything the task holds and returns the
  * memory to the quota it was charged to.
+ *
+ * Rights: CREATE_THREAD and TERMINATE need the object right WRITE (-PECAN_EPERM); INFO
+ * only reads.
  */
 #ifndef PECAN_PROTOCOL_TASK_H
 #define PECAN_PROTOCOL_TASK_H
