@@ -64,6 +64,11 @@ const char *err_name(int err);
     })
 #define CHECK_OK(call) CHECK_ERR(call, 0)
 
+/* Each of n recorded results must be exactly the error wanted ("<what> i: expected ..."). */
+#define CHECK_ERRORS(what, got, want, n) check_errors(__FILE__, __LINE__, what, got, want, n)
+void check_errors(const char *file, int line, const char *what, const volatile int *got,
+                  const int *want, unsigned n);
+
 #define REQUIRE(cond)                                                                     \
     do {                                                                                  \
         if (!CHECK(cond))                                                                 \

@@ -229,10 +229,7 @@ UTEST(sched_run_thread_bounded_by_mcp)
     static const int want[7] = {
         -PECAN_EPERM, -PECAN_EPERM, -PECAN_EPERM, -PECAN_ERANGE, -PECAN_EPERM, 0, 0,
     };
-    for (unsigned i = 0; i < 7; i++)
-        if (run_results[i] != want[i])
-            ut_fail(__FILE__, __LINE__, "RUN_THREAD %u: expected %s, got %s", i,
-                    err_name(want[i]), err_name(run_results[i]));
+    CHECK_ERRORS("RUN_THREAD", run_results, want, 7);
     unsigned priority = 0;
     CHECK_OK(pecan_sched_thread_info(SCHED, other, 0, &priority, 0));
     CHECK_EQ(priority, MCP_GIVEN);

@@ -308,10 +308,7 @@ UTEST(tcb_mcp_bounds_what_a_thread_gives)
         -PECAN_EPERM, -PECAN_EPERM, -PECAN_EPERM, -PECAN_EPERM, 0, 0, 0, -PECAN_EPERM,
         -PECAN_EPERM, 0,
     };
-    for (unsigned i = 0; i < 10; i++)
-        if (mcp_results[i] != want[i])
-            ut_fail(__FILE__, __LINE__, "attempt %u: expected %s, got %s", i,
-                    err_name(want[i]), err_name(mcp_results[i]));
+    CHECK_ERRORS("attempt", mcp_results, want, 10);
     /* What the allowed attempts did; the refused ones changed nothing. */
     unsigned priority = 0;
     CHECK_OK(pecan_sched_thread_info(SCHED, other, 0, &priority, 0));

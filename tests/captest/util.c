@@ -140,3 +140,13 @@ pecan_word_t poll_bits(pecan_cap_t notification)
     CHECK_OK(pecan_notification_poll(notification, &bits));
     return bits;
 }
+
+void check_errors(const char *file, int line, const char *what, const volatile int *got,
+                  const int *want, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (got[i] != want[i])
+            ut_fail(file, line, "%s %u: expected %s, got %s", what, i, err_name(want[i]),
+                    err_name(got[i]));
+    }
+}
