@@ -165,6 +165,18 @@ static int decode_revoke(struct invocation *inv)
     return cte_revoke(slot, true);
 }
 
+/* IDENTIFY reports the capability type; for the objects retype makes it is the retype
+ * number user space knows (PECAN_OBJ_*), as docs/abi.md promises. */
+#define SAME_NUMBER(cap, obj) ((int)(cap) == (int)(obj))
+_Static_assert(SAME_NUMBER(CAP_UNTYPED, PECAN_OBJ_UNTYPED) && SAME_NUMBER(CAP_TCB, PECAN_OBJ_TCB) &&
+                   SAME_NUMBER(CAP_ENDPOINT, PECAN_OBJ_ENDPOINT) &&
+                   SAME_NUMBER(CAP_NOTIFICATION, PECAN_OBJ_NOTIFICATION) &&
+                   SAME_NUMBER(CAP_CNODE, PECAN_OBJ_CNODE) &&
+                   SAME_NUMBER(CAP_VSPACE, PECAN_OBJ_VSPACE) &&
+                   SAME_NUMBER(CAP_PAGE_TABLE, PECAN_OBJ_PAGE_TABLE) &&
+                   SAME_NUMBER(CAP_FRAME, PECAN_OBJ_FRAME),
+               "IDENTIFY's type numbers are the retype numbers");
+
 static int decode_identify(struct invocation *inv)
 {
     struct cte *slot;
