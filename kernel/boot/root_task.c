@@ -37,6 +37,7 @@ struct root_builder {
     paddr_t alloc_top;              /* boot allocations go downwards from here */
     paddr_t free_low_end;           /* free RAM below: [image end, alloc bottom) */
     struct cte *cnode;              /* the root CNode's slots */
+    unsigned cnode_bits;            /* log2 of their number (root_cnode_bits_for) */
     pecan_cap_t next_slot;
     struct tcb *tcb;
     struct vspace *vspace;
@@ -72,8 +73,8 @@ static void record_cap(struct root_builder *b, pecan_cap_t slot, unsigned kind,
 /* Puts a capability into a root CNode slot as a derivation-tree root. */
 static struct cte *place_cap(struct root_builder *b, pecan_cap_t slot, struct capability cap)
 {
-    if (slot >= (1u << PECAN_ROOT_CNODE_BITS))
-        panic("boot: the root CNode (%u slots) is too small", 1u << PECAN_ROOT_CNODE_BITS);
+    if (slot >= (1u << b->cnode_bits))
+        panic("boot: the root CNode (%u slots) is too small", 1u << b->cnode_bits);
     struct cte *cte = &b->cnode[slot];
     cte->cap = cap;
     cdt_insert_root(cte);
@@ -238,9 +239,20 @@ static struct cte *add_kernel_object(struct root_builder *b, pecan_cap_t slot,
     return cte;
 }
 
+/* One slot per PECAN_ROOT_CNODE_BYTES_PER_SLOT bytes of RAM, within the ABI's bounds. */
+static unsigned root_cnode_bits_for(size_t ram_size)
+{
+    unsigned bits = PECAN_ROOT_CNODE_MIN_BITS;
+    while (bits < PECAN_ROOT_CNODE_MAX_BITS &&
+           ((size_t)PECAN_ROOT_CNODE_BYTES_PER_SLOT << bits) < ram_size)
+        bits++;
+    return bits;
+}
+
 static void create_core_objects(struct root_builder *b)
 {
-    paddr_t cnode_phys = boot_alloc(b, PECAN_ROOT_CNODE_BITS + CTE_SIZE_BITS);
+    b->cnode_bits = root_cnode_bits_for(boot_info.ram_size);
+    paddr_t cnode_phys = boot_alloc(b, b->cnode_bits + CTE_SIZE_BITS);
     b->cnode = phys_to_virt(cnode_phys);
     paddr_t vspace_phys = boot_alloc(b, VSPACE_SIZE_BITS);
     b->vspace = phys_to_virt(vspace_phys);
@@ -252,8 +264,8 @@ static void create_core_objects(struct root_builder *b)
 
     /* A one-level CNode: a guard of zeros covers the bits above the slot number. */
     add_kernel_object(b, PECAN_ROOT_CNODE,
-                      cspace_cnode_cap(b->cnode, PECAN_ROOT_CNODE_BITS, 0,
-                                       32 - PECAN_ROOT_CNODE_BITS, PECAN_RIGHTS_ALL));
+                      cspace_cnode_cap(b->cnode, b->cnode_bits, 0, 32 - b->cnode_bits,
+                                       PECAN_RIGHTS_ALL));
     add_kernel_object(b, PECAN_ROOT_TCB, (struct capability){
         .type = CAP_TCB, .rights = PECAN_RIGHTS_ALL, .object = (uintptr_t)b->tcb });
     add_kernel_object(b, PECAN_ROOT_VSPACE, (struct capability){
@@ -334,7 +346,7 @@ void root_task_create(void)
     info->cpu_count = boot_info.cpus_online;
     info->ram_size = boot_info.ram_size;
     info->first_free_slot = b.next_slot;
-    info->root_cnode_bits = PECAN_ROOT_CNODE_BITS;
+    info->root_cnode_bits = b.cnode_bits;
     info->utcb_vaddr = PECAN_ROOT_UTCB_VADDR;
     size_t cmdline_length = strnlen(boot_cmdline(), sizeof(info->cmdline) - 1);
     memcpy(info->cmdline, boot_cmdline(), cmdline_length);

@@ -12,7 +12,7 @@
 #define PERSISTENT_FIRST 3072u          /* pool slots: 3072 .. 4095 */
 #define PERSISTENT_COUNT 1024u
 #define HIGH_FIRST (PERSISTENT_FIRST + PERSISTENT_COUNT)   /* case slots 4096 .. the end */
-#define HIGH_END (1u << PECAN_ROOT_CNODE_BITS)
+#define HIGH_END ROOT_CNODE_SLOTS
 #define POOL_MAX 512
 #define CASE_OBJECTS 256
 

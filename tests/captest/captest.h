@@ -29,6 +29,8 @@ struct utest {
 
 /* The boot info (main.c). */
 extern const struct pecan_bootinfo *bootinfo;
+/* Slots of the root CNode (the kernel sizes it from RAM). */
+#define ROOT_CNODE_SLOTS (1u << bootinfo->root_cnode_bits)
 
 /* Records a failed expectation of the running case (printed as a TAP comment). */
 void ut_fail(const char *file, int line, const char *fmt, ...)

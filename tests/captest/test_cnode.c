@@ -203,14 +203,14 @@ UTEST(cnode_identify)
     CHECK_EQ(id.type, CAPK_CONSOLE);
     CHECK_OK(cap_identify(PECAN_ROOT_CNODE, &id));
     CHECK_EQ(id.type, CAPK_CNODE);
-    CHECK_EQ(id.size_bits, PECAN_ROOT_CNODE_BITS);
+    CHECK_EQ(id.size_bits, bootinfo->root_cnode_bits);
     CHECK_OK(cap_identify(PECAN_ROOT_TCB, &id));
     CHECK_EQ(id.type, CAPK_TCB);
     /* (index, depth) that do not resolve in the one-level root CNode. */
     CHECK_ERR(pecan_cnode_identify(ROOT, 5, 0, &id), -PECAN_EINVALCAP);
     CHECK_ERR(pecan_cnode_identify(ROOT, 5, 12, &id), -PECAN_EINVALCAP);
     CHECK_ERR(pecan_cnode_identify(ROOT, 5, 33, &id), -PECAN_EINVALCAP);
-    CHECK_ERR(pecan_cnode_identify(ROOT, 1u << PECAN_ROOT_CNODE_BITS, 32, &id), -PECAN_EINVALCAP);
+    CHECK_ERR(pecan_cnode_identify(ROOT, ROOT_CNODE_SLOTS, 32, &id), -PECAN_EINVALCAP);
     pecan_word_t w[] = { PECAN_CNODE_IDENTIFY, 5 };
     CHECK_ERR(pecan_call(ROOT, PECAN_PROTO_CNODE, 2, w, 0, 0), -PECAN_EMSGTOOSHORT);
     /* Identify needs no rights on the CNode. */

@@ -34,7 +34,7 @@ UTEST(irq_control_get)
     CHECK_ERR(irq_get(ctl, TEST_IRQ, h2, 0), -PECAN_EINVALCAP);
     CHECK_ERR(irq_get(ctl, TEST_IRQ, n, 0), -PECAN_ETYPE);
     CHECK_ERR(irq_get(ctl, TEST_IRQ, ro_c, h), -PECAN_EPERM);
-    CHECK_ERR(irq_get(ctl, TEST_IRQ, ROOT, 1u << PECAN_ROOT_CNODE_BITS), -PECAN_ERANGE);
+    CHECK_ERR(irq_get(ctl, TEST_IRQ, ROOT, ROOT_CNODE_SLOTS), -PECAN_ERANGE);
     CHECK_ERR(irq_get(ctl, TEST_IRQ, ROOT, n), -PECAN_EEXIST);
     /* IRQ control without WRITE. */
     REQUIRE_OK(cap_copy(ro, ctl, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));

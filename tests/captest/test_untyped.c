@@ -212,7 +212,7 @@ UTEST(untyped_retype_destination_errors)
     CHECK_ERR(pecan_untyped_retype(u, PECAN_OBJ_NOTIFICATION, 0, 1, small, 0xFFFFFFFFu),
               -PECAN_ERANGE);
     CHECK_ERR(pecan_untyped_retype(u, PECAN_OBJ_NOTIFICATION, 0, 2000,
-                                   ROOT, (1u << PECAN_ROOT_CNODE_BITS) - 1000), -PECAN_ERANGE);
+                                   ROOT, ROOT_CNODE_SLOTS - 1000), -PECAN_ERANGE);
     /* An occupied slot anywhere in the range. */
     CHECK_ERR(pecan_untyped_retype(u, PECAN_OBJ_NOTIFICATION, 0, 4, ROOT, d - 1), -PECAN_EEXIST);
     CHECK_OK(cap_copy(d + 2, n, PECAN_RIGHTS_ALL));

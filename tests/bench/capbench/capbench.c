@@ -54,12 +54,13 @@
 #define HELPER_PRIORITY 200
 #define CPSR_USER 0x10u
 /* The helper's capability space: the root CNode with a guard that makes guard and radix
- * 16 bits together (a 2-bit guard for the 14-bit root CNode), so an index is
- * (root slot << 16) | (16 bits for a CNode in that slot). Set from the boot info. */
+ * 20 bits together (a 3-bit guard for a 17-bit root CNode), so an index is
+ * (root slot << 12) | (12 bits for a CNode in that slot). Set from the boot info. */
+#define HELPER_FIRST_LEVEL_BITS 20
 static unsigned helper_guard_bits;
-#define HELPER_INDEX(slot) ((pecan_word_t)(slot) << 16)
+#define HELPER_INDEX(slot) ((pecan_word_t)(slot) << (32 - HELPER_FIRST_LEVEL_BITS))
 #define L2_RADIX 8
-#define L2_GUARD_BITS 8        /* 8 + 8 = the 16 bits left after the first level */
+#define L2_GUARD_BITS 4        /* 8 + 4 = the 12 bits left after the first level */
 #define L2_TARGET_SLOT 1
 
 static pecan_cap_t misc_next, misc_end;
@@ -110,7 +111,7 @@ static void setup(const struct pecan_bootinfo *info)
     }
     if (first_bits < 24 || second_bits < 22)
         bench_fail("setup (need untyped of 16 MiB and 4 MiB)", -PECAN_ENOMEM);
-    helper_guard_bits = 16 - info->root_cnode_bits;
+    helper_guard_bits = HELPER_FIRST_LEVEL_BITS - info->root_cnode_bits;
     if (info->first_free_slot + MISC_SLOTS + SLAB_SLOTS + DEST_SLOTS > (1u << info->root_cnode_bits))
         bench_fail("setup (root CNode too small)", -PECAN_ERANGE);
     work = first;

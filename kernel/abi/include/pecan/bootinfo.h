@@ -20,8 +20,14 @@
 #define PECAN_ROOT_MODULES_VADDR 0x40000000u
 #define PECAN_ROOT_IMAGE_LIMIT 0x40000000u   /* ELF segments must lie below */
 
-/* Root CNode: one level, PECAN_ROOT_CNODE_BITS slots, capability index = slot number. */
-#define PECAN_ROOT_CNODE_BITS 14
+/* Root CNode: one level, capability index = slot number, 2^root_cnode_bits slots (boot
+ * info). The kernel sizes it from RAM, one slot per PECAN_ROOT_CNODE_BYTES_PER_SLOT bytes,
+ * so that the root server (moe) can hold a capability for every block of memory it hands
+ * out without a table one client could fill for the others (docs/runtime.md); never fewer
+ * than 2^PECAN_ROOT_CNODE_MIN_BITS, never more than 2^PECAN_ROOT_CNODE_MAX_BITS. */
+#define PECAN_ROOT_CNODE_MIN_BITS 14
+#define PECAN_ROOT_CNODE_MAX_BITS 18
+#define PECAN_ROOT_CNODE_BYTES_PER_SLOT 1024u
 enum pecan_root_slot {
     PECAN_ROOT_NULL = 0,          /* always empty */
     PECAN_ROOT_TCB = 1,
