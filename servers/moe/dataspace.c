@@ -16,8 +16,8 @@
 #include <pecan/protocol/dataspace.h>
 
 #include "dataspace.h"
+#include "record.h"
 
-#define MAX_DATASPACES 1024
 #define PAGE_SIZE 4096u
 #define PAGE_PRESENT 1u
 #define INLINE_PAGES 8u
@@ -67,7 +67,6 @@ struct dataspace {
     } pages;
 };
 
-static struct dataspace dataspaces[MAX_DATASPACES];
 
 static struct dataspace *of(struct server_object *object)
 {
@@ -406,12 +405,10 @@ int dataspace_copy(struct dataspace *dest, uint32_t dest_offset, struct dataspac
 
 /* ---- life ------------------------------------------------------------------------------- */
 
-static struct dataspace *slot_new(void)
+/* A dataspace's record is charged to its quota like its pages (record.h). */
+static int new_record(struct quota *q, struct dataspace **out)
 {
-    for (unsigned i = 0; i < MAX_DATASPACES; i++)
-        if (!dataspaces[i].used)
-            return &dataspaces[i];
-    return 0;
+    return RECORD_NEW(q, out);
 }
 
 static void destroy_owned(struct moe_owned *owned)
@@ -445,29 +442,34 @@ int dataspace_create(struct factory *owner, struct quota *q, uint32_t size, uint
         return -PECAN_EINVAL;
     if (align_bits > MAX_CONTIGUOUS_BITS)
         return -PECAN_ERANGE;
-    struct dataspace *ds = slot_new();
-    if (!ds)
-        return -PECAN_ENOMEM;
-    *ds = (struct dataspace){ .quota = q, .size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
-                              .flags = flags, .kind = KIND_ANONYMOUS };
+    uint32_t pages_size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    unsigned bits = bits_for(pages_size);
+    if (bits < align_bits)
+        bits = align_bits;
+    if ((flags & PECAN_DATASPACE_CONTIGUOUS) && bits > MAX_CONTIGUOUS_BITS)
+        return -PECAN_ERANGE;
+    struct dataspace *ds;
+    int err = new_record(q, &ds);
+    if (err)
+        return err;
+    *ds = (struct dataspace){ .quota = q, .size = pages_size, .flags = flags,
+                              .kind = KIND_ANONYMOUS };
     if (flags & PECAN_DATASPACE_CONTIGUOUS) {
-        unsigned bits = bits_for(ds->size);
-        if (bits < align_bits)
-            bits = align_bits;
-        if (bits > MAX_CONTIGUOUS_BITS)
-            return -PECAN_ERANGE;
-        int err = memory_alloc_contiguous(q, bits, &ds->contiguous);
-        if (err)
+        err = memory_alloc_contiguous(q, bits, &ds->contiguous);
+        if (err) {
+            record_free(ds);
             return err;
+        }
         ds->kind = KIND_CONTIGUOUS;
         ds->phys = ds->contiguous.phys;
         ds->local = (uint32_t)(uintptr_t)memory_local(ds->phys);
         ds->bytes = 1u << bits;
     }
-    int err = start(ds, owner, q);
+    err = start(ds, owner, q);
     if (err) {
         if (ds->kind == KIND_CONTIGUOUS)
             memory_free(&ds->contiguous);
+        record_free(ds);
         return err;
     }
     *out = ds;
@@ -476,11 +478,8 @@ int dataspace_create(struct factory *owner, struct quota *q, uint32_t size, uint
 
 int dataspace_create_rom(const struct pecan_bootinfo_module *module, struct dataspace **out)
 {
-    if (module->size == 0)
+    if (module->size == 0 || module->size > module->frame_count * PAGE_SIZE)
         return -PECAN_EINVAL;
-    struct dataspace *ds = slot_new();
-    if (!ds)
-        return -PECAN_ENOMEM;
     /* The kernel maps modules read-only; tasks run code from them, so moe's mapping (what
      * memory items are made from) gets EXECUTE too. */
     for (uint32_t i = 0; i < module->frame_count; i++) {
@@ -489,14 +488,18 @@ int dataspace_create_rom(const struct pecan_bootinfo_module *module, struct data
         if (err)
             return err;
     }
-    if (module->size > module->frame_count * PAGE_SIZE)
-        return -PECAN_EINVAL;
+    struct dataspace *ds;
+    int err = new_record(memory_own_quota(), &ds);
+    if (err)
+        return err;
     *ds = (struct dataspace){ .quota = memory_own_quota(), .size = module->size,
                               .flags = PECAN_DATASPACE_READ_ONLY, .kind = KIND_ROM,
                               .local = module->vaddr, .phys = module->paddr };
-    int err = start(ds, 0, memory_own_quota());
-    if (err)
+    err = start(ds, 0, memory_own_quota());
+    if (err) {
+        record_free(ds);
         return err;
+    }
     *out = ds;
     return 0;
 }
@@ -510,14 +513,16 @@ int dataspace_create_device(struct factory *owner, struct quota *q, uint32_t phy
     int err = memory_device_map(phys, size, &local);
     if (err)
         return err;
-    struct dataspace *ds = slot_new();
-    if (!ds)
-        return -PECAN_ENOMEM;
+    struct dataspace *ds;
+    if ((err = new_record(q, &ds)) != 0)
+        return err;
     *ds = (struct dataspace){ .quota = q, .size = size, .flags = PECAN_DATASPACE_DEVICE,
                               .kind = KIND_DEVICE, .local = local, .phys = phys };
     err = start(ds, owner, q);
-    if (err)
+    if (err) {
+        record_free(ds);
         return err;
+    }
     *out = ds;
     return 0;
 }
@@ -571,7 +576,7 @@ static bool reap_some(struct dataspace *ds)
 static void drop_record_if_done(struct dataspace *ds)
 {
     if (!ds->attachments && !ds->reaping)
-        ds->used = false;
+        record_free(ds);
 }
 
 static void reap_start(struct dataspace *ds)

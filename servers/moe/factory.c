@@ -18,9 +18,7 @@
 #include <pecan/protocol/dataspace.h>
 #include <pecan/protocol/factory.h>
 #include "moe.h"
-
-#define MAX_FACTORIES 128
-#define MAX_KERNEL_OBJECTS 1024
+#include "record.h"
 
 struct factory {
     struct server_object server;
@@ -28,21 +26,43 @@ struct factory {
     struct moe_owned owned;        /* on the list of the factory that made this one */
     struct moe_owned objects;      /* head: what was made through this factory */
     struct quota quota;
+    struct factory *next, *prev;   /* every live factory (the memory report) */
     char name[16];
     bool held;                     /* moe's launcher holds it: no-clients does not end it */
-    bool used;
 };
 
 /* A gate or notification a client made: moe keeps the original. */
 struct kernel_object {
     struct moe_owned owned;
     struct memory_block block;
-    bool used;
 };
 
-static struct factory factories[MAX_FACTORIES];
-static struct kernel_object kernel_objects[MAX_KERNEL_OBJECTS];
+static struct factory *all_factories;
 static const struct server_type factory_type;
+
+struct factory *factory_next(struct factory *f)
+{
+    return f ? f->next : all_factories;
+}
+
+static void link_factory(struct factory *f)
+{
+    f->prev = 0;
+    f->next = all_factories;
+    if (f->next)
+        f->next->prev = f;
+    all_factories = f;
+}
+
+static void unlink_factory(struct factory *f)
+{
+    if (f->prev)
+        f->prev->next = f->next;
+    else
+        all_factories = f->next;
+    if (f->next)
+        f->next->prev = f->prev;
+}
 
 struct quota *factory_quota(struct factory *f) { return &f->quota; }
 struct server_object *factory_object(struct factory *f) { return &f->server; }
@@ -72,29 +92,30 @@ static void destroy_owned_factory(struct moe_owned *owned)
 int factory_create(struct factory *owner, struct quota *parent, uint32_t limit,
                    const char *name, struct factory **out)
 {
-    struct factory *f = 0;
-    for (unsigned i = 0; i < MAX_FACTORIES && !f; i++)
-        if (!factories[i].used)
-            f = &factories[i];
-    if (!f)
-        return -PECAN_ENOMEM;
-    /* The whole limit is reserved in the parent (quota_init charges it): the
-     * sub-factory's clients can never take more, whatever its siblings do. */
-    int err = quota_init(&f->quota, parent, limit);
+    /* The factory's record and gate are the parent's: the new quota is the child's to
+     * spend, all of it. */
+    struct factory *f;
+    int err = RECORD_NEW(parent, &f);
     if (err)
         return err;
-    err = moe_object_start(&f->server, &f->gate, &factory_type, &f->quota);
+    err = moe_object_start(&f->server, &f->gate, &factory_type, parent);
     if (err) {
-        quota_fini(&f->quota);
+        record_free(f);
         return err;
     }
-    f->used = true;
-    f->held = false;
+    /* The whole limit is reserved in the parent (quota_init charges it): the
+     * sub-factory's clients can never take more, whatever its siblings do. */
+    err = quota_init(&f->quota, parent, limit);
+    if (err) {
+        moe_object_end(&f->server, &f->gate);
+        record_free(f);
+        return err;
+    }
     f->objects.next = f->objects.prev = &f->objects;
     f->objects.owner = 0;
     moe_copy_name(f->name, sizeof(f->name), name, strlen(name));
     moe_own(owner, &f->owned, destroy_owned_factory);
-    report_register_factory(f);
+    link_factory(f);
     *out = f;
     return 0;
 }
@@ -105,17 +126,34 @@ void factory_destroy(struct factory *f)
     /* Tasks first, so no region map refers to a dataspace that is gone. */
     destroy_owned(f, true);
     destroy_owned(f, false);
-    report_unregister_factory(f);
-    moe_object_end(&f->server, &f->gate);
+    unlink_factory(f);
+    /* What outlives the factory (a destroyed dataspace still attached in another task's
+     * region map) goes on moe's bill until it is freed. */
+    record_move_pages(&f->quota, memory_own_quota());
     if (quota_fini(&f->quota))
         moe_log("factory %s: quota not empty at its end (%u bytes)", f->name,
                 (unsigned)f->quota.used);
-    f->used = false;
+    moe_object_end(&f->server, &f->gate);
+    record_free(f);
 }
 
 void factory_hold(struct factory *f)
 {
     f->held = true;
+}
+
+int factory_received(struct server_request *r, unsigned index, struct factory **out)
+{
+    if (!server_peek_cap(r, index))
+        return -PECAN_EINVALCAP;
+    unsigned rights;
+    struct server_object *object = server_received_object(r, index, &factory_type, &rights);
+    if (!object)
+        return -PECAN_EXDEV;
+    if (!(rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    *out = (struct factory *)object;
+    return 0;
 }
 
 static struct factory *request_factory(struct server_request *r)
@@ -127,21 +165,20 @@ static void destroy_kernel_object(struct moe_owned *owned)
 {
     struct kernel_object *k = (struct kernel_object *)owned;
     memory_free(&k->block);
-    k->used = false;
+    record_free(k);
 }
 
 static int create_kernel_object(struct server_request *r, struct factory *f, unsigned type)
 {
-    struct kernel_object *k = 0;
-    for (unsigned i = 0; i < MAX_KERNEL_OBJECTS && !k; i++)
-        if (!kernel_objects[i].used)
-            k = &kernel_objects[i];
-    if (!k)
-        return -PECAN_ENOMEM;
-    int err = memory_alloc_object(&f->quota, type, 0, &k->block);
+    struct kernel_object *k;
+    int err = RECORD_NEW(&f->quota, &k);
     if (err)
         return err;
-    k->used = true;
+    err = memory_alloc_object(&f->quota, type, 0, &k->block);
+    if (err) {
+        record_free(k);
+        return err;
+    }
     moe_own(f, &k->owned, destroy_kernel_object);
     return server_reply_cap(r, k->block.object, PECAN_RIGHTS_ALL);
 }

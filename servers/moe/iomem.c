@@ -170,8 +170,11 @@ static int handle(struct server_request *r)
         return err;
     if (!(r->rights & PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;   /* makes an object: WRITE, like FACTORY CREATE */
+    struct factory *payer;
+    if ((err = factory_received(r, 0, &payer)) != 0)
+        return err;
     struct dataspace *ds;
-    err = dataspace_create_device(0, memory_own_quota(), r->in[1], r->in[2], &ds);
+    err = dataspace_create_device(payer, factory_quota(payer), r->in[1], r->in[2], &ds);
     if (err)
         return err;
     return server_reply_object(r, dataspace_object(ds), PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);

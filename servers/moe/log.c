@@ -12,8 +12,8 @@
 #include <lib/string.h>
 #include <pecan/print.h>
 #include "moe.h"
+#include "record.h"
 
-#define MAX_LOGS 128
 #define TAG_MAX 16
 #define LINE_MAX 160
 
@@ -25,10 +25,8 @@ struct log {
     unsigned colour;
     unsigned buffered;
     char line[LINE_MAX];
-    bool used;
 };
 
-static struct log logs[MAX_LOGS];
 static const struct server_type log_type;
 
 struct server_object *log_object(struct log *l) { return &l->server; }
@@ -77,7 +75,7 @@ static void destroy_log(struct log *l)
         write_line(l->tag, l->colour, l->line, l->buffered);
     moe_disown(&l->owned);
     moe_object_end(&l->server, &l->gate);
-    l->used = false;
+    record_free(l);
 }
 
 static void destroy_owned_log(struct moe_owned *owned)
@@ -88,17 +86,15 @@ static void destroy_owned_log(struct moe_owned *owned)
 int log_create(struct factory *owner, struct quota *q, const char *tag, unsigned tag_length,
                unsigned colour, struct log **out)
 {
-    struct log *l = 0;
-    for (unsigned i = 0; i < MAX_LOGS && !l; i++)
-        if (!logs[i].used)
-            l = &logs[i];
-    if (!l)
-        return -PECAN_ENOMEM;
-    *l = (struct log){ .colour = colour & 7, .used = true };
+    struct log *l;
+    int err = RECORD_NEW(q, &l);
+    if (err)
+        return err;
+    l->colour = colour & 7;
     moe_copy_name(l->tag, sizeof(l->tag), tag, tag_length);
-    int err = moe_object_start(&l->server, &l->gate, &log_type, q);
+    err = moe_object_start(&l->server, &l->gate, &log_type, q);
     if (err) {
-        l->used = false;
+        record_free(l);
         return err;
     }
     moe_own(owner, &l->owned, destroy_owned_log);

@@ -93,6 +93,9 @@ static void init_exited(struct parent *p, int status)
     factory_destroy(init.factory);
     init.factory = 0;
     init.task = 0;
+    /* Pages and records still on their way back count once they are back: the init
+     * program's end is the one place moe waits for them. */
+    dataspace_reap_all();
     uint32_t free_now = memory_free_bytes();
     moe_log("%s run %u: status %d; moe free memory %u bytes (before: %u)", init.name,
             init_runs, status, (unsigned)free_now, (unsigned)free_baseline);

@@ -410,6 +410,8 @@ static int install_window(uint32_t ram_size)
 int memory_init(const struct pecan_bootinfo *info)
 {
     uint32_t cnode_slots = 1u << info->root_cnode_bits;
+    if (cnode_slots > SLOT_ALLOCATOR_MAX_SLOTS)
+        cnode_slots = SLOT_ALLOCATOR_MAX_SLOTS;
     slot_allocator_init(&slots, info->first_free_slot, cnode_slots);
     quota_init(&own_quota, 0, 0xFFFFFFFFu);
     buddy_init(&buddy, &buddy_capability_work, 0);

@@ -24,12 +24,27 @@
 #define MEMORY_DEVICE_WINDOW_BASE 0x90000000u  /* device frames (iomem.c) */
 #define MEMORY_DEVICE_WINDOW_LIMIT 0xA0000000u
 
+/* Size classes of records (record.h): 32 bytes to a whole page. */
+#define QUOTA_RECORD_CLASSES 8
+
+struct record_page;
+
 struct quota {
     uint32_t limit;           /* bytes this quota may hold */
-    uint32_t used;            /* bytes held (blocks + the limits of sub-quotas) */
+    uint32_t used;            /* bytes held (blocks, slots, the limits of sub-quotas) */
     uint32_t objects;         /* blocks held */
     struct quota *parent;     /* charged with this quota's whole limit; NULL for a top one */
+    /* record.c: per class the pages with a free record, then the full pages. */
+    struct record_page *record_pages[QUOTA_RECORD_CLASSES + 1];
 };
+
+/* What a capability slot of moe's CNode costs the client moe keeps it for, when the slot
+ * does not belong to a block the client already paid for (a namespace entry's
+ * capability, a task's CNode and its threads' pager copies). The kernel gives moe one
+ * slot per KiB of RAM; blocks need at most one slot per 2 KiB for the buddy tree and one
+ * per 4 KiB for their objects, so pricing the other slots like the smallest block means
+ * moe's CNode cannot fill before the quotas do (docs/runtime.md). */
+#define MEMORY_SLOT_PRICE 4096u
 
 /* A block of memory: an untyped capability of 2^size_bits bytes in moe's CNode, from which
  * count objects (or frames) were retyped into slots object .. object + count - 1.
@@ -61,6 +76,9 @@ int quota_init(struct quota *q, struct quota *parent, uint32_t limit);
 int quota_fini(struct quota *q);
 int quota_charge(struct quota *q, uint32_t bytes);      /* 0 or -PECAN_ENOMEM */
 void quota_release(struct quota *q, uint32_t bytes);
+/* A capability slot kept for q's client (MEMORY_SLOT_PRICE): 0 or -PECAN_ENOMEM. */
+int quota_charge_slot(struct quota *q);
+void quota_release_slot(struct quota *q);
 
 /* Retypes one kernel object of the given type and size (size_bits as for untyped retype;
  * 0 where the type has a fixed size) from a fresh block charged to q. Small objects take a

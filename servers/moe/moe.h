@@ -63,6 +63,12 @@ struct server_object *factory_object(struct factory *f);
 struct moe_owned *factory_objects(struct factory *f);   /* head of its owned list */
 const char *factory_name(struct factory *f);
 void factory_destroy(struct factory *f);
+/* The factory a client sent as item index, which it holds with WRITE (it pays for what
+ * the request makes): 0, -PECAN_EINVALCAP (no item), -PECAN_EXDEV (not a moe factory),
+ * -PECAN_EPERM (no WRITE). */
+int factory_received(struct server_request *r, unsigned index, struct factory **out);
+/* Every live factory: the first with NULL, then the one after f (NULL at the end). */
+struct factory *factory_next(struct factory *f);
 /* moe holds f for a program it started: losing every client copy does not end it (the
  * program may drop its factory capability and keep running); its exit does. */
 void factory_hold(struct factory *f);
@@ -146,8 +152,6 @@ const struct pecan_bootinfo_module *rom_find(const char *name, unsigned length,
 
 /* The memory report (report.c): every factory's quota and objects, moe's totals. */
 void report_log(void);
-void report_register_factory(struct factory *f);
-void report_unregister_factory(struct factory *f);
 void report_factory(struct factory *f);   /* one factory's line */
 
 #endif

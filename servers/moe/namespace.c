@@ -21,53 +21,68 @@
  * so every access checks the slot (entry_alive) and drops a dead entry: its name is
  * free again and LIST no longer shows it.
  *
+ * Costs: a namespace and its entries are records on its quota (record.h), and each
+ * entry's capability slot is charged too (MEMORY_SLOT_PRICE): whoever was given WRITE on
+ * a namespace spends its owner's quota. A namespace holds at most MAX_ENTRIES names, so a
+ * request's work (a lookup, LIST by index) stays bounded.
+ *
  * Invariants: names in one namespace are unique, non-empty and contain no '/'; every entry
- * holds a slot that was non-empty when the entry was made (and is checked before use).
+ * is on its namespace's list and holds a slot that was non-empty when the entry was made
+ * (and is checked before use).
  */
 #include <lib/string.h>
 #include <pecan/protocol/namespace.h>
 #include "moe.h"
+#include "record.h"
 
-#define MAX_NAMESPACES 64
 #define MAX_ENTRIES 512
 #define ENTRY_NAME_MAX 48
+
+struct entry;
 
 struct namespace {
     struct server_object server;
     struct memory_block gate;
     struct moe_owned owned;
-    bool used;
+    struct quota *quota;            /* pays for the entries */
+    struct entry *entries;          /* in the order they were made */
+    unsigned entry_count;
 };
 
 struct entry {
-    struct namespace *ns;
+    struct entry *next, *prev;
     char name[ENTRY_NAME_MAX];
     unsigned length;
     pecan_cap_t slot;
     unsigned flags;
 };
 
-static struct namespace namespaces[MAX_NAMESPACES];
-static struct entry entries[MAX_ENTRIES];
 static const struct server_type namespace_type;
 
 struct server_object *namespace_object(struct namespace *ns) { return &ns->server; }
 
-static void free_entry(struct entry *e)
+static void free_entry(struct namespace *ns, struct entry *e)
 {
     pecan_cnode_delete(PECAN_ROOT_CNODE, e->slot, MOE_DEPTH);
     moe_slot_free(e->slot);
-    *e = (struct entry){ 0 };
+    quota_release_slot(ns->quota);
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        ns->entries = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    ns->entry_count--;
+    record_free(e);
 }
 
 static void destroy_namespace(struct namespace *ns)
 {
     moe_disown(&ns->owned);
-    for (unsigned i = 0; i < MAX_ENTRIES; i++)
-        if (entries[i].ns == ns)
-            free_entry(&entries[i]);
+    while (ns->entries)
+        free_entry(ns, ns->entries);
     moe_object_end(&ns->server, &ns->gate);
-    ns->used = false;
+    record_free(ns);
 }
 
 static void destroy_owned_namespace(struct moe_owned *owned)
@@ -78,16 +93,14 @@ static void destroy_owned_namespace(struct moe_owned *owned)
 
 int namespace_create(struct factory *owner, struct quota *q, struct namespace **out)
 {
-    struct namespace *ns = 0;
-    for (unsigned i = 0; i < MAX_NAMESPACES && !ns; i++)
-        if (!namespaces[i].used)
-            ns = &namespaces[i];
-    if (!ns)
-        return -PECAN_ENOMEM;
-    *ns = (struct namespace){ .used = true };
-    int err = moe_object_start(&ns->server, &ns->gate, &namespace_type, q);
+    struct namespace *ns;
+    int err = RECORD_NEW(q, &ns);
+    if (err)
+        return err;
+    ns->quota = q;
+    err = moe_object_start(&ns->server, &ns->gate, &namespace_type, q);
     if (err) {
-        ns->used = false;
+        record_free(ns);
         return err;
     }
     moe_own(owner, &ns->owned, destroy_owned_namespace);
@@ -96,24 +109,34 @@ int namespace_create(struct factory *owner, struct quota *q, struct namespace **
 }
 
 /* The entry's capability still names an object; a dead entry is dropped here. */
-static bool entry_alive(struct entry *e)
+static bool entry_alive(struct namespace *ns, struct entry *e)
 {
     struct pecan_cap_identity id;
     if (pecan_cnode_identify(PECAN_ROOT_CNODE, e->slot, MOE_DEPTH, &id) == 0 && id.type != 0)
         return true;
-    free_entry(e);
+    free_entry(ns, e);
     return false;
 }
 
 /* The live entry of that name in ns, or NULL. */
 static struct entry *find_entry(struct namespace *ns, const char *name, unsigned length)
 {
-    for (unsigned i = 0; i < MAX_ENTRIES; i++) {
-        struct entry *e = &entries[i];
-        if (e->ns == ns && e->length == length && memcmp(e->name, name, length) == 0)
-            return entry_alive(e) ? e : 0;
-    }
+    for (struct entry *e = ns->entries; e; e = e->next)
+        if (e->length == length && memcmp(e->name, name, length) == 0)
+            return entry_alive(ns, e) ? e : 0;
     return 0;
+}
+
+static void append_entry(struct namespace *ns, struct entry *e)
+{
+    struct entry **at = &ns->entries, *prev = 0;
+    while (*at) {
+        prev = *at;
+        at = &(*at)->next;
+    }
+    e->prev = prev;
+    *at = e;
+    ns->entry_count++;
 }
 
 static bool valid_component(const char *name, unsigned length)
@@ -132,21 +155,27 @@ int namespace_enter(struct namespace *ns, const char *name, unsigned length,
     if (!valid_component(name, length))
         return -PECAN_EINVAL;
     struct entry *e = find_entry(ns, name, length);
-    if (e) {
-        if (!(flags & PECAN_NAMESPACE_OVERWRITE))
-            return -PECAN_EEXIST;
-        free_entry(e);
-    }
-    for (unsigned i = 0; i < MAX_ENTRIES && !e; i++)
-        if (!entries[i].ns)
-            e = &entries[i];
-    if (!e)
+    if (e && !(flags & PECAN_NAMESPACE_OVERWRITE))
+        return -PECAN_EEXIST;
+    if (!e && ns->entry_count == MAX_ENTRIES)
         return -PECAN_ENOMEM;
+    struct entry *fresh;
+    int err = RECORD_NEW(ns->quota, &fresh);
+    if (err)
+        return err;
+    if ((err = quota_charge_slot(ns->quota)) != 0) {
+        record_free(fresh);
+        return err;
+    }
+    if (e)
+        free_entry(ns, e);   /* only now: a failed overwrite keeps the old entry */
     if (server_identify_object(&moe_server, slot, &namespace_type, 0))
         flags |= PECAN_NAMESPACE_DIRECTORY;
-    *e = (struct entry){ .ns = ns, .length = length, .slot = slot,
-                         .flags = flags & (PECAN_NAMESPACE_RW | PECAN_NAMESPACE_DIRECTORY) };
-    memcpy(e->name, name, length);
+    fresh->length = length;
+    fresh->slot = slot;
+    fresh->flags = flags & (PECAN_NAMESPACE_RW | PECAN_NAMESPACE_DIRECTORY);
+    memcpy(fresh->name, name, length);
+    append_entry(ns, fresh);
     return 0;
 }
 
@@ -274,10 +303,11 @@ static int unlink_name(struct server_request *r)
         return err;
     if (!(r->rights & PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
-    struct entry *e = find_entry((struct namespace *)r->object, name, length);
+    struct namespace *ns = (struct namespace *)r->object;
+    struct entry *e = find_entry(ns, name, length);
     if (!e)
         return -PECAN_ENOENT;
-    free_entry(e);
+    free_entry(ns, e);
     return 0;
 }
 
@@ -286,10 +316,11 @@ static int list(struct server_request *r)
     int err = server_need_words(r, 2);
     if (err)
         return err;
+    struct namespace *ns = (struct namespace *)r->object;
     unsigned index = r->in[1], n = 0;
-    for (unsigned i = 0; i < MAX_ENTRIES; i++) {
-        struct entry *e = &entries[i];
-        if (e->ns != (struct namespace *)r->object || !entry_alive(e) || n++ != index)
+    for (struct entry *e = ns->entries, *next; e; e = next) {
+        next = e->next;   /* a dead entry is freed by entry_alive */
+        if (!entry_alive(ns, e) || n++ != index)
             continue;
         server_reply_word(r, e->flags);
         server_reply_word(r, e->length);

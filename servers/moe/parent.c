@@ -11,8 +11,8 @@
 #include <lib/string.h>
 #include <pecan/protocol/parent.h>
 #include "moe.h"
+#include "record.h"
 
-#define MAX_PARENTS 128
 
 struct parent {
     struct server_object server;
@@ -27,7 +27,6 @@ struct parent {
     bool used;
 };
 
-static struct parent parents[MAX_PARENTS];
 static const struct server_type parent_type;
 
 struct server_object *parent_object(struct parent *p) { return &p->server; }
@@ -37,6 +36,7 @@ static void destroy_parent(struct parent *p)
     moe_disown(&p->owned);
     moe_object_end(&p->server, &p->gate);
     p->used = false;
+    record_free(p);
 }
 
 static void destroy_owned_parent(struct moe_owned *owned)
@@ -47,18 +47,16 @@ static void destroy_owned_parent(struct moe_owned *owned)
 int parent_create(struct factory *owner, struct quota *q, struct task *child,
                   const char *name, parent_exit_hook_t hook, struct parent **out)
 {
-    struct parent *p = 0;
-    for (unsigned i = 0; i < MAX_PARENTS && !p; i++)
-        if (!parents[i].used)
-            p = &parents[i];
-    if (!p)
-        return -PECAN_ENOMEM;
+    struct parent *p;
+    int err = RECORD_NEW(q, &p);
+    if (err)
+        return err;
     *p = (struct parent){ .child = child, .child_key = task_object(child)->key, .hook = hook,
                           .used = true };
     moe_copy_name(p->name, sizeof(p->name), name, strlen(name));
-    int err = moe_object_start(&p->server, &p->gate, &parent_type, q);
+    err = moe_object_start(&p->server, &p->gate, &parent_type, q);
     if (err) {
-        p->used = false;
+        record_free(p);
         return err;
     }
     moe_own(owner, &p->owned, destroy_owned_parent);

@@ -20,6 +20,8 @@ int quota_init(struct quota *q, struct quota *parent, uint32_t limit)
     q->used = 0;
     q->objects = 0;
     q->parent = parent;
+    for (unsigned i = 0; i <= QUOTA_RECORD_CLASSES; i++)
+        q->record_pages[i] = 0;
     return 0;
 }
 
@@ -49,4 +51,14 @@ void quota_release(struct quota *q, uint32_t bytes)
     q->used = bytes <= q->used ? q->used - bytes : 0;
     if (q->objects)
         q->objects--;
+}
+
+int quota_charge_slot(struct quota *q)
+{
+    return quota_charge(q, MEMORY_SLOT_PRICE);
+}
+
+void quota_release_slot(struct quota *q)
+{
+    quota_release(q, MEMORY_SLOT_PRICE);
 }

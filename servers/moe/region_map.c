@@ -27,8 +27,8 @@
 #include "dataspace.h"
 #include "region_map.h"
 #include "region_tree.h"
+#include "record.h"
 
-#define MAX_REGION_MAPS 128
 #define PAGE_SIZE 4096u
 #define MIB_BITS 20
 #define USER_LIMIT 0xBF000000u
@@ -53,7 +53,6 @@ struct region_map {
     bool used;
 };
 
-static struct region_map maps[MAX_REGION_MAPS];
 static const struct server_type region_map_type;
 
 static struct region_map *of(struct server_object *object)
@@ -445,21 +444,22 @@ static int handle(struct server_request *r)
 
 int region_map_create(struct quota *q, pecan_cap_t vspace, struct region_map **out)
 {
-    struct region_map *rm = 0;
-    for (unsigned i = 0; i < MAX_REGION_MAPS && !rm; i++)
-        if (!maps[i].used)
-            rm = &maps[i];
-    if (!rm)
-        return -PECAN_ENOMEM;
-    *rm = (struct region_map){ .quota = q, .vspace = vspace };
-    int err = memory_alloc_frame(q, 12, &rm->region_page);
+    struct region_map *rm;
+    int err = RECORD_NEW(q, &rm);
     if (err)
         return err;
+    *rm = (struct region_map){ .quota = q, .vspace = vspace };
+    err = memory_alloc_frame(q, 12, &rm->region_page);
+    if (err) {
+        record_free(rm);
+        return err;
+    }
     region_tree_init(&rm->tree, memory_local(rm->region_page.phys),
                      PAGE_SIZE / sizeof(struct region));
     err = moe_object_start(&rm->server, &rm->gate, &region_map_type, q);
     if (err) {
         memory_free(&rm->region_page);
+        record_free(rm);
         return err;
     }
     rm->used = true;
@@ -481,6 +481,7 @@ void region_map_destroy(struct region_map *rm)
         memory_free(&rm->table_pages[i]);
     memory_free(&rm->region_page);
     rm->used = false;
+    record_free(rm);
 }
 
 static void no_clients(struct server_object *object)

@@ -3,30 +3,9 @@
  * moe's memory report: per factory (a client and what it made), the RAM and kernel
  * objects held against its quota, and moe's totals. FACTORY REPORT logs it; moe logs a
  * client's line when it exits.
- *
- * Invariant: every live factory is in factories[] exactly once.
+ * The factories come from factory.c's list of every live one.
  */
 #include "moe.h"
-
-#define MAX_REPORTED 128
-
-static struct factory *factories[MAX_REPORTED];
-
-void report_register_factory(struct factory *f)
-{
-    for (unsigned i = 0; i < MAX_REPORTED; i++)
-        if (!factories[i]) {
-            factories[i] = f;
-            return;
-        }
-}
-
-void report_unregister_factory(struct factory *f)
-{
-    for (unsigned i = 0; i < MAX_REPORTED; i++)
-        if (factories[i] == f)
-            factories[i] = 0;
-}
 
 void report_factory(struct factory *f)
 {
@@ -40,7 +19,6 @@ void report_log(void)
     moe_log("memory: %u KiB free of %u KiB; %u objects served; %u slots free",
             (unsigned)(memory_free_bytes() / 1024), (unsigned)(memory_total_bytes() / 1024),
             moe_server.count, moe_slot_free_count());
-    for (unsigned i = 0; i < MAX_REPORTED; i++)
-        if (factories[i])
-            report_factory(factories[i]);
+    for (struct factory *f = factory_next(0); f; f = factory_next(f))
+        report_factory(f);
 }

@@ -15,8 +15,8 @@
 #include <pecan/env.h>
 #include <pecan/protocol/task.h>
 #include "moe.h"
+#include "record.h"
 
-#define MAX_TASKS 128
 #define MAX_THREADS_PER_TASK 16
 
 struct thread_record {
@@ -42,7 +42,6 @@ struct task {
     bool used;
 };
 
-static struct task tasks[MAX_TASKS];
 static const struct server_type task_type;
 
 struct server_object *task_object(struct task *t) { return &t->server; }
@@ -60,15 +59,20 @@ static int make_cspace(struct task *t)
     int err = memory_alloc_object(t->quota, PECAN_OBJ_CNODE, PECAN_ENV_CNODE_BITS, &t->cnode);
     if (err)
         return err;
+    if ((err = quota_charge_slot(t->quota)) != 0)
+        return err;
     t->cspace = moe_slot_alloc();
-    if (!t->cspace)
+    if (!t->cspace) {
+        quota_release_slot(t->quota);
         return -PECAN_ENOMEM;
+    }
     /* CNode badge: guard length in bits 0-4, guard value 0: index n is slot n. */
     err = pecan_cnode_mint(PECAN_ROOT_CNODE, t->cspace, MOE_DEPTH, PECAN_ROOT_CNODE,
                            t->cnode.object, MOE_DEPTH, PECAN_RIGHTS_ALL,
                            32 - PECAN_ENV_CNODE_BITS);
     if (err) {
         moe_slot_free(t->cspace);
+        quota_release_slot(t->quota);
         t->cspace = 0;
     }
     return err;
@@ -91,17 +95,15 @@ static int make_spaces(struct task *t)
 
 int task_create(struct factory *owner, struct quota *q, const char *name, struct task **out)
 {
-    struct task *t = 0;
-    for (unsigned i = 0; i < MAX_TASKS && !t; i++)
-        if (!tasks[i].used)
-            t = &tasks[i];
-    if (!t)
-        return -PECAN_ENOMEM;
+    struct task *t;
+    int err = RECORD_NEW(q, &t);
+    if (err)
+        return err;
     *t = (struct task){ .quota = q, .used = true };
     moe_copy_name(t->name, sizeof(t->name), name, strlen(name));
-    int err = moe_object_start(&t->server, &t->gate, &task_type, q);
+    err = moe_object_start(&t->server, &t->gate, &task_type, q);
     if (err) {
-        t->used = false;
+        record_free(t);
         return err;
     }
     moe_own(owner, &t->owned, destroy_owned_task);
@@ -115,13 +117,14 @@ int task_create(struct factory *owner, struct quota *q, const char *name, struct
     return 0;
 }
 
-static void free_thread(struct thread_record *th)
+static void free_thread(struct task *t, struct thread_record *th)
 {
     if (th->tcb.object)
         memory_free(&th->tcb);   /* stops the thread wherever it runs */
     if (th->utcb_mapping) {
         pecan_cnode_delete(PECAN_ROOT_CNODE, th->utcb_mapping, MOE_DEPTH);
         moe_slot_free(th->utcb_mapping);
+        quota_release_slot(t->quota);
     }
     if (th->utcb.object)
         memory_free(&th->utcb);
@@ -135,7 +138,7 @@ void task_destroy(struct task *t)
     moe_disown(&t->owned);
     for (unsigned i = 0; i < MAX_THREADS_PER_TASK; i++)
         if (t->threads[i].used)
-            free_thread(&t->threads[i]);
+            free_thread(t, &t->threads[i]);
     if (t->rm)
         region_map_destroy(t->rm);
     if (t->utcb_table.object)
@@ -145,23 +148,31 @@ void task_destroy(struct task *t)
     if (t->cspace) {
         pecan_cnode_delete(PECAN_ROOT_CNODE, t->cspace, MOE_DEPTH);
         moe_slot_free(t->cspace);
+        quota_release_slot(t->quota);
     }
     if (t->cnode.object)
         memory_free(&t->cnode);
     moe_object_end(&t->server, &t->gate);
     t->used = false;
+    record_free(t);
 }
 
 static int map_utcb(struct task *t, struct thread_record *th)
 {
+    int err = quota_charge_slot(t->quota);
+    if (err)
+        return err;
     th->utcb_mapping = moe_slot_alloc();
-    if (!th->utcb_mapping)
+    if (!th->utcb_mapping) {
+        quota_release_slot(t->quota);
         return -PECAN_ENOMEM;
+    }
     /* A frame capability holds one mapping: moe's own is in moe's space, so a copy. */
-    int err = pecan_cnode_copy(PECAN_ROOT_CNODE, th->utcb_mapping, MOE_DEPTH, PECAN_ROOT_CNODE,
-                               th->utcb.object, MOE_DEPTH, PECAN_RIGHTS_ALL);
+    err = pecan_cnode_copy(PECAN_ROOT_CNODE, th->utcb_mapping, MOE_DEPTH, PECAN_ROOT_CNODE,
+                           th->utcb.object, MOE_DEPTH, PECAN_RIGHTS_ALL);
     if (err) {
         moe_slot_free(th->utcb_mapping);
+        quota_release_slot(t->quota);
         th->utcb_mapping = 0;
         return err;
     }
@@ -217,7 +228,7 @@ int task_create_thread(struct task *t, pecan_word_t utcb_vaddr, pecan_cap_t *tcb
     if (!err)
         err = configure_thread(t, th);
     if (err) {
-        free_thread(th);
+        free_thread(t, th);
         return err;
     }
     *tcb = th->tcb.object;

@@ -69,7 +69,7 @@ static int start_clock(void)
     if (!iomem || pecan_cap_alloc(&timer_ds))
         return -PECAN_ENOENT;
     ds = timer_ds;
-    int err = pecan_iomem_dataspace(iomem, SP804, 0x1000, ds);
+    int err = pecan_iomem_dataspace(iomem, PECAN_ENV_FACTORY, SP804, 0x1000, ds);
     pecan_word_t at = PECAN_ENV_FREE_BASE;
     if (!err)
         err = pecan_rm_attach(PECAN_ENV_RM, &at, 0x1000,

@@ -229,7 +229,7 @@ static void log_rights(void)
         return;
     }
     ro = ro_copy(iomem, "iomem");
-    err = pecan_iomem_dataspace(ro, SP804, PAGE, dev);
+    err = pecan_iomem_dataspace(ro, PECAN_ENV_FACTORY, SP804, PAGE, dev);
     check("log_rights", err == -PECAN_EPERM, "IOMEM DATASPACE through a read-only copy", err);
     if (!err)
         pecan_cap_release(dev);
@@ -464,7 +464,7 @@ static void device_revoke(void)
 {
     pecan_cap_t iomem = pecan_env_cap("iomem"), dev = slot(), gate = slot();
     pecan_word_t window = PECAN_ENV_FREE_BASE, mapped = 0;
-    int err = iomem ? pecan_iomem_dataspace(iomem, SP804, PAGE, dev) : -PECAN_ENOENT;
+    int err = iomem ? pecan_iomem_dataspace(iomem, PECAN_ENV_FACTORY, SP804, PAGE, dev) : -PECAN_ENOENT;
     if (!err)
         err = pecan_rm_reserve(PECAN_ENV_RM, &window, PAGE, PECAN_RM_SEARCH_ADDRESS);
     if (!err)

@@ -23,7 +23,7 @@ static int refused(pecan_cap_t iomem, pecan_word_t phys, pecan_word_t size, cons
     pecan_cap_t slot;
     if (pecan_cap_alloc(&slot))
         return 0;
-    int err = pecan_iomem_dataspace(iomem, phys, size, slot);
+    int err = pecan_iomem_dataspace(iomem, PECAN_ENV_FACTORY, phys, size, slot);
     if (err == 0) {
         printf("devmem: %s was given out (FAILED)\n", what);
         pecan_cap_release(slot);
@@ -41,7 +41,7 @@ int main(void)
         printf("devmem: no iomem capability (FAILED)\n");
         return 1;
     }
-    int err = pecan_iomem_dataspace(iomem, SP804, 0x1000, ds);
+    int err = pecan_iomem_dataspace(iomem, PECAN_ENV_FACTORY, SP804, 0x1000, ds);
     pecan_word_t at = PECAN_ENV_FREE_BASE;
     if (!err)
         err = pecan_rm_attach(PECAN_ENV_RM, &at, 0x1000,

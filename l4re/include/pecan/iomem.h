@@ -9,8 +9,10 @@
 #include <pecan/protocol/iomem.h>
 #include <pecan/syscall.h>
 
-/* A dataspace of [phys, phys + size) (4 KiB aligned) into dest, an empty slot. */
-int pecan_iomem_dataspace(pecan_cap_t iomem, pecan_word_t phys, pecan_word_t size,
-                          pecan_cap_t dest);
+/* A dataspace of [phys, phys + size) (4 KiB aligned) into dest, an empty slot; its
+ * record is paid for by factory (a moe FACTORY the caller may write: PECAN_ENV_FACTORY
+ * for the program's own) and it goes with that factory. */
+int pecan_iomem_dataspace(pecan_cap_t iomem, pecan_cap_t factory, pecan_word_t phys,
+                          pecan_word_t size, pecan_cap_t dest);
 
 #endif
