@@ -44,14 +44,23 @@ enum buddy_state {
     BUDDY_USED = 3,     /* handed out: the caller retypes objects from it */
 };
 
+/* 16 bytes: the table holds two nodes per 4 KiB page (see above), and at 16 bytes the
+ * table for 128 MiB of RAM fits one 1 MiB block. So a node keeps no address (buddy_phys walks up to the root: a pair's first
+ * half starts at its parent, the second 2^bits later), its slot, size and state share a
+ * word, and a SPLIT node, never on a free list, keeps its children where a FREE one keeps
+ * its previous list entry. */
+#define BUDDY_SLOT_BITS 24      /* slots below 2^24 (moe's CNode has at most 2^18) */
+
 struct buddy_node {
-    uint32_t phys;
-    uint32_t slot;        /* the untyped capability */
-    int32_t parent;       /* BUDDY_NONE for a root */
-    int32_t children;     /* first of the pair (children + 1 is the second), BUDDY_NONE */
-    int32_t prev, next;   /* free list of its size, or the list of spare pairs */
-    uint8_t bits;
-    uint8_t state;
+    uint32_t slot : BUDDY_SLOT_BITS;   /* the untyped capability */
+    uint32_t bits : 5;
+    uint32_t state : 3;
+    int32_t parent;         /* BUDDY_NONE for a root */
+    union {
+        int32_t prev;       /* FREE: free list of its size */
+        int32_t children;   /* SPLIT: first of the pair (children + 1 is the second) */
+    };
+    int32_t next;           /* FREE: free list of its size; first of a spare pair: spare list */
 };
 
 struct buddy_operations {
@@ -69,6 +78,7 @@ struct buddy {
     int32_t fresh;                            /* nodes fresh .. capacity - 1 never used */
     int32_t spare_pairs;                      /* pairs given back by merges, linked by next */
     int32_t root_count;                       /* nodes 0 .. root_count - 1 are roots */
+    uint32_t root_phys[BUDDY_MAX_ROOTS];      /* their addresses */
     int32_t free_lists[BUDDY_MAX_BITS + 1];   /* by bits */
     uint32_t free_bytes;
     uint32_t total_bytes;
@@ -82,7 +92,8 @@ struct buddy {
 void buddy_init(struct buddy *b, struct buddy_node *nodes, uint32_t capacity,
                 const struct buddy_operations *operations, void *context);
 /* Adds a root untyped (all roots first, before any allocation). 0, -PECAN_ENOMEM when out
- * of root nodes, -PECAN_EINVAL for a size out of range or an unaligned address. */
+ * of root nodes, -PECAN_EINVAL for a size out of range, an unaligned address or a slot
+ * from 2^BUDDY_SLOT_BITS. */
 int buddy_add_root(struct buddy *b, uint32_t slot, uint32_t phys, unsigned bits);
 /* Nodes for the roots added so far never to run out (see "Why nodes never run out"). */
 uint32_t buddy_nodes_needed(const struct buddy *b);
@@ -101,6 +112,10 @@ static inline const struct buddy_node *buddy_node(const struct buddy *b, int nod
 {
     return &b->nodes[node];
 }
+
+/* The physical address of a node's block (a walk up to its root: at most
+ * BUDDY_MAX_BITS - BUDDY_MIN_BITS steps). */
+uint32_t buddy_phys(const struct buddy *b, int node);
 
 /* Consistency check for tests and the memory report: 0 or the number of problems. Visits
  * the nodes ever used (below fresh), not the whole capacity. */

@@ -39,6 +39,8 @@
 #define TABLE_BLOCK_MAX_BITS 24     /* memory_alloc_contiguous's largest */
 #define TABLE_ALIGN 8u
 
+_Static_assert(PECAN_ROOT_CNODE_MAX_BITS <= BUDDY_SLOT_BITS, "a buddy node holds any slot");
+
 uint32_t memory_ram_base;
 
 static struct slot_allocator slots;
@@ -203,6 +205,7 @@ static int alloc_block(struct quota *q, unsigned block_bits, unsigned type, unsi
         return -PECAN_ENOMEM;
     }
     const struct buddy_node *n = buddy_node(&buddy, node);
+    uint32_t phys = buddy_phys(&buddy, node);
     int err = pecan_untyped_retype(n->slot, type, size_bits, count, MOE_CNODE, first);
     if (err) {
         own_slots_free(first, count);
@@ -211,7 +214,7 @@ static int alloc_block(struct quota *q, unsigned block_bits, unsigned type, unsi
         return err == -PECAN_ENOASID ? err : -PECAN_ENOMEM;
     }
     *block = (struct memory_block){
-        .untyped = n->slot, .object = first, .phys = n->phys, .size_bits = (uint8_t)block_bits,
+        .untyped = n->slot, .object = first, .phys = phys, .size_bits = (uint8_t)block_bits,
         .type = (uint8_t)type, .count = (uint16_t)count, .node = node,
         .charged_to = q,
     };
@@ -274,6 +277,7 @@ static int grow_pool(void)
     if (node < 0)
         return -PECAN_ENOMEM;
     const struct buddy_node *n = buddy_node(&buddy, node);
+    uint32_t phys = buddy_phys(&buddy, node);
     pecan_cap_t frame = own_slots_alloc(1);
     if (!frame) {
         buddy_free(&buddy, node);
@@ -282,9 +286,9 @@ static int grow_pool(void)
     int err = pecan_untyped_retype(n->slot, PECAN_OBJ_FRAME, PAGE_POOL_GROUP_BITS, 1, MOE_CNODE,
                                    frame);
     if (!err)
-        err = map_in_window(frame, 1, PAGE_POOL_GROUP_BITS, n->phys);
+        err = map_in_window(frame, 1, PAGE_POOL_GROUP_BITS, phys);
     if (!err)
-        err = page_pool_add_group(&pool, n->phys, node, frame);
+        err = page_pool_add_group(&pool, phys, node, frame);
     if (err) {
         release_block(n->slot, node, frame, 1);
         return -PECAN_ENOMEM;

@@ -74,14 +74,14 @@ static const struct buddy_operations model_operations = { model_split, model_mer
 #define TEST_NODES 8192
 
 static struct buddy b;
-static struct buddy_node nodes[TEST_NODES];
+static struct buddy_node node_table[TEST_NODES];
 static struct model m;
 
 static void setup_buddy(void)
 {
     memset(&m, 0, sizeof(m));
     m.next_slot = 100;
-    buddy_init(&b, nodes, TEST_NODES, &model_operations, &m);
+    buddy_init(&b, node_table, TEST_NODES, &model_operations, &m);
     /* Roots like the boot info's: 64 KiB at 0, 32 KiB at 0x68000, 1 MiB at 0x100000. */
     m.live[10] = m.live[11] = m.live[12] = 1;
     assert_int_equal(buddy_add_root(&b, 10, 0x0, 16), 0);
@@ -106,15 +106,15 @@ static void test_buddy_exact_fit_and_split(void **state)
     setup_buddy();
     int n = buddy_alloc(&b, 15);   /* the 32 KiB root fits exactly: no split */
     assert_true(n >= 0);
-    assert_int_equal(buddy_node(&b, n)->phys, 0x68000);
+    assert_int_equal(buddy_phys(&b, n), 0x68000);
     assert_int_equal(m.splits, 0);
     int p = buddy_alloc(&b, 12);   /* smallest block that fits: the 64 KiB root, 4 splits */
     assert_true(p >= 0);
-    assert_int_equal(buddy_node(&b, p)->phys, 0x0);
+    assert_int_equal(buddy_phys(&b, p), 0x0);
     assert_int_equal(buddy_node(&b, p)->bits, 12);
     assert_int_equal(m.splits, 4);
     int q = buddy_alloc(&b, 12);   /* its buddy: no more splits */
-    assert_int_equal(buddy_node(&b, q)->phys, 0x1000);
+    assert_int_equal(buddy_phys(&b, q), 0x1000);
     assert_int_equal(m.splits, 4);
     assert_int_equal(b.free_bytes, b.total_bytes - 32768 - 8192);
     assert_int_equal(buddy_check(&b), 0);
@@ -168,9 +168,10 @@ static void test_buddy_random(void **state)
                 continue;
             }
             const struct buddy_node *node = buddy_node(&b, n);
+            uint32_t phys = buddy_phys(&b, n);
             assert_int_equal(node->bits, bits);
-            assert_int_equal(node->phys & ((1u << bits) - 1), 0);
-            for (uint32_t p = node->phys >> 12; p < (node->phys + (1u << bits)) >> 12; p++) {
+            assert_int_equal(phys & ((1u << bits) - 1), 0);
+            for (uint32_t p = phys >> 12; p < (phys + (1u << bits)) >> 12; p++) {
                 assert_int_equal(owner[p], 0);
                 owner[p] = 1;
             }
@@ -179,7 +180,8 @@ static void test_buddy_random(void **state)
         } else {
             unsigned i = (unsigned)rand() % count;
             const struct buddy_node *node = buddy_node(&b, nodes[i]);
-            for (uint32_t p = node->phys >> 12; p < (node->phys + (1u << node->bits)) >> 12; p++)
+            uint32_t phys = buddy_phys(&b, nodes[i]);
+            for (uint32_t p = phys >> 12; p < (phys + (1u << node->bits)) >> 12; p++)
                 owner[p] = 0;
             used -= 1u << node->bits;
             assert_int_equal(buddy_free(&b, nodes[i]), 0);
@@ -219,12 +221,14 @@ static void test_buddy_move_nodes(void **state)
 
     uint32_t needed = buddy_nodes_needed(&b);
     assert_int_equal(needed, BUDDY_MAX_ROOTS + 2 * 16);
-    assert_int_equal(buddy_move_nodes(&b, nodes, BUDDY_MAX_ROOTS + 4), -PECAN_EINVAL);
+    assert_int_equal(buddy_move_nodes(&b, node_table, BUDDY_MAX_ROOTS + 4), -PECAN_EINVAL);
     struct buddy_node before = small[first];
-    memset(nodes, 0xA5, sizeof(nodes));   /* the new array need not be initialised */
-    assert_int_equal(buddy_move_nodes(&b, nodes, needed), 0);
+    uint32_t phys_before = buddy_phys(&b, first);
+    memset(node_table, 0xA5, sizeof(node_table));   /* the new array need not be initialised */
+    assert_int_equal(buddy_move_nodes(&b, node_table, needed), 0);
     memset(small, 0xA5, sizeof(small));   /* and the old one is not used again */
     assert_memory_equal(buddy_node(&b, first), &before, sizeof(before));
+    assert_int_equal(buddy_phys(&b, first), phys_before);
     assert_int_equal(buddy_check(&b), 0);
 
     int blocks[16];
@@ -257,7 +261,7 @@ static void test_buddy_full_tree(void **state)
     (void)state;
     memset(&m, 0, sizeof(m));
     m.next_slot = 100;
-    buddy_init(&b, nodes, BUDDY_MAX_ROOTS + 2, &model_operations, &m);
+    buddy_init(&b, node_table, BUDDY_MAX_ROOTS + 2, &model_operations, &m);
     m.live[10] = 1;
     assert_int_equal(buddy_add_root(&b, 10, 0x0, BIG_ROOT_BITS), 0);
     uint32_t needed = buddy_nodes_needed(&b);
