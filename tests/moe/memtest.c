@@ -189,7 +189,7 @@ static void test_quotas(void)
     pecan_printf("ok - quotas and sub-quotas\n");
 }
 
-#define MAX_BLOCKS 2200
+#define MAX_BLOCKS 8192   /* 64 KiB frames of 256 MiB, and the 4 KiB blocks left */
 
 static void test_exhaustion(struct quota *q)
 {
@@ -225,7 +225,7 @@ static void test_exhaustion(struct quota *q)
 /* All RAM in 4 KiB blocks (a gate each, as a client fragmenting memory would make): the
  * tree of buddy nodes grows to twice as many nodes as blocks, beyond 16-bit indices, and
  * neither the nodes nor the slots run out before the memory does. */
-#define MAX_SMALL 40000
+#define MAX_SMALL (1 << 16)   /* 256 MiB, the most RAM moe's window holds, in 4 KiB */
 
 static void test_small_blocks(struct quota *q)
 {
