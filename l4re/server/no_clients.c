@@ -21,8 +21,9 @@ void server_no_clients(struct server *s, pecan_word_t bits)
     for (unsigned bit = 0; bit < 32; bit++) {
         if (!(bits & (1u << bit)))
             continue;
-        /* key % 32 == bit: keys bit, bit + 32, ... (key 0 does not exist) */
-        for (unsigned key = bit ? bit : 32; key <= s->capacity; key += 32) {
+        /* key % 32 == bit: keys bit, bit + 32, ... (key 0 does not exist), up to the
+         * highest key ever issued (none above was ever registered) */
+        for (unsigned key = bit ? bit : 32; key <= s->issued; key += 32) {
             struct server_object *object = server_lookup(s, key);
             if (object)
                 check_object(object);

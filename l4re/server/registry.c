@@ -5,12 +5,35 @@
  * minting client copies (which arms the no-clients watch) and recognising capabilities
  * that are copies of this server's own gates.
  *
- * Invariants: objects[key - 1] is the object with that key or NULL; a badge with bits
- * outside the key and SERVER_BADGE_WRITE names nothing; a registered object's
- * gate is bound to the server thread; an object's watch is armed only after a client copy
- * exists (arming without one would signal at once and free the object).
+ * Keys: a key given back goes on a list of free keys, linked through the registry entries
+ * themselves (an odd value: never an object's address); a new object takes the last key
+ * given back, or else the lowest key never issued. So registering is O(1) whatever the
+ * capacity, the registry need not be cleared at start-up, and keys stay as low as the
+ * number of objects allows (the no-clients scan goes only up to the highest key issued).
+ *
+ * Invariants: for a key up to issued, objects[key - 1] is the object with that key or a
+ * link of the free-key list; entries above issued are never read; a badge with bits
+ * outside the key, SERVER_BADGE_WRITE and SERVER_BADGE_FAULTS names nothing; a registered
+ * object's gate is bound to the server thread; an object's watch is armed only after a
+ * client copy exists (arming without one would signal at once and free the object).
  */
 #include <pecan/server.h>
+
+/* Free-key links: (next key << 1) | 1, where next key 0 ends the list. */
+static bool is_free_link(const struct server_object *entry)
+{
+    return ((uintptr_t)entry & 1u) != 0;
+}
+
+static struct server_object *free_link(unsigned next_key)
+{
+    return (struct server_object *)(((uintptr_t)next_key << 1) | 1u);
+}
+
+static unsigned free_link_next(const struct server_object *entry)
+{
+    return (unsigned)((uintptr_t)entry >> 1);
+}
 
 int server_init(struct server *s, const struct server_config *config,
                 struct server_object **objects, unsigned capacity)
@@ -20,8 +43,6 @@ int server_init(struct server *s, const struct server_config *config,
         !config->slot_alloc || !config->slot_free)
         return -PECAN_EINVAL;
     *s = (struct server){ .config = *config, .objects = objects, .capacity = capacity };
-    for (unsigned i = 0; i < capacity; i++)
-        objects[i] = 0;
     for (unsigned i = 0; i < config->receive_slots; i++) {
         s->receive[i] = config->slot_alloc();
         if (!s->receive[i])
@@ -30,17 +51,23 @@ int server_init(struct server *s, const struct server_config *config,
     return pecan_thread_bind_notification(config->thread, config->notification);
 }
 
-static int find_free_key(struct server *s, pecan_word_t *key)
+static int take_key(struct server *s, pecan_word_t *key)
 {
-    for (unsigned n = 0; n < s->capacity; n++) {
-        unsigned i = (s->next_free + n) % s->capacity;
-        if (!s->objects[i]) {
-            *key = i + 1;
-            s->next_free = (i + 1) % s->capacity;
-            return 0;
-        }
+    if (s->free_keys) {
+        *key = s->free_keys;
+        s->free_keys = free_link_next(s->objects[*key - 1]);
+        return 0;
     }
-    return -PECAN_ENOMEM;
+    if (s->issued == s->capacity)
+        return -PECAN_ENOMEM;
+    *key = ++s->issued;
+    return 0;
+}
+
+static void give_key(struct server *s, pecan_word_t key)
+{
+    s->objects[key - 1] = free_link(s->free_keys);
+    s->free_keys = key;
 }
 
 int server_register(struct server *s, struct server_object *object,
@@ -48,17 +75,19 @@ int server_register(struct server *s, struct server_object *object,
 {
     pecan_word_t key;
     struct pecan_cap_identity id;
-    int err = find_free_key(s, &key);
-    if (err)
-        return err;
-    err = pecan_cnode_identify(s->config.cnode, gate, s->config.cnode_depth, &id);
+    int err = pecan_cnode_identify(s->config.cnode, gate, s->config.cnode_depth, &id);
     if (err)
         return err;
     if (id.type != PECAN_OBJ_ENDPOINT)
         return -PECAN_ETYPE;
-    err = pecan_gate_bind(gate, s->config.thread);
+    err = take_key(s, &key);
     if (err)
         return err;
+    err = pecan_gate_bind(gate, s->config.thread);
+    if (err) {
+        give_key(s, key);
+        return err;
+    }
     *object = (struct server_object){ .type = type, .gate = gate, .gate_phys = id.phys,
                                       .key = key };
     s->objects[key - 1] = object;
@@ -68,11 +97,11 @@ int server_register(struct server *s, struct server_object *object,
 
 void server_unregister(struct server *s, struct server_object *object)
 {
-    if (!object->key || object->key > s->capacity || s->objects[object->key - 1] != object)
+    if (server_lookup(s, object->key) != object)
         return;
     /* Client copies go first: a stale copy must never reach the key's next object. */
     pecan_cnode_revoke(s->config.cnode, object->gate, s->config.cnode_depth);
-    s->objects[object->key - 1] = 0;
+    give_key(s, object->key);
     s->count--;
     object->key = 0;
     object->watched = false;
@@ -81,10 +110,11 @@ void server_unregister(struct server *s, struct server_object *object)
 struct server_object *server_lookup(struct server *s, pecan_word_t badge)
 {
     pecan_word_t key = badge & SERVER_KEY_MASK;
-    if (key == 0 || key > s->capacity ||
+    if (key == 0 || key > s->issued ||
         (badge & ~(SERVER_KEY_MASK | SERVER_BADGE_WRITE | SERVER_BADGE_FAULTS)))
         return 0;
-    return s->objects[key - 1];
+    struct server_object *entry = s->objects[key - 1];
+    return is_free_link(entry) ? 0 : entry;
 }
 
 static int arm_watch(struct server *s, struct server_object *object)

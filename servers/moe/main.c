@@ -18,13 +18,11 @@
 /* moe keeps this much of the free memory for itself when it starts the init program. */
 #define MOE_OWN_RESERVE (8u << 20)
 
-#define MOE_OBJECTS 2048
 #define MAX_ARGS 16
 
 struct server moe_server;
 const struct pecan_bootinfo *moe_bootinfo;
 
-static struct server_object *registry[MOE_OBJECTS];
 static struct namespace *rom;
 
 static struct {
@@ -138,19 +136,32 @@ static int start_init(void)
                           options.argv, namespace_object(rom), init_exited);
 }
 
+/* One registry entry per 4 KiB of the memory moe manages: every registered object has a
+ * gate of its own, retyped from a 4 KiB block charged to a client (or to moe), so the
+ * registry cannot fill before memory does and no client can take the last entries from
+ * the others. */
+static unsigned registry_capacity(void)
+{
+    return memory_total_bytes() >> 12;
+}
+
 static void start_server(void)
 {
     static struct memory_block notification;
     int err = memory_alloc_object(memory_own_quota(), PECAN_OBJ_NOTIFICATION, 0, &notification);
     if (err)
         fatal("notification", err);
+    unsigned capacity = registry_capacity();
+    struct server_object **registry = memory_alloc_table(capacity * sizeof(*registry));
+    if (!registry)
+        fatal("registry", -PECAN_ENOMEM);
     struct server_config config = {
         .thread = PECAN_ROOT_TCB, .cnode = PECAN_ROOT_CNODE, .cnode_depth = MOE_DEPTH,
         .notification = notification.object, .slot_alloc = moe_slot_alloc,
         .slot_free = moe_slot_free, .receive_slots = 2,
         .background = dataspace_reap_step,   /* destroyed dataspaces' pages, in steps */
     };
-    if ((err = server_init(&moe_server, &config, registry, MOE_OBJECTS)) != 0)
+    if ((err = server_init(&moe_server, &config, registry, capacity)) != 0)
         fatal("server", err);
     /* Above every program moe starts, so a request is served as soon as it comes. */
     pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, PECAN_ROOT_TCB, MOE_PRIORITY, 1, 0);

@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * moe's memory (memory.h): the capability work behind the buddy allocator (buddy.c), the
- * page pool of 4 KiB pages (page_pool.c), moe's CNode slots (slot_allocator.c) and the
- * window in which moe sees every frame it hands out.
+ * page pool of 4 KiB pages (page_pool.c), moe's CNode slots (slot_allocator.c), the
+ * window in which moe sees every frame it hands out, and moe's tables sized from RAM
+ * (memory_alloc_table).
+ *
+ * Start-up order: the buddy allocator begins on a small static array of nodes, enough for
+ * the roots and the splits of the first two blocks (the window's page tables, then the
+ * first table block); once the window is in place, the nodes move to a table sized by
+ * buddy_nodes_needed (so no client can use up the nodes: buddy.h), and the page pool gets
+ * its table of groups.
  *
  * Invariants: every RAM frame moe hands out is mapped at memory_local(phys) through moe's
  * own capability, so revoking that capability (or unmapping the page in moe's space)
  * takes it from every task it reached; the window's page tables are installed once at
- * start-up and never removed.
+ * start-up and never removed; tables are never freed.
  */
 #include "memory.h"
 
@@ -24,14 +31,30 @@
 #define MIB_BITS 20
 #define WINDOW_RIGHTS (PECAN_MAP_READ | PECAN_MAP_WRITE | PECAN_MAP_EXECUTE)
 #define MAX_DEVICE_UNTYPED 64
+/* Splits before the nodes move: at most BUDDY_MAX_BITS - BUDDY_MIN_BITS for each of the
+ * two blocks taken before (the window's page tables and the table block for the nodes). */
+#define BOOTSTRAP_PAIRS (2 * (BUDDY_MAX_BITS - BUDDY_MIN_BITS) + 2)
+#define BOOTSTRAP_NODES (BUDDY_MAX_ROOTS + 2 * BOOTSTRAP_PAIRS)
+#define TABLE_BLOCK_MIN_BITS 16
+#define TABLE_BLOCK_MAX_BITS 24     /* memory_alloc_contiguous's largest */
+#define TABLE_ALIGN 8u
+
+_Static_assert(PECAN_ROOT_CNODE_MAX_BITS <= BUDDY_SLOT_BITS, "a buddy node holds any slot");
 
 uint32_t memory_ram_base;
 
 static struct slot_allocator slots;
+static struct buddy_node bootstrap_nodes[BOOTSTRAP_NODES];
 static struct buddy buddy;
 static struct page_pool pool;
 static struct quota own_quota;
 static struct memory_block window_tables;
+
+/* The rest of the last table block: tables are cut from it until it is too small. */
+static struct {
+    uint8_t *next;
+    uint32_t left;
+} table_space;
 
 /* Device untyped from the boot info, for iomem.c (memory_device_*). */
 struct device_untyped {
@@ -182,6 +205,7 @@ static int alloc_block(struct quota *q, unsigned block_bits, unsigned type, unsi
         return -PECAN_ENOMEM;
     }
     const struct buddy_node *n = buddy_node(&buddy, node);
+    uint32_t phys = buddy_phys(&buddy, node);
     int err = pecan_untyped_retype(n->slot, type, size_bits, count, MOE_CNODE, first);
     if (err) {
         own_slots_free(first, count);
@@ -190,8 +214,8 @@ static int alloc_block(struct quota *q, unsigned block_bits, unsigned type, unsi
         return err == -PECAN_ENOASID ? err : -PECAN_ENOMEM;
     }
     *block = (struct memory_block){
-        .untyped = n->slot, .object = first, .phys = n->phys, .size_bits = (uint8_t)block_bits,
-        .type = (uint8_t)type, .count = (uint16_t)count, .node = (int16_t)node,
+        .untyped = n->slot, .object = first, .phys = phys, .size_bits = (uint8_t)block_bits,
+        .type = (uint8_t)type, .count = (uint16_t)count, .node = node,
         .charged_to = q,
     };
     return 0;
@@ -253,6 +277,7 @@ static int grow_pool(void)
     if (node < 0)
         return -PECAN_ENOMEM;
     const struct buddy_node *n = buddy_node(&buddy, node);
+    uint32_t phys = buddy_phys(&buddy, node);
     pecan_cap_t frame = own_slots_alloc(1);
     if (!frame) {
         buddy_free(&buddy, node);
@@ -261,9 +286,9 @@ static int grow_pool(void)
     int err = pecan_untyped_retype(n->slot, PECAN_OBJ_FRAME, PAGE_POOL_GROUP_BITS, 1, MOE_CNODE,
                                    frame);
     if (!err)
-        err = map_in_window(frame, 1, PAGE_POOL_GROUP_BITS, n->phys);
+        err = map_in_window(frame, 1, PAGE_POOL_GROUP_BITS, phys);
     if (!err)
-        err = page_pool_add_group(&pool, n->phys, node, frame);
+        err = page_pool_add_group(&pool, phys, node, frame);
     if (err) {
         release_block(n->slot, node, frame, 1);
         return -PECAN_ENOMEM;
@@ -353,6 +378,37 @@ void memory_free(struct memory_block *block)
     block->object = 0;
 }
 
+/* ---- tables ---------------------------------------------------------------------------- */
+
+static int new_table_block(uint32_t bytes)
+{
+    unsigned bits = TABLE_BLOCK_MIN_BITS;
+    while ((1u << bits) < bytes) {
+        if (bits == TABLE_BLOCK_MAX_BITS)
+            return -PECAN_ENOMEM;
+        bits++;
+    }
+    /* The block is moe's for good: its record is not kept, it is never freed. */
+    struct memory_block block;
+    int err = memory_alloc_contiguous(&own_quota, bits, &block);
+    if (err)
+        return err;
+    table_space.next = memory_local(block.phys);
+    table_space.left = 1u << bits;
+    return 0;
+}
+
+void *memory_alloc_table(uint32_t bytes)
+{
+    bytes = (bytes + TABLE_ALIGN - 1) & ~(TABLE_ALIGN - 1);
+    if (bytes > table_space.left && new_table_block(bytes) != 0)
+        return 0;
+    void *table = table_space.next;
+    table_space.next += bytes;
+    table_space.left -= bytes;
+    return table;
+}
+
 /* ---- start-up -------------------------------------------------------------------------- */
 
 static uint32_t ram_base_of(const struct pecan_bootinfo *info)
@@ -407,6 +463,28 @@ static int install_window(uint32_t ram_size)
     return 0;
 }
 
+/* The buddy's nodes from the bootstrap array to a table for the whole tree (buddy.h). */
+static int move_buddy_nodes(void)
+{
+    uint32_t capacity = buddy_nodes_needed(&buddy);
+    if (capacity <= BOOTSTRAP_NODES)
+        return 0;   /* so little RAM that the bootstrap array holds every node */
+    struct buddy_node *nodes = memory_alloc_table(capacity * (uint32_t)sizeof(*nodes));
+    if (!nodes)
+        return -PECAN_ENOMEM;
+    return buddy_move_nodes(&buddy, nodes, capacity);
+}
+
+static int init_page_pool(uint32_t ram_size)
+{
+    uint32_t groups = page_pool_groups_for(ram_size);
+    struct page_group *table = memory_alloc_table(groups * (uint32_t)sizeof(*table));
+    if (!table)
+        return -PECAN_ENOMEM;
+    page_pool_init(&pool, table, memory_ram_base, ram_size);
+    return 0;
+}
+
 int memory_init(const struct pecan_bootinfo *info)
 {
     uint32_t cnode_slots = 1u << info->root_cnode_bits;
@@ -414,18 +492,21 @@ int memory_init(const struct pecan_bootinfo *info)
         cnode_slots = SLOT_ALLOCATOR_MAX_SLOTS;
     slot_allocator_init(&slots, info->first_free_slot, cnode_slots);
     quota_init(&own_quota, 0, 0xFFFFFFFFu);
-    buddy_init(&buddy, &buddy_capability_work, 0);
+    buddy_init(&buddy, bootstrap_nodes, BOOTSTRAP_NODES, &buddy_capability_work, 0);
     memory_ram_base = ram_base_of(info);
     if (memory_ram_base == 0xFFFFFFFFu)
         return -PECAN_ENOMEM;
     uint32_t ram_size = info->ram_size;
     if (ram_size > MEMORY_WINDOW_LIMIT - MEMORY_WINDOW_BASE)
         ram_size = MEMORY_WINDOW_LIMIT - MEMORY_WINDOW_BASE;
-    page_pool_init(&pool, memory_ram_base, ram_size);
     int err = take_untyped(info);
-    if (err)
-        return err;
-    return install_window(ram_size);
+    if (!err)
+        err = install_window(ram_size);
+    if (!err)
+        err = move_buddy_nodes();
+    if (!err)
+        err = init_page_pool(ram_size);
+    return err;
 }
 
 struct quota *memory_own_quota(void)

@@ -58,17 +58,24 @@ struct memory_block {
     uint8_t size_bits;
     uint8_t type;             /* PECAN_OBJ_* of the objects */
     uint16_t count;           /* objects in consecutive slots */
-    int16_t node;             /* the allocator's handle: buddy node, -1 for a pool page */
+    int32_t node;             /* the allocator's handle: buddy node, -1 for a pool page */
     struct quota *charged_to;
 };
 
 /* Takes the untyped capabilities listed in the boot info (RAM into the buddy allocator,
- * device untyped kept for iomem) and installs the window's page tables, charged to
+ * device untyped kept for iomem), installs the window's page tables and allocates the
+ * allocator's own tables sized from RAM (buddy nodes, page groups), charged to
  * memory_own_quota(). 0 or a negative error (moe cannot run then). */
 int memory_init(const struct pecan_bootinfo *info);
 
-/* moe's own quota (window page tables, its own objects). Unlimited. */
+/* moe's own quota (window page tables, its tables, its own objects). Unlimited. */
 struct quota *memory_own_quota(void);
+
+/* A zeroed table of bytes for moe's lifetime (never freed), in its window, charged to
+ * memory_own_quota(): for tables sized from RAM at start-up. Tables share blocks (a new
+ * block, at least 64 KiB, only when the last one has no room left). NULL if out of
+ * memory. */
+void *memory_alloc_table(uint32_t bytes);
 
 /* Quotas. quota_init charges limit to parent (if any): 0 or -PECAN_ENOMEM. quota_fini
  * gives the limit back (-PECAN_EBUSY while the quota still holds something). */

@@ -24,8 +24,8 @@ static void partial_push(struct page_pool *pool, int g)
     group->prev = NONE;
     group->next = pool->partial;
     if (pool->partial != NONE)
-        pool->groups[pool->partial].prev = (int16_t)g;
-    pool->partial = (int16_t)g;
+        pool->groups[pool->partial].prev = g;
+    pool->partial = g;
 }
 
 static void partial_remove(struct page_pool *pool, int g)
@@ -40,13 +40,13 @@ static void partial_remove(struct page_pool *pool, int g)
     group->prev = group->next = NONE;
 }
 
-void page_pool_init(struct page_pool *pool, uint32_t base, uint32_t size)
+void page_pool_init(struct page_pool *pool, struct page_group *groups, uint32_t base,
+                    uint32_t size)
 {
+    pool->groups = groups;
     pool->base = base;
-    pool->group_count = size >> PAGE_POOL_GROUP_BITS;
-    if (pool->group_count > PAGE_POOL_MAX_GROUPS)
-        pool->group_count = PAGE_POOL_MAX_GROUPS;
-    for (unsigned i = 0; i < PAGE_POOL_MAX_GROUPS; i++)
+    pool->group_count = page_pool_groups_for(size);
+    for (unsigned i = 0; i < pool->group_count; i++)
         pool->groups[i] = (struct page_group){ .node = NONE, .prev = NONE, .next = NONE };
     pool->partial = NONE;
     pool->free_pages = 0;
@@ -61,8 +61,8 @@ int page_pool_add_group(struct page_pool *pool, uint32_t phys, int node, uint32_
     struct page_group *group = &pool->groups[g];
     if (group->node != NONE)
         return -PECAN_EINVAL;
-    group->node = (int16_t)node;
-    group->frame = (uint16_t)frame;
+    group->node = node;
+    group->frame = frame;
     group->free_mask = PAGE_POOL_ALL_FREE;
     partial_push(pool, g);
     pool->free_pages += PAGE_POOL_PAGES_PER_GROUP;

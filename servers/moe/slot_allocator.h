@@ -1,20 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Free slots of one single-level CNode (moe's root CNode): a bitmap, one bit per slot,
- * set while the slot is in use. Runs of consecutive slots are handed out for retypes of
- * several objects at once. Portable (host-tested in tests/unit/test_moe_slots.c).
+ * Free slots of one single-level CNode (moe's root CNode, up to
+ * 2^PECAN_ROOT_CNODE_MAX_BITS slots): a bitmap, one bit per slot, set while the slot is in
+ * use, and a summary with one bit per bitmap word, set while the word is full. Single
+ * slots are found from a moving hint and runs of consecutive slots (for retypes of
+ * several objects at once) first-fit; both skip full words through the summary, so a
+ * search looks at one summary word per 1024 slots, not at every slot. Portable
+ * (host-tested in tests/unit/test_moe_memory.c).
  *
- * Invariant: a bit is clear exactly when the slot is empty and nobody has reserved it.
+ * Invariants: up to the summary word that covers limit, a bit of used is clear exactly
+ * when the slot is empty and nobody has reserved it (slots outside [first, limit) stay
+ * set) and a bit of full is set exactly when its word of used is all ones; the words
+ * above are never read (init does not touch them); free_count is the number of clear
+ * bits.
  */
 #ifndef MOE_SLOT_ALLOCATOR_H
 #define MOE_SLOT_ALLOCATOR_H
 
 #include <stdint.h>
+#include <pecan/bootinfo.h>
 
-#define SLOT_ALLOCATOR_MAX_SLOTS 16384u
+#define SLOT_ALLOCATOR_MAX_SLOTS (1u << PECAN_ROOT_CNODE_MAX_BITS)
+#define SLOT_ALLOCATOR_WORDS (SLOT_ALLOCATOR_MAX_SLOTS / 32)
 
 struct slot_allocator {
-    uint32_t used[SLOT_ALLOCATOR_MAX_SLOTS / 32];
+    uint32_t used[SLOT_ALLOCATOR_WORDS];        /* bit per slot: in use */
+    uint32_t full[SLOT_ALLOCATOR_WORDS / 32];   /* bit per word of used: all in use */
     uint32_t first;      /* slots below are never handed out (well-known and boot caps) */
     uint32_t limit;      /* one past the last slot */
     uint32_t hint;       /* search for single slots starts here */

@@ -3,7 +3,9 @@
  * moe_memtest: a root task that runs moe's memory code (servers/moe/memory.c and its
  * portable parts) against the real kernel before moe itself exists: every object type,
  * pool pages, 64 KiB frames, contiguous memory, quotas and sub-quotas, exhaustion of all
- * RAM, and that freeing everything gives back exactly the memory and slots there were.
+ * RAM (in 64 KiB frames, and in 4 KiB blocks only: the buddy's nodes and moe's slots do
+ * not run out first), and that freeing everything gives back exactly the memory and slots
+ * there were.
  * Prints TAP; exits with the number of failed checks.
  */
 #include <pecan/bootinfo.h>
@@ -187,7 +189,7 @@ static void test_quotas(void)
     pecan_printf("ok - quotas and sub-quotas\n");
 }
 
-#define MAX_BLOCKS 2200
+#define MAX_BLOCKS 8192   /* 64 KiB frames of 256 MiB, and the 4 KiB blocks left */
 
 static void test_exhaustion(struct quota *q)
 {
@@ -220,6 +222,34 @@ static void test_exhaustion(struct quota *q)
     pecan_printf("ok - all RAM taken and given back exactly\n");
 }
 
+/* All RAM in 4 KiB blocks (a gate each, as a client fragmenting memory would make): the
+ * tree of buddy nodes grows to twice as many nodes as blocks, beyond 16-bit indices, and
+ * neither the nodes nor the slots run out before the memory does. */
+#define MAX_SMALL (1 << 16)   /* 256 MiB, the most RAM moe's window holds, in 4 KiB */
+
+static void test_small_blocks(struct quota *q)
+{
+    static struct memory_block blocks[MAX_SMALL];
+    unsigned n = 0;
+    int err = 0;
+    while (n < MAX_SMALL && (err = memory_alloc_object(q, PECAN_OBJ_ENDPOINT, 0, &blocks[n])) == 0)
+        n++;
+    CHECK(n < MAX_SMALL && err == -PECAN_ENOMEM, "4 KiB blocks ran out with -ENOMEM: %d", err);
+    /* What is left is the pool's spare pages (a free group is kept), nothing in the buddy. */
+    uint32_t left = memory_free_bytes();
+    pecan_printf("# small blocks: %u of 4 KiB, %u bytes left (pool pages)\n", n, (unsigned)left);
+    CHECK(n >= (initial_free - left) / 4096 && left < (1u << 20),
+          "all memory but the pool's spare pages in 4 KiB blocks: %u blocks, %u left", n,
+          (unsigned)left);
+    CHECK(memory_check() == 0, "allocator consistent with all memory in 4 KiB blocks");
+    for (unsigned i = 0; i < n; i++)
+        memory_free(&blocks[i]);
+    CHECK(memory_free_bytes() == initial_free, "after small blocks %u free, %u before",
+          (unsigned)memory_free_bytes(), (unsigned)initial_free);
+    CHECK(memory_check() == 0, "allocator consistent after small blocks");
+    pecan_printf("ok - all RAM in 4 KiB blocks and back\n");
+}
+
 int root_main(const struct pecan_bootinfo *info);
 
 int root_main(const struct pecan_bootinfo *info)
@@ -232,7 +262,8 @@ int root_main(const struct pecan_bootinfo *info)
         return 1;
     initial_free = memory_free_bytes();
     CHECK(memory_total_bytes() - initial_free == memory_own_quota()->used,
-          "only the window's page tables are in use: %u", (unsigned)memory_own_quota()->used);
+          "only the window's page tables and moe's tables are in use: %u",
+          (unsigned)memory_own_quota()->used);
     struct quota q;
     quota_init(&q, 0, 0xFFFFFFFFu);
     unsigned free_slots = moe_slot_free_count();
@@ -242,6 +273,7 @@ int root_main(const struct pecan_bootinfo *info)
     test_frames_and_contiguous(&q);
     test_quotas();
     test_exhaustion(&q);
+    test_small_blocks(&q);
     for (int round = 0; round < 3; round++)
         test_pool_pages(&q);
 

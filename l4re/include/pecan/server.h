@@ -24,6 +24,10 @@
  * any other copy with -PECAN_EPERM before it reaches a handler. server_reply_object never
  * hands out that right: a client cannot get a copy that passes for the kernel.
  *
+ * Keys are reused last-freed-first and otherwise handed out from 1 upwards, so they stay
+ * as low as the number of objects allows: the no-clients scan of a bit visits the keys
+ * issued so far, not the whole capacity.
+ *
  * Invariants: a registered object's key is its index in the registry plus one, never 0;
  * the badge of every client copy is the key, plus SERVER_BADGE_WRITE for writable copies
  * and SERVER_BADGE_FAULTS for pager copies; slots the loop lends (receive slots,
@@ -97,10 +101,11 @@ struct server_config {
 
 struct server {
     struct server_config config;
-    struct server_object **objects;   /* registry: objects[key - 1] */
+    struct server_object **objects;   /* registry: objects[key - 1] (registry.c) */
     unsigned capacity;
-    unsigned count;
-    unsigned next_free;                /* search hint */
+    unsigned count;                    /* registered objects */
+    unsigned issued;                   /* keys 1 .. issued were handed out at some time */
+    unsigned free_keys;                /* last key given back (a list), 0 if none */
     pecan_cap_t receive[SERVER_MAX_RECEIVE];
     uint32_t messages;                 /* dispatched messages (statistics) */
     uint32_t rejected;                 /* error replies for undecodable messages */
@@ -128,8 +133,9 @@ struct server_request {
     bool taken[SERVER_MAX_RECEIVE];       /* receive slots the handler kept */
 };
 
-/* Sets up the registry (objects[capacity], zeroed by the caller or not), binds the
- * notification to the thread and allocates the receive slots. */
+/* Sets up the registry (objects[capacity], need not be initialised: registering and
+ * looking up cost the same whatever the capacity), binds the notification to the thread
+ * and allocates the receive slots. */
 int server_init(struct server *s, const struct server_config *config,
                 struct server_object **objects, unsigned capacity);
 

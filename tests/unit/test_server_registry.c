@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host tests of the server framework's object registry (l4re/server/registry.c,
+ * no_clients.c) over stubs of the system calls it makes: keys are taken and given back in
+ * O(1) whatever the capacity (a free-key list, keys never issued above), the registry
+ * need not be cleared, lookups refuse free and never-issued keys, and the no-clients scan
+ * finds the objects of a signalled bit.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <pecan/server.h>
+
+/* ---- system call stubs ------------------------------------------------------------------ */
+
+static unsigned identify_calls, has_clients_calls, revokes;
+
+int pecan_cnode_identify(pecan_cap_t cnode, pecan_word_t index, unsigned depth,
+                         struct pecan_cap_identity *id)
+{
+    (void)cnode;
+    (void)depth;
+    identify_calls++;
+    /* Slots from 1000 hold gates (phys = slot); others hold a notification. */
+    *id = (struct pecan_cap_identity){ .type = index >= 1000 ? PECAN_OBJ_ENDPOINT : 0,
+                                       .phys = index };
+    return 0;
+}
+
+int pecan_gate_bind(pecan_cap_t gate, pecan_cap_t thread)
+{
+    (void)gate;
+    (void)thread;
+    return 0;
+}
+
+int pecan_cnode_revoke(pecan_cap_t cnode, pecan_word_t index, unsigned depth)
+{
+    (void)cnode;
+    (void)index;
+    (void)depth;
+    revokes++;
+    return 0;
+}
+
+int pecan_thread_bind_notification(pecan_cap_t tcb, pecan_cap_t notification)
+{
+    (void)tcb;
+    (void)notification;
+    return 0;
+}
+
+int pecan_gate_set_no_clients(pecan_cap_t gate, pecan_cap_t notification, pecan_word_t bits)
+{
+    (void)gate;
+    (void)notification;
+    (void)bits;
+    return 0;
+}
+
+int pecan_gate_has_clients(pecan_cap_t gate)
+{
+    (void)gate;
+    has_clients_calls++;
+    return 1;
+}
+
+int pecan_cnode_mint(pecan_cap_t cnode, pecan_word_t dest, unsigned dest_depth,
+                     pecan_cap_t src_cnode, pecan_word_t src, unsigned src_depth,
+                     unsigned rights, pecan_word_t badge)
+{
+    (void)cnode;
+    (void)dest;
+    (void)dest_depth;
+    (void)src_cnode;
+    (void)src;
+    (void)src_depth;
+    (void)rights;
+    (void)badge;
+    return 0;
+}
+
+int pecan_cnode_delete(pecan_cap_t cnode, pecan_word_t index, unsigned depth)
+{
+    (void)cnode;
+    (void)index;
+    (void)depth;
+    return 0;
+}
+
+static pecan_cap_t next_slot = 100;
+
+static pecan_cap_t slot_alloc(void)
+{
+    return next_slot++;
+}
+
+static void slot_free(pecan_cap_t slot)
+{
+    (void)slot;
+}
+
+/* ---- the tests ------------------------------------------------------------------------- */
+
+#define CAPACITY 100000u
+
+static struct server server;
+static struct server_object *entries[CAPACITY];
+static struct server_object objects[CAPACITY];
+static void no_clients(struct server_object *object)
+{
+    (void)object;   /* never called: every gate has clients (pecan_gate_has_clients) */
+}
+
+static const struct server_type type = { .name = "test", .no_clients = no_clients };
+
+static void start(unsigned capacity)
+{
+    struct server_config config = {
+        .thread = 1, .cnode = 2, .cnode_depth = 32, .notification = 3,
+        .slot_alloc = slot_alloc, .slot_free = slot_free, .receive_slots = 2,
+    };
+    /* The registry need not be cleared: fill it with garbage. */
+    memset(entries, 0x5A, sizeof(entries));
+    revokes = 0;
+    assert_int_equal(server_init(&server, &config, entries, capacity), 0);
+}
+
+static void test_keys_reused_last_freed_first(void **state)
+{
+    (void)state;
+    start(CAPACITY);
+    for (unsigned i = 0; i < 5; i++) {
+        assert_int_equal(server_register(&server, &objects[i], &type, 1000 + i), 0);
+        assert_int_equal(objects[i].key, i + 1);
+    }
+    assert_ptr_equal(server_lookup(&server, 3), &objects[2]);
+    assert_null(server_lookup(&server, 6));          /* never issued (garbage entry) */
+    assert_null(server_lookup(&server, 0));
+    assert_null(server_lookup(&server, 3 | 0x01000000u));   /* bits outside the key */
+    server_unregister(&server, &objects[1]);
+    server_unregister(&server, &objects[3]);
+    assert_int_equal(server.count, 3);
+    assert_null(server_lookup(&server, 2));          /* a free key names nothing */
+    assert_null(server_lookup(&server, 4));
+    server_unregister(&server, &objects[1]);         /* twice: ignored */
+    assert_int_equal(server.count, 3);
+    assert_int_equal(revokes, 2);
+    assert_int_equal(server_register(&server, &objects[10], &type, 1010), 0);
+    assert_int_equal(objects[10].key, 4);            /* the last key given back */
+    assert_int_equal(server_register(&server, &objects[11], &type, 1011), 0);
+    assert_int_equal(objects[11].key, 2);
+    assert_int_equal(server_register(&server, &objects[12], &type, 1012), 0);
+    assert_int_equal(objects[12].key, 6);            /* then a fresh one */
+    assert_int_equal(server.issued, 6);
+    /* Not a gate: refused, and no key is used up. */
+    assert_int_equal(server_register(&server, &objects[13], &type, 5), -PECAN_ETYPE);
+    assert_int_equal(server.issued, 6);
+}
+
+static void test_full_registry(void **state)
+{
+    (void)state;
+    start(CAPACITY);
+    for (unsigned i = 0; i < CAPACITY; i++)
+        assert_int_equal(server_register(&server, &objects[i], &type, 1000 + i), 0);
+    struct server_object extra;
+    assert_int_equal(server_register(&server, &extra, &type, 999999), -PECAN_ENOMEM);
+    assert_ptr_equal(server_lookup(&server, CAPACITY), &objects[CAPACITY - 1]);
+    assert_null(server_lookup(&server, CAPACITY + 1));
+    server_unregister(&server, &objects[77777]);
+    assert_int_equal(server_register(&server, &extra, &type, 999999), 0);
+    assert_int_equal(extra.key, 77778);
+    for (unsigned i = 0; i < CAPACITY; i++)
+        server_unregister(&server, i == 77777 ? &extra : &objects[i]);
+    assert_int_equal(server.count, 0);
+}
+
+/* A signalled no-clients bit asks the watched objects of its keys, none of a free key. */
+static void test_no_clients_asks_the_bit_s_objects(void **state)
+{
+    (void)state;
+    start(CAPACITY);
+    for (unsigned i = 0; i < 64; i++) {
+        assert_int_equal(server_register(&server, &objects[i], &type, 1000 + i), 0);
+        assert_int_equal(server_mint(&server, &objects[i], 50, PECAN_RIGHT_WRITE), 0);
+    }
+    has_clients_calls = 0;
+    server_no_clients(&server, 1u << 5);   /* keys 5 and 37 */
+    assert_int_equal(has_clients_calls, 2);
+    server_unregister(&server, &objects[36]);
+    has_clients_calls = 0;
+    server_no_clients(&server, 1u << 5);
+    assert_int_equal(has_clients_calls, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keys_reused_last_freed_first),
+        cmocka_unit_test(test_full_registry),
+        cmocka_unit_test(test_no_clients_asks_the_bit_s_objects),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
