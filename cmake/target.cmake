@@ -16,5 +16,6 @@ add_subdirectory(kernel)
 add_subdirectory(l4re)
 add_subdirectory(pkg)
 add_subdirectory(servers)
-add_subdirectory(conf)
 add_subdirectory(tests)
+# Last: a Lua scenario's rom holds every program, so every program must be known by then.
+add_subdirectory(conf)
