@@ -1,5 +1,7 @@
 -- A script written for L4Re's ned (the pattern of its hello and client/server examples),
--- unchanged apart from the program names.
+-- unchanged apart from the program names. It leaves its servers running, so the run ends
+-- when the client has exited (ned's option below, read by tools/pack-scenario):
+-- ned options: --exit-with=rom/echo-client.elf
 local L4 = require("L4");
 
 local l = L4.default_loader;

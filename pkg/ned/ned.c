@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ned: runs a Lua boot script (docs/ned.md). Command line:
- *     ned [--wait-and-exit | --exit-with=<program>] <script> [args...]
+ *     ned [--wait-and-exit | --exit-with=<program>] [--args=<file>] <script> [args...]
  * The script (a path such as rom/hello.lua) runs with Lua's string, table and math
  * libraries, print going to ned's log, and `require "L4"` (lua/L4.lua over core.c). An
  * error in the script is reported with its file and line; ned stays up either way and
  * then keeps serving its children (their exits, restarts) for as long as any runs. With
  * --wait-and-exit it exits once none is left (status 0, or 1 if the script failed); with
  * --exit-with=<program> it exits with that program's status once it has exited (and the
- * script is done), the way test scenarios end while servers still run.
+ * script is done), the way test scenarios end while servers still run. --args=<file> fills
+ * the table L4.Args from the file's "key=value" lines before the script runs (./pecan run
+ * --set key=value packs such a file as rom/args).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -108,6 +110,7 @@ static bool run_script(lua_State *L, const char *script)
 struct ned_options {
     bool exit_when_idle;        /* --wait-and-exit */
     const char *exit_with;      /* --exit-with=<program>, or NULL */
+    const char *args_file;      /* --args=<file>, or NULL */
 };
 
 /* Pushes require("L4"). */
@@ -152,6 +155,64 @@ static void process_events(lua_State *L)
     lua_pop(L, 1);
 }
 
+/* The whole of a file as a Lua string on the stack; false if it cannot be read. */
+static bool push_file(lua_State *L, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    size_t n;
+    do {
+        char *space = luaL_prepbuffer(&b);
+        n = fread(space, 1, LUAL_BUFFERSIZE, f);
+        luaL_addsize(&b, n);
+    } while (n == LUAL_BUFFERSIZE);
+    bool ok = !ferror(f);
+    fclose(f);
+    luaL_pushresult(&b);
+    return ok;
+}
+
+/* Sets args[key] = value for one "key=value" line (text, len bytes, no newline). */
+static bool set_arg(lua_State *L, const char *text, size_t len)
+{
+    const char *equals = memchr(text, '=', len);
+    if (!equals || equals == text)
+        return false;
+    lua_pushlstring(L, text, (size_t)(equals - text));
+    lua_pushlstring(L, equals + 1, len - (size_t)(equals - text) - 1);
+    lua_settable(L, -3);
+    return true;
+}
+
+/* --args=<file>: L4.Args gets a string for each "key=value" line of the file (values stay
+ * strings, as on the command line they came from). */
+static bool load_args(lua_State *L, const char *path)
+{
+    if (!push_file(L, path)) {
+        fprintf(stderr, "ned: %s: cannot read the arguments\n", path);
+        return false;
+    }
+    size_t size;
+    const char *text = lua_tolstring(L, -1, &size);
+    push_l4(L);
+    lua_getfield(L, -1, "Args");
+    bool ok = true;
+    for (size_t start = 0, line = 1; start < size; line++) {
+        const char *end = memchr(text + start, '\n', size - start);
+        size_t len = end ? (size_t)(end - (text + start)) : size - start;
+        if (len > 0 && !set_arg(L, text + start, len)) {
+            fprintf(stderr, "ned: %s:%u: not a key=value line\n", path, (unsigned)line);
+            ok = false;
+        }
+        start += len + 1;
+    }
+    lua_pop(L, 3);
+    return ok;
+}
+
 /* Serves the children (their exits, handlers, restarts) for as long as options allow. */
 static void serve(lua_State *L, const struct ned_options *options, int status)
     __attribute__((noreturn));
@@ -174,13 +235,15 @@ static void serve(lua_State *L, const struct ned_options *options, int status)
 
 int main(int argc, char **argv)
 {
-    struct ned_options options = { false, 0 };
+    struct ned_options options = { false, 0, 0 };
     int script = 1;
     for (; script < argc && strncmp(argv[script], "--", 2) == 0; script++) {
         if (strcmp(argv[script], "--wait-and-exit") == 0) {
             options.exit_when_idle = true;
         } else if (strncmp(argv[script], "--exit-with=", 12) == 0) {
             options.exit_with = argv[script] + 12;
+        } else if (strncmp(argv[script], "--args=", 7) == 0) {
+            options.args_file = argv[script] + 7;
         } else {
             fprintf(stderr, "ned: unknown option %s\n", argv[script]);
             return 2;
@@ -188,7 +251,7 @@ int main(int argc, char **argv)
     }
     if (script >= argc) {
         fprintf(stderr, "ned: usage: ned [--wait-and-exit | --exit-with=<program>] "
-                        "<script> [args...]\n");
+                        "[--args=<file>] <script> [args...]\n");
         return 2;
     }
     int err = ned_core_init();
@@ -203,7 +266,11 @@ int main(int argc, char **argv)
     }
     open_libraries(L);
     set_arguments(L, argc, argv, script);
-    printf("ned: running %s\n", argv[script]);
-    bool ok = run_script(L, argv[script]);
+    /* Bad arguments fail the run like a failed script, without running it on guesses. */
+    bool ok = !options.args_file || load_args(L, options.args_file);
+    if (ok) {
+        printf("ned: running %s\n", argv[script]);
+        ok = run_script(L, argv[script]);
+    }
     serve(L, &options, ok ? 0 : 1);
 }

@@ -173,6 +173,10 @@ end
 L4.Env.user_factory = L4.Env.factory
 L4.Env.mem_alloc = L4.Env.factory
 
+-- The run's arguments: key = value strings (`./pecan run <scenario> --set key=value`; ned
+-- fills this table from its --args=<file> before the script runs). Empty without any.
+L4.Args = {}
+
 -- ---- applications -----------------------------------------------------------------------------
 
 local App = {}
