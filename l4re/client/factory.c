@@ -136,3 +136,11 @@ int pecan_factory_destroy(pecan_cap_t factory, pecan_cap_t descendant)
     client_cap_item(&m.word[1], descendant, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
     return client_call(factory, PECAN_PROTO_FACTORY, &m, 1, 1);
 }
+
+int pecan_factory_release(pecan_cap_t factory, pecan_cap_t object)
+{
+    struct pecan_message m;
+    m.word[0] = PECAN_FACTORY_RELEASE;
+    client_cap_item(&m.word[1], object, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
+    return client_call(factory, PECAN_PROTO_FACTORY, &m, 1, 1);
+}

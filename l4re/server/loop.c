@@ -113,6 +113,24 @@ int server_reply_object(struct server_request *r, struct server_object *object,
     return server_reply_cap(r, slot, PECAN_RIGHT_WRITE | (rights & PECAN_RIGHT_GRANT));
 }
 
+int server_reply_copy(struct server_request *r, struct server_object *object,
+                      unsigned rights)
+{
+    struct server *s = r->server;
+    if (r->lent_count >= SERVER_MAX_LENDS || r->reply_items >= SERVER_MAX_REPLY_ITEMS)
+        return -PECAN_EMSGTOOLONG;
+    pecan_cap_t slot = s->config.slot_alloc();
+    if (!slot)
+        return -PECAN_ENOMEM;
+    int err = server_copy(s, object, slot, rights | PECAN_RIGHT_GRANT);
+    if (err) {
+        s->config.slot_free(slot);
+        return err;
+    }
+    r->lent[r->lent_count++] = slot;
+    return server_reply_cap(r, slot, rights);
+}
+
 int server_reply_map(struct server_request *r, pecan_word_t base, unsigned order,
                      unsigned rights)
 {

@@ -11,8 +11,11 @@ static void check_object(struct server_object *object)
 {
     if (!object->watched || !object->type->no_clients)
         return;
-    if (pecan_gate_has_clients(object->gate) != 0)
-        return;   /* still has clients (or the question failed: keep it) */
+    int has = pecan_gate_has_clients(object->gate);
+    /* Still has clients, or the question failed: keep it. A gate that is gone (made
+     * through a client's factory that was destroyed, which revoked it) has none. */
+    if (has != 0 && has != -PECAN_EINVALCAP)
+        return;
     object->type->no_clients(object);
 }
 

@@ -18,6 +18,7 @@
  * client copy exists (arming without one would signal at once and free the object).
  */
 #include <pecan/server.h>
+#include "../thread/spin.h"
 
 /* Free-key links: (next key << 1) | 1, where next key 0 ends the list. */
 static bool is_free_link(const struct server_object *entry)
@@ -60,7 +61,11 @@ static int take_key(struct server *s, pecan_word_t *key)
     }
     if (s->issued == s->capacity)
         return -PECAN_ENOMEM;
-    *key = ++s->issued;
+    /* The entry is a (free) link before `issued` shows it: another thread's no-clients
+     * scan reads every entry up to issued. */
+    s->objects[s->issued] = free_link(0);
+    __atomic_store_n(&s->issued, s->issued + 1, __ATOMIC_RELEASE);
+    *key = s->issued;
     return 0;
 }
 
@@ -70,8 +75,11 @@ static void give_key(struct server *s, pecan_word_t key)
     s->free_keys = key;
 }
 
-int server_register(struct server *s, struct server_object *object,
-                    const struct server_type *type, pecan_cap_t gate)
+/* Enters object under a fresh key and binds its gate to the server thread if bind. The
+ * lock covers the registry's writes only: lookups read without it (an entry is complete
+ * before its key can be in any badge, and a fresh entry before `issued` shows it). */
+static int enter(struct server *s, struct server_object *object, const struct server_type *type,
+                 pecan_cap_t gate, bool bind)
 {
     pecan_word_t key;
     struct pecan_cap_identity id;
@@ -80,19 +88,35 @@ int server_register(struct server *s, struct server_object *object,
         return err;
     if (id.type != PECAN_OBJ_ENDPOINT)
         return -PECAN_ETYPE;
+    spin_lock(&s->lock);
     err = take_key(s, &key);
-    if (err)
-        return err;
-    err = pecan_gate_bind(gate, s->config.thread);
-    if (err) {
-        give_key(s, key);
-        return err;
+    if (!err) {
+        *object = (struct server_object){ .type = type, .gate = gate, .gate_phys = id.phys,
+                                          .key = key };
+        __atomic_store_n(&s->objects[key - 1], object, __ATOMIC_RELEASE);
+        s->count++;
     }
-    *object = (struct server_object){ .type = type, .gate = gate, .gate_phys = id.phys,
-                                      .key = key };
-    s->objects[key - 1] = object;
-    s->count++;
-    return 0;
+    spin_unlock(&s->lock);
+    if (err || !bind || (err = pecan_gate_bind(gate, s->config.thread)) == 0)
+        return err;
+    spin_lock(&s->lock);
+    give_key(s, key);
+    s->count--;
+    spin_unlock(&s->lock);
+    object->key = 0;
+    return err;
+}
+
+int server_register(struct server *s, struct server_object *object,
+                    const struct server_type *type, pecan_cap_t gate)
+{
+    return enter(s, object, type, gate, true);
+}
+
+int server_watch(struct server *s, struct server_object *object,
+                 const struct server_type *type, pecan_cap_t gate)
+{
+    return enter(s, object, type, gate, false);
 }
 
 void server_unregister(struct server *s, struct server_object *object)
@@ -101,8 +125,10 @@ void server_unregister(struct server *s, struct server_object *object)
         return;
     /* Client copies go first: a stale copy must never reach the key's next object. */
     pecan_cnode_revoke(s->config.cnode, object->gate, s->config.cnode_depth);
+    spin_lock(&s->lock);
     give_key(s, object->key);
     s->count--;
+    spin_unlock(&s->lock);
     object->key = 0;
     object->watched = false;
 }
@@ -150,6 +176,22 @@ int server_mint(struct server *s, struct server_object *object, pecan_cap_t dest
                 unsigned rights)
 {
     return server_mint_into(s, object, s->config.cnode, dest, s->config.cnode_depth, rights);
+}
+
+int server_copy(struct server *s, struct server_object *object, pecan_cap_t dest,
+                unsigned rights)
+{
+    if (!object->key)
+        return -PECAN_EINVAL;
+    /* A mint (a child, so the watch sees it) with no badge: the holder badges its own. */
+    int err = pecan_cnode_mint(s->config.cnode, dest, s->config.cnode_depth, s->config.cnode,
+                               object->gate, s->config.cnode_depth, rights & PECAN_RIGHTS_ALL, 0);
+    if (err)
+        return err;
+    err = arm_watch(s, object);
+    if (err)
+        pecan_cnode_delete(s->config.cnode, dest, s->config.cnode_depth);
+    return err;
 }
 
 struct server_object *server_identify_object(struct server *s, pecan_cap_t slot,

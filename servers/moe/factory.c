@@ -9,10 +9,20 @@
  * holding itself and its factory), so the last client copy alone may never go, and the
  * parent must be able to take its quota back anyway.
  *
- * Rights: CREATE, DESTROY and REPORT need the object right WRITE; INFO only reads.
+ * Gates, notifications and untyped made through CREATE (struct kernel_object) are on the
+ * factory's list like every other object. A gate also goes when its last capability
+ * does (moe watches the gate as it watches its own, without serving it); a gate or a
+ * notification on RELEASE through its factory or one above it (found by the object's
+ * address, which CNODE IDENTIFY tells for the capability the client sends). An untyped
+ * goes with its factory only: it cannot travel in an item.
+ *
+ * Rights: CREATE, DESTROY, RELEASE and REPORT need the object right WRITE; INFO only
+ * reads.
  *
  * Invariants: a factory's quota is charged with its whole limit in the parent quota while
- * it exists; every kernel object made through CREATE is on the factory's list.
+ * it exists; every kernel object made through CREATE is on the factory's list; every
+ * live gate and notification of them is on by_phys, and every live gate is registered
+ * (watched) with moe_server.
  */
 #include <lib/string.h>
 #include <pecan/protocol/dataspace.h>
@@ -31,14 +41,68 @@ struct factory {
     bool held;                     /* moe's launcher holds it: no-clients does not end it */
 };
 
-/* A gate or notification a client made: moe keeps the original. */
+/* A gate, notification or untyped a client made through CREATE: moe keeps the original
+ * (an untyped's block: the client's untyped is its child). A gate is watched (server
+ * registry, no-clients hook); gates and notifications are on the by_phys table. */
 struct kernel_object {
+    struct server_object server;          /* gates: registered with server_watch */
     struct moe_owned owned;
     struct memory_block block;
+    struct kernel_object *next_same_bucket;
 };
 
 static struct factory *all_factories;
 static const struct server_type factory_type;
+static const struct server_type kernel_gate_type;
+
+/* Gates and notifications by the address of the kernel object (the start of its 4 KiB
+ * block, which CNODE IDENTIFY reports for any capability to it), for RELEASE. Bucket =
+ * page number mod the bucket count; the objects of one bucket are on distinct pages, so a
+ * chain holds at most (RAM pages / buckets) = 16 of them whatever clients do. */
+#define BY_PHYS_PAGES_PER_BUCKET 16u
+static struct kernel_object **by_phys;
+static uint32_t by_phys_mask;
+
+int factory_init(void)
+{
+    uint32_t buckets = 64;
+    while (buckets * BY_PHYS_PAGES_PER_BUCKET < (memory_total_bytes() >> 12))
+        buckets <<= 1;
+    by_phys = memory_alloc_table(buckets * (uint32_t)sizeof(*by_phys));
+    if (!by_phys)
+        return -PECAN_ENOMEM;
+    by_phys_mask = buckets - 1;
+    return 0;
+}
+
+static struct kernel_object **bucket_of(uint32_t phys)
+{
+    return &by_phys[(phys >> 12) & by_phys_mask];
+}
+
+static void enter_by_phys(struct kernel_object *k)
+{
+    struct kernel_object **head = bucket_of(k->block.phys);
+    k->next_same_bucket = *head;
+    *head = k;
+}
+
+static void remove_by_phys(struct kernel_object *k)
+{
+    struct kernel_object **link = bucket_of(k->block.phys);
+    while (*link && *link != k)
+        link = &(*link)->next_same_bucket;
+    if (*link)
+        *link = k->next_same_bucket;
+}
+
+static struct kernel_object *find_by_phys(unsigned type, uint32_t phys)
+{
+    for (struct kernel_object *k = *bucket_of(phys); k; k = k->next_same_bucket)
+        if (k->block.phys == phys && k->block.type == type)
+            return k;
+    return 0;
+}
 
 struct factory *factory_next(struct factory *f)
 {
@@ -161,11 +225,29 @@ static struct factory *request_factory(struct server_request *r)
     return (struct factory *)((char *)r->object - __builtin_offsetof(struct factory, server));
 }
 
+static struct kernel_object *kernel_object_of(struct moe_owned *owned)
+{
+    return (struct kernel_object *)((char *)owned - __builtin_offsetof(struct kernel_object, owned));
+}
+
+/* Frees a kernel object (it has left its factory's list): every capability to it goes. */
 static void destroy_kernel_object(struct moe_owned *owned)
 {
-    struct kernel_object *k = (struct kernel_object *)owned;
+    struct kernel_object *k = kernel_object_of(owned);
+    if (k->server.key)
+        server_unregister(&moe_server, &k->server);
+    if (k->block.type != PECAN_OBJ_UNTYPED)
+        remove_by_phys(k);
     memory_free(&k->block);
     record_free(k);
+}
+
+/* The last capability to a gate made through CREATE is gone: the gate goes too. */
+static void kernel_gate_no_clients(struct server_object *object)
+{
+    struct kernel_object *k = (struct kernel_object *)object;
+    moe_disown(&k->owned);
+    destroy_kernel_object(&k->owned);
 }
 
 static int create_kernel_object(struct server_request *r, struct factory *f, unsigned type)
@@ -179,8 +261,67 @@ static int create_kernel_object(struct server_request *r, struct factory *f, uns
         record_free(k);
         return err;
     }
+    if (type == PECAN_OBJ_ENDPOINT &&
+        (err = server_watch(&moe_server, &k->server, &kernel_gate_type, k->block.object))) {
+        memory_free(&k->block);
+        record_free(k);
+        return err;
+    }
+    enter_by_phys(k);
     moe_own(f, &k->owned, destroy_kernel_object);
+    /* A gate's copy is lent and the watch armed (server_reply_copy); a notification's is
+     * a plain child of moe's original. */
+    if (type == PECAN_OBJ_ENDPOINT)
+        return server_reply_copy(r, &k->server, PECAN_RIGHTS_ALL);
     return server_reply_cap(r, k->block.object, PECAN_RIGHTS_ALL);
+}
+
+/* UNTYPED: 2^w2 bytes into slot w3 of the CNode sent as item 0. */
+static int create_untyped(struct server_request *r, struct factory *f)
+{
+    int err = server_need_words(r, 4);
+    if (err)
+        return err;
+    pecan_cap_t cnode = server_peek_cap(r, 0);
+    if (!cnode)
+        return -PECAN_EINVALCAP;
+    struct kernel_object *k;
+    if ((err = RECORD_NEW(&f->quota, &k)) != 0)
+        return err;
+    err = memory_alloc_untyped(&f->quota, r->in[2], cnode, r->in[3], &k->block);
+    if (err) {
+        record_free(k);
+        return err;
+    }
+    moe_own(f, &k->owned, destroy_kernel_object);
+    return 0;
+}
+
+/* Whether f is g or one of g's ancestors (g was made through f, or through one f made). */
+static bool factory_above(struct factory *f, struct factory *g)
+{
+    while (g && g != f)
+        g = g->owned.owner;
+    return g != 0;
+}
+
+/* RELEASE: the gate or notification sent as item 0, if f or a descendant made it. */
+static int release_kernel_object(struct server_request *r, struct factory *f)
+{
+    pecan_cap_t slot = server_peek_cap(r, 0);
+    struct pecan_cap_identity id;
+    if (!slot || pecan_cnode_identify(PECAN_ROOT_CNODE, slot, MOE_DEPTH, &id))
+        return -PECAN_EINVALCAP;
+    if (id.type != PECAN_OBJ_ENDPOINT && id.type != PECAN_OBJ_NOTIFICATION)
+        return -PECAN_EXDEV;
+    struct kernel_object *k = find_by_phys(id.type, id.phys);
+    if (!k)
+        return -PECAN_EXDEV;   /* not one moe made through CREATE */
+    if (!factory_above(f, k->owned.owner))
+        return -PECAN_EPERM;   /* another subsystem's: not f's to end */
+    moe_disown(&k->owned);
+    destroy_kernel_object(&k->owned);
+    return 0;
 }
 
 static int create_dataspace(struct server_request *r, struct factory *f)
@@ -277,6 +418,7 @@ static int factory_create_request(struct server_request *r)
     case PECAN_FACTORY_FACTORY: return create_factory(r, f);
     case PECAN_FACTORY_LOG: return create_log(r, f);
     case PECAN_FACTORY_TASK: return create_task(r, f);
+    case PECAN_FACTORY_UNTYPED: return create_untyped(r, f);
     default: return -PECAN_ENOSYS;
     }
 }
@@ -292,10 +434,7 @@ static int destroy_descendant(struct server_request *r, struct factory *f)
     if (!named)
         return -PECAN_EXDEV;   /* not a factory of this server */
     struct factory *child = (struct factory *)named;
-    struct factory *above = child->owned.owner;
-    while (above && above != f)
-        above = above->owned.owner;
-    if (!above)
+    if (!factory_above(f, child->owned.owner))
         return -PECAN_EPERM;   /* f itself, a sibling or an ancestor: not f's to end */
     factory_destroy(child);
     /* The caller may have been a thread of a task the child made: nobody waits then. */
@@ -326,6 +465,8 @@ static int factory_request(struct server_request *r)
         return 0;
     case PECAN_FACTORY_DESTROY:
         return destroy_descendant(r, f);
+    case PECAN_FACTORY_RELEASE:
+        return release_kernel_object(r, f);
     default:
         return -PECAN_ENOSYS;
     }
@@ -344,4 +485,9 @@ static const struct server_protocol factory_protocols[] = {
 static const struct server_type factory_type = {
     .name = "factory", .protocols = factory_protocols, .protocol_count = 1,
     .no_clients = factory_no_clients,
+};
+
+static const struct server_type kernel_gate_type = {
+    .name = "gate", .protocols = 0, .protocol_count = 0,
+    .no_clients = kernel_gate_no_clients,
 };

@@ -175,6 +175,8 @@ int root_main(const struct pecan_bootinfo *info)
     if (err)
         fatal("memory", err);
     start_server();
+    if ((err = factory_init()) != 0)
+        fatal("factory", err);
     if ((err = rom_create(&rom)) != 0)
         fatal("rom", err);
     struct server_object *iomem;

@@ -240,6 +240,37 @@ int memory_alloc_object(struct quota *q, unsigned type, unsigned size_bits,
     return alloc_block(q, block_bits_for(bits), type, size_bits, 1, block);
 }
 
+int memory_alloc_untyped(struct quota *q, unsigned size_bits, pecan_cap_t cnode,
+                         pecan_word_t slot, struct memory_block *block)
+{
+    if (size_bits < BUDDY_MIN_BITS || size_bits > BUDDY_MAX_BITS)
+        return -PECAN_ERANGE;
+    uint32_t bytes = 1u << size_bits;
+    if (quota_charge(q, bytes))
+        return -PECAN_ENOMEM;
+    int node = buddy_alloc(&buddy, size_bits);
+    if (node < 0) {
+        quota_release(q, bytes);
+        return -PECAN_ENOMEM;
+    }
+    /* A same-sized untyped, child of the block's: revoking the block takes it back with
+     * everything the client retyped from it. The client's errors (no CNode, a full or
+     * missing slot) are its own: passed on as they are. */
+    const struct buddy_node *n = buddy_node(&buddy, node);
+    int err = pecan_untyped_retype(n->slot, PECAN_OBJ_UNTYPED, size_bits, 1, cnode, slot);
+    if (err) {
+        buddy_free(&buddy, node);
+        quota_release(q, bytes);
+        return err;
+    }
+    *block = (struct memory_block){
+        .untyped = n->slot, .object = 0, .phys = buddy_phys(&buddy, node),
+        .size_bits = (uint8_t)size_bits, .type = PECAN_OBJ_UNTYPED, .count = 0, .node = node,
+        .charged_to = q,
+    };
+    return 0;
+}
+
 /* Maps frames first .. first + count - 1 of 2^frame_bits bytes from phys in the window. */
 static int map_in_window(pecan_cap_t first, unsigned count, unsigned frame_bits, uint32_t phys)
 {

@@ -95,6 +95,14 @@ void quota_release_slot(struct quota *q);
 int memory_alloc_object(struct quota *q, unsigned type, unsigned size_bits,
                         struct memory_block *block);
 
+/* An untyped of 2^size_bits bytes (12..31) charged to q, retyped straight into slot of
+ * the CNode cnode names in moe's space (a client's: FACTORY UNTYPED), not into moe's: the
+ * block keeps no object slot (object 0, count 0), and memory_free revokes the client's
+ * untyped with all it made. -PECAN_ERANGE (size), -PECAN_ENOMEM, or the retype's error
+ * for the destination (EINVALCAP, ETYPE, EPERM, ERANGE, EEXIST). */
+int memory_alloc_untyped(struct quota *q, unsigned size_bits, pecan_cap_t cnode,
+                         pecan_word_t slot, struct memory_block *block);
+
 /* A frame of 2^size_bits bytes (12 or 16), zeroed, mapped read-write-execute in moe's
  * space at memory_local(block->phys). 4 KiB frames come from the page pool (no capability:
  * see struct memory_block); 64 KiB ones are a block with their own frame capability. */

@@ -52,8 +52,10 @@ void moe_object_end(struct server_object *object, struct memory_block *gate);
 /* Copies of up to n - 1 bytes of a client's name, NUL-terminated, printable only. */
 void moe_copy_name(char *dest, unsigned n, const char *src, unsigned length);
 
-/* Factories (factory.c). */
+/* Factories (factory.c). factory_init sizes the table RELEASE finds kernel objects in
+ * (from RAM, in moe's own memory): at start-up, before any factory. */
 struct factory;
+int factory_init(void);
 struct quota *factory_quota(struct factory *f);
 /* A factory with its own quota of limit bytes, reserved in parent's quota; owned by owner
  * (NULL for the factories moe hands out itself). */

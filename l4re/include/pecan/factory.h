@@ -27,7 +27,8 @@ struct pecan_factory_task {
     pecan_cap_t task, cnode, region_map, vspace;
 };
 int pecan_factory_create_task(pecan_cap_t factory, const struct pecan_factory_task *dest);
-/* Untyped of 2^size_bits bytes retyped into slot dest_slot of the CNode cnode. */
+/* Untyped of 2^size_bits bytes retyped into slot dest_slot of the CNode cnode, charged to
+ * factory's quota and revoked (with all retyped from it) when the factory goes. */
 int pecan_factory_create_untyped(pecan_cap_t factory, unsigned size_bits, pecan_cap_t cnode,
                                  pecan_word_t dest_slot);
 
@@ -41,5 +42,8 @@ int pecan_factory_report(pecan_cap_t factory);
 /* Ends descendant (a factory made through factory, or through one it made, ...) with
  * everything it made, whatever still holds capabilities to it; its quota goes back. */
 int pecan_factory_destroy(pecan_cap_t factory, pecan_cap_t descendant);
+/* Gives back a gate or notification made through factory (or a descendant of it): the
+ * object goes, every capability to it with it, and its quota returns. */
+int pecan_factory_release(pecan_cap_t factory, pecan_cap_t object);
 
 #endif

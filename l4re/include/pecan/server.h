@@ -110,6 +110,7 @@ struct server {
     uint32_t messages;                 /* dispatched messages (statistics) */
     uint32_t rejected;                 /* error replies for undecodable messages */
     bool background_pending;           /* config.background has work (server_defer) */
+    int lock;                          /* registry writes from several threads */
 };
 
 struct server_request {
@@ -144,6 +145,11 @@ int server_init(struct server *s, const struct server_config *config,
  * the registry is full. */
 int server_register(struct server *s, struct server_object *object,
                     const struct server_type *type, pecan_cap_t gate);
+/* Registers object for its no-clients hook only: gate (the server's capability, with
+ * READ) is not bound to the server thread, someone else serves it (moe's FACTORY gates,
+ * which a client binds to its own thread). Its client copies come from server_copy. */
+int server_watch(struct server *s, struct server_object *object,
+                 const struct server_type *type, pecan_cap_t gate);
 /* Forgets the object: revokes every client copy of its gate (so no stale capability can
  * reach whatever gets the key next) and frees its key. The gate capability stays the
  * caller's to delete. */
@@ -160,6 +166,12 @@ int server_mint(struct server *s, struct server_object *object, pecan_cap_t dest
  * space, slot dest at depth) and arms the watch: how a loader hands objects to a child. */
 int server_mint_into(struct server *s, struct server_object *object, pecan_cap_t cnode,
                      pecan_word_t dest, unsigned depth, unsigned rights);
+
+/* A plain client copy of object's gate into slot dest of the server's space: a child
+ * without badge, with exactly the kernel rights asked (READ too: the holder may bind it),
+ * and the watch armed. For watched objects (server_watch), whose holder badges its own. */
+int server_copy(struct server *s, struct server_object *object, pecan_cap_t dest,
+                unsigned rights);
 
 /* There is deferred work: the loop runs config.background in steps between requests. */
 static inline void server_defer(struct server *s)
@@ -220,6 +232,10 @@ int server_reply_cap(struct server_request *r, pecan_cap_t slot, unsigned rights
  * the reply, so the client's copy hangs off the server's original. */
 int server_reply_object(struct server_request *r, struct server_object *object,
                         unsigned rights);
+/* A plain copy of a watched object's gate (server_copy, kernel rights as asked) as a
+ * capability item, lent as server_reply_object's copies are. */
+int server_reply_copy(struct server_request *r, struct server_object *object,
+                      unsigned rights);
 /* A memory item: pages [base, base + 2^order) of the server's space, rights PECAN_MAP_*. */
 int server_reply_map(struct server_request *r, pecan_word_t base, unsigned order,
                      unsigned rights);

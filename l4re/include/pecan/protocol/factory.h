@@ -7,8 +7,8 @@
  * (or moe's memory) is exhausted, -PECAN_EINVAL/ERANGE for bad arguments, -PECAN_ENOSYS for
  * an unknown type, -PECAN_EMSGTOOSHORT for missing words.
  *
- * Rights: CREATE, REPORT and DESTROY need the object right WRITE (-PECAN_EPERM without
- * it); INFO only reads. Created objects come with WRITE (and GRANT); kernel objects
+ * Rights: CREATE, REPORT, DESTROY and RELEASE need the object right WRITE (-PECAN_EPERM
+ * without it); INFO only reads. Created objects come with WRITE (and GRANT); kernel objects
  * (gates, notifications) and a task's CNode and address space with all kernel rights.
  * Lifetime: a factory goes when its last client copy goes (moe keeps a program it started
  * from its factory until the program exits), with the factory it was made through, or on
@@ -32,11 +32,22 @@ enum pecan_factory_op {
                                     it made, its quota given back. -PECAN_EXDEV: not a
                                     factory of this server; -PECAN_EPERM: not a
                                     descendant (this factory itself included) */
+    PECAN_FACTORY_RELEASE = 4,   /* item: a gate or notification made through CREATE of
+                                    this factory (or of one of its descendants): it is
+                                    destroyed (every capability to it goes, wherever it
+                                    is) and its quota given back. -PECAN_EINVALCAP: no
+                                    item; -PECAN_EXDEV: not a gate or notification this
+                                    server made; -PECAN_EPERM: made through a factory that
+                                    does not descend from this one */
 };
 
 enum pecan_factory_type {
-    PECAN_FACTORY_GATE = 1,          /* -> item: IPC gate (all rights; bind it to a thread) */
-    PECAN_FACTORY_NOTIFICATION = 2,  /* -> item: notification (all rights) */
+    PECAN_FACTORY_GATE = 1,          /* -> item: IPC gate (all rights; bind it to a thread).
+                                        It goes when its last capability does (moe
+                                        watches it), on RELEASE, or with the factory */
+    PECAN_FACTORY_NOTIFICATION = 2,  /* -> item: notification (all rights). It goes on
+                                        RELEASE or with the factory (the kernel has no
+                                        watch on notifications) */
     PECAN_FACTORY_DATASPACE = 3,     /* w2 size, w3 flags (PECAN_DATASPACE_*), w4 log2 align
                                         -> item: dataspace; w0 physical address if contiguous */
     PECAN_FACTORY_NAMESPACE = 4,     /* -> item: an empty namespace */
@@ -47,8 +58,15 @@ enum pecan_factory_type {
                                         w4.. tag bytes -> item: log */
     PECAN_FACTORY_TASK = 7,          /* -> items: task, its CNode (all rights), its region
                                         map, its address space */
-    PECAN_FACTORY_UNTYPED = 8,       /* w2 size_bits, w3 destination slot; item: the caller's
-                                        CNode -> untyped retyped into that slot */
+    PECAN_FACTORY_UNTYPED = 8,       /* w2 size_bits (12..31), w3 destination slot; item:
+                                        the caller's CNode (WRITE) -> untyped memory of
+                                        2^size_bits bytes in that slot, charged to the
+                                        quota; revoked with everything retyped from it
+                                        when the factory goes (untyped cannot be sent in
+                                        an item, so there is no RELEASE of it).
+                                        -PECAN_ERANGE: size; -PECAN_EINVALCAP: no item;
+                                        the retype's errors for the slot (EEXIST, ERANGE,
+                                        ETYPE, EPERM) */
 };
 
 #define PECAN_FACTORY_NAME_MAX 15
