@@ -9,6 +9,7 @@
  * handler did not take are deleted before the next wait; minted reply copies are deleted
  * right after their reply, so client copies hang off the server's original gate.
  */
+#include <pecan/kip.h>
 #include <pecan/server.h>
 
 static void delete_slot(struct server *s, pecan_cap_t slot)
@@ -103,7 +104,8 @@ int server_reply_object(struct server_request *r, struct server_object *object,
         return -PECAN_ENOMEM;
     /* GRANT is needed to send the item; the client's copy gets the rights asked for, never
      * SERVER_RIGHT_FAULTS (only a thread's pager copy carries it). */
-    int err = server_mint(s, object, slot,
+    /* Minted by the registry the object is in (another server thread's, for sessions). */
+    int err = server_mint(object->server ? object->server : s, object, slot,
                           (rights & (PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT)) | PECAN_RIGHT_GRANT);
     if (err) {
         s->config.slot_free(slot);
@@ -242,55 +244,98 @@ static void return_lent_slots(struct server *s, struct server_request *r)
     r->lent_count = 0;
 }
 
+static uint64_t clock_ns(void)
+{
+    return pecan_kip_clock_ns((const volatile struct pecan_kip *)PECAN_KIP_ADDRESS);
+}
+
+/* How long the next wait may last: until the next periodic call, for at most the idle
+ * time while background work is pending, else for ever. */
+static pecan_word_t wait_timeout(struct server *s)
+{
+    if (!s->background_pending && !s->config.periodic)
+        return PECAN_TIMEOUT_NEVER;   /* the common case: one test */
+    uint32_t us = s->background_pending ? SERVER_BACKGROUND_IDLE_US : 0xFFFFFFFFu;
+    if (s->config.periodic) {
+        uint64_t now = clock_ns();
+        uint64_t left = s->next_period_ns > now ? (s->next_period_ns - now + 999) / 1000 : 0;
+        if (left < us)
+            us = (uint32_t)left;
+    }
+    return us ? pecan_timeout_us(us) : PECAN_TIMEOUT_ZERO;
+}
+
+/* The periodic call, if its time has come (the next one is a period after this one). */
+static void run_periodic(struct server *s)
+{
+    uint64_t now = clock_ns();
+    if (now < s->next_period_ns)
+        return;
+    s->next_period_ns = now + (uint64_t)s->config.period_us * 1000u;
+    s->config.periodic(s);
+}
+
+static void start_periodic(struct server *s)
+{
+    if (s->config.periodic)
+        s->next_period_ns = clock_ns() + (uint64_t)s->config.period_us * 1000u;
+}
+
 void server_loop(struct server *s)
 {
-    static struct server_request request;   /* large: kept off the stack */
+    struct server_request *request = &s->request;
     struct pecan_message msg;
     bool reply = false;
+    start_periodic(s);
     for (;;) {
         set_receive_buffer(s);
+        pecan_word_t timeout = wait_timeout(s);
         struct pecan_reply received;
-        if (reply && request.lent_count) {
+        if (reply && request->lent_count) {
             /* The minted copies must go right after the reply, before we block. */
             pecan_ipc_reply(&msg);
-            return_lent_slots(s, &request);
-            received = pecan_ipc_wait(&msg, PECAN_TIMEOUT_NEVER);
+            return_lent_slots(s, request);
+            received = pecan_ipc_wait(&msg, timeout);
         } else if (reply) {
-            received = pecan_ipc_reply_wait(&msg, PECAN_TIMEOUT_NEVER);
+            received = pecan_ipc_reply_wait(&msg, timeout);
         } else {
-            received = pecan_ipc_wait(&msg, s->background_pending
-                                                ? pecan_timeout_us(SERVER_BACKGROUND_IDLE_US)
-                                                : PECAN_TIMEOUT_NEVER);
-            if (received.ipc_status == PECAN_IPC_TIMEOUT) {
-                s->background_pending = s->config.background();   /* nobody waits: work */
-                continue;
-            }
+            received = pecan_ipc_wait(&msg, timeout);
         }
-        reply = server_dispatch(s, received, &msg, &request);
+        if (received.ipc_status == PECAN_IPC_TIMEOUT) {
+            reply = false;
+            if (s->background_pending)
+                s->background_pending = s->config.background();   /* nobody waits: work */
+            if (s->config.periodic)
+                run_periodic(s);
+            continue;
+        }
+        reply = server_dispatch(s, received, &msg, request);
         if (!reply)
-            return_lent_slots(s, &request);
-        if (s->background_pending) {
+            return_lent_slots(s, request);
+        if (s->background_pending || s->config.periodic) {
             /* The caller gets its answer first; then one step, then the next message. */
             if (reply) {
                 pecan_ipc_reply(&msg);
-                return_lent_slots(s, &request);
+                return_lent_slots(s, request);
                 reply = false;
             }
-            s->background_pending = s->config.background();
+            if (s->background_pending)
+                s->background_pending = s->config.background();
+            if (s->config.periodic)
+                run_periodic(s);
         }
     }
 }
 
 int server_serve_one(struct server *s, pecan_word_t timeout)
 {
-    static struct server_request request;   /* large: kept off the stack */
     struct pecan_message msg;
     set_receive_buffer(s);
     struct pecan_reply received = pecan_ipc_wait(&msg, timeout);
     if (received.ipc_status == PECAN_IPC_TIMEOUT)
         return 1;
-    if (server_dispatch(s, received, &msg, &request))
+    if (server_dispatch(s, received, &msg, &s->request))
         pecan_ipc_reply(&msg);
-    return_lent_slots(s, &request);
+    return_lent_slots(s, &s->request);
     return 0;
 }

@@ -92,7 +92,7 @@ static int enter(struct server *s, struct server_object *object, const struct se
     err = take_key(s, &key);
     if (!err) {
         *object = (struct server_object){ .type = type, .gate = gate, .gate_phys = id.phys,
-                                          .key = key };
+                                          .key = key, .server = s };
         __atomic_store_n(&s->objects[key - 1], object, __ATOMIC_RELEASE);
         s->count++;
     }
@@ -121,8 +121,10 @@ int server_watch(struct server *s, struct server_object *object,
 
 void server_unregister(struct server *s, struct server_object *object)
 {
-    if (server_lookup(s, object->key) != object)
+    if (!object->key || server_lookup(s, object->key) != object)
         return;
+    if (s->unbadged == object)
+        s->unbadged = 0;
     /* Client copies go first: a stale copy must never reach the key's next object. */
     pecan_cnode_revoke(s->config.cnode, object->gate, s->config.cnode_depth);
     spin_lock(&s->lock);
@@ -136,6 +138,8 @@ void server_unregister(struct server *s, struct server_object *object)
 struct server_object *server_lookup(struct server *s, pecan_word_t badge)
 {
     pecan_word_t key = badge & SERVER_KEY_MASK;
+    if (badge == 0)
+        return s->unbadged;
     if (key == 0 || key > s->issued ||
         (badge & ~(SERVER_KEY_MASK | SERVER_BADGE_WRITE | SERVER_BADGE_FAULTS)))
         return 0;

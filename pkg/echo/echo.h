@@ -1,19 +1,36 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ECHO protocol of the example server and client (pkg/echo): a request's words come
- * back with every byte of text upper-cased. The server is wired to its clients by a boot
- * script channel (conf/echo.lua).
+ * The ECHO protocol (the template of docs/servers.md) and its client stub (echo_stub.c).
+ * A client opens a session at the server's session factory (its channel "echo"), then
+ * calls the session: a request's text comes back upper-cased. The session counts its
+ * requests; it ends when the client deletes its capability.
+ *
+ * Opening (FACTORY CREATE, pecan/session.h): w1 ECHO_PROTO, no arguments.
+ * Requests on a session (label ECHO_PROTO, w0 the opcode):
+ *   ECHO_UPPER  w1 length (at most ECHO_MAX_TEXT), w2.. the text
+ *               -> w0 length, w1.. the text upper-cased; -PECAN_ERANGE, -PECAN_EMSGTOOSHORT
+ *   ECHO_CRASH  the server aborts (conf/restart.lua); needs the object right WRITE
+ * Errors: -PECAN_ENOSYS for another opcode, -PECAN_EBADPROTO for another label.
  */
 #ifndef ECHO_H
 #define ECHO_H
 
+#include <pecan/syscall.h>
+
 #define ECHO_PROTO 0x4100
 
 enum echo_op {
-    ECHO_UPPER = 0,    /* w1 length, w2.. text -> w0 length, w1.. the text upper-cased */
-    ECHO_CRASH = 1,    /* the server aborts (for the restart scenario) */
+    ECHO_UPPER = 0,
+    ECHO_CRASH = 1,
 };
 
 #define ECHO_MAX_TEXT 128
+
+/* Client stub. A session at the server behind channel, its gate paid by factory. */
+int echo_open(pecan_cap_t channel, pecan_cap_t factory, pecan_cap_t session);
+/* text (length bytes) upper-cased into answer (room for length bytes). */
+int echo_upper(pecan_cap_t session, const char *text, unsigned length, char *answer);
+/* Makes the server abort: returns the error the call ended with. */
+int echo_crash(pecan_cap_t session);
 
 #endif

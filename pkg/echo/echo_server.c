@@ -1,59 +1,137 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The example echo server: serves the ECHO protocol (echo.h) on the IPC gate it got as
- * its capability "echo" (the server end of a channel: it binds the gate to its thread).
+ * The echo server (the template of docs/servers.md): serves ECHO sessions (echo.h) on the
+ * channel it got as its capability "echo", with the server framework (pecan/server.h).
+ * Options: --threads=N serves the sessions on N threads (in turn); --report-ms=N logs
+ * the open sessions and requests every N ms when they changed (the loop's periodic work).
  */
 #include <ctype.h>
+#include <pecan/runtime.h>
+#include <pecan/server.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pecan/runtime.h>
-#include <pecan/sys.h>
 #include "echo.h"
 
-static int upper(struct pecan_message *msg)
+#define MAX_THREADS 4
+#define SESSIONS_PER_THREAD 1024
+
+struct echo_session {
+    struct server_session base;   /* first: the framework's part */
+    unsigned requests;
+};
+
+static struct server servers[MAX_THREADS];
+static struct server *serving[MAX_THREADS];
+static unsigned total_requests;
+
+static int upper(struct server_request *r)
 {
-    unsigned length = msg->word[1];
-    unsigned words = pecan_tag_words(msg->tag);
-    if (length > ECHO_MAX_TEXT || words < 2 + (length + 3) / 4)
-        return -PECAN_EINVAL;
-    char text[ECHO_MAX_TEXT];
-    memcpy(text, &msg->word[2], length);
+    unsigned length = r->in[1];
+    if (length > ECHO_MAX_TEXT)
+        return -PECAN_ERANGE;
+    int err = server_need_words(r, 2 + (length + 3) / 4);
+    if (err)
+        return err;
+    const char *text = (const char *)&r->in[2];
+    char *out = (char *)&r->out[1];
     for (unsigned i = 0; i < length; i++)
-        text[i] = (char)toupper((unsigned char)text[i]);
-    msg->word[0] = length;
-    memcpy(&msg->word[1], text, length);
-    return (int)(1 + (length + 3) / 4);
+        out[i] = (char)toupper((unsigned char)text[i]);
+    r->out[0] = length;
+    r->reply_words = 1 + (length + 3) / 4;
+    return 0;
 }
 
-int main(void)
+static int echo_request(struct server_request *r)
 {
-    pecan_cap_t gate = pecan_env_cap("echo");
-    if (!gate) {
-        printf("echo-server: no capability \"echo\"\n");
+    struct echo_session *session = (struct echo_session *)r->object;
+    int err = server_need_words(r, 1);
+    if (err)
+        return err;
+    session->requests++;
+    __atomic_fetch_add(&total_requests, 1, __ATOMIC_RELAXED);
+    switch (r->in[0]) {
+    case ECHO_UPPER:
+        return upper(r);
+    case ECHO_CRASH:
+        if (!(r->rights & PECAN_RIGHT_WRITE))
+            return -PECAN_EPERM;
+        printf("echo-server: crashing on request\n");
+        abort();   /* as a failed assertion would: exit status 1 to the parent */
+    default:
+        return -PECAN_ENOSYS;
+    }
+}
+
+static int echo_open_session(struct server_request *r, struct server_session **out)
+{
+    (void)r;   /* ECHO sessions take no arguments */
+    struct echo_session *session = calloc(1, sizeof(*session));
+    if (!session)
+        return -PECAN_ENOMEM;
+    *out = &session->base;
+    return 0;
+}
+
+static void echo_close_session(struct server_session *base)
+{
+    free(base);
+}
+
+static const struct server_protocol echo_protocols[] = { { ECHO_PROTO, echo_request } };
+static struct server_sessions echo_sessions = {
+    .protocol = ECHO_PROTO,
+    .type = { .name = "echo", .protocols = echo_protocols, .protocol_count = 1 },
+    .open = echo_open_session,
+    .close = echo_close_session,
+    .servers = serving,
+};
+
+static void report(struct server *s)
+{
+    static unsigned last_open = ~0u, last_requests;
+    unsigned open = echo_sessions.open_count, requests = total_requests;
+    if (open != last_open || requests != last_requests)
+        printf("echo-server: %u sessions open, %u requests\n", open, requests);
+    last_open = open;
+    last_requests = requests;
+    (void)s;
+}
+
+static unsigned option(int argc, char **argv, const char *name, unsigned fallback)
+{
+    size_t length = strlen(name);
+    for (int i = 1; i < argc; i++)
+        if (strncmp(argv[i], name, length) == 0 && argv[i][length] == '=')
+            return (unsigned)strtoul(argv[i] + length + 1, 0, 10);
+    return fallback;
+}
+
+int main(int argc, char **argv)
+{
+    pecan_cap_t channel = pecan_env_cap("echo");
+    unsigned threads = option(argc, argv, "--threads", 1);
+    unsigned report_ms = option(argc, argv, "--report-ms", 0);
+    if (!channel || threads < 1 || threads > MAX_THREADS) {
+        printf("echo-server: usage: a capability \"echo\", --threads=1..%d\n", MAX_THREADS);
         return 1;
     }
-    int err = pecan_gate_bind(gate, PECAN_ENV_THREAD);
+    int err = server_program_init(&servers[0], SESSIONS_PER_THREAD);
+    for (unsigned i = 1; i < threads && !err; i++)
+        err = server_program_thread(&servers[i], SESSIONS_PER_THREAD);
+    for (unsigned i = 0; i < threads; i++)
+        serving[i] = &servers[i];
+    echo_sessions.server_count = threads;
+    if (!err)
+        err = server_sessions_serve(&servers[0], &echo_sessions, channel);
     if (err) {
-        printf("echo-server: cannot bind the gate (error %d)\n", err);
+        printf("echo-server: cannot serve (error %d)\n", err);
         return 1;
     }
-    printf("echo-server: ready\n");
-    struct pecan_message msg;
-    struct pecan_reply r = pecan_ipc_receive(gate, &msg, PECAN_TIMEOUT_NEVER);
-    unsigned served = 0;
-    for (;;) {
-        int words = -PECAN_EBADPROTO;
-        if (r.ipc_status == 0 && pecan_tag_label(msg.tag) == ECHO_PROTO &&
-            pecan_tag_words(msg.tag) >= 1) {
-            if (msg.word[0] == ECHO_CRASH) {
-                printf("echo-server: crashing on request after %u requests\n", served);
-                abort();   /* as a failed assertion would: exit status 1 to the parent */
-            }
-            words = msg.word[0] == ECHO_UPPER ? upper(&msg) : -PECAN_ENOSYS;
-            served++;
-        }
-        msg.tag = words < 0 ? pecan_tag(words, 0, 0) : pecan_tag(0, (unsigned)words, 0);
-        r = pecan_ipc_reply_wait(&msg, PECAN_TIMEOUT_NEVER);
+    if (report_ms) {
+        servers[0].config.periodic = report;
+        servers[0].config.period_us = report_ms * 1000;
     }
+    printf("echo-server: ready (%u threads)\n", threads);
+    server_loop(&servers[0]);
 }

@@ -68,6 +68,7 @@ struct server_object {
     pecan_word_t gate_phys;    /* the gate object's identity (CNODE_IDENTIFY w3) */
     pecan_word_t key;          /* badge of every client copy; 0 while not registered */
     bool watched;              /* no-clients watch armed (after the first client copy) */
+    struct server *server;     /* the server (thread) it is registered with */
 };
 
 /* What the server needs from its environment. */
@@ -86,6 +87,10 @@ struct server_config {
      * server above its clients' priority that worked on unasked would starve the ones on
      * its CPU). */
     bool (*background)(void);
+    /* Periodic work (NULL: none): the loop calls periodic every period_us microseconds
+     * (at the kernel's 10 ms tick: no earlier, at most a tick later), between messages. */
+    void (*periodic)(struct server *s);
+    uint32_t period_us;
 };
 
 #define SERVER_BADGE_WRITE 0x80000000u   /* badge bit: the copy grants the object right WRITE */
@@ -98,20 +103,6 @@ struct server_config {
 #define SERVER_MAX_RECEIVE 4
 #define SERVER_MAX_REPLY_ITEMS 4
 #define SERVER_MAX_LENDS 4
-
-struct server {
-    struct server_config config;
-    struct server_object **objects;   /* registry: objects[key - 1] (registry.c) */
-    unsigned capacity;
-    unsigned count;                    /* registered objects */
-    unsigned issued;                   /* keys 1 .. issued were handed out at some time */
-    unsigned free_keys;                /* last key given back (a list), 0 if none */
-    pecan_cap_t receive[SERVER_MAX_RECEIVE];
-    uint32_t messages;                 /* dispatched messages (statistics) */
-    uint32_t rejected;                 /* error replies for undecodable messages */
-    bool background_pending;           /* config.background has work (server_defer) */
-    int lock;                          /* registry writes from several threads */
-};
 
 struct server_request {
     struct server *server;
@@ -133,6 +124,24 @@ struct server_request {
     unsigned lent_count;
     bool taken[SERVER_MAX_RECEIVE];       /* receive slots the handler kept */
 };
+
+struct server {
+    struct server_config config;
+    struct server_request request;     /* the one being handled (one per server thread) */
+    struct server_object *unbadged;    /* gets messages with badge 0 (NULL: refused) */
+    uint64_t next_period_ns;           /* KIP clock of the next periodic call */
+    struct server_object **objects;   /* registry: objects[key - 1] (registry.c) */
+    unsigned capacity;
+    unsigned count;                    /* registered objects */
+    unsigned issued;                   /* keys 1 .. issued were handed out at some time */
+    unsigned free_keys;                /* last key given back (a list), 0 if none */
+    pecan_cap_t receive[SERVER_MAX_RECEIVE];
+    uint32_t messages;                 /* dispatched messages (statistics) */
+    uint32_t rejected;                 /* error replies for undecodable messages */
+    bool background_pending;           /* config.background has work (server_defer) */
+    int lock;                          /* registry writes from several threads */
+};
+
 
 /* Sets up the registry (objects[capacity], need not be initialised: registering and
  * looking up cost the same whatever the capacity), binds the notification to the thread
@@ -178,6 +187,14 @@ static inline void server_defer(struct server *s)
 {
     if (s->config.background)
         s->background_pending = true;
+}
+
+/* Messages with badge 0 go to object (registered with s): what a boot script's channel
+ * needs, whose clients all hold unbadged copies the server did not mint. They carry no
+ * object right but READ. */
+static inline void server_set_unbadged(struct server *s, struct server_object *object)
+{
+    s->unbadged = object;
 }
 
 /* Serves forever. */
@@ -239,5 +256,63 @@ int server_reply_copy(struct server_request *r, struct server_object *object,
 /* A memory item: pages [base, base + 2^order) of the server's space, rights PECAN_MAP_*. */
 int server_reply_map(struct server_request *r, pecan_word_t base, unsigned order,
                      unsigned rights);
+
+/*
+ * ---- Programs and sessions (library pecan_server_program: l4re/server/program.c,
+ * session.c; docs/servers.md) ----
+ *
+ * Set-up: server_program_init makes the calling thread a server of an ordinary program
+ * (its TCB and CNode from the environment, a no-clients notification made through the
+ * program's factory, a registry of capacity objects from the heap, slots from the
+ * runtime's allocator, one receive slot). server_program_thread starts another thread that
+ * serves its own struct server (its own registry and notification): objects registered
+ * with that server are served on that thread.
+ *
+ * Sessions: a session factory (struct server_sessions) serves the FACTORY protocol on a
+ * gate, usually the server end of a boot script's channel (its clients' copies are
+ * unbadged: server_set_unbadged). CREATE (w1 the session's protocol, w2.. arguments,
+ * item 0: an IPC gate the client made through its own factory, with READ) opens a
+ * session: the framework binds that gate to one of the sessions' server threads (in turn),
+ * calls open for the per-session state and answers with a client copy of the session
+ * (object rights WRITE, GRANT). So each session has its own gate, paid by the client's
+ * quota; the server never calls a capability the client chose (a client's "factory"
+ * could be a gate that never answers). When the last client copy goes (the client
+ * deleted it, or its subsystem died), the framework unregisters the session, deletes the
+ * server's copy of its gate (moe frees a gate with its last capability) and calls close.
+ * INFO answers w0 0, w1 0, w2 sessions open, w3 objects registered on the sessions'
+ * servers (the factory's own included), w4 the program's free capability slots: what a
+ * test needs to see that sessions leave nothing behind.
+ */
+int server_program_init(struct server *s, unsigned capacity);
+int server_program_thread(struct server *s, unsigned capacity);
+
+struct server_sessions;
+
+/* Embed first in the per-session state. */
+struct server_session {
+    struct server_object object;
+    struct server_sessions *sessions;
+};
+
+struct server_sessions {
+    struct server_object object;       /* the session factory */
+    int protocol;                      /* what CREATE's w1 must name */
+    /* The sessions' type: name and protocols; no_clients is the framework's. */
+    struct server_type type;
+    /* Makes the state of a new session from the request's arguments (r->in[2 ..
+     * r->words)): 0 and *out, or an error for the client. */
+    int (*open)(struct server_request *r, struct server_session **out);
+    /* Frees a session's state (it is unregistered and its gate gone). */
+    void (*close)(struct server_session *session);
+    struct server **servers;           /* the threads sessions go to (NULL: the factory's) */
+    unsigned server_count;
+    unsigned next;                     /* the next session's server (in turn) */
+    unsigned open_count;               /* sessions open */
+};
+
+/* Serves sessions on gate (the server's capability, with READ), as the unbadged object
+ * of s: binds the gate to s's thread. sessions: protocol, type, open, close (and servers)
+ * filled in. */
+int server_sessions_serve(struct server *s, struct server_sessions *sessions, pecan_cap_t gate);
 
 #endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* The ECHO client stub (echo.h): one function per operation, the message laid out as the
+ * protocol header says. */
+#include <pecan/session.h>
+#include <pecan/sys.h>
+#include <string.h>
+#include "echo.h"
+
+int echo_open(pecan_cap_t channel, pecan_cap_t factory, pecan_cap_t session)
+{
+    return pecan_session_open(channel, ECHO_PROTO, factory, 0, 0, session);
+}
+
+int echo_upper(pecan_cap_t session, const char *text, unsigned length, char *answer)
+{
+    if (length > ECHO_MAX_TEXT)
+        return -PECAN_ERANGE;
+    struct pecan_message msg;
+    msg.word[0] = ECHO_UPPER;
+    msg.word[1] = length;
+    memcpy(&msg.word[2], text, length);
+    msg.tag = pecan_tag(ECHO_PROTO, 2 + (length + 3) / 4, 0);
+    int err = pecan_error(pecan_ipc_call(session, &msg, PECAN_TIMEOUT_NEVER));
+    if (err)
+        return err;
+    if (pecan_tag_words(msg.tag) < 1 + (length + 3) / 4 || msg.word[0] != length)
+        return -PECAN_EINVAL;
+    memcpy(answer, &msg.word[1], length);
+    return 0;
+}
+
+int echo_crash(pecan_cap_t session)
+{
+    struct pecan_message msg = { .tag = pecan_tag(ECHO_PROTO, 1, 0), .word = { ECHO_CRASH } };
+    return pecan_error(pecan_ipc_call(session, &msg, PECAN_TIMEOUT_NEVER));
+}
