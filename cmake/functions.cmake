@@ -52,3 +52,36 @@ function(pecan_add_qemu_test)
     math(EXPR backstop "${ARG_TIMEOUT} + 30")
     set_tests_properties(${ARG_NAME} PROPERTIES TIMEOUT ${backstop} LABELS "qemu;${ARG_LABELS}")
 endfunction()
+
+# pecan_add_program_test(NAME <test> PROGRAM <program> [ARGS <string>] [ROM <program>...]
+#                        [TIMEOUT <s>] [ICOUNT] [EXPECT_LOG <regex>...])
+# A program that moe runs as its init program, its exit status the test's (0 passes): the
+# boot image (moe, the program, the ROM programs) in the target build and the QEMU test
+# in the host build, from one call in a file both builds read (tests/...). Lines with
+# FAILED or "invariant violated" fail it. ICOUNT runs QEMU with -icount (guest time counts
+# instructions, so a time limit holds however loaded the host is).
+function(pecan_add_program_test)
+    cmake_parse_arguments(ARG "ICOUNT" "NAME;PROGRAM;ARGS;TIMEOUT" "ROM;EXPECT_LOG" ${ARGN})
+    if(CMAKE_CROSSCOMPILING)
+        if(NOT TARGET moe)
+            return()
+        endif()
+        set(modules "$<TARGET_FILE:moe>" "$<TARGET_FILE:${ARG_PROGRAM}>")
+        foreach(p IN LISTS ARG_ROM)
+            list(APPEND modules "$<TARGET_FILE:${p}>")
+        endforeach()
+        pecan_add_image(NAME ${ARG_NAME} KERNEL kernel
+            CMDLINE "--exit-with-init --init=rom/${ARG_PROGRAM}.elf ${ARG_ARGS}"
+            MODULES ${modules} DEPENDS moe ${ARG_PROGRAM} ${ARG_ROM})
+        return()
+    endif()
+    if(NOT ARG_TIMEOUT)
+        set(ARG_TIMEOUT 120)
+    endif()
+    set(extra --forbid-log "FAILED" --forbid-log "invariant violated")
+    if(ARG_ICOUNT)
+        list(APPEND extra --icount)
+    endif()
+    pecan_add_qemu_test(NAME ${ARG_NAME} IMAGE ${ARG_NAME} TIMEOUT ${ARG_TIMEOUT}
+        EXPECT_LOG ${ARG_EXPECT_LOG} EXTRA_ARGS ${extra})
+endfunction()

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* Opening sessions (pecan/session.h): FACTORY CREATE at a framework server's factory. */
+/* Sessions (pecan/session.h): FACTORY CREATE at a framework server's session factory with
+ * a gate of the client's, FACTORY RELEASE of that gate at the close. */
 #include <pecan/factory.h>
 #include <pecan/session.h>
 #include "client_call.h"
 
-/* A gate (0: none, the server pays) for the session of the message in m. */
-static int open_with_gate(pecan_cap_t server, int protocol, pecan_cap_t gate,
-                          const pecan_word_t *args, unsigned count, pecan_cap_t dest)
+/* CREATE with the gate as item 0 (0: no item, the server pays). */
+static int create(pecan_cap_t server, int protocol, pecan_cap_t gate,
+                  const pecan_word_t *args, unsigned count, pecan_cap_t dest)
 {
     struct pecan_message m;
     m.word[0] = PECAN_FACTORY_CREATE;
@@ -24,28 +25,39 @@ static int open_with_gate(pecan_cap_t server, int protocol, pecan_cap_t gate,
     return err;
 }
 
+/* Items need GRANT on the channel: an L4Re script's "rw" end has none. */
+static int can_send_items(pecan_cap_t server)
+{
+    struct pecan_cap_identity id;
+    return pecan_cnode_identify(PECAN_ENV_CNODE, server, 32, &id) != 0 ||
+           (id.rights & PECAN_RIGHT_GRANT);
+}
+
 int pecan_session_open(pecan_cap_t server, int protocol, pecan_cap_t factory,
-                       const pecan_word_t *args, unsigned count, pecan_cap_t dest)
+                       const pecan_word_t *args, unsigned count, struct pecan_session *session)
 {
     if (count > PECAN_SESSION_MAX_ARGS)
         return -PECAN_ERANGE;
-    /* Items need GRANT on the channel: without it (an L4Re script's "rw" end) the server
-     * makes the gate and pays for it. */
-    struct pecan_cap_identity id;
-    if (pecan_cnode_identify(PECAN_ENV_CNODE, server, 32, &id) == 0 &&
-        !(id.rights & PECAN_RIGHT_GRANT))
-        return open_with_gate(server, protocol, 0, args, count, dest);
-    pecan_cap_t gate;
-    int err = pecan_cap_alloc(&gate);
-    if (err)
-        return err;
-    err = pecan_factory_create_gate(factory, gate);
+    *session = (struct pecan_session){ 0, 0, factory };
+    int err = pecan_cap_alloc(&session->cap);
+    if (!err && can_send_items(server) && (err = pecan_cap_alloc(&session->gate)) == 0)
+        err = pecan_factory_create_gate(factory, session->gate);
     if (!err)
-        err = open_with_gate(server, protocol, gate, args, count, dest);
-    /* The server keeps its own copy (a child of ours, moved up when ours goes); without
-     * one the gate goes back to the quota now. */
-    pecan_cap_release(gate);
+        err = create(server, protocol, session->gate, args, count, session->cap);
+    if (err)
+        pecan_session_close(session);
     return err;
+}
+
+void pecan_session_close(struct pecan_session *session)
+{
+    if (session->cap)
+        pecan_cap_release(session->cap);
+    if (session->gate) {
+        pecan_factory_release(session->factory, session->gate);
+        pecan_cap_release(session->gate);   /* empty now, unless the release failed */
+    }
+    *session = (struct pecan_session){ 0, 0, 0 };
 }
 
 int pecan_session_info(pecan_cap_t server, struct pecan_session_info *info)

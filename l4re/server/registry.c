@@ -88,6 +88,11 @@ static int enter(struct server *s, struct server_object *object, const struct se
         return err;
     if (id.type != PECAN_OBJ_ENDPOINT)
         return -PECAN_ETYPE;
+    /* Gate control (bind, the no-clients watch, its question) needs READ: through a copy
+     * without it the kernel takes the control message for IPC to the gate's server, and
+     * the server would wait on itself. */
+    if (!(id.rights & PECAN_RIGHT_READ))
+        return -PECAN_EPERM;
     spin_lock(&s->lock);
     err = take_key(s, &key);
     if (!err) {

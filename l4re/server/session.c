@@ -12,6 +12,7 @@
 #include <pecan/factory.h>
 #include <pecan/runtime.h>
 #include <pecan/server.h>
+#include <stdbool.h>
 
 static struct server_sessions *sessions_of(struct server_object *object)
 {
@@ -27,8 +28,14 @@ static struct server *next_server(struct server_sessions *f)
     return f->servers[i];
 }
 
-static void drop_gate(struct server *s, pecan_cap_t gate)
+/* The server's copy of a session's gate goes. A gate the server paid for goes back to
+ * its factory: moe would free it with its last capability, but the server's own
+ * no-clients watch on the gate took the place of moe's (the kernel keeps one watch per
+ * gate). A client's gate is the client's to give back (pecan_session_close). */
+static void drop_gate(struct server *s, pecan_cap_t gate, bool server_paid)
 {
+    if (server_paid)
+        pecan_factory_release(PECAN_ENV_FACTORY, gate);
     pecan_cnode_delete(s->config.cnode, gate, s->config.cnode_depth);
     s->config.slot_free(gate);
 }
@@ -36,8 +43,9 @@ static void drop_gate(struct server *s, pecan_cap_t gate)
 /* The session's gate: the client's (item 0), or, from a client that can send no item (a
  * channel copy without GRANT, as L4Re scripts hand out "rw"), one of the server's own
  * factory: then the server's quota pays, as in L4Re. */
-static int session_gate(struct server_request *r, pecan_cap_t *gate)
+static int session_gate(struct server_request *r, pecan_cap_t *gate, bool *server_paid)
 {
+    *server_paid = !r->items;
     if (r->items)
         return (*gate = server_take_cap(r, 0)) ? 0 : -PECAN_EINVALCAP;
     if (!(*gate = r->server->config.slot_alloc()))
@@ -57,13 +65,15 @@ static int open_session(struct server_request *r, struct server_sessions *f)
     if ((int)r->in[1] != f->protocol)
         return -PECAN_ENOSYS;
     pecan_cap_t gate;
-    err = session_gate(r, &gate);
+    bool server_paid;
+    err = session_gate(r, &gate, &server_paid);
     if (err)
         return err;
     struct server_session *session = 0;
     err = f->open(r, &session);
     if (!err) {
         session->sessions = f;
+        session->server_paid = server_paid;
         /* Checks the gate (ETYPE: not a gate, EPERM: no READ) and binds it. */
         err = server_register(next_server(f), &session->object, &f->type, gate);
         if (!err && (err = server_reply_object(r, &session->object,
@@ -73,7 +83,7 @@ static int open_session(struct server_request *r, struct server_sessions *f)
             f->close(session);
     }
     if (err) {
-        drop_gate(r->server, gate);
+        drop_gate(r->server, gate, server_paid);
         return err;
     }
     __atomic_fetch_add(&f->open_count, 1, __ATOMIC_RELAXED);
@@ -120,7 +130,7 @@ static void session_no_clients(struct server_object *object)
     struct server *s = object->server;
     pecan_cap_t gate = object->gate;
     server_unregister(s, object);
-    drop_gate(s, gate);   /* the gate goes when its last capability does */
+    drop_gate(s, gate, session->server_paid);
     __atomic_fetch_sub(&f->open_count, 1, __ATOMIC_RELAXED);
     f->close(session);
 }

@@ -3,7 +3,7 @@
  * The ECHO protocol (the template of docs/servers.md) and its client stub (echo_stub.c).
  * A client opens a session at the server's session factory (its channel "echo"), then
  * calls the session: a request's text comes back upper-cased. The session counts its
- * requests; it ends when the client deletes its capability.
+ * requests; it ends when the client closes it (or deletes its capability, or dies).
  *
  * Opening (FACTORY CREATE, pecan/session.h): w1 ECHO_PROTO, no arguments.
  * Requests on a session (label ECHO_PROTO, w0 the opcode):
@@ -15,7 +15,7 @@
 #ifndef ECHO_H
 #define ECHO_H
 
-#include <pecan/syscall.h>
+#include <pecan/session.h>
 
 #define ECHO_PROTO 0x4100
 
@@ -26,8 +26,9 @@ enum echo_op {
 
 #define ECHO_MAX_TEXT 128
 
-/* Client stub. A session at the server behind channel, its gate paid by factory. */
-int echo_open(pecan_cap_t channel, pecan_cap_t factory, pecan_cap_t session);
+/* Client stub. A session at the server behind channel, its gate paid by factory; close
+ * it with pecan_session_close. */
+int echo_open(pecan_cap_t channel, pecan_cap_t factory, struct pecan_session *session);
 /* text (length bytes) upper-cased into answer (room for length bytes). */
 int echo_upper(pecan_cap_t session, const char *text, unsigned length, char *answer);
 /* Makes the server abort: returns the error the call ended with. */

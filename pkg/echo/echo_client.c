@@ -23,20 +23,22 @@ static bool answered_right(const char *text, const char *answer, unsigned length
 }
 
 /* One word through a new session; true if it came back right. */
-static bool session_works(pecan_cap_t channel, pecan_cap_t session)
+static bool session_works(pecan_cap_t channel, struct pecan_session *session)
 {
     char answer[8];
     return echo_open(channel, PECAN_ENV_FACTORY, session) == 0 &&
-           echo_upper(session, "again", 5, answer) == 0 && answered_right("again", answer, 5);
+           echo_upper(session->cap, "again", 5, answer) == 0 &&
+           answered_right("again", answer, 5);
 }
 
-static int crash_server(pecan_cap_t channel, pecan_cap_t session)
+static int crash_server(pecan_cap_t channel, struct pecan_session *session)
 {
-    printf("echo-client: the server crashed (call ended with error %d)\n", echo_crash(session));
+    printf("echo-client: the server crashed (call ended with error %d)\n",
+           echo_crash(session->cap));
     /* The session died with the server: a new one at the channel, which the restarted
      * server binds again (until then the open waits there). */
     for (unsigned attempt = 1; attempt <= 50; attempt++) {
-        pecan_cnode_delete(PECAN_ENV_CNODE, session, 32);
+        pecan_session_close(session);
         if (session_works(channel, session)) {
             printf("echo-client: reconnected to the restarted server (attempt %u)\n", attempt);
             return 0;
@@ -49,21 +51,20 @@ static int crash_server(pecan_cap_t channel, pecan_cap_t session)
 
 int main(int argc, char **argv)
 {
-    pecan_cap_t channel = pecan_env_cap("echo"), session;
+    pecan_cap_t channel = pecan_env_cap("echo");
+    struct pecan_session session;
     if (!channel) {
         printf("echo-client: not connected to an echo server\n");
         return 3;
     }
-    int err = pecan_cap_alloc(&session);
-    if (!err)
-        err = echo_open(channel, PECAN_ENV_FACTORY, session);
+    int err = echo_open(channel, PECAN_ENV_FACTORY, &session);
     if (err) {
         printf("echo-client: no session (error %d)\n", err);
         return 1;
     }
     int first = 1;
     if (argc > 1 && strcmp(argv[1], "--crash-server") == 0) {
-        if (crash_server(channel, session) != 0)
+        if (crash_server(channel, &session) != 0)
             return 1;
         first = 2;
     }
@@ -71,7 +72,7 @@ int main(int argc, char **argv)
     for (int i = first; i < argc; i++) {
         char answer[ECHO_MAX_TEXT + 1] = { 0 };
         unsigned length = (unsigned)strlen(argv[i]);
-        if ((err = echo_upper(session, argv[i], length, answer)) != 0) {
+        if ((err = echo_upper(session.cap, argv[i], length, answer)) != 0) {
             printf("echo-client: \"%s\": error %d\n", argv[i], err);
             return 1;
         }
@@ -79,6 +80,6 @@ int main(int argc, char **argv)
         right += answered_right(argv[i], answer, length);
     }
     printf("echo-client: %u of %d answers right\n", right, argc - first);
-    pecan_cap_release(session);
+    pecan_session_close(&session);
     return right == (unsigned)(argc - first) ? 0 : 1;
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include "echo.h"
 
-int echo_open(pecan_cap_t channel, pecan_cap_t factory, pecan_cap_t session)
+int echo_open(pecan_cap_t channel, pecan_cap_t factory, struct pecan_session *session)
 {
     return pecan_session_open(channel, ECHO_PROTO, factory, 0, 0, session);
 }

@@ -122,9 +122,15 @@ static void gate_dropped(void)
         if (!err)
             err = pecan_cnode_mint(PECAN_ENV_CNODE, badged, DEPTH, PECAN_ENV_CNODE, gate, DEPTH,
                                    PECAN_RIGHT_WRITE, 0x1234);
-        /* The badged copy first, then ours: the last capability goes last. */
-        pecan_cnode_delete(PECAN_ENV_CNODE, badged, DEPTH);
-        pecan_cnode_delete(PECAN_ENV_CNODE, gate, DEPTH);
+        /* Half the time the badged copy first, else ours first (the badged copy moves
+         * up to moe's original): the last capability goes last either way. */
+        if (i & 1) {
+            pecan_cnode_delete(PECAN_ENV_CNODE, badged, DEPTH);
+            pecan_cnode_delete(PECAN_ENV_CNODE, gate, DEPTH);
+        } else {
+            pecan_cnode_delete(PECAN_ENV_CNODE, gate, DEPTH);
+            pecan_cnode_delete(PECAN_ENV_CNODE, badged, DEPTH);
+        }
     }
     /* moe frees a gate when it takes its no-clients notification, before the next
      * request (an open wait takes a pending notification first): INFO sees it done. */

@@ -276,9 +276,13 @@ int server_reply_map(struct server_request *r, pecan_word_t base, unsigned order
  * calls open for the per-session state and answers with a client copy of the session
  * (object rights WRITE, GRANT). So each session has its own gate, paid by the client's
  * quota; the server never calls a capability the client chose (a client's "factory"
- * could be a gate that never answers). When the last client copy goes (the client
- * deleted it, or its subsystem died), the framework unregisters the session, deletes the
- * server's copy of its gate (moe frees a gate with its last capability) and calls close.
+ * could be a gate that never answers). A client that can send no item (a channel copy
+ * without GRANT) gets a gate of the server's own factory: the server's quota pays, as in
+ * L4Re. When the last client copy goes (the client closed the session, deleted its
+ * capability, or its subsystem died), the framework unregisters the session, deletes the
+ * server's copy of its gate (RELEASEs it when the server paid) and calls close. The
+ * server watches the gate itself, which takes the place of moe's watch (one per gate), so
+ * the client gives its gate back with FACTORY RELEASE (pecan_session_close).
  * INFO answers w0 0, w1 0, w2 sessions open, w3 objects registered on the sessions'
  * servers (the factory's own included), w4 the program's free capability slots: what a
  * test needs to see that sessions leave nothing behind.
@@ -292,6 +296,7 @@ struct server_sessions;
 struct server_session {
     struct server_object object;
     struct server_sessions *sessions;
+    bool server_paid;                  /* its gate is the server's (the client sent none) */
 };
 
 struct server_sessions {

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Opening a session at a server of the framework (l4re/client/session.c; the server side
- * is pecan/server.h, "Programs and sessions"; docs/servers.md). The client pays: it makes
+ * Sessions at a server of the framework (l4re/client/session.c; the server side is
+ * pecan/server.h, "Programs and sessions"; docs/servers.md). The client pays: it makes
  * the session's gate through its own factory and hands it over; the server binds it and
- * answers with the session capability. Closing is deleting that capability
- * (pecan_cap_release): the server frees the session, and the gate goes back to the
- * client's quota with its last capability.
+ * answers with the session capability. pecan_session_close deletes that capability and
+ * gives the gate back to the factory (FACTORY RELEASE), at once; the server frees its
+ * state when it sees the session's last client capability go (so it does whatever way
+ * the client ends, and a client subsystem's death gives everything back with its
+ * factory).
  */
 #ifndef PECAN_SESSION_H
 #define PECAN_SESSION_H
@@ -14,12 +16,21 @@
 
 #define PECAN_SESSION_MAX_ARGS 8
 
+struct pecan_session {
+    pecan_cap_t cap;        /* the session: call it */
+    pecan_cap_t gate;       /* its gate (our copy, to give it back), 0 if the server paid */
+    pecan_cap_t factory;    /* the factory that made the gate */
+};
+
 /* Opens a session of protocol at server (its session factory, e.g. a channel), its gate
- * made through factory, with up to PECAN_SESSION_MAX_ARGS argument words; the session
- * capability lands in dest. 0, -PECAN_ERANGE (too many arguments), the factory's error
+ * made through factory, with up to PECAN_SESSION_MAX_ARGS argument words. A channel copy
+ * that cannot carry items (no GRANT) makes the server pay for the gate, as in L4Re.
+ * 0, -PECAN_ERANGE (too many arguments), -PECAN_ENOMEM (slots), the factory's error
  * (-PECAN_ENOMEM: the quota), or the server's (-PECAN_ENOSYS: not that protocol). */
 int pecan_session_open(pecan_cap_t server, int protocol, pecan_cap_t factory,
-                       const pecan_word_t *args, unsigned count, pecan_cap_t dest);
+                       const pecan_word_t *args, unsigned count, struct pecan_session *session);
+/* Closes it: the capability goes, the gate back to the factory's quota; slots freed. */
+void pecan_session_close(struct pecan_session *session);
 
 /* The session factory's counts (FACTORY INFO of a framework server). */
 struct pecan_session_info {
