@@ -12,14 +12,26 @@
 #include <pecan/kip.h>
 #include <pecan/server.h>
 
+/* The message path (reply-and-wait, decode, dispatch) is one function in the end: every
+ * call and frame on it would show in server_call_rt (docs/bench.md). */
+#define HOT static inline __attribute__((always_inline))
+
 static void delete_slot(struct server *s, pecan_cap_t slot)
 {
     pecan_cnode_delete(s->config.cnode, slot, s->config.cnode_depth);
 }
 
-static void set_receive_buffer(struct server *s)
+/* The receive buffer names the receive slots. A handler's own calls change it (client
+ * stubs name their slots and clear the count afterwards), and so does server_take_cap:
+ * it is written again only when it differs. */
+HOT void set_receive_buffer(struct server *s)
 {
     struct pecan_utcb *utcb = pecan_utcb();
+    unsigned count = s->config.receive_slots;
+    if (count <= 1 && utcb->buffer[PECAN_UTCB_BUFFER_CAP_COUNT] == count &&
+        (count == 0 || utcb->buffer[PECAN_UTCB_BUFFER_CAP_SLOTS] == s->receive[0]) &&
+        utcb->buffer[PECAN_UTCB_BUFFER_MAP_WINDOW] == 0)
+        return;
     utcb->buffer[PECAN_UTCB_BUFFER_CAP_COUNT] = s->config.receive_slots;
     for (unsigned i = 0; i < s->config.receive_slots; i++)
         utcb->buffer[PECAN_UTCB_BUFFER_CAP_SLOTS + i] = s->receive[i];
@@ -52,7 +64,7 @@ static int cap_item_position(const struct server_request *r, unsigned index, uns
 pecan_cap_t server_peek_cap(struct server_request *r, unsigned index)
 {
     unsigned slot;
-    if (cap_item_position(r, index, &slot) || r->taken[slot])
+    if (cap_item_position(r, index, &slot) || (r->taken & (1u << slot)))
         return 0;
     return r->server->receive[slot];
 }
@@ -60,14 +72,14 @@ pecan_cap_t server_peek_cap(struct server_request *r, unsigned index)
 pecan_cap_t server_take_cap(struct server_request *r, unsigned index)
 {
     unsigned slot;
-    if (cap_item_position(r, index, &slot) || r->taken[slot])
+    if (cap_item_position(r, index, &slot) || (r->taken & (1u << slot)))
         return 0;
     pecan_cap_t fresh = r->server->config.slot_alloc();
     if (!fresh)
         return 0;
     pecan_cap_t taken = r->server->receive[slot];
     r->server->receive[slot] = fresh;
-    r->taken[slot] = true;
+    r->taken |= 1u << slot;
     return taken;
 }
 
@@ -142,10 +154,13 @@ int server_reply_map(struct server_request *r, pecan_word_t base, unsigned order
                            order << PECAN_ITEM_ORDER_SHIFT, base);
 }
 
-static void start_request(struct server *s, struct pecan_reply received,
-                          const struct pecan_message *msg, struct server_request *r)
+/* The request's header from the received tag and badge (its words are in r->in
+ * already). */
+/* The request's header from the received tag and badge (its words are in r->in
+ * already). The kernel delivers no more than words + 2 * items <= 63 (docs/abi.md), so
+ * the tag's counts need no clamping. */
+HOT void start_request(struct pecan_reply received, struct server_request *r)
 {
-    r->server = s;
     r->object = 0;
     r->label = pecan_tag_label(received.tag);
     r->badge = received.badge;
@@ -153,21 +168,13 @@ static void start_request(struct server *s, struct pecan_reply received,
     r->ipc_status = received.ipc_status;
     r->words = pecan_tag_words(received.tag);
     r->items = pecan_tag_items(received.tag);
-    unsigned length = pecan_message_length(received.tag);
-    if (r->words > length)
-        r->words = length;
-    if (r->words + 2 * r->items > length)
-        r->items = (length - r->words) / 2;
-    for (unsigned i = 0; i < length; i++)
-        r->in[i] = msg->word[i];
     r->reply_words = 0;
     r->reply_items = 0;
     r->lent_count = 0;
-    for (unsigned i = 0; i < SERVER_MAX_RECEIVE; i++)
-        r->taken[i] = false;
+    r->taken = 0;
 }
 
-static server_handler_t find_handler(const struct server_type *type, int label)
+HOT server_handler_t find_handler(const struct server_type *type, int label)
 {
     for (unsigned i = 0; i < type->protocol_count; i++)
         if (type->protocols[i].label == label)
@@ -175,7 +182,7 @@ static server_handler_t find_handler(const struct server_type *type, int label)
     return 0;
 }
 
-static int decode(struct server *s, struct server_request *r)
+HOT int decode(struct server *s, struct server_request *r)
 {
     if (r->ipc_status != PECAN_IPC_OK && r->ipc_status != PECAN_IPC_ITEM_FAILED)
         return SERVER_NO_REPLY;   /* nothing was received: nobody to answer */
@@ -193,46 +200,10 @@ static int decode(struct server *s, struct server_request *r)
     return handler(r);
 }
 
-static void empty_receive_slots(struct server *s, struct server_request *r)
+static void empty_receive_slots(struct server *s)
 {
     for (unsigned i = 0; i < s->config.receive_slots; i++)
         delete_slot(s, s->receive[i]);   /* an empty slot: deleting it is a no-op error */
-    (void)r;
-}
-
-bool server_dispatch(struct server *s, struct pecan_reply received, struct pecan_message *msg,
-                     struct server_request *r)
-{
-    start_request(s, received, msg, r);
-    if (r->label == PECAN_LABEL_NOTIFICATION && r->ipc_status == PECAN_IPC_OK &&
-        r->badge == 0 && r->words >= 1 && pecan_tag_items(received.tag) == 0) {
-        /* Woken by the bound notification: no reply capability, nothing to answer. */
-        server_no_clients(s, r->in[0]);
-        return false;
-    }
-    int label = decode(s, r);
-    if (r->items)
-        empty_receive_slots(s, r);
-    if (label == SERVER_NO_REPLY)
-        return false;
-    s->messages++;
-    if (label < 0) {
-        s->rejected++;
-        /* An error reply carries nothing else: drop what the handler prepared. */
-        for (unsigned i = 0; i < r->lent_count; i++) {
-            delete_slot(s, r->lent[i]);
-            s->config.slot_free(r->lent[i]);
-        }
-        r->lent_count = 0;
-        msg->tag = pecan_tag(label, 0, 0);
-        return true;
-    }
-    for (unsigned i = 0; i < r->reply_words; i++)
-        msg->word[i] = r->out[i];
-    for (unsigned i = 0; i < 2 * r->reply_items; i++)
-        msg->word[r->reply_words + i] = r->out_items[i];
-    msg->tag = pecan_tag(label, r->reply_words, r->reply_items);
-    return true;
 }
 
 static void return_lent_slots(struct server *s, struct server_request *r)
@@ -244,6 +215,101 @@ static void return_lent_slots(struct server *s, struct server_request *r)
     r->lent_count = 0;
 }
 
+/* Handles the request in r (its words in r->in): false if nothing is to be sent, else
+ * the reply is in r->out (words, then the items from r->out_items) and r->reply_tag. */
+HOT bool handle(struct server *s, struct pecan_reply received, struct server_request *r)
+{
+    start_request(received, r);
+    if (r->label == PECAN_LABEL_NOTIFICATION && r->ipc_status == PECAN_IPC_OK &&
+        r->badge == 0 && r->words >= 1 && r->items == 0) {
+        /* Woken by the bound notification: no reply capability, nothing to answer. */
+        server_no_clients(s, r->in[0]);
+        return false;
+    }
+    int label = decode(s, r);
+    if (r->items)
+        empty_receive_slots(s);
+    if (label == SERVER_NO_REPLY)
+        return false;
+    s->messages++;
+    if (label < 0) {
+        s->rejected++;
+        /* An error reply carries nothing else: drop what the handler prepared. */
+        return_lent_slots(s, r);
+        r->reply_words = r->reply_items = 0;
+    }
+    for (unsigned i = 0; i < 2 * r->reply_items; i++)
+        r->out[r->reply_words + i] = r->out_items[i];
+    r->reply_tag = pecan_tag(label, r->reply_words, r->reply_items);
+    return true;
+}
+
+bool server_dispatch(struct server *s, struct pecan_reply received, struct pecan_message *msg,
+                     struct server_request *r)
+{
+    unsigned length = pecan_message_length(received.tag);
+    for (unsigned i = 0; i < length; i++)
+        r->in[i] = msg->word[i];
+    r->server = s;
+    if (!handle(s, received, r))
+        return false;
+    msg->tag = r->reply_tag;
+    unsigned reply_length = pecan_message_length(r->reply_tag);
+    for (unsigned i = 0; i < reply_length; i++)
+        msg->word[i] = r->out[i];
+    return true;
+}
+
+/* The one trap of the loop: sends the reply in r->out with r->reply_tag (REPLY
+ * operations) and receives into r->in (RECV operations). Words 0-5 travel in registers
+ * straight from and to the request, the rest through the UTCB: no message is copied
+ * twice. */
+HOT struct pecan_reply trap(struct server_request *r, pecan_word_t operation,
+                            pecan_word_t timeout)
+{
+    operation |= timeout << PECAN_TIMEOUT_SHIFT;
+    pecan_tag_t tag = (operation & PECAN_OP_SEND) ? r->reply_tag : 0;
+    unsigned length = pecan_message_length(tag);
+    if (length > PECAN_MSG_REGISTERS) {
+        struct pecan_utcb *utcb = pecan_utcb();
+        for (unsigned i = PECAN_MSG_REGISTERS; i < length; i++)
+            utcb->message[i] = r->out[i];
+    }
+    register pecan_word_t r0 __asm__("r0") = 0;
+    register pecan_word_t r1 __asm__("r1") = tag;
+    register pecan_word_t r2 __asm__("r2") = operation;
+    register pecan_word_t r3 __asm__("r3") = r->out[0];
+    register pecan_word_t r4 __asm__("r4") = r->out[1];
+    register pecan_word_t r5 __asm__("r5") = r->out[2];
+    register pecan_word_t r6 __asm__("r6") = r->out[3];
+    register pecan_word_t r7 __asm__("r7") = r->out[4];
+    register pecan_word_t r8 __asm__("r8") = r->out[5];
+    __asm__ volatile("svc #0"
+                     : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6),
+                       "+r"(r7), "+r"(r8)
+                     :
+                     : "memory");
+    r->in[0] = r3;
+    r->in[1] = r4;
+    r->in[2] = r5;
+    r->in[3] = r6;
+    r->in[4] = r7;
+    r->in[5] = r8;
+    length = pecan_message_length(r1);
+    if (length > PECAN_MSG_REGISTERS) {
+        struct pecan_utcb *utcb = pecan_utcb();
+        for (unsigned i = PECAN_MSG_REGISTERS; i < length; i++)
+            r->in[i] = utcb->message[i];
+    }
+    return (struct pecan_reply){ r0, r1, r2 };
+}
+
+static void reply_only(struct server *s, struct server_request *r)
+{
+    trap(r, PECAN_OP_REPLY | PECAN_OP_SEND, PECAN_TIMEOUT_NEVER);
+    return_lent_slots(s, r);
+}
+
 static uint64_t clock_ns(void)
 {
     return pecan_kip_clock_ns((const volatile struct pecan_kip *)PECAN_KIP_ADDRESS);
@@ -251,10 +317,17 @@ static uint64_t clock_ns(void)
 
 /* How long the next wait may last: until the next periodic call, for at most the idle
  * time while background work is pending, else for ever. */
-static pecan_word_t wait_timeout(struct server *s)
+static pecan_word_t timeout_for_work(struct server *s);
+
+HOT pecan_word_t wait_timeout(struct server *s)
 {
     if (!s->background_pending && !s->config.periodic)
-        return PECAN_TIMEOUT_NEVER;   /* the common case: one test */
+        return PECAN_TIMEOUT_NEVER;   /* the common case */
+    return timeout_for_work(s);
+}
+
+static pecan_word_t timeout_for_work(struct server *s)
+{
     uint32_t us = s->background_pending ? SERVER_BACKGROUND_IDLE_US : 0xFFFFFFFFu;
     if (s->config.periodic) {
         uint64_t now = clock_ns();
@@ -283,23 +356,19 @@ static void start_periodic(struct server *s)
 
 void server_loop(struct server *s)
 {
-    struct server_request *request = &s->request;
-    struct pecan_message msg;
+    struct server_request *r = &s->request;
     bool reply = false;
     start_periodic(s);
     for (;;) {
         set_receive_buffer(s);
         pecan_word_t timeout = wait_timeout(s);
         struct pecan_reply received;
-        if (reply && request->lent_count) {
+        if (reply && r->lent_count) {
             /* The minted copies must go right after the reply, before we block. */
-            pecan_ipc_reply(&msg);
-            return_lent_slots(s, request);
-            received = pecan_ipc_wait(&msg, timeout);
-        } else if (reply) {
-            received = pecan_ipc_reply_wait(&msg, timeout);
+            reply_only(s, r);
+            received = trap(r, PECAN_OP_WAIT, timeout);
         } else {
-            received = pecan_ipc_wait(&msg, timeout);
+            received = trap(r, reply ? PECAN_OP_REPLY_WAIT : PECAN_OP_WAIT, timeout);
         }
         if (received.ipc_status == PECAN_IPC_TIMEOUT) {
             reply = false;
@@ -309,16 +378,14 @@ void server_loop(struct server *s)
                 run_periodic(s);
             continue;
         }
-        reply = server_dispatch(s, received, &msg, request);
+        reply = handle(s, received, r);
         if (!reply)
-            return_lent_slots(s, request);
+            return_lent_slots(s, r);
         if (s->background_pending || s->config.periodic) {
             /* The caller gets its answer first; then one step, then the next message. */
-            if (reply) {
-                pecan_ipc_reply(&msg);
-                return_lent_slots(s, request);
-                reply = false;
-            }
+            if (reply)
+                reply_only(s, r);
+            reply = false;
             if (s->background_pending)
                 s->background_pending = s->config.background();
             if (s->config.periodic)
@@ -329,13 +396,12 @@ void server_loop(struct server *s)
 
 int server_serve_one(struct server *s, pecan_word_t timeout)
 {
-    struct pecan_message msg;
     set_receive_buffer(s);
-    struct pecan_reply received = pecan_ipc_wait(&msg, timeout);
+    struct pecan_reply received = trap(&s->request, PECAN_OP_WAIT, timeout);
     if (received.ipc_status == PECAN_IPC_TIMEOUT)
         return 1;
-    if (server_dispatch(s, received, &msg, &s->request))
-        pecan_ipc_reply(&msg);
+    if (handle(s, received, &s->request))
+        reply_only(s, &s->request);
     return_lent_slots(s, &s->request);
     return 0;
 }

@@ -21,11 +21,6 @@
 #include "../thread/spin.h"
 
 /* Free-key links: (next key << 1) | 1, where next key 0 ends the list. */
-static bool is_free_link(const struct server_object *entry)
-{
-    return ((uintptr_t)entry & 1u) != 0;
-}
-
 static struct server_object *free_link(unsigned next_key)
 {
     return (struct server_object *)(((uintptr_t)next_key << 1) | 1u);
@@ -44,6 +39,7 @@ int server_init(struct server *s, const struct server_config *config,
         !config->slot_alloc || !config->slot_free)
         return -PECAN_EINVAL;
     *s = (struct server){ .config = *config, .objects = objects, .capacity = capacity };
+    s->request.server = s;
     for (unsigned i = 0; i < config->receive_slots; i++) {
         s->receive[i] = config->slot_alloc();
         if (!s->receive[i])
@@ -140,17 +136,6 @@ void server_unregister(struct server *s, struct server_object *object)
     object->watched = false;
 }
 
-struct server_object *server_lookup(struct server *s, pecan_word_t badge)
-{
-    pecan_word_t key = badge & SERVER_KEY_MASK;
-    if (badge == 0)
-        return s->unbadged;
-    if (key == 0 || key > s->issued ||
-        (badge & ~(SERVER_KEY_MASK | SERVER_BADGE_WRITE | SERVER_BADGE_FAULTS)))
-        return 0;
-    struct server_object *entry = s->objects[key - 1];
-    return is_free_link(entry) ? 0 : entry;
-}
 
 static int arm_watch(struct server *s, struct server_object *object)
 {

@@ -23,7 +23,7 @@ struct echo_session {
 
 static struct server servers[MAX_THREADS];
 static struct server *serving[MAX_THREADS];
-static unsigned total_requests;
+static unsigned threads = 1;
 
 static int upper(struct server_request *r)
 {
@@ -49,7 +49,6 @@ static int echo_request(struct server_request *r)
     if (err)
         return err;
     session->requests++;
-    __atomic_fetch_add(&total_requests, 1, __ATOMIC_RELAXED);
     switch (r->in[0]) {
     case ECHO_UPPER:
         return upper(r);
@@ -90,7 +89,9 @@ static struct server_sessions echo_sessions = {
 static void report(struct server *s)
 {
     static unsigned last_open = ~0u, last_requests;
-    unsigned open = echo_sessions.open_count, requests = total_requests;
+    unsigned open = echo_sessions.open_count, requests = 0;
+    for (unsigned i = 0; i < threads; i++)
+        requests += servers[i].messages;   /* every thread counts its own */
     if (open != last_open || requests != last_requests)
         printf("echo-server: %u sessions open, %u requests\n", open, requests);
     last_open = open;
@@ -110,7 +111,7 @@ static unsigned option(int argc, char **argv, const char *name, unsigned fallbac
 int main(int argc, char **argv)
 {
     pecan_cap_t channel = pecan_env_cap("echo");
-    unsigned threads = option(argc, argv, "--threads", 1);
+    threads = option(argc, argv, "--threads", 1);
     unsigned report_ms = option(argc, argv, "--report-ms", 0);
     if (!channel || threads < 1 || threads > MAX_THREADS) {
         printf("echo-server: usage: a capability \"echo\", --threads=1..%d\n", MAX_THREADS);

@@ -3,7 +3,6 @@
  * protocol header says. */
 #include <pecan/session.h>
 #include <pecan/sys.h>
-#include <string.h>
 #include "echo.h"
 
 int echo_open(pecan_cap_t channel, pecan_cap_t factory, struct pecan_session *session)
@@ -11,21 +10,29 @@ int echo_open(pecan_cap_t channel, pecan_cap_t factory, struct pecan_session *se
     return pecan_session_open(channel, ECHO_PROTO, factory, 0, 0, session);
 }
 
+/* Bytes into and out of message words (the protocol packs text little-endian). */
+static void pack(pecan_word_t *words, const char *text, unsigned length)
+{
+    for (unsigned i = 0; i < length; i++)
+        ((char *)words)[i] = text[i];
+}
+
 int echo_upper(pecan_cap_t session, const char *text, unsigned length, char *answer)
 {
     if (length > ECHO_MAX_TEXT)
         return -PECAN_ERANGE;
     struct pecan_message msg;
+    unsigned words = (length + 3) / 4;
     msg.word[0] = ECHO_UPPER;
     msg.word[1] = length;
-    memcpy(&msg.word[2], text, length);
-    msg.tag = pecan_tag(ECHO_PROTO, 2 + (length + 3) / 4, 0);
-    int err = pecan_error(pecan_ipc_call(session, &msg, PECAN_TIMEOUT_NEVER));
+    pack(&msg.word[2], text, length);
+    msg.tag = pecan_tag(ECHO_PROTO, 2 + words, 0);
+    int err = pecan_error(pecan_invoke(session, PECAN_OP_CALL, &msg));
     if (err)
         return err;
-    if (pecan_tag_words(msg.tag) < 1 + (length + 3) / 4 || msg.word[0] != length)
+    if (pecan_tag_words(msg.tag) < 1 + words || msg.word[0] != length)
         return -PECAN_EINVAL;
-    memcpy(answer, &msg.word[1], length);
+    pack((pecan_word_t *)answer, (const char *)&msg.word[1], length);
     return 0;
 }
 

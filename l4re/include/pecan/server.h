@@ -115,14 +115,16 @@ struct server_request {
     unsigned words;                    /* untyped words received */
     unsigned items;                    /* typed items received (after the words) */
     pecan_word_t in[PECAN_UTCB_MESSAGE_WORDS];
-    /* The reply being built. */
+    /* The reply being built: words in out (handlers may write them directly and set
+     * reply_words), items added with server_reply_cap/object/map. */
     unsigned reply_words;
     pecan_word_t out[PECAN_UTCB_MESSAGE_WORDS];
     unsigned reply_items;
     pecan_word_t out_items[2 * SERVER_MAX_REPLY_ITEMS];
     pecan_cap_t lent[SERVER_MAX_LENDS];   /* minted copies to delete after the reply */
     unsigned lent_count;
-    bool taken[SERVER_MAX_RECEIVE];       /* receive slots the handler kept */
+    unsigned taken;                       /* bit i: the handler kept receive slot i */
+    pecan_tag_t reply_tag;                /* the reply's, once the handler returned */
 };
 
 struct server {
@@ -163,7 +165,19 @@ int server_watch(struct server *s, struct server_object *object,
  * reach whatever gets the key next) and frees its key. The gate capability stays the
  * caller's to delete. */
 void server_unregister(struct server *s, struct server_object *object);
-struct server_object *server_lookup(struct server *s, pecan_word_t key);
+/* The object a badge names (inline: every message looks one up). Free-key links are odd
+ * entries (registry.c); badge 0 is the unbadged object's. */
+static inline struct server_object *server_lookup(struct server *s, pecan_word_t badge)
+{
+    pecan_word_t key = badge & SERVER_KEY_MASK;
+    if (badge == 0)
+        return s->unbadged;
+    if (key == 0 || key > s->issued ||
+        (badge & ~(SERVER_KEY_MASK | SERVER_BADGE_WRITE | SERVER_BADGE_FAULTS)))
+        return 0;
+    struct server_object *entry = s->objects[key - 1];
+    return ((uintptr_t)entry & 1u) ? 0 : entry;
+}
 
 /* Mints a client copy of object's gate into slot dest of the server's own space and arms
  * the no-clients watch. rights: object rights PECAN_RIGHT_WRITE (in the badge),
