@@ -224,7 +224,13 @@ HOT bool handle(struct server *s, struct pecan_reply received, struct server_req
         r->badge == 0 && r->words >= 1 && r->items == 0) {
         /* Woken by the bound notification: no reply capability, nothing to answer. */
         server_no_clients(s, r->in[0]);
-        return false;
+        if (!s->unbadged)
+            return false;
+        /* A client of the unbadged object can send the very same message (badge 0): it
+         * gets an error; after a true notification the reply finds no caller and the
+         * loop waits again. */
+        r->reply_tag = pecan_tag(-PECAN_EBADPROTO, 0, 0);
+        return true;
     }
     int label = decode(s, r);
     if (r->items)
