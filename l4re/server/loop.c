@@ -176,7 +176,10 @@ HOT void start_request(struct pecan_reply received, struct server_request *r)
 
 HOT server_handler_t find_handler(const struct server_type *type, int label)
 {
-    for (unsigned i = 0; i < type->protocol_count; i++)
+    /* Most types speak one protocol: the first entry without the loop. */
+    if (type->protocol_count && type->protocols[0].label == label)
+        return type->protocols[0].handler;
+    for (unsigned i = 1; i < type->protocol_count; i++)
         if (type->protocols[i].label == label)
             return type->protocols[i].handler;
     return 0;
@@ -275,8 +278,10 @@ HOT struct pecan_reply trap(struct server_request *r, pecan_word_t operation,
 {
     operation |= timeout << PECAN_TIMEOUT_SHIFT;
     pecan_tag_t tag = (operation & PECAN_OP_SEND) ? r->reply_tag : 0;
-    unsigned length = pecan_message_length(tag);
-    if (length > PECAN_MSG_REGISTERS) {
+    /* Items (bits 6-11) or more than six words (bits 0-5): the rest through the UTCB,
+     * one test for both. */
+    if ((tag & 0xFFFu) > PECAN_MSG_REGISTERS) {
+        unsigned length = pecan_message_length(tag);
         struct pecan_utcb *utcb = pecan_utcb();
         for (unsigned i = PECAN_MSG_REGISTERS; i < length; i++)
             utcb->message[i] = r->out[i];
@@ -301,8 +306,8 @@ HOT struct pecan_reply trap(struct server_request *r, pecan_word_t operation,
     r->in[3] = r6;
     r->in[4] = r7;
     r->in[5] = r8;
-    length = pecan_message_length(r1);
-    if (length > PECAN_MSG_REGISTERS) {
+    if ((r1 & 0xFFFu) > PECAN_MSG_REGISTERS) {
+        unsigned length = pecan_message_length(r1);
         struct pecan_utcb *utcb = pecan_utcb();
         for (unsigned i = PECAN_MSG_REGISTERS; i < length; i++)
             r->in[i] = utcb->message[i];

@@ -4,7 +4,9 @@
  * server framework's dispatch and back: echo_upper of no text on an ECHO session, the
  * server echo-server (pkg/echo) in its own task, both at priority 100 on CPU 0, as in
  * ipc_rt_cross_as. The figure less ipc_rt_cross_as (the raw round trip, 239) is what the
- * stub and the framework cost.
+ * stub and the framework cost. `server_call_raw_rt` (informative) is the same round trip
+ * between two programs without either: a call of two words with pecan_invoke and a loop
+ * of reply-and-wait answering one word (this program started again as "raw-server").
  *
  * The clock is the KIP's (10 ms ticks, 10 million instructions under -icount): calls in
  * batches of BATCH from the start of a tick until TICKS ticks have passed; the time is
@@ -24,53 +26,99 @@
 
 static struct launcher launcher;
 
-static int start_server(pecan_cap_t channel)
+/* The raw server: binds the gate and answers every message with its word 0. */
+static int raw_server(void)
 {
-    static const char *const argv[] = { "echo-server" };
+    pecan_cap_t gate = pecan_env_cap("echo");
+    if (!gate || pecan_gate_bind(gate, PECAN_ENV_THREAD))
+        return 1;
+    struct pecan_message msg = { .tag = 0 };
+    pecan_invoke(0, PECAN_OP_WAIT, &msg);
+    for (;;) {
+        msg.tag = pecan_tag(0, 1, 0);
+        pecan_invoke(0, PECAN_OP_REPLY_WAIT, &msg);
+    }
+}
+
+/* path (with argv) serving channel as its capability "echo". */
+static int start_server(pecan_cap_t channel, const char *path, const char *const *argv,
+                        unsigned argc)
+{
     struct launcher_cap caps[] = { { "echo", channel, PECAN_RIGHTS_ALL } };
     struct launcher_spec spec = {
-        .path = "rom/echo-server.elf", .argc = 1, .argv = argv, .factory = PECAN_ENV_FACTORY,
+        .path = path, .argc = argc, .argv = argv, .factory = PECAN_ENV_FACTORY,
         .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = 1, .caps = caps,
     };
     struct launcher_child *child;
     const char *why = 0;
     int err = launcher_start(&launcher, &spec, &child, &why);
     if (err)
-        printf("bench_server: echo-server: %s (%d)\n", why ? why : "?", err);
+        printf("bench_server: %s: %s (%d)\n", path, why ? why : "?", err);
     return err;
 }
 
-int main(void)
+/* Calls per TICKS ticks of call(gate), after a warm-up: instructions per call. */
+static unsigned long long per_call(void (*call)(pecan_cap_t), pecan_cap_t gate)
 {
-    pecan_cap_t channel;
+    for (unsigned i = 0; i < WARM_UP; i++)
+        call(gate);
+    uint64_t end = kip_next_tick() + (uint64_t)TICKS * TICK_NS;
+    unsigned calls = 0;
+    while (kip_now() < end) {
+        for (unsigned i = 0; i < BATCH; i++)
+            call(gate);
+        calls += BATCH;
+    }
+    return ((uint64_t)TICKS * TICK_NS + calls / 2) / calls;
+}
+
+static void stub_call(pecan_cap_t session)
+{
+    char answer[1];
+    echo_upper(session, "", 0, answer);
+}
+
+static void raw_call(pecan_cap_t gate)
+{
+    struct pecan_message msg = { .tag = pecan_tag(ECHO_PROTO, 2, 0), .word = { ECHO_UPPER, 0 } };
+    pecan_invoke(gate, PECAN_OP_CALL, &msg);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && argv[1][0] == 'r')
+        return raw_server();
+    pecan_cap_t channel, raw;
     struct pecan_session session;
+    static const char *const echo_argv[] = { "echo-server" };
+    static const char *const raw_argv[] = { "bench_server", "raw-server" };
     int err = pecan_cap_alloc(&channel);
+    if (!err)
+        err = pecan_cap_alloc(&raw);
     if (!err)
         err = launcher_init(&launcher, PECAN_ENV_FACTORY);
     if (!err)
         err = pecan_factory_create_gate(PECAN_ENV_FACTORY, channel);
     if (!err)
-        err = start_server(channel);
+        err = pecan_factory_create_gate(PECAN_ENV_FACTORY, raw);
+    if (!err)
+        err = start_server(channel, "rom/echo-server.elf", echo_argv, 1);
+    if (!err)
+        err = start_server(raw, "rom/bench_server.elf", raw_argv, 2);
     if (!err)
         err = echo_open(channel, PECAN_ENV_FACTORY, &session);
-    char answer[1];
-    for (unsigned i = 0; i < WARM_UP && !err; i++)
-        err = echo_upper(session.cap, "", 0, answer);
     if (err) {
         printf("bench_server: setting up: error %d\n", err);
         return 1;
     }
-    uint64_t end = kip_next_tick() + (uint64_t)TICKS * TICK_NS;
-    unsigned calls = 0;
-    while (kip_now() < end) {
-        for (unsigned i = 0; i < BATCH; i++)
-            echo_upper(session.cap, "", 0, answer);
-        calls += BATCH;
-    }
-    printf("# server_call_rt: %u calls of echo_upper (no text) on an ECHO session in %u "
-           "ticks, stub and framework dispatch, server in its own task on the same CPU\n",
-           calls, TICKS);
-    printf("bench server_call_rt %llu instructions\n",
-           (unsigned long long)(((uint64_t)TICKS * TICK_NS + calls / 2) / calls));
+    unsigned long long framework = per_call(stub_call, session.cap);
+    unsigned long long bare = per_call(raw_call, raw);
+    printf("# server_call_rt: echo_upper (no text) on an ECHO session through the stub and "
+           "the framework, server in its own task on the same CPU; %u ticks per figure\n",
+           TICKS);
+    printf("bench server_call_rt %llu instructions\n", framework);
+    printf("# server_call_raw_rt: the same round trip, pecan_invoke against a "
+           "reply-and-wait loop\n");
+    printf("bench server_call_raw_rt %llu instructions\n", bare);
     return 0;
 }
