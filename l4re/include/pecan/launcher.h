@@ -75,9 +75,10 @@ struct launcher {
     unsigned next_id;
     pecan_cap_t notification;
     pecan_cap_t factory;                /* pays for the launcher's own objects */
-    /* Parent gates of released children, kept for the next ones: moe frees a gate made
-     * through a factory only with that factory, so a new gate per child would grow the
-     * factory's use with every start. */
+    /* Parent gates of released children, kept for the next ones: the launcher watches
+     * each (its no-clients hook), which takes the place of moe's watch, so moe would free
+     * a gate only on RELEASE or with the factory, and a new gate per child would grow
+     * the factory's use with every start. */
     pecan_cap_t spare_gates[LAUNCHER_MAX_CHILDREN];
     unsigned spare_gate_count;
 };
