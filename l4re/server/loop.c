@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The server loop (pecan/server.h): reply and wait in one trap, dispatch by badge and
- * then by protocol, build replies of words and items. Whatever cannot be decoded (no
- * object under the badge, a protocol the object does not speak, a failed item) is
- * answered with an error and never reaches a handler.
+ * then by protocol, build replies of words and items, periodic and deferred work between
+ * messages. Whatever cannot be decoded (no object under the badge, a protocol the object
+ * does not speak, a failed item) is answered with an error and never reaches a handler.
+ *
+ * The message path is kept short (docs/bench.md, server_call_rt): the trap moves words
+ * between the registers and the request's in/out arrays directly, and decode and
+ * dispatch are inline.
  *
  * Invariants: before each wait the receive buffer names only empty slots; capabilities a
  * handler did not take are deleted before the next wait; minted reply copies are deleted

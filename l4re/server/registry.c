@@ -11,6 +11,11 @@
  * capacity, the registry need not be cleared at start-up, and keys stay as low as the
  * number of objects allows (the no-clients scan goes only up to the highest key issued).
  *
+ * Writes (keys taken and given back, entries set) hold the server's spin lock, since
+ * another thread may register an object for this server's thread; lookups read without
+ * it: an entry is complete before its key is in any badge, and a fresh entry is a free
+ * link before `issued` shows it to the no-clients scan.
+ *
  * Invariants: for a key up to issued, objects[key - 1] is the object with that key or a
  * link of the free-key list; entries above issued are never read; a badge with bits
  * outside the key, SERVER_BADGE_WRITE and SERVER_BADGE_FAULTS names nothing; a registered

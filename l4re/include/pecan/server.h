@@ -28,6 +28,17 @@
  * as low as the number of objects allows: the no-clients scan of a bit visits the keys
  * issued so far, not the whole capacity.
  *
+ * Threads: a struct server is one server thread with its own registry, notification and
+ * request. Another thread may register objects with it (sessions opened on one thread and
+ * served on another): registry writes take the server's spin lock, lookups do not.
+ *
+ * Watched only: server_watch registers a gate the server does not serve (moe's FACTORY
+ * gates, bound by their clients) for its no-clients hook alone; its copies are plain
+ * (server_copy). The kernel keeps one watch per gate: whoever arms it last holds it.
+ *
+ * Unbadged: a boot script's channel reaches its server through copies the server did not
+ * mint (badge 0); server_set_unbadged names the object they address.
+ *
  * Invariants: a registered object's key is its index in the registry plus one, never 0;
  * the badge of every client copy is the key, plus SERVER_BADGE_WRITE for writable copies
  * and SERVER_BADGE_FAULTS for pager copies; slots the loop lends (receive slots,
