@@ -40,6 +40,26 @@ static void drop_gate(struct server *s, pecan_cap_t gate, bool server_paid)
     s->config.slot_free(gate);
 }
 
+/* The client's gate (item 0): a gate with READ that no thread serves yet. A bound one
+ * would be a gate of another server (taking it would steal that server's messages) or of
+ * another session of ours (two sessions on one gate share its single no-clients watch). */
+static int client_gate(struct server_request *r, pecan_cap_t *gate)
+{
+    struct server *s = r->server;
+    struct pecan_cap_identity id;
+    pecan_cap_t slot = server_peek_cap(r, 0);
+    if (!slot || pecan_cnode_identify(s->config.cnode, slot, s->config.cnode_depth, &id))
+        return -PECAN_EINVALCAP;
+    if (id.type != PECAN_OBJ_ENDPOINT)
+        return -PECAN_ETYPE;
+    if (!(id.rights & PECAN_RIGHT_READ))
+        return -PECAN_EPERM;   /* gate control through it would be IPC to its server */
+    int bound = 1;
+    if (pecan_gate_info(slot, &bound, 0) || bound)
+        return -PECAN_EBUSY;
+    return (*gate = server_take_cap(r, 0)) ? 0 : -PECAN_ENOMEM;
+}
+
 /* The session's gate: the client's (item 0), or, from a client that can send no item (a
  * channel copy without GRANT, as L4Re scripts hand out "rw"), one of the server's own
  * factory: then the server's quota pays, as in L4Re. */
@@ -47,7 +67,7 @@ static int session_gate(struct server_request *r, pecan_cap_t *gate, bool *serve
 {
     *server_paid = !r->items;
     if (r->items)
-        return (*gate = server_take_cap(r, 0)) ? 0 : -PECAN_EINVALCAP;
+        return client_gate(r, gate);
     if (!(*gate = r->server->config.slot_alloc()))
         return -PECAN_ENOMEM;
     int err = pecan_factory_create_gate(PECAN_ENV_FACTORY, *gate);

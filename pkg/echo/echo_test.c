@@ -16,7 +16,8 @@
  *                script's "rw") still opens a session; the server's quota pays, and
  *                gets it back at the close
  *  bad_opens     another protocol ENOSYS; a capability that is not a gate ETYPE; a gate
- *                without READ EPERM: nothing left behind
+ *                without READ EPERM; a gate a thread serves already EBUSY: nothing left
+ *                behind
  *  server_end    the server killed and its factory destroyed: moe's free memory as
  *                before it started
  */
@@ -242,6 +243,10 @@ static void bad_opens(void)
     check("bad_opens", err == -PECAN_ETYPE, "a notification as the gate", err);
     err = raw_open(ECHO_PROTO, gate, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT, dest);
     check("bad_opens", err == -PECAN_EPERM, "a gate without READ", err);
+    err = pecan_gate_bind(gate, PECAN_ENV_THREAD);
+    if (!err)
+        err = raw_open(ECHO_PROTO, gate, PECAN_RIGHTS_ALL, dest);
+    check("bad_opens", err == -PECAN_EBUSY, "a gate some thread serves", err);
     pecan_factory_release(client_factory, gate);
     pecan_factory_release(client_factory, note);
     pecan_cap_free(gate);

@@ -307,7 +307,9 @@ int server_reply_map(struct server_request *r, pecan_word_t base, unsigned order
  * capability, or its subsystem died), the framework unregisters the session, deletes the
  * server's copy of its gate (RELEASEs it when the server paid) and calls close. The
  * server watches the gate itself, which takes the place of moe's watch (one per gate), so
- * the client gives its gate back with FACTORY RELEASE (pecan_session_close).
+ * the client gives its gate back with FACTORY RELEASE (pecan_session_close). The client
+ * keeps READ on its gate and can take the watch back (docs/servers.md, "Known hole"). A
+ * gate some thread serves already is refused (EBUSY).
  * INFO answers w0 0, w1 0, w2 sessions open, w3 objects registered on the sessions'
  * servers (the factory's own included), w4 the program's free capability slots: what a
  * test needs to see that sessions leave nothing behind.
