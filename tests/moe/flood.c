@@ -25,8 +25,9 @@
  * alone and again while the three flood, with the CPUs interleaved finely
  * (fine_interleave); the test fails if it was put on moe's CPU while there are others,
  * or managed less than SPIN_MIN_PERCENT of its rate alone. Before programs were kept off
- * moe's CPU it ran on CPU 0 below moe and did 0.03% of its rate alone (40 rounds of
- * 129,000); on CPU 1 it does 25-46% (fine_interleave says why not 100%).
+ * moe's CPU it ran on CPU 0 below moe and did under 0.1% of its rate alone (40-92
+ * rounds of 129,000); on CPU 1 it keeps 25% (fine_interleave says why not 100%); on one
+ * CPU, shared round robin with the flooders, 93%.
  *
  * Where the threads run: on several CPUs the victim (the main thread) is on CPU 1 and the
  * flooders on CPUs 2 and 3, so that the victim measures moe's queue, not a CPU it shares
@@ -68,7 +69,7 @@
 #define LIMIT_US 5000u
 #define FLOODERS 3
 #define SPIN_WINDOW_US 100000u       /* ten quanta */
-#define SPIN_MIN_PERCENT 10u         /* 25-46% measured off moe's CPU, 0.03% on it */
+#define SPIN_MIN_PERCENT 10u         /* 25-46% measured off moe's CPU, <0.1% on it */
 #define SPIN_WINDOWS 2               /* alone, then under flooding */
 
 static volatile uint32_t *timer;
