@@ -4,10 +4,12 @@
  *
  * Create: a TCB from TASK CREATE_THREAD with a free UTCB slot (or a finished thread's TCB
  * and slot kept for reuse), a stack dataspace from the factory attached through the
- * region map, the scheduler's RUN_THREAD (same priority as the main thread, CPUs taken in
- * turn), THREAD_SET_MCP (the main thread's MCP), then THREAD_START (pc thread_start, sp stack top, r0 the record). Exit: the thread sets `finished` and wakes its joiner if there is one, then
- * suspends itself. Join: waits for `finished`, suspends the thread again (it may not have
- * stopped yet on its CPU), then frees the stack and keeps the TCB for reuse.
+ * region map, the scheduler's RUN_THREAD (same priority as the main thread, the program
+ * CPUs of pecan_sched_program_cpus taken in turn), THREAD_SET_MCP (the main thread's
+ * MCP), then THREAD_START (pc thread_start, sp stack top, r0 the record). Exit: the
+ * thread sets `finished` and wakes its joiner if there is one, then suspends itself.
+ * Join: waits for `finished`, suspends the thread again (it may not have stopped yet on
+ * its CPU), then frees the stack and keeps the TCB for reuse.
  */
 #include <pecan/dataspace.h>
 #include <pecan/factory.h>
@@ -141,27 +143,32 @@ static void thread_start(struct pecan_thread *t)
     pecan_thread_exit(t->entry(t->arg));
 }
 
-/* Priority and MCP of the main thread and the next CPU in turn among the online ones.
- * The priority is at most the MCP: RUN_THREAD refuses more, and the program's parent
- * may have started the main thread above its MCP. */
+/* The next CPU in turn among those of mask (not empty), as a one-bit mask: a program's
+ * threads spread over its CPUs in the order they are created. */
+static pecan_word_t next_cpu_of(pecan_word_t mask)
+{
+    unsigned n = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) %
+                 (unsigned)__builtin_popcount(mask);
+    while (n--)
+        mask &= mask - 1;   /* drops the lowest CPU */
+    return mask & -mask;
+}
+
+/* Priority and MCP of the main thread, and the next CPU in turn among the program CPUs
+ * (pecan_sched_program_cpus: never the root server's while there is another, so a
+ * flood of requests at moe does not stop the thread). The priority is at most the MCP:
+ * RUN_THREAD refuses more, and the program's parent may have started the main thread
+ * above its MCP. */
 static void placement(unsigned *priority, unsigned *mcp, pecan_word_t *cpu_mask)
 {
-    unsigned prio = 100, cpus = 1;
-    pecan_word_t online = 1;
+    unsigned prio = 100;
+    pecan_word_t online = 0;
     pecan_sched_thread_info(PECAN_ENV_SCHEDULER, PECAN_ENV_THREAD, 0, &prio, 0);
     int limit = pecan_sched_thread_mcp(PECAN_ENV_SCHEDULER, PECAN_ENV_THREAD);
-    pecan_sched_info(PECAN_ENV_SCHEDULER, &cpus, &online, 0);
+    pecan_sched_info(PECAN_ENV_SCHEDULER, 0, &online, 0);
     *mcp = limit > 0 ? (unsigned)limit : 0;
     *priority = prio < *mcp ? prio : *mcp;
-    *cpu_mask = online ? online : 1;
-    unsigned n = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED);
-    for (unsigned tries = 0; tries < 32 && cpus; tries++, n++) {
-        pecan_word_t bit = 1u << (n % 32);
-        if (online & bit) {
-            *cpu_mask = bit;
-            return;
-        }
-    }
+    *cpu_mask = online ? next_cpu_of(pecan_sched_program_cpus(online)) : 1;
 }
 
 static int start(struct pecan_thread *t)

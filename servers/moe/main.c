@@ -163,8 +163,11 @@ static void start_server(void)
     };
     if ((err = server_init(&moe_server, &config, registry, capacity)) != 0)
         fatal("server", err);
-    /* Above every program moe starts, so a request is served as soon as it comes. */
-    pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, PECAN_ROOT_TCB, MOE_PRIORITY, 1, 0);
+    /* Above every program moe starts, so a request is served as soon as it comes; on the
+     * CPU that programs are kept off (pecan_sched_program_cpus), so that serving does not
+     * stop them. */
+    pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, PECAN_ROOT_TCB, MOE_PRIORITY,
+                           1u << PECAN_ROOT_SERVER_CPU, 0);
 }
 
 int root_main(const struct pecan_bootinfo *info);
