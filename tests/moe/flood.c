@@ -50,15 +50,8 @@
 #include <pecan/sys.h>
 #include <pecan/thread.h>
 
-#define SP804 0x10011000u
-#define TIMER1_LOAD (0x00 / 4)
-#define TIMER1_CONTROL (0x08 / 4)
-#define TIMER2_LOAD (0x20 / 4)
-#define TIMER2_VALUE (0x24 / 4)
-#define TIMER2_CONTROL (0x28 / 4)
-#define TIMER_ENABLE 0x80u
-#define TIMER_PERIODIC 0x40u
-#define TIMER_32BIT 0x02u
+#include "sp804_clock.h"
+
 #define INTERLEAVE_US 20u            /* fine_interleave's timer period */
 
 #define BIG 0x80000000u              /* 2 GiB: the largest dataspace moe makes */
@@ -72,8 +65,6 @@
 #define SPIN_MIN_PERCENT 10u         /* 25-46% measured off moe's CPU, <0.1% on it */
 #define SPIN_WINDOWS 2               /* alone, then under flooding */
 
-static volatile uint32_t *timer;
-static pecan_cap_t timer_ds;
 static volatile uint32_t stop;
 static volatile uint32_t started[FLOODERS];
 static volatile uint32_t rounds[FLOODERS];
@@ -87,32 +78,6 @@ static volatile uint32_t spin_window;
 static volatile uint32_t spin_end;
 static volatile uint32_t spin_rounds[SPIN_WINDOWS];
 static volatile uint32_t spin_done;
-
-/* Microseconds (mod 2^32) of the free-running 1 MHz down-counter. */
-static uint32_t now_us(void)
-{
-    return ~timer[TIMER2_VALUE];
-}
-
-static int start_clock(void)
-{
-    pecan_cap_t iomem = pecan_env_cap("iomem"), ds;
-    if (!iomem || pecan_cap_alloc(&timer_ds))
-        return -PECAN_ENOENT;
-    ds = timer_ds;
-    int err = pecan_iomem_dataspace(iomem, PECAN_ENV_FACTORY, SP804, 0x1000, ds);
-    pecan_word_t at = PECAN_ENV_FREE_BASE;
-    if (!err)
-        err = pecan_rm_attach(PECAN_ENV_RM, &at, 0x1000,
-                              PECAN_RM_SEARCH_ADDRESS | PECAN_MAP_READ | PECAN_MAP_WRITE, ds, 0);
-    if (err)
-        return err;
-    timer = (volatile uint32_t *)(uintptr_t)at;
-    timer[TIMER2_CONTROL] = 0;
-    timer[TIMER2_LOAD] = 0xFFFFFFFFu;
-    timer[TIMER2_CONTROL] = TIMER_ENABLE | TIMER_32BIT;   /* free running, no interrupt */
-    return 0;
-}
 
 /* Makes QEMU's -icount run the CPUs in turns of a few microseconds (on) or of up to a
  * tick (off). Under -icount QEMU runs one CPU at a time, each for its share of the guest
@@ -129,21 +94,7 @@ static int start_clock(void)
  * nothing. */
 static void fine_interleave(int on)
 {
-    timer[TIMER1_CONTROL] = 0;
-    timer[TIMER1_LOAD] = INTERLEAVE_US;
-    if (on)
-        timer[TIMER1_CONTROL] = TIMER_ENABLE | TIMER_PERIODIC | TIMER_32BIT;
-}
-
-/* Detached and released before the exit, as devmem does (moe's free memory is compared
- * with its figure from before the program: a device dataspace still attached at the exit
- * left 4 KiB behind, a lifetime problem of issue 13 item 4). */
-static void stop_clock(void)
-{
-    timer[TIMER2_CONTROL] = 0;
-    timer[TIMER1_CONTROL] = 0;
-    pecan_rm_detach(PECAN_ENV_RM, (pecan_word_t)(uintptr_t)timer, 0, 0);
-    pecan_cap_release(timer_ds);
+    sp804_clock_events(on ? INTERLEAVE_US : 0);
 }
 
 static int big_dataspace(pecan_cap_t *ds)
@@ -181,7 +132,7 @@ static void move_to(pecan_cap_t tcb, unsigned cpu)
 
 static void note(unsigned who, uint32_t t0)
 {
-    uint32_t took = now_us() - t0;
+    uint32_t took = sp804_clock_us() - t0;
     if (took > flood_max_us[who])
         flood_max_us[who] = took;
     if (!started[who])
@@ -200,7 +151,7 @@ static void *flood_clear(void *arg)
     while (!err && !stop) {
         if ((err = back_spread(ds)) != 0)
             break;
-        uint32_t t0 = now_us();
+        uint32_t t0 = sp804_clock_us();
         err = pecan_dataspace_clear(ds, 0, BIG);
         note(0, t0);
     }
@@ -217,7 +168,7 @@ static void *flood_copy(void *arg)
     if (!err)
         err = back_spread(ds);
     while (!err && !stop) {
-        uint32_t t0 = now_us();
+        uint32_t t0 = sp804_clock_us();
         err = pecan_dataspace_copy_in(ds, 0, ds, 0, BIG);
         note(1, t0);
     }
@@ -232,7 +183,7 @@ static void *flood_alloc(void *arg)
     pecan_cap_t rom = pecan_env_cap("rom"), found;
     int err = pecan_cap_alloc(&found);
     while (!err && !stop) {
-        uint32_t t0 = now_us();
+        uint32_t t0 = sp804_clock_us();
         pecan_cap_t ds;
         if ((err = big_dataspace(&ds)) != 0)
             break;
@@ -262,7 +213,7 @@ static uint32_t spin_round(uint32_t x)
 static uint32_t spin_until_end(uint32_t *x)
 {
     uint32_t rounds = 0, end = spin_end;
-    while ((int32_t)(now_us() - end) < 0) {
+    while ((int32_t)(sp804_clock_us() - end) < 0) {
         *x = spin_round(*x);
         rounds++;
     }
@@ -292,7 +243,7 @@ static void spin_window_run(unsigned w)
     uint64_t idle0 = 0, idle1 = 0;
     uint32_t r0 = rounds[0] + rounds[1] + rounds[2];
     pecan_sched_idle_time(PECAN_ENV_SCHEDULER, PECAN_ROOT_SERVER_CPU, &idle0);
-    uint32_t t0 = now_us();
+    uint32_t t0 = sp804_clock_us();
     spin_end = t0 + SPIN_WINDOW_US;
     spin_window = w + 1;
     fine_interleave(1);
@@ -301,7 +252,7 @@ static void spin_window_run(unsigned w)
     fine_interleave(0);
     pecan_sched_idle_time(PECAN_ENV_SCHEDULER, PECAN_ROOT_SERVER_CPU, &idle1);
     printf("moeflood: spinner window %u: %lu us, moe's CPU idle %lu us, flood rounds %lu\n", w,
-           (unsigned long)(now_us() - t0), (unsigned long)((idle1 - idle0) / 1000),
+           (unsigned long)(sp804_clock_us() - t0), (unsigned long)((idle1 - idle0) / 1000),
            (unsigned long)(rounds[0] + rounds[1] + rounds[2] - r0));
 }
 
@@ -329,9 +280,9 @@ static int victim(pecan_cap_t ds, unsigned *calls, uint32_t *max_us, uint32_t *m
     unsigned i, slow = 0;
     for (i = 0; i < VICTIM_CALLS && slow < SLOW_CALLS; i++) {
         struct pecan_dataspace_info info;
-        uint32_t t0 = now_us();
+        uint32_t t0 = sp804_clock_us();
         int err = pecan_dataspace_info(ds, &info);
-        uint32_t took = now_us() - t0;
+        uint32_t took = sp804_clock_us() - t0;
         if (err)
             return err;
         if (took > max)
@@ -371,17 +322,17 @@ static int spinner_kept_its_pace(unsigned cpu, unsigned cpus)
 int main(void)
 {
     move_to(PECAN_ENV_THREAD, 1);
-    int err = start_clock();
+    int err = sp804_clock_start();
     if (err) {
         printf("moeflood: no clock (SP804 through iomem): error %d (FAILED)\n", err);
         return 1;
     }
     uint64_t kip0 = pecan_kip_clock_ns((const volatile struct pecan_kip *)PECAN_KIP_ADDRESS);
-    uint32_t t0 = now_us();
+    uint32_t t0 = sp804_clock_us();
     pecan_sleep_us(50000);
     uint64_t kip1 = pecan_kip_clock_ns((const volatile struct pecan_kip *)PECAN_KIP_ADDRESS);
     printf("moeflood: clock check: 50 ms sleep: %lu us on the SP804, %lu us on the KIP clock\n",
-           (unsigned long)(now_us() - t0), (unsigned long)((kip1 - kip0) / 1000));
+           (unsigned long)(sp804_clock_us() - t0), (unsigned long)((kip1 - kip0) / 1000));
 
     pecan_cap_t small;
     if ((err = pecan_cap_alloc(&small)) != 0 ||
@@ -452,7 +403,7 @@ int main(void)
     if (!spinner_kept_its_pace(spin_cpu, cpus))
         ok = 0;
     pecan_cap_release(small);
-    stop_clock();
+    sp804_clock_stop();
     printf("moeflood: %s\n", ok ? "all checks passed" : "FAILED");
     return ok ? 0 : 1;
 }
