@@ -2,12 +2,14 @@
 --
 -- The ned.abi test: every number of the C lists reaches ned's Lua (L4.Proto, L4.Err, ...)
 -- with the value C gives it, and no number is typed outside the lists. L4.abi is generated
--- from the C headers (tools/gen-l4-abi); this test holds it against them three ways:
+-- from the C headers (tools/gen-l4-abi); this test holds it against them four ways:
 --   1. every entry of the X-macro lists in pecan/protocol_numbers.h and pecan/errors.h,
 --      read from the source text, is in L4.abi and in the L4 table scripts use;
 --   2. every value of L4.abi equals its C name's, checked by the host C compiler
 --      (_Static_assert against the headers);
---   3. no C file of the tree defines a protocol number, kernel label, error code, IPC
+--   3. docs/abi.md has a row for every protocol, kernel label and error code, with the
+--      list's number, and no row the lists lack;
+--   4. no C file of the tree defines a protocol number, kernel label, error code, IPC
 --      status or right outside the lists (a "#define X_PROTO 0x4200" or an enumerator
 --      "PECAN_EFOO = 1020" would not reach Lua): each such definition found must be one
 --      L4.abi already has, with the same value.
@@ -37,7 +39,8 @@ for path, c_name in pairs(abi.c_name) do
     local value
     if table_name then
         value = abi[table_name] and abi[table_name][key]
-        if l4_tables[table_name] and (L4[table_name] == nil or L4[table_name][key] ~= value) then
+        local l4_table = l4_tables[table_name] and L4[table_name]
+        if l4_tables[table_name] and (l4_table == nil or l4_table[key] ~= value) then
             failure("L4." .. path .. " is not L4.abi's " .. tostring(value))
         end
     else
@@ -67,6 +70,18 @@ local function read_lines(path)
     return lines
 end
 
+-- An integer literal (decimal or hex, a sign, a suffix, parentheses), or nil.
+local function integer(text)
+    text = text:gsub("/%*.-%*/", ""):gsub("/%*.*", ""):gsub("//.*", "")
+    text = text:match("^%s*(.-)%s*$")
+    text = text:match("^%((.*)%)$") or text
+    local sign, digits = text:match("^(%-?)%s*(0[xX]%x+)[uUlL]*$")
+    if not digits then sign, digits = text:match("^(%-?)%s*(%d+)[uUlL]*$") end
+    if not digits then return nil end
+    local value = tonumber(digits)
+    return sign == "-" and -value or value
+end
+
 -- 1. The lists, as written: each line X(NAME, ...) of a list makes the C constants below.
 local function prefixed(prefix) return function(name) return prefix .. name end end
 local lists = {
@@ -91,7 +106,9 @@ for path, macros in pairs(lists) do
         end
     end
 end
-if listed < 40 then failure("only " .. listed .. " list entries found: has the list format changed?") end
+if listed < 40 then
+    failure("only " .. listed .. " list entries found: has the lists' format changed?")
+end
 
 -- 2. Every value against C.
 local check_c = scratch_dir .. "/abi_values_check.c"
@@ -104,31 +121,50 @@ for c_name, value in pairs(by_c_name) do
                             c_name, value, c_name, value))
 end
 out:close()
-local command = string.format("'%s' -std=c11 -fsyntax-only -Werror -I'%s/kernel/abi/include' '%s'",
-                              c_compiler, source_dir, check_c)
+local command = string.format("'%s' -std=c11 -fsyntax-only -Werror " ..
+                              "-I'%s/kernel/abi/include' '%s'", c_compiler, source_dir, check_c)
 if os.execute(command) ~= 0 then
     failure("L4.abi's values differ from C's (the compiler says which above): " .. command)
 end
 
--- 3. Definitions outside the lists. A name is a number of the lists if it looks like one;
+-- 3. The tables of docs/abi.md: "| number | `NAME` | `Lua_name` |" for protocols and
+-- labels, "| code | ENAME |" for errors.
+local expected, documented = {}, {}
+for key, value in pairs(abi.Proto) do
+    expected[abi.c_name["Proto." .. key]:gsub("^PECAN_PROTO_", "") .. " " .. key] = value
+end
+for key, value in pairs(abi.Label) do
+    expected[abi.c_name["Label." .. key]:gsub("^PECAN_LABEL_", "") .. " " .. key] = value
+end
+for key, value in pairs(abi.Err) do
+    if value ~= 0 then expected[key] = value end   -- EOK is no row
+end
+for number, line in ipairs(read_lines(source_dir .. "/docs/abi.md")) do
+    local value_text, name, lua_name = line:match("^| ([^|]-) | `([%u%d_]+)` | `([%w_]+)` |")
+    local key = name and name .. " " .. lua_name
+    if not key then
+        value_text, key = line:match("^| (%d+) | (E[%u%d]+) |")
+    end
+    local value = key and integer(value_text)
+    if value then
+        documented[key] = true
+        if expected[key] ~= value then
+            failure("docs/abi.md:" .. number .. ": " .. key .. " is " .. value ..
+                    " there, " .. tostring(expected[key]) .. " in the lists")
+        end
+    end
+end
+for key in pairs(expected) do
+    if not documented[key] then failure("docs/abi.md has no row for " .. key) end
+end
+
+-- 4. Definitions outside the lists. A name is a number of the lists if it looks like one;
 -- VALUE_<name> is an assembler copy (kernel/arch/*/syscall_layout.h, checked there by
 -- _Static_assert) and must equal <name>.
 local function of_the_lists(name)
     return name:find("PROTO", 1, true) or name:match("^PECAN_LABEL_") or
            name:match("^PECAN_E[%u%d]+$") or name:match("^PECAN_IPC_") or
            name:match("^PECAN_RIGHT")
-end
-
--- An integer literal (decimal or hex, a sign, a suffix, parentheses), or nil.
-local function integer(text)
-    text = text:gsub("/%*.-%*/", ""):gsub("/%*.*", ""):gsub("//.*", "")
-    text = text:match("^%s*(.-)%s*$")
-    text = text:match("^%((.*)%)$") or text
-    local sign, digits = text:match("^(%-?)%s*(0[xX]%x+)[uUlL]*$")
-    if not digits then sign, digits = text:match("^(%-?)%s*(%d+)[uUlL]*$") end
-    if not digits then return nil end
-    local value = tonumber(digits)
-    return sign == "-" and -value or value
 end
 
 -- The file list goes through a file: the host Lua is built without popen.

@@ -169,8 +169,8 @@ static void write_value(FILE *out, long value, int hex)
 static void write_module(FILE *out)
 {
     fprintf(out,
-            "-- L4.abi: the numbers of the C headers, for ned's Lua library (L4.Proto, L4.Err,\n"
-            "-- ...; docs/ned.md). Generated at build time by tools/gen-l4-abi from\n"
+            "-- L4.abi: the numbers of the C headers, for ned's Lua library (L4.Proto,\n"
+            "-- L4.Err, ...; docs/ned.md). Generated at build time by tools/gen-l4-abi from\n"
             "-- pecan/protocol_numbers.h, pecan/errors.h and pecan/protocols.h: change those,\n"
             "-- never this file.\n"
             "return {\n");

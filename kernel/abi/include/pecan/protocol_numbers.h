@@ -17,7 +17,8 @@
  *   1. take the next free number of its server's block (PECAN_PROTOCOL_BLOCK_LIST); a new
  *      server takes the next free block of 16 and adds a line for it there;
  *   2. add a PROTOCOL(NAME, number, Lua_name) line to PECAN_PROTOCOL_LIST;
- *   3. include this header from the protocol's header and use PECAN_PROTO_<NAME>.
+ *   3. include this header from the protocol's header and use PECAN_PROTO_<NAME>;
+ *   4. add its row to the table in docs/abi.md ("Protocol numbers").
  * The build fails (tools/gen-l4-abi) if two protocols share a number or one lies outside
  * every block; the ned.abi test fails if a number is defined anywhere else.
  */
@@ -25,26 +26,27 @@
 #define PECAN_ABI_PROTOCOL_NUMBERS_H
 
 /*
- * Who takes numbers where. Labels are 16-bit signed. Negative numbers are L4Re's kernel
- * protocol numbers (FACTORY, -15, is moe's, as L4Re's is its kernel's); 0x4000 up are the
- * runtime's, L4Re's numbers where L4Re has the protocol (0x4003 Goos, 0x4004 and 0x4006
- * Event are L4Re's and left free); servers get blocks of 16 from 0x4100 on. The reserved
- * blocks belong to the services issue 14 plans: their protocols go there when they come.
- * Numbers in no block (1-0x3fff, 0x7000-0x7fff among them) are never a real protocol:
- * tests send them on gates of their own (tests/captest).
+ * Who takes numbers where (a label is 16 bits, signed). Negative numbers follow L4Re's
+ * kernel protocol numbers; FACTORY (-15) is among them though moe serves it, because
+ * L4Re's kernel serves its factory. From 0x4000 on the runtime's, with L4Re's number
+ * where L4Re has the protocol (the numbers of L4Re's others, 0x4003 Goos and 0x4006 Event
+ * among them, are left free). Servers get blocks of 16 from 0x4100 on; the reserved ones
+ * belong to the services issue 14 plans, whose protocols go there when they come. Numbers
+ * in no block (1-0x3fff, 0x7000-0x7fff among them) are never a real protocol: tests send
+ * them on gates of their own (tests/captest).
  *
  * BLOCK(NAME, first, last)
  */
-#define PECAN_PROTOCOL_BLOCK_LIST(BLOCK)                                                   \
-    BLOCK(KERNEL, -0x8000, -1)        /* the kernel's objects and kernel labels */         \
-    BLOCK(NONE, 0, 0)                 /* no protocol: a plain IPC gate */                   \
-    BLOCK(RUNTIME, 0x4000, 0x40ff)    /* moe and the runtime (l4re/) */                     \
-    BLOCK(ECHO, 0x4100, 0x410f)       /* pkg/echo, the example server */                    \
-    BLOCK(FRAMEBUFFER, 0x4110, 0x411f)  /* reserved: fb-drv */                              \
-    BLOCK(INPUT, 0x4120, 0x412f)      /* reserved: input drivers (keyboard, mouse) */       \
-    BLOCK(MAG, 0x4130, 0x413f)        /* reserved: mag, the window server's sessions */     \
-    BLOCK(VNIC, 0x4140, 0x414f)       /* reserved: vnic, the virtual network card */        \
-    BLOCK(BALANCER, 0x4150, 0x415f)   /* reserved: the user-level scheduler / balancer */   \
+#define PECAN_PROTOCOL_BLOCK_LIST(BLOCK)                                                       \
+    BLOCK(KERNEL, -0x8000, -1)        /* the kernel's objects and kernel labels */             \
+    BLOCK(NONE, 0, 0)                 /* no protocol: a plain IPC gate */                      \
+    BLOCK(RUNTIME, 0x4000, 0x40ff)    /* moe and the runtime (l4re/) */                        \
+    BLOCK(ECHO, 0x4100, 0x410f)       /* pkg/echo, the example server */                       \
+    BLOCK(FRAMEBUFFER, 0x4110, 0x411f)  /* reserved: fb-drv */                                 \
+    BLOCK(INPUT, 0x4120, 0x412f)      /* reserved: input drivers (keyboard, mouse) */          \
+    BLOCK(MAG, 0x4130, 0x413f)        /* reserved: mag, the window server's sessions */        \
+    BLOCK(VNIC, 0x4140, 0x414f)       /* reserved: vnic, the virtual network card */           \
+    BLOCK(BALANCER, 0x4150, 0x415f)   /* reserved: the user-level scheduler / balancer */      \
     BLOCK(TERMINAL, 0x4160, 0x416f)   /* reserved: the terminal */
 /* The next free block: 0x4170. */
 
@@ -52,32 +54,32 @@
  * The protocols. PROTOCOL(NAME, number, Lua_name): PECAN_PROTO_<NAME> in C,
  * L4.Proto.<Lua_name> in ned.
  */
-#define PECAN_PROTOCOL_LIST(PROTOCOL)                                                      \
-    /* the kernel's (operations in pecan/protocols.h) */                                     \
-    PROTOCOL(IRQ, -1, Irq)                      /* IRQ handler */                           \
-    PROTOCOL(KOBJECT, -10, Kobject)             /* IPC gate control (bind, ...) */          \
-    PROTOCOL(THREAD, -12, Thread)               /* TCB */                                   \
-    PROTOCOL(LOG, -13, Log)                     /* kernel console; moe's logs too */        \
-    PROTOCOL(SCHEDULER, -14, Scheduler)                                                     \
-    PROTOCOL(FACTORY, -15, Factory)             /* moe (pecan/protocol/factory.h) */        \
-    PROTOCOL(NOTIFICATION, -20, Notification)                                               \
-    PROTOCOL(UNTYPED, -40, Untyped)                                                         \
-    PROTOCOL(CNODE, -41, Cnode)                                                             \
-    PROTOCOL(VSPACE, -42, Vspace)               /* address space */                         \
-    PROTOCOL(PAGE_TABLE, -43, Page_table)                                                   \
-    PROTOCOL(FRAME, -44, Frame)                                                             \
-    PROTOCOL(IRQ_CONTROL, -45, Irq_control)                                                 \
-    /* no protocol: a gate's messages carry its server's; a factory asked for it (ned's   \
-       L4.Proto.Ipc_gate, as in L4Re) makes a plain IPC gate */                             \
-    PROTOCOL(NONE, 0, Ipc_gate)                                                             \
-    /* the runtime's (pecan/protocol/<name>.h) */                                           \
-    PROTOCOL(DATASPACE, 0x4000, Dataspace)                                                  \
-    PROTOCOL(NAMESPACE, 0x4001, Namespace)                                                  \
-    PROTOCOL(PARENT, 0x4002, Parent)                                                        \
-    PROTOCOL(REGION_MAP, 0x4005, Rm)                                                        \
-    PROTOCOL(TASK, 0x4010, Task)                                                            \
-    PROTOCOL(IOMEM, 0x4011, Iomem)                                                          \
-    /* servers' (pkg/<server>/<server>.h) */                                                \
+#define PECAN_PROTOCOL_LIST(PROTOCOL)                                                          \
+    /* the kernel's (operations in pecan/protocols.h) */                                       \
+    PROTOCOL(IRQ, -1, Irq)                      /* IRQ handler */                              \
+    PROTOCOL(KOBJECT, -10, Kobject)             /* IPC gate control (bind, ...) */             \
+    PROTOCOL(THREAD, -12, Thread)               /* TCB */                                      \
+    PROTOCOL(LOG, -13, Log)                     /* kernel console; moe's logs too */           \
+    PROTOCOL(SCHEDULER, -14, Scheduler)                                                        \
+    PROTOCOL(FACTORY, -15, Factory)             /* moe (pecan/protocol/factory.h) */           \
+    PROTOCOL(NOTIFICATION, -20, Notification)                                                  \
+    PROTOCOL(UNTYPED, -40, Untyped)                                                            \
+    PROTOCOL(CNODE, -41, Cnode)                                                                \
+    PROTOCOL(VSPACE, -42, Vspace)               /* address space */                            \
+    PROTOCOL(PAGE_TABLE, -43, Page_table)                                                      \
+    PROTOCOL(FRAME, -44, Frame)                                                                \
+    PROTOCOL(IRQ_CONTROL, -45, Irq_control)                                                    \
+    /* no protocol: a gate's messages carry its server's; a factory asked for it (ned's        \
+       L4.Proto.Ipc_gate, as in L4Re) makes a plain IPC gate */                                \
+    PROTOCOL(NONE, 0, Ipc_gate)                                                                \
+    /* the runtime's (pecan/protocol/<name>.h) */                                              \
+    PROTOCOL(DATASPACE, 0x4000, Dataspace)                                                     \
+    PROTOCOL(NAMESPACE, 0x4001, Namespace)                                                     \
+    PROTOCOL(PARENT, 0x4002, Parent)                                                           \
+    PROTOCOL(REGION_MAP, 0x4005, Rm)                                                           \
+    PROTOCOL(TASK, 0x4010, Task)                                                               \
+    PROTOCOL(IOMEM, 0x4011, Iomem)                                                             \
+    /* servers' (pkg/<server>/<server>.h) */                                                   \
     PROTOCOL(ECHO, 0x4100, Echo)                /* pkg/echo/echo.h */
 
 /*
@@ -87,9 +89,9 @@
  * is the NOTIFICATION protocol's number on purpose. LABEL(NAME, number, Lua_name):
  * PECAN_LABEL_<NAME> in C, L4.Label.<Lua_name> in ned.
  */
-#define PECAN_KERNEL_LABEL_LIST(LABEL)                                                     \
-    LABEL(PAGE_FAULT, -2, Page_fault)       /* w0 address | write 2 | exec 4, w1 pc */      \
-    LABEL(EXCEPTION, -5, Exception)         /* w0 kind, w1-w17 r0-r12 sp lr pc cpsr */      \
+#define PECAN_KERNEL_LABEL_LIST(LABEL)                                                         \
+    LABEL(PAGE_FAULT, -2, Page_fault)       /* w0 address | write 2 | exec 4, w1 pc */         \
+    LABEL(EXCEPTION, -5, Exception)         /* w0 kind, w1-w17 r0-r12 sp lr pc cpsr */         \
     LABEL(NOTIFICATION, PECAN_PROTO_NOTIFICATION, Notification)   /* w0 the bits */
 
 enum pecan_protocol {
