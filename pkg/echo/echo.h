@@ -7,7 +7,7 @@
 #ifndef ECHO_H
 #define ECHO_H
 
-#define ECHO_PROTO 0x4100
+#include <pecan/protocol_numbers.h>   /* PECAN_PROTO_ECHO */
 
 enum echo_op {
     ECHO_UPPER = 0,    /* w1 length, w2.. text -> w0 length, w1.. the text upper-cased */

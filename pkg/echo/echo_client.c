@@ -23,7 +23,7 @@ static int call_upper(pecan_cap_t gate, const char *text, char *answer)
     msg.word[0] = ECHO_UPPER;
     msg.word[1] = length;
     memcpy(&msg.word[2], text, length);
-    msg.tag = pecan_tag(ECHO_PROTO, 2 + (length + 3) / 4, 0);
+    msg.tag = pecan_tag(PECAN_PROTO_ECHO, 2 + (length + 3) / 4, 0);
     struct pecan_reply r = pecan_ipc_call(gate, &msg, pecan_timeout_us(5000000));
     int err = pecan_error(r);
     if (err)
@@ -45,7 +45,7 @@ static bool answered_right(const char *text, const char *answer)
 
 static int crash_server(pecan_cap_t gate)
 {
-    struct pecan_message msg = { .tag = pecan_tag(ECHO_PROTO, 1, 0), .word = { ECHO_CRASH } };
+    struct pecan_message msg = { .tag = pecan_tag(PECAN_PROTO_ECHO, 1, 0), .word = { ECHO_CRASH } };
     struct pecan_reply r = pecan_ipc_call(gate, &msg, pecan_timeout_us(5000000));
     printf("echo-client: the server crashed (call ended with error %d)\n", pecan_error(r));
     /* Until the restarted server binds the gate, calls wait there or fail: retry. */

@@ -44,7 +44,7 @@ int main(void)
     unsigned served = 0;
     for (;;) {
         int words = -PECAN_EBADPROTO;
-        if (r.ipc_status == 0 && pecan_tag_label(msg.tag) == ECHO_PROTO &&
+        if (r.ipc_status == 0 && pecan_tag_label(msg.tag) == PECAN_PROTO_ECHO &&
             pecan_tag_words(msg.tag) >= 1) {
             if (msg.word[0] == ECHO_CRASH) {
                 printf("echo-server: crashing on request after %u requests\n", served);

@@ -149,7 +149,7 @@ static int core_factory_create(lua_State *L)
     new_slot(L, &slot);
     int err;
     switch (proto) {
-    case 0:   /* L4.Proto.Ipc_gate, as in L4Re */
+    case PECAN_PROTO_NONE:   /* L4.Proto.Ipc_gate: a plain gate, as in L4Re */
         err = pecan_factory_create_gate(factory, slot);
         break;
     case PECAN_PROTO_FACTORY:

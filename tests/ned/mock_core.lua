@@ -3,7 +3,9 @@
 -- A stand-in for ned's C core (L4.core) on the host: it records what the library asks
 -- for, so tests/ned/test_l4_library.lua can check the calls and their arguments. Handles
 -- are small tables {id, rights}; a factory has a quota. It fails the way the real core
--- does (nil plus a message).
+-- does (nil plus a message). Numbers come from L4.abi, as the library's do.
+local abi = require("L4.abi")
+local Proto, Err = abi.Proto, abi.Err
 local mock = { NAME_SIZE = 16, calls = {}, started = {}, exits = {}, logs = {} }
 
 local next_id = 100
@@ -30,15 +32,15 @@ function mock.is_valid(h) return h ~= nil end
 
 function mock.factory_create(f, proto, ...)
     table.insert(mock.calls, { "create", f, proto, ... })
-    if f.kind ~= "factory" then return nil, "not a factory", -38 end
-    if proto == -15 then
+    if f.kind ~= "factory" then return nil, "not a factory", -Err.ENOSYS end
+    if proto == Proto.Factory then
         local quota = ...
-        if quota > f.limit - f.used then return nil, "out of memory (quota)", -12 end
+        if quota > f.limit - f.used then return nil, "out of memory (quota)", -Err.ENOMEM end
         f.used = f.used + quota
         return new_handle("factory", 7, { limit = quota, used = 0 })
     end
-    if proto == 0 then return new_handle("gate", 15) end
-    if proto == -13 then
+    if proto == Proto.Ipc_gate then return new_handle("gate", abi.Right.ALL) end
+    if proto == Proto.Log then
         local tag, colour = ...
         return new_handle("log", 7, { tag = tag, colour = colour })
     end

@@ -338,7 +338,7 @@ static int random_label(const struct target *t)
 {
     static const int protocols[] = {
         PECAN_PROTO_FACTORY, PECAN_PROTO_DATASPACE, PECAN_PROTO_REGION_MAP,
-        PECAN_PROTO_NAMESPACE, PECAN_PROTO_PARENT, PECAN_PROTO_TASK, PECAN_PROTO_LOG, 0x4011,
+        PECAN_PROTO_NAMESPACE, PECAN_PROTO_PARENT, PECAN_PROTO_TASK, PECAN_PROTO_LOG, PECAN_PROTO_IOMEM,
     };
     static const int special[] = {
         PECAN_LABEL_PAGE_FAULT, PECAN_LABEL_EXCEPTION, PECAN_LABEL_NOTIFICATION,
@@ -454,12 +454,10 @@ static void make_safe(enum target_id id, int label, struct pecan_message *m, uns
 
 static bool known_error(int label)
 {
-    static const int known[] = {
-        PECAN_EPERM, PECAN_ENOENT, PECAN_ENOMEM, PECAN_EACCES, PECAN_EBUSY, PECAN_EEXIST,
-        PECAN_EXDEV, PECAN_ENOTDIR, PECAN_EINVAL, PECAN_ERANGE, PECAN_ENOSYS, PECAN_EBADPROTO,
-        PECAN_EMSGTOOSHORT, PECAN_EMSGTOOLONG, PECAN_EINVALCAP, PECAN_ETYPE, PECAN_ENOTLEAF,
-        PECAN_EDEPTH, PECAN_ENOPAGETABLE, PECAN_EMAPPED, PECAN_EALIGN, PECAN_ENOASID,
-        PECAN_EUNTYPEDCOPY,
+    static const int known[] = {   /* every code of pecan/errors.h */
+#define KNOWN_ERROR(name, code) PECAN_##name,
+        PECAN_ERROR_LIST(KNOWN_ERROR)
+#undef KNOWN_ERROR
     };
     for (unsigned i = 0; i < sizeof(known) / sizeof(known[0]); i++)
         if (label == -known[i])

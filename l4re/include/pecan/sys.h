@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Client calls for the kernel's objects (l4re/sys/, one file per object). Each returns
- * 0 or a negative error (-PECAN_E* from the object, -(2000 + status) for an IPC failure)
- * and stores reply words where the caller asks. Protocols and arguments: docs/abi.md.
+ * 0 or a negative error (-PECAN_E* from the object, PECAN_IPC_ERROR(status) for an IPC
+ * failure) and stores reply words where the caller asks. Protocols and arguments:
+ * docs/abi.md.
  */
 #ifndef PECAN_SYS_H
 #define PECAN_SYS_H

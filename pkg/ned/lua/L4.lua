@@ -6,34 +6,35 @@
 -- loader:new_channel(), loader:start(opts, "rom/prog args"), cap:m("rw"), cap:svr(),
 -- L4.Env, L4.Proto, L4.Rights. Everything that touches the system goes through L4.core
 -- (pkg/ned/core.c, or a mock in the host tests); this file checks arguments and turns a
--- mistake in a script into one error message that names the culprit.
+-- mistake in a script into one error message that names the culprit. Every number of the
+-- C headers (protocols, errors, rights) comes from L4.abi, which the build generates from
+-- them (tools/gen-l4-abi): none is typed here.
 --
 -- Capabilities are L4.core values (core.rights(cap) tells what ned's copy carries) plus a
 -- rights mask: m() and svr() only change the mask, and the program started with the
 -- capability gets a copy with the masked rights (ned's own copy keeps GRANT, which every
--- copy into a program needs). Rights are the kernel's (pecan/protocols.h): WRITE 1, GRANT 2, READ 4, REVOKE 8.
+-- copy into a program needs). Rights are the kernel's (pecan/protocols.h, through L4.abi).
 -- On an IPC gate READ is the server's right (bind it, control it), so a client end never
 -- gets it unless the script says "c" or svr().
 
 local core = require("L4.core")
+local abi = require("L4.abi")
 
 local L4 = {}
 
-L4.Proto = {
-    Ipc_gate = 0,
-    Dataspace = 0x4000,
-    Namespace = 0x4001,
-    Parent = 0x4002,
-    Rm = 0x4005,
-    Task = 0x4010,
-    Iomem = 0x4011,
-    Log = -13,
-    Scheduler = -14,
-    Factory = -15,
-    Notification = -20,
-}
+-- Protocol numbers (pecan/protocol_numbers.h: L4.Proto.Rm is PECAN_PROTO_REGION_MAP), the
+-- labels of the kernel's own messages, error codes as C names them (a failed call returns
+-- -L4.Err.EPERM), IPC statuses and each as a failed call returns it (L4.Ipc_error.TIMEOUT,
+-- C's PECAN_IPC_ERROR(PECAN_IPC_TIMEOUT)).
+L4.Proto = abi.Proto
+L4.Label = abi.Label
+L4.Err = abi.Err
+L4.Ipc_status = abi.Ipc_status
+L4.Ipc_error = abi.Ipc_error
 
-local WRITE, GRANT, READ, REVOKE = 1, 2, 4, 8
+local WRITE, GRANT, READ, REVOKE = abi.Right.WRITE, abi.Right.GRANT, abi.Right.READ,
+                                   abi.Right.REVOKE
+local ALL_RIGHTS = abi.Right.ALL
 
 -- L4Re's letters: r read, w write, s send capabilities on, d delete (revoke), c the
 -- server right of an IPC gate. n (no reference counting) has no meaning here.
@@ -80,8 +81,8 @@ local function bit_and(a, b) return bit_combine(a, b, true) end
 -- only with "c" (the server right), since "r" is implied for gates as in L4Re.
 local function parse_rights(spec, is_gate)
     if type(spec) == "number" then
-        if spec < 0 or spec > 15 or spec % 1 ~= 0 then
-            fail("bad rights " .. tostring(spec) .. " (0-15)")
+        if spec < 0 or spec > ALL_RIGHTS or spec % 1 ~= 0 then
+            fail("bad rights " .. tostring(spec) .. " (0-" .. ALL_RIGHTS .. ")")
         end
         return spec
     end
@@ -112,7 +113,7 @@ Cap.__index = Cap
 -- made it with svr() or asked for "c", so it keeps READ when handed to a program.
 local function wrap(handle, is_gate, label, server_end, mask)
     return setmetatable({ handle = handle, is_gate = is_gate, label = label,
-                          server_end = server_end or false, mask = mask or 15 }, Cap)
+                          server_end = server_end or false, mask = mask or ALL_RIGHTS }, Cap)
 end
 
 function Cap:rights()

@@ -15,7 +15,7 @@
 #ifndef PECAN_PROTOCOL_IOMEM_H
 #define PECAN_PROTOCOL_IOMEM_H
 
-#define PECAN_PROTO_IOMEM 0x4011
+#include <pecan/protocol_numbers.h>   /* PECAN_PROTO_IOMEM */
 
 enum pecan_iomem_op {
     PECAN_IOMEM_DATASPACE = 0,   /* w1 physical address, w2 size (4 KiB aligned),

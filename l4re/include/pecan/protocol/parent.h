@@ -10,7 +10,7 @@
 #ifndef PECAN_PROTOCOL_PARENT_H
 #define PECAN_PROTOCOL_PARENT_H
 
-#define PECAN_PROTO_PARENT 0x4002
+#include <pecan/protocol_numbers.h>   /* PECAN_PROTO_PARENT */
 
 enum pecan_parent_op {
     PECAN_PARENT_SIGNAL = 0,     /* w1 signal, w2 value */

@@ -11,7 +11,7 @@
 #ifndef PECAN_PROTOCOL_TASK_H
 #define PECAN_PROTOCOL_TASK_H
 
-#define PECAN_PROTO_TASK 0x4010
+#include <pecan/protocol_numbers.h>   /* PECAN_PROTO_TASK */
 
 enum pecan_task_op {
     PECAN_TASK_CREATE_THREAD = 0,  /* w1 UTCB address (a free 4 KiB page of the UTCB area)
