@@ -34,7 +34,7 @@ end
 local ok = run("null", 0)
 local used_before, free_before = figures()
 ok = run("null", restarts) and ok
-for _, how in ipairs({ "text", "undefined", "thread" }) do
+for _, how in ipairs({ "text", "undefined", "jump", "thread" }) do
     ok = run(how, 0) and ok
 end
 local used_after, free_after = figures()

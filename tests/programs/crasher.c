@@ -8,6 +8,7 @@
  *   null       writes to address 0 (nothing attached there)
  *   text       writes to its own code (a read-only region)
  *   undefined  executes an undefined instruction (an exception)
+ *   jump       calls an address with nothing attached (an execute fault)
  *   thread     a second thread reads an address with nothing attached while the main
  *              thread sleeps: the whole task ends, not only the thread
  *
@@ -68,6 +69,11 @@ static void undefined(void)
     __asm__ volatile(".word 0xe7f000f0");   /* permanently undefined (UDF #0) */
 }
 
+static void jump_nowhere(void)
+{
+    ((void (*)(void))(uintptr_t)NOTHING_THERE)();
+}
+
 static void *read_nothing(void *arg)
 {
     (void)arg;
@@ -95,6 +101,8 @@ int main(int argc, char **argv)
         write_text();
     else if (strcmp(how, "undefined") == 0)
         undefined();
+    else if (strcmp(how, "jump") == 0)
+        jump_nowhere();
     else if (strcmp(how, "thread") == 0)
         in_a_thread();
     else
