@@ -183,7 +183,7 @@ static int core_factory_create(lua_State *L)
     return push_made(L, slot, err, "the factory refused");
 }
 
-/* core.factory_info(factory) -> quota, used */
+/* core.factory_info(factory) -> quota, used, moe's free RAM (nil if not said) */
 static int core_factory_info(lua_State *L)
 {
     struct pecan_factory_info info;
@@ -192,7 +192,11 @@ static int core_factory_info(lua_State *L)
         return fail(L, "factory info", err);
     lua_pushnumber(L, info.quota);
     lua_pushnumber(L, info.used);
-    return 2;
+    if (info.free_ram)
+        lua_pushnumber(L, info.free_ram);
+    else
+        lua_pushnil(L);
+    return 3;
 }
 
 /* core.query(namespace, name) -> cap or nil */
@@ -316,7 +320,20 @@ static struct launcher_child *find_child(unsigned id)
     return 0;
 }
 
-/* core.wait_exit(timeout_ms or nil) -> id, status ("killed"/"crashed" or a number) | nil */
+/* What ended a crashed child, in words: its fault, or why there is none. */
+static void push_crash_cause(lua_State *L, const struct launcher_child *child)
+{
+    if (child->fault.kind == PECAN_TASK_FAULT_NONE) {
+        lua_pushstring(L, "its task ended without an exit");
+        return;
+    }
+    char text[96];
+    pecan_task_fault_text(&child->fault, text, sizeof(text));
+    lua_pushstring(L, text);
+}
+
+/* core.wait_exit(timeout_ms or nil) -> id, status ("killed"/"crashed" or a number)
+ * [, what ended a crashed one] | nil */
 static int core_wait_exit(lua_State *L)
 {
     uint32_t timeout_us = 0;
@@ -330,14 +347,18 @@ static int core_wait_exit(lua_State *L)
         return 1;
     }
     lua_pushinteger(L, child->id);
-    if (child->killed)
+    int results = 2;
+    if (child->killed) {
         lua_pushstring(L, "killed");
-    else if (child->crashed)
+    } else if (child->crashed) {
         lua_pushstring(L, "crashed");
-    else
+        push_crash_cause(L, child);
+        results = 3;
+    } else {
         lua_pushinteger(L, child->status);
+    }
     launcher_release(&launcher, child);
-    return 2;
+    return results;
 }
 
 static int core_kill(lua_State *L)

@@ -64,14 +64,14 @@ function mock.start(spec)
     return next_id
 end
 
--- Exits are queued by the test: {id, status}.
+-- Exits are queued by the test: {id, status} or {id, "crashed", what ended it}.
 function mock.wait_exit(timeout_ms)
     local e = table.remove(mock.exits, 1)
     if not e then
         if timeout_ms == nil then error("mock: would block for ever") end
         return nil
     end
-    return e[1], e[2]
+    return e[1], e[2], e[3]
 end
 
 function mock.kill(id) table.insert(mock.exits, { id, "killed" }) end

@@ -189,6 +189,25 @@ test("restart: a failing server is started again, up to its limit", function()
     check(ok:state() == "zombie", "a clean exit is not restarted")
 end)
 
+test("a crash is logged with its fault and restarted, up to its limit", function()
+    local s = ld:start({ restart = 1 }, "rom/faulty")
+    local fault = "write fault at 00000000, pc 00010234 (nothing attached there)"
+    table.insert(mock.exits, { s.id, "crashed", fault })
+    L4.process_events(0)
+    check(s:state() == "running" and s.restarts == 1, "restarted after the crash")
+    check(mock.logs[#mock.logs] == "ned: rom/faulty crashed: " .. fault ..
+          ", restarting (0 restarts left)", "logged: " .. tostring(mock.logs[#mock.logs]))
+    local seen_status, seen_fault
+    s:exit_handler(function(status, cause) seen_status, seen_fault = status, cause end)
+    table.insert(mock.exits, { s.id, "crashed", "undefined instruction at pc 00010238" })
+    L4.process_events(0)
+    check(s:state() == "zombie" and s:exit_code() == "crashed", "gave up: crashed")
+    check(s.fault == "undefined instruction at pc 00010238", "its last fault")
+    check(seen_status == "crashed" and seen_fault == s.fault, "the handler got the fault")
+    check(mock.logs[#mock.logs] == "ned: rom/faulty crashed: undefined instruction at pc 00010238",
+          "a crash without restart is logged too")
+end)
+
 test("kill ends an application without restarting it", function()
     local s = ld:start({ restart = true }, "rom/victim")
     check(s:kill() == "killed", "killed")

@@ -386,9 +386,10 @@ static pecan_word_t play_address(void)
     return below(10) ? a & ~0xFFFu : a;
 }
 
-/* Keeps the program alive: no exit signal, no TERMINATE of itself, no threads in its own
- * task, no change to its own region map outside the play area, no leaking kernel objects
- * into the environment's factory, no memory report on every message. */
+/* Keeps the program alive: no exit signal, no TERMINATE of itself nor DESTROY_THREAD of
+ * its thread, no threads in its own task, no change to its own region map outside the
+ * play area, no leaking kernel objects into the environment's factory, no memory report
+ * on every message. */
 static void make_safe(enum target_id id, int label, struct pecan_message *m, unsigned words)
 {
     pecan_word_t *w = m->word;
@@ -402,8 +403,8 @@ static void make_safe(enum target_id id, int label, struct pecan_message *m, uns
     case T_TASK_OWN:
         if (label != PECAN_PROTO_TASK)
             break;
-        if (w[0] == PECAN_TASK_TERMINATE)
-            w[0] = PECAN_TASK_INFO;
+        if (w[0] == PECAN_TASK_TERMINATE || w[0] == PECAN_TASK_DESTROY_THREAD)
+            w[0] = PECAN_TASK_INFO;   /* not itself, nor its only thread */
         if (w[0] == PECAN_TASK_CREATE_THREAD && (w[1] & 0xFFFu) == 0)
             w[1] |= 1 + below(0xFFF);   /* never a valid UTCB address */
         break;

@@ -11,9 +11,11 @@
  * one by setting its `woken` flag and signalling its notification. Notification bits
  * stay set until taken, so a wake-up is never lost.
  *
- * A finished thread stops itself; the thread that joins it takes it apart. Its TCB and
- * UTCB slot are kept for the next pecan_thread_create (moe has no call to destroy one
- * thread of a task; the task's end frees them all).
+ * A finished thread stops itself; the thread that joins it takes it apart: TASK
+ * DESTROY_THREAD frees its TCB and UTCB page at moe, its stack and record go, and its
+ * park notification is kept for the next thread. There is no detach: a thread nobody
+ * joins keeps what it holds until the task ends. A thread that crashes (a fault moe
+ * cannot resolve) ends the whole task, whichever thread it is.
  */
 #ifndef PECAN_THREAD_H
 #define PECAN_THREAD_H
@@ -34,7 +36,6 @@ struct pecan_thread {
     void *result;
     int finished;                     /* set (atomically) by the exiting thread */
     struct pecan_thread *joiner;      /* set (atomically) by the joining thread */
-    int pager_changed;                /* its TCB cannot be reused as it is */
     /* Queue link while waiting on a mutex or condition variable. */
     struct pecan_thread *next_waiter;
     int woken;
@@ -44,15 +45,13 @@ struct pecan_thread {
 /* Starts entry(arg) in a new thread with a stack of PECAN_THREAD_STACK_SIZE bytes. */
 int pecan_thread_create(struct pecan_thread **thread, void *(*entry)(void *), void *arg);
 /* Waits for thread to finish, returns what its entry returned (result may be NULL) and
- * frees it. Each thread is joined once. */
+ * destroys it, its memory back in the quota. Each thread is joined once. */
 int pecan_thread_join(struct pecan_thread *thread, void **result);
 /* Ends the calling thread (not the main thread: that ends with exit()). */
 void pecan_thread_exit(void *result) __attribute__((noreturn));
 struct pecan_thread *pecan_thread_self(void);
-/* The thread's TCB capability (to change its pager or handler, read its registers). A
- * thread whose pager was changed must be marked, so its TCB is not reused as it is. */
+/* The thread's TCB capability (to change its pager or handler, read its registers). */
 pecan_cap_t pecan_thread_tcb(struct pecan_thread *thread);
-void pecan_thread_mark_pager_changed(struct pecan_thread *thread);
 
 /* Blocking primitives of the thread library (l4re/thread/park.c): the calling thread
  * waits until another one calls pecan_thread_wake on it. */

@@ -149,6 +149,15 @@ function Cap:create(proto, ...)
     return wrap(handle, proto == L4.Proto.Ipc_gate or proto > 0, "created")
 end
 
+-- A factory's figures: { quota = bytes, used = bytes, moe_free = moe's free RAM in bytes
+-- (nil if the factory's server does not say) }, so a script can check that what its
+-- programs held came back.
+function Cap:factory_info()
+    local quota, used, moe_free = core.factory_info(self.handle)
+    if not quota then fail("factory_info: " .. tostring(used)) end
+    return { quota = quota, used = used, moe_free = moe_free }
+end
+
 function Cap:__tostring()
     return "cap(" .. tostring(self.label or "?") .. ", rights " .. self:rights() .. ")"
 end
@@ -212,14 +221,24 @@ end
 
 function App:exit_handler(handler)
     self.on_exit = handler
-    if self.exited then handler(self.status) end
+    if self.exited then handler(self.status, self.fault) end
 end
 
-local function note_exit(app, status)
+-- One line for the log: the exit status, or what ended a crashed application.
+local function describe_exit(app, status, cause)
+    if status == "crashed" then return app.name .. " crashed: " .. (cause or "?") end
+    return app.name .. " exited with " .. tostring(status)
+end
+
+-- An exit or crash of app (cause: what ended a crashed one). A crash is always logged;
+-- a non-zero status or a crash restarts it while it has restarts left.
+local function note_exit(app, status, cause)
     apps[app.id] = nil
-    if app.restart_left > 0 and status ~= 0 then
+    app.fault = status == "crashed" and cause or nil
+    local restarting = app.restart_left > 0 and status ~= 0
+    if restarting then
         app.restart_left = app.restart_left - 1
-        core.log("ned: " .. app.name .. " exited with " .. tostring(status) .. ", restarting (" ..
+        core.log("ned: " .. describe_exit(app, status, cause) .. ", restarting (" ..
                  app.restart_left .. " restarts left)")
         local id, message = core.start(app.spec)
         if id then
@@ -229,20 +248,22 @@ local function note_exit(app, status)
             return
         end
         core.log("ned: restarting " .. app.name .. " failed: " .. message)
+    elseif status == "crashed" then
+        core.log("ned: " .. describe_exit(app, status, cause))
     end
     app.exited = true
     app.status = status
     L4.exit_statuses[app.name] = status
-    if app.on_exit then app.on_exit(status) end
+    if app.on_exit then app.on_exit(status, app.fault) end
 end
 
 -- Handles the next exit of a child (waits at most timeout_ms; nil: for ever). Returns
 -- whether there was one.
 function L4.process_events(timeout_ms)
-    local id, status = core.wait_exit(timeout_ms)
+    local id, status, cause = core.wait_exit(timeout_ms)
     if not id then return false end
     local app = apps[id]
-    if app then note_exit(app, status) end
+    if app then note_exit(app, status, cause) end
     return true
 end
 
