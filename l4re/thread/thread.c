@@ -4,9 +4,8 @@
  *
  * Create: a TCB from TASK CREATE_THREAD with a free UTCB slot, a stack dataspace from the
  * factory attached through the region map, the scheduler's RUN_THREAD (same priority as
- * the main thread, the program
- * CPUs of pecan_sched_program_cpus taken in turn), THREAD_SET_MCP (the main thread's MCP), then
- * THREAD_START (pc thread_start, sp stack top, r0 the record). Exit (pecan_thread_exit or
+ * the main thread, the program CPUs of pecan_sched_program_cpus taken in turn),
+ * THREAD_SET_MCP (the main thread's MCP), then THREAD_START (pc thread_start, sp stack top, r0 the record). Exit (pecan_thread_exit or
  * a return from the entry function): the thread sets `finished` and wakes its joiner if
  * there is one, then suspends itself. Join: waits for `finished`, then TASK
  * DESTROY_THREAD stops the thread for sure and frees its TCB and UTCB page at moe (the
