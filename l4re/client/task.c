@@ -61,34 +61,12 @@ int pecan_task_fault(pecan_cap_t task, struct pecan_task_fault *fault)
     return 0;
 }
 
-static const char *kind_name(unsigned kind)
-{
-    static const char *const names[] = {
-        [PECAN_TASK_FAULT_NONE] = "no fault",
-        [PECAN_TASK_FAULT_READ] = "read fault",
-        [PECAN_TASK_FAULT_WRITE] = "write fault",
-        [PECAN_TASK_FAULT_EXECUTE] = "execute fault",
-        [PECAN_TASK_FAULT_UNDEFINED] = "undefined instruction",
-        [PECAN_TASK_FAULT_ALIGNMENT] = "alignment fault",
-        [PECAN_TASK_FAULT_EXCEPTION] = "exception",
-    };
-    return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "fault";
-}
-
-/* The same words as moe's log line (servers/moe/task.c), so both can be matched alike. */
-static const char *why_text(unsigned why)
-{
-    return why == PECAN_ENOENT ? "nothing attached there"
-           : why == PECAN_EACCES ? "the region does not allow it"
-           : why == PECAN_ENOMEM ? "the quota cannot pay for the page"
-                                 : "cannot be resolved";
-}
-
 void pecan_task_fault_text(const struct pecan_task_fault *f, char *text, size_t size)
 {
-    if (f->kind < PECAN_TASK_FAULT_READ || f->kind > PECAN_TASK_FAULT_EXECUTE)
-        snprintf(text, size, "%s at pc %08lx", kind_name(f->kind), (unsigned long)f->pc);
+    const char *kind = pecan_task_fault_kind_name(f->kind);
+    if (!pecan_task_fault_has_address(f->kind))
+        snprintf(text, size, "%s at pc %08lx", kind, (unsigned long)f->pc);
     else
-        snprintf(text, size, "%s at %08lx, pc %08lx (%s)", kind_name(f->kind),
-                 (unsigned long)f->address, (unsigned long)f->pc, why_text(f->why));
+        snprintf(text, size, "%s at %08lx, pc %08lx (%s)", kind, (unsigned long)f->address,
+                 (unsigned long)f->pc, pecan_task_fault_why_text(f->why));
 }

@@ -206,26 +206,13 @@ const struct task_fault *task_fault(struct task *t)
 
 void task_fault_format(const struct task_fault *f, char *text, unsigned size)
 {
-    static const char *const kinds[] = {
-        [PECAN_TASK_FAULT_NONE] = "no fault",
-        [PECAN_TASK_FAULT_READ] = "read fault",
-        [PECAN_TASK_FAULT_WRITE] = "write fault",
-        [PECAN_TASK_FAULT_EXECUTE] = "execute fault",
-        [PECAN_TASK_FAULT_UNDEFINED] = "undefined instruction",
-        [PECAN_TASK_FAULT_ALIGNMENT] = "alignment fault",
-        [PECAN_TASK_FAULT_EXCEPTION] = "exception",
-    };
-    const char *kind = f->kind < sizeof(kinds) / sizeof(kinds[0]) ? kinds[f->kind] : "fault";
-    if (f->kind < PECAN_TASK_FAULT_READ || f->kind > PECAN_TASK_FAULT_EXECUTE) {
+    const char *kind = pecan_task_fault_kind_name(f->kind);
+    if (!pecan_task_fault_has_address(f->kind))
         format_string(text, size, "%s at pc %08lx", kind, (unsigned long)f->pc);
-        return;
-    }
-    const char *why = f->why == PECAN_ENOENT ? "nothing attached there"
-                      : f->why == PECAN_EACCES ? "the region does not allow it"
-                      : f->why == PECAN_ENOMEM ? "the quota cannot pay for the page"
-                                               : "cannot be resolved";
-    format_string(text, size, "%s at %08lx, pc %08lx (%s)", kind, (unsigned long)f->address,
-                  (unsigned long)f->pc, why);
+    else
+        format_string(text, size, "%s at %08lx, pc %08lx (%s)", kind,
+                      (unsigned long)f->address, (unsigned long)f->pc,
+                      pecan_task_fault_why_text(f->why));
 }
 
 static int map_utcb(struct task *t, struct thread_record *th)

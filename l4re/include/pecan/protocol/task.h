@@ -19,6 +19,7 @@
 #ifndef PECAN_PROTOCOL_TASK_H
 #define PECAN_PROTOCOL_TASK_H
 
+#include <pecan/errors.h>
 #include <pecan/protocol_numbers.h>   /* PECAN_PROTO_TASK */
 
 enum pecan_task_op {
@@ -57,5 +58,35 @@ enum pecan_task_fault_kind {
     PECAN_TASK_FAULT_ALIGNMENT = 5,
     PECAN_TASK_FAULT_EXCEPTION = 6,    /* another exception code */
 };
+
+/* The words for a fault, the same in moe's log line and in a parent's report (so both can
+ * be matched alike): its kind, and for page faults why moe could not resolve it. */
+static inline const char *pecan_task_fault_kind_name(unsigned kind)
+{
+    static const char *const names[] = {
+        [PECAN_TASK_FAULT_NONE] = "no fault",
+        [PECAN_TASK_FAULT_READ] = "read fault",
+        [PECAN_TASK_FAULT_WRITE] = "write fault",
+        [PECAN_TASK_FAULT_EXECUTE] = "execute fault",
+        [PECAN_TASK_FAULT_UNDEFINED] = "undefined instruction",
+        [PECAN_TASK_FAULT_ALIGNMENT] = "alignment fault",
+        [PECAN_TASK_FAULT_EXCEPTION] = "exception",
+    };
+    return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "fault";
+}
+
+static inline const char *pecan_task_fault_why_text(unsigned why)
+{
+    return why == PECAN_ENOENT ? "nothing attached there"
+           : why == PECAN_EACCES ? "the region does not allow it"
+           : why == PECAN_ENOMEM ? "the quota cannot pay for the page"
+                                 : "cannot be resolved";
+}
+
+/* A page fault (READ, WRITE, EXECUTE) names an address; other faults only a pc. */
+static inline int pecan_task_fault_has_address(unsigned kind)
+{
+    return kind >= PECAN_TASK_FAULT_READ && kind <= PECAN_TASK_FAULT_EXECUTE;
+}
 
 #endif
