@@ -11,7 +11,10 @@
 #include <string.h>
 #include <lauxlib.h>
 #include <lua.h>
+#include <pecan/dataspace.h>
 #include <pecan/factory.h>
+#include <pecan/icu.h>
+#include <pecan/iomem.h>
 #include <pecan/launcher.h>
 #include <pecan/namespace.h>
 #include <pecan/protocol/dataspace.h>
@@ -216,6 +219,46 @@ static int core_query(lua_State *L)
     return 1;
 }
 
+/* ---- drivers' resources (docs/drivers.md) ------------------------------------------------- */
+
+/* core.view(object, start, length, factory) -> cap: a narrower IOMEM (device memory
+ * [start, start + length)) or ICU (lines start .. start + length - 1), whichever protocol
+ * the object speaks; its record is paid for by factory. */
+static int core_view(lua_State *L)
+{
+    pecan_cap_t object = check_cap(L, 1)->slot;
+    pecan_word_t start = (pecan_word_t)luaL_checknumber(L, 2);
+    pecan_word_t length = (pecan_word_t)luaL_checknumber(L, 3);
+    pecan_cap_t factory = check_cap(L, 4)->slot;
+    pecan_cap_t slot;
+    new_slot(L, &slot);
+    int err = pecan_iomem_view(object, factory, start, length, slot);
+    if (err == -PECAN_EBADPROTO)
+        err = pecan_icu_view(object, factory, start, length, slot);
+    if (err == -PECAN_EBADPROTO) {
+        pecan_cap_free(slot);
+        return fail(L, "neither device memory (IOMEM) nor interrupt lines (ICU)", err);
+    }
+    return push_made(L, slot, err, "refused");
+}
+
+/* core.dataspace_info(ds) -> size, flags, physical address (nil unless contiguous or
+ * device memory) */
+static int core_dataspace_info(lua_State *L)
+{
+    struct pecan_dataspace_info info;
+    int err = pecan_dataspace_info(check_cap(L, 1)->slot, &info);
+    if (err)
+        return fail(L, "not a dataspace", err);
+    lua_pushnumber(L, info.size);
+    lua_pushnumber(L, info.flags);
+    if (info.phys == ~(pecan_word_t)0)
+        lua_pushnil(L);
+    else
+        lua_pushnumber(L, info.phys);
+    return 3;
+}
+
 /* ---- children ---------------------------------------------------------------------------- */
 
 static pecan_cap_t field_cap(lua_State *L, int table, const char *name)
@@ -389,6 +432,8 @@ static const luaL_Reg core_functions[] = {
     { "factory_create", core_factory_create },
     { "factory_info", core_factory_info },
     { "query", core_query },
+    { "view", core_view },
+    { "dataspace_info", core_dataspace_info },
     { "start", core_start },
     { "wait_exit", core_wait_exit },
     { "kill", core_kill },

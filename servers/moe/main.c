@@ -12,6 +12,7 @@
 #include <lib/string.h>
 #include <pecan/print.h>
 #include "dataspace.h"
+#include "icu.h"
 #include "iomem.h"
 #include "launch.h"
 
@@ -180,9 +181,11 @@ int root_main(const struct pecan_bootinfo *info)
     start_server();
     if ((err = rom_create(&rom)) != 0)
         fatal("rom", err);
-    struct server_object *iomem;
+    struct server_object *iomem, *icu;
     if ((err = iomem_create(&iomem)) != 0)
         fatal("iomem", err);
+    if ((err = icu_create(&icu)) != 0)
+        fatal("icu", err);
     parse_cmdline(info->cmdline);
     moe_log("%u KiB of RAM, %u KiB free; %u boot modules", (unsigned)(memory_total_bytes() / 1024),
             (unsigned)(memory_free_bytes() / 1024), (unsigned)info->module_count);

@@ -24,6 +24,8 @@ local env = {
     scheduler = { handle = new_handle("scheduler", 7), is_gate = false },
     parent = { handle = new_handle("parent", 7), is_gate = true },
     rom = { handle = new_handle("namespace", 7), is_gate = true },
+    iomem = { handle = new_handle("iomem", 3, { first = 0, last = 0xFFFFFFFF }), is_gate = true },
+    icu = { handle = new_handle("icu", 3, { first = 0, last = 127 }), is_gate = true },
 }
 
 function mock.env() return env end
@@ -44,10 +46,33 @@ function mock.factory_create(f, proto, ...)
         local tag, colour = ...
         return new_handle("log", 7, { tag = tag, colour = colour })
     end
+    if proto == 0x4000 then
+        local size, flags = ...
+        local contiguous = (flags or 0) % 2 == 1
+        return new_handle("dataspace", 7, { size = size, flags = flags or 0,
+                                            phys = contiguous and 0x01000000 or nil })
+    end
     return new_handle("object", 7, { proto = proto })
 end
 
 function mock.factory_info(f) return f.limit, f.used end
+
+-- IOMEM and ICU views: inside the object's [first, last], like moe's.
+function mock.view(object, start, length, factory)
+    table.insert(mock.calls, { "view", object, start, length, factory })
+    if object.kind ~= "iomem" and object.kind ~= "icu" then
+        return nil, "neither device memory (IOMEM) nor interrupt lines (ICU) (EBADPROTO, error -39)", -39
+    end
+    if length == 0 or start < object.first or start + length - 1 > object.last then
+        return nil, "refused (ERANGE, error -34)", -34
+    end
+    return new_handle(object.kind, 3, { first = start, last = start + length - 1 })
+end
+
+function mock.dataspace_info(ds)
+    if ds.kind ~= "dataspace" then return nil, "not a dataspace (EBADPROTO, error -39)", -39 end
+    return ds.size or 4096, ds.flags or 0, ds.phys
+end
 
 function mock.query(ns, name)
     if name == "missing" then return nil end

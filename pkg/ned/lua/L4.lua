@@ -172,6 +172,41 @@ function Cap:query(name)
 end
 Cap.q = Cap.query
 
+-- A whole number from 0 to 2^32 - 1 (an address, a size, an IRQ number), or a failure
+-- naming it.
+local function check_word(value, what, context)
+    if type(value) ~= "number" or value % 1 ~= 0 or value < 0 or value > 0xFFFFFFFF then
+        fail(context .. ": " .. what .. " must be a whole number from 0 to 0xFFFFFFFF, not " ..
+             tostring(value))
+    end
+    return value
+end
+
+-- A driver's share of a device (docs/drivers.md): iomem:view(phys, size) is an IOMEM
+-- object covering the device memory [phys, phys + size) only (4 KiB aligned);
+-- icu:view(first, count) an ICU covering the interrupt lines first .. first + count - 1.
+-- The view's record is paid for by factory (default L4.Env.factory, the loader's own).
+function Cap:view(start, length, factory)
+    check_word(start, "the start", "view")
+    check_word(length, "the length", "view")
+    factory = factory or L4.Env.factory
+    if not L4.is_cap(factory) then fail("view: the factory that pays must be a capability") end
+    local handle, message = core.view(self.handle, start, length, factory.handle)
+    if not handle then
+        fail(string.format("view of 0x%x+0x%x: %s", start, length, message))
+    end
+    return wrap(handle, true, "view")
+end
+
+-- The physical address of a dataspace whose pages are contiguous (FACTORY CREATE with
+-- L4.Mem_alloc_flags.Continuous) or device memory, e.g. a framebuffer for a display
+-- driver; nil for other dataspaces.
+function Cap:phys()
+    local size, flags, phys = core.dataspace_info(self.handle)
+    if not size then fail("phys: " .. flags) end
+    return phys
+end
+
 L4.is_cap = function(v) return getmetatable(v) == Cap end
 
 -- ---- the loader's environment ----------------------------------------------------------------

@@ -79,6 +79,7 @@
     PROTOCOL(REGION_MAP, 0x4005, Rm)                                                           \
     PROTOCOL(TASK, 0x4010, Task)                                                               \
     PROTOCOL(IOMEM, 0x4011, Iomem)                                                             \
+    PROTOCOL(ICU, 0x4012, Icu)                                                                 \
     /* servers' (pkg/<server>/<server>.h) */                                                   \
     PROTOCOL(ECHO, 0x4100, Echo)                /* pkg/echo/echo.h */
 
