@@ -11,6 +11,8 @@
 #include "../rt/runtime_internal.h"
 #include "libc_internal.h"
 
+/* newlib's global errno variable (libc.a's reent.o), not the thread's: its _r wrappers
+ * of the system calls copy it into the struct _reent they were given. */
 #undef errno
 extern int errno;
 
@@ -37,12 +39,21 @@ static int errno_of(int pecan_error)
     case PECAN_EINVAL: return EINVAL;
     case PECAN_ERANGE: return ERANGE;
     case PECAN_ENOSYS: return ENOSYS;
+    case PECAN_ETIMEDOUT: return ETIMEDOUT;
     default: return EIO;
     }
 }
 
+void libc_set_errno(int value)
+{
+    *__errno() = value;   /* the calling thread's (l4re/libc/reent.c) */
+    /* For newlib's code that looks at the struct _reent it passed (its global one, when
+     * a function without the _r suffix was called) after a system call. */
+    errno = value;
+}
+
 int libc_fail(int pecan_error)
 {
-    errno = errno_of(pecan_error);
+    libc_set_errno(errno_of(pecan_error));
     return -1;
 }

@@ -13,9 +13,6 @@
 #include <sys/types.h>
 #include "libc_internal.h"
 
-#undef errno
-extern int errno;
-
 #define OWN_PID 1
 
 int _write(int fd, const void *buffer, size_t count);
@@ -32,7 +29,7 @@ int _unlink(const char *path);
 int _write(int fd, const void *buffer, size_t count)
 {
     if (fd != 1 && fd != 2) {
-        errno = EBADF;   /* files are read-only; fd 0 is input */
+        libc_set_errno(EBADF);   /* files are read-only; fd 0 is input */
         return -1;
     }
     int err = pecan_log_write(PECAN_ENV_LOG, buffer, (unsigned)count);
@@ -45,7 +42,7 @@ int _isatty(int fd)
 {
     if (fd >= 0 && fd <= 2)
         return 1;
-    errno = ENOTTY;
+    libc_set_errno(ENOTTY);
     return 0;
 }
 
@@ -62,11 +59,11 @@ void _exit(int status)
 int _kill(int pid, int sig)
 {
     if (pid != OWN_PID) {
-        errno = ESRCH;
+        libc_set_errno(ESRCH);
         return -1;
     }
     if (sig <= 0 || sig >= NSIG) {
-        errno = EINVAL;
+        libc_set_errno(EINVAL);
         return -1;
     }
     pecan_exit(128 + sig);
@@ -79,7 +76,7 @@ int _getpid(void)
 
 int _fork(void)
 {
-    errno = ENOSYS;
+    libc_set_errno(ENOSYS);
     return -1;
 }
 
@@ -88,14 +85,14 @@ int _execve(const char *path, char *const argv[], char *const envp[])
     (void)path;
     (void)argv;
     (void)envp;
-    errno = ENOSYS;
+    libc_set_errno(ENOSYS);
     return -1;
 }
 
 int _wait(int *status)
 {
     (void)status;
-    errno = ECHILD;
+    libc_set_errno(ECHILD);
     return -1;
 }
 
@@ -103,13 +100,13 @@ int _link(const char *old, const char *new)
 {
     (void)old;
     (void)new;
-    errno = EROFS;
+    libc_set_errno(EROFS);
     return -1;
 }
 
 int _unlink(const char *path)
 {
     (void)path;
-    errno = EROFS;
+    libc_set_errno(EROFS);
     return -1;
 }

@@ -198,8 +198,11 @@ int pecan_thread_create(struct pecan_thread **thread, void *(*entry)(void *), vo
         return -PECAN_ENOMEM;
     t->entry = entry;
     t->arg = arg;
-    int err = new_tcb(t);
+    int err = runtime_reent_init(t);
+    if (!err)
+        err = new_tcb(t);
     if (err) {
+        runtime_reent_release(t);
         free(t);
         return err;
     }
@@ -209,6 +212,7 @@ int pecan_thread_create(struct pecan_thread **thread, void *(*entry)(void *), vo
     if (err) {
         release_stack(t);
         retire_tcb(t);
+        runtime_reent_release(t);
         free(t);
         return err;
     }
@@ -221,6 +225,7 @@ void pecan_thread_exit(void *result)
     struct pecan_thread *self = pecan_thread_self();
     if (self == &main_thread)
         exit(0);
+    runtime_reent_release(self);
     self->result = result;
     __atomic_store_n(&self->finished, 1, __ATOMIC_SEQ_CST);
     struct pecan_thread *joiner = __atomic_load_n(&self->joiner, __ATOMIC_SEQ_CST);

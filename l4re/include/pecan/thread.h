@@ -20,6 +20,8 @@
 
 #include <pecan/syscall.h>
 
+struct _reent;
+
 #define PECAN_TLS_KEYS 16
 #define PECAN_THREAD_STACK_SIZE 0x10000u
 
@@ -39,6 +41,9 @@ struct pecan_thread {
     struct pecan_thread *next_waiter;
     int woken;
     void *tls[PECAN_TLS_KEYS];
+    /* newlib's state of this thread (l4re/libc/reent.c); NULL: newlib's global one, which
+     * the main thread uses. */
+    struct _reent *reent;
 };
 
 /* Starts entry(arg) in a new thread with a stack of PECAN_THREAD_STACK_SIZE bytes. */
@@ -96,5 +101,9 @@ void pecan_cond_broadcast(struct pecan_cond *cond);
 int pecan_tls_key_create(unsigned *key);    /* 0 or -PECAN_ENOMEM */
 void *pecan_tls_get(unsigned key);
 int pecan_tls_set(unsigned key, void *value);
+
+/* newlib's state of the calling thread, for newlib's _r functions: errno is its _errno.
+ * The main thread's is newlib's global one (docs/runtime.md, "newlib"). */
+struct _reent *pecan_reent(void);
 
 #endif

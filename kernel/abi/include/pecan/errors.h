@@ -22,6 +22,7 @@ enum pecan_error {
     PECAN_ERANGE = 34,          /* an argument is out of range */
     PECAN_ENOSYS = 38,          /* the object does not know this opcode */
     PECAN_EBADPROTO = 39,       /* the object does not speak this protocol */
+    PECAN_ETIMEDOUT = 110,      /* a timed wait of the runtime ended before its event */
     PECAN_EMSGTOOSHORT = 1001,  /* fewer message words than the operation needs */
     PECAN_EMSGTOOLONG = 1002,
     PECAN_EINVALCAP = 1010,     /* capability index names an empty slot or cannot be resolved */
