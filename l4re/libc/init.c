@@ -3,18 +3,14 @@
  * Set-up of the libc glue before main, and the mapping of Pecan error codes to errno.
  * stdout and stderr are unbuffered: newlib then formats each printf into a buffer on the
  * stack and writes it with one _write, so lines of different threads do not mix inside a
- * printf and nothing sits in a shared buffer (Debian's newlib has no stdio locks).
+ * printf and nothing sits in a shared buffer (Debian's newlib has no stdio locks; puts
+ * and perror are made one write each in wrap_lines.c).
  */
 #include <errno.h>
 #include <pecan/errors.h>
 #include <stdio.h>
 #include "../rt/runtime_internal.h"
 #include "libc_internal.h"
-
-/* newlib's global errno variable (libc.a's reent.o), not the thread's: its _r wrappers
- * of the system calls copy it into the struct _reent they were given. */
-#undef errno
-extern int errno;
 
 uint64_t libc_start_ns;
 
@@ -44,11 +40,12 @@ static int errno_of(int pecan_error)
     }
 }
 
+/* Only the calling thread's errno (l4re/libc/reent.c), never newlib's global variable
+ * `errno`: newlib's _r wrappers of the system calls copy that one into the struct _reent
+ * they were given, which for a function without the _r suffix is the main thread's, so a
+ * failure in another thread would change the main thread's errno. */
 void libc_set_errno(int value)
 {
-    *__errno() = value;   /* the calling thread's (l4re/libc/reent.c) */
-    /* For newlib's code that looks at the struct _reent it passed (its global one, when
-     * a function without the _r suffix was called) after a system call. */
     errno = value;
 }
 

@@ -5,8 +5,7 @@
 
 #include <stdint.h>
 
-/* Sets errno: the calling thread's, and newlib's global variable that its _r wrappers of
- * the system calls copy into the struct _reent they were given. */
+/* Sets the calling thread's errno (and nothing else: init.c says why). */
 void libc_set_errno(int value);
 /* libc_set_errno from a -PECAN_E* code; returns -1. */
 int libc_fail(int pecan_error);

@@ -9,6 +9,7 @@
 #include <pecan/log.h>
 #include <pecan/parent.h>
 #include <pecan/runtime.h>
+#include <pecan/thread.h>
 #include <signal.h>
 #include <sys/types.h>
 #include "libc_internal.h"
@@ -26,13 +27,20 @@ int _wait(int *status);
 int _link(const char *old, const char *new);
 int _unlink(const char *path);
 
+/* A write longer than one message goes to the log in several; the lock keeps them
+ * together, so one write (a printf, a puts: l4re/libc/wrap_lines.c) is one piece of the
+ * log whatever other threads write. */
+static struct pecan_mutex log_lock = PECAN_MUTEX_INIT;
+
 int _write(int fd, const void *buffer, size_t count)
 {
     if (fd != 1 && fd != 2) {
         libc_set_errno(EBADF);   /* files are read-only; fd 0 is input */
         return -1;
     }
+    pecan_mutex_lock(&log_lock);
     int err = pecan_log_write(PECAN_ENV_LOG, buffer, (unsigned)count);
+    pecan_mutex_unlock(&log_lock);
     if (err)
         return libc_fail(err);
     return (int)count;
