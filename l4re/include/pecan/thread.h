@@ -94,6 +94,12 @@ struct pecan_cond {
 #define PECAN_COND_INIT { 0, 0, 0 }
 void pecan_cond_init(struct pecan_cond *cond);
 void pecan_cond_wait(struct pecan_cond *cond, struct pecan_mutex *mutex);
+/* As pecan_cond_wait, for at most timeout_ms (at least that long, rounded up to the
+ * kernel's tick): 0 when signalled (or woken spuriously), -PECAN_ETIMEDOUT when the time
+ * ran out (at once for 0). The mutex is held again either way. pecan/sync.h has the
+ * rest of the timed waits. */
+int pecan_cond_wait_timed(struct pecan_cond *cond, struct pecan_mutex *mutex,
+                          uint32_t timeout_ms);
 void pecan_cond_signal(struct pecan_cond *cond);
 void pecan_cond_broadcast(struct pecan_cond *cond);
 
