@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Threads of a program (l4re/thread): create/join/exit, mutexes and condition variables,
- * thread-local storage.
+ * thread-local storage, newlib's state per thread. Semaphores, mailboxes and the clock of
+ * timed waits are in pecan/sync.h.
  *
  * A thread is a kernel TCB made by the task's TASK CREATE_THREAD, a stack dataspace
  * attached through the region map, and a record (struct pecan_thread) that word
