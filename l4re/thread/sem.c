@@ -8,13 +8,7 @@
  */
 #include <pecan/sync.h>
 #include "spin.h"
-#include "timer.h"
 #include "waiters.h"
-
-uint64_t pecan_sync_clock_ms(void)
-{
-    return timer_now_ns() / 1000000u;
-}
 
 void pecan_sem_init(struct pecan_sem *sem, unsigned count)
 {

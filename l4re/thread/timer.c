@@ -2,7 +2,7 @@
 /*
  * The timer of timed waits (timer.h): one thread of the runtime, made the first time a
  * thread of the program waits with a timeout, wakes each timed waiter when its deadline
- * passes. The kernel has no notification wait with a timeout; an open wait has one and
+ * passes. Its clock is the public pecan_sync_clock_ms. The kernel has no notification wait with a timeout; an open wait has one and
  * ends when the thread's bound notification is signalled, but any thread that serves IPC
  * would take its clients' messages in it. So only this thread, which no gate is bound to,
  * sleeps that way (on its own notification `kick`), and the waiters block on their park
@@ -19,6 +19,7 @@
 #include <pecan/factory.h>
 #include <pecan/kip.h>
 #include <pecan/runtime.h>
+#include <pecan/sync.h>
 #include <pecan/sys.h>
 #include "spin.h"
 #include "timer.h"
@@ -39,6 +40,11 @@ static const volatile struct pecan_kip *kip(void)
 uint64_t timer_now_ns(void)
 {
     return pecan_kip_clock_ns(kip());
+}
+
+uint64_t pecan_sync_clock_ms(void)
+{
+    return timer_now_ns() / 1000000u;
 }
 
 /* The KIP clock may be a tick behind the time: one tick more makes every wait last at
