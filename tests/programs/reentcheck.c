@@ -10,6 +10,8 @@
  *   snprintf of doubles and strtod back, compared with what the main thread produced
  *   alone beforehand;
  * - strtok over a string of its own;
+ * - malloc and free of blocks it fills and checks (newlib's malloc under the runtime's
+ *   lock);
  * - lines through printf and puts (each one write: l4re/libc/wrap_lines.c), which the
  *   QEMU test checks are whole: every line ends with its own tag (a --forbid-log pattern
  *   catches a line cut or mixed with another).
@@ -39,6 +41,7 @@
 #define TOKEN_ROUNDS 20
 #define LINES 60
 #define LEAK_THREADS 20
+#define MALLOC_ROUNDS 4000
 
 static struct pecan_mutex start_lock = PECAN_MUTEX_INIT;
 static struct pecan_cond start_cond = PECAN_COND_INIT;
@@ -180,6 +183,38 @@ static void check_strtok(int me)
     }
 }
 
+/* malloc and free from every thread at once: newlib's malloc is safe only under the
+ * runtime's lock (l4re/libc/locks.c), which the link must take instead of libc's no-op.
+ * Each block is filled with its owner's pattern and checked before it goes. */
+static void check_malloc(int me)
+{
+    enum { BLOCKS = 16 };
+    unsigned char *block[BLOCKS] = { 0 };
+    size_t size[BLOCKS] = { 0 };
+    uint32_t state = 0x9E3779B9u * (uint32_t)(me + 1);
+    for (int round = 0; round < MALLOC_ROUNDS; round++) {
+        int i = round % BLOCKS;
+        if (block[i]) {
+            for (size_t at = 0; at < size[i]; at++)
+                if (block[i][at] != (unsigned char)(me + i)) {
+                    fail("malloc block changed under its owner", me, round);
+                    break;
+                }
+            free(block[i]);
+        }
+        state = state * 1103515245u + 12345u;
+        size[i] = 1 + (state >> 8) % 3000;
+        block[i] = malloc(size[i]);
+        if (!block[i]) {
+            fail("malloc", me, round);
+            return;
+        }
+        memset(block[i], me + i, size[i]);
+    }
+    for (int i = 0; i < BLOCKS; i++)
+        free(block[i]);
+}
+
 /* Each line ends with its own tag, which the QEMU test checks. */
 static void print_lines(int me)
 {
@@ -198,6 +233,7 @@ static void run_checks(int me)
     check_errno(me);
     check_numbers(me);
     check_strtok(me);
+    check_malloc(me);
     start_together();
     print_lines(me);
 }
@@ -263,7 +299,8 @@ int main(void)
     run_checks(0);
     for (int i = 0; i < WORKERS; i++)
         pecan_thread_join(t[i], 0);
-    printf("reentcheck: %d threads: errno, numbers, strtok and lines each their own\n", THREADS);
+    printf("reentcheck: %d threads: errno, numbers, strtok, malloc and lines each their own\n",
+           THREADS);
     check_release();
     if (failures) {
         printf("reentcheck: FAILED %d checks\n", failures);
