@@ -110,7 +110,7 @@ void *pecan_tls_get(unsigned key);
 int pecan_tls_set(unsigned key, void *value);
 
 /* newlib's state of the calling thread, for newlib's _r functions: errno is its _errno.
- * The main thread's is newlib's global one (docs/runtime.md, "newlib"). */
+ * The main thread's is newlib's global one (docs/runtime.md, "newlib's state per thread"). */
 struct _reent *pecan_reent(void);
 
 #endif
