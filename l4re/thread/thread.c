@@ -202,8 +202,11 @@ int pecan_thread_create(struct pecan_thread **thread, void *(*entry)(void *), vo
         return -PECAN_ENOMEM;
     t->entry = entry;
     t->arg = arg;
-    int err = new_tcb(t);
+    int err = runtime_reent_init(t);
+    if (!err)
+        err = new_tcb(t);
     if (err) {
+        runtime_reent_release(t);
         free(t);
         return err;
     }
@@ -214,6 +217,7 @@ int pecan_thread_create(struct pecan_thread **thread, void *(*entry)(void *), vo
     if (err) {
         destroy_tcb(t);
         release_stack(t);
+        runtime_reent_release(t);
         free(t);
         return err;
     }
@@ -226,6 +230,7 @@ void pecan_thread_exit(void *result)
     struct pecan_thread *self = pecan_thread_self();
     if (self == &main_thread)
         exit(0);
+    runtime_reent_release(self);
     self->result = result;
     __atomic_store_n(&self->finished, 1, __ATOMIC_SEQ_CST);
     struct pecan_thread *joiner = __atomic_load_n(&self->joiner, __ATOMIC_SEQ_CST);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Threads of a program (l4re/thread): create/join/exit, mutexes and condition variables,
- * thread-local storage.
+ * thread-local storage, newlib's state per thread. Semaphores, mailboxes and the clock of
+ * timed waits are in pecan/sync.h.
  *
  * A thread is a kernel TCB made by the task's TASK CREATE_THREAD, a stack dataspace
  * attached through the region map, and a record (struct pecan_thread) that word
@@ -22,6 +23,8 @@
 
 #include <pecan/syscall.h>
 
+struct _reent;
+
 #define PECAN_TLS_KEYS 16
 #define PECAN_THREAD_STACK_SIZE 0x10000u
 
@@ -40,6 +43,9 @@ struct pecan_thread {
     struct pecan_thread *next_waiter;
     int woken;
     void *tls[PECAN_TLS_KEYS];
+    /* newlib's state of this thread (l4re/libc/reent.c); NULL: newlib's global one, which
+     * the main thread uses. */
+    struct _reent *reent;
 };
 
 /* Starts entry(arg) in a new thread with a stack of PECAN_THREAD_STACK_SIZE bytes. */
@@ -88,6 +94,12 @@ struct pecan_cond {
 #define PECAN_COND_INIT { 0, 0, 0 }
 void pecan_cond_init(struct pecan_cond *cond);
 void pecan_cond_wait(struct pecan_cond *cond, struct pecan_mutex *mutex);
+/* As pecan_cond_wait, for at most timeout_ms (at least that long, rounded up to the
+ * kernel's tick): 0 when signalled (or woken spuriously), -PECAN_ETIMEDOUT when the time
+ * ran out (at once for 0). The mutex is held again either way. pecan/sync.h has the
+ * rest of the timed waits. */
+int pecan_cond_wait_timed(struct pecan_cond *cond, struct pecan_mutex *mutex,
+                          uint32_t timeout_ms);
 void pecan_cond_signal(struct pecan_cond *cond);
 void pecan_cond_broadcast(struct pecan_cond *cond);
 
@@ -95,5 +107,9 @@ void pecan_cond_broadcast(struct pecan_cond *cond);
 int pecan_tls_key_create(unsigned *key);    /* 0 or -PECAN_ENOMEM */
 void *pecan_tls_get(unsigned key);
 int pecan_tls_set(unsigned key, void *value);
+
+/* newlib's state of the calling thread, for newlib's _r functions: errno is its _errno.
+ * The main thread's is newlib's global one (docs/runtime.md, "newlib's state per thread"). */
+struct _reent *pecan_reent(void);
 
 #endif

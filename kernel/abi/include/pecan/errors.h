@@ -30,6 +30,7 @@
     ERROR(ERANGE, 34)         /* an argument is out of range */                                \
     ERROR(ENOSYS, 38)         /* the object does not know this opcode */                       \
     ERROR(EBADPROTO, 39)      /* the object does not speak this protocol */                    \
+    ERROR(ETIMEDOUT, 110)     /* a timed wait of the runtime ended before its event */         \
     ERROR(EMSGTOOSHORT, 1001) /* fewer message words than the operation needs */               \
     ERROR(EMSGTOOLONG, 1002)                                                                   \
     ERROR(EINVALCAP, 1010)    /* capability index names an empty slot or cannot be             \
