@@ -6,6 +6,9 @@ set(PECAN_TARGET_DIR "${CMAKE_BINARY_DIR}/target")
 set(PECAN_RUN_QEMU "${CMAKE_SOURCE_DIR}/tools/run-qemu")
 
 add_subdirectory(tools/mkimage)
+# ned's L4.abi: lua/L4/abi.lua, so require("L4.abi") finds it with "<dir>/lua/?.lua".
+set(PECAN_L4_ABI_LUA "${CMAKE_BINARY_DIR}/lua/L4/abi.lua")
+add_subdirectory(tools/gen-l4-abi)
 
 include(ExternalProject)
 ExternalProject_Add(target
@@ -18,7 +21,8 @@ ExternalProject_Add(target
         "-DPECAN_CACHE_DIR=${PECAN_CACHE_DIR}"
         "-DPECAN_DEPS_SRC_DIR=${PECAN_DEPS_SRC_DIR}"
         "-DPECAN_MKIMAGE=$<TARGET_FILE:mkimage>"
-    DEPENDS mkimage
+        "-DPECAN_L4_ABI_LUA=${PECAN_L4_ABI_LUA}"
+    DEPENDS mkimage l4_abi_lua
     BUILD_ALWAYS ON
     INSTALL_COMMAND ""
     USES_TERMINAL_CONFIGURE ON

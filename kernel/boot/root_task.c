@@ -348,6 +348,7 @@ void root_task_create(void)
     info->first_free_slot = b.next_slot;
     info->root_cnode_bits = b.cnode_bits;
     info->utcb_vaddr = PECAN_ROOT_UTCB_VADDR;
+    info->irq_count = PLAT_IRQ_COUNT;
     size_t cmdline_length = strnlen(boot_cmdline(), sizeof(info->cmdline) - 1);
     memcpy(info->cmdline, boot_cmdline(), cmdline_length);
 

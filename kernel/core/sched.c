@@ -4,6 +4,22 @@
  * non-empty priorities, so choosing is a find-first-set. The running thread is not in any
  * queue. A thread is in the queue of tcb->cpu; only that CPU runs it. All under the big
  * kernel lock; how the CPUs tell each other is in docs/smp.md.
+ *
+ * Where a woken thread goes: to the back of its priority's FIFO (sched_enqueue), whatever
+ * made it runnable: a message, a reply, a notification, a timeout. Only a thread that a
+ * higher priority preempted goes to the front (sched_choose): it had the CPU and gets the
+ * rest of its turn. A reply is a wake-up like the others, also on the IPC fast path,
+ * which therefore declines when a thread of the partner's priority is queued
+ * (arch/armv6/syscall.S). The reason is fairness among equal priorities: moe serves at
+ * priority 200, above its clients, and a request's work is charged to moe, not to the
+ * client (the tick charges whoever runs). If a client got the CPU back with its reply,
+ * its quantum would run only while it runs itself, so a client that calls moe again and
+ * again kept the CPU from the other threads of its priority for hundreds of ticks (a
+ * victim waited 1.2 s behind three such flooders on one CPU, docs/runtime.md). Queued
+ * behind them instead, each thread of a priority gets one request or one quantum in turn,
+ * and what moe does per request is bounded. L4 kernels that donate the caller's time slice
+ * to the server get the same bound by charging the server's time to the caller; here
+ * the one FIFO rule does it, with no accounting on the IPC path.
  */
 #include <clock.h>
 #include <core/invariants.h>

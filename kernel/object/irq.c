@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * IRQ control and IRQ handler objects (include/object/irq.h). Lines below 32 (IPIs and
- * per-CPU timers) belong to the kernel and cannot be claimed.
+ * IRQ control and IRQ handler objects (include/object/irq.h). IRQ numbers are the board's
+ * flat numbering (interrupt_controller.h; on the RealView EB the lines behind the board
+ * GIC1 cascade are 64 and up, docs/drivers.md). The kernel's own lines (IPIs, per-CPU
+ * timers, a cascade's input) cannot be claimed: intc_user_line says which can.
  */
 #include <core/cdt.h>
 #include <core/cspace.h>
@@ -76,7 +78,7 @@ static int decode_get(struct invocation *inv)
     if (inv->length < 4)
         return -PECAN_EMSGTOOSHORT;
     word_t irq = invocation_word(inv, 1);
-    if (irq < FIRST_USER_IRQ || irq >= PLAT_IRQ_COUNT)
+    if (!intc_user_line(irq))
         return -PECAN_ERANGE;
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;

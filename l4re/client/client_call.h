@@ -3,7 +3,7 @@
  * The call every protocol client makes (internal to l4re/client): the message goes to
  * gate with the protocol as label; capability items in the reply land in the receive
  * slots named with pecan_receive_caps, which are cleared again afterwards. The result is
- * the reply label, the IPC failure as -(2000 + status), or, for an item the kernel could
+ * the reply label, the IPC failure as PECAN_IPC_ERROR(status), or, for an item the kernel could
  * not deliver, its reason (-PECAN_E*, from the UTCB error word).
  */
 #ifndef PECAN_CLIENT_CALL_H

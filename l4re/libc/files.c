@@ -18,9 +18,6 @@
 #include <sys/stat.h>
 #include "libc_internal.h"
 
-#undef errno
-extern int errno;
-
 #define FILE_MAX 32
 #define FIRST_FILE 3
 #define PAGE_SIZE 4096u
@@ -128,12 +125,12 @@ int _open(const char *path, int flags, int mode)
 {
     (void)mode;
     if ((flags & O_ACCMODE) != O_RDONLY) {
-        errno = EROFS;
+        libc_set_errno(EROFS);
         return -1;
     }
     int fd = claim_descriptor();
     if (fd < 0) {
-        errno = EMFILE;
+        libc_set_errno(EMFILE);
         return -1;
     }
     struct open_file *f = &files[fd];
@@ -164,7 +161,7 @@ int _read(int fd, void *buffer, size_t count)
         return 0;   /* no input device: end of file */
     struct open_file *f = file_of(fd);
     if (!f) {
-        errno = EBADF;
+        libc_set_errno(EBADF);
         return -1;
     }
     if (f->position >= f->size)
@@ -180,14 +177,14 @@ int _lseek(int fd, int offset, int whence)
 {
     struct open_file *f = file_of(fd);
     if (!f) {
-        errno = fd >= 0 && fd < FIRST_FILE ? ESPIPE : EBADF;
+        libc_set_errno(fd >= 0 && fd < FIRST_FILE ? ESPIPE : EBADF);
         return -1;
     }
     int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)f->position
                  : whence == SEEK_END ? (int64_t)f->size : -1;
     int64_t to = base + offset;
     if (base < 0 || to < 0 || to > 0x7FFFFFFF) {
-        errno = EINVAL;
+        libc_set_errno(EINVAL);
         return -1;
     }
     f->position = (pecan_word_t)to;
@@ -200,7 +197,7 @@ int _close(int fd)
         return 0;
     struct open_file *f = file_of(fd);
     if (!f) {
-        errno = EBADF;
+        libc_set_errno(EBADF);
         return -1;
     }
     unmap_file(f);
@@ -228,7 +225,7 @@ int _fstat(int fd, struct stat *st)
     }
     struct open_file *f = file_of(fd);
     if (!f) {
-        errno = EBADF;
+        libc_set_errno(EBADF);
         return -1;
     }
     fill_stat(st, S_IFREG | 0444, f->size);

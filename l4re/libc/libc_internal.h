@@ -5,8 +5,9 @@
 
 #include <stdint.h>
 
-/* Sets newlib's errno (the global one its _r wrappers copy into the caller's reent) from
- * a -PECAN_E* code and returns -1. */
+/* Sets the calling thread's errno (and nothing else: init.c says why). */
+void libc_set_errno(int value);
+/* libc_set_errno from a -PECAN_E* code; returns -1. */
 int libc_fail(int pecan_error);
 /* Nanoseconds since boot when the program started (l4re/libc/init.c). */
 extern uint64_t libc_start_ns;

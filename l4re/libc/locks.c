@@ -2,7 +2,9 @@
 /*
  * newlib's lock hooks: malloc, the environment (getenv/setenv) and the time zone each get a
  * recursive mutex (newlib may take them again from inside). Debian's newlib is built
- * without retargetable locks, so these three are all the hooks it has.
+ * without retargetable locks, so these three are all the hooks it has. libc.a has no-op
+ * versions of them: pecan_add_program names __malloc_lock undefined up front so this file
+ * is linked, not those (l4re/CMakeLists.txt).
  */
 #include <pecan/thread.h>
 #include <reent.h>

@@ -9,12 +9,10 @@
 #include <pecan/log.h>
 #include <pecan/parent.h>
 #include <pecan/runtime.h>
+#include <pecan/thread.h>
 #include <signal.h>
 #include <sys/types.h>
 #include "libc_internal.h"
-
-#undef errno
-extern int errno;
 
 #define OWN_PID 1
 
@@ -29,13 +27,20 @@ int _wait(int *status);
 int _link(const char *old, const char *new);
 int _unlink(const char *path);
 
+/* A write longer than one message goes to the log in several; the lock keeps them
+ * together, so one write (a printf, a puts: l4re/libc/wrap_lines.c) is one piece of the
+ * log whatever other threads write. */
+static struct pecan_mutex log_lock = PECAN_MUTEX_INIT;
+
 int _write(int fd, const void *buffer, size_t count)
 {
     if (fd != 1 && fd != 2) {
-        errno = EBADF;   /* files are read-only; fd 0 is input */
+        libc_set_errno(EBADF);   /* files are read-only; fd 0 is input */
         return -1;
     }
+    pecan_mutex_lock(&log_lock);
     int err = pecan_log_write(PECAN_ENV_LOG, buffer, (unsigned)count);
+    pecan_mutex_unlock(&log_lock);
     if (err)
         return libc_fail(err);
     return (int)count;
@@ -45,7 +50,7 @@ int _isatty(int fd)
 {
     if (fd >= 0 && fd <= 2)
         return 1;
-    errno = ENOTTY;
+    libc_set_errno(ENOTTY);
     return 0;
 }
 
@@ -62,11 +67,11 @@ void _exit(int status)
 int _kill(int pid, int sig)
 {
     if (pid != OWN_PID) {
-        errno = ESRCH;
+        libc_set_errno(ESRCH);
         return -1;
     }
     if (sig <= 0 || sig >= NSIG) {
-        errno = EINVAL;
+        libc_set_errno(EINVAL);
         return -1;
     }
     pecan_exit(128 + sig);
@@ -79,7 +84,7 @@ int _getpid(void)
 
 int _fork(void)
 {
-    errno = ENOSYS;
+    libc_set_errno(ENOSYS);
     return -1;
 }
 
@@ -88,14 +93,14 @@ int _execve(const char *path, char *const argv[], char *const envp[])
     (void)path;
     (void)argv;
     (void)envp;
-    errno = ENOSYS;
+    libc_set_errno(ENOSYS);
     return -1;
 }
 
 int _wait(int *status)
 {
     (void)status;
-    errno = ECHILD;
+    libc_set_errno(ECHILD);
     return -1;
 }
 
@@ -103,13 +108,13 @@ int _link(const char *old, const char *new)
 {
     (void)old;
     (void)new;
-    errno = EROFS;
+    libc_set_errno(EROFS);
     return -1;
 }
 
 int _unlink(const char *path)
 {
     (void)path;
-    errno = EROFS;
+    libc_set_errno(EROFS);
     return -1;
 }

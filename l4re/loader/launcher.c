@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Starting programs from a program (pecan/launcher.h): the loader library's app model
- * over IPC, and the PARENT objects through which the children report their exit.
+ * over IPC, and the PARENT objects through which the children report their exit. A child
+ * that crashed is seen when its copy of the parent object goes (no-clients hook); moe
+ * keeps its fault in the task object for TASK FAULT until the launcher terminates it.
  *
  * Handles of the app model are slots of the launcher's own capability space. The child's
  * CNode is a one-level space whose capability carries a guard (index = slot), so every
@@ -202,9 +204,11 @@ static const struct server_protocol parent_protocols[] = {
     { PECAN_PROTO_PARENT, parent_signal },
 };
 
-/* The child's copy of its parent object went away without an exit: its task was
- * destroyed (moe ends a task whose fault nobody can resolve) or it deleted the copy
- * itself. Either way it counts as crashed, and what is left of it is ended. */
+/* The child's copy of its parent object went away without an exit: moe ended its task
+ * for a fault nobody can resolve (protocol/parent.h), someone else terminated it, or it
+ * deleted the copy itself. Either way it counts as crashed; TASK FAULT says whether a
+ * fault ended it and which (asked before the task object goes), and what is left of it
+ * is ended. */
 static void parent_no_clients(struct server_object *object)
 {
     struct launcher_child *c = child_of(object);
@@ -213,6 +217,8 @@ static void parent_no_clients(struct server_object *object)
     c->exited = true;
     c->crashed = true;
     c->status = LAUNCHER_STATUS_CRASHED;
+    if (pecan_task_fault(c->task.task, &c->fault) != 0)
+        c->fault = (struct pecan_task_fault){ .kind = PECAN_TASK_FAULT_NONE };
     pecan_task_terminate(c->task.task);
 }
 

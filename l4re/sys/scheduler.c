@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Scheduler client calls (SCHEDULER protocol, docs/abi.md). */
+/* Scheduler client calls (SCHEDULER protocol, docs/abi.md), and the default placement of
+ * programs' threads (pecan_sched_program_cpus). */
 #include "call.h"
 
 int pecan_sched_info(pecan_cap_t sched, unsigned *cpu_count, pecan_word_t *online_mask,
@@ -58,4 +59,10 @@ int pecan_sched_thread_mcp(pecan_cap_t sched, pecan_cap_t thread)
     pecan_word_t w[] = { PECAN_SCHED_THREAD_INFO, thread }, r[4] = { 0, 0, 0, 0 };
     int err = sys_call(sched, PECAN_PROTO_SCHEDULER, 2, w, r, 4);
     return err ? err : (int)r[3];
+}
+
+pecan_word_t pecan_sched_program_cpus(pecan_word_t online_mask)
+{
+    pecan_word_t others = online_mask & ~((pecan_word_t)1 << PECAN_ROOT_SERVER_CPU);
+    return others ? others : online_mask;
 }

@@ -2,12 +2,21 @@
 /*
  * Thread creation, exit and join (pecan/thread.h).
  *
- * Create: a TCB from TASK CREATE_THREAD with a free UTCB slot (or a finished thread's TCB
- * and slot kept for reuse), a stack dataspace from the factory attached through the
- * region map, the scheduler's RUN_THREAD (same priority as the main thread, CPUs taken in
- * turn), THREAD_SET_MCP (the main thread's MCP), then THREAD_START (pc thread_start, sp stack top, r0 the record). Exit: the thread sets `finished` and wakes its joiner if there is one, then
- * suspends itself. Join: waits for `finished`, suspends the thread again (it may not have
- * stopped yet on its CPU), then frees the stack and keeps the TCB for reuse.
+ * Create: a TCB from TASK CREATE_THREAD with a free UTCB slot, a stack dataspace from the
+ * factory attached through the region map, the scheduler's RUN_THREAD (same priority as
+ * the main thread, the program CPUs of pecan_sched_program_cpus taken in turn),
+ * THREAD_SET_MCP (the main thread's MCP), then THREAD_START (pc thread_start, sp stack top, r0 the record). Exit (pecan_thread_exit or
+ * a return from the entry function): the thread sets `finished` and wakes its joiner if
+ * there is one, then suspends itself. Join: waits for `finished`, then TASK
+ * DESTROY_THREAD stops the thread for sure and frees its TCB and UTCB page at moe (the
+ * quota gets them back); the stack goes, the UTCB slot is free again and the record is
+ * freed. There is no detach: a thread nobody joins keeps its TCB, UTCB and stack until
+ * the task ends.
+ *
+ * Invariants: a live thread's record, TCB, UTCB slot and stack are its own; the park
+ * notifications of joined threads wait in `parks` for the next threads (a notification
+ * made through FACTORY is freed only with the factory, so making one per thread would
+ * grow the factory's use with every thread), at most PARK_POOL_MAX of them.
  */
 #include <pecan/dataspace.h>
 #include <pecan/factory.h>
@@ -19,18 +28,12 @@
 #include "../rt/runtime_internal.h"
 #include "spin.h"
 
-#define SPARE_MAX 16
-
-/* Finished threads whose TCB, UTCB slot and notification wait for reuse. */
-struct spare_thread {
-    pecan_cap_t tcb, park;
-    unsigned utcb_slot;
-};
+#define PARK_POOL_MAX 16
 
 static struct pecan_thread main_thread;
-static struct spare_thread spares[SPARE_MAX];
-static unsigned spare_count;
-static int spare_lock;
+static pecan_cap_t parks[PARK_POOL_MAX];
+static unsigned park_count;
+static int park_lock;
 static unsigned next_cpu;
 
 void runtime_thread_init_main(void)
@@ -50,42 +53,35 @@ pecan_cap_t pecan_thread_tcb(struct pecan_thread *thread)
     return thread->tcb;
 }
 
-void pecan_thread_mark_pager_changed(struct pecan_thread *thread)
+/* A park notification of a joined thread for t, if one is waiting: t need not make one
+ * through the factory the first time it blocks. */
+static void take_park(struct pecan_thread *t)
 {
-    thread->pager_changed = 1;
+    spin_lock(&park_lock);
+    if (park_count)
+        t->park = parks[--park_count];
+    spin_unlock(&park_lock);
 }
 
-static int take_spare(struct pecan_thread *t)
+/* Keeps t's park notification for the next thread, or releases it if the pool is full. */
+static void keep_park(struct pecan_thread *t)
 {
-    int found = 0;
-    spin_lock(&spare_lock);
-    if (spare_count) {
-        struct spare_thread s = spares[--spare_count];
-        t->tcb = s.tcb;
-        t->park = s.park;
-        t->utcb_slot = s.utcb_slot;
-        found = 1;
-    }
-    spin_unlock(&spare_lock);
-    return found;
-}
-
-static int keep_spare(struct pecan_thread *t)
-{
+    if (!t->park)
+        return;
     int kept = 0;
-    spin_lock(&spare_lock);
-    if (spare_count < SPARE_MAX) {
-        spares[spare_count++] = (struct spare_thread){ t->tcb, t->park, t->utcb_slot };
+    spin_lock(&park_lock);
+    if (park_count < PARK_POOL_MAX) {
+        parks[park_count++] = t->park;
         kept = 1;
     }
-    spin_unlock(&spare_lock);
-    return kept;
+    spin_unlock(&park_lock);
+    if (!kept)
+        pecan_cap_release(t->park);
+    t->park = 0;
 }
 
 static int new_tcb(struct pecan_thread *t)
 {
-    if (take_spare(t))
-        return 0;
     int err = pecan_utcb_slot_alloc(&t->utcb_slot);
     if (err)
         return err;
@@ -141,27 +137,32 @@ static void thread_start(struct pecan_thread *t)
     pecan_thread_exit(t->entry(t->arg));
 }
 
-/* Priority and MCP of the main thread and the next CPU in turn among the online ones.
- * The priority is at most the MCP: RUN_THREAD refuses more, and the program's parent
- * may have started the main thread above its MCP. */
+/* The next CPU in turn among those of mask (not empty), as a one-bit mask: a program's
+ * threads spread over its CPUs in the order they are created. */
+static pecan_word_t next_cpu_of(pecan_word_t mask)
+{
+    unsigned n = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) %
+                 (unsigned)__builtin_popcount(mask);
+    while (n--)
+        mask &= mask - 1;   /* drops the lowest CPU */
+    return mask & -mask;
+}
+
+/* Priority and MCP of the main thread, and the next CPU in turn among the program CPUs
+ * (pecan_sched_program_cpus: never the root server's while there is another, so a
+ * flood of requests at moe does not stop the thread). The priority is at most the MCP:
+ * RUN_THREAD refuses more, and the program's parent may have started the main thread
+ * above its MCP. */
 static void placement(unsigned *priority, unsigned *mcp, pecan_word_t *cpu_mask)
 {
-    unsigned prio = 100, cpus = 1;
-    pecan_word_t online = 1;
+    unsigned prio = 100;
+    pecan_word_t online = 0;
     pecan_sched_thread_info(PECAN_ENV_SCHEDULER, PECAN_ENV_THREAD, 0, &prio, 0);
     int limit = pecan_sched_thread_mcp(PECAN_ENV_SCHEDULER, PECAN_ENV_THREAD);
-    pecan_sched_info(PECAN_ENV_SCHEDULER, &cpus, &online, 0);
+    pecan_sched_info(PECAN_ENV_SCHEDULER, 0, &online, 0);
     *mcp = limit > 0 ? (unsigned)limit : 0;
     *priority = prio < *mcp ? prio : *mcp;
-    *cpu_mask = online ? online : 1;
-    unsigned n = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED);
-    for (unsigned tries = 0; tries < 32 && cpus; tries++, n++) {
-        pecan_word_t bit = 1u << (n % 32);
-        if (online & bit) {
-            *cpu_mask = bit;
-            return;
-        }
-    }
+    *cpu_mask = online ? next_cpu_of(pecan_sched_program_cpus(online)) : 1;
 }
 
 static int start(struct pecan_thread *t)
@@ -180,15 +181,18 @@ static int start(struct pecan_thread *t)
                               (pecan_word_t)t);
 }
 
-/* A TCB that was never started or has stopped: kept for reuse, or its slots freed. */
-static void retire_tcb(struct pecan_thread *t)
+/* Destroys t's thread at moe (stopping it wherever it runs): its TCB and UTCB page go
+ * back to the quota and its UTCB slot is free again. If moe refuses, the thread stays
+ * stopped where it is and its UTCB page stays taken until the task ends. */
+static void destroy_tcb(struct pecan_thread *t)
 {
-    if (!t->pager_changed && keep_spare(t))
-        return;
+    int err = pecan_task_destroy_thread(PECAN_ENV_TASK, t->tcb);
+    if (err)
+        pecan_thread_suspend(t->tcb);
     pecan_cap_release(t->tcb);
-    if (t->park)
-        pecan_cap_release(t->park);
-    /* The UTCB page stays in moe's thread until the task ends: its slot is not reused. */
+    if (!err)
+        pecan_utcb_slot_free(t->utcb_slot);
+    keep_park(t);
 }
 
 int pecan_thread_create(struct pecan_thread **thread, void *(*entry)(void *), void *arg)
@@ -198,17 +202,22 @@ int pecan_thread_create(struct pecan_thread **thread, void *(*entry)(void *), vo
         return -PECAN_ENOMEM;
     t->entry = entry;
     t->arg = arg;
-    int err = new_tcb(t);
+    int err = runtime_reent_init(t);
+    if (!err)
+        err = new_tcb(t);
     if (err) {
+        runtime_reent_release(t);
         free(t);
         return err;
     }
+    take_park(t);
     err = new_stack(t);
     if (!err)
         err = start(t);
     if (err) {
+        destroy_tcb(t);
         release_stack(t);
-        retire_tcb(t);
+        runtime_reent_release(t);
         free(t);
         return err;
     }
@@ -221,6 +230,7 @@ void pecan_thread_exit(void *result)
     struct pecan_thread *self = pecan_thread_self();
     if (self == &main_thread)
         exit(0);
+    runtime_reent_release(self);
     self->result = result;
     __atomic_store_n(&self->finished, 1, __ATOMIC_SEQ_CST);
     struct pecan_thread *joiner = __atomic_load_n(&self->joiner, __ATOMIC_SEQ_CST);
@@ -247,13 +257,12 @@ int pecan_thread_join(struct pecan_thread *thread, void **result)
         else
             pecan_sleep_us(1);
     }
-    /* It may still be on its way to its own SUSPEND on another CPU: stop it for sure
-     * before its stack goes. */
-    pecan_thread_suspend(thread->tcb);
     if (result)
         *result = thread->result;
+    /* It may still be on its way to its own SUSPEND on another CPU: destroying it stops it
+     * for sure before its stack goes. */
+    destroy_tcb(thread);
     release_stack(thread);
-    retire_tcb(thread);
     free(thread);
     return 0;
 }

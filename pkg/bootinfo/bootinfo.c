@@ -44,8 +44,9 @@ int root_main(const struct pecan_bootinfo *info)
     }
     unsigned long untyped = 0, device = 0;
     int problems = 0;
-    pecan_printf("root task: %u CPUs, %lu MiB RAM, command line \"%s\"\n", (unsigned)info->cpu_count,
-                 (unsigned long)(info->ram_size >> 20), info->cmdline);
+    pecan_printf("root task: %u CPUs, %lu MiB RAM, %u IRQ numbers, command line \"%s\"\n",
+                 (unsigned)info->cpu_count, (unsigned long)(info->ram_size >> 20),
+                 (unsigned)info->irq_count, info->cmdline);
     pecan_printf("capabilities (first free slot %u):\n", (unsigned)info->first_free_slot);
     for (unsigned i = 0; i < info->cap_count; i++) {
         const struct pecan_bootinfo_cap *c = &info->caps[i];

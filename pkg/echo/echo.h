@@ -5,8 +5,8 @@
  * calls the session: a request's text comes back upper-cased. The session counts its
  * requests; it ends when the client closes it (or deletes its capability, or dies).
  *
- * Opening (FACTORY CREATE, pecan/session.h): w1 ECHO_PROTO, no arguments.
- * Requests on a session (label ECHO_PROTO, w0 the opcode):
+ * Opening (FACTORY CREATE, pecan/session.h): w1 PECAN_PROTO_ECHO, no arguments.
+ * Requests on a session (label PECAN_PROTO_ECHO, w0 the opcode):
  *   ECHO_UPPER  w1 length (at most ECHO_MAX_TEXT), w2.. the text
  *               -> w0 length, w1.. the text upper-cased; -PECAN_ERANGE, -PECAN_EMSGTOOSHORT
  *   ECHO_CRASH  the server aborts (conf/restart.lua); needs the object right WRITE
@@ -15,9 +15,8 @@
 #ifndef ECHO_H
 #define ECHO_H
 
+#include <pecan/protocol_numbers.h>   /* PECAN_PROTO_ECHO */
 #include <pecan/session.h>
-
-#define ECHO_PROTO 0x4100
 
 enum echo_op {
     ECHO_UPPER = 0,

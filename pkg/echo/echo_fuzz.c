@@ -39,7 +39,7 @@ static uint32_t random32(void)
 
 static int label(void)
 {
-    static const int labels[] = { ECHO_PROTO, PECAN_PROTO_FACTORY, PECAN_LABEL_PAGE_FAULT,
+    static const int labels[] = { PECAN_PROTO_ECHO, PECAN_PROTO_FACTORY, PECAN_LABEL_PAGE_FAULT,
                                   PECAN_LABEL_EXCEPTION, PECAN_LABEL_NOTIFICATION, 0 };
     unsigned pick = random32() % 8;
     return pick < 6 ? labels[pick] : (int)(int16_t)random32();

@@ -77,9 +77,9 @@ static void echo_close_session(struct server_session *base)
     free(base);
 }
 
-static const struct server_protocol echo_protocols[] = { { ECHO_PROTO, echo_request } };
+static const struct server_protocol echo_protocols[] = { { PECAN_PROTO_ECHO, echo_request } };
 static struct server_sessions echo_sessions = {
-    .protocol = ECHO_PROTO,
+    .protocol = PECAN_PROTO_ECHO,
     .type = { .name = "echo", .protocols = echo_protocols, .protocol_count = 1 },
     .open = echo_open_session,
     .close = echo_close_session,

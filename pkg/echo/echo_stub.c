@@ -7,7 +7,7 @@
 
 int echo_open(pecan_cap_t channel, pecan_cap_t factory, struct pecan_session *session)
 {
-    return pecan_session_open(channel, ECHO_PROTO, factory, 0, 0, session);
+    return pecan_session_open(channel, PECAN_PROTO_ECHO, factory, 0, 0, session);
 }
 
 /* Bytes into and out of message words (the protocol packs text little-endian). */
@@ -26,7 +26,7 @@ int echo_upper(pecan_cap_t session, const char *text, unsigned length, char *ans
     msg.word[0] = ECHO_UPPER;
     msg.word[1] = length;
     pack(&msg.word[2], text, length);
-    msg.tag = pecan_tag(ECHO_PROTO, 2 + words, 0);
+    msg.tag = pecan_tag(PECAN_PROTO_ECHO, 2 + words, 0);
     int err = pecan_error(pecan_invoke(session, PECAN_OP_CALL, &msg));
     if (err)
         return err;
@@ -38,6 +38,6 @@ int echo_upper(pecan_cap_t session, const char *text, unsigned length, char *ans
 
 int echo_crash(pecan_cap_t session)
 {
-    struct pecan_message msg = { .tag = pecan_tag(ECHO_PROTO, 1, 0), .word = { ECHO_CRASH } };
+    struct pecan_message msg = { .tag = pecan_tag(PECAN_PROTO_ECHO, 1, 0), .word = { ECHO_CRASH } };
     return pecan_error(pecan_ipc_call(session, &msg, PECAN_TIMEOUT_NEVER));
 }

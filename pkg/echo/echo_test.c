@@ -237,15 +237,15 @@ static void bad_opens(void)
     if (!err)
         err = pecan_factory_create_notification(client_factory, note);
     check("bad_opens", err == 0, "setting up", err);
-    err = raw_open(ECHO_PROTO + 1, gate, PECAN_RIGHTS_ALL, dest);
+    err = raw_open(PECAN_PROTO_ECHO + 1, gate, PECAN_RIGHTS_ALL, dest);
     check("bad_opens", err == -PECAN_ENOSYS, "another protocol", err);
-    err = raw_open(ECHO_PROTO, note, PECAN_RIGHTS_ALL, dest);
+    err = raw_open(PECAN_PROTO_ECHO, note, PECAN_RIGHTS_ALL, dest);
     check("bad_opens", err == -PECAN_ETYPE, "a notification as the gate", err);
-    err = raw_open(ECHO_PROTO, gate, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT, dest);
+    err = raw_open(PECAN_PROTO_ECHO, gate, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT, dest);
     check("bad_opens", err == -PECAN_EPERM, "a gate without READ", err);
     err = pecan_gate_bind(gate, PECAN_ENV_THREAD);
     if (!err)
-        err = raw_open(ECHO_PROTO, gate, PECAN_RIGHTS_ALL, dest);
+        err = raw_open(PECAN_PROTO_ECHO, gate, PECAN_RIGHTS_ALL, dest);
     check("bad_opens", err == -PECAN_EBUSY, "a gate some thread serves", err);
     pecan_factory_release(client_factory, gate);
     pecan_factory_release(client_factory, note);

@@ -11,7 +11,10 @@
 #include <string.h>
 #include <lauxlib.h>
 #include <lua.h>
+#include <pecan/dataspace.h>
 #include <pecan/factory.h>
+#include <pecan/icu.h>
+#include <pecan/iomem.h>
 #include <pecan/launcher.h>
 #include <pecan/namespace.h>
 #include <pecan/protocol/dataspace.h>
@@ -149,7 +152,7 @@ static int core_factory_create(lua_State *L)
     new_slot(L, &slot);
     int err;
     switch (proto) {
-    case 0:   /* L4.Proto.Ipc_gate, as in L4Re */
+    case PECAN_PROTO_NONE:   /* L4.Proto.Ipc_gate: a plain gate, as in L4Re */
         err = pecan_factory_create_gate(factory, slot);
         break;
     case PECAN_PROTO_FACTORY:
@@ -183,7 +186,7 @@ static int core_factory_create(lua_State *L)
     return push_made(L, slot, err, "the factory refused");
 }
 
-/* core.factory_info(factory) -> quota, used */
+/* core.factory_info(factory) -> quota, used, moe's free RAM (nil if not said) */
 static int core_factory_info(lua_State *L)
 {
     struct pecan_factory_info info;
@@ -192,7 +195,11 @@ static int core_factory_info(lua_State *L)
         return fail(L, "factory info", err);
     lua_pushnumber(L, info.quota);
     lua_pushnumber(L, info.used);
-    return 2;
+    if (info.free_ram)
+        lua_pushnumber(L, info.free_ram);
+    else
+        lua_pushnil(L);
+    return 3;
 }
 
 /* core.query(namespace, name) -> cap or nil */
@@ -210,6 +217,46 @@ static int core_query(lua_State *L)
     }
     push_cap(L, slot, rights_of(slot), true);
     return 1;
+}
+
+/* ---- drivers' resources (docs/drivers.md) ------------------------------------------------- */
+
+/* core.view(object, start, length, factory) -> cap: a narrower IOMEM (device memory
+ * [start, start + length)) or ICU (lines start .. start + length - 1), whichever protocol
+ * the object speaks; its record is paid for by factory. */
+static int core_view(lua_State *L)
+{
+    pecan_cap_t object = check_cap(L, 1)->slot;
+    pecan_word_t start = (pecan_word_t)luaL_checknumber(L, 2);
+    pecan_word_t length = (pecan_word_t)luaL_checknumber(L, 3);
+    pecan_cap_t factory = check_cap(L, 4)->slot;
+    pecan_cap_t slot;
+    new_slot(L, &slot);
+    int err = pecan_iomem_view(object, factory, start, length, slot);
+    if (err == -PECAN_EBADPROTO)
+        err = pecan_icu_view(object, factory, start, length, slot);
+    if (err == -PECAN_EBADPROTO) {
+        pecan_cap_free(slot);
+        return fail(L, "neither device memory (IOMEM) nor interrupt lines (ICU)", err);
+    }
+    return push_made(L, slot, err, "refused");
+}
+
+/* core.dataspace_info(ds) -> size, flags, physical address (nil unless contiguous or
+ * device memory) */
+static int core_dataspace_info(lua_State *L)
+{
+    struct pecan_dataspace_info info;
+    int err = pecan_dataspace_info(check_cap(L, 1)->slot, &info);
+    if (err)
+        return fail(L, "not a dataspace", err);
+    lua_pushnumber(L, info.size);
+    lua_pushnumber(L, info.flags);
+    if (info.phys == ~(pecan_word_t)0)
+        lua_pushnil(L);
+    else
+        lua_pushnumber(L, info.phys);
+    return 3;
 }
 
 /* ---- children ---------------------------------------------------------------------------- */
@@ -316,7 +363,20 @@ static struct launcher_child *find_child(unsigned id)
     return 0;
 }
 
-/* core.wait_exit(timeout_ms or nil) -> id, status ("killed"/"crashed" or a number) | nil */
+/* What ended a crashed child, in words: its fault, or why there is none. */
+static void push_crash_cause(lua_State *L, const struct launcher_child *child)
+{
+    if (child->fault.kind == PECAN_TASK_FAULT_NONE) {
+        lua_pushstring(L, "its task ended without an exit");
+        return;
+    }
+    char text[96];
+    pecan_task_fault_text(&child->fault, text, sizeof(text));
+    lua_pushstring(L, text);
+}
+
+/* core.wait_exit(timeout_ms or nil) -> id, status ("killed"/"crashed" or a number)
+ * [, what ended a crashed one] | nil */
 static int core_wait_exit(lua_State *L)
 {
     uint32_t timeout_us = 0;
@@ -330,14 +390,18 @@ static int core_wait_exit(lua_State *L)
         return 1;
     }
     lua_pushinteger(L, child->id);
-    if (child->killed)
+    int results = 2;
+    if (child->killed) {
         lua_pushstring(L, "killed");
-    else if (child->crashed)
+    } else if (child->crashed) {
         lua_pushstring(L, "crashed");
-    else
+        push_crash_cause(L, child);
+        results = 3;
+    } else {
         lua_pushinteger(L, child->status);
+    }
     launcher_release(&launcher, child);
-    return 2;
+    return results;
 }
 
 static int core_kill(lua_State *L)
@@ -368,6 +432,8 @@ static const luaL_Reg core_functions[] = {
     { "factory_create", core_factory_create },
     { "factory_info", core_factory_info },
     { "query", core_query },
+    { "view", core_view },
+    { "dataspace_info", core_dataspace_info },
     { "start", core_start },
     { "wait_exit", core_wait_exit },
     { "kill", core_kill },

@@ -39,12 +39,22 @@ const char *ned_error_name(int err)
     }
 }
 
-static int load_l4(lua_State *L)
+static int load_module(lua_State *L, const char *text, unsigned size, const char *name)
 {
-    if (luaL_loadbuffer(L, ned_l4_lua, ned_l4_lua_size, "@L4.lua") != 0)
+    if (luaL_loadbuffer(L, text, size, name) != 0)
         return lua_error(L);
     lua_call(L, 0, 1);
     return 1;
+}
+
+static int load_l4(lua_State *L)
+{
+    return load_module(L, ned_l4_lua, ned_l4_lua_size, "@L4.lua");
+}
+
+static int load_l4_abi(lua_State *L)
+{
+    return load_module(L, ned_l4_abi_lua, ned_l4_abi_lua_size, "@L4/abi.lua");
 }
 
 static void open_libraries(lua_State *L)
@@ -60,11 +70,13 @@ static void open_libraries(lua_State *L)
         lua_pushstring(L, lib->name);
         lua_call(L, 1, 0);
     }
-    /* require "L4.core" and require "L4" are always there. */
+    /* require "L4.core", "L4.abi" and "L4" are always there. */
     lua_getglobal(L, "package");
     lua_getfield(L, -1, "preload");
     lua_pushcfunction(L, ned_core_open);
     lua_setfield(L, -2, "L4.core");
+    lua_pushcfunction(L, load_l4_abi);
+    lua_setfield(L, -2, "L4.abi");
     lua_pushcfunction(L, load_l4);
     lua_setfield(L, -2, "L4");
     lua_pop(L, 2);

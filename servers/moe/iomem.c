@@ -1,145 +1,183 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Device memory (protocol/iomem.h, memory.h): the device untyped the kernel gave moe are
- * retyped into 4 KiB frames on first use and mapped uncached in moe's device window, so a
- * device dataspace's pages can be sent with memory items like any other. The IOMEM object
- * makes such dataspaces; moe registers it as "iomem" for drivers only.
+ * Device memory (protocol/iomem.h, memory.h) and the IOMEM objects that hand it out.
  *
- * Invariants: a device untyped is retyped at most once (frames[] records its frames);
- * every window range handed out stays mapped in moe for moe's lifetime (device memory is
- * not RAM and is not charged), and a range asked for again is reused; what tasks got from
- * it is taken back when a device dataspace over it is destroyed (memory_device_unmap).
+ * The device window: at start-up moe takes every device untyped the kernel listed in the
+ * boot info, in physical order, retypes each into 4 KiB frames and maps them uncached in
+ * its device window, one after the other, so that physically adjacent device regions are
+ * adjacent in the window too. A device dataspace's pages are then sent from moe's window
+ * with memory items like any other page. All of it happens once, before any program runs:
+ * the slots, page tables and window range are fixed by what the kernel handed over, and no
+ * request adds to them (so no client can fill a table of moe's for the others, and moe's
+ * free memory never moves because a driver mapped a device).
+ *
+ * IOMEM objects: the root one (moe's own, registered as "iomem" for the init program)
+ * covers every address; a VIEW is a new IOMEM object that covers [phys, phys + size) of
+ * the one it was made from, so a boot script can give a driver exactly its registers. A
+ * view's record and gate are charged to the factory its maker names, and it goes with that
+ * factory or when its last client copy goes. Dataspaces made through a view are the
+ * payer's as well and do not depend on the view staying.
+ *
+ * Invariants: devices[] is sorted by physical address and never changes after
+ * iomem_create; a device's frames are mapped at local .. local + size for moe's lifetime;
+ * every IOMEM object's range is inside its maker's; what tasks got from the window is taken
+ * back when a device dataspace over it is destroyed (memory_device_unmap).
  */
 #include <pecan/protocol/iomem.h>
 
 #include "dataspace.h"
 #include "iomem.h"
+#include "record.h"
 
-#define MAX_DEVICE_UNTYPED 64
-#define MAX_WINDOWS 64
+#define MAX_DEVICES 64          /* device untyped regions moe takes from the boot info */
 #define PAGE_SIZE 4096u
 
-struct device_frames {
-    uint32_t phys;           /* the device untyped's base */
-    pecan_cap_t first;       /* its 4 KiB frames, consecutive */
-    unsigned count;
-};
-
-struct device_window {
-    uint32_t phys, size, local;
-};
-
-static struct device_frames retyped[MAX_DEVICE_UNTYPED];
-static unsigned retyped_count;
-static struct device_window windows[MAX_WINDOWS];
-static unsigned window_count;
-static uint32_t window_next = MEMORY_DEVICE_WINDOW_BASE;
-
-/* The frame capability of the device page at phys (retyping its untyped if need be). */
-static int device_frame(uint32_t phys, pecan_cap_t *frame)
-{
+struct device {
+    uint32_t phys, size;        /* one device untyped's region */
     pecan_cap_t untyped;
-    uint32_t base;
-    unsigned bits;
-    int err = memory_device_untyped(phys, &untyped, &base, &bits);
-    if (err)
-        return err;
-    for (unsigned i = 0; i < retyped_count; i++) {
-        if (retyped[i].phys == base) {
-            *frame = retyped[i].first + (phys - base) / PAGE_SIZE;
-            return 0;
+    uint32_t local;             /* moe's address of phys in the device window */
+};
+
+static struct device devices[MAX_DEVICES];
+static unsigned device_count;
+
+/* ---- the device window -------------------------------------------------------------- */
+
+static void collect_devices(const struct pecan_bootinfo *info)
+{
+    for (uint32_t i = 0; i < info->cap_count && i < PECAN_BOOTINFO_MAX_CAPS; i++) {
+        const struct pecan_bootinfo_cap *cap = &info->caps[i];
+        if (cap->kind != PECAN_BOOTINFO_DEVICE_UNTYPED)
+            continue;
+        if (device_count == MAX_DEVICES) {
+            moe_log("iomem: more than %u device regions; %08x and up are not used",
+                    MAX_DEVICES, (unsigned)cap->paddr);
+            return;
         }
+        devices[device_count++] = (struct device){
+            .phys = cap->paddr, .size = 1u << cap->size_bits, .untyped = cap->slot };
     }
-    if (retyped_count == MAX_DEVICE_UNTYPED)
-        return -PECAN_ENOMEM;
-    unsigned count = 1u << (bits - 12);
-    pecan_cap_t first = moe_slots_alloc(count);
-    if (!first)
-        return -PECAN_ENOMEM;
-    err = pecan_untyped_retype(untyped, PECAN_OBJ_FRAME, 12, count, PECAN_ROOT_CNODE, first);
-    if (err) {
-        moe_slots_free(first, count);
-        return err;
-    }
-    retyped[retyped_count++] = (struct device_frames){ .phys = base, .first = first, .count = count };
-    *frame = first + (phys - base) / PAGE_SIZE;
-    return 0;
 }
 
-/* Maps a copy of the page's frame capability (a frame capability holds one mapping). */
-static int map_page(uint32_t phys, uint32_t at)
+static void sort_devices(void)
 {
-    pecan_cap_t frame;
-    int err = device_frame(phys, &frame);
-    if (err)
-        return err;
-    pecan_cap_t copy = moe_slot_alloc();
-    if (!copy)
-        return -PECAN_ENOMEM;
-    err = pecan_cnode_copy(PECAN_ROOT_CNODE, copy, 32, PECAN_ROOT_CNODE, frame, 32,
-                           PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_vspace_map_frame(PECAN_ROOT_VSPACE, copy, at,
-                                     PECAN_MAP_READ | PECAN_MAP_WRITE, PECAN_MAP_UNCACHED);
-    if (err) {
-        pecan_cnode_delete(PECAN_ROOT_CNODE, copy, 32);
-        moe_slot_free(copy);
+    for (unsigned i = 1; i < device_count; i++) {
+        struct device d = devices[i];
+        unsigned j = i;
+        for (; j > 0 && devices[j - 1].phys > d.phys; j--)
+            devices[j] = devices[j - 1];
+        devices[j] = d;
     }
-    return err;
 }
 
-/* Page tables for the device window's MiBs as it grows (charged to moe). */
-static int ensure_window_table(uint32_t at)
+/* Places the devices in the window in physical order; those that do not fit are dropped
+ * (the window is 256 MiB; the EB has a few dozen KiB of registers). */
+static void place_devices(void)
 {
-    static uint32_t tables_up_to = MEMORY_DEVICE_WINDOW_BASE;
-    while (tables_up_to <= at) {
+    uint32_t next = MEMORY_DEVICE_WINDOW_BASE;
+    unsigned kept = 0;
+    for (unsigned i = 0; i < device_count; i++) {
+        struct device d = devices[i];
+        if (MEMORY_DEVICE_WINDOW_LIMIT - next < d.size) {
+            moe_log("iomem: device window full; %08x (%u KiB) is not used",
+                    (unsigned)d.phys, (unsigned)(d.size / 1024));
+            continue;
+        }
+        d.local = next;
+        next += d.size;
+        devices[kept++] = d;
+    }
+    device_count = kept;
+}
+
+/* Page tables for the window's MiBs up to end (charged to moe, at start-up). */
+static int map_window_tables(uint32_t end)
+{
+    for (uint32_t at = MEMORY_DEVICE_WINDOW_BASE; at < end; at += 1u << 20) {
         struct memory_block table;
         int err = memory_alloc_object(memory_own_quota(), PECAN_OBJ_PAGE_TABLE, 0, &table);
         if (err)
             return err;
-        err = pecan_vspace_map_page_table(PECAN_ROOT_VSPACE, table.object, tables_up_to);
+        err = pecan_vspace_map_page_table(PECAN_ROOT_VSPACE, table.object, at);
         if (err) {
             memory_free(&table);
             return err;
         }
-        tables_up_to += 1u << 20;
     }
     return 0;
 }
 
+/* Retypes the device's untyped into 4 KiB frames and maps each at its window address. */
+static int map_device(const struct device *d)
+{
+    unsigned count = d->size / PAGE_SIZE;
+    pecan_cap_t first = moe_slots_alloc(count);
+    if (!first)
+        return -PECAN_ENOMEM;
+    int err = pecan_untyped_retype(d->untyped, PECAN_OBJ_FRAME, 12, count, PECAN_ROOT_CNODE,
+                                   first);
+    if (err) {
+        moe_slots_free(first, count);
+        return err;
+    }
+    for (unsigned i = 0; i < count && !err; i++)
+        err = pecan_vspace_map_frame(PECAN_ROOT_VSPACE, first + i, d->local + i * PAGE_SIZE,
+                                     PECAN_MAP_READ | PECAN_MAP_WRITE, PECAN_MAP_UNCACHED);
+    return err;
+}
+
+static int device_window_init(void)
+{
+    collect_devices(moe_bootinfo);
+    sort_devices();
+    place_devices();
+    if (device_count == 0)
+        return 0;
+    const struct device *last = &devices[device_count - 1];
+    int err = map_window_tables(last->local + last->size);
+    for (unsigned i = 0; i < device_count && !err; i++)
+        err = map_device(&devices[i]);
+    return err;
+}
+
+/* The device whose region holds phys, or NULL. */
+static const struct device *device_at(uint32_t phys)
+{
+    for (unsigned i = 0; i < device_count; i++)
+        if (phys - devices[i].phys < devices[i].size)
+            return &devices[i];
+    return 0;
+}
+
+/* Is [phys, phys + size) (not empty, not wrapping) device memory in one run of regions
+ * that are adjacent both physically and in the window? Visits each region at most once. */
+static bool device_run(uint32_t phys, uint32_t size, uint32_t *local)
+{
+    const struct device *d = device_at(phys);
+    if (!d)
+        return false;
+    *local = d->local + (phys - d->phys);
+    uint32_t end = phys + size;
+    while (end - d->phys > d->size) {
+        const struct device *next = d + 1;
+        if (next == &devices[device_count] || next->phys != d->phys + d->size ||
+            next->local != d->local + d->size)
+            return false;
+        d = next;
+    }
+    return true;
+}
+
+static bool bad_range(uint32_t phys, uint32_t size)
+{
+    return size == 0 || (phys | size) & (PAGE_SIZE - 1) || phys + size < phys;
+}
+
 int memory_device_map(uint32_t phys, uint32_t size, uint32_t *local)
 {
-    if (size == 0 || (phys | size) & (PAGE_SIZE - 1) || phys + size < phys)
+    if (bad_range(phys, size))
         return -PECAN_EALIGN;
-    for (unsigned i = 0; i < window_count; i++) {
-        const struct device_window *w = &windows[i];
-        if (phys >= w->phys && phys + size <= w->phys + w->size) {
-            *local = w->local + (phys - w->phys);
-            return 0;
-        }
-    }
-    /* Every page must be device memory moe holds before anything is mapped. */
-    for (uint32_t p = phys; p < phys + size; p += PAGE_SIZE) {
-        pecan_cap_t untyped;
-        uint32_t base;
-        unsigned bits;
-        if (memory_device_untyped(p, &untyped, &base, &bits))
-            return -PECAN_ENOENT;
-    }
-    if (window_count == MAX_WINDOWS || MEMORY_DEVICE_WINDOW_LIMIT - window_next < size)
-        return -PECAN_ENOMEM;
-    uint32_t at = window_next;
-    for (uint32_t off = 0; off < size; off += PAGE_SIZE) {
-        int err = ensure_window_table(at + off);
-        if (!err)
-            err = map_page(phys + off, at + off);
-        if (err)
-            return err;   /* pages mapped so far stay: the window is not reused */
-    }
-    window_next += size;
-    windows[window_count++] = (struct device_window){ .phys = phys, .size = size, .local = at };
-    *local = at;
-    return 0;
+    return device_run(phys, size, local) ? 0 : -PECAN_ENOENT;
 }
 
 void memory_device_unmap(uint32_t local, uint32_t size)
@@ -150,61 +188,155 @@ void memory_device_unmap(uint32_t local, uint32_t size)
         pecan_vspace_unmap(PECAN_ROOT_VSPACE, local + off, 12, 0);
 }
 
-/* ---- the IOMEM object --------------------------------------------------------------- */
+/* ---- IOMEM objects ------------------------------------------------------------------ */
 
 struct iomem {
     struct server_object server;
     struct memory_block gate;
+    struct moe_owned owned;
+    uint32_t first, last;       /* the range it covers, both ends included */
 };
 
-static struct iomem the_iomem;
+static struct iomem root;
+static const struct server_type iomem_type;
 
-static int handle(struct server_request *r)
+static bool is_root(const struct iomem *v)
 {
-    if (r->words < 1)
-        return -PECAN_EMSGTOOSHORT;
-    if (r->in[0] != PECAN_IOMEM_DATASPACE)
-        return -PECAN_ENOSYS;
+    return v == &root;
+}
+
+static void destroy_view(struct iomem *v)
+{
+    moe_disown(&v->owned);
+    moe_object_end(&v->server, &v->gate);
+    record_free(v);
+}
+
+static void destroy_owned_view(struct moe_owned *owned)
+{
+    destroy_view((struct iomem *)((char *)owned - __builtin_offsetof(struct iomem, owned)));
+}
+
+static int view_create(struct factory *payer, uint32_t phys, uint32_t size, struct iomem **out)
+{
+    struct quota *q = factory_quota(payer);
+    struct iomem *v;
+    int err = RECORD_NEW(q, &v);
+    if (err)
+        return err;
+    v->first = phys;
+    v->last = phys + (size - 1);
+    err = moe_object_start(&v->server, &v->gate, &iomem_type, q);
+    if (err) {
+        record_free(v);
+        return err;
+    }
+    moe_own(payer, &v->owned, destroy_owned_view);
+    *out = v;
+    return 0;
+}
+
+/* Words 1-2 of DATASPACE and VIEW, and the right both need: [phys, phys + size) must be
+ * pages inside the object's range. 0, -PECAN_EMSGTOOSHORT, -PECAN_EPERM (no WRITE),
+ * -PECAN_EINVAL (empty, unaligned, wrapping), -PECAN_ERANGE (outside the range). */
+static int requested_range(struct server_request *r, const struct iomem *v, uint32_t *phys,
+                           uint32_t *size)
+{
     int err = server_need_words(r, 3);
     if (err)
         return err;
     if (!(r->rights & PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;   /* makes an object: WRITE, like FACTORY CREATE */
+    *phys = r->in[1];
+    *size = r->in[2];
+    if (bad_range(*phys, *size))
+        return -PECAN_EINVAL;
+    if (*phys < v->first || *phys + (*size - 1) > v->last)
+        return -PECAN_ERANGE;
+    return 0;
+}
+
+static int make_dataspace(struct server_request *r, struct iomem *v)
+{
+    uint32_t phys, size;
     struct factory *payer;
-    if ((err = factory_received(r, 0, &payer)) != 0)
+    int err = requested_range(r, v, &phys, &size);
+    if (!err)
+        err = factory_received(r, 0, &payer);
+    if (err)
         return err;
     struct dataspace *ds;
-    err = dataspace_create_device(payer, factory_quota(payer), r->in[1], r->in[2], &ds);
+    err = dataspace_create_device(payer, factory_quota(payer), phys, size, &ds);
     if (err)
         return err;
     return server_reply_object(r, dataspace_object(ds), PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
 }
 
+static int make_view(struct server_request *r, struct iomem *v)
+{
+    uint32_t phys, size, local;
+    struct factory *payer;
+    int err = requested_range(r, v, &phys, &size);
+    if (!err)
+        err = factory_received(r, 0, &payer);
+    if (err)
+        return err;
+    if (!device_run(phys, size, &local))
+        return -PECAN_ENOENT;   /* a view of nothing a driver could map: a script's typo */
+    struct iomem *view;
+    if ((err = view_create(payer, phys, size, &view)) != 0)
+        return err;
+    return server_reply_object(r, &view->server, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
+}
+
+static int iomem_request(struct server_request *r)
+{
+    struct iomem *v = (struct iomem *)r->object;
+    int err = server_need_words(r, 1);
+    if (err)
+        return err;
+    switch (r->in[0]) {
+    case PECAN_IOMEM_DATASPACE: return make_dataspace(r, v);
+    case PECAN_IOMEM_VIEW: return make_view(r, v);
+    case PECAN_IOMEM_INFO:
+        server_reply_word(r, v->first);
+        server_reply_word(r, v->last);
+        return 0;
+    default: return -PECAN_ENOSYS;
+    }
+}
+
+static void iomem_no_clients(struct server_object *object)
+{
+    struct iomem *v = (struct iomem *)object;
+    if (!is_root(v))   /* moe's own stays */
+        destroy_view(v);
+}
+
 static const struct server_protocol protocols[] = {
-    { PECAN_PROTO_IOMEM, handle },
+    { PECAN_PROTO_IOMEM, iomem_request },
 };
 
 static const struct server_type iomem_type = {
     .name = "iomem",
     .protocols = protocols,
     .protocol_count = 1,
-    .no_clients = 0,   /* moe's own: it stays */
+    .no_clients = iomem_no_clients,
 };
 
 int iomem_create(struct server_object **out)
 {
-    if (the_iomem.server.key) {
-        *out = &the_iomem.server;
+    if (root.server.key) {
+        *out = &root.server;
         return 0;
     }
-    int err = moe_object_start(&the_iomem.server, &the_iomem.gate, &iomem_type,
-                               memory_own_quota());
-    /* The window's first page table now, so moe's free memory does not move later when a
-     * driver maps its first device (moe compares it before and after each program). */
+    int err = device_window_init();
     if (!err)
-        err = ensure_window_table(MEMORY_DEVICE_WINDOW_BASE);
+        err = moe_object_start(&root.server, &root.gate, &iomem_type, memory_own_quota());
     if (err)
         return err;
-    *out = &the_iomem.server;
+    root.first = 0;
+    root.last = 0xFFFFFFFFu;
+    *out = &root.server;
     return 0;
 }

@@ -10,6 +10,7 @@
  */
 #include <lib/string.h>
 #include <pecan/loader.h>
+#include "icu.h"
 #include "iomem.h"
 #include "launch.h"
 
@@ -158,14 +159,16 @@ int launch_program(struct launch *l, struct dataspace *image, const void *bytes,
     struct launch_cap scheduler_cap = { .slot = PECAN_ROOT_SCHEDULER };
     struct launch_cap rom_cap = { .object = rom };
     struct launch_cap parent_cap = { 0 };
-    /* The init program (ned) is trusted with device memory and hands it to drivers. */
-    struct server_object *iomem = 0;
-    if ((err = iomem_create(&iomem)) != 0) {
-        log_error(l, "iomem", err);
+    /* The init program (ned) is trusted with device memory and interrupt lines and hands
+     * views of them to drivers. */
+    struct server_object *iomem = 0, *icu = 0;
+    if ((err = iomem_create(&iomem)) != 0 || (err = icu_create(&icu)) != 0) {
+        log_error(l, iomem ? "icu" : "iomem", err);
         factory_destroy(l->factory);
         return err;
     }
     struct launch_cap iomem_cap = { .object = iomem };
+    struct launch_cap icu_cap = { .object = icu };
     struct loader_cap caps[] = {
         { 0, PECAN_ENV_LOG, (loader_handle_t)&log_cap, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT },
         { 0, PECAN_ENV_SCHEDULER, (loader_handle_t)&scheduler_cap, PECAN_RIGHTS_ALL },
@@ -174,11 +177,12 @@ int launch_program(struct launch *l, struct dataspace *image, const void *bytes,
         { 0, PECAN_ENV_PARENT, (loader_handle_t)&parent_cap,
           PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT },
         { "iomem", 0, (loader_handle_t)&iomem_cap, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT },
+        { "icu", 0, (loader_handle_t)&icu_cap, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT },
         { "rom", 0, (loader_handle_t)&rom_cap, PECAN_RIGHT_GRANT },
     };
     struct loader_program program = {
         .image = (loader_handle_t)image, .image_bytes = bytes, .image_size = size,
-        .argc = argc, .argv = argv, .cap_count = rom ? 6 : 5, .caps = caps,
+        .argc = argc, .argv = argv, .cap_count = rom ? 7 : 6, .caps = caps,
     };
     struct loader_app_model model = model_template;
     model.context = l;

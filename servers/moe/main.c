@@ -12,6 +12,7 @@
 #include <lib/string.h>
 #include <pecan/print.h>
 #include "dataspace.h"
+#include "icu.h"
 #include "iomem.h"
 #include "launch.h"
 
@@ -163,8 +164,11 @@ static void start_server(void)
     };
     if ((err = server_init(&moe_server, &config, registry, capacity)) != 0)
         fatal("server", err);
-    /* Above every program moe starts, so a request is served as soon as it comes. */
-    pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, PECAN_ROOT_TCB, MOE_PRIORITY, 1, 0);
+    /* Above every program moe starts, so a request is served as soon as it comes; on the
+     * CPU that programs are kept off (pecan_sched_program_cpus), so that serving does not
+     * stop them. */
+    pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, PECAN_ROOT_TCB, MOE_PRIORITY,
+                           1u << PECAN_ROOT_SERVER_CPU, 0);
 }
 
 int root_main(const struct pecan_bootinfo *info);
@@ -179,9 +183,11 @@ int root_main(const struct pecan_bootinfo *info)
         fatal("factory", err);
     if ((err = rom_create(&rom)) != 0)
         fatal("rom", err);
-    struct server_object *iomem;
+    struct server_object *iomem, *icu;
     if ((err = iomem_create(&iomem)) != 0)
         fatal("iomem", err);
+    if ((err = icu_create(&icu)) != 0)
+        fatal("icu", err);
     parse_cmdline(info->cmdline);
     moe_log("%u KiB of RAM, %u KiB free; %u boot modules", (unsigned)(memory_total_bytes() / 1024),
             (unsigned)(memory_free_bytes() / 1024), (unsigned)info->module_count);

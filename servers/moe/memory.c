@@ -30,7 +30,6 @@
 #define SLOT_DEPTH 32
 #define MIB_BITS 20
 #define WINDOW_RIGHTS (PECAN_MAP_READ | PECAN_MAP_WRITE | PECAN_MAP_EXECUTE)
-#define MAX_DEVICE_UNTYPED 64
 /* Splits before the nodes move: at most BUDDY_MAX_BITS - BUDDY_MIN_BITS for each of the
  * two blocks taken before (the window's page tables and the table block for the nodes). */
 #define BOOTSTRAP_PAIRS (2 * (BUDDY_MAX_BITS - BUDDY_MIN_BITS) + 2)
@@ -55,15 +54,6 @@ static struct {
     uint8_t *next;
     uint32_t left;
 } table_space;
-
-/* Device untyped from the boot info, for iomem.c (memory_device_*). */
-struct device_untyped {
-    pecan_cap_t slot;
-    uint32_t phys;
-    uint8_t bits;
-};
-static struct device_untyped devices[MAX_DEVICE_UNTYPED];
-static unsigned device_count;
 
 /* ---- slots ---------------------------------------------------------------------------- */
 
@@ -457,13 +447,7 @@ static int take_untyped(const struct pecan_bootinfo *info)
 {
     for (uint32_t i = 0; i < info->cap_count && i < PECAN_BOOTINFO_MAX_CAPS; i++) {
         const struct pecan_bootinfo_cap *cap = &info->caps[i];
-        if (cap->kind == PECAN_BOOTINFO_DEVICE_UNTYPED) {
-            if (device_count < MAX_DEVICE_UNTYPED)
-                devices[device_count++] = (struct device_untyped){
-                    .slot = cap->slot, .phys = cap->paddr, .bits = (uint8_t)cap->size_bits };
-            continue;
-        }
-        if (cap->kind != PECAN_BOOTINFO_UNTYPED)
+        if (cap->kind != PECAN_BOOTINFO_UNTYPED)   /* device untyped are iomem.c's */
             continue;
         if (cap->paddr + (1u << cap->size_bits) - memory_ram_base >
             MEMORY_WINDOW_LIMIT - MEMORY_WINDOW_BASE)
@@ -574,20 +558,4 @@ unsigned memory_check(void)
     if (buddy.used_nodes - (uint32_t)buddy.root_count > own_slots)
         problems++;
     return problems;
-}
-
-/* ---- device untyped (used by iomem.c) -------------------------------------------------- */
-
-int memory_device_untyped(uint32_t phys, pecan_cap_t *slot, uint32_t *base, unsigned *bits)
-{
-    for (unsigned i = 0; i < device_count; i++) {
-        const struct device_untyped *d = &devices[i];
-        if (phys >= d->phys && phys - d->phys < (1u << d->bits)) {
-            *slot = d->slot;
-            *base = d->phys;
-            *bits = d->bits;
-            return 0;
-        }
-    }
-    return -PECAN_ENOENT;
 }

@@ -62,8 +62,8 @@ struct memory_block {
     struct quota *charged_to;
 };
 
-/* Takes the untyped capabilities listed in the boot info (RAM into the buddy allocator,
- * device untyped kept for iomem), installs the window's page tables and allocates the
+/* Takes the RAM untyped capabilities listed in the boot info into the buddy allocator
+ * (device untyped are iomem.c's), installs the window's page tables and allocates the
  * allocator's own tables sized from RAM (buddy nodes, page groups), charged to
  * memory_own_quota(). 0 or a negative error (moe cannot run then). */
 int memory_init(const struct pecan_bootinfo *info);
@@ -146,19 +146,16 @@ void moe_slots_free(pecan_cap_t first, unsigned count);
 /* Empty slots left (for the memory report). */
 unsigned moe_slot_free_count(void);
 
-/* Device memory (iomem.c): 4 KiB frames of the device untyped covering [phys, phys +
- * size), retyped on first use and mapped uncached in moe's device window; *local receives
- * moe's address of phys. Frames stay mapped for moe's lifetime (devices are not RAM and
- * are not charged). 0, -PECAN_ENOENT (not device memory moe holds), -PECAN_EALIGN,
- * -PECAN_ENOMEM (slots or window exhausted). */
+/* Device memory (iomem.c): every device untyped from the boot info is mapped uncached in
+ * moe's device window at start-up (iomem_create), physically adjacent regions adjacent in
+ * the window; *local receives moe's address of phys, valid to phys + size. Nothing is
+ * allocated here (devices are not RAM and are not charged). 0, -PECAN_ENOENT (not device
+ * memory moe holds in one run), -PECAN_EALIGN. */
 int memory_device_map(uint32_t phys, uint32_t size, uint32_t *local);
 /* Takes [local, local + size) of the device window back from every task it reached
  * through memory items (moe's own mapping stays): a destroyed device dataspace leaves no
  * mapping of its registers behind. The window is shared by every device dataspace of the
  * same registers, so their mappings go too; attached regions fault them back in. */
 void memory_device_unmap(uint32_t local, uint32_t size);
-/* The device untyped from the boot info covering phys: its slot, base and size.
- * 0 or -PECAN_ENOENT. */
-int memory_device_untyped(uint32_t phys, pecan_cap_t *slot, uint32_t *base, unsigned *bits);
 
 #endif

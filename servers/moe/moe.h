@@ -77,6 +77,14 @@ void factory_hold(struct factory *f);
 
 /* Tasks (task.c): vspace, CNode with a guard (index = slot), region map, threads. */
 struct task;
+/* A fault nobody can resolve, as TASK FAULT answers it (protocol/task.h). */
+struct task_fault {
+    unsigned kind;             /* PECAN_TASK_FAULT_* */
+    pecan_word_t address;      /* page faults: the faulting address (to 8 bytes) */
+    pecan_word_t pc;
+    unsigned why;              /* a positive PECAN_E* code */
+};
+#define TASK_FAULT_TEXT_SIZE 96
 int task_create(struct factory *owner, struct quota *q, const char *name, struct task **out);
 struct server_object *task_object(struct task *t);
 pecan_cap_t task_cnode(struct task *t);        /* the guarded CNode capability (moe's) */
@@ -84,8 +92,19 @@ pecan_cap_t task_vspace(struct task *t);
 struct region_map *task_region_map(struct task *t);
 /* A thread with its UTCB at utcb_vaddr; pager and exception handler: the region map. */
 int task_create_thread(struct task *t, pecan_word_t utcb_vaddr, pecan_cap_t *tcb);
+/* Destroys the thread of t whose TCB capability is in moe's slot tcb: 0 or -PECAN_EINVAL
+ * (not a thread of t). */
+int task_destroy_thread(struct task *t, pecan_cap_t tcb);
 /* Stops every thread and frees everything the task holds. */
 void task_destroy(struct task *t);
+/* Ends t for a fault nobody can resolve in any of its threads: frees everything it holds
+ * (as task_destroy) but the object, which keeps fault for TASK FAULT. A parent object of
+ * moe's is told at once (parent_child_crashed), and its hook may destroy t: the caller
+ * must not touch t (nor its region map) afterwards. */
+void task_crash(struct task *t, const struct task_fault *fault);
+const struct task_fault *task_fault(struct task *t);
+/* One line for logs: "write fault at 00000000, pc 00010234 (nothing attached there)". */
+void task_fault_format(const struct task_fault *f, char *text, unsigned size);
 
 /* Logs (log.c): LOG protocol objects with a tag and a colour. */
 struct log;
@@ -111,6 +130,12 @@ int parent_create(struct factory *owner, struct quota *q, struct task *child,
                   const char *name, parent_exit_hook_t hook, struct parent **out);
 struct server_object *parent_object(struct parent *p);
 struct task *parent_child(struct parent *p);   /* NULL once the child is gone */
+/* The parent object of moe's whose copy is in slot index of the task's CNode (cnode: moe's
+ * capability to it, resolved at depth), or NULL (empty, another server's gate, ...). */
+struct parent *parent_of_task_slot(pecan_cap_t cnode, pecan_word_t index, unsigned depth);
+/* child crashed (task_crash): if it is p's child and has not exited, p reports it with
+ * PECAN_PARENT_STATUS_CRASHED and runs its hook (which may destroy p and the child). */
+void parent_child_crashed(struct parent *p, struct task *child);
 
 /*
  * Dataspaces and region maps (dataspace.c, region_map.c: moe's memory engineer). What the
@@ -137,9 +162,11 @@ int dataspace_copy(struct dataspace *dest, uint32_t dest_offset, struct dataspac
 /* moe's address of the byte at offset, its page backed now; valid to the end of the page. */
 void *dataspace_local(struct dataspace *ds, uint32_t offset);
 
-/* The region map of a task's address space vspace, charged to q. It is the pager of the
- * task's threads; it keeps every attached dataspace alive while attached. */
-int region_map_create(struct quota *q, pecan_cap_t vspace, struct region_map **out);
+/* The region map of task's address space vspace, charged to q. It is the pager of the
+ * task's threads (a fault it cannot resolve ends the task: task_crash); it keeps every
+ * attached dataspace alive while attached. */
+int region_map_create(struct quota *q, pecan_cap_t vspace, struct task *task,
+                      struct region_map **out);
 void region_map_destroy(struct region_map *rm);
 struct server_object *region_map_object(struct region_map *rm);
 /* Attaches [offset, offset + size) of ds at vaddr (page aligned) with rights PECAN_MAP_*. */

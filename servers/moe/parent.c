@@ -3,7 +3,8 @@
  * moe's PARENT objects (protocol/parent.h): the object a program moe started reports its
  * exit to. SIGNAL (object right WRITE) EXIT records the status, logs it and runs the
  * starter's hook (which reclaims the child); the exiting thread gets no reply. Other
- * signals are accepted.
+ * signals are accepted. A child that crashed (task_crash) is reported the same way with
+ * PECAN_PARENT_STATUS_CRASHED, once: an exit and a crash never both run the hook.
  *
  * Invariant: child is checked against its registry key before use, so a task destroyed
  * another way (TERMINATE, its factory) is never touched again.
@@ -71,6 +72,38 @@ struct task *parent_child(struct parent *p)
     return p->child;
 }
 
+struct parent *parent_of_task_slot(pecan_cap_t cnode, pecan_word_t index, unsigned depth)
+{
+    struct pecan_cap_identity id;
+    if (pecan_cnode_identify(cnode, index, depth, &id) != 0 || id.type != PECAN_OBJ_ENDPOINT)
+        return 0;
+    struct server_object *object = server_lookup(&moe_server, id.badge);
+    /* The badge alone could be another server's gate's: the object must be this one. */
+    if (!object || object->type != &parent_type || object->gate_phys != id.phys)
+        return 0;
+    return (struct parent *)object;
+}
+
+/* Records the child's end (exit or crash; callers check it is the first) and runs the
+ * hook, which may destroy p. */
+static void child_ended(struct parent *p, int status)
+{
+    p->exited = true;
+    p->status = status;
+    if (p->hook)
+        p->hook(p, status);
+}
+
+void parent_child_crashed(struct parent *p, struct task *child)
+{
+    if (parent_child(p) != child || p->exited)
+        return;   /* another's child (a copy passed on), or it has exited already */
+    char text[TASK_FAULT_TEXT_SIZE];
+    task_fault_format(task_fault(child), text, sizeof(text));
+    moe_log("%s crashed: %s", p->name, text);
+    child_ended(p, PECAN_PARENT_STATUS_CRASHED);
+}
+
 static int parent_request(struct server_request *r)
 {
     int err = server_need_words(r, 1);
@@ -87,11 +120,8 @@ static int parent_request(struct server_request *r)
         return 0;
     if (p->exited)
         return -PECAN_EINVAL;
-    p->exited = true;
-    p->status = (int)r->in[2];
-    moe_log("%s exited with status %d", p->name, p->status);
-    if (p->hook)
-        p->hook(p, p->status);
+    moe_log("%s exited with status %d", p->name, (int)r->in[2]);
+    child_ended(p, (int)r->in[2]);
     /* The caller was the child's thread, gone now (or kept stopped by the hook). */
     return SERVER_NO_REPLY;
 }

@@ -17,12 +17,16 @@
  *
  * Faults: only the kernel sends fault messages through the pager copy the task's threads
  * were configured with (task.c mints it with SERVER_RIGHT_FAULTS); the server loop
- * refuses a fault label through any other copy, and the handlers check it again.
+ * refuses a fault label through any other copy, and the handlers check it again. A fault
+ * the map cannot resolve, and every exception, ends the whole task (task_crash): the
+ * faulting thread is destroyed with it, so it gets no reply, and the region map itself is
+ * gone when the handler returns.
  */
 #include <lib/string.h>
 #include <pecan/env.h>
 #include <pecan/protocol/dataspace.h>
 #include <pecan/protocol/region_map.h>
+#include <pecan/protocol/task.h>
 
 #include "dataspace.h"
 #include "region_map.h"
@@ -42,6 +46,7 @@
 struct region_map {
     struct server_object server;
     struct memory_block gate;
+    struct task *task;                  /* whose address space: it owns the map */
     struct quota *quota;
     pecan_cap_t vspace;
     struct region_tree tree;
@@ -49,7 +54,6 @@ struct region_map {
     struct memory_block table_pages[TABLE_PAGES];   /* hold the page tables' records */
     unsigned table_count;
     uint32_t mib_tables[(MIB_COUNT + 31) / 32];
-    char name[16];
     bool used;
 };
 
@@ -61,11 +65,6 @@ static struct region_map *of(struct server_object *object)
 }
 
 struct server_object *region_map_object(struct region_map *rm) { return &rm->server; }
-
-void region_map_set_name(struct region_map *rm, const char *name)
-{
-    moe_copy_name(rm->name, sizeof(rm->name), name, strlen(name));
-}
 
 /* ---- page tables of the task ------------------------------------------------------- */
 
@@ -281,43 +280,50 @@ static int reserve(struct region_map *rm, uint32_t address, uint32_t size, unsig
 
 /* ---- faults ------------------------------------------------------------------------------ */
 
-static int refuse(struct region_map *rm, int err, const char *why, pecan_word_t fault,
-                  pecan_word_t pc)
+/* The fault's kind from the kernel's flag bits (PECAN_PAGE_FAULT_*). */
+static unsigned page_fault_kind(pecan_word_t fault)
 {
-    const char *kind = (fault & 2) ? "write" : (fault & 4) ? "execute" : "read";
-    if (rm->name[0])
-        moe_log("%s: %s fault at %08lx, pc %08lx: %s", rm->name, kind,
-                (unsigned long)(fault & ~(PAGE_SIZE - 1)), (unsigned long)pc, why);
-    else
-        moe_log("rm%lu: %s fault at %08lx, pc %08lx: %s", (unsigned long)rm->server.key, kind,
-                (unsigned long)(fault & ~(PAGE_SIZE - 1)), (unsigned long)pc, why);
-    return err;
+    if (fault & PECAN_PAGE_FAULT_WRITE)
+        return PECAN_TASK_FAULT_WRITE;
+    if (fault & PECAN_PAGE_FAULT_EXECUTE)
+        return PECAN_TASK_FAULT_EXECUTE;
+    return PECAN_TASK_FAULT_READ;
 }
 
-int region_map_resolve(struct region_map *rm, pecan_word_t fault, pecan_word_t pc,
-                       uint32_t *local, unsigned *rights)
+int region_map_resolve(struct region_map *rm, pecan_word_t fault, uint32_t *local,
+                       unsigned *rights)
 {
     uint32_t address = fault & ~(PAGE_SIZE - 1);
     int i = region_tree_find(&rm->tree, address);
     if (i < 0)
-        return refuse(rm, -PECAN_ENOENT, "nothing attached there", fault, pc);
+        return -PECAN_ENOENT;   /* nothing attached there */
     const struct region *r = &rm->tree.regions[i];
     if (r->flags & REGION_RESERVED)
-        return refuse(rm, -PECAN_EACCES, "reserved area", fault, pc);
-    if ((fault & 2) && !(r->flags & PECAN_MAP_WRITE))
-        return refuse(rm, -PECAN_EACCES, "region is read-only", fault, pc);
-    if ((fault & 4) && !(r->flags & PECAN_MAP_EXECUTE))
-        return refuse(rm, -PECAN_EACCES, "region is not executable", fault, pc);
+        return -PECAN_EACCES;   /* the task maps other servers' pages there itself */
+    if ((fault & PECAN_PAGE_FAULT_WRITE) && !(r->flags & PECAN_MAP_WRITE))
+        return -PECAN_EACCES;
+    if ((fault & PECAN_PAGE_FAULT_EXECUTE) && !(r->flags & PECAN_MAP_EXECUTE))
+        return -PECAN_EACCES;
     unsigned allowed;
     int err = dataspace_page(r->object, address - r->start + r->offset, local, &allowed);
     if (err == -PECAN_ENOMEM)
-        return refuse(rm, err, "out of memory (quota)", fault, pc);
+        return err;             /* the quota cannot pay for the page */
     if (err)
-        return refuse(rm, err, "dataspace gone", fault, pc);
+        return -PECAN_ENOENT;   /* the dataspace is gone */
     if ((err = ensure_table(rm, address)) != 0)
-        return refuse(rm, err, "no page table (quota)", fault, pc);
+        return err;             /* no page table: the quota again */
     *rights = (r->flags & allowed & RIGHTS) | PECAN_MAP_READ;
     return 0;
+}
+
+/* Ends the task for a fault nobody can resolve; the faulting thread goes with it. */
+static int crash(struct region_map *rm, unsigned kind, pecan_word_t address, pecan_word_t pc,
+                 int err)
+{
+    struct task_fault f = { .kind = kind, .address = address, .pc = pc,
+                            .why = (unsigned)(err < 0 ? -err : err) };
+    task_crash(rm->task, &f);   /* rm is gone now */
+    return SERVER_NO_REPLY;
 }
 
 static int handle_fault(struct server_request *r)
@@ -329,21 +335,24 @@ static int handle_fault(struct server_request *r)
         return -PECAN_EMSGTOOSHORT;
     uint32_t local;
     unsigned rights;
-    int err = region_map_resolve(rm, r->in[0], r->in[1], &local, &rights);
+    int err = region_map_resolve(rm, r->in[0], &local, &rights);
     if (err)
-        return err;
+        return crash(rm, page_fault_kind(r->in[0]), r->in[0] & ~7u, r->in[1], err);
     return server_reply_map(r, local, 12, rights);
 }
 
+/* An exception (undefined instruction, alignment) has no handler in moe: the task ends. */
 static int handle_exception(struct server_request *r)
 {
     struct region_map *rm = of(r->object);
     if (!(r->rights & SERVER_RIGHT_FAULTS))
         return -PECAN_EPERM;
+    pecan_word_t code = r->words ? r->in[0] : 0;
     pecan_word_t pc = r->words >= 17 ? r->in[16] : 0;
-    moe_log("%s: exception %lu at pc %08lx: thread stopped", rm->name[0] ? rm->name : "task",
-            (unsigned long)(r->words ? r->in[0] : 0), (unsigned long)pc);
-    return -PECAN_EINVAL;
+    unsigned kind = code == PECAN_EXCEPTION_UNDEFINED   ? PECAN_TASK_FAULT_UNDEFINED
+                    : code == PECAN_EXCEPTION_ALIGNMENT ? PECAN_TASK_FAULT_ALIGNMENT
+                                                        : PECAN_TASK_FAULT_EXCEPTION;
+    return crash(rm, kind, 0, pc, -PECAN_EINVAL);
 }
 
 /* ---- the REGION_MAP protocol ------------------------------------------------------------- */
@@ -442,13 +451,14 @@ static int handle(struct server_request *r)
 
 /* ---- life --------------------------------------------------------------------------------- */
 
-int region_map_create(struct quota *q, pecan_cap_t vspace, struct region_map **out)
+int region_map_create(struct quota *q, pecan_cap_t vspace, struct task *task,
+                      struct region_map **out)
 {
     struct region_map *rm;
     int err = RECORD_NEW(q, &rm);
     if (err)
         return err;
-    *rm = (struct region_map){ .quota = q, .vspace = vspace };
+    *rm = (struct region_map){ .quota = q, .vspace = vspace, .task = task };
     err = memory_alloc_frame(q, 12, &rm->region_page);
     if (err) {
         record_free(rm);

@@ -10,8 +10,6 @@
 /* Region flags beyond the rights (PECAN_MAP_* in PECAN_RM_RIGHTS_MASK). */
 #define REGION_RESERVED 0x1000u
 
-/* The name its fault log lines use (the task's; default "rm<key>"). */
-void region_map_set_name(struct region_map *rm, const char *name);
 /* Attach with the protocol's flags (PECAN_RM_SEARCH_ADDRESS, PECAN_RM_EAGER_MAP, rights):
  * *address receives where. 0, -PECAN_EINVAL (size 0, bad flags), -PECAN_EALIGN, -PECAN_ERANGE
  * (outside the dataspace or the address space), -PECAN_EEXIST (taken), -PECAN_EPERM (write
@@ -22,9 +20,12 @@ int region_map_attach_flags(struct region_map *rm, uint32_t address, uint32_t si
 /* Detaches the region containing address, removing its pages from the task.
  * 0 (*start, *size: the region) or -PECAN_ENOENT. */
 int region_map_detach(struct region_map *rm, uint32_t address, uint32_t *start, uint32_t *size);
-/* Resolves a page fault as the fault protocol does, without IPC (for moe's loader and
- * tests): the page's moe address and the rights to map it with. */
-int region_map_resolve(struct region_map *rm, pecan_word_t fault, pecan_word_t pc,
-                       uint32_t *local, unsigned *rights);
+/* Resolves a page fault (address | PECAN_PAGE_FAULT_* flags) as the fault protocol does,
+ * without IPC: the page's moe address and the rights to map it with. -PECAN_ENOENT
+ * (nothing attached, or its dataspace gone), -PECAN_EACCES (the region forbids the
+ * access, or is reserved), -PECAN_ENOMEM (the quota cannot pay for the page or its page
+ * table). */
+int region_map_resolve(struct region_map *rm, pecan_word_t fault, uint32_t *local,
+                       unsigned *rights);
 
 #endif

@@ -3,14 +3,24 @@
  * moe's TASK objects (protocol/task.h): an address space, a capability space (one CNode
  * of 2^PECAN_ENV_CNODE_BITS slots whose capability carries a guard so index = slot), a
  * region map (the pager of every thread) and the threads made with CREATE_THREAD, each
- * with a UTCB frame mapped at the address the client chose. A task is destroyed on
- * TERMINATE, on its program's exit (parent.c), when no client copy is left, or with its
- * factory; destroying it frees exactly the blocks it was charged for.
+ * with a UTCB frame mapped at the address the client chose. A thread goes with
+ * DESTROY_THREAD or with its task. A task is destroyed on TERMINATE, on its program's
+ * exit (parent.c), when no client copy is left, or with its factory; destroying it frees
+ * exactly the blocks it was charged for.
  *
- * Invariants: every thread of a task is in threads[] with its TCB, UTCB frame and the
- * copy of the frame mapped in the task; the page table of the UTCB area is installed
- * while the task exists.
+ * A crash (task_crash: a fault its region map cannot resolve, an exception) ends the task
+ * as a whole, whichever thread faulted (a component with an unresolvable fault is dead,
+ * as in L4Re and Genode): everything it holds is freed at once, but the object stays, with
+ * its gate and record, to answer FAULT until TERMINATE or its last client copy. Deleting
+ * its CNode deletes the child's copy of its parent object, which is how a parent that is
+ * not moe learns (its no-clients notification); a parent object of moe's is told directly.
+ *
+ * Invariants: every thread of a live task is in threads[] with its TCB, UTCB frame and
+ * the copy of the frame mapped in the task; the page table of the UTCB area is installed
+ * while the task is live; a crashed task holds nothing but its gate and record, and its
+ * fault's kind is not PECAN_TASK_FAULT_NONE.
  */
+#include <lib/format.h>
 #include <lib/string.h>
 #include <pecan/env.h>
 #include <pecan/protocol/task.h>
@@ -38,6 +48,7 @@ struct task {
     struct memory_block utcb_table;
     struct region_map *rm;
     struct thread_record threads[MAX_THREADS_PER_TASK];
+    struct task_fault fault;     /* what ended it (kind NONE while it is live) */
     char name[16];
     bool used;
 };
@@ -109,7 +120,7 @@ int task_create(struct factory *owner, struct quota *q, const char *name, struct
     moe_own(owner, &t->owned, destroy_owned_task);
     t->owned.destroy_first = true;
     if ((err = make_spaces(t)) != 0 ||
-        (err = region_map_create(q, t->vspace.object, &t->rm)) != 0) {
+        (err = region_map_create(q, t->vspace.object, t, &t->rm)) != 0) {
         task_destroy(t);
         return err;
     }
@@ -131,16 +142,17 @@ static void free_thread(struct task *t, struct thread_record *th)
     *th = (struct thread_record){ 0 };
 }
 
-void task_destroy(struct task *t)
+/* Frees everything the task holds but its object (gate and record). Threads first: they
+ * stop before the memory they use goes. Deleting the CNode deletes every capability the
+ * task held, so the servers of its sessions see their clients go. */
+static void end_task(struct task *t)
 {
-    if (!t->used)
-        return;
-    moe_disown(&t->owned);
     for (unsigned i = 0; i < MAX_THREADS_PER_TASK; i++)
         if (t->threads[i].used)
             free_thread(t, &t->threads[i]);
     if (t->rm)
         region_map_destroy(t->rm);
+    t->rm = 0;
     if (t->utcb_table.object)
         memory_free(&t->utcb_table);
     if (t->vspace.object)
@@ -149,12 +161,58 @@ void task_destroy(struct task *t)
         pecan_cnode_delete(PECAN_ROOT_CNODE, t->cspace, MOE_DEPTH);
         moe_slot_free(t->cspace);
         quota_release_slot(t->quota);
+        t->cspace = 0;
     }
     if (t->cnode.object)
         memory_free(&t->cnode);
+}
+
+void task_destroy(struct task *t)
+{
+    if (!t->used)
+        return;
+    moe_disown(&t->owned);
+    end_task(t);
     moe_object_end(&t->server, &t->gate);
     t->used = false;
     record_free(t);
+}
+
+static bool crashed(const struct task *t)
+{
+    return t->fault.kind != PECAN_TASK_FAULT_NONE;
+}
+
+void task_crash(struct task *t, const struct task_fault *fault)
+{
+    if (!t->used || crashed(t))
+        return;
+    /* Found before the CNode goes: the parent object whose copy the child holds, if it
+     * is one of moe's (a launcher's parent learns from its copy going). */
+    struct parent *parent = parent_of_task_slot(t->cspace, PECAN_ENV_PARENT, MOE_DEPTH);
+    t->fault = *fault;
+    char text[TASK_FAULT_TEXT_SIZE];
+    task_fault_format(fault, text, sizeof(text));
+    moe_log("%s: task ended: %s", t->name, text);
+    end_task(t);
+    if (parent)
+        parent_child_crashed(parent, t);   /* its hook may destroy t */
+}
+
+const struct task_fault *task_fault(struct task *t)
+{
+    return &t->fault;
+}
+
+void task_fault_format(const struct task_fault *f, char *text, unsigned size)
+{
+    const char *kind = pecan_task_fault_kind_name(f->kind);
+    if (!pecan_task_fault_has_address(f->kind))
+        format_string(text, size, "%s at pc %08lx", kind, (unsigned long)f->pc);
+    else
+        format_string(text, size, "%s at %08lx, pc %08lx (%s)", kind,
+                      (unsigned long)f->address, (unsigned long)f->pc,
+                      pecan_task_fault_why_text(f->why));
 }
 
 static int map_utcb(struct task *t, struct thread_record *th)
@@ -211,7 +269,7 @@ static bool utcb_address_free(struct task *t, pecan_word_t vaddr)
 
 int task_create_thread(struct task *t, pecan_word_t utcb_vaddr, pecan_cap_t *tcb)
 {
-    if (!utcb_address_free(t, utcb_vaddr))
+    if (crashed(t) || !utcb_address_free(t, utcb_vaddr))
         return -PECAN_EINVAL;
     struct thread_record *th = 0;
     for (unsigned i = 0; i < MAX_THREADS_PER_TASK && !th; i++)
@@ -235,6 +293,30 @@ int task_create_thread(struct task *t, pecan_word_t utcb_vaddr, pecan_cap_t *tcb
     return 0;
 }
 
+/* The record of the thread whose TCB capability is in moe's slot (a received item): its
+ * object is found by its physical address, so any copy of the TCB names it, and a TCB of
+ * another task (or no TCB) names none. */
+static struct thread_record *thread_of(struct task *t, pecan_cap_t slot)
+{
+    struct pecan_cap_identity id;
+    if (pecan_cnode_identify(PECAN_ROOT_CNODE, slot, MOE_DEPTH, &id) != 0 ||
+        id.type != PECAN_OBJ_TCB)
+        return 0;
+    for (unsigned i = 0; i < MAX_THREADS_PER_TASK; i++)
+        if (t->threads[i].used && t->threads[i].tcb.phys == id.phys)
+            return &t->threads[i];
+    return 0;
+}
+
+int task_destroy_thread(struct task *t, pecan_cap_t tcb)
+{
+    struct thread_record *th = thread_of(t, tcb);
+    if (!th)
+        return -PECAN_EINVAL;
+    free_thread(t, th);   /* revokes every copy of the TCB, the caller's item included */
+    return 0;
+}
+
 static uint32_t block_bytes(const struct memory_block *b)
 {
     return b->object ? (uint32_t)1 << b->size_bits : 0;
@@ -245,43 +327,79 @@ static struct task *request_task(struct server_request *r)
     return (struct task *)r->object;
 }
 
+static int op_create_thread(struct server_request *r, struct task *t)
+{
+    int err = server_need_words(r, 2);
+    if (err)
+        return err;
+    pecan_cap_t tcb;
+    if ((err = task_create_thread(t, r->in[1], &tcb)) != 0)
+        return err;
+    return server_reply_cap(r, tcb, PECAN_RIGHTS_ALL);
+}
+
+static int op_destroy_thread(struct server_request *r, struct task *t)
+{
+    pecan_cap_t tcb = server_peek_cap(r, 0);
+    if (!tcb)
+        return -PECAN_EINVALCAP;
+    /* The caller may have been the thread itself: then nobody waits for the reply. */
+    return task_destroy_thread(t, tcb);
+}
+
+static int op_info(struct server_request *r, struct task *t)
+{
+    unsigned threads = 0;
+    uint32_t bytes = block_bytes(&t->gate) + block_bytes(&t->vspace) +
+                     block_bytes(&t->cnode) + block_bytes(&t->utcb_table);
+    for (unsigned i = 0; i < MAX_THREADS_PER_TASK; i++) {
+        if (!t->threads[i].used)
+            continue;
+        threads++;
+        bytes += block_bytes(&t->threads[i].tcb) + block_bytes(&t->threads[i].utcb);
+    }
+    server_reply_word(r, threads);
+    server_reply_word(r, bytes);
+    return 0;
+}
+
+static int op_fault(struct server_request *r, struct task *t)
+{
+    server_reply_word(r, t->fault.kind);
+    server_reply_word(r, t->fault.address);
+    server_reply_word(r, t->fault.pc);
+    server_reply_word(r, t->fault.why);
+    return 0;
+}
+
+static bool op_changes(pecan_word_t op)
+{
+    return op == PECAN_TASK_CREATE_THREAD || op == PECAN_TASK_DESTROY_THREAD ||
+           op == PECAN_TASK_TERMINATE;
+}
+
 static int task_request(struct server_request *r)
 {
     int err = server_need_words(r, 1);
     if (err)
         return err;
     struct task *t = request_task(r);
-    /* CREATE_THREAD and TERMINATE change the task: WRITE. INFO only reads. */
-    bool changes = r->in[0] == PECAN_TASK_CREATE_THREAD || r->in[0] == PECAN_TASK_TERMINATE;
-    if (changes && !(r->rights & PECAN_RIGHT_WRITE))
+    /* Making, destroying and ending change the task: WRITE. INFO and FAULT only read. */
+    if (op_changes(r->in[0]) && !(r->rights & PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
     switch (r->in[0]) {
-    case PECAN_TASK_CREATE_THREAD: {
-        if ((err = server_need_words(r, 2)) != 0)
-            return err;
-        pecan_cap_t tcb;
-        if ((err = task_create_thread(t, r->in[1], &tcb)) != 0)
-            return err;
-        return server_reply_cap(r, tcb, PECAN_RIGHTS_ALL);
-    }
+    case PECAN_TASK_CREATE_THREAD:
+        return op_create_thread(r, t);
+    case PECAN_TASK_DESTROY_THREAD:
+        return op_destroy_thread(r, t);
     case PECAN_TASK_TERMINATE:
         task_destroy(t);
         /* The caller may have been one of its threads: then nobody waits for a reply. */
         return 0;
-    case PECAN_TASK_INFO: {
-        unsigned threads = 0;
-        uint32_t bytes = block_bytes(&t->gate) + block_bytes(&t->vspace) +
-                         block_bytes(&t->cnode) + block_bytes(&t->utcb_table);
-        for (unsigned i = 0; i < MAX_THREADS_PER_TASK; i++) {
-            if (!t->threads[i].used)
-                continue;
-            threads++;
-            bytes += block_bytes(&t->threads[i].tcb) + block_bytes(&t->threads[i].utcb);
-        }
-        server_reply_word(r, threads);
-        server_reply_word(r, bytes);
-        return 0;
-    }
+    case PECAN_TASK_INFO:
+        return op_info(r, t);
+    case PECAN_TASK_FAULT:
+        return op_fault(r, t);
     default:
         return -PECAN_ENOSYS;
     }

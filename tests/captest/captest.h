@@ -207,6 +207,9 @@ static inline volatile pecan_word_t *remote_shared(void)
     return (volatile pecan_word_t *)REMOTE_SHARED_VA;
 }
 
+/* The device untyped the kernel gave the root for the region at paddr, or 0 (sp804.c). */
+pecan_cap_t device_untyped_at(pecan_word_t paddr);
+
 /*
  * The board's SP804 timer as an interrupt source (sp804.c): mapped at vaddr (a MiB of its
  * own), its interrupt bound to notification with bits. sp804_one_shot starts a one-shot

@@ -14,14 +14,13 @@
 #include <pecan/kip.h>
 #include "captest.h"
 
-/* IPC failures as pecan_error() folds them. */
-#define E_IPC(status) (-(2000 + (int)(status)))
-#define TIMED_OUT E_IPC(PECAN_IPC_TIMEOUT)
-#define NO_PARTNER E_IPC(PECAN_IPC_NO_PARTNER)
-#define CANCELED E_IPC(PECAN_IPC_CANCELED)
-#define ABORTED E_IPC(PECAN_IPC_ABORTED)
-#define ITEM_FAILED E_IPC(PECAN_IPC_ITEM_FAILED)
-#define NO_REPLY_CAP E_IPC(PECAN_IPC_NO_REPLY_CAP)
+/* IPC failures as pecan_error() folds them (PECAN_IPC_ERROR, pecan/errors.h). */
+#define TIMED_OUT PECAN_IPC_ERROR(PECAN_IPC_TIMEOUT)
+#define NO_PARTNER PECAN_IPC_ERROR(PECAN_IPC_NO_PARTNER)
+#define CANCELED PECAN_IPC_ERROR(PECAN_IPC_CANCELED)
+#define ABORTED PECAN_IPC_ERROR(PECAN_IPC_ABORTED)
+#define ITEM_FAILED PECAN_IPC_ERROR(PECAN_IPC_ITEM_FAILED)
+#define NO_REPLY_CAP PECAN_IPC_ERROR(PECAN_IPC_NO_REPLY_CAP)
 
 /* Labels of the test protocol: a request's label is its word count; STOP ends a server. */
 #define LABEL_STOP 0x7000

@@ -17,7 +17,7 @@ enum { SP804_LOAD = 0, SP804_CONTROL = 2, SP804_INTCLR = 3, SP804_RIS = 4 };
 #define SP804_ONESHOT 0x01u
 #define SP804_PERIODIC 0x40u
 
-static pecan_cap_t device_untyped_at(pecan_word_t paddr)
+pecan_cap_t device_untyped_at(pecan_word_t paddr)
 {
     for (unsigned i = 0; i < bootinfo->cap_count; i++) {
         if (bootinfo->caps[i].kind == PECAN_BOOTINFO_DEVICE_UNTYPED &&

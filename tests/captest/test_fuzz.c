@@ -136,7 +136,7 @@ static void fuzz_count(struct fuzz_report *report, struct pecan_reply reply)
         report->bad_protocol++;
     else if (err == -PECAN_EINVALCAP)
         report->bad_cap++;
-    else if (err <= -2000)
+    else if (err <= PECAN_IPC_ERROR(PECAN_IPC_OK))   /* any folded IPC status */
         report->ipc++;
     else
         report->other++;

@@ -1237,6 +1237,62 @@ UTEST(ipc_fast_path_keeps_priorities)
     CHECK_CLEAN();
 }
 
+/* Marks when the spinner of ipc_fast_path_reply_goes_behind first ran, in the order of
+ * the root's own marks. */
+static volatile pecan_word_t order_seq, spinner_first;
+
+static void spin_marking(struct helper *h)
+{
+    spinner_first = ++order_seq;
+    finite_spin(h);
+}
+
+/* A reply to a caller while a thread of the caller's priority is queued on its CPU: the
+ * caller goes behind it, on the fast path as on the general one (core/sched.c, "Where a
+ * woken thread goes"). The root calls a server above it with a spinner of its own
+ * priority queued: the spinner runs between the call and the root's next instruction.
+ * (Switching to the caller directly let a thread that calls a higher priority again and
+ * again keep its CPU from the others of its priority.) A tick may end the root's quantum
+ * before its call, which lets the spinner run first for another reason: then it is tried
+ * again. */
+UTEST(ipc_fast_path_reply_goes_behind_equal_priority)
+{
+    unsigned priority = 0;
+    int cpu = pecan_sched_cpu(PECAN_ROOT_SCHEDULER);
+    REQUIRE(cpu >= 0);
+    REQUIRE_OK(pecan_sched_thread_info(PECAN_ROOT_SCHEDULER, PECAN_ROOT_TCB, 0, &priority, 0));
+    REQUIRE(priority < 200);
+    bool decided = false;
+    for (unsigned attempt = 0; attempt < 3 && !decided; attempt++) {
+        struct helper s, spin;
+        pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+        REQUIRE(gate);
+        REQUIRE_OK(helper_create(&s, fast_server, 200));
+        REQUIRE_OK(helper_create(&spin, spin_marking, priority));
+        REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, s.tcb, 200, 1u << cpu, 0));
+        REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, spin.tcb, priority, 1u << cpu,
+                                          0));
+        REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+        REQUIRE_OK(helper_start(&s));    /* above the root: it runs to its wait at once */
+        spinner_first = 0;
+        REQUIRE_OK(helper_start(&spin)); /* queued behind the root */
+        pecan_word_t before = ++order_seq;
+        CHECK_EQ(call_word(gate, 5), 6);
+        pecan_word_t after = ++order_seq;
+        if (!spinner_first || spinner_first > before) {   /* not run before the call */
+            CHECK(spinner_first > before && spinner_first < after);
+            decided = true;
+        }
+        CHECK(wait_flag((volatile pecan_word_t *)&spin.finished, 10000));
+        stop_fast_server(gate, &s);
+        CHECK_CLEAN();
+        helper_destroy(&spin);
+        helper_destroy(&s);
+        CHECK_CLEAN();
+    }
+    CHECK(decided);
+}
+
 /* A closed receive on one gate: a call through another gate of the same thread waits,
  * one through its gate is taken. */
 static void closed_server(struct helper *h)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Interrupts: IRQ control GET (its range, destination and claim rules), IRQ handler
- * BIND, ACK and UNBIND with their errors, unbinding when the notification goes, and a
- * real interrupt from the board's SP804 timer delivered to a notification.
+ * BIND, ACK and UNBIND with their errors, unbinding when the notification goes, a real
+ * interrupt from the board's SP804 timer delivered to a notification, and one from UART2,
+ * which reaches the MPCore GIC only through the board GIC1 cascade (IRQ 78).
  */
 #include "captest.h"
 
@@ -20,7 +21,9 @@ UTEST(irq_control_get)
     pecan_cap_t n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     REQUIRE(h && h2 && ro && ro_c && n);
     const pecan_cap_t ctl = PECAN_ROOT_IRQ_CONTROL;
-    static const pecan_word_t bad_irqs[] = { 0, 15, 29, 31, 64, 1023, 0xFFFFFFFFu };
+    /* IPIs and private timers, the cascade input (42), the cascade number of a line wired
+     * to the MPCore GIC directly (76: board line 12, UART0, which is 36), past the end. */
+    static const pecan_word_t bad_irqs[] = { 0, 15, 29, 31, 42, 76, 128, 1023, 0xFFFFFFFFu };
     for (unsigned i = 0; i < sizeof(bad_irqs) / sizeof(bad_irqs[0]); i++)
         CHECK_ERR(irq_get(ctl, bad_irqs[i], ROOT, h), -PECAN_ERANGE);
     pecan_word_t w[] = { PECAN_IRQ_CONTROL_GET, TEST_IRQ, ROOT, h };
@@ -180,6 +183,91 @@ UTEST(irq_delivery_from_sp804_timer)
     sp804_close(&t);
 }
 
+/* UART2 (PL011 at 0x1000B000): board line 14, wired to the MPCore GIC only through board
+ * GIC1 (ID 46, cascaded at MPCore ID 42), so IRQ 64 + 14. Its transmit interrupt latches
+ * when a character is written and stays until cleared: a level interrupt on demand. */
+#define UART2_PADDR 0x1000B000u
+#define UART2_VADDR 0x59000000u
+#define UART2_IRQ 78
+enum { UART_DR = 0, UART_IMSC = 0x38 / 4, UART_MIS = 0x40 / 4, UART_ICR = 0x44 / 4 };
+#define UART_TX_INTERRUPT 0x20u
+
+struct uart2 {
+    pecan_cap_t device, frame, page_table, handler;
+    volatile uint32_t *regs;
+};
+
+static int uart2_open(struct uart2 *u, pecan_cap_t notification, pecan_word_t bits)
+{
+    u->device = device_untyped_at(UART2_PADDR);
+    u->frame = slot_alloc();
+    u->handler = slot_alloc();
+    u->page_table = obj_new(PECAN_OBJ_PAGE_TABLE, 0);
+    u->regs = (volatile uint32_t *)(uintptr_t)UART2_VADDR;
+    if (!u->device || !u->frame || !u->handler || !u->page_table)
+        return -PECAN_ENOENT;
+    int err = pecan_untyped_retype(u->device, PECAN_OBJ_FRAME, 12, 1, ROOT, u->frame);
+    if (!err)
+        err = pecan_vspace_map_page_table(PECAN_ROOT_VSPACE, u->page_table, UART2_VADDR);
+    if (!err)
+        err = pecan_vspace_map_frame(PECAN_ROOT_VSPACE, u->frame, UART2_VADDR,
+                                     PECAN_MAP_READ | PECAN_MAP_WRITE, PECAN_MAP_UNCACHED);
+    if (!err)
+        err = pecan_irq_control_get(PECAN_ROOT_IRQ_CONTROL, UART2_IRQ, ROOT, u->handler);
+    if (!err)
+        err = pecan_irq_bind(u->handler, notification, bits);
+    return err;
+}
+
+/* Raises the transmit interrupt: one character out (to QEMU's serial2, or nowhere). */
+static void uart2_raise(struct uart2 *u)
+{
+    u->regs[UART_ICR] = UART_TX_INTERRUPT;
+    u->regs[UART_IMSC] = UART_TX_INTERRUPT;
+    u->regs[UART_DR] = '.';
+}
+
+static void uart2_close(struct uart2 *u)
+{
+    u->regs[UART_IMSC] = 0;
+    u->regs[UART_ICR] = UART_TX_INTERRUPT;
+    CHECK_OK(cap_delete(u->handler));
+    CHECK_OK(cap_revoke(u->device));
+    obj_free(u->page_table);
+}
+
+UTEST(irq_delivery_through_board_gic1_cascade)
+{
+    struct uart2 u;
+    pecan_cap_t n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    REQUIRE(n);
+    REQUIRE_OK(uart2_open(&u, n, 0x8));
+    for (unsigned round = 0; round < 20; round++) {
+        uart2_raise(&u);
+        pecan_word_t bits = wait_bits(n, DELIVERED_US);
+        if (!CHECK_EQ(bits, 0x8)) {
+            ut_fail(__FILE__, __LINE__, "round %u: no interrupt through the cascade (MIS %x)",
+                    round, (unsigned)u.regs[UART_MIS]);
+            break;
+        }
+        CHECK_EQ(u.regs[UART_MIS] & UART_TX_INTERRUPT, UART_TX_INTERRUPT);
+        if (round == 0) {
+            /* Masked at board GIC1 until acknowledged: the still-raised line waits... */
+            CHECK_EQ(wait_bits(n, NOT_DELIVERED_US), 0);
+            /* ...and the ACK lets it through again. */
+            CHECK_OK(pecan_irq_ack(u.handler));
+            CHECK_EQ(wait_bits(n, DELIVERED_US), 0x8);
+        }
+        u.regs[UART_ICR] = UART_TX_INTERRUPT;
+        CHECK_OK(pecan_irq_ack(u.handler));
+    }
+    /* Cleared and acknowledged: nothing more comes. */
+    CHECK_EQ(wait_bits(n, NOT_DELIVERED_US), 0);
+    CHECK_CLEAN();
+    uart2_close(&u);
+    obj_free(n);
+}
+
 /* Handlers claimed through copies and mints of IRQ control: the derivation tree stays
  * well formed (the invariant checker), deleting a copy keeps the handlers made through
  * it, revoking a copy takes back those derived from it. */
@@ -193,7 +281,7 @@ UTEST(irq_control_copies)
     CHECK_OK(irq_get(copy, TEST_IRQ, ROOT, h));
     CHECK_CLEAN();
     CHECK_OK(irq_get(ctl, TEST_IRQ + 1, ROOT, h + 1));
-    CHECK_OK(irq_get(minted, TEST_IRQ + 2, ROOT, h + 2));
+    CHECK_OK(irq_get(minted, TEST_IRQ + 3, ROOT, h + 2));   /* 42 is the cascade */
     CHECK_CLEAN();
     CHECK_OK(cap_delete(copy));
     CHECK_CLEAN();

@@ -6,7 +6,7 @@
  */
 #include "captest.h"
 
-#define CANCELED (-(2000 + PECAN_IPC_CANCELED))
+#define CANCELED PECAN_IPC_ERROR(PECAN_IPC_CANCELED)
 
 UTEST(notification_signal_poll)
 {

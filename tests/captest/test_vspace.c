@@ -336,16 +336,6 @@ UTEST(vspace_read_only_mapping_faults_on_write)
     CHECK_CLEAN();
 }
 
-static pecan_cap_t device_untyped_at(pecan_word_t paddr)
-{
-    for (unsigned i = 0; i < bootinfo->cap_count; i++) {
-        if (bootinfo->caps[i].kind == PECAN_BOOTINFO_DEVICE_UNTYPED &&
-            bootinfo->caps[i].paddr == paddr)
-            return bootinfo->caps[i].slot;
-    }
-    return 0;
-}
-
 /* A device frame maps uncached and shows the device: the PL011 UART1 identification. */
 UTEST(vspace_device_frame)
 {

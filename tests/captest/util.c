@@ -50,22 +50,14 @@ int cap_mint_cspace(pecan_cap_t dest, pecan_cap_t cnode, unsigned radix)
 
 const char *err_name(int err)
 {
+    /* Every error code and every IPC status as pecan_error() folds it (pecan/errors.h). */
     static const struct { int code; const char *name; } names[] = {
-        { 0, "OK" }, { -PECAN_EPERM, "EPERM" }, { -PECAN_ENOENT, "ENOENT" },
-        { -PECAN_ENOMEM, "ENOMEM" }, { -PECAN_EBUSY, "EBUSY" }, { -PECAN_EEXIST, "EEXIST" },
-        { -PECAN_EINVAL, "EINVAL" }, { -PECAN_ERANGE, "ERANGE" }, { -PECAN_ENOSYS, "ENOSYS" },
-        { -PECAN_EBADPROTO, "EBADPROTO" }, { -PECAN_EMSGTOOSHORT, "EMSGTOOSHORT" },
-        { -PECAN_EMSGTOOLONG, "EMSGTOOLONG" }, { -PECAN_EINVALCAP, "EINVALCAP" },
-        { -PECAN_ETYPE, "ETYPE" }, { -PECAN_ENOTLEAF, "ENOTLEAF" }, { -PECAN_EDEPTH, "EDEPTH" },
-        { -PECAN_ENOPAGETABLE, "ENOPAGETABLE" }, { -PECAN_EMAPPED, "EMAPPED" },
-        { -PECAN_EALIGN, "EALIGN" }, { -PECAN_ENOASID, "ENOASID" },
-        { -PECAN_EUNTYPEDCOPY, "EUNTYPEDCOPY" },
-        { -(2000 + PECAN_IPC_TIMEOUT), "IPC_TIMEOUT" },
-        { -(2000 + PECAN_IPC_NO_PARTNER), "IPC_NO_PARTNER" },
-        { -(2000 + PECAN_IPC_CANCELED), "IPC_CANCELED" },
-        { -(2000 + PECAN_IPC_ABORTED), "IPC_ABORTED" },
-        { -(2000 + PECAN_IPC_ITEM_FAILED), "IPC_ITEM_FAILED" },
-        { -(2000 + PECAN_IPC_NO_REPLY_CAP), "IPC_NO_REPLY_CAP" },
+#define ERROR_NAME(name, code) { -(code), #name },
+        PECAN_ERROR_LIST(ERROR_NAME)
+#undef ERROR_NAME
+#define IPC_ERROR_NAME(name, status) { PECAN_IPC_ERROR(status), "IPC_" #name },
+        PECAN_IPC_STATUS_LIST(IPC_ERROR_NAME)
+#undef IPC_ERROR_NAME
     };
     for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (names[i].code == err)

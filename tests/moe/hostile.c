@@ -490,7 +490,6 @@ static void device_revoke(void)
     }
     while (!probe_ready)
         ;
-    pecan_thread_mark_pager_changed(t);
     err = pecan_thread_configure(pecan_thread_tcb(t), PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                  PECAN_CAP_UNCHANGED, 0, gate, PECAN_CAP_UNCHANGED);
     if (err) {

@@ -10,10 +10,13 @@
 
 #define SP804 0x10011000u
 #define TIMER_PAGE 0x1000u
+#define TIMER1_LOAD (0x00 / 4)
+#define TIMER1_CONTROL (0x08 / 4)
 #define TIMER2_LOAD (0x20 / 4)
 #define TIMER2_VALUE (0x24 / 4)
 #define TIMER2_CONTROL (0x28 / 4)
 #define TIMER_ENABLE 0x80u
+#define TIMER_PERIODIC 0x40u
 #define TIMER_32BIT 0x02u
 
 static volatile uint32_t *timer;
@@ -44,8 +47,19 @@ uint32_t sp804_clock_us(void)
     return ~timer[TIMER2_VALUE];   /* a down-counter */
 }
 
+void sp804_clock_events(uint32_t period_us)
+{
+    timer[TIMER1_CONTROL] = 0;
+    timer[TIMER1_LOAD] = period_us;
+    if (period_us)
+        timer[TIMER1_CONTROL] = TIMER_ENABLE | TIMER_PERIODIC | TIMER_32BIT;
+}
+
+/* Detached and released before the exit: moe's free memory is compared with its figure
+ * from before the program. */
 void sp804_clock_stop(void)
 {
+    timer[TIMER1_CONTROL] = 0;
     timer[TIMER2_CONTROL] = 0;
     pecan_rm_detach(PECAN_ENV_RM, (pecan_word_t)(uintptr_t)timer, 0, 0);
     pecan_cap_release(timer_ds);

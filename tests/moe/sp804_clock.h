@@ -14,7 +14,10 @@
 int sp804_clock_start(void);
 /* Microseconds, modulo 2^32 (differences are right across a wrap). */
 uint32_t sp804_clock_us(void);
-/* Stops the timer and gives its dataspace back (before the exit, so moe's free memory is
+/* Timer 1 periodic every period_us with no interrupt (0: off): a timer event that close
+ * makes QEMU's -icount run the CPUs in turns as fine (tests/moe/flood.c says why). */
+void sp804_clock_events(uint32_t period_us);
+/* Stops the timers and gives its dataspace back (before the exit, so moe's free memory is
  * exactly what it was before the program). */
 void sp804_clock_stop(void);
 

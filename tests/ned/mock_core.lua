@@ -3,7 +3,9 @@
 -- A stand-in for ned's C core (L4.core) on the host: it records what the library asks
 -- for, so tests/ned/test_l4_library.lua can check the calls and their arguments. Handles
 -- are small tables {id, rights}; a factory has a quota. It fails the way the real core
--- does (nil plus a message).
+-- does (nil plus a message). Numbers come from L4.abi, as the library's do.
+local abi = require("L4.abi")
+local Proto, Err = abi.Proto, abi.Err
 local mock = { NAME_SIZE = 16, calls = {}, started = {}, exits = {}, logs = {} }
 
 local next_id = 100
@@ -22,6 +24,8 @@ local env = {
     scheduler = { handle = new_handle("scheduler", 7), is_gate = false },
     parent = { handle = new_handle("parent", 7), is_gate = true },
     rom = { handle = new_handle("namespace", 7), is_gate = true },
+    iomem = { handle = new_handle("iomem", 3, { first = 0, last = 0xFFFFFFFF }), is_gate = true },
+    icu = { handle = new_handle("icu", 3, { first = 0, last = 127 }), is_gate = true },
 }
 
 function mock.env() return env end
@@ -30,22 +34,45 @@ function mock.is_valid(h) return h ~= nil end
 
 function mock.factory_create(f, proto, ...)
     table.insert(mock.calls, { "create", f, proto, ... })
-    if f.kind ~= "factory" then return nil, "not a factory", -38 end
-    if proto == -15 then
+    if f.kind ~= "factory" then return nil, "not a factory", -Err.ENOSYS end
+    if proto == Proto.Factory then
         local quota = ...
-        if quota > f.limit - f.used then return nil, "out of memory (quota)", -12 end
+        if quota > f.limit - f.used then return nil, "out of memory (quota)", -Err.ENOMEM end
         f.used = f.used + quota
         return new_handle("factory", 7, { limit = quota, used = 0 })
     end
-    if proto == 0 then return new_handle("gate", 15) end
-    if proto == -13 then
+    if proto == Proto.Ipc_gate then return new_handle("gate", abi.Right.ALL) end
+    if proto == Proto.Log then
         local tag, colour = ...
         return new_handle("log", 7, { tag = tag, colour = colour })
+    end
+    if proto == 0x4000 then
+        local size, flags = ...
+        local contiguous = (flags or 0) % 2 == 1
+        return new_handle("dataspace", 7, { size = size, flags = flags or 0,
+                                            phys = contiguous and 0x01000000 or nil })
     end
     return new_handle("object", 7, { proto = proto })
 end
 
 function mock.factory_info(f) return f.limit, f.used end
+
+-- IOMEM and ICU views: inside the object's [first, last], like moe's.
+function mock.view(object, start, length, factory)
+    table.insert(mock.calls, { "view", object, start, length, factory })
+    if object.kind ~= "iomem" and object.kind ~= "icu" then
+        return nil, "neither device memory (IOMEM) nor interrupt lines (ICU) (EBADPROTO, error -39)", -39
+    end
+    if length == 0 or start < object.first or start + length - 1 > object.last then
+        return nil, "refused (ERANGE, error -34)", -34
+    end
+    return new_handle(object.kind, 3, { first = start, last = start + length - 1 })
+end
+
+function mock.dataspace_info(ds)
+    if ds.kind ~= "dataspace" then return nil, "not a dataspace (EBADPROTO, error -39)", -39 end
+    return ds.size or 4096, ds.flags or 0, ds.phys
+end
 
 function mock.query(ns, name)
     if name == "missing" then return nil end
@@ -62,14 +89,14 @@ function mock.start(spec)
     return next_id
 end
 
--- Exits are queued by the test: {id, status}.
+-- Exits are queued by the test: {id, status} or {id, "crashed", what ended it}.
 function mock.wait_exit(timeout_ms)
     local e = table.remove(mock.exits, 1)
     if not e then
         if timeout_ms == nil then error("mock: would block for ever") end
         return nil
     end
-    return e[1], e[2]
+    return e[1], e[2], e[3]
 end
 
 function mock.kill(id) table.insert(mock.exits, { id, "killed" }) end

@@ -189,10 +189,60 @@ test("restart: a failing server is started again, up to its limit", function()
     check(ok:state() == "zombie", "a clean exit is not restarted")
 end)
 
+test("a crash is logged with its fault and restarted, up to its limit", function()
+    local s = ld:start({ restart = 1 }, "rom/faulty")
+    local fault = "write fault at 00000000, pc 00010234 (nothing attached there)"
+    table.insert(mock.exits, { s.id, "crashed", fault })
+    L4.process_events(0)
+    check(s:state() == "running" and s.restarts == 1, "restarted after the crash")
+    check(mock.logs[#mock.logs] == "ned: rom/faulty crashed: " .. fault ..
+          ", restarting (0 restarts left)", "logged: " .. tostring(mock.logs[#mock.logs]))
+    local seen_status, seen_fault
+    s:exit_handler(function(status, cause) seen_status, seen_fault = status, cause end)
+    table.insert(mock.exits, { s.id, "crashed", "undefined instruction at pc 00010238" })
+    L4.process_events(0)
+    check(s:state() == "zombie" and s:exit_code() == "crashed", "gave up: crashed")
+    check(s.fault == "undefined instruction at pc 00010238", "its last fault")
+    check(seen_status == "crashed" and seen_fault == s.fault, "the handler got the fault")
+    check(mock.logs[#mock.logs] == "ned: rom/faulty crashed: undefined instruction at pc 00010238",
+          "a crash without restart is logged too")
+end)
+
 test("kill ends an application without restarting it", function()
     local s = ld:start({ restart = true }, "rom/victim")
     check(s:kill() == "killed", "killed")
     check(s:state() == "zombie", "state after kill")
+end)
+
+test("views of iomem and icu narrow the range and are paid for by a factory", function()
+    local regs = L4.Env.iomem:view(0x1000B000, 0x1000)
+    check(L4.is_cap(regs), "an iomem view is a capability")
+    local call = mock.calls[#mock.calls]
+    check(call[1] == "view" and call[3] == 0x1000B000 and call[4] == 0x1000, "range passed")
+    check(call[5] == L4.Env.factory.handle, "the loader's factory pays by default")
+    local line = L4.Env.icu:view(78, 1)
+    check(line.handle.first == 78 and line.handle.last == 78, "one line")
+    local f = L4.Env.factory:create(L4.Proto.Factory, 1000)
+    regs:view(0x1000B000, 0x1000, f)
+    check(mock.calls[#mock.calls][5] == f.handle, "a named factory pays")
+    ld:start({ caps = { iomem = regs, icu = line } }, "rom/uart-driver")
+    for _, c in ipairs(mock.started[1].caps) do
+        if c.name == "icu" or c.name == "iomem" then
+            check(c.rights == 3, c.name .. " handed on with write and grant")
+        end
+    end
+    expect_error("view of 0x1000a000+0x2000: refused (ERANGE", function() regs:view(0x1000A000, 0x2000) end)
+    expect_error("view of 0x4f+0x2: refused", function() line:view(79, 2) end)
+    expect_error("view: the length must be a whole number", function() regs:view(0x1000B000) end)
+    expect_error("view: the start must be a whole number", function() regs:view(-1, 1) end)
+    expect_error("neither device memory", function() L4.Env.log:view(0, 1) end)
+end)
+
+test("phys gives a contiguous dataspace's physical address, nil for others", function()
+    local fb = L4.Env.factory:create(L4.Proto.Dataspace, 0x100000, L4.Mem_alloc_flags.Continuous)
+    check(fb:phys() == 0x01000000, "contiguous: its address")
+    check(L4.Env.factory:create(L4.Proto.Dataspace, 0x1000):phys() == nil, "anonymous: nil")
+    expect_error("phys: not a dataspace", function() L4.Env.log:phys() end)
 end)
 
 test("factory create passes numbers and strings", function()

@@ -80,7 +80,7 @@ static void stub_call(pecan_cap_t session)
 
 static void raw_call(pecan_cap_t gate)
 {
-    struct pecan_message msg = { .tag = pecan_tag(ECHO_PROTO, 2, 0), .word = { ECHO_UPPER, 0 } };
+    struct pecan_message msg = { .tag = pecan_tag(PECAN_PROTO_ECHO, 2, 0), .word = { ECHO_UPPER, 0 } };
     pecan_invoke(gate, PECAN_OP_CALL, &msg);
 }
 

@@ -338,7 +338,7 @@ static int random_label(const struct target *t)
 {
     static const int protocols[] = {
         PECAN_PROTO_FACTORY, PECAN_PROTO_DATASPACE, PECAN_PROTO_REGION_MAP,
-        PECAN_PROTO_NAMESPACE, PECAN_PROTO_PARENT, PECAN_PROTO_TASK, PECAN_PROTO_LOG, 0x4011,
+        PECAN_PROTO_NAMESPACE, PECAN_PROTO_PARENT, PECAN_PROTO_TASK, PECAN_PROTO_LOG, PECAN_PROTO_IOMEM,
     };
     static const int special[] = {
         PECAN_LABEL_PAGE_FAULT, PECAN_LABEL_EXCEPTION, PECAN_LABEL_NOTIFICATION,
@@ -386,9 +386,10 @@ static pecan_word_t play_address(void)
     return below(10) ? a & ~0xFFFu : a;
 }
 
-/* Keeps the program alive: no exit signal, no TERMINATE of itself, no threads in its own
- * task, no change to its own region map outside the play area, no leaking kernel objects
- * into the environment's factory, no memory report on every message. */
+/* Keeps the program alive: no exit signal, no TERMINATE of itself nor DESTROY_THREAD of
+ * its thread, no threads in its own task, no change to its own region map outside the
+ * play area, no leaking kernel objects into the environment's factory, no memory report
+ * on every message. */
 static void make_safe(enum target_id id, int label, struct pecan_message *m, unsigned words)
 {
     pecan_word_t *w = m->word;
@@ -402,8 +403,8 @@ static void make_safe(enum target_id id, int label, struct pecan_message *m, uns
     case T_TASK_OWN:
         if (label != PECAN_PROTO_TASK)
             break;
-        if (w[0] == PECAN_TASK_TERMINATE)
-            w[0] = PECAN_TASK_INFO;
+        if (w[0] == PECAN_TASK_TERMINATE || w[0] == PECAN_TASK_DESTROY_THREAD)
+            w[0] = PECAN_TASK_INFO;   /* not itself, nor its only thread */
         if (w[0] == PECAN_TASK_CREATE_THREAD && (w[1] & 0xFFFu) == 0)
             w[1] |= 1 + below(0xFFF);   /* never a valid UTCB address */
         break;
@@ -454,12 +455,10 @@ static void make_safe(enum target_id id, int label, struct pecan_message *m, uns
 
 static bool known_error(int label)
 {
-    static const int known[] = {
-        PECAN_EPERM, PECAN_ENOENT, PECAN_ENOMEM, PECAN_EACCES, PECAN_EBUSY, PECAN_EEXIST,
-        PECAN_EXDEV, PECAN_ENOTDIR, PECAN_EINVAL, PECAN_ERANGE, PECAN_ENOSYS, PECAN_EBADPROTO,
-        PECAN_EMSGTOOSHORT, PECAN_EMSGTOOLONG, PECAN_EINVALCAP, PECAN_ETYPE, PECAN_ENOTLEAF,
-        PECAN_EDEPTH, PECAN_ENOPAGETABLE, PECAN_EMAPPED, PECAN_EALIGN, PECAN_ENOASID,
-        PECAN_EUNTYPEDCOPY,
+    static const int known[] = {   /* every code of pecan/errors.h */
+#define KNOWN_ERROR(name, code) PECAN_##name,
+        PECAN_ERROR_LIST(KNOWN_ERROR)
+#undef KNOWN_ERROR
     };
     for (unsigned i = 0; i < sizeof(known) / sizeof(known[0]); i++)
         if (label == -known[i])

@@ -114,7 +114,6 @@ int main(void)
         return failed(8, "victim thread", err);
     while (!victim_ready)
         ;
-    pecan_thread_mark_pager_changed(v);
     err = pecan_thread_configure(pecan_thread_tcb(v), PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                  PECAN_CAP_UNCHANGED, 0, gate, PECAN_CAP_UNCHANGED);
     if (err)

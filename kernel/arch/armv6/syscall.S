@@ -5,7 +5,7 @@
  * The fast path takes a call to a thread that is waiting for it, and a reply-and-wait to
  * a caller that is waiting for the reply, when the message is in registers only (up to
  * six words, no items, no timeout), the partner is on this CPU and no queued thread has
- * a higher priority than the partner. Then the message goes register to register, the
+ * the partner's priority or a higher one. Then the message goes register to register, the
  * sender blocks, and the partner becomes this CPU's current thread directly (no run
  * queue, no scheduling choice) and is entered at once. Everything else, and every case
  * the fast path declines, goes to the general path in C (arch_handle_syscall in
@@ -70,8 +70,14 @@
 .endm
 
 /* The checks on the partner (lr) that both directions share, or goes to decline: it has
- * an address space, and no queued thread of this CPU (r12) has a higher priority than it
- * (run_queue.highest, core/sched.h), so that it is the thread the scheduler would pick.
+ * an address space, and no queued thread of this CPU (r12) has its priority or a higher
+ * one (run_queue.highest, core/sched.h), so that it is the thread the scheduler would
+ * pick. Equal counts: a thread that an IPC makes runnable goes to the back of its
+ * priority's queue (core/sched.c, "Where a woken thread goes"), so a caller that gets
+ * its reply while a thread of its priority waits runs after that thread; switching to it
+ * directly would let a thread that calls a higher-priority server (moe) keep its CPU for
+ * as long as it keeps calling. The general path enqueues it and chooses. Same cost: the
+ * condition of one branch.
  * Leaves r9 = this CPU's run queue; uses r10, r11. */
 .macro partner_can_run_now_or decline
     ldrb r10, [lr, #OFFSET_TCB_VSPACE_CAP]      /* its type */
@@ -81,7 +87,7 @@
     ldr r10, [r9, #OFFSET_RUN_QUEUE_HIGHEST]
     ldrb r11, [lr, #OFFSET_TCB_PRIORITY]
     cmp r10, r11
-    bgt \decline
+    bge \decline
 .endm
 
 /* The status stored for the partner doubles as the zero for the stores after it. */

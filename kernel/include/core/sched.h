@@ -30,7 +30,8 @@ void sched_yield_current(void);
 /* A CPU's run queue: one FIFO per priority and a two-level bitmap of the non-empty ones.
  * The current thread is in no FIFO. Visible here for the inline sched_keeps_running and
  * for the IPC fast path (arch/armv6/syscall.S), which makes its partner current when no
- * queued thread has a higher priority (current and highest); everything else goes through
+ * queued thread has the partner's priority or a higher one (current and highest: a woken
+ * thread goes behind those of its priority, core/sched.c); everything else goes through
  * core/sched.c. */
 #define SCHED_PRIORITY_COUNT 256
 struct run_queue {

@@ -11,11 +11,13 @@
 #include <smp.h>
 #include <tick_timer.h>
 #include <uart.h>
+#include "interrupts.h"
 
 #define SCU_CONFIG 0x04
 
 static uintptr_t sysregs;
 static uintptr_t mpcore_private;
+static uintptr_t board_gic1;
 
 void plat_init_early(void)
 {
@@ -24,17 +26,19 @@ void plat_init_early(void)
     sysregs = mmu_map_device("system registers", PLAT_SYSREGS_BASE, 0x1000);
     mpcore_private = mmu_map_device("mpcore private (scu, gic, timers)",
                                     PLAT_MPCORE_PRIVATE_BASE, 0x2000);
+    board_gic1 = mmu_map_device("board gic1 (cascade to mpcore id 42)", PLAT_BOARD_GIC1_BASE,
+                                0x2000);
 }
 
 void plat_init_interrupts(void)
 {
-    intc_init_distributor(mpcore_private + PLAT_GIC_DIST_OFFSET, PLAT_IRQ_COUNT);
+    eb_interrupts_init(mpcore_private, board_gic1);
 }
 
 void plat_init_cpu_local(unsigned cpu)
 {
     (void)cpu;
-    intc_init_cpu_interface(mpcore_private + PLAT_GIC_CPU_OFFSET);
+    eb_interrupts_init_cpu();
     intc_enable(PLAT_IRQ_TICK_TIMER);
     tick_timer_start(mpcore_private + PLAT_TWD_OFFSET, PLAT_TWD_HZ, CONFIG_TICK_HZ);
 }
@@ -90,7 +94,6 @@ static const struct plat_device_region user_devices[] = {
     { "rtc (pl031)", 0x10017000, 12 },
     { "clcd (pl111)", 0x10020000, 12 },
     { "dma (pl081)", 0x10030000, 12 },
-    { "board gic1 (cascade)", 0x10040000, 13 },
     { "ethernet (smc91c111)", 0x4E000000, 12 },
 };
 

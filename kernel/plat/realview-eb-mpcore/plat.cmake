@@ -9,6 +9,7 @@ set(PECAN_KERNEL_PHYS_BASE 0x00010000)
 set(PECAN_PLAT_KERNEL_SOURCES
     plat/realview-eb-mpcore/plat.c
     plat/realview-eb-mpcore/boot.S
+    plat/realview-eb-mpcore/interrupts.c
     drivers/serial/pl011.c
-    drivers/irq/mpcore_gic.c
+    drivers/irq/gic.c
     drivers/timer/mpcore_twd.c)

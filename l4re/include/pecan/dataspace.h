@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * DATASPACE protocol client (l4re/client/dataspace.c; opcodes in protocol/dataspace.h).
- * Every call returns 0 or a negative error: -PECAN_E* from the server, -(2000 + status)
- * for an IPC failure.
+ * Every call returns 0 or a negative error: -PECAN_E* from the server,
+ * PECAN_IPC_ERROR(status) for an IPC failure.
  */
 #ifndef PECAN_DATASPACE_H
 #define PECAN_DATASPACE_H

@@ -78,11 +78,12 @@ static inline struct pecan_reply pecan_invoke(pecan_cap_t cap, pecan_word_t oper
     return (struct pecan_reply){ r0, r1, r2 };
 }
 
-/* The error of a call: the IPC status folded in (as -(2000 + status)), else the label. */
+/* The error of a call: a failed IPC's status folded in (PECAN_IPC_ERROR, pecan/errors.h),
+ * else the label. An unresolvable selector has the label -PECAN_EINVALCAP, which says more. */
 static inline int pecan_error(struct pecan_reply reply)
 {
     if (reply.ipc_status && reply.ipc_status != PECAN_IPC_BAD_SELECTOR)
-        return -(2000 + (int)reply.ipc_status);
+        return PECAN_IPC_ERROR(reply.ipc_status);
     return pecan_tag_label(reply.tag);
 }
 

@@ -7,6 +7,9 @@
  * arrives through its parent object, served by the launcher's thread whenever it calls
  * launcher_wait.
  *
+ * A child that dies without an exit (moe ended its task for a fault nobody could resolve,
+ * protocol/parent.h) is reported with LAUNCHER_STATUS_CRASHED and its fault.
+ *
  * Invariants: a child is in the launcher's list from launcher_start until
  * launcher_release; its task, thread and the dataspaces made for it are capabilities in
  * the launcher's own space until then; once it has exited, its task is terminated.
@@ -16,13 +19,15 @@
 
 #include <stdbool.h>
 #include <pecan/factory.h>
+#include <pecan/protocol/parent.h>
 #include <pecan/server.h>
+#include <pecan/task.h>
 
 #define LAUNCHER_MAX_DATASPACES 16
 #define LAUNCHER_MAX_CHILDREN 64
 #define LAUNCHER_PRIORITY 100
 #define LAUNCHER_STATUS_KILLED (-1000)    /* status of a child ended by launcher_kill */
-#define LAUNCHER_STATUS_CRASHED (-1001)   /* status of a child whose task died */
+#define LAUNCHER_STATUS_CRASHED PECAN_PARENT_STATUS_CRASHED   /* its task died */
 
 struct launcher_child {
     struct server_object parent;        /* the child's PARENT object */
@@ -42,6 +47,8 @@ struct launcher_child {
     bool crashed;                       /* its task died without an exit */
     bool reported;                      /* launcher_wait returned it once */
     int status;                         /* exit status, once exited */
+    struct pecan_task_fault fault;      /* crashed: what ended it (kind NONE: not a fault,
+                                           e.g. it deleted its parent capability) */
 };
 
 /* A named capability for the child's environment: a slot of the launcher's space. */

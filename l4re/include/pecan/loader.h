@@ -69,7 +69,8 @@ int loader_start(const struct loader_app_model *model, const struct loader_progr
                  const char **error);
 
 /* Starts a configured thread at pc (bit 0 set: Thumb state) with sp and r0 in user mode,
- * through scheduler at priority on any CPU it allows, with mcp as its priority limit
+ * through scheduler at priority on a program CPU (pecan_sched_program_cpus: not the root
+ * server's when there are others; the lowest of them), with mcp as its priority limit
  * (RUN_THREAD, THREAD_SET_MCP, then THREAD_START): the last step of every app model's
  * start. The caller's own MCP bounds both (EPERM above it). */
 int loader_run_thread(pecan_cap_t tcb, pecan_cap_t scheduler, unsigned priority, unsigned mcp,

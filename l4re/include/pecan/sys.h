@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Client calls for the kernel's objects (l4re/sys/, one file per object). Each returns
- * 0 or a negative error (-PECAN_E* from the object, -(2000 + status) for an IPC failure)
- * and stores reply words where the caller asks. Protocols and arguments: docs/abi.md.
+ * 0 or a negative error (-PECAN_E* from the object, PECAN_IPC_ERROR(status) for an IPC
+ * failure) and stores reply words where the caller asks. Protocols and arguments:
+ * docs/abi.md.
  */
 #ifndef PECAN_SYS_H
 #define PECAN_SYS_H
@@ -168,5 +169,18 @@ int pecan_sched_thread_info(pecan_cap_t sched, pecan_cap_t thread, unsigned *cpu
                             unsigned *priority, pecan_word_t *quantum_us);
 /* A thread's MCP (>= 0: the highest priority it may give), or a negative error. */
 int pecan_sched_thread_mcp(pecan_cap_t sched, pecan_cap_t thread);
+
+/* Placement of programs (docs/runtime.md, "Fairness and CPU 0"). The root server (moe)
+ * runs on PECAN_ROOT_SERVER_CPU at priority 200, above every program, so a program's
+ * thread there runs only while moe has nothing to do: under a flood of requests from the
+ * other CPUs, never. Programs therefore go elsewhere when there is an elsewhere. */
+#define PECAN_ROOT_SERVER_CPU 0u
+/* The CPUs a program's threads are placed on unless they ask for others: the CPUs of
+ * online_mask (the scheduler's INFO) but the root server's, or online_mask itself when
+ * that is the only one (one CPU: everything shares it). The loaders' RUN_THREAD of a
+ * main thread (loader_run_thread) and the runtime's new threads (pecan_thread_create)
+ * use it; a program that moves a thread to the root server's CPU anyway slows only that
+ * thread, which waits below moe. */
+pecan_word_t pecan_sched_program_cpus(pecan_word_t online_mask);
 
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Threads of a program (l4re/thread): create/join/exit, mutexes and condition variables,
- * thread-local storage.
+ * thread-local storage, newlib's state per thread. Semaphores, mailboxes and the clock of
+ * timed waits are in pecan/sync.h.
  *
  * A thread is a kernel TCB made by the task's TASK CREATE_THREAD, a stack dataspace
  * attached through the region map, and a record (struct pecan_thread) that word
@@ -11,14 +12,18 @@
  * one by setting its `woken` flag and signalling its notification. Notification bits
  * stay set until taken, so a wake-up is never lost.
  *
- * A finished thread stops itself; the thread that joins it takes it apart. Its TCB and
- * UTCB slot are kept for the next pecan_thread_create (moe has no call to destroy one
- * thread of a task; the task's end frees them all).
+ * A finished thread stops itself; the thread that joins it takes it apart: TASK
+ * DESTROY_THREAD frees its TCB and UTCB page at moe, its stack and record go, and its
+ * park notification is kept for the next thread. There is no detach: a thread nobody
+ * joins keeps what it holds until the task ends. A thread that crashes (a fault moe
+ * cannot resolve) ends the whole task, whichever thread it is.
  */
 #ifndef PECAN_THREAD_H
 #define PECAN_THREAD_H
 
 #include <pecan/syscall.h>
+
+struct _reent;
 
 #define PECAN_TLS_KEYS 16
 #define PECAN_THREAD_STACK_SIZE 0x10000u
@@ -34,25 +39,25 @@ struct pecan_thread {
     void *result;
     int finished;                     /* set (atomically) by the exiting thread */
     struct pecan_thread *joiner;      /* set (atomically) by the joining thread */
-    int pager_changed;                /* its TCB cannot be reused as it is */
     /* Queue link while waiting on a mutex or condition variable. */
     struct pecan_thread *next_waiter;
     int woken;
     void *tls[PECAN_TLS_KEYS];
+    /* newlib's state of this thread (l4re/libc/reent.c); NULL: newlib's global one, which
+     * the main thread uses. */
+    struct _reent *reent;
 };
 
 /* Starts entry(arg) in a new thread with a stack of PECAN_THREAD_STACK_SIZE bytes. */
 int pecan_thread_create(struct pecan_thread **thread, void *(*entry)(void *), void *arg);
 /* Waits for thread to finish, returns what its entry returned (result may be NULL) and
- * frees it. Each thread is joined once. */
+ * destroys it, its memory back in the quota. Each thread is joined once. */
 int pecan_thread_join(struct pecan_thread *thread, void **result);
 /* Ends the calling thread (not the main thread: that ends with exit()). */
 void pecan_thread_exit(void *result) __attribute__((noreturn));
 struct pecan_thread *pecan_thread_self(void);
-/* The thread's TCB capability (to change its pager or handler, read its registers). A
- * thread whose pager was changed must be marked, so its TCB is not reused as it is. */
+/* The thread's TCB capability (to change its pager or handler, read its registers). */
 pecan_cap_t pecan_thread_tcb(struct pecan_thread *thread);
-void pecan_thread_mark_pager_changed(struct pecan_thread *thread);
 
 /* Blocking primitives of the thread library (l4re/thread/park.c): the calling thread
  * waits until another one calls pecan_thread_wake on it. */
@@ -89,6 +94,12 @@ struct pecan_cond {
 #define PECAN_COND_INIT { 0, 0, 0 }
 void pecan_cond_init(struct pecan_cond *cond);
 void pecan_cond_wait(struct pecan_cond *cond, struct pecan_mutex *mutex);
+/* As pecan_cond_wait, for at most timeout_ms (at least that long, rounded up to the
+ * kernel's tick): 0 when signalled (or woken spuriously), -PECAN_ETIMEDOUT when the time
+ * ran out (at once for 0). The mutex is held again either way. pecan/sync.h has the
+ * rest of the timed waits. */
+int pecan_cond_wait_timed(struct pecan_cond *cond, struct pecan_mutex *mutex,
+                          uint32_t timeout_ms);
 void pecan_cond_signal(struct pecan_cond *cond);
 void pecan_cond_broadcast(struct pecan_cond *cond);
 
@@ -96,5 +107,9 @@ void pecan_cond_broadcast(struct pecan_cond *cond);
 int pecan_tls_key_create(unsigned *key);    /* 0 or -PECAN_ENOMEM */
 void *pecan_tls_get(unsigned key);
 int pecan_tls_set(unsigned key, void *value);
+
+/* newlib's state of the calling thread, for newlib's _r functions: errno is its _errno.
+ * The main thread's is newlib's global one (docs/runtime.md, "newlib's state per thread"). */
+struct _reent *pecan_reent(void);
 
 #endif

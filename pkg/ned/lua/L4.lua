@@ -6,34 +6,35 @@
 -- loader:new_channel(), loader:start(opts, "rom/prog args"), cap:m("rw"), cap:svr(),
 -- L4.Env, L4.Proto, L4.Rights. Everything that touches the system goes through L4.core
 -- (pkg/ned/core.c, or a mock in the host tests); this file checks arguments and turns a
--- mistake in a script into one error message that names the culprit.
+-- mistake in a script into one error message that names the culprit. Every number of the
+-- C headers (protocols, errors, rights) comes from L4.abi, which the build generates from
+-- them (tools/gen-l4-abi): none is typed here.
 --
 -- Capabilities are L4.core values (core.rights(cap) tells what ned's copy carries) plus a
 -- rights mask: m() and svr() only change the mask, and the program started with the
 -- capability gets a copy with the masked rights (ned's own copy keeps GRANT, which every
--- copy into a program needs). Rights are the kernel's (pecan/protocols.h): WRITE 1, GRANT 2, READ 4, REVOKE 8.
+-- copy into a program needs). Rights are the kernel's (pecan/protocols.h, through L4.abi).
 -- On an IPC gate READ is the server's right (bind it, control it), so a client end never
 -- gets it unless the script says "c" or svr().
 
 local core = require("L4.core")
+local abi = require("L4.abi")
 
 local L4 = {}
 
-L4.Proto = {
-    Ipc_gate = 0,
-    Dataspace = 0x4000,
-    Namespace = 0x4001,
-    Parent = 0x4002,
-    Rm = 0x4005,
-    Task = 0x4010,
-    Iomem = 0x4011,
-    Log = -13,
-    Scheduler = -14,
-    Factory = -15,
-    Notification = -20,
-}
+-- Protocol numbers (pecan/protocol_numbers.h: L4.Proto.Rm is PECAN_PROTO_REGION_MAP), the
+-- labels of the kernel's own messages, error codes as C names them (a failed call returns
+-- -L4.Err.EPERM), IPC statuses and each as a failed call returns it (L4.Ipc_error.TIMEOUT,
+-- C's PECAN_IPC_ERROR(PECAN_IPC_TIMEOUT)).
+L4.Proto = abi.Proto
+L4.Label = abi.Label
+L4.Err = abi.Err
+L4.Ipc_status = abi.Ipc_status
+L4.Ipc_error = abi.Ipc_error
 
-local WRITE, GRANT, READ, REVOKE = 1, 2, 4, 8
+local WRITE, GRANT, READ, REVOKE = abi.Right.WRITE, abi.Right.GRANT, abi.Right.READ,
+                                   abi.Right.REVOKE
+local ALL_RIGHTS = abi.Right.ALL
 
 -- L4Re's letters: r read, w write, s send capabilities on, d delete (revoke), c the
 -- server right of an IPC gate. n (no reference counting) has no meaning here.
@@ -80,8 +81,8 @@ local function bit_and(a, b) return bit_combine(a, b, true) end
 -- only with "c" (the server right), since "r" is implied for gates as in L4Re.
 local function parse_rights(spec, is_gate)
     if type(spec) == "number" then
-        if spec < 0 or spec > 15 or spec % 1 ~= 0 then
-            fail("bad rights " .. tostring(spec) .. " (0-15)")
+        if spec < 0 or spec > ALL_RIGHTS or spec % 1 ~= 0 then
+            fail("bad rights " .. tostring(spec) .. " (0-" .. ALL_RIGHTS .. ")")
         end
         return spec
     end
@@ -112,7 +113,7 @@ Cap.__index = Cap
 -- made it with svr() or asked for "c", so it keeps READ when handed to a program.
 local function wrap(handle, is_gate, label, server_end, mask)
     return setmetatable({ handle = handle, is_gate = is_gate, label = label,
-                          server_end = server_end or false, mask = mask or 15 }, Cap)
+                          server_end = server_end or false, mask = mask or ALL_RIGHTS }, Cap)
 end
 
 function Cap:rights()
@@ -148,6 +149,15 @@ function Cap:create(proto, ...)
     return wrap(handle, proto == L4.Proto.Ipc_gate or proto > 0, "created")
 end
 
+-- A factory's figures: { quota = bytes, used = bytes, moe_free = moe's free RAM in bytes
+-- (nil if the factory's server does not say) }, so a script can check that what its
+-- programs held came back.
+function Cap:factory_info()
+    local quota, used, moe_free = core.factory_info(self.handle)
+    if not quota then fail("factory_info: " .. tostring(used)) end
+    return { quota = quota, used = used, moe_free = moe_free }
+end
+
 function Cap:__tostring()
     return "cap(" .. tostring(self.label or "?") .. ", rights " .. self:rights() .. ")"
 end
@@ -161,6 +171,41 @@ function Cap:query(name)
     end
 end
 Cap.q = Cap.query
+
+-- A whole number from 0 to 2^32 - 1 (an address, a size, an IRQ number), or a failure
+-- naming it.
+local function check_word(value, what, context)
+    if type(value) ~= "number" or value % 1 ~= 0 or value < 0 or value > 0xFFFFFFFF then
+        fail(context .. ": " .. what .. " must be a whole number from 0 to 0xFFFFFFFF, not " ..
+             tostring(value))
+    end
+    return value
+end
+
+-- A driver's share of a device (docs/drivers.md): iomem:view(phys, size) is an IOMEM
+-- object covering the device memory [phys, phys + size) only (4 KiB aligned);
+-- icu:view(first, count) an ICU covering the interrupt lines first .. first + count - 1.
+-- The view's record is paid for by factory (default L4.Env.factory, the loader's own).
+function Cap:view(start, length, factory)
+    check_word(start, "the start", "view")
+    check_word(length, "the length", "view")
+    factory = factory or L4.Env.factory
+    if not L4.is_cap(factory) then fail("view: the factory that pays must be a capability") end
+    local handle, message = core.view(self.handle, start, length, factory.handle)
+    if not handle then
+        fail(string.format("view of 0x%x+0x%x: %s", start, length, message))
+    end
+    return wrap(handle, true, "view")
+end
+
+-- The physical address of a dataspace whose pages are contiguous (FACTORY CREATE with
+-- L4.Mem_alloc_flags.Continuous) or device memory, e.g. a framebuffer for a display
+-- driver; nil for other dataspaces.
+function Cap:phys()
+    local size, flags, phys = core.dataspace_info(self.handle)
+    if not size then fail("phys: " .. flags) end
+    return phys
+end
 
 L4.is_cap = function(v) return getmetatable(v) == Cap end
 
@@ -211,14 +256,24 @@ end
 
 function App:exit_handler(handler)
     self.on_exit = handler
-    if self.exited then handler(self.status) end
+    if self.exited then handler(self.status, self.fault) end
 end
 
-local function note_exit(app, status)
+-- One line for the log: the exit status, or what ended a crashed application.
+local function describe_exit(app, status, cause)
+    if status == "crashed" then return app.name .. " crashed: " .. (cause or "?") end
+    return app.name .. " exited with " .. tostring(status)
+end
+
+-- An exit or crash of app (cause: what ended a crashed one). A crash is always logged;
+-- a non-zero status or a crash restarts it while it has restarts left.
+local function note_exit(app, status, cause)
     apps[app.id] = nil
-    if app.restart_left > 0 and status ~= 0 then
+    app.fault = status == "crashed" and cause or nil
+    local restarting = app.restart_left > 0 and status ~= 0
+    if restarting then
         app.restart_left = app.restart_left - 1
-        core.log("ned: " .. app.name .. " exited with " .. tostring(status) .. ", restarting (" ..
+        core.log("ned: " .. describe_exit(app, status, cause) .. ", restarting (" ..
                  app.restart_left .. " restarts left)")
         local id, message = core.start(app.spec)
         if id then
@@ -228,20 +283,22 @@ local function note_exit(app, status)
             return
         end
         core.log("ned: restarting " .. app.name .. " failed: " .. message)
+    elseif status == "crashed" then
+        core.log("ned: " .. describe_exit(app, status, cause))
     end
     app.exited = true
     app.status = status
     L4.exit_statuses[app.name] = status
-    if app.on_exit then app.on_exit(status) end
+    if app.on_exit then app.on_exit(status, app.fault) end
 end
 
 -- Handles the next exit of a child (waits at most timeout_ms; nil: for ever). Returns
 -- whether there was one.
 function L4.process_events(timeout_ms)
-    local id, status = core.wait_exit(timeout_ms)
+    local id, status, cause = core.wait_exit(timeout_ms)
     if not id then return false end
     local app = apps[id]
-    if app then note_exit(app, status) end
+    if app then note_exit(app, status, cause) end
     return true
 end
 

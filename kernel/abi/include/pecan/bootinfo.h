@@ -86,6 +86,9 @@ struct pecan_bootinfo {
     char cmdline[256];               /* the boot image's command line */
     struct pecan_bootinfo_cap caps[PECAN_BOOTINFO_MAX_CAPS];
     struct pecan_bootinfo_module modules[PECAN_BOOTINFO_MAX_MODULES];
+    uint32_t irq_count;              /* IRQ control GET takes numbers below this (the
+                                        board's numbering, docs/drivers.md); some of them
+                                        are the kernel's (-PECAN_ERANGE) */
 };
 
 #endif

@@ -1,28 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Protocols the kernel's objects speak: the protocol id goes in the tag label, the opcode
- * in message word 0, the arguments in the words after it. Tables with arguments, results
- * and errors are in docs/abi.md. A user server may implement any of these protocols; its
- * clients cannot tell.
+ * Protocols the kernel's objects speak: the protocol number goes in the tag label, the
+ * opcode in message word 0, the arguments in the words after it. Tables with arguments,
+ * results and errors are in docs/abi.md. A user server may implement any of these
+ * protocols; its clients cannot tell. The numbers themselves, and the labels of the
+ * messages the kernel sends, are in pecan/protocol_numbers.h with every other protocol's.
  */
 #ifndef PECAN_ABI_PROTOCOLS_H
 #define PECAN_ABI_PROTOCOLS_H
 
-/* Protocol ids (tag labels), negative like L4Re's kernel protocols. */
-enum pecan_protocol {
-    PECAN_PROTO_IRQ = -1,            /* IRQ handler */
-    PECAN_PROTO_KOBJECT = -10,       /* IPC gate control (bind, ...) */
-    PECAN_PROTO_THREAD = -12,        /* TCB */
-    PECAN_PROTO_LOG = -13,           /* kernel console */
-    PECAN_PROTO_SCHEDULER = -14,
-    PECAN_PROTO_NOTIFICATION = -20,
-    PECAN_PROTO_UNTYPED = -40,
-    PECAN_PROTO_CNODE = -41,
-    PECAN_PROTO_VSPACE = -42,        /* address space */
-    PECAN_PROTO_PAGE_TABLE = -43,
-    PECAN_PROTO_FRAME = -44,
-    PECAN_PROTO_IRQ_CONTROL = -45,
-};
+#include <pecan/protocol_numbers.h>
 
 /* Rights: at most four bits on a capability. */
 #define PECAN_RIGHT_WRITE 0x1u   /* modify: write a frame, send to a gate, signal, configure */
@@ -44,15 +31,12 @@ enum pecan_object_type {
     PECAN_OBJ_TYPE_COUNT,
 };
 
-/* Labels of messages the kernel sends on behalf of a thread (to its pager and exception
- * handler), and of a notification delivered by an open wait. */
-#define PECAN_LABEL_PAGE_FAULT (-2)        /* w0 address | write 2 | exec 4, w1 pc */
-#define PECAN_LABEL_EXCEPTION (-5)         /* w0 kind, w1-w17 registers (r0-r12 sp lr pc cpsr) */
-#define PECAN_PAGE_FAULT_WRITE 0x2u
-#define PECAN_PAGE_FAULT_EXECUTE 0x4u
-#define PECAN_EXCEPTION_UNDEFINED 1u       /* undefined instruction (pc points at it) */
+/* The words of the messages the kernel sends on behalf of a thread (their labels,
+ * PECAN_LABEL_*, are in pecan/protocol_numbers.h). */
+#define PECAN_PAGE_FAULT_WRITE 0x2u        /* PAGE_FAULT w0: the access was a write */
+#define PECAN_PAGE_FAULT_EXECUTE 0x4u      /* PAGE_FAULT w0: an instruction fetch */
+#define PECAN_EXCEPTION_UNDEFINED 1u       /* EXCEPTION w0: undefined instruction (pc at it) */
 #define PECAN_EXCEPTION_ALIGNMENT 2u
-#define PECAN_LABEL_NOTIFICATION (-20)     /* open wait woke on the bound notification: w0 bits */
 
 /* IPC gate control (KOBJECT protocol) */
 enum pecan_gate_op {

@@ -28,7 +28,7 @@
 #ifndef PECAN_PROTOCOL_DATASPACE_H
 #define PECAN_PROTOCOL_DATASPACE_H
 
-#define PECAN_PROTO_DATASPACE 0x4000
+#include <pecan/protocol_numbers.h>   /* PECAN_PROTO_DATASPACE */
 
 enum pecan_dataspace_op {
     PECAN_DATASPACE_MAP = 0,       /* w1 offset, w2 rights (PECAN_MAP_*) -> a memory item

@@ -19,7 +19,7 @@
 #ifndef PECAN_PROTOCOL_FACTORY_H
 #define PECAN_PROTOCOL_FACTORY_H
 
-#define PECAN_PROTO_FACTORY (-15)
+#include <pecan/protocol_numbers.h>   /* PECAN_PROTO_FACTORY */
 
 enum pecan_factory_op {
     PECAN_FACTORY_CREATE = 0,    /* w1 type (enum pecan_factory_type), w2.. arguments */

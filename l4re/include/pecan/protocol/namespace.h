@@ -20,7 +20,8 @@
 #ifndef PECAN_PROTOCOL_NAMESPACE_H
 #define PECAN_PROTOCOL_NAMESPACE_H
 
-#define PECAN_PROTO_NAMESPACE 0x4001
+#include <pecan/protocol_numbers.h>   /* PECAN_PROTO_NAMESPACE */
+
 #define PECAN_NAME_MAX 128
 
 enum pecan_namespace_op {

@@ -16,7 +16,7 @@
 #ifndef PECAN_PROTOCOL_REGION_MAP_H
 #define PECAN_PROTOCOL_REGION_MAP_H
 
-#define PECAN_PROTO_REGION_MAP 0x4005
+#include <pecan/protocol_numbers.h>   /* PECAN_PROTO_REGION_MAP */
 
 enum pecan_region_map_op {
     PECAN_RM_ATTACH = 0,       /* w1 address, w2 size, w3 flags, w4 offset in the dataspace;

@@ -28,8 +28,19 @@
 #define PLAT_GIC_DIST_OFFSET 0x1000
 
 #define PLAT_TWD_HZ 100000000u            /* private timer at prescaler 0 */
+#define PLAT_MPCORE_GIC_IDS 64            /* SGI 0-15, PPI 29/30, SPI 32-63 */
+
+/* Board GIC1, cascaded into the MPCore GIC (platforms.md, "Handling a cascade"). */
+#define PLAT_BOARD_GIC1_BASE 0x10040000   /* CPU interface +0, distributor +0x1000 */
+#define PLAT_BOARD_GIC_DIST_OFFSET 0x1000
+#define PLAT_BOARD_GIC_IDS 96             /* board line n is board-GIC ID 32 + n */
+#define PLAT_IRQ_CASCADE 42               /* board GIC1's output at the MPCore GIC */
+
+/* IRQ numbers (interrupts.c, docs/drivers.md): 0-63 are MPCore GIC IDs; 64 + n is board
+ * line n through board GIC1, for the lines that do not reach the MPCore GIC directly. */
 #define PLAT_IRQ_TICK_TIMER 29           /* private timer: PPI, banked per CPU */
 #define PLAT_IRQ_UART0 36
-#define PLAT_IRQ_COUNT 64                 /* SGI 0-15, PPI 29/30, SPI 32-63 */
+#define PLAT_IRQ_BOARD_FIRST 64
+#define PLAT_IRQ_COUNT 128
 
 #endif
