@@ -4,7 +4,8 @@
 -- for, so tests/ned/test_l4_library.lua can check the calls and their arguments. Handles
 -- are small tables {id, rights}; a factory has a quota. It fails the way the real core
 -- does (nil plus a message).
-local mock = { NAME_SIZE = 16, calls = {}, started = {}, exits = {}, logs = {} }
+local mock = { NAME_SIZE = 16, calls = {}, started = {}, exits = {}, logs = {},
+               factories = {} }
 
 local next_id = 100
 local function new_handle(kind, rights, extra)
@@ -35,7 +36,7 @@ function mock.factory_create(f, proto, ...)
         local quota = ...
         if quota > f.limit - f.used then return nil, "out of memory (quota)", -12 end
         f.used = f.used + quota
-        return new_handle("factory", 7, { limit = quota, used = 0 })
+        return new_handle("factory", 7, { limit = quota, used = 0, parent = f })
     end
     if proto == 0 then return new_handle("gate", 15) end
     if proto == -13 then
@@ -45,7 +46,26 @@ function mock.factory_create(f, proto, ...)
     return new_handle("object", 7, { proto = proto })
 end
 
-function mock.factory_info(f) return f.limit, f.used end
+function mock.factory_info(f) return f.limit, f.used, 0, 0, 0 end
+
+-- DESTROY as moe does it: only a descendant, once; its quota goes back to its parent.
+function mock.factory_destroy(f, child)
+    table.insert(mock.calls, { "destroy", f, child })
+    if child.kind ~= "factory" or child.destroyed or child.released then
+        return nil, "invalid capability", -28
+    end
+    local above = child.parent
+    while above and above ~= f do above = above.parent end
+    if not above then return nil, "no permission", -1 end
+    child.destroyed = true
+    child.parent.used = child.parent.used - child.limit
+    return true
+end
+
+function mock.release(h)
+    table.insert(mock.calls, { "release", h })
+    h.released = true
+end
 
 function mock.query(ns, name)
     if name == "missing" then return nil end
@@ -59,6 +79,8 @@ function mock.start(spec)
     next_id = next_id + 1
     mock.started[next_id] = spec
     table.insert(mock.started, spec)
+    -- A restart reuses the spec table: what it held at each start is kept here.
+    table.insert(mock.factories, spec.factory)
     return next_id
 end
 
