@@ -9,7 +9,7 @@ local L4 = require("L4")
 local ld = L4.default_loader
 
 local CYCLES = 100
-local QUOTA = 4 * 1024 * 1024          -- the attacker's: enough to reach moe's log and factory tables
+local QUOTA = 4 * 1024 * 1024          -- the attacker's: reaches moe's log and factory tables
 local VICTIM_QUOTA = 8 * 1024 * 1024
 local POLL_MS = 10                     -- one kernel tick
 local PROGRAM = "rom/moe_attacker.elf"

@@ -72,7 +72,7 @@ static pecan_cap_t new_slot(void)
     return slot;
 }
 
-/* ---- attack: cycles --------------------------------------------------------------------- */
+/* ---- attack: cycles ---------------------------------------------------------------------- */
 
 /* A namespace made through factory that holds itself and factory: neither has a client
  * copy outside the cycle once the task is gone. */
@@ -132,7 +132,7 @@ static int held_dataspace(pecan_cap_t cycle)
     return err;
 }
 
-/* ---- attack: filling moe ------------------------------------------------------------------ */
+/* ---- attack: filling moe ----------------------------------------------------------------- */
 
 struct fill {
     pecan_cap_t cycle;          /* the self-cycle namespace: entries go there */
@@ -302,7 +302,7 @@ static int attack(unsigned cycle, unsigned cycles)
     wait_to_be_killed();
 }
 
-/* ---- victim ------------------------------------------------------------------------------- */
+/* ---- victim ------------------------------------------------------------------------------ */
 
 static void touch(volatile char *bytes, unsigned size)
 {

@@ -79,7 +79,7 @@ static pecan_cap_t new_slot(void)
     return slot;
 }
 
-/* ---- options ------------------------------------------------------------------------------ */
+/* ---- options ----------------------------------------------------------------------------- */
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
@@ -104,7 +104,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         o->workers = FUZZ_MAX_WORKERS;
 }
 
-/* ---- before the baseline ------------------------------------------------------------------- */
+/* ---- before the baseline ----------------------------------------------------------------- */
 
 /* moe keeps a window (and its page tables, on its own quota) for every device range it
  * ever opened: open the ones the messages name now. */
@@ -184,7 +184,7 @@ static int prepare(void)
     return err;
 }
 
-/* ---- the run -------------------------------------------------------------------------------- */
+/* ---- the run ----------------------------------------------------------------------------- */
 
 static int make_arena(void)
 {
@@ -210,11 +210,12 @@ static int start_worker(unsigned i)
     const char *argv[] = { "moefuzz", "worker", index, seed, messages, seconds };
     /* The board first: it lands at FUZZ_BOARD_SLOT, where the reaper pulls it. Worker 0
      * fuzzes device memory too. */
+    const unsigned rights = PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT;
     struct launcher_cap caps[] = {
-        { FUZZ_CAP_BOARD_NAME, run.board, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT },
-        { FUZZ_CAP_TALLY_NAME, run.tally, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT },
-        { FUZZ_CAP_ROM_NAME, pecan_env_cap(FUZZ_CAP_ROM_NAME), PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT },
-        { "iomem", pecan_env_cap("iomem"), PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT },
+        { FUZZ_CAP_BOARD_NAME, run.board, rights },
+        { FUZZ_CAP_TALLY_NAME, run.tally, rights },
+        { FUZZ_CAP_ROM_NAME, pecan_env_cap(FUZZ_CAP_ROM_NAME), rights },
+        { "iomem", pecan_env_cap("iomem"), rights },
     };
     unsigned cap_count = sizeof(caps) / sizeof(caps[0]);
     if (i != 0 || !caps[cap_count - 1].cap)
@@ -268,7 +269,7 @@ static void wait_for_workers(void)
     }
 }
 
-/* ---- the end ------------------------------------------------------------------------------- */
+/* ---- the end ----------------------------------------------------------------------------- */
 
 static bool same(const struct pecan_factory_info *a, const struct pecan_factory_info *b)
 {

@@ -351,7 +351,8 @@ static void build_region_map(struct build *b, const struct target *t)
     case PECAN_RM_ATTACH:
         /* Often a plain attach that can work: whole pages from offset 0. */
         put(b, grid_address(b->c) & (rng_percent(r, 50) ? ~(FUZZ_PAGE - 1) : ~0u));
-        put(b, rng_percent(r, 40) ? (1 + rng_below(r, 4)) * FUZZ_PAGE : grid_size(r, 16 * FUZZ_PAGE));
+        put(b, rng_percent(r, 40) ? (1 + rng_below(r, 4)) * FUZZ_PAGE
+                                  : grid_size(r, 16 * FUZZ_PAGE));
         put(b, grid_rm_flags(r));
         put(b, rng_percent(r, 40) ? 0 : grid_offset(r, 16 * FUZZ_PAGE));
         put_cap_item(b, K_DATASPACE, t->reach == R_PRIVATE);
@@ -538,8 +539,6 @@ static void safe_factory(struct fuzz_context *c, struct fuzz_message *m)
     pecan_word_t *w = m->w;
     if (m->label != PECAN_PROTO_FACTORY || m->words < 1)
         return;
-    if (w[0] == PECAN_FACTORY_REPORT && rng_below(c->rng, REPORT_ODDS))
-        w[0] = PECAN_FACTORY_INFO;
     /* Gates and notifications stay with the factory that made them until it goes: made
      * through the environment's they would outlive the run's accounting. */
     if (w[0] == PECAN_FACTORY_CREATE && m->words > 1 &&
@@ -548,8 +547,25 @@ static void safe_factory(struct fuzz_context *c, struct fuzz_message *m)
         w[1] = PECAN_FACTORY_UNTYPED + 1 + rng_below(c->rng, 100);
 }
 
+/* The console is the slowest thing moe does (every character a trap to the UART), and a
+ * log everybody reads: memory reports (a line per factory) and real log lines only now
+ * and then, whichever log or factory the message goes to. */
+static void keep_console_quiet(struct fuzz_context *c, struct fuzz_message *m)
+{
+    pecan_word_t *w = m->w;
+    if (m->words == 0)
+        return;
+    if (m->label == PECAN_PROTO_FACTORY && w[0] == PECAN_FACTORY_REPORT &&
+        rng_below(c->rng, REPORT_ODDS))
+        w[0] = PECAN_FACTORY_INFO;
+    if (m->label == PECAN_PROTO_LOG && w[0] == PECAN_LOG_WRITE && m->words > 1 &&
+        w[1] <= (m->words - 2) * 4 && rng_below(c->rng, VALID_LOG_WRITE_ODDS))
+        w[1] = (m->words - 2) * 4 + 1 + rng_below(c->rng, 300);   /* past the bytes sent */
+}
+
 static void make_safe(struct fuzz_context *c, const struct target *t, struct fuzz_message *m)
 {
+    keep_console_quiet(c, m);
     pecan_word_t *w = m->w;
     if (t->kind == K_IOMEM && m->label == PECAN_PROTO_IOMEM && m->words >= 3) {
         w[1] = PICK(c->rng, iomem_addresses);   /* no new device windows: see above */
@@ -577,18 +593,12 @@ static void make_safe(struct fuzz_context *c, const struct target *t, struct fuz
     case K_FACTORY:
         safe_factory(c, m);
         break;
-    case K_LOG:
-        /* Real lines only now and then: the console stays readable. */
-        if (m->label == PECAN_PROTO_LOG && w[0] == PECAN_LOG_WRITE && m->words > 1 &&
-            w[1] <= (m->words - 2) * 4 && rng_below(c->rng, VALID_LOG_WRITE_ODDS))
-            w[1] = (m->words - 2) * 4 + 1 + rng_below(c->rng, 300);
-        break;
     default:
         break;
     }
 }
 
-/* ---- the message --------------------------------------------------------------------------- */
+/* ---- the message ------------------------------------------------------------------------- */
 
 void fuzz_build(struct fuzz_context *c, const struct target *t, struct fuzz_message *m)
 {

@@ -137,7 +137,7 @@ static void reap_one(struct reaper *r)
     pecan_cnode_delete(PECAN_ENV_CNODE, r->slot, FUZZ_DEPTH);
 }
 
-/* ---- the workers' board capabilities --------------------------------------------------- */
+/* ---- the workers' board capabilities ----------------------------------------------------- */
 
 /* The board out of (away) or back into every live worker's space, at its slot. */
 static void move_boards(struct reaper *r, bool away)
@@ -168,7 +168,7 @@ static void round_of_board(struct reaper *r)
     }
 }
 
-/* ---- the thread ------------------------------------------------------------------------- */
+/* ---- the thread -------------------------------------------------------------------------- */
 
 /* Its stack pages and park notification exist before the director's baseline. */
 static void warm_up(struct reaper *r)

@@ -120,7 +120,7 @@ static void set_target(enum slot_id id, const char *name, enum kind kind, enum r
     t->own_env = own_env;
 }
 
-/* ---- picking capabilities for items (fuzz_context.pick) ------------------------------------ */
+/* ---- picking capabilities for items (fuzz_context.pick) ---------------------------------- */
 
 static pecan_cap_t private_extra(void)
 {
@@ -149,7 +149,7 @@ static pecan_cap_t pick(void *owner, enum kind k, bool allow_private)
     return me.targets[candidates[rng_below(&me.state_rng, n)]].cap;
 }
 
-/* ---- the fuzz objects ----------------------------------------------------------------------- */
+/* ---- the fuzz objects -------------------------------------------------------------------- */
 
 static void board_name(char *out, const char *what)
 {
@@ -228,7 +228,7 @@ static bool objects_alive(void)
     return pecan_factory_info(me.targets[T_FZ].cap, &info) == 0;
 }
 
-/* ---- other parties' objects ------------------------------------------------------------------ */
+/* ---- other parties' objects -------------------------------------------------------------- */
 
 /* A random board entry of another party into a foreign slot: a target from then on. */
 static void take_foreign(void)
@@ -264,7 +264,7 @@ static void drop_foreign(void)
     }
 }
 
-/* ---- one message ---------------------------------------------------------------------------- */
+/* ---- one message ------------------------------------------------------------------------- */
 
 static void set_receive_buffer(const struct fuzz_message *m)
 {
@@ -400,7 +400,7 @@ static void one_message(uint32_t number)
     classify(t, &m, r, took);
 }
 
-/* ---- checks ----------------------------------------------------------------------------------- */
+/* ---- checks ------------------------------------------------------------------------------ */
 
 static int env_info(struct pecan_factory_info *info)
 {
@@ -444,7 +444,7 @@ static void check_accounting(const struct pecan_factory_info *before)
     problem("accounting not back to the figures from before", 0);
 }
 
-/* ---- setup and end ------------------------------------------------------------------------- */
+/* ---- setup and end ----------------------------------------------------------------------- */
 
 /* Detaches whatever the fuzz left in the play area of its own region map. */
 static void clean_play_area(void)
