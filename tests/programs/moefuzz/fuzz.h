@@ -90,6 +90,9 @@ int kind_protocol(enum kind k);
 const char *kind_name(enum kind k);
 /* The kind a board name ends in ("w3.ds" -> K_DATASPACE), or K_COUNT. */
 enum kind kind_of_board_name(const char *name);
+/* The kind of object cap is (named, the kind its name says, is asked first); K_COUNT:
+ * none of moe's. */
+enum kind kind_identify(pecan_cap_t cap, enum kind named);
 
 /* ---- messages ---------------------------------------------------------------------------- */
 

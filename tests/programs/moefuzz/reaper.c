@@ -32,13 +32,15 @@
 #define DESTROY_PERCENT 15u          /* of the factories it picks */
 #define BOARD_PULL_PERCENT 2u        /* of the rounds */
 #define BOARD_AWAY_ROUNDS 5u
-#define BOARD_LIST_MAX 64u
+#define BOARD_LIST_MAX 40u           /* 4 workers' 8 objects and what the fuzz put there */
 #define NAME_SIZE 32u
 #define DETACHES 4u
 #define IDLE_US 100000u
 #define STACK_WARM_BYTES (32u * 1024u)
 #define REGION_SPAN 0x60000000u      /* detaches fall anywhere in a task's low space */
 #define REAPER_PARTY 0u              /* workers are 1 and up */
+#define REAPER_PRIORITY 120u         /* workers run at 100, moe at 200 */
+#define REAPER_CPUS 1u               /* CPU 0 */
 
 struct reaper {
     struct rng rng;                   /* this round's: (seed, reaper, round) */
@@ -68,7 +70,7 @@ static enum kind take(struct reaper *r)
         return K_COUNT;
     if (pecan_ns_query_path(r->board, name, r->slot) != 0)
         return K_COUNT;
-    return kind_of_board_name(name);
+    return kind_identify(r->slot, kind_of_board_name(name));
 }
 
 static void drop_made(struct reaper *r)
@@ -170,6 +172,14 @@ static void round_of_board(struct reaper *r)
 
 /* ---- the thread -------------------------------------------------------------------------- */
 
+/* Above the workers and on CPU 0 (moe's, where no worker runs): it sleeps between rounds,
+ * and would hardly get a round in among workers that never block for long. */
+static void take_place(void)
+{
+    pecan_sched_run_thread(PECAN_ENV_SCHEDULER, pecan_thread_tcb(pecan_thread_self()),
+                           REAPER_PRIORITY, REAPER_CPUS, 0);
+}
+
 /* Its stack pages and park notification exist before the director's baseline. */
 static void warm_up(struct reaper *r)
 {
@@ -183,6 +193,7 @@ static void warm_up(struct reaper *r)
 static void *reaper_thread(void *arg)
 {
     struct reaper *r = arg;
+    take_place();
     warm_up(r);
     while (!__atomic_load_n(&r->go, __ATOMIC_ACQUIRE))
         pecan_sleep_us(ROUND_PAUSE_US);
@@ -230,5 +241,6 @@ uint32_t reaper_stop(struct reaper *r, uint32_t *destroys)
     while (!__atomic_load_n(&r->stopped, __ATOMIC_ACQUIRE))
         pecan_sleep_us(ROUND_PAUSE_US);
     *destroys = r->destroys;
+    printf("moefuzz: reaper: %u rounds\n", (unsigned)r->round);
     return r->actions;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * moefuzz's kinds of targets (fuzz.h): the protocol each kind of moe object speaks and
- * the names the parties give their objects on the board ("w<index>.<kind>").
+ * moefuzz's kinds of targets (fuzz.h): the protocol each kind of moe object speaks, the
+ * names the parties give their objects on the board ("w<index>.<kind>"), and asking an
+ * object what it is (a board name may name anything: the fuzz registers there too).
  */
 #include <string.h>
 #include <pecan/protocol/dataspace.h>
@@ -12,7 +13,11 @@
 #include <pecan/protocol/region_map.h>
 #include <pecan/protocol/task.h>
 #include <pecan/protocols.h>
+#include <pecan/sys.h>
 #include "fuzz.h"
+
+#define PROBE_OPCODE 0xFFFFu         /* no protocol has it */
+#define PROBE_TIMEOUT_US 500000u
 
 static const struct {
     int protocol;
@@ -45,6 +50,27 @@ enum kind kind_of_board_name(const char *name)
         return K_COUNT;
     for (unsigned k = 0; k < K_COUNT; k++)
         if (strcmp(dot + 1, kinds[k].name) == 0)
+            return (enum kind)k;
+    return K_COUNT;
+}
+
+/* An opcode no protocol has is answered ENOSYS (or a missing-right or too-short error)
+ * by an object that speaks the label's protocol, EBADPROTO by one that does not. */
+static bool speaks(pecan_cap_t cap, enum kind k)
+{
+    struct pecan_message m;
+    m.tag = pecan_tag(kind_protocol(k), 1, 0);
+    m.word[0] = PROBE_OPCODE;
+    struct pecan_reply r = pecan_ipc_call(cap, &m, pecan_timeout_us(PROBE_TIMEOUT_US));
+    return r.ipc_status == PECAN_IPC_OK && pecan_tag_label(r.tag) != -PECAN_EBADPROTO;
+}
+
+enum kind kind_identify(pecan_cap_t cap, enum kind named)
+{
+    if (named < K_COUNT && speaks(cap, named))
+        return named;
+    for (unsigned k = 0; k < K_COUNT; k++)
+        if (k != named && speaks(cap, (enum kind)k))
             return (enum kind)k;
     return K_COUNT;
 }

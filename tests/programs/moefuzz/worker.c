@@ -239,14 +239,14 @@ static void take_foreign(void)
     if (pecan_ns_list(me.targets[T_BOARD].cap, index, name, sizeof(name), &flags) != 0 ||
         strncmp(name, me.prefix, strlen(me.prefix)) == 0)
         return;
-    enum kind kind = kind_of_board_name(name);
-    if (kind == K_COUNT)
-        return;
     unsigned slot = rng_below(&me.state_rng, FOREIGN_SLOTS);
     struct target *t = &me.targets[T_FOREIGN + slot];
     empty_slot(me.foreign[slot]);
     t->cap = 0;
     if (pecan_ns_query_path(me.targets[T_BOARD].cap, name, me.foreign[slot]) != 0)
+        return;
+    enum kind kind = kind_identify(me.foreign[slot], kind_of_board_name(name));
+    if (kind == K_COUNT)
         return;
     t->kind = kind;
     t->cap = me.foreign[slot];
