@@ -549,6 +549,9 @@ static int set_up_targets(void)
     }
     for (unsigned i = 0; i < RECEIVE_SLOTS; i++)
         me.receive[i] = new_slot();
+    if (me.targets[T_BOARD].cap != FUZZ_BOARD_SLOT)
+        problem("the board is not where the reaper pulls it from",
+                (long)me.targets[T_BOARD].cap);
     struct pecan_dataspace_info info;
     int err = pecan_ns_query_path(me.targets[T_ROM_NS].cap, "moefuzz.elf",
                                   me.targets[T_ROM_DS].cap);
