@@ -79,6 +79,24 @@ check(after.moe_free == before.moe_free, "moe's free memory is not back at the b
 check(after.used == before.used and after.objects == before.objects,
       "ned's factory is not back at its use from before")
 
+-- The other ways a program ends: an exit, a crash (its task gone without an exit) and a
+-- restart (ned destroys the old quota before it makes the new one).
+local EXIT_STATUS = 7   -- the attacker's after "exit" (tests/moe/attacker.c)
+local function ending(opts, how)
+    opts.quota, opts.log = QUOTA, L4.Env.log
+    return ld:startv(opts, PROGRAM, "attack", "0", tostring(CYCLES), how)
+end
+check(ending({}, "exit"):wait() == EXIT_STATUS, "the exiting attacker")
+check(ending({}, "crash"):wait() == "crashed", "the crashing attacker")
+local restarted = ending({ restart = 1 }, "exit")
+check(restarted:wait() == EXIT_STATUS and restarted.restarts == 1, "the restarted attacker")
+collectgarbage("collect")
+local ended = figures()
+print("attack: after an exit, a crash and a restart: moe free " .. ended.moe_free ..
+      " bytes (before: " .. before.moe_free .. ")")
+check(ended.moe_free == before.moe_free and ended.used == before.used,
+      "moe's free memory or ned's factory not back after the other endings")
+
 local victim = ld:startv({ quota = VICTIM_QUOTA, log = L4.Env.log }, PROGRAM, "victim")
 local status = victim:wait()
 print("attack: victim exited with status " .. tostring(status))

@@ -5,14 +5,16 @@
  * nothing beyond its own run; ned's quota for it is what the test measures. Modes
  * (argv[1]):
  *
- *   attack <n> <of> builds reference cycles that client copies alone never free (a
+ *   attack <n> <of> [wait|exit|crash]
+ *                   builds reference cycles that client copies alone never free (a
  *                   namespace registering itself and its factory; namespaces holding each
  *                   other in a ring; a sub-factory whose namespace holds it), then fills
  *                   moe through its factory round-robin until every kind of object is
  *                   refused with ENOMEM (namespaces, entries, logs, dataspaces with pages,
- *                   gates, notifications, sub-factories), registers "ready" in the
- *                   namespace `board` ned gave it, and waits to be killed. Only ned's
- *                   FACTORY DESTROY of its quota gets that memory back.
+ *                   gates, notifications, sub-factories); then (wait) registers "ready" in
+ *                   the namespace `board` ned gave it and waits to be killed, (exit) exits
+ *                   with ATTACK_EXIT_STATUS, or (crash) ends its own task without an exit.
+ *                   Only ned's FACTORY DESTROY of its quota gets that memory back.
  *   victim          after the attacks: allocates on the heap and in a dataspace of its
  *                   own, touching every page (page faults), starts `child` through a
  *                   sub-factory, waits for it and DESTROYs that sub-factory, checking its
@@ -32,6 +34,7 @@
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
 #include <pecan/sys.h>
+#include <pecan/task.h>
 
 #define PAGE 4096u
 #define KIB 1024u
@@ -44,6 +47,7 @@
  * are in the attack too, not only records and gates. */
 #define BACKED_EVERY 4u
 #define ENTRY_NAME_SIZE 16
+#define ATTACK_EXIT_STATUS 7     /* conf/attack.lua expects it */
 /* Our own CNode is full: not moe's refusal, so not the ENOMEM the fill waits for. */
 #define OWN_SLOTS_GONE (-PECAN_ERANGE)
 
@@ -277,8 +281,29 @@ static void wait_to_be_killed(void)
         pecan_sleep_us(PECAN_TIMEOUT_MAX_US);
 }
 
+/* How an attack ends: what ned must take its quota back after. */
+enum ending { END_WAIT, END_EXIT, END_CRASH };
+
+static enum ending ending_of(const char *word)
+{
+    if (word && strcmp(word, "exit") == 0)
+        return END_EXIT;
+    if (word && strcmp(word, "crash") == 0)
+        return END_CRASH;
+    return END_WAIT;
+}
+
+/* Its task ends without an exit: ned sees its parent object lose its last client. */
+static void crash(void) __attribute__((noreturn));
+static void crash(void)
+{
+    pecan_task_terminate(PECAN_ENV_TASK);
+    for (;;)
+        pecan_sleep_us(PECAN_TIMEOUT_MAX_US);
+}
+
 /* Cycle `cycle` of `cycles`: the first and the last print what they got. */
-static int attack(unsigned cycle, unsigned cycles)
+static int attack(unsigned cycle, unsigned cycles, enum ending ending)
 {
     struct fill f = { 0, 0, 0 };
     int err;
@@ -297,6 +322,10 @@ static int attack(unsigned cycle, unsigned cycles)
     fill_round_robin(&f, kinds, count);
     if (cycle == 1 || cycle == cycles)
         print_fill(cycle, kinds, count);
+    if (ending == END_EXIT)
+        return failures ? 1 : ATTACK_EXIT_STATUS;
+    if (ending == END_CRASH)
+        crash();
     if ((err = tell_ready(&f)) != 0)
         failed("registering ready in the board", err);
     wait_to_be_killed();
@@ -420,11 +449,12 @@ static int child(void)
 int main(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "attack") == 0)
-        return attack((unsigned)strtoul(argv[2], 0, 10), (unsigned)strtoul(argv[3], 0, 10));
+        return attack((unsigned)strtoul(argv[2], 0, 10), (unsigned)strtoul(argv[3], 0, 10),
+                      ending_of(argc >= 5 ? argv[4] : 0));
     if (argc >= 2 && strcmp(argv[1], "victim") == 0)
         return victim();
     if (argc >= 2 && strcmp(argv[1], "child") == 0)
         return child();
-    printf("moe_attacker: usage: moe_attacker attack <cycle> <cycles> | victim | child (FAILED)\n");
+    printf("moe_attacker: usage: moe_attacker attack <cycle> <cycles> [wait|exit|crash] | victim | child (FAILED)\n");
     return 2;
 }

@@ -172,6 +172,10 @@ static int make_tally(void)
 
 static int prepare(void)
 {
+    /* It serves the workers' parent objects: off moe's CPU (fuzz.h), at its priority. */
+    unsigned priority = 0;
+    pecan_sched_thread_info(PECAN_ENV_SCHEDULER, PECAN_ENV_THREAD, 0, &priority, 0);
+    fuzz_move_to_last_cpu(PECAN_ENV_THREAD, priority);
     warm_up_memory();
     open_device_ranges();
     pecan_mutex_init(&run.children_lock);

@@ -139,6 +139,15 @@ void fuzz_iomem_grid(const pecan_word_t **addresses, unsigned *address_count,
 pecan_word_t grid_offset(struct rng *r, pecan_word_t size);
 pecan_word_t grid_size(struct rng *r, pecan_word_t size);
 
+/* ---- where the parties run ------------------------------------------------------------------ */
+
+/* Moves thread to the last CPU (when there is more than one) at priority: moe's CPU 0 is
+ * no place for a thread that must keep answering (the director serves the workers'
+ * parent objects), since moe, above every program, leaves it nothing while the workers
+ * flood it from the other CPUs (the fairness limit in docs/runtime.md; on CPU 0 the
+ * workers' PARENT calls waited up to 0.9 s). */
+void fuzz_move_to_last_cpu(pecan_cap_t thread, unsigned priority);
+
 /* ---- the parties ------------------------------------------------------------------------- */
 
 struct worker_options {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * moefuzz's kinds of targets (fuzz.h): the protocol each kind of moe object speaks, the
- * names the parties give their objects on the board ("w<index>.<kind>"), and asking an
- * object what it is (a board name may name anything: the fuzz registers there too).
+ * names the parties give their objects on the board ("w<index>.<kind>"), asking an
+ * object what it is (a board name may name anything: the fuzz registers there too), and
+ * where the director's threads run.
  */
 #include <string.h>
 #include <pecan/protocol/dataspace.h>
@@ -13,6 +14,7 @@
 #include <pecan/protocol/region_map.h>
 #include <pecan/protocol/task.h>
 #include <pecan/protocols.h>
+#include <pecan/env.h>
 #include <pecan/sys.h>
 #include "fuzz.h"
 
@@ -73,4 +75,12 @@ enum kind kind_identify(pecan_cap_t cap, enum kind named)
         if (k != named && speaks(cap, (enum kind)k))
             return (enum kind)k;
     return K_COUNT;
+}
+
+void fuzz_move_to_last_cpu(pecan_cap_t thread, unsigned priority)
+{
+    unsigned cpus = 1;
+    pecan_sched_info(PECAN_ENV_SCHEDULER, &cpus, 0, 0);
+    if (cpus > 1)
+        pecan_sched_run_thread(PECAN_ENV_SCHEDULER, thread, priority, 1u << (cpus - 1), 0);
 }

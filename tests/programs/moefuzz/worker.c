@@ -472,10 +472,9 @@ static void move_off_cpu0(void)
     pecan_sched_info(PECAN_ENV_SCHEDULER, &cpus, 0, 0);
     if (cpus < 2)
         return;
-    unsigned cpu = 1 + me.options.index % (cpus - 1);
-    int priority = pecan_sched_thread_mcp(PECAN_ENV_SCHEDULER, PECAN_ENV_THREAD);
-    pecan_sched_run_thread(PECAN_ENV_SCHEDULER, PECAN_ENV_THREAD,
-                           priority > 0 ? (unsigned)priority : 1, 1u << cpu, 0);
+    unsigned cpu = 1 + me.options.index % (cpus - 1), priority = 0;
+    pecan_sched_thread_info(PECAN_ENV_SCHEDULER, PECAN_ENV_THREAD, 0, &priority, 0);
+    pecan_sched_run_thread(PECAN_ENV_SCHEDULER, PECAN_ENV_THREAD, priority, 1u << cpu, 0);
 }
 
 /* Everything whose first use is charged to our quota happens before the baseline: page
