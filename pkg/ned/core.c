@@ -186,7 +186,8 @@ static int core_factory_create(lua_State *L)
     return push_made(L, slot, err, "the factory refused");
 }
 
-/* core.factory_info(factory) -> quota, used, moe's free RAM (nil if not said) */
+/* core.factory_info(factory) -> quota, used, objects, moe's free RAM, moe's own use (the
+ * last two nil when the factory's server does not say) */
 static int core_factory_info(lua_State *L)
 {
     struct pecan_factory_info info;
@@ -195,11 +196,38 @@ static int core_factory_info(lua_State *L)
         return fail(L, "factory info", err);
     lua_pushnumber(L, info.quota);
     lua_pushnumber(L, info.used);
+    lua_pushnumber(L, info.objects);
     if (info.free_ram)
         lua_pushnumber(L, info.free_ram);
     else
         lua_pushnil(L);
-    return 3;
+    if (info.moe_own)
+        lua_pushnumber(L, info.moe_own);
+    else
+        lua_pushnil(L);
+    return 5;
+}
+
+/* core.factory_destroy(factory, descendant) -> true, or nil and a message: descendant (a
+ * factory made through factory, or below it) ends with everything made through it, even
+ * objects that keep each other alive, and its quota goes back to factory. */
+static int core_factory_destroy(lua_State *L)
+{
+    int err = pecan_factory_destroy(check_cap(L, 1)->slot, check_cap(L, 2)->slot);
+    if (err)
+        return fail(L, "the factory refused to destroy it", err);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* core.release(cap): ned's slot goes now rather than when Lua collects the value (a
+ * child's log and factory are moe objects that live as long as a copy does). */
+static int core_release(lua_State *L)
+{
+    struct lua_cap *c = check_cap(L, 1);
+    if (c->owned)
+        cap_gc(L);
+    return 0;
 }
 
 /* core.query(namespace, name) -> cap or nil */
@@ -431,6 +459,8 @@ static const luaL_Reg core_functions[] = {
     { "is_valid", core_is_valid },
     { "factory_create", core_factory_create },
     { "factory_info", core_factory_info },
+    { "factory_destroy", core_factory_destroy },
+    { "release", core_release },
     { "query", core_query },
     { "view", core_view },
     { "dataspace_info", core_dataspace_info },

@@ -6,7 +6,8 @@
 -- does (nil plus a message). Numbers come from L4.abi, as the library's do.
 local abi = require("L4.abi")
 local Proto, Err = abi.Proto, abi.Err
-local mock = { NAME_SIZE = 16, calls = {}, started = {}, exits = {}, logs = {} }
+local mock = { NAME_SIZE = 16, calls = {}, started = {}, exits = {}, logs = {},
+               factories = {} }
 
 local next_id = 100
 local function new_handle(kind, rights, extra)
@@ -39,7 +40,7 @@ function mock.factory_create(f, proto, ...)
         local quota = ...
         if quota > f.limit - f.used then return nil, "out of memory (quota)", -Err.ENOMEM end
         f.used = f.used + quota
-        return new_handle("factory", 7, { limit = quota, used = 0 })
+        return new_handle("factory", 7, { limit = quota, used = 0, parent = f })
     end
     if proto == Proto.Ipc_gate then return new_handle("gate", abi.Right.ALL) end
     if proto == Proto.Log then
@@ -55,7 +56,26 @@ function mock.factory_create(f, proto, ...)
     return new_handle("object", 7, { proto = proto })
 end
 
-function mock.factory_info(f) return f.limit, f.used end
+function mock.factory_info(f) return f.limit, f.used, 0, 0, 0 end
+
+-- DESTROY as moe does it: only a descendant, once; its quota goes back to its parent.
+function mock.factory_destroy(f, child)
+    table.insert(mock.calls, { "destroy", f, child })
+    if child.kind ~= "factory" or child.destroyed or child.released then
+        return nil, "invalid capability", -Err.EINVALCAP
+    end
+    local above = child.parent
+    while above and above ~= f do above = above.parent end
+    if not above then return nil, "no permission", -Err.EPERM end
+    child.destroyed = true
+    child.parent.used = child.parent.used - child.limit
+    return true
+end
+
+function mock.release(h)
+    table.insert(mock.calls, { "release", h })
+    h.released = true
+end
 
 -- IOMEM and ICU views: inside the object's [first, last], like moe's.
 function mock.view(object, start, length, factory)
@@ -86,6 +106,8 @@ function mock.start(spec)
     next_id = next_id + 1
     mock.started[next_id] = spec
     table.insert(mock.started, spec)
+    -- A restart reuses the spec table: what it held at each start is kept here.
+    table.insert(mock.factories, spec.factory)
     return next_id
 end
 

@@ -23,7 +23,7 @@ local function expect_error(pattern, f, ...)
 end
 
 local function test(name, f)
-    mock.calls, mock.started, mock.exits, mock.logs = {}, {}, {}, {}
+    mock.calls, mock.started, mock.exits, mock.logs, mock.factories = {}, {}, {}, {}, {}
     local ok, message = pcall(f)
     if ok then
         passed = passed + 1
@@ -102,6 +102,76 @@ test("quota creates a sub-factory, and a too large one is refused by name", func
     check(message:find("rom/big", 1, true), "names the program")
     expect_error("option 'quota' must be a positive number",
                  function() ld:start({ quota = -1 }, "rom/x") end)
+end)
+
+-- The calls of one kind ("destroy", "release") the library made, in order.
+local function calls_of(kind)
+    local out = {}
+    for _, c in ipairs(mock.calls) do
+        if c[1] == kind then out[#out + 1] = c end
+    end
+    return out
+end
+
+test("a program's quota is DESTROYed through the loader's factory when it ends", function()
+    local mem = L4.Env.factory.handle
+    local before = mem.used
+    for _, ending in ipairs({ 0, 7, "killed", "crashed" }) do
+        mock.calls, mock.factories = {}, {}
+        local app = ld:start({ quota = 4096 }, "rom/cyclic")
+        local quota = mock.factories[1]
+        check(mem.used == before + 4096, "the quota is reserved in the loader's factory")
+        if ending == "killed" then
+            app:kill()
+        else
+            table.insert(mock.exits, { app.id, ending })
+            L4.process_events(0)
+        end
+        local destroys = calls_of("destroy")
+        check(#destroys == 1 and destroys[1][2] == mem and destroys[1][3] == quota,
+              "one DESTROY of its factory through the loader's (" .. tostring(ending) .. ")")
+        check(quota.destroyed and quota.released, "destroyed, then ned's copy released")
+        check(mem.used == before, "the loader's factory has it all back")
+    end
+end)
+
+test("a restart gets a fresh quota after the old one is destroyed", function()
+    local mem = L4.Env.factory.handle
+    local before = mem.used
+    local app = ld:start({ quota = 8192, restart = 1 }, "rom/flaky")
+    local first = mock.factories[1]
+    table.insert(mock.exits, { app.id, 1 })
+    L4.process_events(0)
+    local second = mock.factories[2]
+    check(second and second ~= first and second.limit == 8192, "a new quota of the same size")
+    check(first.destroyed, "the first one destroyed before the restart")
+    check(mem.used == before + 8192, "only the new quota is reserved")
+    table.insert(mock.exits, { app.id, 1 })
+    L4.process_events(0)
+    check(app:state() == "zombie" and second.destroyed, "the last one destroyed at the end")
+    check(mem.used == before, "everything back")
+end)
+
+test("without a quota nothing is destroyed; a log ned made is released at the end", function()
+    local app = ld:start({ log = { "tag", "red" } }, "rom/plain")
+    local log = mock.started[1].log
+    local shared = ld:start({ log = L4.Env.log }, "rom/shared")
+    table.insert(mock.exits, { app.id, 0 })
+    table.insert(mock.exits, { shared.id, 0 })
+    L4.process_events(0)
+    L4.process_events(0)
+    check(#calls_of("destroy") == 0, "no DESTROY of the loader's own factory")
+    check(log.released, "the log made for it is released")
+    check(not L4.Env.log.handle.released, "the loader's own log is not")
+end)
+
+test("a program that cannot start leaves no quota behind", function()
+    local mem = L4.Env.factory.handle
+    local before = mem.used
+    expect_error("rom/absent: no such program",
+                 function() ld:start({ quota = 4096 }, "rom/absent") end)
+    check(#calls_of("destroy") == 1, "its quota destroyed")
+    check(mem.used == before, "and given back")
 end)
 
 test("priority and mcp: defaults, and every bad value refused by name", function()

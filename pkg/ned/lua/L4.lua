@@ -149,13 +149,15 @@ function Cap:create(proto, ...)
     return wrap(handle, proto == L4.Proto.Ipc_gate or proto > 0, "created")
 end
 
--- A factory's figures: { quota = bytes, used = bytes, moe_free = moe's free RAM in bytes
--- (nil if the factory's server does not say) }, so a script can check that what its
--- programs held came back.
+-- A factory's figures (Pecan's, not L4Re's): { quota = bytes, used = bytes, objects =
+-- count, moe_free = moe's free RAM in bytes, moe_own = bytes moe's own quota holds }; the
+-- last two nil if the factory's server does not say. So a script can check that what its
+-- programs held came back (conf/crash.lua, conf/attack.lua).
 function Cap:factory_info()
-    local quota, used, moe_free = core.factory_info(self.handle)
+    local quota, used, objects, moe_free, moe_own = core.factory_info(self.handle)
     if not quota then fail("factory_info: " .. tostring(used)) end
-    return { quota = quota, used = used, moe_free = moe_free }
+    return { quota = quota, used = used, objects = objects, moe_free = moe_free,
+             moe_own = moe_own }
 end
 
 function Cap:__tostring()
@@ -265,27 +267,72 @@ local function describe_exit(app, status, cause)
     return app.name .. " exited with " .. tostring(status)
 end
 
--- An exit or crash of app (cause: what ended a crashed one). A crash is always logged;
--- a non-zero status or a crash restarts it while it has restarts left.
+-- The quota ned made for a program (option quota) is a sub-factory of the loader's mem.
+-- When the program ends (exit, kill, crash) ned DESTROYs it through mem: whatever the
+-- program built (a namespace holding itself and its factory) goes, and mem gets the
+-- whole quota back. Releasing ned's copy alone would leave such a cycle alive.
+local function end_quota(app)
+    local quota = app.quota
+    if not quota or not app.spec.factory then return end
+    local ok, message = core.factory_destroy(quota.mem, app.spec.factory)
+    if not ok then
+        core.log("ned: " .. app.name .. ": its quota could not be taken back: " .. message)
+    end
+    core.release(app.spec.factory)
+    app.spec.factory = nil
+end
+
+-- A restart gets a fresh quota of the same size.
+local function renew_quota(app)
+    local quota = app.quota
+    if not quota then return true end
+    local handle, message = core.factory_create(quota.mem, L4.Proto.Factory, quota.bytes,
+                                                quota.name)
+    if not handle then return nil, "cannot create its quota again: " .. message end
+    app.spec.factory = handle
+    return true
+end
+
+-- Once a program has ended for good, the objects ned made only for it go at once (not
+-- when Lua collects them): its log.
+local function release_made(app)
+    if app.own_log and app.spec.log then
+        core.release(app.spec.log)
+        app.spec.log = nil
+    end
+end
+
+local function restart(app)
+    local ok, message = renew_quota(app)
+    local id
+    if ok then id, message = core.start(app.spec) end
+    if not id then
+        core.log("ned: restarting " .. app.name .. " failed: " .. message)
+        end_quota(app)
+        return false
+    end
+    app.id = id
+    app.restarts = app.restarts + 1
+    apps[id] = app
+    return true
+end
+
+-- An exit or crash of app (cause: what ended a crashed one). Its quota is DESTROYed first
+-- (end_quota). A crash is always logged; a non-zero status or a crash restarts it, with a
+-- fresh quota, while it has restarts left.
 local function note_exit(app, status, cause)
     apps[app.id] = nil
     app.fault = status == "crashed" and cause or nil
-    local restarting = app.restart_left > 0 and status ~= 0
-    if restarting then
+    end_quota(app)
+    if app.restart_left > 0 and status ~= 0 then
         app.restart_left = app.restart_left - 1
         core.log("ned: " .. describe_exit(app, status, cause) .. ", restarting (" ..
                  app.restart_left .. " restarts left)")
-        local id, message = core.start(app.spec)
-        if id then
-            app.id = id
-            app.restarts = app.restarts + 1
-            apps[id] = app
-            return
-        end
-        core.log("ned: restarting " .. app.name .. " failed: " .. message)
+        if restart(app) then return end
     elseif status == "crashed" then
         core.log("ned: " .. describe_exit(app, status, cause))
     end
+    release_made(app)
     app.exited = true
     app.status = status
     L4.exit_statuses[app.name] = status
@@ -394,7 +441,7 @@ local function make_log(ld, opts, program)
         local tag = program:match("([^/]+)$"):gsub("%.elf$", "")
         log = { tag:sub(1, LOG_TAG_MAX), "white" }
     end
-    if L4.is_cap(log) then return log.handle end
+    if L4.is_cap(log) then return log.handle, false end
     if type(log) ~= "table" then
         fail(program .. ": option 'log' must be a capability or {tag, colour}")
     end
@@ -412,15 +459,17 @@ local function make_log(ld, opts, program)
     end
     local handle, message = core.factory_create(ld.log_fab.handle, L4.Proto.Log, tag, number)
     if not handle then fail(program .. ": cannot create its log: " .. message) end
-    return handle
+    return handle, true
 end
 
+-- The program's factory: mem itself, or with option quota a sub-factory of mem made for
+-- it (then also returns what end_quota and renew_quota need).
 local function make_factory(ld, opts, program)
     local mem = opts.mem or ld.mem
+    if not L4.is_cap(mem) then
+        fail(program .. ": option 'mem' must be a factory capability")
+    end
     if opts.quota == nil then
-        if not L4.is_cap(mem) then
-            fail(program .. ": option 'mem' must be a factory capability")
-        end
         return mem.handle
     end
     local quota = opts.quota
@@ -438,7 +487,7 @@ local function make_factory(ld, opts, program)
     if not handle then
         fail(program .. ": cannot create a quota of " .. quota .. " bytes: " .. message)
     end
-    return handle
+    return handle, { mem = mem.handle, bytes = quota, name = name }
 end
 
 local function collect_env(env, program)
@@ -510,16 +559,23 @@ function Loader:startv(opts, program, ...)
         argv = argv,
         env = collect_env(opts.env or env, program),
         caps = cap_list,
-        log = make_log(self, opts, program),
-        factory = make_factory(self, opts, program),
         scheduler = scheduler.handle,
         priority = priority,
         mcp = mcp,
     }
+    local own_log, quota
+    spec.log, own_log = make_log(self, opts, program)
+    spec.factory, quota = make_factory(self, opts, program)
+    local app = setmetatable({ name = program, spec = spec, restart_left = restart,
+                               restarts = 0, exited = false, quota = quota,
+                               own_log = own_log }, App)
     local id, message = core.start(spec)
-    if not id then fail(message) end
-    local app = setmetatable({ id = id, name = program, spec = spec, restart_left = restart,
-                               restarts = 0, exited = false }, App)
+    if not id then
+        end_quota(app)
+        release_made(app)
+        fail(message)
+    end
+    app.id = id
     apps[id] = app
     return app
 end
