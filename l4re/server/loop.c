@@ -109,44 +109,52 @@ int server_reply_cap(struct server_request *r, pecan_cap_t slot, unsigned rights
                     slot);
 }
 
-int server_reply_object(struct server_request *r, struct server_object *object,
-                        unsigned rights)
+/* A slot for a copy lent to the reply: deleted after the reply is sent. 0 or an error. */
+static int lend_slot(struct server_request *r, pecan_cap_t *slot)
 {
     struct server *s = r->server;
     if (r->lent_count >= SERVER_MAX_LENDS || r->reply_items >= SERVER_MAX_REPLY_ITEMS)
         return -PECAN_EMSGTOOLONG;
-    pecan_cap_t slot = s->config.slot_alloc();
-    if (!slot)
-        return -PECAN_ENOMEM;
-    /* GRANT is needed to send the item; the client's copy gets the rights asked for, never
-     * SERVER_RIGHT_FAULTS (only a thread's pager copy carries it). */
-    /* Minted by the registry the object is in (another server thread's, for sessions). */
-    int err = server_mint(object->server ? object->server : s, object, slot,
-                          (rights & (PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT)) | PECAN_RIGHT_GRANT);
+    *slot = s->config.slot_alloc();
+    return *slot ? 0 : -PECAN_ENOMEM;
+}
+
+/* Sends the lent slot's copy (made, err 0) or gives the slot back (err). */
+static int reply_lent(struct server_request *r, pecan_cap_t slot, int err, unsigned rights)
+{
     if (err) {
-        s->config.slot_free(slot);
+        r->server->config.slot_free(slot);
         return err;
     }
     r->lent[r->lent_count++] = slot;
-    return server_reply_cap(r, slot, PECAN_RIGHT_WRITE | (rights & PECAN_RIGHT_GRANT));
+    return server_reply_cap(r, slot, rights);
+}
+
+int server_reply_object(struct server_request *r, struct server_object *object,
+                        unsigned rights)
+{
+    struct server *s = r->server;
+    pecan_cap_t slot;
+    int err = lend_slot(r, &slot);
+    if (err)
+        return err;
+    /* GRANT is needed to send the item; the client's copy gets the rights asked for, never
+     * SERVER_RIGHT_FAULTS (only a thread's pager copy carries it). */
+    /* Minted by the registry the object is in (another server thread's, for sessions). */
+    err = server_mint(object->server ? object->server : s, object, slot,
+                      (rights & (PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT)) | PECAN_RIGHT_GRANT);
+    return reply_lent(r, slot, err, PECAN_RIGHT_WRITE | (rights & PECAN_RIGHT_GRANT));
 }
 
 int server_reply_copy(struct server_request *r, struct server_object *object,
                       unsigned rights)
 {
-    struct server *s = r->server;
-    if (r->lent_count >= SERVER_MAX_LENDS || r->reply_items >= SERVER_MAX_REPLY_ITEMS)
-        return -PECAN_EMSGTOOLONG;
-    pecan_cap_t slot = s->config.slot_alloc();
-    if (!slot)
-        return -PECAN_ENOMEM;
-    int err = server_copy(s, object, slot, rights | PECAN_RIGHT_GRANT);
-    if (err) {
-        s->config.slot_free(slot);
+    pecan_cap_t slot;
+    int err = lend_slot(r, &slot);
+    if (err)
         return err;
-    }
-    r->lent[r->lent_count++] = slot;
-    return server_reply_cap(r, slot, rights);
+    err = server_copy(r->server, object, slot, rights | PECAN_RIGHT_GRANT);
+    return reply_lent(r, slot, err, rights);
 }
 
 int server_reply_map(struct server_request *r, pecan_word_t base, unsigned order,
