@@ -256,13 +256,19 @@ static int requested_range(struct server_request *r, const struct iomem *v, uint
     return 0;
 }
 
+/* The range a DATASPACE or VIEW request names inside v, and the factory that pays. */
+static int range_and_payer(struct server_request *r, struct iomem *v, uint32_t *phys,
+                           uint32_t *size, struct factory **payer)
+{
+    int err = requested_range(r, v, phys, size);
+    return err ? err : factory_received(r, 0, payer);
+}
+
 static int make_dataspace(struct server_request *r, struct iomem *v)
 {
     uint32_t phys, size;
     struct factory *payer;
-    int err = requested_range(r, v, &phys, &size);
-    if (!err)
-        err = factory_received(r, 0, &payer);
+    int err = range_and_payer(r, v, &phys, &size, &payer);
     if (err)
         return err;
     struct dataspace *ds;
@@ -276,9 +282,7 @@ static int make_view(struct server_request *r, struct iomem *v)
 {
     uint32_t phys, size, local;
     struct factory *payer;
-    int err = requested_range(r, v, &phys, &size);
-    if (!err)
-        err = factory_received(r, 0, &payer);
+    int err = range_and_payer(r, v, &phys, &size, &payer);
     if (err)
         return err;
     if (!device_run(phys, size, &local))
