@@ -5,7 +5,12 @@
  * calls the session: a request's text comes back upper-cased. The session counts its
  * requests; it ends when the client closes it (or deletes its capability, or dies).
  *
- * Opening (FACTORY CREATE, pecan/session.h): w1 PECAN_PROTO_ECHO, no arguments.
+ * Opening (FACTORY CREATE, pecan/session.h): w1 PECAN_PROTO_ECHO, then optionally the
+ * session's name: w2 its length (at most ECHO_MAX_NAME), w3.. its bytes (printable ASCII,
+ * packed little-endian, as a ned script's string argument is: ch:create(L4.Proto.Echo,
+ * "alpha")). The server logs a named session's opening and closing. -PECAN_ERANGE for a
+ * longer name, -PECAN_EMSGTOOSHORT for missing bytes, -PECAN_EINVAL for other bytes or
+ * words beyond the name.
  * Requests on a session (label PECAN_PROTO_ECHO, w0 the opcode):
  *   ECHO_UPPER  w1 length (at most ECHO_MAX_TEXT), w2.. the text
  *               -> w0 length, w1.. the text upper-cased; -PECAN_ERANGE, -PECAN_EMSGTOOSHORT
@@ -24,6 +29,7 @@ enum echo_op {
 };
 
 #define ECHO_MAX_TEXT 128
+#define ECHO_MAX_NAME 16
 
 /* Client stub. A session at the server behind channel, its gate paid by factory; close
  * it with pecan_session_close. */

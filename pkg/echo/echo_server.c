@@ -19,6 +19,7 @@
 struct echo_session {
     struct server_session base;   /* first: the framework's part */
     unsigned requests;
+    char name[ECHO_MAX_NAME + 1]; /* "" for a session opened without one */
 };
 
 static struct server servers[MAX_THREADS];
@@ -62,19 +63,54 @@ static int echo_request(struct server_request *r)
     }
 }
 
+/* The optional name of an open (echo.h): length in w2, bytes from w3, checked whole
+ * before anything is kept. name gets it, "" when the open has no arguments. */
+static int session_name(const struct server_request *r, char *name)
+{
+    name[0] = 0;
+    if (r->words == 2)
+        return 0;
+    unsigned length = r->in[2];
+    if (length > ECHO_MAX_NAME)
+        return -PECAN_ERANGE;
+    unsigned words = 3 + (length + 3) / 4;
+    int err = server_need_words(r, words);
+    if (err)
+        return err;
+    if (r->words != words)
+        return -PECAN_EINVAL;
+    const char *bytes = (const char *)&r->in[3];
+    for (unsigned i = 0; i < length; i++)
+        if (bytes[i] < 0x20 || bytes[i] > 0x7e)
+            return -PECAN_EINVAL;   /* it goes into the log */
+    memcpy(name, bytes, length);
+    name[length] = 0;
+    return 0;
+}
+
 static int echo_open_session(struct server_request *r, struct server_session **out)
 {
-    (void)r;   /* ECHO sessions take no arguments */
+    char name[ECHO_MAX_NAME + 1];
+    int err = session_name(r, name);
+    if (err)
+        return err;
     struct echo_session *session = calloc(1, sizeof(*session));
     if (!session)
         return -PECAN_ENOMEM;
+    memcpy(session->name, name, sizeof(name));
+    if (name[0])
+        printf("echo-server: session \"%s\" opened\n", name);
     *out = &session->base;
     return 0;
 }
 
 static void echo_close_session(struct server_session *base)
 {
-    free(base);
+    struct echo_session *session = (struct echo_session *)base;
+    if (session->name[0])
+        printf("echo-server: session \"%s\" closed after %u requests\n", session->name,
+               session->requests);
+    free(session);
 }
 
 static const struct server_protocol echo_protocols[] = { { PECAN_PROTO_ECHO, echo_request } };

@@ -5,7 +5,8 @@
  * space and the rights it carries, released when Lua collects it) and the children ned
  * started (through the launcher, pecan/launcher.h). Every function fails like the mock
  * in tests/ned/mock_core.lua: nil and a message, never a Lua error, so L4.lua decides how
- * to report it.
+ * to report it. Sessions at framework servers are opened here the framework's way
+ * (pecan/session.h); which factory pays, and when they close, is L4.lua's choice.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <pecan/namespace.h>
 #include <pecan/protocol/dataspace.h>
 #include <pecan/runtime.h>
+#include <pecan/session.h>
 #include "ned.h"
 
 #define CAP_TYPE "L4.cap"
@@ -247,6 +249,93 @@ static int core_query(lua_State *L)
     return 1;
 }
 
+/* core.factory_release(factory, cap) -> true, or nil and a message: the gate or
+ * notification cap (made through factory or a descendant) is destroyed and its quota
+ * given back (a session's gate when the session ends). */
+static int core_factory_release(lua_State *L)
+{
+    int err = pecan_factory_release(check_cap(L, 1)->slot, check_cap(L, 2)->slot);
+    if (err)
+        return fail(L, "the factory refused to release it", err);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* ---- sessions at servers of the framework (pecan/session.h, docs/servers.md) ---------- */
+
+/* The argument words of list (a Lua table of whole numbers 0 .. 2^32 - 1; L4.lua made them
+ * from the script's numbers and strings) into words; their count, or -1 if one is not such
+ * a number or there are more than max. */
+static int argument_words(lua_State *L, int list, pecan_word_t *words, unsigned max)
+{
+    size_t count = lua_objlen(L, list);
+    if (count > max)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        lua_rawgeti(L, list, (int)i + 1);
+        lua_Number value = lua_tonumber(L, -1);
+        bool whole = lua_type(L, -1) == LUA_TNUMBER && value >= 0 && value <= 0xFFFFFFFFu &&
+                     value == (lua_Number)(pecan_word_t)value;
+        lua_pop(L, 1);
+        if (!whole)
+            return -1;
+        words[i] = (pecan_word_t)value;
+    }
+    return (int)count;
+}
+
+/* core.session_open(channel, protocol, factory, words) -> session, gate (nil if the server
+ * paid: a channel copy without GRANT), or nil, a message and the error: FACTORY CREATE of
+ * protocol at the server behind channel, the session's gate made through factory. */
+static int core_session_open(lua_State *L)
+{
+    pecan_cap_t channel = check_cap(L, 1)->slot;
+    int protocol = (int)luaL_checkinteger(L, 2);
+    pecan_cap_t factory = check_cap(L, 3)->slot;
+    luaL_checktype(L, 4, LUA_TTABLE);
+    pecan_word_t words[PECAN_SESSION_MAX_ARGS];
+    int count = argument_words(L, 4, words, PECAN_SESSION_MAX_ARGS);
+    if (count < 0)
+        return fail(L, "bad argument words", -PECAN_EINVAL);
+    struct pecan_session session;
+    int err = pecan_session_open(channel, protocol, factory, words, (unsigned)count, &session);
+    if (err)
+        return fail(L, "no session", err);
+    push_cap(L, session.cap, rights_of(session.cap), true);
+    if (session.gate)
+        push_cap(L, session.gate, rights_of(session.gate), true);
+    else
+        lua_pushnil(L);
+    return 2;
+}
+
+/* core.gate_bound(gate) -> true if a thread serves it, false if none does yet, nil if ned
+ * cannot tell (not a gate, or a copy without the server right READ). */
+static int core_gate_bound(lua_State *L)
+{
+    int bound = 0;
+    if (pecan_gate_info(check_cap(L, 1)->slot, &bound, 0) != 0)
+        lua_pushnil(L);
+    else
+        lua_pushboolean(L, bound);
+    return 1;
+}
+
+/* core.session_info(channel) -> sessions open, objects registered, the server's free
+ * capability slots (FACTORY INFO of a framework server's session factory), or nil and a
+ * message. */
+static int core_session_info(lua_State *L)
+{
+    struct pecan_session_info info;
+    int err = pecan_session_info(check_cap(L, 1)->slot, &info);
+    if (err)
+        return fail(L, "no session counts", err);
+    lua_pushnumber(L, info.open);
+    lua_pushnumber(L, info.objects);
+    lua_pushnumber(L, info.free_slots);
+    return 3;
+}
+
 /* ---- drivers' resources (docs/drivers.md) ------------------------------------------------- */
 
 /* core.view(object, start, length, factory) -> cap: a narrower IOMEM (device memory
@@ -460,6 +549,10 @@ static const luaL_Reg core_functions[] = {
     { "factory_create", core_factory_create },
     { "factory_info", core_factory_info },
     { "factory_destroy", core_factory_destroy },
+    { "factory_release", core_factory_release },
+    { "session_open", core_session_open },
+    { "gate_bound", core_gate_bound },
+    { "session_info", core_session_info },
     { "release", core_release },
     { "query", core_query },
     { "view", core_view },
@@ -481,6 +574,8 @@ int ned_core_open(lua_State *L)
     luaL_register(L, "L4.core", core_functions);
     lua_pushinteger(L, PECAN_ENV_NAME_SIZE);
     lua_setfield(L, -2, "NAME_SIZE");
+    lua_pushinteger(L, PECAN_SESSION_MAX_ARGS);
+    lua_setfield(L, -2, "SESSION_MAX_ARGS");
     return 1;
 }
 

@@ -6,8 +6,8 @@
 -- does (nil plus a message). Numbers come from L4.abi, as the library's do.
 local abi = require("L4.abi")
 local Proto, Err = abi.Proto, abi.Err
-local mock = { NAME_SIZE = 16, calls = {}, started = {}, exits = {}, logs = {},
-               factories = {} }
+local mock = { NAME_SIZE = 16, SESSION_MAX_ARGS = 8, calls = {}, started = {}, exits = {},
+               logs = {}, factories = {} }
 
 local next_id = 100
 local function new_handle(kind, rights, extra)
@@ -57,6 +57,59 @@ function mock.factory_create(f, proto, ...)
 end
 
 function mock.factory_info(f) return f.limit, f.used, 0, 0, 0 end
+
+-- Sessions as the framework opens them: a gate of 4096 bytes made through factory, then
+-- CREATE at the channel. A mock gate serves sessions of its "protocol" (default
+-- L4.Proto.Echo) unless it is "unserved"; "bound" is what gate_bound answers (nil: ned
+-- cannot tell). The protocol's server refuses a first argument word above 100 (ERANGE).
+local GATE_COST = 4096
+function mock.session_open(channel, proto, factory, words)
+    table.insert(mock.calls, { "session_open", channel, proto, factory, words })
+    if factory.limit - factory.used < GATE_COST then
+        return nil, "no session (out of memory or quota, error -12)", -Err.ENOMEM
+    end
+    if channel.kind ~= "gate" then
+        return nil, "no session (wrong protocol, error -39)", -Err.EBADPROTO
+    end
+    if proto ~= (channel.protocol or Proto.Echo) then
+        return nil, "no session (not supported, error -38)", -Err.ENOSYS
+    end
+    if words[1] and words[1] > 100 then
+        return nil, "no session (out of range, error -34)", -Err.ERANGE
+    end
+    factory.used = factory.used + GATE_COST
+    channel.open = (channel.open or 0) + 1
+    return new_handle("session", 3, { channel = channel, proto = proto, words = words }),
+           new_handle("gate", abi.Right.ALL, { factory = factory, channel = channel })
+end
+
+-- RELEASE: a gate made through f or a descendant, once; the session at its server ends.
+function mock.factory_release(f, gate)
+    table.insert(mock.calls, { "factory_release", f, gate })
+    if gate.kind ~= "gate" or gate.given_back or not gate.factory then
+        return nil, "the factory refused to release it (invalid capability, error -1010)",
+               -Err.EINVALCAP
+    end
+    local above = gate.factory
+    while above and above ~= f do above = above.parent end
+    if not above then
+        return nil, "the factory refused to release it (no permission, error -1)", -Err.EPERM
+    end
+    gate.given_back = true
+    gate.factory.used = gate.factory.used - GATE_COST
+    gate.channel.open = gate.channel.open - 1
+    return true
+end
+
+function mock.gate_bound(gate)
+    table.insert(mock.calls, { "gate_bound", gate })
+    return gate.bound
+end
+
+function mock.session_info(channel)
+    if channel.kind ~= "gate" then return nil, "no session counts (wrong protocol, error -39)" end
+    return channel.open or 0, 1 + (channel.open or 0), 100
+end
 
 -- DESTROY as moe does it: only a descendant, once; its quota goes back to its parent.
 function mock.factory_destroy(f, child)
@@ -112,7 +165,9 @@ function mock.start(spec)
 end
 
 -- Exits are queued by the test: {id, status} or {id, "crashed", what ended it}.
+-- on_wait (set by a test) runs at each wait: what changes while ned waits.
 function mock.wait_exit(timeout_ms)
+    if mock.on_wait then mock.on_wait() end
     local e = table.remove(mock.exits, 1)
     if not e then
         if timeout_ms == nil then error("mock: would block for ever") end

@@ -323,5 +323,193 @@ test("factory create passes numbers and strings", function()
     expect_error("create: out of memory", function() L4.Env.factory:create(L4.Proto.Factory, 1e12) end)
 end)
 
+-- ---- sessions at framework servers (channel:create of a session protocol) ----------------
+
+local function started_cap(spec, name)
+    for _, c in ipairs(spec.caps) do if c.name == name then return c end end
+end
+
+local function server_and_channel()
+    local ch = ld:new_channel()
+    local server = ld:start({ caps = { echo = ch:svr() } }, "rom/echo-server")
+    return ch, server
+end
+
+test("a session is opened when its program starts, its gate paid by the program's quota", function()
+    local ch = server_and_channel()
+    local request = ch:create(L4.Proto.Echo, "alpha", 7)
+    check(L4.is_session(request) and #calls_of("session_open") == 0, "nothing opened yet")
+    local app = ld:start({ caps = { echo_session = request }, quota = 65536 }, "rom/client")
+    local quota = mock.factories[#mock.factories]
+    local open = calls_of("session_open")
+    check(#open == 1 and open[1][2] == ch.handle and open[1][3] == L4.Proto.Echo,
+          "one CREATE of Echo at the channel")
+    check(open[1][4] == quota, "the program's quota pays for the gate")
+    local words = open[1][5]
+    check(#words == 4 and words[1] == 5 and words[2] == 0x68706c61 and words[3] == 0x61 and
+          words[4] == 7, "\"alpha\" is its length and bytes, 7 one word")
+    local given = started_cap(mock.started[#mock.started], "echo_session")
+    check(given.handle.kind == "session" and given.rights == 3, "the session, write + grant")
+    check(quota.used == 4096 and ch.handle.open == 1, "one gate charged, one session open")
+    table.insert(mock.exits, { app.id, 0 })
+    L4.process_events(0)
+    local release = calls_of("factory_release")
+    check(#release == 1 and release[1][2] == quota and release[1][3].given_back,
+          "the gate given back through the program's factory")
+    check(given.handle.released and release[1][3].released, "ned's copies deleted")
+    check(ch.handle.open == 0, "the session ended at the server")
+    local order = {}
+    for _, c in ipairs(mock.calls) do
+        if c[1] == "factory_release" or c[1] == "destroy" then order[#order + 1] = c[1] end
+    end
+    check(order[1] == "factory_release" and order[2] == "destroy",
+          "released before the quota is destroyed")
+end)
+
+test("a session handed to two programs opens one each; without quota the loader pays", function()
+    local ch = server_and_channel()
+    local mem = L4.Env.factory.handle
+    local before = mem.used
+    local request = ch:create(L4.Proto.Echo)
+    local a = ld:start({ caps = { echo_session = request } }, "rom/a")
+    local b = ld:start({ caps = { echo_session = request } }, "rom/b")
+    local open = calls_of("session_open")
+    check(#open == 2 and open[1][4] == mem and open[2][4] == mem, "two, paid by the loader")
+    check(#open[1][5] == 0, "no argument words")
+    check(started_cap(mock.started[2], "echo_session").handle ~=
+          started_cap(mock.started[3], "echo_session").handle, "a session each")
+    check(mem.used == before + 8192 and ch.handle.open == 2, "two gates")
+    table.insert(mock.exits, { a.id, 0 })
+    table.insert(mock.exits, { b.id, 0 })
+    L4.process_events(0)
+    L4.process_events(0)
+    check(mem.used == before and ch.handle.open == 0, "both given back")
+end)
+
+test("a restart opens a new session through the fresh quota", function()
+    local ch = server_and_channel()
+    local app = ld:start({ caps = { s = ch:create(L4.Proto.Echo) }, quota = 8192, restart = 1 },
+                        "rom/flaky")
+    local first = mock.factories[#mock.factories]
+    table.insert(mock.exits, { app.id, 1 })
+    L4.process_events(0)
+    local second = mock.factories[#mock.factories]
+    local open = calls_of("session_open")
+    check(#open == 2 and open[1][4] == first and open[2][4] == second and first ~= second,
+          "each run's session paid by its own quota")
+    local given = started_cap(mock.started[#mock.started], "s").handle
+    check(given.kind == "session" and not given.released, "the new session handed on")
+    check(first.used == 0 and ch.handle.open == 1, "the first run's gate went back")
+    table.insert(mock.exits, { app.id, 1 })
+    L4.process_events(0)
+    check(ch.handle.open == 0 and app:state() == "zombie", "none left at the end")
+    -- A restart whose session the server refuses: logged, and the program stays ended.
+    local mem = L4.Env.factory.handle
+    local before = mem.used
+    local refused = ld:start({ caps = { s = ch:create(L4.Proto.Echo) }, quota = 8192,
+                               restart = 1 }, "rom/refused")
+    ch.handle.protocol = L4.Proto.Rm
+    table.insert(mock.exits, { refused.id, 1 })
+    L4.process_events(0)
+    ch.handle.protocol = nil
+    check(mock.logs[#mock.logs]:find("^ned: restarting rom/refused failed: rom/refused: s = " ..
+                                     "create%(L4.Proto.Echo%) at [^ ]-test_l4_library%.lua:%d+: " ..
+                                     "rom/echo%-server: not that protocol %(ENOSYS%)$"),
+          "logged: " .. tostring(mock.logs[#mock.logs]))
+    check(refused:state() == "zombie" and refused:exit_code() == 1, "ended with its status")
+    check(mem.used == before and ch.handle.open == 0, "nothing left")
+end)
+
+test("session arguments are checked at the create, by the script's line", function()
+    local ch = server_and_channel()
+    local message = expect_error("create(L4.Proto.Echo): argument 2 is a table; session " ..
+                                 "arguments are numbers and strings",
+                                 function() ch:create(L4.Proto.Echo, {}) end)
+    check(message:find("^.-test_l4_library%.lua:%d+: create"), message)
+    expect_error("argument 3 (-1) must be a whole number from 0 to 0xFFFFFFFF",
+                 function() ch:create(L4.Proto.Echo, "x", -1) end)
+    expect_error("argument 2 (1.5) must be a whole number",
+                 function() ch:create(L4.Proto.Echo, 1.5) end)
+    expect_error("argument 2 (4294967296) must be a whole number",
+                 function() ch:create(L4.Proto.Echo, 2 ^ 32) end)
+    expect_error("argument 2 is a nil", function() ch:create(L4.Proto.Echo, nil, 1) end)
+    expect_error("argument 3 is a boolean", function() ch:create(L4.Proto.Echo, 1, true) end)
+    expect_error("the arguments take 9 words, at most 8 fit (a string: 1 + its bytes / 4)",
+                 function() ch:create(L4.Proto.Echo, string.rep("x", 29)) end)
+    check(L4.is_session(ch:create(L4.Proto.Echo, string.rep("x", 28))), "28 bytes fit")
+    expect_error("create: the first argument is a protocol number of L4.Proto, not 4660",
+                 function() ch:create(0x1234) end)
+    expect_error("not Echo", function() ch:create("Echo") end)
+    expect_error("create(L4.Proto.Echo): scheduler is no channel",
+                 function() L4.Env.scheduler:create(L4.Proto.Echo) end)
+    check(#calls_of("session_open") == 0, "nothing was sent")
+end)
+
+test("a server's refusal fails the start by name and leaves nothing behind", function()
+    local ch = server_and_channel()
+    local mem = L4.Env.factory.handle
+    local before = mem.used
+    local message = expect_error("rom/c: echo_session = create(L4.Proto.Rm): " ..
+                                 "rom/echo-server: not that protocol (ENOSYS)",
+        function() ld:start({ caps = { echo_session = ch:create(L4.Proto.Rm) },
+                              quota = 8192 }, "rom/c") end)
+    check(message:find("^[^ ]-test_l4_library%.lua:%d+: rom/c: echo_session"), message)
+    -- Made on another line than the start's: the message says where.
+    local elsewhere = ch:create(L4.Proto.Echo, 500)
+    message = expect_error("rom/echo-server: refused the arguments (ERANGE)",
+                           function() ld:start({ caps = { s = elsewhere } }, "rom/c") end)
+    check(message:find("s = create%(L4.Proto.Echo%) at [^ ]-test_l4_library%.lua:%d+: rom/echo"),
+          message)
+    expect_error("rom: opens no sessions (it does not speak FACTORY) (EBADPROTO)",
+                 function() ld:start({ caps = { s = L4.Env.rom:create(L4.Proto.Echo) } },
+                                     "rom/c") end)
+    -- The first session opened, the second refused: the first goes again.
+    expect_error("rom/c: second = create(L4.Proto.Echo)",
+                 function() ld:start({ caps = { first = ch:create(L4.Proto.Echo),
+                                                second = ch:create(L4.Proto.Echo, 101) },
+                                       quota = 8192, log = { "c", "red" } }, "rom/c") end)
+    check(#mock.started == 1, "only the server started")
+    check(ch.handle.open == 0, "no session left open")
+    check(mem.used == before, "every quota and gate given back")
+    expect_error("out of memory (the program's quota pays for the gate) (ENOMEM)",
+                 function() ld:start({ caps = { s = ch:create(L4.Proto.Echo) }, quota = 100 },
+                                     "rom/tiny") end)
+    check(mem.used == before, "and after a quota too small for the gate")
+end)
+
+test("an open waits for the channel's server, and fails when there is none", function()
+    local lonely = ld:new_channel()
+    lonely.handle.bound = false
+    expect_error("create(L4.Proto.Echo): no program serves the channel (none got its svr())",
+                 function() ld:start({ caps = { s = lonely:create(L4.Proto.Echo) } }, "rom/c") end)
+    local ch, server = server_and_channel()
+    ch.handle.bound = false
+    local waits = 0
+    mock.on_wait = function()
+        waits = waits + 1
+        if waits == 3 then ch.handle.bound = true end
+    end
+    ld:start({ caps = { s = ch:create(L4.Proto.Echo) } }, "rom/patient")
+    mock.on_wait = nil
+    check(waits == 3 and #calls_of("session_open") == 1, "opened once the server bound it")
+    local late = ld:new_channel()
+    late.handle.bound = false
+    local quitter = ld:start({ caps = { echo = late:svr() } }, "rom/quitter")
+    table.insert(mock.exits, { quitter.id, 1 })
+    expect_error("rom/quitter ended with status 1 without serving the channel",
+                 function() ld:start({ caps = { s = late:create(L4.Proto.Echo) } }, "rom/c") end)
+    server:kill()
+end)
+
+test("session_info gives a server's counts", function()
+    local ch = server_and_channel()
+    local app = ld:start({ caps = { s = ch:create(L4.Proto.Echo) } }, "rom/c")
+    local info = ch:session_info()
+    check(info.open == 1 and info.objects == 2 and info.free_slots == 100, "the counts")
+    app:kill()
+    check(ch:session_info().open == 0, "closed with the program")
+    expect_error("session_info: no session counts", function() L4.Env.log:session_info() end)
+end)
+
 print(passed .. " passed, " .. failed .. " failed")
 os.exit(failed == 0 and 0 or 1)

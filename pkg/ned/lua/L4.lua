@@ -4,7 +4,8 @@
 --
 -- It follows L4Re's ned API where it fits, so scripts carry over: L4.default_loader,
 -- loader:new_channel(), loader:start(opts, "rom/prog args"), cap:m("rw"), cap:svr(),
--- L4.Env, L4.Proto, L4.Rights. Everything that touches the system goes through L4.core
+-- channel:create(L4.Proto.X, args...) for a session at a server, L4.Env, L4.Proto,
+-- L4.Rights. Everything that touches the system goes through L4.core
 -- (pkg/ned/core.c, or a mock in the host tests); this file checks arguments and turns a
 -- mistake in a script into one error message that names the culprit. Every number of the
 -- C headers (protocols, errors, rights) comes from L4.abi, which the build generates from
@@ -50,18 +51,39 @@ local colours = {
     k = 0, r = 1, g = 2, y = 3, b = 4, m = 5, c = 6, w = 7,
 }
 
--- Raises message prefixed with the script position that led here: the first caller
--- outside this file, so a mistake is reported at the script line that made it.
+-- The script position that led here ("rom/x.lua:12"): the first caller outside this
+-- file, so a mistake is reported at the script line that made it. nil if there is none.
 local this_source = debug.getinfo(1, "S").source
-local function fail(message)
-    for level = 2, 50 do
+local function script_position()
+    for level = 3, 50 do
         local info = debug.getinfo(level, "Sl")
         if not info then break end
         if info.source ~= this_source and info.currentline and info.currentline > 0 then
-            error(info.short_src .. ":" .. info.currentline .. ": " .. message, 0)
+            return info.short_src .. ":" .. info.currentline
         end
     end
-    error(message, 0)
+    return nil
+end
+
+-- Raises message prefixed with the script position that led here.
+local function fail(message)
+    local position = script_position()
+    error(position and position .. ": " .. message or message, 0)
+end
+
+-- Names for numbers in messages: "L4.Proto.Echo", "ENOSYS", "IPC TIMEOUT".
+local function names_of(map, prefix)
+    local names = {}
+    for name, number in pairs(map) do names[number] = prefix .. name end
+    return names
+end
+local protocol_names = names_of(abi.Proto, "L4.Proto.")
+local error_names = names_of(abi.Err, "")
+local ipc_error_names = names_of(abi.Ipc_error, "IPC ")
+
+-- "ENOSYS" for a failed call's result (-38), "error -5000" for a number of no name.
+local function error_text(err)
+    return error_names[-err] or ipc_error_names[err] or "error " .. tostring(err)
 end
 
 -- Lua 5.1 has no bit operators: rights are 4 bits, so combine them digit by digit.
@@ -139,14 +161,35 @@ function Cap:is_valid()
     return core.is_valid(self.handle)
 end
 
--- Generic factory create, as in L4Re: numbers and strings become arguments.
+-- The objects a factory (moe's, pecan/protocol/factory.h) makes when create names their
+-- protocol; every other protocol of L4.Proto is a session at a server (new_session).
+local factory_objects = {
+    [L4.Proto.Ipc_gate] = true, [L4.Proto.Factory] = true, [L4.Proto.Log] = true,
+    [L4.Proto.Dataspace] = true, [L4.Proto.Namespace] = true, [L4.Proto.Notification] = true,
+}
+local new_session
+
+-- Generic create, as in L4Re: numbers and strings become arguments. An object a factory
+-- makes is made now; any other protocol is a session at the server behind this channel,
+-- opened for each program it is handed to (new_session, below).
 function Cap:create(proto, ...)
-    if type(proto) ~= "number" then
-        fail("create: the first argument is a protocol number (L4.Proto.*)")
+    if type(proto) ~= "number" or not protocol_names[proto] then
+        fail("create: the first argument is a protocol number of L4.Proto, not " ..
+             tostring(proto))
     end
+    if not factory_objects[proto] then return new_session(self, proto, ...) end
     local handle, message = core.factory_create(self.handle, proto, ...)
     if not handle then fail("create: " .. message) end
     return wrap(handle, proto == L4.Proto.Ipc_gate or proto > 0, "created")
+end
+
+-- The session counts of a framework server, asked through its channel (Pecan's, not
+-- L4Re's): { open = sessions open, objects = objects registered on its session threads,
+-- free_slots = its free capability slots }. So a script can see sessions go.
+function Cap:session_info()
+    local open, objects, free_slots = core.session_info(self.handle)
+    if not open then fail("session_info: " .. tostring(objects)) end
+    return { open = open, objects = objects, free_slots = free_slots }
 end
 
 -- A factory's figures (Pecan's, not L4Re's): { quota = bytes, used = bytes, objects =
@@ -210,6 +253,133 @@ function Cap:phys()
 end
 
 L4.is_cap = function(v) return getmetatable(v) == Cap end
+
+-- ---- sessions at servers of the framework -------------------------------------------------
+--
+-- channel:create(L4.Proto.Echo, args...) is, as in L4Re, a session at the server behind
+-- the channel, to hand to a program in its caps. It is opened when that program starts,
+-- the framework's way (pecan/session.h, docs/servers.md): ned makes the session's gate
+-- through the program's own factory (its quota, or the loader's mem), so the program's
+-- quota pays for it, and sends it with FACTORY CREATE. It lives as long as that run of
+-- the program: when the program ends ned deletes its copy and gives the gate back
+-- (FACTORY RELEASE through the program's factory; the server sees the session go), and a
+-- restart opens a new one. Handed to several programs, each gets a session of its own.
+-- Argument words: a number is one word (a whole number, 0 to 0xFFFFFFFF); a string is its
+-- length in bytes and then its bytes packed four to a word (little-endian), as moe's
+-- factory takes a log's tag.
+
+local Session = {}
+Session.__index = Session
+
+L4.is_session = function(v) return getmetatable(v) == Session end
+
+-- The programs that got a channel's server end (svr() or "c"), by its core handle: the
+-- ones that can serve sessions on it.
+local servers_of = setmetatable({}, { __mode = "k" })
+
+-- Lua numbers and strings as argument words (context names the create in messages).
+local function argument_words(context, count, ...)
+    local words = {}
+    for i = 1, count do
+        local value = select(i, ...)
+        local position = "argument " .. (i + 1)
+        if type(value) == "number" then
+            if value % 1 ~= 0 or value < 0 or value > 0xFFFFFFFF then
+                fail(context .. ": " .. position .. " (" .. tostring(value) ..
+                     ") must be a whole number from 0 to 0xFFFFFFFF")
+            end
+            words[#words + 1] = value
+        elseif type(value) == "string" then
+            words[#words + 1] = #value
+            for first = 1, #value, 4 do
+                local word = 0
+                for j = 3, 0, -1 do word = word * 256 + (value:byte(first + j) or 0) end
+                words[#words + 1] = word
+            end
+        else
+            fail(context .. ": " .. position .. " is a " .. type(value) ..
+                 "; session arguments are numbers and strings")
+        end
+    end
+    if #words > core.SESSION_MAX_ARGS then
+        fail(context .. ": the arguments take " .. #words .. " words, at most " ..
+             core.SESSION_MAX_ARGS .. " fit (a string: 1 + its bytes / 4)")
+    end
+    return words
+end
+
+-- channel:create(proto, ...) for a session: checked now, opened by the loader.
+new_session = function(channel, proto, ...)
+    local context = "create(" .. protocol_names[proto] .. ")"
+    if not channel.is_gate then
+        fail(context .. ": " .. tostring(channel.label) .. " is no channel (an IPC gate " ..
+             "to a server), so it opens no sessions")
+    end
+    local words = argument_words(context, select("#", ...), ...)
+    return setmetatable({ channel = channel, proto = proto, words = words, what = context,
+                          position = script_position() }, Session)
+end
+
+function Session:__tostring()
+    return "session(" .. self.what .. ")"
+end
+
+-- Who answers on a channel, for messages: the program serving it, or the channel's name.
+local function server_name(handle, label)
+    local apps = servers_of[handle]
+    return apps and apps[1] and apps[1].name or tostring(label)
+end
+
+-- What a session factory's refusal means (the framework's CREATE errors).
+local session_refusals = {
+    [-L4.Err.ENOSYS] = "not that protocol",
+    [-L4.Err.EBADPROTO] = "opens no sessions (it does not speak FACTORY)",
+    [-L4.Err.ENOMEM] = "out of memory (the program's quota pays for the gate)",
+    [-L4.Err.EMSGTOOSHORT] = "refused the arguments",
+    [-L4.Err.EINVAL] = "refused the arguments",
+    [-L4.Err.ERANGE] = "refused the arguments",
+}
+
+-- Before the open: a gate no thread serves yet waits for the program that got its server
+-- end (serving the other programs meanwhile), as a message would; with no such program
+-- left running the open could never be answered, so it fails.
+local function wait_for_server(session)
+    local handle = session.channel.handle
+    while core.gate_bound(handle) == false do
+        local running, ended = false, nil
+        for _, app in ipairs(servers_of[handle] or {}) do
+            if app.exited then ended = app else running = true end
+        end
+        if not running then
+            if ended then
+                return nil, ended.name .. " ended with status " .. tostring(ended.status) ..
+                            " without serving the channel"
+            end
+            return nil, "no program serves the channel (none got its svr())"
+        end
+        L4.process_events(10)
+    end
+    return true
+end
+
+-- Opens one: session handle and gate (nil: the server paid), or nil and a message that
+-- says where the script made the request unless that is the position of the start.
+local function open_session(session, factory)
+    local what = session.what
+    if session.position and session.position ~= script_position() then
+        what = what .. " at " .. session.position
+    end
+    local ok, message = wait_for_server(session)
+    if not ok then return nil, what .. ": " .. message end
+    local handle, gate, err = core.session_open(session.channel.handle, session.proto,
+                                                factory, session.words)
+    if not handle then
+        local why = session_refusals[err] or "refused"
+        return nil, what .. ": " .. server_name(session.channel.handle, session.channel.label) ..
+                    ": " .. why .. " (" .. error_text(err or 0) .. ")"
+    end
+    return handle, gate
+end
 
 -- ---- the loader's environment ----------------------------------------------------------------
 
@@ -293,6 +463,45 @@ local function renew_quota(app)
     return true
 end
 
+-- The sessions a program's caps name (channel:create of a session protocol), opened for
+-- this run, their gates made through its factory. On a failure the ones opened go again.
+local close_sessions
+local function open_sessions(app)
+    app.sessions = {}
+    for _, entry in ipairs(app.spec.caps) do
+        if entry.session then
+            local handle, gate = open_session(entry.session, app.spec.factory)
+            if not handle then
+                close_sessions(app)
+                return nil, app.name .. ": " .. entry.name .. " = " .. gate
+            end
+            entry.handle = handle
+            entry.rights = bit_and(core.rights(handle), WRITE + GRANT)
+            app.sessions[#app.sessions + 1] = { handle = handle, gate = gate,
+                                                factory = app.spec.factory }
+        end
+    end
+    return true
+end
+
+-- The end of a run's sessions: ned's copy goes and each gate back to the factory that
+-- paid for it (before a quota is DESTROYed, which would take it anyway), so the server
+-- sees the session's last capability go and the quota is whole again.
+close_sessions = function(app)
+    for _, session in ipairs(app.sessions or {}) do
+        core.release(session.handle)
+        if session.gate then
+            local ok, message = core.factory_release(session.factory, session.gate)
+            if not ok then
+                core.log("ned: " .. app.name .. ": a session's gate could not be given " ..
+                         "back: " .. message)
+            end
+            core.release(session.gate)
+        end
+    end
+    app.sessions = {}
+end
+
 -- Once a program has ended for good, the objects ned made only for it go at once (not
 -- when Lua collects them): its log.
 local function release_made(app)
@@ -305,9 +514,11 @@ end
 local function restart(app)
     local ok, message = renew_quota(app)
     local id
+    if ok then ok, message = open_sessions(app) end
     if ok then id, message = core.start(app.spec) end
     if not id then
         core.log("ned: restarting " .. app.name .. " failed: " .. message)
+        close_sessions(app)
         end_quota(app)
         return false
     end
@@ -317,12 +528,14 @@ local function restart(app)
     return true
 end
 
--- An exit or crash of app (cause: what ended a crashed one). Its quota is DESTROYed first
--- (end_quota). A crash is always logged; a non-zero status or a crash restarts it, with a
--- fresh quota, while it has restarts left.
+-- An exit or crash of app (cause: what ended a crashed one). Its sessions are closed and
+-- its quota DESTROYed first (close_sessions, end_quota). A crash is always logged; a
+-- non-zero status or a crash restarts it, with a fresh quota and new sessions, while it
+-- has restarts left.
 local function note_exit(app, status, cause)
     apps[app.id] = nil
     app.fault = status == "crashed" and cause or nil
+    close_sessions(app)
     end_quota(app)
     if app.restart_left > 0 and status ~= 0 then
         app.restart_left = app.restart_left - 1
@@ -408,6 +621,11 @@ local function collect_caps(caps, program)
         if value == nil then
             fail(program .. ": capability '" .. name .. "' is nil (not found?)")
         end
+        if L4.is_session(value) then
+            -- Opened when the program starts (open_sessions), as the server gave it.
+            out[#out + 1] = { name = name, session = value }
+            return
+        end
         if not L4.is_cap(value) then
             fail(program .. ": capability '" .. name .. "' is a " .. type(value) ..
                  ", not a capability")
@@ -417,7 +635,8 @@ local function collect_caps(caps, program)
         if value.is_gate and not value.server_end then
             rights = bit_and(rights, WRITE + GRANT)
         end
-        out[#out + 1] = { name = name, handle = value.handle, rights = rights }
+        out[#out + 1] = { name = name, handle = value.handle, rights = rights,
+                          serves = value.is_gate and value.server_end or nil }
     end
     for key, value in pairs(caps) do
         if type(key) == "number" then
@@ -569,14 +788,23 @@ function Loader:startv(opts, program, ...)
     local app = setmetatable({ name = program, spec = spec, restart_left = restart,
                                restarts = 0, exited = false, quota = quota,
                                own_log = own_log }, App)
-    local id, message = core.start(spec)
+    local ok, message = open_sessions(app)
+    local id
+    if ok then id, message = core.start(spec) end
     if not id then
+        close_sessions(app)
         end_quota(app)
         release_made(app)
         fail(message)
     end
     app.id = id
     apps[id] = app
+    for _, entry in ipairs(cap_list) do
+        if entry.serves then
+            servers_of[entry.handle] = servers_of[entry.handle] or {}
+            table.insert(servers_of[entry.handle], app)
+        end
+    end
     return app
 end
 
