@@ -92,12 +92,20 @@ static void test_terminus16_psf1(void **state)
     assert_non_null(font.unicode_table);
     assert_true(font.unicode_entry_count > 512);
 
-    /* Scanning the table and the sorted index must agree for every code point of the BMP. */
+    /* Scanning the table and the sorted index must agree: on every code point the table
+     * lists (each found) and on all of U+0000..U+2FFF and U+FFF0..U+FFFF besides. */
     struct psf_font scanned = font;
     struct psf_index_entry *index = calloc(font.unicode_entry_count, sizeof(*index));
     assert_int_equal(psf_font_build_index(&font, index, font.unicode_entry_count), PSF_OK);
     assert_true(font.index_count > 256 && font.index_count <= font.unicode_entry_count);
+    for (uint32_t i = 0; i < font.index_count; i++) {
+        uint32_t by_scan = 0;
+        assert_true(psf_font_find_glyph(&scanned, index[i].code_point, &by_scan));
+        assert_int_equal(index[i].glyph, by_scan);
+    }
     for (uint32_t code_point = 0; code_point <= 0xFFFF; code_point++) {
+        if (code_point == 0x3000)
+            code_point = 0xFFF0;
         uint32_t by_index = 0, by_scan = 0;
         bool found_by_index = psf_font_find_glyph(&font, code_point, &by_index);
         bool found_by_scan = psf_font_find_glyph(&scanned, code_point, &by_scan);
