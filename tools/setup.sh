@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Pecan setup: installs the Debian packages the build needs and fetches the pinned Debian
-# *source* packages (tools/deps.lock) into the git-ignored cache, checking their sha256.
-# Idempotent: a re-run with everything in place does nothing. See docs/dependencies.md.
+# Pecan setup: installs the Debian packages the build needs and fetches the Debian packages
+# pinned in tools/deps.lock into the git-ignored cache, checking their sha256: source
+# packages (unpacked with Debian's patches) and binary packages the build takes files from
+# (the .deb unpacked, never installed). Idempotent: a re-run with everything in place does
+# nothing. See docs/dependencies.md.
 #
 #   tools/setup.sh                      install/fetch whatever is missing
 #   tools/setup.sh --check              report what is missing (exit 1), change nothing
-#   tools/setup.sh --update-lock P=V..  re-pin source package P to version V in tools/deps.lock
+#   tools/setup.sh --update-lock P=V..  re-pin package P to version V in tools/deps.lock
+#                                       (--binary before the specs: new ones are .debs)
 #
 # Environment: PECAN_CACHE_DIR (default <repo>/.cache).
 set -euo pipefail
@@ -23,16 +26,18 @@ say() { echo "setup: $*"; }
 die() { echo "setup: error: $*" >&2; exit 1; }
 
 usage() {
-    sed -n '6,8s/^#   /usage: /p' "${BASH_SOURCE[0]}" >&2
+    sed -n -e '8,10s/^#   /usage: /p' -e '11s/^#   /       /p' "${BASH_SOURCE[0]}" >&2
     exit "${1:-2}"
 }
 
 mode=setup
 update_specs=()
+update_binary=0
 while (($#)); do
     case $1 in
         --check) mode=check ;;
         --update-lock) mode=update-lock ;;
+        --binary) [[ $mode == update-lock ]] || usage; update_binary=1 ;;
         -h|--help) usage 0 ;;
         *=*) [[ $mode == update-lock ]] || usage; update_specs+=("$1") ;;
         *) usage ;;
@@ -92,12 +97,15 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg'
 
 # ---------------------------------------------------------------- lock file
-# lock_pkgs: source package names in lock order; lock_ver[P]; lock_lines[P] (the stamp text).
+# lock_pkgs: package names in lock order; lock_ver[P]; lock_lines[P] (the stamp text).
+# A package whose one pinned file is a .deb is a binary package, used as data (its files,
+# never installed); any other is a source package (.dsc, .orig.tar.*, .debian.tar.*).
 declare -a lock_pkgs=()
-declare -A lock_ver=() lock_lines=()
+declare -A lock_ver=() lock_lines=() lock_kind=()
 read_lock() {
     [[ -f $lock ]] || die "lock file $lock not found"
     local pkg ver file sum extra n=0
+    declare -A debs=() files=()
     while read -r pkg ver file sum extra; do
         n=$((n + 1))
         [[ -z $pkg || $pkg == \#* ]] && continue
@@ -109,11 +117,24 @@ read_lock() {
             die "$lock:$n: $pkg pinned to two versions (${lock_ver[$pkg]} and $ver)"
         fi
         lock_lines[$pkg]+="$pkg $ver $file $sum"$'\n'
+        files[$pkg]=$((${files[$pkg]:-0} + 1))
+        [[ $file == *.deb ]] && debs[$pkg]=1
     done <"$lock"
-    ((${#lock_pkgs[@]})) || die "$lock pins no source packages"
+    ((${#lock_pkgs[@]})) || die "$lock pins no packages"
+    for pkg in "${lock_pkgs[@]}"; do
+        lock_kind[$pkg]=source
+        [[ -n ${debs[$pkg]:-} ]] || continue
+        ((${files[$pkg]} == 1)) || die "$lock: binary package $pkg must pin exactly one .deb"
+        lock_kind[$pkg]=binary
+    done
 }
 
-dl_dir()  { echo "$cache/deb-src/$1_${lock_ver[$1]}"; }
+# Source packages download into deb-src/, binary ones into deb/; both unpack into
+# src/<package>, the one place the build looks.
+dl_dir() {
+    if [[ ${lock_kind[$1]} == binary ]]; then echo "$cache/deb/$1_${lock_ver[$1]}"
+    else echo "$cache/deb-src/$1_${lock_ver[$1]}"; fi
+}
 src_dir() { echo "$cache/src/$1"; }
 stamp()   { echo "$cache/src/$1/.pecan-stamp"; }
 
@@ -136,20 +157,37 @@ bad_files() {
     done <<<"${lock_lines[$pkg]}"
 }
 
-source_ok() {
+package_ok() {
     local pkg=$1 st
     st=$(stamp "$pkg")
     [[ -f $st && "$(<"$st")"$'\n' == "${lock_lines[$pkg]}" ]] || return 1
     [[ -z $(bad_files "$pkg") ]]
 }
 
-# available P V: does apt know source package P at version V?
+# available P V KIND: does apt know the source or binary package P at version V?
+# grep reads all of apt-cache's output (no -q): under pipefail, an apt-cache ended early by
+# SIGPIPE would make a package that is there look missing.
 available() {
-    apt-cache showsrc --only-source "$1" 2>/dev/null | grep -qx "Version: $2"
+    if [[ $3 == binary ]]; then
+        apt-cache show --no-all-versions "$1=$2" 2>/dev/null | grep -x "Version: $2" >/dev/null
+    else
+        apt-cache showsrc --only-source "$1" 2>/dev/null | grep -x "Version: $2" >/dev/null
+    fi
 }
 
-fetch_source() {
-    local pkg=$1 ver=${lock_ver[$1]} dir log bad file exp act
+# download P V KIND DIR: the source package's files (apt-get source) or the .deb
+# (apt-get download) into DIR.
+download() {
+    local pkg=$1 ver=$2 kind=$3 dir=$4
+    if [[ $kind == binary ]]; then
+        (cd "$dir" && apt-get "${apt_src_opts[@]}" download "$pkg=$ver")
+    else
+        (cd "$dir" && apt-get "${apt_src_opts[@]}" source --only-source --download-only "$pkg=$ver")
+    fi
+}
+
+fetch_package() {
+    local pkg=$1 ver=${lock_ver[$1]} kind=${lock_kind[$1]} dir log bad file exp act
     dir=$(dl_dir "$pkg")
     mkdir -p "$dir"
     # Drop downloads that do not match the lock (corrupt or partial); keep good ones.
@@ -159,16 +197,17 @@ fetch_source() {
         rm -f -- "$dir/$file"
     done < <(bad_files "$pkg")
     if [[ -n $(bad_files "$pkg") ]]; then
-        if ! available "$pkg" "$ver"; then
-            can_be_root || die "$pkg $ver: source not known to apt; run as root: apt-get update"
+        if ! available "$pkg" "$ver" "$kind"; then
+            can_be_root || die "$pkg $ver: $kind package not known to apt; run as root: apt-get update"
             apt_update_once
-            available "$pkg" "$ver" || die "$pkg $ver: source package version not available from the configured deb-src entries"
+            available "$pkg" "$ver" "$kind" ||
+                die "$pkg $ver: $kind package version not available from the configured apt entries"
         fi
-        say "fetching $pkg $ver"
+        say "fetching $kind package $pkg $ver"
         log=$(mktemp)
-        if ! (cd "$dir" && apt-get "${apt_src_opts[@]}" source --only-source --download-only "$pkg=$ver") >"$log" 2>&1; then
+        if ! download "$pkg" "$ver" "$kind" "$dir" >"$log" 2>&1; then
             cat "$log" >&2; rm -f "$log"
-            die "$pkg $ver: apt-get source failed"
+            die "$pkg $ver: fetching the $kind package failed"
         fi
         rm -f "$log"
     fi
@@ -177,26 +216,37 @@ fetch_source() {
         while read -r file exp act; do
             echo "setup: error: $pkg $ver: $file: sha256 expected $exp, actual $act" >&2
         done <<<"$bad"
-        die "$pkg $ver: downloaded sources do not match $lock (left in $dir)"
+        die "$pkg $ver: downloaded files do not match $lock (left in $dir)"
     fi
 }
 
-extract_source() {
-    local pkg=$1 ver=${lock_ver[$1]} dir dsc out scratch tmp log
+# unpack P DIR: a source package with Debian's patches applied, or the files of a .deb.
+unpack() {
+    local pkg=$1 out=$2 dir dsc
     dir=$(dl_dir "$pkg")
+    if [[ ${lock_kind[$pkg]} == binary ]]; then
+        # Only the data archive: no maintainer script runs, nothing is installed.
+        dpkg-deb -x "$dir/$(awk '{print $3; exit}' <<<"${lock_lines[$pkg]}")" "$out"
+        return
+    fi
     dsc=$(awk '$3 ~ /\.dsc$/ {print $3; exit}' <<<"${lock_lines[$pkg]}")
-    [[ -n $dsc ]] || die "$pkg: no .dsc pinned in $lock"
+    [[ -n $dsc ]] || { echo "$pkg: no .dsc pinned in $lock"; return 1; }
+    # --no-check: the archive keys may be absent; the sha256 pin of the .dsc is our check, and
+    # dpkg-source checks every other file against the checksums listed in the .dsc.
+    dpkg-source --no-check -x "$dir/$dsc" "$out"
+}
+
+extract_package() {
+    local pkg=$1 ver=${lock_ver[$1]} out scratch tmp log
     out=$(src_dir "$pkg")
     mkdir -p "$cache/src"
     # dpkg-source leaves links to the orig tarballs next to its output: use a scratch parent.
     scratch=$(mktemp -d "$cache/src/.$pkg.XXXXXX")
     tmp="$scratch/$pkg"
     log=$(mktemp)
-    # --no-check: the archive keys may be absent; the sha256 pin of the .dsc is our check, and
-    # dpkg-source checks every other file against the checksums listed in the .dsc.
-    if ! dpkg-source --no-check -x "$dir/$dsc" "$tmp" >"$log" 2>&1; then
+    if ! unpack "$pkg" "$tmp" >"$log" 2>&1; then
         cat "$log" >&2; rm -f "$log"; rm -rf -- "$scratch"
-        die "$pkg $ver: dpkg-source -x failed"
+        die "$pkg $ver: unpacking the ${lock_kind[$pkg]} package failed"
     fi
     rm -f "$log"
     printf '%s' "${lock_lines[$pkg]}" >"$tmp/.pecan-stamp"
@@ -210,26 +260,31 @@ extract_source() {
 update_lock() {
     ((${#update_specs[@]})) || die "--update-lock needs <package>=<version> arguments"
     [[ -f $lock ]] || die "lock file $lock not found"
-    local spec pkg ver tmp new f
+    local spec pkg ver tmp new f kind
     new=$(mktemp)
     cp -- "$lock" "$new"
     for spec in "${update_specs[@]}"; do
         pkg=${spec%%=*}; ver=${spec#*=}
         [[ -n $pkg && -n $ver ]] || die "bad spec '$spec' (want <package>=<version>)"
-        if ! available "$pkg" "$ver"; then
+        # A pinned package keeps its kind; a new one is a source package unless --binary.
+        kind=source
+        if ((update_binary)) || awk -v p="$pkg" '$1 == p {print $3}' "$lock" | grep -q '\.deb$'; then
+            kind=binary
+        fi
+        if ! available "$pkg" "$ver" "$kind"; then
             can_be_root && apt_update_once
-            available "$pkg" "$ver" || die "$pkg $ver: source package version not available"
+            available "$pkg" "$ver" "$kind" || die "$pkg $ver: $kind package version not available"
         fi
         tmp=$(mktemp -d)
-        (cd "$tmp" && apt-get "${apt_src_opts[@]}" source --only-source --download-only "$pkg=$ver") >/dev/null ||
-            die "$pkg $ver: apt-get source failed"
+        download "$pkg" "$ver" "$kind" "$tmp" >/dev/null 2>&1 ||
+            die "$pkg $ver: fetching the $kind package failed"
         # Keep other packages' lines (and comments) in place; append the new pins.
         awk -v p="$pkg" '$1 != p' "$new" >"$new.tmp" && mv "$new.tmp" "$new"
         for f in $(cd "$tmp" && ls); do
             echo "$pkg $ver $f $(sha256sum <"$tmp/$f" | cut -d' ' -f1)" >>"$new"
         done
         rm -rf -- "$tmp"
-        say "pinned $pkg $ver"
+        say "pinned $kind package $pkg $ver"
     done
     diff -u "$lock" "$new" || true
     mv -- "$new" "$lock"
@@ -243,7 +298,7 @@ read_lock
 mapfile -t missing < <(missing_packages)
 need_debsrc=0; have_debsrc || need_debsrc=1
 stale=()
-for pkg in "${lock_pkgs[@]}"; do source_ok "$pkg" || stale+=("$pkg"); done
+for pkg in "${lock_pkgs[@]}"; do package_ok "$pkg" || stale+=("$pkg"); done
 
 if ((${#missing[@]} == 0 && need_debsrc == 0 && ${#stale[@]} == 0)); then
     say "all dependencies present"
@@ -254,7 +309,7 @@ if [[ $mode == check ]]; then
     ((${#missing[@]})) && say "missing packages: ${missing[*]}"
     ((need_debsrc)) && say "missing: a deb-src entry in $apt_etc (would create $debsrc_file)"
     for pkg in "${stale[@]}"; do
-        say "missing or out of date: source $pkg ${lock_ver[$pkg]} in $(src_dir "$pkg")"
+        say "missing or out of date: ${lock_kind[$pkg]} package $pkg ${lock_ver[$pkg]} in $(src_dir "$pkg")"
         while read -r file exp act; do
             [[ -n $file ]] && say "  $file: ${act/#[0-9a-f]*/sha256 mismatch}"
         done < <(bad_files "$pkg")
@@ -287,10 +342,10 @@ if ((${#missing[@]})); then
 fi
 
 for pkg in "${stale[@]}"; do
-    fetch_source "$pkg"
-    extract_source "$pkg"
+    fetch_package "$pkg"
+    extract_package "$pkg"
     # Old versions of this package's downloads are no longer pinned.
-    for d in "$cache/deb-src/${pkg}_"*; do
+    for d in "$cache/deb-src/${pkg}_"* "$cache/deb/${pkg}_"*; do
         [[ -d $d && $d != "$(dl_dir "$pkg")" ]] && rm -rf -- "$d"
     done
 done
