@@ -19,6 +19,7 @@
 #include <pecan/namespace.h>
 #include <pecan/protocol/dataspace.h>
 #include <pecan/runtime.h>
+#include <pecan/session.h>
 #include "ned.h"
 
 #define CAP_TYPE "L4.cap"
@@ -206,6 +207,21 @@ static int core_factory_info(lua_State *L)
     else
         lua_pushnil(L);
     return 5;
+}
+
+/* core.session_info(server) -> open sessions, objects registered on the sessions' server
+ * threads, the server's free capability slots: FACTORY INFO of a server of the framework
+ * (pecan/session.h), e.g. through a channel whose server end it serves. */
+static int core_session_info(lua_State *L)
+{
+    struct pecan_session_info info;
+    int err = pecan_session_info(check_cap(L, 1)->slot, &info);
+    if (err)
+        return fail(L, "session info", err);
+    lua_pushnumber(L, info.open);
+    lua_pushnumber(L, info.objects);
+    lua_pushnumber(L, info.free_slots);
+    return 3;
 }
 
 /* core.factory_destroy(factory, descendant) -> true, or nil and a message: descendant (a
@@ -459,6 +475,7 @@ static const luaL_Reg core_functions[] = {
     { "is_valid", core_is_valid },
     { "factory_create", core_factory_create },
     { "factory_info", core_factory_info },
+    { "session_info", core_session_info },
     { "factory_destroy", core_factory_destroy },
     { "release", core_release },
     { "query", core_query },

@@ -58,6 +58,12 @@ end
 
 function mock.factory_info(f) return f.limit, f.used, 0, 0, 0 end
 
+-- A channel's server answers its session counts once the test has set them (h.sessions).
+function mock.session_info(h)
+    if not h.sessions then return nil, "no server answers (ENOSYS, error -38)", -38 end
+    return h.sessions.open, h.sessions.objects, h.sessions.free_slots
+end
+
 -- DESTROY as moe does it: only a descendant, once; its quota goes back to its parent.
 function mock.factory_destroy(f, child)
     table.insert(mock.calls, { "destroy", f, child })

@@ -315,6 +315,14 @@ test("phys gives a contiguous dataspace's physical address, nil for others", fun
     expect_error("phys: not a dataspace", function() L4.Env.log:phys() end)
 end)
 
+test("session_info gives a server's session counts, and names a failure", function()
+    local ch = ld:new_channel()
+    ch.handle.sessions = { open = 2, objects = 3, free_slots = 500 }
+    local info = ch:session_info()
+    check(info.open == 2 and info.objects == 3 and info.free_slots == 500, "the counts")
+    expect_error("session_info: no server answers", function() L4.Env.log:session_info() end)
+end)
+
 test("factory create passes numbers and strings", function()
     local f = L4.Env.factory:create(L4.Proto.Factory, 1000)
     check(f:rights() == 7, "rights of a created capability")

@@ -160,6 +160,16 @@ function Cap:factory_info()
              moe_own = moe_own }
 end
 
+-- A server's session counts (Pecan's): { open = sessions, objects = objects registered on
+-- its session threads, free_slots = its free capability slots }, asked through its
+-- session factory (a channel it serves, docs/servers.md), so a script can check that
+-- the sessions of programs it ended are gone (conf/subsystem.lua).
+function Cap:session_info()
+    local open, objects, free_slots = core.session_info(self.handle)
+    if not open then fail("session_info: " .. tostring(objects)) end
+    return { open = open, objects = objects, free_slots = free_slots }
+end
+
 function Cap:__tostring()
     return "cap(" .. tostring(self.label or "?") .. ", rights " .. self:rights() .. ")"
 end
