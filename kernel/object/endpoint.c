@@ -58,7 +58,7 @@ static void bind(struct endpoint *gate, struct tcb *t)
  * refuses their own hand-over. It bounds the walk: interrupts are masked. */
 #define WATCH_TAKEOVER_DISTANCE 256u
 
-static void unwatch(struct endpoint *gate)
+void endpoint_unwatch(struct endpoint *gate)
 {
     struct notification *n = gate->no_clients;
     if (!n)
@@ -95,7 +95,7 @@ void endpoint_destroy(struct capability *cap)
     struct endpoint *gate = (struct endpoint *)cap->object;
     unbind(gate);
     ipc_gate_destroyed(gate);
-    unwatch(gate);
+    endpoint_unwatch(gate);
 }
 
 void endpoint_thread_destroyed(struct tcb *tcb)
@@ -107,14 +107,7 @@ void endpoint_thread_destroyed(struct tcb *tcb)
 void endpoint_notification_destroyed(struct notification *n)
 {
     while (n->watching_gates)
-        unwatch(n->watching_gates);
-}
-
-void endpoint_cap_deleted(struct cte *slot)
-{
-    struct endpoint *gate = (struct endpoint *)slot->cap.object;
-    if (gate->watched == slot)
-        unwatch(gate);
+        endpoint_unwatch(n->watching_gates);
 }
 
 void endpoint_cap_moved(struct cte *from, struct cte *to)
@@ -167,7 +160,7 @@ static int decode_no_clients(struct invocation *inv, struct endpoint *gate)
     }
     if (!may_change_watch(gate, inv->slot))
         return -PECAN_EBUSY;
-    unwatch(gate);
+    endpoint_unwatch(gate);
     if (!notification)
         return 0;
     watch(gate, inv->slot, notification, bits);

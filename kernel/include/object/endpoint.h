@@ -48,9 +48,16 @@ void endpoint_notification_destroyed(struct notification *n);
 
 /* A thread goes away: unbind every gate bound to it. */
 void endpoint_thread_destroyed(struct tcb *tcb);
+/* Ends the gate's no-clients watch, if it has one. */
+void endpoint_unwatch(struct endpoint *gate);
 /* A gate capability is being deleted (still in its slot): the watch ends if it was
- * set through it. */
-void endpoint_cap_deleted(struct cte *slot);
+ * set through it. Inline: it is on the path of every deletion of a gate capability. */
+static inline void endpoint_cap_deleted(struct cte *slot)
+{
+    struct endpoint *gate = (struct endpoint *)slot->cap.object;
+    if (gate->watched == slot)
+        endpoint_unwatch(gate);
+}
 /* A gate capability moved from one slot to another (CNODE MOVE): its watch goes along. */
 void endpoint_cap_moved(struct cte *from, struct cte *to);
 /* A gate capability was deleted from the derivation tree, leaving its parent with no
