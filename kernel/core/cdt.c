@@ -104,6 +104,22 @@ struct cte *cdt_parent(const struct cte *slot)
     return NULL;
 }
 
+bool cdt_descends_within(const struct cte *slot, const struct cte *ancestor, unsigned limit)
+{
+    if (slot->cdt_depth <= ancestor->cdt_depth)
+        return false;
+    /* Everything between an entry and its descendant is deeper than the entry; the
+     * sentinel (depth 0) ends the walk at the list's start. */
+    const struct cte *p = slot->cdt_prev;
+    for (unsigned n = 0; n <= limit; n++, p = p->cdt_prev) {
+        if (p == ancestor)
+            return true;
+        if (p->cdt_depth <= ancestor->cdt_depth)
+            return false;
+    }
+    return false;
+}
+
 struct cte *cdt_first(void)
 {
     return sentinel.cdt_next == &sentinel ? NULL : sentinel.cdt_next;

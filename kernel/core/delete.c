@@ -83,6 +83,8 @@ static void capability_deleted(struct cte *slot)
         frame_cap_deleted(slot);
     else if (slot->cap.type == CAP_PAGE_TABLE)
         page_table_cap_deleted(&slot->cap);
+    else if (slot->cap.type == CAP_ENDPOINT)
+        endpoint_cap_deleted(slot);
 }
 
 /* The last capability to an object that is not a zombie's goes: destroy the object. */

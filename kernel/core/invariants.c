@@ -226,17 +226,67 @@ static void check_scheduled(const struct tcb *t, void *arg)
                           (const void *)t);
 }
 
+/* The no-clients watch of a gate (object/endpoint.h), once per gate; 1 if it has one. */
+static unsigned check_gate_watch(const struct endpoint *g)
+{
+    if (!g->watched != !g->no_clients) {
+        invariants_report("gate %p: watched slot %p but notification %p", (const void *)g,
+                          (const void *)g->watched, (const void *)g->no_clients);
+        return 0;
+    }
+    if (!g->watched)
+        return 0;
+    const struct cte *w = g->watched;
+    if (w->cap.type != CAP_ENDPOINT || w->cap.object != (uintptr_t)g || !w->cdt_prev ||
+        !w->cap.extra)
+        invariants_report("gate %p: its watched slot %p is not in the tree with a capability "
+                          "to it and bits", (const void *)g, (const void *)w);
+    if (!invariants_object_live((word_t)(uintptr_t)g->no_clients, CAP_NOTIFICATION))
+        invariants_report("gate %p watched by a destroyed notification", (const void *)g);
+    return 1;
+}
+
+/* The gates a notification's watch list names; their count. */
+static unsigned check_watching_gates(const struct notification *n)
+{
+    unsigned count = 0;
+    for (const struct endpoint *g = n->watching_gates; g; g = g->watch_next) {
+        if (++count > 100000) {
+            invariants_report("watch list of notification %p does not end", (const void *)n);
+            break;
+        }
+        if (!invariants_object_live((word_t)(uintptr_t)g, CAP_ENDPOINT) || g->no_clients != n)
+            invariants_report("notification %p lists gate %p, destroyed or watched by %p",
+                              (const void *)n, (const void *)g, (const void *)g->no_clients);
+    }
+    return count;
+}
+
+static void check_gate(const struct cte *s, bool first_of_run, unsigned *watched_gates)
+{
+    const struct endpoint *g = (const struct endpoint *)s->cap.object;
+    if (s->cap.extra && g->watched != s)
+        invariants_report("slot %p holds no-clients bits but gate %p watches %p", (const void *)s,
+                          (const void *)g, (const void *)g->watched);
+    if (!first_of_run)
+        return;
+    check_sender_queue(g->waiting_head, g, true);
+    if (g->bound_thread && !invariants_object_live((word_t)(uintptr_t)g->bound_thread, CAP_TCB))
+        invariants_report("gate %p bound to a destroyed thread", (const void *)g);
+    *watched_gates += check_gate_watch(g);
+}
+
 static void check_queues(void)
 {
+    /* Every listed gate watches the notification that lists it; equal counts then mean
+     * that every watching gate is listed (destroying the notification finds it). */
+    unsigned watched_gates = 0, listed_gates = 0;
     for (struct cte *s = cdt_first(); s; s = cdt_next(s)) {
+        bool first_of_run = !cap_same_object(&s->cdt_prev->cap, &s->cap);
         if (s->cap.type == CAP_TCB)
             check_tcb_references((const struct tcb *)(uintptr_t)s->cap.object);
-        if (s->cap.type == CAP_ENDPOINT) {
-            const struct endpoint *g = (const struct endpoint *)s->cap.object;
-            check_sender_queue(g->waiting_head, g, true);
-            if (g->bound_thread && !invariants_object_live((word_t)(uintptr_t)g->bound_thread, CAP_TCB))
-                invariants_report("gate %p bound to a destroyed thread", (const void *)g);
-        }
+        if (s->cap.type == CAP_ENDPOINT)
+            check_gate(s, first_of_run, &watched_gates);
         if (s->cap.type != CAP_NOTIFICATION)
             continue;
         const struct notification *n = (const struct notification *)(uintptr_t)s->cap.object;
@@ -244,7 +294,12 @@ static void check_queues(void)
             if (!invariants_object_live((word_t)(uintptr_t)t, CAP_TCB))
                 invariants_report("notification %p queues a destroyed thread", (const void *)n);
         }
+        if (first_of_run)
+            listed_gates += check_watching_gates(n);
     }
+    if (watched_gates != listed_gates)
+        invariants_report("%u gates have a no-clients watch, notifications list %u",
+                          watched_gates, listed_gates);
     for (unsigned cpu = 0; cpu < CONFIG_MAX_CPUS; cpu++)
         sched_for_each(cpu, check_scheduled, &cpu);
 }

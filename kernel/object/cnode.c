@@ -6,7 +6,7 @@
  *
  * copy makes a sibling with the same or fewer rights, mint a child with the same or
  * fewer rights and a badge, move relocates a capability keeping its place in the
- * derivation tree. Passing a capability on (copy, mint, move) needs its GRANT right.
+ * derivation tree and what the kernel ties to the slot (a mapping, a gate's watch). Passing a capability on (copy, mint, move) needs its GRANT right.
  * Untyped capabilities are never copied or minted, page-table capabilities never copied
  * (a page table is installed in one place only); copies never carry a mapping.
  */
@@ -14,6 +14,7 @@
 #include <core/cspace.h>
 #include <core/delete.h>
 #include <core/invocation.h>
+#include <object/endpoint.h>
 
 struct slot_pair {
     struct cte *dest;
@@ -131,6 +132,8 @@ static int decode_move(struct invocation *inv)
         frame_cap_moved(p.src, p.dest);
     else if (p.dest->cap.type == CAP_PAGE_TABLE)
         page_table_cap_moved(p.src, p.dest);
+    else if (p.dest->cap.type == CAP_ENDPOINT)
+        endpoint_cap_moved(p.src, p.dest);
     return 0;
 }
 

@@ -1,10 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * IPC gates (include/object/endpoint.h): the gate-control part of the KOBJECT protocol
- * (bind a thread, info, no-clients notification), and destruction. Message transfer
+ * (bind a thread, info, the no-clients watch), and destruction. Message transfer
  * through gates is core/ipc.c. Control needs the READ right on the gate capability, which
  * a server keeps and its clients' copies lack; a message with the KOBJECT label through a
  * capability without READ is ordinary IPC to the server.
+ *
+ * The no-clients watch is owned by the capability it was set through (the watched slot),
+ * as seL4 ties authority to capabilities rather than to who asks last: another holder of
+ * READ, such as the gate's maker or the client that handed the gate to a server, cannot
+ * take it or spoof it (EBUSY). Only a capability derived from the watched one may take
+ * it over, because its holder was given the gate by the watcher: that is how a gate moe
+ * made and watches reaches the server that serves it (moe, then the client, then the
+ * server's copy below the client's).
  */
 #include <core/cdt.h>
 #include <core/delete.h>
@@ -43,7 +51,14 @@ static void bind(struct endpoint *gate, struct tcb *t)
     ipc_gate_bound(gate);
 }
 
-static void unwatch(struct endpoint *gate)
+/* How many entries of the derivation tree may lie between the watched capability and
+ * one derived from it that takes the watch over. Between moe's and a server's copy of a
+ * client's gate lie the client's copy and what the client derived from it; only holders
+ * of the watched capability's subtree can add entries there, so a longer distance only
+ * refuses their own hand-over. It bounds the walk: interrupts are masked. */
+#define WATCH_TAKEOVER_DISTANCE 256u
+
+void endpoint_unwatch(struct endpoint *gate)
 {
     struct notification *n = gate->no_clients;
     if (!n)
@@ -53,8 +68,26 @@ static void unwatch(struct endpoint *gate)
         link = &(*link)->watch_next;
     if (*link)
         *link = gate->watch_next;
+    gate->watched->cap.extra = 0;
+    gate->watched = NULL;
     gate->no_clients = NULL;
-    gate->no_clients_bits = 0;
+    gate->watch_next = NULL;
+}
+
+static void watch(struct endpoint *gate, struct cte *slot, struct notification *n, word_t bits)
+{
+    gate->no_clients = n;
+    gate->watched = slot;
+    slot->cap.extra = bits;
+    gate->watch_next = n->watching_gates;
+    n->watching_gates = gate;
+}
+
+/* May the watch be set, changed or cancelled through slot? */
+static bool may_change_watch(const struct endpoint *gate, const struct cte *slot)
+{
+    return !gate->watched || gate->watched == slot ||
+           cdt_descends_within(slot, gate->watched, WATCH_TAKEOVER_DISTANCE);
 }
 
 void endpoint_destroy(struct capability *cap)
@@ -62,7 +95,7 @@ void endpoint_destroy(struct capability *cap)
     struct endpoint *gate = (struct endpoint *)cap->object;
     unbind(gate);
     ipc_gate_destroyed(gate);
-    unwatch(gate);
+    endpoint_unwatch(gate);
 }
 
 void endpoint_thread_destroyed(struct tcb *tcb)
@@ -74,16 +107,23 @@ void endpoint_thread_destroyed(struct tcb *tcb)
 void endpoint_notification_destroyed(struct notification *n)
 {
     while (n->watching_gates)
-        unwatch(n->watching_gates);
+        endpoint_unwatch(n->watching_gates);
+}
+
+void endpoint_cap_moved(struct cte *from, struct cte *to)
+{
+    struct endpoint *gate = (struct endpoint *)to->cap.object;
+    if (gate->watched == from)
+        gate->watched = to;
 }
 
 void endpoint_cap_removed(struct cte *parent)
 {
-    if (parent->cap.type != CAP_ENDPOINT || !(parent->cap.flags & CAP_FLAG_WATCHED))
+    if (parent->cap.type != CAP_ENDPOINT)
         return;
     struct endpoint *gate = (struct endpoint *)parent->cap.object;
-    if (gate->no_clients && cdt_is_leaf(parent))
-        notification_signal(gate->no_clients, gate->no_clients_bits);
+    if (gate->watched == parent && cdt_is_leaf(parent))
+        notification_signal(gate->no_clients, parent->cap.extra);
 }
 
 static int decode_bind(struct invocation *inv, struct endpoint *gate)
@@ -99,25 +139,31 @@ static int decode_bind(struct invocation *inv, struct endpoint *gate)
     return 0;
 }
 
+/* w1 the notification (WRITE), or 0 to cancel the watch; w2 the bits, ORed with the
+ * notification capability's badge. */
 static int decode_no_clients(struct invocation *inv, struct endpoint *gate)
 {
-    struct cte *n;
     if (inv->length < 3)
         return -PECAN_EMSGTOOSHORT;
-    int err = invocation_lookup_typed(inv, invocation_word(inv, 1), CAP_NOTIFICATION,
-                                      PECAN_RIGHT_WRITE, &n);
-    if (err)
-        return err;
-    word_t bits = invocation_word(inv, 2) | n->cap.badge;
-    if (!bits)
-        return -PECAN_EINVAL;
-    unwatch(gate);
-    struct notification *notification = (struct notification *)n->cap.object;
-    gate->no_clients = notification;
-    gate->no_clients_bits = bits;
-    gate->watch_next = notification->watching_gates;
-    notification->watching_gates = gate;
-    inv->slot->cap.flags |= CAP_FLAG_WATCHED;
+    struct notification *notification = NULL;
+    word_t bits = 0;
+    word_t index = invocation_word(inv, 1);
+    if (index != 0) {
+        struct cte *n;
+        int err = invocation_lookup_typed(inv, index, CAP_NOTIFICATION, PECAN_RIGHT_WRITE, &n);
+        if (err)
+            return err;
+        notification = (struct notification *)n->cap.object;
+        bits = invocation_word(inv, 2) | n->cap.badge;
+        if (!bits)
+            return -PECAN_EINVAL;
+    }
+    if (!may_change_watch(gate, inv->slot))
+        return -PECAN_EBUSY;
+    endpoint_unwatch(gate);
+    if (!notification)
+        return 0;
+    watch(gate, inv->slot, notification, bits);
     if (cdt_is_leaf(inv->slot))
         notification_signal(notification, bits);   /* no clients right now */
     return 0;

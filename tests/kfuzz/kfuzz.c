@@ -13,8 +13,9 @@
  *   exception handler are gates the fuzz threads serve; THREAD operations on any fuzz
  *   thread (rewriting a blocked sender's tag and words with WRITE_REGISTERS, suspending,
  *   resuming, restarting, removing its UTCB with CONFIGURE, changing its pager); gate
- *   rebinding; capability copies, deletes and revokes; unmapping its own UTCB frames,
- *   fault zone and receive window.
+ *   rebinding and no-clients watches (set, taken over, cancelled); capability copies,
+ *   moves, deletes and revokes; unmapping its own UTCB frames, fault zone and receive
+ *   window.
  * - The root task (priority above them all, CPU 0) is the director: every tick it does
  *   random harm the threads cannot do to each other (destroying a thread, a UTCB frame
  *   or a gate with whatever is queued on it, revoking every client copy of a gate,
@@ -72,6 +73,7 @@ enum {
     S_CNODE = 1,                            /* the task's capability space */
     S_VSPACE = 2,
     S_TCB0 = 3,                             /* every fuzz thread: 3 .. 14 */
+    S_WATCH = 15,                           /* notification for no-clients watches (unread) */
     S_GATE0 = 16,                           /* gate g, variant k: 16 + 5g + k (16 .. 35) */
     S_UTCBF0 = 36,                          /* the UTCB frames of its threads: 36 .. 39 */
     S_SCRATCH0 = 40,                        /* copies the threads make: 40 .. 47 */
@@ -462,12 +464,39 @@ static void fz_thread_op(struct fz_thread *me)
     fz_syscall(me, t, PECAN_OP_CALL, &tag, w, NULL);
 }
 
-/* Gate control: bind a gate to any thread, or ask about it. */
+/* A gate capability to set a no-clients watch through: mostly one with READ (the
+ * director's full and READ-only copies), or one it received (a child of the sender's
+ * copy: taking the watch over) or copied or moved to scratch, or anything. */
+static pecan_cap_t fz_watch_slot(struct fz_thread *me)
+{
+    uint32_t r = rnd(me) % 10;
+    if (r < 5)
+        return S_GATE(rnd(me) % FZ_GATES, rnd(me) % 2 ? 0 : 3);
+    if (r < 7)
+        return S_RECV0 + rnd(me) % 8;
+    if (r < 9)
+        return S_SCRATCH0 + rnd(me) % 8;
+    return fz_gate_slot(me);
+}
+
+/* Gate control: bind a gate to any thread, ask about it, or set, re-target, take over or
+ * cancel its no-clients watch (mostly with the task's notification, else 0: cancel, or
+ * anything). */
 static void fz_gate_op(struct fz_thread *me)
 {
     pecan_word_t w[PECAN_UTCB_MESSAGE_WORDS];
     pecan_tag_t tag;
-    w[0] = rnd(me) % 3 ? PECAN_GATE_BIND : PECAN_GATE_INFO;
+    uint32_t r = rnd(me) % 6;
+    if (r >= 4) {
+        uint32_t which = rnd(me) % 8;
+        w[0] = PECAN_GATE_SET_NO_CLIENTS;
+        w[1] = which < 5 ? S_WATCH : which < 7 ? 0 : fz_gate_slot(me);
+        w[2] = rnd(me) % 8 ? 1u << (rnd(me) % 32) : 0;
+        tag = pecan_tag(PECAN_PROTO_KOBJECT, 3, 0);
+        fz_syscall(me, fz_watch_slot(me), PECAN_OP_CALL, &tag, w, NULL);
+        return;
+    }
+    w[0] = r < 3 ? PECAN_GATE_BIND : PECAN_GATE_INFO;
     w[1] = fz_tcb_slot(me);
     if (w[0] == PECAN_GATE_BIND && (SH->avoid & FZ_AVOID_REBIND))
         w[0] = PECAN_GATE_INFO;
@@ -475,8 +504,9 @@ static void fz_gate_op(struct fz_thread *me)
     fz_syscall(me, fz_gate_slot(me), PECAN_OP_CALL, &tag, w, NULL);
 }
 
-/* Its own capability space: copies with fewer rights, deletes, revokes (capabilities
- * it sent go with them, mid-call or not). */
+/* Its own capability space: copies with fewer rights, moves (a watched gate capability
+ * takes its watch along), deletes, revokes (capabilities it sent go with them, mid-call
+ * or not). */
 static void fz_cnode_op(struct fz_thread *me)
 {
     pecan_word_t w[PECAN_UTCB_MESSAGE_WORDS];
@@ -492,6 +522,14 @@ static void fz_cnode_op(struct fz_thread *me)
         w[5] = 32;
         w[6] = rnd(me) & 0xFu;
         tag = pecan_tag(PECAN_PROTO_CNODE, 7, 0);
+    } else if (r < 45) {
+        w[0] = PECAN_CNODE_MOVE;
+        w[1] = S_SCRATCH0 + rnd(me) % 8;
+        w[2] = 32;
+        w[3] = S_CNODE;
+        w[4] = fz_gate_slot(me);
+        w[5] = 32;
+        tag = pecan_tag(PECAN_PROTO_CNODE, 6, 0);
     } else if (r < 75) {
         w[0] = PECAN_CNODE_DELETE;
         w[1] = rnd(me) % 16 ? scratch : fz_gate_slot(me);
@@ -598,6 +636,7 @@ static struct fz_task tasks[FZ_TASKS];
 static struct fz_gate gates[FZ_GATES];
 static struct fz_thr thr[FZ_THREADS];
 static struct fz_stats st;
+static pecan_cap_t watch_notification;   /* the tasks' S_WATCH */
 static uint32_t root_rng;
 static pecan_word_t online_mask;
 static unsigned cpu_count;
@@ -637,6 +676,7 @@ static unsigned tcb_rights(unsigned t, unsigned j)
 static void redistribute(void)
 {
     for (unsigned t = 0; t < FZ_TASKS; t++) {
+        task_put(t, S_WATCH, watch_notification, PECAN_RIGHT_WRITE);
         for (unsigned g = 0; g < FZ_GATES; g++) {
             for (unsigned k = 0; k < FZ_VARIANTS && gates[g].alive; k++)
                 task_put(t, S_GATE(g, k), gates[g].copy[k], PECAN_RIGHTS_ALL);
@@ -798,7 +838,8 @@ static int setup(uint32_t seed)
     if (!err)   /* the director outranks every fuzz thread, on CPU 0 */
         err = pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, PECAN_ROOT_TCB, 200, 1, 0);
     pecan_cap_t shared = obj_new(PECAN_OBJ_FRAME, 12);
-    if (!err && !shared)
+    watch_notification = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    if (!err && (!shared || !watch_notification))
         err = -PECAN_ENOMEM;
     if (!err)
         err = pecan_vspace_map_frame(PECAN_ROOT_VSPACE, shared, FZ_SHARED_VA,
@@ -812,8 +853,11 @@ static int setup(uint32_t seed)
         uint32_t s = seed ^ (0x9E3779B9u * (j + 1));
         sh->th[j].rng = s ? s : 1;
     }
-    for (unsigned t = 0; t < FZ_TASKS && !err; t++)
+    for (unsigned t = 0; t < FZ_TASKS && !err; t++) {
         err = task_setup(t, shared);
+        if (!err)
+            err = task_put(t, S_WATCH, watch_notification, PECAN_RIGHT_WRITE);
+    }
     for (unsigned j = 0; j < FZ_THREADS && !err; j++)
         err = thread_setup(j);
     for (unsigned g = 0; g < FZ_GATES && !err; g++) {

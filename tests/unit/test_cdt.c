@@ -135,6 +135,37 @@ static void test_replace_keeps_position(void **state)
     assert_null(b->cdt_next);
 }
 
+/* A gate's maker, a copy of its capability, the client's child and the server's
+ * grandchild: descent is found within the limit, and never for a copy, an ancestor or an
+ * entry of another subtree. */
+static void test_descends_within(void **state)
+{
+    (void)state;
+    struct cte *maker = put(0, CAP_ENDPOINT, 0x20);
+    cdt_insert_root(maker);
+    struct cte *client = put(1, CAP_ENDPOINT, 0x20);
+    assert_true(cdt_insert_child(maker, client));
+    struct cte *server = put(2, CAP_ENDPOINT, 0x20);
+    assert_true(cdt_insert_child(client, server));
+    struct cte *copy = put(3, CAP_ENDPOINT, 0x20);
+    cdt_insert_sibling(maker, copy);
+    assert_true(cdt_descends_within(server, maker, 1));
+    assert_true(cdt_descends_within(server, client, 0));
+    assert_false(cdt_descends_within(server, maker, 0));   /* the client lies between */
+    assert_false(cdt_descends_within(client, server, 8));
+    assert_false(cdt_descends_within(maker, client, 8));
+    assert_false(cdt_descends_within(server, copy, 8));
+    assert_false(cdt_descends_within(server, server, 8));
+    /* A second child of the client, minted after the server's: between them now. */
+    struct cte *other = put(4, CAP_ENDPOINT, 0x20);
+    assert_true(cdt_insert_child(client, other));
+    assert_false(cdt_descends_within(server, other, 8));
+    assert_true(cdt_descends_within(server, client, 1));
+    assert_false(cdt_descends_within(server, client, 0));
+    assert_true(cdt_descends_within(other, maker, 1));
+    assert_true(cdt_descends_within(other, client, 0));
+}
+
 /* Invariants of the list after any sequence of operations. */
 static void check_tree(void)
 {
@@ -196,6 +227,7 @@ int main(void)
         cmocka_unit_test_setup(test_remove_moves_children_up, setup),
         cmocka_unit_test_setup(test_depth_limit, setup),
         cmocka_unit_test_setup(test_replace_keeps_position, setup),
+        cmocka_unit_test_setup(test_descends_within, setup),
         cmocka_unit_test_setup(test_random_operations_keep_invariants, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,6 +36,10 @@ bool cdt_is_last_reference(const struct cte *slot);
 struct cte *cdt_first_descendant(const struct cte *slot);
 /* The parent of slot, or NULL for a root. O(siblings). */
 struct cte *cdt_parent(const struct cte *slot);
+/* Is slot a descendant of ancestor with at most limit entries of the list between them?
+ * false when it is not, or is farther: the walk is bounded because interrupts are masked
+ * and only holders of ancestor's subtree choose how many entries lie in between. */
+bool cdt_descends_within(const struct cte *slot, const struct cte *ancestor, unsigned limit);
 
 /* Walking the whole tree in preorder (invariant checker): NULL ends. */
 struct cte *cdt_first(void);

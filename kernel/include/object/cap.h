@@ -43,8 +43,6 @@ enum cap_type {
 /* Per-type flags in struct capability.flags. */
 #define CAP_FLAG_DEVICE 0x01u         /* untyped/frame: device memory (never zeroed, not RAM) */
 #define CAP_FLAG_MAPPED 0x02u         /* frame/page table: the capability holds a mapping */
-#define CAP_FLAG_WATCHED 0x04u        /* endpoint: its gate's no-clients notification watches
-                                         this capability's children */
 
 struct capability {
     uint8_t type;          /* enum cap_type */
@@ -57,7 +55,9 @@ struct capability {
     word_t extra;          /* frame/page table: vspace it is mapped in; cnode: guard bits;
                               untyped (a leaf): bytes from its start prepared by a retype;
                               irq handler: irq number; zombie: next slot to empty
-                              (zombie: flags = the type it was, badge = a chain root's top) */
+                              (zombie: flags = the type it was, badge = a chain root's top);
+                              endpoint: the no-clients bits if its gate's watch was set
+                              through it (object/endpoint.h), else 0 */
 };
 
 struct cte {
@@ -100,18 +100,20 @@ static inline bool cap_same_object(const struct capability *a, const struct capa
 }
 
 /* Writes to dest the capability a copy, mint or transfer of src starts as: rights ANDed
- * with the mask, not watched, and no mapping of its own (frames and page tables). Inline, and in place
- * rather than returning a struct (which GCC builds on the stack and copies twice): a few
- * field stores on the path of every copy, mint and thread configuration. */
+ * with the mask, not watched (gates), and no mapping of its own (frames and page tables).
+ * Inline, and in place rather than returning a struct (which GCC builds on the stack and
+ * copies twice): a few field stores on the path of every copy, mint and thread
+ * configuration. */
 static inline void cap_derive(struct capability *dest, const struct capability *src,
                               unsigned rights_mask)
 {
     *dest = *src;
     dest->rights &= (uint8_t)rights_mask;
-    /* Only the capability the server named in SET_NO_CLIENTS is watched; its copies are
-     * the clients whose going it waits for. */
-    dest->flags &= (uint8_t)~CAP_FLAG_WATCHED;
-    if (dest->type == CAP_FRAME || dest->type == CAP_PAGE_TABLE) {
+    /* Only the capability the watch was set through is watched; its copies are the
+     * clients whose going it waits for. */
+    if (dest->type == CAP_ENDPOINT) {
+        dest->extra = 0;
+    } else if (dest->type == CAP_FRAME || dest->type == CAP_PAGE_TABLE) {
         dest->flags &= (uint8_t)~CAP_FLAG_MAPPED;
         dest->badge = 0;
         dest->extra = 0;

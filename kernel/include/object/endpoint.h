@@ -3,8 +3,19 @@
  * IPC gates (endpoints), 32-byte objects. A gate is bound to one thread; a message sent
  * through a gate goes to that thread, which learns the badge of the capability used.
  * Senders to an unbound gate wait at the gate until a thread is bound, so channels can be
- * wired before their server runs. A gate can carry a no-clients notification: signalled
- * when the capability it was set through has no derived copy left (session GC).
+ * wired before their server runs.
+ *
+ * A gate carries at most one no-clients watch (session GC): a notification and bits,
+ * signalled when the capability the watch was set through (the watched slot) has no
+ * derived copy left. The watch belongs to that capability: it is changed or cancelled
+ * through it, or taken over through a capability derived from it (the gate passed down
+ * to a server), never through an ancestor or a copy; it ends with the watched slot, the
+ * notification or the gate, and moves with the capability (CNODE MOVE).
+ *
+ * Invariants (checked by core/invariants.c): watched is NULL iff no_clients is; the
+ * watched slot is in the derivation tree and holds a capability to this gate, with the
+ * bits (never 0) in its extra word; every other capability to a gate has extra 0; a gate
+ * is in its notification's watching_gates list iff its no_clients names it.
  */
 #ifndef PECAN_OBJECT_ENDPOINT_H
 #define PECAN_OBJECT_ENDPOINT_H
@@ -20,7 +31,8 @@ struct endpoint {
     struct endpoint *bound_next;       /* the bound thread's list of gates */
     struct endpoint *bound_prev;
     struct notification *no_clients;   /* signalled when the watched capability is a leaf */
-    word_t no_clients_bits;
+    struct cte *watched;               /* the watched slot; its cap.extra holds the bits (the
+                                          gate has no room for them) */
     struct endpoint *watch_next;       /* next gate watched by the same notification */
 };
 
@@ -36,6 +48,18 @@ void endpoint_notification_destroyed(struct notification *n);
 
 /* A thread goes away: unbind every gate bound to it. */
 void endpoint_thread_destroyed(struct tcb *tcb);
+/* Ends the gate's no-clients watch, if it has one. */
+void endpoint_unwatch(struct endpoint *gate);
+/* A gate capability is being deleted (still in its slot): the watch ends if it was
+ * set through it. Inline: it is on the path of every deletion of a gate capability. */
+static inline void endpoint_cap_deleted(struct cte *slot)
+{
+    struct endpoint *gate = (struct endpoint *)slot->cap.object;
+    if (gate->watched == slot)
+        endpoint_unwatch(gate);
+}
+/* A gate capability moved from one slot to another (CNODE MOVE): its watch goes along. */
+void endpoint_cap_moved(struct cte *from, struct cte *to);
 /* A gate capability was deleted from the derivation tree, leaving its parent with no
  * children: signal the no-clients notification if that parent is the watched one. */
 void endpoint_cap_removed(struct cte *parent_if_leaf);

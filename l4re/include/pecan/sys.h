@@ -146,7 +146,9 @@ int pecan_gate_bind(pecan_cap_t gate, pecan_cap_t thread);
 int pecan_gate_info(pecan_cap_t gate, int *bound, pecan_word_t *badge);
 /* 1 if a capability derived from gate (a client's copy) exists, 0 if not, or an error. */
 int pecan_gate_has_clients(pecan_cap_t gate);
-/* Signals notification with bits once no capability derived from gate remains. */
+/* Signals notification with bits once no capability derived from gate remains; notification
+ * 0 cancels. The watch is gate's (this capability's): EBUSY through a capability that neither
+ * holds it nor is derived from the one that does (docs/abi.md, "Gate control"). */
 int pecan_gate_set_no_clients(pecan_cap_t gate, pecan_cap_t notification, pecan_word_t bits);
 /* Open waits of the thread also end when notification (0: none) is signalled. */
 int pecan_thread_bind_notification(pecan_cap_t tcb, pecan_cap_t notification);

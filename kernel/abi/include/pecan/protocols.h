@@ -43,8 +43,11 @@ enum pecan_gate_op {
     PECAN_GATE_BIND = 0x10,             /* thread cap: messages through the gate go to it */
     PECAN_GATE_INFO = 0x11,             /* -> bound (1/0), badge of the invoking cap,
                                            has clients (a derived copy exists: 1/0) */
-    PECAN_GATE_SET_NO_CLIENTS = 0x12,   /* notification cap, bits: signalled when no copy
-                                           derived from the invoking capability remains */
+    PECAN_GATE_SET_NO_CLIENTS = 0x12,   /* notification cap (0: cancel), bits: signalled
+                                           when no copy derived from the invoking
+                                           capability remains. One watch per gate, owned
+                                           by that capability: EBUSY through any other
+                                           except one derived from it (docs/abi.md) */
 };
 
 /* Untyped */
