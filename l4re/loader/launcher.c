@@ -13,6 +13,7 @@
 #include <string.h>
 #include <pecan/dataspace.h>
 #include <pecan/launcher.h>
+#include <pecan/kip.h>
 #include <pecan/loader.h>
 #include <pecan/namespace.h>
 #include <pecan/protocol/parent.h>
@@ -447,13 +448,29 @@ static struct launcher_child *take_exited(struct launcher *l)
     return 0;
 }
 
+static uint64_t clock_us(void)
+{
+    return pecan_kip_clock_ns((const volatile struct pecan_kip *)PECAN_KIP_ADDRESS) / 1000u;
+}
+
+/* The kernel's timeout for the next wait: what is left of the deadline, capped at the
+ * longest timeout a word can say (about 16.7 s: a longer wait is several waits). */
+static pecan_word_t next_timeout(uint64_t deadline_us)
+{
+    uint64_t now = clock_us();
+    uint64_t left = deadline_us > now ? deadline_us - now : 0;
+    return pecan_timeout_us(left > PECAN_TIMEOUT_MAX_US ? PECAN_TIMEOUT_MAX_US : (uint32_t)left);
+}
+
 int launcher_wait(struct launcher *l, uint32_t timeout_us, struct launcher_child **exited)
 {
-    pecan_word_t timeout = timeout_us ? pecan_timeout_us(timeout_us) : PECAN_TIMEOUT_NEVER;
+    /* The timeout is for the whole wait, not for each message served meanwhile. */
+    uint64_t deadline_us = clock_us() + timeout_us;
     for (;;) {
         if ((*exited = take_exited(l)) != 0)
             return 0;
-        if (server_serve_one(&l->server, timeout) != 0)
+        pecan_word_t timeout = timeout_us ? next_timeout(deadline_us) : PECAN_TIMEOUT_NEVER;
+        if (server_serve_one(&l->server, timeout) != 0 && timeout_us && clock_us() >= deadline_us)
             return 1;
     }
 }
