@@ -30,8 +30,9 @@
  * kernel protocol numbers; FACTORY (-15) is among them though moe serves it, because
  * L4Re's kernel serves its factory. From 0x4000 on the runtime's, with L4Re's number
  * where L4Re has the protocol (the numbers of L4Re's others, 0x4003 Goos and 0x4006 Event
- * among them, are left free). Servers get blocks of 16 from 0x4100 on; the reserved ones
- * belong to the services issue 14 plans, whose protocols go there when they come. Numbers
+ * among them, are left free: servers serve those here, in their blocks, under L4Re's Lua
+ * names). Servers get blocks of 16 from 0x4100 on; the reserved ones belong to the
+ * services issue 14 plans, whose protocols go there when they come. Numbers
  * in no block (1-0x3fff, 0x7000-0x7fff among them) are never a real protocol: tests send
  * them on gates of their own (tests/captest).
  *
@@ -42,7 +43,7 @@
     BLOCK(NONE, 0, 0)                 /* no protocol: a plain IPC gate */                      \
     BLOCK(RUNTIME, 0x4000, 0x40ff)    /* moe and the runtime (l4re/) */                        \
     BLOCK(ECHO, 0x4100, 0x410f)       /* pkg/echo, the example server */                       \
-    BLOCK(FRAMEBUFFER, 0x4110, 0x411f)  /* reserved: fb-drv */                                 \
+    BLOCK(FRAMEBUFFER, 0x4110, 0x411f)  /* fb-drv; mag's sessions speak it too */            \
     BLOCK(INPUT, 0x4120, 0x412f)      /* reserved: input drivers (keyboard, mouse) */          \
     BLOCK(MAG, 0x4130, 0x413f)        /* reserved: mag, the window server's sessions */        \
     BLOCK(VNIC, 0x4140, 0x414f)       /* reserved: vnic, the virtual network card */           \
@@ -81,7 +82,8 @@
     PROTOCOL(IOMEM, 0x4011, Iomem)                                                             \
     PROTOCOL(ICU, 0x4012, Icu)                                                                 \
     /* servers' (pkg/<server>/<server>.h) */                                                   \
-    PROTOCOL(ECHO, 0x4100, Echo)                /* pkg/echo/echo.h */
+    PROTOCOL(ECHO, 0x4100, Echo)                /* pkg/echo/echo.h */                          \
+    PROTOCOL(FRAMEBUFFER, 0x4110, Goos)         /* pecan/protocol/framebuffer.h */
 
 /*
  * Labels of the messages the kernel sends on a thread's behalf (to its pager and its

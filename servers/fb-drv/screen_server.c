@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fb-drv's sessions (pecan/protocol/framebuffer.h): every session shows the one screen.
+ * A session object speaks FRAMEBUFFER and DATASPACE: its buffer 0 is itself, the frame's
+ * memory, mapped page by page from fb-drv's own mapping of the frame. One fixed view
+ * covers the whole screen; the dynamic operations are mag's and get ENOSYS here. The
+ * PL111 scans the frame by itself (AUTO_REFRESH), so refreshes are checked and do
+ * nothing. Sessions hold no state beyond the framework's: a hostile client can only waste
+ * its own quota (its session's gate) and fb-drv's registry slots, which the registry's
+ * capacity bounds.
+ */
+#include <pecan/protocol/dataspace.h>
+#include <pecan/protocol/framebuffer.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fb_drv.h"
+
+#define SESSIONS 256u
+#define CLEAR_STEP (64u * FB_PAGE_SIZE)   /* bytes zeroed per CLEAR call (bounded work) */
+
+struct screen screen;
+
+struct screen_session {
+    struct server_session base;   /* first: the framework's part */
+};
+
+static const uint32_t info_flags = PECAN_FRAMEBUFFER_AUTO_REFRESH;
+
+/* ---- FRAMEBUFFER ------------------------------------------------------------------------- */
+
+static int op_info(struct server_request *r)
+{
+    const struct fb_mode *m = &screen.mode;
+    const struct pixel_format *f = m->format;
+    pecan_word_t *out = r->out;
+    out[0] = m->width;
+    out[1] = m->height;
+    out[2] = m->bytes_per_line;
+    out[3] = f->bits_per_pixel;
+    out[4] = PECAN_FRAMEBUFFER_COMPONENT(f->red.shift, f->red.size);
+    out[5] = PECAN_FRAMEBUFFER_COMPONENT(f->green.shift, f->green.size);
+    out[6] = PECAN_FRAMEBUFFER_COMPONENT(f->blue.shift, f->blue.size);
+    out[7] = info_flags;
+    out[8] = 1;   /* the fixed view: the whole screen */
+    out[9] = 1;   /* the fixed buffer: the frame */
+    r->reply_words = 10;
+    return 0;
+}
+
+/* Buffer 0 is the session itself: another copy of it, with the caller's WRITE or not. */
+static int op_get_buffer(struct server_request *r)
+{
+    int err = server_need_words(r, 2);
+    if (err)
+        return err;
+    if (r->in[1] != 0)
+        return -PECAN_ENOENT;
+    err = server_reply_object(r, r->object, (r->rights & PECAN_RIGHT_WRITE) | PECAN_RIGHT_GRANT);
+    if (err)
+        return err;
+    server_reply_word(r, screen.mode.frame_size);
+    return 0;
+}
+
+static int op_view_info(struct server_request *r)
+{
+    int err = server_need_words(r, 2);
+    if (err)
+        return err;
+    if (r->in[1] != 0)
+        return -PECAN_ENOENT;
+    pecan_word_t *out = r->out;
+    out[0] = PECAN_FRAMEBUFFER_VIEW_FIXED;
+    out[1] = 0;                             /* x */
+    out[2] = 0;                             /* y */
+    out[3] = screen.mode.width;
+    out[4] = screen.mode.height;
+    out[5] = 0;                             /* buffer */
+    out[6] = 0;                             /* offset */
+    out[7] = screen.mode.bytes_per_line;
+    r->reply_words = 8;
+    return 0;
+}
+
+/* A rectangle x, y, width, height (words at w) that must be non-empty and inside
+ * width x height; 64-bit sums, so no word can wrap around. */
+static int check_rectangle(const pecan_word_t *w, uint32_t width, uint32_t height)
+{
+    if (w[2] == 0 || w[3] == 0)
+        return -PECAN_EINVAL;
+    if ((uint64_t)w[0] + w[2] > width || (uint64_t)w[1] + w[3] > height)
+        return -PECAN_ERANGE;
+    return 0;
+}
+
+static int op_refresh_view(struct server_request *r)
+{
+    int err = server_need_words(r, 6);
+    if (err)
+        return err;
+    if (r->in[1] != 0)
+        return -PECAN_ENOENT;
+    return check_rectangle(&r->in[2], screen.mode.width, screen.mode.height);
+}
+
+static int op_refresh(struct server_request *r)
+{
+    int err = server_need_words(r, 5);
+    if (err)
+        return err;
+    return check_rectangle(&r->in[1], screen.mode.width, screen.mode.height);
+}
+
+static int framebuffer_request(struct server_request *r)
+{
+    int err = server_need_words(r, 1);
+    if (err)
+        return err;
+    switch (r->in[0]) {
+    case PECAN_FRAMEBUFFER_INFO: return op_info(r);
+    case PECAN_FRAMEBUFFER_GET_BUFFER: return op_get_buffer(r);
+    case PECAN_FRAMEBUFFER_VIEW_INFO: return op_view_info(r);
+    case PECAN_FRAMEBUFFER_REFRESH_VIEW: return op_refresh_view(r);
+    case PECAN_FRAMEBUFFER_REFRESH: return op_refresh(r);
+    default: return -PECAN_ENOSYS;   /* unknown, or mag's dynamic buffers and views */
+    }
+}
+
+/* ---- DATASPACE: the frame ---------------------------------------------------------------- */
+
+static bool range_ok(pecan_word_t offset, pecan_word_t size)
+{
+    return offset <= screen.mode.frame_size && size <= screen.mode.frame_size - offset;
+}
+
+static int op_map(struct server_request *r)
+{
+    int err = server_need_words(r, 3);
+    if (err)
+        return err;
+    pecan_word_t offset = r->in[1], rights = r->in[2];
+    if (rights & ~(pecan_word_t)(PECAN_MAP_READ | PECAN_MAP_WRITE | PECAN_MAP_EXECUTE))
+        return -PECAN_EINVAL;
+    if ((rights & PECAN_MAP_EXECUTE) ||
+        ((rights & PECAN_MAP_WRITE) && !(r->rights & PECAN_RIGHT_WRITE)))
+        return -PECAN_EPERM;   /* pixels are never code */
+    if (offset >= screen.mode.frame_size)
+        return -PECAN_ERANGE;
+    pecan_word_t page = (pecan_word_t)(uintptr_t)screen.pixels + (offset & ~(FB_PAGE_SIZE - 1));
+    return server_reply_map(r, page, 12, (unsigned)rights | PECAN_MAP_READ);
+}
+
+static int op_clear(struct server_request *r)
+{
+    int err = server_need_words(r, 3);
+    if (err)
+        return err;
+    if (!(r->rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    pecan_word_t offset = r->in[1], size = r->in[2];
+    if (!range_ok(offset, size))
+        return -PECAN_ERANGE;
+    pecan_word_t done = size < CLEAR_STEP ? size : CLEAR_STEP;
+    memset(screen.pixels + offset, 0, done);
+    server_reply_word(r, done);
+    return 0;
+}
+
+static int op_dataspace_info(struct server_request *r)
+{
+    server_reply_word(r, screen.mode.frame_size);
+    server_reply_word(r, (r->rights & PECAN_RIGHT_WRITE) ? 0 : PECAN_DATASPACE_READ_ONLY);
+    server_reply_word(r, 0xFFFFFFFFu);   /* the physical address is the driver's business */
+    return 0;
+}
+
+/* The frame is memory already, all of it. */
+static int op_allocate(struct server_request *r)
+{
+    int err = server_need_words(r, 3);
+    if (err)
+        return err;
+    if (!(r->rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    if (!range_ok(r->in[1], r->in[2]))
+        return -PECAN_ERANGE;
+    server_reply_word(r, r->in[2]);
+    return 0;
+}
+
+static int dataspace_request(struct server_request *r)
+{
+    int err = server_need_words(r, 1);
+    if (err)
+        return err;
+    switch (r->in[0]) {
+    case PECAN_DATASPACE_MAP: return op_map(r);
+    case PECAN_DATASPACE_CLEAR: return op_clear(r);
+    case PECAN_DATASPACE_INFO: return op_dataspace_info(r);
+    case PECAN_DATASPACE_ALLOCATE: return op_allocate(r);
+    default: return -PECAN_ENOSYS;   /* COPY_IN among them */
+    }
+}
+
+/* ---- sessions ---------------------------------------------------------------------------- */
+
+static int open_session(struct server_request *r, struct server_session **out)
+{
+    if (r->words != 2)
+        return -PECAN_EINVAL;   /* fb-drv takes no options */
+    struct screen_session *session = calloc(1, sizeof(*session));
+    if (!session)
+        return -PECAN_ENOMEM;
+    *out = &session->base;
+    return 0;
+}
+
+static void close_session(struct server_session *session)
+{
+    free(session);
+}
+
+static const struct server_protocol protocols[] = {
+    { PECAN_PROTO_FRAMEBUFFER, framebuffer_request },
+    { PECAN_PROTO_DATASPACE, dataspace_request },
+};
+
+static struct server_sessions sessions = {
+    .protocol = PECAN_PROTO_FRAMEBUFFER,
+    .type = { .name = "framebuffer", .protocols = protocols, .protocol_count = 2 },
+    .open = open_session,
+    .close = close_session,
+};
+
+int screen_serve(struct server *s, pecan_cap_t channel)
+{
+    int err = server_program_init(s, SESSIONS);
+    return err ? err : server_sessions_serve(s, &sessions, channel);
+}
+
+unsigned screen_sessions_open(void)
+{
+    return sessions.open_count;
+}
