@@ -5,13 +5,17 @@
  * messages. Whatever cannot be decoded (no object under the badge, a protocol the object
  * does not speak, a failed item) is answered with an error and never reaches a handler.
  *
- * The message path is kept short (docs/bench.md, server_call_rt): the trap moves words
- * between the registers and the request's in/out arrays directly, and decode and
- * dispatch are inline.
+ * The message path is kept short (docs/bench.md, server_call_rt): the common message
+ * (words only, through a minted copy, for its object's first protocol, answered with
+ * words only while no work waits between messages) is decoded in one pass and answered
+ * with the next wait in one trap, which moves the words between the registers and the
+ * request's in/out arrays with one block transfer each way. Everything else takes the
+ * general path, which decodes the same and more.
  *
  * Invariants: before each wait the receive buffer names only empty slots; capabilities a
  * handler did not take are deleted before the next wait; minted reply copies are deleted
- * right after their reply, so client copies hang off the server's original gate.
+ * right after their reply, so client copies hang off the server's original gate; between
+ * messages the request's items, reply_items, lent_count and taken are 0.
  */
 #include <pecan/kip.h>
 #include <pecan/server.h>
@@ -23,23 +27,6 @@
 static void delete_slot(struct server *s, pecan_cap_t slot)
 {
     pecan_cnode_delete(s->config.cnode, slot, s->config.cnode_depth);
-}
-
-/* The receive buffer names the receive slots. A handler's own calls change it (client
- * stubs name their slots and clear the count afterwards), and so does server_take_cap:
- * it is written again only when it differs. */
-HOT void set_receive_buffer(struct server *s)
-{
-    struct pecan_utcb *utcb = pecan_utcb();
-    unsigned count = s->config.receive_slots;
-    if (count <= 1 && utcb->buffer[PECAN_UTCB_BUFFER_CAP_COUNT] == count &&
-        (count == 0 || utcb->buffer[PECAN_UTCB_BUFFER_CAP_SLOTS] == s->receive[0]) &&
-        utcb->buffer[PECAN_UTCB_BUFFER_MAP_WINDOW] == 0)
-        return;
-    utcb->buffer[PECAN_UTCB_BUFFER_CAP_COUNT] = s->config.receive_slots;
-    for (unsigned i = 0; i < s->config.receive_slots; i++)
-        utcb->buffer[PECAN_UTCB_BUFFER_CAP_SLOTS + i] = s->receive[i];
-    utcb->buffer[PECAN_UTCB_BUFFER_MAP_WINDOW] = 0;   /* servers take no mappings */
 }
 
 /* Capability item index -> its slot, or 0. Items are counted among capability items only,
@@ -55,7 +42,7 @@ static int cap_item_position(const struct server_request *r, unsigned index, uns
         if ((w0 & PECAN_ITEM_KIND_MASK) != PECAN_ITEM_CAP)
             continue;
         if (cap_items == index) {
-            if (w0 >> PECAN_ITEM_RESULT_SHIFT || cap_items >= r->server->config.receive_slots)
+            if (w0 >> PECAN_ITEM_RESULT_SHIFT || cap_items >= r->server->receive.count)
                 return -PECAN_EINVAL;
             *slot = cap_items;
             return 0;
@@ -70,7 +57,7 @@ pecan_cap_t server_peek_cap(struct server_request *r, unsigned index)
     unsigned slot;
     if (cap_item_position(r, index, &slot) || (r->taken & (1u << slot)))
         return 0;
-    return r->server->receive[slot];
+    return r->server->receive.slots[slot];
 }
 
 pecan_cap_t server_take_cap(struct server_request *r, unsigned index)
@@ -81,8 +68,8 @@ pecan_cap_t server_take_cap(struct server_request *r, unsigned index)
     pecan_cap_t fresh = r->server->config.slot_alloc();
     if (!fresh)
         return 0;
-    pecan_cap_t taken = r->server->receive[slot];
-    r->server->receive[slot] = fresh;
+    pecan_cap_t taken = r->server->receive.slots[slot];
+    r->server->receive.slots[slot] = fresh;
     r->taken |= 1u << slot;
     return taken;
 }
@@ -167,59 +154,57 @@ int server_reply_map(struct server_request *r, pecan_word_t base, unsigned order
 }
 
 /* The request's header from the received tag and badge (its words are in r->in
- * already). */
-/* The request's header from the received tag and badge (its words are in r->in
  * already). The kernel delivers no more than words + 2 * items <= 63 (docs/abi.md), so
- * the tag's counts need no clamping. */
-HOT void start_request(struct pecan_reply received, struct server_request *r)
+ * the tag's counts need no clamping. The items and the rest of the reply state are 0
+ * already (handle_general sets items when there are any). */
+HOT void start_request(struct pecan_reply received, struct server_object *object,
+                       unsigned rights, struct server_request *r)
 {
-    r->object = 0;
-    r->label = pecan_tag_label(received.tag);
-    r->badge = received.badge;
-    r->rights = server_badge_rights(received.badge);
-    r->ipc_status = received.ipc_status;
+    r->object = object;
+    r->rights = rights;
     r->words = pecan_tag_words(received.tag);
-    r->items = pecan_tag_items(received.tag);
-    r->reply_words = 0;
-    r->reply_items = 0;
-    r->lent_count = 0;
-    r->taken = 0;
+    r->reply_size = 0;   /* reply_words; reply_items is 0 already */
 }
 
-HOT server_handler_t find_handler(const struct server_type *type, int label)
+static server_handler_t find_handler(const struct server_type *type, int label)
 {
-    /* Most types speak one protocol: the first entry without the loop. */
-    if (type->protocol_count && type->protocols[0].label == label)
-        return type->protocols[0].handler;
-    for (unsigned i = 1; i < type->protocol_count; i++)
+    for (unsigned i = 0; i < type->protocol_count; i++)
         if (type->protocols[i].label == label)
             return type->protocols[i].handler;
     return 0;
 }
 
-HOT int decode(struct server *s, struct server_request *r)
+/* The reply label for a message that is not the notification: the handler's, or an
+ * error for what cannot be decoded. */
+static int decode(struct server *s, struct pecan_reply received, struct server_request *r)
 {
-    if (r->ipc_status != PECAN_IPC_OK && r->ipc_status != PECAN_IPC_ITEM_FAILED)
+    int label = pecan_tag_label(received.tag);
+    if (received.ipc_status != PECAN_IPC_OK && received.ipc_status != PECAN_IPC_ITEM_FAILED)
         return SERVER_NO_REPLY;   /* nothing was received: nobody to answer */
-    r->object = server_lookup(s, r->badge);
+    r->object = server_lookup(s, received.badge);
     if (!r->object)
         return -PECAN_EINVALCAP;
-    server_handler_t handler = find_handler(r->object->type, r->label);
+    server_handler_t handler = find_handler(r->object->type, label);
     if (!handler)
         return -PECAN_EBADPROTO;
     /* Only the kernel sends through a pager copy: a fault label through any other copy is
      * a client's forgery. */
-    if ((r->label == PECAN_LABEL_PAGE_FAULT || r->label == PECAN_LABEL_EXCEPTION) &&
-        !(r->rights & SERVER_RIGHT_FAULTS))
+    if (server_is_fault_label(label) && !(r->rights & SERVER_RIGHT_FAULTS))
         return -PECAN_EPERM;
     return handler(r);
 }
 
 static void empty_receive_slots(struct server *s)
 {
-    for (unsigned i = 0; i < s->config.receive_slots; i++)
-        delete_slot(s, s->receive[i]);   /* an empty slot: deleting it is a no-op error */
+    for (unsigned i = 0; i < s->receive.count; i++)
+        delete_slot(s, s->receive.slots[i]);   /* an empty one: deleting is a no-op error */
 }
+
+static void reply_only(struct server *s, struct server_request *r, pecan_tag_t tag);
+
+/* What the handling of a message returns when nothing is to be sent with the next wait:
+ * not a tag of any message (63 items). */
+#define NOTHING_TO_SEND 0xFFFFFFFFu
 
 static void return_lent_slots(struct server *s, struct server_request *r)
 {
@@ -230,106 +215,172 @@ static void return_lent_slots(struct server *s, struct server_request *r)
     r->lent_count = 0;
 }
 
-/* Handles the request in r (its words in r->in): false if nothing is to be sent, else
- * the reply is in r->out (words, then the items from r->out_items) and r->reply_tag. */
-HOT bool handle(struct server *s, struct pecan_reply received, struct server_request *r)
+/* The reply to a request its handler (or the decoder) answered with label: its tag, its
+ * words and items in r->out, to be sent with the next wait; or NOTHING_TO_SEND if there
+ * is nothing to send, or it went alone already because it lends copies (they are deleted
+ * right after it, before the server blocks). */
+static pecan_tag_t finish(struct server *s, struct server_request *r, int label)
 {
-    start_request(received, r);
-    if (r->label == PECAN_LABEL_NOTIFICATION && r->ipc_status == PECAN_IPC_OK &&
-        r->badge == 0 && r->words >= 1 && r->items == 0) {
-        /* Woken by the bound notification: no reply capability, nothing to answer. */
-        server_no_clients(s, r->in[0]);
-        if (!s->unbadged)
-            return false;
-        /* A client of the unbadged object can send the very same message (badge 0): it
-         * gets an error; after a true notification the reply finds no caller and the
-         * loop waits again. */
-        r->reply_tag = pecan_tag(-PECAN_EBADPROTO, 0, 0);
-        return true;
-    }
-    int label = decode(s, r);
-    if (r->items)
-        empty_receive_slots(s);
-    if (label == SERVER_NO_REPLY)
-        return false;
-    s->messages++;
-    if (label < 0) {
-        s->rejected++;
-        /* An error reply carries nothing else: drop what the handler prepared. */
+    if (label == SERVER_NO_REPLY || label < 0) {
+        /* Nothing, or an error, which carries nothing else: drop what the handler
+         * prepared. */
         return_lent_slots(s, r);
         r->reply_words = r->reply_items = 0;
+        if (label == SERVER_NO_REPLY)
+            return NOTHING_TO_SEND;
+        s->rejected++;
     }
+    s->messages++;
     for (unsigned i = 0; i < 2 * r->reply_items; i++)
         r->out[r->reply_words + i] = r->out_items[i];
-    r->reply_tag = pecan_tag(label, r->reply_words, r->reply_items);
-    return true;
+    pecan_tag_t tag = pecan_tag(label, r->reply_words, r->reply_items);
+    r->reply_items = 0;
+    if (!r->lent_count)
+        return tag;
+    reply_only(s, r, tag);
+    return NOTHING_TO_SEND;
 }
 
-bool server_dispatch(struct server *s, struct pecan_reply received, struct pecan_message *msg,
-                     struct server_request *r)
+/* The words of the message beyond the six the trap received in registers: still in the
+ * UTCB, nothing having been called since. */
+static void receive_rest(struct server_request *r, pecan_tag_t tag)
 {
-    unsigned length = pecan_message_length(received.tag);
-    for (unsigned i = 0; i < length; i++)
-        r->in[i] = msg->word[i];
-    r->server = s;
-    if (!handle(s, received, r))
+    unsigned length = pecan_message_length(tag);
+    const struct pecan_utcb *utcb = pecan_utcb();
+    for (unsigned i = PECAN_MSG_REGISTERS; i < length; i++)
+        r->in[i] = utcb->message[i];
+}
+
+/* Woken by the bound notification (no reply capability, nothing to answer): the
+ * no-clients hooks of the objects of its bits. */
+static bool is_notification(struct pecan_reply received, const struct server_request *r)
+{
+    return pecan_tag_label(received.tag) == PECAN_LABEL_NOTIFICATION &&
+           received.ipc_status == PECAN_IPC_OK && received.badge == 0 && r->words >= 1 &&
+           r->items == 0;
+}
+
+static pecan_tag_t answer_notification(struct server *s, struct server_request *r)
+{
+    server_no_clients(s, r->in[0]);
+    if (!s->unbadged)
+        return NOTHING_TO_SEND;
+    /* A client of the unbadged object can send the very same message (badge 0): it gets
+     * an error; after a true notification the reply finds no caller and the loop waits
+     * again. */
+    return pecan_tag(-PECAN_EBADPROTO, 0, 0);
+}
+
+/* handle() for every message but the common one: the notification, badge 0, items, more
+ * than six words, a failed receive, what cannot be decoded. It leaves the request's
+ * items 0 again (server_request's invariant), its receive slots empty. */
+static pecan_tag_t handle_general(struct server *s, struct pecan_reply received,
+                                  struct server_request *r)
+{
+    receive_rest(r, received.tag);
+    start_request(received, 0, server_badge_rights(received.badge), r);
+    r->items = pecan_tag_items(received.tag);
+    pecan_tag_t tag = is_notification(received, r) ? answer_notification(s, r)
+                                                   : finish(s, r, decode(s, received, r));
+    if (r->items) {
+        empty_receive_slots(s);
+        r->items = 0;
+        r->taken = 0;
+    }
+    return tag;
+}
+
+/* The tag's message has items or more than six words: bits 0-11 above 6, tested as
+ * bits 20-31 (a shift and a compare). */
+static inline bool beyond_registers(pecan_tag_t tag)
+{
+    return tag << 20 > (pecan_tag_t)PECAN_MSG_REGISTERS << 20;
+}
+
+/* A common message: received whole (status OK) in the registers (six words at most, no
+ * items), through a minted copy whose badge names a registered object, for the protocol
+ * the object's common path takes (server.h: never a fault label); *object is set. These
+ * are the general path's checks in an order the common message passes at once; any other
+ * meets them again there. */
+HOT bool is_common(struct server *s, struct pecan_reply received,
+                   struct server_object **object)
+{
+    if (received.ipc_status != PECAN_IPC_OK || beyond_registers(received.tag))
         return false;
-    msg->tag = r->reply_tag;
-    unsigned reply_length = pecan_message_length(r->reply_tag);
-    for (unsigned i = 0; i < reply_length; i++)
-        msg->word[i] = r->out[i];
-    return true;
+    uintptr_t entry = server_entry(s, received.badge);
+    if (entry & 1u)
+        return false;
+    *object = (struct server_object *)entry;
+    return (*object)->common_label == pecan_tag_label(received.tag);
 }
 
-/* The one trap of the loop: sends the reply in r->out with r->reply_tag (REPLY
- * operations) and receives into r->in (RECV operations). Words 0-5 travel in registers
- * straight from and to the request, the rest through the UTCB: no message is copied
- * twice. */
-HOT struct pecan_reply trap(struct server_request *r, pecan_word_t operation,
-                            pecan_word_t timeout)
+/* Calls the handler of a common message (is_common) with the request's header set. */
+HOT int dispatch_common(struct pecan_reply received, struct server_object *object,
+                        struct server_request *r)
 {
-    operation |= timeout << PECAN_TIMEOUT_SHIFT;
-    pecan_tag_t tag = (operation & PECAN_OP_SEND) ? r->reply_tag : 0;
-    /* Items (bits 6-11) or more than six words (bits 0-5): the rest through the UTCB,
-     * one test for both. */
-    if ((tag & 0xFFFu) > PECAN_MSG_REGISTERS) {
+    start_request(received, object, server_minted_rights(received.badge), r);
+    return object->common_handler(r);
+}
+
+/* Handles the request whose first six words are in r->in: the reply's tag (its words in
+ * r->out), or NOTHING_TO_SEND. */
+static pecan_tag_t handle(struct server *s, struct pecan_reply received,
+                          struct server_request *r)
+{
+    struct server_object *object;
+    if (!is_common(s, received, &object))
+        return handle_general(s, received, r);
+    return finish(s, r, dispatch_common(received, object, r));
+}
+
+/* The one trap of the loop: sends the reply in r->out with tag (operations with SEND) and
+ * receives into r->in (with RECV). Words 0-5 go between the registers and the request
+ * with one block transfer each way; the rest of a reply goes through the UTCB, the rest
+ * of a request stays there for handle_general: no message is copied twice. Before a
+ * wait the receive buffer is written whole: a handler's own calls change it (client
+ * stubs name their slots and clear the count afterwards), and a block copy costs less
+ * than checking it. */
+HOT struct pecan_reply trap(struct server *s, struct server_request *r,
+                            struct pecan_utcb *utcb, pecan_word_t operation,
+                            pecan_word_t timeout, pecan_tag_t tag)
+{
+    if (!(operation & PECAN_OP_SEND))
+        tag = 0;
+    if (operation & PECAN_OP_RECV) {
+        /* The slots, and no map window: servers take no mappings. */
+        _Static_assert(sizeof(s->receive) == 5 * sizeof(pecan_word_t), "r4-r8");
+        __asm__ volatile("ldm %[from], {r4-r8}\n\t"
+                         "stm %[to], {r4-r8}\n\t"
+                         "mov r4, #0\n\t"
+                         "str r4, %[window]"
+                         : [window] "=m"(utcb->buffer[PECAN_UTCB_BUFFER_MAP_WINDOW]),
+                           "=m"(*(struct server_receive *)&utcb->buffer[0])
+                         : [from] "r"(&s->receive),
+                           [to] "r"(&utcb->buffer[PECAN_UTCB_BUFFER_CAP_COUNT]),
+                           "m"(s->receive)
+                         : "r4", "r5", "r6", "r7", "r8");
+    }
+    if (beyond_registers(tag)) {
         unsigned length = pecan_message_length(tag);
-        struct pecan_utcb *utcb = pecan_utcb();
         for (unsigned i = PECAN_MSG_REGISTERS; i < length; i++)
             utcb->message[i] = r->out[i];
     }
     register pecan_word_t r0 __asm__("r0") = 0;
     register pecan_word_t r1 __asm__("r1") = tag;
-    register pecan_word_t r2 __asm__("r2") = operation;
-    register pecan_word_t r3 __asm__("r3") = r->out[0];
-    register pecan_word_t r4 __asm__("r4") = r->out[1];
-    register pecan_word_t r5 __asm__("r5") = r->out[2];
-    register pecan_word_t r6 __asm__("r6") = r->out[3];
-    register pecan_word_t r7 __asm__("r7") = r->out[4];
-    register pecan_word_t r8 __asm__("r8") = r->out[5];
-    __asm__ volatile("svc #0"
-                     : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6),
-                       "+r"(r7), "+r"(r8)
-                     :
-                     : "memory");
-    r->in[0] = r3;
-    r->in[1] = r4;
-    r->in[2] = r5;
-    r->in[3] = r6;
-    r->in[4] = r7;
-    r->in[5] = r8;
-    if ((r1 & 0xFFFu) > PECAN_MSG_REGISTERS) {
-        unsigned length = pecan_message_length(r1);
-        struct pecan_utcb *utcb = pecan_utcb();
-        for (unsigned i = PECAN_MSG_REGISTERS; i < length; i++)
-            r->in[i] = utcb->message[i];
-    }
+    register pecan_word_t r2 __asm__("r2") = operation | timeout << PECAN_TIMEOUT_SHIFT;
+    __asm__ volatile("ldm %[out], {r3-r8}\n\t"
+                     "svc #0\n\t"
+                     "stm %[in], {r3-r8}"
+                     : "+r"(r0), "+r"(r1), "+r"(r2)
+                     : [out] "r"(r->out), [in] "r"(r->in)
+                     : "r3", "r4", "r5", "r6", "r7", "r8", "memory");
     return (struct pecan_reply){ r0, r1, r2 };
 }
 
-static void reply_only(struct server *s, struct server_request *r)
+/* Sends the reply alone, then deletes the copies it lent. */
+static void reply_only(struct server *s, struct server_request *r, pecan_tag_t tag)
 {
-    trap(r, PECAN_OP_REPLY | PECAN_OP_SEND, PECAN_TIMEOUT_NEVER);
+    trap(s, r, pecan_utcb(), PECAN_OP_REPLY | PECAN_OP_SEND, PECAN_TIMEOUT_NEVER, tag);
     return_lent_slots(s, r);
 }
 
@@ -338,19 +389,12 @@ static uint64_t clock_ns(void)
     return pecan_kip_clock_ns((const volatile struct pecan_kip *)PECAN_KIP_ADDRESS);
 }
 
-/* How long the next wait may last: until the next periodic call, for at most the idle
- * time while background work is pending, else for ever. */
-static pecan_word_t timeout_for_work(struct server *s);
-
-HOT pecan_word_t wait_timeout(struct server *s)
+/* How long a wait may last: until the next periodic call, for at most the idle time
+ * while background work is pending, else for ever. */
+static pecan_word_t wait_timeout(struct server *s)
 {
     if (!s->background_pending && !s->config.periodic)
-        return PECAN_TIMEOUT_NEVER;   /* the common case */
-    return timeout_for_work(s);
-}
-
-static pecan_word_t timeout_for_work(struct server *s)
-{
+        return PECAN_TIMEOUT_NEVER;
     uint32_t us = s->background_pending ? SERVER_BACKGROUND_IDLE_US : 0xFFFFFFFFu;
     if (s->config.periodic) {
         uint64_t now = clock_ns();
@@ -377,54 +421,98 @@ static void start_periodic(struct server *s)
         s->next_period_ns = clock_ns() + (uint64_t)s->config.period_us * 1000u;
 }
 
-void server_loop(struct server *s)
+/* The work between messages: one step of the deferred work, the periodic call if due. */
+static void run_work(struct server *s)
+{
+    if (s->background_pending)
+        s->background_pending = s->config.background();
+    if (s->config.periodic)
+        run_periodic(s);
+}
+
+/* Waits for the next message, doing the work between messages whenever the wait's time
+ * runs out. */
+static struct pecan_reply wait_message(struct server *s, struct server_request *r)
+{
+    for (;;) {
+        struct pecan_reply received =
+            trap(s, r, pecan_utcb(), PECAN_OP_WAIT, wait_timeout(s), 0);
+        if (received.ipc_status != PECAN_IPC_TIMEOUT)
+            return received;
+        run_work(s);
+    }
+}
+
+/* The next message after one that is not answered with the next wait in one trap: the
+ * reply (if any) goes alone, so the caller gets its answer before the work between
+ * messages; then one step of work, then the wait. */
+static struct pecan_reply next_message(struct server *s, struct server_request *r,
+                                       pecan_tag_t tag)
+{
+    if (tag != NOTHING_TO_SEND)
+        reply_only(s, r, tag);
+    run_work(s);
+    return wait_message(s, r);
+}
+
+/* The reply can go with the next wait, in one trap: nothing is to be done between this
+ * message and the next. A plain server (no periodic or deferred work configured) need not
+ * look. */
+HOT bool fuse_reply(const struct server *s, bool plain)
+{
+    return plain || (!s->config.periodic && !s->background_pending);
+}
+
+/* The loop, for a plain server or any other (a constant: two loops). The common message
+ * answered with words in the registers alone (label 0, no items) takes the shortest way:
+ * its reply needs no tag built and nothing through the UTCB. */
+HOT __attribute__((noreturn)) void serve(struct server *s, bool plain)
 {
     struct server_request *r = &s->request;
-    bool reply = false;
-    start_periodic(s);
+    /* Read once (volatile): the compiler would read it again before every wait rather
+     * than keep it. */
+    struct pecan_utcb *utcb;
+    __asm__ volatile("mrc p15, 0, %0, c13, c0, 3" : "=r"(utcb));
+    struct pecan_reply received = wait_message(s, r);
     for (;;) {
-        set_receive_buffer(s);
-        pecan_word_t timeout = wait_timeout(s);
-        struct pecan_reply received;
-        if (reply && r->lent_count) {
-            /* The minted copies must go right after the reply, before we block. */
-            reply_only(s, r);
-            received = trap(r, PECAN_OP_WAIT, timeout);
+        struct server_object *object;
+        pecan_tag_t tag;
+        if (is_common(s, received, &object)) {
+            int label = dispatch_common(received, object, r);
+            uint32_t size = r->reply_size;
+            if (label == 0 && size <= PECAN_MSG_REGISTERS && fuse_reply(s, plain)) {
+                s->messages++;
+                /* Label 0, no items: the tag is the number of words. */
+                received = trap(s, r, utcb, PECAN_OP_REPLY_WAIT, PECAN_TIMEOUT_NEVER, size);
+                continue;
+            }
+            tag = finish(s, r, label);
         } else {
-            received = trap(r, reply ? PECAN_OP_REPLY_WAIT : PECAN_OP_WAIT, timeout);
+            tag = handle_general(s, received, r);
         }
-        if (received.ipc_status == PECAN_IPC_TIMEOUT) {
-            reply = false;
-            if (s->background_pending)
-                s->background_pending = s->config.background();   /* nobody waits: work */
-            if (s->config.periodic)
-                run_periodic(s);
-            continue;
-        }
-        reply = handle(s, received, r);
-        if (!reply)
-            return_lent_slots(s, r);
-        if (s->background_pending || s->config.periodic) {
-            /* The caller gets its answer first; then one step, then the next message. */
-            if (reply)
-                reply_only(s, r);
-            reply = false;
-            if (s->background_pending)
-                s->background_pending = s->config.background();
-            if (s->config.periodic)
-                run_periodic(s);
-        }
+        if (tag != NOTHING_TO_SEND && fuse_reply(s, plain))
+            received = trap(s, r, utcb, PECAN_OP_REPLY_WAIT, PECAN_TIMEOUT_NEVER, tag);
+        else
+            received = next_message(s, r, tag);
     }
+}
+
+void server_loop(struct server *s)
+{
+    start_periodic(s);
+    if (s->config.periodic || s->config.background)
+        serve(s, false);
+    serve(s, true);
 }
 
 int server_serve_one(struct server *s, pecan_word_t timeout)
 {
-    set_receive_buffer(s);
-    struct pecan_reply received = trap(&s->request, PECAN_OP_WAIT, timeout);
+    struct pecan_reply received =
+        trap(s, &s->request, pecan_utcb(), PECAN_OP_WAIT, timeout, 0);
     if (received.ipc_status == PECAN_IPC_TIMEOUT)
         return 1;
-    if (handle(s, received, &s->request))
-        reply_only(s, &s->request);
-    return_lent_slots(s, &s->request);
+    pecan_tag_t tag = handle(s, received, &s->request);
+    if (tag != NOTHING_TO_SEND)
+        reply_only(s, &s->request, tag);
     return 0;
 }

@@ -18,9 +18,9 @@
  *
  * Invariants: for a key up to issued, objects[key - 1] is the object with that key or a
  * link of the free-key list; entries above issued are never read; a badge with bits
- * outside the key, SERVER_BADGE_WRITE and SERVER_BADGE_FAULTS names nothing; a registered
- * object's gate is bound to the server thread; an object's watch is armed only after a
- * client copy exists (arming without one would signal at once and free the object).
+ * outside the key and SERVER_BADGE_RIGHTS names nothing; a registered object's gate is
+ * bound to the server thread; an object's watch is armed only after a client copy exists
+ * (arming without one would signal at once and free the object).
  */
 #include <pecan/server.h>
 #include "../thread/spin.h"
@@ -45,9 +45,10 @@ int server_init(struct server *s, const struct server_config *config,
         return -PECAN_EINVAL;
     *s = (struct server){ .config = *config, .objects = objects, .capacity = capacity };
     s->request.server = s;
+    s->receive.count = config->receive_slots;
     for (unsigned i = 0; i < config->receive_slots; i++) {
-        s->receive[i] = config->slot_alloc();
-        if (!s->receive[i])
+        s->receive.slots[i] = config->slot_alloc();
+        if (!s->receive.slots[i])
             return -PECAN_ENOMEM;
     }
     return pecan_thread_bind_notification(config->thread, config->notification);
@@ -76,6 +77,18 @@ static void give_key(struct server *s, pecan_word_t key)
     s->free_keys = key;
 }
 
+/* The loop's common path takes the type's first protocol (server.h, common_label); a fault
+ * label goes through the general path, which checks the pager right. */
+static void set_common_protocol(struct server_object *object, const struct server_type *type)
+{
+    object->common_label = SERVER_NO_LABEL;
+    object->common_handler = 0;
+    if (type->protocol_count && !server_is_fault_label(type->protocols[0].label)) {
+        object->common_label = type->protocols[0].label;
+        object->common_handler = type->protocols[0].handler;
+    }
+}
+
 /* Enters object under a fresh key and binds its gate to the server thread if bind. The
  * lock covers the registry's writes only: lookups read without it (an entry is complete
  * before its key can be in any badge, and a fresh entry before `issued` shows it). */
@@ -99,6 +112,7 @@ static int enter(struct server *s, struct server_object *object, const struct se
     if (!err) {
         *object = (struct server_object){ .type = type, .gate = gate, .gate_phys = id.phys,
                                           .key = key, .server = s };
+        set_common_protocol(object, type);
         __atomic_store_n(&s->objects[key - 1], object, __ATOMIC_RELEASE);
         s->count++;
     }
@@ -159,8 +173,9 @@ int server_mint_into(struct server *s, struct server_object *object, pecan_cap_t
     if (!object->key)
         return -PECAN_EINVAL;
     unsigned kernel_rights = PECAN_RIGHT_WRITE | (rights & PECAN_RIGHT_GRANT);
-    pecan_word_t badge = object->key | ((rights & PECAN_RIGHT_WRITE) ? SERVER_BADGE_WRITE : 0) |
-                         ((rights & SERVER_RIGHT_FAULTS) ? SERVER_BADGE_FAULTS : 0);
+    unsigned object_rights =
+        PECAN_RIGHT_READ | (rights & (PECAN_RIGHT_WRITE | SERVER_RIGHT_FAULTS));
+    pecan_word_t badge = object->key | object_rights << SERVER_BADGE_RIGHTS_SHIFT;
     int err = pecan_cnode_mint(cnode, dest, depth, s->config.cnode, object->gate,
                                s->config.cnode_depth, kernel_rights, badge);
     if (err)

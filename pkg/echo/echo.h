@@ -2,8 +2,8 @@
 /*
  * The ECHO protocol (the template of docs/servers.md) and its client stub (echo_stub.c).
  * A client opens a session at the server's session factory (its channel "echo"), then
- * calls the session: a request's text comes back upper-cased. The session counts its
- * requests; it ends when the client closes it (or deletes its capability, or dies).
+ * calls the session: a request's text comes back upper-cased. The session ends when the
+ * client closes it (or deletes its capability, or dies).
  *
  * Opening (FACTORY CREATE, pecan/session.h): w1 PECAN_PROTO_ECHO, then optionally the
  * session's name: w2 its length (at most ECHO_MAX_NAME), w3.. its bytes (printable ASCII,

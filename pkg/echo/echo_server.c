@@ -16,6 +16,8 @@
 #define MAX_THREADS 4
 #define SESSIONS_PER_THREAD 1024
 
+/* A session's state (r->object of its requests): its name and what it was asked, for the
+ * line the server logs when the session closes. */
 struct echo_session {
     struct server_session base;   /* first: the framework's part */
     unsigned requests;
@@ -31,15 +33,16 @@ static int upper(struct server_request *r)
     unsigned length = r->in[1];
     if (length > ECHO_MAX_TEXT)
         return -PECAN_ERANGE;
-    int err = server_need_words(r, 2 + (length + 3) / 4);
+    unsigned words = (length + 3) / 4;
+    int err = server_need_words(r, 2 + words);
     if (err)
         return err;
+    r->out[0] = length;
+    r->reply_words = 1 + words;
     const char *text = (const char *)&r->in[2];
     char *out = (char *)&r->out[1];
     for (unsigned i = 0; i < length; i++)
         out[i] = (char)toupper((unsigned char)text[i]);
-    r->out[0] = length;
-    r->reply_words = 1 + (length + 3) / 4;
     return 0;
 }
 

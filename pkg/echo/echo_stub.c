@@ -21,18 +21,23 @@ int echo_upper(pecan_cap_t session, const char *text, unsigned length, char *ans
 {
     if (length > ECHO_MAX_TEXT)
         return -PECAN_ERANGE;
-    struct pecan_message msg;
     unsigned words = (length + 3) / 4;
-    msg.word[0] = ECHO_UPPER;
-    msg.word[1] = length;
-    pack(&msg.word[2], text, length);
-    msg.tag = pecan_tag(PECAN_PROTO_ECHO, 2 + words, 0);
-    int err = pecan_error(pecan_invoke(session, PECAN_OP_CALL, &msg));
-    if (err)
-        return err;
-    if (pecan_tag_words(msg.tag) < 1 + words || msg.word[0] != length)
+    /* The message is built where the call sends it from, and the answer read where the
+     * call leaves it. */
+    struct pecan_utcb *utcb = pecan_utcb();
+    utcb->message[0] = ECHO_UPPER;
+    utcb->message[1] = length;
+    pack(&utcb->message[2], text, length);
+    pecan_tag_t tag = pecan_tag(PECAN_PROTO_ECHO, 2 + words, 0);
+    struct pecan_reply reply = pecan_invoke_utcb(session, PECAN_OP_CALL, tag, utcb);
+    /* The one good answer: 1 + words words, label 0. */
+    if (reply.ipc_status || reply.tag != pecan_tag(0, 1 + words, 0)) {
+        int err = pecan_error(reply);
+        return err ? err : -PECAN_EINVAL;
+    }
+    if (utcb->message[0] != length)
         return -PECAN_EINVAL;
-    pack((pecan_word_t *)answer, (const char *)&msg.word[1], length);
+    pack((pecan_word_t *)answer, (const char *)&utcb->message[1], length);
     return 0;
 }
 

@@ -2,16 +2,21 @@
 /*
  * bench_server: `server_call_rt` (docs/bench.md), a call through a client stub and the
  * server framework's dispatch and back: echo_upper of no text on an ECHO session, the
- * server echo-server (pkg/echo) in its own task, both at priority 100 on CPU 0, as in
- * ipc_rt_cross_as. The figure less ipc_rt_cross_as (the raw round trip, 239) is what the
+ * server echo-server (pkg/echo) in its own task, both at priority 100 on one CPU (CPU 1,
+ * where programs run), as in ipc_rt_cross_as. The figure less ipc_rt_cross_as (the raw round trip, 239) is what the
  * stub and the framework cost. `server_call_raw_rt` (informative) is the same round trip
  * between two programs without either: a call of two words with pecan_invoke and a loop
  * of reply-and-wait answering one word (this program started again as "raw-server").
  *
  * The clock is the KIP's (10 ms ticks, 10 million instructions under -icount): calls in
  * batches of BATCH from the start of a tick until TICKS ticks have passed; the time is
- * taken as TICKS ticks, which errs by at most one batch (about 0.1 instruction a call).
- * A warm-up comes first (the session's first calls fault in the server's pages).
+ * the difference of the first and the last clock reading, which errs by at most one
+ * batch (about 0.1 instruction a call). Not TICKS ticks: CPU 0 publishes a tick's time
+ * when it handles the tick, which can be late by a counter step (42 ns) or by several
+ * ticks (it waits for the kernel lock, which the measured CPU holds most of the time), so
+ * the loop often runs longer than TICKS ticks; taken as TICKS ticks, the figures came out
+ * 5% low or more in some builds and right in others. A warm-up comes first (the
+ * session's first calls fault in the server's pages).
  */
 #include <pecan/launcher.h>
 #include <pecan/runtime.h>
@@ -57,19 +62,19 @@ static int start_server(pecan_cap_t channel, const char *path, const char *const
     return err;
 }
 
-/* Calls per TICKS ticks of call(gate), after a warm-up: instructions per call. */
+/* Calls of call(gate) for at least TICKS ticks, after a warm-up: instructions per call. */
 static unsigned long long per_call(void (*call)(pecan_cap_t), pecan_cap_t gate)
 {
     for (unsigned i = 0; i < WARM_UP; i++)
         call(gate);
-    uint64_t end = kip_next_tick() + (uint64_t)TICKS * TICK_NS;
+    uint64_t start = kip_next_tick(), end = start + (uint64_t)TICKS * TICK_NS, now;
     unsigned calls = 0;
-    while (kip_now() < end) {
+    while ((now = kip_now()) < end) {
         for (unsigned i = 0; i < BATCH; i++)
             call(gate);
         calls += BATCH;
     }
-    return ((uint64_t)TICKS * TICK_NS + calls / 2) / calls;
+    return (now - start + calls / 2) / calls;
 }
 
 static void stub_call(pecan_cap_t session)

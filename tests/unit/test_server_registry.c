@@ -4,7 +4,8 @@
  * no_clients.c) over stubs of the system calls it makes: keys are taken and given back in
  * O(1) whatever the capacity (a free-key list, keys never issued above), the registry
  * need not be cleared, lookups refuse free and never-issued keys, and the no-clients scan
- * finds the objects of a signalled bit.
+ * finds the objects of a signalled bit. Minted badges carry the copy's object rights above
+ * the key, and registration sets the protocol the loop's common path dispatches to.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 /* ---- system call stubs ------------------------------------------------------------------ */
 
 static unsigned identify_calls, has_clients_calls, revokes;
+static pecan_word_t minted_badge;
 
 int pecan_cnode_identify(pecan_cap_t cnode, pecan_word_t index, unsigned depth,
                          struct pecan_cap_identity *id)
@@ -82,7 +84,7 @@ int pecan_cnode_mint(pecan_cap_t cnode, pecan_word_t dest, unsigned dest_depth,
     (void)src;
     (void)src_depth;
     (void)rights;
-    (void)badge;
+    minted_badge = badge;
     return 0;
 }
 
@@ -207,12 +209,77 @@ static void test_no_clients_asks_the_bit_s_objects(void **state)
     assert_int_equal(has_clients_calls, 1);
 }
 
+/* A minted badge names its object and carries its rights; any other bit names nothing. */
+static void test_badges_carry_rights(void **state)
+{
+    (void)state;
+    start(CAPACITY);
+    for (unsigned i = 0; i < 3; i++)
+        assert_int_equal(server_register(&server, &objects[i], &type, 1000 + i), 0);
+    assert_int_equal(server_mint(&server, &objects[2], 50, PECAN_RIGHT_WRITE), 0);
+    pecan_word_t writable = minted_badge;
+    assert_int_equal(server_mint(&server, &objects[2], 51, 0), 0);
+    pecan_word_t read_only = minted_badge;
+    assert_int_equal(server_mint(&server, &objects[2], 52, SERVER_RIGHT_FAULTS), 0);
+    pecan_word_t pager = minted_badge;
+    assert_int_equal(writable & SERVER_KEY_MASK, 3);
+    assert_ptr_equal(server_lookup(&server, writable), &objects[2]);
+    assert_ptr_equal(server_lookup(&server, read_only), &objects[2]);
+    assert_ptr_equal(server_lookup(&server, pager), &objects[2]);
+    assert_int_equal(server_badge_rights(writable), PECAN_RIGHT_READ | PECAN_RIGHT_WRITE);
+    assert_int_equal(server_badge_rights(read_only), PECAN_RIGHT_READ);
+    assert_int_equal(server_badge_rights(pager), PECAN_RIGHT_READ | SERVER_RIGHT_FAULTS);
+    assert_int_equal(server_badge_rights(0), PECAN_RIGHT_READ);
+    for (unsigned bit = 24; bit < 32; bit++) {
+        pecan_word_t badge = 3 | 1u << bit;
+        if (badge & SERVER_BADGE_RIGHTS)
+            assert_ptr_equal(server_lookup(&server, badge), &objects[2]);
+        else
+            assert_null(server_lookup(&server, badge));   /* GRANT, REVOKE, bits 24-26 */
+    }
+    assert_null(server_lookup(&server, SERVER_BADGE_RIGHTS));   /* key 0 */
+}
+
+static int first(struct server_request *r)
+{
+    (void)r;
+    return 0;
+}
+
+static int second(struct server_request *r)
+{
+    (void)r;
+    return 1;
+}
+
+/* The common path takes a type's first protocol, never a fault label, none of no type. */
+static void test_common_protocol(void **state)
+{
+    (void)state;
+    static const struct server_protocol served[] = { { 0x4100, first }, { 0x4101, second } };
+    static const struct server_protocol pager[] = { { PECAN_LABEL_PAGE_FAULT, first },
+                                                    { 0x4100, second } };
+    static const struct server_type served_type = { .protocols = served, .protocol_count = 2 };
+    static const struct server_type pager_type = { .protocols = pager, .protocol_count = 2 };
+    start(CAPACITY);
+    assert_int_equal(server_register(&server, &objects[0], &served_type, 1000), 0);
+    assert_int_equal(objects[0].common_label, 0x4100);
+    assert_ptr_equal(objects[0].common_handler, first);
+    assert_int_equal(server_register(&server, &objects[1], &pager_type, 1001), 0);
+    assert_int_equal(objects[1].common_label, SERVER_NO_LABEL);
+    assert_int_equal(server_watch(&server, &objects[2], &type, 1002), 0);
+    assert_int_equal(objects[2].common_label, SERVER_NO_LABEL);
+    assert_null(objects[2].common_handler);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keys_reused_last_freed_first),
         cmocka_unit_test(test_full_registry),
         cmocka_unit_test(test_no_clients_asks_the_bit_s_objects),
+        cmocka_unit_test(test_badges_carry_rights),
+        cmocka_unit_test(test_common_protocol),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

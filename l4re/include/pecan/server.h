@@ -13,8 +13,9 @@
  *
  * Rights: every client copy carries the kernel right WRITE (needed to send) and never READ
  * (READ on a gate would let the holder rebind it); GRANT only if the object right GRANT is
- * given. The object right WRITE travels in the badge (SERVER_BADGE_WRITE), so one object
- * can have writable and read-only clients; handlers see it in request->rights.
+ * given. The object rights travel in the badge, above the key (READ always, WRITE for a
+ * writable copy: SERVER_BADGE_RIGHTS), so one object can have writable and read-only
+ * clients; handlers see them in request->rights.
  *
  * Faults: fault messages (PECAN_LABEL_PAGE_FAULT, PECAN_LABEL_EXCEPTION) are made by the
  * kernel for a thread, through the pager capability the thread was configured with; any
@@ -40,9 +41,11 @@
  * mint (badge 0); server_set_unbadged names the object they address.
  *
  * Invariants: a registered object's key is its index in the registry plus one, never 0;
- * the badge of every client copy is the key, plus SERVER_BADGE_WRITE for writable copies
- * and SERVER_BADGE_FAULTS for pager copies; slots the loop lends (receive slots,
- * minted reply copies) are empty again or handed over before the next message.
+ * its common_label and common_handler are its type's first protocol, or SERVER_NO_LABEL;
+ * the badge of every minted client copy is the key plus its object rights shifted by
+ * SERVER_BADGE_RIGHTS_SHIFT (READ always, WRITE for writable copies, SERVER_RIGHT_FAULTS
+ * for pager copies); slots the loop lends (receive slots, minted reply copies) are empty
+ * again or handed over before the next message.
  */
 #ifndef PECAN_SERVER_H
 #define PECAN_SERVER_H
@@ -58,6 +61,8 @@ struct server_request;
  * SERVER_NO_REPLY to send nothing (the caller was destroyed, or must stay blocked). */
 typedef int (*server_handler_t)(struct server_request *request);
 #define SERVER_NO_REPLY 0x7FFFFFFF
+/* A label no message carries (a tag's label is 16 bits): see server_object.common_label. */
+#define SERVER_NO_LABEL 0x10000
 
 struct server_protocol {
     int label;                 /* protocol id in the tag label (PECAN_PROTO_*, fault labels) */
@@ -75,6 +80,11 @@ struct server_type {
 /* Embed one in every served object (container_of to get back). */
 struct server_object {
     const struct server_type *type;
+    /* What the loop dispatches to without looking at the type (set by registration): the
+     * type's first protocol, or SERVER_NO_LABEL if it speaks none or the first is a fault
+     * label (whose messages need the general path's check of the pager right). */
+    int common_label;
+    server_handler_t common_handler;
     pecan_cap_t gate;          /* the server's original gate capability */
     pecan_word_t gate_phys;    /* the gate object's identity (CNODE_IDENTIFY w3) */
     pecan_word_t key;          /* badge of every client copy; 0 while not registered */
@@ -104,38 +114,55 @@ struct server_config {
     uint32_t period_us;
 };
 
-#define SERVER_BADGE_WRITE 0x80000000u   /* badge bit: the copy grants the object right WRITE */
-#define SERVER_BADGE_FAULTS 0x40000000u  /* badge bit: a thread's pager copy (fault messages) */
 /* Object right of pager copies (request->rights): fault messages are accepted through it. */
 #define SERVER_RIGHT_FAULTS 0x10u
+/* A minted copy's badge: the key in bits 0-23, the copy's object rights from bit 27 on
+ * (READ 29, WRITE 27, SERVER_RIGHT_FAULTS 31), so badge >> 27 is request->rights. Every
+ * other bit is 0. */
 #define SERVER_KEY_MASK 0x00FFFFFFu
+#define SERVER_BADGE_RIGHTS_SHIFT 27
+#define SERVER_BADGE_READ (PECAN_RIGHT_READ << SERVER_BADGE_RIGHTS_SHIFT)
+#define SERVER_BADGE_WRITE (PECAN_RIGHT_WRITE << SERVER_BADGE_RIGHTS_SHIFT)
+#define SERVER_BADGE_FAULTS (SERVER_RIGHT_FAULTS << SERVER_BADGE_RIGHTS_SHIFT)
+#define SERVER_BADGE_RIGHTS (SERVER_BADGE_READ | SERVER_BADGE_WRITE | SERVER_BADGE_FAULTS)
 
 #define SERVER_BACKGROUND_IDLE_US 1000u
 #define SERVER_MAX_RECEIVE 4
 #define SERVER_MAX_REPLY_ITEMS 4
 #define SERVER_MAX_LENDS 4
 
+/* A request and its reply. Between messages items, reply_items, lent_count and taken are
+ * 0 (the loop clears them when it is done with a message), so a common message sets only
+ * its header and reply_words. */
 struct server_request {
     struct server *server;
-    struct server_object *object;
-    int label;
-    pecan_word_t badge;
+    struct server_object *object;      /* the badge's (the protocol is the handler's) */
     unsigned rights;                   /* object rights of the client's copy: READ, WRITE?,
                                           SERVER_RIGHT_FAULTS (a thread's pager copy)? */
-    pecan_word_t ipc_status;           /* PECAN_IPC_ITEM_FAILED if an item was refused */
     unsigned words;                    /* untyped words received */
     unsigned items;                    /* typed items received (after the words) */
-    pecan_word_t in[PECAN_UTCB_MESSAGE_WORDS];
     /* The reply being built: words in out (handlers may write them directly and set
      * reply_words), items added with server_reply_cap/object/map. */
-    unsigned reply_words;
+    union {
+        struct {
+            uint16_t reply_words;
+            uint16_t reply_items;
+        };
+        uint32_t reply_size;   /* both in one word: at most 6 for words alone in registers */
+    };
+    pecan_word_t in[PECAN_UTCB_MESSAGE_WORDS];
     pecan_word_t out[PECAN_UTCB_MESSAGE_WORDS];
-    unsigned reply_items;
     pecan_word_t out_items[2 * SERVER_MAX_REPLY_ITEMS];
     pecan_cap_t lent[SERVER_MAX_LENDS];   /* minted copies to delete after the reply */
     unsigned lent_count;
     unsigned taken;                       /* bit i: the handler kept receive slot i */
-    pecan_tag_t reply_tag;                /* the reply's, once the handler returned */
+};
+
+/* The first words of the UTCB receive buffer (PECAN_UTCB_BUFFER_CAP_COUNT on) as the loop
+ * writes them before each wait, in one block copy. */
+struct server_receive {
+    pecan_word_t count;                      /* config.receive_slots */
+    pecan_cap_t slots[SERVER_MAX_RECEIVE];   /* empty slots; [count..] unused */
 };
 
 struct server {
@@ -148,7 +175,7 @@ struct server {
     unsigned count;                    /* registered objects */
     unsigned issued;                   /* keys 1 .. issued were handed out at some time */
     unsigned free_keys;                /* last key given back (a list), 0 if none */
-    pecan_cap_t receive[SERVER_MAX_RECEIVE];
+    struct server_receive receive;     /* the receive slots */
     uint32_t messages;                 /* dispatched messages (statistics) */
     uint32_t rejected;                 /* error replies for undecodable messages */
     bool background_pending;           /* config.background has work (server_defer) */
@@ -176,18 +203,25 @@ int server_watch(struct server *s, struct server_object *object,
  * reach whatever gets the key next) and frees its key. The gate capability stays the
  * caller's to delete. */
 void server_unregister(struct server *s, struct server_object *object);
-/* The object a badge names (inline: every message looks one up). Free-key links are odd
- * entries (registry.c); badge 0 is the unbadged object's. */
+/* The registry entry the badge of a minted copy names: the object, or an odd value if
+ * the badge names none (a free-key link, registry.c; 1 for a key never issued, key 0 and
+ * bits outside the key and SERVER_BADGE_RIGHTS). Inline: every message looks one up. */
+static inline uintptr_t server_entry(struct server *s, pecan_word_t badge)
+{
+    /* One compare for the whole range: key 0 wraps, and bits outside the key make the
+     * index at least SERVER_KEY_MASK, which no key reaches (capacity <= SERVER_KEY_MASK). */
+    pecan_word_t index = (badge & ~SERVER_BADGE_RIGHTS) - 1;
+    if (index >= s->issued)
+        return 1;
+    return (uintptr_t)s->objects[index];
+}
+/* The object a badge names, or 0: badge 0 is the unbadged object's. */
 static inline struct server_object *server_lookup(struct server *s, pecan_word_t badge)
 {
-    pecan_word_t key = badge & SERVER_KEY_MASK;
     if (badge == 0)
         return s->unbadged;
-    if (key == 0 || key > s->issued ||
-        (badge & ~(SERVER_KEY_MASK | SERVER_BADGE_WRITE | SERVER_BADGE_FAULTS)))
-        return 0;
-    struct server_object *entry = s->objects[key - 1];
-    return ((uintptr_t)entry & 1u) ? 0 : entry;
+    uintptr_t entry = server_entry(s, badge);
+    return (entry & 1u) ? 0 : (struct server_object *)entry;
 }
 
 /* Mints a client copy of object's gate into slot dest of the server's own space and arms
@@ -222,15 +256,11 @@ static inline void server_set_unbadged(struct server *s, struct server_object *o
     s->unbadged = object;
 }
 
-/* Serves forever. */
+/* Serves forever. config.periodic and config.background are read when it starts. */
 void server_loop(struct server *s) __attribute__((noreturn));
 /* Waits for one message (timeout as for pecan_ipc_wait), handles and answers it: for a
  * thread that serves between other work. 0, or 1 if the time ran out. */
 int server_serve_one(struct server *s, pecan_word_t timeout);
-/* Handles one received message (used by server_loop; public for tests and for servers
- * with their own loop). Fills msg with the reply; returns false if nothing is to be sent. */
-bool server_dispatch(struct server *s, struct pecan_reply received, struct pecan_message *msg,
-                     struct server_request *request);
 /* Runs the no-clients hooks for the objects of the signalled bits. */
 void server_no_clients(struct server *s, pecan_word_t bits);
 
@@ -254,11 +284,21 @@ struct server_object *server_received_object(struct server_request *r, unsigned 
 /* The same check for a capability already in the server's space. */
 struct server_object *server_identify_object(struct server *s, pecan_cap_t slot,
                                              const struct server_type *type, unsigned *rights);
-/* Object rights a badge carries. */
+/* The labels of the messages the kernel makes for a thread (see "Faults" above). */
+static inline bool server_is_fault_label(int label)
+{
+    return label == PECAN_LABEL_PAGE_FAULT || label == PECAN_LABEL_EXCEPTION;
+}
+/* Object rights the badge of a minted copy carries (its other bits checked, as by
+ * server_entry). */
+static inline unsigned server_minted_rights(pecan_word_t badge)
+{
+    return badge >> SERVER_BADGE_RIGHTS_SHIFT;
+}
+/* Object rights a badge carries: an unbadged copy's are READ. */
 static inline unsigned server_badge_rights(pecan_word_t badge)
 {
-    return PECAN_RIGHT_READ | ((badge & SERVER_BADGE_WRITE) ? PECAN_RIGHT_WRITE : 0) |
-           ((badge & SERVER_BADGE_FAULTS) ? SERVER_RIGHT_FAULTS : 0);
+    return badge ? server_minted_rights(badge) : PECAN_RIGHT_READ;
 }
 
 /* Requests: the reply (words first, then items). */
