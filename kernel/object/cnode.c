@@ -110,6 +110,12 @@ static int decode_mint(struct invocation *inv)
     /* A badged gate or notification keeps its badge: clients cannot relabel themselves. */
     if ((cap.type == CAP_ENDPOINT || cap.type == CAP_NOTIFICATION) && cap.badge && badge != cap.badge)
         return -PECAN_EPERM;
+    /* Badging a gate names a client to its server, so only the server may: the holder of
+     * READ (which can already rebind the gate). A client's unbadged copy (a channel) would
+     * otherwise mint the badge of another client's session and speak as that client. */
+    if (cap.type == CAP_ENDPOINT && !cap.badge && badge &&
+        !cap_has_rights(&p.src->cap, PECAN_RIGHT_READ))
+        return -PECAN_EPERM;
     if (!apply_badge(&cap, badge))
         return -PECAN_EINVAL;
     if (p.src->cdt_depth + 1 >= CDT_MAX_DEPTH)

@@ -121,6 +121,28 @@ UTEST(cnode_mint_badge_per_type)
         CHECK_OK(cap_delete(s + i));
 }
 
+/* Only the gate's server (READ) may badge an unbadged gate capability: a client's
+ * unbadged copy (a channel) minting a badge would speak as another client's session. */
+UTEST(cnode_mint_gate_badge_needs_read)
+{
+    pecan_cap_t e = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t s = slots_alloc(5);
+    REQUIRE(e && s);
+    REQUIRE_OK(cap_copy(s, e, R_WRITE | R_GRANT));   /* what a client gets: no READ */
+    CHECK_ERR(cap_mint(s + 1, s, R_ALL, 0x42), -PECAN_EPERM);
+    CHECK_EQ(cap_type(s + 1), CAPK_NULL);
+    CHECK_OK(cap_mint(s + 1, s, R_ALL, 0));            /* an unbadged copy stays allowed */
+    CHECK_EQ(identity(s + 1).badge, 0);
+    CHECK_OK(cap_mint(s + 2, e, R_WRITE | R_GRANT, 0x42));   /* the server names a client */
+    CHECK_OK(cap_mint(s + 3, s + 2, R_ALL, 0x42));      /* and the client passes it on */
+    CHECK_EQ(identity(s + 3).badge, 0x42);
+    CHECK_ERR(cap_mint(s + 4, s + 2, R_ALL, 0x43), -PECAN_EPERM);
+    CHECK_CLEAN();
+    for (unsigned i = 0; i < 4; i++)
+        CHECK_OK(cap_delete(s + i));
+    CHECK_CLEAN();
+}
+
 UTEST(cnode_move)
 {
     pecan_cap_t n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
