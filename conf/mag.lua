@@ -2,7 +2,7 @@
 -- windows whose labels, colours, places and sizes this script gives (trusted labels:
 -- docs/graphics.md, "mag"). alpha and beta stay; gamma, opened last and so on top of
 -- both, draws, exits, and its window must vanish with its buffer's memory back in mag's
--- factory exactly. The screen test (tests/graphics/test_mag_screen.py) compares the
+-- factory exactly; so must delta's, a client killed while it holds its window. The screen test (tests/graphics/test_mag_screen.py) compares the
 -- screendump with a host model of alpha's and beta's windows.
 --   ./pecan run mag
 local L4 = require("L4")
@@ -56,8 +56,16 @@ print("mag-scenario: gamma exited with status " .. tostring(gamma:wait()))
 wait_open(2)
 local after = mag_memory:factory_info().used
 print("mag-scenario: mag's factory uses " .. after .. " bytes (before gamma: " .. before .. ")")
-if after == before then
-    print("mag-scenario: gamma gone, memory exact")
+-- delta holds its window until it is killed; the kill closes its session.
+local delta = client({ "delta", 0x40C040, 260, 40, 160, 120 }, " --hold")
+wait_open(3)
+delta:kill()
+print("mag-scenario: delta ended: " .. tostring(delta:wait()))
+wait_open(2)
+local killed = mag_memory:factory_info().used
+print("mag-scenario: after delta was killed mag's factory uses " .. killed .. " bytes")
+if after == before and killed == before then
+    print("mag-scenario: gamma and delta gone, memory exact")
 else
-    print("mag-scenario: FAILED: gamma's memory is not back")
+    print("mag-scenario: FAILED: gamma's or delta's memory is not back")
 end

@@ -174,6 +174,9 @@ static void check_refusals(void)
     check(set_view(first.cap, view, all, 0, 0, 1, 2, 0, 0, 0x80000000u) == -PECAN_ERANGE,
           "lines 2^31 apart", 0);
     check(set_view(first.cap, view, all, 0, 0, 1, 1, 5, 0, 2) == -PECAN_ENOENT, "no buffer 5", 0);
+    struct pecan_framebuffer_view background = { .flags = PECAN_FRAMEBUFFER_VIEW_BACKGROUND };
+    check(pecan_framebuffer_set_view(first.cap, view, PECAN_FRAMEBUFFER_SET_FLAGS, &background) ==
+          -PECAN_EPERM, "a background view, without a label bar", 0);
     check(pecan_framebuffer_stack_view(first.cap, view, view, false) == -PECAN_EINVAL,
           "stacked on itself", 0);
     check(pecan_framebuffer_delete_buffer(first.cap, 0) == -PECAN_EPERM, "buffer 0 is fixed", 0);

@@ -286,6 +286,10 @@ static int set_view_result(const struct server_request *r, struct mag_session *s
         return -PECAN_EINVAL;
     if (in[10] & ~(pecan_word_t)PECAN_FRAMEBUFFER_VIEW_BACKGROUND)
         return -PECAN_EINVAL;
+    /* A background view has no label bar, so a client could draw fake windows with fake
+     * labels on it: only a session its creator trusts may have one (not yet). */
+    if (in[10] & PECAN_FRAMEBUFFER_VIEW_BACKGROUND)
+        return -PECAN_EPERM;
     if (position && (!size_ok(in[5]) || !size_ok(in[6]) || !coordinate_ok(in[3]) ||
                      !coordinate_ok(in[4])))
         return -PECAN_EINVAL;

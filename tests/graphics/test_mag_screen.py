@@ -3,7 +3,8 @@
 """mag's screen test (docs/graphics.md, "mag"): conf/mag.lua boots in QEMU; fb-drv drives
 the PL111, mag multiplexes it, and fb-pattern clients draw the test pattern in windows the
 script placed: alpha, beta above it (overlapping, so stacking and clipping show), and gamma
-on top of both, which exits, so its window must vanish and its memory come back. The
+on top of both, which exits, and delta, which is killed: their windows must vanish and
+their memory come back. The
 screendump must equal, pixel for pixel, the composite the host computes on its own from
 the script's window list: the background, then per window in stacking order its label bar
 (the script's label in black on the script's colour, above the window) and its pattern.
@@ -90,7 +91,7 @@ def run(work):
     with QemuScreen(pack(work), work, smp=1, timeout=240) as guest:
         for w in (ALPHA, BETA):
             guest.wait_for_log(f"fb-pattern: drew {w[4]}x{w[5]} 16 bpp rgb565: ready", timeout=180)
-        guest.wait_for_log(r"mag-scenario: gamma gone, memory exact", timeout=120)
+        guest.wait_for_log(r"mag-scenario: gamma and delta gone, memory exact", timeout=120)
         shot = guest.screendump("mag.ppm")
         if (shot.width, shot.height) != (WIDTH, HEIGHT):
             return fail(f"the screen is {shot.width}x{shot.height}", guest)
