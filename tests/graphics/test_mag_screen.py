@@ -10,7 +10,11 @@ the script's window list: the background, then per window in stacking order its 
 (the script's label in black on the script's colour, above the window) and its pattern.
 A model that leaves gamma on the screen must differ, so the comparison can fail.
 
-    python3 tests/graphics/test_mag_screen.py
+    python3 tests/graphics/test_mag_screen.py [--nested]
+
+With --nested it boots conf/mag-nested.lua instead: a mag inside a window of another mag,
+showing its own client; the model is the inner mag's composite pasted as the content of
+the outer mag's window.
 
 Environment as test_fb_screen.py: PECAN_CONSOLE_FONT and PECAN_SCENARIO_ROM.
 """
@@ -54,25 +58,26 @@ def paste(image, part, x, y):
                 image.put(px, py, part.get(column, row))
 
 
-def mag_model(font, windows):
-    """The screen once every window in `windows` (bottom first) drew its pattern."""
-    image = Image(WIDTH, HEIGHT, fill=shown(BACKGROUND))
-    for label, colour, x, y, width, height in windows:
+def mag_model(font, windows, width=WIDTH, height=HEIGHT):
+    """A mag's screen of width x height once every window in `windows` (bottom first)
+    drew: its pattern, or the image given as a seventh element (a nested mag's screen)."""
+    image = Image(width, height, fill=shown(BACKGROUND))
+    for label, colour, x, y, w, h, *content in windows:
         rgb = shown(((colour >> 16) & 0xFF, (colour >> 8) & 0xFF, colour & 0xFF))
-        bar = Image(width, font.height, fill=rgb)
+        bar = Image(w, font.height, fill=rgb)
         render_text(font, label, shown(LABEL_TEXT), rgb, image=bar, x=LABEL_MARGIN, y=0)
         paste(image, bar, x, y - font.height)
-        paste(image, fb_pattern_model(font, width, height, BITS), x, y)
+        paste(image, content[0] if content else fb_pattern_model(font, w, h, BITS), x, y)
     return image
 
 
-def pack(work):
+def pack(work, scenario):
     rom = os.environ.get("PECAN_SCENARIO_ROM", "")
     if not Path(rom).is_file():
         sys.exit("PECAN_SCENARIO_ROM is not the build's scenario-rom.txt: run through ctest")
-    image = work / "mag.elf"
+    image = work / f"{scenario}.elf"
     subprocess.run([str(REPO / "tools" / "pack-scenario"), "--rom", rom,
-                    "--script", str(REPO / "conf" / "mag.lua"), "--output", str(image)],
+                    "--script", str(REPO / "conf" / f"{scenario}.lua"), "--output", str(image)],
                    check=True, stdout=subprocess.DEVNULL)
     return image
 
@@ -88,7 +93,7 @@ def run(work):
     if not Path(font_path).is_file():
         return fail("PECAN_CONSOLE_FONT is not set: run through ctest")
     font = PsfFont.load(font_path)
-    with QemuScreen(pack(work), work, smp=1, timeout=240) as guest:
+    with QemuScreen(pack(work, "mag"), work, smp=1, timeout=240) as guest:
         for w in (ALPHA, BETA):
             guest.wait_for_log(f"fb-pattern: drew {w[4]}x{w[5]} 16 bpp rgb565: ready", timeout=180)
         guest.wait_for_log(r"mag-scenario: gamma and delta gone, memory exact", timeout=120)
@@ -109,12 +114,43 @@ def run(work):
     return 0
 
 
+# conf/mag-nested.lua: alpha and the inner mag's window in the outer mag; nest in the inner.
+NEST = ("nest", 0xC040C0, 30, 50, 240, 160)
+INNER = ("inner", 0x20A0E0, 220, 140, 400, 320)
+
+
+def run_nested(work):
+    font_path = os.environ.get("PECAN_CONSOLE_FONT", "")
+    if not Path(font_path).is_file():
+        return fail("PECAN_CONSOLE_FONT is not set: run through ctest")
+    font = PsfFont.load(font_path)
+    with QemuScreen(pack(work, "mag-nested"), work, smp=1, timeout=240) as guest:
+        for w in (ALPHA, NEST):
+            guest.wait_for_log(f"fb-pattern: drew {w[4]}x{w[5]} 16 bpp rgb565: ready", timeout=180)
+        shot = guest.screendump("mag-nested.ppm")
+        inner_screen = mag_model(font, [NEST], INNER[4], INNER[5])
+        expected = mag_model(font, [ALPHA, INNER + (inner_screen,)])
+        difference = compare_region(shot, expected, 0, 0)
+        if not difference.equal:
+            expected.write_ppm(work / "expected.ppm")
+            return fail(f"{difference.report()} (screendump and model in {work})", guest)
+        # The comparison can fail: nest's window 8 pixels further right differs.
+        moved = mag_model(font, [NEST[:2] + (NEST[2] + 8,) + NEST[3:]], INNER[4], INNER[5])
+        wrong = compare_region(shot, mag_model(font, [ALPHA, INNER + (moved,)]), 0, 0)
+        if wrong.equal:
+            return fail("a model with nest moved was not caught", guest)
+    print(f"mag_nested_screen: {WIDTH * HEIGHT} pixels equal the model (a mag in a mag "
+          f"window); nest moved differs in {wrong.count}")
+    return 0
+
+
 def main():
     keep = "--keep" in sys.argv[1:]
+    nested = "--nested" in sys.argv[1:]
     work = Path(tempfile.mkdtemp(prefix="test-mag-screen-"))
     status = 1
     try:
-        status = run(work)
+        status = run_nested(work) if nested else run(work)
     finally:
         if status == 0 and not keep:
             shutil.rmtree(work, ignore_errors=True)
