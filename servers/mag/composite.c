@@ -6,7 +6,8 @@
  * A flush redraws each damaged rectangle from the bottom up: the background, the
  * BACKGROUND views, then every other view in stacking order, each with its label bar
  * (the session's trusted label on the session's colour) above it. Later views cover
- * earlier ones, which is the clipping by stacking. Only damaged pixels are written.
+ * earlier ones, which is the clipping by stacking. Only damaged pixels are written, and
+ * what lies under a view that covers a whole damaged rectangle is not drawn at all.
  *
  * Invariants: the dirty rectangles lie inside the screen and are not empty; a stacked
  * view's lines lie inside its buffer (mag.h), so drawing it reads only that buffer.
@@ -208,9 +209,10 @@ static void draw_content(const struct mag_view *view, struct rectangle clip)
     }
 }
 
-static void draw_views(struct rectangle clip, bool background)
+/* The views of one pass (BACKGROUND ones or the others) from stack index first up. */
+static void draw_views(struct rectangle clip, bool background, unsigned first)
 {
-    for (unsigned i = 0; i < stack_count; i++) {
+    for (unsigned i = first; i < stack_count; i++) {
         const struct mag_view *view = stack[i];
         bool is_background = !has_bar(view);
         if (!visible(view) || is_background != background)
@@ -221,13 +223,35 @@ static void draw_views(struct rectangle clip, bool background)
     }
 }
 
+static bool covers(const struct mag_view *view, struct rectangle clip)
+{
+    return visible(view) && view->x <= clip.x && view->y <= clip.y &&
+           (int64_t)view->x + view->width >= clip.x + clip.width &&
+           (int64_t)view->y + view->height >= clip.y + clip.height;
+}
+
+/* The topmost view of a pass whose pixels cover all of clip (STACK_MAX: none): what lies
+ * under it need not be drawn, so a full-screen refresh is one copy, not a fill and a copy. */
+static unsigned covering(struct rectangle clip, bool background)
+{
+    for (unsigned i = stack_count; i-- > 0;)
+        if (!has_bar(stack[i]) == background && covers(stack[i], clip))
+            return i;
+    return STACK_MAX;
+}
+
 static void redraw(struct rectangle clip)
 {
-    struct surface target = clipped_surface(clip);
-    surface_fill_rectangle(&target, 0, 0, target.width, target.height,
-                           mag_screen.background_pixel);
-    draw_views(clip, true);
-    draw_views(clip, false);
+    unsigned top = covering(clip, false), bottom = covering(clip, true);
+    if (top == STACK_MAX) {
+        if (bottom == STACK_MAX) {
+            struct surface target = clipped_surface(clip);
+            surface_fill_rectangle(&target, 0, 0, target.width, target.height,
+                                   mag_screen.background_pixel);
+        }
+        draw_views(clip, true, bottom == STACK_MAX ? 0 : bottom);
+    }
+    draw_views(clip, false, top == STACK_MAX ? 0 : top);
 }
 
 void composite_flush(void)
