@@ -4,7 +4,8 @@
  * the bench-mag image. It starts fb-drv in RAM only and mag on a session of it, opens a
  * mag session whose window is the whole 640x480x16 screen, and measures under -icount:
  *   mag_refresh_full  REFRESH of the whole window: the call, mag's compositing of one
- *                     full-screen view and its REFRESH below, and back;
+ *                     full-screen view (fb-drv has AUTO_REFRESH: nothing is sent below),
+ *                     and back;
  *   memcpy_frame      a memcpy of the same frame (614,400 bytes) in this program;
  *   mag_refresh_char  REFRESH of an 8x16 rectangle (a character cell).
  * Each figure is instructions per call over TICKS ticks of the kernel clock after a
@@ -118,7 +119,7 @@ int main(void)
     unsigned long long full = per_call(refresh_full), copy = per_call(copy_frame);
     unsigned long long cell = per_call(refresh_char);
     printf("# mag_refresh_full: REFRESH of a 640x480x16 window covering the screen, through "
-           "mag's compositing and its REFRESH to fb-drv (RAM); %u ticks per figure\n", TICKS);
+           "mag's compositing (fb-drv in RAM below); %u ticks per figure\n", TICKS);
     printf("bench mag_refresh_full %llu instructions\n", full);
     printf("# memcpy_frame: memcpy of the same 614,400 bytes in the benchmark's program\n");
     printf("bench memcpy_frame %llu instructions\n", copy);

@@ -258,7 +258,8 @@ void composite_flush(void)
 {
     for (unsigned i = 0; i < dirty_count; i++) {
         redraw(dirty[i]);
-        pecan_framebuffer_refresh(mag_screen.below, (uint32_t)dirty[i].x, (uint32_t)dirty[i].y,
+        if (!mag_screen.auto_refresh)   /* fb-drv's PL111 scans memory; a mag composites */
+            pecan_framebuffer_refresh(mag_screen.below, (uint32_t)dirty[i].x, (uint32_t)dirty[i].y,
                                   (uint32_t)dirty[i].width, (uint32_t)dirty[i].height);
     }
     dirty_count = 0;

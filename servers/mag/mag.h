@@ -83,6 +83,5 @@ void composite_flush(void);
 
 /* session.c */
 int mag_serve(struct server *s, pecan_cap_t channel);
-unsigned mag_sessions_open(void);
 
 #endif

@@ -128,10 +128,7 @@ static int op_info(struct server_request *r, struct mag_session *session)
  * without WRITE gets none. */
 static int reply_buffer(struct server_request *r, const struct mag_buffer *buffer)
 {
-    int err = server_reply_cap(r, buffer->dataspace, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
-    if (err)
-        return err;
-    return 0;
+    return server_reply_cap(r, buffer->dataspace, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
 }
 
 static int op_get_buffer(struct server_request *r, struct mag_session *session)
@@ -553,9 +550,4 @@ int mag_serve(struct server *s, pecan_cap_t channel)
     serving = s;
     int err = server_program_init(s, SESSIONS);
     return err ? err : server_sessions_serve(s, &sessions, channel);
-}
-
-unsigned mag_sessions_open(void)
-{
-    return sessions.open_count;
 }
