@@ -59,6 +59,11 @@
  * with AUTO_REFRESH shows the buffers' memory as it is (fb-drv: the PL111 scans it); the
  * REFRESH operations are still checked there, and then do nothing.
  *
+ * mag (docs/graphics.md, "mag") serves this per session, its window being the session's
+ * screen, with two differences a client may meet: GET_BUFFER answers EPERM to a copy
+ * without WRITE (its buffers are moe's dataspaces, of which it cannot make a read-only
+ * copy), and SET_VIEW answers EPERM to the BACKGROUND flag (a view without a label bar).
+ *
  * fb-drv's buffer as a dataspace (pecan/protocol/dataspace.h): MAP of its pages (READ,
  * WRITE with the object right WRITE; never EXECUTE: -PECAN_EPERM); INFO answers the size
  * (the frame rounded up to whole pages), READ_ONLY for a copy without WRITE and never a

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench_mag: mag's benchmarks (docs/bench.md, docs/graphics.md "mag"), the init program of
+ * the bench-mag image. It starts fb-drv in RAM only and mag on a session of it, opens a
+ * mag session whose window is the whole 640x480x16 screen, and measures under -icount:
+ *   mag_refresh_full  REFRESH of the whole window: the call, mag's compositing of one
+ *                     full-screen view (fb-drv has AUTO_REFRESH: nothing is sent below),
+ *                     and back;
+ *   memcpy_frame      a memcpy of the same frame (614,400 bytes) in this program;
+ *   mag_refresh_char  REFRESH of an 8x16 rectangle (a character cell).
+ * Each figure is instructions per call over TICKS ticks of the kernel clock after a
+ * warm-up; lines "bench <name> <value> instructions".
+ */
+#include <pecan/factory.h>
+#include <pecan/framebuffer.h>
+#include <pecan/launcher.h>
+#include <pecan/runtime.h>
+#include <stdio.h>
+#include <string.h>
+#include "../../tests/programs/kip_clock.h"
+
+#define TICKS 20u
+#define TICK_NS 10000000u
+#define WARM_UP 10u
+#define WIDTH 640u
+#define HEIGHT 480u
+#define FRAME (WIDTH * HEIGHT * 2u)
+
+static struct launcher launcher;
+static pecan_cap_t session_cap;
+static uint8_t frame_from[FRAME], frame_to[FRAME];
+
+static int start(const char *path, const char *const *argv, unsigned argc,
+                 const struct launcher_cap *caps, unsigned count)
+{
+    struct launcher_spec spec = {
+        .path = path, .argc = argc, .argv = argv, .factory = PECAN_ENV_FACTORY,
+        .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = count, .caps = caps,
+    };
+    struct launcher_child *child;
+    const char *why = "";
+    int err = launcher_start(&launcher, &spec, &child, &why);
+    if (err)
+        printf("bench_mag: %s: %s (%d)\n", path, why, err);
+    return err;
+}
+
+static int set_up(void)
+{
+    pecan_cap_t fb_channel, mag_channel;
+    struct pecan_session below, window;
+    static const char *const driver_argv[] = { "fb-drv", "--ram" };
+    static const char *const mag_argv[] = { "mag" };
+    int err = pecan_cap_alloc(&fb_channel);
+    if (!err)
+        err = pecan_cap_alloc(&mag_channel);
+    if (!err)
+        err = launcher_init(&launcher, PECAN_ENV_FACTORY);
+    if (!err)
+        err = pecan_factory_create_gate(PECAN_ENV_FACTORY, fb_channel);
+    if (!err)
+        err = pecan_factory_create_gate(PECAN_ENV_FACTORY, mag_channel);
+    struct launcher_cap driver_caps[] = { { "fb", fb_channel, PECAN_RIGHTS_ALL } };
+    if (!err)
+        err = start("rom/fb-drv.elf", driver_argv, 2, driver_caps, 1);
+    if (!err)
+        err = pecan_framebuffer_open(fb_channel, PECAN_ENV_FACTORY, &below);
+    struct launcher_cap mag_caps[] = { { "fb", below.cap, PECAN_RIGHTS_ALL },
+                                       { "mag", mag_channel, PECAN_RIGHTS_ALL } };
+    if (!err)
+        err = start("rom/mag.elf", mag_argv, 1, mag_caps, 2);
+    /* label "all", grey, the whole screen at (0, 0): its label bar lies above it, off it */
+    const pecan_word_t args[] = { 3, 'a' | 'l' << 8 | 'l' << 16, 0x808080, 0, 0, WIDTH, HEIGHT };
+    if (!err)
+        err = pecan_session_open(mag_channel, PECAN_PROTO_FRAMEBUFFER, PECAN_ENV_FACTORY, args,
+                                 7, &window);
+    session_cap = window.cap;
+    return err;
+}
+
+static void refresh_full(void)
+{
+    pecan_framebuffer_refresh(session_cap, 0, 0, WIDTH, HEIGHT);
+}
+
+static void refresh_char(void)
+{
+    pecan_framebuffer_refresh(session_cap, 320, 240, 8, 16);
+}
+
+static void copy_frame(void)
+{
+    memcpy(frame_to, frame_from, FRAME);
+    __asm__ volatile("" ::: "memory");
+}
+
+/* Instructions per call(), over TICKS ticks after a warm-up. */
+static unsigned long long per_call(void (*call)(void))
+{
+    for (unsigned i = 0; i < WARM_UP; i++)
+        call();
+    uint64_t end = kip_next_tick() + (uint64_t)TICKS * TICK_NS;
+    unsigned calls = 0;
+    while (kip_now() < end) {
+        call();
+        calls++;
+    }
+    return ((uint64_t)TICKS * TICK_NS + calls / 2) / calls;
+}
+
+int main(void)
+{
+    int err = set_up();
+    if (err) {
+        printf("bench_mag: setting up: error %d\n", err);
+        return 1;
+    }
+    memset(frame_from, 0x5A, FRAME);
+    unsigned long long full = per_call(refresh_full), copy = per_call(copy_frame);
+    unsigned long long cell = per_call(refresh_char);
+    printf("# mag_refresh_full: REFRESH of a 640x480x16 window covering the screen, through "
+           "mag's compositing (fb-drv in RAM below); %u ticks per figure\n", TICKS);
+    printf("bench mag_refresh_full %llu instructions\n", full);
+    printf("# memcpy_frame: memcpy of the same 614,400 bytes in the benchmark's program\n");
+    printf("bench memcpy_frame %llu instructions\n", copy);
+    printf("# mag_refresh_char: REFRESH of an 8x16 rectangle of the window\n");
+    printf("bench mag_refresh_char %llu instructions\n", cell);
+    return 0;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mag's pieces (docs/graphics.md, "mag"): mag.c connects to the screen below (fb-drv's
+ * or a mag session: nesting) and starts serving; session.c serves FRAMEBUFFER sessions,
+ * each a window whose label and colour the session's creator (the boot script) gave;
+ * composite.c keeps the stacking order and the damaged rectangles and redraws them.
+ *
+ * Invariants: every view in the stack belongs to an open session and shows lines that
+ * lie wholly inside a buffer of that session (SET_VIEW checks it, DELETE_BUFFER refuses
+ * a buffer a view shows); a session's buffers' bytes never exceed its limit; a view
+ * leaves the stack before its session's memory goes.
+ */
+#ifndef MAG_H
+#define MAG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <graphics/psf_font.h>
+#include <graphics/surface.h>
+#include <pecan/server.h>
+
+#define MAG_MAX_LABEL 32u          /* bytes of a session's label */
+#define MAG_VIEWS_PER_SESSION 8u
+#define MAG_BUFFERS_PER_SESSION 8u
+#define MAG_NO_BUFFER 0xFFFFFFFFu  /* a view that shows nothing yet */
+
+struct mag_session;
+
+struct mag_buffer {
+    bool used;
+    pecan_cap_t dataspace;         /* moe's, made through mag's factory */
+    uint8_t *pixels;               /* attached in mag's space */
+    uint32_t size;                 /* bytes, whole pages */
+};
+
+struct mag_view {
+    bool used;
+    bool stacked;                  /* in the stack (every used view is) */
+    struct mag_session *session;
+    uint32_t flags;                /* PECAN_FRAMEBUFFER_VIEW_* */
+    int32_t x, y;                  /* on the screen */
+    uint32_t width, height;        /* 0: hidden */
+    uint32_t buffer;               /* MAG_NO_BUFFER: hidden */
+    uint32_t offset, bytes_per_line;
+};
+
+struct mag_session {
+    struct server_session base;    /* first: the framework's part */
+    char label[MAG_MAX_LABEL + 1];
+    uint32_t label_pixel;          /* the creator's colour in the screen's format */
+    uint32_t width, height;        /* the window: the fixed buffer and view */
+    uint32_t memory_limit, memory_used;   /* bytes of buffers */
+    struct mag_buffer buffers[MAG_BUFFERS_PER_SESSION];
+    struct mag_view views[MAG_VIEWS_PER_SESSION];
+};
+
+/* The screen mag draws on: the buffer 0 of its own FRAMEBUFFER session below. */
+struct mag_screen {
+    pecan_cap_t below;             /* the session to refresh */
+    struct surface surface;
+    bool auto_refresh;             /* the screen below shows memory as it is */
+    uint32_t background_pixel;
+    uint32_t text_pixel;           /* the labels' text */
+    struct psf_font font;
+};
+
+extern struct mag_screen mag_screen;
+
+/* composite.c */
+/* The height of a window's label bar, above its view. */
+uint32_t composite_bar_height(void);
+/* Puts the view on top (false: no room in the stack). */
+bool composite_stack_add(struct mag_view *view);
+void composite_stack_remove(struct mag_view *view);
+/* Moves view just in front of pivot (behind: just behind it); pivot NULL: top or bottom. */
+void composite_stack_move(struct mag_view *view, struct mag_view *pivot, bool behind);
+/* The screen rectangle a view covers with its label bar (damage on any change). */
+void composite_damage_view(const struct mag_view *view);
+/* A rectangle of the screen changed (clipped to it; any values). */
+void composite_damage(int64_t x, int64_t y, int64_t width, int64_t height);
+/* Redraws the damaged rectangles and refreshes them below. */
+void composite_flush(void);
+
+/* session.c */
+int mag_serve(struct server *s, pecan_cap_t channel);
+
+#endif

@@ -1,0 +1,450 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mag-fuzz: mag's test and fuzz target (docs/graphics.md, "mag"), run as moe's init
+ * program. It starts fb-drv in RAM only and mag on a session of it, each with a factory
+ * of its own, and opens two mag sessions as a boot script would (label, colour, window).
+ *   - checks: INFO describes the window; each refusal of the protocol (absurd views,
+ *     offsets beyond the buffer, a buffer beyond the session's memory limit, fixed
+ *     objects, stacking on itself); the two sessions' buffers are different memory (what
+ *     one writes the other never sees); a buffer deleted or a session closed gives its
+ *     memory back to mag's factory exactly;
+ *   - fuzz: MESSAGES messages to the channel and a session: random labels, operations,
+ *     lengths and words from the edges (0, 1, window sizes, 2^31, ~0, ...), and half the
+ *     time close to real ones, with capability items from what a client holds; each call
+ *     must be answered within a second, and every capability got back is dropped.
+ * Afterwards the fuzzed session's dynamic views and buffers are deleted and it is closed:
+ * mag still serves (a new session: INFO, a view set, a refresh), and mag's factory, the
+ * fuzzer's and mag's sessions are back exactly. Prints "mag-fuzz: checks: ok" and
+ * "mag-fuzz: N messages, E refused, S caps got: mag intact, accounting exact", or FAILED.
+ */
+#include <pecan/dataspace.h>
+#include <pecan/factory.h>
+#include <pecan/framebuffer.h>
+#include <pecan/launcher.h>
+#include <pecan/region_map.h>
+#include <pecan/runtime.h>
+#include <pecan/sys.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MESSAGES 100000u
+#define POOL 6u
+#define SETTLE_TRIES 1000u   /* 10 ms each: a loaded host slows the guest */
+#define WIDTH 200u           /* the windows */
+#define HEIGHT 100u
+#define WINDOW_BYTES (WIDTH * HEIGHT * 2u)   /* 16 bpp: fb-drv's default mode */
+#define LIMIT (3u * 40960u)                  /* each session's memory: window + 2 more */
+
+static struct launcher launcher;
+static pecan_cap_t fb_channel, mag_channel, sub, landing, driver_factory, mag_factory;
+static pecan_cap_t pool[POOL];
+static struct pecan_session below, first, second;
+static uint32_t seed = 0x2545F491u;
+static unsigned failures;
+
+static uint32_t random32(void)
+{
+    seed ^= seed << 13;
+    seed ^= seed >> 17;
+    seed ^= seed << 5;
+    return seed;
+}
+
+static void check(bool ok, const char *what, long value)
+{
+    if (!ok) {
+        failures++;
+        printf("mag-fuzz: %s (%ld) FAILED\n", what, value);
+    }
+}
+
+/* ---- set-up ------------------------------------------------------------------------------ */
+
+static int start(const char *path, const char *name, pecan_cap_t factory,
+                 const struct launcher_cap *caps, unsigned count, unsigned argc,
+                 const char *const *argv)
+{
+    struct launcher_spec spec = {
+        .path = path, .argc = argc, .argv = argv, .factory = factory,
+        .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = count, .caps = caps,
+    };
+    struct launcher_child *child;
+    const char *why = "";
+    int err = launcher_start(&launcher, &spec, &child, &why);
+    if (err)
+        printf("mag-fuzz: %s not started: %s (%d)\n", name, why, err);
+    return err;
+}
+
+/* A session as conf/mag.lua opens one: label, colour, x, y, width, height, limit (a
+ * label of at most 4 bytes: a session open carries at most 8 words). */
+static int open_window(const char *label, pecan_word_t x, struct pecan_session *session)
+{
+    pecan_word_t args[12] = { strlen(label) };
+    memcpy(&args[1], label, strlen(label));
+    unsigned n = 1 + (unsigned)(strlen(label) + 3) / 4;
+    const pecan_word_t rest[] = { 0x40C080, x, 40, WIDTH, HEIGHT, LIMIT };
+    memcpy(&args[n], rest, sizeof(rest));
+    return pecan_session_open(mag_channel, PECAN_PROTO_FRAMEBUFFER, sub, args, n + 6, session);
+}
+
+static int set_up(void)
+{
+    pecan_cap_t *slots[] = { &fb_channel, &mag_channel, &sub, &landing, &driver_factory,
+                             &mag_factory };
+    int err = 0;
+    for (unsigned i = 0; i < sizeof(slots) / sizeof(slots[0]) && !err; i++)
+        err = pecan_cap_alloc(slots[i]);
+    if (!err)
+        err = launcher_init(&launcher, PECAN_ENV_FACTORY);
+    if (!err)
+        err = pecan_factory_create_gate(PECAN_ENV_FACTORY, fb_channel);
+    if (!err)
+        err = pecan_factory_create_gate(PECAN_ENV_FACTORY, mag_channel);
+    if (!err)
+        err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 1u << 20, sub);
+    if (!err)
+        err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 2u << 20, driver_factory);
+    if (!err)
+        err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 2u << 20, mag_factory);
+    static const char *const driver_argv[] = { "fb-drv", "--ram" };
+    struct launcher_cap driver_caps[] = { { "fb", fb_channel, PECAN_RIGHTS_ALL } };
+    if (!err)
+        err = start("rom/fb-drv.elf", "fb-drv", driver_factory, driver_caps, 1, 2, driver_argv);
+    if (!err)
+        err = pecan_framebuffer_open(fb_channel, mag_factory, &below);
+    static const char *const mag_argv[] = { "mag" };
+    struct launcher_cap mag_caps[] = { { "fb", below.cap, PECAN_RIGHTS_ALL },
+                                       { "mag", mag_channel, PECAN_RIGHTS_ALL } };
+    if (!err)
+        err = start("rom/mag.elf", "mag", mag_factory, mag_caps, 2, 1, mag_argv);
+    return err;
+}
+
+/* The sessions the checks and the fuzz use, opened after the empty mag was measured. */
+static int open_windows(void)
+{
+    int err = open_window("one", 10, &first);
+    return err ? err : open_window("two", 100, &second);
+}
+
+/* ---- checks ------------------------------------------------------------------------------ */
+
+static void check_info(void)
+{
+    struct pecan_framebuffer_info info;
+    int err = pecan_framebuffer_info(first.cap, &info);
+    check(!err && info.width == WIDTH && info.height == HEIGHT && info.views == 1 &&
+          info.buffers == 1 && (info.flags & PECAN_FRAMEBUFFER_DYNAMIC_VIEWS),
+          "INFO describes the window", err);
+}
+
+static int set_view(pecan_cap_t s, uint32_t view, unsigned what, int32_t x, int32_t y,
+                    uint32_t width, uint32_t height, uint32_t buffer, uint32_t offset,
+                    uint32_t line)
+{
+    struct pecan_framebuffer_view v = { 0, x, y, width, height, buffer, offset, line };
+    return pecan_framebuffer_set_view(s, view, what, &v);
+}
+
+static void check_refusals(void)
+{
+    const unsigned all = PECAN_FRAMEBUFFER_SET_POSITION | PECAN_FRAMEBUFFER_SET_BUFFER;
+    uint32_t view = 99, buffer = 99;
+    pecan_cap_t ds;
+    int err = pecan_framebuffer_create_view(first.cap, &view);
+    check(!err && view == 1, "CREATE_VIEW", err);
+    check(set_view(first.cap, 0, all, 0, 0, 10, 10, 0, 0, 400) == -PECAN_EPERM,
+          "the fixed view is fixed", 0);
+    check(set_view(first.cap, 7, all, 0, 0, 10, 10, 0, 0, 400) == -PECAN_ENOENT, "no view 7", 0);
+    check(set_view(first.cap, view, all, 0, 0, 0, 10, 0, 0, 400) == -PECAN_EINVAL, "width 0", 0);
+    check(set_view(first.cap, view, all, 0, 0, 16385, 1, 0, 0, 40000) == -PECAN_EINVAL,
+          "width 16385", 0);
+    check(set_view(first.cap, view, all, INT32_MIN, 0, 1, 1, 0, 0, 2) == -PECAN_EINVAL,
+          "x -2^31", 0);
+    check(set_view(first.cap, view, all, 0, 0, 10, 10, 0, 0, 3) == -PECAN_EINVAL,
+          "half a pixel per line", 0);
+    check(set_view(first.cap, view, all, 0, 0, 10, 10, 0, 0, 18) == -PECAN_EINVAL,
+          "a line short", 0);
+    check(set_view(first.cap, view, all, 0, 0, WIDTH, HEIGHT, 0, 1000, WIDTH * 2) == -PECAN_ERANGE,
+          "a view beyond its buffer", 0);
+    check(set_view(first.cap, view, all, 0, 0, 1, 1, 0, 0xFFFFFFFEu, 2) == -PECAN_ERANGE,
+          "an offset at 2^32", 0);
+    check(set_view(first.cap, view, all, 0, 0, 1, 2, 0, 0, 0x80000000u) == -PECAN_ERANGE,
+          "lines 2^31 apart", 0);
+    check(set_view(first.cap, view, all, 0, 0, 1, 1, 5, 0, 2) == -PECAN_ENOENT, "no buffer 5", 0);
+    struct pecan_framebuffer_view background = { .flags = PECAN_FRAMEBUFFER_VIEW_BACKGROUND };
+    check(pecan_framebuffer_set_view(first.cap, view, PECAN_FRAMEBUFFER_SET_FLAGS, &background) ==
+          -PECAN_EPERM, "a background view, without a label bar", 0);
+    check(pecan_framebuffer_stack_view(first.cap, view, view, false) == -PECAN_EINVAL,
+          "stacked on itself", 0);
+    check(pecan_framebuffer_delete_buffer(first.cap, 0) == -PECAN_EPERM, "buffer 0 is fixed", 0);
+    check(pecan_framebuffer_delete_view(first.cap, 0) == -PECAN_EPERM, "view 0 is fixed", 0);
+    check(pecan_framebuffer_refresh(first.cap, 0, 0, WIDTH + 1, 1) == -PECAN_ERANGE,
+          "refresh beyond the window", 0);
+    if (pecan_cap_alloc(&ds))
+        return;
+    check(pecan_framebuffer_create_buffer(first.cap, LIMIT, ds, &buffer) == -PECAN_ENOMEM,
+          "a buffer beyond the session's limit", 0);
+    check(pecan_framebuffer_create_buffer(first.cap, 0xFFFFFFFFu, ds, &buffer) == -PECAN_ENOMEM,
+          "a buffer of 4 GiB", 0);
+    err = pecan_framebuffer_create_buffer(first.cap, 2 * 40960u, ds, &buffer);
+    check(!err && buffer == 1, "a buffer within the limit", err);
+    err = set_view(first.cap, view, all, -50, 150, 100, 100, 1, 40, 400);
+    check(!err, "a view on it, partly off the window", err);
+    check(pecan_framebuffer_delete_buffer(first.cap, 1) == -PECAN_EBUSY, "a shown buffer", 0);
+    check(!pecan_framebuffer_stack_view(first.cap, view, PECAN_FRAMEBUFFER_NO_VIEW, true),
+          "to the bottom", 0);
+    check(!pecan_framebuffer_refresh_view(first.cap, view, 99, 99, 1, 1), "REFRESH_VIEW", 0);
+    struct pecan_framebuffer_view v;
+    err = pecan_framebuffer_view_info(first.cap, view, &v);
+    check(!err && v.x == -50 && v.y == 150 && v.buffer == 1 && v.offset == 40, "VIEW_INFO", err);
+    check(!pecan_framebuffer_delete_view(first.cap, view), "DELETE_VIEW", 0);
+    check(!pecan_framebuffer_delete_buffer(first.cap, 1), "DELETE_BUFFER", 0);
+    pecan_cap_release(ds);
+}
+
+/* What one session writes in its buffer, the other's never shows. */
+static void check_isolation(void)
+{
+    struct pecan_framebuffer_mapping a, b;
+    int err = pecan_framebuffer_map(first.cap, &a);
+    if (!err && (err = pecan_framebuffer_map(second.cap, &b)) != 0)
+        pecan_framebuffer_unmap(&a);
+    check(!err, "mapping both windows", err);
+    if (err)
+        return;
+    memset(a.surface.pixels, 0x5A, WINDOW_BYTES);
+    bool apart = true;
+    for (uint32_t i = 0; i < WINDOW_BYTES; i++)
+        apart &= b.surface.pixels[i] != 0x5A;
+    check(apart, "the windows' buffers are apart", 0);
+    pecan_framebuffer_unmap(&a);
+    pecan_framebuffer_unmap(&b);
+}
+
+/* ---- the fuzz ---------------------------------------------------------------------------- */
+
+static pecan_word_t word(void)
+{
+    static const pecan_word_t edges[] = {
+        0, 1, 2, 3, 7, 8, WIDTH, HEIGHT, WIDTH - 1, WIDTH + 1, WINDOW_BYTES, LIMIT, 4096,
+        16384, 16385, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFFu, 0xFFFFFFFEu, 0xFFFFC000u,
+        PECAN_FRAMEBUFFER_SET_POSITION | PECAN_FRAMEBUFFER_SET_BUFFER,
+    };
+    unsigned pick = random32() % 4;
+    if (pick == 0)
+        return random32();
+    if (pick == 1)
+        return random32() % 16;
+    return edges[random32() % (sizeof(edges) / sizeof(edges[0]))];
+}
+
+static int label(void)
+{
+    static const int labels[] = { PECAN_PROTO_FRAMEBUFFER, PECAN_PROTO_FRAMEBUFFER,
+                                  PECAN_PROTO_DATASPACE, PECAN_PROTO_FACTORY,
+                                  PECAN_LABEL_PAGE_FAULT, PECAN_LABEL_NOTIFICATION, 0 };
+    unsigned pick = random32() % 9;
+    return pick < 7 ? labels[pick] : (int)(int16_t)random32();
+}
+
+static void drop_landing(unsigned *got)
+{
+    struct pecan_cap_identity id;
+    if (pecan_cnode_identify(PECAN_ENV_CNODE, landing, 32, &id) == 0 && id.type) {
+        (*got)++;
+        pecan_cnode_delete(PECAN_ENV_CNODE, landing, 32);
+    }
+}
+
+static int fuzz_one(unsigned *refused, unsigned *got)
+{
+    struct pecan_message m;
+    bool to_session = random32() % 4 != 0;
+    unsigned words = to_session && (random32() & 1) ? 1 + random32() % 11 : random32() % 13;
+    unsigned items = random32() % 3;
+    for (unsigned i = 0; i < words; i++)
+        m.word[i] = word();
+    int l = label();
+    if (to_session && (random32() & 1)) {
+        l = PECAN_PROTO_FRAMEBUFFER;
+        if (words)
+            m.word[0] = random32() % 12;
+    }
+    for (unsigned i = 0; i < items; i++) {
+        m.word[words + 2 * i] = PECAN_ITEM_CAP | (random32() & 0xF) << PECAN_ITEM_RIGHTS_SHIFT;
+        m.word[words + 2 * i + 1] = pool[random32() % POOL];
+    }
+    m.tag = pecan_tag(l, words, items);
+    pecan_receive_caps(&landing, 1);
+    struct pecan_reply r = pecan_ipc_call(to_session ? first.cap : mag_channel, &m,
+                                          pecan_timeout_us(1000000));
+    pecan_receive_caps(0, 0);
+    if (r.ipc_status != PECAN_IPC_OK && r.ipc_status != PECAN_IPC_ITEM_FAILED)
+        return -(2000 + (int)r.ipc_status);
+    *refused += pecan_tag_label(r.tag) < 0;
+    drop_landing(got);
+    return 0;
+}
+
+static int make_pool(void)
+{
+    for (unsigned i = 0; i < POOL; i++)
+        if (pecan_cap_alloc(&pool[i]))
+            return -PECAN_ENOMEM;
+    int err = pecan_factory_create_gate(sub, pool[0]);
+    if (!err)
+        err = pecan_factory_create_notification(sub, pool[1]);
+    if (!err)
+        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[2], 32, PECAN_ENV_CNODE, mag_channel, 32,
+                               PECAN_RIGHTS_ALL);
+    if (!err)
+        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[3], 32, PECAN_ENV_CNODE, first.cap, 32,
+                               PECAN_RIGHTS_ALL);
+    if (!err)
+        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[4], 32, PECAN_ENV_CNODE, second.cap, 32,
+                               PECAN_RIGHTS_ALL);
+    if (!err)
+        err = pecan_factory_create_gate(sub, pool[5]);
+    return err;
+}
+
+/* ---- accounting -------------------------------------------------------------------------- */
+
+struct accounts {
+    pecan_word_t mag_used, fuzzer_used;
+    struct pecan_session_info mag;
+};
+
+static struct accounts measure(void)
+{
+    struct accounts a = { 0 };
+    struct pecan_factory_info info;
+    if (pecan_factory_info(mag_factory, &info) == 0)
+        a.mag_used = info.used;
+    if (pecan_factory_info(sub, &info) == 0)
+        a.fuzzer_used = info.used;
+    pecan_session_info(mag_channel, &a.mag);
+    return a;
+}
+
+static bool settled(const struct accounts *want, struct accounts *now)
+{
+    for (unsigned i = 0; i < SETTLE_TRIES; i++) {
+        *now = measure();
+        if (now->mag_used == want->mag_used && now->fuzzer_used == want->fuzzer_used &&
+            now->mag.open == want->mag.open && now->mag.objects == want->mag.objects &&
+            now->mag.free_slots == want->mag.free_slots)
+            return true;
+        pecan_sleep_us(10000);
+    }
+    return false;
+}
+
+static void report(const char *when, const struct accounts *a, const struct accounts *b)
+{
+    printf("mag-fuzz: %s: mag used %lu -> %lu, fuzzer used %lu -> %lu, sessions %lu -> %lu, "
+           "objects %lu -> %lu, free slots %lu -> %lu FAILED\n", when,
+           (unsigned long)a->mag_used, (unsigned long)b->mag_used,
+           (unsigned long)a->fuzzer_used, (unsigned long)b->fuzzer_used,
+           (unsigned long)a->mag.open, (unsigned long)b->mag.open,
+           (unsigned long)a->mag.objects, (unsigned long)b->mag.objects,
+           (unsigned long)a->mag.free_slots, (unsigned long)b->mag.free_slots);
+    failures++;
+}
+
+/* mag's counts once it saw every session close (it learns of it soon, not at once). */
+static struct accounts wait_closed(void)
+{
+    struct accounts a = measure();
+    for (unsigned i = 0; i < SETTLE_TRIES && a.mag.open != 0; i++) {
+        pecan_sleep_us(10000);
+        a = measure();
+    }
+    pecan_sleep_us(10000);
+    return measure();
+}
+
+/* The fuzzed session gives back what the fuzz made, then closes. */
+static void close_fuzzed(void)
+{
+    for (uint32_t v = 1; v < 8; v++)
+        pecan_framebuffer_delete_view(first.cap, v);
+    for (uint32_t b = 1; b < 8; b++)
+        pecan_framebuffer_delete_buffer(first.cap, b);
+    for (unsigned i = 3; i < 5; i++)
+        pecan_cnode_delete(PECAN_ENV_CNODE, pool[i], 32);   /* copies of the sessions */
+    pecan_session_close(&first);
+}
+
+static void check_still_serves(void)
+{
+    struct pecan_session again;
+    int err = open_window("new", 300, &again);
+    struct pecan_framebuffer_info info;
+    uint32_t view = 0;
+    if (!err)
+        err = pecan_framebuffer_info(again.cap, &info);
+    if (!err)
+        err = pecan_framebuffer_create_view(again.cap, &view);
+    if (!err)
+        err = set_view(again.cap, view, PECAN_FRAMEBUFFER_SET_POSITION |
+                       PECAN_FRAMEBUFFER_SET_BUFFER, 5, 5, 20, 20, 0, 0, WIDTH * 2);
+    if (!err)
+        err = pecan_framebuffer_refresh(again.cap, 0, 0, WIDTH, HEIGHT);
+    check(!err, "mag serves a new session after the fuzz", err);
+    if (again.cap)
+        pecan_session_close(&again);
+}
+
+int main(void)
+{
+    int err = set_up();
+    struct accounts empty, now;
+    if (!err) {
+        check_still_serves();   /* the warm-up: mag's heap and slots for a session */
+        empty = wait_closed();
+        err = open_windows();
+    }
+    if (!err)
+        err = make_pool();
+    if (err) {
+        printf("mag-fuzz: setting up: error %d FAILED\n", err);
+        return 100;
+    }
+    struct accounts start = measure();
+    /* The buffers' pages, and moe's bookkeeping of two dataspaces besides. */
+    check(start.mag_used >= empty.mag_used + 2 * 40960u, "two windows' buffers on mag's bill",
+          (long)(start.mag_used - empty.mag_used));
+    printf("mag-fuzz: two windows cost mag's factory %lu bytes\n",
+           (unsigned long)(start.mag_used - empty.mag_used));
+    check_info();
+    check_refusals();
+    check_isolation();
+    if (!settled(&start, &now))
+        report("after the checks", &start, &now);
+    printf("mag-fuzz: checks: %s\n", failures ? "FAILED" : "ok");
+    unsigned refused = 0, got = 0, sent = 0;
+    for (; sent < MESSAGES && !err; sent++)
+        err = fuzz_one(&refused, &got);
+    if (err) {
+        printf("mag-fuzz: message %u not answered: error %d FAILED\n", sent - 1, err);
+        return 1;
+    }
+    close_fuzzed();
+    pecan_session_close(&second);
+    check_still_serves();
+    pecan_factory_release(sub, pool[0]);   /* the gates and notification: back to sub */
+    pecan_factory_release(sub, pool[1]);
+    pecan_factory_release(sub, pool[5]);
+    pecan_cnode_delete(PECAN_ENV_CNODE, pool[2], 32);
+    if (!settled(&empty, &now))
+        report("after the fuzz", &empty, &now);
+    if (failures)
+        return 1;
+    printf("mag-fuzz: %u messages, %u refused, %u caps got: mag intact, accounting exact\n",
+           sent, refused, got);
+    return 0;
+}
