@@ -41,7 +41,7 @@
 #include <core/invocation.h>
 #include <core/preempt.h>
 #include <lib/string.h>
-#include <object/endpoint.h>
+#include <object/gate.h>
 #include <object/tcb.h>
 #include <object/vspace.h>
 
@@ -83,15 +83,15 @@ static void capability_deleted(struct cte *slot)
         frame_cap_deleted(slot);
     else if (slot->cap.type == CAP_PAGE_TABLE)
         page_table_cap_deleted(&slot->cap);
-    else if (slot->cap.type == CAP_ENDPOINT)
-        endpoint_cap_deleted(slot);
+    else if (slot->cap.type == CAP_GATE)
+        gate_cap_deleted(slot);
 }
 
 /* The last capability to an object that is not a zombie's goes: destroy the object. */
 static void destroy_object(struct capability *cap)
 {
     switch (cap->type) {
-    case CAP_ENDPOINT: endpoint_destroy(cap); break;
+    case CAP_GATE: gate_destroy(cap); break;
     case CAP_NOTIFICATION: notification_destroy(cap); break;
     case CAP_PAGE_TABLE: page_table_destroy(cap); break;
     case CAP_IRQ_HANDLER: irq_handler_destroy(cap); break;
@@ -148,10 +148,10 @@ static enum deleted delete_one(struct cte *slot, struct cte *parent, bool preemp
     /* A gate capability that was its parent's first child: the parent may have become a
      * leaf, which is what a no-clients notification waits for. */
     struct cte *parent_cap = slot->cdt_prev->cdt_depth < slot->cdt_depth ? slot->cdt_prev : NULL;
-    bool gate = cap->type == CAP_ENDPOINT;
+    bool gate = cap->type == CAP_GATE;
     clear_slot(slot);
     if (gate && parent_cap)
-        endpoint_cap_removed(parent_cap);
+        gate_cap_removed(parent_cap);
     return DELETED;
 }
 

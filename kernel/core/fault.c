@@ -50,7 +50,7 @@ void fault_handle(struct tcb *thread, const struct fault *fault)
     thread->fault_status = fault->status;
     struct cte *handler = &thread->slots[TCB_SLOT_PAGER];
     if (!is_page_fault(fault->kind) &&
-        thread->slots[TCB_SLOT_EXCEPTION_HANDLER].cap.type == CAP_ENDPOINT)
+        thread->slots[TCB_SLOT_EXCEPTION_HANDLER].cap.type == CAP_GATE)
         handler = &thread->slots[TCB_SLOT_EXCEPTION_HANDLER];
     const char *refused = ipc_fault_call(thread, handler);
     if (refused)

@@ -9,7 +9,7 @@
 #include <core/invariants.h>
 #include <core/sched.h>
 #include <cpu.h>
-#include <object/endpoint.h>
+#include <object/gate.h>
 #include <object/irq.h>
 #include <object/notification.h>
 #include <object/tcb.h>
@@ -194,18 +194,18 @@ static void check_ipc_references(const struct tcb *tcb)
         invariants_report("thread %p waits for a reply from %p, which does not hold it",
                           (const void *)tcb, (const void *)tcb->reply_from);
     if (tcb->send_gate && tcb->state == THREAD_BLOCKED_SEND &&
-        !invariants_object_live((word_t)(uintptr_t)tcb->send_gate, CAP_ENDPOINT))
+        !invariants_object_live((word_t)(uintptr_t)tcb->send_gate, CAP_GATE))
         invariants_report("thread %p sends through a destroyed gate", (const void *)tcb);
     else if (tcb->send_gate && tcb->state == THREAD_BLOCKED_SEND) {
         /* It waits where its gate leads: at the bound thread, or at the gate if none. */
-        const struct endpoint *g = tcb->send_gate;
+        const struct gate *g = tcb->send_gate;
         const void *where = g->bound_thread ? (const void *)g->bound_thread : (const void *)g;
         if (tcb->blocked_on != where)
             invariants_report("thread %p sends through gate %p but waits at %p, not at %p",
                               (const void *)tcb, (const void *)g, tcb->blocked_on, where);
     }
-    for (const struct endpoint *g = tcb->bound_gates; g; g = g->bound_next) {
-        if (g->bound_thread != tcb || !invariants_object_live((word_t)(uintptr_t)g, CAP_ENDPOINT))
+    for (const struct gate *g = tcb->bound_gates; g; g = g->bound_next) {
+        if (g->bound_thread != tcb || !invariants_object_live((word_t)(uintptr_t)g, CAP_GATE))
             invariants_report("thread %p: bound gate %p is destroyed or bound elsewhere",
                               (const void *)tcb, (const void *)g);
     }
@@ -226,8 +226,8 @@ static void check_scheduled(const struct tcb *t, void *arg)
                           (const void *)t);
 }
 
-/* The no-clients watch of a gate (object/endpoint.h), once per gate; 1 if it has one. */
-static unsigned check_gate_watch(const struct endpoint *g)
+/* The no-clients watch of a gate (object/gate.h), once per gate; 1 if it has one. */
+static unsigned check_gate_watch(const struct gate *g)
 {
     if (!g->watched != !g->no_clients) {
         invariants_report("gate %p: watched slot %p but notification %p", (const void *)g,
@@ -237,7 +237,7 @@ static unsigned check_gate_watch(const struct endpoint *g)
     if (!g->watched)
         return 0;
     const struct cte *w = g->watched;
-    if (w->cap.type != CAP_ENDPOINT || w->cap.object != (uintptr_t)g || !w->cdt_prev ||
+    if (w->cap.type != CAP_GATE || w->cap.object != (uintptr_t)g || !w->cdt_prev ||
         !w->cap.extra)
         invariants_report("gate %p: its watched slot %p is not in the tree with a capability "
                           "to it and bits", (const void *)g, (const void *)w);
@@ -250,12 +250,12 @@ static unsigned check_gate_watch(const struct endpoint *g)
 static unsigned check_watching_gates(const struct notification *n)
 {
     unsigned count = 0;
-    for (const struct endpoint *g = n->watching_gates; g; g = g->watch_next) {
+    for (const struct gate *g = n->watching_gates; g; g = g->watch_next) {
         if (++count > 100000) {
             invariants_report("watch list of notification %p does not end", (const void *)n);
             break;
         }
-        if (!invariants_object_live((word_t)(uintptr_t)g, CAP_ENDPOINT) || g->no_clients != n)
+        if (!invariants_object_live((word_t)(uintptr_t)g, CAP_GATE) || g->no_clients != n)
             invariants_report("notification %p lists gate %p, destroyed or watched by %p",
                               (const void *)n, (const void *)g, (const void *)g->no_clients);
     }
@@ -264,7 +264,7 @@ static unsigned check_watching_gates(const struct notification *n)
 
 static void check_gate(const struct cte *s, bool first_of_run, unsigned *watched_gates)
 {
-    const struct endpoint *g = (const struct endpoint *)s->cap.object;
+    const struct gate *g = (const struct gate *)s->cap.object;
     if (s->cap.extra && g->watched != s)
         invariants_report("slot %p holds no-clients bits but gate %p watches %p", (const void *)s,
                           (const void *)g, (const void *)g->watched);
@@ -285,7 +285,7 @@ static void check_queues(void)
         bool first_of_run = !cap_same_object(&s->cdt_prev->cap, &s->cap);
         if (s->cap.type == CAP_TCB)
             check_tcb_references((const struct tcb *)(uintptr_t)s->cap.object);
-        if (s->cap.type == CAP_ENDPOINT)
+        if (s->cap.type == CAP_GATE)
             check_gate(s, first_of_run, &watched_gates);
         if (s->cap.type != CAP_NOTIFICATION)
             continue;

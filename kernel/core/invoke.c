@@ -9,7 +9,7 @@
 #include <core/invocation.h>
 #include <core/ipc.h>
 #include <core/preempt.h>
-#include <object/endpoint.h>
+#include <object/gate.h>
 #include <object/scheduler.h>
 #include <core/syscall.h>
 #include <object/tcb.h>
@@ -97,8 +97,8 @@ void syscall_invoke_general(struct tcb *caller, struct cte *slot)
     inv.length = pecan_tag_words(inv.tag);
     const struct object_protocol *p = &protocols[slot->cap.type];
     int result;
-    if (slot->cap.type == CAP_ENDPOINT) {
-        if (!endpoint_control(&inv, &result)) {
+    if (slot->cap.type == CAP_GATE) {
+        if (!gate_control(&inv, &result)) {
             ipc_syscall(caller, slot, ctx->r[2]);
             return;
         }

@@ -49,7 +49,7 @@ static void sender_dequeue(struct tcb *sender)
     if (!sender->blocked_on)
         return;   /* already taken out (a partner going away dequeues before failing it) */
     if (sender->ipc_flags & IPC_FLAG_AT_GATE) {
-        struct endpoint *gate = sender->blocked_on;
+        struct gate *gate = sender->blocked_on;
         thread_queue_remove(&gate->waiting_head, &gate->waiting_tail, sender);
     } else {
         struct tcb *receiver = sender->blocked_on;
@@ -61,7 +61,7 @@ static void sender_dequeue(struct tcb *sender)
  * what the capability it sends through allows, for the checks at delivery. */
 static void sender_enqueue(struct tcb *sender, const struct cte *slot)
 {
-    struct endpoint *gate = (struct endpoint *)slot->cap.object;
+    struct gate *gate = (struct gate *)slot->cap.object;
     struct tcb *receiver = gate->bound_thread;
     sender->send_gate = gate;
     sender->send_badge = slot->cap.badge;
@@ -211,7 +211,7 @@ static int transfer(struct tcb *sender, unsigned rights, struct tcb *receiver, w
 
 /* ---- send ----------------------------------------------------------------------------- */
 
-static bool accepts(const struct tcb *receiver, const struct endpoint *gate)
+static bool accepts(const struct tcb *receiver, const struct gate *gate)
 {
     if (receiver->state != THREAD_BLOCKED_RECEIVE)
         return false;
@@ -236,7 +236,7 @@ static void delivered(struct tcb *sender, struct tcb *receiver, bool is_call)
 static enum send_result send(struct tcb *caller, const struct cte *slot, bool is_call,
                              word_t timeout_field)
 {
-    struct endpoint *gate = (struct endpoint *)slot->cap.object;
+    struct gate *gate = (struct gate *)slot->cap.object;
     struct tcb *receiver = gate->bound_thread;
     if (receiver && accepts(receiver, gate)) {
         int err = transfer(caller, slot->cap.rights, receiver, slot->cap.badge);
@@ -262,7 +262,7 @@ static enum send_result send(struct tcb *caller, const struct cte *slot, bool is
 
 /* ---- receive -------------------------------------------------------------------------- */
 
-static struct tcb *find_sender(const struct tcb *receiver, const struct endpoint *gate)
+static struct tcb *find_sender(const struct tcb *receiver, const struct gate *gate)
 {
     for (struct tcb *s = receiver->senders_head; s; s = s->wait_next) {
         if (!gate || s->send_gate == gate)
@@ -296,7 +296,7 @@ static bool take_from(struct tcb *receiver, struct tcb *sender)
 
 /* Takes the first queued sender's message (through gate, or any with NULL) that passes
  * its checks; false if none does. */
-static bool take_message(struct tcb *receiver, const struct endpoint *gate)
+static bool take_message(struct tcb *receiver, const struct gate *gate)
 {
     struct tcb *sender;
     while ((sender = find_sender(receiver, gate)) != NULL) {
@@ -332,7 +332,7 @@ static bool take_notification(struct tcb *receiver)
 
 /* Receives for the caller: a closed receive on gate (NULL: nothing, a sleep) or an open
  * wait. Blocks if nothing is there. */
-static void receive(struct tcb *caller, struct endpoint *gate, bool open, word_t timeout_field)
+static void receive(struct tcb *caller, struct gate *gate, bool open, word_t timeout_field)
 {
     drop_reply_capability(caller);
     if (open && take_notification(caller))
@@ -403,7 +403,7 @@ static void fail(struct tcb *caller, word_t status, int error)
 static void send_phase(struct tcb *caller, struct cte *slot, word_t operation, word_t timeout)
 {
     bool is_call = (operation & (PECAN_OP_RECV | PECAN_OP_OPEN_WAIT)) == PECAN_OP_RECV;
-    struct endpoint *gate = (struct endpoint *)slot->cap.object;
+    struct gate *gate = (struct gate *)slot->cap.object;
     if (gate->bound_thread == caller) {
         fail(caller, PECAN_IPC_NO_PARTNER, -PECAN_EINVAL);   /* would wait for itself */
         return;
@@ -433,8 +433,8 @@ static void receive_phase(struct tcb *caller, struct cte *slot, word_t operation
         receive(caller, NULL, false, timeout);
         return;
     }
-    struct endpoint *gate = (struct endpoint *)slot->cap.object;
-    if (slot->cap.type != CAP_ENDPOINT || gate->bound_thread != caller ||
+    struct gate *gate = (struct gate *)slot->cap.object;
+    if (slot->cap.type != CAP_GATE || gate->bound_thread != caller ||
         !cap_has_rights(&slot->cap, PECAN_RIGHT_READ)) {
         fail(caller, PECAN_IPC_NO_PARTNER, -PECAN_EPERM);
         return;
@@ -458,7 +458,7 @@ void ipc_syscall(struct tcb *caller, struct cte *slot, word_t operation_word)
         return;
     }
     if (operation & PECAN_OP_SEND) {
-        if (!slot || slot->cap.type != CAP_ENDPOINT) {
+        if (!slot || slot->cap.type != CAP_GATE) {
             fail(caller, PECAN_IPC_NO_PARTNER, slot ? -PECAN_ETYPE : -PECAN_EINVALCAP);
             return;
         }
@@ -481,12 +481,12 @@ void ipc_syscall(struct tcb *caller, struct cte *slot, word_t operation_word)
 
 const char *ipc_fault_call(struct tcb *thread, struct cte *handler_slot)
 {
-    if (!handler_slot || handler_slot->cap.type != CAP_ENDPOINT)
+    if (!handler_slot || handler_slot->cap.type != CAP_GATE)
         return "no handler";
     /* The kernel sends on the thread's behalf, with no more right than the thread has. */
     if (!cap_has_rights(&handler_slot->cap, PECAN_RIGHT_WRITE))
         return "its handler capability lacks the write right";
-    struct endpoint *gate = (struct endpoint *)handler_slot->cap.object;
+    struct gate *gate = (struct gate *)handler_slot->cap.object;
     if (gate->bound_thread == thread)
         return "it is its own handler";
     thread->ipc_flags = IPC_FLAG_FAULT;
@@ -553,13 +553,13 @@ void ipc_thread_destroyed(struct tcb *tcb)
         sender_dequeue(sender);
         fail_partner(sender, PECAN_IPC_ABORTED);
     }
-    endpoint_thread_destroyed(tcb);
+    gate_thread_destroyed(tcb);
     notification_bind_thread(NULL, tcb);
 }
 
 /* ---- gates ---------------------------------------------------------------------------- */
 
-void ipc_gate_bound(struct endpoint *gate)
+void ipc_gate_bound(struct gate *gate)
 {
     struct tcb *receiver = gate->bound_thread;
     while (gate->waiting_head) {
@@ -581,7 +581,7 @@ void ipc_gate_bound(struct endpoint *gate)
     }
 }
 
-void ipc_gate_unbinding(struct endpoint *gate)
+void ipc_gate_unbinding(struct gate *gate)
 {
     struct tcb *receiver = gate->bound_thread;
     /* Its senders go back to the gate, in their order, and follow it to its next thread. */
@@ -600,7 +600,7 @@ void ipc_gate_unbinding(struct endpoint *gate)
     }
 }
 
-void ipc_gate_destroyed(struct endpoint *gate)
+void ipc_gate_destroyed(struct gate *gate)
 {
     assert(!gate->bound_thread);   /* unbound first: every sender waits at the gate */
     while (gate->waiting_head) {

@@ -2,7 +2,7 @@
 /* Facts about capabilities of every type: names, and the memory their objects occupy. */
 #include <arch/memory.h>
 #include <object/cap.h>
-#include <object/endpoint.h>
+#include <object/gate.h>
 #include <object/notification.h>
 #include <object/tcb.h>
 #include <object/untyped.h>
@@ -10,7 +10,7 @@
 
 static const char *const type_names[CAP_TYPE_COUNT] = {
     [CAP_NULL] = "null", [CAP_UNTYPED] = "untyped", [CAP_TCB] = "tcb",
-    [CAP_ENDPOINT] = "endpoint", [CAP_NOTIFICATION] = "notification", [CAP_CNODE] = "cnode",
+    [CAP_GATE] = "gate", [CAP_NOTIFICATION] = "notification", [CAP_CNODE] = "cnode",
     [CAP_VSPACE] = "vspace", [CAP_PAGE_TABLE] = "page table", [CAP_FRAME] = "frame",
     [CAP_IRQ_CONTROL] = "irq control", [CAP_IRQ_HANDLER] = "irq handler",
     [CAP_CONSOLE] = "console", [CAP_SCHEDULER] = "scheduler", [CAP_ZOMBIE] = "zombie",
@@ -27,7 +27,7 @@ size_t cap_object_size(const struct capability *cap)
     case CAP_UNTYPED:
     case CAP_FRAME: return (size_t)1 << cap->size_bits;
     case CAP_TCB: return (size_t)1 << TCB_SIZE_BITS;
-    case CAP_ENDPOINT: return (size_t)1 << ENDPOINT_SIZE_BITS;
+    case CAP_GATE: return (size_t)1 << GATE_SIZE_BITS;
     case CAP_NOTIFICATION: return (size_t)1 << NOTIFICATION_SIZE_BITS;
     case CAP_CNODE: return (size_t)1 << (cap->size_bits + CTE_SIZE_BITS);
     case CAP_VSPACE: return (size_t)1 << VSPACE_SIZE_BITS;

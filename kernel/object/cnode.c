@@ -14,7 +14,7 @@
 #include <core/cspace.h>
 #include <core/delete.h>
 #include <core/invocation.h>
-#include <object/endpoint.h>
+#include <object/gate.h>
 
 struct slot_pair {
     struct cte *dest;
@@ -84,7 +84,7 @@ static int decode_copy(struct invocation *inv)
 static bool apply_badge(struct capability *cap, word_t badge)
 {
     switch (cap->type) {
-    case CAP_ENDPOINT:
+    case CAP_GATE:
     case CAP_NOTIFICATION:
         cap->badge = badge;
         return true;
@@ -108,12 +108,12 @@ static int decode_mint(struct invocation *inv)
     struct capability cap;
     cap_derive(&cap, &p.src->cap, invocation_word(inv, 6));
     /* A badged gate or notification keeps its badge: clients cannot relabel themselves. */
-    if ((cap.type == CAP_ENDPOINT || cap.type == CAP_NOTIFICATION) && cap.badge && badge != cap.badge)
+    if ((cap.type == CAP_GATE || cap.type == CAP_NOTIFICATION) && cap.badge && badge != cap.badge)
         return -PECAN_EPERM;
     /* Badging a gate names a client to its server, so only the server may: the holder of
      * READ (which can already rebind the gate). A client's unbadged copy (a channel) would
      * otherwise mint the badge of another client's session and speak as that client. */
-    if (cap.type == CAP_ENDPOINT && !cap.badge && badge &&
+    if (cap.type == CAP_GATE && !cap.badge && badge &&
         !cap_has_rights(&p.src->cap, PECAN_RIGHT_READ))
         return -PECAN_EPERM;
     if (!apply_badge(&cap, badge))
@@ -138,8 +138,8 @@ static int decode_move(struct invocation *inv)
         frame_cap_moved(p.src, p.dest);
     else if (p.dest->cap.type == CAP_PAGE_TABLE)
         page_table_cap_moved(p.src, p.dest);
-    else if (p.dest->cap.type == CAP_ENDPOINT)
-        endpoint_cap_moved(p.src, p.dest);
+    else if (p.dest->cap.type == CAP_GATE)
+        gate_cap_moved(p.src, p.dest);
     return 0;
 }
 
@@ -178,7 +178,7 @@ static int decode_revoke(struct invocation *inv)
  * number user space knows (PECAN_OBJ_*), as docs/abi.md promises. */
 #define SAME_NUMBER(cap, obj) ((int)(cap) == (int)(obj))
 _Static_assert(SAME_NUMBER(CAP_UNTYPED, PECAN_OBJ_UNTYPED) && SAME_NUMBER(CAP_TCB, PECAN_OBJ_TCB) &&
-                   SAME_NUMBER(CAP_ENDPOINT, PECAN_OBJ_ENDPOINT) &&
+                   SAME_NUMBER(CAP_GATE, PECAN_OBJ_GATE) &&
                    SAME_NUMBER(CAP_NOTIFICATION, PECAN_OBJ_NOTIFICATION) &&
                    SAME_NUMBER(CAP_CNODE, PECAN_OBJ_CNODE) &&
                    SAME_NUMBER(CAP_VSPACE, PECAN_OBJ_VSPACE) &&

@@ -9,7 +9,7 @@
 #include <core/ipc.h>
 #include <core/sched.h>
 #include <core/thread_queue.h>
-#include <object/endpoint.h>
+#include <object/gate.h>
 #include <object/irq.h>
 #include <object/notification.h>
 
@@ -71,7 +71,7 @@ void notification_destroy(struct capability *cap)
 {
     struct notification *n = (struct notification *)(uintptr_t)cap->object;
     irq_notification_destroyed(n);
-    endpoint_notification_destroyed(n);
+    gate_notification_destroyed(n);
     notification_bind_thread(n, NULL);
     while (n->wait_head) {
         struct tcb *waiter = n->wait_head;

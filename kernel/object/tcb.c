@@ -137,9 +137,9 @@ static int decode_configure_args(const struct invocation *inv, struct configure_
     const struct cte *frame = source[TCB_SLOT_UTCB];
     if (frame && !cap_is_null(&frame->cap) && (err = check_utcb(frame, args->utcb_vaddr)) != 0)
         return err;
-    if ((err = configure_source(root, invocation_word(inv, 5), CAP_ENDPOINT,
+    if ((err = configure_source(root, invocation_word(inv, 5), CAP_GATE,
                                 &source[TCB_SLOT_PAGER])) != 0 ||
-        (err = configure_source(root, invocation_word(inv, 6), CAP_ENDPOINT,
+        (err = configure_source(root, invocation_word(inv, 6), CAP_GATE,
                                 &source[TCB_SLOT_EXCEPTION_HANDLER])) != 0)
         return err;
     return 0;

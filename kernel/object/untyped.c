@@ -32,7 +32,7 @@
 #include <core/invocation.h>
 #include <core/preempt.h>
 #include <lib/string.h>
-#include <object/endpoint.h>
+#include <object/gate.h>
 #include <object/notification.h>
 #include <object/tcb.h>
 #include <object/untyped.h>
@@ -54,7 +54,7 @@ unsigned object_size_bits(unsigned type, unsigned size_bits)
     switch (type) {
     case PECAN_OBJ_UNTYPED: return size_bits >= UNTYPED_MIN_BITS && size_bits < 32 ? size_bits : 0;
     case PECAN_OBJ_TCB: return TCB_SIZE_BITS;
-    case PECAN_OBJ_ENDPOINT: return ENDPOINT_SIZE_BITS;
+    case PECAN_OBJ_GATE: return GATE_SIZE_BITS;
     case PECAN_OBJ_NOTIFICATION: return NOTIFICATION_SIZE_BITS;
     case PECAN_OBJ_CNODE:
         return size_bits >= 1 && size_bits <= CNODE_MAX_RADIX ? size_bits + CTE_SIZE_BITS : 0;
@@ -67,7 +67,7 @@ unsigned object_size_bits(unsigned type, unsigned size_bits)
 
 static const uint8_t cap_type_of[PECAN_OBJ_TYPE_COUNT] = {
     [PECAN_OBJ_UNTYPED] = CAP_UNTYPED, [PECAN_OBJ_TCB] = CAP_TCB,
-    [PECAN_OBJ_ENDPOINT] = CAP_ENDPOINT, [PECAN_OBJ_NOTIFICATION] = CAP_NOTIFICATION,
+    [PECAN_OBJ_GATE] = CAP_GATE, [PECAN_OBJ_NOTIFICATION] = CAP_NOTIFICATION,
     [PECAN_OBJ_CNODE] = CAP_CNODE, [PECAN_OBJ_VSPACE] = CAP_VSPACE,
     [PECAN_OBJ_PAGE_TABLE] = CAP_PAGE_TABLE, [PECAN_OBJ_FRAME] = CAP_FRAME,
 };
@@ -95,7 +95,7 @@ static void zero_object(paddr_t phys, unsigned object_bits)
 
 /* A TCB object is 1 KiB, but struct tcb uses about a third of it: only that part is
  * zeroed (in 32-byte blocks). The rest is never read while it is a TCB, and every later
- * use of the memory zeroes or writes what it uses itself (frames, CNodes, endpoints and
+ * use of the memory zeroes or writes what it uses itself (frames, CNodes, gates and
  * notifications are zeroed here, a vspace is written whole, a page table is cleared when
  * installed, an untyped's children are made by this code again). */
 #define TCB_ZEROED_BYTES ((sizeof(struct tcb) + 31) & ~(size_t)31)
@@ -211,7 +211,7 @@ static word_t bytes_to_prepare(const struct retype_request *rq, bool device)
     switch (rq->type) {
     case PECAN_OBJ_FRAME:
     case PECAN_OBJ_CNODE:
-    case PECAN_OBJ_ENDPOINT:
+    case PECAN_OBJ_GATE:
     case PECAN_OBJ_NOTIFICATION:
     case PECAN_OBJ_TCB:
     case PECAN_OBJ_VSPACE:

@@ -100,7 +100,7 @@ static int enter(struct server *s, struct server_object *object, const struct se
     int err = pecan_cnode_identify(s->config.cnode, gate, s->config.cnode_depth, &id);
     if (err)
         return err;
-    if (id.type != PECAN_OBJ_ENDPOINT)
+    if (id.type != PECAN_OBJ_GATE)
         return -PECAN_ETYPE;
     /* Gate control (bind, the no-clients watch, its question) needs READ: through a copy
      * without it the kernel takes the control message for IPC to the gate's server, and
@@ -214,7 +214,7 @@ struct server_object *server_identify_object(struct server *s, pecan_cap_t slot,
     struct pecan_cap_identity id;
     if (!slot || pecan_cnode_identify(s->config.cnode, slot, s->config.cnode_depth, &id))
         return 0;
-    if (id.type != PECAN_OBJ_ENDPOINT)
+    if (id.type != PECAN_OBJ_GATE)
         return 0;
     struct server_object *object = server_lookup(s, id.badge);
     /* The badge alone could come from another server's gate: the object must match. */

@@ -50,7 +50,7 @@ static int client_gate(struct server_request *r, pecan_cap_t *gate)
     pecan_cap_t slot = server_peek_cap(r, 0);
     if (!slot || pecan_cnode_identify(s->config.cnode, slot, s->config.cnode_depth, &id))
         return -PECAN_EINVALCAP;
-    if (id.type != PECAN_OBJ_ENDPOINT)
+    if (id.type != PECAN_OBJ_GATE)
         return -PECAN_ETYPE;
     if (!(id.rights & PECAN_RIGHT_READ))
         return -PECAN_EPERM;   /* gate control through it would be IPC to its server */

@@ -60,13 +60,13 @@ int pecan_sleep_us(uint32_t microseconds)
 int pecan_gate_bind(pecan_cap_t gate, pecan_cap_t thread)
 {
     pecan_word_t w[] = { PECAN_GATE_BIND, thread };
-    return sys_call(gate, PECAN_PROTO_KOBJECT, 2, w, 0, 0);
+    return sys_call(gate, PECAN_PROTO_GATE, 2, w, 0, 0);
 }
 
 int pecan_gate_info(pecan_cap_t gate, int *bound, pecan_word_t *badge)
 {
     pecan_word_t w[] = { PECAN_GATE_INFO }, out[2] = { 0, 0 };
-    int err = sys_call(gate, PECAN_PROTO_KOBJECT, 1, w, out, 2);
+    int err = sys_call(gate, PECAN_PROTO_GATE, 1, w, out, 2);
     if (bound)
         *bound = (int)out[0];
     if (badge)
@@ -77,14 +77,14 @@ int pecan_gate_info(pecan_cap_t gate, int *bound, pecan_word_t *badge)
 int pecan_gate_has_clients(pecan_cap_t gate)
 {
     pecan_word_t w[] = { PECAN_GATE_INFO }, out[3] = { 0, 0, 0 };
-    int err = sys_call(gate, PECAN_PROTO_KOBJECT, 1, w, out, 3);
+    int err = sys_call(gate, PECAN_PROTO_GATE, 1, w, out, 3);
     return err ? err : (int)out[2];
 }
 
 int pecan_gate_set_no_clients(pecan_cap_t gate, pecan_cap_t notification, pecan_word_t bits)
 {
     pecan_word_t w[] = { PECAN_GATE_SET_NO_CLIENTS, notification, bits };
-    return sys_call(gate, PECAN_PROTO_KOBJECT, 3, w, 0, 0);
+    return sys_call(gate, PECAN_PROTO_GATE, 3, w, 0, 0);
 }
 
 int pecan_thread_bind_notification(pecan_cap_t tcb, pecan_cap_t notification)

@@ -73,7 +73,7 @@ static bool is_gate(pecan_cap_t slot)
 {
     struct pecan_cap_identity id;
     return pecan_cnode_identify(PECAN_ENV_CNODE, slot, DEPTH, &id) == 0 &&
-           id.type == PECAN_OBJ_ENDPOINT;   /* IDENTIFY numbers kernel objects as retype does */
+           id.type == PECAN_OBJ_GATE;       /* IDENTIFY numbers kernel objects as retype does */
 }
 
 static int fail(lua_State *L, const char *what, int err)

@@ -261,7 +261,7 @@ static int create_kernel_object(struct server_request *r, struct factory *f, uns
         record_free(k);
         return err;
     }
-    if (type == PECAN_OBJ_ENDPOINT &&
+    if (type == PECAN_OBJ_GATE &&
         (err = server_watch(&moe_server, &k->server, &kernel_gate_type, k->block.object))) {
         memory_free(&k->block);
         record_free(k);
@@ -271,7 +271,7 @@ static int create_kernel_object(struct server_request *r, struct factory *f, uns
     moe_own(f, &k->owned, destroy_kernel_object);
     /* A gate's copy is lent and the watch armed (server_reply_copy); a notification's is
      * a plain child of moe's original. */
-    if (type == PECAN_OBJ_ENDPOINT)
+    if (type == PECAN_OBJ_GATE)
         return server_reply_copy(r, &k->server, PECAN_RIGHTS_ALL);
     return server_reply_cap(r, k->block.object, PECAN_RIGHTS_ALL);
 }
@@ -312,7 +312,7 @@ static int release_kernel_object(struct server_request *r, struct factory *f)
     struct pecan_cap_identity id;
     if (!slot || pecan_cnode_identify(PECAN_ROOT_CNODE, slot, MOE_DEPTH, &id))
         return -PECAN_EINVALCAP;
-    if (id.type != PECAN_OBJ_ENDPOINT && id.type != PECAN_OBJ_NOTIFICATION)
+    if (id.type != PECAN_OBJ_GATE && id.type != PECAN_OBJ_NOTIFICATION)
         return -PECAN_EXDEV;
     struct kernel_object *k = find_by_phys(id.type, id.phys);
     if (!k)
@@ -411,7 +411,7 @@ static int factory_create_request(struct server_request *r)
     if (err)
         return err;
     switch (r->in[1]) {
-    case PECAN_FACTORY_GATE: return create_kernel_object(r, f, PECAN_OBJ_ENDPOINT);
+    case PECAN_FACTORY_GATE: return create_kernel_object(r, f, PECAN_OBJ_GATE);
     case PECAN_FACTORY_NOTIFICATION: return create_kernel_object(r, f, PECAN_OBJ_NOTIFICATION);
     case PECAN_FACTORY_DATASPACE: return create_dataspace(r, f);
     case PECAN_FACTORY_NAMESPACE: return create_namespace(r, f);

@@ -152,7 +152,7 @@ static int object_bits(unsigned type, unsigned size_bits)
         return size_bits >= 12 && size_bits <= BUDDY_MAX_BITS ? (int)size_bits : -1;
     case PECAN_OBJ_TCB:
         return 10;
-    case PECAN_OBJ_ENDPOINT:
+    case PECAN_OBJ_GATE:
     case PECAN_OBJ_NOTIFICATION:
         return 5;
     case PECAN_OBJ_CNODE:

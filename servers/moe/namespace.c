@@ -201,7 +201,7 @@ static unsigned rights_for(unsigned type, unsigned registered, unsigned flags, u
 {
     bool writable = (flags & PECAN_NAMESPACE_RW) && (view & PECAN_RIGHT_WRITE);
     unsigned allowed = PECAN_RIGHT_GRANT;
-    if (type == PECAN_OBJ_ENDPOINT)
+    if (type == PECAN_OBJ_GATE)
         allowed |= PECAN_RIGHT_WRITE;   /* send; never READ (bind, receive) */
     else
         allowed |= PECAN_RIGHT_READ | (writable ? PECAN_RIGHT_WRITE : 0);

@@ -36,7 +36,7 @@ void moe_disown(struct moe_owned *owned)
 int moe_object_start(struct server_object *object, struct memory_block *gate,
                      const struct server_type *type, struct quota *q)
 {
-    int err = memory_alloc_object(q, PECAN_OBJ_ENDPOINT, 0, gate);
+    int err = memory_alloc_object(q, PECAN_OBJ_GATE, 0, gate);
     if (err)
         return err;
     err = server_register(&moe_server, object, type, gate->object);

@@ -75,7 +75,7 @@ struct task *parent_child(struct parent *p)
 struct parent *parent_of_task_slot(pecan_cap_t cnode, pecan_word_t index, unsigned depth)
 {
     struct pecan_cap_identity id;
-    if (pecan_cnode_identify(cnode, index, depth, &id) != 0 || id.type != PECAN_OBJ_ENDPOINT)
+    if (pecan_cnode_identify(cnode, index, depth, &id) != 0 || id.type != PECAN_OBJ_GATE)
         return 0;
     struct server_object *object = server_lookup(&moe_server, id.badge);
     /* The badge alone could be another server's gate's: the object must be this one. */

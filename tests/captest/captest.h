@@ -88,7 +88,7 @@ bool kernel_clean(const char *file, int line);
 
 /* Capability types as CNODE_IDENTIFY reports them (the kernel's enum cap_type). */
 enum cap_kind {
-    CAPK_NULL = 0, CAPK_UNTYPED, CAPK_TCB, CAPK_ENDPOINT, CAPK_NOTIFICATION, CAPK_CNODE,
+    CAPK_NULL = 0, CAPK_UNTYPED, CAPK_TCB, CAPK_GATE, CAPK_NOTIFICATION, CAPK_CNODE,
     CAPK_VSPACE, CAPK_PAGE_TABLE, CAPK_FRAME, CAPK_IRQ_CONTROL, CAPK_IRQ_HANDLER,
     CAPK_CONSOLE, CAPK_SCHEDULER, CAPK_ZOMBIE,
 };

@@ -97,7 +97,7 @@ UTEST(cnode_mint_badges_and_rights)
 
 UTEST(cnode_mint_badge_per_type)
 {
-    pecan_cap_t e = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t e = obj_new(PECAN_OBJ_GATE, 0);
     pecan_cap_t f = obj_new(PECAN_OBJ_FRAME, 12);
     pecan_cap_t t = obj_new(PECAN_OBJ_TCB, 0);
     pecan_cap_t c = obj_new(PECAN_OBJ_CNODE, 4);
@@ -125,7 +125,7 @@ UTEST(cnode_mint_badge_per_type)
  * unbadged copy (a channel) minting a badge would speak as another client's session. */
 UTEST(cnode_mint_gate_badge_needs_read)
 {
-    pecan_cap_t e = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t e = obj_new(PECAN_OBJ_GATE, 0);
     pecan_cap_t s = slots_alloc(5);
     REQUIRE(e && s);
     REQUIRE_OK(cap_copy(s, e, R_WRITE | R_GRANT));   /* what a client gets: no READ */

@@ -92,7 +92,7 @@ struct fault_env {
  * the task's pager and exception handler are badged copies of it. */
 static int env_create(struct fault_env *e, bool pager, bool exception_handler)
 {
-    e->gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    e->gate = obj_new(PECAN_OBJ_GATE, 0);
     e->done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     e->pt = obj_new(PECAN_OBJ_PAGE_TABLE, 0);
     e->root_pt = obj_new(PECAN_OBJ_PAGE_TABLE, 0);
@@ -377,7 +377,7 @@ UTEST(fault_handler_destroyed_stops_thread)
     REQUIRE_OK(env_create(&e, false, false));
     /* The pager's gate is bound to a thread that never receives; it is destroyed while
      * the fault waits for it. */
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), frame = obj_new(PECAN_OBJ_FRAME, 12);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), frame = obj_new(PECAN_OBJ_FRAME, 12);
     REQUIRE(gate && frame);
     REQUIRE_OK(helper_create(&idle, 0, 50));
     REQUIRE_OK(pecan_gate_bind(gate, idle.tcb));

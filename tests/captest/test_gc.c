@@ -12,7 +12,7 @@
 
 UTEST(gc_no_clients_last_copy_deleted)
 {
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t c = slots_alloc(4);
     REQUIRE(gate && n && c);
     /* Set with no client at all: signalled at once. */
@@ -59,7 +59,7 @@ UTEST(gc_no_clients_last_copy_deleted)
 
 UTEST(gc_no_clients_revoke)
 {
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t c = slots_alloc(8);
     REQUIRE(gate && n && c);
     for (unsigned i = 0; i < 8; i++)
@@ -115,7 +115,7 @@ UTEST(gc_no_clients_client_task_deleted)
 {
     struct helper s;
     struct task a, b;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     REQUIRE(gate && n && done);
     REQUIRE_OK(helper_create(&s, gc_server, 200));
@@ -173,7 +173,7 @@ UTEST(gc_no_clients_client_task_deleted)
 /* The watch goes with the notification or with the gate. */
 UTEST(gc_no_clients_watcher_destroyed)
 {
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t n2 = obj_new(PECAN_OBJ_NOTIFICATION, 0), c = slot_alloc();
     REQUIRE(gate && n && n2 && c);
     REQUIRE_OK(cap_mint(c, gate, PECAN_RIGHT_WRITE, 5));

@@ -68,7 +68,7 @@ static void overlong_replier(struct helper *h)
 UTEST(hostile_reply_checked_like_a_send)
 {
     struct helper s;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), empty = slot_alloc();
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), empty = slot_alloc();
     REQUIRE(gate && empty);
 
     /* Seven words from a server without a UTCB (the kernel read a NULL UTCB). */
@@ -172,7 +172,7 @@ static int rewrite_tag(pecan_cap_t tcb, pecan_tag_t tag, pecan_word_t w0, pecan_
 UTEST(hostile_queued_sender_checked_when_taken)
 {
     struct helper c;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t empty = slot_alloc(), no_grant = slot_alloc(), landing = slot_alloc();
     REQUIRE(gate && n && empty && no_grant && landing);
     REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB));
@@ -287,7 +287,7 @@ static bool fault_arrives(int label, unsigned ms)
 UTEST(hostile_fault_message_needs_write)
 {
     struct helper t;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), no_write = slot_alloc();
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), no_write = slot_alloc();
     pecan_cap_t writable = slot_alloc();
     REQUIRE(gate && no_write && writable);
     REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB));
@@ -326,7 +326,7 @@ UTEST(hostile_fault_message_needs_write)
 
 UTEST(hostile_no_clients_not_when_a_client_copy_loses_a_child)
 {
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t client = slot_alloc(), grandchild = slot_alloc();
     REQUIRE(gate && n && client && grandchild);
     REQUIRE_OK(pecan_gate_set_no_clients(gate, n, GC_BITS));
@@ -379,7 +379,7 @@ static void closed_receiver(struct helper *h)
 UTEST(hostile_rebind_and_destroy_settle_queued_senders)
 {
     struct helper c, s, x;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     REQUIRE(gate && n);
 
     /* A caller queued at the root; the gate moves to a server waiting openly: the server
@@ -415,7 +415,7 @@ UTEST(hostile_rebind_and_destroy_settle_queued_senders)
     helper_destroy(&c);
 
     /* A closed receive on a gate that moves to another thread ends CANCELED. */
-    gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    gate = obj_new(PECAN_OBJ_GATE, 0);
     REQUIRE(gate);
     REQUIRE_OK(helper_create(&s, closed_receiver, 150));
     s.arg[0] = gate;

@@ -119,7 +119,7 @@ static void check_pingpong(const volatile pecan_word_t *report, const char *what
 static void pingpong_same_as(unsigned server_priority)
 {
     struct helper s;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), client = slot_alloc();
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), client = slot_alloc();
     REQUIRE(gate && client);
     REQUIRE_OK(helper_create(&s, echo_server, server_priority));
     s.arg[0] = 0x5EED;
@@ -174,7 +174,7 @@ static void task_client(pecan_word_t gate, pecan_word_t report, pecan_word_t don
 UTEST(ipc_pingpong_cross_as_task_client)
 {
     struct task t;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     REQUIRE(gate && done);
     REQUIRE_OK(task_create(&t, 100));
     REQUIRE_OK(task_mint(&t, T_GATE, gate, PECAN_RIGHT_WRITE, 0xC1));
@@ -280,7 +280,7 @@ static void stop_task_server(struct task *t, pecan_cap_t client, pecan_cap_t don
 UTEST(ipc_pingpong_cross_as_task_server)
 {
     struct task t;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t client = slot_alloc();
     REQUIRE(gate && done && client);
     REQUIRE_OK(task_create(&t, 150));
@@ -365,7 +365,7 @@ static void cpu_echo_server(struct helper *h)
 static void pingpong_cross_cpu_same_as(unsigned server_cpu, unsigned move_cpu)
 {
     struct helper s;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), client = slot_alloc();
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), client = slot_alloc();
     REQUIRE(gate && client);
     REQUIRE_OK(helper_create(&s, cpu_echo_server, 128));
     s.arg[0] = 0xC9C9;
@@ -405,7 +405,7 @@ static void cpu_task_server(pecan_word_t badge, pecan_word_t report, pecan_word_
 static void pingpong_cross_cpu_cross_as(unsigned server_cpu, unsigned move_cpu)
 {
     struct task t;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t client = slot_alloc();
     REQUIRE(gate && done && client);
     REQUIRE_OK(task_create(&t, 128));
@@ -476,12 +476,12 @@ static pecan_word_t badge_of_call(pecan_cap_t cap, int label, int *err)
 }
 
 /* A server binds a gate; clients hold minted copies with distinct badges; the server sees
- * the badge of the capability used. Control (KOBJECT) needs READ: through a client's copy
+ * the badge of the capability used. Control (GATE) needs READ: through a client's copy
  * the same message is plain IPC to the server. */
 UTEST(ipc_gate_badges)
 {
     struct helper s;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), c = slots_alloc(4);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), c = slots_alloc(4);
     REQUIRE(gate && c);
     REQUIRE_OK(helper_create(&s, badge_server, 200));
     int bound = -1;
@@ -511,13 +511,13 @@ UTEST(ipc_gate_badges)
     }
     CHECK_EQ(badge_of_call(gate, 7, &err), 0);   /* the master has badge 0 */
     CHECK_OK(err);
-    /* KOBJECT through a copy without READ: ordinary IPC, the server sees label -10. */
-    struct pecan_message m = { .tag = pecan_tag(PECAN_PROTO_KOBJECT, 2, 0) };
+    /* GATE through a copy without READ: ordinary IPC, the server sees label -10. */
+    struct pecan_message m = { .tag = pecan_tag(PECAN_PROTO_GATE, 2, 0) };
     m.word[0] = PECAN_GATE_BIND;
     m.word[1] = PECAN_ROOT_TCB;
     CHECK_OK(ipc_err(pecan_ipc_call(c + 1, &m, PECAN_TIMEOUT_NEVER)));
     CHECK_EQ(m.word[0], 0x101);
-    CHECK_EQ(m.word[1], (pecan_word_t)PECAN_PROTO_KOBJECT);
+    CHECK_EQ(m.word[1], (pecan_word_t)PECAN_PROTO_GATE);
     CHECK_EQ(m.word[2], 2);
     CHECK_OK(pecan_gate_info(gate, &bound, &badge));   /* still bound to the server */
     CHECK_EQ(s.counter, 3 * 3 + 2);
@@ -546,7 +546,7 @@ static void gate_client(struct helper *h)
 UTEST(ipc_unbound_gate_waits)
 {
     struct helper a, b, s;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), ca = slot_alloc(), cb = slot_alloc();
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), ca = slot_alloc(), cb = slot_alloc();
     REQUIRE(gate && ca && cb);
     REQUIRE_OK(cap_mint(ca, gate, PECAN_RIGHT_WRITE, 0xA));
     REQUIRE_OK(cap_mint(cb, gate, PECAN_RIGHT_WRITE, 0xB));
@@ -599,7 +599,7 @@ static void closed_receiver(struct helper *h)
 UTEST(ipc_gate_destroyed_and_rebound)
 {
     struct helper r, a, s2;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0);
     REQUIRE(gate);
     REQUIRE_OK(helper_create(&r, closed_receiver, 200));
     r.arg[0] = gate;
@@ -614,7 +614,7 @@ UTEST(ipc_gate_destroyed_and_rebound)
     CHECK_CLEAN();
 
     /* Senders queued at a thread that is not receiving; the gate is rebound elsewhere. */
-    gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    gate = obj_new(PECAN_OBJ_GATE, 0);
     REQUIRE(gate);
     REQUIRE_OK(helper_create(&a, gate_client, 200));
     REQUIRE_OK(helper_create(&s2, badge_server, 150));
@@ -687,7 +687,7 @@ UTEST(ipc_timeouts)
     const volatile struct pecan_kip *kip = (const volatile struct pecan_kip *)PECAN_KIP_ADDRESS;
     CHECK_EQ(kip->magic, PECAN_KIP_MAGIC);
     CHECK(kip->tick_hz >= 10);
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0);
     REQUIRE(gate);
     REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB));
     struct pecan_message m;
@@ -726,7 +726,7 @@ UTEST(ipc_timeouts)
     /* A send timeout: the gate's thread is not receiving (never started). */
     struct helper idle;
     REQUIRE_OK(helper_create(&idle, badge_server, 200));
-    pecan_cap_t g2 = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t g2 = obj_new(PECAN_OBJ_GATE, 0);
     REQUIRE(g2);
     REQUIRE_OK(pecan_gate_bind(g2, idle.tcb));
     m.tag = pecan_tag(9, 0, 0);
@@ -739,7 +739,7 @@ UTEST(ipc_timeouts)
     CHECK_ERR(ipc_err(pecan_ipc_send(g2, &m, pecan_timeout_us(10000))), TIMED_OUT);
     CHECK_CLEAN();
     /* The same at a gate nobody is bound to: the caller waits at the gate, then leaves. */
-    pecan_cap_t unbound = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t unbound = obj_new(PECAN_OBJ_GATE, 0);
     REQUIRE(unbound);
     m.tag = pecan_tag(9, 0, 0);
     CHECK_ERR(ipc_err(pecan_ipc_call(unbound, &m, pecan_timeout_us(10000))), TIMED_OUT);
@@ -820,8 +820,8 @@ static void no_utcb_server(struct helper *h)
 UTEST(ipc_bad_input)
 {
     struct helper s;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
-    pecan_cap_t other = obj_new(PECAN_OBJ_ENDPOINT, 0), empty = slot_alloc();
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t other = obj_new(PECAN_OBJ_GATE, 0), empty = slot_alloc();
     pecan_cap_t no_write = slot_alloc(), no_read = slot_alloc(), no_grant = slot_alloc();
     REQUIRE(gate && n && other && empty && no_write && no_read && no_grant);
     REQUIRE_OK(helper_create(&s, recorder, 200));
@@ -954,7 +954,7 @@ UTEST(ipc_bad_input)
 UTEST(ipc_closed_receive_selects_gate)
 {
     struct helper a, b;
-    pecan_cap_t ga = obj_new(PECAN_OBJ_ENDPOINT, 0), gb = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t ga = obj_new(PECAN_OBJ_GATE, 0), gb = obj_new(PECAN_OBJ_GATE, 0);
     pecan_cap_t ca = slot_alloc(), cb = slot_alloc();
     REQUIRE(ga && gb && ca && cb);
     REQUIRE_OK(pecan_gate_bind(ga, PECAN_ROOT_TCB));
@@ -1013,7 +1013,7 @@ static void send_back_server(struct helper *h)
 UTEST(ipc_send_and_wait)
 {
     struct helper s;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), mine = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), mine = obj_new(PECAN_OBJ_GATE, 0);
     REQUIRE(gate && mine);
     REQUIRE_OK(helper_create(&s, send_back_server, 200));
     REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
@@ -1127,7 +1127,7 @@ static void start_client(struct helper *c, pecan_cap_t gate, pecan_word_t word0)
 UTEST(ipc_fast_path_receiver_with_timeout)
 {
     struct helper s;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0);
     REQUIRE(gate);
     REQUIRE_OK(helper_create(&s, fast_server, 200));
     /* A wait of 1 s, and the call at once: a busy host would have to hold the root up for
@@ -1154,7 +1154,7 @@ UTEST(ipc_fast_path_receiver_with_timeout)
 static void server_has_more(bool queued_call)
 {
     struct helper s, c1, c2;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), hold = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), hold = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t bound = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     REQUIRE(gate && hold && bound);
     REQUIRE_OK(helper_create(&s, fast_server, 200));
@@ -1216,7 +1216,7 @@ UTEST(ipc_fast_path_keeps_priorities)
 {
     struct helper s, spin;
     int cpu = pecan_sched_cpu(PECAN_ROOT_SCHEDULER);
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0);
     REQUIRE(gate && cpu >= 0);
     REQUIRE_OK(helper_create(&s, fast_server, 100));
     REQUIRE_OK(helper_create(&spin, finite_spin, 110));
@@ -1265,7 +1265,7 @@ UTEST(ipc_fast_path_reply_goes_behind_equal_priority)
     bool decided = false;
     for (unsigned attempt = 0; attempt < 3 && !decided; attempt++) {
         struct helper s, spin;
-        pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+        pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0);
         REQUIRE(gate);
         REQUIRE_OK(helper_create(&s, fast_server, 200));
         REQUIRE_OK(helper_create(&spin, spin_marking, priority));
@@ -1309,7 +1309,7 @@ static void closed_server(struct helper *h)
 UTEST(ipc_fast_path_closed_receive)
 {
     struct helper s, other;
-    pecan_cap_t ga = obj_new(PECAN_OBJ_ENDPOINT, 0), gb = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t ga = obj_new(PECAN_OBJ_GATE, 0), gb = obj_new(PECAN_OBJ_GATE, 0);
     pecan_cap_t ca = slot_alloc(), cb = slot_alloc();
     REQUIRE(ga && gb && ca && cb);
     REQUIRE_OK(helper_create(&s, closed_server, 200));
@@ -1342,7 +1342,7 @@ UTEST(ipc_fast_path_receiver_lost_its_address_space)
 {
     struct task t;
     struct helper c;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     REQUIRE(gate && done);
     REQUIRE_OK(task_create(&t, 200));
     REQUIRE_OK(task_copy(&t, T_DONE, done, PECAN_RIGHT_WRITE));

@@ -278,7 +278,7 @@ static bool fill(pecan_cap_t cnode, unsigned radix, unsigned from, pecan_cap_t g
 
 static bool make_full_cnode(struct full_cnode *c)
 {
-    c->gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    c->gate = obj_new(PECAN_OBJ_GATE, 0);
     c->ubig = ut_alloc(BIG_RADIX + 5);
     c->usmall = ut_alloc(SMALL_RADIX + 5 + 1);
     c->big = slot_alloc();

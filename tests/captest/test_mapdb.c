@@ -151,7 +151,7 @@ static int task_create(struct task *t, pecan_word_t window, pecan_cap_t next)
     t->stack = obj_new(PECAN_OBJ_FRAME, 16);
     t->probe_frame = obj_new(PECAN_OBJ_FRAME, 12);
     t->tcb = obj_new(PECAN_OBJ_TCB, 0);
-    t->gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    t->gate = obj_new(PECAN_OBJ_GATE, 0);
     if (!t->vspace || !t->page_table || !t->stack || !t->probe_frame || !t->tcb || !t->gate)
         return -PECAN_ENOMEM;
     int err = pecan_vspace_map_page_table(t->vspace, t->page_table, 0);
@@ -274,7 +274,7 @@ static void set_window(struct task *t, pecan_word_t window)
 /* The root's pager gate: probes fault to it and report through it. */
 static pecan_cap_t pager_new(void)
 {
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0);
     if (gate && !CHECK_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB)))
         return 0;
     return gate;

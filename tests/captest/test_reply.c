@@ -62,7 +62,7 @@ static void reset_results(void)
  * until *n is signalled. False if the objects or threads could not be made. */
 static bool start_held_call(struct helper *s, struct helper *c, pecan_cap_t *n)
 {
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0);
     *n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     reset_results();
     if (!gate || !*n || helper_create(s, holding_server, 150) != 0 ||
@@ -77,7 +77,7 @@ static bool start_held_call(struct helper *s, struct helper *c, pecan_cap_t *n)
 UTEST(reply_twice_and_without_call)
 {
     struct helper s;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0);
     REQUIRE(gate);
     /* The root has never received a call. */
     CHECK_ERR(reply_word(1), NO_REPLY_CAP);
@@ -124,7 +124,7 @@ static void dropping_server(struct helper *h)
 UTEST(reply_dropped_by_new_wait)
 {
     struct helper s;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0);
     REQUIRE(gate);
     REQUIRE_OK(helper_create(&s, dropping_server, 200));
     REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
@@ -210,7 +210,7 @@ static void second_server(struct helper *h)
 UTEST(reply_cannot_be_named_or_passed_on)
 {
     struct helper client, fwd, second;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), gate2 = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), gate2 = obj_new(PECAN_OBJ_GATE, 0);
     pecan_cap_t scratch = slot_alloc();
     REQUIRE(gate && gate2 && scratch);
     REQUIRE_OK(helper_create(&fwd, forwarding_server, 150));
@@ -305,7 +305,7 @@ UTEST(reply_after_caller_suspended)
 UTEST(reply_after_call_timed_out)
 {
     struct helper s;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     REQUIRE(gate && n);
     reset_results();
     REQUIRE_OK(helper_create(&s, holding_server, 150));
@@ -331,7 +331,7 @@ UTEST(reply_after_call_timed_out)
 UTEST(reply_server_destroyed_mid_call)
 {
     struct helper s, c1, c2;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     REQUIRE(gate && n);
     REQUIRE_OK(helper_create(&s, holding_server, 150));
     REQUIRE_OK(helper_create(&c1, one_call, 200));

@@ -19,7 +19,7 @@
 /* Where each kind of object lands in the holder CNode. */
 enum {
     RV_NOTIFICATIONS = 0, RV_TCBS = 1024, RV_VSPACES = 1280, RV_PAGE_TABLES = 1296,
-    RV_FRAMES = 1360, RV_UNTYPED = 1364, RV_ENDPOINTS = 1428, RV_CONSOLE = 4000,
+    RV_FRAMES = 1360, RV_UNTYPED = 1364, RV_GATES = 1428, RV_CONSOLE = 4000,
     RV_SELF = 4001,
 };
 
@@ -37,7 +37,7 @@ static bool fill_region(struct region *r)
         { PECAN_OBJ_NOTIFICATION, 0, 1024, RV_NOTIFICATIONS },
         { PECAN_OBJ_TCB, 0, 256, RV_TCBS }, { PECAN_OBJ_VSPACE, 0, 16, RV_VSPACES },
         { PECAN_OBJ_PAGE_TABLE, 0, 64, RV_PAGE_TABLES }, { PECAN_OBJ_FRAME, 16, 4, RV_FRAMES },
-        { PECAN_OBJ_UNTYPED, 12, 64, RV_UNTYPED }, { PECAN_OBJ_ENDPOINT, 0, 2048, RV_ENDPOINTS },
+        { PECAN_OBJ_UNTYPED, 12, 64, RV_UNTYPED }, { PECAN_OBJ_GATE, 0, 2048, RV_GATES },
     };
     if (!CHECK_OK(pecan_untyped_retype(r->u, PECAN_OBJ_UNTYPED, 18, 8, ROOT, r->kids)) ||
         !CHECK_OK(pecan_untyped_retype(r->kids, PECAN_OBJ_CNODE, RV_HOLDER_RADIX, 1, ROOT,
@@ -209,9 +209,9 @@ static int use_notifications(const struct cycle_env *e, unsigned i)
     return err;
 }
 
-static int use_endpoints(const struct cycle_env *e, unsigned i)
+static int use_gates(const struct cycle_env *e, unsigned i)
 {
-    int err = pecan_untyped_retype(e->u, PECAN_OBJ_ENDPOINT, 0, 3, ROOT, e->dest);
+    int err = pecan_untyped_retype(e->u, PECAN_OBJ_GATE, 0, 3, ROOT, e->dest);
     if (!err)
         err = cap_mint(e->dest + 3, e->dest + 1, R_ALL, i + 1);
     struct pecan_cap_identity id;
@@ -298,7 +298,7 @@ static int cycle_use(const struct cycle_env *e, unsigned i)
 {
     switch (i % CY_KINDS) {
     case 0: return use_notifications(e, i);
-    case 1: return use_endpoints(e, i);
+    case 1: return use_gates(e, i);
     case 2: return use_tcbs(e, i);
     case 3: return use_cnode(e, i);
     case 4: return use_vspace(e, i);

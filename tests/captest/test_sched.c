@@ -346,12 +346,12 @@ static int call_gate(pecan_cap_t gate, pecan_word_t *cpu, pecan_word_t *badge)
 UTEST(sched_migrate_thread_blocked_in_ipc)
 {
     struct helper h;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), client = slot_alloc();
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), client = slot_alloc();
     REQUIRE(gate && client);
     REQUIRE_OK(cap_mint(client, gate, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT, 0x77));
     REQUIRE_OK(helper_create(&h, cpu_server, 150));
     pecan_word_t bind[] = { PECAN_GATE_BIND, h.tcb };
-    REQUIRE_OK(pecan_call(gate, PECAN_PROTO_KOBJECT, 2, bind, 0, 0));
+    REQUIRE_OK(pecan_call(gate, PECAN_PROTO_GATE, 2, bind, 0, 0));
     unsigned first = cpu_count() > 1 ? 1 : 0;
     REQUIRE_OK(place(&h, 150, first));
     REQUIRE_OK(helper_start(&h));

@@ -202,7 +202,7 @@ static int worker_make(struct worker *w, uint32_t *seed)
                                      PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED);
     if (!err && w->kind == SERVER) {
         pecan_word_t bind[] = { PECAN_GATE_BIND, w->tcb };
-        err = pecan_call(gates[w->number], PECAN_PROTO_KOBJECT, 2, bind, 0, 0);
+        err = pecan_call(gates[w->number], PECAN_PROTO_GATE, 2, bind, 0, 0);
     }
     if (!err && w->kind == WAITER) {
         pecan_word_t bind[] = { PECAN_THREAD_BIND_NOTIFICATION, notifications[w->number] };
@@ -227,7 +227,7 @@ static int worker_make(struct worker *w, uint32_t *seed)
 static int setup(void)
 {
     for (unsigned s = 0; s < SERVERS; s++) {
-        if (!(gates[s] = obj_new(PECAN_OBJ_ENDPOINT, 0)))
+        if (!(gates[s] = obj_new(PECAN_OBJ_GATE, 0)))
             return -PECAN_ENOMEM;
         for (unsigned c = 0; c < CLIENTS; c++) {
             client_gate[c][s] = slot_alloc();

@@ -25,7 +25,7 @@ UTEST(tcb_configure)
 {
     pecan_cap_t t = obj_new(PECAN_OBJ_TCB, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t c = obj_new(PECAN_OBJ_CNODE, 4), v = obj_new(PECAN_OBJ_VSPACE, 0);
-    pecan_cap_t f = obj_new(PECAN_OBJ_FRAME, 12), e = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t f = obj_new(PECAN_OBJ_FRAME, 12), e = obj_new(PECAN_OBJ_GATE, 0);
     pecan_cap_t ro_t = slot_alloc(), ro_f = slot_alloc(), empty = slot_alloc();
     REQUIRE(t && n && c && v && f && e && ro_t && ro_f && empty);
     REQUIRE_OK(cap_copy(ro_t, t, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));

@@ -15,7 +15,7 @@
 
 #define NU_RADIX 5
 enum {
-    NU_NOTIFICATION = 1, NU_ENDPOINT, NU_SELF, NU_FRAME, NU_PAGE_TABLE, NU_TCB, NU_VSPACE,
+    NU_NOTIFICATION = 1, NU_GATE, NU_SELF, NU_FRAME, NU_PAGE_TABLE, NU_TCB, NU_VSPACE,
     NU_IRQ_HANDLER, NU_IRQ_CONTROL, NU_CNODE, NU_EXIT_TCB, NU_FIRST_FREE,
 };
 #define NU_SLOTS (1u << NU_RADIX)
@@ -24,7 +24,7 @@ enum {
 static const int protocols[] = {
     PECAN_PROTO_IRQ, PECAN_PROTO_THREAD, PECAN_PROTO_NOTIFICATION, PECAN_PROTO_UNTYPED,
     PECAN_PROTO_CNODE, PECAN_PROTO_VSPACE, PECAN_PROTO_PAGE_TABLE, PECAN_PROTO_FRAME,
-    PECAN_PROTO_IRQ_CONTROL, PECAN_PROTO_LOG, PECAN_PROTO_KOBJECT, PECAN_PROTO_SCHEDULER,
+    PECAN_PROTO_IRQ_CONTROL, PECAN_PROTO_LOG, PECAN_PROTO_GATE, PECAN_PROTO_SCHEDULER,
 };
 #define PROTOCOL_COUNT (sizeof(protocols) / sizeof(protocols[0]))
 
@@ -119,7 +119,7 @@ static bool object_known(const struct space_view *before, unsigned type, pecan_w
 static int fill_no_untyped_space(pecan_cap_t c, pecan_cap_t self_tcb)
 {
     static const unsigned objects[][3] = {
-        { NU_NOTIFICATION, PECAN_OBJ_NOTIFICATION, 0 }, { NU_ENDPOINT, PECAN_OBJ_ENDPOINT, 0 },
+        { NU_NOTIFICATION, PECAN_OBJ_NOTIFICATION, 0 }, { NU_GATE, PECAN_OBJ_GATE, 0 },
         { NU_FRAME, PECAN_OBJ_FRAME, 12 }, { NU_PAGE_TABLE, PECAN_OBJ_PAGE_TABLE, 0 },
         { NU_TCB, PECAN_OBJ_TCB, 0 }, { NU_VSPACE, PECAN_OBJ_VSPACE, 0 },
         { NU_CNODE, PECAN_OBJ_CNODE, 2 },
@@ -199,7 +199,7 @@ struct bound_step {
 static const struct bound_step bound_steps[8] = {
     { PECAN_OBJ_NOTIFICATION, 0, 129, 128 }, { PECAN_OBJ_TCB, 0, 5, 4 },
     { PECAN_OBJ_CNODE, 7, 2, 1 }, { PECAN_OBJ_FRAME, 12, 2, 1 },
-    { PECAN_OBJ_PAGE_TABLE, 0, 2, 1 }, { PECAN_OBJ_ENDPOINT, 0, 129, 128 },
+    { PECAN_OBJ_PAGE_TABLE, 0, 2, 1 }, { PECAN_OBJ_GATE, 0, 129, 128 },
     { PECAN_OBJ_UNTYPED, 12, 2, 1 }, { PECAN_OBJ_FRAME, 16, 1, 0 },
 };
 
@@ -236,7 +236,7 @@ static unsigned object_bits(const struct pecan_cap_identity *id)
     case CAPK_CNODE: return id->size_bits + 5;
     case CAPK_TCB: return 10;
     case CAPK_NOTIFICATION:
-    case CAPK_ENDPOINT: return 5;
+    case CAPK_GATE: return 5;
     case CAPK_PAGE_TABLE: return 12;
     default: return id->size_bits;   /* untyped, frames */
     }

@@ -83,7 +83,7 @@ UTEST(transfer_gate_and_notification_to_task)
 {
     struct task t;
     struct helper echo;
-    pecan_cap_t server = obj_new(PECAN_OBJ_ENDPOINT, 0), other = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    pecan_cap_t server = obj_new(PECAN_OBJ_GATE, 0), other = obj_new(PECAN_OBJ_GATE, 0);
     pecan_cap_t n = obj_new(PECAN_OBJ_NOTIFICATION, 0), done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t gb = slot_alloc(), nb = slot_alloc();
     REQUIRE(server && other && n && done && gb && nb);
@@ -123,7 +123,7 @@ UTEST(transfer_gate_and_notification_to_task)
     CHECK_EQ(rep->item[3], 0x3);
     /* The received capabilities: rights ANDed, badges kept, and they work. */
     pecan_word_t badge = 0;
-    CHECK_EQ(task_cap_type(&t, T_SLOT_GATE), CAPK_ENDPOINT);
+    CHECK_EQ(task_cap_type(&t, T_SLOT_GATE), CAPK_GATE);
     CHECK_EQ(rights_of(t.cnode, T_SLOT_GATE, TASK_RADIX, &badge),
              PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
     CHECK_EQ(badge, 0x5A);
@@ -211,7 +211,7 @@ static pecan_word_t item_failure(int err)
 UTEST(transfer_rights_and_refusals)
 {
     struct helper s;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t pt = obj_new(PECAN_OBJ_PAGE_TABLE, 0), ut = ut_alloc(12);
     pecan_cap_t nw = slot_alloc(), nr = slot_alloc(), gate_w = slot_alloc();
     pecan_cap_t r1 = slot_alloc(), r2 = slot_alloc(), busy = slot_alloc();
@@ -320,7 +320,7 @@ static void cap_giver(struct helper *h)
 UTEST(transfer_in_reply)
 {
     struct helper s;
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t nb = slot_alloc(), got = slot_alloc();
     REQUIRE(gate && n && nb && got);
     REQUIRE_OK(cap_mint(nb, n, PECAN_RIGHTS_ALL, 0x44));

@@ -101,7 +101,7 @@ UTEST(untyped_retype_every_type_and_size)
     for (unsigned bits = 12; bits <= 22; bits++)
         retype_one(PECAN_OBJ_UNTYPED, bits, CAPK_UNTYPED);
     retype_one(PECAN_OBJ_TCB, 0, CAPK_TCB);
-    retype_one(PECAN_OBJ_ENDPOINT, 0, CAPK_ENDPOINT);
+    retype_one(PECAN_OBJ_GATE, 0, CAPK_GATE);
     retype_one(PECAN_OBJ_NOTIFICATION, 0, CAPK_NOTIFICATION);
     for (unsigned radix = 1; radix <= 16; radix++)
         retype_one(PECAN_OBJ_CNODE, radix, CAPK_CNODE);
@@ -138,7 +138,7 @@ static void check_placement(unsigned type, unsigned size_bits, unsigned untyped_
 UTEST(untyped_retype_placement)
 {
     check_placement(PECAN_OBJ_NOTIFICATION, 0, 12);   /* 128 */
-    check_placement(PECAN_OBJ_ENDPOINT, 0, 13);       /* 256 */
+    check_placement(PECAN_OBJ_GATE, 0, 13);           /* 256 */
     check_placement(PECAN_OBJ_TCB, 0, 14);            /* 16 */
     check_placement(PECAN_OBJ_CNODE, 4, 13);          /* 16 of 512 bytes */
     check_placement(PECAN_OBJ_FRAME, 12, 16);         /* 16 */
@@ -267,7 +267,7 @@ UTEST(untyped_device_only_frames)
     REQUIRE(dev);
     pecan_cap_t d = slot_alloc();
     static const unsigned kernel_types[][2] = {
-        { PECAN_OBJ_TCB, 0 }, { PECAN_OBJ_ENDPOINT, 0 }, { PECAN_OBJ_NOTIFICATION, 0 },
+        { PECAN_OBJ_TCB, 0 }, { PECAN_OBJ_GATE, 0 }, { PECAN_OBJ_NOTIFICATION, 0 },
         { PECAN_OBJ_CNODE, 1 }, { PECAN_OBJ_PAGE_TABLE, 0 }, { PECAN_OBJ_VSPACE, 0 },
     };
     for (unsigned i = 0; i < sizeof(kernel_types) / sizeof(kernel_types[0]); i++)

@@ -23,7 +23,7 @@ struct chain {
 
 static bool chain_make(struct chain *c)
 {
-    c->maker = obj_new(PECAN_OBJ_ENDPOINT, 0);
+    c->maker = obj_new(PECAN_OBJ_GATE, 0);
     c->client = slot_alloc();
     c->server = slot_alloc();
     c->session = slot_alloc();
@@ -94,7 +94,7 @@ UTEST(watch_ancestor_cannot_take_over)
  * and cancels it; a cancel with no watch in place changes nothing. */
 UTEST(watch_retarget_and_cancel)
 {
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n1 = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n1 = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t n2 = obj_new(PECAN_OBJ_NOTIFICATION, 0), client = slot_alloc();
     pecan_cap_t copy = slot_alloc();
     REQUIRE(gate && n1 && n2 && client && copy);
@@ -143,7 +143,7 @@ UTEST(watch_retarget_and_cancel)
  * up to its parent and signal nothing when they go. Another capability may watch then. */
 UTEST(watch_ends_with_the_watched_capability)
 {
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n1 = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n1 = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t n2 = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t owner = slot_alloc(), client = slot_alloc(), client2 = slot_alloc();
     REQUIRE(gate && n1 && n2 && owner && client && client2);
@@ -192,7 +192,7 @@ UTEST(watch_ends_with_the_watched_capability)
  * still signal it; the slot it left is empty, and a copy of it is refused. */
 UTEST(watch_moves_with_the_capability)
 {
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n1 = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n1 = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t owner = slot_alloc(), moved = slot_alloc(), client = slot_alloc();
     REQUIRE(gate && n1 && owner && moved && client);
     REQUIRE_OK(cap_mint(owner, gate, PECAN_RIGHTS_ALL, 0));
@@ -215,7 +215,7 @@ UTEST(watch_moves_with_the_capability)
 /* Destroying the notification ends the watch: another capability may watch then. */
 UTEST(watch_ends_with_the_notification)
 {
-    pecan_cap_t gate = obj_new(PECAN_OBJ_ENDPOINT, 0), n1 = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n1 = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t n2 = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t owner = slot_alloc(), client = slot_alloc();
     REQUIRE(gate && n1 && n2 && owner && client);
@@ -236,7 +236,7 @@ UTEST(watch_ends_with_the_notification)
 /* A capability derived from the watched one takes the watch over only if few enough
  * entries of the derivation tree lie between them (the kernel's walk is bounded): here
  * copies of the client's capability, which the client made itself. */
-#define TAKEOVER_DISTANCE 256u   /* WATCH_TAKEOVER_DISTANCE in kernel/object/endpoint.c */
+#define TAKEOVER_DISTANCE 256u   /* WATCH_TAKEOVER_DISTANCE in kernel/object/gate.c */
 
 static void takeover_across(unsigned copies, int expected)
 {

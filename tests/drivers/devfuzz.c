@@ -221,7 +221,7 @@ static int random_label(const struct target *t)
 {
     static const int others[] = {
         PECAN_PROTO_IOMEM, PECAN_PROTO_ICU, PECAN_PROTO_IRQ, PECAN_PROTO_IRQ_CONTROL,
-        PECAN_PROTO_NOTIFICATION, 0x4000, PECAN_PROTO_KOBJECT, PECAN_LABEL_PAGE_FAULT, 0, -1,
+        PECAN_PROTO_NOTIFICATION, 0x4000, PECAN_PROTO_GATE, PECAN_LABEL_PAGE_FAULT, 0, -1,
     };
     unsigned n = below(100);
     if (n < 80)

@@ -492,7 +492,7 @@ static void fz_gate_op(struct fz_thread *me)
         w[0] = PECAN_GATE_SET_NO_CLIENTS;
         w[1] = which < 5 ? S_WATCH : which < 7 ? 0 : fz_gate_slot(me);
         w[2] = rnd(me) % 8 ? 1u << (rnd(me) % 32) : 0;
-        tag = pecan_tag(PECAN_PROTO_KOBJECT, 3, 0);
+        tag = pecan_tag(PECAN_PROTO_GATE, 3, 0);
         fz_syscall(me, fz_watch_slot(me), PECAN_OP_CALL, &tag, w, NULL);
         return;
     }
@@ -500,7 +500,7 @@ static void fz_gate_op(struct fz_thread *me)
     w[1] = fz_tcb_slot(me);
     if (w[0] == PECAN_GATE_BIND && (SH->avoid & FZ_AVOID_REBIND))
         w[0] = PECAN_GATE_INFO;
-    tag = pecan_tag(PECAN_PROTO_KOBJECT, 2, 0);
+    tag = pecan_tag(PECAN_PROTO_GATE, 2, 0);
     fz_syscall(me, fz_gate_slot(me), PECAN_OP_CALL, &tag, w, NULL);
 }
 
@@ -701,7 +701,7 @@ static unsigned server_pick(void)
 static int gate_make(unsigned g)
 {
     struct fz_gate *gate = &gates[g];
-    int err = pecan_untyped_retype(gate->untyped, PECAN_OBJ_ENDPOINT, 0, 1, ROOT, gate->master);
+    int err = pecan_untyped_retype(gate->untyped, PECAN_OBJ_GATE, 0, 1, ROOT, gate->master);
     for (unsigned k = 0; k < FZ_VARIANTS && !err; k++)
         err = cap_mint(gate->copy[k], gate->master, variant_rights[k],
                        BADGE(g, variant_rights[k]));

@@ -41,7 +41,7 @@ static unsigned cap_type(pecan_cap_t slot)
 static void test_objects(struct quota *q)
 {
     static const struct { unsigned type, size_bits; } kinds[] = {
-        { PECAN_OBJ_TCB, 0 }, { PECAN_OBJ_ENDPOINT, 0 }, { PECAN_OBJ_NOTIFICATION, 0 },
+        { PECAN_OBJ_TCB, 0 }, { PECAN_OBJ_GATE, 0 }, { PECAN_OBJ_NOTIFICATION, 0 },
         { PECAN_OBJ_CNODE, 4 }, { PECAN_OBJ_CNODE, 12 }, { PECAN_OBJ_VSPACE, 0 },
         { PECAN_OBJ_PAGE_TABLE, 0 }, { PECAN_OBJ_FRAME, 12 }, { PECAN_OBJ_FRAME, 16 },
         { PECAN_OBJ_UNTYPED, 14 },
@@ -212,7 +212,7 @@ static void test_exhaustion(struct quota *q)
         n++, small++;
     CHECK(n < MAX_BLOCKS && memory_free_bytes() == 0, "%u 4 KiB blocks, then %u bytes free",
           small, (unsigned)memory_free_bytes());
-    CHECK(memory_alloc_object(q, PECAN_OBJ_ENDPOINT, 0, &one) == -PECAN_ENOMEM,
+    CHECK(memory_alloc_object(q, PECAN_OBJ_GATE, 0, &one) == -PECAN_ENOMEM,
           "out of memory is -ENOMEM");
     for (unsigned i = 0; i < n; i++)
         memory_free(&blocks[i]);
@@ -232,7 +232,7 @@ static void test_small_blocks(struct quota *q)
     static struct memory_block blocks[MAX_SMALL];
     unsigned n = 0;
     int err = 0;
-    while (n < MAX_SMALL && (err = memory_alloc_object(q, PECAN_OBJ_ENDPOINT, 0, &blocks[n])) == 0)
+    while (n < MAX_SMALL && (err = memory_alloc_object(q, PECAN_OBJ_GATE, 0, &blocks[n])) == 0)
         n++;
     CHECK(n < MAX_SMALL && err == -PECAN_ENOMEM, "4 KiB blocks ran out with -ENOMEM: %d", err);
     /* What is left is the pool's spare pages (a free group is kept), nothing in the buddy. */

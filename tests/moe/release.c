@@ -192,7 +192,7 @@ static void release_rules(void)
     pecan_cap_t ro = read_only(a);
     err = pecan_factory_release(ro, gate);
     check("release_rules", err == -PECAN_EPERM, "through a read-only copy", err);
-    check("release_rules", type_of(gate) == PECAN_OBJ_ENDPOINT, "refused, yet gone", 0);
+    check("release_rules", type_of(gate) == PECAN_OBJ_GATE, "refused, yet gone", 0);
     pecan_word_t used = info_of(a).used;
     err = pecan_factory_release(PECAN_ENV_FACTORY, gate);   /* a's parent */
     check("release_rules", err == 0, "release through the parent", err);

@@ -53,8 +53,8 @@ static void test_untyped_children(void **state)
     struct cte *u = put(0, CAP_UNTYPED, 0x100000);
     u->cap.size_bits = 16;
     cdt_insert_root(u);
-    struct cte *a = put(1, CAP_ENDPOINT, 0x100000);
-    struct cte *b = put(2, CAP_ENDPOINT, 0x100020);
+    struct cte *a = put(1, CAP_GATE, 0x100000);
+    struct cte *b = put(2, CAP_GATE, 0x100020);
     assert_true(cdt_insert_child(u, b));
     assert_true(cdt_insert_child(u, a));
     assert_false(cdt_is_leaf(u));
@@ -112,10 +112,10 @@ static void test_remove_moves_children_up(void **state)
 static void test_depth_limit(void **state)
 {
     (void)state;
-    struct cte *prev = put(0, CAP_ENDPOINT, 0x8000);
+    struct cte *prev = put(0, CAP_GATE, 0x8000);
     cdt_insert_root(prev);
     unsigned i = 1;
-    while (cdt_insert_child(prev, put(i, CAP_ENDPOINT, 0x8000)))
+    while (cdt_insert_child(prev, put(i, CAP_GATE, 0x8000)))
         prev = &slots[i++];
     assert_int_equal(i, CDT_MAX_DEPTH - 1 + 1);
     assert_int_equal(prev->cdt_depth, CDT_MAX_DEPTH - 1);
@@ -124,8 +124,8 @@ static void test_depth_limit(void **state)
 static void test_replace_keeps_position(void **state)
 {
     (void)state;
-    struct cte *a = put(0, CAP_ENDPOINT, 0x10);
-    struct cte *b = put(1, CAP_ENDPOINT, 0x10);
+    struct cte *a = put(0, CAP_GATE, 0x10);
+    struct cte *b = put(1, CAP_GATE, 0x10);
     cdt_insert_root(a);
     assert_true(cdt_insert_child(a, b));
     slots[2].cap = b->cap;
@@ -141,13 +141,13 @@ static void test_replace_keeps_position(void **state)
 static void test_descends_within(void **state)
 {
     (void)state;
-    struct cte *maker = put(0, CAP_ENDPOINT, 0x20);
+    struct cte *maker = put(0, CAP_GATE, 0x20);
     cdt_insert_root(maker);
-    struct cte *client = put(1, CAP_ENDPOINT, 0x20);
+    struct cte *client = put(1, CAP_GATE, 0x20);
     assert_true(cdt_insert_child(maker, client));
-    struct cte *server = put(2, CAP_ENDPOINT, 0x20);
+    struct cte *server = put(2, CAP_GATE, 0x20);
     assert_true(cdt_insert_child(client, server));
-    struct cte *copy = put(3, CAP_ENDPOINT, 0x20);
+    struct cte *copy = put(3, CAP_GATE, 0x20);
     cdt_insert_sibling(maker, copy);
     assert_true(cdt_descends_within(server, maker, 1));
     assert_true(cdt_descends_within(server, client, 0));
@@ -157,7 +157,7 @@ static void test_descends_within(void **state)
     assert_false(cdt_descends_within(server, copy, 8));
     assert_false(cdt_descends_within(server, server, 8));
     /* A second child of the client, minted after the server's: between them now. */
-    struct cte *other = put(4, CAP_ENDPOINT, 0x20);
+    struct cte *other = put(4, CAP_GATE, 0x20);
     assert_true(cdt_insert_child(client, other));
     assert_false(cdt_descends_within(server, other, 8));
     assert_true(cdt_descends_within(server, client, 1));
@@ -200,7 +200,7 @@ static void test_random_operations_keep_invariants(void **state)
             unsigned j = (unsigned)rand() % SLOTS;
             struct cte *src = &slots[j];
             if (src->cap.type == CAP_NULL || rand() % 4 == 0) {
-                *s = (struct cte){ .cap = cap_of(CAP_ENDPOINT, 0x1000u * next_object++) };
+                *s = (struct cte){ .cap = cap_of(CAP_GATE, 0x1000u * next_object++) };
                 cdt_insert_root(s);
             } else if (rand() % 2) {
                 s->cap = src->cap;

@@ -44,7 +44,7 @@ static void test_two_levels(void **state)
     /* index = [20-bit zero guard][4 bits level 1][8 bits level 2] */
     struct capability root = cspace_cnode_cap(level1, 4, 0, 20, 0xf);
     level1[3].cap = cspace_cnode_cap(level2, 8, 0, 0, 0xf);
-    level2[0x42].cap = (struct capability){ .type = CAP_ENDPOINT, .object = 0x1234 };
+    level2[0x42].cap = (struct capability){ .type = CAP_GATE, .object = 0x1234 };
     level1[7].cap = (struct capability){ .type = CAP_NOTIFICATION, .object = 0x99 };
     struct cte *slot;
     assert_int_equal(cspace_lookup(&root, 0x342, &slot), 0);

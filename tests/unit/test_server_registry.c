@@ -30,7 +30,7 @@ int pecan_cnode_identify(pecan_cap_t cnode, pecan_word_t index, unsigned depth,
     identify_calls++;
     /* Slots from 1000 hold gates (phys = slot, the server's copy: every right); others
      * hold a notification. */
-    *id = (struct pecan_cap_identity){ .type = index >= 1000 ? PECAN_OBJ_ENDPOINT : 0,
+    *id = (struct pecan_cap_identity){ .type = index >= 1000 ? PECAN_OBJ_GATE : 0,
                                        .rights = PECAN_RIGHTS_ALL, .phys = index };
     return 0;
 }

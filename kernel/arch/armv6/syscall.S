@@ -43,7 +43,7 @@
 
 /* Checks the tag in r1 and clears its flags (what the partner receives), or goes to
  * decline: at most six words, no items (bits 6-11, just above the words: one compare
- * checks both), and not gate control (label KOBJECT, a kernel operation on the gate;
+ * checks both), and not gate control (label GATE, a kernel operation on the gate;
  * declining it on replies too keeps a way to make both directions of a round trip take
  * the general path: ipcbench's ipc_rt_cross_as_slowpath). Uses r9. */
 .macro fast_tag_or decline
@@ -51,7 +51,7 @@
     cmp r9, #((VALUE_PECAN_MSG_REGISTERS + 1) << 20)
     bhs \decline
     mvn r9, r1, asr #16                 /* the label, inverted */
-    cmp r9, #(-1 - VALUE_PECAN_PROTO_KOBJECT)
+    cmp r9, #(-1 - VALUE_PECAN_PROTO_GATE)
     beq \decline
     bic r1, r1, #TAG_FLAGS_MASK
 .endm
@@ -188,7 +188,7 @@ fastpath_call:
      * else (most kernel objects) goes to the general path with the slot looked up. */
     ldmia r0, {r9, r10, r11}            /* type..size_bits, the gate, the badge */
     and r2, r9, #CAPABILITY_TYPE_MASK
-    cmp r2, #VALUE_CAP_ENDPOINT
+    cmp r2, #VALUE_CAP_GATE
     bne syscall_general_at_slot
     tst r9, #(VALUE_PECAN_RIGHT_WRITE << CAPABILITY_RIGHTS_SHIFT)
     beq syscall_general_at_slot
@@ -196,7 +196,7 @@ fastpath_call:
 
     /* The receiver: the gate's bound thread, waiting for this gate (or for anything) on
      * this CPU, with no timeout to cancel and no reply owed. */
-    ldr lr, [r10, #OFFSET_ENDPOINT_BOUND_THREAD]
+    ldr lr, [r10, #OFFSET_GATE_BOUND_THREAD]
     cmp lr, #0
     beq syscall_general_at_slot
     ldrb r9, [lr, #OFFSET_TCB_STATE]

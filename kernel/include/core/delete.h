@@ -25,7 +25,7 @@ int cte_revoke(struct cte *slot, bool preemptible);
 /* Hooks each object type provides: called when the last capability to an object goes,
  * before its memory can be reused. They must remove every in-kernel reference to it. */
 void tcb_destroy_begin(struct capability *cap);   /* container: slots are emptied after */
-void endpoint_destroy(struct capability *cap);
+void gate_destroy(struct capability *cap);
 void notification_destroy(struct capability *cap);
 /* Destroys an address space in steps (object/vspace.c): *cursor (0 at first) records the
  * progress. 0 when done, or INVOCATION_RESTART. */

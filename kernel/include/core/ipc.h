@@ -7,7 +7,7 @@
 #ifndef PECAN_CORE_IPC_H
 #define PECAN_CORE_IPC_H
 
-#include <object/endpoint.h>
+#include <object/gate.h>
 #include <object/tcb.h>
 
 /* The IPC part of the system call: operation flags and timeout from r2, the invoked gate
@@ -35,12 +35,12 @@ void ipc_timeout(struct tcb *tcb);
 bool ipc_deliver_notification(struct tcb *tcb, word_t bits);
 
 /* A gate was bound to a thread: senders waiting at the gate move to the thread. */
-void ipc_gate_bound(struct endpoint *gate);
+void ipc_gate_bound(struct gate *gate);
 /* A gate is about to be unbound from its thread (rebind, thread or gate destroyed): the
  * senders queued at that thread through it move back to the gate, and a closed receive
  * on it ends CANCELED. */
-void ipc_gate_unbinding(struct endpoint *gate);
+void ipc_gate_unbinding(struct gate *gate);
 /* A gate (already unbound) goes away: everyone waiting through it gets NO_PARTNER. */
-void ipc_gate_destroyed(struct endpoint *gate);
+void ipc_gate_destroyed(struct gate *gate);
 
 #endif

@@ -26,7 +26,7 @@ enum cap_type {
     CAP_NULL = 0,
     CAP_UNTYPED,
     CAP_TCB,
-    CAP_ENDPOINT,
+    CAP_GATE,
     CAP_NOTIFICATION,
     CAP_CNODE,
     CAP_VSPACE,
@@ -50,14 +50,14 @@ struct capability {
     uint8_t flags;         /* CAP_FLAG_* */
     uint8_t size_bits;     /* untyped, frame: log2 bytes; cnode: log2 slots */
     uintptr_t object;      /* kernel virtual address of the object; untyped, frame: physical */
-    word_t badge;          /* endpoint: badge; frame/page table: mapped vaddr; cnode: guard;
+    word_t badge;          /* gate: badge; frame/page table: mapped vaddr; cnode: guard;
                               untyped: what its prepared bytes are (object/untyped.c) */
     word_t extra;          /* frame/page table: vspace it is mapped in; cnode: guard bits;
                               untyped (a leaf): bytes from its start prepared by a retype;
                               irq handler: irq number; zombie: next slot to empty
                               (zombie: flags = the type it was, badge = a chain root's top);
-                              endpoint: the no-clients bits if its gate's watch was set
-                              through it (object/endpoint.h), else 0 */
+                              gate: the no-clients bits if its gate's watch was set
+                              through it (object/gate.h), else 0 */
 };
 
 struct cte {
@@ -111,7 +111,7 @@ static inline void cap_derive(struct capability *dest, const struct capability *
     dest->rights &= (uint8_t)rights_mask;
     /* Only the capability the watch was set through is watched; its copies are the
      * clients whose going it waits for. */
-    if (dest->type == CAP_ENDPOINT) {
+    if (dest->type == CAP_GATE) {
         dest->extra = 0;
     } else if (dest->type == CAP_FRAME || dest->type == CAP_PAGE_TABLE) {
         dest->flags &= (uint8_t)~CAP_FLAG_MAPPED;

@@ -11,14 +11,14 @@
 
 #define NOTIFICATION_SIZE_BITS 5
 
-struct endpoint;
+struct gate;
 
 struct notification {
     word_t bits;
     struct tcb *wait_head;
     struct tcb *wait_tail;
     struct tcb *bound_thread;          /* its open waits also wake on this notification */
-    struct endpoint *watching_gates;   /* gates whose no-clients signal comes here */
+    struct gate *watching_gates;       /* gates whose no-clients signal comes here */
     word_t reserved[3];
 };
 

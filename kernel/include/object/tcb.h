@@ -67,12 +67,12 @@ struct tcb {
     /* IPC (core/ipc.c) */
     struct tcb *senders_head;     /* threads blocked sending to this one */
     struct tcb *senders_tail;
-    struct endpoint *send_gate;   /* while sending: the gate used */
+    struct gate *send_gate;       /* while sending: the gate used */
     word_t send_badge;            /* and the badge of the capability used */
-    struct endpoint *receive_gate;/* closed receive: only messages through this gate */
+    struct gate *receive_gate;/* closed receive: only messages through this gate */
     struct tcb *reply_to;         /* implicit reply capability: the caller we owe an answer */
     struct tcb *reply_from;       /* while BLOCKED_REPLY: the thread that holds our reply */
-    struct endpoint *bound_gates; /* gates bound to this thread (list through the gates) */
+    struct gate *bound_gates; /* gates bound to this thread (list through the gates) */
     struct notification *bound_notification;   /* wakes open waits too */
     uint8_t ipc_flags;            /* IPC_FLAG_* of the blocked operation */
     uint8_t fault_kind;           /* while IPC_FLAG_FAULT: enum fault_kind (core/fault.c) */

@@ -140,7 +140,7 @@ struct pecan_reply pecan_ipc_reply_wait(struct pecan_message *msg, pecan_word_t 
 /* Receive from the null capability with a timeout: 0 once the time is up. */
 int pecan_sleep_us(uint32_t microseconds);
 
-/* IPC gate control (KOBJECT protocol, through a gate capability with READ) */
+/* IPC gate control (GATE protocol, through a gate capability with READ) */
 int pecan_gate_bind(pecan_cap_t gate, pecan_cap_t thread);
 /* -> bound (1/0), badge of the invoking capability (each may be NULL). */
 int pecan_gate_info(pecan_cap_t gate, int *bound, pecan_word_t *badge);

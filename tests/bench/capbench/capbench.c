@@ -38,7 +38,7 @@
 #define RETYPE_RUNS 512u
 #define PAGEDIR_RUNS 200u      /* 255 hardware ASIDs */
 #define BATCH 16u
-#define BATCH_RUNS 128u        /* 2048 endpoints */
+#define BATCH_RUNS 128u        /* 2048 gates */
 #define CSPACE_RUNS 1024u      /* mint, copy, delete */
 #define REVOKE_SMALL 64u
 #define REVOKE_LARGE 1024u
@@ -256,8 +256,8 @@ static void bench_retypes(void)
                  "(not zeroed), 512 runs");
     bench_retype("retype_tcb", PECAN_OBJ_TCB, 0, 12, RETYPE_RUNS,
                  "retype_tcb: retype of one TCB (the 352 bytes struct tcb uses zeroed, tcb_init), 512 runs");
-    bench_retype("retype_endpoint", PECAN_OBJ_ENDPOINT, 0, 12, RETYPE_RUNS,
-                 "retype_endpoint: retype of one endpoint (32 B zeroed), 512 runs");
+    bench_retype("retype_gate", PECAN_OBJ_GATE, 0, 12, RETYPE_RUNS,
+                 "retype_gate: retype of one gate (32 B zeroed), 512 runs");
     bench_retype("retype_notification", PECAN_OBJ_NOTIFICATION, 0, 12, RETYPE_RUNS,
                  "retype_notification: retype of one notification (32 B zeroed), 512 runs");
     bench_retype("retype_cnode16", PECAN_OBJ_CNODE, 4, 12, RETYPE_RUNS,
@@ -269,16 +269,16 @@ static void bench_retypes(void)
     bench_retype("retype_pagedir", PECAN_OBJ_VSPACE, 0, 14, PAGEDIR_RUNS,
                  "retype_pagedir: retype of one vspace (16 KiB page directory zeroed, kernel "
                  "entries copied, cleaned to memory, ASID taken), 200 runs");
-    uint64_t batch = retype_runs(PECAN_OBJ_ENDPOINT, 0, BATCH, 12, BATCH_RUNS);
-    bench_figure("retype_batch16_endpoint_each", batch, BATCH_RUNS * BATCH,
-           "retype_batch16_endpoint_each: one retype of 16 endpoints, divided by 16 "
+    uint64_t batch = retype_runs(PECAN_OBJ_GATE, 0, BATCH, 12, BATCH_RUNS);
+    bench_figure("retype_batch16_gate_each", batch, BATCH_RUNS * BATCH,
+           "retype_batch16_gate_each: one retype of 16 gates, divided by 16 "
            "(128 runs)");
 }
 
-/* Revoke of the work untyped with n endpoint children, one run. */
+/* Revoke of the work untyped with n gate children, one run. */
 static uint64_t revoke_run(unsigned n)
 {
-    TRY(pecan_untyped_retype(work, PECAN_OBJ_ENDPOINT, 0, n, ROOT, dest_base));
+    TRY(pecan_untyped_retype(work, PECAN_OBJ_GATE, 0, n, ROOT, dest_base));
     uint64_t t0 = bench_now();
     TRY(pecan_cnode_revoke(ROOT, work, ROOT_DEPTH));
     return bench_elapsed(t0, bench_now());
@@ -293,7 +293,7 @@ static void bench_revoke(void)
     }
     uint64_t per_x100 = (large - small) * 100 / (REVOKE_REPEATS * (REVOKE_LARGE - REVOKE_SMALL));
     uint64_t fixed = small / REVOKE_REPEATS - per_x100 * REVOKE_SMALL / 100;
-    pecan_printf("# revoke_each: CNODE_REVOKE of an untyped with n endpoint children, "
+    pecan_printf("# revoke_each: CNODE_REVOKE of an untyped with n gate children, "
                  "(t(1024)-t(64))/960, 4 runs each; fixed part t(64)-64*each = %lu\n",
                  (unsigned long)fixed);
     pecan_printf("bench revoke_each %lu instructions\n", (unsigned long)((per_x100 + 50) / 100));

@@ -115,7 +115,7 @@ static unsigned object_bits(unsigned type, unsigned size_bits)
 {
     switch (type) {
     case PECAN_OBJ_TCB: return 10;
-    case PECAN_OBJ_ENDPOINT:
+    case PECAN_OBJ_GATE:
     case PECAN_OBJ_NOTIFICATION: return 5;
     case PECAN_OBJ_CNODE: return size_bits + 5;
     case PECAN_OBJ_VSPACE: return 14;
@@ -301,7 +301,7 @@ static uint64_t server_stack[256] __attribute__((aligned(8)));
 static void bench_ipc(void)
 {
     /* Same address space: a thread of the root's, at the root's priority. */
-    pecan_cap_t gate = object(PECAN_OBJ_ENDPOINT, 0), client = slots(1);
+    pecan_cap_t gate = object(PECAN_OBJ_GATE, 0), client = slots(1);
     pecan_cap_t tcb = object(PECAN_OBJ_TCB, 0), utcb = object(PECAN_OBJ_FRAME, 12);
     TRY(pecan_vspace_map_frame(PECAN_ROOT_VSPACE, utcb, SERVER_UTCB_VA,
                                PECAN_MAP_READ | PECAN_MAP_WRITE, 0));
@@ -319,7 +319,7 @@ static void bench_ipc(void)
     /* Across address spaces: the server is a task. */
     struct task t;
     task_make(&t, 128);
-    pecan_cap_t gate2 = object(PECAN_OBJ_ENDPOINT, 0), client2 = slots(1);
+    pecan_cap_t gate2 = object(PECAN_OBJ_GATE, 0), client2 = slots(1);
     TRY(pecan_gate_bind(gate2, t.tcb));
     TRY(pecan_cnode_mint(ROOT, client2, ROOT_DEPTH, ROOT, gate2, ROOT_DEPTH, PECAN_RIGHT_WRITE,
                          0x52));
@@ -329,9 +329,9 @@ static void bench_ipc(void)
            "capability space), each direction switches address space (fast path), "
            "10000 runs");
     bench_figure("ipc_rt_cross_as_slowpath",
-           round_trip(client2, pecan_tag(PECAN_PROTO_KOBJECT, 1, 0)), rt_runs,
+           round_trip(client2, pecan_tag(PECAN_PROTO_GATE, 1, 0)), rt_runs,
            "ipc_rt_cross_as_slowpath (informative): the same through the general path of "
-           "core/ipc.c (the KOBJECT label keeps both directions off the fast path; the "
+           "core/ipc.c (the GATE label keeps both directions off the fast path; the "
            "capability lacks READ, so it is ordinary IPC), 10000 runs");
     bench_figure("ipc_rt_cross_as_63w", round_trip(client2, pecan_tag(1, 63, 0)), rt_runs,
            "ipc_rt_cross_as_63w (informative): the same with 63 words each way (57 through "
@@ -468,7 +468,7 @@ static void bench_page_faults(void)
     task_make(&t, 100);   /* below the root: it runs while the pager waits */
     volatile pecan_word_t *shared = share_page(&t);
     pecan_cap_t done = object(PECAN_OBJ_NOTIFICATION, 0);
-    pecan_cap_t gate = object(PECAN_OBJ_ENDPOINT, 0), pager = slots(1);
+    pecan_cap_t gate = object(PECAN_OBJ_GATE, 0), pager = slots(1);
     task_give(&t, T_DONE, done, PECAN_RIGHT_WRITE);
     TRY(pecan_gate_bind(gate, PECAN_ROOT_TCB));
     TRY(pecan_thread_bind_notification(PECAN_ROOT_TCB, done));

@@ -58,7 +58,7 @@
 #define PECAN_PROTOCOL_LIST(PROTOCOL)                                                          \
     /* the kernel's (operations in pecan/protocols.h) */                                       \
     PROTOCOL(IRQ, -1, Irq)                      /* IRQ handler */                              \
-    PROTOCOL(KOBJECT, -10, Kobject)             /* IPC gate control (bind, ...) */             \
+    PROTOCOL(GATE, -10, Gate)                   /* gate control (L4Re: L4_PROTO_KOBJECT) */    \
     PROTOCOL(THREAD, -12, Thread)               /* TCB */                                      \
     PROTOCOL(LOG, -13, Log)                     /* kernel console; moe's logs too */           \
     PROTOCOL(SCHEDULER, -14, Scheduler)                                                        \

@@ -22,7 +22,7 @@
 enum pecan_object_type {
     PECAN_OBJ_UNTYPED = 1,       /* size_bits: 4 KiB (12) up to the parent's size */
     PECAN_OBJ_TCB = 2,
-    PECAN_OBJ_ENDPOINT = 3,      /* IPC gate */
+    PECAN_OBJ_GATE = 3,          /* IPC gate */
     PECAN_OBJ_NOTIFICATION = 4,
     PECAN_OBJ_CNODE = 5,         /* size_bits: log2 of the slot count, 1..16 */
     PECAN_OBJ_VSPACE = 6,        /* ARMv6 page directory, 16 KiB */
@@ -38,7 +38,7 @@ enum pecan_object_type {
 #define PECAN_EXCEPTION_UNDEFINED 1u       /* EXCEPTION w0: undefined instruction (pc at it) */
 #define PECAN_EXCEPTION_ALIGNMENT 2u
 
-/* IPC gate control (KOBJECT protocol) */
+/* IPC gate control (GATE protocol) */
 enum pecan_gate_op {
     PECAN_GATE_BIND = 0x10,             /* thread cap: messages through the gate go to it */
     PECAN_GATE_INFO = 0x11,             /* -> bound (1/0), badge of the invoking cap,

@@ -37,8 +37,8 @@
 #define CAPABILITY_SIZE_BITS_SHIFT 24
 #define SLOT_SIZE_BITS 5                       /* sizeof(struct cte) == 1 << 5 */
 
-/* struct endpoint (object/endpoint.h), struct notification (object/notification.h) */
-#define OFFSET_ENDPOINT_BOUND_THREAD 0
+/* struct gate (object/gate.h), struct notification (object/notification.h) */
+#define OFFSET_GATE_BOUND_THREAD 0
 #define OFFSET_NOTIFICATION_BITS 0
 
 /* struct tcb (object/tcb.h) */
@@ -63,7 +63,7 @@
 #define VSPACE_ASID_ENTRY_SHIFT 2
 
 /* Constants */
-#define VALUE_CAP_ENDPOINT 3
+#define VALUE_CAP_GATE 3
 #define VALUE_CAP_CNODE 5
 #define VALUE_CAP_VSPACE 6
 #define VALUE_THREAD_RUNNABLE 1
@@ -74,7 +74,7 @@
 #define VALUE_PECAN_OP_CALL 0x3
 #define VALUE_PECAN_OP_REPLY_WAIT 0xf
 #define VALUE_PECAN_MSG_REGISTERS 6
-#define VALUE_PECAN_PROTO_KOBJECT (-10)
+#define VALUE_PECAN_PROTO_GATE (-10)
 #define VALUE_PECAN_RIGHT_WRITE 0x1
 #define VALUE_PECAN_IPC_OK 0
 /* Message tag: words in bits 0-5, items in bits 6-11, flags in bits 12-15, the label in
@@ -85,7 +85,7 @@
 #include <core/kernel_lock.h>
 #include <core/sched.h>
 #include <cpu.h>
-#include <object/endpoint.h>
+#include <object/gate.h>
 #include <object/notification.h>
 #include <object/tcb.h>
 #include <object/vspace.h>
@@ -117,8 +117,8 @@ SYSCALL_LAYOUT_CHECK(OFFSET_CAPABILITY_BADGE, __builtin_offsetof(struct capabili
 SYSCALL_LAYOUT_CHECK(OFFSET_CAPABILITY_EXTRA, __builtin_offsetof(struct capability, extra));
 SYSCALL_LAYOUT_CHECK(1u << SLOT_SIZE_BITS, sizeof(struct cte));
 
-SYSCALL_LAYOUT_CHECK(OFFSET_ENDPOINT_BOUND_THREAD,
-                     __builtin_offsetof(struct endpoint, bound_thread));
+SYSCALL_LAYOUT_CHECK(OFFSET_GATE_BOUND_THREAD,
+                     __builtin_offsetof(struct gate, bound_thread));
 SYSCALL_LAYOUT_CHECK(OFFSET_NOTIFICATION_BITS, __builtin_offsetof(struct notification, bits));
 
 SYSCALL_LAYOUT_CHECK(OFFSET_TCB_CSPACE_CAP,
@@ -145,7 +145,7 @@ SYSCALL_LAYOUT_CHECK(sizeof(((struct capability *)0)->type), 1);
 SYSCALL_LAYOUT_CHECK(sizeof(((struct tcb *)0)->state), 1);
 SYSCALL_LAYOUT_CHECK(sizeof(((struct tcb *)0)->ipc_flags), 1);
 
-SYSCALL_LAYOUT_CHECK(VALUE_CAP_ENDPOINT, CAP_ENDPOINT);
+SYSCALL_LAYOUT_CHECK(VALUE_CAP_GATE, CAP_GATE);
 SYSCALL_LAYOUT_CHECK(VALUE_CAP_CNODE, CAP_CNODE);
 SYSCALL_LAYOUT_CHECK(VALUE_CAP_VSPACE, CAP_VSPACE);
 SYSCALL_LAYOUT_CHECK(VALUE_THREAD_RUNNABLE, THREAD_RUNNABLE);
@@ -156,7 +156,7 @@ SYSCALL_LAYOUT_CHECK(VALUE_IPC_FLAG_OPEN, IPC_FLAG_OPEN);
 SYSCALL_LAYOUT_CHECK(VALUE_PECAN_OP_CALL, PECAN_OP_CALL);
 SYSCALL_LAYOUT_CHECK(VALUE_PECAN_OP_REPLY_WAIT, PECAN_OP_REPLY_WAIT);
 SYSCALL_LAYOUT_CHECK(VALUE_PECAN_MSG_REGISTERS, PECAN_MSG_REGISTERS);
-SYSCALL_LAYOUT_CHECK(VALUE_PECAN_PROTO_KOBJECT, PECAN_PROTO_KOBJECT);
+SYSCALL_LAYOUT_CHECK(VALUE_PECAN_PROTO_GATE, PECAN_PROTO_GATE);
 SYSCALL_LAYOUT_CHECK(VALUE_PECAN_RIGHT_WRITE, PECAN_RIGHT_WRITE);
 SYSCALL_LAYOUT_CHECK(VALUE_PECAN_IPC_OK, PECAN_IPC_OK);
 #endif

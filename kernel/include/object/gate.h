@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * IPC gates (endpoints), 32-byte objects. A gate is bound to one thread; a message sent
+ * IPC gates, 32-byte objects. A gate is bound to one thread; a message sent
  * through a gate goes to that thread, which learns the badge of the capability used.
  * Senders to an unbound gate wait at the gate until a thread is bound, so channels can be
  * wired before their server runs.
@@ -17,51 +17,51 @@
  * bits (never 0) in its extra word; every other capability to a gate has extra 0; a gate
  * is in its notification's watching_gates list iff its no_clients names it.
  */
-#ifndef PECAN_OBJECT_ENDPOINT_H
-#define PECAN_OBJECT_ENDPOINT_H
+#ifndef PECAN_OBJECT_GATE_H
+#define PECAN_OBJECT_GATE_H
 
 #include <object/tcb.h>
 
-#define ENDPOINT_SIZE_BITS 5
+#define GATE_SIZE_BITS 5
 
-struct endpoint {
+struct gate {
     struct tcb *bound_thread;
     struct tcb *waiting_head;          /* senders waiting for a bound thread */
     struct tcb *waiting_tail;
-    struct endpoint *bound_next;       /* the bound thread's list of gates */
-    struct endpoint *bound_prev;
+    struct gate *bound_next;           /* the bound thread's list of gates */
+    struct gate *bound_prev;
     struct notification *no_clients;   /* signalled when the watched capability is a leaf */
     struct cte *watched;               /* the watched slot; its cap.extra holds the bits (the
                                           gate has no room for them) */
-    struct endpoint *watch_next;       /* next gate watched by the same notification */
+    struct gate *watch_next;           /* next gate watched by the same notification */
 };
 
-_Static_assert(sizeof(struct endpoint) == (1u << ENDPOINT_SIZE_BITS), "endpoint size");
+_Static_assert(sizeof(struct gate) == (1u << GATE_SIZE_BITS), "gate size");
 
 struct invocation;
 
-/* Gate control (KOBJECT protocol through a capability with READ); false if the message
+/* Gate control (GATE protocol through a capability with READ); false if the message
  * is ordinary IPC instead. */
-bool endpoint_control(struct invocation *inv, int *result);
+bool gate_control(struct invocation *inv, int *result);
 /* A notification goes away: gates stop signalling it. */
-void endpoint_notification_destroyed(struct notification *n);
+void gate_notification_destroyed(struct notification *n);
 
 /* A thread goes away: unbind every gate bound to it. */
-void endpoint_thread_destroyed(struct tcb *tcb);
+void gate_thread_destroyed(struct tcb *tcb);
 /* Ends the gate's no-clients watch, if it has one. */
-void endpoint_unwatch(struct endpoint *gate);
+void gate_unwatch(struct gate *gate);
 /* A gate capability is being deleted (still in its slot): the watch ends if it was
  * set through it. Inline: it is on the path of every deletion of a gate capability. */
-static inline void endpoint_cap_deleted(struct cte *slot)
+static inline void gate_cap_deleted(struct cte *slot)
 {
-    struct endpoint *gate = (struct endpoint *)slot->cap.object;
+    struct gate *gate = (struct gate *)slot->cap.object;
     if (gate->watched == slot)
-        endpoint_unwatch(gate);
+        gate_unwatch(gate);
 }
 /* A gate capability moved from one slot to another (CNODE MOVE): its watch goes along. */
-void endpoint_cap_moved(struct cte *from, struct cte *to);
+void gate_cap_moved(struct cte *from, struct cte *to);
 /* A gate capability was deleted from the derivation tree, leaving its parent with no
  * children: signal the no-clients notification if that parent is the watched one. */
-void endpoint_cap_removed(struct cte *parent_if_leaf);
+void gate_cap_removed(struct cte *parent_if_leaf);
 
 #endif

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * IPC gates (include/object/endpoint.h): the gate-control part of the KOBJECT protocol
+ * IPC gates (include/object/gate.h): the gate-control part of the GATE protocol
  * (bind a thread, info, the no-clients watch), and destruction. Message transfer
  * through gates is core/ipc.c. Control needs the READ right on the gate capability, which
- * a server keeps and its clients' copies lack; a message with the KOBJECT label through a
+ * a server keeps and its clients' copies lack; a message with the GATE label through a
  * capability without READ is ordinary IPC to the server.
  *
  * The no-clients watch is owned by the capability it was set through (the watched slot),
@@ -18,10 +18,10 @@
 #include <core/delete.h>
 #include <core/invocation.h>
 #include <core/ipc.h>
-#include <object/endpoint.h>
+#include <object/gate.h>
 #include <object/notification.h>
 
-static void unbind(struct endpoint *gate)
+static void unbind(struct gate *gate)
 {
     struct tcb *t = gate->bound_thread;
     if (!t)
@@ -37,7 +37,7 @@ static void unbind(struct endpoint *gate)
     gate->bound_thread = NULL;
 }
 
-static void bind(struct endpoint *gate, struct tcb *t)
+static void bind(struct gate *gate, struct tcb *t)
 {
     if (gate->bound_thread == t)
         return;   /* nothing changes: its senders and a closed receive on it stay */
@@ -58,12 +58,12 @@ static void bind(struct endpoint *gate, struct tcb *t)
  * refuses their own hand-over. It bounds the walk: interrupts are masked. */
 #define WATCH_TAKEOVER_DISTANCE 256u
 
-void endpoint_unwatch(struct endpoint *gate)
+void gate_unwatch(struct gate *gate)
 {
     struct notification *n = gate->no_clients;
     if (!n)
         return;
-    struct endpoint **link = &n->watching_gates;
+    struct gate **link = &n->watching_gates;
     while (*link && *link != gate)
         link = &(*link)->watch_next;
     if (*link)
@@ -74,7 +74,7 @@ void endpoint_unwatch(struct endpoint *gate)
     gate->watch_next = NULL;
 }
 
-static void watch(struct endpoint *gate, struct cte *slot, struct notification *n, word_t bits)
+static void watch(struct gate *gate, struct cte *slot, struct notification *n, word_t bits)
 {
     gate->no_clients = n;
     gate->watched = slot;
@@ -84,49 +84,49 @@ static void watch(struct endpoint *gate, struct cte *slot, struct notification *
 }
 
 /* May the watch be set, changed or cancelled through slot? */
-static bool may_change_watch(const struct endpoint *gate, const struct cte *slot)
+static bool may_change_watch(const struct gate *gate, const struct cte *slot)
 {
     return !gate->watched || gate->watched == slot ||
            cdt_descends_within(slot, gate->watched, WATCH_TAKEOVER_DISTANCE);
 }
 
-void endpoint_destroy(struct capability *cap)
+void gate_destroy(struct capability *cap)
 {
-    struct endpoint *gate = (struct endpoint *)cap->object;
+    struct gate *gate = (struct gate *)cap->object;
     unbind(gate);
     ipc_gate_destroyed(gate);
-    endpoint_unwatch(gate);
+    gate_unwatch(gate);
 }
 
-void endpoint_thread_destroyed(struct tcb *tcb)
+void gate_thread_destroyed(struct tcb *tcb)
 {
     while (tcb->bound_gates)
         unbind(tcb->bound_gates);
 }
 
-void endpoint_notification_destroyed(struct notification *n)
+void gate_notification_destroyed(struct notification *n)
 {
     while (n->watching_gates)
-        endpoint_unwatch(n->watching_gates);
+        gate_unwatch(n->watching_gates);
 }
 
-void endpoint_cap_moved(struct cte *from, struct cte *to)
+void gate_cap_moved(struct cte *from, struct cte *to)
 {
-    struct endpoint *gate = (struct endpoint *)to->cap.object;
+    struct gate *gate = (struct gate *)to->cap.object;
     if (gate->watched == from)
         gate->watched = to;
 }
 
-void endpoint_cap_removed(struct cte *parent)
+void gate_cap_removed(struct cte *parent)
 {
-    if (parent->cap.type != CAP_ENDPOINT)
+    if (parent->cap.type != CAP_GATE)
         return;
-    struct endpoint *gate = (struct endpoint *)parent->cap.object;
+    struct gate *gate = (struct gate *)parent->cap.object;
     if (gate->watched == parent && cdt_is_leaf(parent))
         notification_signal(gate->no_clients, parent->cap.extra);
 }
 
-static int decode_bind(struct invocation *inv, struct endpoint *gate)
+static int decode_bind(struct invocation *inv, struct gate *gate)
 {
     struct cte *thread;
     if (inv->length < 2)
@@ -141,7 +141,7 @@ static int decode_bind(struct invocation *inv, struct endpoint *gate)
 
 /* w1 the notification (WRITE), or 0 to cancel the watch; w2 the bits, ORed with the
  * notification capability's badge. */
-static int decode_no_clients(struct invocation *inv, struct endpoint *gate)
+static int decode_no_clients(struct invocation *inv, struct gate *gate)
 {
     if (inv->length < 3)
         return -PECAN_EMSGTOOSHORT;
@@ -160,7 +160,7 @@ static int decode_no_clients(struct invocation *inv, struct endpoint *gate)
     }
     if (!may_change_watch(gate, inv->slot))
         return -PECAN_EBUSY;
-    endpoint_unwatch(gate);
+    gate_unwatch(gate);
     if (!notification)
         return 0;
     watch(gate, inv->slot, notification, bits);
@@ -170,12 +170,12 @@ static int decode_no_clients(struct invocation *inv, struct endpoint *gate)
 }
 
 /* Control operations on a gate; false if the message is not one (then it is IPC). */
-bool endpoint_control(struct invocation *inv, int *result)
+bool gate_control(struct invocation *inv, int *result)
 {
-    if (pecan_tag_label(inv->tag) != PECAN_PROTO_KOBJECT || inv->length < 1 ||
+    if (pecan_tag_label(inv->tag) != PECAN_PROTO_GATE || inv->length < 1 ||
         !cap_has_rights(&inv->slot->cap, PECAN_RIGHT_READ))
         return false;
-    struct endpoint *gate = (struct endpoint *)inv->slot->cap.object;
+    struct gate *gate = (struct gate *)inv->slot->cap.object;
     switch (invocation_word(inv, 0)) {
     case PECAN_GATE_BIND:
         *result = decode_bind(inv, gate);
