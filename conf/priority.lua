@@ -1,6 +1,6 @@
 -- Priority limits: each program gets a priority and an MCP, the highest priority its
--- threads may have or give (docs/ned.md). Holding its own TCB and the Scheduler, as every
--- program does, it still cannot go above that limit; nor can ned give more than moe gave
+-- threads may have or give (docs/ned.md). Holding its own thread object and the Scheduler, as
+-- every program does, it still cannot go above that limit; nor can ned give more than moe gave
 -- ned (MCP 199, below moe's own 200).
 local L4 = require("L4")
 local ld = L4.default_loader

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Building the root task from boot module 0 (an ELF executable). This is the only time
- * the kernel allocates memory itself: the root task's CNode, TCB, page directory, page
- * tables, image, stack, UTCB and boot-info frames come from the top of free RAM. All RAM
+ * the kernel allocates memory itself: the root task's CNode, thread object, page directory,
+ * page tables, image, stack, UTCB and boot-info frames come from the top of free RAM. All RAM
  * left over becomes untyped capabilities, and the boards' MMIO regions device untyped,
  * in the root CNode. The boot-info area lists every capability (abi/bootinfo.h).
  *
@@ -22,7 +22,7 @@
 #include <object/console.h>
 #include <object/scheduler.h>
 #include <object/irq.h>
-#include <object/tcb.h>
+#include <object/thread.h>
 #include <object/untyped.h>
 #include <object/vspace.h>
 #include <panic.h>
@@ -39,7 +39,7 @@ struct root_builder {
     struct cte *cnode;              /* the root CNode's slots */
     unsigned cnode_bits;            /* log2 of their number (root_cnode_bits_for) */
     pecan_cap_t next_slot;
-    struct tcb *tcb;
+    struct thread *thread;
     struct vspace *vspace;
     struct pecan_bootinfo *info;
     vaddr_t page_table_mib[MAX_PAGE_TABLES];
@@ -258,16 +258,16 @@ static void create_core_objects(struct root_builder *b)
     b->vspace = phys_to_virt(vspace_phys);
     if (vspace_init(b->vspace) != 0)
         panic("boot: no ASID for the root task");
-    paddr_t tcb_phys = boot_alloc(b, TCB_SIZE_BITS);
-    b->tcb = phys_to_virt(tcb_phys);
-    tcb_init(b->tcb);
+    paddr_t thread_phys = boot_alloc(b, THREAD_SIZE_BITS);
+    b->thread = phys_to_virt(thread_phys);
+    thread_init(b->thread);
 
     /* A one-level CNode: a guard of zeros covers the bits above the slot number. */
     add_kernel_object(b, PECAN_ROOT_CNODE,
                       cspace_cnode_cap(b->cnode, b->cnode_bits, 0, 32 - b->cnode_bits,
                                        PECAN_RIGHTS_ALL));
-    add_kernel_object(b, PECAN_ROOT_TCB, (struct capability){
-        .type = CAP_TCB, .rights = PECAN_RIGHTS_ALL, .object = (uintptr_t)b->tcb });
+    add_kernel_object(b, PECAN_ROOT_THREAD, (struct capability){
+        .type = CAP_THREAD, .rights = PECAN_RIGHTS_ALL, .object = (uintptr_t)b->thread });
     add_kernel_object(b, PECAN_ROOT_VSPACE, (struct capability){
         .type = CAP_VSPACE, .rights = PECAN_RIGHTS_ALL, .object = (uintptr_t)b->vspace });
     add_kernel_object(b, PECAN_ROOT_IRQ_CONTROL, irq_control_cap());
@@ -275,27 +275,27 @@ static void create_core_objects(struct root_builder *b)
     add_kernel_object(b, PECAN_ROOT_SCHEDULER, scheduler_cap());
 }
 
-/* The TCB runs with copies of the root's CNode, vspace and UTCB capabilities. */
+/* The thread object runs with copies of the root's CNode, vspace and UTCB capabilities. */
 static void configure_thread(struct root_builder *b, vaddr_t entry)
 {
-    struct tcb *tcb = b->tcb;
-    const pecan_cap_t sources[TCB_SLOT_COUNT] = {
-        [TCB_SLOT_CSPACE] = PECAN_ROOT_CNODE, [TCB_SLOT_VSPACE] = PECAN_ROOT_VSPACE,
-        [TCB_SLOT_UTCB] = PECAN_ROOT_UTCB_FRAME,
+    struct thread *thread = b->thread;
+    const pecan_cap_t sources[THREAD_SLOT_COUNT] = {
+        [THREAD_SLOT_CSPACE] = PECAN_ROOT_CNODE, [THREAD_SLOT_VSPACE] = PECAN_ROOT_VSPACE,
+        [THREAD_SLOT_UTCB] = PECAN_ROOT_UTCB_FRAME,
     };
-    for (unsigned s = 0; s <= TCB_SLOT_UTCB; s++) {
+    for (unsigned s = 0; s <= THREAD_SLOT_UTCB; s++) {
         struct cte *src = &b->cnode[sources[s]];
-        cap_derive(&tcb->slots[s].cap, &src->cap, PECAN_RIGHTS_ALL);
-        cdt_insert_sibling(src, &tcb->slots[s]);
+        cap_derive(&thread->slots[s].cap, &src->cap, PECAN_RIGHTS_ALL);
+        cdt_insert_sibling(src, &thread->slots[s]);
     }
-    tcb->utcb_vaddr = PECAN_ROOT_UTCB_VADDR;
-    tcb->utcb_offset = 0;
-    tcb->priority = ROOT_PRIORITY;
-    tcb->mcp = SCHED_MAX_PRIORITY;   /* every priority limit is handed down from here */
-    tcb->context.pc = entry;
-    tcb->context.sp = PECAN_ROOT_STACK_TOP;
-    tcb->context.r[0] = PECAN_ROOT_BOOTINFO_VADDR;
-    tcb->context.cpsr = CPSR_MODE_USR;
+    thread->utcb_vaddr = PECAN_ROOT_UTCB_VADDR;
+    thread->utcb_offset = 0;
+    thread->priority = ROOT_PRIORITY;
+    thread->mcp = SCHED_MAX_PRIORITY;   /* every priority limit is handed down from here */
+    thread->context.pc = entry;
+    thread->context.sp = PECAN_ROOT_STACK_TOP;
+    thread->context.r[0] = PECAN_ROOT_BOOTINFO_VADDR;
+    thread->context.cpsr = CPSR_MODE_USR;
 }
 
 /* The boot-info frames are consecutive so the kernel can fill them in as one struct;
@@ -355,5 +355,5 @@ void root_task_create(void)
     kprintf("root task: %s, entry %08lx, %u capabilities, %lu KiB of RAM as untyped\n",
             boot_module(0)->name, (unsigned long)entry, (unsigned)(b.next_slot - PECAN_ROOT_FIRST_DYNAMIC),
             (unsigned long)((b.alloc_top - b.free_low_end + boot_info.kernel_phys_start) / 1024));
-    sched_enqueue(b.tcb);
+    sched_enqueue(b.thread);
 }

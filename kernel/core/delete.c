@@ -7,7 +7,7 @@
  * every in-kernel reference to it.
  *
  * Objects whose destruction grows with a size someone chose are zombies while it goes
- * on: containers (CNodes and TCBs), whose slots hold capabilities that may be last
+ * on: containers (CNodes and thread objects), whose slots hold capabilities that may be last
  * capabilities to other containers, and address spaces, whose page tables hold mappings
  * others derived from. The slot that held the last capability keeps a CAP_ZOMBIE (the
  * object, what it was in flags, a cursor in extra) and stays in the derivation tree until
@@ -42,22 +42,22 @@
 #include <core/preempt.h>
 #include <lib/string.h>
 #include <object/gate.h>
-#include <object/tcb.h>
+#include <object/thread.h>
 #include <object/vspace.h>
 
 /* Estimated instructions of one step: a slot emptied (or skipped) in a container. */
 #define DELETE_STEP_COST 150u
 
-/* The slots a container zombie holds: a CNode's 2^radix slots, or a TCB's own. */
+/* The slots a container zombie holds: a CNode's 2^radix slots, or a thread object's own. */
 static struct cte *container_slots(const struct capability *zombie, unsigned *count)
 {
     if (zombie->flags == CAP_CNODE) {
         *count = 1u << zombie->size_bits;
         return (struct cte *)(uintptr_t)zombie->object;
     }
-    if (zombie->flags == CAP_TCB) {
-        *count = TCB_SLOT_COUNT;
-        return ((struct tcb *)(uintptr_t)zombie->object)->slots;
+    if (zombie->flags == CAP_THREAD) {
+        *count = THREAD_SLOT_COUNT;
+        return ((struct thread *)(uintptr_t)zombie->object)->slots;
     }
     *count = 0;
     return NULL;
@@ -65,7 +65,7 @@ static struct cte *container_slots(const struct capability *zombie, unsigned *co
 
 static bool destroyed_as_zombie(unsigned type)
 {
-    return type == CAP_CNODE || type == CAP_TCB || type == CAP_VSPACE;
+    return type == CAP_CNODE || type == CAP_THREAD || type == CAP_VSPACE;
 }
 
 static void clear_slot(struct cte *slot)
@@ -103,8 +103,8 @@ static void destroy_object(struct capability *cap)
 static void make_zombie(struct cte *slot, struct cte *parent)
 {
     struct capability *cap = &slot->cap;
-    if (cap->type == CAP_TCB)
-        tcb_destroy_begin(cap);
+    if (cap->type == CAP_THREAD)
+        thread_destroy_begin(cap);
     cap->flags = cap->type;            /* remember what it was */
     cap->type = CAP_ZOMBIE;
     cap->extra = 0;                    /* cursor: next slot, or page directory entry */

@@ -27,7 +27,7 @@ static bool is_page_fault(unsigned kind)
     return kind == FAULT_PAGE_READ || kind == FAULT_PAGE_WRITE || kind == FAULT_PREFETCH;
 }
 
-static void stop(struct tcb *thread, const char *why)
+static void stop(struct thread *thread, const char *why)
 {
     kprintf("fault: thread %p: %s at %08lx (pc %08lx, status %03lx): %s, thread stopped\n",
             (void *)thread, kind_names[thread->fault_kind], (unsigned long)thread->fault_address,
@@ -35,29 +35,29 @@ static void stop(struct tcb *thread, const char *why)
     if (thread->state != THREAD_RUNNABLE) {
         /* Its fault call has ended (refused, handler gone, timed out) and left every IPC
          * relation: it was not in a system call, so no IPC status may overwrite the
-         * registers it faulted with (tcb_suspend would cancel it as if it were). */
+         * registers it faulted with (thread_suspend would cancel it as if it were). */
         thread->ipc_flags = 0;
         thread->state = THREAD_INACTIVE;
     }
-    tcb_suspend(thread);
+    thread_suspend(thread);
 }
 
-void fault_handle(struct tcb *thread, const struct fault *fault)
+void fault_handle(struct thread *thread, const struct fault *fault)
 {
     user_faults++;
     thread->fault_kind = (uint8_t)fault->kind;
     thread->fault_address = fault->address;
     thread->fault_status = fault->status;
-    struct cte *handler = &thread->slots[TCB_SLOT_PAGER];
+    struct cte *handler = &thread->slots[THREAD_SLOT_PAGER];
     if (!is_page_fault(fault->kind) &&
-        thread->slots[TCB_SLOT_EXCEPTION_HANDLER].cap.type == CAP_GATE)
-        handler = &thread->slots[TCB_SLOT_EXCEPTION_HANDLER];
+        thread->slots[THREAD_SLOT_EXCEPTION_HANDLER].cap.type == CAP_GATE)
+        handler = &thread->slots[THREAD_SLOT_EXCEPTION_HANDLER];
     const char *refused = ipc_fault_call(thread, handler);
     if (refused)
         stop(thread, refused);
 }
 
-unsigned fault_message(const struct tcb *thread, word_t *words, int *label)
+unsigned fault_message(const struct thread *thread, word_t *words, int *label)
 {
     if (is_page_fault(thread->fault_kind)) {
         *label = PECAN_LABEL_PAGE_FAULT;
@@ -76,17 +76,17 @@ unsigned fault_message(const struct tcb *thread, word_t *words, int *label)
     return 1 + PECAN_THREAD_REGISTER_COUNT;
 }
 
-static word_t reply_word(const struct tcb *handler, unsigned i)
+static word_t reply_word(const struct thread *handler, unsigned i)
 {
     if (i < PECAN_MSG_REGISTERS)
         return handler->context.r[3 + i];
-    const struct pecan_utcb *u = tcb_utcb(handler);
+    const struct pecan_utcb *u = thread_utcb(handler);
     return u ? u->message[i] : 0;
 }
 
 /* The pager's reply maps pages at the faulting address: each memory item's pages land in
  * a window the size of the item, around the fault. */
-static void map_reply_items(struct tcb *thread, struct tcb *pager, pecan_tag_t tag)
+static void map_reply_items(struct thread *thread, struct thread *pager, pecan_tag_t tag)
 {
     unsigned words = pecan_tag_words(tag), items = pecan_tag_items(tag);
     for (unsigned i = 0; i < items && words + 2 * i + 1 < PECAN_MSG_MAX_WORDS; i++) {
@@ -104,7 +104,7 @@ static void map_reply_items(struct tcb *thread, struct tcb *pager, pecan_tag_t t
     }
 }
 
-static void set_registers(struct tcb *thread, const struct tcb *handler)
+static void set_registers(struct thread *thread, const struct thread *handler)
 {
     word_t *regs = thread->context.r;
     for (unsigned i = 0; i < PECAN_THREAD_REGISTER_COUNT - 1; i++) {
@@ -118,7 +118,7 @@ static void set_registers(struct tcb *thread, const struct tcb *handler)
     thread->context.cpsr = (cpsr & 0xF80F0220u) | 0x10u;   /* user mode, flags only */
 }
 
-void fault_reply(struct tcb *thread, struct tcb *handler)
+void fault_reply(struct thread *thread, struct thread *handler)
 {
     pecan_tag_t tag = handler->context.r[1];
     if (pecan_tag_label(tag) < 0) {
@@ -132,7 +132,7 @@ void fault_reply(struct tcb *thread, struct tcb *handler)
     sched_enqueue(thread);   /* retries the instruction, or goes on where the handler says */
 }
 
-void fault_unhandled(struct tcb *thread, word_t status)
+void fault_unhandled(struct thread *thread, word_t status)
 {
     (void)status;
     stop(thread, "its handler is gone or timed out");

@@ -12,7 +12,7 @@
 #include <object/gate.h>
 #include <object/irq.h>
 #include <object/notification.h>
-#include <object/tcb.h>
+#include <object/thread.h>
 #include <stdarg.h>
 
 #define SEEN_CAPACITY 16384   /* power of two */
@@ -163,16 +163,16 @@ static void check_entry(struct cte *slot, const struct cte *prev)
         check_placement(slot);
 }
 
-static void check_sender_queue(const struct tcb *head, const void *owner, bool at_gate)
+static void check_sender_queue(const struct thread *head, const void *owner, bool at_gate)
 {
-    const struct tcb *prev = NULL;
+    const struct thread *prev = NULL;
     unsigned n = 0;
-    for (const struct tcb *t = head; t; prev = t, t = t->wait_next) {
+    for (const struct thread *t = head; t; prev = t, t = t->wait_next) {
         if (++n > 100000) {
             invariants_report("sender queue of %p does not end", owner);
             return;
         }
-        if (!invariants_object_live((word_t)(uintptr_t)t, CAP_TCB))
+        if (!invariants_object_live((word_t)(uintptr_t)t, CAP_THREAD))
             invariants_report("sender queue of %p holds a destroyed thread %p", owner,
                               (const void *)t);
         if (t->state != THREAD_BLOCKED_SEND || t->blocked_on != owner || t->wait_prev != prev ||
@@ -183,45 +183,45 @@ static void check_sender_queue(const struct tcb *head, const void *owner, bool a
     }
 }
 
-static void check_ipc_references(const struct tcb *tcb)
+static void check_ipc_references(const struct thread *thread)
 {
-    check_sender_queue(tcb->senders_head, tcb, false);
-    if (tcb->reply_to && (tcb->reply_to->state != THREAD_BLOCKED_REPLY ||
-                          tcb->reply_to->reply_from != tcb))
+    check_sender_queue(thread->senders_head, thread, false);
+    if (thread->reply_to && (thread->reply_to->state != THREAD_BLOCKED_REPLY ||
+                          thread->reply_to->reply_from != thread))
         invariants_report("thread %p holds a reply capability to %p, which is not waiting for it",
-                          (const void *)tcb, (const void *)tcb->reply_to);
-    if (tcb->reply_from && tcb->reply_from->reply_to != tcb)
+                          (const void *)thread, (const void *)thread->reply_to);
+    if (thread->reply_from && thread->reply_from->reply_to != thread)
         invariants_report("thread %p waits for a reply from %p, which does not hold it",
-                          (const void *)tcb, (const void *)tcb->reply_from);
-    if (tcb->send_gate && tcb->state == THREAD_BLOCKED_SEND &&
-        !invariants_object_live((word_t)(uintptr_t)tcb->send_gate, CAP_GATE))
-        invariants_report("thread %p sends through a destroyed gate", (const void *)tcb);
-    else if (tcb->send_gate && tcb->state == THREAD_BLOCKED_SEND) {
+                          (const void *)thread, (const void *)thread->reply_from);
+    if (thread->send_gate && thread->state == THREAD_BLOCKED_SEND &&
+        !invariants_object_live((word_t)(uintptr_t)thread->send_gate, CAP_GATE))
+        invariants_report("thread %p sends through a destroyed gate", (const void *)thread);
+    else if (thread->send_gate && thread->state == THREAD_BLOCKED_SEND) {
         /* It waits where its gate leads: at the bound thread, or at the gate if none. */
-        const struct gate *g = tcb->send_gate;
+        const struct gate *g = thread->send_gate;
         const void *where = g->bound_thread ? (const void *)g->bound_thread : (const void *)g;
-        if (tcb->blocked_on != where)
+        if (thread->blocked_on != where)
             invariants_report("thread %p sends through gate %p but waits at %p, not at %p",
-                              (const void *)tcb, (const void *)g, tcb->blocked_on, where);
+                              (const void *)thread, (const void *)g, thread->blocked_on, where);
     }
-    for (const struct gate *g = tcb->bound_gates; g; g = g->bound_next) {
-        if (g->bound_thread != tcb || !invariants_object_live((word_t)(uintptr_t)g, CAP_GATE))
+    for (const struct gate *g = thread->bound_gates; g; g = g->bound_next) {
+        if (g->bound_thread != thread || !invariants_object_live((word_t)(uintptr_t)g, CAP_GATE))
             invariants_report("thread %p: bound gate %p is destroyed or bound elsewhere",
-                              (const void *)tcb, (const void *)g);
+                              (const void *)thread, (const void *)g);
     }
 }
 
-static void check_tcb_references(const struct tcb *tcb)
+static void check_thread_references(const struct thread *thread)
 {
-    check_ipc_references(tcb);
-    if (tcb->state == THREAD_BLOCKED_NOTIFICATION &&
-        !invariants_object_live((word_t)(uintptr_t)tcb->blocked_on, CAP_NOTIFICATION))
-        invariants_report("thread %p waits on a destroyed notification", (const void *)tcb);
+    check_ipc_references(thread);
+    if (thread->state == THREAD_BLOCKED_NOTIFICATION &&
+        !invariants_object_live((word_t)(uintptr_t)thread->blocked_on, CAP_NOTIFICATION))
+        invariants_report("thread %p waits on a destroyed notification", (const void *)thread);
 }
 
-static void check_scheduled(const struct tcb *t, void *arg)
+static void check_scheduled(const struct thread *t, void *arg)
 {
-    if (!invariants_object_live((word_t)(uintptr_t)t, CAP_TCB))
+    if (!invariants_object_live((word_t)(uintptr_t)t, CAP_THREAD))
         invariants_report("CPU %u schedules a destroyed thread %p", *(unsigned *)arg,
                           (const void *)t);
 }
@@ -271,7 +271,8 @@ static void check_gate(const struct cte *s, bool first_of_run, unsigned *watched
     if (!first_of_run)
         return;
     check_sender_queue(g->waiting_head, g, true);
-    if (g->bound_thread && !invariants_object_live((word_t)(uintptr_t)g->bound_thread, CAP_TCB))
+    if (g->bound_thread &&
+        !invariants_object_live((word_t)(uintptr_t)g->bound_thread, CAP_THREAD))
         invariants_report("gate %p bound to a destroyed thread", (const void *)g);
     *watched_gates += check_gate_watch(g);
 }
@@ -283,15 +284,15 @@ static void check_queues(void)
     unsigned watched_gates = 0, listed_gates = 0;
     for (struct cte *s = cdt_first(); s; s = cdt_next(s)) {
         bool first_of_run = !cap_same_object(&s->cdt_prev->cap, &s->cap);
-        if (s->cap.type == CAP_TCB)
-            check_tcb_references((const struct tcb *)(uintptr_t)s->cap.object);
+        if (s->cap.type == CAP_THREAD)
+            check_thread_references((const struct thread *)(uintptr_t)s->cap.object);
         if (s->cap.type == CAP_GATE)
             check_gate(s, first_of_run, &watched_gates);
         if (s->cap.type != CAP_NOTIFICATION)
             continue;
         const struct notification *n = (const struct notification *)(uintptr_t)s->cap.object;
-        for (const struct tcb *t = n->wait_head; t; t = t->wait_next) {
-            if (!invariants_object_live((word_t)(uintptr_t)t, CAP_TCB))
+        for (const struct thread *t = n->wait_head; t; t = t->wait_next) {
+            if (!invariants_object_live((word_t)(uintptr_t)t, CAP_THREAD))
                 invariants_report("notification %p queues a destroyed thread", (const void *)n);
         }
         if (first_of_run)

@@ -12,7 +12,7 @@
 #include <object/gate.h>
 #include <object/scheduler.h>
 #include <core/syscall.h>
-#include <object/tcb.h>
+#include <object/thread.h>
 
 typedef int (*decode_fn)(struct invocation *inv);
 
@@ -23,7 +23,7 @@ struct object_protocol {
 
 static const struct object_protocol protocols[CAP_TYPE_COUNT] = {
     [CAP_UNTYPED] = { PECAN_PROTO_UNTYPED, untyped_decode },
-    [CAP_TCB] = { PECAN_PROTO_THREAD, tcb_decode },
+    [CAP_THREAD] = { PECAN_PROTO_THREAD, thread_decode },
     [CAP_NOTIFICATION] = { PECAN_PROTO_NOTIFICATION, notification_decode },
     [CAP_CNODE] = { PECAN_PROTO_CNODE, cnode_decode },
     [CAP_VSPACE] = { PECAN_PROTO_VSPACE, vspace_decode },
@@ -40,7 +40,7 @@ void invocation_reply(struct invocation *inv, unsigned i, word_t value)
     if (i < PECAN_MSG_REGISTERS) {
         inv->caller->context.r[3 + i] = value;
     } else {
-        struct pecan_utcb *utcb = tcb_utcb(inv->caller);
+        struct pecan_utcb *utcb = thread_utcb(inv->caller);
         if (!utcb || i >= PECAN_UTCB_MESSAGE_WORDS)
             return;
         utcb->message[i] = value;
@@ -49,7 +49,7 @@ void invocation_reply(struct invocation *inv, unsigned i, word_t value)
         inv->reply_length = i + 1;
 }
 
-static void finish(struct tcb *caller, word_t ipc_status, int result, unsigned words)
+static void finish(struct thread *caller, word_t ipc_status, int result, unsigned words)
 {
     caller->context.r[0] = ipc_status;
     caller->context.r[1] = pecan_tag(result, words, 0);
@@ -60,7 +60,7 @@ static int check_message(const struct invocation *inv)
     if (inv->length == 0)
         return -PECAN_EMSGTOOSHORT;
     if (inv->length > PECAN_MSG_MAX_WORDS ||
-        (inv->length > PECAN_MSG_REGISTERS && !tcb_utcb(inv->caller)))
+        (inv->length > PECAN_MSG_REGISTERS && !thread_utcb(inv->caller)))
         return -PECAN_EMSGTOOLONG;
     return 0;
 }
@@ -80,7 +80,7 @@ static int invoke_object(struct invocation *inv, const struct object_protocol *p
     return result ? result : p->decode(inv);
 }
 
-void syscall_invoke_general(struct tcb *caller, struct cte *slot)
+void syscall_invoke_general(struct thread *caller, struct cte *slot)
 {
     struct user_context *ctx = &caller->context;
     word_t operation = ctx->r[2] & 0xff;

@@ -44,7 +44,7 @@ enum send_result { SEND_DELIVERED, SEND_BLOCKED, SEND_FAILED };
 /* ---- queues of blocked senders ------------------------------------------------------ */
 
 /* Takes a blocked sender out of whichever queue it is in. */
-static void sender_dequeue(struct tcb *sender)
+static void sender_dequeue(struct thread *sender)
 {
     if (!sender->blocked_on)
         return;   /* already taken out (a partner going away dequeues before failing it) */
@@ -52,17 +52,17 @@ static void sender_dequeue(struct tcb *sender)
         struct gate *gate = sender->blocked_on;
         thread_queue_remove(&gate->waiting_head, &gate->waiting_tail, sender);
     } else {
-        struct tcb *receiver = sender->blocked_on;
+        struct thread *receiver = sender->blocked_on;
         thread_queue_remove(&receiver->senders_head, &receiver->senders_tail, sender);
     }
 }
 
 /* Queues a sender at the gate's bound thread, or at the gate if it has none, remembering
  * what the capability it sends through allows, for the checks at delivery. */
-static void sender_enqueue(struct tcb *sender, const struct cte *slot)
+static void sender_enqueue(struct thread *sender, const struct cte *slot)
 {
     struct gate *gate = (struct gate *)slot->cap.object;
-    struct tcb *receiver = gate->bound_thread;
+    struct thread *receiver = gate->bound_thread;
     sender->send_gate = gate;
     sender->send_badge = slot->cap.badge;
     sender->send_rights = slot->cap.rights;
@@ -77,7 +77,7 @@ static void sender_enqueue(struct tcb *sender, const struct cte *slot)
 /* ---- ending a thread's IPC operation ------------------------------------------------ */
 
 /* The thread's system call ends with an IPC status (and label), and it runs again. */
-static void complete(struct tcb *t, word_t status, int label)
+static void complete(struct thread *t, word_t status, int label)
 {
     timeout_cancel(t);
     t->ipc_flags = 0;
@@ -87,7 +87,7 @@ static void complete(struct tcb *t, word_t status, int label)
 }
 
 /* A thread blocked in a fault call cannot just return: its handler failed it. */
-static void fail_partner(struct tcb *t, word_t status)
+static void fail_partner(struct thread *t, word_t status)
 {
     if (t->ipc_flags & IPC_FLAG_FAULT) {
         t->ipc_flags = 0;
@@ -98,7 +98,7 @@ static void fail_partner(struct tcb *t, word_t status)
     complete(t, status, 0);
 }
 
-static void block(struct tcb *t, enum thread_state state, word_t timeout_field)
+static void block(struct thread *t, enum thread_state state, word_t timeout_field)
 {
     sched_dequeue(t);
     t->state = state;
@@ -111,11 +111,11 @@ static void block(struct tcb *t, enum thread_state state, word_t timeout_field)
 /* Is the message the sender's registers describe now one it may send with these rights
  * (those of the capability it used)? Length first, then rights, the order docs/abi.md
  * gives. 0 or a negative PECAN_E* code. */
-static int check_message(const struct tcb *sender, unsigned rights)
+static int check_message(const struct thread *sender, unsigned rights)
 {
     pecan_tag_t tag = sender->context.r[1];
     unsigned total = pecan_tag_words(tag) + 2 * pecan_tag_items(tag);
-    if (total > PECAN_MSG_MAX_WORDS || (total > PECAN_MSG_REGISTERS && !tcb_utcb(sender)))
+    if (total > PECAN_MSG_MAX_WORDS || (total > PECAN_MSG_REGISTERS && !thread_utcb(sender)))
         return -PECAN_EMSGTOOLONG;
     if (!(rights & PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
@@ -125,12 +125,12 @@ static int check_message(const struct tcb *sender, unsigned rights)
     return 0;
 }
 
-static word_t read_word(const struct tcb *t, const struct pecan_utcb *u, unsigned i)
+static word_t read_word(const struct thread *t, const struct pecan_utcb *u, unsigned i)
 {
     return i < PECAN_MSG_REGISTERS ? t->context.r[3 + i] : u->message[i];
 }
 
-static void write_word(struct tcb *t, struct pecan_utcb *u, unsigned i, word_t v)
+static void write_word(struct thread *t, struct pecan_utcb *u, unsigned i, word_t v)
 {
     if (i < PECAN_MSG_REGISTERS)
         t->context.r[3 + i] = v;
@@ -139,7 +139,7 @@ static void write_word(struct tcb *t, struct pecan_utcb *u, unsigned i, word_t v
 }
 
 /* The kernel's fault message for a thread in a fault call. */
-static pecan_tag_t copy_fault_message(struct tcb *sender, struct tcb *receiver,
+static pecan_tag_t copy_fault_message(struct thread *sender, struct thread *receiver,
                                       struct pecan_utcb *ru)
 {
     word_t fault_words[PECAN_MSG_MAX_WORDS];
@@ -154,10 +154,10 @@ static pecan_tag_t copy_fault_message(struct tcb *sender, struct tcb *receiver,
 
 /* Copies a message that check_message() passed: words, then items. A receiver without a
  * UTCB has room for six words only; its tag counts what it got. */
-static pecan_tag_t copy_message(struct tcb *sender, struct tcb *receiver,
+static pecan_tag_t copy_message(struct thread *sender, struct thread *receiver,
                                 struct pecan_utcb *ru, word_t *status)
 {
-    const struct pecan_utcb *su = tcb_utcb(sender);
+    const struct pecan_utcb *su = thread_utcb(sender);
     pecan_tag_t tag = sender->context.r[1];
     unsigned words = pecan_tag_words(tag), items = pecan_tag_items(tag);
     unsigned total = words + 2 * items;
@@ -190,9 +190,9 @@ static pecan_tag_t copy_message(struct tcb *sender, struct tcb *receiver,
  * receiver's result registers: status, tag, badge. The sender's message is checked here,
  * with the rights it sends with, because this is where it is used; if it fails, nothing
  * is copied and the error is returned. */
-static int transfer(struct tcb *sender, unsigned rights, struct tcb *receiver, word_t badge)
+static int transfer(struct thread *sender, unsigned rights, struct thread *receiver, word_t badge)
 {
-    struct pecan_utcb *ru = tcb_utcb(receiver);
+    struct pecan_utcb *ru = thread_utcb(receiver);
     word_t status = PECAN_IPC_OK;
     pecan_tag_t tag;
     if (sender->ipc_flags & IPC_FLAG_FAULT) {
@@ -211,7 +211,7 @@ static int transfer(struct tcb *sender, unsigned rights, struct tcb *receiver, w
 
 /* ---- send ----------------------------------------------------------------------------- */
 
-static bool accepts(const struct tcb *receiver, const struct gate *gate)
+static bool accepts(const struct thread *receiver, const struct gate *gate)
 {
     if (receiver->state != THREAD_BLOCKED_RECEIVE)
         return false;
@@ -219,7 +219,7 @@ static bool accepts(const struct tcb *receiver, const struct gate *gate)
 }
 
 /* The message reached receiver; a call leaves it holding the reply capability. */
-static void delivered(struct tcb *sender, struct tcb *receiver, bool is_call)
+static void delivered(struct thread *sender, struct thread *receiver, bool is_call)
 {
     timeout_cancel(receiver);
     receiver->ipc_flags = 0;
@@ -233,11 +233,11 @@ static void delivered(struct tcb *sender, struct tcb *receiver, bool is_call)
 
 /* Sends the caller's message through the gate capability in slot. A call blocks the
  * caller for the reply. */
-static enum send_result send(struct tcb *caller, const struct cte *slot, bool is_call,
+static enum send_result send(struct thread *caller, const struct cte *slot, bool is_call,
                              word_t timeout_field)
 {
     struct gate *gate = (struct gate *)slot->cap.object;
-    struct tcb *receiver = gate->bound_thread;
+    struct thread *receiver = gate->bound_thread;
     if (receiver && accepts(receiver, gate)) {
         int err = transfer(caller, slot->cap.rights, receiver, slot->cap.badge);
         if (err) {
@@ -262,9 +262,9 @@ static enum send_result send(struct tcb *caller, const struct cte *slot, bool is
 
 /* ---- receive -------------------------------------------------------------------------- */
 
-static struct tcb *find_sender(const struct tcb *receiver, const struct gate *gate)
+static struct thread *find_sender(const struct thread *receiver, const struct gate *gate)
 {
-    for (struct tcb *s = receiver->senders_head; s; s = s->wait_next) {
+    for (struct thread *s = receiver->senders_head; s; s = s->wait_next) {
         if (!gate || s->send_gate == gate)
             return s;
     }
@@ -273,7 +273,7 @@ static struct tcb *find_sender(const struct tcb *receiver, const struct gate *ga
 
 /* Takes the message of a queued sender, checked as it is now. A message that no longer
  * passes is not taken: its sender gets the error and false is returned. */
-static bool take_from(struct tcb *receiver, struct tcb *sender)
+static bool take_from(struct thread *receiver, struct thread *sender)
 {
     bool is_call = sender->ipc_flags & (IPC_FLAG_CALL | IPC_FLAG_FAULT);
     sender_dequeue(sender);
@@ -296,9 +296,9 @@ static bool take_from(struct tcb *receiver, struct tcb *sender)
 
 /* Takes the first queued sender's message (through gate, or any with NULL) that passes
  * its checks; false if none does. */
-static bool take_message(struct tcb *receiver, const struct gate *gate)
+static bool take_message(struct thread *receiver, const struct gate *gate)
 {
-    struct tcb *sender;
+    struct thread *sender;
     while ((sender = find_sender(receiver, gate)) != NULL) {
         if (take_from(receiver, sender))
             return true;
@@ -307,9 +307,9 @@ static bool take_message(struct tcb *receiver, const struct gate *gate)
 }
 
 /* A reply capability that was never used goes when its holder waits again. */
-static void drop_reply_capability(struct tcb *t)
+static void drop_reply_capability(struct thread *t)
 {
-    struct tcb *caller = t->reply_to;
+    struct thread *caller = t->reply_to;
     if (!caller)
         return;
     t->reply_to = NULL;
@@ -317,7 +317,7 @@ static void drop_reply_capability(struct tcb *t)
     fail_partner(caller, PECAN_IPC_ABORTED);
 }
 
-static bool take_notification(struct tcb *receiver)
+static bool take_notification(struct thread *receiver)
 {
     struct notification *n = receiver->bound_notification;
     if (!n || !n->bits)
@@ -332,7 +332,7 @@ static bool take_notification(struct tcb *receiver)
 
 /* Receives for the caller: a closed receive on gate (NULL: nothing, a sleep) or an open
  * wait. Blocks if nothing is there. */
-static void receive(struct tcb *caller, struct gate *gate, bool open, word_t timeout_field)
+static void receive(struct thread *caller, struct gate *gate, bool open, word_t timeout_field)
 {
     drop_reply_capability(caller);
     if (open && take_notification(caller))
@@ -349,17 +349,17 @@ static void receive(struct tcb *caller, struct gate *gate, bool open, word_t tim
     block(caller, THREAD_BLOCKED_RECEIVE, timeout_field);
 }
 
-bool ipc_deliver_notification(struct tcb *tcb, word_t bits)
+bool ipc_deliver_notification(struct thread *thread, word_t bits)
 {
-    if (tcb->state != THREAD_BLOCKED_RECEIVE || !(tcb->ipc_flags & IPC_FLAG_OPEN))
+    if (thread->state != THREAD_BLOCKED_RECEIVE || !(thread->ipc_flags & IPC_FLAG_OPEN))
         return false;
-    timeout_cancel(tcb);
-    tcb->ipc_flags = 0;
-    tcb->context.r[0] = PECAN_IPC_OK;
-    tcb->context.r[1] = pecan_tag(PECAN_LABEL_NOTIFICATION, 1, 0);
-    tcb->context.r[2] = 0;
-    tcb->context.r[3] = bits;
-    sched_enqueue(tcb);
+    timeout_cancel(thread);
+    thread->ipc_flags = 0;
+    thread->context.r[0] = PECAN_IPC_OK;
+    thread->context.r[1] = pecan_tag(PECAN_LABEL_NOTIFICATION, 1, 0);
+    thread->context.r[2] = 0;
+    thread->context.r[3] = bits;
+    sched_enqueue(thread);
     return true;
 }
 
@@ -368,9 +368,9 @@ bool ipc_deliver_notification(struct tcb *tcb, word_t bits)
 /* Replies through the server's reply capability. A reply that fails its checks is not
  * sent and the reply capability stays (the server may answer again). Returns the IPC
  * status, and *error the check's error. */
-static word_t reply(struct tcb *server, int *error)
+static word_t reply(struct thread *server, int *error)
 {
-    struct tcb *caller = server->reply_to;
+    struct thread *caller = server->reply_to;
     *error = 0;
     if (!caller)
         return PECAN_IPC_NO_REPLY_CAP;
@@ -394,13 +394,13 @@ static word_t reply(struct tcb *server, int *error)
 
 /* ---- the system call ------------------------------------------------------------------ */
 
-static void fail(struct tcb *caller, word_t status, int error)
+static void fail(struct thread *caller, word_t status, int error)
 {
     caller->context.r[0] = status;
     caller->context.r[1] = pecan_tag(error, 0, 0);
 }
 
-static void send_phase(struct tcb *caller, struct cte *slot, word_t operation, word_t timeout)
+static void send_phase(struct thread *caller, struct cte *slot, word_t operation, word_t timeout)
 {
     bool is_call = (operation & (PECAN_OP_RECV | PECAN_OP_OPEN_WAIT)) == PECAN_OP_RECV;
     struct gate *gate = (struct gate *)slot->cap.object;
@@ -418,7 +418,7 @@ static void send_phase(struct tcb *caller, struct cte *slot, word_t operation, w
     fail(caller, PECAN_IPC_OK, 0);
 }
 
-static void receive_phase(struct tcb *caller, struct cte *slot, word_t operation,
+static void receive_phase(struct thread *caller, struct cte *slot, word_t operation,
                           word_t timeout)
 {
     if (operation & PECAN_OP_OPEN_WAIT) {
@@ -442,7 +442,7 @@ static void receive_phase(struct tcb *caller, struct cte *slot, word_t operation
     receive(caller, gate, false, timeout);
 }
 
-void ipc_syscall(struct tcb *caller, struct cte *slot, word_t operation_word)
+void ipc_syscall(struct thread *caller, struct cte *slot, word_t operation_word)
 {
     word_t operation = operation_word & 0xff;
     word_t timeout = operation_word >> PECAN_TIMEOUT_SHIFT;
@@ -479,7 +479,7 @@ void ipc_syscall(struct tcb *caller, struct cte *slot, word_t operation_word)
     fail(caller, PECAN_IPC_OK, -PECAN_EINVAL);
 }
 
-const char *ipc_fault_call(struct tcb *thread, struct cte *handler_slot)
+const char *ipc_fault_call(struct thread *thread, struct cte *handler_slot)
 {
     if (!handler_slot || handler_slot->cap.type != CAP_GATE)
         return "no handler";
@@ -490,7 +490,7 @@ const char *ipc_fault_call(struct tcb *thread, struct cte *handler_slot)
     if (gate->bound_thread == thread)
         return "it is its own handler";
     thread->ipc_flags = IPC_FLAG_FAULT;
-    struct tcb *receiver = gate->bound_thread;
+    struct thread *receiver = gate->bound_thread;
     if (receiver && accepts(receiver, gate)) {
         transfer(thread, handler_slot->cap.rights, receiver, handler_slot->cap.badge);
         delivered(thread, receiver, true);
@@ -505,65 +505,65 @@ const char *ipc_fault_call(struct tcb *thread, struct cte *handler_slot)
 
 /* ---- cancelling ----------------------------------------------------------------------- */
 
-void ipc_cancel(struct tcb *tcb)
+void ipc_cancel(struct thread *thread)
 {
-    timeout_cancel(tcb);
-    switch (tcb->state) {
+    timeout_cancel(thread);
+    switch (thread->state) {
     case THREAD_BLOCKED_SEND:
-        sender_dequeue(tcb);
+        sender_dequeue(thread);
         break;
     case THREAD_BLOCKED_REPLY:
-        if (tcb->reply_from)
-            tcb->reply_from->reply_to = NULL;
-        tcb->reply_from = NULL;
+        if (thread->reply_from)
+            thread->reply_from->reply_to = NULL;
+        thread->reply_from = NULL;
         break;
     case THREAD_BLOCKED_RECEIVE:
-        tcb->receive_gate = NULL;
+        thread->receive_gate = NULL;
         break;
     default:
         return;
     }
-    bool fault = tcb->ipc_flags & IPC_FLAG_FAULT;
-    tcb->ipc_flags = 0;
+    bool fault = thread->ipc_flags & IPC_FLAG_FAULT;
+    thread->ipc_flags = 0;
     if (fault)
         return;   /* the kernel's call, not the thread's: its registers stay the user's */
-    tcb->context.r[0] = PECAN_IPC_CANCELED;
-    tcb->context.r[1] = 0;
+    thread->context.r[0] = PECAN_IPC_CANCELED;
+    thread->context.r[1] = 0;
 }
 
-void ipc_timeout(struct tcb *tcb)
+void ipc_timeout(struct thread *thread)
 {
-    assert(tcb->state == THREAD_BLOCKED_SEND || tcb->state == THREAD_BLOCKED_RECEIVE ||
-           tcb->state == THREAD_BLOCKED_REPLY);
-    bool fault = tcb->ipc_flags & IPC_FLAG_FAULT;
-    ipc_cancel(tcb);
+    assert(thread->state == THREAD_BLOCKED_SEND || thread->state == THREAD_BLOCKED_RECEIVE ||
+           thread->state == THREAD_BLOCKED_REPLY);
+    bool fault = thread->ipc_flags & IPC_FLAG_FAULT;
+    ipc_cancel(thread);
     if (fault) {
-        fault_unhandled(tcb, PECAN_IPC_TIMEOUT);
+        fault_unhandled(thread, PECAN_IPC_TIMEOUT);
         return;
     }
-    complete(tcb, PECAN_IPC_TIMEOUT, 0);
+    complete(thread, PECAN_IPC_TIMEOUT, 0);
 }
 
-void ipc_thread_destroyed(struct tcb *tcb)
+void ipc_thread_destroyed(struct thread *thread)
 {
-    ipc_cancel(tcb);
-    drop_reply_capability(tcb);
-    while (tcb->senders_head) {
-        struct tcb *sender = tcb->senders_head;
+    ipc_cancel(thread);
+    drop_reply_capability(thread);
+    while (thread->senders_head) {
+        struct thread *sender = thread->senders_head;
         sender_dequeue(sender);
         fail_partner(sender, PECAN_IPC_ABORTED);
     }
-    gate_thread_destroyed(tcb);
-    notification_bind_thread(NULL, tcb);
+    gate_thread_destroyed(thread);
+    notification_bind_thread(NULL, thread);
 }
 
 /* ---- gates ---------------------------------------------------------------------------- */
 
 void ipc_gate_bound(struct gate *gate)
 {
-    struct tcb *receiver = gate->bound_thread;
+    struct thread *receiver = gate->bound_thread;
     while (gate->waiting_head) {
-        struct tcb *sender = gate->waiting_head;
+        struct thread *sender = gate->waiting_head;
         thread_queue_remove(&gate->waiting_head, &gate->waiting_tail, sender);
         sender->ipc_flags &= (uint8_t)~IPC_FLAG_AT_GATE;
         if (sender == receiver) {   /* it would wait for itself, as send_phase refuses */
@@ -583,9 +583,9 @@ void ipc_gate_bound(struct gate *gate)
 
 void ipc_gate_unbinding(struct gate *gate)
 {
-    struct tcb *receiver = gate->bound_thread;
+    struct thread *receiver = gate->bound_thread;
     /* Its senders go back to the gate, in their order, and follow it to its next thread. */
-    for (struct tcb *s = receiver->senders_head, *next; s; s = next) {
+    for (struct thread *s = receiver->senders_head, *next; s; s = next) {
         next = s->wait_next;
         if (s->send_gate != gate)
             continue;
@@ -604,7 +604,7 @@ void ipc_gate_destroyed(struct gate *gate)
 {
     assert(!gate->bound_thread);   /* unbound first: every sender waits at the gate */
     while (gate->waiting_head) {
-        struct tcb *sender = gate->waiting_head;
+        struct thread *sender = gate->waiting_head;
         sender_dequeue(sender);
         fail_partner(sender, PECAN_IPC_NO_PARTNER);
     }

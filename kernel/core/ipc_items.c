@@ -15,27 +15,27 @@ static word_t item_result(word_t kind, int err)
     return kind | ((word_t)(-err) << PECAN_ITEM_RESULT_SHIFT);
 }
 
-static int receive_slot(struct tcb *receiver, unsigned index, struct cte **slot)
+static int receive_slot(struct thread *receiver, unsigned index, struct cte **slot)
 {
-    const struct pecan_utcb *ru = tcb_utcb(receiver);
+    const struct pecan_utcb *ru = thread_utcb(receiver);
     if (!ru)
         return -PECAN_EINVAL;
     word_t count = ru->buffer[PECAN_UTCB_BUFFER_CAP_COUNT];
     if (index >= count || index >= PECAN_UTCB_MAX_CAP_BUFFERS)
         return -PECAN_ERANGE;   /* the receiver named no slot for it */
-    int err = cspace_lookup(tcb_cspace_root(receiver),
+    int err = cspace_lookup(thread_cspace_root(receiver),
                             ru->buffer[PECAN_UTCB_BUFFER_CAP_SLOTS + index], slot);
     if (err)
         return err;
     return cap_is_null(&(*slot)->cap) ? 0 : -PECAN_EEXIST;
 }
 
-static int transfer_cap(struct tcb *sender, struct tcb *receiver, unsigned index, word_t *w0,
+static int transfer_cap(struct thread *sender, struct thread *receiver, unsigned index, word_t *w0,
                         word_t *w1)
 {
     struct cte *src, *dest;
     unsigned rights_mask = (*w0 >> PECAN_ITEM_RIGHTS_SHIFT) & PECAN_RIGHTS_ALL;
-    int err = cspace_lookup(tcb_cspace_root(sender), *w1, &src);
+    int err = cspace_lookup(thread_cspace_root(sender), *w1, &src);
     if (err)
         return err;
     if ((err = cap_check_transferable(&src->cap, true)) != 0)
@@ -52,9 +52,9 @@ static int transfer_cap(struct tcb *sender, struct tcb *receiver, unsigned index
 }
 
 /* The receiver's window from its UTCB buffer: base | log2(size) (0: no window). */
-static int transfer_map(struct tcb *sender, struct tcb *receiver, word_t *w0, word_t *w1)
+static int transfer_map(struct thread *sender, struct thread *receiver, word_t *w0, word_t *w1)
 {
-    const struct pecan_utcb *ru = tcb_utcb(receiver);
+    const struct pecan_utcb *ru = thread_utcb(receiver);
     word_t window = ru ? ru->buffer[PECAN_UTCB_BUFFER_MAP_WINDOW] : 0;
     if (!window)
         return -PECAN_ERANGE;
@@ -67,7 +67,7 @@ static int transfer_map(struct tcb *sender, struct tcb *receiver, word_t *w0, wo
     return 0;
 }
 
-int ipc_transfer_item(struct tcb *sender, struct tcb *receiver, unsigned *cap_index,
+int ipc_transfer_item(struct thread *sender, struct thread *receiver, unsigned *cap_index,
                       word_t *w0, word_t *w1)
 {
     word_t kind = *w0 & PECAN_ITEM_KIND_MASK;

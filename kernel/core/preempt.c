@@ -16,7 +16,7 @@
 #include <core/preempt.h>
 #include <cpu.h>
 #include <interrupt_controller.h>
-#include <object/tcb.h>
+#include <object/thread.h>
 #include <plat.h>
 
 unsigned preempt_work;
@@ -60,7 +60,7 @@ static uint32_t longest;            /* counter ticks */
 static word_t longest_tag, longest_word0;
 static word_t measured;
 
-void latency_begin_measured(const struct tcb *t)
+void latency_begin_measured(const struct thread *t)
 {
     unsigned i = this_cpu_index();
     uint32_t now = plat_clock_counter();

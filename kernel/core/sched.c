@@ -2,7 +2,7 @@
 /*
  * Run queues (include/core/sched.h): per CPU, one FIFO per priority and a bitmap of
  * non-empty priorities, so choosing is a find-first-set. The running thread is not in any
- * queue. A thread is in the queue of tcb->cpu; only that CPU runs it. All under the big
+ * queue. A thread is in the queue of thread->cpu; only that CPU runs it. All under the big
  * kernel lock; how the CPUs tell each other is in docs/smp.md.
  *
  * Where a woken thread goes: to the back of its priority's FIFO (sched_enqueue), whatever
@@ -36,17 +36,17 @@ struct run_queue sched_run_queues[CONFIG_MAX_CPUS] = {
 };
 #define run_queues sched_run_queues
 
-static struct run_queue *queue_of(const struct tcb *tcb)
+static struct run_queue *queue_of(const struct thread *thread)
 {
-    return &run_queues[tcb->cpu];
+    return &run_queues[thread->cpu];
 }
 
-static bool queued(const struct tcb *tcb)
+static bool queued(const struct thread *thread)
 {
-    return tcb->run_prev || queue_of(tcb)->head[tcb->priority] == tcb;
+    return thread->run_prev || queue_of(thread)->head[thread->priority] == thread;
 }
 
-struct tcb *sched_current(void)
+struct thread *sched_current(void)
 {
     return run_queues[this_cpu_index()].current;
 }
@@ -68,30 +68,30 @@ static int highest_in_bitmap(const struct run_queue *rq)
     return word * 32 + 31 - __builtin_clz(rq->nonempty[word]);
 }
 
-static void append(struct run_queue *rq, struct tcb *tcb)
+static void append(struct run_queue *rq, struct thread *thread)
 {
-    unsigned p = tcb->priority;
-    tcb->run_next = NULL;
-    tcb->run_prev = rq->tail[p];
+    unsigned p = thread->priority;
+    thread->run_next = NULL;
+    thread->run_prev = rq->tail[p];
     if (rq->tail[p])
-        rq->tail[p]->run_next = tcb;
+        rq->tail[p]->run_next = thread;
     else
-        rq->head[p] = tcb;
-    rq->tail[p] = tcb;
+        rq->head[p] = thread;
+    rq->tail[p] = thread;
     mark_nonempty(rq, p);
 }
 
 /* A thread preempted by a higher priority resumes first when its priority runs again. */
-static void prepend(struct run_queue *rq, struct tcb *tcb)
+static void prepend(struct run_queue *rq, struct thread *thread)
 {
-    unsigned p = tcb->priority;
-    tcb->run_prev = NULL;
-    tcb->run_next = rq->head[p];
+    unsigned p = thread->priority;
+    thread->run_prev = NULL;
+    thread->run_next = rq->head[p];
     if (rq->head[p])
-        rq->head[p]->run_prev = tcb;
+        rq->head[p]->run_prev = thread;
     else
-        rq->tail[p] = tcb;
-    rq->head[p] = tcb;
+        rq->tail[p] = thread;
+    rq->head[p] = thread;
     mark_nonempty(rq, p);
 }
 
@@ -104,28 +104,28 @@ static void mark_empty(struct run_queue *rq, unsigned p)
         rq->highest = highest_in_bitmap(rq);
 }
 
-static void remove(struct run_queue *rq, struct tcb *tcb)
+static void remove(struct run_queue *rq, struct thread *thread)
 {
-    unsigned p = tcb->priority;
-    if (tcb->run_prev)
-        tcb->run_prev->run_next = tcb->run_next;
+    unsigned p = thread->priority;
+    if (thread->run_prev)
+        thread->run_prev->run_next = thread->run_next;
     else
-        rq->head[p] = tcb->run_next;
-    if (tcb->run_next)
-        tcb->run_next->run_prev = tcb->run_prev;
+        rq->head[p] = thread->run_next;
+    if (thread->run_next)
+        thread->run_next->run_prev = thread->run_prev;
     else
-        rq->tail[p] = tcb->run_prev;
+        rq->tail[p] = thread->run_prev;
     if (!rq->head[p])
         mark_empty(rq, p);
-    tcb->run_next = tcb->run_prev = NULL;
+    thread->run_next = thread->run_prev = NULL;
 }
 
 /* remove() of the first thread of FIFO p (non-empty), with fewer tests: the choice of
  * the next thread takes every thread out this way. */
-static struct tcb *pop_first(struct run_queue *rq, unsigned p)
+static struct thread *pop_first(struct run_queue *rq, unsigned p)
 {
-    struct tcb *first = rq->head[p];
-    struct tcb *second = first->run_next;
+    struct thread *first = rq->head[p];
+    struct thread *second = first->run_next;
     rq->head[p] = second;
     if (second) {
         second->run_prev = NULL;
@@ -142,41 +142,41 @@ static void kick_if_preempts(unsigned cpu, unsigned priority)
 {
     if (cpu == this_cpu_index())
         return;   /* this CPU chooses again on its way back to user mode */
-    const struct tcb *running = run_queues[cpu].current;
+    const struct thread *running = run_queues[cpu].current;
     if (!running || running->priority < priority)
         smp_send_ipi(1u << cpu, IPI_RESCHEDULE);
 }
 
-void sched_enqueue(struct tcb *tcb)
+void sched_enqueue(struct thread *thread)
 {
-    assert(!tcb->blocked_on);   /* a thread in a wait queue is not runnable */
-    struct run_queue *rq = queue_of(tcb);
-    tcb->state = THREAD_RUNNABLE;
-    if (rq->current == tcb || queued(tcb))
+    assert(!thread->blocked_on);   /* a thread in a wait queue is not runnable */
+    struct run_queue *rq = queue_of(thread);
+    thread->state = THREAD_RUNNABLE;
+    if (rq->current == thread || queued(thread))
         return;
-    append(rq, tcb);
-    kick_if_preempts(tcb->cpu, tcb->priority);
+    append(rq, thread);
+    kick_if_preempts(thread->cpu, thread->priority);
 }
 
-void sched_stall(struct tcb *tcb)
+void sched_stall(struct thread *thread)
 {
-    unsigned cpu = tcb->cpu;
-    if (cpu == this_cpu_index() || cpus[cpu].executing != tcb)
+    unsigned cpu = thread->cpu;
+    if (cpu == this_cpu_index() || cpus[cpu].executing != thread)
         return;
-    smp_call_cpus(1u << cpu, arch_let_go_of_thread, (word_t)(uintptr_t)tcb, 0);
-    assert(cpus[cpu].executing != tcb);
+    smp_call_cpus(1u << cpu, arch_let_go_of_thread, (word_t)(uintptr_t)thread, 0);
+    assert(cpus[cpu].executing != thread);
 }
 
-void sched_dequeue(struct tcb *tcb)
+void sched_dequeue(struct thread *thread)
 {
-    struct run_queue *rq = queue_of(tcb);
-    if (rq->current == tcb) {
+    struct run_queue *rq = queue_of(thread);
+    if (rq->current == thread) {
         rq->current = NULL;
-        sched_stall(tcb);   /* its CPU finds current gone and chooses again */
+        sched_stall(thread);   /* its CPU finds current gone and chooses again */
         return;
     }
-    if (queued(tcb))
-        remove(rq, tcb);
+    if (queued(thread))
+        remove(rq, thread);
 }
 
 void sched_current_stops(void)
@@ -187,7 +187,7 @@ void sched_current_stops(void)
 void sched_yield_current(void)
 {
     struct run_queue *rq = &run_queues[this_cpu_index()];
-    struct tcb *current = rq->current;
+    struct thread *current = rq->current;
     if (!current)
         return;
     rq->current = NULL;
@@ -196,62 +196,62 @@ void sched_yield_current(void)
 }
 
 
-struct tcb *sched_choose(void)
+struct thread *sched_choose(void)
 {
     struct run_queue *rq = &run_queues[this_cpu_index()];
-    struct tcb *current = rq->current;
+    struct thread *current = rq->current;
     if (current && current->state != THREAD_RUNNABLE)
         current = rq->current = NULL;
     int best = rq->highest;
     if (best < 0 || (current && current->priority >= best))
         return current;
-    struct tcb *next = pop_first(rq, (unsigned)best);
+    struct thread *next = pop_first(rq, (unsigned)best);
     if (current)
         prepend(rq, current);   /* preempted by a higher priority: first in its queue */
     rq->current = next;
     return next;
 }
 
-void sched_set_priority(struct tcb *tcb, unsigned priority)
+void sched_set_priority(struct thread *thread, unsigned priority)
 {
-    struct run_queue *rq = queue_of(tcb);
-    if (queued(tcb)) {
-        remove(rq, tcb);
-        tcb->priority = (uint8_t)priority;
-        append(rq, tcb);
-        kick_if_preempts(tcb->cpu, priority);
+    struct run_queue *rq = queue_of(thread);
+    if (queued(thread)) {
+        remove(rq, thread);
+        thread->priority = (uint8_t)priority;
+        append(rq, thread);
+        kick_if_preempts(thread->cpu, priority);
         return;
     }
-    bool lowered = priority < tcb->priority;
-    tcb->priority = (uint8_t)priority;
+    bool lowered = priority < thread->priority;
+    thread->priority = (uint8_t)priority;
     /* A running thread that was lowered may have to give way to a queued one. */
-    if (rq->current == tcb && lowered && tcb->cpu != this_cpu_index())
-        smp_send_ipi(1u << tcb->cpu, IPI_RESCHEDULE);
+    if (rq->current == thread && lowered && thread->cpu != this_cpu_index())
+        smp_send_ipi(1u << thread->cpu, IPI_RESCHEDULE);
 }
 
-void sched_migrate(struct tcb *tcb, unsigned cpu, unsigned priority)
+void sched_migrate(struct thread *thread, unsigned cpu, unsigned priority)
 {
-    if (tcb->cpu == cpu) {
-        sched_set_priority(tcb, priority);
+    if (thread->cpu == cpu) {
+        sched_set_priority(thread, priority);
         return;
     }
-    bool runnable = tcb->state == THREAD_RUNNABLE;
+    bool runnable = thread->state == THREAD_RUNNABLE;
     if (runnable)
-        sched_dequeue(tcb);   /* stops it if it runs on its old CPU */
-    tcb->cpu = (uint8_t)cpu;
-    tcb->priority = (uint8_t)priority;
-    tcb->ticks_used = 0;
+        sched_dequeue(thread);   /* stops it if it runs on its old CPU */
+    thread->cpu = (uint8_t)cpu;
+    thread->priority = (uint8_t)priority;
+    thread->ticks_used = 0;
     if (runnable)
-        sched_enqueue(tcb);
+        sched_enqueue(thread);
 }
 
-void sched_for_each(unsigned cpu, void (*fn)(const struct tcb *tcb, void *arg), void *arg)
+void sched_for_each(unsigned cpu, void (*fn)(const struct thread *thread, void *arg), void *arg)
 {
     const struct run_queue *rq = &run_queues[cpu];
     if (rq->current)
         fn(rq->current, arg);
     for (unsigned p = 0; p < PRIORITY_COUNT; p++) {
-        for (const struct tcb *t = rq->head[p]; t; t = t->run_next)
+        for (const struct thread *t = rq->head[p]; t; t = t->run_next)
             fn(t, arg);
     }
 }
@@ -260,7 +260,7 @@ void sched_check_invariants(void)
 {
     for (unsigned cpu = 0; cpu < CONFIG_MAX_CPUS; cpu++) {
         const struct run_queue *rq = &run_queues[cpu];
-        const struct tcb *executing = cpus[cpu].executing;
+        const struct thread *executing = cpus[cpu].executing;
         if (executing && (executing->cpu != cpu || rq->current != executing))
             invariants_report("CPU %u executes thread %p of CPU %u that is not its current",
                               cpu, (const void *)executing, executing->cpu);
@@ -274,7 +274,7 @@ void sched_check_invariants(void)
             bool bit = rq->nonempty[p / 32] & (1u << (p % 32));
             if (bit != (rq->head[p] != NULL))
                 invariants_report("CPU %u: run queue bitmap wrong at priority %u", cpu, p);
-            for (const struct tcb *t = rq->head[p]; t; t = t->run_next) {
+            for (const struct thread *t = rq->head[p]; t; t = t->run_next) {
                 if (t->cpu != cpu || t->priority != p || t->state != THREAD_RUNNABLE ||
                     t == rq->current)
                     invariants_report("CPU %u queue %u holds thread %p (cpu %u, priority %u, "
@@ -285,9 +285,9 @@ void sched_check_invariants(void)
     }
 }
 
-struct tcb *sched_wait_for_thread(void)
+struct thread *sched_wait_for_thread(void)
 {
-    struct tcb *next = sched_choose();
+    struct thread *next = sched_choose();
     if (next)
         return next;
     struct cpu *cpu = this_cpu();
@@ -319,7 +319,7 @@ void sched_tick(void)
     /* Only when the tick interrupted a user thread: the kernel lock is then ours. */
     if (!kernel_lock_held_here())
         return;
-    struct tcb *current = run_queues[this_cpu_index()].current;
+    struct thread *current = run_queues[this_cpu_index()].current;
     if (!current)
         return;
     if (++current->ticks_used < sched_quantum_ticks(current))

@@ -7,46 +7,46 @@
 #include <core/ipc.h>
 #include <core/timeout.h>
 
-static struct tcb *timeouts;
+static struct thread *timeouts;
 
-void timeout_cancel(struct tcb *tcb)
+void timeout_cancel(struct thread *thread)
 {
-    if (!tcb->timeout_at)
+    if (!thread->timeout_at)
         return;
-    if (tcb->timeout_prev)
-        tcb->timeout_prev->timeout_next = tcb->timeout_next;
+    if (thread->timeout_prev)
+        thread->timeout_prev->timeout_next = thread->timeout_next;
     else
-        timeouts = tcb->timeout_next;
-    if (tcb->timeout_next)
-        tcb->timeout_next->timeout_prev = tcb->timeout_prev;
-    tcb->timeout_next = tcb->timeout_prev = NULL;
-    tcb->timeout_at = 0;
+        timeouts = thread->timeout_next;
+    if (thread->timeout_next)
+        thread->timeout_next->timeout_prev = thread->timeout_prev;
+    thread->timeout_next = thread->timeout_prev = NULL;
+    thread->timeout_at = 0;
 }
 
-void timeout_arm(struct tcb *tcb, word_t timeout_field)
+void timeout_arm(struct thread *thread, word_t timeout_field)
 {
-    timeout_cancel(tcb);
+    timeout_cancel(thread);
     uint64_t microseconds = timeout_field - 1;
-    tcb->timeout_at = clock_now_ns() + microseconds * 1000 + 1;
-    struct tcb *prev = NULL, *next = timeouts;
-    while (next && next->timeout_at <= tcb->timeout_at) {
+    thread->timeout_at = clock_now_ns() + microseconds * 1000 + 1;
+    struct thread *prev = NULL, *next = timeouts;
+    while (next && next->timeout_at <= thread->timeout_at) {
         prev = next;
         next = next->timeout_next;
     }
-    tcb->timeout_prev = prev;
-    tcb->timeout_next = next;
+    thread->timeout_prev = prev;
+    thread->timeout_next = next;
     if (prev)
-        prev->timeout_next = tcb;
+        prev->timeout_next = thread;
     else
-        timeouts = tcb;
+        timeouts = thread;
     if (next)
-        next->timeout_prev = tcb;
+        next->timeout_prev = thread;
 }
 
 void timeout_tick(uint64_t now_ns)
 {
     while (timeouts && timeouts->timeout_at <= now_ns) {
-        struct tcb *t = timeouts;
+        struct thread *t = timeouts;
         timeout_cancel(t);
         ipc_timeout(t);
     }

@@ -14,7 +14,7 @@
 typedef void (*cpu_work_fn)(void *arg);
 typedef void (*cpu_call_fn)(word_t a, word_t b);
 
-struct tcb;
+struct thread;
 struct vspace;
 struct run_queue;
 
@@ -43,9 +43,9 @@ struct cpu {
     /* The thread this CPU runs in user mode, or whose trap into the kernel has not got
      * the kernel lock yet; NULL if none. While it is set, only this CPU touches the
      * thread's saved registers: every entry from user mode stores them straight into
-     * tcb->context, before it takes the lock (arch/armv6/vectors.S). Written by this
+     * thread->context, before it takes the lock (arch/armv6/vectors.S). Written by this
      * CPU: under the big kernel lock, or while it runs a call of the lock holder. */
-    struct tcb *volatile executing;
+    struct thread *volatile executing;
     unsigned user_trap;              /* enum trap_type of the trap from user mode in progress */
 
     /* The address space whose page directory and ASID this CPU has loaded (NULL: the

@@ -4,12 +4,12 @@
 #include <object/cap.h>
 #include <object/gate.h>
 #include <object/notification.h>
-#include <object/tcb.h>
+#include <object/thread.h>
 #include <object/untyped.h>
 #include <object/vspace.h>
 
 static const char *const type_names[CAP_TYPE_COUNT] = {
-    [CAP_NULL] = "null", [CAP_UNTYPED] = "untyped", [CAP_TCB] = "tcb",
+    [CAP_NULL] = "null", [CAP_UNTYPED] = "untyped", [CAP_THREAD] = "thread",
     [CAP_GATE] = "gate", [CAP_NOTIFICATION] = "notification", [CAP_CNODE] = "cnode",
     [CAP_VSPACE] = "vspace", [CAP_PAGE_TABLE] = "page table", [CAP_FRAME] = "frame",
     [CAP_IRQ_CONTROL] = "irq control", [CAP_IRQ_HANDLER] = "irq handler",
@@ -26,7 +26,7 @@ size_t cap_object_size(const struct capability *cap)
     switch (cap->type) {
     case CAP_UNTYPED:
     case CAP_FRAME: return (size_t)1 << cap->size_bits;
-    case CAP_TCB: return (size_t)1 << TCB_SIZE_BITS;
+    case CAP_THREAD: return (size_t)1 << THREAD_SIZE_BITS;
     case CAP_GATE: return (size_t)1 << GATE_SIZE_BITS;
     case CAP_NOTIFICATION: return (size_t)1 << NOTIFICATION_SIZE_BITS;
     case CAP_CNODE: return (size_t)1 << (cap->size_bits + CTE_SIZE_BITS);

@@ -177,7 +177,8 @@ static int decode_revoke(struct invocation *inv)
 /* IDENTIFY reports the capability type; for the objects retype makes it is the retype
  * number user space knows (PECAN_OBJ_*), as docs/abi.md promises. */
 #define SAME_NUMBER(cap, obj) ((int)(cap) == (int)(obj))
-_Static_assert(SAME_NUMBER(CAP_UNTYPED, PECAN_OBJ_UNTYPED) && SAME_NUMBER(CAP_TCB, PECAN_OBJ_TCB) &&
+_Static_assert(SAME_NUMBER(CAP_UNTYPED, PECAN_OBJ_UNTYPED) &&
+                   SAME_NUMBER(CAP_THREAD, PECAN_OBJ_THREAD) &&
                    SAME_NUMBER(CAP_GATE, PECAN_OBJ_GATE) &&
                    SAME_NUMBER(CAP_NOTIFICATION, PECAN_OBJ_NOTIFICATION) &&
                    SAME_NUMBER(CAP_CNODE, PECAN_OBJ_CNODE) &&

@@ -8,7 +8,7 @@
 #include <clock.h>
 #include <core/cspace.h>
 #include <core/delete.h>
-#include <object/tcb.h>
+#include <object/thread.h>
 #include <core/invariants.h>
 #include <core/invocation.h>
 #include <core/preempt.h>
@@ -74,7 +74,7 @@ static int decode_lookup_bench(struct invocation *inv)
     word_t iterations = invocation_word(inv, 2);
     if (iterations > PECAN_LOG_LOOKUP_BENCH_MAX)
         return -PECAN_ERANGE;
-    const struct capability *root = tcb_cspace_root(inv->caller);
+    const struct capability *root = thread_cspace_root(inv->caller);
     struct cte *slot = NULL;
     uint64_t start = clock_now_ns();
     for (word_t i = 0; i < iterations; i++) {

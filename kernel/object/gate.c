@@ -23,7 +23,7 @@
 
 static void unbind(struct gate *gate)
 {
-    struct tcb *t = gate->bound_thread;
+    struct thread *t = gate->bound_thread;
     if (!t)
         return;
     ipc_gate_unbinding(gate);
@@ -37,7 +37,7 @@ static void unbind(struct gate *gate)
     gate->bound_thread = NULL;
 }
 
-static void bind(struct gate *gate, struct tcb *t)
+static void bind(struct gate *gate, struct thread *t)
 {
     if (gate->bound_thread == t)
         return;   /* nothing changes: its senders and a closed receive on it stay */
@@ -98,10 +98,10 @@ void gate_destroy(struct capability *cap)
     gate_unwatch(gate);
 }
 
-void gate_thread_destroyed(struct tcb *tcb)
+void gate_thread_destroyed(struct thread *thread)
 {
-    while (tcb->bound_gates)
-        unbind(tcb->bound_gates);
+    while (thread->bound_gates)
+        unbind(thread->bound_gates);
 }
 
 void gate_notification_destroyed(struct notification *n)
@@ -131,11 +131,11 @@ static int decode_bind(struct invocation *inv, struct gate *gate)
     struct cte *thread;
     if (inv->length < 2)
         return -PECAN_EMSGTOOSHORT;
-    int err = invocation_lookup_typed(inv, invocation_word(inv, 1), CAP_TCB, PECAN_RIGHT_WRITE,
+    int err = invocation_lookup_typed(inv, invocation_word(inv, 1), CAP_THREAD, PECAN_RIGHT_WRITE,
                                       &thread);
     if (err)
         return err;
-    bind(gate, (struct tcb *)thread->cap.object);
+    bind(gate, (struct thread *)thread->cap.object);
     return 0;
 }
 

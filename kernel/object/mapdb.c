@@ -86,7 +86,7 @@
 #include <core/invocation.h>
 #include <core/preempt.h>
 #include <core/tlb.h>
-#include <object/tcb.h>
+#include <object/thread.h>
 #include <object/vspace.h>
 #include <panic.h>
 #include <pecan/errors.h>
@@ -534,13 +534,13 @@ static int walk_item(const struct item *it, bool install, word_t *mapped, word_t
     return 0;
 }
 
-int mapdb_map_item(struct tcb *sender, struct tcb *receiver, word_t w0, word_t w1,
+int mapdb_map_item(struct thread *sender, struct thread *receiver, word_t w0, word_t w1,
                    vaddr_t window, unsigned window_order, vaddr_t *mapped_at)
 {
     struct item it;
     *mapped_at = 0;
-    it.from = tcb_vspace(sender);
-    it.to = tcb_vspace(receiver);
+    it.from = thread_vspace(sender);
+    it.to = thread_vspace(receiver);
     if (!it.from || !it.to)
         return -PECAN_EINVAL;
 

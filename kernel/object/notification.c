@@ -2,7 +2,8 @@
 /*
  * Notifications (include/object/notification.h): signal ORs bits in (plus the badge of
  * the capability used); if threads wait, the first one receives the bits at once instead.
- * wait blocks until bits are set; poll never blocks. Waiters queue through their TCBs.
+ * wait blocks until bits are set; poll never blocks. Waiters queue through their thread
+ * objects.
  */
 #include <core/invocation.h>
 #include <core/delete.h>
@@ -21,35 +22,35 @@ void notification_init(struct notification *n)
     n->watching_gates = NULL;
 }
 
-void notification_bind_thread(struct notification *n, struct tcb *tcb)
+void notification_bind_thread(struct notification *n, struct thread *thread)
 {
-    if (tcb && tcb->bound_notification) {
-        tcb->bound_notification->bound_thread = NULL;
-        tcb->bound_notification = NULL;
+    if (thread && thread->bound_notification) {
+        thread->bound_notification->bound_thread = NULL;
+        thread->bound_notification = NULL;
     }
     if (n && n->bound_thread) {
         n->bound_thread->bound_notification = NULL;
         n->bound_thread = NULL;
     }
-    if (n && tcb) {
-        n->bound_thread = tcb;
-        tcb->bound_notification = n;
+    if (n && thread) {
+        n->bound_thread = thread;
+        thread->bound_notification = n;
     }
 }
 
-static void queue_append(struct notification *n, struct tcb *tcb)
+static void queue_append(struct notification *n, struct thread *thread)
 {
-    thread_queue_append(&n->wait_head, &n->wait_tail, tcb, n);
+    thread_queue_append(&n->wait_head, &n->wait_tail, thread, n);
 }
 
-static void queue_remove(struct notification *n, struct tcb *tcb)
+static void queue_remove(struct notification *n, struct thread *thread)
 {
-    thread_queue_remove(&n->wait_head, &n->wait_tail, tcb);
+    thread_queue_remove(&n->wait_head, &n->wait_tail, thread);
 }
 
 void notification_signal(struct notification *n, word_t bits)
 {
-    struct tcb *waiter = n->wait_head;
+    struct thread *waiter = n->wait_head;
     if (!waiter) {
         /* A thread bound to it and waiting for anything takes the bits directly. */
         if (n->bound_thread && !n->bits && ipc_deliver_notification(n->bound_thread, bits))
@@ -58,13 +59,13 @@ void notification_signal(struct notification *n, word_t bits)
         return;
     }
     queue_remove(n, waiter);
-    tcb_complete_call(waiter, 0, 1, &bits);
+    thread_complete_call(waiter, 0, 1, &bits);
 }
 
-void notification_cancel_wait(struct tcb *tcb)
+void notification_cancel_wait(struct thread *thread)
 {
-    if (tcb->state == THREAD_BLOCKED_NOTIFICATION && tcb->blocked_on)
-        queue_remove(tcb->blocked_on, tcb);
+    if (thread->state == THREAD_BLOCKED_NOTIFICATION && thread->blocked_on)
+        queue_remove(thread->blocked_on, thread);
 }
 
 void notification_destroy(struct capability *cap)
@@ -74,9 +75,9 @@ void notification_destroy(struct capability *cap)
     gate_notification_destroyed(n);
     notification_bind_thread(n, NULL);
     while (n->wait_head) {
-        struct tcb *waiter = n->wait_head;
+        struct thread *waiter = n->wait_head;
         queue_remove(n, waiter);
-        tcb_complete_call(waiter, -PECAN_EINVALCAP, 0, NULL);
+        thread_complete_call(waiter, -PECAN_EINVALCAP, 0, NULL);
         waiter->context.r[0] = PECAN_IPC_CANCELED;
     }
 }
@@ -114,7 +115,7 @@ static int decode_wait(struct invocation *inv, bool block)
     struct notification *n = invoked(inv);
     if (n->bits || !block)
         return take_bits(inv);
-    struct tcb *caller = inv->caller;
+    struct thread *caller = inv->caller;
     sched_dequeue(caller);
     caller->state = THREAD_BLOCKED_NOTIFICATION;
     queue_append(n, caller);

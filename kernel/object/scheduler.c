@@ -5,13 +5,13 @@
  * parameters: priority, the CPUs it may run on, its quantum. Balancing is left to user
  * space, which may re-issue RUN_THREAD with another CPU set at any time; a user-level
  * scheduler proxy can speak the same protocol. The priority RUN_THREAD gives is bounded
- * by the caller's MCP, exactly as THREAD SET_PRIORITY (object/tcb.c).
+ * by the caller's MCP, exactly as THREAD SET_PRIORITY (object/thread.c).
  */
 #include <clock.h>
 #include <core/sched.h>
 #include <cpu.h>
 #include <object/scheduler.h>
-#include <object/tcb.h>
+#include <object/thread.h>
 #include <plat.h>
 #include <smp.h>
 
@@ -46,10 +46,10 @@ static int decode_info(struct invocation *inv)
 }
 
 /* The CPU a thread goes to: where it is if allowed, else the lowest allowed one. */
-static unsigned placement(const struct tcb *tcb, uint32_t allowed)
+static unsigned placement(const struct thread *thread, uint32_t allowed)
 {
-    if (allowed & (1u << tcb->cpu))
-        return tcb->cpu;
+    if (allowed & (1u << thread->cpu))
+        return thread->cpu;
     return (unsigned)__builtin_ctz(allowed);
 }
 
@@ -59,17 +59,17 @@ static int decode_run_thread(struct invocation *inv)
         return -PECAN_EMSGTOOSHORT;
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
-    struct cte *thread;
-    int err = invocation_lookup_typed(inv, invocation_word(inv, 1), CAP_TCB, PECAN_RIGHT_WRITE,
-                                      &thread);
+    struct cte *thread_slot;
+    int err = invocation_lookup_typed(inv, invocation_word(inv, 1), CAP_THREAD, PECAN_RIGHT_WRITE,
+                                      &thread_slot);
     if (err)
         return err;
     word_t priority = invocation_word(inv, 2);
     uint32_t allowed = invocation_word(inv, 3) & smp_online_mask();
     word_t quantum_us = invocation_word(inv, 4);
-    /* Bounded by the caller's MCP like SET_PRIORITY (object/tcb.c says why): holding the
+    /* Bounded by the caller's MCP like SET_PRIORITY (object/thread.c says why): holding the
      * Scheduler capability, which every program does, gives no priority authority. */
-    if ((err = tcb_check_priority(inv->caller, priority)) != 0)
+    if ((err = thread_check_priority(inv->caller, priority)) != 0)
         return err;
     if (!allowed)
         return -PECAN_ERANGE;
@@ -80,11 +80,11 @@ static int decode_run_thread(struct invocation *inv)
     if (ticks > SCHED_MAX_QUANTUM_TICKS)
         return -PECAN_ERANGE;
 
-    struct tcb *tcb = (struct tcb *)(uintptr_t)thread->cap.object;
-    tcb->quantum_ticks = (uint16_t)ticks;
-    if (tcb->ticks_used >= sched_quantum_ticks(tcb))
-        tcb->ticks_used = 0;
-    sched_migrate(tcb, placement(tcb, allowed), priority);
+    struct thread *thread = (struct thread *)(uintptr_t)thread_slot->cap.object;
+    thread->quantum_ticks = (uint16_t)ticks;
+    if (thread->ticks_used >= sched_quantum_ticks(thread))
+        thread->ticks_used = 0;
+    sched_migrate(thread, placement(thread, allowed), priority);
     return 0;
 }
 
@@ -117,15 +117,15 @@ static int decode_thread_info(struct invocation *inv)
         return -PECAN_EMSGTOOSHORT;
     if (!may_read(inv))
         return -PECAN_EPERM;
-    struct cte *thread;
-    int err = invocation_lookup_typed(inv, invocation_word(inv, 1), CAP_TCB, 0, &thread);
+    struct cte *thread_slot;
+    int err = invocation_lookup_typed(inv, invocation_word(inv, 1), CAP_THREAD, 0, &thread_slot);
     if (err)
         return err;
-    const struct tcb *tcb = (const struct tcb *)(uintptr_t)thread->cap.object;
-    invocation_reply(inv, 0, tcb->cpu);
-    invocation_reply(inv, 1, tcb->priority);
-    invocation_reply(inv, 2, sched_quantum_ticks(tcb) * US_PER_TICK);
-    invocation_reply(inv, 3, tcb->mcp);
+    const struct thread *thread = (const struct thread *)(uintptr_t)thread_slot->cap.object;
+    invocation_reply(inv, 0, thread->cpu);
+    invocation_reply(inv, 1, thread->priority);
+    invocation_reply(inv, 2, sched_quantum_ticks(thread) * US_PER_TICK);
+    invocation_reply(inv, 3, thread->mcp);
     return 0;
 }
 

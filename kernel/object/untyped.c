@@ -34,7 +34,7 @@
 #include <lib/string.h>
 #include <object/gate.h>
 #include <object/notification.h>
-#include <object/tcb.h>
+#include <object/thread.h>
 #include <object/untyped.h>
 #include <object/vspace.h>
 
@@ -53,7 +53,7 @@ unsigned object_size_bits(unsigned type, unsigned size_bits)
 {
     switch (type) {
     case PECAN_OBJ_UNTYPED: return size_bits >= UNTYPED_MIN_BITS && size_bits < 32 ? size_bits : 0;
-    case PECAN_OBJ_TCB: return TCB_SIZE_BITS;
+    case PECAN_OBJ_THREAD: return THREAD_SIZE_BITS;
     case PECAN_OBJ_GATE: return GATE_SIZE_BITS;
     case PECAN_OBJ_NOTIFICATION: return NOTIFICATION_SIZE_BITS;
     case PECAN_OBJ_CNODE:
@@ -66,7 +66,7 @@ unsigned object_size_bits(unsigned type, unsigned size_bits)
 }
 
 static const uint8_t cap_type_of[PECAN_OBJ_TYPE_COUNT] = {
-    [PECAN_OBJ_UNTYPED] = CAP_UNTYPED, [PECAN_OBJ_TCB] = CAP_TCB,
+    [PECAN_OBJ_UNTYPED] = CAP_UNTYPED, [PECAN_OBJ_THREAD] = CAP_THREAD,
     [PECAN_OBJ_GATE] = CAP_GATE, [PECAN_OBJ_NOTIFICATION] = CAP_NOTIFICATION,
     [PECAN_OBJ_CNODE] = CAP_CNODE, [PECAN_OBJ_VSPACE] = CAP_VSPACE,
     [PECAN_OBJ_PAGE_TABLE] = CAP_PAGE_TABLE, [PECAN_OBJ_FRAME] = CAP_FRAME,
@@ -93,13 +93,13 @@ static void zero_object(paddr_t phys, unsigned object_bits)
     arch_zero_blocks(phys_to_virt(phys), (size_t)1 << object_bits);
 }
 
-/* A TCB object is 1 KiB, but struct tcb uses about a third of it: only that part is
- * zeroed (in 32-byte blocks). The rest is never read while it is a TCB, and every later
- * use of the memory zeroes or writes what it uses itself (frames, CNodes, gates and
+/* A thread object is 1 KiB, but struct thread uses about a third of it: only that part is
+ * zeroed (in 32-byte blocks). The rest is never read while it is a thread object, and every
+ * later use of the memory zeroes or writes what it uses itself (frames, CNodes, gates and
  * notifications are zeroed here, a vspace is written whole, a page table is cleared when
  * installed, an untyped's children are made by this code again). */
-#define TCB_ZEROED_BYTES ((sizeof(struct tcb) + 31) & ~(size_t)31)
-_Static_assert(TCB_ZEROED_BYTES <= (1u << TCB_SIZE_BITS), "TCB fits");
+#define THREAD_ZEROED_BYTES ((sizeof(struct thread) + 31) & ~(size_t)31)
+_Static_assert(THREAD_ZEROED_BYTES <= (1u << THREAD_SIZE_BITS), "thread object fits");
 
 /* Does the memory of each new object need work here (after prepare_memory)? */
 static bool objects_need_init(const struct retype_request *rq, bool device)
@@ -109,7 +109,7 @@ static bool objects_need_init(const struct retype_request *rq, bool device)
     case PECAN_OBJ_PAGE_TABLE:   /* cleared when installed (a table taken back from an
                                     address space must be cleared again anyway) */
         return false;
-    case PECAN_OBJ_TCB:
+    case PECAN_OBJ_THREAD:
     case PECAN_OBJ_VSPACE:
         return true;
     default:                     /* zero is their initial state */
@@ -122,10 +122,10 @@ static int init_object(const struct retype_request *rq, paddr_t phys)
 {
     void *object = phys_to_virt(phys);
     switch (rq->type) {
-    case PECAN_OBJ_TCB:
+    case PECAN_OBJ_THREAD:
         if (!rq->prepared)
-            arch_zero_blocks(object, TCB_ZEROED_BYTES);
-        tcb_init(object);
+            arch_zero_blocks(object, THREAD_ZEROED_BYTES);
+        thread_init(object);
         return 0;
     case PECAN_OBJ_VSPACE:
         return rq->prepared ? vspace_init_prepared(object) : vspace_init(object);
@@ -213,7 +213,7 @@ static word_t bytes_to_prepare(const struct retype_request *rq, bool device)
     case PECAN_OBJ_CNODE:
     case PECAN_OBJ_GATE:
     case PECAN_OBJ_NOTIFICATION:
-    case PECAN_OBJ_TCB:
+    case PECAN_OBJ_THREAD:
     case PECAN_OBJ_VSPACE:
         return bytes;
     default:

@@ -16,11 +16,11 @@ int pecan_task_create_thread(pecan_cap_t task, pecan_word_t utcb, pecan_cap_t de
     return err;
 }
 
-int pecan_task_destroy_thread(pecan_cap_t task, pecan_cap_t tcb)
+int pecan_task_destroy_thread(pecan_cap_t task, pecan_cap_t thread)
 {
     struct pecan_message m;
     m.word[0] = PECAN_TASK_DESTROY_THREAD;
-    client_cap_item(&m.word[1], tcb, PECAN_RIGHTS_ALL);
+    client_cap_item(&m.word[1], thread, PECAN_RIGHTS_ALL);
     return client_call(task, PECAN_PROTO_TASK, &m, 1, 1);
 }
 

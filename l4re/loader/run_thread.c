@@ -18,11 +18,11 @@ static pecan_word_t main_thread_cpus(pecan_cap_t scheduler)
     return pecan_sched_program_cpus(online);
 }
 
-int loader_run_thread(pecan_cap_t tcb, pecan_cap_t scheduler, unsigned priority, unsigned mcp,
+int loader_run_thread(pecan_cap_t thread, pecan_cap_t scheduler, unsigned priority, unsigned mcp,
                       uint32_t pc, uint32_t sp, uint32_t r0)
 {
-    int err = pecan_sched_run_thread(scheduler, tcb, priority, main_thread_cpus(scheduler), 0);
+    int err = pecan_sched_run_thread(scheduler, thread, priority, main_thread_cpus(scheduler), 0);
     if (!err)
-        err = pecan_thread_set_mcp(tcb, mcp);   /* before it runs: it never holds more */
-    return err ? err : pecan_thread_start(tcb, pc, sp, r0);
+        err = pecan_thread_set_mcp(thread, mcp);   /* before it runs: it never holds more */
+    return err ? err : pecan_thread_start(thread, pc, sp, r0);
 }

@@ -23,8 +23,8 @@ static pecan_cap_t slot_or_zero(void)
     return pecan_cap_alloc(&slot) ? 0 : slot;
 }
 
-/* s served by the thread tcb: a notification of its own, a registry from the heap. */
-static int set_up(struct server *s, unsigned capacity, pecan_cap_t tcb)
+/* s served by thread: a notification of its own, a registry from the heap. */
+static int set_up(struct server *s, unsigned capacity, pecan_cap_t thread)
 {
     struct server_object **registry = malloc(capacity * sizeof(*registry));
     pecan_cap_t notification = slot_or_zero();
@@ -32,7 +32,7 @@ static int set_up(struct server *s, unsigned capacity, pecan_cap_t tcb)
     if (!err)
         err = pecan_factory_create_notification(PECAN_ENV_FACTORY, notification);
     struct server_config config = {
-        .thread = tcb, .cnode = PECAN_ENV_CNODE, .cnode_depth = DEPTH,
+        .thread = thread, .cnode = PECAN_ENV_CNODE, .cnode_depth = DEPTH,
         .notification = notification, .slot_alloc = slot_or_zero, .slot_free = pecan_cap_free,
         .receive_slots = RECEIVE_SLOTS,
     };
@@ -68,7 +68,7 @@ int server_program_thread(struct server *s, unsigned capacity)
     pecan_mutex_lock(&starting);
     struct pecan_thread *thread;
     int err = pecan_thread_create(&thread, serve, s);
-    if (!err && (err = set_up(s, capacity, pecan_thread_tcb(thread))) != 0)
+    if (!err && (err = set_up(s, capacity, pecan_thread_cap(thread))) != 0)
         s->capacity = 0;           /* the thread ends at once (and stays unjoined) */
     pecan_mutex_unlock(&starting);
     return err;

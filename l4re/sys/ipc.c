@@ -87,8 +87,8 @@ int pecan_gate_set_no_clients(pecan_cap_t gate, pecan_cap_t notification, pecan_
     return sys_call(gate, PECAN_PROTO_GATE, 3, w, 0, 0);
 }
 
-int pecan_thread_bind_notification(pecan_cap_t tcb, pecan_cap_t notification)
+int pecan_thread_bind_notification(pecan_cap_t thread, pecan_cap_t notification)
 {
     pecan_word_t w[] = { PECAN_THREAD_BIND_NOTIFICATION, notification };
-    return sys_call(tcb, PECAN_PROTO_THREAD, 2, w, 0, 0);
+    return sys_call(thread, PECAN_PROTO_THREAD, 2, w, 0, 0);
 }

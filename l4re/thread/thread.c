@@ -2,18 +2,18 @@
 /*
  * Thread creation, exit and join (pecan/thread.h).
  *
- * Create: a TCB from TASK CREATE_THREAD with a free UTCB slot, a stack dataspace from the
- * factory attached through the region map, the scheduler's RUN_THREAD (same priority as
+ * Create: a thread object from TASK CREATE_THREAD with a free UTCB slot, a stack dataspace from
+ * the factory attached through the region map, the scheduler's RUN_THREAD (same priority as
  * the main thread, the program CPUs of pecan_sched_program_cpus taken in turn),
  * THREAD_SET_MCP (the main thread's MCP), then THREAD_START (pc thread_start, sp stack top, r0 the record). Exit (pecan_thread_exit or
  * a return from the entry function): the thread sets `finished` and wakes its joiner if
  * there is one, then suspends itself. Join: waits for `finished`, then TASK
- * DESTROY_THREAD stops the thread for sure and frees its TCB and UTCB page at moe (the
- * quota gets them back); the stack goes, the UTCB slot is free again and the record is
- * freed. There is no detach: a thread nobody joins keeps its TCB, UTCB and stack until
- * the task ends.
+ * DESTROY_THREAD stops the thread for sure and frees its thread object and UTCB page at moe
+ * (the quota gets them back); the stack goes, the UTCB slot is free again and the record is
+ * freed. There is no detach: a thread nobody joins keeps its thread object, UTCB and stack
+ * until the task ends.
  *
- * Invariants: a live thread's record, TCB, UTCB slot and stack are its own; the park
+ * Invariants: a live thread's record, thread object, UTCB slot and stack are its own; the park
  * notifications of joined threads wait in `parks` for the next threads (a notification
  * made through FACTORY is freed only with the factory, so making one per thread would
  * grow the factory's use with every thread), at most PARK_POOL_MAX of them.
@@ -38,7 +38,7 @@ static unsigned next_cpu;
 
 void runtime_thread_init_main(void)
 {
-    main_thread.tcb = PECAN_ENV_THREAD;
+    main_thread.cap = PECAN_ENV_THREAD;
     main_thread.utcb_slot = 0;
     pecan_utcb()->user[PECAN_UTCB_USER_THREAD] = (pecan_word_t)&main_thread;
 }
@@ -48,9 +48,9 @@ struct pecan_thread *pecan_thread_self(void)
     return (struct pecan_thread *)pecan_utcb()->user[PECAN_UTCB_USER_THREAD];
 }
 
-pecan_cap_t pecan_thread_tcb(struct pecan_thread *thread)
+pecan_cap_t pecan_thread_cap(struct pecan_thread *thread)
 {
-    return thread->tcb;
+    return thread->cap;
 }
 
 /* A park notification of a joined thread for t, if one is waiting: t need not make one
@@ -80,17 +80,17 @@ static void keep_park(struct pecan_thread *t)
     t->park = 0;
 }
 
-static int new_tcb(struct pecan_thread *t)
+static int new_thread(struct pecan_thread *t)
 {
     int err = pecan_utcb_slot_alloc(&t->utcb_slot);
     if (err)
         return err;
-    err = pecan_cap_alloc(&t->tcb);
+    err = pecan_cap_alloc(&t->cap);
     if (!err) {
         err = pecan_task_create_thread(PECAN_ENV_TASK, pecan_utcb_slot_address(t->utcb_slot),
-                                       t->tcb);
+                                       t->cap);
         if (err)
-            pecan_cap_free(t->tcb);
+            pecan_cap_free(t->cap);
     }
     if (err)
         pecan_utcb_slot_free(t->utcb_slot);
@@ -170,26 +170,26 @@ static int start(struct pecan_thread *t)
     unsigned priority, mcp;
     pecan_word_t mask;
     placement(&priority, &mcp, &mask);
-    int err = pecan_sched_run_thread(PECAN_ENV_SCHEDULER, t->tcb, priority, mask, 0);
-    /* A new TCB has MCP 0: the main thread's limit, so the thread may create threads
+    int err = pecan_sched_run_thread(PECAN_ENV_SCHEDULER, t->cap, priority, mask, 0);
+    /* A new thread object has MCP 0: the main thread's limit, so the thread may create threads
      * too (the kernel lets no thread give more than its own). */
     if (!err)
-        err = pecan_thread_set_mcp(t->tcb, mcp);
+        err = pecan_thread_set_mcp(t->cap, mcp);
     if (err)
         return err;
-    return pecan_thread_start(t->tcb, (pecan_word_t)thread_start, t->stack_base + t->stack_size,
+    return pecan_thread_start(t->cap, (pecan_word_t)thread_start, t->stack_base + t->stack_size,
                               (pecan_word_t)t);
 }
 
-/* Destroys t's thread at moe (stopping it wherever it runs): its TCB and UTCB page go
+/* Destroys t's thread at moe (stopping it wherever it runs): its thread object and UTCB page go
  * back to the quota and its UTCB slot is free again. If moe refuses, the thread stays
  * stopped where it is and its UTCB page stays taken until the task ends. */
-static void destroy_tcb(struct pecan_thread *t)
+static void destroy_thread(struct pecan_thread *t)
 {
-    int err = pecan_task_destroy_thread(PECAN_ENV_TASK, t->tcb);
+    int err = pecan_task_destroy_thread(PECAN_ENV_TASK, t->cap);
     if (err)
-        pecan_thread_suspend(t->tcb);
-    pecan_cap_release(t->tcb);
+        pecan_thread_suspend(t->cap);
+    pecan_cap_release(t->cap);
     if (!err)
         pecan_utcb_slot_free(t->utcb_slot);
     keep_park(t);
@@ -204,7 +204,7 @@ int pecan_thread_create(struct pecan_thread **thread, void *(*entry)(void *), vo
     t->arg = arg;
     int err = runtime_reent_init(t);
     if (!err)
-        err = new_tcb(t);
+        err = new_thread(t);
     if (err) {
         runtime_reent_release(t);
         free(t);
@@ -215,7 +215,7 @@ int pecan_thread_create(struct pecan_thread **thread, void *(*entry)(void *), vo
     if (!err)
         err = start(t);
     if (err) {
-        destroy_tcb(t);
+        destroy_thread(t);
         release_stack(t);
         runtime_reent_release(t);
         free(t);
@@ -237,7 +237,7 @@ void pecan_thread_exit(void *result)
     if (joiner)
         pecan_thread_wake(joiner);
     for (;;)
-        pecan_thread_suspend(self->tcb);
+        pecan_thread_suspend(self->cap);
 }
 
 int pecan_thread_join(struct pecan_thread *thread, void **result)
@@ -261,7 +261,7 @@ int pecan_thread_join(struct pecan_thread *thread, void **result)
         *result = thread->result;
     /* It may still be on its way to its own SUSPEND on another CPU: destroying it stops it
      * for sure before its stack goes. */
-    destroy_tcb(thread);
+    destroy_thread(thread);
     release_stack(thread);
     free(thread);
     return 0;

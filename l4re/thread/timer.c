@@ -103,7 +103,7 @@ static void raise_priority(struct pecan_thread *t)
 {
     int mcp = pecan_sched_thread_mcp(PECAN_ENV_SCHEDULER, PECAN_ENV_THREAD);
     if (mcp > 0)
-        pecan_thread_set_priority(pecan_thread_tcb(t), (unsigned)mcp);
+        pecan_thread_set_priority(pecan_thread_cap(t), (unsigned)mcp);
 }
 
 static int make_kick(void)
@@ -130,7 +130,7 @@ static int start_timer(void)
     int err = pecan_thread_create(&t, timer_main, 0);
     if (err)
         return err;
-    err = pecan_thread_bind_notification(pecan_thread_tcb(t), kick);
+    err = pecan_thread_bind_notification(pecan_thread_cap(t), kick);
     if (err)
         return err;   /* the thread stays, asleep for good; waits poll instead */
     raise_priority(t);

@@ -108,13 +108,13 @@ static int app_install_dataspace(void *context, pecan_cap_t slot, loader_handle_
 static int app_start(void *context, uint32_t pc, uint32_t sp, uint32_t r0)
 {
     struct launch *l = context;
-    pecan_cap_t tcb;
-    int err = task_create_thread(l->task, PECAN_ENV_UTCB_AREA, &tcb);
+    pecan_cap_t thread;
+    int err = task_create_thread(l->task, PECAN_ENV_UTCB_AREA, &thread);
     if (err)
         return err;
-    if ((err = install_slot(l, PECAN_ENV_THREAD, tcb, PECAN_RIGHTS_ALL)) != 0)
+    if ((err = install_slot(l, PECAN_ENV_THREAD, thread, PECAN_RIGHTS_ALL)) != 0)
         return err;
-    return loader_run_thread(tcb, PECAN_ROOT_SCHEDULER, LAUNCH_PRIORITY, LAUNCH_MCP, pc, sp, r0);
+    return loader_run_thread(thread, PECAN_ROOT_SCHEDULER, LAUNCH_PRIORITY, LAUNCH_MCP, pc, sp, r0);
 }
 
 static const struct loader_app_model model_template = {

@@ -157,7 +157,7 @@ static void start_server(void)
     if (!registry)
         fatal("registry", -PECAN_ENOMEM);
     struct server_config config = {
-        .thread = PECAN_ROOT_TCB, .cnode = PECAN_ROOT_CNODE, .cnode_depth = MOE_DEPTH,
+        .thread = PECAN_ROOT_THREAD, .cnode = PECAN_ROOT_CNODE, .cnode_depth = MOE_DEPTH,
         .notification = notification.object, .slot_alloc = moe_slot_alloc,
         .slot_free = moe_slot_free, .receive_slots = 2,
         .background = dataspace_reap_step,   /* destroyed dataspaces' pages, in steps */
@@ -167,7 +167,7 @@ static void start_server(void)
     /* Above every program moe starts, so a request is served as soon as it comes; on the
      * CPU that programs are kept off (pecan_sched_program_cpus), so that serving does not
      * stop them. */
-    pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, PECAN_ROOT_TCB, MOE_PRIORITY,
+    pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, PECAN_ROOT_THREAD, MOE_PRIORITY,
                            1u << PECAN_ROOT_SERVER_CPU, 0);
 }
 

@@ -150,7 +150,7 @@ static int object_bits(unsigned type, unsigned size_bits)
     switch (type) {
     case PECAN_OBJ_UNTYPED:
         return size_bits >= 12 && size_bits <= BUDDY_MAX_BITS ? (int)size_bits : -1;
-    case PECAN_OBJ_TCB:
+    case PECAN_OBJ_THREAD:
         return 10;
     case PECAN_OBJ_GATE:
     case PECAN_OBJ_NOTIFICATION:

@@ -91,10 +91,10 @@ pecan_cap_t task_cnode(struct task *t);        /* the guarded CNode capability (
 pecan_cap_t task_vspace(struct task *t);
 struct region_map *task_region_map(struct task *t);
 /* A thread with its UTCB at utcb_vaddr; pager and exception handler: the region map. */
-int task_create_thread(struct task *t, pecan_word_t utcb_vaddr, pecan_cap_t *tcb);
-/* Destroys the thread of t whose TCB capability is in moe's slot tcb: 0 or -PECAN_EINVAL
+int task_create_thread(struct task *t, pecan_word_t utcb_vaddr, pecan_cap_t *thread);
+/* Destroys the thread of t whose thread capability is in moe's slot thread: 0 or -PECAN_EINVAL
  * (not a thread of t). */
-int task_destroy_thread(struct task *t, pecan_cap_t tcb);
+int task_destroy_thread(struct task *t, pecan_cap_t thread);
 /* Stops every thread and frees everything the task holds. */
 void task_destroy(struct task *t);
 /* Ends t for a fault nobody can resolve in any of its threads: frees everything it holds

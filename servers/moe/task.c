@@ -15,8 +15,8 @@
  * its CNode deletes the child's copy of its parent object, which is how a parent that is
  * not moe learns (its no-clients notification); a parent object of moe's is told directly.
  *
- * Invariants: every thread of a live task is in threads[] with its TCB, UTCB frame and
- * the copy of the frame mapped in the task; the page table of the UTCB area is installed
+ * Invariants: every thread of a live task is in threads[] with its thread object, UTCB frame
+ * and the copy of the frame mapped in the task; the page table of the UTCB area is installed
  * while the task is live; a crashed task holds nothing but its gate and record, and its
  * fault's kind is not PECAN_TASK_FAULT_NONE.
  */
@@ -30,7 +30,7 @@
 #define MAX_THREADS_PER_TASK 16
 
 struct thread_record {
-    struct memory_block tcb;
+    struct memory_block thread;
     struct memory_block utcb;
     pecan_cap_t utcb_mapping;    /* copy of the UTCB frame capability mapped in the task */
     pecan_word_t utcb_vaddr;
@@ -130,8 +130,8 @@ int task_create(struct factory *owner, struct quota *q, const char *name, struct
 
 static void free_thread(struct task *t, struct thread_record *th)
 {
-    if (th->tcb.object)
-        memory_free(&th->tcb);   /* stops the thread wherever it runs */
+    if (th->thread.object)
+        memory_free(&th->thread);   /* stops the thread wherever it runs */
     if (th->utcb_mapping) {
         pecan_cnode_delete(PECAN_ROOT_CNODE, th->utcb_mapping, MOE_DEPTH);
         moe_slot_free(th->utcb_mapping);
@@ -249,7 +249,7 @@ static int configure_thread(struct task *t, struct thread_record *th)
     int err = server_mint(&moe_server, region_map_object(t->rm), pager,
                           PECAN_RIGHT_WRITE | SERVER_RIGHT_FAULTS);
     if (!err)
-        err = pecan_thread_configure(th->tcb.object, t->cspace, t->vspace.object,
+        err = pecan_thread_configure(th->thread.object, t->cspace, t->vspace.object,
                                      th->utcb.object, th->utcb_vaddr, pager, pager);
     pecan_cnode_delete(PECAN_ROOT_CNODE, pager, MOE_DEPTH);
     moe_slot_free(pager);
@@ -267,7 +267,7 @@ static bool utcb_address_free(struct task *t, pecan_word_t vaddr)
     return true;
 }
 
-int task_create_thread(struct task *t, pecan_word_t utcb_vaddr, pecan_cap_t *tcb)
+int task_create_thread(struct task *t, pecan_word_t utcb_vaddr, pecan_cap_t *thread)
 {
     if (crashed(t) || !utcb_address_free(t, utcb_vaddr))
         return -PECAN_EINVAL;
@@ -278,7 +278,7 @@ int task_create_thread(struct task *t, pecan_word_t utcb_vaddr, pecan_cap_t *tcb
     if (!th)
         return -PECAN_ENOMEM;
     *th = (struct thread_record){ .utcb_vaddr = utcb_vaddr, .used = true };
-    int err = memory_alloc_object(t->quota, PECAN_OBJ_TCB, 0, &th->tcb);
+    int err = memory_alloc_object(t->quota, PECAN_OBJ_THREAD, 0, &th->thread);
     if (!err)
         err = memory_alloc_contiguous(t->quota, 12, &th->utcb);   /* zeroed, with a capability */
     if (!err)
@@ -289,31 +289,32 @@ int task_create_thread(struct task *t, pecan_word_t utcb_vaddr, pecan_cap_t *tcb
         free_thread(t, th);
         return err;
     }
-    *tcb = th->tcb.object;
+    *thread = th->thread.object;
     return 0;
 }
 
-/* The record of the thread whose TCB capability is in moe's slot (a received item): its
- * object is found by its physical address, so any copy of the TCB names it, and a TCB of
- * another task (or no TCB) names none. */
+/* The record of the thread whose thread capability is in moe's slot (a received item): its
+ * object is found by its physical address, so any copy of the thread object names it, and a
+ * thread object of another task (or no thread object) names none. */
 static struct thread_record *thread_of(struct task *t, pecan_cap_t slot)
 {
     struct pecan_cap_identity id;
     if (pecan_cnode_identify(PECAN_ROOT_CNODE, slot, MOE_DEPTH, &id) != 0 ||
-        id.type != PECAN_OBJ_TCB)
+        id.type != PECAN_OBJ_THREAD)
         return 0;
     for (unsigned i = 0; i < MAX_THREADS_PER_TASK; i++)
-        if (t->threads[i].used && t->threads[i].tcb.phys == id.phys)
+        if (t->threads[i].used && t->threads[i].thread.phys == id.phys)
             return &t->threads[i];
     return 0;
 }
 
-int task_destroy_thread(struct task *t, pecan_cap_t tcb)
+int task_destroy_thread(struct task *t, pecan_cap_t thread)
 {
-    struct thread_record *th = thread_of(t, tcb);
+    struct thread_record *th = thread_of(t, thread);
     if (!th)
         return -PECAN_EINVAL;
-    free_thread(t, th);   /* revokes every copy of the TCB, the caller's item included */
+    free_thread(t, th);   /* revokes every copy of the thread object, the caller's item
+                             included */
     return 0;
 }
 
@@ -332,19 +333,19 @@ static int op_create_thread(struct server_request *r, struct task *t)
     int err = server_need_words(r, 2);
     if (err)
         return err;
-    pecan_cap_t tcb;
-    if ((err = task_create_thread(t, r->in[1], &tcb)) != 0)
+    pecan_cap_t thread;
+    if ((err = task_create_thread(t, r->in[1], &thread)) != 0)
         return err;
-    return server_reply_cap(r, tcb, PECAN_RIGHTS_ALL);
+    return server_reply_cap(r, thread, PECAN_RIGHTS_ALL);
 }
 
 static int op_destroy_thread(struct server_request *r, struct task *t)
 {
-    pecan_cap_t tcb = server_peek_cap(r, 0);
-    if (!tcb)
+    pecan_cap_t thread = server_peek_cap(r, 0);
+    if (!thread)
         return -PECAN_EINVALCAP;
     /* The caller may have been the thread itself: then nobody waits for the reply. */
-    return task_destroy_thread(t, tcb);
+    return task_destroy_thread(t, thread);
 }
 
 static int op_info(struct server_request *r, struct task *t)
@@ -356,7 +357,7 @@ static int op_info(struct server_request *r, struct task *t)
         if (!t->threads[i].used)
             continue;
         threads++;
-        bytes += block_bytes(&t->threads[i].tcb) + block_bytes(&t->threads[i].utcb);
+        bytes += block_bytes(&t->threads[i].thread) + block_bytes(&t->threads[i].utcb);
     }
     server_reply_word(r, threads);
     server_reply_word(r, bytes);

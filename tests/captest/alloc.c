@@ -205,7 +205,7 @@ unsigned obj_size_bits(unsigned type, unsigned size_bits)
 {
     switch (type) {
     case PECAN_OBJ_UNTYPED: return size_bits;
-    case PECAN_OBJ_TCB: return 10;
+    case PECAN_OBJ_THREAD: return 10;
     case PECAN_OBJ_GATE: return 5;
     case PECAN_OBJ_NOTIFICATION: return 5;
     case PECAN_OBJ_CNODE: return size_bits + 5;

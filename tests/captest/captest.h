@@ -88,7 +88,7 @@ bool kernel_clean(const char *file, int line);
 
 /* Capability types as CNODE_IDENTIFY reports them (the kernel's enum cap_type). */
 enum cap_kind {
-    CAPK_NULL = 0, CAPK_UNTYPED, CAPK_TCB, CAPK_GATE, CAPK_NOTIFICATION, CAPK_CNODE,
+    CAPK_NULL = 0, CAPK_UNTYPED, CAPK_THREAD, CAPK_GATE, CAPK_NOTIFICATION, CAPK_CNODE,
     CAPK_VSPACE, CAPK_PAGE_TABLE, CAPK_FRAME, CAPK_IRQ_CONTROL, CAPK_IRQ_HANDLER,
     CAPK_CONSOLE, CAPK_SCHEDULER, CAPK_ZOMBIE,
 };
@@ -149,20 +149,20 @@ unsigned long kernel_preemptions(void);
 uint64_t now_ns(void);
 
 /*
- * Helper threads in the root's address space and capability space: a TCB and a 1 MiB
+ * Helper threads in the root's address space and capability space: a thread object and a 1 MiB
  * frame mapped at its own MiB (the stack at its top, the UTCB at its base). The thread
  * runs fn(h), then signals h->done (if set) and suspends itself through h->self (the
- * index of its TCB in its own capability space: h->tcb unless the case gives the thread
- * another capability space). Each helper of a case
+ * index of its thread object in its own capability space: h->thread unless the case gives the
+ * thread another capability space). Each helper of a case
  * gets its own MiB from HELPER_AREA.
  */
 #define HELPER_AREA 0x50000000u
 struct helper {
-    pecan_cap_t tcb;
+    pecan_cap_t thread;
     pecan_cap_t frame;
     pecan_word_t base;                  /* where the frame is mapped */
     void (*fn)(struct helper *h);
-    pecan_cap_t self;                   /* its own TCB in its capability space */
+    pecan_cap_t self;                   /* its own thread object in its capability space */
     pecan_cap_t done;                   /* notification signalled after fn, or 0 */
     pecan_word_t arg[4];
     volatile pecan_word_t counter;
@@ -173,7 +173,7 @@ struct helper {
 int helper_create(struct helper *h, void (*fn)(struct helper *h), unsigned priority);
 /* Starts it (THREAD_START) to run fn from the beginning. */
 int helper_start(struct helper *h);
-/* Deletes its TCB and frame (the untyped they came from are freed with the case). */
+/* Deletes its thread object and frame (the untyped they came from are freed with the case). */
 void helper_destroy(struct helper *h);
 
 /*
@@ -189,7 +189,7 @@ void helper_destroy(struct helper *h);
 typedef void (*remote_entry_fn)(pecan_word_t a0, pecan_word_t a1, pecan_word_t a2,
                                 pecan_word_t a3);
 struct remote {
-    pecan_cap_t vspace, page_table, stack, tcb;
+    pecan_cap_t vspace, page_table, stack, thread;
     pecan_cap_t shared;            /* frame at REMOTE_SHARED_VA in the remote space */
     pecan_cap_t root_shared;       /* its copy at REMOTE_SHARED_VA in the root's space */
     pecan_cap_t text_first;        /* copies of the text frames: consecutive root slots */

@@ -16,12 +16,12 @@ int task_create(struct task *t, unsigned priority)
         return -PECAN_ENOMEM;
     err = cap_mint_cspace(t->space, t->cnode, TASK_RADIX);
     if (!err)
-        err = task_copy(t, TASK_SELF, t->r.tcb, PECAN_RIGHTS_ALL);
+        err = task_copy(t, TASK_SELF, t->r.thread, PECAN_RIGHTS_ALL);
     if (!err)
         err = pecan_cnode_copy(t->cnode, TASK_CNODE, TASK_RADIX, ROOT, t->space, ROOT_DEPTH,
                                PECAN_RIGHTS_ALL);
     if (!err)
-        err = pecan_thread_configure(t->r.tcb, t->space, PECAN_CAP_UNCHANGED,
+        err = pecan_thread_configure(t->r.thread, t->space, PECAN_CAP_UNCHANGED,
                                      PECAN_CAP_UNCHANGED, REMOTE_STACK_VA, PECAN_CAP_UNCHANGED,
                                      PECAN_CAP_UNCHANGED);
     return err;
@@ -48,8 +48,8 @@ void task_destroy(struct task *t)
 {
     if (t->cnode)
         CHECK_OK(pecan_cnode_delete(t->cnode, TASK_SELF, TASK_RADIX));
-    if (t->r.tcb)
-        CHECK_OK(cap_delete(t->r.tcb));
+    if (t->r.thread)
+        CHECK_OK(cap_delete(t->r.thread));
     for (unsigned i = 0; i < t->r.text_count; i++)
         CHECK_OK(cap_delete(t->r.text_first + i));
     if (t->r.root_shared)

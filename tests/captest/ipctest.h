@@ -129,7 +129,7 @@ static inline int ipc_err(struct pecan_reply r)
 /*
  * A task: a remote thread (captest.h: its own address space with the root's code) and a
  * capability space of its own, a CNode of 2^TASK_RADIX slots (index n is slot n). The case
- * puts capabilities in with task_copy/task_mint; slot TASK_SELF holds its TCB (so the
+ * puts capabilities in with task_copy/task_mint; slot TASK_SELF holds its thread object (so the
  * thread can stop itself), slot TASK_CNODE its CNode.
  */
 #define TASK_RADIX 4

@@ -99,7 +99,7 @@ UTEST(cnode_mint_badge_per_type)
 {
     pecan_cap_t e = obj_new(PECAN_OBJ_GATE, 0);
     pecan_cap_t f = obj_new(PECAN_OBJ_FRAME, 12);
-    pecan_cap_t t = obj_new(PECAN_OBJ_TCB, 0);
+    pecan_cap_t t = obj_new(PECAN_OBJ_THREAD, 0);
     pecan_cap_t c = obj_new(PECAN_OBJ_CNODE, 4);
     pecan_cap_t s = slots_alloc(6);
     REQUIRE(e && f && t && c && s);
@@ -226,8 +226,8 @@ UTEST(cnode_identify)
     CHECK_OK(cap_identify(PECAN_ROOT_CNODE, &id));
     CHECK_EQ(id.type, CAPK_CNODE);
     CHECK_EQ(id.size_bits, bootinfo->root_cnode_bits);
-    CHECK_OK(cap_identify(PECAN_ROOT_TCB, &id));
-    CHECK_EQ(id.type, CAPK_TCB);
+    CHECK_OK(cap_identify(PECAN_ROOT_THREAD, &id));
+    CHECK_EQ(id.type, CAPK_THREAD);
     /* (index, depth) that do not resolve in the one-level root CNode. */
     CHECK_ERR(pecan_cnode_identify(ROOT, 5, 0, &id), -PECAN_EINVALCAP);
     CHECK_ERR(pecan_cnode_identify(ROOT, 5, 12, &id), -PECAN_EINVALCAP);

@@ -51,13 +51,13 @@ UTEST(console_debug_operations)
     /* The kernel subtracts the time of an empty loop as long, so a measurement where the
      * host held the vCPU up in that loop comes out 0: one of a few is positive. */
     for (unsigned i = 0; i < 20 && spent == 0; i++)
-        CHECK_OK(pecan_debug_lookup_bench(con, PECAN_ROOT_TCB, 1000, &spent));
+        CHECK_OK(pecan_debug_lookup_bench(con, PECAN_ROOT_THREAD, 1000, &spent));
     CHECK(spent > 0);
     CHECK_ERR(pecan_debug_lookup_bench(con, 0x00ABC000u, 10, &spent), -PECAN_EINVALCAP);
     /* Bounded, so that the call is a short kernel entry (docs/abi.md). */
-    CHECK_OK(pecan_debug_lookup_bench(con, PECAN_ROOT_TCB, PECAN_LOG_LOOKUP_BENCH_MAX, &spent));
-    CHECK_ERR(pecan_debug_lookup_bench(con, PECAN_ROOT_TCB, PECAN_LOG_LOOKUP_BENCH_MAX + 1,
+    CHECK_OK(pecan_debug_lookup_bench(con, PECAN_ROOT_THREAD, PECAN_LOG_LOOKUP_BENCH_MAX, &spent));
+    CHECK_ERR(pecan_debug_lookup_bench(con, PECAN_ROOT_THREAD, PECAN_LOG_LOOKUP_BENCH_MAX + 1,
                                        &spent), -PECAN_ERANGE);
-    pecan_word_t w[] = { PECAN_LOG_DEBUG_LOOKUP_BENCH, PECAN_ROOT_TCB };
+    pecan_word_t w[] = { PECAN_LOG_DEBUG_LOOKUP_BENCH, PECAN_ROOT_THREAD };
     CHECK_ERR(pecan_call(con, PECAN_PROTO_LOG, 2, w, 0, 0), -PECAN_EMSGTOOSHORT);
 }

@@ -94,10 +94,10 @@ UTEST(cspace_two_level_thread)
     REQUIRE_OK(pecan_cnode_copy(t.a, TWO_LEVEL(K, 3), 24, ROOT, n, ROOT_DEPTH,
                                 PECAN_RIGHTS_ALL));
     REQUIRE_OK(pecan_cnode_copy(t.a, 0x40, A_RADIX, ROOT, n, ROOT_DEPTH, PECAN_RIGHTS_ALL));
-    REQUIRE_OK(pecan_cnode_copy(t.a, 0x41, A_RADIX, ROOT, h.tcb, ROOT_DEPTH, PECAN_RIGHTS_ALL));
+    REQUIRE_OK(pecan_cnode_copy(t.a, 0x41, A_RADIX, ROOT, h.thread, ROOT_DEPTH, PECAN_RIGHTS_ALL));
     /* Its root: A minted with an 8-bit guard of zeros (8 + 8 + 12 + 4 = 32 bits). */
     REQUIRE_OK(cap_mint(space, t.a, PECAN_RIGHTS_ALL, 8));
-    REQUIRE_OK(pecan_thread_configure(h.tcb, space, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+    REQUIRE_OK(pecan_thread_configure(h.thread, space, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                       h.base, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
     h.self = TWO_LEVEL(0x41, 0);
     REQUIRE_OK(helper_start(&h));
@@ -148,8 +148,8 @@ UTEST(cspace_cnode_containing_itself)
     ut_free(u);
 }
 
-/* Two CNodes holding the last capabilities to each other, plus a TCB in one of them that
- * holds the other as its capability space: deleting runs a zombie chain three deep. */
+/* Two CNodes holding the last capabilities to each other, plus a thread object in one of them
+ * that holds the other as its capability space: deleting runs a zombie chain three deep. */
 UTEST(cspace_cnode_cycle_delete)
 {
     pecan_cap_t uc = ut_alloc(12), ud = ut_alloc(12), ut = ut_alloc(12);
@@ -157,7 +157,7 @@ UTEST(cspace_cnode_cycle_delete)
     REQUIRE(uc && ud && ut && c && d && t);
     REQUIRE_OK(pecan_untyped_retype(uc, PECAN_OBJ_CNODE, 2, 1, ROOT, c));
     REQUIRE_OK(pecan_untyped_retype(ud, PECAN_OBJ_CNODE, 2, 1, ROOT, d));
-    REQUIRE_OK(pecan_untyped_retype(ut, PECAN_OBJ_TCB, 0, 1, ROOT, t));
+    REQUIRE_OK(pecan_untyped_retype(ut, PECAN_OBJ_THREAD, 0, 1, ROOT, t));
     REQUIRE_OK(pecan_cnode_copy(c, 1, 2, ROOT, d, ROOT_DEPTH, PECAN_RIGHTS_ALL));
     REQUIRE_OK(pecan_cnode_copy(d, 1, 2, ROOT, c, ROOT_DEPTH, PECAN_RIGHTS_ALL));
     REQUIRE_OK(pecan_thread_configure(t, c, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED, 0,
@@ -196,8 +196,8 @@ UTEST(cspace_thread_in_a_looping_space)
     REQUIRE_OK(helper_create(&h, loop_space_thread, 200));
     REQUIRE_OK(pecan_cnode_copy(c, 0, 2, ROOT, c, ROOT_DEPTH, PECAN_RIGHTS_ALL));
     REQUIRE_OK(pecan_cnode_copy(c, 1, 2, ROOT, n, ROOT_DEPTH, PECAN_RIGHTS_ALL));
-    REQUIRE_OK(pecan_cnode_copy(c, 2, 2, ROOT, h.tcb, ROOT_DEPTH, PECAN_RIGHTS_ALL));
-    REQUIRE_OK(pecan_thread_configure(h.tcb, c, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+    REQUIRE_OK(pecan_cnode_copy(c, 2, 2, ROOT, h.thread, ROOT_DEPTH, PECAN_RIGHTS_ALL));
+    REQUIRE_OK(pecan_thread_configure(h.thread, c, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                       h.base, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
     h.self = 0x80000000u;   /* slot 2 at the first level */
     REQUIRE_OK(helper_start(&h));

@@ -20,7 +20,7 @@ UTEST(delete_runnable_thread)
     REQUIRE_OK(helper_start(&h));
     CHECK(spin_until_changed(&h.counter, 0, 10000));
     /* It is in the run queue now (the root is running): delete it from there. */
-    CHECK_OK(cap_delete(h.tcb));
+    CHECK_OK(cap_delete(h.thread));
     CHECK_CLEAN();
     pecan_word_t seen = h.counter;
     spin_us(30000);
@@ -31,7 +31,7 @@ UTEST(delete_runnable_thread)
 static void delete_myself(struct helper *h)
 {
     h->counter = 1;
-    h->result = cap_delete(h->tcb);
+    h->result = cap_delete(h->thread);
     h->counter = 2;   /* never reached */
 }
 
@@ -41,7 +41,7 @@ UTEST(delete_running_thread_itself)
     REQUIRE_OK(helper_create(&h, delete_myself, 200));
     REQUIRE_OK(helper_start(&h));
     CHECK_EQ(h.counter, 1);
-    CHECK_EQ(cap_type(h.tcb), CAPK_NULL);
+    CHECK_EQ(cap_type(h.thread), CAPK_NULL);
     CHECK_CLEAN();
     spin_us(20000);
     CHECK_EQ(h.counter, 1);
@@ -66,15 +66,15 @@ UTEST(delete_blocked_thread)
     REQUIRE_OK(helper_start(&h));
     REQUIRE_OK(helper_start(&h2));
     /* Delete the first waiter: the queue must not point at it any more. */
-    CHECK_OK(cap_delete(h.tcb));
+    CHECK_OK(cap_delete(h.thread));
     CHECK_CLEAN();
     CHECK_OK(pecan_notification_signal(n, 0x3));
     CHECK_EQ(h.counter, 0);
     CHECK_EQ(h2.counter, 1);
     /* Delete a thread suspended while waiting, then signal: the bits stay. */
     REQUIRE_OK(helper_start(&h2));
-    CHECK_OK(pecan_thread_suspend(h2.tcb));
-    CHECK_OK(cap_delete(h2.tcb));
+    CHECK_OK(pecan_thread_suspend(h2.thread));
+    CHECK_OK(cap_delete(h2.thread));
     CHECK_OK(pecan_notification_signal(n, 0x4));
     pecan_word_t bits = 0;
     CHECK_OK(pecan_notification_poll(n, &bits));
@@ -138,7 +138,7 @@ UTEST(delete_thread_holding_mappings)
     pecan_word_t vaddr = 0;
     CHECK_OK(pecan_frame_info(r.stack, 0, 0, &vaddr));
     CHECK_EQ(vaddr, REMOTE_STACK_VA);
-    CHECK_OK(cap_delete(r.tcb));
+    CHECK_OK(cap_delete(r.thread));
     CHECK_CLEAN();
     CHECK_OK(pecan_frame_info(r.stack, 0, 0, &vaddr));
     CHECK_EQ(vaddr, NOT_MAPPED);
@@ -151,17 +151,17 @@ UTEST(delete_thread_holding_mappings)
     CHECK_OK(cap_delete(r.root_shared));
 }
 
-/* The thread deletes its own TCB while running in its own address space, whose last
- * capability is in that TCB: the address space is destroyed while it is the active
+/* The thread deletes its own thread object while running in its own address space, whose last
+ * capability is in that thread object: the address space is destroyed while it is the active
  * one. */
-static void remote_delete_self(pecan_word_t tcb, pecan_word_t shared, pecan_word_t a2,
+static void remote_delete_self(pecan_word_t thread, pecan_word_t shared, pecan_word_t a2,
                                pecan_word_t a3)
 {
     (void)a2;
     (void)a3;
     volatile pecan_word_t *report = (volatile pecan_word_t *)shared;
     report[0] = 1;
-    report[1] = (pecan_word_t)pecan_cnode_delete(PECAN_ROOT_CNODE, tcb, 32);
+    report[1] = (pecan_word_t)pecan_cnode_delete(PECAN_ROOT_CNODE, thread, 32);
     report[0] = 2;
     for (;;)
         ;
@@ -172,14 +172,14 @@ UTEST(delete_running_thread_with_its_address_space)
     struct remote r;
     REQUIRE_OK(remote_create(&r, 200));
     CHECK_OK(cap_delete(r.vspace));
-    REQUIRE_OK(remote_start(&r, remote_delete_self, r.tcb, REMOTE_SHARED_VA, 0, 0));
+    REQUIRE_OK(remote_start(&r, remote_delete_self, r.thread, REMOTE_SHARED_VA, 0, 0));
     CHECK_EQ(remote_shared()[0], 1);
     /* Its deletion may stop part way (an interrupt, the entry's work budget), and the
-     * thread never runs again to restart it: the TCB is then a zombie in its slot, and
-     * deleting the slot again finishes it. */
-    if (cap_type(r.tcb) == CAPK_ZOMBIE)
-        CHECK_OK(cap_delete(r.tcb));
-    CHECK_EQ(cap_type(r.tcb), CAPK_NULL);
+     * thread never runs again to restart it: the thread object is then a zombie in its slot,
+     * and deleting the slot again finishes it. */
+    if (cap_type(r.thread) == CAPK_ZOMBIE)
+        CHECK_OK(cap_delete(r.thread));
+    CHECK_EQ(cap_type(r.thread), CAPK_NULL);
     CHECK_CLEAN();
     pecan_word_t vaddr = 0;
     CHECK_OK(pecan_frame_info(r.shared, 0, 0, &vaddr));
@@ -194,7 +194,7 @@ UTEST(delete_running_thread_with_its_address_space)
  * the address space first (the thread keeps a copy), then the thread. */
 UTEST(delete_address_space_in_use)
 {
-    pecan_cap_t t = obj_new(PECAN_OBJ_TCB, 0), v = obj_new(PECAN_OBJ_VSPACE, 0);
+    pecan_cap_t t = obj_new(PECAN_OBJ_THREAD, 0), v = obj_new(PECAN_OBJ_VSPACE, 0);
     pecan_cap_t pt = obj_new(PECAN_OBJ_PAGE_TABLE, 0), f = obj_new(PECAN_OBJ_FRAME, 12);
     pecan_cap_t c = obj_new(PECAN_OBJ_CNODE, 3);
     REQUIRE(t && v && pt && f && c);
@@ -233,8 +233,8 @@ UTEST(delete_address_space_under_a_blocked_thread)
     CHECK_EQ(remote_shared()[0], 1);
     CHECK_CLEAN();
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
-    CHECK_OK(pecan_thread_read_registers(r.tcb, regs));
-    CHECK_OK(cap_delete(r.tcb));
+    CHECK_OK(pecan_thread_read_registers(r.thread, regs));
+    CHECK_OK(cap_delete(r.thread));
     CHECK_CLEAN();
     for (unsigned i = 0; i < r.text_count; i++)
         CHECK_OK(cap_delete(r.text_first + i));

@@ -3,7 +3,7 @@
  * Faults as messages. A task (its own address space and capability space) faults; the
  * root is its pager and exception handler, through gates bound to the root (badged, so
  * the root knows which kind of handler a message came to), and its open wait also ends
- * on the task's "done" notification (bound to the root's TCB).
+ * on the task's "done" notification (bound to the root's thread object).
  *   - a pager that maps zeroed pages on demand (memory items in the reply, from frames in
  *     the pager's own space; a reply without items makes the thread retry);
  *   - an exception handler that emulates an undefined instruction (reply with 17
@@ -108,15 +108,15 @@ static int env_create(struct fault_env *e, bool pager, bool exception_handler)
     if (!err)
         err = cap_mint(e->exception, e->gate, PECAN_RIGHT_WRITE, EXCEPTION_BADGE);
     if (!err)
-        err = pecan_gate_bind(e->gate, PECAN_ROOT_TCB);
+        err = pecan_gate_bind(e->gate, PECAN_ROOT_THREAD);
     if (!err)
-        err = pecan_thread_bind_notification(PECAN_ROOT_TCB, e->done);
+        err = pecan_thread_bind_notification(PECAN_ROOT_THREAD, e->done);
     if (!err)   /* the task's page table for FAULT_BASE comes from its pool */
         err = pecan_vspace_donate_page_table(e->t.r.vspace, e->pt);
     if (!err)
         err = pecan_vspace_map_page_table(PECAN_ROOT_VSPACE, e->root_pt, PAGER_VA);
     if (!err)
-        err = pecan_thread_configure(e->t.r.tcb, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+        err = pecan_thread_configure(e->t.r.thread, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                      PECAN_CAP_UNCHANGED, REMOTE_STACK_VA,
                                      pager ? e->pager : PECAN_CAP_UNCHANGED,
                                      exception_handler ? e->exception : PECAN_CAP_UNCHANGED);
@@ -128,7 +128,7 @@ static int env_create(struct fault_env *e, bool pager, bool exception_handler)
 
 static void env_destroy(struct fault_env *e)
 {
-    CHECK_OK(pecan_thread_bind_notification(PECAN_ROOT_TCB, 0));
+    CHECK_OK(pecan_thread_bind_notification(PECAN_ROOT_THREAD, 0));
     task_destroy(&e->t);
     obj_free(e->root_pt);   /* unmaps the pager's frames from PAGER_VA */
     CHECK_OK(cap_delete(e->pager));
@@ -292,7 +292,7 @@ static bool wait_task_stopped(void)
 {
     struct helper below;
     bool ok = CHECK_OK(helper_create(&below, note_ran, TASK_PRIORITY - 10)) &&
-              CHECK_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, below.tcb,
+              CHECK_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, below.thread,
                                               TASK_PRIORITY - 10, 1, 0)) &&
               CHECK_OK(helper_start(&below)) && CHECK(wait_flag(&below.counter, 20000));
     helper_destroy(&below);
@@ -309,14 +309,14 @@ static void check_stopped_then_resume(struct fault_env *e, pecan_word_t pc, peca
     CHECK_EQ(e->rep[R_PROGRESS], progress);
     CHECK_EQ(e->rep[R_DONE], 0);
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
-    REQUIRE_OK(pecan_thread_read_registers(e->t.r.tcb, regs));
+    REQUIRE_OK(pecan_thread_read_registers(e->t.r.thread, regs));
     CHECK_EQ(regs[15], pc);
     if (skip) {
         regs[0] = 3 * regs[0] + 1;   /* emulated by hand */
         regs[15] += skip;
-        REQUIRE_OK(pecan_thread_write_registers(e->t.r.tcb, regs));
+        REQUIRE_OK(pecan_thread_write_registers(e->t.r.thread, regs));
     }
-    REQUIRE_OK(pecan_thread_resume(e->t.r.tcb));   /* only a stopped thread resumes */
+    REQUIRE_OK(pecan_thread_resume(e->t.r.thread));   /* only a stopped thread resumes */
     if (wait_done)
         CHECK(wait_flag(&e->rep[R_DONE], 10000));
     CHECK_CLEAN();
@@ -360,7 +360,7 @@ UTEST(fault_without_handler_stops_thread)
     REQUIRE(wait_task_stopped());
     /* Stopped at its first access; map the page by hand and resume it. */
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
-    REQUIRE_OK(pecan_thread_read_registers(e.t.r.tcb, regs));
+    REQUIRE_OK(pecan_thread_read_registers(e.t.r.thread, regs));
     CHECK(is_text(regs[15]));
     REQUIRE_OK(pecan_vspace_map_frame(e.t.r.vspace, frame, FAULT_BASE,
                                       PECAN_MAP_READ | PECAN_MAP_WRITE, 0));
@@ -380,8 +380,8 @@ UTEST(fault_handler_destroyed_stops_thread)
     pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), frame = obj_new(PECAN_OBJ_FRAME, 12);
     REQUIRE(gate && frame);
     REQUIRE_OK(helper_create(&idle, 0, 50));
-    REQUIRE_OK(pecan_gate_bind(gate, idle.tcb));
-    REQUIRE_OK(pecan_thread_configure(e.t.r.tcb, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+    REQUIRE_OK(pecan_gate_bind(gate, idle.thread));
+    REQUIRE_OK(pecan_thread_configure(e.t.r.thread, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                       PECAN_CAP_UNCHANGED, REMOTE_STACK_VA, gate,
                                       PECAN_CAP_UNCHANGED));
     REQUIRE_OK(remote_start(&e.t.r, touch_pages, FAULT_BASE, 1, REMOTE_SHARED_VA, T_DONE));
@@ -391,7 +391,7 @@ UTEST(fault_handler_destroyed_stops_thread)
     helper_destroy(&idle);
     CHECK_CLEAN();
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
-    REQUIRE_OK(pecan_thread_read_registers(e.t.r.tcb, regs));
+    REQUIRE_OK(pecan_thread_read_registers(e.t.r.thread, regs));
     REQUIRE_OK(pecan_vspace_map_frame(e.t.r.vspace, frame, FAULT_BASE,
                                       PECAN_MAP_READ | PECAN_MAP_WRITE, 0));
     check_stopped_then_resume(&e, regs[15], 0, true);
@@ -410,15 +410,15 @@ UTEST(fault_call_suspended_keeps_registers)
     REQUIRE_OK(remote_start(&e.t.r, run_undefined, 2, REMOTE_SHARED_VA, T_DONE, 0));
     REQUIRE(wait_task_stopped());   /* it faults; the root is not receiving */
     CHECK_EQ(e.rep[R_PROGRESS], 0);
-    REQUIRE_OK(pecan_thread_suspend(e.t.r.tcb));
+    REQUIRE_OK(pecan_thread_suspend(e.t.r.thread));
     CHECK_CLEAN();
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
-    REQUIRE_OK(pecan_thread_read_registers(e.t.r.tcb, regs));
+    REQUIRE_OK(pecan_thread_read_registers(e.t.r.thread, regs));
     CHECK_EQ(regs[0], 1000);   /* x, not an IPC status */
     CHECK_EQ(*(const pecan_word_t *)(uintptr_t)regs[15], UNDEFINED_INSTRUCTION);
     struct pecan_message m;
     CHECK_EQ(pecan_ipc_wait(&m, PECAN_TIMEOUT_ZERO).ipc_status, PECAN_IPC_TIMEOUT);
-    REQUIRE_OK(pecan_thread_resume(e.t.r.tcb));
+    REQUIRE_OK(pecan_thread_resume(e.t.r.thread));
     serve_faults(&e, &h, false);
     CHECK(h.done);
     CHECK_EQ(h.exceptions, 2);

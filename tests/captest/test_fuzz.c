@@ -5,8 +5,8 @@
  * opcodes, operation flags, word counts and words from an xorshift generator with a
  * fixed seed) on what it holds: a notification, frames, another thread, another address
  * space, a scratch CNode, its own CNode, a small untyped, a page table, a gate, an IRQ
- * handler, its own TCB (read-only) and the root's "done" notification (signal only). Its
- * code is the root's (mapped read-only at the same addresses); it keeps its state on its
+ * handler, its own thread object (read-only) and the root's "done" notification (signal only).
+ * Its code is the root's (mapped read-only at the same addresses); it keeps its state on its
  * stack and reports through a shared frame. The kernel must not crash, and its
  * invariants must hold afterwards.
  */
@@ -19,8 +19,8 @@
 #define FUZZ_IRQ 50
 
 enum fuzz_slot {
-    F_NOTIFICATION = 1, F_FRAME, F_TCB, F_VSPACE, F_SCRATCH, F_UNTYPED, F_PAGE_TABLE,
-    F_GATE, F_IRQ, F_SELF, F_FRAME64, F_OWN_TCB, F_DONE, F_COUNT,
+    F_NOTIFICATION = 1, F_FRAME, F_THREAD, F_VSPACE, F_SCRATCH, F_UNTYPED, F_PAGE_TABLE,
+    F_GATE, F_IRQ, F_SELF, F_FRAME64, F_OWN_THREAD, F_DONE, F_COUNT,
 };
 
 /* The root waits on one notification for both: the fuzzer's "done" and its watchdog. */
@@ -48,7 +48,7 @@ static const int fuzz_protocols[] = {
 
 /* The protocol of each capability type (CNODE_IDENTIFY's type numbers). */
 static const int type_protocols[] = {
-    [CAPK_UNTYPED] = PECAN_PROTO_UNTYPED, [CAPK_TCB] = PECAN_PROTO_THREAD,
+    [CAPK_UNTYPED] = PECAN_PROTO_UNTYPED, [CAPK_THREAD] = PECAN_PROTO_THREAD,
     [CAPK_GATE] = PECAN_PROTO_GATE, [CAPK_NOTIFICATION] = PECAN_PROTO_NOTIFICATION,
     [CAPK_CNODE] = PECAN_PROTO_CNODE, [CAPK_VSPACE] = PECAN_PROTO_VSPACE,
     [CAPK_PAGE_TABLE] = PECAN_PROTO_PAGE_TABLE, [CAPK_FRAME] = PECAN_PROTO_FRAME,
@@ -188,11 +188,11 @@ static void fuzz_entry(pecan_word_t seed, pecan_word_t calls, pecan_word_t repor
         ;   /* the root suspends it */
 }
 
-static int fuzz_objects(pecan_cap_t f, pecan_cap_t own_tcb, pecan_cap_t done)
+static int fuzz_objects(pecan_cap_t f, pecan_cap_t own_thread, pecan_cap_t done)
 {
     static const unsigned masters[][3] = {
         { F_NOTIFICATION, PECAN_OBJ_NOTIFICATION, 0 }, { F_FRAME, PECAN_OBJ_FRAME, 12 },
-        { F_TCB, PECAN_OBJ_TCB, 0 }, { F_VSPACE, PECAN_OBJ_VSPACE, 0 },
+        { F_THREAD, PECAN_OBJ_THREAD, 0 }, { F_VSPACE, PECAN_OBJ_VSPACE, 0 },
         { F_SCRATCH, PECAN_OBJ_CNODE, S_RADIX }, { F_UNTYPED, PECAN_OBJ_UNTYPED, 14 },
         { F_PAGE_TABLE, PECAN_OBJ_PAGE_TABLE, 0 }, { F_GATE, PECAN_OBJ_GATE, 0 },
         { F_FRAME64, PECAN_OBJ_FRAME, 16 },
@@ -207,7 +207,7 @@ static int fuzz_objects(pecan_cap_t f, pecan_cap_t own_tcb, pecan_cap_t done)
     if (!err)
         err = pecan_irq_control_get(PECAN_ROOT_IRQ_CONTROL, FUZZ_IRQ, f, F_IRQ);
     if (!err)   /* its own thread, but read-only: it cannot stop or starve itself */
-        err = pecan_cnode_copy(f, F_OWN_TCB, F_RADIX, ROOT, own_tcb, ROOT_DEPTH,
+        err = pecan_cnode_copy(f, F_OWN_THREAD, F_RADIX, ROOT, own_thread, ROOT_DEPTH,
                                PECAN_RIGHT_READ | PECAN_RIGHT_GRANT);
     if (!err)   /* the root's notification, signal only */
         err = pecan_cnode_copy(f, F_DONE, F_RADIX, ROOT, done, ROOT_DEPTH,
@@ -243,11 +243,11 @@ static bool run_fuzzer(struct remote *r, pecan_cap_t wake, pecan_cap_t done,
         stalls++;
         pecan_notification_signal(wake, 1u << (stalls % 31));
         if (stalls % 2 == 0) {
-            pecan_thread_suspend(r->tcb);
-            pecan_thread_resume(r->tcb);
+            pecan_thread_suspend(r->thread);
+            pecan_thread_resume(r->thread);
         }
     }
-    pecan_thread_suspend(r->tcb);
+    pecan_thread_suspend(r->thread);
     return report->done;
 }
 
@@ -259,10 +259,10 @@ UTEST(fuzz_untrusted_task)
     pecan_cap_t done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     REQUIRE(f && space && done);
     REQUIRE_OK(remote_create(&r, 100));
-    REQUIRE_OK(fuzz_objects(f, r.tcb, done));
+    REQUIRE_OK(fuzz_objects(f, r.thread, done));
     REQUIRE_OK(sp804_open(&watchdog, WATCHDOG_VA, done, WATCHDOG_BIT));
     REQUIRE_OK(cap_mint_cspace(space, f, F_RADIX));
-    REQUIRE_OK(pecan_thread_configure(r.tcb, space, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+    REQUIRE_OK(pecan_thread_configure(r.thread, space, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                       REMOTE_STACK_VA, PECAN_CAP_UNCHANGED,
                                       PECAN_CAP_UNCHANGED));
     pecan_cap_t n = slot_alloc();
@@ -290,7 +290,7 @@ UTEST(fuzz_untrusted_task)
     if (finished && intact && report->calls >= calls)
         pecan_printf("fuzz: %u calls, kernel intact\n", (unsigned)report->calls);
     /* Tear it all down: the thread, its spaces and whatever it made. */
-    CHECK_OK(cap_delete(r.tcb));
+    CHECK_OK(cap_delete(r.thread));
     CHECK_OK(cap_delete(space));
     CHECK_OK(cap_delete(n));
     for (unsigned i = 0; i < r.text_count; i++)

@@ -119,8 +119,8 @@ UTEST(gc_no_clients_client_task_deleted)
     pecan_cap_t done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     REQUIRE(gate && n && done);
     REQUIRE_OK(helper_create(&s, gc_server, 200));
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
-    REQUIRE_OK(pecan_thread_bind_notification(s.tcb, n));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
+    REQUIRE_OK(pecan_thread_bind_notification(s.thread, n));
     REQUIRE_OK(helper_start(&s));
     REQUIRE_OK(task_create(&a, 100));
     REQUIRE_OK(task_mint(&a, T_GATE, gate, PECAN_RIGHT_WRITE, 0xA));

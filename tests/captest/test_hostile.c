@@ -73,9 +73,9 @@ UTEST(hostile_reply_checked_like_a_send)
 
     /* Seven words from a server without a UTCB (the kernel read a NULL UTCB). */
     REQUIRE_OK(helper_create(&s, no_utcb_replier, 210));
-    REQUIRE_OK(pecan_thread_configure(s.tcb, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED, empty,
+    REQUIRE_OK(pecan_thread_configure(s.thread, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED, empty,
                                       0, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     REQUIRE_OK(helper_start(&s));
     struct pecan_message m = { .tag = pecan_tag(1, 1, 0) };
     CHECK_OK(ipc_err(pecan_ipc_call(gate, &m, PECAN_TIMEOUT_NEVER)));
@@ -94,7 +94,7 @@ UTEST(hostile_reply_checked_like_a_send)
         u->user[i] = 0x5AFE0000u | i;
     pecan_word_t buffer_before = u->buffer[PECAN_UTCB_BUFFER_MAP_WINDOW];
     REQUIRE_OK(helper_create(&s, overlong_replier, 210));
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     REQUIRE_OK(helper_start(&s));
     m.tag = pecan_tag(1, 1, 0);
     CHECK_OK(ipc_err(pecan_ipc_call(gate, &m, PECAN_TIMEOUT_NEVER)));
@@ -140,7 +140,7 @@ static bool queue_caller(struct helper *c, void (*fn)(struct helper *), pecan_ca
 {
     if (helper_create(c, fn, 210) != 0)
         return false;
-    if (utcb && pecan_thread_configure(c->tcb, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED, utcb,
+    if (utcb && pecan_thread_configure(c->thread, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED, utcb,
                                        0, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED) != 0)
         return false;
     c->arg[0] = through;
@@ -157,16 +157,16 @@ static int take_queued(pecan_cap_t gate)
 }
 
 /* Rewrites a blocked thread's tag register (r1) and message words 0-1 (r3, r4). */
-static int rewrite_tag(pecan_cap_t tcb, pecan_tag_t tag, pecan_word_t w0, pecan_word_t w1)
+static int rewrite_tag(pecan_cap_t thread, pecan_tag_t tag, pecan_word_t w0, pecan_word_t w1)
 {
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
-    int err = pecan_thread_read_registers(tcb, regs);
+    int err = pecan_thread_read_registers(thread, regs);
     if (err)
         return err;
     regs[1] = tag;
     regs[3] = w0;
     regs[4] = w1;
-    return pecan_thread_write_registers(tcb, regs);
+    return pecan_thread_write_registers(thread, regs);
 }
 
 UTEST(hostile_queued_sender_checked_when_taken)
@@ -175,12 +175,12 @@ UTEST(hostile_queued_sender_checked_when_taken)
     pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t empty = slot_alloc(), no_grant = slot_alloc(), landing = slot_alloc();
     REQUIRE(gate && n && empty && no_grant && landing);
-    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB));
+    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_THREAD));
     REQUIRE_OK(cap_copy(no_grant, gate, PECAN_RIGHT_WRITE));
 
     /* Ten words, queued; then its UTCB is taken away (CONFIGURE). */
     REQUIRE(queue_caller(&c, utcb_caller, gate, 10, 0));
-    REQUIRE_OK(pecan_thread_configure(c.tcb, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED, empty,
+    REQUIRE_OK(pecan_thread_configure(c.thread, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED, empty,
                                       0, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
     CHECK_ERR(take_queued(gate), TIMED_OUT);   /* refused: nothing else to take */
     CHECK(wait_flag((volatile pecan_word_t *)&c.finished, 1000));
@@ -190,7 +190,7 @@ UTEST(hostile_queued_sender_checked_when_taken)
 
     /* One word from a thread without a UTCB, queued; its tag rewritten to seven words. */
     REQUIRE(queue_caller(&c, raw_caller, gate, 1, empty));
-    REQUIRE_OK(rewrite_tag(c.tcb, pecan_tag(0, 7, 0), 1, 2));
+    REQUIRE_OK(rewrite_tag(c.thread, pecan_tag(0, 7, 0), 1, 2));
     CHECK_ERR(take_queued(gate), TIMED_OUT);
     CHECK(wait_flag((volatile pecan_word_t *)&c.finished, 1000));
     CHECK_ERR(c.result, -PECAN_EMSGTOOLONG);
@@ -199,7 +199,7 @@ UTEST(hostile_queued_sender_checked_when_taken)
 
     /* Rewritten to 63 words and 63 items: more than any message. */
     REQUIRE(queue_caller(&c, raw_caller, gate, 1, 0));
-    REQUIRE_OK(rewrite_tag(c.tcb, pecan_tag(0, 63, 63), 1, 2));
+    REQUIRE_OK(rewrite_tag(c.thread, pecan_tag(0, 63, 63), 1, 2));
     CHECK_ERR(take_queued(gate), TIMED_OUT);
     CHECK(wait_flag((volatile pecan_word_t *)&c.finished, 1000));
     CHECK_ERR(c.result, -PECAN_EMSGTOOLONG);
@@ -212,7 +212,7 @@ UTEST(hostile_queued_sender_checked_when_taken)
     u->buffer[PECAN_UTCB_BUFFER_CAP_COUNT] = 1;
     u->buffer[PECAN_UTCB_BUFFER_CAP_SLOTS] = landing;
     REQUIRE(queue_caller(&c, raw_caller, no_grant, 0, 0));
-    REQUIRE_OK(rewrite_tag(c.tcb, pecan_tag(0, 0, 1),
+    REQUIRE_OK(rewrite_tag(c.thread, pecan_tag(0, 0, 1),
                            PECAN_ITEM_CAP | PECAN_RIGHTS_ALL << PECAN_ITEM_RIGHTS_SHIFT, n));
     CHECK_ERR(take_queued(gate), TIMED_OUT);
     u->buffer[PECAN_UTCB_BUFFER_CAP_COUNT] = 0;
@@ -226,7 +226,7 @@ UTEST(hostile_queued_sender_checked_when_taken)
     struct helper good;
     REQUIRE(queue_caller(&c, raw_caller, gate, 1, 0));
     REQUIRE(queue_caller(&good, raw_caller, gate, 2, 0));
-    REQUIRE_OK(rewrite_tag(c.tcb, pecan_tag(0, 63, 1), 1, 2));   /* 65 words */
+    REQUIRE_OK(rewrite_tag(c.thread, pecan_tag(0, 63, 1), 1, 2));   /* 65 words */
     struct pecan_message m;
     struct pecan_reply r = pecan_ipc_receive(gate, &m, PECAN_TIMEOUT_ZERO);
     CHECK_OK(ipc_err(r));
@@ -267,7 +267,7 @@ static bool start_faulting(struct helper *t, void (*fn)(struct helper *), pecan_
                            pecan_cap_t exception_handler)
 {
     return helper_create(t, fn, 210) == 0 &&
-           pecan_thread_configure(t->tcb, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+           pecan_thread_configure(t->thread, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                   PECAN_CAP_UNCHANGED, 0, pager, exception_handler) == 0 &&
            helper_start(t) == 0;
 }
@@ -290,7 +290,7 @@ UTEST(hostile_fault_message_needs_write)
     pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), no_write = slot_alloc();
     pecan_cap_t writable = slot_alloc();
     REQUIRE(gate && no_write && writable);
-    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB));
+    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_THREAD));
     REQUIRE_OK(cap_copy(no_write, gate, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
     REQUIRE_OK(cap_copy(writable, gate, PECAN_RIGHT_WRITE));
 
@@ -384,11 +384,11 @@ UTEST(hostile_rebind_and_destroy_settle_queued_senders)
 
     /* A caller queued at the root; the gate moves to a server waiting openly: the server
      * gets the call and answers it. */
-    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB));
+    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_THREAD));
     REQUIRE(queue_caller(&c, raw_caller, gate, 3, 0));
     REQUIRE_OK(helper_create(&s, answer_one, 150));
     REQUIRE_OK(helper_start(&s));
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     CHECK(wait_flag((volatile pecan_word_t *)&c.finished, 1000));
     CHECK_OK(c.result);
     CHECK(s.finished);
@@ -400,12 +400,12 @@ UTEST(hostile_rebind_and_destroy_settle_queued_senders)
 
     /* A caller queued at the root; the gate moves to a thread that never receives, then
      * is destroyed: the caller gets NO_PARTNER. */
-    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB));
+    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_THREAD));
     REQUIRE(queue_caller(&c, raw_caller, gate, 1, 0));
     REQUIRE_OK(helper_create(&x, never_receives, 150));
     x.arg[0] = n;
     REQUIRE_OK(helper_start(&x));
-    REQUIRE_OK(pecan_gate_bind(gate, x.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, x.thread));
     CHECK_CLEAN();
     CHECK_EQ(take_queued(gate), NO_PARTNER);   /* the root no longer receives through it */
     obj_free(gate);
@@ -420,10 +420,10 @@ UTEST(hostile_rebind_and_destroy_settle_queued_senders)
     REQUIRE_OK(helper_create(&s, closed_receiver, 150));
     s.arg[0] = gate;
     s.result = 12345;
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     REQUIRE_OK(helper_start(&s));
     CHECK(!s.finished);
-    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB));
+    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_THREAD));
     CHECK(wait_flag((volatile pecan_word_t *)&s.finished, 1000));
     CHECK_ERR(s.result, CANCELED);
     CHECK_CLEAN();

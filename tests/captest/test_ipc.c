@@ -49,9 +49,9 @@ static void echo_server(struct helper *h)
  * RANDOM_CALLS random sizes. Counts into report[0] calls, [1] bad words, [2] failed IPCs,
  * [3] the last error. Runs in the root or in a task (only its stack and the report). */
 /* A move of the calling thread between rounds: before round `before_round`, RUN_THREAD
- * on tcb to cpu; err gets the result and cpu_after the CPU the caller then runs on. */
+ * on thread to cpu; err gets the result and cpu_after the CPU the caller then runs on. */
 struct client_move {
-    pecan_cap_t sched, tcb;
+    pecan_cap_t sched, thread;
     unsigned before_round, cpu, priority;
     pecan_word_t quantum_us;
     int err, cpu_after;
@@ -63,7 +63,7 @@ static void pingpong_client_run_moving(pecan_cap_t gate, volatile pecan_word_t *
     struct pecan_message m;
     for (unsigned k = 0; k < ROUNDS; k++) {
         if (mv && k == mv->before_round) {
-            mv->err = pecan_sched_run_thread(mv->sched, mv->tcb, mv->priority, 1u << mv->cpu,
+            mv->err = pecan_sched_run_thread(mv->sched, mv->thread, mv->priority, 1u << mv->cpu,
                                              mv->quantum_us);
             mv->cpu_after = pecan_sched_cpu(mv->sched);
         }
@@ -123,7 +123,7 @@ static void pingpong_same_as(unsigned server_priority)
     REQUIRE(gate && client);
     REQUIRE_OK(helper_create(&s, echo_server, server_priority));
     s.arg[0] = 0x5EED;
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     REQUIRE_OK(cap_mint(client, gate, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT, 0x5EED));
     REQUIRE_OK(helper_start(&s));
     if (server_priority < 128)
@@ -179,9 +179,9 @@ UTEST(ipc_pingpong_cross_as_task_client)
     REQUIRE_OK(task_create(&t, 100));
     REQUIRE_OK(task_mint(&t, T_GATE, gate, PECAN_RIGHT_WRITE, 0xC1));
     REQUIRE_OK(task_copy(&t, T_DONE, done, PECAN_RIGHT_WRITE));
-    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB));
+    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_THREAD));
     /* The root's open waits also end on "done". */
-    REQUIRE_OK(pecan_thread_bind_notification(PECAN_ROOT_TCB, done));
+    REQUIRE_OK(pecan_thread_bind_notification(PECAN_ROOT_THREAD, done));
     volatile pecan_word_t *rep = remote_shared();
     for (unsigned i = 0; i < 8; i++)
         rep[i] = 0;
@@ -221,7 +221,7 @@ UTEST(ipc_pingpong_cross_as_task_client)
     CHECK_EQ(rep[4], 1);
     CHECK_OK((int)rep[5]);
     CHECK_CLEAN();
-    CHECK_OK(pecan_thread_bind_notification(PECAN_ROOT_TCB, 0));
+    CHECK_OK(pecan_thread_bind_notification(PECAN_ROOT_THREAD, 0));
     task_destroy(&t);
     CHECK_CLEAN();
 }
@@ -285,7 +285,7 @@ UTEST(ipc_pingpong_cross_as_task_server)
     REQUIRE(gate && done && client);
     REQUIRE_OK(task_create(&t, 150));
     REQUIRE_OK(task_copy(&t, T_DONE, done, PECAN_RIGHT_WRITE));
-    REQUIRE_OK(pecan_gate_bind(gate, t.r.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, t.r.thread));
     REQUIRE_OK(cap_mint(client, gate, PECAN_RIGHT_WRITE, 0xB0B));
     volatile pecan_word_t *rep = remote_shared();
     for (unsigned i = 0; i < 8; i++)
@@ -324,17 +324,18 @@ static bool cross_cpus(unsigned *server_cpu, unsigned *move_cpu)
 }
 
 /* The root as client from CPU 0: the ping-pong run, moving itself (RUN_THREAD on its own
- * TCB, its priority and quantum unchanged) to move_cpu before round 1; then back to CPU 0. */
+ * thread object, its priority and quantum unchanged) to move_cpu before round 1; then back to
+ * CPU 0. */
 static void cross_cpu_client(pecan_cap_t gate, volatile pecan_word_t *report, unsigned move_cpu,
                              const char *what)
 {
     unsigned cpu = 0xFF, priority = 0;
     pecan_word_t quantum = 0;
-    if (!CHECK_OK(pecan_sched_thread_info(SCHED, PECAN_ROOT_TCB, &cpu, &priority, &quantum)))
+    if (!CHECK_OK(pecan_sched_thread_info(SCHED, PECAN_ROOT_THREAD, &cpu, &priority, &quantum)))
         return;
     CHECK_EQ(cpu, 0);
     CHECK_EQ(pecan_sched_cpu(SCHED), 0);
-    struct client_move mv = { .sched = SCHED, .tcb = PECAN_ROOT_TCB, .before_round = 1,
+    struct client_move mv = { .sched = SCHED, .thread = PECAN_ROOT_THREAD, .before_round = 1,
                               .cpu = move_cpu, .priority = priority, .quantum_us = quantum,
                               .err = 1, .cpu_after = -1 };
     pingpong_client_run_moving(gate, report, &mv);
@@ -342,11 +343,12 @@ static void cross_cpu_client(pecan_cap_t gate, volatile pecan_word_t *report, un
     CHECK_OK(mv.err);
     CHECK_EQ(mv.cpu_after, move_cpu);
     CHECK_EQ(pecan_sched_cpu(SCHED), move_cpu);   /* it stayed there to the end */
-    CHECK_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, PECAN_ROOT_TCB, priority, 1u, quantum));
+    CHECK_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, PECAN_ROOT_THREAD, priority, 1u,
+                                    quantum));
     CHECK_EQ(pecan_sched_cpu(SCHED), 0);
     unsigned priority_after = 0;
     pecan_word_t quantum_after = 0;
-    CHECK_OK(pecan_sched_thread_info(SCHED, PECAN_ROOT_TCB, &cpu, &priority_after,
+    CHECK_OK(pecan_sched_thread_info(SCHED, PECAN_ROOT_THREAD, &cpu, &priority_after,
                                      &quantum_after));
     CHECK_EQ(cpu, 0);
     CHECK_EQ(priority_after, priority);
@@ -369,8 +371,8 @@ static void pingpong_cross_cpu_same_as(unsigned server_cpu, unsigned move_cpu)
     REQUIRE(gate && client);
     REQUIRE_OK(helper_create(&s, cpu_echo_server, 128));
     s.arg[0] = 0xC9C9;
-    REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, s.tcb, 128, 1u << server_cpu, 0));
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, s.thread, 128, 1u << server_cpu, 0));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     REQUIRE_OK(cap_mint(client, gate, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT, 0xC9C9));
     echo_server_cpu = -1;
     REQUIRE_OK(helper_start(&s));
@@ -378,7 +380,7 @@ static void pingpong_cross_cpu_same_as(unsigned server_cpu, unsigned move_cpu)
     cross_cpu_client(client, report, move_cpu, "root client, server on another CPU");
     CHECK_EQ(echo_server_cpu, server_cpu);
     unsigned cpu = 0xFF;
-    CHECK_OK(pecan_sched_thread_info(SCHED, s.tcb, &cpu, 0, 0));
+    CHECK_OK(pecan_sched_thread_info(SCHED, s.thread, &cpu, 0, 0));
     CHECK_EQ(cpu, server_cpu);
     CHECK_EQ(s.counter, PINGPONG_CALLS);
     CHECK_EQ(s.arg[1], 0);   /* bad words seen by the server */
@@ -411,8 +413,8 @@ static void pingpong_cross_cpu_cross_as(unsigned server_cpu, unsigned move_cpu)
     REQUIRE_OK(task_create(&t, 128));
     REQUIRE_OK(task_copy(&t, T_DONE, done, PECAN_RIGHT_WRITE));
     REQUIRE_OK(task_copy(&t, T_SCHED, SCHED, PECAN_RIGHT_READ));
-    REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, t.r.tcb, 128, 1u << server_cpu, 0));
-    REQUIRE_OK(pecan_gate_bind(gate, t.r.tcb));
+    REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, t.r.thread, 128, 1u << server_cpu, 0));
+    REQUIRE_OK(pecan_gate_bind(gate, t.r.thread));
     REQUIRE_OK(cap_mint(client, gate, PECAN_RIGHT_WRITE, 0xC0C0));
     volatile pecan_word_t *rep = remote_shared();
     for (unsigned i = 0; i < 8; i++)
@@ -489,7 +491,7 @@ UTEST(ipc_gate_badges)
     CHECK_OK(pecan_gate_info(gate, &bound, &badge));
     CHECK_EQ(bound, 0);
     CHECK_EQ(badge, 0);
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     CHECK_OK(pecan_gate_info(gate, &bound, &badge));
     CHECK_EQ(bound, 1);
     for (unsigned i = 0; i < 3; i++)
@@ -514,7 +516,7 @@ UTEST(ipc_gate_badges)
     /* GATE through a copy without READ: ordinary IPC, the server sees label -10. */
     struct pecan_message m = { .tag = pecan_tag(PECAN_PROTO_GATE, 2, 0) };
     m.word[0] = PECAN_GATE_BIND;
-    m.word[1] = PECAN_ROOT_TCB;
+    m.word[1] = PECAN_ROOT_THREAD;
     CHECK_OK(ipc_err(pecan_ipc_call(c + 1, &m, PECAN_TIMEOUT_NEVER)));
     CHECK_EQ(m.word[0], 0x101);
     CHECK_EQ(m.word[1], (pecan_word_t)PECAN_PROTO_GATE);
@@ -565,7 +567,7 @@ UTEST(ipc_unbound_gate_waits)
     CHECK_CLEAN();
     REQUIRE_OK(helper_start(&s));   /* in its open wait: nothing arrives yet */
     CHECK_EQ(s.counter, 0);
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     /* Binding hands both to the server; they run (200) as soon as each is answered. */
     CHECK_EQ(a.counter, 2);
     CHECK_EQ(b.counter, 2);
@@ -603,7 +605,7 @@ UTEST(ipc_gate_destroyed_and_rebound)
     REQUIRE(gate);
     REQUIRE_OK(helper_create(&r, closed_receiver, 200));
     r.arg[0] = gate;
-    REQUIRE_OK(pecan_gate_bind(gate, r.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, r.thread));
     REQUIRE_OK(helper_start(&r));
     CHECK_EQ(r.counter, 1);
     CHECK_CLEAN();
@@ -619,11 +621,11 @@ UTEST(ipc_gate_destroyed_and_rebound)
     REQUIRE_OK(helper_create(&a, gate_client, 200));
     REQUIRE_OK(helper_create(&s2, badge_server, 150));
     a.arg[0] = gate;
-    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB));   /* the root is not receiving */
+    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_THREAD));   /* the root is not receiving */
     REQUIRE_OK(helper_start(&a));
     CHECK_EQ(a.counter, 1);
     REQUIRE_OK(helper_start(&s2));
-    REQUIRE_OK(pecan_gate_bind(gate, s2.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s2.thread));
     CHECK_CLEAN();
     /* Whichever thread takes it, the message is answered exactly once. */
     struct pecan_message m;
@@ -689,7 +691,7 @@ UTEST(ipc_timeouts)
     CHECK(kip->tick_hz >= 10);
     pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0);
     REQUIRE(gate);
-    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB));
+    REQUIRE_OK(pecan_gate_bind(gate, PECAN_ROOT_THREAD));
     struct pecan_message m;
     /* Zero: a receive with nothing there returns at once, closed and open. */
     CHECK_ERR(ipc_err(pecan_ipc_receive(gate, &m, PECAN_TIMEOUT_ZERO)), TIMED_OUT);
@@ -728,7 +730,7 @@ UTEST(ipc_timeouts)
     REQUIRE_OK(helper_create(&idle, badge_server, 200));
     pecan_cap_t g2 = obj_new(PECAN_OBJ_GATE, 0);
     REQUIRE(g2);
-    REQUIRE_OK(pecan_gate_bind(g2, idle.tcb));
+    REQUIRE_OK(pecan_gate_bind(g2, idle.thread));
     m.tag = pecan_tag(9, 0, 0);
     CHECK_ERR(ipc_err(pecan_ipc_call(g2, &m, PECAN_TIMEOUT_ZERO)), TIMED_OUT);
     t0 = kip_now_ns();
@@ -825,11 +827,11 @@ UTEST(ipc_bad_input)
     pecan_cap_t no_write = slot_alloc(), no_read = slot_alloc(), no_grant = slot_alloc();
     REQUIRE(gate && n && other && empty && no_write && no_read && no_grant);
     REQUIRE_OK(helper_create(&s, recorder, 200));
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     REQUIRE_OK(helper_start(&s));
     REQUIRE_OK(cap_copy(no_write, gate, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
     REQUIRE_OK(cap_copy(no_grant, gate, PECAN_RIGHT_WRITE | PECAN_RIGHT_READ));
-    REQUIRE_OK(pecan_gate_bind(other, PECAN_ROOT_TCB));
+    REQUIRE_OK(pecan_gate_bind(other, PECAN_ROOT_THREAD));
     REQUIRE_OK(cap_copy(no_read, other, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT));
     struct pecan_message m;
 
@@ -912,7 +914,7 @@ UTEST(ipc_bad_input)
     /* A thread without a UTCB can send six words, not seven. */
     struct helper nu;
     REQUIRE_OK(helper_create(&nu, no_utcb_client, 210));
-    REQUIRE_OK(pecan_thread_configure(nu.tcb, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+    REQUIRE_OK(pecan_thread_configure(nu.thread, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                       empty, 0, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
     nu.arg[0] = gate;
     pecan_word_t before = s.counter;
@@ -925,9 +927,9 @@ UTEST(ipc_bad_input)
     /* ... and receives six words of a longer message, with ITEM_FAILED. */
     struct helper ns;
     REQUIRE_OK(helper_create(&ns, no_utcb_server, 210));
-    REQUIRE_OK(pecan_thread_configure(ns.tcb, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+    REQUIRE_OK(pecan_thread_configure(ns.thread, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                       empty, 0, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
-    REQUIRE_OK(pecan_gate_bind(other, ns.tcb));
+    REQUIRE_OK(pecan_gate_bind(other, ns.thread));
     REQUIRE_OK(helper_start(&ns));
     fill_request(&m, 1, 10);
     CHECK_OK(ipc_err(pecan_ipc_call(other, &m, PECAN_TIMEOUT_NEVER)));
@@ -957,8 +959,8 @@ UTEST(ipc_closed_receive_selects_gate)
     pecan_cap_t ga = obj_new(PECAN_OBJ_GATE, 0), gb = obj_new(PECAN_OBJ_GATE, 0);
     pecan_cap_t ca = slot_alloc(), cb = slot_alloc();
     REQUIRE(ga && gb && ca && cb);
-    REQUIRE_OK(pecan_gate_bind(ga, PECAN_ROOT_TCB));
-    REQUIRE_OK(pecan_gate_bind(gb, PECAN_ROOT_TCB));
+    REQUIRE_OK(pecan_gate_bind(ga, PECAN_ROOT_THREAD));
+    REQUIRE_OK(pecan_gate_bind(gb, PECAN_ROOT_THREAD));
     REQUIRE_OK(cap_mint(ca, ga, PECAN_RIGHT_WRITE, 0xAA));
     REQUIRE_OK(cap_mint(cb, gb, PECAN_RIGHT_WRITE, 0xBB));
     REQUIRE_OK(helper_create(&a, gate_client, 200));
@@ -1016,8 +1018,8 @@ UTEST(ipc_send_and_wait)
     pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0), mine = obj_new(PECAN_OBJ_GATE, 0);
     REQUIRE(gate && mine);
     REQUIRE_OK(helper_create(&s, send_back_server, 200));
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
-    REQUIRE_OK(pecan_gate_bind(mine, PECAN_ROOT_TCB));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
+    REQUIRE_OK(pecan_gate_bind(mine, PECAN_ROOT_THREAD));
     s.arg[0] = mine;
     REQUIRE_OK(helper_start(&s));
     struct pecan_message m = { .tag = pecan_tag(3, 1, 0) };
@@ -1133,7 +1135,7 @@ UTEST(ipc_fast_path_receiver_with_timeout)
     /* A wait of 1 s, and the call at once: a busy host would have to hold the root up for
      * a second for the wait to end first (not so for a call 60 ms into a 100 ms wait). */
     s.arg[1] = pecan_timeout_us(1000000);
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     REQUIRE_OK(helper_start(&s));
     pecan_sleep_us(10000);
     CHECK_EQ(call_word(gate, 10), 11);   /* early in its 1 s wait */
@@ -1159,8 +1161,8 @@ static void server_has_more(bool queued_call)
     REQUIRE(gate && hold && bound);
     REQUIRE_OK(helper_create(&s, fast_server, 200));
     s.arg[0] = hold;
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
-    REQUIRE_OK(pecan_thread_bind_notification(s.tcb, bound));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
+    REQUIRE_OK(pecan_thread_bind_notification(s.thread, bound));
     REQUIRE_OK(helper_start(&s));
     start_client(&c1, gate, 100);   /* taken; the server then waits for "hold" */
     CHECK_EQ(s.counter, 1);
@@ -1220,10 +1222,10 @@ UTEST(ipc_fast_path_keeps_priorities)
     REQUIRE(gate && cpu >= 0);
     REQUIRE_OK(helper_create(&s, fast_server, 100));
     REQUIRE_OK(helper_create(&spin, finite_spin, 110));
-    REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, s.tcb, 100, 1u << cpu, 0));
-    REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, spin.tcb, 110, 1u << cpu, 0));
+    REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, s.thread, 100, 1u << cpu, 0));
+    REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, spin.thread, 110, 1u << cpu, 0));
     s.arg[3] = (pecan_word_t)&spin;
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     REQUIRE_OK(helper_start(&s));
     pecan_sleep_us(1000);            /* the server reaches its wait */
     REQUIRE_OK(helper_start(&spin)); /* queued below the root, above the server */
@@ -1260,7 +1262,7 @@ UTEST(ipc_fast_path_reply_goes_behind_equal_priority)
     unsigned priority = 0;
     int cpu = pecan_sched_cpu(PECAN_ROOT_SCHEDULER);
     REQUIRE(cpu >= 0);
-    REQUIRE_OK(pecan_sched_thread_info(PECAN_ROOT_SCHEDULER, PECAN_ROOT_TCB, 0, &priority, 0));
+    REQUIRE_OK(pecan_sched_thread_info(PECAN_ROOT_SCHEDULER, PECAN_ROOT_THREAD, 0, &priority, 0));
     REQUIRE(priority < 200);
     bool decided = false;
     for (unsigned attempt = 0; attempt < 3 && !decided; attempt++) {
@@ -1269,10 +1271,10 @@ UTEST(ipc_fast_path_reply_goes_behind_equal_priority)
         REQUIRE(gate);
         REQUIRE_OK(helper_create(&s, fast_server, 200));
         REQUIRE_OK(helper_create(&spin, spin_marking, priority));
-        REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, s.tcb, 200, 1u << cpu, 0));
-        REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, spin.tcb, priority, 1u << cpu,
+        REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, s.thread, 200, 1u << cpu, 0));
+        REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, spin.thread, priority, 1u << cpu,
                                           0));
-        REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+        REQUIRE_OK(pecan_gate_bind(gate, s.thread));
         REQUIRE_OK(helper_start(&s));    /* above the root: it runs to its wait at once */
         spinner_first = 0;
         REQUIRE_OK(helper_start(&spin)); /* queued behind the root */
@@ -1314,8 +1316,8 @@ UTEST(ipc_fast_path_closed_receive)
     REQUIRE(ga && gb && ca && cb);
     REQUIRE_OK(helper_create(&s, closed_server, 200));
     s.arg[0] = ga;
-    REQUIRE_OK(pecan_gate_bind(ga, s.tcb));
-    REQUIRE_OK(pecan_gate_bind(gb, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(ga, s.thread));
+    REQUIRE_OK(pecan_gate_bind(gb, s.thread));
     REQUIRE_OK(cap_mint(ca, ga, PECAN_RIGHT_WRITE, 0xA));
     REQUIRE_OK(cap_mint(cb, gb, PECAN_RIGHT_WRITE, 0xB));
     REQUIRE_OK(helper_start(&s));
@@ -1346,13 +1348,13 @@ UTEST(ipc_fast_path_receiver_lost_its_address_space)
     REQUIRE(gate && done);
     REQUIRE_OK(task_create(&t, 200));
     REQUIRE_OK(task_copy(&t, T_DONE, done, PECAN_RIGHT_WRITE));
-    REQUIRE_OK(pecan_gate_bind(gate, t.r.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, t.r.thread));
     remote_shared()[0] = 0;
     REQUIRE_OK(remote_start(&t.r, task_server, 0, REMOTE_SHARED_VA, T_DONE, 0));
     pecan_cap_t empty = slot_alloc();
     REQUIRE(empty);
     const pecan_cap_t keep = PECAN_CAP_UNCHANGED;
-    REQUIRE_OK(pecan_thread_configure(t.r.tcb, keep, empty, keep, 0, keep, keep));
+    REQUIRE_OK(pecan_thread_configure(t.r.thread, keep, empty, keep, 0, keep, keep));
     start_client(&c, gate, 50);
     CHECK_EQ(c.counter, 0);
     CHECK_EQ(remote_shared()[0], 0);   /* nothing answered */

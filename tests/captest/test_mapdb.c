@@ -37,7 +37,7 @@
 enum command { CMD_RECV_MAP = 1, CMD_FORWARD, CMD_SUM, CMD_WINDOW };
 
 struct task {
-    pecan_cap_t vspace, page_table, stack, probe_frame, tcb, gate;
+    pecan_cap_t vspace, page_table, stack, probe_frame, thread, gate;
     pecan_cap_t text_first;
     unsigned text_count;
 };
@@ -131,15 +131,15 @@ static int map_text(struct task *t)
     return map_root_text(t->vspace, &t->text_first, &t->text_count);
 }
 
-static int start_thread(pecan_cap_t tcb, void *entry, pecan_word_t sp, pecan_word_t a0,
+static int start_thread(pecan_cap_t thread, void *entry, pecan_word_t sp, pecan_word_t a0,
                         pecan_word_t a1, pecan_word_t a2, pecan_word_t a3)
 {
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT] = { a0, a1, a2, a3 };
     regs[13] = sp;
     regs[15] = (pecan_word_t)(uintptr_t)entry;
     regs[16] = CPSR_USER;
-    int err = pecan_thread_write_registers(tcb, regs);
-    return err ? err : pecan_thread_resume(tcb);
+    int err = pecan_thread_write_registers(thread, regs);
+    return err ? err : pecan_thread_resume(thread);
 }
 
 /* A task with an empty page-table pool; its server forwards to next (0: none). */
@@ -150,9 +150,9 @@ static int task_create(struct task *t, pecan_word_t window, pecan_cap_t next)
     t->page_table = obj_new(PECAN_OBJ_PAGE_TABLE, 0);
     t->stack = obj_new(PECAN_OBJ_FRAME, 16);
     t->probe_frame = obj_new(PECAN_OBJ_FRAME, 12);
-    t->tcb = obj_new(PECAN_OBJ_TCB, 0);
+    t->thread = obj_new(PECAN_OBJ_THREAD, 0);
     t->gate = obj_new(PECAN_OBJ_GATE, 0);
-    if (!t->vspace || !t->page_table || !t->stack || !t->probe_frame || !t->tcb || !t->gate)
+    if (!t->vspace || !t->page_table || !t->stack || !t->probe_frame || !t->thread || !t->gate)
         return -PECAN_ENOMEM;
     int err = pecan_vspace_map_page_table(t->vspace, t->page_table, 0);
     if (!err)
@@ -162,14 +162,14 @@ static int task_create(struct task *t, pecan_word_t window, pecan_cap_t next)
     if (!err)
         err = pecan_vspace_map_frame(t->vspace, t->probe_frame, PROBE_VA, RW, 0);
     if (!err)
-        err = pecan_thread_configure(t->tcb, ROOT, t->vspace, t->stack, TASK_STACK_VA,
+        err = pecan_thread_configure(t->thread, ROOT, t->vspace, t->stack, TASK_STACK_VA,
                                      PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED);
     if (!err)
-        err = pecan_thread_set_priority(t->tcb, TASK_PRIORITY);
+        err = pecan_thread_set_priority(t->thread, TASK_PRIORITY);
     if (!err)
-        err = pecan_gate_bind(t->gate, t->tcb);
+        err = pecan_gate_bind(t->gate, t->thread);
     if (!err)
-        err = start_thread(t->tcb, server_entry, TASK_STACK_VA + 0x10000, t->gate, window,
+        err = start_thread(t->thread, server_entry, TASK_STACK_VA + 0x10000, t->gate, window,
                            next, 0);
     return err;
 }
@@ -177,8 +177,8 @@ static int task_create(struct task *t, pecan_word_t window, pecan_cap_t next)
 /* The capabilities the case made outside obj_new (the rest goes with the case). */
 static void task_destroy(struct task *t)
 {
-    if (t->tcb && cap_type(t->tcb))
-        CHECK_OK(cap_delete(t->tcb));
+    if (t->thread && cap_type(t->thread))
+        CHECK_OK(cap_delete(t->thread));
     for (unsigned i = 0; i < t->text_count; i++)
         CHECK_OK(cap_delete(t->text_first + i));
     t->text_count = 0;
@@ -275,24 +275,24 @@ static void set_window(struct task *t, pecan_word_t window)
 static pecan_cap_t pager_new(void)
 {
     pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0);
-    if (gate && !CHECK_OK(pecan_gate_bind(gate, PECAN_ROOT_TCB)))
+    if (gate && !CHECK_OK(pecan_gate_bind(gate, PECAN_ROOT_THREAD)))
         return 0;
     return gate;
 }
 
-/* Starts a probe thread in t; returns its TCB (0 on failure). */
+/* Starts a probe thread in t; returns its thread object (0 on failure). */
 static pecan_cap_t probe_start(struct task *t, pecan_cap_t pager, pecan_word_t addr,
                                pecan_word_t value)
 {
-    pecan_cap_t tcb = obj_new(PECAN_OBJ_TCB, 0);
-    if (!tcb)
+    pecan_cap_t thread = obj_new(PECAN_OBJ_THREAD, 0);
+    if (!thread)
         return 0;
-    if (!CHECK_OK(pecan_thread_configure(tcb, ROOT, t->vspace, t->probe_frame, PROBE_VA,
+    if (!CHECK_OK(pecan_thread_configure(thread, ROOT, t->vspace, t->probe_frame, PROBE_VA,
                                          pager, PECAN_CAP_UNCHANGED)) ||
-        !CHECK_OK(pecan_thread_set_priority(tcb, TASK_PRIORITY)) ||
-        !CHECK_OK(start_thread(tcb, probe_entry, PROBE_VA + 4096, addr, value, pager, tcb)))
+        !CHECK_OK(pecan_thread_set_priority(thread, TASK_PRIORITY)) ||
+        !CHECK_OK(start_thread(thread, probe_entry, PROBE_VA + 4096, addr, value, pager, thread)))
         return 0;
-    return tcb;
+    return thread;
 }
 
 enum probe_outcome { PROBE_VALUE, PROBE_FAULT, PROBE_FAILED };
@@ -303,8 +303,8 @@ static enum probe_outcome probe(struct task *t, pecan_cap_t pager, pecan_word_t 
                                 pecan_word_t value, pecan_word_t *result)
 {
     enum probe_outcome outcome = PROBE_FAILED;
-    pecan_cap_t tcb = probe_start(t, pager, addr, value);
-    if (!tcb)
+    pecan_cap_t thread = probe_start(t, pager, addr, value);
+    if (!thread)
         return PROBE_FAILED;
     struct pecan_message m;
     struct pecan_reply r = pecan_ipc_receive(pager, &m, TIMEOUT);
@@ -320,7 +320,7 @@ static enum probe_outcome probe(struct task *t, pecan_cap_t pager, pecan_word_t 
         ut_fail(__FILE__, __LINE__, "probe at %08lx: status %lu label %d",
                 (unsigned long)addr, (unsigned long)r.ipc_status, pecan_tag_label(r.tag));
     }
-    obj_free(tcb);
+    obj_free(thread);
     return outcome;
 }
 
@@ -637,7 +637,7 @@ UTEST(mapdb_middle_space_destroyed)
     CHECK_CLEAN();
 
     /* B's address space goes (its thread first: it holds a copy of the capability). */
-    CHECK_OK(cap_delete(b.tcb));
+    CHECK_OK(cap_delete(b.thread));
     CHECK_OK(cap_delete(b.vspace));
     CHECK_CLEAN();
     for (unsigned i = 0; i < NPAGES; i++) {
@@ -650,7 +650,7 @@ UTEST(mapdb_middle_space_destroyed)
     CHECK_READS(&c, pager, C_WINDOW + 4096u, pattern(SRC_VA + 4096u));
     CHECK_CLEAN();
     /* And C's address space goes while A's pages have children there. */
-    CHECK_OK(cap_delete(c.tcb));
+    CHECK_OK(cap_delete(c.thread));
     CHECK_OK(cap_delete(c.vspace));
     CHECK_CLEAN();
     CHECK_EQ(*(volatile pecan_word_t *)SRC_VA, pattern(SRC_VA));
@@ -789,8 +789,8 @@ UTEST(mapdb_pager_maps_on_fault)
     REQUIRE(source_pages(frames, 1, SRC_VA, RW));
     REQUIRE_OK(task_create(&b, 0, 0));
     REQUIRE_OK(donate(&b));
-    pecan_cap_t tcb = probe_start(&b, pager, FAULT_VA + 0x3000u, 0);
-    REQUIRE(tcb);
+    pecan_cap_t thread = probe_start(&b, pager, FAULT_VA + 0x3000u, 0);
+    REQUIRE(thread);
     struct pecan_message m;
     struct pecan_reply r = pecan_ipc_receive(pager, &m, TIMEOUT);
     CHECK_EQ(r.ipc_status, PECAN_IPC_OK);
@@ -804,7 +804,7 @@ UTEST(mapdb_pager_maps_on_fault)
     CHECK_EQ(r.ipc_status, PECAN_IPC_OK);
     CHECK_EQ(pecan_tag_label(r.tag), LABEL);
     CHECK_EQ(m.word[0], pattern(SRC_VA));
-    obj_free(tcb);
+    obj_free(thread);
     unsigned pool = 9, installed = 9;
     vspace_counts(b.vspace, &pool, &installed);
     CHECK(pool == 0 && installed == 2);

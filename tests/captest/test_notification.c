@@ -159,10 +159,10 @@ UTEST(notification_wait_canceled_by_suspend)
     REQUIRE_OK(helper_create(&h, wait_once, 200));
     h.arg[0] = n;
     REQUIRE_OK(helper_start(&h));
-    CHECK_OK(pecan_thread_suspend(h.tcb));
+    CHECK_OK(pecan_thread_suspend(h.thread));
     CHECK_CLEAN();
     CHECK_OK(pecan_notification_signal(n, 0x4));   /* nobody waits: the bits stay */
-    CHECK_OK(pecan_thread_resume(h.tcb));
+    CHECK_OK(pecan_thread_resume(h.thread));
     CHECK_EQ(h.counter, 1);
     CHECK_ERR(h.result, CANCELED);
     CHECK_EQ(poll_bits(n), 0x4);

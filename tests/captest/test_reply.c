@@ -71,7 +71,7 @@ static bool start_held_call(struct helper *s, struct helper *c, pecan_cap_t *n)
     s->arg[1] = *n;
     c->arg[0] = gate;
     c->arg[2] = PECAN_TIMEOUT_NEVER;
-    return pecan_gate_bind(gate, s->tcb) == 0 && helper_start(s) == 0 && helper_start(c) == 0;
+    return pecan_gate_bind(gate, s->thread) == 0 && helper_start(s) == 0 && helper_start(c) == 0;
 }
 
 UTEST(reply_twice_and_without_call)
@@ -83,7 +83,7 @@ UTEST(reply_twice_and_without_call)
     CHECK_ERR(reply_word(1), NO_REPLY_CAP);
     reset_results();
     REQUIRE_OK(helper_create(&s, holding_server, 200));
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     REQUIRE_OK(helper_start(&s));
     struct pecan_message m = { .tag = pecan_tag(5, 1, 0) };
     m.word[0] = 1;
@@ -99,7 +99,7 @@ UTEST(reply_twice_and_without_call)
     /* A plain send gives no reply capability. */
     reset_results();
     REQUIRE_OK(helper_create(&s, holding_server, 200));
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     REQUIRE_OK(helper_start(&s));
     m.tag = pecan_tag(5, 1, 0);
     CHECK_OK(ipc_err(pecan_ipc_send(gate, &m, PECAN_TIMEOUT_NEVER)));
@@ -127,7 +127,7 @@ UTEST(reply_dropped_by_new_wait)
     pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0);
     REQUIRE(gate);
     REQUIRE_OK(helper_create(&s, dropping_server, 200));
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     REQUIRE_OK(helper_start(&s));
     struct pecan_message m = { .tag = pecan_tag(5, 0, 0) };
     CHECK_ERR(ipc_err(pecan_ipc_call(gate, &m, PECAN_TIMEOUT_NEVER)), ABORTED);
@@ -216,8 +216,8 @@ UTEST(reply_cannot_be_named_or_passed_on)
     REQUIRE_OK(helper_create(&fwd, forwarding_server, 150));
     REQUIRE_OK(helper_create(&second, second_server, 140));
     REQUIRE_OK(helper_create(&client, one_call, 200));
-    REQUIRE_OK(pecan_gate_bind(gate, fwd.tcb));
-    REQUIRE_OK(pecan_gate_bind(gate2, second.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, fwd.thread));
+    REQUIRE_OK(pecan_gate_bind(gate2, second.thread));
     fwd.arg[0] = gate2;
     fwd.arg[1] = scratch;
     client.arg[0] = gate;
@@ -270,8 +270,8 @@ UTEST(reply_after_caller_destroyed)
     CHECK_EQ(c.counter, 1);   /* waiting for the reply */
     CHECK_EQ(s.counter, 1);   /* holding it, waiting on n */
     CHECK_CLEAN();
-    CHECK_OK(cap_delete(c.tcb));   /* the caller is destroyed */
-    c.tcb = 0;
+    CHECK_OK(cap_delete(c.thread));   /* the caller is destroyed */
+    c.thread = 0;
     CHECK_CLEAN();
     CHECK_OK(pecan_notification_signal(n, 1));
     CHECK_EQ(s.counter, 3);
@@ -288,13 +288,13 @@ UTEST(reply_after_caller_suspended)
     pecan_cap_t n;
     REQUIRE(start_held_call(&s, &c, &n));
     CHECK_EQ(c.counter, 1);
-    REQUIRE_OK(pecan_thread_suspend(c.tcb));
+    REQUIRE_OK(pecan_thread_suspend(c.thread));
     CHECK_CLEAN();
     CHECK_OK(pecan_notification_signal(n, 1));   /* the server's reply finds nobody */
     CHECK_EQ(s.counter, 3);
     CHECK_ERR(results[0], NO_REPLY_CAP);
     CHECK_EQ(c.counter, 1);
-    REQUIRE_OK(pecan_thread_resume(c.tcb));      /* the call ends cancelled */
+    REQUIRE_OK(pecan_thread_resume(c.thread));   /* the call ends cancelled */
     CHECK_EQ(c.counter, 2);
     CHECK_ERR(c.result, CANCELED);
     CHECK_CLEAN();
@@ -310,7 +310,7 @@ UTEST(reply_after_call_timed_out)
     reset_results();
     REQUIRE_OK(helper_create(&s, holding_server, 150));
     s.arg[1] = n;
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     REQUIRE_OK(helper_start(&s));
     struct pecan_message m = { .tag = pecan_tag(5, 0, 0) };
     uint64_t t0 = kip_now_ns();
@@ -339,7 +339,7 @@ UTEST(reply_server_destroyed_mid_call)
     s.arg[1] = n;
     c1.arg[0] = c2.arg[0] = gate;
     c1.arg[2] = c2.arg[2] = PECAN_TIMEOUT_NEVER;
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     REQUIRE_OK(helper_start(&s));
     REQUIRE_OK(helper_start(&c1));   /* its call is taken: the server holds the reply */
     REQUIRE_OK(helper_start(&c2));   /* queued at the server */
@@ -347,8 +347,8 @@ UTEST(reply_server_destroyed_mid_call)
     CHECK_EQ(c2.counter, 1);
     CHECK_EQ(s.counter, 1);
     CHECK_CLEAN();
-    CHECK_OK(cap_delete(s.tcb));     /* the server dies */
-    s.tcb = 0;
+    CHECK_OK(cap_delete(s.thread));  /* the server dies */
+    s.thread = 0;
     CHECK_EQ(c1.counter, 2);
     CHECK_ERR(c1.result, ABORTED);
     CHECK_EQ(c2.counter, 2);
@@ -373,10 +373,10 @@ UTEST(reply_server_suspended_keeps_it)
     pecan_cap_t n;
     REQUIRE(start_held_call(&s, &c, &n));
     CHECK_EQ(s.counter, 1);
-    REQUIRE_OK(pecan_thread_suspend(s.tcb));   /* its notification wait ends cancelled */
+    REQUIRE_OK(pecan_thread_suspend(s.thread));   /* its notification wait ends cancelled */
     CHECK_EQ(c.counter, 1);                    /* the caller still waits */
     CHECK_CLEAN();
-    REQUIRE_OK(pecan_thread_resume(s.tcb));
+    REQUIRE_OK(pecan_thread_resume(s.thread));
     CHECK_EQ(c.counter, 2);
     CHECK_OK(c.result);
     CHECK_EQ(c.arg[3], 0x600D);

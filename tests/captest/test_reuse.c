@@ -18,7 +18,7 @@
 
 /* Where each kind of object lands in the holder CNode. */
 enum {
-    RV_NOTIFICATIONS = 0, RV_TCBS = 1024, RV_VSPACES = 1280, RV_PAGE_TABLES = 1296,
+    RV_NOTIFICATIONS = 0, RV_THREADS = 1024, RV_VSPACES = 1280, RV_PAGE_TABLES = 1296,
     RV_FRAMES = 1360, RV_UNTYPED = 1364, RV_GATES = 1428, RV_CONSOLE = 4000,
     RV_SELF = 4001,
 };
@@ -35,7 +35,7 @@ static bool fill_region(struct region *r)
     static const unsigned fills[8][4] = {
         { PECAN_OBJ_CNODE, RV_HOLDER_RADIX, 1, 0 },
         { PECAN_OBJ_NOTIFICATION, 0, 1024, RV_NOTIFICATIONS },
-        { PECAN_OBJ_TCB, 0, 256, RV_TCBS }, { PECAN_OBJ_VSPACE, 0, 16, RV_VSPACES },
+        { PECAN_OBJ_THREAD, 0, 256, RV_THREADS }, { PECAN_OBJ_VSPACE, 0, 16, RV_VSPACES },
         { PECAN_OBJ_PAGE_TABLE, 0, 64, RV_PAGE_TABLES }, { PECAN_OBJ_FRAME, 16, 4, RV_FRAMES },
         { PECAN_OBJ_UNTYPED, 12, 64, RV_UNTYPED }, { PECAN_OBJ_GATE, 0, 2048, RV_GATES },
     };
@@ -62,13 +62,13 @@ static void block_on(struct helper *h)
     h->result = pecan_notification_wait(h->arg[0], &bits);
 }
 
-/* A thread (TCB from the region) in the root's address space, its stack a frame from the
- * region under a page table from the region installed there; it blocks on a notification
+/* A thread (thread object from the region) in the root's address space, its stack a frame from
+ * the region under a page table from the region installed there; it blocks on a notification
  * from the region. */
 static int tie_blocked_thread(struct region *r)
 {
     static struct helper h;
-    int err = take(r, r->thread, RV_TCBS);
+    int err = take(r, r->thread, RV_THREADS);
     if (!err)
         err = take(r, r->page_table, RV_PAGE_TABLES);
     if (!err)
@@ -80,7 +80,7 @@ static int tie_blocked_thread(struct region *r)
     if (!err)
         err = pecan_vspace_map_frame(PECAN_ROOT_VSPACE, r->stack, RV_PT_VA,
                                      PECAN_MAP_READ | PECAN_MAP_WRITE, 0);
-    h = (struct helper){ .tcb = r->thread, .self = r->thread, .base = RV_PT_VA };
+    h = (struct helper){ .thread = r->thread, .self = r->thread, .base = RV_PT_VA };
     h.arg[0] = r->notification;
     if (!err)
         err = pecan_thread_configure(r->thread, ROOT, PECAN_ROOT_VSPACE, r->stack, RV_PT_VA,
@@ -220,10 +220,10 @@ static int use_gates(const struct cycle_env *e, unsigned i)
     return err ? err : id.badge == i + 1 ? 0 : -PECAN_EINVAL;
 }
 
-static int use_tcbs(const struct cycle_env *e, unsigned i)
+static int use_threads(const struct cycle_env *e, unsigned i)
 {
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT] = { i };
-    int err = pecan_untyped_retype(e->u, PECAN_OBJ_TCB, 0, 2, ROOT, e->dest);
+    int err = pecan_untyped_retype(e->u, PECAN_OBJ_THREAD, 0, 2, ROOT, e->dest);
     if (!err)
         err = pecan_thread_set_priority(e->dest, i % 256);
     if (!err)
@@ -299,7 +299,7 @@ static int cycle_use(const struct cycle_env *e, unsigned i)
     switch (i % CY_KINDS) {
     case 0: return use_notifications(e, i);
     case 1: return use_gates(e, i);
-    case 2: return use_tcbs(e, i);
+    case 2: return use_threads(e, i);
     case 3: return use_cnode(e, i);
     case 4: return use_vspace(e, i);
     case 5: return use_page_table(e, i);
@@ -308,7 +308,7 @@ static int cycle_use(const struct cycle_env *e, unsigned i)
     case 8: return use_frames(e, i, 20);
     case 9: return use_untyped(e, i);
     case 10: return use_notifications(e, i + 1);
-    default: return use_tcbs(e, i + 1);
+    default: return use_threads(e, i + 1);
     }
 }
 

@@ -197,7 +197,7 @@ static void start_interloper(struct helper *h, const struct many *m, pecan_cap_t
     h->counter = 0;
     /* Stop the thread before new registers: a blocked thread's would be overwritten when
      * its wait completes (rounds wait for it to finish, so this is only a safeguard). */
-    CHECK_OK(pecan_thread_suspend(h->tcb));
+    CHECK_OK(pecan_thread_suspend(h->thread));
     CHECK_OK(helper_start(h));
 }
 
@@ -318,7 +318,7 @@ UTEST(revoke_preempted_by_a_higher_priority_thread)
 static unsigned long configure_round(unsigned batches)
 {
     struct many m;
-    pecan_cap_t t = obj_new(PECAN_OBJ_TCB, 0), u = ut_alloc(12), other = slot_alloc();
+    pecan_cap_t t = obj_new(PECAN_OBJ_THREAD, 0), u = ut_alloc(12), other = slot_alloc();
     if (!t || !u || !other || !make_many(&m, batches))
         return 0;
     if (!CHECK_OK(pecan_untyped_retype(u, PECAN_OBJ_CNODE, 2, 1, ROOT, other)) ||

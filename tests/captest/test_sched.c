@@ -48,13 +48,13 @@ static bool wait_change(const volatile pecan_word_t *value, pecan_word_t old)
 
 static int place(struct helper *h, unsigned priority, unsigned cpu)
 {
-    return pecan_sched_run_thread(SCHED, h->tcb, priority, 1u << cpu, 0);
+    return pecan_sched_run_thread(SCHED, h->thread, priority, 1u << cpu, 0);
 }
 
-static unsigned thread_cpu(pecan_cap_t tcb)
+static unsigned thread_cpu(pecan_cap_t thread)
 {
     unsigned cpu = 0xFF;
-    pecan_sched_thread_info(SCHED, tcb, &cpu, 0, 0);
+    pecan_sched_thread_info(SCHED, thread, &cpu, 0, 0);
     return cpu;
 }
 
@@ -83,7 +83,7 @@ UTEST(sched_info)
     CHECK_EQ(pecan_sched_cpu(SCHED), 0);   /* the root task starts on CPU 0 */
     unsigned cpu = 9, priority = 0;
     pecan_word_t quantum = 0;
-    CHECK_OK(pecan_sched_thread_info(SCHED, PECAN_ROOT_TCB, &cpu, &priority, &quantum));
+    CHECK_OK(pecan_sched_thread_info(SCHED, PECAN_ROOT_THREAD, &cpu, &priority, &quantum));
     CHECK_EQ(cpu, 0);
     CHECK_EQ(priority, ROOT_PRIORITY);
     CHECK_EQ(quantum, PECAN_SCHED_DEFAULT_QUANTUM_US);
@@ -102,7 +102,7 @@ UTEST(sched_info)
 
 UTEST(sched_errors_and_parameters)
 {
-    pecan_cap_t t = obj_new(PECAN_OBJ_TCB, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t t = obj_new(PECAN_OBJ_THREAD, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t read_only = slot_alloc(), write_only = slot_alloc(), empty = slot_alloc();
     pecan_cap_t t_read_only = slot_alloc();
     REQUIRE(t && n && read_only && write_only && empty && t_read_only);
@@ -214,11 +214,11 @@ static void run_beyond_mcp(struct helper *h)
 UTEST(sched_run_thread_bounded_by_mcp)
 {
     struct helper h;
-    pecan_cap_t other = obj_new(PECAN_OBJ_TCB, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t other = obj_new(PECAN_OBJ_THREAD, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     REQUIRE(other && n);
     REQUIRE_OK(helper_create(&h, run_beyond_mcp, 200));
     REQUIRE_OK(place(&h, 200, 0));
-    REQUIRE_OK(pecan_thread_set_mcp(h.tcb, MCP_GIVEN));
+    REQUIRE_OK(pecan_thread_set_mcp(h.thread, MCP_GIVEN));
     REQUIRE_OK(pecan_sched_run_thread(SCHED, other, 10, 1, 0));
     h.arg[0] = other;
     h.done = n;
@@ -233,7 +233,7 @@ UTEST(sched_run_thread_bounded_by_mcp)
     unsigned priority = 0;
     CHECK_OK(pecan_sched_thread_info(SCHED, other, 0, &priority, 0));
     CHECK_EQ(priority, MCP_GIVEN);
-    CHECK_OK(pecan_sched_thread_info(SCHED, h.tcb, 0, &priority, 0));
+    CHECK_OK(pecan_sched_thread_info(SCHED, h.thread, 0, &priority, 0));
     CHECK_EQ(priority, MCP_GIVEN);
     CHECK_CLEAN();
     helper_destroy(&h);
@@ -266,7 +266,7 @@ UTEST(sched_threads_run_on_their_cpu)
     wait_finished(hs, cpu_count(), done);
     for (unsigned c = 0; c < cpu_count(); c++) {
         CHECK_EQ(hs[c].result, c);
-        CHECK_EQ(thread_cpu(hs[c].tcb), c);
+        CHECK_EQ(thread_cpu(hs[c].thread), c);
     }
 }
 
@@ -296,7 +296,7 @@ UTEST(sched_migrate_running_thread)
     for (unsigned step = 1; step <= 2 * cpu_count(); step++) {
         unsigned target = (first + step) % cpu_count();
         CHECK_OK(place(&h, 100, target));
-        CHECK_EQ(thread_cpu(h.tcb), target);
+        CHECK_EQ(thread_cpu(h.thread), target);
         /* It is stopped before RUN_THREAD returns: what it reads from now on, it reads on
          * the new CPU. One store may still write the old CPU: the one of a number it read
          * there but had not stored when it was stopped (a busy host makes that likely). */
@@ -350,7 +350,7 @@ UTEST(sched_migrate_thread_blocked_in_ipc)
     REQUIRE(gate && client);
     REQUIRE_OK(cap_mint(client, gate, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT, 0x77));
     REQUIRE_OK(helper_create(&h, cpu_server, 150));
-    pecan_word_t bind[] = { PECAN_GATE_BIND, h.tcb };
+    pecan_word_t bind[] = { PECAN_GATE_BIND, h.thread };
     REQUIRE_OK(pecan_call(gate, PECAN_PROTO_GATE, 2, bind, 0, 0));
     unsigned first = cpu_count() > 1 ? 1 : 0;
     REQUIRE_OK(place(&h, 150, first));
@@ -365,7 +365,7 @@ UTEST(sched_migrate_thread_blocked_in_ipc)
         unsigned target = (first + cpu_count() - step % cpu_count()) % cpu_count();
         pecan_word_t served = h.counter;
         CHECK_OK(place(&h, 150, target));
-        CHECK_EQ(thread_cpu(h.tcb), target);
+        CHECK_EQ(thread_cpu(h.thread), target);
         CHECK_EQ(h.counter, served);   /* still blocked: it did not run */
         CHECK_OK(call_gate(client, &cpu, &badge));
         CHECK_EQ(cpu, target);
@@ -404,32 +404,32 @@ UTEST(sched_stop_and_change_remote_thread)
     REQUIRE(wait_change(&h.counter, 0));
     for (unsigned round = 0; round < 20; round++) {
         /* Suspended on another CPU: it has stopped when SUSPEND returns. */
-        CHECK_OK(pecan_thread_suspend(h.tcb));
+        CHECK_OK(pecan_thread_suspend(h.thread));
         pecan_word_t frozen = h.counter;
         sleep_us(round == 0 ? 30000 : 1000);
         CHECK_EQ(h.counter, frozen);
-        CHECK_OK(pecan_thread_resume(h.tcb));
+        CHECK_OK(pecan_thread_resume(h.thread));
         CHECK(wait_change(&h.counter, frozen));
     }
     /* Registers of a thread running elsewhere: read and written as of a stop there. */
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
     for (unsigned round = 0; round < 20; round++) {
-        CHECK_OK(pecan_thread_read_registers(h.tcb, regs));
+        CHECK_OK(pecan_thread_read_registers(h.thread, regs));
         CHECK_EQ(regs[16] & 0x1f, 0x10);
         CHECK(regs[15] < (pecan_word_t)(uintptr_t)__text_end);
         CHECK(regs[13] > h.base && regs[13] <= h.base + (1u << 20));
     }
-    CHECK_OK(pecan_thread_read_registers(h.tcb, regs));
+    CHECK_OK(pecan_thread_read_registers(h.thread, regs));
     regs[15] = (pecan_word_t)(uintptr_t)other_code;
     regs[0] = (pecan_word_t)(uintptr_t)&h;
     regs[13] = h.base + (1u << 20);
-    CHECK_OK(pecan_thread_write_registers(h.tcb, regs));
+    CHECK_OK(pecan_thread_write_registers(h.thread, regs));
     CHECK(wait_change(&h.arg[2], 0));
     CHECK_EQ(h.arg[2], 0xF1A6);
     pecan_word_t count = h.counter;
     CHECK(wait_change(&h.counter, count));
     /* Deleted while it runs on another CPU: stopped there before the delete returns. */
-    CHECK_OK(cap_delete(h.tcb));
+    CHECK_OK(cap_delete(h.thread));
     count = h.counter;
     sleep_us(20000);
     CHECK_EQ(h.counter, count);
@@ -445,14 +445,14 @@ UTEST(sched_start_remote_thread)
     REQUIRE_OK(place(&h, 100, last_cpu()));
     REQUIRE_OK(helper_start(&h));
     REQUIRE(wait_change(&h.counter, 0));
-    CHECK_OK(pecan_thread_start(h.tcb, (pecan_word_t)(uintptr_t)other_code, h.base + (1u << 20),
+    CHECK_OK(pecan_thread_start(h.thread, (pecan_word_t)(uintptr_t)other_code, h.base + (1u << 20),
                                 (pecan_word_t)(uintptr_t)&h));
     CHECK(wait_change(&h.arg[2], 0));
     CHECK_EQ(h.arg[2], 0xF1A6);
-    CHECK_EQ(thread_cpu(h.tcb), last_cpu());
+    CHECK_EQ(thread_cpu(h.thread), last_cpu());
     pecan_word_t count = h.counter;
     CHECK(wait_change(&h.counter, count));   /* spinning again, from other_code */
-    CHECK_OK(cap_delete(h.tcb));
+    CHECK_OK(cap_delete(h.thread));
     CHECK_CLEAN();
 }
 
@@ -545,7 +545,7 @@ UTEST(sched_higher_priority_preempts_within_a_tick)
     pecan_printf("# notification on CPU %u: running after %u us\n", x, (unsigned)(latency / 1000));
     check_within_a_tick(latency, waiter.arg[2] - kip_before);
     CHECK(waiter.result);
-    CHECK_OK(cap_delete(low.tcb));
+    CHECK_OK(cap_delete(low.thread));
 }
 
 /*
@@ -618,7 +618,7 @@ static bool fair_run(unsigned count, const pecan_word_t *quantum_us, unsigned qu
         round_us += quantum_us[i] ? (unsigned)quantum_us[i] : PECAN_SCHED_DEFAULT_QUANTUM_US;
         s->turns = 0;
         if (helper_create(&s->helper, fair_spin, 80) != 0 ||
-            pecan_sched_run_thread(SCHED, s->helper.tcb, 80, 1u << x, quantum_us[i]) != 0)
+            pecan_sched_run_thread(SCHED, s->helper.thread, 80, 1u << x, quantum_us[i]) != 0)
             ut_fail(__FILE__, __LINE__, "spinner %u not created", i);
         s->helper.arg[0] = i;
         if (helper_start(&s->helper) != 0)
@@ -632,7 +632,7 @@ static bool fair_run(unsigned count, const pecan_word_t *quantum_us, unsigned qu
     bool finished = fair_spinners_finished(count);
     fair_stop = 1;
     for (unsigned i = 0; i < count; i++)
-        CHECK_OK(cap_delete(fair_spinners[i].helper.tcb));
+        CHECK_OK(cap_delete(fair_spinners[i].helper.thread));
     if (!finished)
         ut_fail(__FILE__, __LINE__, "round robin: %u quanta not over in time", quanta);
     return finished;
@@ -731,7 +731,7 @@ UTEST(sched_idle_time_follows_load)
     CHECK((b1 - b0) * 10 < (t1 - t0));
     if (busy != idle)
         CHECK((i1 - i0) * 10 > (t1 - t0) * 7);
-    CHECK_OK(cap_delete(h.tcb));
+    CHECK_OK(cap_delete(h.thread));
     /* Loaded no more: its idle time grows again. The CPU is stopped when the delete
      * returns, but finds itself idle only after that, and a busy host may hold its vCPU
      * up on the way (30 ms of the 100 once): wait until its idle time moves, then measure. */
@@ -818,7 +818,7 @@ UTEST(sched_tlb_shootdown_reaches_other_cpus)
     pecan_printf("# %u remaps seen by a thread on CPU %u, %u stale\n", rounds, last_cpu(), stale);
     CHECK_EQ(stale, 0);
     h.arg[0] = 1;
-    CHECK_OK(cap_delete(h.tcb));
+    CHECK_OK(cap_delete(h.thread));
     CHECK_OK(pecan_vspace_unmap_page_table(PECAN_ROOT_VSPACE, pt));
     CHECK_CLEAN();
 }

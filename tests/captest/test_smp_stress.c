@@ -28,7 +28,7 @@ enum worker_kind { SERVER, CLIENT, WAITER, BLOCKER };
 
 struct worker {
     unsigned index, kind, number;       /* number: index within its kind */
-    pecan_cap_t untyped, tcb, frame;
+    pecan_cap_t untyped, thread, frame;
     pecan_word_t base;
     uint32_t seed;
     volatile uint32_t ops, bad_replies, ipc_errors, deliveries;
@@ -140,8 +140,8 @@ static void client_main(struct worker *w)
         } else if (op < 85) {
             const struct worker *t = &workers[xorshift32(&w->seed) % WORKERS];
             pecan_word_t mask = xorshift32(&w->seed) & ((1u << online_cpus) - 1);
-            pecan_sched_run_thread(SCHED, t->tcb, 90 + xorshift32(&w->seed) % 21, mask ? mask : 1,
-                                   (xorshift32(&w->seed) % 3) * 10000);
+            pecan_sched_run_thread(SCHED, t->thread, 90 + xorshift32(&w->seed) % 21,
+                                   mask ? mask : 1, (xorshift32(&w->seed) % 3) * 10000);
         } else if (op < 92) {
             sleep_for(xorshift32(&w->seed) % 2000);
         } else if (op < 96) {
@@ -149,7 +149,7 @@ static void client_main(struct worker *w)
             pecan_notification_poll(notifications[xorshift32(&w->seed) % NOTIFICATIONS], &bits);
         } else {
             pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
-            pecan_thread_read_registers(workers[xorshift32(&w->seed) % WORKERS].tcb, regs);
+            pecan_thread_read_registers(workers[xorshift32(&w->seed) % WORKERS].thread, regs);
         }
     }
 }
@@ -196,20 +196,20 @@ static void worker_entry(struct worker *w)
 /* (Re)creates a worker's thread from its untyped, on a random CPU, and starts it. */
 static int worker_make(struct worker *w, uint32_t *seed)
 {
-    int err = pecan_untyped_retype(w->untyped, PECAN_OBJ_TCB, 0, 1, ROOT, w->tcb);
+    int err = pecan_untyped_retype(w->untyped, PECAN_OBJ_THREAD, 0, 1, ROOT, w->thread);
     if (!err)
-        err = pecan_thread_configure(w->tcb, ROOT, PECAN_ROOT_VSPACE, w->frame, w->base,
+        err = pecan_thread_configure(w->thread, ROOT, PECAN_ROOT_VSPACE, w->frame, w->base,
                                      PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED);
     if (!err && w->kind == SERVER) {
-        pecan_word_t bind[] = { PECAN_GATE_BIND, w->tcb };
+        pecan_word_t bind[] = { PECAN_GATE_BIND, w->thread };
         err = pecan_call(gates[w->number], PECAN_PROTO_GATE, 2, bind, 0, 0);
     }
     if (!err && w->kind == WAITER) {
         pecan_word_t bind[] = { PECAN_THREAD_BIND_NOTIFICATION, notifications[w->number] };
-        err = pecan_call(w->tcb, PECAN_PROTO_THREAD, 2, bind, 0, 0);
+        err = pecan_call(w->thread, PECAN_PROTO_THREAD, 2, bind, 0, 0);
     }
     if (!err)
-        err = pecan_sched_run_thread(SCHED, w->tcb, 90 + xorshift32(seed) % 21,
+        err = pecan_sched_run_thread(SCHED, w->thread, 90 + xorshift32(seed) % 21,
                                      1u << (xorshift32(seed) % online_cpus),
                                      (xorshift32(seed) % 3) * 10000);
     w->seed = xorshift32(seed) | 1;
@@ -218,9 +218,9 @@ static int worker_make(struct worker *w, uint32_t *seed)
     regs[15] = (pecan_word_t)(uintptr_t)worker_entry;
     regs[16] = 0x10;
     if (!err)
-        err = pecan_thread_write_registers(w->tcb, regs);
+        err = pecan_thread_write_registers(w->thread, regs);
     if (!err)
-        err = pecan_thread_resume(w->tcb);
+        err = pecan_thread_resume(w->thread);
     return err;
 }
 
@@ -249,9 +249,9 @@ static int setup(void)
             *w = (struct worker){ .index = index, .kind = kind, .number = number };
             w->base = STRESS_AREA + ((pecan_word_t)index << 20);
             w->untyped = ut_alloc(12);
-            w->tcb = slot_alloc();
+            w->thread = slot_alloc();
             w->frame = obj_new(PECAN_OBJ_FRAME, 20);
-            if (!w->untyped || !w->tcb || !w->frame)
+            if (!w->untyped || !w->thread || !w->frame)
                 return -PECAN_ENOMEM;
             int err = pecan_vspace_map_frame(PECAN_ROOT_VSPACE, w->frame, w->base,
                                              PECAN_MAP_READ | PECAN_MAP_WRITE, 0);
@@ -287,7 +287,7 @@ UTEST(smp_stress_threads_ipc_and_deletion)
     while (now_ns() < end && !ut_failed()) {
         sleep_for(2000 + xorshift32(&seed) % 18000);
         struct worker *w = &workers[xorshift32(&seed) % WORKERS];
-        if (cap_delete(w->tcb) != 0 || worker_make(w, &seed) != 0)
+        if (cap_delete(w->thread) != 0 || worker_make(w, &seed) != 0)
             failures++;
         recreated++;
         if (xorshift32(&seed) % 2) {
@@ -303,7 +303,7 @@ UTEST(smp_stress_threads_ipc_and_deletion)
 
     /* No thread is stuck: at one priority, each must still get somewhere. */
     for (unsigned i = 0; i < WORKERS; i++)
-        CHECK_OK(pecan_sched_run_thread(SCHED, workers[i].tcb, 100, (1u << online_cpus) - 1, 0));
+        CHECK_OK(pecan_sched_run_thread(SCHED, workers[i].thread, 100, (1u << online_cpus) - 1, 0));
     sleep_for(100000);
     uint32_t before[WORKERS];
     for (unsigned i = 0; i < WORKERS; i++)
@@ -325,7 +325,7 @@ UTEST(smp_stress_threads_ipc_and_deletion)
     }
     uint32_t ops = total_ops();
     for (unsigned i = 0; i < WORKERS; i++)
-        CHECK_OK(cap_delete(workers[i].tcb));
+        CHECK_OK(cap_delete(workers[i].thread));
     CHECK_CLEAN();
 
     uint32_t calls = 0, bad = 0, errors = 0, notified = 0;

@@ -15,8 +15,8 @@
 
 #define NU_RADIX 5
 enum {
-    NU_NOTIFICATION = 1, NU_GATE, NU_SELF, NU_FRAME, NU_PAGE_TABLE, NU_TCB, NU_VSPACE,
-    NU_IRQ_HANDLER, NU_IRQ_CONTROL, NU_CNODE, NU_EXIT_TCB, NU_FIRST_FREE,
+    NU_NOTIFICATION = 1, NU_GATE, NU_SELF, NU_FRAME, NU_PAGE_TABLE, NU_THREAD, NU_VSPACE,
+    NU_IRQ_HANDLER, NU_IRQ_CONTROL, NU_CNODE, NU_EXIT_THREAD, NU_FIRST_FREE,
 };
 #define NU_SLOTS (1u << NU_RADIX)
 #define NU_CALLS 24000
@@ -61,7 +61,7 @@ static void no_untyped_worker(struct helper *h)
     pecan_word_t w[8];
     /* Every capability, protocol and opcode with a few argument patterns... */
     for (pecan_cap_t cap = 0; cap < NU_SLOTS; cap++) {
-        if (cap == NU_EXIT_TCB)
+        if (cap == NU_EXIT_THREAD)
             continue;
         for (unsigned p = 0; p < PROTOCOL_COUNT; p++) {
             for (pecan_word_t op = 0; op < 8; op++) {
@@ -78,7 +78,7 @@ static void no_untyped_worker(struct helper *h)
     /* ...then random ones. */
     for (unsigned n = 0; n < NU_CALLS; n++) {
         pecan_cap_t cap = xorshift32(&seed) % (NU_SLOTS + 2);
-        if (cap == NU_EXIT_TCB)
+        if (cap == NU_EXIT_THREAD)
             continue;
         int protocol = protocols[xorshift32(&seed) % PROTOCOL_COUNT];
         w[0] = xorshift32(&seed) % 8;
@@ -116,12 +116,12 @@ static bool object_known(const struct space_view *before, unsigned type, pecan_w
     return false;
 }
 
-static int fill_no_untyped_space(pecan_cap_t c, pecan_cap_t self_tcb)
+static int fill_no_untyped_space(pecan_cap_t c, pecan_cap_t self_thread)
 {
     static const unsigned objects[][3] = {
         { NU_NOTIFICATION, PECAN_OBJ_NOTIFICATION, 0 }, { NU_GATE, PECAN_OBJ_GATE, 0 },
         { NU_FRAME, PECAN_OBJ_FRAME, 12 }, { NU_PAGE_TABLE, PECAN_OBJ_PAGE_TABLE, 0 },
-        { NU_TCB, PECAN_OBJ_TCB, 0 }, { NU_VSPACE, PECAN_OBJ_VSPACE, 0 },
+        { NU_THREAD, PECAN_OBJ_THREAD, 0 }, { NU_VSPACE, PECAN_OBJ_VSPACE, 0 },
         { NU_CNODE, PECAN_OBJ_CNODE, 2 },
     };
     int err = 0;
@@ -139,7 +139,7 @@ static int fill_no_untyped_space(pecan_cap_t c, pecan_cap_t self_tcb)
         err = pecan_cnode_copy(c, NU_IRQ_CONTROL, NU_RADIX, ROOT, PECAN_ROOT_IRQ_CONTROL,
                                ROOT_DEPTH, R_ALL);
     if (!err)
-        err = pecan_cnode_copy(c, NU_EXIT_TCB, NU_RADIX, ROOT, self_tcb, ROOT_DEPTH, R_ALL);
+        err = pecan_cnode_copy(c, NU_EXIT_THREAD, NU_RADIX, ROOT, self_thread, ROOT_DEPTH, R_ALL);
     return err;
 }
 
@@ -149,11 +149,11 @@ UTEST(thesis_no_untyped_no_allocation)
     struct helper h;
     REQUIRE(c && space);
     REQUIRE_OK(helper_create(&h, no_untyped_worker, 128));
-    REQUIRE_OK(fill_no_untyped_space(c, h.tcb));
+    REQUIRE_OK(fill_no_untyped_space(c, h.thread));
     REQUIRE_OK(cap_mint_cspace(space, c, NU_RADIX));
-    REQUIRE_OK(pecan_thread_configure(h.tcb, space, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+    REQUIRE_OK(pecan_thread_configure(h.thread, space, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                       h.base, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
-    h.self = NU_EXIT_TCB;
+    h.self = NU_EXIT_THREAD;
     static uint8_t leaf_before[512], leaf_after[512];
     static struct space_view before, after;
     unsigned count = untyped_leaf_snapshot(leaf_before, sizeof(leaf_before));
@@ -165,7 +165,7 @@ UTEST(thesis_no_untyped_no_allocation)
     while (!h.finished && now_ns() < deadline)
         spin_us(2000);
     CHECK(h.finished);
-    CHECK_OK(pecan_thread_suspend(h.tcb));
+    CHECK_OK(pecan_thread_suspend(h.thread));
     pecan_printf("# no-untyped thread made %u calls\n", (unsigned)h.counter);
     CHECK_CLEAN();
     CHECK_EQ(untyped_leaf_snapshot(leaf_after, sizeof(leaf_after)), count);
@@ -186,9 +186,9 @@ UTEST(thesis_no_untyped_no_allocation)
 /* --- 2. The untyped bounds what a thread can make ------------------------------------ */
 
 /* The thread's space is one CNode of 2^10 slots (index n names slot n): slot 1 holds its
- * only untyped, slot 2 the CNode itself (the destination of its retypes), slot 3 its TCB.
- * Children of the untyped go to slots 0x100-0x107, objects from 0x108 on. */
-enum { MB_UNTYPED = 1, MB_DEST = 2, MB_SELF_TCB = 3, MB_CHILDREN = 0x100 };
+ * only untyped, slot 2 the CNode itself (the destination of its retypes), slot 3 its thread
+ * object. Children of the untyped go to slots 0x100-0x107, objects from 0x108 on. */
+enum { MB_UNTYPED = 1, MB_DEST = 2, MB_SELF_THREAD = 3, MB_CHILDREN = 0x100 };
 #define MB_UNTYPED_BITS 15
 #define MB_RADIX 10
 
@@ -197,7 +197,7 @@ struct bound_step {
 };
 /* What each 4 KiB child is asked for: first too much (ENOMEM), then exactly a fill. */
 static const struct bound_step bound_steps[8] = {
-    { PECAN_OBJ_NOTIFICATION, 0, 129, 128 }, { PECAN_OBJ_TCB, 0, 5, 4 },
+    { PECAN_OBJ_NOTIFICATION, 0, 129, 128 }, { PECAN_OBJ_THREAD, 0, 5, 4 },
     { PECAN_OBJ_CNODE, 7, 2, 1 }, { PECAN_OBJ_FRAME, 12, 2, 1 },
     { PECAN_OBJ_PAGE_TABLE, 0, 2, 1 }, { PECAN_OBJ_GATE, 0, 129, 128 },
     { PECAN_OBJ_UNTYPED, 12, 2, 1 }, { PECAN_OBJ_FRAME, 16, 1, 0 },
@@ -234,7 +234,7 @@ static unsigned object_bits(const struct pecan_cap_identity *id)
 {
     switch (id->type) {
     case CAPK_CNODE: return id->size_bits + 5;
-    case CAPK_TCB: return 10;
+    case CAPK_THREAD: return 10;
     case CAPK_NOTIFICATION:
     case CAPK_GATE: return 5;
     case CAPK_PAGE_TABLE: return 12;
@@ -253,11 +253,11 @@ UTEST(thesis_memory_bounded_by_untyped)
     REQUIRE_OK(pecan_cnode_move(c, MB_UNTYPED, MB_RADIX, ROOT, u, ROOT_DEPTH));
     REQUIRE_OK(pecan_cnode_mint(c, MB_DEST, MB_RADIX, ROOT, c, ROOT_DEPTH, R_ALL,
                                 32 - MB_RADIX));
-    REQUIRE_OK(pecan_cnode_copy(c, MB_SELF_TCB, MB_RADIX, ROOT, h.tcb, ROOT_DEPTH, R_ALL));
+    REQUIRE_OK(pecan_cnode_copy(c, MB_SELF_THREAD, MB_RADIX, ROOT, h.thread, ROOT_DEPTH, R_ALL));
     REQUIRE_OK(cap_mint_cspace(space, c, MB_RADIX));
-    REQUIRE_OK(pecan_thread_configure(h.tcb, space, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+    REQUIRE_OK(pecan_thread_configure(h.thread, space, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                       h.base, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
-    h.self = MB_SELF_TCB;
+    h.self = MB_SELF_THREAD;
     REQUIRE_OK(helper_start(&h));
     CHECK(h.finished);
     CHECK_EQ(h.arg[1], 0);

@@ -89,9 +89,9 @@ UTEST(transfer_gate_and_notification_to_task)
     REQUIRE(server && other && n && done && gb && nb);
     REQUIRE_OK(task_create(&t, 150));
     REQUIRE_OK(task_copy(&t, T_DONE, done, PECAN_RIGHT_WRITE));
-    REQUIRE_OK(pecan_gate_bind(server, t.r.tcb));
+    REQUIRE_OK(pecan_gate_bind(server, t.r.thread));
     REQUIRE_OK(helper_create(&echo, badge_echo, 200));
-    REQUIRE_OK(pecan_gate_bind(other, echo.tcb));
+    REQUIRE_OK(pecan_gate_bind(other, echo.thread));
     REQUIRE_OK(helper_start(&echo));
     /* What is sent: a badged gate copy (all rights), a badged notification copy. */
     REQUIRE_OK(cap_mint(gb, other, PECAN_RIGHTS_ALL, 0x5A));
@@ -221,7 +221,7 @@ UTEST(transfer_rights_and_refusals)
     REQUIRE_OK(cap_copy(gate_w, gate, PECAN_RIGHT_WRITE));
     REQUIRE_OK(cap_copy(busy, n, PECAN_RIGHTS_ALL));
     REQUIRE_OK(helper_create(&s, slot_receiver, 200));
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     set_slots(2, r1, r2);
     REQUIRE_OK(helper_start(&s));
     pecan_cap_t caps[2];
@@ -326,7 +326,7 @@ UTEST(transfer_in_reply)
     REQUIRE_OK(cap_mint(nb, n, PECAN_RIGHTS_ALL, 0x44));
     REQUIRE_OK(helper_create(&s, cap_giver, 200));
     s.arg[0] = nb;
-    REQUIRE_OK(pecan_gate_bind(gate, s.tcb));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
     REQUIRE_OK(helper_start(&s));
     struct pecan_utcb *u = pecan_utcb();
     u->buffer[PECAN_UTCB_BUFFER_CAP_COUNT] = 1;

@@ -100,7 +100,7 @@ UTEST(untyped_retype_every_type_and_size)
 {
     for (unsigned bits = 12; bits <= 22; bits++)
         retype_one(PECAN_OBJ_UNTYPED, bits, CAPK_UNTYPED);
-    retype_one(PECAN_OBJ_TCB, 0, CAPK_TCB);
+    retype_one(PECAN_OBJ_THREAD, 0, CAPK_THREAD);
     retype_one(PECAN_OBJ_GATE, 0, CAPK_GATE);
     retype_one(PECAN_OBJ_NOTIFICATION, 0, CAPK_NOTIFICATION);
     for (unsigned radix = 1; radix <= 16; radix++)
@@ -139,7 +139,7 @@ UTEST(untyped_retype_placement)
 {
     check_placement(PECAN_OBJ_NOTIFICATION, 0, 12);   /* 128 */
     check_placement(PECAN_OBJ_GATE, 0, 13);           /* 256 */
-    check_placement(PECAN_OBJ_TCB, 0, 14);            /* 16 */
+    check_placement(PECAN_OBJ_THREAD, 0, 14);         /* 16 */
     check_placement(PECAN_OBJ_CNODE, 4, 13);          /* 16 of 512 bytes */
     check_placement(PECAN_OBJ_FRAME, 12, 16);         /* 16 */
     check_placement(PECAN_OBJ_FRAME, 16, 20);         /* 16 */
@@ -235,7 +235,7 @@ UTEST(untyped_retype_not_leaf_and_no_memory)
     CHECK_ERR(pecan_untyped_retype(u, PECAN_OBJ_FRAME, 16, 1, ROOT, d), -PECAN_ENOMEM);
     CHECK_ERR(pecan_untyped_retype(u, PECAN_OBJ_UNTYPED, 13, 1, ROOT, d), -PECAN_ENOMEM);
     CHECK_ERR(pecan_untyped_retype(u, PECAN_OBJ_CNODE, 8, 1, ROOT, d), -PECAN_ENOMEM);
-    CHECK_ERR(pecan_untyped_retype(u, PECAN_OBJ_TCB, 0, 5, ROOT, d), -PECAN_ENOMEM);
+    CHECK_ERR(pecan_untyped_retype(u, PECAN_OBJ_THREAD, 0, 5, ROOT, d), -PECAN_ENOMEM);
     CHECK_ERR(pecan_untyped_retype(u, PECAN_OBJ_NOTIFICATION, 0, 129, ROOT, d), -PECAN_ENOMEM);
     CHECK_ERR(pecan_untyped_retype(u, PECAN_OBJ_FRAME, 12, 2, ROOT, d), -PECAN_ENOMEM);
     check_unchanged(u, d, 130);
@@ -267,7 +267,7 @@ UTEST(untyped_device_only_frames)
     REQUIRE(dev);
     pecan_cap_t d = slot_alloc();
     static const unsigned kernel_types[][2] = {
-        { PECAN_OBJ_TCB, 0 }, { PECAN_OBJ_GATE, 0 }, { PECAN_OBJ_NOTIFICATION, 0 },
+        { PECAN_OBJ_THREAD, 0 }, { PECAN_OBJ_GATE, 0 }, { PECAN_OBJ_NOTIFICATION, 0 },
         { PECAN_OBJ_CNODE, 1 }, { PECAN_OBJ_PAGE_TABLE, 0 }, { PECAN_OBJ_VSPACE, 0 },
     };
     for (unsigned i = 0; i < sizeof(kernel_types) / sizeof(kernel_types[0]); i++)
@@ -356,7 +356,7 @@ UTEST(untyped_move_and_delete_with_children)
     CHECK_EQ(depth_of(moved), child_depth);
     CHECK_ERR(cap_copy(child, moved, PECAN_RIGHTS_ALL), -PECAN_EUNTYPEDCOPY);
     CHECK_ERR(cap_mint(child, moved, PECAN_RIGHTS_ALL, 0), -PECAN_EUNTYPEDCOPY);
-    REQUIRE_OK(pecan_untyped_retype(moved, PECAN_OBJ_TCB, 0, 4, ROOT, objs));
+    REQUIRE_OK(pecan_untyped_retype(moved, PECAN_OBJ_THREAD, 0, 4, ROOT, objs));
     CHECK_EQ(depth_of(objs), child_depth + 1);
     CHECK_CLEAN();
     CHECK_OK(cap_delete(moved));

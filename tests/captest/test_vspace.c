@@ -319,7 +319,7 @@ UTEST(vspace_read_only_mapping_faults_on_write)
     CHECK(!h.finished);
     CHECK_EQ(*word_at(VA_ALIAS + 0x40), 0x1234);
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
-    CHECK_OK(pecan_thread_read_registers(h.tcb, regs));
+    CHECK_OK(pecan_thread_read_registers(h.thread, regs));
     CHECK(regs[15] >= (pecan_word_t)(uintptr_t)write_read_only &&
           regs[15] < (pecan_word_t)(uintptr_t)write_read_only + 0x100);
     CHECK_CLEAN();
@@ -327,7 +327,7 @@ UTEST(vspace_read_only_mapping_faults_on_write)
     spin_us(20000);
     CHECK_EQ(h.counter, 1);
     CHECK_OK(pecan_vspace_remap_frame(PECAN_ROOT_VSPACE, f, RW));
-    CHECK_OK(pecan_thread_resume(h.tcb));
+    CHECK_OK(pecan_thread_resume(h.thread));
     CHECK_EQ(h.counter, 2);
     CHECK(h.finished);
     CHECK_EQ(*word_at(VA_ALIAS + 0x40), 0x99);
@@ -501,7 +501,7 @@ UTEST(vspace_same_address_in_two_spaces)
     for (unsigned i = 0; i < 8; i++)
         CHECK_EQ(remote_shared()[i], 0x2222);
     CHECK_CLEAN();
-    CHECK_OK(cap_delete(r.tcb));
+    CHECK_OK(cap_delete(r.thread));
     for (unsigned i = 0; i < r.text_count; i++)
         CHECK_OK(cap_delete(r.text_first + i));
     CHECK_OK(cap_delete(r.root_shared));

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Helper threads for captest (captest.h): a TCB running in the root's capability and
+ * Helper threads for captest (captest.h): a thread object running in the root's capability and
  * address space, with a 1 MiB frame of its own at a MiB of HELPER_AREA as stack and UTCB
  * (a section mapping, so no page table is needed). Higher-priority helpers run as soon as
  * they are resumed and hand the CPU back when they block or stop; lower-priority ones run
@@ -38,30 +38,30 @@ int helper_create(struct helper *h, void (*fn)(struct helper *h), unsigned prior
     h->result = 0;
     h->finished = 0;
     h->base = HELPER_AREA + ((pecan_word_t)helpers_made++ << HELPER_FRAME_BITS);
-    h->tcb = h->self = obj_new(PECAN_OBJ_TCB, 0);
+    h->thread = h->self = obj_new(PECAN_OBJ_THREAD, 0);
     h->frame = obj_new(PECAN_OBJ_FRAME, HELPER_FRAME_BITS);
-    if (!h->tcb || !h->frame)
+    if (!h->thread || !h->frame)
         return -PECAN_ENOMEM;
     int err = pecan_vspace_map_frame(PECAN_ROOT_VSPACE, h->frame, h->base,
                                      PECAN_MAP_READ | PECAN_MAP_WRITE, 0);
     if (!err)
-        err = pecan_thread_configure(h->tcb, ROOT, PECAN_ROOT_VSPACE, h->frame, h->base,
+        err = pecan_thread_configure(h->thread, ROOT, PECAN_ROOT_VSPACE, h->frame, h->base,
                                      PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED);
     if (!err)
-        err = pecan_thread_set_priority(h->tcb, priority);
+        err = pecan_thread_set_priority(h->thread, priority);
     return err;
 }
 
 int helper_start(struct helper *h)
 {
-    return pecan_thread_start(h->tcb, (pecan_word_t)(uintptr_t)helper_entry,
+    return pecan_thread_start(h->thread, (pecan_word_t)(uintptr_t)helper_entry,
                               h->base + (1u << HELPER_FRAME_BITS), (pecan_word_t)(uintptr_t)h);
 }
 
 void helper_destroy(struct helper *h)
 {
-    if (h->tcb)
-        CHECK_OK(cap_delete(h->tcb));
+    if (h->thread)
+        CHECK_OK(cap_delete(h->thread));
     if (h->frame)
         CHECK_OK(cap_delete(h->frame));
 }
@@ -119,8 +119,8 @@ int remote_create(struct remote *r, unsigned priority)
     r->vspace = obj_new(PECAN_OBJ_VSPACE, 0);
     r->page_table = obj_new(PECAN_OBJ_PAGE_TABLE, 0);
     r->stack = obj_new(PECAN_OBJ_FRAME, 16);
-    r->tcb = obj_new(PECAN_OBJ_TCB, 0);
-    if (!r->vspace || !r->page_table || !r->stack || !r->tcb)
+    r->thread = obj_new(PECAN_OBJ_THREAD, 0);
+    if (!r->vspace || !r->page_table || !r->stack || !r->thread)
         return -PECAN_ENOMEM;
     int err = pecan_vspace_map_page_table(r->vspace, r->page_table, 0);
     if (!err)
@@ -131,10 +131,10 @@ int remote_create(struct remote *r, unsigned priority)
     if (!err)
         err = map_shared(r);
     if (!err)
-        err = pecan_thread_configure(r->tcb, ROOT, r->vspace, r->stack, REMOTE_STACK_VA,
+        err = pecan_thread_configure(r->thread, ROOT, r->vspace, r->stack, REMOTE_STACK_VA,
                                      PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED);
     if (!err)
-        err = pecan_thread_set_priority(r->tcb, priority);
+        err = pecan_thread_set_priority(r->thread, priority);
     return err;
 }
 
@@ -145,6 +145,6 @@ int remote_start(struct remote *r, remote_entry_fn entry, pecan_word_t a0, pecan
     regs[13] = REMOTE_STACK_VA + 0x10000;
     regs[15] = (pecan_word_t)(uintptr_t)entry;
     regs[16] = CPSR_USER;
-    int err = pecan_thread_write_registers(r->tcb, regs);
-    return err ? err : pecan_thread_resume(r->tcb);
+    int err = pecan_thread_write_registers(r->thread, regs);
+    return err ? err : pecan_thread_resume(r->thread);
 }

@@ -72,7 +72,7 @@ enum {
     S_EMPTY = 0,                            /* kept empty: CONFIGURE with it clears */
     S_CNODE = 1,                            /* the task's capability space */
     S_VSPACE = 2,
-    S_TCB0 = 3,                             /* every fuzz thread: 3 .. 14 */
+    S_THREAD0 = 3,                          /* every fuzz thread: 3 .. 14 */
     S_WATCH = 15,                           /* notification for no-clients watches (unread) */
     S_GATE0 = 16,                           /* gate g, variant k: 16 + 5g + k (16 .. 35) */
     S_UTCBF0 = 36,                          /* the UTCB frames of its threads: 36 .. 39 */
@@ -98,7 +98,7 @@ static const unsigned variant_rights[FZ_VARIANTS] = {
 struct fz_thread {
     uint32_t rng;
     pecan_word_t utcb_va;
-    pecan_cap_t self;                  /* its TCB in its capability space */
+    pecan_cap_t self;                  /* its thread object in its capability space */
     unsigned index, task, local;
     volatile uint32_t ops, ipc, delivered, faults, fault_msgs, thread_ops, violations;
     volatile pecan_word_t viol_badge, viol_tag, viol_word;
@@ -165,9 +165,9 @@ static pecan_cap_t fz_gate_slot(struct fz_thread *me)
     return rnd(me);
 }
 
-static pecan_cap_t fz_tcb_slot(struct fz_thread *me)
+static pecan_cap_t fz_thread_slot(struct fz_thread *me)
 {
-    return rnd(me) % 16 ? S_TCB0 + rnd(me) % FZ_THREADS : rnd(me) % 64;
+    return rnd(me) % 16 ? S_THREAD0 + rnd(me) % FZ_THREADS : rnd(me) % 64;
 }
 
 /* Threads with local index 0 lean towards serving (their gates are bound to them
@@ -377,9 +377,9 @@ static void fz_fault(struct fz_thread *me)
 /* Word i of the registers (r0-r12, sp, lr, pc, cpsr) of a thread it rewrites: what a
  * blocked thread's system call reads (capability, tag, operation, words 0-5). A thread
  * whose r2 holds one of our badges has just received a message and not yet run: rewriting
- * its tag and words would forge what it received (allowed: WRITE on a TCB lets one set any
- * register), which the receiver would count as a rights violation. Such a thread is left
- * alone; false then. */
+ * its tag and words would forge what it received (allowed: WRITE on a thread object lets one
+ * set any register), which the receiver would count as a rights violation. Such a thread is
+ * left alone; false then. */
 static bool fz_rewrite(struct fz_thread *me, pecan_word_t *regs)
 {
     if (BADGE_IS_OURS(regs[2]))
@@ -390,7 +390,7 @@ static bool fz_rewrite(struct fz_thread *me, pecan_word_t *regs)
         tag = pecan_tag(pecan_tag_label(tag), rnd(me) % 3, 1 + rnd(me) % 2);
         unsigned at = pecan_tag_words(tag);
         w[at] = PECAN_ITEM_CAP | PECAN_RIGHTS_ALL << PECAN_ITEM_RIGHTS_SHIFT;
-        w[at + 1] = S_TCB0 + rnd(me) % FZ_THREADS;
+        w[at + 1] = S_THREAD0 + rnd(me) % FZ_THREADS;
     }
     if ((SH->avoid & FZ_AVOID_LONG_REWRITE) &&
         pecan_tag_words(tag) + 2 * pecan_tag_items(tag) > PECAN_MSG_REGISTERS)
@@ -407,8 +407,8 @@ static bool fz_rewrite(struct fz_thread *me, pecan_word_t *regs)
 static void fz_thread_op(struct fz_thread *me)
 {
     pecan_word_t w[PECAN_UTCB_MESSAGE_WORDS];
-    pecan_cap_t t = fz_tcb_slot(me);
-    unsigned target = t - S_TCB0;
+    pecan_cap_t t = fz_thread_slot(me);
+    unsigned target = t - S_THREAD0;
     uint32_t r = rnd(me) % 100;
     pecan_tag_t tag;
     me->thread_ops++;
@@ -497,7 +497,7 @@ static void fz_gate_op(struct fz_thread *me)
         return;
     }
     w[0] = r < 3 ? PECAN_GATE_BIND : PECAN_GATE_INFO;
-    w[1] = fz_tcb_slot(me);
+    w[1] = fz_thread_slot(me);
     if (w[0] == PECAN_GATE_BIND && (SH->avoid & FZ_AVOID_REBIND))
         w[0] = PECAN_GATE_INFO;
     tag = pecan_tag(PECAN_PROTO_GATE, 2, 0);
@@ -518,7 +518,7 @@ static void fz_cnode_op(struct fz_thread *me)
         w[1] = S_SCRATCH0 + rnd(me) % 8;
         w[2] = 32;
         w[3] = S_CNODE;
-        w[4] = rnd(me) % 4 ? fz_gate_slot(me) : S_TCB0 + rnd(me) % FZ_THREADS;
+        w[4] = rnd(me) % 4 ? fz_gate_slot(me) : S_THREAD0 + rnd(me) % FZ_THREADS;
         w[5] = 32;
         w[6] = rnd(me) & 0xFu;
         tag = pecan_tag(PECAN_PROTO_CNODE, 7, 0);
@@ -619,10 +619,11 @@ struct fz_gate {
 };
 
 struct fz_thr {
-    pecan_cap_t untyped;         /* 8 KiB, split: the UTCB frame, then the TCB after it */
-    pecan_cap_t ut_frame, ut_tcb;
-    pecan_cap_t frame, tcb;
-    bool frame_alive, tcb_alive;
+    pecan_cap_t untyped;         /* 8 KiB, split: the UTCB frame, then the thread object after
+                                    it */
+    pecan_cap_t ut_frame, ut_thread;
+    pecan_cap_t frame, thread;
+    bool frame_alive, thread_alive;
     uint32_t last_ops;
     unsigned idle_steps;
 };
@@ -663,7 +664,7 @@ static int task_put(unsigned t, unsigned slot, pecan_cap_t src, unsigned rights)
 }
 
 /* Rights a task gets to thread j: its own threads all, others' mostly all. */
-static unsigned tcb_rights(unsigned t, unsigned j)
+static unsigned thread_rights(unsigned t, unsigned j)
 {
     if (task_of(j) == t)
         return PECAN_RIGHTS_ALL;
@@ -682,8 +683,8 @@ static void redistribute(void)
                 task_put(t, S_GATE(g, k), gates[g].copy[k], PECAN_RIGHTS_ALL);
         }
         for (unsigned j = 0; j < FZ_THREADS; j++) {
-            if (thr[j].tcb_alive)
-                task_put(t, S_TCB0 + j, thr[j].tcb, tcb_rights(t, j));
+            if (thr[j].thread_alive)
+                task_put(t, S_THREAD0 + j, thr[j].thread, thread_rights(t, j));
             if (thr[j].frame_alive && task_of(j) == t)
                 task_put(t, S_UTCBF0 + j % FZ_PER_TASK, thr[j].frame, PECAN_RIGHTS_ALL);
         }
@@ -713,8 +714,8 @@ static int gate_make(unsigned g)
             task_put(t, S_GATE(g, k), gate->copy[k], PECAN_RIGHTS_ALL);
     }
     unsigned j = server_pick();
-    if (thr[j].tcb_alive)
-        pecan_gate_bind(gate->master, thr[j].tcb);
+    if (thr[j].thread_alive)
+        pecan_gate_bind(gate->master, thr[j].thread);
     return 0;
 }
 
@@ -740,38 +741,38 @@ static int thread_restart(unsigned j)
         h->frame_alive = true;
         task_put(t, S_UTCBF0 + i, h->frame, PECAN_RIGHTS_ALL);
     }
-    if (!h->tcb_alive) {
-        err = pecan_untyped_retype(h->ut_tcb, PECAN_OBJ_TCB, 0, 1, ROOT, h->tcb);
+    if (!h->thread_alive) {
+        err = pecan_untyped_retype(h->ut_thread, PECAN_OBJ_THREAD, 0, 1, ROOT, h->thread);
         if (err)
             return err;
-        h->tcb_alive = true;
+        h->thread_alive = true;
         for (unsigned u = 0; u < FZ_TASKS; u++)
-            task_put(u, S_TCB0 + j, h->tcb, tcb_rights(u, j));
+            task_put(u, S_THREAD0 + j, h->thread, thread_rights(u, j));
     }
-    pecan_thread_suspend(h->tcb);
+    pecan_thread_suspend(h->thread);
     /* The UTCB frame back at its place (a pager may have mapped something there). */
     pecan_vspace_unmap(tasks[t].vspace, utcb_frame_va(j), 12, PECAN_UNMAP_OWN);
     err = pecan_vspace_map_frame(tasks[t].vspace, h->frame, utcb_frame_va(j),
                                  PECAN_MAP_READ | PECAN_MAP_WRITE, 0);
     if (err && err != -PECAN_EMAPPED)
         return err;
-    err = pecan_thread_configure(h->tcb, tasks[t].space, tasks[t].vspace, h->frame,
+    err = pecan_thread_configure(h->thread, tasks[t].space, tasks[t].vspace, h->frame,
                                  utcb_frame_va(j) + FZ_UTCB_OFFSET, pager_copy(), pager_copy());
     if (err)
         return err;
-    err = pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, h->tcb, 40 + rr() % 80,
+    err = pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, h->thread, 40 + rr() % 80,
                                  rr() % 4 ? 1u << (rr() % cpu_count) : online_mask, 0);
     if (err)
         return err;
     struct fz_thread *me = &SH->th[j];
     me->utcb_va = utcb_frame_va(j) + FZ_UTCB_OFFSET;
-    me->self = S_TCB0 + j;
+    me->self = S_THREAD0 + j;
     me->index = j;
     me->task = t;
     me->local = i;
     h->idle_steps = 0;
     h->last_ops = me->ops;
-    return pecan_thread_start(h->tcb, (pecan_word_t)(uintptr_t)fz_main,
+    return pecan_thread_start(h->thread, (pecan_word_t)(uintptr_t)fz_main,
                               FZ_STACK_VA + (i + 1) * FZ_STACK_SIZE, (pecan_word_t)(uintptr_t)me);
 }
 
@@ -822,13 +823,14 @@ static int thread_setup(unsigned j)
     pecan_cap_t halves = slots_alloc(2);
     h->untyped = ut_alloc(13);
     h->frame = slot_alloc();
-    h->tcb = slot_alloc();
-    if (!halves || !h->untyped || !h->frame || !h->tcb)
+    h->thread = slot_alloc();
+    if (!halves || !h->untyped || !h->frame || !h->thread)
         return -PECAN_ENOMEM;
-    /* The UTCB is the last 512 bytes of its frame, and the TCB is the page after it. */
+    /* The UTCB is the last 512 bytes of its frame, and the thread object is the page after
+     * it. */
     int err = pecan_untyped_retype(h->untyped, PECAN_OBJ_UNTYPED, 12, 2, ROOT, halves);
     h->ut_frame = halves;
-    h->ut_tcb = halves + 1;
+    h->ut_thread = halves + 1;
     return err;
 }
 
@@ -836,7 +838,7 @@ static int setup(uint32_t seed)
 {
     int err = pecan_sched_info(PECAN_ROOT_SCHEDULER, &cpu_count, &online_mask, NULL);
     if (!err)   /* the director outranks every fuzz thread, on CPU 0 */
-        err = pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, PECAN_ROOT_TCB, 200, 1, 0);
+        err = pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, PECAN_ROOT_THREAD, 200, 1, 0);
     pecan_cap_t shared = obj_new(PECAN_OBJ_FRAME, 12);
     watch_notification = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     if (!err && (!shared || !watch_notification))
@@ -871,7 +873,7 @@ static int setup(uint32_t seed)
     for (unsigned j = 0; j < FZ_THREADS && !err; j++)
         err = thread_restart(j);
     for (unsigned g = 0; g < FZ_GATES && !err; g++)   /* bound now that threads exist */
-        err = pecan_gate_bind(gates[g].master, thr[(g % FZ_TASKS) * FZ_PER_TASK].tcb);
+        err = pecan_gate_bind(gates[g].master, thr[(g % FZ_TASKS) * FZ_PER_TASK].thread);
     return err;
 }
 
@@ -883,8 +885,8 @@ static void chaos(void)
     uint32_t r = rr() % 100;
     st.steps++;
     if (r < 6) {                                   /* destroy a thread, whatever it does */
-        cap_revoke(h->ut_tcb);
-        h->tcb_alive = false;
+        cap_revoke(h->ut_thread);
+        h->thread_alive = false;
         st.kills++;
     } else if (r < 10) {                           /* destroy its UTCB frame */
         if (!(avoid & FZ_AVOID_NO_UTCB)) {
@@ -894,8 +896,8 @@ static void chaos(void)
         }
     } else if (r < 14) {                           /* destroy a gate, callers queued */
         unsigned to = server_pick();
-        if (rr() % 2 && gates[g].alive && thr[to].tcb_alive && !(avoid & FZ_AVOID_REBIND))
-            pecan_gate_bind(gates[g].master, thr[to].tcb);   /* just rebound */
+        if (rr() % 2 && gates[g].alive && thr[to].thread_alive && !(avoid & FZ_AVOID_REBIND))
+            pecan_gate_bind(gates[g].master, thr[to].thread);   /* just rebound */
         cap_revoke(gates[g].untyped);
         gates[g].alive = false;
         st.gate_kills++;
@@ -909,45 +911,45 @@ static void chaos(void)
             st.gate_revokes++;
         }
     } else if (r < 30) {                           /* remove a UTCB */
-        if (h->tcb_alive && !(avoid & FZ_AVOID_NO_UTCB)) {
-            pecan_thread_configure(h->tcb, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED, 0, 0,
+        if (h->thread_alive && !(avoid & FZ_AVOID_NO_UTCB)) {
+            pecan_thread_configure(h->thread, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED, 0, 0,
                                    PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED);
             st.utcb_removals++;
         }
     } else if (r < 45) {                           /* rewrite what it is sending */
         pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
-        if (h->tcb_alive && !(avoid & FZ_AVOID_REWRITE) &&
-            pecan_thread_read_registers(h->tcb, regs) == 0) {
+        if (h->thread_alive && !(avoid & FZ_AVOID_REWRITE) &&
+            pecan_thread_read_registers(h->thread, regs) == 0) {
             /* As a fuzz thread would, with the root's generator standing in for its own. */
             struct fz_thread fake = { .rng = rr() | 1 };
             if (fz_rewrite(&fake, regs)) {
-                pecan_thread_write_registers(h->tcb, regs);
+                pecan_thread_write_registers(h->thread, regs);
                 st.rewrites++;
             }
         }
     } else if (r < 55) {                           /* suspend, or resume */
-        if (h->tcb_alive) {
+        if (h->thread_alive) {
             if (rr() % 2)
-                pecan_thread_suspend(h->tcb);
+                pecan_thread_suspend(h->thread);
             else
-                pecan_thread_resume(h->tcb);
+                pecan_thread_resume(h->thread);
             st.suspends++;
         }
     } else if (r < 65) {                           /* move it to another CPU */
-        if (h->tcb_alive) {
-            pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, h->tcb, 40 + rr() % 80,
+        if (h->thread_alive) {
+            pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, h->thread, 40 + rr() % 80,
                                    1u << (rr() % cpu_count), 0);
             st.moves++;
         }
     } else if (r < 75) {                           /* rebind a gate */
         unsigned to = server_pick();
-        if (gates[g].alive && thr[to].tcb_alive && !(avoid & FZ_AVOID_REBIND)) {
-            pecan_gate_bind(gates[g].master, thr[to].tcb);
+        if (gates[g].alive && thr[to].thread_alive && !(avoid & FZ_AVOID_REBIND)) {
+            pecan_gate_bind(gates[g].master, thr[to].thread);
             st.rebinds++;
         }
     } else if (r < 85) {                           /* new pager and exception handler */
-        if (h->tcb_alive)
-            pecan_thread_configure(h->tcb, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+        if (h->thread_alive)
+            pecan_thread_configure(h->thread, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                    PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED, pager_copy(),
                                    pager_copy());
     } else {                                       /* restart it where it is */
@@ -981,7 +983,7 @@ static void revive(void)
     for (unsigned j = 0; j < FZ_THREADS; j++) {
         struct fz_thr *h = &thr[j];
         uint32_t ops = SH->th[j].ops;
-        if (ops != h->last_ops && h->tcb_alive && h->frame_alive) {
+        if (ops != h->last_ops && h->thread_alive && h->frame_alive) {
             h->last_ops = ops;
             h->idle_steps = 0;
             continue;
@@ -1083,14 +1085,14 @@ UTEST(kernel_fuzz)
     REQUIRE_OK(setup(seed));
     struct helper dog;
     REQUIRE_OK(helper_create(&dog, watchdog, 210));
-    REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, dog.tcb, 210,
+    REQUIRE_OK(pecan_sched_run_thread(PECAN_ROOT_SCHEDULER, dog.thread, 210,
                                       1u << (cpu_count - 1), 0));
     REQUIRE_OK(helper_start(&dog));
     struct pecan_cap_identity id;
-    if (cap_identify(PECAN_ROOT_TCB, &id) == 0)
-        pecan_printf("# kfuzz: director TCB at phys %x, fuzz threads' TCBs at", (unsigned)id.phys);
+    if (cap_identify(PECAN_ROOT_THREAD, &id) == 0)
+        pecan_printf("# kfuzz: director thread at phys %x, fuzz threads at", (unsigned)id.phys);
     for (unsigned j = 0; j < FZ_THREADS; j++) {
-        if (cap_identify(thr[j].tcb, &id) == 0)
+        if (cap_identify(thr[j].thread, &id) == 0)
             pecan_printf(" %x", (unsigned)id.phys);
     }
     pecan_printf("\n");
@@ -1120,12 +1122,12 @@ UTEST(kernel_fuzz)
     }
     sh->stop = 1;
     for (unsigned j = 0; j < FZ_THREADS; j++) {
-        if (thr[j].tcb_alive)
-            pecan_thread_suspend(thr[j].tcb);
+        if (thr[j].thread_alive)
+            pecan_thread_suspend(thr[j].thread);
     }
     check();
     report_violations();
-    CHECK_OK(pecan_thread_suspend(dog.tcb));
+    CHECK_OK(pecan_thread_suspend(dog.thread));
     uint32_t ops = total_ops();
     unsigned ms = (unsigned)((now_ns() - start) / 1000000u);
     pecan_printf("# kfuzz: %u IPC (%u delivered), %u faults made, %u fault messages served, "

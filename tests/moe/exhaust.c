@@ -75,13 +75,13 @@ static pecan_cap_t slot(void)
 /* Moves the calling thread to cpu at the program's priority, if the board has it: moe
  * runs on CPU 0 above every program, so attacker and victim run beside it and each on a
  * CPU of its own (placement is moe_flood's subject, not this test's). */
-static void move_to(pecan_cap_t tcb, unsigned cpu)
+static void move_to(pecan_cap_t thread, unsigned cpu)
 {
     unsigned cpus = 1;
     pecan_word_t online = 1;
     pecan_sched_info(PECAN_ENV_SCHEDULER, &cpus, &online, 0);
     if (cpus > cpu && (online & (1u << cpu)))
-        pecan_sched_run_thread(PECAN_ENV_SCHEDULER, tcb, 100, 1u << cpu, 0);
+        pecan_sched_run_thread(PECAN_ENV_SCHEDULER, thread, 100, 1u << cpu, 0);
 }
 
 /* ---- the attacker ------------------------------------------------------------------ */
@@ -167,7 +167,7 @@ static volatile int victim_error;
 static void *victim_timer(void *arg)
 {
     pecan_cap_t ds = (pecan_cap_t)(uintptr_t)arg;
-    move_to(pecan_thread_tcb(pecan_thread_self()), 2);
+    move_to(pecan_thread_cap(pecan_thread_self()), 2);
     while (attacking && !victim_error) {
         struct pecan_dataspace_info info;
         uint32_t t0 = sp804_clock_us();
@@ -349,7 +349,7 @@ int main(int argc, char **argv)
         return 1;
     }
     /* Once first, so what stays for good is there before any round's figures: the timer
-     * thread (the runtime keeps a thread's TCB, UTCB and slots for the next one) and the
+     * thread (the runtime keeps a thread object, UTCB and slots for the next one) and the
      * page tables of the victim's faults. */
     struct pecan_thread *timer;
     if ((err = pecan_thread_create(&timer, victim_timer, (void *)(uintptr_t)victim_ds)) == 0)

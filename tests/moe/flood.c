@@ -121,13 +121,13 @@ static int back_spread(pecan_cap_t ds)
  * several CPUs: the victim to CPU 1, the flooders to CPUs 2 and 3, so that the victim
  * measures moe's queue, not a CPU shared with the flooders. (Default placement would keep
  * them off moe's CPU 0 already, docs/runtime.md, "Fairness and CPU 0".) */
-static void move_to(pecan_cap_t tcb, unsigned cpu)
+static void move_to(pecan_cap_t thread, unsigned cpu)
 {
     unsigned cpus = 1;
     pecan_word_t online = 1;
     pecan_sched_info(PECAN_ENV_SCHEDULER, &cpus, &online, 0);
     if (cpus > 1 && (online & (1u << cpu)))
-        pecan_sched_run_thread(PECAN_ENV_SCHEDULER, tcb, 100, 1u << cpu, 0);
+        pecan_sched_run_thread(PECAN_ENV_SCHEDULER, thread, 100, 1u << cpu, 0);
 }
 
 static void note(unsigned who, uint32_t t0)
@@ -145,7 +145,7 @@ static void note(unsigned who, uint32_t t0)
 static void *flood_clear(void *arg)
 {
     (void)arg;
-    move_to(pecan_thread_tcb(pecan_thread_self()), 2);
+    move_to(pecan_thread_cap(pecan_thread_self()), 2);
     pecan_cap_t ds;
     int err = big_dataspace(&ds);
     while (!err && !stop) {
@@ -162,7 +162,7 @@ static void *flood_clear(void *arg)
 static void *flood_copy(void *arg)
 {
     (void)arg;
-    move_to(pecan_thread_tcb(pecan_thread_self()), 2);
+    move_to(pecan_thread_cap(pecan_thread_self()), 2);
     pecan_cap_t ds;
     int err = big_dataspace(&ds);
     if (!err)
@@ -179,7 +179,7 @@ static void *flood_copy(void *arg)
 static void *flood_alloc(void *arg)
 {
     (void)arg;
-    move_to(pecan_thread_tcb(pecan_thread_self()), 3);
+    move_to(pecan_thread_cap(pecan_thread_self()), 3);
     pecan_cap_t rom = pecan_env_cap("rom"), found;
     int err = pecan_cap_alloc(&found);
     while (!err && !stop) {
@@ -266,7 +266,7 @@ static int spinner_start(struct pecan_thread **thread, unsigned *cpu)
     if (!err)
         err = pecan_thread_create(thread, spinner, 0);
     if (!err)
-        err = pecan_sched_thread_info(PECAN_ENV_SCHEDULER, pecan_thread_tcb(*thread), cpu, 0,
+        err = pecan_sched_thread_info(PECAN_ENV_SCHEDULER, pecan_thread_cap(*thread), cpu, 0,
                                       0);
     return err;
 }

@@ -153,8 +153,8 @@ static void task_rights(void)
         check("task_rights", 0, "FACTORY TASK", err);
         return;
     }
-    pecan_cap_t ro = ro_copy(t.task, "task"), tcb = slot();
-    err = pecan_task_create_thread(ro, PECAN_ENV_UTCB_AREA, tcb);
+    pecan_cap_t ro = ro_copy(t.task, "task"), thread = slot();
+    err = pecan_task_create_thread(ro, PECAN_ENV_UTCB_AREA, thread);
     check("task_rights", err == -PECAN_EPERM, "CREATE_THREAD through a read-only copy", err);
     err = pecan_task_terminate(ro);
     check("task_rights", err == -PECAN_EPERM, "TERMINATE through a read-only copy", err);
@@ -166,7 +166,7 @@ static void task_rights(void)
     err = pecan_task_terminate(t.task);
     check("task_rights", err == 0, "TERMINATE through the writable copy", err);
     pecan_cap_release(ro);
-    pecan_cap_free(tcb);
+    pecan_cap_free(thread);
     pecan_cap_release(t.task);
     pecan_cap_release(t.cnode);
     pecan_cap_release(t.region_map);
@@ -490,7 +490,7 @@ static void device_revoke(void)
     }
     while (!probe_ready)
         ;
-    err = pecan_thread_configure(pecan_thread_tcb(t), PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+    err = pecan_thread_configure(pecan_thread_cap(t), PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                  PECAN_CAP_UNCHANGED, 0, gate, PECAN_CAP_UNCHANGED);
     if (err) {
         check("device_revoke", 0, "probe's pager", err);

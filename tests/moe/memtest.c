@@ -41,7 +41,7 @@ static unsigned cap_type(pecan_cap_t slot)
 static void test_objects(struct quota *q)
 {
     static const struct { unsigned type, size_bits; } kinds[] = {
-        { PECAN_OBJ_TCB, 0 }, { PECAN_OBJ_GATE, 0 }, { PECAN_OBJ_NOTIFICATION, 0 },
+        { PECAN_OBJ_THREAD, 0 }, { PECAN_OBJ_GATE, 0 }, { PECAN_OBJ_NOTIFICATION, 0 },
         { PECAN_OBJ_CNODE, 4 }, { PECAN_OBJ_CNODE, 12 }, { PECAN_OBJ_VSPACE, 0 },
         { PECAN_OBJ_PAGE_TABLE, 0 }, { PECAN_OBJ_FRAME, 12 }, { PECAN_OBJ_FRAME, 16 },
         { PECAN_OBJ_UNTYPED, 14 },

@@ -2,7 +2,7 @@
 /*
  * Priority limits seen from a program (conf/priority.lua): started with
  * "priolimit <priority> <mcp>", it checks that it runs with what its parent gave, then
- * tries to go above its MCP with everything every program holds (its own TCB with all
+ * tries to go above its MCP with everything every program holds (its own thread object with all
  * rights, the Scheduler capability), from the main thread and from a thread of its own.
  * Each attempt prints its result; the exit status is 0 when every one above the limit
  * was refused with EPERM and the ones within it worked.
@@ -35,7 +35,7 @@ static void expect(const char *what, int got, int want)
 static void *second_thread(void *arg)
 {
     unsigned mcp = *(const unsigned *)arg;
-    pecan_cap_t self = pecan_thread_tcb(pecan_thread_self());
+    pecan_cap_t self = pecan_thread_cap(pecan_thread_self());
     char what[64];
     if (pecan_sched_thread_mcp(SCHED, self) != (int)mcp) {
         printf("priolimit: second thread: MCP %d, not %u (FAILED)\n",

@@ -108,13 +108,13 @@ int main(void)
     struct pecan_thread *h, *v;
     if ((err = pecan_thread_create(&h, handler, 0)))
         return failed(6, "handler thread", err);
-    if ((err = pecan_gate_bind(gate, pecan_thread_tcb(h))))
+    if ((err = pecan_gate_bind(gate, pecan_thread_cap(h))))
         return failed(7, "bind gate", err);
     if ((err = pecan_thread_create(&v, victim, 0)))
         return failed(8, "victim thread", err);
     while (!victim_ready)
         ;
-    err = pecan_thread_configure(pecan_thread_tcb(v), PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+    err = pecan_thread_configure(pecan_thread_cap(v), PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                  PECAN_CAP_UNCHANGED, 0, gate, PECAN_CAP_UNCHANGED);
     if (err)
         return failed(9, "victim's pager", err);
@@ -130,7 +130,7 @@ int main(void)
     if (seen.moe_answer >= 0)
         return failed(12, "the region map resolved a write to a read-only region", seen.moe_answer);
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
-    if ((err = pecan_thread_read_registers(pecan_thread_tcb(v), regs)))
+    if ((err = pecan_thread_read_registers(pecan_thread_cap(v), regs)))
         return failed(13, "victim's registers", err);
     if (regs[15] != seen.pc)
         return failed(14, "victim not stopped at the faulting instruction", (int)regs[15]);

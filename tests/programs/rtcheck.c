@@ -190,13 +190,13 @@ static int check_threads(void)
         return failed(24, "counter under the mutex lost increments");
     if (pecan_tls_get(tls_key) != (void *)7)
         return failed(25, "main thread's TLS value");
-    /* The threads' TCBs are reused: a second round works the same. */
+    /* The threads' thread objects are reused: a second round works the same. */
     struct pecan_thread *again;
     void *result = 0;
     go = 1;
     if (pecan_thread_create(&again, worker, (void *)9) || pecan_thread_join(again, &result) ||
         result != (void *)10)
-        return failed(26, "thread after join (reused TCB)");
+        return failed(26, "thread after join (reused thread object)");
     printf("rtcheck: %d threads, counter %lu under the mutex\n", THREADS, counter);
     return 0;
 }

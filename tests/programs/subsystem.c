@@ -79,7 +79,7 @@ static void open_session(struct pecan_session *session)
 static void *serve_gate(void *arg)
 {
     pecan_cap_t gate = (pecan_cap_t)(uintptr_t)arg;
-    int err = pecan_gate_bind(gate, pecan_thread_tcb(pecan_thread_self()));
+    int err = pecan_gate_bind(gate, pecan_thread_cap(pecan_thread_self()));
     if (err)
         fail("binding the gate to our thread", err);
     for (;;) {

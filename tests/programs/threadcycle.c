@@ -11,8 +11,8 @@
  *   variable, then contend for a mutex (so each blocks on its park notification, which
  *   the runtime keeps for the next threads), the same figures exact afterwards.
  * - hostile: DESTROY_THREAD refuses a thread of another task (EINVAL, through either
- *   task), a capability that is no TCB (EINVAL), a stale copy of a destroyed thread's TCB
- *   (an error), and the main thread through a read-only copy of the task (EPERM); the
+ *   task), a capability that is no thread object (EINVAL), a stale copy of a destroyed thread
+ *   object (an error), and the main thread through a read-only copy of the task (EPERM); the
  *   threads named stay alive.
  *
  * Prints "threadcycle: <case>: ok" per case and exits with the number of failed checks.
@@ -247,31 +247,31 @@ static void *idle(void *arg)
 static void other_task(void)
 {
     struct pecan_factory_task other = { new_slot(), new_slot(), new_slot(), new_slot() };
-    pecan_cap_t other_tcb = new_slot();
+    pecan_cap_t other_thread = new_slot();
     int err = pecan_factory_create_task(PECAN_ENV_FACTORY, &other);
     if (!err)
-        err = pecan_task_create_thread(other.task, PECAN_ENV_UTCB_AREA, other_tcb);
+        err = pecan_task_create_thread(other.task, PECAN_ENV_UTCB_AREA, other_thread);
     if (err) {
         check("hostile", 0, "setting up another task", err);
         return;
     }
-    err = pecan_task_destroy_thread(PECAN_ENV_TASK, other_tcb);
+    err = pecan_task_destroy_thread(PECAN_ENV_TASK, other_thread);
     check("hostile", err == -PECAN_EINVAL, "another task's thread destroyed through ours", err);
     check("hostile", threads_of(other.task) == 1, "the other task lost its thread",
           (long)threads_of(other.task));
     err = pecan_task_destroy_thread(other.task, PECAN_ENV_THREAD);
     check("hostile", err == -PECAN_EINVAL, "our main thread destroyed through another task", err);
     err = pecan_task_destroy_thread(PECAN_ENV_TASK, PECAN_ENV_FACTORY);
-    check("hostile", err == -PECAN_EINVAL, "a capability that is no TCB accepted", err);
+    check("hostile", err == -PECAN_EINVAL, "a capability that is no thread object accepted", err);
     pecan_task_terminate(other.task);
-    pecan_cap_release(other_tcb);
+    pecan_cap_release(other_thread);
     pecan_cap_release(other.task);
     pecan_cap_release(other.cnode);
     pecan_cap_release(other.region_map);
     pecan_cap_release(other.vspace);
 }
 
-/* A copy of a joined thread's TCB went with the thread: it names nothing any more. */
+/* A copy of a joined thread object went with the thread: it names nothing any more. */
 static void stale_copy(void)
 {
     static volatile int stop = 1;
@@ -279,7 +279,7 @@ static void stale_copy(void)
     pecan_cap_t copy = new_slot();
     int err = pecan_thread_create(&t, idle, (void *)&stop);
     if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, copy, 32, PECAN_ENV_CNODE, pecan_thread_tcb(t),
+        err = pecan_cnode_copy(PECAN_ENV_CNODE, copy, 32, PECAN_ENV_CNODE, pecan_thread_cap(t),
                                32, PECAN_RIGHTS_ALL);
     if (!err)
         err = pecan_thread_join(t, 0);
@@ -289,7 +289,7 @@ static void stale_copy(void)
     }
     pecan_word_t before = threads_of(PECAN_ENV_TASK);
     err = pecan_task_destroy_thread(PECAN_ENV_TASK, copy);
-    check("hostile", err != 0, "a destroyed thread's stale TCB copy accepted", err);
+    check("hostile", err != 0, "a destroyed thread's stale thread object copy accepted", err);
     check("hostile", threads_of(PECAN_ENV_TASK) == before, "a thread went", (long)before);
     pecan_cap_release(copy);
 }
@@ -307,7 +307,7 @@ static void read_only_task(void)
     pecan_word_t before = threads_of(PECAN_ENV_TASK);
     int err = pecan_task_destroy_thread(ro, PECAN_ENV_THREAD);
     check("hostile", err == -PECAN_EPERM, "main thread destroyed through a read-only copy", err);
-    err = pecan_task_destroy_thread(ro, pecan_thread_tcb(t));
+    err = pecan_task_destroy_thread(ro, pecan_thread_cap(t));
     check("hostile", err == -PECAN_EPERM, "a thread destroyed through a read-only copy", err);
     check("hostile", threads_of(PECAN_ENV_TASK) == before, "a thread went", (long)before);
     stop = 1;

@@ -38,7 +38,7 @@ static struct cte *put(unsigned i, unsigned type, uintptr_t object)
 static void test_root_is_leaf_and_last(void **state)
 {
     (void)state;
-    struct cte *a = put(0, CAP_TCB, 0x1000);
+    struct cte *a = put(0, CAP_THREAD, 0x1000);
     cdt_insert_root(a);
     assert_true(cdt_is_leaf(a));
     assert_true(cdt_is_last_reference(a));
@@ -92,10 +92,10 @@ static void test_remove_moves_children_up(void **state)
     struct cte *u = put(0, CAP_UNTYPED, 0);
     u->cap.size_bits = 20;
     cdt_insert_root(u);
-    struct cte *m = put(1, CAP_TCB, 0x4000);
+    struct cte *m = put(1, CAP_THREAD, 0x4000);
     assert_true(cdt_insert_child(u, m));
-    struct cte *c1 = put(2, CAP_TCB, 0x4000);
-    struct cte *c2 = put(3, CAP_TCB, 0x4000);
+    struct cte *c1 = put(2, CAP_THREAD, 0x4000);
+    struct cte *c2 = put(3, CAP_THREAD, 0x4000);
     assert_true(cdt_insert_child(m, c1));
     assert_true(cdt_insert_child(c1, c2));
     cdt_remove(m);

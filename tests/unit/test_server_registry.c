@@ -51,9 +51,9 @@ int pecan_cnode_revoke(pecan_cap_t cnode, pecan_word_t index, unsigned depth)
     return 0;
 }
 
-int pecan_thread_bind_notification(pecan_cap_t tcb, pecan_cap_t notification)
+int pecan_thread_bind_notification(pecan_cap_t thread, pecan_cap_t notification)
 {
-    (void)tcb;
+    (void)thread;
     (void)notification;
     return 0;
 }

@@ -14,8 +14,8 @@
  *
  * It is assembly because it is the round trip every server pays, twice per call: here
  * the sender's message words are still in r3-r8 from the trap (already saved into its
- * TCB by the entry), and are stored into the partner's saved registers with one store
- * multiple; no stack frame is built; the thread's TCB is found from sp_svc.
+ * thread object by the entry), and are stored into the partner's saved registers with one store
+ * multiple; no stack frame is built; the thread object is found from sp_svc.
  *
  * Rules that keep it correct:
  *   - Every check comes before the first change, so declining leaves nothing to undo.
@@ -29,14 +29,14 @@
  *
  * Registers, from the entry on: r0-r8 hold the caller's r0-r8 (capability index, tag,
  * operation, message words); sp = &caller->context.pc, so CALLER(field) addresses a
- * field of the caller's TCB; r12 = this CPU's struct cpu once the lock is taken; lr =
+ * field of the caller's thread object; r12 = this CPU's struct cpu once the lock is taken; lr =
  * the partner thread once found. r9-r11 are scratch (the caller's are saved).
  */
 #include <arch/memory.h>
 #include <arch/syscall_layout.h>
 
 #define MODE_SVC 0x13
-#define CALLER(field) [sp, #((field) - OFFSET_TCB_CONTEXT_PC)]
+#define CALLER(field) [sp, #((field) - OFFSET_THREAD_CONTEXT_PC)]
 
     .arm
     .text
@@ -59,12 +59,12 @@
 /* The partner (lr) is on this CPU (the caller's), and has no timeout to cancel (that is
  * the general path's work), or goes to decline. Uses r2 and r9. */
 .macro partner_here_without_timeout_or decline
-    ldrb r9, [lr, #OFFSET_TCB_CPU]
-    ldrb r2, CALLER(OFFSET_TCB_CPU)
+    ldrb r9, [lr, #OFFSET_THREAD_CPU]
+    ldrb r2, CALLER(OFFSET_THREAD_CPU)
     cmp r9, r2
     bne \decline
-    ldr r9, [lr, #OFFSET_TCB_TIMEOUT_AT]
-    ldr r2, [lr, #OFFSET_TCB_TIMEOUT_AT + 4]
+    ldr r9, [lr, #OFFSET_THREAD_TIMEOUT_AT]
+    ldr r2, [lr, #OFFSET_THREAD_TIMEOUT_AT + 4]
     orrs r9, r9, r2
     bne \decline
 .endm
@@ -80,12 +80,12 @@
  * condition of one branch.
  * Leaves r9 = this CPU's run queue; uses r10, r11. */
 .macro partner_can_run_now_or decline
-    ldrb r10, [lr, #OFFSET_TCB_VSPACE_CAP]      /* its type */
+    ldrb r10, [lr, #OFFSET_THREAD_VSPACE_CAP]   /* its type */
     cmp r10, #VALUE_CAP_VSPACE
     bne \decline
     ldr r9, [r12, #OFFSET_CPU_RUN_QUEUE]
     ldr r10, [r9, #OFFSET_RUN_QUEUE_HIGHEST]
-    ldrb r11, [lr, #OFFSET_TCB_PRIORITY]
+    ldrb r11, [lr, #OFFSET_THREAD_PRIORITY]
     cmp r10, r11
     bge \decline
 .endm
@@ -129,18 +129,18 @@ entry_svc:
  * reply_from == server; the server then waits openly. */
 fastpath_reply_wait:
     fast_tag_or syscall_general
-    ldr lr, CALLER(OFFSET_TCB_REPLY_TO)
+    ldr lr, CALLER(OFFSET_THREAD_REPLY_TO)
     cmp lr, #0
     beq syscall_general
-    ldrb r9, [lr, #OFFSET_TCB_IPC_FLAGS]
+    ldrb r9, [lr, #OFFSET_THREAD_IPC_FLAGS]
     tst r9, #VALUE_IPC_FLAG_FAULT       /* a fault reply writes registers: general path */
     bne syscall_general
     partner_here_without_timeout_or syscall_general
     /* Nothing else for the server to receive: no queued sender, no pending signal. */
-    ldr r9, CALLER(OFFSET_TCB_SENDERS_HEAD)
+    ldr r9, CALLER(OFFSET_THREAD_SENDERS_HEAD)
     cmp r9, #0
     bne syscall_general
-    ldr r9, CALLER(OFFSET_TCB_BOUND_NOTIFICATION)
+    ldr r9, CALLER(OFFSET_THREAD_BOUND_NOTIFICATION)
     cmp r9, #0
     ldrne r9, [r9, #OFFSET_NOTIFICATION_BITS]
     cmpne r9, #0
@@ -149,28 +149,28 @@ fastpath_reply_wait:
 
     /* The caller runs, with the reply. */
     mov r10, #VALUE_THREAD_RUNNABLE
-    strb r10, [lr, #OFFSET_TCB_STATE]
+    strb r10, [lr, #OFFSET_THREAD_STATE]
     str lr, [r9, #OFFSET_RUN_QUEUE_CURRENT]
     mov r0, #VALUE_PECAN_IPC_OK
     mov r2, #0                          /* no badge on a reply */
-    add r10, lr, #OFFSET_TCB_CONTEXT
+    add r10, lr, #OFFSET_THREAD_CONTEXT
     stmia r10, {r0-r8}                  /* r0 status, r1 tag, r2 badge, r3-r8 words */
-    str r0, CALLER(OFFSET_TCB_REPLY_TO) /* r0 is 0: the reply capability is used up */
-    str r0, [lr, #OFFSET_TCB_REPLY_FROM]
-    strb r0, [lr, #OFFSET_TCB_IPC_FLAGS]
+    str r0, CALLER(OFFSET_THREAD_REPLY_TO) /* r0 is 0: the reply capability is used up */
+    str r0, [lr, #OFFSET_THREAD_REPLY_FROM]
+    strb r0, [lr, #OFFSET_THREAD_IPC_FLAGS]
     /* The server waits for anything. */
     mov r1, #VALUE_THREAD_BLOCKED_RECEIVE
-    strb r1, CALLER(OFFSET_TCB_STATE)
+    strb r1, CALLER(OFFSET_THREAD_STATE)
     mov r1, #VALUE_IPC_FLAG_OPEN
-    strb r1, CALLER(OFFSET_TCB_IPC_FLAGS)
-    str r0, CALLER(OFFSET_TCB_RECEIVE_GATE)
+    strb r1, CALLER(OFFSET_THREAD_IPC_FLAGS)
+    str r0, CALLER(OFFSET_THREAD_RECEIVE_GATE)
     b fast_enter_partner
 
 /* Call: r0 is the capability index. */
 fastpath_call:
     /* The lookup's common case (cspace_lookup_one_level in core/cspace.h): the caller's
      * CNode's guard covers every bit above its radix, so one level resolves the index. */
-    sub r9, sp, #(OFFSET_TCB_CONTEXT_PC - OFFSET_TCB_CSPACE_CAP)
+    sub r9, sp, #(OFFSET_THREAD_CONTEXT_PC - OFFSET_THREAD_CSPACE_CAP)
     ldmia r9, {r9, r10, r11, lr}        /* type..size_bits, slots, guard, guard bits */
     and r2, r9, #CAPABILITY_TYPE_MASK
     cmp r2, #VALUE_CAP_CNODE
@@ -199,17 +199,17 @@ fastpath_call:
     ldr lr, [r10, #OFFSET_GATE_BOUND_THREAD]
     cmp lr, #0
     beq syscall_general_at_slot
-    ldrb r9, [lr, #OFFSET_TCB_STATE]
+    ldrb r9, [lr, #OFFSET_THREAD_STATE]
     cmp r9, #VALUE_THREAD_BLOCKED_RECEIVE
     bne syscall_general_at_slot
     partner_here_without_timeout_or syscall_general_at_slot
-    ldr r9, [lr, #OFFSET_TCB_REPLY_TO]
+    ldr r9, [lr, #OFFSET_THREAD_REPLY_TO]
     cmp r9, #0
     bne syscall_general_at_slot
-    ldrb r9, [lr, #OFFSET_TCB_IPC_FLAGS]
+    ldrb r9, [lr, #OFFSET_THREAD_IPC_FLAGS]
     tst r9, #VALUE_IPC_FLAG_OPEN
     bne 1f
-    ldr r9, [lr, #OFFSET_TCB_RECEIVE_GATE]
+    ldr r9, [lr, #OFFSET_THREAD_RECEIVE_GATE]
     cmp r9, r10
     bne syscall_general_at_slot
 1:  mov r2, r11                         /* the badge, delivered in r2 */
@@ -217,26 +217,26 @@ fastpath_call:
 
     /* The receiver runs, with the message and the reply capability. */
     mov r10, #VALUE_THREAD_RUNNABLE
-    strb r10, [lr, #OFFSET_TCB_STATE]
+    strb r10, [lr, #OFFSET_THREAD_STATE]
     str lr, [r9, #OFFSET_RUN_QUEUE_CURRENT]
     mov r0, #VALUE_PECAN_IPC_OK
-    add r10, lr, #OFFSET_TCB_CONTEXT
+    add r10, lr, #OFFSET_THREAD_CONTEXT
     stmia r10, {r0-r8}                  /* r0 status, r1 tag, r2 badge, r3-r8 words */
-    strb r0, [lr, #OFFSET_TCB_IPC_FLAGS]        /* r0 is 0 */
-    str r0, [lr, #OFFSET_TCB_RECEIVE_GATE]
-    sub r10, sp, #OFFSET_TCB_CONTEXT_PC         /* the caller's TCB */
-    str r10, [lr, #OFFSET_TCB_REPLY_TO]
+    strb r0, [lr, #OFFSET_THREAD_IPC_FLAGS]     /* r0 is 0 */
+    str r0, [lr, #OFFSET_THREAD_RECEIVE_GATE]
+    sub r10, sp, #OFFSET_THREAD_CONTEXT_PC      /* the caller's thread object */
+    str r10, [lr, #OFFSET_THREAD_REPLY_TO]
     /* The caller waits for the reply. */
-    str lr, CALLER(OFFSET_TCB_REPLY_FROM)
+    str lr, CALLER(OFFSET_THREAD_REPLY_FROM)
     mov r1, #VALUE_THREAD_BLOCKED_REPLY
-    strb r1, CALLER(OFFSET_TCB_STATE)
+    strb r1, CALLER(OFFSET_THREAD_STATE)
     /* fall through */
 
 /* Enters the partner lr on this CPU (r12): enter_thread (core/enter.h) with its address
  * space loaded as vspace_load_on (object/vspace.h) does, then the lock released and the
  * return to user mode (vectors.S's arch_return_to_user). */
 fast_enter_partner:
-    ldr r0, [lr, #(OFFSET_TCB_VSPACE_CAP + OFFSET_CAPABILITY_OBJECT)]
+    ldr r0, [lr, #(OFFSET_THREAD_VSPACE_CAP + OFFSET_CAPABILITY_OBJECT)]
     ldr r1, [r12, #OFFSET_CPU_ACTIVE_VSPACE]
     cmp r0, r1
     beq 2f
@@ -255,7 +255,7 @@ fast_enter_partner:
     ldr r2, [r12, #OFFSET_CPU_ASID_MARKS]
     mov r3, #1
     strb r3, [r2, r1, lsl #ASID_MARKS_SHIFT]
-2:  ldr r0, [lr, #OFFSET_TCB_UTCB_VADDR]
+2:  ldr r0, [lr, #OFFSET_THREAD_UTCB_VADDR]
     mcr p15, 0, r0, c13, c0, 3          /* TPIDRURO: the UTCB pointer */
     str lr, [r12, #OFFSET_CPU_EXECUTING]
     /* kernel_lock_release: DMB, the word cleared, DSB and SEV for CPUs waiting in WFE. */
@@ -265,14 +265,14 @@ fast_enter_partner:
     str r0, [r1, #OFFSET_KERNEL_LOCK_WORD]
     mcr p15, 0, r0, c7, c10, 4
     sev
-    add sp, lr, #OFFSET_TCB_CONTEXT_PC
+    add sp, lr, #OFFSET_THREAD_CONTEXT_PC
     ldmdb sp, {r0-r14}^
     rfeia sp!                           /* sp_svc is now just past the partner's context */
 
 /* The general path (arch/armv6/trap.c) with the kernel lock held: on the CPU's kernel
  * stack, with this CPU (r12) and the caller (from sp) as arguments. */
 syscall_general:                        /* the capability not looked up yet */
-    sub r1, sp, #OFFSET_TCB_CONTEXT_PC
+    sub r1, sp, #OFFSET_THREAD_CONTEXT_PC
     ldr sp, [r12, #OFFSET_CPU_KERNEL_STACK_TOP]
     mov r0, r12
     bl arch_handle_syscall_lookup
@@ -280,7 +280,7 @@ syscall_general:                        /* the capability not looked up yet */
 
 syscall_general_at_slot:                /* r0 = the slot of the invoked capability */
     mov r2, r0
-    sub r1, sp, #OFFSET_TCB_CONTEXT_PC
+    sub r1, sp, #OFFSET_THREAD_CONTEXT_PC
     ldr sp, [r12, #OFFSET_CPU_KERNEL_STACK_TOP]
     mov r0, r12
     bl arch_handle_syscall

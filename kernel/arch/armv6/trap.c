@@ -4,7 +4,7 @@
  * call's entry and its IPC fast path are in syscall.S, whose view of the C structures
  * arch/syscall_layout.h checks here at compile time).
  *
- * From user mode: the registers are already in the running thread's TCB. The trap takes
+ * From user mode: the registers are already in the running thread object. The trap takes
  * the kernel lock and the thread (cpu->executing), handles the system call, fault or
  * interrupt, then enters the next thread: the IPC fast path's partner directly, else the
  * scheduler's choice. docs/smp.md explains the steps and why they are safe with other
@@ -130,7 +130,7 @@ static bool probe_fixup(struct trap_frame *f)
 }
 
 /* A trap from user mode that should never happen (reset, unused vector, FIQ): the
- * registers are in the TCB; print them as a frame. */
+ * registers are in the thread object; print them as a frame. */
 static void __noreturn panic_with_context(const struct user_context *c, enum trap_type type)
 {
     struct trap_frame f = { .sp_usr = c->sp, .lr_usr = c->lr, .pc = c->pc, .cpsr = c->cpsr };
@@ -143,17 +143,17 @@ static void __noreturn panic_with_context(const struct user_context *c, enum tra
  * kernel lock held; releases it. */
 static struct user_context *choose_and_enter(struct cpu *cpu)
 {
-    struct tcb *next = sched_wait_for_thread();
+    struct thread *next = sched_wait_for_thread();
     /* A thread whose address space was deleted under it cannot run: stop it. */
-    while (!tcb_vspace(next)) {
+    while (!thread_vspace(next)) {
         kprintf("thread %p has no address space left: suspended\n", (void *)next);
-        tcb_suspend(next);
+        thread_suspend(next);
         next = sched_wait_for_thread();
     }
     return enter_thread(cpu, next);
 }
 
-static void user_fault(struct tcb *thread, enum trap_type type)
+static void user_fault(struct thread *thread, enum trap_type type)
 {
     struct fault fault = { .address = thread->context.pc };
     if (type == TRAP_DATA_ABORT) {
@@ -171,54 +171,54 @@ static void user_fault(struct tcb *thread, enum trap_type type)
     fault_handle(thread, &fault);
 }
 
-void arch_let_go_of_thread(word_t tcb_word, word_t unused)
+void arch_let_go_of_thread(word_t thread_word, word_t unused)
 {
     (void)unused;
     struct cpu *cpu = this_cpu();
-    struct tcb *tcb = (struct tcb *)(uintptr_t)tcb_word;
-    if (cpu->executing != tcb)
+    struct thread *thread = (struct thread *)(uintptr_t)thread_word;
+    if (cpu->executing != thread)
         return;
     /* Only reached while this CPU waits for the lock in a trap from user mode: user mode
      * always traps to there first, and the lock holder is the one asking. The entry has
-     * saved the registers into the TCB already. A system call that will not run now runs
-     * when the thread next runs: back to its svc (2 bytes in Thumb state). */
+     * saved the registers into the thread object already. A system call that will not run now
+     * runs when the thread next runs: back to its svc (2 bytes in Thumb state). */
     if (cpu->user_trap == TRAP_SVC)
-        tcb->context.pc -= (tcb->context.cpsr & (1u << 5)) ? 2 : 4;
+        thread->context.pc -= (thread->context.cpsr & (1u << 5)) ? 2 : 4;
     cpu->executing = NULL;
 }
 
 /* Starts a trap from user mode: takes the kernel lock and the thread this CPU ran.
  * NULL if the thread was taken away while we waited (suspended, deleted, migrated, its
  * registers read or written): then only an interrupt still needs handling. */
-static struct tcb *begin_user_trap(struct cpu *cpu, enum trap_type type)
+static struct thread *begin_user_trap(struct cpu *cpu, enum trap_type type)
 {
     cpu->user_trap = type;
     kernel_lock_acquire();
-    struct tcb *current = cpu->executing;
+    struct thread *current = cpu->executing;
     cpu->executing = NULL;
     return current;
 }
 
-struct user_context *arch_handle_syscall(struct cpu *cpu, struct tcb *current, struct cte *slot)
+struct user_context *arch_handle_syscall(struct cpu *cpu, struct thread *current, struct cte *slot)
 {
     cpu->executing = NULL;
     latency_begin(current);
     syscall_invoke_general(current, slot);
     latency_end();
     /* Most invocations leave the caller running (a kernel object answered). */
-    if (sched_keeps_running(current) && tcb_vspace(current))
+    if (sched_keeps_running(current) && thread_vspace(current))
         return enter_thread(cpu, current);
     return choose_and_enter(cpu);
 }
 
-struct user_context *arch_handle_syscall_lookup(struct cpu *cpu, struct tcb *current)
+struct user_context *arch_handle_syscall_lookup(struct cpu *cpu, struct thread *current)
 {
     return arch_handle_syscall(cpu, current, syscall_lookup(current));
 }
 
 struct user_context *arch_handle_syscall_contended(struct cpu *cpu)
 {
-    struct tcb *current = begin_user_trap(cpu, TRAP_SVC);
+    struct thread *current = begin_user_trap(cpu, TRAP_SVC);
     if (!current)
         return choose_and_enter(cpu);
     return arch_handle_syscall_lookup(cpu, current);
@@ -227,7 +227,7 @@ struct user_context *arch_handle_syscall_contended(struct cpu *cpu)
 struct user_context *arch_handle_user_trap(enum trap_type type)
 {
     struct cpu *cpu = this_cpu();
-    struct tcb *current = begin_user_trap(cpu, type);
+    struct thread *current = begin_user_trap(cpu, type);
     latency_begin(current);
     preempt_begin();
     switch (type) {

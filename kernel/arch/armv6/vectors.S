@@ -8,9 +8,9 @@
  * Where that lands depends on where sp_svc points, which is the whole trick:
  *
  *   - In user mode sp_svc points just past the running thread's struct user_context in
- *     its TCB ({r0-r12, sp, lr, pc, cpsr}): the return to user mode leaves it there. So
- *     an entry from user mode saves the user registers straight into the TCB, with no
- *     trap frame and no copy, and then takes this CPU's (empty) kernel stack from struct
+ *     its thread object ({r0-r12, sp, lr, pc, cpsr}): the return to user mode leaves it there.
+ *     So an entry from user mode saves the user registers straight into the thread object, with
+ *     no trap frame and no copy, and then takes this CPU's (empty) kernel stack from struct
  *     cpu. The C handler returns the context to enter, and arch_return_to_user loads it
  *     with LDM ^ and RFE, which leaves sp_svc past that context again.
  *   - In kernel mode (an interrupt while the CPU idles, a probe's data abort, a kernel
@@ -22,10 +22,10 @@
  * semihosting exit (plat_poweroff), which QEMU intercepts; one that traps is a kernel bug
  * and panics through the kernel-mode path.
  *
- * A thread's context in its TCB always holds a valid user-mode cpsr (the trap stores the
- * user's, and every kernel writer masks it: WRITE_REGISTERS, fault replies, thread
+ * A thread's context in its thread object always holds a valid user-mode cpsr (the trap stores
+ * the user's, and every kernel writer masks it: WRITE_REGISTERS, fault replies, thread
  * creation), so RFE can load it unchanged. Interrupts stay masked from the entry to the
- * RFE, so sp_svc never points into a TCB while the CPU runs kernel code.
+ * RFE, so sp_svc never points into a thread object while the CPU runs kernel code.
  */
 #include <arch/memory.h>
 
@@ -64,7 +64,8 @@ vector_targets:
     .if \lr_adjust
     sub lr, lr, #\lr_adjust
     .endif
-    srsdb sp!, #MODE_SVC        /* pc, cpsr: into the TCB (user mode) or the kernel stack */
+    srsdb sp!, #MODE_SVC        /* pc, cpsr: into the thread object (user mode) or the kernel
+                                   stack */
     cps #MODE_SVC
     stmdb sp, {r0-r14}^         /* r0-r12, user sp and lr: right below them */
     mov r1, #\type
@@ -90,8 +91,9 @@ trap_common:
     bl arch_handle_user_trap    /* returns the context to enter */
     b arch_return_to_user
 
-/* struct user_context *r0 (in a TCB): enters user mode with it. Interrupts are masked.
- * (ARMv6 allows banked-register accesses right after LDM ^; earlier versions did not.) */
+/* struct user_context *r0 (in a thread object): enters user mode with it. Interrupts are
+ * masked. (ARMv6 allows banked-register accesses right after LDM ^; earlier versions did
+ * not.) */
     .global arch_return_to_user
 arch_return_to_user:
     add sp, r0, #USER_REGS_BYTES

@@ -2,7 +2,7 @@
 /*
  * Deleting capabilities and destroying objects (core/delete.c). Deleting the last
  * capability to an object destroys it: every in-kernel reference to it is removed first.
- * Containers (CNodes, TCBs) and address spaces are emptied without recursion and in
+ * Containers (CNodes, thread objects) and address spaces are emptied without recursion and in
  * preemptible steps: the slot holding the last capability to one becomes a zombie, and
  * the zombies one deletion makes form a chain rooted in the slot that deletion named,
  * which holds its progress: repeating the deletion continues it.
@@ -24,7 +24,7 @@ int cte_revoke(struct cte *slot, bool preemptible);
 
 /* Hooks each object type provides: called when the last capability to an object goes,
  * before its memory can be reused. They must remove every in-kernel reference to it. */
-void tcb_destroy_begin(struct capability *cap);   /* container: slots are emptied after */
+void thread_destroy_begin(struct capability *cap);   /* container: slots are emptied after */
 void gate_destroy(struct capability *cap);
 void notification_destroy(struct capability *cap);
 /* Destroys an address space in steps (object/vspace.c): *cursor (0 at first) records the

@@ -10,16 +10,16 @@
 #include <arch/cpu.h>
 #include <core/kernel_lock.h>
 #include <cpu.h>
-#include <object/tcb.h>
+#include <object/thread.h>
 #include <object/vspace.h>
 
 /* Makes next the thread this CPU runs in user mode: its address space (which it must
  * have), its UTCB pointer, cpu->executing, and the kernel lock released. Returns its
  * context for arch_return_to_user. Interrupts stay masked until the return, so no
  * cross-CPU call can take next away in between (docs/smp.md). */
-static inline struct user_context *enter_thread(struct cpu *cpu, struct tcb *next)
+static inline struct user_context *enter_thread(struct cpu *cpu, struct thread *next)
 {
-    vspace_activate_on(cpu, tcb_vspace(next));
+    vspace_activate_on(cpu, thread_vspace(next));
     cpu_write_tpidruro(next->utcb_vaddr);
     cpu->executing = next;
     kernel_lock_release();

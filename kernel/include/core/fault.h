@@ -8,7 +8,7 @@
 #define PECAN_CORE_FAULT_H
 
 #include <core/sched.h>
-#include <object/tcb.h>
+#include <object/thread.h>
 
 enum fault_kind {
     FAULT_PAGE_READ,
@@ -24,13 +24,13 @@ struct fault {
     word_t status;        /* architecture fault status */
 };
 
-void fault_handle(struct tcb *thread, const struct fault *fault);
+void fault_handle(struct thread *thread, const struct fault *fault);
 
 /* For core/ipc.c: the fault message of a thread blocked in a fault call (returns the word
  * count); the handler's reply arrives; the handler went away or the call timed out. */
-unsigned fault_message(const struct tcb *thread, word_t *words, int *label);
-void fault_reply(struct tcb *thread, struct tcb *handler);
-void fault_unhandled(struct tcb *thread, word_t status);
+unsigned fault_message(const struct thread *thread, word_t *words, int *label);
+void fault_reply(struct thread *thread, struct thread *handler);
+void fault_unhandled(struct thread *thread, word_t status);
 
 /* Counters for tests. */
 extern unsigned long user_faults;

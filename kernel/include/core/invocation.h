@@ -16,7 +16,7 @@
 
 #include <core/cspace.h>
 #include <object/cap.h>
-#include <object/tcb.h>
+#include <object/thread.h>
 #include <pecan/errors.h>
 #include <pecan/syscall.h>
 
@@ -24,7 +24,7 @@
 #define INVOCATION_RESTART 2
 
 struct invocation {
-    struct tcb *caller;
+    struct thread *caller;
     struct cte *slot;          /* the invoked capability */
     pecan_tag_t tag;
     unsigned length;           /* untyped message words the caller sent */
@@ -36,7 +36,7 @@ static inline word_t invocation_word(const struct invocation *inv, unsigned i)
 {
     if (i < PECAN_MSG_REGISTERS)
         return inv->caller->context.r[3 + i];
-    const struct pecan_utcb *utcb = tcb_utcb(inv->caller);
+    const struct pecan_utcb *utcb = thread_utcb(inv->caller);
     return utcb && i < PECAN_UTCB_MESSAGE_WORDS ? utcb->message[i] : 0;
 }
 /* Rewrites argument word i (< PECAN_MSG_REGISTERS: a register) of a call about to be
@@ -54,7 +54,7 @@ void invocation_reply(struct invocation *inv, unsigned i, word_t value);
 static inline int invocation_lookup(const struct invocation *inv, pecan_cap_t index,
                                     struct cte **slot)
 {
-    return cspace_lookup(tcb_cspace_root(inv->caller), index, slot);
+    return cspace_lookup(thread_cspace_root(inv->caller), index, slot);
 }
 /* Same, and checks its type and rights. */
 static inline int invocation_lookup_typed(const struct invocation *inv, pecan_cap_t index,
@@ -75,7 +75,7 @@ static inline int invocation_lookup_typed(const struct invocation *inv, pecan_ca
 /* The decoder of each kernel object type (object/<type>.c). */
 int untyped_decode(struct invocation *inv);
 int cnode_decode(struct invocation *inv);
-int tcb_decode(struct invocation *inv);
+int thread_decode(struct invocation *inv);
 int notification_decode(struct invocation *inv);
 int vspace_decode(struct invocation *inv);
 int page_table_decode(struct invocation *inv);

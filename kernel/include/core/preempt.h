@@ -67,11 +67,11 @@ bool preempt_charge(unsigned cost);
  * DEBUG_LATENCY), so that the trap path pays one load and branch.
  */
 extern bool latency_on;
-struct tcb;
-void latency_begin_measured(const struct tcb *thread);
+struct thread;
+void latency_begin_measured(const struct thread *thread);
 void latency_end_measured(void);
 
-static inline void latency_begin(const struct tcb *thread)
+static inline void latency_begin(const struct thread *thread)
 {
     if (latency_on)
         latency_begin_measured(thread);

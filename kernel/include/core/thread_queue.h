@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Queues of blocked threads (notification waiters, senders at a thread or a gate), linked
- * through tcb->wait_next/wait_prev; tcb->blocked_on names the queue's owner. A thread is
+ * through thread->wait_next/wait_prev; thread->blocked_on names the queue's owner. A thread is
  * in at most one queue.
  */
 #ifndef PECAN_CORE_THREAD_QUEUE_H
 #define PECAN_CORE_THREAD_QUEUE_H
 
-#include <object/tcb.h>
+#include <object/thread.h>
 #include <panic.h>
 
-static inline void thread_queue_append(struct tcb **head, struct tcb **tail, struct tcb *t,
+static inline void thread_queue_append(struct thread **head, struct thread **tail, struct thread *t,
                                        void *owner)
 {
     assert(!t->blocked_on && !t->wait_next && !t->wait_prev && *head != t);
@@ -24,7 +24,7 @@ static inline void thread_queue_append(struct tcb **head, struct tcb **tail, str
     t->blocked_on = owner;
 }
 
-static inline void thread_queue_remove(struct tcb **head, struct tcb **tail, struct tcb *t)
+static inline void thread_queue_remove(struct thread **head, struct thread **tail, struct thread *t)
 {
     if (t->wait_prev)
         t->wait_prev->wait_next = t->wait_next;

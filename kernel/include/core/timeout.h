@@ -6,12 +6,12 @@
 #ifndef PECAN_CORE_TIMEOUT_H
 #define PECAN_CORE_TIMEOUT_H
 
-#include <object/tcb.h>
+#include <object/thread.h>
 
 /* Arms a timeout for a thread that is about to block, from the r2 timeout field (not
  * NEVER and not ZERO). */
-void timeout_arm(struct tcb *tcb, word_t timeout_field);
-void timeout_cancel(struct tcb *tcb);
+void timeout_arm(struct thread *thread, word_t timeout_field);
+void timeout_cancel(struct thread *thread);
 /* Expires what is due; called on ticks with the kernel lock held. */
 void timeout_tick(uint64_t now_ns);
 

@@ -25,7 +25,7 @@
 enum cap_type {
     CAP_NULL = 0,
     CAP_UNTYPED,
-    CAP_TCB,
+    CAP_THREAD,
     CAP_GATE,
     CAP_NOTIFICATION,
     CAP_CNODE,

@@ -20,14 +20,14 @@
 #ifndef PECAN_OBJECT_GATE_H
 #define PECAN_OBJECT_GATE_H
 
-#include <object/tcb.h>
+#include <object/thread.h>
 
 #define GATE_SIZE_BITS 5
 
 struct gate {
-    struct tcb *bound_thread;
-    struct tcb *waiting_head;          /* senders waiting for a bound thread */
-    struct tcb *waiting_tail;
+    struct thread *bound_thread;
+    struct thread *waiting_head;       /* senders waiting for a bound thread */
+    struct thread *waiting_tail;
     struct gate *bound_next;           /* the bound thread's list of gates */
     struct gate *bound_prev;
     struct notification *no_clients;   /* signalled when the watched capability is a leaf */
@@ -47,7 +47,7 @@ bool gate_control(struct invocation *inv, int *result);
 void gate_notification_destroyed(struct notification *n);
 
 /* A thread goes away: unbind every gate bound to it. */
-void gate_thread_destroyed(struct tcb *tcb);
+void gate_thread_destroyed(struct thread *thread);
 /* Ends the gate's no-clients watch, if it has one. */
 void gate_unwatch(struct gate *gate);
 /* A gate capability is being deleted (still in its slot): the watch ends if it was

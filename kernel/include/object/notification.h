@@ -7,7 +7,7 @@
 #ifndef PECAN_OBJECT_NOTIFICATION_H
 #define PECAN_OBJECT_NOTIFICATION_H
 
-#include <object/tcb.h>
+#include <object/thread.h>
 
 #define NOTIFICATION_SIZE_BITS 5
 
@@ -15,9 +15,9 @@ struct gate;
 
 struct notification {
     word_t bits;
-    struct tcb *wait_head;
-    struct tcb *wait_tail;
-    struct tcb *bound_thread;          /* its open waits also wake on this notification */
+    struct thread *wait_head;
+    struct thread *wait_tail;
+    struct thread *bound_thread;       /* its open waits also wake on this notification */
     struct gate *watching_gates;       /* gates whose no-clients signal comes here */
     word_t reserved[3];
 };
@@ -25,8 +25,8 @@ struct notification {
 void notification_init(struct notification *n);
 void notification_signal(struct notification *n, word_t bits);
 /* Takes a blocked thread out of the notification's queue (suspend, destroy). */
-void notification_cancel_wait(struct tcb *tcb);
-/* Binds n to tcb (either may be NULL to unbind what they have). */
-void notification_bind_thread(struct notification *n, struct tcb *tcb);
+void notification_cancel_wait(struct thread *thread);
+/* Binds n to thread (either may be NULL to unbind what they have). */
+void notification_bind_thread(struct notification *n, struct thread *thread);
 
 #endif

@@ -217,8 +217,8 @@ void page_table_install_from_pool(struct vspace *vspace, vaddr_t vaddr);
  * in the sender), EMAPPED (a target page is taken by another mapping, or by a section),
  * ENOPAGETABLE (the receiver's pool has fewer page tables than the item needs).
  */
-struct tcb;
-int mapdb_map_item(struct tcb *sender, struct tcb *receiver, word_t w0, word_t w1,
+struct thread;
+int mapdb_map_item(struct thread *sender, struct thread *receiver, word_t w0, word_t w1,
                    vaddr_t window, unsigned window_order, vaddr_t *mapped_at);
 
 /* A page table was installed for the MiB at base in the address space with that ASID

@@ -16,7 +16,7 @@
  * Slots 1-6 have the same meaning as the root task's (pecan/bootinfo.h). */
 enum pecan_env_slot {
     PECAN_ENV_NULL = 0,          /* always empty */
-    PECAN_ENV_THREAD = 1,        /* the main thread's TCB */
+    PECAN_ENV_THREAD = 1,        /* the main thread object */
     PECAN_ENV_CNODE = 2,         /* this capability space */
     PECAN_ENV_VSPACE = 3,        /* this address space (unmap own ranges) */
     PECAN_ENV_TASK = 4,          /* this task at moe (TASK protocol: create threads) */

@@ -37,8 +37,8 @@ struct loader_app_model {
      * passed as the named capability "heap", so the runtime can give pages back. */
     int (*install_dataspace)(void *context, pecan_cap_t slot, loader_handle_t ds,
                              unsigned rights);
-    /* Creates the main thread (UTCB at PECAN_ENV_UTCB_AREA, its TCB in PECAN_ENV_THREAD)
-     * and starts it at pc with sp and r0. */
+    /* Creates the main thread (UTCB at PECAN_ENV_UTCB_AREA, its thread object in
+     * PECAN_ENV_THREAD) and starts it at pc with sp and r0. */
     int (*start)(void *context, uint32_t pc, uint32_t sp, uint32_t r0);
 };
 
@@ -73,7 +73,7 @@ int loader_start(const struct loader_app_model *model, const struct loader_progr
  * server's when there are others; the lowest of them), with mcp as its priority limit
  * (RUN_THREAD, THREAD_SET_MCP, then THREAD_START): the last step of every app model's
  * start. The caller's own MCP bounds both (EPERM above it). */
-int loader_run_thread(pecan_cap_t tcb, pecan_cap_t scheduler, unsigned priority, unsigned mcp,
+int loader_run_thread(pecan_cap_t thread, pecan_cap_t scheduler, unsigned priority, unsigned mcp,
                       uint32_t pc, uint32_t sp, uint32_t r0);
 
 /* Fills the environment page for the program (portable, host-tested). The named

@@ -94,7 +94,7 @@ struct server_object {
 
 /* What the server needs from its environment. */
 struct server_config {
-    pecan_cap_t thread;        /* the server thread's TCB (binds gates and the notification) */
+    pecan_cap_t thread;        /* the server thread object (binds gates and the notification) */
     pecan_cap_t cnode;         /* the server's capability-space root */
     unsigned cnode_depth;      /* depth that names a slot of it (32 for a one-level space) */
     pecan_cap_t notification;  /* no-clients notification (READ|WRITE), bound by server_init */
@@ -327,7 +327,7 @@ int server_reply_map(struct server_request *r, pecan_word_t base, unsigned order
  * session.c; docs/servers.md) ----
  *
  * Set-up: server_program_init makes the calling thread a server of an ordinary program
- * (its TCB and CNode from the environment, a no-clients notification made through the
+ * (its thread object and CNode from the environment, a no-clients notification made through the
  * program's factory, a registry of capacity objects from the heap, slots from the
  * runtime's allocator, one receive slot). server_program_thread starts another thread that
  * serves its own struct server (its own registry and notification): objects registered

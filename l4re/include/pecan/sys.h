@@ -47,22 +47,22 @@ int pecan_cnode_identify(pecan_cap_t cnode, pecan_word_t index, unsigned depth,
                          struct pecan_cap_identity *id);
 
 /* Threads */
-int pecan_thread_configure(pecan_cap_t tcb, pecan_cap_t cspace, pecan_cap_t vspace,
+int pecan_thread_configure(pecan_cap_t thread, pecan_cap_t cspace, pecan_cap_t vspace,
                            pecan_cap_t utcb_frame, pecan_word_t utcb_vaddr, pecan_cap_t pager,
                            pecan_cap_t exception_handler);
-int pecan_thread_read_registers(pecan_cap_t tcb, pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT]);
-int pecan_thread_write_registers(pecan_cap_t tcb,
+int pecan_thread_read_registers(pecan_cap_t thread, pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT]);
+int pecan_thread_write_registers(pecan_cap_t thread,
                                  const pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT]);
-int pecan_thread_resume(pecan_cap_t tcb);
+int pecan_thread_resume(pecan_cap_t thread);
 /* Sets pc (bit 0 set: Thumb state), sp and r0 (= arg) of a configured thread, gives it a
  * fresh user-mode cpsr and resumes it: WRITE_REGISTERS of those and RESUME in one call.
  * The other registers keep their values (zero on a new thread). */
-int pecan_thread_start(pecan_cap_t tcb, pecan_word_t pc, pecan_word_t sp, pecan_word_t arg);
-int pecan_thread_suspend(pecan_cap_t tcb);
+int pecan_thread_start(pecan_cap_t thread, pecan_word_t pc, pecan_word_t sp, pecan_word_t arg);
+int pecan_thread_suspend(pecan_cap_t thread);
 /* Priorities and MCPs (maximum controlled priorities) up to the calling thread's MCP;
  * above it EPERM (docs/abi.md). */
-int pecan_thread_set_priority(pecan_cap_t tcb, unsigned priority);
-int pecan_thread_set_mcp(pecan_cap_t tcb, unsigned mcp);
+int pecan_thread_set_priority(pecan_cap_t thread, unsigned priority);
+int pecan_thread_set_mcp(pecan_cap_t thread, unsigned mcp);
 
 /* Notifications */
 int pecan_notification_signal(pecan_cap_t n, pecan_word_t bits);
@@ -151,7 +151,7 @@ int pecan_gate_has_clients(pecan_cap_t gate);
  * holds it nor is derived from the one that does (docs/abi.md, "Gate control"). */
 int pecan_gate_set_no_clients(pecan_cap_t gate, pecan_cap_t notification, pecan_word_t bits);
 /* Open waits of the thread also end when notification (0: none) is signalled. */
-int pecan_thread_bind_notification(pecan_cap_t tcb, pecan_cap_t notification);
+int pecan_thread_bind_notification(pecan_cap_t thread, pecan_cap_t notification);
 
 /* Scheduler (SCHEDULER protocol). CPU sets are bitmasks (bit n: CPU n). */
 /* -> CPUs of the machine, online CPU mask, highest priority (each may be NULL). */

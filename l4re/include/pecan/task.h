@@ -16,11 +16,12 @@ struct pecan_task_fault {
 };
 
 /* A thread in the task with its UTCB at utcb (a free page of the UTCB area), pager set to
- * the task's region map; its TCB capability lands in dest. */
+ * the task's region map; its thread capability lands in dest. */
 int pecan_task_create_thread(pecan_cap_t task, pecan_word_t utcb, pecan_cap_t dest);
-/* Destroys the task's thread whose TCB capability is tcb (needs WRITE on the task); every
- * capability to the TCB is gone afterwards, tcb's slot is empty but still allocated. */
-int pecan_task_destroy_thread(pecan_cap_t task, pecan_cap_t tcb);
+/* Destroys the task's thread whose thread capability is thread (needs WRITE on the task); every
+ * capability to the thread object is gone afterwards, thread's slot is empty but still
+ * allocated. */
+int pecan_task_destroy_thread(pecan_cap_t task, pecan_cap_t thread);
 int pecan_task_terminate(pecan_cap_t task);
 int pecan_task_info(pecan_cap_t task, pecan_word_t *threads, pecan_word_t *bytes);
 int pecan_task_fault(pecan_cap_t task, struct pecan_task_fault *fault);

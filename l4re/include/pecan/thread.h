@@ -4,7 +4,7 @@
  * thread-local storage, newlib's state per thread. Semaphores, mailboxes and the clock of
  * timed waits are in pecan/sync.h.
  *
- * A thread is a kernel TCB made by the task's TASK CREATE_THREAD, a stack dataspace
+ * A thread is a kernel thread object made by the task's TASK CREATE_THREAD, a stack dataspace
  * attached through the region map, and a record (struct pecan_thread) that word
  * PECAN_UTCB_USER_THREAD of its UTCB points at. Blocking uses one notification per
  * thread (its "park" notification, made through the factory the first time the thread
@@ -13,7 +13,7 @@
  * stay set until taken, so a wake-up is never lost.
  *
  * A finished thread stops itself; the thread that joins it takes it apart: TASK
- * DESTROY_THREAD frees its TCB and UTCB page at moe, its stack and record go, and its
+ * DESTROY_THREAD frees its thread object and UTCB page at moe, its stack and record go, and its
  * park notification is kept for the next thread. There is no detach: a thread nobody
  * joins keeps what it holds until the task ends. A thread that crashes (a fault moe
  * cannot resolve) ends the whole task, whichever thread it is.
@@ -29,7 +29,7 @@ struct _reent;
 #define PECAN_THREAD_STACK_SIZE 0x10000u
 
 struct pecan_thread {
-    pecan_cap_t tcb;
+    pecan_cap_t cap;
     pecan_cap_t park;                 /* notification this thread blocks on (0: none yet) */
     unsigned utcb_slot;
     pecan_cap_t stack_ds;             /* 0 for the main thread */
@@ -56,8 +56,8 @@ int pecan_thread_join(struct pecan_thread *thread, void **result);
 /* Ends the calling thread (not the main thread: that ends with exit()). */
 void pecan_thread_exit(void *result) __attribute__((noreturn));
 struct pecan_thread *pecan_thread_self(void);
-/* The thread's TCB capability (to change its pager or handler, read its registers). */
-pecan_cap_t pecan_thread_tcb(struct pecan_thread *thread);
+/* The thread capability (to change its pager or handler, read its registers). */
+pecan_cap_t pecan_thread_cap(struct pecan_thread *thread);
 
 /* Blocking primitives of the thread library (l4re/thread/park.c): the calling thread
  * waits until another one calls pecan_thread_wake on it. */

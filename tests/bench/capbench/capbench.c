@@ -161,7 +161,7 @@ static void print_lookup(const char *name, uint64_t x100, const char *what)
 /* The helper thread: runs in the root's address space with a two-level capability space
  * and reports through these variables, then stops itself. */
 static struct {
-    pecan_cap_t tcb;               /* indices in the helper's space */
+    pecan_cap_t thread;            /* indices in the helper's space */
     pecan_cap_t console;
     pecan_cap_t l2_target;
     volatile int err;
@@ -178,7 +178,7 @@ static void __attribute__((noreturn)) helper_main(void)
     helper.err = err;
     helper.done = 1;
     for (;;)
-        pecan_thread_suspend(helper.tcb);
+        pecan_thread_suspend(helper.thread);
 }
 
 static void bench_lookups(void)
@@ -202,19 +202,19 @@ static void bench_lookups(void)
     pecan_cap_t helper_root = misc_slot();
     TRY(pecan_cnode_mint(ROOT, helper_root, ROOT_DEPTH, ROOT, ROOT, ROOT_DEPTH, PECAN_RIGHTS_ALL,
                          helper_guard_bits));
-    pecan_cap_t tcb = misc_object(PECAN_OBJ_TCB, 0);
-    helper.tcb = HELPER_INDEX(tcb);
+    pecan_cap_t thread = misc_object(PECAN_OBJ_THREAD, 0);
+    helper.thread = HELPER_INDEX(thread);
     helper.console = HELPER_INDEX(CONSOLE);
     helper.l2_target = HELPER_INDEX(l2_guarded) | L2_TARGET_SLOT;
-    TRY(pecan_thread_configure(tcb, helper_root, PECAN_ROOT_VSPACE, PECAN_CAP_UNCHANGED, 0,
+    TRY(pecan_thread_configure(thread, helper_root, PECAN_ROOT_VSPACE, PECAN_CAP_UNCHANGED, 0,
                                PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT] = { 0 };
     regs[13] = (pecan_word_t)(uintptr_t)&helper_stack[sizeof(helper_stack) / sizeof(helper_stack[0])];
     regs[15] = (pecan_word_t)(uintptr_t)helper_main;
     regs[16] = CPSR_USER;
-    TRY(pecan_thread_write_registers(tcb, regs));
-    TRY(pecan_thread_set_priority(tcb, HELPER_PRIORITY));
-    TRY(pecan_thread_resume(tcb));   /* runs at once (higher priority) until it stops */
+    TRY(pecan_thread_write_registers(thread, regs));
+    TRY(pecan_thread_set_priority(thread, HELPER_PRIORITY));
+    TRY(pecan_thread_resume(thread));   /* runs at once (higher priority) until it stops */
     if (!helper.done)
         bench_fail("helper thread (did not run)", -PECAN_EINVAL);
     if (helper.err)
@@ -254,8 +254,8 @@ static void bench_retypes(void)
     bench_retype("retype_untyped", PECAN_OBJ_UNTYPED, 12, 12, RETYPE_RUNS,
                  "retype_untyped: UNTYPED_RETYPE of a 4 KiB leaf untyped into one 4 KiB untyped "
                  "(not zeroed), 512 runs");
-    bench_retype("retype_tcb", PECAN_OBJ_TCB, 0, 12, RETYPE_RUNS,
-                 "retype_tcb: retype of one TCB (the 352 bytes struct tcb uses zeroed, tcb_init), 512 runs");
+    bench_retype("retype_thread", PECAN_OBJ_THREAD, 0, 12, RETYPE_RUNS,
+                 "retype_thread: retype of one thread (the 352 bytes struct thread uses zeroed, thread_init), 512 runs");
     bench_retype("retype_gate", PECAN_OBJ_GATE, 0, 12, RETYPE_RUNS,
                  "retype_gate: retype of one gate (32 B zeroed), 512 runs");
     bench_retype("retype_notification", PECAN_OBJ_NOTIFICATION, 0, 12, RETYPE_RUNS,

@@ -22,12 +22,13 @@
  *                 the fault message, the pager's loop, the reply with the mapping (mapping
  *                 database), and the retried read. Timed in the task over 256 pages, minus
  *                 the same loop over the then mapped pages.
- *   thread_create UNTYPED_RETYPE of a TCB + THREAD_CONFIGURE (capability space, address
+ *   thread_create UNTYPED_RETYPE of a thread object + THREAD_CONFIGURE (capability space,
+ *   address
  *                 space, UTCB) + THREAD_START (pc, sp, r0, and resume). WRITE_REGISTERS and
  *                 RESUME, which START replaces, are timed on the same threads afterwards
  *                 for an informative "#" line.
  *   task_create   retype of a vspace, of a 256-slot CNode, its guard (a CNODE_MINT), a
- *                 TCB, CONFIGURE with both, and START.
+ *                 thread object, CONFIGURE with both, and START.
  *
  * Output: "# ..." lines saying what was measured, then "bench <name> <value>
  * instructions". Exit status 0, or 1 after printing an unexpected error.
@@ -114,7 +115,7 @@ static struct pool pools[] = { { 12, 0, 0, 0 }, { 14, 0, 0, 0 }, { 16, 0, 0, 0 }
 static unsigned object_bits(unsigned type, unsigned size_bits)
 {
     switch (type) {
-    case PECAN_OBJ_TCB: return 10;
+    case PECAN_OBJ_THREAD: return 10;
     case PECAN_OBJ_GATE:
     case PECAN_OBJ_NOTIFICATION: return 5;
     case PECAN_OBJ_CNODE: return size_bits + 5;
@@ -181,19 +182,19 @@ static void setup(const struct pecan_bootinfo *info)
 
 /* ---- threads and tasks -------------------------------------------------------------------- */
 
-static void start(pecan_cap_t tcb, void (*entry)(void), pecan_word_t sp, pecan_word_t a0,
+static void start(pecan_cap_t thread, void (*entry)(void), pecan_word_t sp, pecan_word_t a0,
                   pecan_word_t a1, pecan_word_t a2, pecan_word_t a3)
 {
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT] = { a0, a1, a2, a3 };
     regs[13] = sp;
     regs[15] = (pecan_word_t)(uintptr_t)entry;
     regs[16] = CPSR_USER;
-    TRY(pecan_thread_write_registers(tcb, regs));
-    TRY(pecan_thread_resume(tcb));
+    TRY(pecan_thread_write_registers(thread, regs));
+    TRY(pecan_thread_resume(thread));
 }
 
 struct task {
-    pecan_cap_t vspace, pt, stack, cnode, space, tcb;
+    pecan_cap_t vspace, pt, stack, cnode, space, thread;
 };
 
 static void task_give(struct task *t, unsigned index, pecan_cap_t src, unsigned rights)
@@ -201,7 +202,7 @@ static void task_give(struct task *t, unsigned index, pecan_cap_t src, unsigned 
     TRY(pecan_cnode_copy(t->cnode, index, TASK_RADIX, ROOT, src, ROOT_DEPTH, rights));
 }
 
-/* An address space with the root's code, a stack, a capability space with its own TCB
+/* An address space with the root's code, a stack, a capability space with its own thread object
  * and the console; the thread at priority, not started. */
 static void task_make(struct task *t, unsigned priority)
 {
@@ -226,11 +227,11 @@ static void task_make(struct task *t, unsigned priority)
     t->space = slots(1);
     TRY(pecan_cnode_mint(ROOT, t->space, ROOT_DEPTH, ROOT, t->cnode, ROOT_DEPTH, PECAN_RIGHTS_ALL,
                          32 - TASK_RADIX));
-    t->tcb = object(PECAN_OBJ_TCB, 0);
-    TRY(pecan_thread_configure(t->tcb, t->space, t->vspace, t->stack, TASK_STACK_VA,
+    t->thread = object(PECAN_OBJ_THREAD, 0);
+    TRY(pecan_thread_configure(t->thread, t->space, t->vspace, t->stack, TASK_STACK_VA,
                                PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
-    TRY(pecan_thread_set_priority(t->tcb, priority));
-    task_give(t, T_SELF, t->tcb, PECAN_RIGHTS_ALL);
+    TRY(pecan_thread_set_priority(t->thread, priority));
+    task_give(t, T_SELF, t->thread, PECAN_RIGHTS_ALL);
     task_give(t, T_CONSOLE, CONSOLE, PECAN_RIGHTS_ALL);
 }
 
@@ -302,15 +303,15 @@ static void bench_ipc(void)
 {
     /* Same address space: a thread of the root's, at the root's priority. */
     pecan_cap_t gate = object(PECAN_OBJ_GATE, 0), client = slots(1);
-    pecan_cap_t tcb = object(PECAN_OBJ_TCB, 0), utcb = object(PECAN_OBJ_FRAME, 12);
+    pecan_cap_t thread = object(PECAN_OBJ_THREAD, 0), utcb = object(PECAN_OBJ_FRAME, 12);
     TRY(pecan_vspace_map_frame(PECAN_ROOT_VSPACE, utcb, SERVER_UTCB_VA,
                                PECAN_MAP_READ | PECAN_MAP_WRITE, 0));
-    TRY(pecan_thread_configure(tcb, ROOT, PECAN_ROOT_VSPACE, utcb, SERVER_UTCB_VA,
+    TRY(pecan_thread_configure(thread, ROOT, PECAN_ROOT_VSPACE, utcb, SERVER_UTCB_VA,
                                PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
-    TRY(pecan_thread_set_priority(tcb, 128));
-    TRY(pecan_gate_bind(gate, tcb));
+    TRY(pecan_thread_set_priority(thread, 128));
+    TRY(pecan_gate_bind(gate, thread));
     TRY(pecan_cnode_mint(ROOT, client, ROOT_DEPTH, ROOT, gate, ROOT_DEPTH, PECAN_RIGHT_WRITE, 0x51));
-    start(tcb, echo_server, (pecan_word_t)(uintptr_t)&server_stack[256], 0, 0, 0, 0);
+    start(thread, echo_server, (pecan_word_t)(uintptr_t)&server_stack[256], 0, 0, 0, 0);
     bench_figure("ipc_rt_same_as", round_trip(client, pecan_tag(1, 1, 0)), rt_runs,
            "ipc_rt_same_as: call + reply-and-wait round trip, 1 word in registers, client and "
            "server threads of one address space on one CPU (badged gate; fast path), "
@@ -320,10 +321,10 @@ static void bench_ipc(void)
     struct task t;
     task_make(&t, 128);
     pecan_cap_t gate2 = object(PECAN_OBJ_GATE, 0), client2 = slots(1);
-    TRY(pecan_gate_bind(gate2, t.tcb));
+    TRY(pecan_gate_bind(gate2, t.thread));
     TRY(pecan_cnode_mint(ROOT, client2, ROOT_DEPTH, ROOT, gate2, ROOT_DEPTH, PECAN_RIGHT_WRITE,
                          0x52));
-    start(t.tcb, echo_server, TASK_STACK_VA + 0x10000, 0, 0, 0, 0);
+    start(t.thread, echo_server, TASK_STACK_VA + 0x10000, 0, 0, 0, 0);
     bench_figure("ipc_rt_cross_as", round_trip(client2, pecan_tag(1, 1, 0)), rt_runs,
            "ipc_rt_cross_as: the same with the server in a task of its own (address space, "
            "capability space), each direction switches address space (fast path), "
@@ -343,7 +344,7 @@ static void bench_ipc(void)
         pecan_printf("# ipc_rt_cross_cpu: not measured: one CPU\n");
         return;
     }
-    TRY(pecan_sched_run_thread(SCHED, t.tcb, 128, 1u << 1, 0));
+    TRY(pecan_sched_run_thread(SCHED, t.thread, 128, 1u << 1, 0));
     bench_figure("ipc_rt_cross_cpu", round_trip(client2, pecan_tag(1, 1, 0)), rt_runs,
            "ipc_rt_cross_cpu: the ipc_rt_cross_as round trip (1 word, server task in its own "
            "address space) with the server on CPU 1 and the client (the root) on CPU 0: each "
@@ -352,7 +353,7 @@ static void bench_ipc(void)
            "counts the instructions executed on all CPUs during the round trips, including "
            "the idle CPUs' wake-ups (interrupt entry, idle loop, choosing the thread), "
            "10000 runs");
-    TRY(pecan_sched_run_thread(SCHED, t.tcb, 128, 1u << 0, 0));
+    TRY(pecan_sched_run_thread(SCHED, t.thread, 128, 1u << 0, 0));
 }
 
 /* ---- notification wake-up ------------------------------------------------------------------ */
@@ -379,11 +380,11 @@ static void __attribute__((noreturn)) waiter_main(void)
 static void bench_notify(void)
 {
     notify_n = object(PECAN_OBJ_NOTIFICATION, 0);
-    pecan_cap_t tcb = object(PECAN_OBJ_TCB, 0);
-    TRY(pecan_thread_configure(tcb, ROOT, PECAN_ROOT_VSPACE, PECAN_CAP_UNCHANGED, 0,
+    pecan_cap_t thread = object(PECAN_OBJ_THREAD, 0);
+    TRY(pecan_thread_configure(thread, ROOT, PECAN_ROOT_VSPACE, PECAN_CAP_UNCHANGED, 0,
                                PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
-    TRY(pecan_thread_set_priority(tcb, 200));
-    start(tcb, (void (*)(void))waiter_main,
+    TRY(pecan_thread_set_priority(thread, 200));
+    start(thread, (void (*)(void))waiter_main,
           (pecan_word_t)(uintptr_t)&waiter_stack[256], 0, 0, 0, 0);
     for (unsigned i = 0; i < NOTIFY_RUNS + RT_WARMUP; i++) {
         if (i == RT_WARMUP)
@@ -397,7 +398,7 @@ static void bench_notify(void)
            "notify_wake: NOTIFICATION_SIGNAL by the root to a higher-priority thread blocked "
            "in NOTIFICATION_WAIT, until that thread runs (its WAIT returns): the clock read "
            "before the signal and by the waiter, minus one DEBUG_CLOCK, 2000 runs");
-    TRY(pecan_thread_suspend(tcb));
+    TRY(pecan_thread_suspend(thread));
 }
 
 /* ---- page faults to a user pager --------------------------------------------------------- */
@@ -470,10 +471,10 @@ static void bench_page_faults(void)
     pecan_cap_t done = object(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t gate = object(PECAN_OBJ_GATE, 0), pager = slots(1);
     task_give(&t, T_DONE, done, PECAN_RIGHT_WRITE);
-    TRY(pecan_gate_bind(gate, PECAN_ROOT_TCB));
-    TRY(pecan_thread_bind_notification(PECAN_ROOT_TCB, done));
+    TRY(pecan_gate_bind(gate, PECAN_ROOT_THREAD));
+    TRY(pecan_thread_bind_notification(PECAN_ROOT_THREAD, done));
     TRY(pecan_cnode_mint(ROOT, pager, ROOT_DEPTH, ROOT, gate, ROOT_DEPTH, PECAN_RIGHT_WRITE, 0xFA));
-    TRY(pecan_thread_configure(t.tcb, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
+    TRY(pecan_thread_configure(t.thread, PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED,
                                PECAN_CAP_UNCHANGED, TASK_STACK_VA, pager, PECAN_CAP_UNCHANGED));
     /* The pager's pages, and the page tables on both sides, are there beforehand. */
     pecan_cap_t root_pt = object(PECAN_OBJ_PAGE_TABLE, 0);
@@ -485,10 +486,10 @@ static void bench_page_faults(void)
                                    PECAN_MAP_READ | PECAN_MAP_WRITE, 0));
     pecan_cap_t task_pt = object(PECAN_OBJ_PAGE_TABLE, 0);
     TRY(pecan_vspace_map_page_table(t.vspace, task_pt, PF_TARGET_VA));
-    start(t.tcb, (void (*)(void))pf_task, TASK_STACK_VA + 0x10000, PF_TARGET_VA, pages,
+    start(t.thread, (void (*)(void))pf_task, TASK_STACK_VA + 0x10000, PF_TARGET_VA, pages,
           SHARED_VA, 0);
     unsigned faults = pager_loop();
-    TRY(pecan_thread_bind_notification(PECAN_ROOT_TCB, 0));
+    TRY(pecan_thread_bind_notification(PECAN_ROOT_THREAD, 0));
     if (faults != pages || shared[3] != 1)
         bench_fail("bench_page_faults (wrong number of faults)", -PECAN_EINVAL);
     bench_figure("pf_rt_4k", shared[0] - shared[1], pages,
@@ -516,7 +517,7 @@ static void bench_thread_create(void)
     const pecan_word_t pc = (pecan_word_t)(uintptr_t)stopped_thread, sp = 0x7FF00000u;
     uint64_t t0 = bench_now();
     for (unsigned i = 0; i < runs; i++)
-        TRY(pecan_untyped_retype(slab + i, PECAN_OBJ_TCB, 0, 1, ROOT, dest + i));
+        TRY(pecan_untyped_retype(slab + i, PECAN_OBJ_THREAD, 0, 1, ROOT, dest + i));
     uint64_t t1 = bench_now();
     for (unsigned i = 0; i < runs; i++)
         TRY(pecan_thread_configure(dest + i, ROOT, PECAN_ROOT_VSPACE, utcb,
@@ -532,7 +533,7 @@ static void bench_thread_create(void)
                  (unsigned long)(retype / runs), (unsigned long)(configure / runs),
                  (unsigned long)(start / runs));
     bench_figure("thread_create", retype + configure + start, runs,
-           "thread_create: UNTYPED_RETYPE of a TCB from a fresh 4 KiB untyped, "
+           "thread_create: UNTYPED_RETYPE of a thread object from a fresh 4 KiB untyped, "
            "THREAD_CONFIGURE (the root's capability space and address space, a UTCB frame "
            "and address) and THREAD_START (pc, sp, r0; resumes it), 256 runs");
     /* For comparison, the two calls START replaces, on the same (now runnable) threads:
@@ -571,7 +572,7 @@ static void bench_task_create(void)
     }
     uint64_t t2 = bench_now();
     for (unsigned i = 0; i < TASK_RUNS; i++) {
-        TRY(pecan_untyped_retype(tc + i, PECAN_OBJ_TCB, 0, 1, ROOT, tdest + i));
+        TRY(pecan_untyped_retype(tc + i, PECAN_OBJ_THREAD, 0, 1, ROOT, tdest + i));
         TRY(pecan_thread_configure(tdest + i, gdest + i, vdest + i, PECAN_CAP_UNCHANGED, 0,
                                    PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
         TRY(pecan_thread_start(tdest + i, (pecan_word_t)(uintptr_t)stopped_thread,
@@ -586,7 +587,7 @@ static void bench_task_create(void)
     bench_figure("task_create", vspace + cspace + thread, TASK_RUNS,
            "task_create: retype of a vspace (16 KiB page directory, ASID), of a 256-slot "
            "CNode and a guarded mint of it as capability-space root, and a thread in them "
-           "(retype TCB, CONFIGURE, START), 64 runs");
+           "(retype thread object, CONFIGURE, START), 64 runs");
     for (unsigned i = 0; i < TASK_RUNS; i++)   /* before the root blocks */
         TRY(pecan_cnode_delete(ROOT, tdest + i, ROOT_DEPTH));
 }

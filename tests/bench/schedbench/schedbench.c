@@ -81,7 +81,7 @@ static void sleep_us(unsigned us)
 }
 
 struct thread {
-    pecan_cap_t tcb, frame;
+    pecan_cap_t thread, frame;
     pecan_word_t base;
     volatile pecan_word_t counter;
     pecan_cap_t wait, signal;     /* notifications */
@@ -92,21 +92,21 @@ static unsigned threads_made;
 static void thread_start(struct thread *t, void (*fn)(struct thread *t), unsigned priority,
                          unsigned cpu)
 {
-    t->tcb = object(PECAN_OBJ_TCB, 0);
+    t->thread = object(PECAN_OBJ_THREAD, 0);
     t->frame = object(PECAN_OBJ_FRAME, 20);
     t->base = THREAD_AREA + threads_made++ * MIB;
     t->counter = 0;
     TRY(pecan_vspace_map_frame(PECAN_ROOT_VSPACE, t->frame, t->base,
                                PECAN_MAP_READ | PECAN_MAP_WRITE, 0));
-    TRY(pecan_thread_configure(t->tcb, ROOT, PECAN_ROOT_VSPACE, t->frame, t->base,
+    TRY(pecan_thread_configure(t->thread, ROOT, PECAN_ROOT_VSPACE, t->frame, t->base,
                                PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
-    TRY(pecan_sched_run_thread(SCHED, t->tcb, priority, 1u << cpu, 0));
+    TRY(pecan_sched_run_thread(SCHED, t->thread, priority, 1u << cpu, 0));
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT] = { (pecan_word_t)(uintptr_t)t };
     regs[13] = t->base + MIB;
     regs[15] = (pecan_word_t)(uintptr_t)fn;
     regs[16] = CPSR_USER;
-    TRY(pecan_thread_write_registers(t->tcb, regs));
-    TRY(pecan_thread_resume(t->tcb));
+    TRY(pecan_thread_write_registers(t->thread, regs));
+    TRY(pecan_thread_resume(t->thread));
 }
 
 static void echo(struct thread *t)
@@ -148,7 +148,7 @@ static void bench_notify(unsigned cpu, const char *name, const char *what)
         pecan_notification_wait(t.signal, &bits);
     }
     figure(name, bench_now() - t0, RUNS, what);
-    TRY(pecan_thread_suspend(t.tcb));
+    TRY(pecan_thread_suspend(t.thread));
 }
 
 /* Waits (sleeping: under -icount a polling vCPU starves the others) until the spinner
@@ -168,14 +168,14 @@ static void bench_run_thread(void)
     thread_start(&running, spin, 100, 1);
     uint64_t t0 = bench_now();
     for (unsigned i = 0; i < RUNS; i++)
-        pecan_sched_run_thread(SCHED, blocked.tcb, 100, 1u << (1 + i % 2), 0);
+        pecan_sched_run_thread(SCHED, blocked.thread, 100, 1u << (1 + i % 2), 0);
     figure("run_thread_blocked", bench_now() - t0, RUNS,
            "RUN_THREAD moving a thread blocked in a notification wait between CPUs 1 and 2");
     uint64_t total = 0;
     for (unsigned i = 0; i < RUNS; i++) {
         until_running(&running);
         t0 = bench_now();
-        pecan_sched_run_thread(SCHED, running.tcb, 100, 1u << (2 - i % 2), 0);
+        pecan_sched_run_thread(SCHED, running.thread, 100, 1u << (2 - i % 2), 0);
         total += bench_now() - t0 - bench_clock_cost;
     }
     figure("run_thread_running", total + bench_clock_cost, RUNS,
@@ -185,14 +185,14 @@ static void bench_run_thread(void)
     for (unsigned i = 0; i < RUNS; i++) {
         until_running(&running);
         t0 = bench_now();
-        pecan_thread_suspend(running.tcb);
+        pecan_thread_suspend(running.thread);
         total += bench_now() - t0 - bench_clock_cost;
-        pecan_thread_resume(running.tcb);
+        pecan_thread_resume(running.thread);
     }
     figure("suspend_remote", total + bench_clock_cost, RUNS,
            "SUSPEND of a thread spinning on another CPU (stopped before SUSPEND returns)");
-    TRY(pecan_thread_suspend(running.tcb));
-    TRY(pecan_thread_suspend(blocked.tcb));
+    TRY(pecan_thread_suspend(running.thread));
+    TRY(pecan_thread_suspend(blocked.thread));
 }
 
 static uint64_t remaps(pecan_cap_t frame)

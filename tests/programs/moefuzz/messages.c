@@ -420,8 +420,8 @@ static void build_task(struct build *b, const struct target *t)
         pecan_word_t slot = PECAN_ENV_UTCB_AREA + rng_below(r, UTCB_PROBE_SLOTS) * FUZZ_PAGE;
         put(b, rng_percent(r, 60) ? slot : grid_address(b->c));
     } else if (op == PECAN_TASK_DESTROY_THREAD) {
-        /* A TCB item: never a thread of this task's (the scratch tasks run none, and the
-         * worker's own task gets no DESTROY_THREAD: make_safe), so moe must refuse it. */
+        /* A thread object item: never a thread of this task's (the scratch tasks run none, and
+         * the worker's own task gets no DESTROY_THREAD: make_safe), so moe must refuse it. */
         put_cap_item(b, K_COUNT, t->reach == R_PRIVATE);
     }
     /* FAULT: no arguments (INFO neither). */

@@ -177,7 +177,7 @@ static void round_of_board(struct reaper *r)
  * worker on the last CPU); it only waits while moe is busy, and nothing waits for it. */
 static void take_place(void)
 {
-    pecan_sched_run_thread(PECAN_ENV_SCHEDULER, pecan_thread_tcb(pecan_thread_self()),
+    pecan_sched_run_thread(PECAN_ENV_SCHEDULER, pecan_thread_cap(pecan_thread_self()),
                            REAPER_PRIORITY, REAPER_CPUS, 0);
 }
 

@@ -30,7 +30,7 @@
 #define PECAN_ROOT_CNODE_BYTES_PER_SLOT 1024u
 enum pecan_root_slot {
     PECAN_ROOT_NULL = 0,          /* always empty */
-    PECAN_ROOT_TCB = 1,
+    PECAN_ROOT_THREAD = 1,
     PECAN_ROOT_CNODE = 2,
     PECAN_ROOT_VSPACE = 3,
     PECAN_ROOT_IRQ_CONTROL = 4,
@@ -54,7 +54,8 @@ enum pecan_bootinfo_kind {
     PECAN_BOOTINFO_MODULE_FRAME = 3,    /* frames holding a boot module */
     PECAN_BOOTINFO_IMAGE_FRAME = 4,     /* frames of the root task's own image and stack */
     PECAN_BOOTINFO_PAGE_TABLE = 5,      /* page tables of the root's address space */
-    PECAN_BOOTINFO_KERNEL_OBJECT = 6,   /* TCB, CNode, vspace, ... (well-known slots) */
+    PECAN_BOOTINFO_KERNEL_OBJECT = 6,   /* thread object, CNode, vspace, ... (well-known
+                                           slots) */
 };
 
 struct pecan_bootinfo_cap {

@@ -59,7 +59,7 @@
     /* the kernel's (operations in pecan/protocols.h) */                                       \
     PROTOCOL(IRQ, -1, Irq)                      /* IRQ handler */                              \
     PROTOCOL(GATE, -10, Gate)                   /* gate control (L4Re: L4_PROTO_KOBJECT) */    \
-    PROTOCOL(THREAD, -12, Thread)               /* TCB */                                      \
+    PROTOCOL(THREAD, -12, Thread)               /* thread */                                   \
     PROTOCOL(LOG, -13, Log)                     /* kernel console; moe's logs too */           \
     PROTOCOL(SCHEDULER, -14, Scheduler)                                                        \
     PROTOCOL(FACTORY, -15, Factory)             /* moe (pecan/protocol/factory.h) */           \

@@ -21,7 +21,7 @@
 /* Object types for untyped retype. */
 enum pecan_object_type {
     PECAN_OBJ_UNTYPED = 1,       /* size_bits: 4 KiB (12) up to the parent's size */
-    PECAN_OBJ_TCB = 2,
+    PECAN_OBJ_THREAD = 2,
     PECAN_OBJ_GATE = 3,          /* IPC gate */
     PECAN_OBJ_NOTIFICATION = 4,
     PECAN_OBJ_CNODE = 5,         /* size_bits: log2 of the slot count, 1..16 */
@@ -66,7 +66,7 @@ enum pecan_cnode_op {
     PECAN_CNODE_IDENTIFY = 5,    /* index, depth -> type, rights, badge, object id, depth */
 };
 
-/* TCB */
+/* Thread */
 enum pecan_thread_op {
     PECAN_THREAD_CONFIGURE = 0,  /* cspace, vspace, utcb frame, utcb vaddr, pager, exc handler */
     PECAN_THREAD_READ_REGISTERS = 1,

@@ -24,22 +24,22 @@
 
 enum pecan_task_op {
     PECAN_TASK_CREATE_THREAD = 0,  /* w1 UTCB address (a free 4 KiB page of the UTCB area)
-                                      -> item: the thread (TCB, all rights), configured with
+                                      -> item: the thread (all rights), configured with
                                       the task's spaces and its region map as pager;
                                       start it with the kernel's THREAD and SCHEDULER calls;
                                       -PECAN_EINVAL once the task has crashed */
     PECAN_TASK_TERMINATE = 1,      /* stop every thread and free the task's memory */
     PECAN_TASK_INFO = 2,           /* -> w0 threads, w1 bytes held */
-    PECAN_TASK_DESTROY_THREAD = 3, /* item 0: a TCB capability of a thread CREATE_THREAD made
+    PECAN_TASK_DESTROY_THREAD = 3, /* item 0: a thread capability of a thread CREATE_THREAD made
                                       in this task (any rights) -> the thread is stopped
-                                      wherever it runs, its TCB and UTCB frame freed, its
+                                      wherever it runs, its thread object and UTCB frame freed, its
                                       UTCB page unmapped and free for CREATE_THREAD again,
                                       and their bytes back in the quota; every capability
-                                      to the TCB is gone. Any thread may go, the calling
+                                      to the thread object is gone. Any thread may go, the calling
                                       one and the main thread included (the caller then
                                       gets no reply). -PECAN_EINVALCAP without the item,
                                       -PECAN_EINVAL if it is not a thread of this task
-                                      (another task's, one already destroyed, not a TCB) */
+                                      (another task's, one already destroyed, no thread) */
     PECAN_TASK_FAULT = 4,          /* -> w0 kind (PECAN_TASK_FAULT_*; NONE while the task
                                       has not crashed), w1 the faulting address (page
                                       faults; 0 for exceptions), w2 pc, w3 why (a positive

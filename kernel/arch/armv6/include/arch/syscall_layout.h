@@ -41,22 +41,22 @@
 #define OFFSET_GATE_BOUND_THREAD 0
 #define OFFSET_NOTIFICATION_BITS 0
 
-/* struct tcb (object/tcb.h) */
-#define OFFSET_TCB_CSPACE_CAP 0                /* slots[TCB_SLOT_CSPACE].cap */
-#define OFFSET_TCB_VSPACE_CAP 32               /* slots[TCB_SLOT_VSPACE].cap */
-#define OFFSET_TCB_CONTEXT 160
-#define OFFSET_TCB_CONTEXT_PC 220              /* context.pc: sp_svc after the entry */
-#define OFFSET_TCB_UTCB_VADDR 228
-#define OFFSET_TCB_STATE 232
-#define OFFSET_TCB_PRIORITY 233
-#define OFFSET_TCB_CPU 234
-#define OFFSET_TCB_SENDERS_HEAD 260
-#define OFFSET_TCB_RECEIVE_GATE 276
-#define OFFSET_TCB_REPLY_TO 280
-#define OFFSET_TCB_REPLY_FROM 284
-#define OFFSET_TCB_BOUND_NOTIFICATION 292
-#define OFFSET_TCB_IPC_FLAGS 296
-#define OFFSET_TCB_TIMEOUT_AT 312              /* 64 bits: low word first */
+/* struct thread (object/thread.h) */
+#define OFFSET_THREAD_CSPACE_CAP 0             /* slots[THREAD_SLOT_CSPACE].cap */
+#define OFFSET_THREAD_VSPACE_CAP 32            /* slots[THREAD_SLOT_VSPACE].cap */
+#define OFFSET_THREAD_CONTEXT 160
+#define OFFSET_THREAD_CONTEXT_PC 220           /* context.pc: sp_svc after the entry */
+#define OFFSET_THREAD_UTCB_VADDR 228
+#define OFFSET_THREAD_STATE 232
+#define OFFSET_THREAD_PRIORITY 233
+#define OFFSET_THREAD_CPU 234
+#define OFFSET_THREAD_SENDERS_HEAD 260
+#define OFFSET_THREAD_RECEIVE_GATE 276
+#define OFFSET_THREAD_REPLY_TO 280
+#define OFFSET_THREAD_REPLY_FROM 284
+#define OFFSET_THREAD_BOUND_NOTIFICATION 292
+#define OFFSET_THREAD_IPC_FLAGS 296
+#define OFFSET_THREAD_TIMEOUT_AT 312           /* 64 bits: low word first */
 
 /* struct vspace (object/vspace.h): the page directory's ASID entry (asid << 2) */
 #define OFFSET_VSPACE_ASID_ENTRY 0x2ffc
@@ -87,7 +87,7 @@
 #include <cpu.h>
 #include <object/gate.h>
 #include <object/notification.h>
-#include <object/tcb.h>
+#include <object/thread.h>
 #include <object/vspace.h>
 #include <pecan/errors.h>
 #include <pecan/protocols.h>
@@ -121,29 +121,29 @@ SYSCALL_LAYOUT_CHECK(OFFSET_GATE_BOUND_THREAD,
                      __builtin_offsetof(struct gate, bound_thread));
 SYSCALL_LAYOUT_CHECK(OFFSET_NOTIFICATION_BITS, __builtin_offsetof(struct notification, bits));
 
-SYSCALL_LAYOUT_CHECK(OFFSET_TCB_CSPACE_CAP,
-                     __builtin_offsetof(struct tcb, slots[TCB_SLOT_CSPACE].cap));
-SYSCALL_LAYOUT_CHECK(OFFSET_TCB_VSPACE_CAP,
-                     __builtin_offsetof(struct tcb, slots[TCB_SLOT_VSPACE].cap));
-SYSCALL_LAYOUT_CHECK(OFFSET_TCB_CONTEXT, __builtin_offsetof(struct tcb, context));
-SYSCALL_LAYOUT_CHECK(OFFSET_TCB_CONTEXT_PC, __builtin_offsetof(struct tcb, context.pc));
-SYSCALL_LAYOUT_CHECK(OFFSET_TCB_UTCB_VADDR, __builtin_offsetof(struct tcb, utcb_vaddr));
-SYSCALL_LAYOUT_CHECK(OFFSET_TCB_STATE, __builtin_offsetof(struct tcb, state));
-SYSCALL_LAYOUT_CHECK(OFFSET_TCB_PRIORITY, __builtin_offsetof(struct tcb, priority));
-SYSCALL_LAYOUT_CHECK(OFFSET_TCB_CPU, __builtin_offsetof(struct tcb, cpu));
-SYSCALL_LAYOUT_CHECK(OFFSET_TCB_SENDERS_HEAD, __builtin_offsetof(struct tcb, senders_head));
-SYSCALL_LAYOUT_CHECK(OFFSET_TCB_RECEIVE_GATE, __builtin_offsetof(struct tcb, receive_gate));
-SYSCALL_LAYOUT_CHECK(OFFSET_TCB_REPLY_TO, __builtin_offsetof(struct tcb, reply_to));
-SYSCALL_LAYOUT_CHECK(OFFSET_TCB_REPLY_FROM, __builtin_offsetof(struct tcb, reply_from));
-SYSCALL_LAYOUT_CHECK(OFFSET_TCB_BOUND_NOTIFICATION,
-                     __builtin_offsetof(struct tcb, bound_notification));
-SYSCALL_LAYOUT_CHECK(OFFSET_TCB_IPC_FLAGS, __builtin_offsetof(struct tcb, ipc_flags));
-SYSCALL_LAYOUT_CHECK(OFFSET_TCB_TIMEOUT_AT, __builtin_offsetof(struct tcb, timeout_at));
+SYSCALL_LAYOUT_CHECK(OFFSET_THREAD_CSPACE_CAP,
+                     __builtin_offsetof(struct thread, slots[THREAD_SLOT_CSPACE].cap));
+SYSCALL_LAYOUT_CHECK(OFFSET_THREAD_VSPACE_CAP,
+                     __builtin_offsetof(struct thread, slots[THREAD_SLOT_VSPACE].cap));
+SYSCALL_LAYOUT_CHECK(OFFSET_THREAD_CONTEXT, __builtin_offsetof(struct thread, context));
+SYSCALL_LAYOUT_CHECK(OFFSET_THREAD_CONTEXT_PC, __builtin_offsetof(struct thread, context.pc));
+SYSCALL_LAYOUT_CHECK(OFFSET_THREAD_UTCB_VADDR, __builtin_offsetof(struct thread, utcb_vaddr));
+SYSCALL_LAYOUT_CHECK(OFFSET_THREAD_STATE, __builtin_offsetof(struct thread, state));
+SYSCALL_LAYOUT_CHECK(OFFSET_THREAD_PRIORITY, __builtin_offsetof(struct thread, priority));
+SYSCALL_LAYOUT_CHECK(OFFSET_THREAD_CPU, __builtin_offsetof(struct thread, cpu));
+SYSCALL_LAYOUT_CHECK(OFFSET_THREAD_SENDERS_HEAD, __builtin_offsetof(struct thread, senders_head));
+SYSCALL_LAYOUT_CHECK(OFFSET_THREAD_RECEIVE_GATE, __builtin_offsetof(struct thread, receive_gate));
+SYSCALL_LAYOUT_CHECK(OFFSET_THREAD_REPLY_TO, __builtin_offsetof(struct thread, reply_to));
+SYSCALL_LAYOUT_CHECK(OFFSET_THREAD_REPLY_FROM, __builtin_offsetof(struct thread, reply_from));
+SYSCALL_LAYOUT_CHECK(OFFSET_THREAD_BOUND_NOTIFICATION,
+                     __builtin_offsetof(struct thread, bound_notification));
+SYSCALL_LAYOUT_CHECK(OFFSET_THREAD_IPC_FLAGS, __builtin_offsetof(struct thread, ipc_flags));
+SYSCALL_LAYOUT_CHECK(OFFSET_THREAD_TIMEOUT_AT, __builtin_offsetof(struct thread, timeout_at));
 
 SYSCALL_LAYOUT_CHECK(OFFSET_VSPACE_ASID_ENTRY, __builtin_offsetof(struct vspace, pd[VSPACE_META_ASID]));
 SYSCALL_LAYOUT_CHECK(sizeof(((struct capability *)0)->type), 1);
-SYSCALL_LAYOUT_CHECK(sizeof(((struct tcb *)0)->state), 1);
-SYSCALL_LAYOUT_CHECK(sizeof(((struct tcb *)0)->ipc_flags), 1);
+SYSCALL_LAYOUT_CHECK(sizeof(((struct thread *)0)->state), 1);
+SYSCALL_LAYOUT_CHECK(sizeof(((struct thread *)0)->ipc_flags), 1);
 
 SYSCALL_LAYOUT_CHECK(VALUE_CAP_GATE, CAP_GATE);
 SYSCALL_LAYOUT_CHECK(VALUE_CAP_CNODE, CAP_CNODE);

@@ -38,8 +38,9 @@ struct trap_frame {
 struct user_context;
 
 /* From vectors.S, on the kernel stack with interrupts masked, the interrupted thread's
- * registers saved in its TCB. Returns the user context to enter (arch_return_to_user).
- * The system call enters at entry_svc (arch/armv6/syscall.S; core/syscall.h). */
+ * registers saved in its thread object. Returns the user context to enter
+ * (arch_return_to_user). The system call enters at entry_svc (arch/armv6/syscall.S;
+ * core/syscall.h). */
 struct user_context *arch_handle_user_trap(enum trap_type type);
 /* From vectors.S: a trap taken in kernel mode; returns through the frame. */
 void arch_handle_kernel_trap(struct trap_frame *frame, enum trap_type type);

@@ -21,9 +21,9 @@ static int configure(pecan_cap_t t, pecan_cap_t cspace, pecan_cap_t vspace, peca
 
 #define SAME PECAN_CAP_UNCHANGED
 
-UTEST(tcb_configure)
+UTEST(thread_configure)
 {
-    pecan_cap_t t = obj_new(PECAN_OBJ_TCB, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t t = obj_new(PECAN_OBJ_THREAD, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t c = obj_new(PECAN_OBJ_CNODE, 4), v = obj_new(PECAN_OBJ_VSPACE, 0);
     pecan_cap_t f = obj_new(PECAN_OBJ_FRAME, 12), e = obj_new(PECAN_OBJ_GATE, 0);
     pecan_cap_t ro_t = slot_alloc(), ro_f = slot_alloc(), empty = slot_alloc();
@@ -68,9 +68,9 @@ UTEST(tcb_configure)
     CHECK_OK(cap_delete(ro_f));
 }
 
-UTEST(tcb_configure_device_frame_as_utcb)
+UTEST(thread_configure_device_frame_as_utcb)
 {
-    pecan_cap_t t = obj_new(PECAN_OBJ_TCB, 0), devf = slot_alloc();
+    pecan_cap_t t = obj_new(PECAN_OBJ_THREAD, 0), devf = slot_alloc();
     pecan_cap_t dev = 0;
     for (unsigned i = 0; i < bootinfo->cap_count && !dev; i++) {
         if (bootinfo->caps[i].kind == PECAN_BOOTINFO_DEVICE_UNTYPED)
@@ -82,9 +82,9 @@ UTEST(tcb_configure_device_frame_as_utcb)
     CHECK_OK(cap_revoke(dev));
 }
 
-UTEST(tcb_registers)
+UTEST(thread_registers)
 {
-    pecan_cap_t t = obj_new(PECAN_OBJ_TCB, 0), ro = slot_alloc(), wo = slot_alloc();
+    pecan_cap_t t = obj_new(PECAN_OBJ_THREAD, 0), ro = slot_alloc(), wo = slot_alloc();
     REQUIRE(t && ro && wo);
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT], back[PECAN_THREAD_REGISTER_COUNT];
     for (unsigned i = 0; i < PECAN_THREAD_REGISTER_COUNT; i++)
@@ -144,13 +144,13 @@ static void no_utcb_thread(struct helper *h)
     h->arg[1] = (pecan_word_t)call_seven_words(h->arg[0], PECAN_PROTO_THREAD);
 }
 
-UTEST(tcb_registers_need_a_utcb)
+UTEST(thread_registers_need_a_utcb)
 {
     struct helper h;
-    pecan_cap_t other = obj_new(PECAN_OBJ_TCB, 0), empty = slot_alloc();
+    pecan_cap_t other = obj_new(PECAN_OBJ_THREAD, 0), empty = slot_alloc();
     REQUIRE(other && empty);
     REQUIRE_OK(helper_create(&h, no_utcb_thread, 200));
-    REQUIRE_OK(configure(h.tcb, SAME, SAME, empty, 0, SAME, SAME));
+    REQUIRE_OK(configure(h.thread, SAME, SAME, empty, 0, SAME, SAME));
     h.arg[0] = other;
     REQUIRE_OK(helper_start(&h));
     CHECK(h.finished);
@@ -166,21 +166,21 @@ static void counting_thread(struct helper *h)
 }
 
 /* A thread at the root's priority shares the CPU by round robin on the tick. */
-UTEST(tcb_resume_suspend)
+UTEST(thread_resume_suspend)
 {
     struct helper h;
     REQUIRE_OK(helper_create(&h, counting_thread, 128));
     REQUIRE_OK(helper_start(&h));
     CHECK(spin_until_changed(&h.counter, 0, 10000));
-    CHECK_OK(pecan_thread_suspend(h.tcb));
+    CHECK_OK(pecan_thread_suspend(h.thread));
     pecan_word_t seen = h.counter;
     spin_us(30000);
     CHECK_EQ(h.counter, seen);
-    CHECK_OK(pecan_thread_suspend(h.tcb));   /* twice is fine */
-    CHECK_OK(pecan_thread_resume(h.tcb));
-    CHECK_OK(pecan_thread_resume(h.tcb));    /* already runnable: nothing changes */
+    CHECK_OK(pecan_thread_suspend(h.thread));   /* twice is fine */
+    CHECK_OK(pecan_thread_resume(h.thread));
+    CHECK_OK(pecan_thread_resume(h.thread)); /* already runnable: nothing changes */
     CHECK(spin_until_changed(&h.counter, seen, 10000));
-    CHECK_OK(pecan_thread_suspend(h.tcb));
+    CHECK_OK(pecan_thread_suspend(h.thread));
     CHECK_CLEAN();
     helper_destroy(&h);
     CHECK_CLEAN();
@@ -191,32 +191,32 @@ static void count_once(struct helper *h)
     h->counter++;
 }
 
-UTEST(tcb_set_priority)
+UTEST(thread_set_priority)
 {
     struct helper h;
     pecan_cap_t ro = slot_alloc(), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     REQUIRE(ro && n);
     REQUIRE_OK(helper_create(&h, count_once, 100));
     h.done = n;
-    CHECK_ERR(pecan_thread_set_priority(h.tcb, 256), -PECAN_ERANGE);
-    CHECK_ERR(pecan_thread_set_priority(h.tcb, 0xFFFFFFFFu), -PECAN_ERANGE);
+    CHECK_ERR(pecan_thread_set_priority(h.thread, 256), -PECAN_ERANGE);
+    CHECK_ERR(pecan_thread_set_priority(h.thread, 0xFFFFFFFFu), -PECAN_ERANGE);
     pecan_word_t w[] = { PECAN_THREAD_SET_PRIORITY };
-    CHECK_ERR(pecan_call(h.tcb, PECAN_PROTO_THREAD, 1, w, 0, 0), -PECAN_EMSGTOOSHORT);
-    REQUIRE_OK(cap_copy(ro, h.tcb, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
+    CHECK_ERR(pecan_call(h.thread, PECAN_PROTO_THREAD, 1, w, 0, 0), -PECAN_EMSGTOOSHORT);
+    REQUIRE_OK(cap_copy(ro, h.thread, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
     CHECK_ERR(pecan_thread_set_priority(ro, 200), -PECAN_EPERM);
     /* Below the root it does not run while the root keeps the CPU... */
     REQUIRE_OK(helper_start(&h));
     spin_us(30000);
     CHECK_EQ(h.counter, 0);
     /* ...above it, it runs at once: before set_priority returns to the root. */
-    CHECK_OK(pecan_thread_set_priority(h.tcb, 200));
+    CHECK_OK(pecan_thread_set_priority(h.thread, 200));
     CHECK_EQ(h.counter, 1);
     CHECK(h.finished);
     pecan_word_t bits = 0;
     CHECK_OK(pecan_notification_poll(n, &bits));
     CHECK_EQ(bits, 1);
-    CHECK_OK(pecan_thread_set_priority(h.tcb, 0));
-    CHECK_OK(pecan_thread_set_priority(h.tcb, 255));
+    CHECK_OK(pecan_thread_set_priority(h.thread, 0));
+    CHECK_OK(pecan_thread_set_priority(h.thread, 255));
     CHECK_CLEAN();
     CHECK_OK(cap_delete(ro));
     helper_destroy(&h);
@@ -225,20 +225,20 @@ UTEST(tcb_set_priority)
 static void raise_root(struct helper *h)
 {
     h->counter = 1;
-    h->result = pecan_thread_set_priority(PECAN_ROOT_TCB, 128);
+    h->result = pecan_thread_set_priority(PECAN_ROOT_THREAD, 128);
     h->counter = 2;   /* after the root ran again */
 }
 
 /* The root lowers its own priority below a waiting thread, which runs at once and
  * raises the root back (the root gave it the MCP to), which then runs at once. */
-UTEST(tcb_set_own_priority)
+UTEST(thread_set_own_priority)
 {
     struct helper h;
     REQUIRE_OK(helper_create(&h, raise_root, 100));
-    REQUIRE_OK(pecan_thread_set_mcp(h.tcb, 128));
+    REQUIRE_OK(pecan_thread_set_mcp(h.thread, 128));
     REQUIRE_OK(helper_start(&h));
     CHECK_EQ(h.counter, 0);
-    CHECK_OK(pecan_thread_set_priority(PECAN_ROOT_TCB, 50));
+    CHECK_OK(pecan_thread_set_priority(PECAN_ROOT_THREAD, 50));
     CHECK_EQ(h.counter, 1);
     CHECK_OK(h.result);
     CHECK_CLEAN();
@@ -271,32 +271,32 @@ static void try_beyond_mcp(struct helper *h)
     mcp_results[n++] = pecan_thread_set_priority(h->self, MCP_GIVEN - 10);
 }
 
-/* A thread with WRITE on its own TCB and another's cannot give either more than its MCP
- * (priority or MCP), cannot raise its own MCP, and can lower it. SET_MCP's own errors,
+/* A thread with WRITE on its own thread object and another's cannot give either more than its
+ * MCP (priority or MCP), cannot raise its own MCP, and can lower it. SET_MCP's own errors,
  * in their order, and THREAD_INFO's report of the MCP. */
-UTEST(tcb_mcp_bounds_what_a_thread_gives)
+UTEST(thread_mcp_bounds_what_a_thread_gives)
 {
     struct helper h;
-    pecan_cap_t other = obj_new(PECAN_OBJ_TCB, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t other = obj_new(PECAN_OBJ_THREAD, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t ro = slot_alloc();
     REQUIRE(other && n && ro);
     REQUIRE_OK(helper_create(&h, try_beyond_mcp, 200));
     h.arg[0] = other;
     h.done = n;
     /* A new thread has MCP 0; the root's first thread 255. */
-    CHECK_EQ(pecan_sched_thread_mcp(SCHED, h.tcb), 0);
+    CHECK_EQ(pecan_sched_thread_mcp(SCHED, h.thread), 0);
     CHECK_EQ(pecan_sched_thread_mcp(SCHED, other), 0);
-    CHECK_EQ(pecan_sched_thread_mcp(SCHED, PECAN_ROOT_TCB), 255);
+    CHECK_EQ(pecan_sched_thread_mcp(SCHED, PECAN_ROOT_THREAD), 255);
     /* SET_MCP: length, then WRITE, then the range. */
     pecan_word_t w[] = { PECAN_THREAD_SET_MCP };
-    CHECK_ERR(pecan_call(h.tcb, PECAN_PROTO_THREAD, 1, w, 0, 0), -PECAN_EMSGTOOSHORT);
-    REQUIRE_OK(cap_copy(ro, h.tcb, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
+    CHECK_ERR(pecan_call(h.thread, PECAN_PROTO_THREAD, 1, w, 0, 0), -PECAN_EMSGTOOSHORT);
+    REQUIRE_OK(cap_copy(ro, h.thread, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
     CHECK_ERR(pecan_thread_set_mcp(ro, 256), -PECAN_EPERM);
-    CHECK_ERR(pecan_thread_set_mcp(h.tcb, 256), -PECAN_ERANGE);
-    CHECK_ERR(pecan_thread_set_mcp(h.tcb, 0xFFFFFFFFu), -PECAN_ERANGE);
-    CHECK_EQ(pecan_sched_thread_mcp(SCHED, h.tcb), 0);
-    REQUIRE_OK(pecan_thread_set_mcp(h.tcb, MCP_GIVEN));
-    CHECK_EQ(pecan_sched_thread_mcp(SCHED, h.tcb), MCP_GIVEN);
+    CHECK_ERR(pecan_thread_set_mcp(h.thread, 256), -PECAN_ERANGE);
+    CHECK_ERR(pecan_thread_set_mcp(h.thread, 0xFFFFFFFFu), -PECAN_ERANGE);
+    CHECK_EQ(pecan_sched_thread_mcp(SCHED, h.thread), 0);
+    REQUIRE_OK(pecan_thread_set_mcp(h.thread, MCP_GIVEN));
+    CHECK_EQ(pecan_sched_thread_mcp(SCHED, h.thread), MCP_GIVEN);
 
     for (unsigned i = 0; i < 10; i++)
         mcp_results[i] = 1;   /* no error code: not tried */
@@ -314,9 +314,9 @@ UTEST(tcb_mcp_bounds_what_a_thread_gives)
     CHECK_OK(pecan_sched_thread_info(SCHED, other, 0, &priority, 0));
     CHECK_EQ(priority, MCP_GIVEN);
     CHECK_EQ(pecan_sched_thread_mcp(SCHED, other), MCP_GIVEN);
-    CHECK_OK(pecan_sched_thread_info(SCHED, h.tcb, 0, &priority, 0));
+    CHECK_OK(pecan_sched_thread_info(SCHED, h.thread, 0, &priority, 0));
     CHECK_EQ(priority, MCP_GIVEN - 10);
-    CHECK_EQ(pecan_sched_thread_mcp(SCHED, h.tcb), MCP_GIVEN - 10);
+    CHECK_EQ(pecan_sched_thread_mcp(SCHED, h.thread), MCP_GIVEN - 10);
     CHECK_CLEAN();
     CHECK_OK(cap_delete(ro));
     helper_destroy(&h);
@@ -326,7 +326,7 @@ UTEST(tcb_mcp_bounds_what_a_thread_gives)
 
 /* What the last started entry saw. The entries run in the root's address space. */
 struct start_report {
-    pecan_cap_t self;              /* the started thread's TCB, to stop itself */
+    pecan_cap_t self;              /* the started thread object, to stop itself */
     pecan_cap_t done;              /* signalled once it has reported */
     volatile pecan_word_t r0;
     volatile pecan_word_t sp;
@@ -400,30 +400,30 @@ static void never_started(struct helper *h)
 }
 
 /* Above the root's priority the thread runs before START returns, at pc, with sp and r0. */
-UTEST(tcb_start)
+UTEST(thread_start)
 {
     struct helper h;
     REQUIRE_OK(helper_create(&h, never_started, 200));
-    report_reset(h.tcb, 0);
+    report_reset(h.thread, 0);
     pecan_word_t sp = stack_top(&h) - 256;
-    CHECK_OK(pecan_thread_start(h.tcb, arm_entry(), sp, 0xA5A5A5A5u));
+    CHECK_OK(pecan_thread_start(h.thread, arm_entry(), sp, 0xA5A5A5A5u));
     CHECK_EQ(report.runs, 1);
     CHECK_EQ(report.r0, 0xA5A5A5A5u);
     CHECK_EQ(report.sp, sp);
     CHECK_EQ(report.thumb, 0);
     /* It stopped itself (SUSPEND): START runs it again, in Thumb state this time. */
-    CHECK_OK(pecan_thread_start(h.tcb, thumb_entry(), sp - 64, 7));
+    CHECK_OK(pecan_thread_start(h.thread, thumb_entry(), sp - 64, 7));
     CHECK_EQ(report.runs, 2);
     CHECK_EQ(report.r0, 7);
     CHECK_EQ(report.sp, sp - 64);
     CHECK_EQ(report.thumb, 1);
     /* Without the fourth word r0 keeps the value it has. */
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT];
-    REQUIRE_OK(pecan_thread_read_registers(h.tcb, regs));
+    REQUIRE_OK(pecan_thread_read_registers(h.thread, regs));
     regs[0] = 0x1234;
-    REQUIRE_OK(pecan_thread_write_registers(h.tcb, regs));
+    REQUIRE_OK(pecan_thread_write_registers(h.thread, regs));
     pecan_word_t w[] = { PECAN_THREAD_START, arm_entry(), sp };
-    CHECK_OK(pecan_call(h.tcb, PECAN_PROTO_THREAD, 3, w, 0, 0));
+    CHECK_OK(pecan_call(h.thread, PECAN_PROTO_THREAD, 3, w, 0, 0));
     CHECK_EQ(report.runs, 3);
     CHECK_EQ(report.r0, 0x1234);
     CHECK_EQ(report.thumb, 0);
@@ -433,19 +433,19 @@ UTEST(tcb_start)
 
 /* Below the root's priority the thread does not run yet: its registers show what START
  * wrote (a fresh cpsr, whatever WRITE_REGISTERS put there before) and what it kept. */
-UTEST(tcb_start_registers)
+UTEST(thread_start_registers)
 {
     struct helper h;
     REQUIRE_OK(helper_create(&h, never_started, 1));
-    report_reset(h.tcb, 0);
+    report_reset(h.thread, 0);
     pecan_word_t regs[PECAN_THREAD_REGISTER_COUNT], back[PECAN_THREAD_REGISTER_COUNT];
     for (unsigned i = 0; i < PECAN_THREAD_REGISTER_COUNT; i++)
         regs[i] = 0x01010101u * (i + 1);
     regs[16] = CPSR_WRITABLE | CPSR_USER;   /* flags, GE, big-endian, Thumb */
-    REQUIRE_OK(pecan_thread_write_registers(h.tcb, regs));
+    REQUIRE_OK(pecan_thread_write_registers(h.thread, regs));
     pecan_word_t sp = stack_top(&h) - 8;
-    CHECK_OK(pecan_thread_start(h.tcb, thumb_entry(), sp, 0x55));
-    REQUIRE_OK(pecan_thread_read_registers(h.tcb, back));
+    CHECK_OK(pecan_thread_start(h.thread, thumb_entry(), sp, 0x55));
+    REQUIRE_OK(pecan_thread_read_registers(h.thread, back));
     CHECK_EQ(back[0], 0x55);
     for (unsigned i = 1; i < 13; i++)
         CHECK_EQ(back[i], regs[i]);
@@ -454,22 +454,22 @@ UTEST(tcb_start_registers)
     CHECK_EQ(back[15], thumb_entry() & ~1u);
     CHECK_EQ(back[16], CPSR_USER | 0x20u);
     /* Runnable already: START again only changes its registers. ARM state now. */
-    CHECK_OK(pecan_thread_start(h.tcb, arm_entry(), sp, 0x66));
-    REQUIRE_OK(pecan_thread_read_registers(h.tcb, back));
+    CHECK_OK(pecan_thread_start(h.thread, arm_entry(), sp, 0x66));
+    REQUIRE_OK(pecan_thread_read_registers(h.thread, back));
     CHECK_EQ(back[0], 0x66);
     CHECK_EQ(back[15], arm_entry());
     CHECK_EQ(back[16], CPSR_USER);
     CHECK_EQ(report.runs, 0);   /* it never ran */
-    CHECK_OK(pecan_thread_suspend(h.tcb));
+    CHECK_OK(pecan_thread_suspend(h.thread));
     CHECK_CLEAN();
     helper_destroy(&h);
 }
 
 /* START refuses what RESUME and WRITE_REGISTERS refuse, with their codes, and bad lengths
  * and unaligned ARM entries; a refused START changes nothing. */
-UTEST(tcb_start_refused)
+UTEST(thread_start_refused)
 {
-    pecan_cap_t t = obj_new(PECAN_OBJ_TCB, 0), c = obj_new(PECAN_OBJ_CNODE, 4);
+    pecan_cap_t t = obj_new(PECAN_OBJ_THREAD, 0), c = obj_new(PECAN_OBJ_CNODE, 4);
     pecan_cap_t v = obj_new(PECAN_OBJ_VSPACE, 0), ro_t = slot_alloc(), empty = slot_alloc();
     REQUIRE(t && c && v && ro_t && empty);
     REQUIRE_OK(cap_copy(ro_t, t, PECAN_RIGHT_READ | PECAN_RIGHT_GRANT));
@@ -509,7 +509,7 @@ static void wait_on_arg0(struct helper *h)
 /* START of a thread that is not inactive is WRITE_REGISTERS of pc, sp, r0 and cpsr and
  * nothing more: a blocked thread stays blocked and goes on at the new pc when its wait
  * ends (with the wait's result in r0), a runnable one goes on at the new pc. */
-UTEST(tcb_start_blocked_or_running)
+UTEST(thread_start_blocked_or_running)
 {
     struct helper h;
     pecan_cap_t n = obj_new(PECAN_OBJ_NOTIFICATION, 0), done = obj_new(PECAN_OBJ_NOTIFICATION, 0);
@@ -518,9 +518,9 @@ UTEST(tcb_start_blocked_or_running)
     h.arg[0] = n;
     REQUIRE_OK(helper_start(&h));   /* runs at once and blocks in the wait */
     CHECK(!h.finished);
-    report_reset(h.tcb, 0);
+    report_reset(h.thread, 0);
     pecan_word_t sp = stack_top(&h) - 128;
-    CHECK_OK(pecan_thread_start(h.tcb, arm_entry(), sp, 0x77));
+    CHECK_OK(pecan_thread_start(h.thread, arm_entry(), sp, 0x77));
     spin_us(20000);
     CHECK_EQ(report.runs, 0);
     CHECK_OK(pecan_notification_signal(n, 4));   /* wakes it: it runs at once */
@@ -534,9 +534,9 @@ UTEST(tcb_start_blocked_or_running)
     REQUIRE_OK(helper_create(&h, counting_thread, 128));
     REQUIRE_OK(helper_start(&h));
     CHECK(spin_until_changed(&h.counter, 0, 10000));
-    report_reset(h.tcb, done);
+    report_reset(h.thread, done);
     sp = stack_top(&h) - 128;
-    CHECK_OK(pecan_thread_start(h.tcb, thumb_entry(), sp, 0x88));
+    CHECK_OK(pecan_thread_start(h.thread, thumb_entry(), sp, 0x88));
     pecan_word_t bits = 0;
     CHECK_OK(pecan_notification_wait(done, &bits));   /* the root blocks: it runs */
     CHECK_EQ(report.runs, 1);
@@ -560,9 +560,9 @@ static void record_utcb(struct helper *h)
     h->counter = 1;
 }
 
-UTEST(tcb_configure_check_order_and_utcb_address)
+UTEST(thread_configure_check_order_and_utcb_address)
 {
-    pecan_cap_t t = obj_new(PECAN_OBJ_TCB, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    pecan_cap_t t = obj_new(PECAN_OBJ_THREAD, 0), n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     pecan_cap_t ro_t = slot_alloc(), ro_f = slot_alloc(), f = obj_new(PECAN_OBJ_FRAME, 12);
     pecan_cap_t empty = slot_alloc();
     REQUIRE(t && n && ro_t && ro_f && f && empty);
@@ -584,7 +584,7 @@ UTEST(tcb_configure_check_order_and_utcb_address)
     /* A running thread's UTCB stays where its frame was named. */
     struct helper h;
     REQUIRE_OK(helper_create(&h, record_utcb, 200));
-    REQUIRE_OK(configure(h.tcb, SAME, SAME, SAME, h.base + 0x200, SAME, SAME));
+    REQUIRE_OK(configure(h.thread, SAME, SAME, SAME, h.base + 0x200, SAME, SAME));
     REQUIRE_OK(helper_start(&h));
     for (unsigned i = 0; i < 1000 && !h.counter; i++)
         pecan_sleep_us(1000);

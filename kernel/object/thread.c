@@ -1,20 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Thread control blocks: the THREAD protocol (configure, registers, resume, start,
- * suspend, priority, MCP) and the thread's life cycle. A TCB's capability slots hold
- * derived copies of what it runs with; destroying a TCB first stops it (out of every
+ * suspend, priority, MCP) and the thread's life cycle. A thread object's capability slots hold
+ * derived copies of what it runs with; destroying a thread object first stops it (out of every
  * queue), then the deletion code empties those slots (core/delete.c). A saved cpsr is
  * always a user-mode cpsr: whatever writes one here forces user mode.
  *
  * Priorities are bounded by the maximum controlled priority (MCP) of the thread that
  * invokes, as in seL4 and L4: SET_PRIORITY and the Scheduler's RUN_THREAD give a thread
- * at most the caller's MCP, SET_MCP gives at most the caller's MCP. WRITE on a TCB alone
- * is not enough, because every program holds its own TCB with all rights: without the
- * bound any program could run above every other and starve them. A new thread has MCP 0
- * (its memory arrives zeroed, as in seL4); only the root task's first thread starts with
+ * at most the caller's MCP, SET_MCP gives at most the caller's MCP. WRITE on a thread object
+ * alone is not enough, because every program holds its own thread object with all rights:
+ * without the bound any program could run above every other and starve them. A new thread has
+ * MCP 0 (its memory arrives zeroed, as in seL4); only the root task's first thread starts with
  * 255, and every other limit is handed down from it, each no higher than the giver's.
- * Why the caller's MCP and not an authority TCB named in the message (seL4's choice): it
- * needs no extra word or lookup, and a thread can only ever pass on what it holds. A
+ * Why the caller's MCP and not an authority thread object named in the message (seL4's choice):
+ * it needs no extra word or lookup, and a thread can only ever pass on what it holds. A
  * server that sets priorities for its clients (a user-level Scheduler, the balancer)
  * acts with its own MCP and so must bound its clients itself.
  */
@@ -26,7 +26,7 @@
 #include <core/sched.h>
 #include <lib/string.h>
 #include <object/notification.h>
-#include <object/tcb.h>
+#include <object/thread.h>
 #include <object/vspace.h>
 #include <arch/cpu.h>
 #include <arch/memory.h>
@@ -36,58 +36,58 @@
 #define CPSR_THUMB (1u << 5)
 
 /* The memory arrives zeroed (retype, boot allocation): MCP 0, no priority authority. */
-void tcb_init(struct tcb *tcb)
+void thread_init(struct thread *thread)
 {
-    tcb->context.cpsr = CPSR_MODE_USR;
-    tcb->priority = 100;
+    thread->context.cpsr = CPSR_MODE_USR;
+    thread->priority = 100;
 }
 
-void tcb_suspend(struct tcb *tcb)
+void thread_suspend(struct thread *thread)
 {
     /* A wait or IPC in progress ends canceled: resumed, the thread must not take its own
      * request registers for a reply. */
-    if (tcb->state == THREAD_BLOCKED_NOTIFICATION) {
-        notification_cancel_wait(tcb);
-        tcb->context.r[0] = PECAN_IPC_CANCELED;
-        tcb->context.r[1] = pecan_tag(0, 0, 0);
+    if (thread->state == THREAD_BLOCKED_NOTIFICATION) {
+        notification_cancel_wait(thread);
+        thread->context.r[0] = PECAN_IPC_CANCELED;
+        thread->context.r[1] = pecan_tag(0, 0, 0);
     } else {
-        ipc_cancel(tcb);
+        ipc_cancel(thread);
     }
-    sched_dequeue(tcb);
-    tcb->state = THREAD_INACTIVE;
+    sched_dequeue(thread);
+    thread->state = THREAD_INACTIVE;
 }
 
-void tcb_complete_call(struct tcb *tcb, int result, unsigned words, const word_t *values)
+void thread_complete_call(struct thread *thread, int result, unsigned words, const word_t *values)
 {
-    struct pecan_utcb *utcb = tcb_utcb(tcb);
+    struct pecan_utcb *utcb = thread_utcb(thread);
     for (unsigned i = 0; i < words; i++) {
         if (i < PECAN_MSG_REGISTERS)
-            tcb->context.r[3 + i] = values[i];
+            thread->context.r[3 + i] = values[i];
         else if (utcb)
             utcb->message[i] = values[i];
     }
-    tcb->context.r[0] = PECAN_IPC_OK;
-    tcb->context.r[1] = pecan_tag(result, words, 0);
-    sched_enqueue(tcb);
+    thread->context.r[0] = PECAN_IPC_OK;
+    thread->context.r[1] = pecan_tag(result, words, 0);
+    sched_enqueue(thread);
 }
 
-void tcb_destroy_begin(struct capability *cap)
+void thread_destroy_begin(struct capability *cap)
 {
-    struct tcb *tcb = (struct tcb *)cap->object;
-    tcb_suspend(tcb);
-    ipc_thread_destroyed(tcb);
+    struct thread *thread = (struct thread *)cap->object;
+    thread_suspend(thread);
+    ipc_thread_destroyed(thread);
 }
 
-static struct tcb *invoked_tcb(const struct invocation *inv)
+static struct thread *invoked_thread(const struct invocation *inv)
 {
-    return (struct tcb *)(uintptr_t)inv->slot->cap.object;
+    return (struct thread *)(uintptr_t)inv->slot->cap.object;
 }
 
 /* CONFIGURE: words 1-6 are the capability space, address space, UTCB frame, UTCB address,
  * pager and exception handler. A capability argument PECAN_CAP_UNCHANGED keeps that
  * setting, an empty slot clears it. */
 struct configure_args {
-    struct cte *source[TCB_SLOT_COUNT];   /* NULL: unchanged */
+    struct cte *source[THREAD_SLOT_COUNT];   /* NULL: unchanged */
     word_t utcb_vaddr;
 };
 
@@ -123,31 +123,31 @@ static inline int configure_source(const struct capability *root, word_t index, 
 /* The settings in slot order, which is word order, so the first bad word is reported. */
 static int decode_configure_args(const struct invocation *inv, struct configure_args *args)
 {
-    const struct capability *root = tcb_cspace_root(inv->caller);
+    const struct capability *root = thread_cspace_root(inv->caller);
     struct cte **source = args->source;
     int err;
     if ((err = configure_source(root, invocation_word(inv, 1), CAP_CNODE,
-                                &source[TCB_SLOT_CSPACE])) != 0 ||
+                                &source[THREAD_SLOT_CSPACE])) != 0 ||
         (err = configure_source(root, invocation_word(inv, 2), CAP_VSPACE,
-                                &source[TCB_SLOT_VSPACE])) != 0 ||
+                                &source[THREAD_SLOT_VSPACE])) != 0 ||
         (err = configure_source(root, invocation_word(inv, 3), CAP_FRAME,
-                                &source[TCB_SLOT_UTCB])) != 0)
+                                &source[THREAD_SLOT_UTCB])) != 0)
         return err;
     args->utcb_vaddr = invocation_word(inv, 4);
-    const struct cte *frame = source[TCB_SLOT_UTCB];
+    const struct cte *frame = source[THREAD_SLOT_UTCB];
     if (frame && !cap_is_null(&frame->cap) && (err = check_utcb(frame, args->utcb_vaddr)) != 0)
         return err;
     if ((err = configure_source(root, invocation_word(inv, 5), CAP_GATE,
-                                &source[TCB_SLOT_PAGER])) != 0 ||
+                                &source[THREAD_SLOT_PAGER])) != 0 ||
         (err = configure_source(root, invocation_word(inv, 6), CAP_GATE,
-                                &source[TCB_SLOT_EXCEPTION_HANDLER])) != 0)
+                                &source[THREAD_SLOT_EXCEPTION_HANDLER])) != 0)
         return err;
     return 0;
 }
 
 static int decode_configure(struct invocation *inv)
 {
-    struct tcb *tcb = invoked_tcb(inv);
+    struct thread *thread = invoked_thread(inv);
     struct configure_args args;
     /* Length, then the right on the thread, then the arguments (docs/abi.md). */
     if (inv->length < 7)
@@ -164,90 +164,91 @@ static int decode_configure(struct invocation *inv)
      * Both loops are unrolled (one body per slot): their bookkeeping cost about as much
      * as the bodies, 60 instructions a call. */
 #pragma GCC unroll 5
-    for (unsigned s = 0; s < TCB_SLOT_COUNT; s++) {
-        if (args.source[s] && !cap_is_null(&tcb->slots[s].cap) &&
-            (err = cte_delete(&tcb->slots[s], true)) != 0)
+    for (unsigned s = 0; s < THREAD_SLOT_COUNT; s++) {
+        if (args.source[s] && !cap_is_null(&thread->slots[s].cap) &&
+            (err = cte_delete(&thread->slots[s], true)) != 0)
             return err;
     }
 #pragma GCC unroll 5
-    for (unsigned s = 0; s < TCB_SLOT_COUNT; s++) {
+    for (unsigned s = 0; s < THREAD_SLOT_COUNT; s++) {
         struct cte *src = args.source[s];
         if (!src || cap_is_null(&src->cap))
             continue;
-        cap_derive(&tcb->slots[s].cap, &src->cap, PECAN_RIGHTS_ALL);   /* no mapping of its own */
-        cdt_insert_sibling(src, &tcb->slots[s]);
+        cap_derive(&thread->slots[s].cap, &src->cap, PECAN_RIGHTS_ALL);   /* no mapping of its
+                                                                             own */
+        cdt_insert_sibling(src, &thread->slots[s]);
     }
-    if (args.source[TCB_SLOT_UTCB]) {
-        unsigned frame_bits = tcb->slots[TCB_SLOT_UTCB].cap.size_bits;
-        tcb->utcb_vaddr = args.utcb_vaddr;
-        tcb->utcb_offset = frame_bits ? args.utcb_vaddr & ((1u << frame_bits) - 1) : 0;
+    if (args.source[THREAD_SLOT_UTCB]) {
+        unsigned frame_bits = thread->slots[THREAD_SLOT_UTCB].cap.size_bits;
+        thread->utcb_vaddr = args.utcb_vaddr;
+        thread->utcb_offset = frame_bits ? args.utcb_vaddr & ((1u << frame_bits) - 1) : 0;
     }
     return 0;
 }
 
-static const word_t *context_word(const struct tcb *tcb, unsigned i)
+static const word_t *context_word(const struct thread *thread, unsigned i)
 {
-    return i < 13 ? &tcb->context.r[i] : &tcb->context.sp + (i - 13);
+    return i < 13 ? &thread->context.r[i] : &thread->context.sp + (i - 13);
 }
 
 static int decode_read_registers(struct invocation *inv)
 {
-    struct tcb *tcb = invoked_tcb(inv);
+    struct thread *thread = invoked_thread(inv);
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_READ))
         return -PECAN_EPERM;
-    if (!tcb_utcb(inv->caller))
+    if (!thread_utcb(inv->caller))
         return -PECAN_EMSGTOOLONG;   /* 17 words do not fit in registers */
-    sched_stall(tcb);   /* its registers must be in the TCB, not on another CPU */
+    sched_stall(thread);   /* its registers must be in the thread object, not on another CPU */
     for (unsigned i = 0; i < PECAN_THREAD_REGISTER_COUNT; i++)
-        invocation_reply(inv, i, *context_word(tcb, i));
+        invocation_reply(inv, i, *context_word(thread, i));
     return 0;
 }
 
 static int decode_write_registers(struct invocation *inv)
 {
-    struct tcb *tcb = invoked_tcb(inv);
+    struct thread *thread = invoked_thread(inv);
     if (inv->length < 1 + PECAN_THREAD_REGISTER_COUNT)
         return -PECAN_EMSGTOOSHORT;
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
-    sched_stall(tcb);   /* its registers must be in the TCB, not on another CPU */
+    sched_stall(thread);   /* its registers must be in the thread object, not on another CPU */
     /* The registers are in the order of struct user_context: words 1-5 arrive in the
      * caller's r4-r8, the other twelve in its UTCB (EMSGTOOLONG ruled out a missing one). */
-    const struct pecan_utcb *utcb = tcb_utcb(inv->caller);
+    const struct pecan_utcb *utcb = thread_utcb(inv->caller);
     _Static_assert(offsetof(struct user_context, cpsr) == 16 * sizeof(word_t), "register order");
     _Static_assert(PECAN_MSG_REGISTERS == 6 && PECAN_THREAD_REGISTER_COUNT == 17, "split");
     /* r0-r4 from the caller's r4-r8, r5-pc from UTCB words 6-16: two block copies (the
      * struct assignments compile to load/store multiples). */
     struct five { word_t w[5]; };
     struct eleven { word_t w[11]; };
-    *(struct five *)&tcb->context.r[0] = *(const struct five *)&inv->caller->context.r[4];
-    *(struct eleven *)&tcb->context.r[5] = *(const struct eleven *)&utcb->message[6];
+    *(struct five *)&thread->context.r[0] = *(const struct five *)&inv->caller->context.r[4];
+    *(struct eleven *)&thread->context.r[5] = *(const struct eleven *)&utcb->message[6];
     word_t cpsr = utcb->message[PECAN_THREAD_REGISTER_COUNT];
-    tcb->context.cpsr = (cpsr & USER_CPSR_WRITABLE) | CPSR_MODE_USR;
+    thread->context.cpsr = (cpsr & USER_CPSR_WRITABLE) | CPSR_MODE_USR;
     return 0;
 }
 
 /* Can the thread run: does it have a capability space and an address space? */
-static bool tcb_can_run(const struct tcb *tcb)
+static bool thread_can_run(const struct thread *thread)
 {
-    return tcb_vspace(tcb) && tcb_cspace_root(tcb);
+    return thread_vspace(thread) && thread_cspace_root(thread);
 }
 
 /* RESUME's effect: an inactive thread becomes runnable; any other is left as it is. */
-static void tcb_resume(struct tcb *tcb)
+static void thread_resume(struct thread *thread)
 {
-    if (tcb->state == THREAD_INACTIVE)
-        sched_enqueue(tcb);
+    if (thread->state == THREAD_INACTIVE)
+        sched_enqueue(thread);
 }
 
 static int decode_resume(struct invocation *inv)
 {
-    struct tcb *tcb = invoked_tcb(inv);
+    struct thread *thread = invoked_thread(inv);
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
-    if (!tcb_can_run(tcb))
+    if (!thread_can_run(thread))
         return -PECAN_EINVAL;    /* nothing to run in */
-    tcb_resume(tcb);
+    thread_resume(thread);
     return 0;
 }
 
@@ -259,7 +260,7 @@ static int decode_resume(struct invocation *inv)
  * pc when its wait ends (with that wait's result in its registers). */
 static int decode_start(struct invocation *inv)
 {
-    struct tcb *tcb = invoked_tcb(inv);
+    struct thread *thread = invoked_thread(inv);
     /* Whether r0 is set depends on the length, so nothing else may follow it. */
     if (inv->length < 3)
         return -PECAN_EMSGTOOSHORT;
@@ -267,33 +268,33 @@ static int decode_start(struct invocation *inv)
         return -PECAN_EMSGTOOLONG;
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
-    if (!tcb_can_run(tcb))
+    if (!thread_can_run(thread))
         return -PECAN_EINVAL;    /* nothing to run in */
     /* Bit 0 of pc asks for Thumb state, as in a BX; an ARM pc must be word-aligned. */
     word_t pc = invocation_word(inv, 1);
     word_t thumb = pc & 1;
     if (!thumb && (pc & 2))
         return -PECAN_EALIGN;
-    sched_stall(tcb);   /* its registers must be in the TCB, not on another CPU */
-    tcb->context.pc = pc & ~(word_t)1;
-    tcb->context.sp = invocation_word(inv, 2);
+    sched_stall(thread);   /* its registers must be in the thread object, not on another CPU */
+    thread->context.pc = pc & ~(word_t)1;
+    thread->context.sp = invocation_word(inv, 2);
     if (inv->length == 4)
-        tcb->context.r[0] = invocation_word(inv, 3);
-    tcb->context.cpsr = CPSR_MODE_USR | (thumb ? CPSR_THUMB : 0);
-    tcb_resume(tcb);
+        thread->context.r[0] = invocation_word(inv, 3);
+    thread->context.cpsr = CPSR_MODE_USR | (thumb ? CPSR_THUMB : 0);
+    thread_resume(thread);
     return 0;
 }
 
 static int decode_suspend(struct invocation *inv)
 {
-    struct tcb *tcb = invoked_tcb(inv);
+    struct thread *thread = invoked_thread(inv);
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
-    tcb_suspend(tcb);
+    thread_suspend(thread);
     return 0;
 }
 
-int tcb_check_priority(const struct tcb *caller, word_t priority)
+int thread_check_priority(const struct thread *caller, word_t priority)
 {
     if (priority > SCHED_MAX_PRIORITY)
         return -PECAN_ERANGE;    /* no such priority */
@@ -311,7 +312,7 @@ static int decode_priority_argument(const struct invocation *inv, word_t *value)
     *value = invocation_word(inv, 1);
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
-    return tcb_check_priority(inv->caller, *value);
+    return thread_check_priority(inv->caller, *value);
 }
 
 static int decode_set_priority(struct invocation *inv)
@@ -320,7 +321,7 @@ static int decode_set_priority(struct invocation *inv)
     int err = decode_priority_argument(inv, &priority);
     if (err)
         return err;
-    sched_set_priority(invoked_tcb(inv), priority);
+    sched_set_priority(invoked_thread(inv), priority);
     return 0;
 }
 
@@ -334,20 +335,20 @@ static int decode_set_mcp(struct invocation *inv)
     int err = decode_priority_argument(inv, &mcp);
     if (err)
         return err;
-    invoked_tcb(inv)->mcp = (uint8_t)mcp;
+    invoked_thread(inv)->mcp = (uint8_t)mcp;
     return 0;
 }
 
 static int decode_bind_notification(struct invocation *inv)
 {
-    struct tcb *tcb = invoked_tcb(inv);
+    struct thread *thread = invoked_thread(inv);
     if (inv->length < 2)
         return -PECAN_EMSGTOOSHORT;
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
     word_t index = invocation_word(inv, 1);
     if (index == 0) {
-        notification_bind_thread(NULL, tcb);
+        notification_bind_thread(NULL, thread);
         return 0;
     }
     struct cte *n;
@@ -355,13 +356,13 @@ static int decode_bind_notification(struct invocation *inv)
     if (err)
         return err;
     struct notification *notification = (struct notification *)n->cap.object;
-    if (notification->bound_thread && notification->bound_thread != tcb)
+    if (notification->bound_thread && notification->bound_thread != thread)
         return -PECAN_EBUSY;
-    notification_bind_thread(notification, tcb);
+    notification_bind_thread(notification, thread);
     return 0;
 }
 
-int tcb_decode(struct invocation *inv)
+int thread_decode(struct invocation *inv)
 {
     switch (invocation_word(inv, 0)) {
     case PECAN_THREAD_CONFIGURE: return decode_configure(inv);
