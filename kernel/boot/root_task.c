@@ -19,7 +19,7 @@
 #include <core/sched.h>
 #include <lib/elf32.h>
 #include <lib/string.h>
-#include <object/console.h>
+#include <object/log.h>
 #include <object/scheduler.h>
 #include <object/irq.h>
 #include <object/thread.h>
@@ -271,7 +271,7 @@ static void create_core_objects(struct root_builder *b)
     add_kernel_object(b, PECAN_ROOT_VSPACE, (struct capability){
         .type = CAP_VSPACE, .rights = PECAN_RIGHTS_ALL, .object = (uintptr_t)b->vspace });
     add_kernel_object(b, PECAN_ROOT_IRQ_CONTROL, irq_control_cap());
-    add_kernel_object(b, PECAN_ROOT_CONSOLE, console_cap());
+    add_kernel_object(b, PECAN_ROOT_LOG, log_cap());
     add_kernel_object(b, PECAN_ROOT_SCHEDULER, scheduler_cap());
 }
 

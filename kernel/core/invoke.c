@@ -31,7 +31,7 @@ static const struct object_protocol protocols[CAP_TYPE_COUNT] = {
     [CAP_FRAME] = { PECAN_PROTO_FRAME, frame_decode },
     [CAP_IRQ_CONTROL] = { PECAN_PROTO_IRQ_CONTROL, irq_control_decode },
     [CAP_IRQ_HANDLER] = { PECAN_PROTO_IRQ, irq_handler_decode },
-    [CAP_CONSOLE] = { PECAN_PROTO_LOG, console_decode },
+    [CAP_LOG] = { PECAN_PROTO_LOG, log_decode },
     [CAP_SCHEDULER] = { PECAN_PROTO_SCHEDULER, scheduler_decode },
 };
 

@@ -13,7 +13,7 @@ static const char *const type_names[CAP_TYPE_COUNT] = {
     [CAP_GATE] = "gate", [CAP_NOTIFICATION] = "notification", [CAP_CNODE] = "cnode",
     [CAP_VSPACE] = "vspace", [CAP_PAGE_TABLE] = "page table", [CAP_FRAME] = "frame",
     [CAP_IRQ_CONTROL] = "irq control", [CAP_IRQ_HANDLER] = "irq handler",
-    [CAP_CONSOLE] = "console", [CAP_SCHEDULER] = "scheduler", [CAP_ZOMBIE] = "zombie",
+    [CAP_LOG] = "log", [CAP_SCHEDULER] = "scheduler", [CAP_ZOMBIE] = "zombie",
 };
 
 const char *cap_type_name(unsigned type)

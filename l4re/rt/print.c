@@ -5,7 +5,7 @@
 #include <pecan/print.h>
 #include <pecan/sys.h>
 
-pecan_cap_t pecan_print_console = PECAN_ROOT_CONSOLE;
+pecan_cap_t pecan_print_log = PECAN_ROOT_LOG;
 
 int pecan_vprintf(const char *fmt, va_list args)
 {
@@ -13,7 +13,7 @@ int pecan_vprintf(const char *fmt, va_list args)
     size_t n = format_string_va(buffer, sizeof(buffer), fmt, args);
     if (n >= sizeof(buffer))
         n = sizeof(buffer) - 1;
-    pecan_console_write(pecan_print_console, buffer, (unsigned)n);
+    pecan_log_write(pecan_print_log, buffer, (unsigned)n);
     return (int)n;
 }
 
@@ -37,5 +37,5 @@ int pecan_snprintf(char *buffer, unsigned size, const char *fmt, ...)
 
 void root_exit(int status)
 {
-    pecan_debug_exit(pecan_print_console, status);
+    pecan_debug_exit(pecan_print_log, status);
 }

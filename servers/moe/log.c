@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * moe's LOG objects: the kernel console's LOG protocol (WRITE: w1 byte count, the bytes
+ * moe's LOG objects: the kernel log's LOG protocol (WRITE: w1 byte count, the bytes
  * packed from w2; needs the object right WRITE), one object per client with a tag and an
  * ANSI colour. Bytes are kept
  * per object until a newline and each line goes to the console in one write, so lines of
@@ -47,7 +47,7 @@ static void write_line(const char *tag, unsigned colour, const char *text, unsig
         n += 4;
     }
     out[n++] = '\n';
-    pecan_console_write(PECAN_ROOT_CONSOLE, out, (unsigned)n);
+    pecan_log_write(PECAN_ROOT_LOG, out, (unsigned)n);
 }
 
 static void log_append(struct log *l, const char *bytes, unsigned length)

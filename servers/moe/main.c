@@ -41,7 +41,7 @@ static uint32_t free_baseline;
 static void fatal(const char *what, int err)
 {
     moe_log("fatal: %s: error %d", what, err);
-    pecan_debug_exit(PECAN_ROOT_CONSOLE, 100);
+    pecan_debug_exit(PECAN_ROOT_LOG, 100);
 }
 
 static unsigned parse_number(const char *s)
@@ -102,7 +102,7 @@ static void init_exited(struct parent *p, int status)
         moe_log("error: memory not reclaimed exactly: %d bytes missing",
                 (int)(free_baseline - free_now));
         if (options.exit_with_init)
-            pecan_debug_exit(PECAN_ROOT_CONSOLE, 101);
+            pecan_debug_exit(PECAN_ROOT_LOG, 101);
     }
     if (status == 0 && init_runs < options.repeat) {
         int err = start_init();
@@ -112,7 +112,7 @@ static void init_exited(struct parent *p, int status)
     }
     if (options.exit_with_init) {
         report_log();
-        pecan_debug_exit(PECAN_ROOT_CONSOLE, status);
+        pecan_debug_exit(PECAN_ROOT_LOG, status);
     }
 }
 
@@ -198,7 +198,7 @@ int root_main(const struct pecan_bootinfo *info)
         if ((err = start_init()) != 0) {
             moe_log("init not started: error %d", err);
             if (options.exit_with_init)
-                pecan_debug_exit(PECAN_ROOT_CONSOLE, 103);
+                pecan_debug_exit(PECAN_ROOT_LOG, 103);
         }
     }
     server_loop(&moe_server);

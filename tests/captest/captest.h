@@ -90,7 +90,7 @@ bool kernel_clean(const char *file, int line);
 enum cap_kind {
     CAPK_NULL = 0, CAPK_UNTYPED, CAPK_THREAD, CAPK_GATE, CAPK_NOTIFICATION, CAPK_CNODE,
     CAPK_VSPACE, CAPK_PAGE_TABLE, CAPK_FRAME, CAPK_IRQ_CONTROL, CAPK_IRQ_HANDLER,
-    CAPK_CONSOLE, CAPK_SCHEDULER, CAPK_ZOMBIE,
+    CAPK_LOG, CAPK_SCHEDULER, CAPK_ZOMBIE,
 };
 #define CAP_FLAG_DEVICE 0x01u
 #define CAP_FLAG_MAPPED 0x02u
@@ -137,7 +137,7 @@ unsigned obj_size_bits(unsigned type, unsigned size_bits);
 /* The bits a notification holds now (taken by the poll); a failed poll is a failed check. */
 pecan_word_t poll_bits(pecan_cap_t notification);
 
-/* Debug operations of the kernel console. */
+/* Debug operations of the kernel log. */
 /* The longest kernel entry (LOG DEBUG_LATENCY) from latency_start to latency_check: the
  * figure is printed as a "bench latency_<what> <ns> instructions" line, and under -icount
  * (the image's icount=1: ns are instructions) it must stay below LATENCY_LIMIT. */

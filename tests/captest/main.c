@@ -41,7 +41,7 @@ void ut_fail(const char *file, int line, const char *fmt, ...)
 bool kernel_clean(const char *file, int line)
 {
     pecan_word_t problems = 0;
-    int err = pecan_debug_check(PECAN_ROOT_CONSOLE, &problems);
+    int err = pecan_debug_check(PECAN_ROOT_LOG, &problems);
     if (err || problems) {
         ut_fail(file, line, "invariant checker: %u problems (%s)", (unsigned)problems,
                 err_name(err));

@@ -221,8 +221,8 @@ UTEST(cnode_identify)
     REQUIRE(empty && ro);
     CHECK_OK(cap_identify(empty, &id));
     CHECK_EQ(id.type, CAPK_NULL);
-    CHECK_OK(cap_identify(PECAN_ROOT_CONSOLE, &id));
-    CHECK_EQ(id.type, CAPK_CONSOLE);
+    CHECK_OK(cap_identify(PECAN_ROOT_LOG, &id));
+    CHECK_EQ(id.type, CAPK_LOG);
     CHECK_OK(cap_identify(PECAN_ROOT_CNODE, &id));
     CHECK_EQ(id.type, CAPK_CNODE);
     CHECK_EQ(id.size_bits, bootinfo->root_cnode_bits);
@@ -237,8 +237,8 @@ UTEST(cnode_identify)
     CHECK_ERR(pecan_call(ROOT, PECAN_PROTO_CNODE, 2, w, 0, 0), -PECAN_EMSGTOOSHORT);
     /* Identify needs no rights on the CNode. */
     REQUIRE_OK(cap_copy(ro, ROOT, R_GRANT));
-    CHECK_OK(pecan_cnode_identify(ro, PECAN_ROOT_CONSOLE, 32, &id));
-    CHECK_EQ(id.type, CAPK_CONSOLE);
+    CHECK_OK(pecan_cnode_identify(ro, PECAN_ROOT_LOG, 32, &id));
+    CHECK_EQ(id.type, CAPK_LOG);
     CHECK_OK(cap_delete(ro));
 }
 

@@ -129,7 +129,7 @@ UTEST(cspace_cnode_containing_itself)
     CHECK_OK(pecan_cnode_identify(c, 1, 32, &id));
     CHECK_EQ(id.type, CAPK_NULL);
     CHECK_ERR(pecan_cnode_identify(c, 4, 32, &id), -PECAN_EINVALCAP);   /* slot 1 at level 15 */
-    CHECK_OK(pecan_cnode_copy(c, 1, 2, ROOT, PECAN_ROOT_CONSOLE, ROOT_DEPTH, PECAN_RIGHTS_ALL));
+    CHECK_OK(pecan_cnode_copy(c, 1, 2, ROOT, PECAN_ROOT_LOG, ROOT_DEPTH, PECAN_RIGHTS_ALL));
     CHECK_CLEAN();
     /* Drop the root's capability: only the one inside keeps the CNode alive. */
     CHECK_OK(cap_delete(c));
@@ -138,12 +138,12 @@ UTEST(cspace_cnode_containing_itself)
     CHECK_EQ(leaf, 0);
     CHECK_CLEAN();
     /* Revoking the untyped deletes it from inside itself (a zombie met in its own
-     * container), with the console copy it held. */
+     * container), with the kernel log copy it held. */
     CHECK_OK(cap_revoke(u));
     CHECK_OK(pecan_untyped_info(u, 0, 0, 0, &leaf));
     CHECK_EQ(leaf, 1);
-    CHECK_OK(cap_identify(PECAN_ROOT_CONSOLE, &id));
-    CHECK_EQ(id.type, CAPK_CONSOLE);
+    CHECK_OK(cap_identify(PECAN_ROOT_LOG, &id));
+    CHECK_EQ(id.type, CAPK_LOG);
     CHECK_CLEAN();
     ut_free(u);
 }

@@ -19,7 +19,7 @@
 /* Where each kind of object lands in the holder CNode. */
 enum {
     RV_NOTIFICATIONS = 0, RV_THREADS = 1024, RV_VSPACES = 1280, RV_PAGE_TABLES = 1296,
-    RV_FRAMES = 1360, RV_UNTYPED = 1364, RV_GATES = 1428, RV_CONSOLE = 4000,
+    RV_FRAMES = 1360, RV_UNTYPED = 1364, RV_GATES = 1428, RV_LOG = 4000,
     RV_SELF = 4001,
 };
 
@@ -97,7 +97,7 @@ static int tie_blocked_thread(struct region *r)
 }
 
 /* An IRQ bound to a notification of the region; an address space of the region with a
- * pooled page table and a frame mapped; the holder holds the root's console and itself. */
+ * pooled page table and a frame mapped; the holder holds the root's kernel log and itself. */
 static int tie_the_rest(struct region *r)
 {
     pecan_cap_t tmp = slot_alloc();
@@ -121,7 +121,7 @@ static int tie_the_rest(struct region *r)
         err = pecan_vspace_map_frame(tmp, r->mapped, 0x00400000u, PECAN_MAP_READ, 0);
     CHECK_OK(cap_delete(tmp));
     if (!err)
-        err = pecan_cnode_copy(r->holder, RV_CONSOLE, RV_HOLDER_RADIX, ROOT, PECAN_ROOT_CONSOLE,
+        err = pecan_cnode_copy(r->holder, RV_LOG, RV_HOLDER_RADIX, ROOT, PECAN_ROOT_LOG,
                                32, R_ALL);
     if (!err)
         err = pecan_cnode_mint(r->holder, RV_SELF, RV_HOLDER_RADIX, ROOT, r->holder, 32, R_ALL,
@@ -145,7 +145,7 @@ static void check_region_gone(const struct region *r, unsigned installed_before)
     unsigned installed_after = 0;
     CHECK_OK(pecan_vspace_info(PECAN_ROOT_VSPACE, 0, 0, &installed_after));
     CHECK_EQ(installed_after, installed_before);
-    CHECK_EQ(cap_type(PECAN_ROOT_CONSOLE), CAPK_CONSOLE);
+    CHECK_EQ(cap_type(PECAN_ROOT_LOG), CAPK_LOG);
 }
 
 /* Fills the region with objects of every type and ties them into the kernel, revokes it,
@@ -238,7 +238,7 @@ static int use_cnode(const struct cycle_env *e, unsigned i)
 {
     int err = pecan_untyped_retype(e->u, PECAN_OBJ_CNODE, 1 + i % 10, 1, ROOT, e->dest);
     if (!err)
-        err = pecan_cnode_copy(e->dest, 1, 1 + i % 10, ROOT, PECAN_ROOT_CONSOLE, 32, R_ALL);
+        err = pecan_cnode_copy(e->dest, 1, 1 + i % 10, ROOT, PECAN_ROOT_LOG, 32, R_ALL);
     if (!err)
         err = pecan_cnode_mint(e->dest, 0, 1 + i % 10, ROOT, e->dest, 32, R_ALL, 0);
     return err;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * captest's small helpers: root CNode operations by slot number, error names for the
- * TAP comments, and the kernel console's debug operations (invariant checker, counters,
+ * TAP comments, and the kernel log's debug operations (invariant checker, counters,
  * clock).
  */
 #include "captest.h"
@@ -69,20 +69,20 @@ const char *err_name(int err)
 unsigned kernel_problems(void)
 {
     pecan_word_t problems = 0;
-    if (pecan_debug_check(PECAN_ROOT_CONSOLE, &problems) != 0)
+    if (pecan_debug_check(PECAN_ROOT_LOG, &problems) != 0)
         return ~0u;
     return problems;
 }
 
 void latency_start(void)
 {
-    CHECK_OK(pecan_debug_latency_start(PECAN_ROOT_CONSOLE));
+    CHECK_OK(pecan_debug_latency_start(PECAN_ROOT_LOG));
 }
 
 uint64_t latency_check(const char *what)
 {
     struct pecan_latency l = { 0 };
-    CHECK_OK(pecan_debug_latency(PECAN_ROOT_CONSOLE, &l));
+    CHECK_OK(pecan_debug_latency(PECAN_ROOT_LOG, &l));
     bool icount = cmdline_number("icount", 0) != 0;
     pecan_printf("# latency %s: longest kernel entry %lu ns (tag %08lx, word 0 %lu) of %lu%s\n",
                  what, (unsigned long)l.longest_ns, (unsigned long)l.tag,
@@ -100,14 +100,14 @@ uint64_t latency_check(const char *what)
 unsigned long kernel_preemptions(void)
 {
     pecan_word_t n = 0;
-    pecan_debug_stats(PECAN_ROOT_CONSOLE, &n);
+    pecan_debug_stats(PECAN_ROOT_LOG, &n);
     return n;
 }
 
 uint64_t now_ns(void)
 {
     uint64_t ns = 0;
-    pecan_debug_clock(PECAN_ROOT_CONSOLE, &ns);
+    pecan_debug_clock(PECAN_ROOT_LOG, &ns);
     return ns;
 }
 

@@ -10,7 +10,7 @@ in another colour must differ in exactly that marker's pixels, so the comparison
     python3 tests/graphics/test_fb_screen.py 640x480x16 [--restart]
 
 Environment (the ctest registration in tests/graphics/CMakeLists.txt passes both):
-PECAN_CONSOLE_FONT, the decompressed Uni2-Terminus16.psf; PECAN_SCENARIO_ROM, the build's
+PECAN_LOG_FONT, the decompressed Uni2-Terminus16.psf; PECAN_SCENARIO_ROM, the build's
 target/scenario-rom.txt, which tools/pack-scenario packs the script with.
 """
 
@@ -100,9 +100,9 @@ def fail(message, guest=None):
 
 def run(mode, restart, work):
     width, height, bits = (int(n) for n in mode.split("x"))
-    font_path = os.environ.get("PECAN_CONSOLE_FONT", "")
+    font_path = os.environ.get("PECAN_LOG_FONT", "")
     if not Path(font_path).is_file():
-        return fail("PECAN_CONSOLE_FONT is not set: run through ctest")
+        return fail("PECAN_LOG_FONT is not set: run through ctest")
     font = PsfFont.load(font_path)
     ready = re.escape(f"fb-pattern: drew {width}x{height} {bits} bpp {FORMATS[bits]}: ready")
     with QemuScreen(pack(work, mode, restart), work, smp=1, timeout=240) as guest:

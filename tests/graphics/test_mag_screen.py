@@ -16,7 +16,7 @@ With --nested it boots conf/mag-nested.lua instead: a mag inside a window of ano
 showing its own client; the model is the inner mag's composite pasted as the content of
 the outer mag's window.
 
-Environment as test_fb_screen.py: PECAN_CONSOLE_FONT and PECAN_SCENARIO_ROM.
+Environment as test_fb_screen.py: PECAN_LOG_FONT and PECAN_SCENARIO_ROM.
 """
 
 import os
@@ -89,9 +89,9 @@ def fail(message, guest=None):
 
 
 def run(work):
-    font_path = os.environ.get("PECAN_CONSOLE_FONT", "")
+    font_path = os.environ.get("PECAN_LOG_FONT", "")
     if not Path(font_path).is_file():
-        return fail("PECAN_CONSOLE_FONT is not set: run through ctest")
+        return fail("PECAN_LOG_FONT is not set: run through ctest")
     font = PsfFont.load(font_path)
     with QemuScreen(pack(work, "mag"), work, smp=1, timeout=240) as guest:
         for w in (ALPHA, BETA):
@@ -120,9 +120,9 @@ INNER = ("inner", 0x20A0E0, 220, 140, 400, 320)
 
 
 def run_nested(work):
-    font_path = os.environ.get("PECAN_CONSOLE_FONT", "")
+    font_path = os.environ.get("PECAN_LOG_FONT", "")
     if not Path(font_path).is_file():
-        return fail("PECAN_CONSOLE_FONT is not set: run through ctest")
+        return fail("PECAN_LOG_FONT is not set: run through ctest")
     font = PsfFont.load(font_path)
     with QemuScreen(pack(work, "mag-nested"), work, smp=1, timeout=240) as guest:
         for w in (ALPHA, NEST):

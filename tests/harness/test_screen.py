@@ -12,7 +12,7 @@ pkg/input, shows a screen in each of the four pixel formats; every screendump eq
 model's composite pixel for pixel, and sendkey, mouse_move and mouse_button reach the guest's
 decoders as the expected events.
 
-Environment: PECAN_CONSOLE_FONT (the decompressed Uni2-Terminus16.psf) and, for the
+Environment: PECAN_LOG_FONT (the decompressed Uni2-Terminus16.psf) and, for the
 comparison with the guest's library, PECAN_RENDER_TEXT_PPM (the render_text_ppm tool); the
 ctest registration passes both (tests/harness/CMakeLists.txt).
     python3 tests/harness/test_screen.py [ScreenModelTest|ScreenProbeTest]
@@ -35,7 +35,7 @@ import screen_model  # noqa: E402
 from qemu_runner.monitor import keys_for_text  # noqa: E402
 from screen_model import FormatError, Image, PsfFont, compare_region, render_text  # noqa: E402
 
-FONT = os.environ.get("PECAN_CONSOLE_FONT", "")
+FONT = os.environ.get("PECAN_LOG_FONT", "")
 RENDER_TOOL = os.environ.get("PECAN_RENDER_TEXT_PPM", "")
 HAVE_QEMU = bool(shutil.which("qemu-system-arm") and shutil.which("arm-none-eabi-gcc"))
 
@@ -51,7 +51,7 @@ PROBE_MODES = ["rgb565", "bgr565", "xrgb8888", "xbgr8888"]
 
 def load_font():
     if not FONT or not Path(FONT).is_file():
-        raise unittest.SkipTest("PECAN_CONSOLE_FONT not set: run through ctest")
+        raise unittest.SkipTest("PECAN_LOG_FONT not set: run through ctest")
     return PsfFont.load(FONT)
 
 

@@ -999,7 +999,7 @@ static void check(void)
 {
     pecan_word_t problems = 0;
     st.checks++;
-    if (pecan_debug_check(PECAN_ROOT_CONSOLE, &problems) != 0 || problems) {
+    if (pecan_debug_check(PECAN_ROOT_LOG, &problems) != 0 || problems) {
         if (!st.problems)
             first_problem_ops = total_ops();
         st.problems += problems ? (unsigned)problems : 1;
@@ -1054,11 +1054,11 @@ static void watchdog(struct helper *h)
         pecan_printf("kfuzz: the director stopped after %u operations (kernel corrupt?)\n",
                      (unsigned)total_ops());
         pecan_word_t problems = 0;
-        pecan_debug_check(PECAN_ROOT_CONSOLE, &problems);
+        pecan_debug_check(PECAN_ROOT_LOG, &problems);
         pecan_printf("kfuzz: result ops=%u ipc=%u ms=0 checks=0 problems=%u violations=%u "
                      "seed=0 director=stopped\n", (unsigned)total_ops(),
                      (unsigned)TOTAL(ipc), (unsigned)problems, (unsigned)TOTAL(violations));
-        pecan_debug_exit(PECAN_ROOT_CONSOLE, 1);
+        pecan_debug_exit(PECAN_ROOT_LOG, 1);
     }
 }
 

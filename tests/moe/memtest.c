@@ -282,7 +282,7 @@ int root_main(const struct pecan_bootinfo *info)
           moe_slot_free_count(), free_slots);
     CHECK(memory_check() == 0, "slot accounting exact");
     pecan_word_t problems = 0;
-    pecan_debug_check(PECAN_ROOT_CONSOLE, &problems);
+    pecan_debug_check(PECAN_ROOT_LOG, &problems);
     CHECK(problems == 0, "kernel invariants: %u problems", (unsigned)problems);
     pecan_printf("moe memory: %u checks, %u failed\n", checks, failures);
     return (int)failures;

@@ -2,7 +2,7 @@
 /*
  * bench_malloc: instructions per malloc+free pair of a small block (newlib's malloc with
  * the runtime's lock), printed as `bench malloc_free_small <n> instructions`. A program
- * has no kernel console for DEBUG_CLOCK, so it reads the KIP clock, which moves once per
+ * has no kernel log capability for DEBUG_CLOCK, so it reads the KIP clock, which moves once per
  * tick (10 ms = 10 million instructions under -icount): the loop starts right after a
  * tick and runs 4 million pairs, which keeps the tick's rounding under 3 instructions a
  * pair. The heap is warmed up first so no pair asks moe for memory.

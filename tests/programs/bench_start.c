@@ -5,7 +5,7 @@
  * the factory request for its task (the first request of launcher_start) to its main,
  * plus its exit and release, since a program cannot read a finer clock than the KIP's.
  *
- * The clock: a program has no kernel console for DEBUG_CLOCK, so it reads the KIP clock,
+ * The clock: a program has no kernel log capability for DEBUG_CLOCK, so it reads the KIP clock,
  * which moves once per tick (10 ms = 10 million instructions under -icount), as
  * bench_malloc does: the loop starts right after a tick and runs RUNS cycles of "start the
  * program, it returns from main at once, the parent sees its exit and releases it", so

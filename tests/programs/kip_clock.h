@@ -2,7 +2,7 @@
 /*
  * The clock of the benchmark programs: the KIP's, which moves once per 10 ms tick (10
  * million instructions under -icount shift=0). A program has no finer one (DEBUG_CLOCK
- * is the kernel console's, which only moe holds), so a figure is taken over many
+ * is the kernel log's, which only moe holds), so a figure is taken over many
  * repetitions that start right after a tick (next_tick).
  */
 #ifndef KIP_CLOCK_H

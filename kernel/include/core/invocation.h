@@ -82,6 +82,6 @@ int page_table_decode(struct invocation *inv);
 int frame_decode(struct invocation *inv);
 int irq_control_decode(struct invocation *inv);
 int irq_handler_decode(struct invocation *inv);
-int console_decode(struct invocation *inv);
+int log_decode(struct invocation *inv);
 
 #endif

@@ -34,7 +34,7 @@ enum cap_type {
     CAP_FRAME,
     CAP_IRQ_CONTROL,
     CAP_IRQ_HANDLER,
-    CAP_CONSOLE,
+    CAP_LOG,
     CAP_SCHEDULER,
     CAP_ZOMBIE,         /* a container whose slots are being emptied (core/delete.c) */
     CAP_TYPE_COUNT,

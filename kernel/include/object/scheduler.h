@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The Scheduler object (SCHEDULER protocol, object/scheduler.c): a singleton like the
- * console; the root task gets its capability. */
+ * kernel log; the root task gets its capability. */
 #ifndef PECAN_OBJECT_SCHEDULER_H
 #define PECAN_OBJECT_SCHEDULER_H
 

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * LOG protocol client (l4re/client/log.c). The protocol is the kernel console's
- * (PECAN_PROTO_LOG, PECAN_LOG_WRITE), so the same call writes to moe's log objects and to
- * the kernel console.
+ * LOG protocol client (l4re/sys/log.c). The protocol is the kernel log's (PECAN_PROTO_LOG,
+ * PECAN_LOG_WRITE), so the same call writes to moe's log objects and to the kernel log.
  */
 #ifndef PECAN_LOG_H
 #define PECAN_LOG_H

@@ -10,6 +10,7 @@
 
 #include <pecan/bootinfo.h>
 #include <pecan/invoke.h>
+#include <pecan/log.h>
 #include <pecan/protocols.h>
 
 /* Calls cap with protocol and n words (word 0 is the opcode); up to out_max reply words
@@ -94,15 +95,14 @@ int pecan_irq_bind(pecan_cap_t handler, pecan_cap_t notification, pecan_word_t b
 int pecan_irq_unbind(pecan_cap_t handler);
 int pecan_irq_ack(pecan_cap_t handler);
 
-/* Kernel console */
-int pecan_console_write(pecan_cap_t console, const char *text, unsigned length);
-int pecan_debug_stats(pecan_cap_t console, pecan_word_t *preemptions);
-int pecan_debug_check(pecan_cap_t console, pecan_word_t *problems);
-void pecan_debug_exit(pecan_cap_t console, int status) __attribute__((noreturn));
+/* Kernel log: the debug operations (WRITE is pecan_log_write, pecan/log.h) */
+int pecan_debug_stats(pecan_cap_t log, pecan_word_t *preemptions);
+int pecan_debug_check(pecan_cap_t log, pecan_word_t *problems);
+void pecan_debug_exit(pecan_cap_t log, int status) __attribute__((noreturn));
 /* Nanoseconds since boot. */
-int pecan_debug_clock(pecan_cap_t console, uint64_t *ns);
+int pecan_debug_clock(pecan_cap_t log, uint64_t *ns);
 /* Times iterations kernel lookups of index in the caller's capability space -> ns. */
-int pecan_debug_lookup_bench(pecan_cap_t console, pecan_cap_t index, unsigned iterations,
+int pecan_debug_lookup_bench(pecan_cap_t log, pecan_cap_t index, unsigned iterations,
                              uint64_t *ns);
 /* The longest kernel entry since pecan_debug_latency_start (docs/abi.md, DEBUG_LATENCY):
  * in ns (instructions under -icount), with the tag and word 0 of the invocation. */
@@ -110,8 +110,8 @@ struct pecan_latency {
     uint64_t longest_ns;
     pecan_word_t tag, word0, entries;
 };
-int pecan_debug_latency_start(pecan_cap_t console);
-int pecan_debug_latency(pecan_cap_t console, struct pecan_latency *out);
+int pecan_debug_latency_start(pecan_cap_t log);
+int pecan_debug_latency(pecan_cap_t log, struct pecan_latency *out);
 
 /*
  * IPC through gates (l4re/sys/ipc.c; docs/abi.md "IPC"). msg->tag gives the untyped words

@@ -25,7 +25,7 @@
 #include <stddef.h>
 
 #define ROOT PECAN_ROOT_CNODE
-#define CONSOLE PECAN_ROOT_CONSOLE
+#define KERNEL_LOG PECAN_ROOT_LOG
 #define ROOT_DEPTH 32
 
 /* Root CNode layout from the first free slot: named objects, slabs, destinations. */
@@ -140,12 +140,12 @@ static void setup(const struct pecan_bootinfo *info)
 }
 
 /* Kernel-side lookups of index in the caller's space: (t(2N) - t(N)) / N, in hundredths. */
-static int lookup_cost(pecan_cap_t console, pecan_cap_t index, uint64_t *per_lookup_x100)
+static int lookup_cost(pecan_cap_t log, pecan_cap_t index, uint64_t *per_lookup_x100)
 {
     uint64_t one, two;
-    int err = pecan_debug_lookup_bench(console, index, LOOKUP_N, &one);
+    int err = pecan_debug_lookup_bench(log, index, LOOKUP_N, &one);
     if (!err)
-        err = pecan_debug_lookup_bench(console, index, 2 * LOOKUP_N, &two);
+        err = pecan_debug_lookup_bench(log, index, 2 * LOOKUP_N, &two);
     if (!err)
         *per_lookup_x100 = (two - one) * 100 / LOOKUP_N;
     return err;
@@ -162,7 +162,7 @@ static void print_lookup(const char *name, uint64_t x100, const char *what)
  * and reports through these variables, then stops itself. */
 static struct {
     pecan_cap_t thread;            /* indices in the helper's space */
-    pecan_cap_t console;
+    pecan_cap_t log;
     pecan_cap_t l2_target;
     volatile int err;
     volatile int done;
@@ -172,9 +172,9 @@ static uint64_t helper_stack[512];
 
 static void __attribute__((noreturn)) helper_main(void)
 {
-    int err = lookup_cost(helper.console, helper.console, &helper.l1_x100);
+    int err = lookup_cost(helper.log, helper.log, &helper.l1_x100);
     if (!err)
-        err = lookup_cost(helper.console, helper.l2_target, &helper.l2_x100);
+        err = lookup_cost(helper.log, helper.l2_target, &helper.l2_x100);
     helper.err = err;
     helper.done = 1;
     for (;;)
@@ -184,19 +184,19 @@ static void __attribute__((noreturn)) helper_main(void)
 static void bench_lookups(void)
 {
     uint64_t l1;
-    TRY(lookup_cost(CONSOLE, CONSOLE, &l1));
+    TRY(lookup_cost(KERNEL_LOG, KERNEL_LOG, &l1));
     print_lookup("cap_lookup_l1", l1,
                  "cap_lookup_l1: cspace_lookup of a slot of the root CNode (one level, 14-bit "
                  "radix, 18-bit zero guard: the fast path), inside the kernel, (t(2N)-t(N))/N; "
                  "includes the kernel loop around it");
 
     /* A second-level CNode reached through the root CNode with an 8-bit guard, holding a
-     * copy of the console capability. */
+     * copy of the log capability. */
     pecan_cap_t l2 = misc_object(PECAN_OBJ_CNODE, L2_RADIX);
     pecan_cap_t l2_guarded = misc_slot();
     TRY(pecan_cnode_mint(ROOT, l2_guarded, ROOT_DEPTH, ROOT, l2, ROOT_DEPTH, PECAN_RIGHTS_ALL,
                          L2_GUARD_BITS));
-    TRY(pecan_cnode_copy(l2, L2_TARGET_SLOT, L2_RADIX, ROOT, CONSOLE, ROOT_DEPTH,
+    TRY(pecan_cnode_copy(l2, L2_TARGET_SLOT, L2_RADIX, ROOT, KERNEL_LOG, ROOT_DEPTH,
                          PECAN_RIGHTS_ALL));
     /* The helper's root: the root CNode with a 4-bit guard. */
     pecan_cap_t helper_root = misc_slot();
@@ -204,7 +204,7 @@ static void bench_lookups(void)
                          helper_guard_bits));
     pecan_cap_t thread = misc_object(PECAN_OBJ_THREAD, 0);
     helper.thread = HELPER_INDEX(thread);
-    helper.console = HELPER_INDEX(CONSOLE);
+    helper.log = HELPER_INDEX(KERNEL_LOG);
     helper.l2_target = HELPER_INDEX(l2_guarded) | L2_TARGET_SLOT;
     TRY(pecan_thread_configure(thread, helper_root, PECAN_ROOT_VSPACE, PECAN_CAP_UNCHANGED, 0,
                                PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
@@ -224,7 +224,7 @@ static void bench_lookups(void)
                  "then 8-bit guard + 8-bit radix, bit-terminated), inside the kernel, from a "
                  "second thread whose cspace root is the guarded root CNode");
     pecan_printf("# for comparison: one level, object-terminated, off the fast path (the same "
-                 "thread naming the console): %lu.%02lu\n",
+                 "thread naming the kernel log): %lu.%02lu\n",
                  (unsigned long)(helper.l1_x100 / 100), (unsigned long)(helper.l1_x100 % 100));
 }
 
@@ -386,6 +386,6 @@ int root_main(const struct pecan_bootinfo *info)
     bench_revoke();
     bench_cspace_ops();
     bench_map();
-    bench_report_invariants(CONSOLE);
+    bench_report_invariants(KERNEL_LOG);
     return 0;
 }

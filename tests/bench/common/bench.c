@@ -17,7 +17,7 @@ void bench_fail(const char *what, int err)
 uint64_t bench_now(void)
 {
     uint64_t t;
-    TRY(pecan_debug_clock(PECAN_ROOT_CONSOLE, &t));
+    TRY(pecan_debug_clock(PECAN_ROOT_LOG, &t));
     return t;
 }
 
@@ -33,10 +33,10 @@ void bench_figure(const char *name, uint64_t total, unsigned runs, const char *w
     pecan_printf("bench %s %lu instructions\n", name, (unsigned long)((total + runs / 2) / runs));
 }
 
-void bench_report_invariants(pecan_cap_t console)
+void bench_report_invariants(pecan_cap_t log)
 {
     pecan_word_t problems = 0;
-    TRY(pecan_debug_check(console, &problems));
+    TRY(pecan_debug_check(log, &problems));
     pecan_printf("# done; the kernel invariant checker reports %lu problems\n",
                  (unsigned long)problems);
 }

@@ -31,8 +31,8 @@ uint64_t bench_elapsed(uint64_t start, uint64_t end);
 /* Prints a `#` line saying what was measured and the figure: total / runs, rounded. */
 void bench_figure(const char *name, uint64_t total, unsigned runs, const char *what);
 /* The last line of a benchmark: how many problems the kernel's invariant checker finds
- * (DEBUG_CHECK through console; the findings themselves are in the kernel log).
+ * (DEBUG_CHECK through the kernel log; the findings themselves are in the kernel log).
  * Informational: it does not change the figures. */
-void bench_report_invariants(pecan_cap_t console);
+void bench_report_invariants(pecan_cap_t log);
 
 #endif

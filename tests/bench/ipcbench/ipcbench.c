@@ -42,7 +42,7 @@
 #include <stddef.h>
 
 #define ROOT PECAN_ROOT_CNODE
-#define CONSOLE PECAN_ROOT_CONSOLE
+#define KERNEL_LOG PECAN_ROOT_LOG
 #define SCHED PECAN_ROOT_SCHEDULER
 #define ROOT_DEPTH 32
 #define CPSR_USER 0x10u
@@ -62,7 +62,7 @@
 #define TASK_STACK_VA 0x000E0000u
 #define SHARED_VA 0x000F0000u
 #define TASK_RADIX 4
-enum task_slot { T_SELF = 1, T_CONSOLE, T_DONE, T_COUNT };
+enum task_slot { T_SELF = 1, T_LOG, T_DONE, T_COUNT };
 
 /* The root's own mappings made here. */
 #define SERVER_UTCB_VA 0x50000000u     /* UTCB of the same-address-space server */
@@ -203,7 +203,7 @@ static void task_give(struct task *t, unsigned index, pecan_cap_t src, unsigned 
 }
 
 /* An address space with the root's code, a stack, a capability space with its own thread object
- * and the console; the thread at priority, not started. */
+ * and the kernel log; the thread at priority, not started. */
 static void task_make(struct task *t, unsigned priority)
 {
     t->vspace = object(PECAN_OBJ_VSPACE, 0);
@@ -232,7 +232,7 @@ static void task_make(struct task *t, unsigned priority)
                                PECAN_CAP_UNCHANGED, PECAN_CAP_UNCHANGED));
     TRY(pecan_thread_set_priority(t->thread, priority));
     task_give(t, T_SELF, t->thread, PECAN_RIGHTS_ALL);
-    task_give(t, T_CONSOLE, CONSOLE, PECAN_RIGHTS_ALL);
+    task_give(t, T_LOG, KERNEL_LOG, PECAN_RIGHTS_ALL);
 }
 
 /* A page shared by the root and a task at SHARED_VA. */
@@ -369,7 +369,7 @@ static void __attribute__((noreturn)) waiter_main(void)
         pecan_word_t bits;
         int err = pecan_notification_wait(notify_n, &bits);
         uint64_t t1;
-        pecan_debug_clock(CONSOLE, &t1);
+        pecan_debug_clock(KERNEL_LOG, &t1);
         if (err == 0) {
             notify_sum += t1 - notify_t0;
             notify_count++;
@@ -411,14 +411,14 @@ static void __attribute__((noreturn)) pf_task(pecan_word_t base, pecan_word_t pa
     volatile pecan_word_t *out = (volatile pecan_word_t *)shared;
     uint64_t t0, t1, t2, t3;
     pecan_word_t sum = 0;
-    pecan_debug_clock(T_CONSOLE, &t0);
+    pecan_debug_clock(T_LOG, &t0);
     for (unsigned i = 0; i < pages; i++)
         sum += *(volatile pecan_word_t *)(base + i * PAGE);
-    pecan_debug_clock(T_CONSOLE, &t1);
-    pecan_debug_clock(T_CONSOLE, &t2);
+    pecan_debug_clock(T_LOG, &t1);
+    pecan_debug_clock(T_LOG, &t2);
     for (unsigned i = 0; i < pages; i++)
         sum += *(volatile pecan_word_t *)(base + i * PAGE);
-    pecan_debug_clock(T_CONSOLE, &t3);
+    pecan_debug_clock(T_LOG, &t3);
     out[0] = (pecan_word_t)(t1 - t0);
     out[1] = (pecan_word_t)(t3 - t2);
     out[2] = sum;
@@ -624,6 +624,6 @@ int root_main(const struct pecan_bootinfo *info)
     bench_page_faults();
     bench_thread_create();
     bench_task_create();
-    bench_report_invariants(CONSOLE);
+    bench_report_invariants(KERNEL_LOG);
     return 0;
 }

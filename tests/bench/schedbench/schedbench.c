@@ -25,7 +25,7 @@
 #include "../common/bench.h"
 
 #define ROOT PECAN_ROOT_CNODE
-#define CONSOLE PECAN_ROOT_CONSOLE
+#define KERNEL_LOG PECAN_ROOT_LOG
 #define SCHED PECAN_ROOT_SCHEDULER
 #define ROOT_DEPTH 32
 #define RUNS 200u

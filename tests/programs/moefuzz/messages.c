@@ -400,7 +400,7 @@ static void build_log(struct build *b)
         PECAN_LOG_DEBUG_STATS, PECAN_LOG_DEBUG_CHECK, PECAN_LOG_DEBUG_EXIT,
         PECAN_LOG_DEBUG_CLOCK, PECAN_LOG_DEBUG_LOOKUP_BENCH, PECAN_LOG_DEBUG_LATENCY,
     };
-    /* moe's logs know WRITE only; the kernel console's debug operations must be refused. */
+    /* moe's logs know WRITE only; the kernel log's debug operations must be refused. */
     pecan_word_t op = rng_percent(r, 85) ? PECAN_LOG_WRITE
                                          : rng_percent(r, 50) ? PICK(r, debug_ops)
                                                               : pick_opcode(r, 1);

@@ -60,7 +60,7 @@
     PROTOCOL(IRQ, -1, Irq)                      /* IRQ handler */                              \
     PROTOCOL(GATE, -10, Gate)                   /* gate control (L4Re: L4_PROTO_KOBJECT) */    \
     PROTOCOL(THREAD, -12, Thread)               /* thread */                                   \
-    PROTOCOL(LOG, -13, Log)                     /* kernel console; moe's logs too */           \
+    PROTOCOL(LOG, -13, Log)                     /* the kernel log; moe's logs too */           \
     PROTOCOL(SCHEDULER, -14, Scheduler)                                                        \
     PROTOCOL(FACTORY, -15, Factory)             /* moe (pecan/protocol/factory.h) */           \
     PROTOCOL(NOTIFICATION, -20, Notification)                                                  \

@@ -144,7 +144,7 @@ enum pecan_scheduler_op {
 };
 #define PECAN_SCHED_DEFAULT_QUANTUM_US 10000u
 
-/* Kernel console (the LOG protocol) */
+/* Kernel log (the LOG protocol) */
 enum pecan_log_op {
     PECAN_LOG_WRITE = 0,         /* byte count, then the bytes packed in the following words */
     PECAN_LOG_DEBUG_STATS = 100, /* -> kernel counters (debug and test builds) */

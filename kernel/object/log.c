@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The kernel console object (LOG protocol): WRITE prints bytes packed in the message
+ * The kernel log object (LOG protocol): WRITE prints bytes packed in the message
  * words. The DEBUG operations expose kernel counters and the invariant checker to test
  * programs, and let a test end the machine with a status.
  */
@@ -12,17 +12,17 @@
 #include <core/invariants.h>
 #include <core/invocation.h>
 #include <core/preempt.h>
-#include <object/console.h>
+#include <object/log.h>
 #include <plat.h>
 
-static const char console_object;
+static const char log_object;
 
-struct capability console_cap(void)
+struct capability log_cap(void)
 {
     return (struct capability){
-        .type = CAP_CONSOLE,
+        .type = CAP_LOG,
         .rights = PECAN_RIGHTS_ALL,
-        .object = (uintptr_t)&console_object,
+        .object = (uintptr_t)&log_object,
     };
 }
 
@@ -119,7 +119,7 @@ static int decode_exit(struct invocation *inv)
     plat_poweroff((int)invocation_word(inv, 1));
 }
 
-int console_decode(struct invocation *inv)
+int log_decode(struct invocation *inv)
 {
     if (!cap_has_rights(&inv->slot->cap, PECAN_RIGHT_WRITE))
         return -PECAN_EPERM;
