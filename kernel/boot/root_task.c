@@ -21,7 +21,7 @@
 #include <lib/string.h>
 #include <object/log.h>
 #include <object/scheduler.h>
-#include <object/irq.h>
+#include <object/irq_handler.h>
 #include <object/thread.h>
 #include <object/untyped.h>
 #include <object/vspace.h>

@@ -10,7 +10,7 @@
 #include <core/sched.h>
 #include <cpu.h>
 #include <object/gate.h>
-#include <object/irq.h>
+#include <object/irq_handler.h>
 #include <object/notification.h>
 #include <object/thread.h>
 #include <stdarg.h>
@@ -320,7 +320,7 @@ unsigned invariants_check(void)
         kprintf("invariants: more than %u objects, object checks incomplete\n", SEEN_CAPACITY);
     check_queues();
     sched_check_invariants();
-    irq_check_invariants();
+    irq_handler_check_invariants();
     vspace_check_invariants();
     return problems;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Interrupt dispatch: acknowledge at the controller, run the registered handler (or the
- * IPI handler for software-generated interrupts), signal the end. The handler table is
+ * Interrupt dispatch: acknowledge at the controller, run the registered function (or
+ * the IPI function for software-generated interrupts), signal the end. The function table is
  * written only during boot, before interrupts are enabled.
  */
 #include <interrupt_controller.h>
@@ -12,12 +12,12 @@
 
 #define IPI_COUNT 16
 
-static irq_handler_fn irq_handlers[PLAT_IRQ_COUNT];
+static irq_function irq_functions[PLAT_IRQ_COUNT];
 
-void irq_register(unsigned irq, irq_handler_fn handler)
+void irq_register(unsigned irq, irq_function function)
 {
     assert(irq < PLAT_IRQ_COUNT && irq >= IPI_COUNT);
-    irq_handlers[irq] = handler;
+    irq_functions[irq] = function;
 }
 
 void irq_handle(void)
@@ -32,9 +32,9 @@ void irq_handle(void)
             smp_handle_ipi(irq);
             continue;
         }
-        if (irq >= PLAT_IRQ_COUNT || !irq_handlers[irq])
-            panic("unexpected interrupt %u (no handler registered)", irq);
-        irq_handlers[irq](irq);
+        if (irq >= PLAT_IRQ_COUNT || !irq_functions[irq])
+            panic("unexpected interrupt %u (no function registered)", irq);
+        irq_functions[irq](irq);
         intc_end(token);
     }
 }

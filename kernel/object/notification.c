@@ -11,7 +11,7 @@
 #include <core/sched.h>
 #include <core/thread_queue.h>
 #include <object/gate.h>
-#include <object/irq.h>
+#include <object/irq_handler.h>
 #include <object/notification.h>
 
 void notification_init(struct notification *n)
@@ -71,7 +71,7 @@ void notification_cancel_wait(struct thread *thread)
 void notification_destroy(struct capability *cap)
 {
     struct notification *n = (struct notification *)(uintptr_t)cap->object;
-    irq_notification_destroyed(n);
+    irq_handler_notification_destroyed(n);
     gate_notification_destroyed(n);
     notification_bind_thread(n, NULL);
     while (n->wait_head) {

@@ -2,7 +2,7 @@
 /*
  * Notifications: a word of signal bits and a queue of waiting threads (object size 32
  * bytes). Signals are ORed into the word; a waiter takes and clears all set bits. The
- * interrupt path signals them too (object/irq.c).
+ * interrupt path signals them too (object/irq_handler.c).
  */
 #ifndef PECAN_OBJECT_NOTIFICATION_H
 #define PECAN_OBJECT_NOTIFICATION_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * IRQ control and IRQ handler objects (include/object/irq.h). IRQ numbers are the board's
- * flat numbering (interrupt_controller.h; on the RealView EB the lines behind the board
+ * IRQ control and IRQ handler objects (include/object/irq_handler.h). IRQ numbers are the
+ * board's flat numbering (interrupt_controller.h; on the RealView EB the lines behind the board
  * GIC1 cascade are 64 and up, docs/drivers.md). The kernel's own lines (IPIs, per-CPU
  * timers, a cascade's input) cannot be claimed: intc_user_line says which can.
  */
@@ -13,7 +13,7 @@
 #include <core/kernel_lock.h>
 #include <interrupt_controller.h>
 #include <irq.h>
-#include <object/irq.h>
+#include <object/irq_handler.h>
 #include <object/notification.h>
 #include <plat.h>
 
@@ -58,7 +58,7 @@ static void unbind(unsigned irq)
     irq_lines[irq].bits = 0;
 }
 
-void irq_notification_destroyed(struct notification *n)
+void irq_handler_notification_destroyed(struct notification *n)
 {
     for (unsigned irq = FIRST_USER_IRQ; irq < PLAT_IRQ_COUNT; irq++) {
         if (irq_lines[irq].notification == n)
@@ -162,7 +162,7 @@ int irq_handler_decode(struct invocation *inv)
     }
 }
 
-void irq_check_invariants(void)
+void irq_handler_check_invariants(void)
 {
     for (unsigned irq = FIRST_USER_IRQ; irq < PLAT_IRQ_COUNT; irq++) {
         struct notification *n = irq_lines[irq].notification;
