@@ -10,6 +10,7 @@
 #include <console.h>
 #include <core/fault.h>
 #include <core/ipc.h>
+#include <core/mapping_db.h>
 #include <object/vspace.h>
 
 unsigned long user_faults;
@@ -93,11 +94,11 @@ static void map_reply_items(struct thread *thread, struct thread *pager, pecan_t
         word_t w0 = reply_word(pager, words + 2 * i), w1 = reply_word(pager, words + 2 * i + 1);
         if ((w0 & PECAN_ITEM_KIND_MASK) != PECAN_ITEM_MAP)
             continue;
-        /* The order as mapdb_map_item reads it; an order it refuses fails there. */
+        /* The order as mapping_db_map_item reads it; an order it refuses fails there. */
         unsigned order = (w0 >> PECAN_ITEM_ORDER_SHIFT) & 0xff;
         vaddr_t window = thread->fault_address & ~((order >= 32 ? 0 : (1u << order)) - 1);
         vaddr_t at;
-        int err = mapdb_map_item(pager, thread, w0, w1, window, order, &at);
+        int err = mapping_db_map_item(pager, thread, w0, w1, window, order, &at);
         if (err)
             kprintf("fault: pager's mapping for %08lx failed (%d)\n",
                     (unsigned long)thread->fault_address, err);

@@ -3,11 +3,12 @@
  * Typed message items (pecan/syscall.h). A capability item becomes a child of the
  * sender's capability in the receiver's slot, with rights ANDed with the item's mask;
  * the receiver learns its badge. A memory item maps pages of the sender's space into the
- * receiver's window and records each mapping in the mapping database (object/mapdb.c).
+ * receiver's window and records each mapping in the mapping database (core/mapping_db.c).
  */
 #include <core/cdt.h>
 #include <core/cspace.h>
 #include <core/ipc_items.h>
+#include <core/mapping_db.h>
 #include <object/vspace.h>
 
 static word_t item_result(word_t kind, int err)
@@ -59,7 +60,7 @@ static int transfer_map(struct thread *sender, struct thread *receiver, word_t *
     if (!window)
         return -PECAN_ERANGE;
     vaddr_t at;
-    int err = mapdb_map_item(sender, receiver, *w0, *w1, window & ~0xfffu, window & 0x3f, &at);
+    int err = mapping_db_map_item(sender, receiver, *w0, *w1, window & ~0xfffu, window & 0x3f, &at);
     if (err)
         return err;
     *w0 = PECAN_ITEM_MAP;

@@ -13,7 +13,7 @@
  *     therefore unmaps every frame in it without touching their capabilities, and a copy
  *     of the capability mapped later at the same place is not mistaken for the original.
  *     A moved capability takes its mapping along (frame_cap_moved).
- *   - pages in a page table are roots in the mapping database (object/mapdb.c): each
+ *   - pages in a page table are roots in the mapping database (core/mapping_db.c): each
  *     record of the mapping (1, or 16 for 64 KiB) is owned by the capability's slot, and
  *     removing the mapping (unmap, delete) first removes every mapping derived from it in
  *     any address space; narrowing its rights (remap) narrows theirs. Sections have no
@@ -26,6 +26,7 @@
 #include <arch/page_table.h>
 #include <core/delete.h>
 #include <core/invocation.h>
+#include <core/mapping_db.h>
 #include <core/tlb.h>
 #include <object/vspace.h>
 #include <panic.h>
@@ -150,7 +151,7 @@ void frame_map(struct vspace *vspace, struct cte *frame_slot, vaddr_t vaddr,
     barrier_data_sync();
     struct mapping_record *record = frame_record(vspace, vaddr, size_bits);
     for (unsigned i = 0; record && i < entry_count(size_bits); i++)
-        mapdb_set_root(&record[i], frame_slot);
+        mapping_db_set_root(&record[i], frame_slot);
     frame->flags |= CAP_FLAG_MAPPED;
     frame->badge = vaddr;
     frame->extra = vspace_link(vspace);
@@ -164,7 +165,7 @@ void frame_unmap(struct cte *slot)
     /* What was mapped from it goes first, in every address space. */
     struct mapping_record *record = frame_record(vspace, frame->badge, frame->size_bits);
     for (unsigned i = 0; record && i < entry_count(frame->size_bits); i++)
-        mapdb_remove_root(&record[i]);
+        mapping_db_remove_root(&record[i]);
     write_entries(frame_entries(vspace, frame->badge, frame->size_bits),
                   entry_count(frame->size_bits), 0);
     tlb_flush_page(vspace_asid(vspace), frame->badge);   /* one TLB entry per mapping */
@@ -180,7 +181,7 @@ bool frame_remap(struct cte *slot, unsigned map_rights)
      * in steps (a restart passes what is done), then its own entries. */
     struct mapping_record *record = frame_record(vspace, frame->badge, frame->size_bits);
     for (unsigned i = 0; record && i < entry_count(frame->size_bits); i++) {
-        if (!mapdb_restrict_descendants_steps(&record[i], map_rights))
+        if (!mapping_db_restrict_descendants_steps(&record[i], map_rights))
             return false;
     }
     uint32_t *entry = frame_entries(vspace, frame->badge, frame->size_bits);
@@ -200,7 +201,7 @@ bool frame_remove_derived(const struct cte *slot)
         return true;
     struct mapping_record *record = frame_record(vspace, frame->badge, frame->size_bits);
     for (unsigned i = 0; record && i < entry_count(frame->size_bits); i++) {
-        if (!mapdb_remove_descendants_steps(&record[i]))
+        if (!mapping_db_remove_descendants_steps(&record[i]))
             return false;
     }
     return true;

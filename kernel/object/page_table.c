@@ -15,7 +15,7 @@
  *              entries of the vspace.
  * A table's entries and records are cleared when it is installed. When it leaves its
  * address space (uninstalled here, or the vspace destroyed) its mapping records are
- * cleaned up first (mapdb_clear_table: what was mapped from its pages goes, and its own
+ * cleaned up first (mapping_db_clear_table: what was mapped from its pages goes, and its own
  * received mappings leave their parents' child lists), so no record elsewhere points into
  * it; its entries are left as they are, unreachable once the L1 entry is gone.
  */
@@ -25,6 +25,7 @@
 #include <arch/page_table.h>
 #include <core/delete.h>
 #include <core/invocation.h>
+#include <core/mapping_db.h>
 #include <core/tlb.h>
 #include <object/vspace.h>
 #include <panic.h>
@@ -79,7 +80,7 @@ void page_table_install(struct vspace *vspace, struct cte *slot, vaddr_t vaddr)
     struct page_table *pt = page_table_of(&slot->cap);
 
     page_table_reset(pt);
-    mapdb_table_installed(pt, vspace_asid(vspace), ALIGN_DOWN(vaddr, SECTION_SIZE));
+    mapping_db_table_installed(pt, vspace_asid(vspace), ALIGN_DOWN(vaddr, SECTION_SIZE));
     vspace_write_entry(&vspace->pd[L1_INDEX(vaddr)], pt_coarse(virt_to_phys(pt)));
     barrier_data_sync();   /* the L1 entry was a fault: no TLB entry to drop */
     vspace_meta_set_count(vspace, VSPACE_META_PT_COUNT,
@@ -91,7 +92,7 @@ void page_table_uninstall(struct capability *cap)
 {
     struct vspace *vspace = page_table_installed_vspace(cap);
     assert(vspace);
-    mapdb_clear_table(page_table_of(cap), false);
+    mapping_db_clear_table(page_table_of(cap), false);
     vspace_write_entry(&vspace->pd[L1_INDEX(cap->badge)], 0);
     /* Up to 256 pages of this MiB may be in the TLB: one flush of the ASID is cheaper
      * than 256 by address. The frames' capabilities keep their links, which are dead now
@@ -191,7 +192,8 @@ void page_table_cap_moved(struct cte *from, struct cte *to)
 
 bool page_table_remove_derived(const struct capability *cap)
 {
-    return !page_table_installed_vspace(cap) || mapdb_remove_table_descendants(page_table_of(cap));
+    return !page_table_installed_vspace(cap) ||
+           mapping_db_remove_table_descendants(page_table_of(cap));
 }
 
 void page_table_cap_deleted(struct capability *cap)

@@ -13,7 +13,7 @@
  *   - cpus[c].active_vspace is the vspace whose table TTBR0 of CPU c holds (NULL: boot
  *     directory); a vspace is never destroyed while it is active on this CPU.
  *   - the page tables installed in a live vspace are the only tables whose mapping
- *     records are in use (object/mapdb.c): destroying a vspace cleans each of its tables'
+ *     records are in use (core/mapping_db.c): destroying a vspace cleans each of its tables'
  *     records before the ASID is freed.
  * All under the big kernel lock.
  */
@@ -25,6 +25,7 @@
 #include <core/delete.h>
 #include <core/invariants.h>
 #include <core/invocation.h>
+#include <core/mapping_db.h>
 #include <core/preempt.h>
 #include <core/tlb.h>
 #include <cpu.h>
@@ -133,7 +134,7 @@ void vspace_switch(struct vspace *vspace)
 
 /* The last capability went: what other address spaces received from this one goes with
  * it and its received mappings leave their parents' lists, one page table at a time
- * (mapdb_clear_table, itself in steps), then the ASID is freed. *cursor is the next page
+ * (mapping_db_clear_table, itself in steps), then the ASID is freed. *cursor is the next page
  * directory entry; the tables before it are clear, and a table being cleared keeps its
  * progress in its records. Meanwhile the vspace is marked dying: nothing can reach it
  * but the weak links of frame and page-table capabilities (no thread has it: its last
@@ -160,7 +161,7 @@ int vspace_teardown(struct vspace *vspace, word_t *cursor, bool preemptible)
             }
             continue;
         }
-        if (mapdb_clear_table(phys_to_virt(e & L1_COARSE_BASE_MASK), preemptible) != 0)
+        if (mapping_db_clear_table(phys_to_virt(e & L1_COARSE_BASE_MASK), preemptible) != 0)
             return INVOCATION_RESTART;
     }
     tlb_flush_asid(asid);
@@ -481,7 +482,7 @@ static int decode_vspace_unmap(struct invocation *inv)
     if (from < vaddr || from > end)
         return -PECAN_EINVAL;
     bool own = (flags & PECAN_UNMAP_OWN) != 0;
-    int err = mapdb_unmap(invoked_vspace(inv), &from, end, own, true);
+    int err = mapping_db_unmap(invoked_vspace(inv), &from, end, own, true);
     if (err == INVOCATION_RESTART)
         invocation_rewrite(inv, 3, from | PECAN_UNMAP_RESUME | (own ? PECAN_UNMAP_OWN : 0));
     return err;
@@ -529,7 +530,7 @@ int vspace_decode(struct invocation *inv)
 /*
  * Invariant checks (core/invariants.h): every live vspace's tables point only at live
  * page tables and frames, its bookkeeping agrees with its tables, and each table's
- * mapping records are consistent (mapdb_check_table, object/mapdb.c).
+ * mapping records are consistent (mapping_db_check_table, core/mapping_db.c).
  */
 
 static word_t key_of(const void *object)
@@ -556,9 +557,9 @@ static void check_page_table(struct vspace *vspace, vaddr_t base, const struct p
         uint32_t e = pt->pte[i];
         vaddr_t va = base + i * PAGE_SIZE;
         if (pt_is_small(e)) {
-            /* A received page may be a piece of a 64 KiB frame: mapdb_check_table checks
+            /* A received page may be a piece of a 64 KiB frame: mapping_db_check_table checks
              * it against its parent, and its root's entry is checked here. */
-            if (!(pt->records[i].owner & MAPDB_CHILD))
+            if (!(pt->records[i].owner & MAPPING_DB_CHILD))
                 check_frame_entry(asid, va, e & L2_SMALL_BASE_MASK);
         } else if (pt_is_large(e)) {
             check_frame_entry(asid, va, e & L2_LARGE_BASE_MASK);
@@ -567,7 +568,7 @@ static void check_page_table(struct vspace *vspace, vaddr_t base, const struct p
                                   asid, (unsigned long)va);
         }
     }
-    mapdb_check_table(vspace, base, pt);
+    mapping_db_check_table(vspace, base, pt);
 }
 
 static void check_pool(unsigned asid, const struct vspace *vspace)

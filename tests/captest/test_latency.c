@@ -11,7 +11,7 @@
  *   - the call was restarted at least once (DEBUG_STATS), so the restart path ran;
  *   - the result is exactly that of one uninterrupted call, and the invariant checker
  *     finds nothing.
- * The large memory item is in test_mapdb.c (latency_memory_item), with the tasks there;
+ * The large memory item is in test_mapping_db.c (latency_memory_item), with the tasks there;
  * test_revoke.c has the interrupted deletion that another thread must not finish.
  */
 #include "captest.h"

@@ -8,7 +8,7 @@
  * below VSPACE_USER_END; the kernel's entries are copied in at creation.
  *
  * A page table object is 4 KiB: the 1 KiB ARM coarse table (256 entries) followed by the
- * mapping records of its 256 pages (the mapping database, object/mapdb.c).
+ * mapping records of its 256 pages (the mapping database, core/mapping_db.c).
  * Page tables are explicit objects: the caller installs one (MAP_PAGE_TABLE) or donates
  * spares to the address space's pool (DONATE_PAGE_TABLE), from which a mapping that
  * needs one takes it. With neither, a mapping fails with PECAN_ENOPAGETABLE.
@@ -101,20 +101,20 @@ struct vspace {
     uint32_t pd[4096];   /* the L1 table; 16 KiB aligned */
 };
 
-/* One page's entry in the mapping database (object/mapdb.c has the rules):
+/* One page's entry in the mapping database (core/mapping_db.c has the rules):
  *   owner         0: no mapping; a frame slot (struct cte *, bit 0 clear): a root mapping
- *                 made through that frame capability; record address | MAPDB_CHILD: a
+ *                 made through that frame capability; record address | MAPPING_DB_CHILD: a
  *                 mapping received in a memory item, child of that record;
  *   first_child   the first record mapped from this one (0: none);
  *   next_sibling  bits [31:2] the next child of the same parent (0: none); bits [1:0] of
- *                 records 0-9 hold the table's location (mapdb.c), 0 in the others.
+ *                 records 0-9 hold the table's location (mapping_db.c), 0 in the others.
  * Record pointers are kernel VAs into page-table objects. */
 struct mapping_record {
     word_t owner;
     word_t first_child;
     word_t next_sibling;
 };
-#define MAPDB_CHILD 1u
+#define MAPPING_DB_CHILD 1u
 
 struct page_table {
     uint32_t pte[256];                      /* the hardware coarse table (1 KiB) */
@@ -203,55 +203,5 @@ void page_table_donate(struct vspace *vspace, struct cte *page_table_slot);
 void page_table_undonate(struct capability *page_table);      /* pooled and live only */
 /* Installs the first pooled page table for the MiB containing vaddr (pool not empty). */
 void page_table_install_from_pool(struct vspace *vspace, vaddr_t vaddr);
-
-/*
- * The mapping database (object/mapdb.c): maps the pages a memory item names (w0, w1 as
- * the sender wrote them: rights, log2 size, base in the sender's space) from sender's
- * address space into receiver's, into the window [window, window + 2^window_order) at the
- * source's offset modulo the window size, and records each new mapping as a child of the
- * sender's. Returns 0 or a negative PECAN_E*; *mapped_at is where the item's base landed
- * (set once the item is valid, even if it then fails). Nothing changes unless it returns
- * 0. Errors: EINVAL (a thread without an address space, bad rights, a page of the item
- * mapped by a section in the sender), ERANGE (sizes, the window, beyond VSPACE_USER_END),
- * EALIGN (base or window not aligned to its size), ENOENT (no page of the item is mapped
- * in the sender), EMAPPED (a target page is taken by another mapping, or by a section),
- * ENOPAGETABLE (the receiver's pool has fewer page tables than the item needs).
- */
-struct thread;
-int mapdb_map_item(struct thread *sender, struct thread *receiver, word_t w0, word_t w1,
-                   vaddr_t window, unsigned window_order, vaddr_t *mapped_at);
-
-/* A page table was installed for the MiB at base in the address space with that ASID
- * (records zeroed): remembers where, for the TLB flushes of its records. */
-void mapdb_table_installed(struct page_table *pt, unsigned asid, vaddr_t base);
-/* A frame capability in slot maps the page of record (empty until now): a root. */
-void mapdb_set_root(struct mapping_record *record, struct cte *slot);
-/* Removes every mapping derived from record's, in every address space, then record's own
- * root entry in the database (the caller clears the page-table entry). */
-void mapdb_remove_root(struct mapping_record *record);
-/* Removes every mapping derived from record's (not record's own). */
-void mapdb_remove_descendants(struct mapping_record *record);
-/* The same in preemptible steps (core/preempt.h): false if it stopped (the mappings it
- * removed are gone, so calling it again goes on). */
-bool mapdb_remove_descendants_steps(struct mapping_record *record);
-/* The same for every mapping of an installed page table (its own stay). */
-bool mapdb_remove_table_descendants(struct page_table *pt);
-/* Reduces the rights of every mapping derived from record's to at most map_rights. */
-bool mapdb_restrict_descendants_steps(struct mapping_record *record, unsigned map_rights);
-/* A page table leaves its address space (uninstalled, or the vspace is destroyed): each
- * of its mappings loses its descendants and leaves its parent's child list; the records
- * are zeroed. The entries stay (the caller makes the table unreachable). With
- * preemptible it may stop (INVOCATION_RESTART, core/preempt.h); calling it again goes on
- * (the records hold the progress). */
-int mapdb_clear_table(struct page_table *pt, bool preemptible);
-/* VSPACE UNMAP: removes the descendants of every mapping in [*cursor, end) of vspace and,
- * with own, those mappings too (a root through its frame capability: frame_unmap, so a
- * 64 KiB frame goes as a whole). Sections are left alone. With preemptible it may stop
- * (INVOCATION_RESTART) with *cursor where to go on. */
-int mapdb_unmap(struct vspace *vspace, vaddr_t *cursor, vaddr_t end, bool own, bool preemptible);
-/* How many 4 KiB pages the memory items of one kernel entry may cover (mapdb.c). */
-#define MAPDB_ENTRY_PAGES 256u
-/* Invariant checks of one installed page table's records (vspace_check_invariants). */
-void mapdb_check_table(struct vspace *vspace, vaddr_t base, const struct page_table *pt);
 
 #endif

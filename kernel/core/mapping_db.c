@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The mapping database (include/object/vspace.h): memory items in messages, and removing
+ * The mapping database (include/core/mapping_db.h): memory items in messages, and removing
  * what they mapped, recursively, when the source goes.
  *
  * Design. Every page of an installed page table has a mapping record next to its entry
@@ -10,7 +10,7 @@
  *          the capability's slot. A 64 KiB frame is 16 roots, one per 4 KiB piece, all
  *          owned by the slot.
  *   child  a page a memory item mapped: owner = the record of the sender's mapping it was
- *          mapped from | MAPDB_CHILD. Always a 4 KiB small page, with the parent's
+ *          mapped from | MAPPING_DB_CHILD. Always a 4 KiB small page, with the parent's
  *          physical page and memory type and at most the parent's rights.
  * The children of a record form a singly linked list (first_child, next_sibling), newest
  * first. Records are word aligned and slots 32-byte aligned, so bit 0 of owner tells the
@@ -24,7 +24,7 @@
  * UNMAP leaves sections alone (UNMAP_FRAME removes them). 64 KiB pages may be sent; the
  * receiver gets the 4 KiB pieces as small pages.
  *
- * Invariants (checked by mapdb_check_table for every table of every live vspace):
+ * Invariants (checked by mapping_db_check_table for every table of every live vspace):
  *   - a record's owner is non-zero iff its entry is valid; a zero record has no children
  *     and no sibling link;
  *   - the table's location bits name the ASID and MiB it is installed at;
@@ -37,7 +37,7 @@
  *   - no record (owner, first_child, next_sibling) points into a table that is not
  *     installed in a live vspace: removing a table (page_table_uninstall, vspace_destroy)
  *     first removes every mapping derived from its pages and unlinks its children from
- *     their parents (mapdb_clear_table).
+ *     their parents (mapping_db_clear_table).
  * So a frame's memory is mapped only while a capability to it holds a live mapping from
  * which all its other mappings descend: deleting the capability (frame_unmap) takes them
  * all.
@@ -48,7 +48,7 @@
  * leaving) searches its parent's list: O(siblings). Each removed entry is cleaned to
  * memory and flushed from the TLB by address and ASID.
  *
- * Memory items (mapdb_map_item). w0 = PECAN_ITEM_MAP | rights << 4 | log2 size << 8 with
+ * Memory items (mapping_db_map_item). w0 = PECAN_ITEM_MAP | rights << 4 | log2 size << 8 with
  * 12 <= log2 size <= 31, rights a non-empty set of PECAN_MAP_READ/WRITE/EXECUTE (READ is
  * implied: ARMv6 user pages are always readable); w1 = base, aligned to the size. The
  * window [window, window + 2^order) (12 <= order <= 32, window aligned to its size) must
@@ -71,7 +71,7 @@
  * PECAN_MSG_MAX_ITEMS items. The pages the items of one kernel entry may cover are
  * bounded instead of made restartable (a message is delivered once, possibly in the
  * receiver's system call rather than the sender's, so there is no one caller to restart):
- * MAPDB_ENTRY_PAGES 4 KiB pages in all (1 MiB). An item that would go past the allowance
+ * MAPPING_DB_ENTRY_PAGES 4 KiB pages in all (1 MiB). An item that would go past the allowance
  * fails with ERANGE in its result word, with nothing mapped; the items before it are
  * delivered. The allowance is per kernel entry, so a reply-and-wait that both replies
  * and receives shares it between the two messages. Larger ranges are mapped with more
@@ -84,6 +84,7 @@
 #include <arch/page_table.h>
 #include <core/invariants.h>
 #include <core/invocation.h>
+#include <core/mapping_db.h>
 #include <core/preempt.h>
 #include <core/tlb.h>
 #include <object/thread.h>
@@ -111,7 +112,7 @@ static word_t record_word(const struct mapping_record *r)
 
 static bool is_child(const struct mapping_record *r)
 {
-    return (r->owner & MAPDB_CHILD) != 0;
+    return (r->owner & MAPPING_DB_CHILD) != 0;
 }
 
 static struct mapping_record *parent_of(const struct mapping_record *r)
@@ -167,7 +168,7 @@ static word_t table_location(const struct page_table *pt)
     return location;
 }
 
-void mapdb_table_installed(struct page_table *pt, unsigned asid, vaddr_t base)
+void mapping_db_table_installed(struct page_table *pt, unsigned asid, vaddr_t base)
 {
     word_t location = make_location(asid, base);
     for (unsigned i = 0; i < LOCATION_RECORDS; i++)
@@ -245,17 +246,17 @@ static bool remove_descendants(struct mapping_record *top, bool preemptible)
     }
 }
 
-void mapdb_remove_descendants(struct mapping_record *top)
+void mapping_db_remove_descendants(struct mapping_record *top)
 {
     remove_descendants(top, false);
 }
 
-bool mapdb_remove_descendants_steps(struct mapping_record *top)
+bool mapping_db_remove_descendants_steps(struct mapping_record *top)
 {
     return remove_descendants(top, true);
 }
 
-bool mapdb_remove_table_descendants(struct page_table *pt)
+bool mapping_db_remove_table_descendants(struct page_table *pt)
 {
     if (preempt_step(TABLE_SCAN_COST))
         return false;
@@ -266,16 +267,16 @@ bool mapdb_remove_table_descendants(struct page_table *pt)
     return true;
 }
 
-void mapdb_set_root(struct mapping_record *record, struct cte *slot)
+void mapping_db_set_root(struct mapping_record *record, struct cte *slot)
 {
     assert(record->owner == 0 && record->first_child == 0);
     record->owner = (word_t)(uintptr_t)slot;
 }
 
-void mapdb_remove_root(struct mapping_record *record)
+void mapping_db_remove_root(struct mapping_record *record)
 {
     assert(record->owner && !is_child(record));
-    mapdb_remove_descendants(record);
+    mapping_db_remove_descendants(record);
     clear_record(record);
 }
 
@@ -316,7 +317,7 @@ static struct mapping_record *first_to_narrow(struct mapping_record *r, unsigned
 #define RESTRICT_COST 400u
 #define RESTRICT_SKIP_COST 30u
 
-bool mapdb_restrict_descendants_steps(struct mapping_record *top, unsigned map_rights)
+bool mapping_db_restrict_descendants_steps(struct mapping_record *top, unsigned map_rights)
 {
     /* Post-order: a record is narrowed only after all its descendants. A derived page
      * never has more rights than its source, so a narrowed record's whole subtree is done,
@@ -347,7 +348,7 @@ bool mapdb_restrict_descendants_steps(struct mapping_record *top, unsigned map_r
     }
 }
 
-int mapdb_clear_table(struct page_table *pt, bool preemptible)
+int mapping_db_clear_table(struct page_table *pt, bool preemptible)
 {
     /* A record is cleared only when its descendants are gone, so a restart skips what is
      * done and continues inside the record it stopped in. */
@@ -388,7 +389,7 @@ static bool unmap_page(struct vspace *vspace, struct page_table *pt, unsigned i,
         /* A root goes through its capability, which then holds no mapping any more. */
         struct cte *slot = (struct cte *)(uintptr_t)r->owner;
         if (frame_mapped_vspace(slot) != vspace)
-            panic("mapdb: root record %p names slot %p without its mapping", (void *)r,
+            panic("mapping database: root record %p names slot %p without its mapping", (void *)r,
                   (void *)slot);
         /* A 64 KiB frame's other pieces may have been passed on too. */
         if (preemptible && !frame_remove_derived(slot))
@@ -398,7 +399,8 @@ static bool unmap_page(struct vspace *vspace, struct page_table *pt, unsigned i,
     return true;
 }
 
-int mapdb_unmap(struct vspace *vspace, vaddr_t *cursor, vaddr_t end, bool own, bool preemptible)
+int mapping_db_unmap(struct vspace *vspace, vaddr_t *cursor, vaddr_t end, bool own,
+                     bool preemptible)
 {
     assert(end <= VSPACE_USER_END);
     while (*cursor < end) {
@@ -437,9 +439,9 @@ int mapdb_unmap(struct vspace *vspace, vaddr_t *cursor, vaddr_t end, bool own, b
 
 /* ---- memory items -------------------------------------------------------------------- */
 
-/* Estimated instructions per page of an item (both passes), such that MAPDB_ENTRY_PAGES
+/* Estimated instructions per page of an item (both passes), such that MAPPING_DB_ENTRY_PAGES
  * pages are one entry's budget. */
-#define ITEM_PAGE_COST (PREEMPT_BUDGET / MAPDB_ENTRY_PAGES)
+#define ITEM_PAGE_COST (PREEMPT_BUDGET / MAPPING_DB_ENTRY_PAGES)
 
 struct item {
     struct vspace *from, *to;
@@ -456,7 +458,7 @@ static bool target_free(uint32_t d, const struct mapping_record *target,
     *upgrade = false;
     if (!pt_l2_valid(d))
         return true;
-    if (target->owner != (record_word(parent) | MAPDB_CHILD))
+    if (target->owner != (record_word(parent) | MAPPING_DB_CHILD))
         return false;
     *upgrade = true;
     return true;
@@ -510,7 +512,7 @@ static int walk_chunk(const struct item *it, word_t off, word_t bytes, bool inst
             continue;
         }
         vspace_write_entry(&dpt->pte[di], pt_small_page(pt_l2_page(s, src + p), rights));
-        child->owner = record_word(parent) | MAPDB_CHILD;
+        child->owner = record_word(parent) | MAPPING_DB_CHILD;
         child->first_child = 0;
         set_next(child, first_child(parent));
         parent->first_child = record_word(child);
@@ -534,7 +536,7 @@ static int walk_item(const struct item *it, bool install, word_t *mapped, word_t
     return 0;
 }
 
-int mapdb_map_item(struct thread *sender, struct thread *receiver, word_t w0, word_t w1,
+int mapping_db_map_item(struct thread *sender, struct thread *receiver, word_t w0, word_t w1,
                    vaddr_t window, unsigned window_order, vaddr_t *mapped_at)
 {
     struct item it;
@@ -646,7 +648,7 @@ static void check_child(struct vspace *vspace, vaddr_t va, uint32_t e,
     if (!pt_is_small(e))
         invariants_report("asid %u: %08lx: received mapping is not a small page", asid,
                           (unsigned long)va);
-    if (!record_live(r->owner & ~(word_t)MAPDB_CHILD)) {
+    if (!record_live(r->owner & ~(word_t)MAPPING_DB_CHILD)) {
         invariants_report("asid %u: %08lx: parent record %08lx is not in an installed table",
                           asid, (unsigned long)va, (unsigned long)r->owner);
         return;
@@ -674,7 +676,7 @@ static void check_child(struct vspace *vspace, vaddr_t va, uint32_t e,
     /* Up to a root. */
     const struct mapping_record *up = parent;
     for (steps = 0; is_child(up) && steps < CHECK_STEPS; steps++) {
-        if (!record_live(up->owner & ~(word_t)MAPDB_CHILD))
+        if (!record_live(up->owner & ~(word_t)MAPPING_DB_CHILD))
             break;
         up = parent_of(up);
     }
@@ -683,7 +685,7 @@ static void check_child(struct vspace *vspace, vaddr_t va, uint32_t e,
                           (unsigned long)va);
 }
 
-void mapdb_check_table(struct vspace *vspace, vaddr_t base, const struct page_table *pt)
+void mapping_db_check_table(struct vspace *vspace, vaddr_t base, const struct page_table *pt)
 {
     unsigned asid = vspace_asid(vspace);
     if (table_location(pt) != make_location(asid, base))
@@ -719,7 +721,7 @@ void mapdb_check_table(struct vspace *vspace, vaddr_t base, const struct page_ta
                                   asid, (unsigned long)va, (const void *)c);
                 break;
             }
-            if (c->owner != (record_word(r) | MAPDB_CHILD)) {
+            if (c->owner != (record_word(r) | MAPPING_DB_CHILD)) {
                 invariants_report("asid %u: %08lx: child %p names another parent", asid,
                                   (unsigned long)va, (const void *)c);
                 break;

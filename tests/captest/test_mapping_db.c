@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The mapping database through IPC (kernel/object/mapdb.c). The root is task A; tasks B
+ * The mapping database through IPC (kernel/core/mapping_db.c). The root is task A; tasks B
  * and C are address spaces of their own, each with a server thread bound to a gate. A
  * sends memory items to B, B maps them on to C; then the source goes (UNMAP, UNMAP_FRAME,
  * revoking or deleting the frame capability, narrowing its rights, destroying B's address
@@ -401,7 +401,7 @@ static void vspace_counts(pecan_cap_t v, unsigned *pool, unsigned *installed)
 }
 
 /* A -> B -> C with B's and C's pools empty at first, then unmapping at the source. */
-UTEST(mapdb_map_on_and_unmap_at_source)
+UTEST(mapping_db_map_on_and_unmap_at_source)
 {
     struct task b = { 0 }, c = { 0 };
     pecan_cap_t frames[NPAGES], pager = pager_new();
@@ -481,7 +481,7 @@ UTEST(mapdb_map_on_and_unmap_at_source)
 
 /* Deleting or revoking the frame capability at A, or unmapping it, removes its pages from
  * every space they reached. */
-UTEST(mapdb_frame_capability_goes)
+UTEST(mapping_db_frame_capability_goes)
 {
     struct task b = { 0 }, c = { 0 };
     pecan_cap_t masters[NPAGES], pager = pager_new();
@@ -543,7 +543,7 @@ UTEST(mapdb_frame_capability_goes)
 }
 
 /* Rights: never more than the sender has, and narrowing the source narrows the copies. */
-UTEST(mapdb_rights_only_shrink)
+UTEST(mapping_db_rights_only_shrink)
 {
     struct task b = { 0 }, c = { 0 };
     pecan_cap_t ro[1], rw[2], pager = pager_new();
@@ -609,7 +609,7 @@ UTEST(mapdb_rights_only_shrink)
 
 /* Destroying B's address space (or removing B's page table) leaves A and C consistent:
  * what C got through B goes, A keeps its pages. */
-UTEST(mapdb_middle_space_destroyed)
+UTEST(mapping_db_middle_space_destroyed)
 {
     struct task b = { 0 }, c = { 0 };
     pecan_cap_t frames[NPAGES], pager = pager_new();
@@ -659,7 +659,7 @@ UTEST(mapdb_middle_space_destroyed)
 }
 
 /* Item checks: nothing changes unless the whole item can be mapped. */
-UTEST(mapdb_item_errors)
+UTEST(mapping_db_item_errors)
 {
     struct task b = { 0 };
     pecan_cap_t frames[NPAGES], pager = pager_new();
@@ -747,7 +747,7 @@ UTEST(mapdb_item_errors)
 
 /* A 64 KiB frame arrives as 16 small pages; UNMAP_OWN of one of its pieces at A takes the
  * whole frame, and everything derived from it. */
-UTEST(mapdb_large_page_source)
+UTEST(mapping_db_large_page_source)
 {
     struct task b = { 0 };
     pecan_cap_t pager = pager_new(), pt = obj_new(PECAN_OBJ_PAGE_TABLE, 0);
@@ -781,7 +781,7 @@ UTEST(mapdb_large_page_source)
 
 /* A pager answers a page fault with a memory item; the kernel maps it at the fault (from
  * the receiver's pool) and records it, so the source's removal reaches it too. */
-UTEST(mapdb_pager_maps_on_fault)
+UTEST(mapping_db_pager_maps_on_fault)
 {
     struct task b = { 0 };
     pecan_cap_t frames[1], pager = pager_new();
@@ -838,7 +838,7 @@ static int item_error(const pecan_word_t *out)
     return 1;
 }
 
-UTEST(mapdb_random_operations)
+UTEST(mapping_db_random_operations)
 {
     struct task b = { 0 }, c = { 0 };
     pecan_cap_t frames[RANDOM_PAGES], pts[4];
@@ -933,13 +933,13 @@ UTEST(mapdb_random_operations)
         if (!CHECK_CLEAN())
             ut_fail(__FILE__, __LINE__, "after step %u (op %u)", step, (unsigned)op);
     }
-    pecan_printf("# mapdb: %u items mapped, %u refused\n", ok, failed);
+    pecan_printf("# mapping_db: %u items mapped, %u refused\n", ok, failed);
     CHECK(ok > 50);
     task_destroy(&b);
     task_destroy(&c);
 }
 
-/* Bounded latency (kernel/object/mapdb.c): the memory items of one kernel entry cover at
+/* Bounded latency (kernel/core/mapping_db.c): the memory items of one kernel entry cover at
  * most 256 pages (1 MiB). A 1 MiB item with all 256 pages mapped in A arrives, and the
  * entry that maps it stays within the bound (test_latency.c); a 2 MiB item fails with
  * ERANGE with nothing mapped. UNMAP at the source then removes the derived pages. */
