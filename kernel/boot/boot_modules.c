@@ -4,9 +4,9 @@
  * know what to run, so it panics naming the problem (and the module, where there is one).
  */
 #include <arch/memory.h>
-#include <boot_modules.h>
-#include <console.h>
-#include <panic.h>
+#include <boot/boot_modules.h>
+#include <core/console.h>
+#include <core/panic.h>
 
 /* In .data so mkimage can patch it in the ELF file (docs/boot.md). */
 volatile struct boot_image_location boot_image_location __section(".data") = { 0, 0 };

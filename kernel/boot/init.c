@@ -6,19 +6,19 @@
  */
 #include <arch/memory.h>
 #include <arch/mmu.h>
-#include <boot.h>
-#include <boot_modules.h>
-#include <clock.h>
-#include <console.h>
-#include <cpu.h>
-#include <kip.h>
+#include <boot/init.h>
+#include <boot/boot_modules.h>
+#include <core/clock.h>
+#include <core/console.h>
+#include <core/cpu.h>
+#include <core/kernel_info_page.h>
 #include <ktest.h>
 #include <plat.h>
-#include <root_task.h>
+#include <boot/root_task.h>
 #include <arch/trap.h>
 #include <core/sched.h>
-#include <smp.h>
-#include <tick.h>
+#include <core/smp.h>
+#include <core/tick.h>
 
 #ifndef PECAN_VERSION
 #define PECAN_VERSION "0.1"
@@ -132,7 +132,7 @@ void kernel_main(void)
     mmu_remove_identity_map();
     smp_run_on_cpus(smp_online_mask(), flush_tlb, NULL);
 
-    kip_init(boot_info.cpus_online);
+    kernel_info_page_init(boot_info.cpus_online);
 
 #ifdef CONFIG_KTEST
     ktest_main(boot_cmdline());

@@ -9,11 +9,11 @@
  * The objects made here are roots of the derivation tree (no untyped parent): their
  * memory is never given back.
  */
-#include <arch/cpu.h>
+#include <arch/processor.h>
 #include <arch/memory.h>
-#include <boot.h>
-#include <boot_modules.h>
-#include <console.h>
+#include <boot/init.h>
+#include <boot/boot_modules.h>
+#include <core/console.h>
 #include <core/cdt.h>
 #include <core/cspace.h>
 #include <core/sched.h>
@@ -25,10 +25,10 @@
 #include <object/thread.h>
 #include <object/untyped.h>
 #include <object/vspace.h>
-#include <panic.h>
+#include <core/panic.h>
 #include <pecan/bootinfo.h>
 #include <plat.h>
-#include <root_task.h>
+#include <boot/root_task.h>
 
 #define ROOT_PRIORITY 128
 #define MAX_PAGE_TABLES 64

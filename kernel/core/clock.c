@@ -4,7 +4,7 @@
  * the last reading is kept and every tick extends it; readers under the lock always see
  * a monotonic 64-bit count.
  */
-#include <clock.h>
+#include <core/clock.h>
 #include <plat.h>
 #include <spinlock.h>
 

@@ -3,8 +3,8 @@
  * The kernel console. One lock around each whole kprintf keeps lines from different CPUs
  * apart; interrupts are masked while it is held, so a CPU never waits for itself.
  */
-#include <arch/cpu.h>
-#include <console.h>
+#include <arch/processor.h>
+#include <core/console.h>
 #include <lib/format.h>
 #include <spinlock.h>
 #include <uart.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The per-CPU data and boot stacks (one kernel stack per CPU). */
+#include <arch/tlb.h>
+#include <core/cpu.h>
 #include <core/sched.h>
-#include <core/tlb.h>
-#include <cpu.h>
 
 struct cpu cpus[CONFIG_MAX_CPUS];
 uint8_t cpu_boot_stacks[CONFIG_MAX_CPUS][KERNEL_STACK_SIZE] __aligned(8) __section(".stacks");

@@ -7,7 +7,7 @@
  * (page fault) or with the registers the handler sent back (exception). A negative reply
  * label, or no handler at all, stops the thread.
  */
-#include <console.h>
+#include <core/console.h>
 #include <core/fault.h>
 #include <core/ipc.h>
 #include <core/mapping_db.h>

@@ -4,11 +4,11 @@
  * it has seen; a fixed, statically allocated hash set does that (debug data, not a heap).
  * If the set fills up the checks that depend on it are skipped and that is reported.
  */
-#include <console.h>
 #include <core/cdt.h>
+#include <core/console.h>
+#include <core/cpu.h>
 #include <core/invariants.h>
 #include <core/sched.h>
-#include <cpu.h>
 #include <object/gate.h>
 #include <object/irq_handler.h>
 #include <object/notification.h>

@@ -30,7 +30,7 @@
  *     destroying it fails them.
  */
 #include <core/fault.h>
-#include <panic.h>
+#include <core/panic.h>
 #include <core/invocation.h>
 #include <core/ipc.h>
 #include <core/ipc_items.h>

@@ -4,11 +4,11 @@
  * the IPI function for software-generated interrupts), signal the end. The function table is
  * written only during boot, before interrupts are enabled.
  */
+#include <core/irq.h>
+#include <core/panic.h>
+#include <core/smp.h>
 #include <interrupt_controller.h>
-#include <irq.h>
-#include <panic.h>
 #include <plat.h>
-#include <smp.h>
 
 #define IPI_COUNT 16
 

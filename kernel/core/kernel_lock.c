@@ -16,10 +16,10 @@
  * CPU queues behind it; the SMP stress test made 20 times fewer operations with it.
  * Test-and-set gives the lock to whichever waiter is running. docs/smp.md.
  */
+#include <core/cpu.h>
 #include <core/kernel_lock.h>
-#include <cpu.h>
-#include <panic.h>
-#include <smp.h>
+#include <core/panic.h>
+#include <core/smp.h>
 #include <spinlock.h>
 
 struct kernel_lock kernel_lock = { SPINLOCK_INIT };

@@ -79,17 +79,17 @@
  *
  * All under the big kernel lock.
  */
-#include <arch/cpu.h>
 #include <arch/memory.h>
 #include <arch/page_table.h>
+#include <arch/processor.h>
+#include <arch/tlb.h>
 #include <core/invariants.h>
 #include <core/invocation.h>
 #include <core/mapping_db.h>
+#include <core/panic.h>
 #include <core/preempt.h>
-#include <core/tlb.h>
 #include <object/thread.h>
 #include <object/vspace.h>
-#include <panic.h>
 #include <pecan/errors.h>
 #include <pecan/syscall.h>
 

@@ -4,13 +4,13 @@
  * EXIT_STATUS_PANIC. A panic while panicking (a fault in the panic path itself) goes
  * straight to power-off so it cannot loop.
  */
-#include <arch/cpu.h>
-#include <console.h>
-#include <cpu.h>
+#include <arch/processor.h>
+#include <core/console.h>
+#include <core/cpu.h>
+#include <core/panic.h>
+#include <core/smp.h>
 #include <lib/format.h>
-#include <panic.h>
 #include <plat.h>
-#include <smp.h>
 
 static volatile uint32_t panic_depth;
 

@@ -12,9 +12,9 @@
  * three minutes). The longest difference is kept with the invoked tag and word 0 of
  * that entry, which says what took so long.
  */
-#include <clock.h>
+#include <core/clock.h>
+#include <core/cpu.h>
 #include <core/preempt.h>
-#include <cpu.h>
 #include <interrupt_controller.h>
 #include <object/thread.h>
 #include <plat.h>

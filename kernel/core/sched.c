@@ -21,13 +21,13 @@
  * to the server get the same bound by charging the server's time to the caller; here
  * the one FIFO rule does it, with no accounting on the IPC path.
  */
-#include <clock.h>
+#include <core/clock.h>
+#include <core/cpu.h>
 #include <core/invariants.h>
 #include <core/kernel_lock.h>
+#include <core/panic.h>
 #include <core/sched.h>
-#include <cpu.h>
-#include <panic.h>
-#include <smp.h>
+#include <core/smp.h>
 
 #define PRIORITY_COUNT SCHED_PRIORITY_COUNT
 

@@ -6,12 +6,12 @@
  * smp_call_cpus requests are serialised by the big kernel lock (docs/smp.md).
  */
 #include <arch/trap.h>
-#include <clock.h>
-#include <console.h>
-#include <cpu.h>
+#include <core/clock.h>
+#include <core/console.h>
+#include <core/cpu.h>
+#include <core/smp.h>
 #include <interrupt_controller.h>
 #include <plat.h>
-#include <smp.h>
 #include <spinlock.h>
 
 #define SECONDARY_START_TIMEOUT_NS 2000000000ull

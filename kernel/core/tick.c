@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* The periodic tick on every CPU: counts ticks and keeps the clock extended. */
-#include <clock.h>
+#include <core/clock.h>
 #include <core/kernel_lock.h>
 #include <core/timeout.h>
-#include <kip.h>
+#include <core/kernel_info_page.h>
 #include <core/sched.h>
-#include <cpu.h>
-#include <irq.h>
+#include <core/cpu.h>
+#include <core/irq.h>
 #include <plat.h>
-#include <tick.h>
+#include <core/tick.h>
 #include <tick_timer.h>
 
 /* CPU 0 keeps time: the clock, the kernel info page, and IPC timeouts. */
@@ -16,7 +16,7 @@ static void cpu0_tick(void)
 {
     clock_on_tick();
     uint64_t now = clock_now_ns();
-    kip_update_clock(now);
+    kernel_info_page_update_clock(now);
     bool locked_here = kernel_lock_held_here();
     if (!locked_here)
         kernel_lock_acquire();

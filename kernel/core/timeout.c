@@ -3,7 +3,7 @@
  * Timeouts of blocked IPC operations (include/core/timeout.h): a list of threads sorted
  * by deadline. Arming walks the list (short in practice); expiry pops from the front.
  */
-#include <clock.h>
+#include <core/clock.h>
 #include <core/ipc.h>
 #include <core/timeout.h>
 

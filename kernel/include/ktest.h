@@ -8,7 +8,7 @@
 #define PECAN_KTEST_H
 
 #include <compiler.h>
-#include <console.h>
+#include <core/console.h>
 #include <types.h>
 
 struct ktest_case {

@@ -6,7 +6,7 @@
 #ifndef PECAN_SPINLOCK_H
 #define PECAN_SPINLOCK_H
 
-#include <arch/cpu.h>
+#include <arch/processor.h>
 #include <compiler.h>
 #include <types.h>
 

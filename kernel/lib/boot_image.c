@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Checking the boot image's module table (format in include/boot_image.h). Everything in
+ * Checking the boot image's module table (format in include/lib/boot_image.h). Everything in
  * the table is treated as untrusted: each size and offset is checked against what is
  * available before it is used, in an order that never reads outside the image.
  */
-#include <boot_image.h>
+#include <lib/boot_image.h>
 #include <lib/crc32.h>
 #include <lib/string.h>
 

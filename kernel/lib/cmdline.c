@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Looking up options on the kernel command line ("word word=value ..."). */
-#include <cmdline.h>
+#include <lib/cmdline.h>
 #include <lib/string.h>
 
 static bool is_space(char c)

@@ -21,15 +21,15 @@
  *   - every entry write is cleaned to memory; an entry that held a valid mapping is also
  *     flushed from the TLB (by MVA and ASID) before the operation returns.
  */
-#include <arch/cpu.h>
 #include <arch/memory.h>
 #include <arch/page_table.h>
+#include <arch/processor.h>
+#include <arch/tlb.h>
 #include <core/delete.h>
 #include <core/invocation.h>
 #include <core/mapping_db.h>
-#include <core/tlb.h>
+#include <core/panic.h>
 #include <object/vspace.h>
-#include <panic.h>
 
 #define CACHE_LINE 32u
 #define NOT_MAPPED 0xFFFFFFFFu

@@ -10,9 +10,9 @@
 #include <core/delete.h>
 #include <core/invariants.h>
 #include <core/invocation.h>
+#include <core/irq.h>
 #include <core/kernel_lock.h>
 #include <interrupt_controller.h>
-#include <irq.h>
 #include <object/irq_handler.h>
 #include <object/notification.h>
 #include <plat.h>

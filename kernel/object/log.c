@@ -4,8 +4,8 @@
  * words. The DEBUG operations expose kernel counters and the invariant checker to test
  * programs, and let a test end the machine with a status.
  */
-#include <console.h>
-#include <clock.h>
+#include <core/console.h>
+#include <core/clock.h>
 #include <core/cspace.h>
 #include <core/delete.h>
 #include <object/thread.h>

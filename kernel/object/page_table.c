@@ -19,16 +19,16 @@
  * received mappings leave their parents' child lists), so no record elsewhere points into
  * it; its entries are left as they are, unreachable once the L1 entry is gone.
  */
-#include <arch/cpu.h>
 #include <arch/memory.h>
 #include <arch/memory_ops.h>
 #include <arch/page_table.h>
+#include <arch/processor.h>
+#include <arch/tlb.h>
 #include <core/delete.h>
 #include <core/invocation.h>
 #include <core/mapping_db.h>
-#include <core/tlb.h>
+#include <core/panic.h>
 #include <object/vspace.h>
-#include <panic.h>
 
 #define CACHE_LINE 32u
 #define NOT_INSTALLED 0xFFFFFFFFu

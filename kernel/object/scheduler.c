@@ -7,13 +7,13 @@
  * scheduler proxy can speak the same protocol. The priority RUN_THREAD gives is bounded
  * by the caller's MCP, exactly as THREAD SET_PRIORITY (object/thread.c).
  */
-#include <clock.h>
+#include <core/clock.h>
+#include <core/cpu.h>
 #include <core/sched.h>
-#include <cpu.h>
+#include <core/smp.h>
 #include <object/scheduler.h>
 #include <object/thread.h>
 #include <plat.h>
-#include <smp.h>
 
 #define US_PER_TICK (1000000u / CONFIG_TICK_HZ)
 

@@ -28,7 +28,7 @@
 #include <object/notification.h>
 #include <object/thread.h>
 #include <object/vspace.h>
-#include <arch/cpu.h>
+#include <arch/processor.h>
 #include <arch/memory.h>
 
 /* Flags, GE bits, E and T may be set from user space; the mode is always user. */

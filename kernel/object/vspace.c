@@ -17,20 +17,20 @@
  *     records before the ASID is freed.
  * All under the big kernel lock.
  */
-#include <arch/cpu.h>
 #include <arch/memory.h>
 #include <arch/memory_ops.h>
 #include <arch/mmu.h>
 #include <arch/page_table.h>
+#include <arch/processor.h>
+#include <arch/tlb.h>
+#include <core/cpu.h>
 #include <core/delete.h>
 #include <core/invariants.h>
 #include <core/invocation.h>
 #include <core/mapping_db.h>
+#include <core/panic.h>
 #include <core/preempt.h>
-#include <core/tlb.h>
-#include <cpu.h>
 #include <object/vspace.h>
-#include <panic.h>
 
 #define ASID_GENERATION_MAX 0xFFFFFFu   /* 24 bits in capability.extra */
 #define KERNEL_FIRST_ENTRY L1_INDEX(USER_SPACE_END)
@@ -145,7 +145,7 @@ int vspace_teardown(struct vspace *vspace, word_t *cursor, bool preemptible)
     unsigned asid = vspace_asid(vspace);
 
     /* Its memory is about to be reused: the table walker must not read it any more.
-     * Other CPUs that have it active switch away in the ASID shootdown (core/tlb.h). */
+     * Other CPUs that have it active switch away in the ASID shootdown (arch/tlb.h). */
     if (this_cpu()->active_vspace == vspace)
         vspace_switch(NULL);
     if (asid == 0 || asid >= ASID_COUNT || asid_table[asid].vspace != vspace)

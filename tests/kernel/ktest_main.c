@@ -5,10 +5,10 @@
  *   panic=<kind>         make the kernel fail on purpose, to test the panic path (status 3)
  *   bench                print "bench <name> <value> <unit>" lines (run under -icount)
  */
-#include <boot.h>
-#include <cmdline.h>
-#include <console.h>
+#include <boot/init.h>
+#include <core/console.h>
 #include <ktest.h>
+#include <lib/cmdline.h>
 #include <lib/string.h>
 #include <plat.h>
 #include "ktest_private.h"

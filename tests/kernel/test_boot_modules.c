@@ -5,10 +5,10 @@
  * aligned, after the kernel, inside RAM; the command line is the one packed.
  */
 #include <arch/memory.h>
-#include <boot.h>
-#include <boot_modules.h>
-#include <cmdline.h>
+#include <boot/boot_modules.h>
+#include <boot/init.h>
 #include <ktest.h>
+#include <lib/cmdline.h>
 #include <lib/crc32.h>
 #include <lib/string.h>
 

@@ -5,12 +5,12 @@
  * 0xFFFF0000 (read-only), no identity map left after boot, and faults on unmapped
  * addresses reach the fault path with the right address and status.
  */
-#include <arch/cpu.h>
 #include <arch/memory.h>
 #include <arch/mmu.h>
+#include <arch/processor.h>
 #include <arch/trap.h>
-#include <boot.h>
-#include <cpu.h>
+#include <boot/init.h>
+#include <core/cpu.h>
 #include <ktest.h>
 #include <lib/string.h>
 

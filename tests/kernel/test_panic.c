@@ -3,11 +3,11 @@
  * Deliberate kernel failures for the panic-path tests (panic=<kind> on the command line):
  * each must end in the panic report and power-off with EXIT_STATUS_PANIC, never a hang.
  */
-#include <arch/cpu.h>
-#include <console.h>
+#include <arch/processor.h>
+#include <core/console.h>
+#include <core/panic.h>
 #include <interrupt_controller.h>
 #include <lib/string.h>
-#include <panic.h>
 #include "ktest_private.h"
 
 /* An interrupt ID that exists on the controller but that no driver registers. */

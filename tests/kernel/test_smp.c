@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* All CPUs run: each reports in, runs work it is handed, and exclusive loads/stores
  * (ldrex/strex) on a shared counter add up exactly. */
-#include <boot.h>
-#include <cpu.h>
+#include <boot/init.h>
+#include <core/cpu.h>
+#include <core/smp.h>
 #include <ktest.h>
 #include <plat.h>
-#include <smp.h>
 
 #define INCREMENTS_PER_CPU 200000u
 

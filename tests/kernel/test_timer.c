@@ -3,11 +3,11 @@
  * Timer interrupts arrive on every CPU at the configured rate: count each CPU's ticks over
  * a known interval of the board clock while CPU 0 waits in WFI.
  */
-#include <boot.h>
-#include <clock.h>
-#include <cpu.h>
+#include <boot/init.h>
+#include <core/clock.h>
+#include <core/cpu.h>
+#include <core/smp.h>
 #include <ktest.h>
-#include <smp.h>
 
 #define INTERVAL_NS 500000000ull
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <boot_image.h>
+#include <lib/boot_image.h>
 #include <lib/crc32.h>
 
 #include "image_builder.h"

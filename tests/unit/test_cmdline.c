@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include <cmdline.h>
+#include <lib/cmdline.h>
 
 /* cmdline_get into a roomy buffer; returns the value, or NULL if the option is absent. */
 static const char *get(const char *cmdline, const char *name)

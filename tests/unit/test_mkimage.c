@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boot_image.h>
+#include <lib/boot_image.h>
 
 #ifndef MKIMAGE_PATH
 #error "MKIMAGE_PATH must name the mkimage executable"

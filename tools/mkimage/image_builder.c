@@ -6,7 +6,7 @@
  */
 #include "image_builder.h"
 
-#include <boot_image.h>
+#include <lib/boot_image.h>
 #include <lib/crc32.h>
 #include <stdio.h>
 #include <stdlib.h>

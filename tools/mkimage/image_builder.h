@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Building the boot image blob (module table, command line, module data, trailer; format in
- * kernel/include/boot_image.h) in host memory, and damaging it on purpose for the kernel's
+ * kernel/include/lib/boot_image.h) in host memory, and damaging it on purpose for the kernel's
  * bad-image tests. Shared by mkimage and the host unit tests.
  */
 #ifndef PECAN_IMAGE_BUILDER_H

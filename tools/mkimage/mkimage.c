@@ -5,10 +5,10 @@
  * the kernel, and the kernel variable boot_image_location is patched to point at it
  * (docs/boot.md). Every field of the input ELF is checked before it is used.
  */
-#include <boot_image.h>
-#include <boot_modules.h>
+#include <boot/boot_modules.h>
 #include <elf.h>
 #include <errno.h>
+#include <lib/boot_image.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,10 +5,10 @@
  * and later removes the identity map. Page-table writes are cleaned from the data cache
  * because the ARM11 table walker does not snoop it.
  */
-#include <arch/cpu.h>
 #include <arch/memory.h>
 #include <arch/mmu.h>
-#include <panic.h>
+#include <arch/processor.h>
+#include <core/panic.h>
 
 uint32_t boot_page_directory[4096] __aligned(16384) __section(".boot_pd");
 uint32_t vector_page_table[256] __aligned(1024) __section(".boot_pd");

@@ -9,7 +9,7 @@
  * sender blocks, and the partner becomes this CPU's current thread directly (no run
  * queue, no scheduling choice) and is entered at once. Everything else, and every case
  * the fast path declines, goes to the general path in C (arch_handle_syscall in
- * arch/armv6/trap.c, then core/invoke.c and core/ipc.c), which does the same with every
+ * arch/armv6/trap.c, then core/invocation.c and core/ipc.c), which does the same with every
  * case covered; the two must leave identical state, and the tests run both.
  *
  * It is assembly because it is the round trip every server pays, twice per call: here

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * TLB maintenance by ASID (include/core/tlb.h): the CP15 c8 operations of the ARM ARM v6
+ * TLB maintenance by ASID (include/arch/tlb.h): the CP15 c8 operations of the ARM ARM v6
  * (chapter B4, register 8) and the ARM11 MPCore TRM. Each operation is bracketed by
  * barriers: the DSB before it makes the page-table write (already cleaned to memory)
  * visible to the walker before the old entry is dropped, the DSB and prefetch flush after
@@ -12,12 +12,12 @@
  * its CPU, so plain stores do. An operation runs here and, by
  * smp_call_cpus, on the other CPUs in the mask, and returns when they are all done.
  */
-#include <arch/cpu.h>
+#include <arch/processor.h>
+#include <arch/tlb.h>
+#include <core/cpu.h>
 #include <core/kernel_lock.h>
-#include <core/tlb.h>
-#include <cpu.h>
+#include <core/smp.h>
 #include <object/vspace.h>
-#include <smp.h>
 
 volatile uint8_t tlb_asid_cpus[ASID_COUNT][CONFIG_MAX_CPUS];
 

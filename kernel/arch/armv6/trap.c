@@ -14,20 +14,20 @@
  * into a failed probe; everything else is a kernel bug and panics with the full register
  * frame, the fault address and status.
  */
-#include <arch/cpu.h>
+#include <arch/processor.h>
 #include <arch/syscall_layout.h>
 #include <arch/trap.h>
-#include <console.h>
+#include <core/console.h>
+#include <core/cpu.h>
 #include <core/enter.h>
 #include <core/fault.h>
+#include <core/invocation.h>
+#include <core/irq.h>
 #include <core/kernel_lock.h>
+#include <core/panic.h>
 #include <core/preempt.h>
 #include <core/sched.h>
-#include <core/syscall.h>
-#include <cpu.h>
-#include <irq.h>
 #include <object/vspace.h>
-#include <panic.h>
 
 extern const char arch_probe_load[], arch_probe_store[], arch_probe_fixup[];
 

@@ -31,7 +31,7 @@
 
 #define MODE_SVC 0x13
 #define TRAP_SVC 2
-#define CPU_KERNEL_STACK_TOP_OFFSET 0   /* include/cpu.h */
+#define CPU_KERNEL_STACK_TOP_OFFSET 0   /* include/core/cpu.h */
 #define USER_REGS_BYTES 60              /* r0-r12, sp, lr */
 #define FRAME_KERNEL_SLOTS 12           /* pad, sp_svc, lr_svc below r0 (struct trap_frame) */
 

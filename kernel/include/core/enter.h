@@ -7,9 +7,9 @@
 #ifndef PECAN_CORE_ENTER_H
 #define PECAN_CORE_ENTER_H
 
-#include <arch/cpu.h>
+#include <arch/processor.h>
+#include <core/cpu.h>
 #include <core/kernel_lock.h>
-#include <cpu.h>
 #include <object/thread.h>
 #include <object/vspace.h>
 

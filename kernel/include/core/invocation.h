@@ -9,7 +9,7 @@
  * A decoder that blocks the caller (notification wait) returns INVOCATION_BLOCKED: the
  * reply is written later, when the caller is woken. One that ran out of time returns
  * INVOCATION_RESTART: the caller re-executes the same system call after interrupts have
- * been handled (core/invoke.c), which continues the work where it stopped.
+ * been handled (core/invocation.c), which continues the work where it stopped.
  */
 #ifndef PECAN_CORE_INVOCATION_H
 #define PECAN_CORE_INVOCATION_H
@@ -83,5 +83,20 @@ int frame_decode(struct invocation *inv);
 int irq_control_decode(struct invocation *inv);
 int irq_handler_decode(struct invocation *inv);
 int log_decode(struct invocation *inv);
+
+/* The slot of the capability the caller invokes (index in r0), or NULL if the lookup
+ * fails. */
+static inline struct cte *syscall_lookup(const struct thread *caller)
+{
+    struct cte *slot;
+    int err = cspace_lookup(thread_cspace_root(caller), caller->context.r[0], &slot);
+    return err == 0 ? slot : NULL;
+}
+
+/* The general path of the system call (core/invocation.c): every invocation the IPC fast
+ * path does not take. slot is the invoked capability's slot, or NULL if the lookup
+ * failed. The entry and the fast path are arch/armv6/syscall.S, then arch/armv6/trap.c
+ * (arch/trap.h). */
+void syscall_invoke_general(struct thread *caller, struct cte *slot);
 
 #endif

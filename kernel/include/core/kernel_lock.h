@@ -16,7 +16,7 @@
 #ifndef PECAN_CORE_KERNEL_LOCK_H
 #define PECAN_CORE_KERNEL_LOCK_H
 
-#include <cpu.h>
+#include <core/cpu.h>
 #include <spinlock.h>
 #include <types.h>
 

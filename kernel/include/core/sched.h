@@ -8,7 +8,7 @@
 #ifndef PECAN_CORE_SCHED_H
 #define PECAN_CORE_SCHED_H
 
-#include <cpu.h>
+#include <core/cpu.h>
 #include <object/thread.h>
 
 #define SCHED_MAX_PRIORITY 255

@@ -7,8 +7,8 @@
 #ifndef PECAN_CORE_THREAD_QUEUE_H
 #define PECAN_CORE_THREAD_QUEUE_H
 
+#include <core/panic.h>
 #include <object/thread.h>
-#include <panic.h>
 
 static inline void thread_queue_append(struct thread **head, struct thread **tail, struct thread *t,
                                        void *owner)

@@ -30,8 +30,8 @@
 
 #include <arch/memory.h>
 #include <arch/mmu.h>
-#include <core/tlb.h>
-#include <cpu.h>
+#include <arch/tlb.h>
+#include <core/cpu.h>
 #include <object/cap.h>
 
 #define VSPACE_SIZE_BITS 14
@@ -59,7 +59,7 @@ void vspace_clean_prepared(void);
 void vspace_init_undo(struct vspace *vspace);
 /* Loads vspace's page directory and ASID on this CPU (NULL: the kernel-only boot
  * directory); a non-NULL vspace also sets this CPU's bit in the ASID's TLB shootdown
- * mask (core/tlb.h). Use vspace_activate. */
+ * mask (arch/tlb.h). Use vspace_activate. */
 void vspace_switch(struct vspace *vspace);
 /* Makes vspace the current address space of this CPU. Inline: on the way back to user
  * mode it is usually loaded already (same address space) and costs a compare. */
@@ -173,7 +173,7 @@ struct vspace *vspace_link_target(word_t link);
 struct vspace *vspace_of_asid(unsigned asid);
 
 /* Writes one page-table entry and cleans it from the data cache for the table walker.
- * The caller ends the update with a DSB (directly or through core/tlb.h). */
+ * The caller ends the update with a DSB (directly or through arch/tlb.h). */
 void vspace_write_entry(uint32_t *entry, uint32_t value);
 /* The page table installed for the MiB containing vaddr, or NULL. */
 struct page_table *vspace_page_table(struct vspace *vspace, vaddr_t vaddr);

@@ -5,10 +5,10 @@
  */
 #include <arch/memory.h>
 #include <arch/mmu.h>
+#include <core/smp.h>
 #include <interrupt_controller.h>
 #include <mmio.h>
 #include <plat.h>
-#include <smp.h>
 #include <tick_timer.h>
 #include <uart.h>
 #include "interrupts.h"

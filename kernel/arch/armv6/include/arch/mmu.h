@@ -3,8 +3,8 @@
 #ifndef PECAN_ARCH_MMU_H
 #define PECAN_ARCH_MMU_H
 
-#include <arch/cpu.h>
 #include <arch/memory.h>
+#include <arch/processor.h>
 #include <types.h>
 
 #define MMU_MAX_DEVICE_MAPPINGS 16

@@ -10,7 +10,7 @@
 #ifndef PECAN_ARCH_SYSCALL_LAYOUT_H
 #define PECAN_ARCH_SYSCALL_LAYOUT_H
 
-/* struct cpu (cpu.h) */
+/* struct cpu (core/cpu.h) */
 #define OFFSET_CPU_KERNEL_STACK_TOP 0
 #define OFFSET_CPU_INDEX 4
 #define OFFSET_CPU_EXECUTING 56
@@ -82,9 +82,9 @@
 #define TAG_FLAGS_MASK 0xf000
 
 #ifndef __ASSEMBLER__
+#include <core/cpu.h>
 #include <core/kernel_lock.h>
 #include <core/sched.h>
-#include <cpu.h>
 #include <object/gate.h>
 #include <object/notification.h>
 #include <object/thread.h>

@@ -36,11 +36,14 @@ struct trap_frame {
 #define TRAP_FRAME_SIZE 80
 
 struct user_context;
+struct cpu;
+struct cte;
+struct thread;
 
 /* From vectors.S, on the kernel stack with interrupts masked, the interrupted thread's
  * registers saved in its thread object. Returns the user context to enter
- * (arch_return_to_user). The system call enters at entry_svc (arch/armv6/syscall.S;
- * core/syscall.h). */
+ * (arch_return_to_user). The system call enters at entry_svc (arch/armv6/syscall.S, then
+ * arch_handle_syscall below). */
 struct user_context *arch_handle_user_trap(enum trap_type type);
 /* From vectors.S: a trap taken in kernel mode; returns through the frame. */
 void arch_handle_kernel_trap(struct trap_frame *frame, enum trap_type type);
@@ -48,6 +51,19 @@ void arch_handle_kernel_trap(struct trap_frame *frame, enum trap_type type);
 void arch_return_to_user(const struct user_context *context) __attribute__((noreturn));
 /* Leaves the kernel for the first time on this CPU: runs the first runnable thread. */
 void arch_start_user(void) __attribute__((noreturn));
+
+/* The system call starts in assembly (arch/armv6/syscall.S: the entry, the kernel lock
+ * and the IPC fast path) and continues in one of these, on the kernel stack with the
+ * caller's registers in its thread object. Each returns the context to enter.
+ *
+ * The general path, with the kernel lock held and current's capability looked up (slot,
+ * or NULL if the lookup failed): runs syscall_invoke_general and enters the next thread. */
+struct user_context *arch_handle_syscall(struct cpu *cpu, struct thread *current,
+                                         struct cte *slot);
+/* The same before the lookup. */
+struct user_context *arch_handle_syscall_lookup(struct cpu *cpu, struct thread *current);
+/* The system call when the kernel lock was taken: waits for it, then the general path. */
+struct user_context *arch_handle_syscall_contended(struct cpu *cpu);
 
 /* Reads a word at va; returns false, and records the fault in struct cpu, if it faults. */
 bool arch_probe_read_word(vaddr_t va, word_t *out);

@@ -9,8 +9,8 @@
  * that has run the address space since the ASID was last flushed there), and returns when
  * all are done (docs/smp.md). Callers hold the big kernel lock (or are alone, at boot).
  */
-#ifndef PECAN_CORE_TLB_H
-#define PECAN_CORE_TLB_H
+#ifndef PECAN_ARCH_TLB_H
+#define PECAN_ARCH_TLB_H
 
 #include <types.h>
 

@@ -10,8 +10,8 @@
  *   module offsets        module data, each at a BOOT_IMAGE_MODULE_ALIGN boundary
  *   image_size - 8        struct boot_image_trailer
  */
-#ifndef PECAN_BOOT_IMAGE_H
-#define PECAN_BOOT_IMAGE_H
+#ifndef PECAN_LIB_BOOT_IMAGE_H
+#define PECAN_LIB_BOOT_IMAGE_H
 
 #include <types.h>
 

@@ -4,11 +4,11 @@
  * All waiting is done in WFI with the waker sending an IPI (platforms.md: under -icount a
  * spinning CPU can starve the others).
  */
-#ifndef PECAN_SMP_H
-#define PECAN_SMP_H
+#ifndef PECAN_CORE_SMP_H
+#define PECAN_CORE_SMP_H
 
 #include <compiler.h>
-#include <cpu.h>
+#include <core/cpu.h>
 
 enum ipi {
     IPI_WAKE = 0,         /* only ends a WFI */

@@ -3,8 +3,8 @@
  * The kernel command line from the boot image: space-separated words, either "name" or
  * "name=value". Portable (unit-tested on the host).
  */
-#ifndef PECAN_CMDLINE_H
-#define PECAN_CMDLINE_H
+#ifndef PECAN_LIB_CMDLINE_H
+#define PECAN_LIB_CMDLINE_H
 
 #include <types.h>
 

@@ -3,11 +3,11 @@
  * Per-CPU data. Each CPU finds its own struct cpu through TPIDRPRW (set once at start-up).
  * Fields are written only by their own CPU unless marked otherwise.
  */
-#ifndef PECAN_CPU_H
-#define PECAN_CPU_H
+#ifndef PECAN_CORE_CPU_H
+#define PECAN_CORE_CPU_H
 
-#include <arch/cpu.h>
 #include <arch/memory.h>
+#include <arch/processor.h>
 #include <compiler.h>
 #include <types.h>
 
@@ -52,7 +52,7 @@ struct cpu {
      * boot page directory). Written by this CPU (object/vspace.c). */
     struct vspace *active_vspace;
     /* This CPU's run queue (core/sched.h), and its byte in each ASID's shootdown mask
-     * (&tlb_asid_cpus[0][index], core/tlb.h). Set once at start-up; the IPC fast path
+     * (&tlb_asid_cpus[0][index], arch/tlb.h). Set once at start-up; the IPC fast path
      * uses them instead of indexing by CPU number. */
     struct run_queue *run_queue;
     volatile uint8_t *asid_marks;

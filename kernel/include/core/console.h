@@ -3,8 +3,8 @@
  * The kernel console: formatted output to the UART. Each kprintf call is printed whole,
  * never interleaved with another CPU's output.
  */
-#ifndef PECAN_CONSOLE_H
-#define PECAN_CONSOLE_H
+#ifndef PECAN_CORE_CONSOLE_H
+#define PECAN_CORE_CONSOLE_H
 
 #include <compiler.h>
 #include <stdarg.h>

@@ -11,7 +11,6 @@
 #include <core/preempt.h>
 #include <object/gate.h>
 #include <object/scheduler.h>
-#include <core/syscall.h>
 #include <object/thread.h>
 
 typedef int (*decode_fn)(struct invocation *inv);

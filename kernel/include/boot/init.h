@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* What boot found out, for the rest of the kernel and for the self-tests. */
-#ifndef PECAN_BOOT_H
-#define PECAN_BOOT_H
+#ifndef PECAN_BOOT_INIT_H
+#define PECAN_BOOT_INIT_H
 
 #include <types.h>
 

@@ -5,12 +5,12 @@
  * every address space shares (its kernel entries are copied from the boot directory).
  * The clock is published with a sequence counter: odd while it is being written.
  */
-#include <arch/cpu.h>
 #include <arch/memory.h>
 #include <arch/mmu.h>
-#include <clock.h>
+#include <arch/processor.h>
 #include <compiler.h>
-#include <kip.h>
+#include <core/clock.h>
+#include <core/kernel_info_page.h>
 
 /* Small page, user and kernel read-only (APX=1 AP=10), normal cacheable shared memory,
  * execute-never, global. ARM ARM B4.7. */
@@ -23,7 +23,7 @@ static union {
 } kip_area __aligned(PAGE_SIZE);
 #define kip_page kip_area.kip
 
-void kip_init(unsigned cpu_count)
+void kernel_info_page_init(unsigned cpu_count)
 {
     kip_page.magic = PECAN_KIP_MAGIC;
     kip_page.version = 1;
@@ -32,7 +32,7 @@ void kip_init(unsigned cpu_count)
     mmu_map_kernel_page(PECAN_KIP_ADDRESS, virt_to_phys(&kip_page) | PAGE_USER_READONLY);
 }
 
-void kip_update_clock(uint64_t now_ns)
+void kernel_info_page_update_clock(uint64_t now_ns)
 {
     kip_page.sequence++;
     barrier_data_memory();

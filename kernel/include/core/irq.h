@@ -3,8 +3,8 @@
  * Interrupt dispatch in the kernel. A kernel function is registered per interrupt ID; an
  * interrupt without one is a kernel bug and panics. IPIs go to smp_handle_ipi.
  */
-#ifndef PECAN_IRQ_H
-#define PECAN_IRQ_H
+#ifndef PECAN_CORE_IRQ_H
+#define PECAN_CORE_IRQ_H
 
 #include <types.h>
 

@@ -4,10 +4,10 @@
  * module table into boot_image_location; boot_modules_init() checks the table (panicking
  * with the problem named if it is bad) and keeps it for the rest of boot.
  */
-#ifndef PECAN_BOOT_MODULES_H
-#define PECAN_BOOT_MODULES_H
+#ifndef PECAN_BOOT_BOOT_MODULES_H
+#define PECAN_BOOT_BOOT_MODULES_H
 
-#include <boot_image.h>
+#include <lib/boot_image.h>
 #include <types.h>
 
 /* Filled in by tools/mkimage in the packed kernel ELF (docs/boot.md). */

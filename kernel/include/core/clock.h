@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Time since power-on, from the board's free-running counter. */
-#ifndef PECAN_CLOCK_H
-#define PECAN_CLOCK_H
+#ifndef PECAN_CORE_CLOCK_H
+#define PECAN_CORE_CLOCK_H
 
 #include <types.h>
 

@@ -3,8 +3,8 @@
  * ARMv6 processor registers and instructions as inline functions: CP15 (ARM ARM B3/B4,
  * ARM1136/ARM11MPCore TRMs), barriers (CP15 c7 operations on v6), interrupt masking.
  */
-#ifndef PECAN_ARCH_CPU_H
-#define PECAN_ARCH_CPU_H
+#ifndef PECAN_ARCH_PROCESSOR_H
+#define PECAN_ARCH_PROCESSOR_H
 
 #include <types.h>
 

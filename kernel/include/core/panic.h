@@ -4,8 +4,8 @@
  * with EXIT_STATUS_PANIC. The exception path prints the register frame first
  * (arch/armv6/trap.c) and then calls panic_begin()/panic_end().
  */
-#ifndef PECAN_PANIC_H
-#define PECAN_PANIC_H
+#ifndef PECAN_CORE_PANIC_H
+#define PECAN_CORE_PANIC_H
 
 #include <compiler.h>
 
