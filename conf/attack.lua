@@ -53,7 +53,7 @@ local function one_cycle(n)
     collectgarbage("collect")
 end
 
--- A warm-up cycle first: ned's launcher keeps the parent gate of a released child for
+-- A warm-up cycle first: ned's children library keeps the parent gate of a released child for
 -- the next one (charged to ned's factory), so the first start leaves ned one gate more.
 -- Whatever ned keeps is charged to ned's factory and nothing else: moe's free memory
 -- falls by at most what ned's use grows (a capability slot moe keeps for ned costs its

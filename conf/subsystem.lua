@@ -122,7 +122,7 @@ local function one_cycle(n, warm_up)
     return ready, after
 end
 
--- A warm-up cycle first: ned's launcher keeps the parent gate of a released child for
+-- A warm-up cycle first: ned's children library keeps the parent gate of a released child for
 -- the next one, the server's heap and second thread take what serving a session needs,
 -- Lua's tables grow. All of it is charged to ned's or the server's factory and nothing
 -- else: moe's free memory falls by at most what their use grows, and moe's own use does

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * loader_run_thread (pecan/loader.h): the system calls that start a program's main thread,
- * shared by the app models (moe's launch.c, the launcher). Apart from loader.c so the
+ * shared by the app models (moe's app_model.c, children.c). Apart from loader.c so the
  * portable part of the library builds on the host for its unit tests.
  */
 #include <pecan/loader.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The server framework set up for an ordinary program (pecan/server.h, "Programs and
- * sessions"): what moe and the launcher configure by hand, from the program's
+ * sessions"): what moe and the children library configure by hand, from the program's
  * environment in one call, for the calling thread or for a new server thread.
  *
  * Invariants: each server thread has its own struct server, registry and notification

@@ -11,8 +11,8 @@
  * slots are back where they were. Prints "echo-fuzz: N messages, E error replies,
  * S sessions opened by chance: server intact", or FAILED.
  */
+#include <pecan/children.h>
 #include <pecan/factory.h>
-#include <pecan/launcher.h>
 #include <pecan/runtime.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,7 +23,7 @@
 #define POOL 6u
 #define SETTLE_TRIES 200u
 
-static struct launcher launcher;
+static struct children children;
 static pecan_cap_t channel, sub, landing;
 static pecan_cap_t pool[POOL];   /* capabilities a hostile client might send */
 static struct pecan_session session;
@@ -102,14 +102,14 @@ static int make_pool(void)
 static int start_server(void)
 {
     static const char *const argv[] = { "echo-server", "--threads=2" };
-    struct launcher_cap caps[] = { { "echo", channel, PECAN_RIGHTS_ALL } };
-    struct launcher_spec spec = {
+    struct child_cap caps[] = { { "echo", channel, PECAN_RIGHTS_ALL } };
+    struct child_spec spec = {
         .path = "rom/echo-server.elf", .argc = 2, .argv = argv, .factory = PECAN_ENV_FACTORY,
         .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = 1, .caps = caps,
     };
-    struct launcher_child *child;
+    struct child *child;
     const char *why;
-    int err = launcher_start(&launcher, &spec, &child, &why);
+    int err = children_start(&children, &spec, &child, &why);
     if (err)
         printf("echo-fuzz: echo-server not started: %s (%d)\n", why, err);
     return err;
@@ -123,7 +123,7 @@ static int start(void)
     if (!err)
         err = pecan_cap_alloc(&landing);
     if (!err)
-        err = launcher_init(&launcher, PECAN_ENV_FACTORY);
+        err = children_init(&children, PECAN_ENV_FACTORY);
     if (!err)
         err = pecan_factory_create_gate(PECAN_ENV_FACTORY, channel);
     if (!err)

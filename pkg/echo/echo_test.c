@@ -21,8 +21,8 @@
  *  server_end    the server killed and its factory destroyed: moe's free memory as
  *                before it started
  */
+#include <pecan/children.h>
 #include <pecan/factory.h>
-#include <pecan/launcher.h>
 #include <pecan/runtime.h>
 #include <pecan/session.h>
 #include <stdio.h>
@@ -36,7 +36,7 @@
 #define SETTLE_TRIES 200u
 
 static int failures;
-static struct launcher launcher;
+static struct children children;
 static pecan_cap_t channel, server_factory, client_factory;
 
 static void check(const char *name, int ok, const char *what, long value)
@@ -256,38 +256,38 @@ static void bad_opens(void)
     check("bad_opens", same(&before, &after), "something left behind", 0);
 }
 
-static int start_server(struct launcher_child **child)
+static int start_server(struct child **child)
 {
     static const char *const argv[] = { "echo-server", "--threads=2", "--report-ms=50" };
-    struct launcher_cap caps[] = { { "echo", channel, PECAN_RIGHTS_ALL } };
-    struct launcher_spec spec = {
+    struct child_cap caps[] = { { "echo", channel, PECAN_RIGHTS_ALL } };
+    struct child_spec spec = {
         .path = "rom/echo-server.elf", .argc = 3, .argv = argv,
         .factory = server_factory, .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG,
         .cap_count = 1, .caps = caps,
     };
     const char *why = 0;
-    int err = launcher_start(&launcher, &spec, child, &why);
+    int err = children_start(&children, &spec, child, &why);
     if (err)
         printf("echo-test: echo-server not started: %s (%d)\n", why ? why : "?", err);
     return err;
 }
 
-/* One start and release of hello: the launcher keeps a parent gate for the next child,
+/* One start and release of hello: the children library keeps a parent gate for the next child,
  * which the baseline of moe's memory must include. */
-static int warm_up_launcher(void)
+static int warm_up_children(void)
 {
     static const char *const argv[] = { "hello" };
-    struct launcher_spec spec = {
+    struct child_spec spec = {
         .path = "rom/hello.elf", .argc = 1, .argv = argv, .factory = PECAN_ENV_FACTORY,
         .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG,
     };
-    struct launcher_child *child, *exited;
+    struct child *child, *exited;
     const char *why;
-    int err = launcher_start(&launcher, &spec, &child, &why);
-    if (!err && launcher_wait(&launcher, 10000000, &exited) != 0)
+    int err = children_start(&children, &spec, &child, &why);
+    if (!err && children_wait(&children, 10000000, &exited) != 0)
         err = -PECAN_EINVAL;
     if (!err)
-        launcher_release(&launcher, child);
+        children_release(&children, child);
     return err;
 }
 
@@ -297,10 +297,10 @@ int main(void)
     channel = slot();
     server_factory = slot();
     client_factory = slot();
-    struct launcher_child *server;
-    int err = launcher_init(&launcher, PECAN_ENV_FACTORY);
+    struct child *server;
+    int err = children_init(&children, PECAN_ENV_FACTORY);
     if (!err)
-        err = warm_up_launcher();
+        err = warm_up_children();
     pecan_factory_info(PECAN_ENV_FACTORY, &start);
     if (!err)
         err = pecan_factory_create_named_factory(PECAN_ENV_FACTORY, SERVER_QUOTA, "echo-server",
@@ -322,7 +322,7 @@ int main(void)
     subsystem();
     server_pays();
     bad_opens();
-    launcher_release(&launcher, server);
+    children_release(&children, server);
     pecan_factory_destroy(PECAN_ENV_FACTORY, server_factory);
     pecan_factory_destroy(PECAN_ENV_FACTORY, client_factory);
     pecan_cap_release(server_factory);

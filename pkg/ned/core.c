@@ -3,7 +3,7 @@
  * L4.core: the C half of ned's Lua library (lua/L4.lua holds the other half). It owns
  * the capability values scripts handle (userdata of type "L4.cap": a slot of ned's
  * space and the rights it carries, released when Lua collects it) and the children ned
- * started (through the launcher, pecan/launcher.h). Every function fails like the mock
+ * started (through the children library, pecan/children.h). Every function fails like the mock
  * in tests/ned/mock_core.lua: nil and a message, never a Lua error, so L4.lua decides how
  * to report it. Sessions at framework servers are opened here the framework's way
  * (pecan/session.h); which factory pays, and when they close, is L4.lua's choice.
@@ -16,7 +16,7 @@
 #include <pecan/factory.h>
 #include <pecan/icu.h>
 #include <pecan/iomem.h>
-#include <pecan/launcher.h>
+#include <pecan/children.h>
 #include <pecan/namespace.h>
 #include <pecan/protocol/dataspace.h>
 #include <pecan/runtime.h>
@@ -32,7 +32,7 @@ struct lua_cap {
     bool owned;        /* ned made this slot: delete it when Lua is done with it */
 };
 
-static struct launcher launcher;
+static struct children children;
 
 /* ---- capability values ----------------------------------------------------------------- */
 
@@ -414,7 +414,7 @@ static unsigned field_strings(lua_State *L, int table, const char *name, const c
     return n;
 }
 
-static unsigned field_caps(lua_State *L, int table, struct launcher_cap *out, unsigned max)
+static unsigned field_caps(lua_State *L, int table, struct child_cap *out, unsigned max)
 {
     lua_getfield(L, table, "caps");
     unsigned n = 0;
@@ -441,11 +441,11 @@ static int core_start(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     const char *argv[NED_MAX_ARGS], *envp[NED_MAX_ARGS];
-    struct launcher_cap caps[PECAN_ENV_MAX_CAPS];
+    struct child_cap caps[PECAN_ENV_MAX_CAPS];
     lua_getfield(L, 1, "program");
     const char *program = luaL_checkstring(L, -1);
     lua_pop(L, 1);
-    struct launcher_spec spec = {
+    struct child_spec spec = {
         .path = program,
         .argc = field_strings(L, 1, "argv", argv, NED_MAX_ARGS),
         .argv = argv,
@@ -459,9 +459,9 @@ static int core_start(lua_State *L)
         .cap_count = field_caps(L, 1, caps, PECAN_ENV_MAX_CAPS),
         .caps = caps,
     };
-    struct launcher_child *child;
+    struct child *child;
     const char *why = 0;
-    int err = launcher_start(&launcher, &spec, &child, &why);
+    int err = children_start(&children, &spec, &child, &why);
     if (err) {
         lua_pushnil(L);
         lua_pushfstring(L, "%s: %s (%s, error %d)", program, why ? why : "cannot start",
@@ -472,16 +472,16 @@ static int core_start(lua_State *L)
     return 1;
 }
 
-static struct launcher_child *find_child(unsigned id)
+static struct child *find_child(unsigned id)
 {
-    for (unsigned i = 0; i < LAUNCHER_MAX_CHILDREN; i++)
-        if (launcher.children[i] && launcher.children[i]->id == id)
-            return launcher.children[i];
+    for (unsigned i = 0; i < CHILDREN_MAX; i++)
+        if (children.child[i] && children.child[i]->id == id)
+            return children.child[i];
     return 0;
 }
 
 /* What ended a crashed child, in words: its fault, or why there is none. */
-static void push_crash_cause(lua_State *L, const struct launcher_child *child)
+static void push_crash_cause(lua_State *L, const struct child *child)
 {
     if (child->fault.kind == PECAN_TASK_FAULT_NONE) {
         lua_pushstring(L, "its task ended without an exit");
@@ -501,8 +501,8 @@ static int core_wait_exit(lua_State *L)
         lua_Number ms = luaL_checknumber(L, 1);
         timeout_us = ms <= 0 ? 1 : (uint32_t)(ms * 1000);
     }
-    struct launcher_child *child;
-    if (launcher_wait(&launcher, timeout_us, &child) != 0) {
+    struct child *child;
+    if (children_wait(&children, timeout_us, &child) != 0) {
         lua_pushnil(L);
         return 1;
     }
@@ -517,15 +517,15 @@ static int core_wait_exit(lua_State *L)
     } else {
         lua_pushinteger(L, child->status);
     }
-    launcher_release(&launcher, child);
+    children_release(&children, child);
     return results;
 }
 
 static int core_kill(lua_State *L)
 {
-    struct launcher_child *child = find_child((unsigned)luaL_checkinteger(L, 1));
+    struct child *child = find_child((unsigned)luaL_checkinteger(L, 1));
     if (child)
-        launcher_kill(&launcher, child);
+        children_kill(&children, child);
     return 0;
 }
 
@@ -581,5 +581,5 @@ int ned_core_open(lua_State *L)
 
 int ned_core_init(void)
 {
-    return launcher_init(&launcher, PECAN_ENV_FACTORY);
+    return children_init(&children, PECAN_ENV_FACTORY);
 }

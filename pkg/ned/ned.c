@@ -268,7 +268,7 @@ int main(int argc, char **argv)
     }
     int err = ned_core_init();
     if (err) {
-        fprintf(stderr, "ned: cannot set up the launcher (error %d)\n", err);
+        fprintf(stderr, "ned: cannot set up its children (error %d)\n", err);
         return 2;
     }
     lua_State *L = luaL_newstate();

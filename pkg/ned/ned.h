@@ -11,7 +11,7 @@
 
 /* Registers L4.core (core.c) and returns its table on the stack. */
 int ned_core_open(lua_State *L);
-/* Sets up the launcher that starts the script's programs. */
+/* Sets up the children library that starts the script's programs. */
 int ned_core_init(void);
 /* A short name for a negative PECAN_E* code. */
 const char *ned_error_name(int err);

@@ -21,11 +21,11 @@
  * judged right, P pages mapped, S caps got by chance: fb-drv intact, accounting exact",
  * or FAILED.
  */
+#include <pecan/children.h>
 #include <pecan/dataspace.h>
 #include <pecan/factory.h>
 #include <pecan/framebuffer.h>
 #include <pecan/iomem.h>
-#include <pecan/launcher.h>
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
 #include <stdbool.h>
@@ -42,7 +42,7 @@
 #define WINDOW_ORDER 22u                  /* a 4 MiB receive window for MAP */
 #define WINDOW_SIZE (1u << WINDOW_ORDER)
 
-static struct launcher launcher;
+static struct children children;
 static pecan_cap_t channel, sub, landing, driver_factory, frame, registers, buffer;
 static pecan_cap_t pool[POOL];   /* capabilities a hostile client might send */
 static struct pecan_session session;
@@ -235,16 +235,16 @@ static int make_pool(void)
 static int start_driver(void)
 {
     static const char *const argv[] = { "fb-drv", "--mode=640x480x16" };
-    struct launcher_cap caps[] = { { "fb", channel, PECAN_RIGHTS_ALL },
+    struct child_cap caps[] = { { "fb", channel, PECAN_RIGHTS_ALL },
                                    { "iomem", registers, PECAN_RIGHTS_ALL },
                                    { "frame", frame, PECAN_RIGHTS_ALL } };
-    struct launcher_spec spec = {
+    struct child_spec spec = {
         .path = "rom/fb-drv.elf", .argc = 2, .argv = argv, .factory = driver_factory,
         .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = 3, .caps = caps,
     };
-    struct launcher_child *child;
+    struct child *child;
     const char *why = "";
-    int err = launcher_start(&launcher, &spec, &child, &why);
+    int err = children_start(&children, &spec, &child, &why);
     if (err)
         printf("fb-fuzz: fb-drv not started: %s (%d)\n", why, err);
     return err;
@@ -269,7 +269,7 @@ static int start(void)
     for (unsigned i = 0; i < sizeof(slots) / sizeof(slots[0]) && !err; i++)
         err = pecan_cap_alloc(slots[i]);
     if (!err)
-        err = launcher_init(&launcher, PECAN_ENV_FACTORY);
+        err = children_init(&children, PECAN_ENV_FACTORY);
     if (!err)
         err = pecan_factory_create_gate(PECAN_ENV_FACTORY, channel);
     if (!err)

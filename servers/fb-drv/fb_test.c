@@ -2,8 +2,8 @@
 /*
  * fb-test: fb-drv's test (docs/graphics.md), run as moe's init program so it holds the
  * root IOMEM: it hands fb-drv what a boot script would (a view of the PL111's registers
- * and a contiguous frame it makes), starts it with the launcher on a factory of its own,
- * and checks the FRAMEBUFFER protocol through the stub (pecan/framebuffer.h). Every case
+ * and a contiguous frame it makes), starts it with the children library on a factory of its
+ * own, and checks the FRAMEBUFFER protocol through the stub (pecan/framebuffer.h). Every case
  * prints "fb-test: <case>: ok" or a line with FAILED; the exit status is the number of
  * failed checks.
  *
@@ -30,10 +30,10 @@
  *               session works on a cleared screen; the old session gets no answer
  *  end          everything released: moe's free memory as at the start
  */
+#include <pecan/children.h>
 #include <pecan/dataspace.h>
 #include <pecan/framebuffer.h>
 #include <pecan/iomem.h>
-#include <pecan/launcher.h>
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
 #include <stdio.h>
@@ -51,7 +51,7 @@
 #define EXIT_WAIT_US 20000000u
 
 static int failures;
-static struct launcher launcher;
+static struct children children;
 static pecan_cap_t channel, registers, uart, client_factory, frames;
 
 static void check(const char *name, int ok, const char *what, long value)
@@ -80,7 +80,7 @@ static pecan_cap_t slot(void)
 /* ---- fb-drv and its frame ---------------------------------------------------------------- */
 
 struct driver {
-    struct launcher_child *child;
+    struct child *child;
     pecan_cap_t factory;
 };
 
@@ -96,35 +96,35 @@ static int start_driver(struct driver *d, const char *const *arguments, pecan_ca
         argv[argc] = arguments[argc - 1];
         argc++;
     }
-    struct launcher_cap caps[3];
+    struct child_cap caps[3];
     unsigned count = 0;
     if (!without_channel)
-        caps[count++] = (struct launcher_cap){ "fb", channel, PECAN_RIGHTS_ALL };
+        caps[count++] = (struct child_cap){ "fb", channel, PECAN_RIGHTS_ALL };
     if (iomem)
-        caps[count++] = (struct launcher_cap){ "iomem", iomem, PECAN_RIGHTS_ALL };
+        caps[count++] = (struct child_cap){ "iomem", iomem, PECAN_RIGHTS_ALL };
     if (frame)
-        caps[count++] = (struct launcher_cap){ "frame", frame, PECAN_RIGHTS_ALL };
+        caps[count++] = (struct child_cap){ "frame", frame, PECAN_RIGHTS_ALL };
     d->factory = slot();
     int err = pecan_factory_create_named_factory(PECAN_ENV_FACTORY, DRIVER_QUOTA, "fb-drv",
                                                  d->factory);
-    struct launcher_spec spec = {
+    struct child_spec spec = {
         .path = "rom/fb-drv.elf", .argc = argc, .argv = argv, .factory = d->factory,
         .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = count,
         .caps = caps,
     };
     const char *why = "";
     if (!err)
-        err = launcher_start(&launcher, &spec, &d->child, &why);
+        err = children_start(&children, &spec, &d->child, &why);
     if (err)
         printf("fb-test: fb-drv not started: %s (%d)\n", why, err);
     return err;
 }
 
 /* Waits for a child to end (it must within EXIT_WAIT_US): its status, or 1000. */
-static int wait_exit(struct launcher_child *child)
+static int wait_exit(struct child *child)
 {
-    struct launcher_child *exited;
-    while (launcher_wait(&launcher, EXIT_WAIT_US, &exited) == 0)
+    struct child *exited;
+    while (children_wait(&children, EXIT_WAIT_US, &exited) == 0)
         if (exited == child)
             return child->status;
     return 1000;
@@ -134,10 +134,10 @@ static int wait_exit(struct launcher_child *child)
 static void stop_driver(struct driver *d)
 {
     if (!d->child->exited) {
-        launcher_kill(&launcher, d->child);
+        children_kill(&children, d->child);
         wait_exit(d->child);
     }
-    launcher_release(&launcher, d->child);
+    children_release(&children, d->child);
     pecan_factory_destroy(PECAN_ENV_FACTORY, d->factory);
     pecan_cap_release(d->factory);
 }
@@ -543,16 +543,16 @@ static void sharing(void)
     passed("sharing", before);
 }
 
-static int start_client(const char *option, pecan_cap_t factory, struct launcher_child **child)
+static int start_client(const char *option, pecan_cap_t factory, struct child **child)
 {
     const char *argv[] = { "fb-pattern", option };
-    struct launcher_cap caps[] = { { "fb_server", channel, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT } };
-    struct launcher_spec spec = {
+    struct child_cap caps[] = { { "fb_server", channel, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT } };
+    struct child_spec spec = {
         .path = "rom/fb-pattern.elf", .argc = 2, .argv = argv, .factory = factory,
         .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = 1, .caps = caps,
     };
     const char *why = "";
-    int err = launcher_start(&launcher, &spec, child, &why);
+    int err = children_start(&children, &spec, child, &why);
     if (err)
         printf("fb-test: fb-pattern not started: %s (%d)\n", why, err);
     return err;
@@ -563,14 +563,14 @@ static void clients_die(const struct driver *d, const struct frame *f)
     int before = failures;
     struct baseline start = measure(d);
     pecan_cap_t factory = slot();
-    struct launcher_child *crasher, *holder;
+    struct child *crasher, *holder;
     int err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 4u << 20, factory);
     if (!err)
         err = start_client("--crash", factory, &crasher);
-    check("clients_die", err == 0 && wait_exit(crasher) == LAUNCHER_STATUS_CRASHED,
+    check("clients_die", err == 0 && wait_exit(crasher) == CHILD_STATUS_CRASHED,
           "fb-pattern --crash did not crash", err);
     if (!err)
-        launcher_release(&launcher, crasher);
+        children_release(&children, crasher);
     /* The pattern stays: the red marker at the top left, drawn last. */
     uint16_t red = (uint16_t)pixel_format_pack(&pixel_format_rgb565, (struct color){ 0xFF, 0, 0 });
     check("clients_die", *(volatile uint16_t *)f->pixels == red, "the pattern is gone",
@@ -585,9 +585,9 @@ static void clients_die(const struct driver *d, const struct frame *f)
         }
         check("clients_die", info.open == start.driver.open + 1, "fb-pattern --hold's session",
               (long)info.open);
-        launcher_kill(&launcher, holder);
-        check("clients_die", wait_exit(holder) == LAUNCHER_STATUS_KILLED, "not killed", 0);
-        launcher_release(&launcher, holder);
+        children_kill(&children, holder);
+        check("clients_die", wait_exit(holder) == CHILD_STATUS_KILLED, "not killed", 0);
+        children_release(&children, holder);
     }
     pecan_factory_destroy(PECAN_ENV_FACTORY, factory);
     pecan_cap_release(factory);
@@ -664,30 +664,30 @@ static void restart(struct driver *d, const struct frame *f)
 }
 
 /* What the test's own memory grows by once, so that moe's free memory can be compared
- * across it: the launcher keeps a parent gate per child that ran at the same time (two at
- * most here: fb-drv and a client), and moe gives our address space a page table per MiB
+ * across it: the children library keeps a parent gate per child that ran at the same time (two
+ * at most here: fb-drv and a client), and moe gives our address space a page table per MiB
  * used, which stays (the frames and mappings here stay below 16 MiB from the free base).
  * main also runs the first mode once before it measures: that first run costs a page
  * for good (moe's or ours), the later ones nothing. */
 static int warm_up(void)
 {
     static const char *const argv[] = { "hello" };
-    struct launcher_spec spec = {
+    struct child_spec spec = {
         .path = "rom/hello.elf", .argc = 1, .argv = argv, .factory = PECAN_ENV_FACTORY,
         .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG,
     };
-    struct launcher_child *first, *second;
+    struct child *first, *second;
     const char *why;
-    int err = launcher_init(&launcher, PECAN_ENV_FACTORY);
+    int err = children_init(&children, PECAN_ENV_FACTORY);
     if (!err)
-        err = launcher_start(&launcher, &spec, &first, &why);
+        err = children_start(&children, &spec, &first, &why);
     if (!err)
-        err = launcher_start(&launcher, &spec, &second, &why);
+        err = children_start(&children, &spec, &second, &why);
     if (!err && (wait_exit(first) != 0 || wait_exit(second) != 0))
         err = -PECAN_EINVAL;
     if (!err) {
-        launcher_release(&launcher, first);
-        launcher_release(&launcher, second);
+        children_release(&children, first);
+        children_release(&children, second);
     }
     pecan_word_t area = PECAN_ENV_FREE_BASE;
     if (!err)

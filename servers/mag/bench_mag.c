@@ -11,9 +11,9 @@
  * Each figure is instructions per call over TICKS ticks of the kernel clock after a
  * warm-up; lines "bench <name> <value> instructions".
  */
+#include <pecan/children.h>
 #include <pecan/factory.h>
 #include <pecan/framebuffer.h>
-#include <pecan/launcher.h>
 #include <pecan/runtime.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,20 +26,20 @@
 #define HEIGHT 480u
 #define FRAME (WIDTH * HEIGHT * 2u)
 
-static struct launcher launcher;
+static struct children children;
 static pecan_cap_t session_cap;
 static uint8_t frame_from[FRAME], frame_to[FRAME];
 
 static int start(const char *path, const char *const *argv, unsigned argc,
-                 const struct launcher_cap *caps, unsigned count)
+                 const struct child_cap *caps, unsigned count)
 {
-    struct launcher_spec spec = {
+    struct child_spec spec = {
         .path = path, .argc = argc, .argv = argv, .factory = PECAN_ENV_FACTORY,
         .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = count, .caps = caps,
     };
-    struct launcher_child *child;
+    struct child *child;
     const char *why = "";
-    int err = launcher_start(&launcher, &spec, &child, &why);
+    int err = children_start(&children, &spec, &child, &why);
     if (err)
         printf("bench_mag: %s: %s (%d)\n", path, why, err);
     return err;
@@ -55,17 +55,17 @@ static int set_up(void)
     if (!err)
         err = pecan_cap_alloc(&mag_channel);
     if (!err)
-        err = launcher_init(&launcher, PECAN_ENV_FACTORY);
+        err = children_init(&children, PECAN_ENV_FACTORY);
     if (!err)
         err = pecan_factory_create_gate(PECAN_ENV_FACTORY, fb_channel);
     if (!err)
         err = pecan_factory_create_gate(PECAN_ENV_FACTORY, mag_channel);
-    struct launcher_cap driver_caps[] = { { "fb", fb_channel, PECAN_RIGHTS_ALL } };
+    struct child_cap driver_caps[] = { { "fb", fb_channel, PECAN_RIGHTS_ALL } };
     if (!err)
         err = start("rom/fb-drv.elf", driver_argv, 2, driver_caps, 1);
     if (!err)
         err = pecan_framebuffer_open(fb_channel, PECAN_ENV_FACTORY, &below);
-    struct launcher_cap mag_caps[] = { { "fb", below.cap, PECAN_RIGHTS_ALL },
+    struct child_cap mag_caps[] = { { "fb", below.cap, PECAN_RIGHTS_ALL },
                                        { "mag", mag_channel, PECAN_RIGHTS_ALL } };
     if (!err)
         err = start("rom/mag.elf", mag_argv, 1, mag_caps, 2);

@@ -17,10 +17,10 @@
  * fuzzer's and mag's sessions are back exactly. Prints "mag-fuzz: checks: ok" and
  * "mag-fuzz: N messages, E refused, S caps got: mag intact, accounting exact", or FAILED.
  */
+#include <pecan/children.h>
 #include <pecan/dataspace.h>
 #include <pecan/factory.h>
 #include <pecan/framebuffer.h>
-#include <pecan/launcher.h>
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
 #include <pecan/sys.h>
@@ -36,7 +36,7 @@
 #define WINDOW_BYTES (WIDTH * HEIGHT * 2u)   /* 16 bpp: fb-drv's default mode */
 #define LIMIT (3u * 40960u)                  /* each session's memory: window + 2 more */
 
-static struct launcher launcher;
+static struct children children;
 static pecan_cap_t fb_channel, mag_channel, sub, landing, driver_factory, mag_factory;
 static pecan_cap_t pool[POOL];
 static struct pecan_session below, first, second;
@@ -62,16 +62,16 @@ static void check(bool ok, const char *what, long value)
 /* ---- set-up ------------------------------------------------------------------------------ */
 
 static int start(const char *path, const char *name, pecan_cap_t factory,
-                 const struct launcher_cap *caps, unsigned count, unsigned argc,
+                 const struct child_cap *caps, unsigned count, unsigned argc,
                  const char *const *argv)
 {
-    struct launcher_spec spec = {
+    struct child_spec spec = {
         .path = path, .argc = argc, .argv = argv, .factory = factory,
         .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = count, .caps = caps,
     };
-    struct launcher_child *child;
+    struct child *child;
     const char *why = "";
-    int err = launcher_start(&launcher, &spec, &child, &why);
+    int err = children_start(&children, &spec, &child, &why);
     if (err)
         printf("mag-fuzz: %s not started: %s (%d)\n", name, why, err);
     return err;
@@ -97,7 +97,7 @@ static int set_up(void)
     for (unsigned i = 0; i < sizeof(slots) / sizeof(slots[0]) && !err; i++)
         err = pecan_cap_alloc(slots[i]);
     if (!err)
-        err = launcher_init(&launcher, PECAN_ENV_FACTORY);
+        err = children_init(&children, PECAN_ENV_FACTORY);
     if (!err)
         err = pecan_factory_create_gate(PECAN_ENV_FACTORY, fb_channel);
     if (!err)
@@ -109,13 +109,13 @@ static int set_up(void)
     if (!err)
         err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 2u << 20, mag_factory);
     static const char *const driver_argv[] = { "fb-drv", "--ram" };
-    struct launcher_cap driver_caps[] = { { "fb", fb_channel, PECAN_RIGHTS_ALL } };
+    struct child_cap driver_caps[] = { { "fb", fb_channel, PECAN_RIGHTS_ALL } };
     if (!err)
         err = start("rom/fb-drv.elf", "fb-drv", driver_factory, driver_caps, 1, 2, driver_argv);
     if (!err)
         err = pecan_framebuffer_open(fb_channel, mag_factory, &below);
     static const char *const mag_argv[] = { "mag" };
-    struct launcher_cap mag_caps[] = { { "fb", below.cap, PECAN_RIGHTS_ALL },
+    struct child_cap mag_caps[] = { { "fb", below.cap, PECAN_RIGHTS_ALL },
                                        { "mag", mag_channel, PECAN_RIGHTS_ALL } };
     if (!err)
         err = start("rom/mag.elf", "mag", mag_factory, mag_caps, 2, 1, mag_argv);

@@ -391,7 +391,7 @@ static int copy_some(struct dataspace *dest, uint32_t dest_offset, struct datasp
 int dataspace_copy(struct dataspace *dest, uint32_t dest_offset, struct dataspace *src,
                    uint32_t src_offset, uint32_t size)
 {
-    /* moe's own loader (launch.c): the whole range, in steps. */
+    /* moe's own app model (app_model.c): the whole range, in steps. */
     for (;;) {
         uint32_t done;
         int err = copy_some(dest, dest_offset, src, src_offset, size, &done);

@@ -38,7 +38,7 @@ struct factory {
     struct quota quota;
     struct factory *next, *prev;   /* every live factory (the memory report) */
     char name[16];
-    bool held;                     /* moe's launcher holds it: no-clients does not end it */
+    bool held;                     /* moe's app model holds it: no-clients does not end it */
 };
 
 /* A gate, notification or untyped a client made through CREATE: moe keeps the original

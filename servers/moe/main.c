@@ -14,7 +14,7 @@
 #include "dataspace.h"
 #include "icu.h"
 #include "iomem.h"
-#include "launch.h"
+#include "app_model.h"
 
 /* moe keeps this much of the free memory for itself when it starts the init program. */
 #define MOE_OWN_RESERVE (8u << 20)
@@ -34,7 +34,7 @@ static struct {
     unsigned repeat;
 } options;
 
-static struct launch init;
+static struct moe_app_model init;
 static unsigned init_runs;
 static uint32_t free_baseline;
 
@@ -133,8 +133,8 @@ static int start_init(void)
     uint32_t free_bytes = memory_free_bytes();
     init.quota = free_bytes > 2 * MOE_OWN_RESERVE ? free_bytes - MOE_OWN_RESERVE : free_bytes / 2;
     init_runs++;
-    return launch_program(&init, ds, (const void *)(uintptr_t)m->vaddr, m->size, options.argc,
-                          options.argv, namespace_object(rom), init_exited);
+    return app_model_start(&init, ds, (const void *)(uintptr_t)m->vaddr, m->size, options.argc,
+                           options.argv, namespace_object(rom), init_exited);
 }
 
 /* One registry entry per 4 KiB of the memory moe manages: every registered object has a

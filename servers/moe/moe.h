@@ -21,7 +21,7 @@ extern const struct pecan_bootinfo *moe_bootinfo;
 /* Depth that names a slot of moe's one-level CNode. */
 #define MOE_DEPTH 32
 
-/* moe's own priority: above every program it starts (launch.h), so a request is served
+/* moe's own priority: above every program it starts (app_model.h), so a request is served
  * as soon as it comes. */
 #define MOE_PRIORITY 200
 

@@ -188,7 +188,7 @@ void task_crash(struct task *t, const struct task_fault *fault)
     if (!t->used || crashed(t))
         return;
     /* Found before the CNode goes: the parent object whose copy the child holds, if it
-     * is one of moe's (a launcher's parent learns from its copy going). */
+     * is one of moe's (a program's parent learns from its copy going). */
     struct parent *parent = parent_of_task_slot(t->cspace, PECAN_ENV_PARENT, MOE_DEPTH);
     t->fault = *fault;
     char text[TASK_FAULT_TEXT_SIZE];

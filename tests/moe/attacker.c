@@ -29,7 +29,7 @@
 #include <string.h>
 #include <pecan/dataspace.h>
 #include <pecan/factory.h>
-#include <pecan/launcher.h>
+#include <pecan/children.h>
 #include <pecan/namespace.h>
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
@@ -57,7 +57,8 @@
 #define VICTIM_HEAP (2u * MIB)
 #define VICTIM_DATASPACE (1u * MIB)
 #define CHILD_QUOTA (1u * MIB)
-#define LAUNCHER_QUOTA (64u * KIB)     /* the launcher's notification and parent gates */
+#define CHILDREN_QUOTA (64u * KIB)     /* the children library's notification and parent
+                                          gates */
 #define CHILD_HEAP (256u * KIB)
 #define CHILD_PROGRAM "rom/moe_attacker.elf"
 
@@ -366,40 +367,40 @@ static int victim_dataspace(void)
     return err;
 }
 
-static int run_child(struct launcher *l, pecan_cap_t quota)
+static int run_child(struct children *l, pecan_cap_t quota)
 {
     static const char *const argv[] = { "moe_attacker", "child" };
-    struct launcher_spec spec = {
+    struct child_spec spec = {
         .path = CHILD_PROGRAM, .argc = 2, .argv = argv,
         .factory = quota, .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG,
     };
-    struct launcher_child *child, *exited;
+    struct child *child, *exited;
     const char *why = 0;
-    int err = launcher_start(l, &spec, &child, &why);
+    int err = children_start(l, &spec, &child, &why);
     if (err) {
         printf("moe_attacker: starting the child: %s\n", why ? why : "?");
         return err;
     }
-    while (launcher_wait(l, 0, &exited) != 0 || exited != child)
+    while (children_wait(l, 0, &exited) != 0 || exited != child)
         ;
     int status = child->status;
-    launcher_release(l, child);
+    children_release(l, child);
     return status == 0 ? 0 : -PECAN_EINVAL;
 }
 
 /* A program started through a sub-factory, which is then DESTROYed: the victim's factory
- * is back at its use from before, exactly. The launcher gets a factory of its own, since
- * it keeps the child's parent gate for a next child. */
+ * is back at its use from before, exactly. The children library gets a factory of its own,
+ * since it keeps the child's parent gate for a next child. */
 static int victim_start(void)
 {
-    static struct launcher l;
+    static struct children l;
     struct pecan_factory_info before, after;
-    pecan_cap_t launcher_quota = new_slot(), quota = new_slot();
-    if (!launcher_quota || !quota)
+    pecan_cap_t children_quota = new_slot(), quota = new_slot();
+    if (!children_quota || !quota)
         return -PECAN_ENOMEM;
-    int err = pecan_factory_create_factory(PECAN_ENV_FACTORY, LAUNCHER_QUOTA, launcher_quota);
+    int err = pecan_factory_create_factory(PECAN_ENV_FACTORY, CHILDREN_QUOTA, children_quota);
     if (!err)
-        err = launcher_init(&l, launcher_quota);
+        err = children_init(&l, children_quota);
     if (!err)
         err = pecan_factory_info(PECAN_ENV_FACTORY, &before);
     if (!err)

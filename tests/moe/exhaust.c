@@ -26,7 +26,7 @@
 #include <string.h>
 #include <pecan/dataspace.h>
 #include <pecan/factory.h>
-#include <pecan/launcher.h>
+#include <pecan/children.h>
 #include <pecan/namespace.h>
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
@@ -55,7 +55,7 @@ static const char *const kind_names[KINDS] = {
 static const unsigned old_table[KINDS] = { 1024, 1024, 128, 64, 1024, 128, 512 };
 
 static int failures;
-static struct launcher launcher;
+static struct children children;
 static pecan_cap_t victim_factory;
 
 static void check(const char *what, int ok, long value)
@@ -218,20 +218,20 @@ static int victim_objects(void)
 static int victim_start_program(void)
 {
     static const char *const child_argv[] = { "moeexhaust", "child" };
-    struct launcher_spec spec = {
+    struct child_spec spec = {
         .path = "rom/moeexhaust.elf", .argc = 2, .argv = child_argv,
         .factory = victim_factory, .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG,
     };
-    struct launcher_child *c, *exited;
+    struct child *c, *exited;
     const char *why;
-    int err = launcher_start(&launcher, &spec, &c, &why);
+    int err = children_start(&children, &spec, &c, &why);
     if (err) {
         printf("moeexhaust: victim's program: %s\n", why);
         return err;
     }
-    if (launcher_wait(&launcher, 10000000, &exited) != 0 || exited != c || c->status != 0)
+    if (children_wait(&children, 10000000, &exited) != 0 || exited != c || c->status != 0)
         err = -PECAN_EINVAL;
-    launcher_release(&launcher, c);
+    children_release(&children, c);
     return err;
 }
 
@@ -344,7 +344,7 @@ int main(int argc, char **argv)
     if ((err = pecan_factory_create_named_factory(PECAN_ENV_FACTORY, VICTIM_QUOTA, "victim",
                                                   victim_factory)) != 0 ||
         (err = pecan_factory_create_dataspace(victim_factory, PAGE, 0, 0, victim_ds, 0)) != 0 ||
-        (err = launcher_init(&launcher, victim_factory)) != 0) {
+        (err = children_init(&children, victim_factory)) != 0) {
         printf("moeexhaust: setting up the victim: error %d (FAILED)\n", err);
         return 1;
     }

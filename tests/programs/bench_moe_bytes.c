@@ -14,13 +14,13 @@
  * gates) is charged to the client's factory and is not counted.
  *
  * The program (no arguments) is moe's init; it starts copies of itself ("idle") with the
- * launcher, charged to its own factory, which sleep until they are killed. The figures
- * are taken once 10 and once 100 of them run (two launchers: one holds at most 64).
+ * children, charged to its own factory, which sleep until they are killed. The figures
+ * are taken once 10 and once 100 of them run (two sets: one holds at most 64).
  */
 #include <stdio.h>
 #include <string.h>
 #include <pecan/factory.h>
-#include <pecan/launcher.h>
+#include <pecan/children.h>
 #include <pecan/namespace.h>
 #include <pecan/region_map.h>
 #include <pecan/dataspace.h>
@@ -28,7 +28,7 @@
 #include <pecan/sys.h>
 
 #define CLIENTS 100
-#define PER_LAUNCHER 50
+#define PER_SET 50
 
 /* FACTORY INFO, with moe's free RAM and own memory (words 4 and 5). */
 static int info(pecan_cap_t factory, struct pecan_factory_info *out)
@@ -72,18 +72,18 @@ static int moe_image_bytes(uint32_t *bytes)
     return 0;
 }
 
-static struct launcher launchers[(CLIENTS + PER_LAUNCHER - 1) / PER_LAUNCHER];
-static struct launcher_child *clients[CLIENTS];
+static struct children child_sets[(CLIENTS + PER_SET - 1) / PER_SET];
+static struct child *clients[CLIENTS];
 
 static int start_client(unsigned n)
 {
     static const char *const argv[] = { "bench_moe_bytes", "idle" };
-    struct launcher_spec spec = {
+    struct child_spec spec = {
         .path = "rom/bench_moe_bytes.elf", .argc = 2, .argv = argv,
         .factory = PECAN_ENV_FACTORY, .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG,
     };
     const char *why;
-    int err = launcher_start(&launchers[n / PER_LAUNCHER], &spec, &clients[n], &why);
+    int err = children_start(&child_sets[n / PER_SET], &spec, &clients[n], &why);
     if (err)
         printf("bench_moe_bytes: client %u: %s (%d)\n", n + 1, why, err);
     return err;
@@ -115,10 +115,10 @@ static int parent(void)
         printf("# moe_bytes: rom/moe.elf not readable (%d): the image is not counted\n", err);
         image = 0;
     }
-    for (unsigned i = 0; i < sizeof(launchers) / sizeof(launchers[0]) && !err; i++)
-        err = launcher_init(&launchers[i], PECAN_ENV_FACTORY);
+    for (unsigned i = 0; i < sizeof(child_sets) / sizeof(child_sets[0]) && !err; i++)
+        err = children_init(&child_sets[i], PECAN_ENV_FACTORY);
     if (err) {
-        printf("bench_moe_bytes: launcher_init: %d\n", err);
+        printf("bench_moe_bytes: children_init: %d\n", err);
         return 1;
     }
     unsigned live = 0;
@@ -131,9 +131,9 @@ static int parent(void)
     if (err || report(live, image))
         return 1;
     for (unsigned i = 0; i < live; i++) {
-        struct launcher *l = &launchers[i / PER_LAUNCHER];
-        launcher_kill(l, clients[i]);
-        launcher_release(l, clients[i]);
+        struct children *l = &child_sets[i / PER_SET];
+        children_kill(l, clients[i]);
+        children_release(l, clients[i]);
     }
     return 0;
 }

@@ -18,7 +18,7 @@
  * 5% low or more in some builds and right in others. A warm-up comes first (the
  * session's first calls fault in the server's pages).
  */
-#include <pecan/launcher.h>
+#include <pecan/children.h>
 #include <pecan/runtime.h>
 #include <stdio.h>
 #include "../../pkg/echo/echo.h"
@@ -29,7 +29,7 @@
 #define BATCH 100u
 #define WARM_UP 1000u
 
-static struct launcher launcher;
+static struct children children;
 
 /* The raw server: binds the gate and answers every message with its word 0. */
 static int raw_server(void)
@@ -49,14 +49,14 @@ static int raw_server(void)
 static int start_server(pecan_cap_t channel, const char *path, const char *const *argv,
                         unsigned argc)
 {
-    struct launcher_cap caps[] = { { "echo", channel, PECAN_RIGHTS_ALL } };
-    struct launcher_spec spec = {
+    struct child_cap caps[] = { { "echo", channel, PECAN_RIGHTS_ALL } };
+    struct child_spec spec = {
         .path = path, .argc = argc, .argv = argv, .factory = PECAN_ENV_FACTORY,
         .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = 1, .caps = caps,
     };
-    struct launcher_child *child;
+    struct child *child;
     const char *why = 0;
-    int err = launcher_start(&launcher, &spec, &child, &why);
+    int err = children_start(&children, &spec, &child, &why);
     if (err)
         printf("bench_server: %s: %s (%d)\n", path, why ? why : "?", err);
     return err;
@@ -101,7 +101,7 @@ int main(int argc, char **argv)
     if (!err)
         err = pecan_cap_alloc(&raw);
     if (!err)
-        err = launcher_init(&launcher, PECAN_ENV_FACTORY);
+        err = children_init(&children, PECAN_ENV_FACTORY);
     if (!err)
         err = pecan_factory_create_gate(PECAN_ENV_FACTORY, channel);
     if (!err)

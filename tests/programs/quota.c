@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Quotas (issue 5): two clients under one parent, each with a sub-factory of its own
- * (FACTORY create factory). The parent (no arguments) starts both with the launcher
- * (pecan/launcher.h), each charged to its own factory, and hands both a shared page.
+ * (FACTORY create factory). The parent (no arguments) starts both with the children library
+ * (pecan/children.h), each charged to its own factory, and hands both a shared page.
  *
  * - Client A ("hog") backs pages of one big dataspace one by one until moe answers
  *   -PECAN_ENOMEM, prints what it got and checks that what is left of its quota is less
@@ -21,7 +21,7 @@
 #include <string.h>
 #include <pecan/dataspace.h>
 #include <pecan/factory.h>
-#include <pecan/launcher.h>
+#include <pecan/children.h>
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
 #include <pecan/sys.h>
@@ -229,20 +229,20 @@ static int worker(struct shared_page *shared)
 
 /* ---- the parent ------------------------------------------------------------------------- */
 
-static struct launcher launcher;
+static struct children children;
 
 static int start(const char *role, pecan_cap_t factory, pecan_cap_t shared,
-                 struct launcher_child **child)
+                 struct child **child)
 {
     const char *argv[] = { "quota", role };
-    struct launcher_cap caps[] = { { "shared", shared, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT } };
-    struct launcher_spec spec = {
+    struct child_cap caps[] = { { "shared", shared, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT } };
+    struct child_spec spec = {
         .path = "rom/quota.elf", .argc = 2, .argv = argv,
         .factory = factory, .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG,
         .cap_count = 1, .caps = caps,
     };
     const char *why;
-    int err = launcher_start(&launcher, &spec, child, &why);
+    int err = children_start(&children, &spec, child, &why);
     if (err)
         printf("quota: starting %s: %s (%d) (FAILED)\n", role, why, err);
     return err;
@@ -270,7 +270,7 @@ static int parent(void)
 {
     pecan_cap_t shared_ds, factory_a, factory_b;
     struct shared_page *shared = 0;
-    int err = launcher_init(&launcher, PECAN_ENV_FACTORY);
+    int err = children_init(&children, PECAN_ENV_FACTORY);
     if (!err)
         err = pecan_cap_alloc(&shared_ds);
     if (!err)
@@ -290,13 +290,13 @@ static int parent(void)
         printf("quota: set-up failed: %d (FAILED)\n", err);
         return 1;
     }
-    struct launcher_child *a, *b;
+    struct child *a, *b;
     if (start("hog", factory_a, shared_ds, &a) || start("worker", factory_b, shared_ds, &b))
         return 1;
     int status = 0;
     for (unsigned exits = 0; exits < 2; exits++) {
-        struct launcher_child *c;
-        if (launcher_wait(&launcher, 60000000, &c) != 0) {
+        struct child *c;
+        if (children_wait(&children, 60000000, &c) != 0) {
             printf("quota: the clients did not exit (FAILED)\n");
             return 1;
         }
@@ -304,7 +304,7 @@ static int parent(void)
         printf("quota: %s exited with status %d\n", who, c->status);
         if (c->status != 0)
             status = 1;
-        launcher_release(&launcher, c);
+        children_release(&children, c);
         if (c != a)
             continue;
         if (!settles(factory_a, a_before.used, &now)) {

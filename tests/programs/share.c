@@ -2,8 +2,8 @@
 /*
  * Two tasks share a dataspace and see each other's writes while both run. The first
  * instance (no arguments) makes a dataspace, attaches it, and starts a second instance of
- * itself with the launcher (pecan/launcher.h), handing it the dataspace as "shared". They
- * then take turns through the memory: parent writes a token, the child answers with
+ * itself with the children library (pecan/children.h), handing it the dataspace as "shared".
+ * They then take turns through the memory: parent writes a token, the child answers with
  * token + 1, the parent writes token + 2, ... for ROUNDS rounds. The child exits with 0
  * when every answer arrived in time; the parent exits with 0 when the child's status
  * (seen through the parent protocol) is 0 and its own checks passed.
@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <pecan/factory.h>
-#include <pecan/launcher.h>
+#include <pecan/children.h>
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
 
@@ -77,7 +77,7 @@ static int child(void)
 
 static int parent(void)
 {
-    static struct launcher launcher;
+    static struct children children;
     pecan_cap_t ds;
     if (pecan_cap_alloc(&ds) || pecan_factory_create_dataspace(PECAN_ENV_FACTORY, SIZE, 0, 0, ds, 0)) {
         printf("share: cannot make the dataspace (FAILED)\n");
@@ -87,35 +87,35 @@ static int parent(void)
     if (!page)
         return 1;
     memset((void *)page, 0, sizeof(*page));
-    int err = launcher_init(&launcher, PECAN_ENV_FACTORY);
+    int err = children_init(&children, PECAN_ENV_FACTORY);
     if (err) {
-        printf("share: launcher: %d (FAILED)\n", err);
+        printf("share: children_init: %d (FAILED)\n", err);
         return 1;
     }
     static const char *const argv[] = { "share", "child" };
-    struct launcher_cap caps[] = {
+    struct child_cap caps[] = {
         { "shared", ds, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT },
     };
-    struct launcher_spec spec = {
+    struct child_spec spec = {
         .path = "rom/share.elf", .argc = 2, .argv = argv,
         .factory = PECAN_ENV_FACTORY, .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG,
         .cap_count = 1, .caps = caps,
     };
-    struct launcher_child *c;
+    struct child *c;
     const char *why;
-    if ((err = launcher_start(&launcher, &spec, &c, &why)) != 0) {
+    if ((err = children_start(&children, &spec, &c, &why)) != 0) {
         printf("share: starting the child: %s (%d) (FAILED)\n", why, err);
         return 1;
     }
     int mine = take_turns(page, 0, "parent");
-    struct launcher_child *exited;
-    if (launcher_wait(&launcher, 10000000, &exited) != 0 || exited != c) {
+    struct child *exited;
+    if (children_wait(&children, 10000000, &exited) != 0 || exited != c) {
         printf("share: the child did not exit (FAILED)\n");
         return 1;
     }
     printf("share: child exited with status %d\n", c->status);
     int status = c->status;
-    launcher_release(&launcher, c);
+    children_release(&children, c);
     return mine || status ? 1 : 0;
 }
 

@@ -725,7 +725,7 @@ end
 
 -- The main thread's priority (1-255, default 100) and the program's MCP, the highest
 -- priority its threads may have or give (from the priority to 255, default the
--- priority; the launcher refuses one above ned's own MCP).
+-- priority; children_start refuses one above ned's own MCP).
 local function check_priorities(opts, program)
     local priority = opts.priority or 100
     if type(priority) ~= "number" or priority % 1 ~= 0 or priority < 1 or priority > 255 then

@@ -2,8 +2,8 @@
 /*
  * moefuzz's director (fuzz.h; docs/testing.md, "moefuzz"): the program moe starts. It
  * owns the run: an arena factory that everything of the run is made through (the board
- * namespace the parties share, the launcher's gates, each worker's factory), the workers
- * (the same program, started with `worker <index> <seed> <messages> <seconds>`), the
+ * namespace the parties share, the children library's gates, each worker's factory), the
+ * workers (the same program, started with `worker <index> <seed> <messages> <seconds>`), the
  * reaper thread, and the tally page the workers leave their counts in.
  *
  * Command line: moefuzz [seed=N] [messages=N] [seconds=N] [workers=N]: each worker stops
@@ -22,7 +22,7 @@
 #include <string.h>
 #include <pecan/dataspace.h>
 #include <pecan/factory.h>
-#include <pecan/launcher.h>
+#include <pecan/children.h>
 #include <pecan/namespace.h>
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
@@ -35,7 +35,8 @@
 #define DEFAULT_SECONDS 30u
 #define DEFAULT_WORKERS 4u
 #define WORKER_QUOTA (8u << 20)
-#define ARENA_EXTRA (1u << 20)        /* the board, the launcher's notification and gates */
+#define ARENA_EXTRA (1u << 20)        /* the board, the children library's notification and
+                                         gates */
 #define PROGRAM "rom/moefuzz.elf"
 #define ARG_SIZE 16u
 #define HEAP_WARM_BYTES (64u * 1024u)
@@ -50,12 +51,12 @@ struct options {
 
 struct run {
     struct options options;
-    struct launcher launcher;
+    struct children children;
     struct pecan_mutex children_lock;
     struct reaper *reaper;
     pecan_cap_t arena, board, tally;
     pecan_cap_t worker_factory[FUZZ_MAX_WORKERS];
-    struct launcher_child *child[FUZZ_MAX_WORKERS];
+    struct child *child[FUZZ_MAX_WORKERS];
     int status[FUZZ_MAX_WORKERS];
     unsigned started;
     volatile struct tally *tallies;
@@ -105,7 +106,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 
 /* ---- before the baseline ----------------------------------------------------------------- */
 
-/* The launcher maps each program file into our space while it loads it: the page tables
+/* The children library maps each program file into our space while it loads it: the page tables
  * for that range are made once and kept, so they are made now. */
 static int warm_up_loading(void)
 {
@@ -164,7 +165,7 @@ static int prepare(void)
     int err = make_tally();
     if (!err)
         err = warm_up_loading();
-    if (!err && !(run.reaper = reaper_start(run.options.seed, &run.launcher,
+    if (!err && !(run.reaper = reaper_start(run.options.seed, &run.children,
                                             &run.children_lock)))
         err = -PECAN_ENOMEM;
     return err;
@@ -179,7 +180,7 @@ static int make_arena(void)
     int err = pecan_factory_create_named_factory(
         PECAN_ENV_FACTORY, run.options.workers * WORKER_QUOTA + ARENA_EXTRA, "arena", run.arena);
     if (!err)
-        err = launcher_init(&run.launcher, run.arena);
+        err = children_init(&run.children, run.arena);
     if (!err)
         err = pecan_factory_create_namespace(run.arena, run.board);
     return err;
@@ -197,7 +198,7 @@ static int start_worker(unsigned i)
     /* The board first: it lands at FUZZ_BOARD_SLOT, where the reaper pulls it. Worker 0
      * fuzzes device memory too. */
     const unsigned rights = PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT;
-    struct launcher_cap caps[] = {
+    struct child_cap caps[] = {
         { FUZZ_CAP_BOARD_NAME, run.board, rights },
         { FUZZ_CAP_TALLY_NAME, run.tally, rights },
         { FUZZ_CAP_ROM_NAME, pecan_env_cap(FUZZ_CAP_ROM_NAME), rights },
@@ -211,19 +212,19 @@ static int start_worker(unsigned i)
                                                  run.worker_factory[i]);
     if (err)
         return err;
-    struct launcher_spec spec = {
+    struct child_spec spec = {
         .path = PROGRAM, .argc = sizeof(argv) / sizeof(argv[0]), .argv = argv,
         .factory = run.worker_factory[i], .scheduler = PECAN_ENV_SCHEDULER,
         .log = PECAN_ENV_LOG, .cap_count = cap_count, .caps = caps,
     };
     const char *why = 0;
-    err = launcher_start(&run.launcher, &spec, &run.child[i], &why);
+    err = children_start(&run.children, &spec, &run.child[i], &why);
     if (err)
         printf("moefuzz: worker %u: %s\n", i, why ? why : "cannot start");
     return err;
 }
 
-static unsigned worker_of(const struct launcher_child *c)
+static unsigned worker_of(const struct child *c)
 {
     for (unsigned i = 0; i < run.options.workers; i++)
         if (run.child[i] == c)
@@ -236,15 +237,15 @@ static unsigned worker_of(const struct launcher_child *c)
 static void wait_for_workers(void)
 {
     for (unsigned left = run.started; left > 0;) {
-        struct launcher_child *c;
-        if (launcher_wait(&run.launcher, 0, &c) != 0)
+        struct child *c;
+        if (children_wait(&run.children, 0, &c) != 0)
             continue;
         unsigned i = worker_of(c);
         if (i == FUZZ_MAX_WORKERS)
             continue;
         run.status[i] = c->status;
         pecan_mutex_lock(&run.children_lock);
-        launcher_release(&run.launcher, c);
+        children_release(&run.children, c);
         run.child[i] = 0;
         pecan_mutex_unlock(&run.children_lock);
         int err = pecan_factory_destroy(PECAN_ENV_FACTORY, run.worker_factory[i]);

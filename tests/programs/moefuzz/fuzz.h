@@ -156,13 +156,13 @@ struct worker_options {
 };
 int worker_main(const struct worker_options *options);
 
-struct launcher;
+struct children;
 struct pecan_mutex;
 struct reaper;
 /* The reaper's thread, ready (its stack and notification made) but idle until reaper_go:
  * then it acts on the board's objects and the workers' board copies (children of
- * launcher, under children_lock) until reaper_stop. */
-struct reaper *reaper_start(uint32_t seed, struct launcher *launcher,
+ * children, under children_lock) until reaper_stop. */
+struct reaper *reaper_start(uint32_t seed, struct children *children,
                             struct pecan_mutex *children_lock);
 void reaper_go(struct reaper *r, pecan_cap_t board);
 /* Makes it idle for good and returns how many actions it took (and *destroys, how many

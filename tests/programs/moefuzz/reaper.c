@@ -7,7 +7,7 @@
  * scratch task, detaches in a scratch region map, clears or reallocates a dataspace,
  * unlinks namespace entries, makes objects through another party's factory and drops
  * them; then deletes its own copy. Now and then it pulls the board out of a worker's
- * capability space (the director holds the workers' CNodes through the launcher) and
+ * capability space (the director holds the workers' CNodes through the children library) and
  * puts it back a few rounds later, so the worker's calls through it fail in between.
  *
  * It owns its slots and its counts. It never ends by itself: reaper_stop makes it idle
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <pecan/dataspace.h>
 #include <pecan/factory.h>
-#include <pecan/launcher.h>
+#include <pecan/children.h>
 #include <pecan/namespace.h>
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
@@ -46,7 +46,7 @@ struct reaper {
     struct rng rng;                   /* this round's: (seed, reaper, round) */
     uint32_t seed, round;
     pecan_cap_t board;
-    struct launcher *launcher;
+    struct children *children;
     struct pecan_mutex *lock;
     pecan_cap_t slot, made;
     struct pecan_thread *thread;
@@ -145,8 +145,8 @@ static void reap_one(struct reaper *r)
 static void move_boards(struct reaper *r, bool away)
 {
     pecan_mutex_lock(r->lock);
-    for (unsigned i = 0; i < LAUNCHER_MAX_CHILDREN; i++) {
-        struct launcher_child *c = r->launcher->children[i];
+    for (unsigned i = 0; i < CHILDREN_MAX; i++) {
+        struct child *c = r->children->child[i];
         if (!c || c->exited)
             continue;
         if (away)
@@ -214,12 +214,12 @@ static void *reaper_thread(void *arg)
     return 0;   /* never: the thread stays (see the head of this file) */
 }
 
-struct reaper *reaper_start(uint32_t seed, struct launcher *launcher,
+struct reaper *reaper_start(uint32_t seed, struct children *children,
                             struct pecan_mutex *children_lock)
 {
     struct reaper *r = &the_reaper;
     r->seed = seed;
-    r->launcher = launcher;
+    r->children = children;
     r->lock = children_lock;
     if (pecan_cap_alloc(&r->slot) != 0 || pecan_cap_alloc(&r->made) != 0)
         return 0;

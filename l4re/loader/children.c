@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Starting programs from a program (pecan/launcher.h): the loader library's app model
+ * Starting programs from a program (pecan/children.h): the loader library's app model
  * over IPC, and the PARENT objects through which the children report their exit. A child
  * that crashed is seen when its copy of the parent object goes (no-clients hook); moe
- * keeps its fault in the task object for TASK FAULT until the launcher terminates it.
+ * keeps its fault in the task object for TASK FAULT until the parent terminates it.
  *
- * Handles of the app model are slots of the launcher's own capability space. The child's
+ * Handles of the app model are slots of the parent's own capability space. The child's
  * CNode is a one-level space whose capability carries a guard (index = slot), so every
- * install is a CNODE copy at depth 32 from the launcher's space into the child's.
+ * install is a CNODE copy at depth 32 from the parent's space into the child's.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <pecan/dataspace.h>
-#include <pecan/launcher.h>
+#include <pecan/children.h>
 #include <pecan/kip.h>
 #include <pecan/loader.h>
 #include <pecan/namespace.h>
@@ -24,9 +24,9 @@
 #define DEPTH 32
 #define CLIENT_RIGHTS (PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT)
 
-struct launch {
-    struct launcher *launcher;
-    struct launcher_child *child;
+struct app_context {
+    struct children *children;
+    struct child *child;
 };
 
 /* ---- capability slots ---------------------------------------------------------------- */
@@ -44,7 +44,7 @@ static void release(pecan_cap_t *slot)
     *slot = 0;
 }
 
-static int install(struct launcher_child *c, pecan_cap_t slot, pecan_cap_t source,
+static int install(struct child *c, pecan_cap_t slot, pecan_cap_t source,
                    unsigned rights)
 {
     return pecan_cnode_copy(c->task.cnode, slot, DEPTH, PECAN_ENV_CNODE, source, DEPTH, rights);
@@ -54,8 +54,8 @@ static int install(struct launcher_child *c, pecan_cap_t slot, pecan_cap_t sourc
 
 static int app_create_task(void *context)
 {
-    struct launch *l = context;
-    struct launcher_child *c = l->child;
+    struct app_context *l = context;
+    struct child *c = l->child;
     pecan_cap_t *slots[] = { &c->task.task, &c->task.cnode, &c->task.region_map,
                              &c->task.vspace };
     for (unsigned i = 0; i < 4; i++)
@@ -70,13 +70,13 @@ static int app_create_task(void *context)
         (err = install(c, PECAN_ENV_RM, c->task.region_map, CLIENT_RIGHTS)))
         return err;
     /* The parent object goes in before the child can run, so an early exit finds it. */
-    return server_mint_into(&l->launcher->server, &c->parent, c->task.cnode, PECAN_ENV_PARENT,
+    return server_mint_into(&l->children->server, &c->parent, c->task.cnode, PECAN_ENV_PARENT,
                             DEPTH, PECAN_RIGHT_WRITE);
 }
 
-static int remember(struct launcher_child *c, pecan_cap_t ds)
+static int remember(struct child *c, pecan_cap_t ds)
 {
-    if (c->made_count == LAUNCHER_MAX_DATASPACES)
+    if (c->made_count == CHILD_MAX_DATASPACES)
         return -PECAN_ERANGE;
     c->made[c->made_count++] = ds;
     return 0;
@@ -84,7 +84,7 @@ static int remember(struct launcher_child *c, pecan_cap_t ds)
 
 static int app_create_dataspace(void *context, uint32_t size, loader_handle_t *ds)
 {
-    struct launch *l = context;
+    struct app_context *l = context;
     pecan_cap_t slot = slot_or_zero();
     if (!slot)
         return -PECAN_ENOMEM;
@@ -110,7 +110,7 @@ static int app_copy_in(void *context, loader_handle_t dest, uint32_t dest_offset
 static int app_attach(void *context, loader_handle_t ds, uint32_t vaddr, uint32_t size,
                       unsigned rights, uint32_t offset)
 {
-    struct launch *l = context;
+    struct app_context *l = context;
     pecan_word_t address = vaddr;
     return pecan_rm_attach(l->child->task.region_map, &address, size, rights,
                            (pecan_cap_t)ds, offset);
@@ -146,14 +146,14 @@ static void app_unmap_local(void *context, loader_handle_t ds, void *local, uint
 static int app_install_cap(void *context, pecan_cap_t slot, loader_handle_t cap,
                            unsigned rights)
 {
-    struct launch *l = context;
+    struct app_context *l = context;
     return install(l->child, slot, (pecan_cap_t)cap, rights);
 }
 
 static int app_start(void *context, uint32_t pc, uint32_t sp, uint32_t r0)
 {
-    struct launch *l = context;
-    struct launcher_child *c = l->child;
+    struct app_context *l = context;
+    struct child *c = l->child;
     if (!(c->thread = slot_or_zero()))
         return -PECAN_ENOMEM;
     int err = pecan_task_create_thread(c->task.task, PECAN_ENV_UTCB_AREA, c->thread);
@@ -178,9 +178,9 @@ static const struct loader_app_model ipc_model = {
 
 /* ---- the parent objects --------------------------------------------------------------- */
 
-static struct launcher_child *child_of(struct server_object *object)
+static struct child *child_of(struct server_object *object)
 {
-    return (struct launcher_child *)((char *)object - offsetof(struct launcher_child, parent));
+    return (struct child *)((char *)object - offsetof(struct child, parent));
 }
 
 static int parent_signal(struct server_request *r)
@@ -192,7 +192,7 @@ static int parent_signal(struct server_request *r)
         return -PECAN_ENOSYS;
     if (r->in[1] != PECAN_SIGNAL_EXIT)
         return 0;   /* other signals are accepted and ignored */
-    struct launcher_child *c = child_of(r->object);
+    struct child *c = child_of(r->object);
     if (!c->exited) {
         c->exited = true;
         c->status = (int)r->in[2];
@@ -212,12 +212,12 @@ static const struct server_protocol parent_protocols[] = {
  * is ended. */
 static void parent_no_clients(struct server_object *object)
 {
-    struct launcher_child *c = child_of(object);
+    struct child *c = child_of(object);
     if (c->exited)
         return;
     c->exited = true;
     c->crashed = true;
-    c->status = LAUNCHER_STATUS_CRASHED;
+    c->status = CHILD_STATUS_CRASHED;
     if (pecan_task_fault(c->task.task, &c->fault) != 0)
         c->fault = (struct pecan_task_fault){ .kind = PECAN_TASK_FAULT_NONE };
     pecan_task_terminate(c->task.task);
@@ -230,14 +230,14 @@ static const struct server_type parent_type = {
     .no_clients = parent_no_clients,
 };
 
-/* ---- launcher ------------------------------------------------------------------------ */
+/* ---- children ------------------------------------------------------------------------ */
 
 static pecan_cap_t server_slot_alloc(void)
 {
     return slot_or_zero();
 }
 
-int launcher_init(struct launcher *l, pecan_cap_t factory)
+int children_init(struct children *l, pecan_cap_t factory)
 {
     memset(l, 0, sizeof(*l));
     l->factory = factory;
@@ -256,7 +256,7 @@ int launcher_init(struct launcher *l, pecan_cap_t factory)
         .slot_free = pecan_cap_free,
         .receive_slots = 0,
     };
-    return server_init(&l->server, &config, l->objects, LAUNCHER_MAX_CHILDREN);
+    return server_init(&l->server, &config, l->objects, CHILDREN_MAX);
 }
 
 /* The program's dataspace: the first path component names a capability of this program
@@ -287,12 +287,12 @@ static int open_image(const char *path, pecan_cap_t *ds, const char **why)
     return err;
 }
 
-static void forget(struct launcher *l, struct launcher_child *c)
+static void forget(struct children *l, struct child *c)
 {
     if (c->parent.key) {
         /* Unregistering revoked the child's copy: the gate is as good as new. */
         server_unregister(&l->server, &c->parent);
-        if (l->spare_gate_count < LAUNCHER_MAX_CHILDREN) {
+        if (l->spare_gate_count < CHILDREN_MAX) {
             l->spare_gates[l->spare_gate_count++] = c->parent_gate;
             c->parent_gate = 0;
         }
@@ -305,32 +305,32 @@ static void forget(struct launcher *l, struct launcher_child *c)
     release(&c->task.cnode);
     for (unsigned i = 0; i < c->made_count; i++)
         release(&c->made[i]);
-    for (unsigned i = 0; i < LAUNCHER_MAX_CHILDREN; i++)
-        if (l->children[i] == c)
-            l->children[i] = 0;
+    for (unsigned i = 0; i < CHILDREN_MAX; i++)
+        if (l->child[i] == c)
+            l->child[i] = 0;
     free(c);
 }
 
-static int new_child(struct launcher *l, const struct launcher_spec *spec,
-                     struct launcher_child **out)
+static int new_child(struct children *l, const struct child_spec *spec,
+                     struct child **out)
 {
     unsigned index = 0;
-    while (index < LAUNCHER_MAX_CHILDREN && l->children[index])
+    while (index < CHILDREN_MAX && l->child[index])
         index++;
-    if (index == LAUNCHER_MAX_CHILDREN)
+    if (index == CHILDREN_MAX)
         return -PECAN_ENOMEM;
-    struct launcher_child *c = calloc(1, sizeof(*c));
+    struct child *c = calloc(1, sizeof(*c));
     if (!c)
         return -PECAN_ENOMEM;
-    c->launcher = l;
+    c->owner = l;
     c->id = ++l->next_id;
     c->factory = spec->factory;
     c->scheduler = spec->scheduler;
-    c->priority = spec->priority ? spec->priority : LAUNCHER_PRIORITY;
+    c->priority = spec->priority ? spec->priority : CHILD_PRIORITY;
     c->mcp = spec->mcp ? spec->mcp : c->priority;
-    l->children[index] = c;
+    l->child[index] = c;
     *out = c;
-    /* The parent gate is the launcher's (charged to its factory and reused), so a child's
+    /* The parent gate is the parent's (charged to its factory and reused), so a child's
      * factory holds nothing of it once the child is released. */
     if (l->spare_gate_count) {
         c->parent_gate = l->spare_gates[--l->spare_gate_count];
@@ -344,8 +344,8 @@ static int new_child(struct launcher *l, const struct launcher_spec *spec,
     return server_register(&l->server, &c->parent, &parent_type, c->parent_gate);
 }
 
-static int load(struct launcher_child *c, struct launch *context,
-                const struct launcher_spec *spec, const char **why)
+static int load(struct child *c, struct app_context *context,
+                const struct child_spec *spec, const char **why)
 {
     pecan_cap_t image;
     int err = open_image(spec->path, &image, why);
@@ -383,12 +383,12 @@ static int load(struct launcher_child *c, struct launch *context,
 }
 
 /* The child's priority and MCP (spec's, or the defaults) before anything is made. The
- * kernel refuses an MCP above the launcher's own too, but only with EPERM at the very
+ * kernel refuses an MCP above the parent's own too, but only with EPERM at the very
  * end: asking first names the cause. A main thread above its MCP could not start threads
  * at its own priority, hence priority <= MCP. */
-static int check_priorities(const struct launcher_spec *spec, const char **why)
+static int check_priorities(const struct child_spec *spec, const char **why)
 {
-    unsigned priority = spec->priority ? spec->priority : LAUNCHER_PRIORITY;
+    unsigned priority = spec->priority ? spec->priority : CHILD_PRIORITY;
     unsigned mcp = spec->mcp ? spec->mcp : priority;
     if (priority > 255 || mcp > 255) {
         *why = "priorities go from 0 to 255";
@@ -400,14 +400,14 @@ static int check_priorities(const struct launcher_spec *spec, const char **why)
     }
     int own = pecan_sched_thread_mcp(PECAN_ENV_SCHEDULER, PECAN_ENV_THREAD);
     if (own >= 0 && mcp > (unsigned)own) {
-        *why = "priority limit (mcp) above the launcher's own";
+        *why = "priority limit (mcp) above the parent's own";
         return -PECAN_EPERM;
     }
     return 0;
 }
 
-int launcher_start(struct launcher *l, const struct launcher_spec *spec,
-                   struct launcher_child **child, const char **why)
+int children_start(struct children *l, const struct child_spec *spec,
+                   struct child **child, const char **why)
 {
     const char *unused;
     if (!why)
@@ -416,10 +416,10 @@ int launcher_start(struct launcher *l, const struct launcher_spec *spec,
     int err = check_priorities(spec, why);
     if (err)
         return err;
-    struct launcher_child *c = 0;
+    struct child *c = 0;
     err = new_child(l, spec, &c);
     if (!err) {
-        struct launch context = { l, c };
+        struct app_context context = { l, c };
         err = load(c, &context, spec, why);
     }
     if (err) {
@@ -436,10 +436,10 @@ int launcher_start(struct launcher *l, const struct launcher_spec *spec,
 }
 
 /* A child that exited and was not reported yet (each exit is reported once). */
-static struct launcher_child *take_exited(struct launcher *l)
+static struct child *take_exited(struct children *l)
 {
-    for (unsigned i = 0; i < LAUNCHER_MAX_CHILDREN; i++) {
-        struct launcher_child *c = l->children[i];
+    for (unsigned i = 0; i < CHILDREN_MAX; i++) {
+        struct child *c = l->child[i];
         if (c && c->exited && !c->reported) {
             c->reported = true;
             return c;
@@ -462,7 +462,7 @@ static pecan_word_t next_timeout(uint64_t deadline_us)
     return pecan_timeout_us(left > PECAN_TIMEOUT_MAX_US ? PECAN_TIMEOUT_MAX_US : (uint32_t)left);
 }
 
-int launcher_wait(struct launcher *l, uint32_t timeout_us, struct launcher_child **exited)
+int children_wait(struct children *l, uint32_t timeout_us, struct child **exited)
 {
     /* The timeout is for the whole wait, not for each message served meanwhile. */
     uint64_t deadline_us = clock_us() + timeout_us;
@@ -475,20 +475,20 @@ int launcher_wait(struct launcher *l, uint32_t timeout_us, struct launcher_child
     }
 }
 
-int launcher_kill(struct launcher *l, struct launcher_child *child)
+int children_kill(struct children *l, struct child *child)
 {
     (void)l;
     if (child->exited)
         return 0;
     child->exited = true;
     child->killed = true;
-    child->status = LAUNCHER_STATUS_KILLED;
+    child->status = CHILD_STATUS_KILLED;
     return pecan_task_terminate(child->task.task);
 }
 
-void launcher_release(struct launcher *l, struct launcher_child *child)
+void children_release(struct children *l, struct child *child)
 {
     if (!child->exited)
-        launcher_kill(l, child);
+        children_kill(l, child);
     forget(l, child);
 }

@@ -6,23 +6,24 @@
  * by that factory, so reclaiming the program is destroying its factory.
  *
  * Handles: a dataspace handle is a struct dataspace *; a capability handle is a struct
- * launch_cap * (a moe object to mint, or a slot of moe's space to copy).
+ * app_model_cap * (a moe object to mint, or a slot of moe's space to copy).
  */
 #include <lib/string.h>
 #include <pecan/loader.h>
 #include "icu.h"
 #include "iomem.h"
-#include "launch.h"
+#include "app_model.h"
 
 static struct pecan_env env_buffer;   /* the environment page is built here, then copied */
 
-static int install_object(struct launch *l, pecan_cap_t slot, struct server_object *object,
+static int install_object(struct moe_app_model *l, pecan_cap_t slot, struct server_object *object,
                           unsigned rights)
 {
     return server_mint_into(&moe_server, object, task_cnode(l->task), slot, MOE_DEPTH, rights);
 }
 
-static int install_slot(struct launch *l, pecan_cap_t slot, pecan_cap_t source, unsigned rights)
+static int install_slot(struct moe_app_model *l, pecan_cap_t slot, pecan_cap_t source,
+                        unsigned rights)
 {
     return pecan_cnode_copy(task_cnode(l->task), slot, MOE_DEPTH, PECAN_ROOT_CNODE, source,
                             MOE_DEPTH, rights);
@@ -30,7 +31,7 @@ static int install_slot(struct launch *l, pecan_cap_t slot, pecan_cap_t source, 
 
 static int app_create_task(void *context)
 {
-    struct launch *l = context;
+    struct moe_app_model *l = context;
     int err = task_create(l->factory, factory_quota(l->factory), l->name, &l->task);
     if (err)
         return err;
@@ -46,7 +47,7 @@ static int app_create_task(void *context)
 
 static int app_create_dataspace(void *context, uint32_t size, loader_handle_t *ds)
 {
-    struct launch *l = context;
+    struct moe_app_model *l = context;
     struct dataspace *d;
     int err = dataspace_create(l->factory, factory_quota(l->factory), size, 0, 0, &d);
     if (!err)
@@ -65,7 +66,7 @@ static int app_copy_in(void *context, loader_handle_t dest, uint32_t dest_offset
 static int app_attach(void *context, loader_handle_t ds, uint32_t vaddr, uint32_t size,
                       unsigned rights, uint32_t offset)
 {
-    struct launch *l = context;
+    struct moe_app_model *l = context;
     return region_map_attach(task_region_map(l->task), vaddr, size, rights,
                              (struct dataspace *)ds, offset);
 }
@@ -92,8 +93,8 @@ static void app_unmap_local(void *context, loader_handle_t ds, void *local, uint
 static int app_install_cap(void *context, pecan_cap_t slot, loader_handle_t cap,
                            unsigned rights)
 {
-    struct launch *l = context;
-    const struct launch_cap *c = (const struct launch_cap *)cap;
+    struct moe_app_model *l = context;
+    const struct app_model_cap *c = (const struct app_model_cap *)cap;
     if (c->object)
         return install_object(l, slot, c->object, rights);
     return install_slot(l, slot, c->slot, rights);
@@ -107,14 +108,14 @@ static int app_install_dataspace(void *context, pecan_cap_t slot, loader_handle_
 
 static int app_start(void *context, uint32_t pc, uint32_t sp, uint32_t r0)
 {
-    struct launch *l = context;
+    struct moe_app_model *l = context;
     pecan_cap_t thread;
     int err = task_create_thread(l->task, PECAN_ENV_UTCB_AREA, &thread);
     if (err)
         return err;
     if ((err = install_slot(l, PECAN_ENV_THREAD, thread, PECAN_RIGHTS_ALL)) != 0)
         return err;
-    return loader_run_thread(thread, PECAN_ROOT_SCHEDULER, LAUNCH_PRIORITY, LAUNCH_MCP, pc, sp, r0);
+    return loader_run_thread(thread, PECAN_ROOT_SCHEDULER, INIT_PRIORITY, INIT_MCP, pc, sp, r0);
 }
 
 static const struct loader_app_model model_template = {
@@ -129,14 +130,14 @@ static const struct loader_app_model model_template = {
     .start = app_start,
 };
 
-static void log_error(struct launch *l, const char *what, int err)
+static void log_error(struct moe_app_model *l, const char *what, int err)
 {
     moe_log("%s: %s failed: error %d", l->name, what, err);
 }
 
-int launch_program(struct launch *l, struct dataspace *image, const void *bytes, uint32_t size,
-                   unsigned argc, const char *const *argv, struct server_object *rom,
-                   parent_exit_hook_t hook)
+int app_model_start(struct moe_app_model *l, struct dataspace *image, const void *bytes,
+                    uint32_t size, unsigned argc, const char *const *argv,
+                    struct server_object *rom, parent_exit_hook_t hook)
 {
     int err = factory_create(0, memory_own_quota(), l->quota, l->name, &l->factory);
     if (err) {
@@ -154,11 +155,11 @@ int launch_program(struct launch *l, struct dataspace *image, const void *bytes,
         return err;
     }
     /* The parent object needs the task: it is made once the task exists (below). */
-    struct launch_cap log_cap = { .object = log_object(log) };
-    struct launch_cap factory_cap = { .object = factory_object(l->factory) };
-    struct launch_cap scheduler_cap = { .slot = PECAN_ROOT_SCHEDULER };
-    struct launch_cap rom_cap = { .object = rom };
-    struct launch_cap parent_cap = { 0 };
+    struct app_model_cap log_cap = { .object = log_object(log) };
+    struct app_model_cap factory_cap = { .object = factory_object(l->factory) };
+    struct app_model_cap scheduler_cap = { .slot = PECAN_ROOT_SCHEDULER };
+    struct app_model_cap rom_cap = { .object = rom };
+    struct app_model_cap parent_cap = { 0 };
     /* The init program (ned) is trusted with device memory and interrupt lines and hands
      * views of them to drivers. */
     struct server_object *iomem = 0, *icu = 0;
@@ -167,8 +168,8 @@ int launch_program(struct launch *l, struct dataspace *image, const void *bytes,
         factory_destroy(l->factory);
         return err;
     }
-    struct launch_cap iomem_cap = { .object = iomem };
-    struct launch_cap icu_cap = { .object = icu };
+    struct app_model_cap iomem_cap = { .object = iomem };
+    struct app_model_cap icu_cap = { .object = icu };
     struct loader_cap caps[] = {
         { 0, PECAN_ENV_LOG, (loader_handle_t)&log_cap, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT },
         { 0, PECAN_ENV_SCHEDULER, (loader_handle_t)&scheduler_cap, PECAN_RIGHTS_ALL },
@@ -190,7 +191,7 @@ int launch_program(struct launch *l, struct dataspace *image, const void *bytes,
     /* The parent capability is installed by a wrapped install_cap once the task exists. */
     l->parent_cap = &parent_cap;
     l->hook = hook;
-    model.install_cap = launch_install_with_parent;
+    model.install_cap = app_model_install_with_parent;
     const char *why = 0;
     err = loader_start(&model, &program, &why);
     if (err) {
@@ -202,11 +203,11 @@ int launch_program(struct launch *l, struct dataspace *image, const void *bytes,
     return 0;
 }
 
-int launch_install_with_parent(void *context, pecan_cap_t slot, loader_handle_t cap,
+int app_model_install_with_parent(void *context, pecan_cap_t slot, loader_handle_t cap,
                                unsigned rights)
 {
-    struct launch *l = context;
-    struct launch_cap *c = (struct launch_cap *)cap;
+    struct moe_app_model *l = context;
+    struct app_model_cap *c = (struct app_model_cap *)cap;
     if (c == l->parent_cap && !c->object) {
         struct parent *p;
         int err = parent_create(l->factory, factory_quota(l->factory), l->task, l->name,
