@@ -47,10 +47,13 @@ int pecan_event_producer_init(struct pecan_event_producer *producer, void *memor
     return 0;
 }
 
+/* The count is written again with each drop: a consumer that lost it (it scribbled on
+ * the header) finds it there and can start again from it. */
 static void drop(struct pecan_event_producer *producer)
 {
     producer->dropped++;
     __atomic_store_n(&producer->ring->dropped, producer->dropped, __ATOMIC_RELAXED);
+    __atomic_store_n(&producer->ring->produced, producer->produced, __ATOMIC_RELEASE);
 }
 
 bool pecan_event_producer_put(struct pecan_event_producer *producer,

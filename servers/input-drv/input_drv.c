@@ -291,6 +291,7 @@ static unsigned read_bytes(struct device *d, uint8_t *bytes)
 static void *interrupt_thread(void *unused)
 {
     (void)unused;
+    pecan_thread_park_prepare(pecan_thread_self());   /* see main */
     for (;;) {
         pecan_word_t bits = 0;
         if (pecan_notification_wait(interrupts, &bits) != 0) {
@@ -407,8 +408,12 @@ int main(int argc, char **argv)
         printf("input-drv: neither keyboard nor mouse\n");
         return 1;
     }
+    /* The notification a thread blocks on when the lock is taken is made now rather than
+     * at the first contention, which could find the quota used up (and would make the
+     * driver's slots and memory depend on timing). */
     struct pecan_thread *thread;
-    if ((err = pecan_thread_create(&thread, interrupt_thread, 0)) != 0 ||
+    if ((err = pecan_thread_park_prepare(pecan_thread_self())) != 0 ||
+        (err = pecan_thread_create(&thread, interrupt_thread, 0)) != 0 ||
         (err = server_program_init(&server, SERVER_CAPACITY)) != 0 ||
         (err = server_sessions_serve(&server, &event_sessions, channel)) != 0) {
         printf("input-drv: cannot serve (error %d)\n", err);

@@ -12,10 +12,13 @@
  * (random labels, opcodes, lengths, words and capabilities: the channel, the sessions,
  * its CNode and factory, notifications, gates with and without READ, a dataspace), each
  * answered within two seconds. Every 64 messages the well-behaved client reads its ring
- * and the scribbler scribbles. Afterwards the well-behaved client must get new events
- * (the driver still runs and still publishes), the driver's sessions, registered objects
- * and free slots must be back where they were, and once every session is closed its
- * factory's use must be exactly what it was before the first: nothing leaks.
+ * and the scribbler scribbles. Then the scribbler keeps its consumed count right (so the
+ * driver writes on into its ring) while it writes garbage over the rest of the header,
+ * until its ring took three times its capacity. Throughout, the well-behaved client must
+ * see only the events the host sends (the key A, small movements), and afterwards new
+ * ones (the driver still runs and still publishes); the driver's sessions, registered
+ * objects and free slots must be back where they were, and once every session is closed
+ * its factory's use must be exactly what it was before the first: nothing leaks.
  * Prints "input-fuzz: ... driver intact, its memory exact" or FAILED.
  */
 #include <pecan/dataspace.h>
@@ -39,6 +42,8 @@
 #define DRIVER_QUOTA (1024u * 1024u)
 #define CLIENT_QUOTA (1024u * 1024u)
 #define ANSWER_US 2000000u
+#define INPUT_KEY_A_CODE 30u         /* pkg/input's INPUT_KEY_A */
+#define HOSTILE_ROUNDS 3u           /* times the scribbled ring's capacity */
 
 static struct launcher launcher;
 static pecan_cap_t channel, driver_factory, clients, landing;
@@ -162,11 +167,13 @@ static int warm_up(void)
     return -PECAN_EBUSY;
 }
 
+/* The scribbler first: its ring is likely mapped just below the well-behaved one's in the
+ * driver, so a driver that wrote past a ring would spoil events the test checks. */
 static int open_sessions(void)
 {
     int err;
-    if ((err = pecan_event_open(channel, clients, &good_session)) ||
-        (err = pecan_event_open(channel, clients, &scribble_session)) ||
+    if ((err = pecan_event_open(channel, clients, &scribble_session)) ||
+        (err = pecan_event_open(channel, clients, &good_session)) ||
         (err = pecan_event_open(channel, clients, &target_session)) ||
         (err = pecan_event_attach(good_session.cap, &good)) ||
         (err = pecan_event_attach(scribble_session.cap, &scribble)) ||
@@ -178,14 +185,28 @@ static int open_sessions(void)
 
 /* ---- the well-behaved client and the scribbler ---- */
 
-/* Reads what the ring has; false if an event is malformed. */
+/* What the host sends (test_input.py): the key A tapped and small mouse movements. QEMU
+ * may send A's press again before its release when taps come fast: a repeat. */
+static bool expected(const struct pecan_event *e)
+{
+    if (e->modifiers)
+        return false;
+    if (e->type == PECAN_EVENT_PRESS || e->type == PECAN_EVENT_RELEASE ||
+        e->type == PECAN_EVENT_REPEAT)
+        return e->code == INPUT_KEY_A_CODE && !e->x && !e->y;
+    return e->type == PECAN_EVENT_MOTION && !e->code && (e->x || e->y) && e->x >= -255 &&
+           e->x <= 255 && e->y >= -255 && e->y <= 255;
+}
+
+/* Reads what the ring has; false if an event is not one the host sent. */
 static bool read_good(void)
 {
     struct pecan_event e;
     while (pecan_event_consumer_get(&good.consumer, &e)) {
         good_events++;
-        if (e.type < PECAN_EVENT_PRESS || e.type > PECAN_EVENT_POSITION)
-            bad_events++;
+        if (!expected(&e) && bad_events++ < 4)
+            printf("input-fuzz: unexpected event: type %u code %u modifiers %u x %ld y %ld\n",
+                   e.type, e.code, e.modifiers, (long)e.x, (long)e.y);
     }
     return bad_events == 0;
 }
@@ -205,16 +226,61 @@ static bool good_gets(uint32_t count)
     return false;
 }
 
+/* Random words anywhere in the page, or a header whose consumed count is plausible (so
+ * the driver keeps writing into this ring) while the rest of it is garbage, or the page
+ * cleared. */
 static void scribble_some(void)
 {
     uint32_t *words = (uint32_t *)(uintptr_t)scribble.address;
-    unsigned count = random32() % 8;
-    for (unsigned i = 0; i < count; i++) {
-        unsigned at = (random32() & 1) ? random32() % 16 : random32() % (scribble.size / 4);
-        words[at] = (random32() & 1) ? random32() : random32() % 300;
-    }
-    if (random32() % 32 == 0)
+    struct pecan_event_ring *ring = (struct pecan_event_ring *)words;
+    switch (random32() % 8) {
+    case 0:
+    case 1:
+    case 2:
+        for (unsigned i = random32() % 8; i > 0; i--)
+            words[random32() % (scribble.size / 4)] = random32();
+        break;
+    case 3:
+    case 4:
+        ring->consumed = ring->produced - random32() % 200;
+        ring->capacity = random32();
+        break;
+    case 5:
+    case 6:
+        ring->consumed = ring->produced;
+        ring->magic = random32();
+        ring->capacity = (random32() & 1) ? random32() : 1u << (random32() % 32);
+        ring->produced = random32();
+        ring->dropped = random32();
+        break;
+    default:
         pecan_dataspace_clear(scribble.buffer, 0, scribble.size);
+        break;
+    }
+}
+
+/* A consumer that keeps its count right, so the driver goes on writing into its ring, and
+ * writes garbage over the rest of the header: the driver must write only inside the ring
+ * (the well-behaved client's events stay right). Until the ring took HOSTILE_ROUNDS times
+ * its capacity; false if it did not within EVENTS_WAIT_MS or an event went wrong. */
+static bool hostile_consumer(void)
+{
+    struct pecan_event_ring *ring = (struct pecan_event_ring *)(uintptr_t)scribble.address;
+    uint32_t start = ring->produced, want = HOSTILE_ROUNDS * scribble.consumer.capacity;
+    for (uint32_t waited = 0; waited < EVENTS_WAIT_MS; waited += 5) {
+        ring->consumed = ring->produced;
+        ring->magic = random32();
+        ring->capacity = (random32() & 1) ? random32() : 1u << (random32() % 32);
+        ring->dropped = random32();
+        if (!read_good())
+            return false;
+        if (ring->produced - start >= want)
+            return true;
+        pecan_sleep_us(5000);
+    }
+    printf("input-fuzz: the scribbled ring took %lu events\n",
+           (unsigned long)(ring->produced - start));
+    return false;
 }
 
 /* ---- the fuzzing ---- */
@@ -326,12 +392,19 @@ int main(void)
     if (fuzz())
         return 1;
     uint32_t during = good_events - before_fuzz;
+    if (!hostile_consumer())
+        return failed("a consumer that scribbled on its header spoiled the events; events",
+                      (long)good_events);
     if (!good_gets(EVENTS_WANTED))
         return failed("the well-behaved client got no events after the fuzz; events",
                       (long)good_events);
     struct pecan_event_info scribbled;
     if ((err = pecan_event_info(scribble_session.cap, &scribbled)) != 0)
         return failed("INFO on the scribbled session", err);
+    /* A notification the fuzz bound to a session holds a slot until it is unbound. */
+    if ((err = pecan_event_unbind(scribble_session.cap)) != 0 ||
+        (err = pecan_event_unbind(target_session.cap)) != 0)
+        return failed("BIND without a notification", err);
     if (!settled(&three, ~0u))
         return failed("the driver kept sessions, objects or slots", 0);
     pecan_event_detach(&good);
@@ -341,6 +414,8 @@ int main(void)
     pecan_session_close(&target_session);
     if (!settled(&none, before.used))
         return failed("the driver's sessions or memory are not back", 0);
+    if (bad_events)
+        return failed("events the host did not send in the well-behaved ring", bad_events);
     printf("input-fuzz: the well-behaved client got %lu events (%lu during the fuzz), the "
            "scribbled ring dropped %lu: driver intact, its memory exact\n",
            (unsigned long)good_events, (unsigned long)during, (unsigned long)scribbled.dropped);

@@ -174,12 +174,12 @@ class InputFuzzTest(unittest.TestCase):
                 sign = 1 if moves % 2 else -1
                 try:
                     guest.mouse_move(3 * sign, 2 * sign)
-                    if moves % 5 == 0:
+                    if moves % 20 == 0:
                         guest.send_keys(["a"])
                 except OSError:
                     break   # QEMU ended between the look at the log and the command
                 moves += 1
-                time.sleep(0.03)
+                time.sleep(0.01)
             status = guest.wait_exit(timeout=120)
             log = guest.log_text()
             self.assertNotIn("FAILED", log)

@@ -42,7 +42,8 @@
  *   - consumer: read produced (acquire); copy event consumed out of its slot; store
  *     consumed + 1 (release), so the copy is done before the producer may reuse the slot.
  * Overflow: when the ring is full the producer drops the newest event and counts it in
- * dropped; it never overwrites an event the consumer has not read.
+ * dropped; it never overwrites an event the consumer has not read. It stores produced
+ * again with every drop, so a consumer that lost its count can start again from it.
  *
  * Neither side trusts the other. Each keeps its own counts and capacity in private memory
  * and only ever writes its own fields of the shared header, never reading them back:
