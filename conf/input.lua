@@ -28,7 +28,7 @@ local channel = ld:new_channel()
 local function start_driver()
     return ld:start({ caps = { input = channel:svr(), iomem = iomem:view(0x10006000, 0x2000),
                                icu = icu:view(39, 2) },
-                      quota = 512 * KiB, log = { "input", "magenta" }, restart = 3 },
+                      quota = 768 * KiB, log = { "input", "magenta" }, restart = 3 },
                     "rom/input-drv.elf")
 end
 local function monitor(caps, arguments)
