@@ -187,7 +187,8 @@ static int received_notification(struct server_request *r, pecan_cap_t *notifica
 {
     struct pecan_cap_identity id;
     pecan_cap_t slot = server_peek_cap(r, 0);
-    if (!slot || pecan_cnode_identify(PECAN_ENV_CNODE, slot, 32, &id))
+    if (!slot ||
+        pecan_cnode_identify(r->server->config.cnode, slot, r->server->config.cnode_depth, &id))
         return -PECAN_EINVALCAP;
     if (id.type != PECAN_OBJ_NOTIFICATION)
         return -PECAN_ETYPE;
@@ -222,6 +223,8 @@ static int bind(struct server_request *r, struct event_session *s)
 
 static int info(struct server_request *r, struct event_session *s)
 {
+    if (r->words != 1)
+        return -PECAN_EINVAL;
     pecan_mutex_lock(&lock);
     r->out[0] = (keyboard.present ? PECAN_EVENT_DEVICE_KEYBOARD : 0) |
                 (mouse.present ? PECAN_EVENT_DEVICE_MOUSE : 0);

@@ -22,6 +22,10 @@ enum { CR = 0x00 / 4, STAT = 0x04 / 4, DATA = 0x08 / 4, CLKDIV = 0x0C / 4 };
 #define SELF_TEST_MS 1000u
 #define RESEND_TRIES 3u
 #define DRAIN_MAX 64u
+/* Bytes that are no reply (a key pressed, a mouse still reporting for a driver before
+ * us) passed over while waiting for one. */
+#define SKIP_MAX 32u
+#define PS2_SELF_TEST_FAILED 0xFCu
 
 uint32_t kmi_clock_ms(void)
 {
@@ -72,6 +76,19 @@ int kmi_receive(struct kmi *kmi, uint8_t *byte, uint32_t timeout_ms)
     return 0;
 }
 
+/* The next byte that is one of two replies (others are passed over): 0, -PECAN_ETIMEDOUT
+ * or -PECAN_EINVAL (only other bytes came). */
+static int receive_reply(struct kmi *kmi, uint8_t first, uint8_t second, uint32_t timeout_ms,
+                         uint8_t *reply)
+{
+    for (unsigned skipped = 0; skipped < SKIP_MAX; skipped++) {
+        int err = kmi_receive(kmi, reply, timeout_ms);
+        if (err || *reply == first || *reply == second)
+            return err;
+    }
+    return -PECAN_EINVAL;
+}
+
 int kmi_command(struct kmi *kmi, uint8_t command)
 {
     for (unsigned attempt = 0; attempt < RESEND_TRIES; attempt++) {
@@ -79,13 +96,9 @@ int kmi_command(struct kmi *kmi, uint8_t command)
             return -PECAN_ETIMEDOUT;
         kmi->registers[DATA] = command;
         uint8_t reply;
-        int err = kmi_receive(kmi, &reply, REPLY_MS);
-        if (err)
+        int err = receive_reply(kmi, PS2_ACK, PS2_RESEND, REPLY_MS, &reply);
+        if (err || reply == PS2_ACK)
             return err;
-        if (reply == PS2_ACK)
-            return 0;
-        if (reply != PS2_RESEND)
-            return -PECAN_EINVAL;
     }
     return -PECAN_EINVAL;
 }
@@ -99,15 +112,14 @@ static int reset(struct kmi *kmi, const char **why)
         *why = "no answer to reset";
         return err;
     }
-    if ((err = kmi_receive(kmi, &result, SELF_TEST_MS)) != 0) {
-        *why = "no self-test result";
-        return err;
-    }
-    if (result != PS2_SELF_TEST_PASSED) {
+    err = receive_reply(kmi, PS2_SELF_TEST_PASSED, PS2_SELF_TEST_FAILED, SELF_TEST_MS, &result);
+    if (err == -PECAN_EINVAL || (!err && result != PS2_SELF_TEST_PASSED)) {
         *why = "self-test failed";
         return -PECAN_EINVAL;
     }
-    return 0;
+    if (err)
+        *why = "no self-test result";
+    return err;
 }
 
 int kmi_keyboard_init(struct kmi *kmi, const char **why)

@@ -7,8 +7,10 @@
  * sides' code; docs/graphics.md, "Input").
  *
  * A session (FACTORY CREATE at the server's session factory, w1 PECAN_PROTO_EVENT, no
- * arguments) has its own ring. The server sends every session every event: it routes
- * nothing (mag, its usual client, decides where a key goes).
+ * arguments: -PECAN_EINVAL for any; -PECAN_ENOMEM when the server has as many sessions as
+ * it allows, or no memory for another ring) has its own ring. The server sends every
+ * session every event: it routes nothing (mag, its usual client, decides where a key
+ * goes).
  *
  * Requests on a session (label PECAN_PROTO_EVENT, w0 the opcode):
  *   GET_BUFFER  -> w0 the ring's size in bytes, w1 its capacity in events, item: the
@@ -22,11 +24,11 @@
  *               w2 the buttons held now (bit 0 left, 1 right, 2 middle), w3 events this
  *               session's ring has dropped so far
  * GET_BUFFER and BIND need the object right WRITE (-PECAN_EPERM); INFO needs none.
- * Errors, in order: -PECAN_EMSGTOOSHORT (missing words), -PECAN_ENOSYS (opcode),
- * -PECAN_EPERM, -PECAN_EINVAL (BIND: bits 0, or words beyond the operation's),
- * -PECAN_EINVALCAP (BIND: an item that is no capability), -PECAN_ETYPE (not a
- * notification), -PECAN_EPERM (a notification without WRITE); -PECAN_EBADPROTO for
- * another label.
+ * Errors, in order: -PECAN_EMSGTOOSHORT (no opcode), -PECAN_ENOSYS (opcode), -PECAN_EPERM,
+ * then the operation's: -PECAN_EMSGTOOSHORT (BIND without bits), -PECAN_EINVAL (words
+ * beyond the operation's; BIND: bits 0 with a notification), -PECAN_EINVALCAP (BIND: an
+ * item that is no capability), -PECAN_ETYPE (not a notification), -PECAN_EPERM (a
+ * notification without WRITE). -PECAN_EBADPROTO for another label.
  *
  * The ring (struct pecan_event_ring, at offset 0 of the dataspace):
  *   - a header of two 32-byte halves, so each side writes its own cache line: the
