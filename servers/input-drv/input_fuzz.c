@@ -8,10 +8,10 @@
  *   - a scribbler: its ring attached; random words go anywhere in it (the header's counts
  *     and capacity included) and now and then the whole page is cleared;
  *   - a target for malformed messages.
- * Then it sends MESSAGES random messages to the target, the scribbler and the channel
- * (random labels, opcodes, lengths, words and capabilities: the channel, the sessions,
- * its CNode and factory, notifications, gates with and without READ, a dataspace), each
- * answered within two seconds. Every 64 messages the well-behaved client reads its ring
+ * Then it sends random messages to the target, the scribbler and the channel (random
+ * labels, opcodes, lengths, words and capabilities: the channel, the sessions, its CNode
+ * and factory, notifications, gates with and without READ, a dataspace), each answered
+ * within two seconds, until MESSAGES of them were EVENT requests to the sessions. Every 64 messages the well-behaved client reads its ring
  * and the scribbler scribbles. Then the scribbler keeps its consumed count right (so the
  * driver writes on into its ring) while it writes garbage over the rest of the header,
  * until its ring took three times its capacity. Throughout, the well-behaved client must
@@ -29,6 +29,7 @@
 #include <pecan/launcher.h>
 #include <pecan/runtime.h>
 #include <pecan/sys.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -285,27 +286,40 @@ static bool hostile_consumer(void)
 
 /* ---- the fuzzing ---- */
 
-static int label(void)
+/* What the fuzzing sent and got. */
+struct counts {
+    unsigned sent;
+    unsigned event_requests;   /* to a session, with the EVENT protocol's label */
+    unsigned errors;           /* error replies */
+    unsigned opened;           /* sessions opened by chance */
+};
+
+/* Mostly the protocol the destination speaks, else fault and notification labels (which
+ * the framework must refuse from a client), no protocol, or any number. */
+static int label(bool to_session)
 {
-    static const int labels[] = { PECAN_PROTO_EVENT, PECAN_PROTO_EVENT, PECAN_PROTO_EVENT,
-                                  PECAN_PROTO_FACTORY, PECAN_LABEL_PAGE_FAULT,
-                                  PECAN_LABEL_EXCEPTION, PECAN_LABEL_NOTIFICATION, 0 };
-    unsigned pick = random32() % 10;
-    return pick < 8 ? labels[pick] : (int)(int16_t)random32();
+    static const int others[] = { PECAN_PROTO_FACTORY, PECAN_PROTO_EVENT,
+                                  PECAN_LABEL_PAGE_FAULT, PECAN_LABEL_EXCEPTION,
+                                  PECAN_LABEL_NOTIFICATION, 0 };
+    unsigned pick = random32() % 8;
+    if (pick < 6)
+        return to_session ? PECAN_PROTO_EVENT : PECAN_PROTO_FACTORY;
+    pick = random32() % 8;
+    return pick < 6 ? others[pick] : (int)(int16_t)random32();
 }
 
-static pecan_cap_t destination(unsigned *to_session)
+static pecan_cap_t destination(bool *to_session)
 {
-    unsigned pick = random32() % 4;
+    unsigned pick = random32() % 5;
     *to_session = pick != 0;
-    return pick == 0 ? channel : pick == 1 ? scribble_session.cap : target_session.cap;
+    return pick == 0 ? channel : pick <= 2 ? scribble_session.cap : target_session.cap;
 }
 
 /* One random message; 0 if it was answered (error or not), else the IPC failure. */
-static int fuzz_one(unsigned *errors, unsigned *opened, unsigned *to_sessions)
+static int fuzz_one(struct counts *counts)
 {
     struct pecan_message m;
-    unsigned to_session;
+    bool to_session;
     pecan_cap_t to = destination(&to_session);
     unsigned words = random32() % 8, items = random32() % 3;
     for (unsigned i = 0; i < words; i++)
@@ -316,30 +330,33 @@ static int fuzz_one(unsigned *errors, unsigned *opened, unsigned *to_sessions)
         m.word[words + 2 * i] = PECAN_ITEM_CAP | (random32() & 0xF) << PECAN_ITEM_RIGHTS_SHIFT;
         m.word[words + 2 * i + 1] = pool[random32() % POOL];
     }
-    m.tag = pecan_tag(label(), words, items);
+    int message_label = label(to_session);
+    m.tag = pecan_tag(message_label, words, items);
     pecan_receive_caps(&landing, 1);
     struct pecan_reply r = pecan_ipc_call(to, &m, pecan_timeout_us(ANSWER_US));
     pecan_receive_caps(0, 0);
     if (r.ipc_status != PECAN_IPC_OK && r.ipc_status != PECAN_IPC_ITEM_FAILED)
         return -(2000 + (int)r.ipc_status);
-    *errors += pecan_tag_label(r.tag) < 0;
-    *to_sessions += to_session;
+    counts->sent++;
+    counts->errors += pecan_tag_label(r.tag) < 0;
+    counts->event_requests += to_session && message_label == PECAN_PROTO_EVENT;
     struct pecan_cap_identity id;
     if (pecan_cnode_identify(PECAN_ENV_CNODE, landing, 32, &id) == 0 && id.type) {
         /* A session opened by chance (dropped: the driver closes it) or a ring's copy. */
-        *opened += !to_session;
+        counts->opened += !to_session;
         pecan_cnode_delete(PECAN_ENV_CNODE, landing, 32);
     }
     return 0;
 }
 
+/* Until MESSAGES requests of the EVENT protocol went to the sessions. */
 static int fuzz(void)
 {
-    unsigned errors = 0, opened = 0, to_sessions = 0, sent = 0;
+    struct counts counts = { 0, 0, 0, 0 };
     int err = 0;
-    for (; sent < MESSAGES && !err; sent++) {
-        err = fuzz_one(&errors, &opened, &to_sessions);
-        if (sent % EVERY == 0) {
+    while (counts.event_requests < MESSAGES && !err) {
+        err = fuzz_one(&counts);
+        if (counts.sent % EVERY == 0) {
             scribble_some();
             if (!read_good())
                 return failed("a malformed event in the well-behaved ring", (long)bad_events);
@@ -347,8 +364,9 @@ static int fuzz(void)
     }
     if (err)
         return failed("a message was not answered; IPC error", err);
-    printf("input-fuzz: %u messages (%u to sessions), %u error replies, %u sessions opened "
-           "by chance\n", sent, to_sessions, errors, opened);
+    printf("input-fuzz: %u messages, %u of them EVENT requests to sessions, %u error "
+           "replies, %u sessions opened by chance\n", counts.sent, counts.event_requests,
+           counts.errors, counts.opened);
     return 0;
 }
 
