@@ -11,16 +11,18 @@
  * Then it sends random messages to the target, the scribbler and the channel (random
  * labels, opcodes, lengths, words and capabilities: the channel, the sessions, its CNode
  * and factory, notifications, gates with and without READ, a dataspace), each answered
- * within two seconds, until MESSAGES of them were EVENT requests to the sessions. Every 64 messages the well-behaved client reads its ring
- * and the scribbler scribbles. Then the scribbler keeps its consumed count right (so the
- * driver writes on into its ring) while it writes garbage over the rest of the header,
- * until its ring took three times its capacity. Throughout, the well-behaved client must
+ * within two seconds, until MESSAGES of them were EVENT requests to the sessions. Every
+ * 64 messages the well-behaved client reads its ring and the scribbler scribbles. Then
+ * the scribbler keeps its consumed count right (so the driver writes on into its ring)
+ * while it writes garbage over the rest of the header, until its ring took three times
+ * its capacity. Throughout, the well-behaved client must
  * see only the events the host sends (the key A, small movements), and afterwards new
  * ones (the driver still runs and still publishes); the driver's sessions, registered
  * objects and free slots must be back where they were, and once every session is closed
  * its factory's use must be exactly what it was before the first: nothing leaks.
  * Prints "input-fuzz: ... driver intact, its memory exact" or FAILED.
  */
+#include <input/key_codes.h>
 #include <pecan/dataspace.h>
 #include <pecan/event.h>
 #include <pecan/factory.h>
@@ -43,8 +45,7 @@
 #define DRIVER_QUOTA (1024u * 1024u)
 #define CLIENT_QUOTA (1024u * 1024u)
 #define ANSWER_US 2000000u
-#define INPUT_KEY_A_CODE 30u         /* pkg/input's INPUT_KEY_A */
-#define HOSTILE_ROUNDS 3u           /* times the scribbled ring's capacity */
+#define HOSTILE_ROUNDS 3u          /* times the scribbled ring's capacity */
 
 static struct launcher launcher;
 static pecan_cap_t channel, driver_factory, clients, landing;
@@ -194,7 +195,7 @@ static bool expected(const struct pecan_event *e)
         return false;
     if (e->type == PECAN_EVENT_PRESS || e->type == PECAN_EVENT_RELEASE ||
         e->type == PECAN_EVENT_REPEAT)
-        return e->code == INPUT_KEY_A_CODE && !e->x && !e->y;
+        return e->code == INPUT_KEY_A && !e->x && !e->y;
     return e->type == PECAN_EVENT_MOTION && !e->code && (e->x || e->y) && e->x >= -255 &&
            e->x <= 255 && e->y >= -255 && e->y <= 255;
 }
