@@ -43,8 +43,11 @@ class QemuScreen:
         self.shots = 0
 
     def __enter__(self):
-        if self.socket.exists():
-            self.socket.unlink()
+        # A log or socket left by an earlier run in the same workdir would be read before
+        # the new QEMU replaces it: waits would match the old run's lines.
+        for stale in (self.socket, self.log):
+            if stale.exists():
+                stale.unlink()
         self.process = subprocess.Popen(self.argv, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True)
         return self

@@ -29,10 +29,11 @@
  * Who takes numbers where (a label is 16 bits, signed). Negative numbers follow L4Re's
  * kernel protocol numbers; FACTORY (-15) is among them though moe serves it, because
  * L4Re's kernel serves its factory. From 0x4000 on the runtime's, with L4Re's number
- * where L4Re has the protocol (the numbers of L4Re's others, 0x4003 Goos and 0x4006 Event
- * among them, are left free: servers serve those here, in their blocks, under L4Re's Lua
- * names). Servers get blocks of 16 from 0x4100 on; the reserved ones belong to the
- * services issue 14 plans, whose protocols go there when they come. Numbers
+ * where L4Re has the protocol (0x4006 Event: the input events that input drivers and mag
+ * serve; the number of L4Re's Goos, 0x4003, is left free: fb-drv and mag serve it in
+ * their block under L4Re's Lua name). Servers get blocks of 16 from 0x4100 on; the
+ * reserved ones belong to the services issue 14 plans, whose protocols go there when
+ * they come. Numbers
  * in no block (1-0x3fff, 0x7000-0x7fff among them) are never a real protocol: tests send
  * them on gates of their own (tests/captest).
  *
@@ -78,6 +79,7 @@
     PROTOCOL(NAMESPACE, 0x4001, Namespace)                                                     \
     PROTOCOL(PARENT, 0x4002, Parent)                                                           \
     PROTOCOL(REGION_MAP, 0x4005, Rm)                                                           \
+    PROTOCOL(EVENT, 0x4006, Event)              /* input events (pecan/protocol/event.h) */    \
     PROTOCOL(TASK, 0x4010, Task)                                                               \
     PROTOCOL(IOMEM, 0x4011, Iomem)                                                             \
     PROTOCOL(ICU, 0x4012, Icu)                                                                 \
