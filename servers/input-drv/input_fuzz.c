@@ -23,12 +23,12 @@
  * Prints "input-fuzz: ... driver intact, its memory exact" or FAILED.
  */
 #include <input/key_codes.h>
+#include <pecan/children.h>
 #include <pecan/dataspace.h>
 #include <pecan/event.h>
 #include <pecan/factory.h>
 #include <pecan/icu.h>
 #include <pecan/iomem.h>
-#include <pecan/launcher.h>
 #include <pecan/runtime.h>
 #include <pecan/sys.h>
 #include <stdbool.h>
@@ -47,7 +47,7 @@
 #define ANSWER_US 2000000u
 #define HOSTILE_ROUNDS 3u          /* times the scribbled ring's capacity */
 
-static struct launcher launcher;
+static struct children children;
 static pecan_cap_t channel, driver_factory, clients, landing;
 static pecan_cap_t pool[POOL];
 static struct pecan_session good_session, scribble_session, target_session;
@@ -82,16 +82,16 @@ static int start_driver(void)
         (err = pecan_icu_view(pecan_env_cap("icu"), PECAN_ENV_FACTORY, 39, 2, icu)))
         return err;
     static const char *const argv[] = { "input-drv" };
-    struct launcher_cap caps[] = { { "input", channel, PECAN_RIGHTS_ALL },
+    struct child_cap caps[] = { { "input", channel, PECAN_RIGHTS_ALL },
                                    { "iomem", iomem, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT },
                                    { "icu", icu, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT } };
-    struct launcher_spec spec = {
+    struct child_spec spec = {
         .path = "rom/input-drv.elf", .argc = 1, .argv = argv, .factory = driver_factory,
         .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = 3, .caps = caps,
     };
-    struct launcher_child *child;
+    struct child *child;
     const char *why;
-    err = launcher_start(&launcher, &spec, &child, &why);
+    err = children_start(&children, &spec, &child, &why);
     if (err)
         printf("input-fuzz: input-drv not started: %s (%d)\n", why, err);
     return err;
@@ -376,7 +376,7 @@ static int start(void)
     int err;
     if ((err = pecan_cap_alloc(&channel)) || (err = pecan_cap_alloc(&driver_factory)) ||
         (err = pecan_cap_alloc(&clients)) || (err = pecan_cap_alloc(&landing)) ||
-        (err = launcher_init(&launcher, PECAN_ENV_FACTORY)) ||
+        (err = children_init(&children, PECAN_ENV_FACTORY)) ||
         (err = pecan_factory_create_gate(PECAN_ENV_FACTORY, channel)) ||
         (err = pecan_factory_create_factory(PECAN_ENV_FACTORY, DRIVER_QUOTA, driver_factory)) ||
         (err = pecan_factory_create_factory(PECAN_ENV_FACTORY, CLIENT_QUOTA, clients)))
