@@ -30,7 +30,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "tests" / "harness"))
 sys.path.insert(0, str(HERE))
 
-from qemu_screen import QemuScreen  # noqa: E402
+from qemu_screen import GuestError, QemuScreen  # noqa: E402
 from screen_model import Image, PsfFont, compare_region, render_text  # noqa: E402
 from test_mag_screen import BACKGROUND, HEIGHT, LABEL_MARGIN, LABEL_TEXT, WIDTH, fail, pack, paste, shown  # noqa: E402
 
@@ -131,11 +131,12 @@ def run(work):
         _, error = check_screen(guest, work, font, [RIGHT, LEFT], "left", (100, 100), "left.ppm")
         if error:
             return fail(error, guest)
-        type_key(guest, "a", 30, "left")
-        type_key(guest, "b", 48, "left")
-        # To (450, 300): over left (now on top), then over right only.
+        # To (450, 300): over left (now on top), then over right only. Keys still go to
+        # left, the focused client, not to the one under the pointer.
         move(guest, 175, 100, r"left: position 235 140")
         move(guest, 175, 100, r"right: position 250 180")
+        type_key(guest, "a", 30, "left")
+        type_key(guest, "b", 48, "left")
         click(guest, "right")
         type_key(guest, "c", 46, "right")
         shot, error = check_screen(guest, work, font, [LEFT, RIGHT], "right", (450, 300), "right.ppm")
@@ -169,6 +170,8 @@ def main():
     status = 1
     try:
         status = run(work)
+    except GuestError as error:   # a line that never came: a key or event went astray
+        status = fail(str(error))
     finally:
         if status == 0 and not keep:
             shutil.rmtree(work, ignore_errors=True)
