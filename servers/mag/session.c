@@ -450,14 +450,15 @@ static void event_info(pecan_word_t *devices, pecan_word_t *modifiers, pecan_wor
 /* The caller holds mag_lock, which guards the streams. */
 static const struct pecan_event_service event_service = { 0, 0, event_info };
 
-/* The stream is made at the session's first EVENT request that is not refused before it
- * would be used, so a client that never reads events costs mag no ring. */
+/* The stream is made at the session's first well-formed GET_BUFFER (until then the
+ * stream's zeroed fields give INFO a dropped count of 0 and BIND a place to keep the
+ * notification), so a client that never reads events costs mag no ring. */
 static int event_request(struct server_request *r)
 {
     struct mag_session *session = (struct mag_session *)r->object;
     int err = 0;
     mag_lock();
-    if (!session->events.address && r->words >= 1 && r->in[0] == PECAN_EVENT_GET_BUFFER &&
+    if (!session->events.address && r->words == 1 && r->in[0] == PECAN_EVENT_GET_BUFFER &&
         (r->rights & PECAN_RIGHT_WRITE))
         err = pecan_event_stream_make(&session->events);
     if (err)
