@@ -3,7 +3,9 @@
  * mag's pieces (docs/graphics.md, "mag"): mag.c connects to the screen below (fb-drv's
  * or a mag session: nesting) and starts serving; session.c serves FRAMEBUFFER sessions,
  * each a window whose label and colour the session's creator (the boot script) gave;
- * composite.c keeps the stacking order and the damaged rectangles and redraws them.
+ * composite.c keeps the stacking order and the damaged rectangles and redraws them;
+ * input.c reads the input server's events in a thread of its own and moves the pointer,
+ * the focus and the events to the sessions. All this state is under mag_lock.
  *
  * Invariants: every view in the stack belongs to an open session and shows lines that
  * lie wholly inside a buffer of that session (SET_VIEW checks it, DELETE_BUFFER refuses

@@ -18,6 +18,7 @@ A model in which focus did not move must differ, so the comparison can fail.
     python3 tests/graphics/test_mag_input.py [--keep]
 """
 
+import os
 import re
 import shutil
 import sys
@@ -33,8 +34,6 @@ sys.path.insert(0, str(HERE))
 from qemu_screen import GuestError, QemuScreen  # noqa: E402
 from screen_model import Image, PsfFont, compare_region, render_text  # noqa: E402
 from test_mag_screen import BACKGROUND, HEIGHT, LABEL_MARGIN, LABEL_TEXT, WIDTH, fail, pack, paste, shown  # noqa: E402
-
-import os  # noqa: E402
 
 # conf/mag-input.lua: label, bar colour, x, y, width, height, fill colour
 LEFT = ("left", 0xE08020, 40, 60, 300, 200, 0x406080)
