@@ -16,10 +16,10 @@
  * sessions' notifications. The lock guards what both touch: the list of sessions (with
  * their rings and notifications) and the decoding state that INFO reads.
  *
- * Each session's ring is one page from a factory of its own, made through the driver's
- * factory (RING_QUOTA); closing the session destroys that factory, which takes the page
- * back from everyone who mapped it, so a client that keeps its mapping or its capability
- * cannot keep the driver's memory. The number of sessions is bounded, so the driver's
+ * Each session's ring is a stream of pecan/event_server.h: one page from a factory of its
+ * own, made through the driver's factory; closing the session destroys that factory, which
+ * takes the page back from everyone who mapped it, so a client that keeps its mapping or
+ * its capability cannot keep the driver's memory. The number of sessions is bounded, so the driver's
  * quota bounds what clients can make it spend.
  *
  * Invariants: a session is in sessions[] from the end of its open until the start of its
@@ -27,7 +27,7 @@
  * only under the lock; a session's notification slot is 0 or holds a notification with
  * WRITE.
  */
-#include <pecan/event_ring.h>
+#include <pecan/event_server.h>
 #include <pecan/factory.h>
 #include <pecan/icu.h>
 #include <pecan/iomem.h>
@@ -44,8 +44,6 @@
 
 #define MAX_SESSIONS 8u
 #define SERVER_CAPACITY (MAX_SESSIONS + 4u)
-#define RING_SIZE 4096u
-#define RING_QUOTA (16u * 1024u)      /* the ring's page and its records at moe */
 #define REGISTERS_SIZE 0x1000u
 #define BYTES_PER_INTERRUPT 16u      /* then the line is acknowledged and fires again */
 #define BATCH_MAX (2u * BYTES_PER_INTERRUPT * PS2_EVENTS_MAX)
@@ -62,12 +60,7 @@ struct device {
 
 struct event_session {
     struct server_session base;     /* first: the framework's part */
-    pecan_cap_t factory;            /* pays for the ring; destroyed at close */
-    pecan_cap_t buffer;             /* the ring's dataspace */
-    pecan_word_t address;           /* where the ring is mapped here */
-    struct pecan_event_producer producer;
-    pecan_cap_t notification;       /* the client's, 0 if none bound */
-    pecan_word_t bits;
+    struct pecan_event_stream stream;
 };
 
 static struct device keyboard = { "keyboard", 0x10006000, 39, 0x1, false, { 0 }, 0 };
@@ -84,56 +77,6 @@ static struct server server;
 
 /* ---- sessions and their rings ---- */
 
-/* A slot of ours and whatever it holds; 0 is no slot. */
-static void release(pecan_cap_t *slot)
-{
-    if (*slot)
-        pecan_cap_release(*slot);
-    *slot = 0;
-}
-
-static void ring_free(struct event_session *s)
-{
-    if (s->address)
-        pecan_rm_detach(PECAN_ENV_RM, s->address, 0, 0);
-    s->address = 0;
-    if (s->factory)
-        pecan_factory_destroy(PECAN_ENV_FACTORY, s->factory);
-    release(&s->buffer);
-    release(&s->factory);
-}
-
-static int ring_make(struct event_session *s)
-{
-    int err;
-    pecan_word_t address = PECAN_ENV_FREE_BASE;
-    if ((err = pecan_cap_alloc(&s->buffer)) != 0)
-        return err;
-    pecan_cap_t factory;
-    if ((err = pecan_cap_alloc(&factory)) != 0)
-        return err;
-    if ((err = pecan_factory_create_factory(PECAN_ENV_FACTORY, RING_QUOTA, factory)) != 0) {
-        pecan_cap_free(factory);
-        return err;
-    }
-    s->factory = factory;   /* from here on ring_free destroys it */
-    if ((err = pecan_factory_create_dataspace(s->factory, RING_SIZE, 0, 0, s->buffer, 0)) ||
-        (err = pecan_rm_attach(PECAN_ENV_RM, &address, RING_SIZE,
-                               PECAN_RM_SEARCH_ADDRESS | PECAN_RM_EAGER_MAP | PECAN_MAP_READ |
-                                   PECAN_MAP_WRITE,
-                               s->buffer, 0)))
-        return err;
-    s->address = address;
-    return pecan_event_producer_init(&s->producer, (void *)(uintptr_t)address, RING_SIZE);
-}
-
-static void session_free(struct event_session *s)
-{
-    ring_free(s);
-    release(&s->notification);
-    free(s);
-}
-
 /* OPEN: no arguments. The ring is ready before the session is listed for events. */
 static int open_session(struct server_request *r, struct server_session **out)
 {
@@ -144,9 +87,9 @@ static int open_session(struct server_request *r, struct server_session **out)
     struct event_session *s = calloc(1, sizeof(*s));
     if (!s)
         return -PECAN_ENOMEM;
-    int err = ring_make(s);
+    int err = pecan_event_stream_make(&s->stream);
     if (err) {
-        session_free(s);
+        free(s);
         return err;
     }
     pecan_mutex_lock(&lock);
@@ -166,95 +109,36 @@ static void close_session(struct server_session *base)
             break;
         }
     pecan_mutex_unlock(&lock);
-    session_free(s);
+    pecan_event_stream_free(&s->stream);
+    free(s);
 }
 
 /* ---- the EVENT protocol ---- */
 
-static int get_buffer(struct server_request *r, struct event_session *s)
+static void lock_sessions(void)
 {
-    if (r->words != 1)
-        return -PECAN_EINVAL;
-    r->out[0] = RING_SIZE;
-    r->out[1] = s->producer.capacity;
-    r->reply_words = 2;
-    return server_reply_cap(r, s->buffer, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
-}
-
-/* The notification item of BIND: a notification with WRITE, taken out of the loop's
- * receive slot. */
-static int received_notification(struct server_request *r, pecan_cap_t *notification)
-{
-    struct pecan_cap_identity id;
-    pecan_cap_t slot = server_peek_cap(r, 0);
-    if (!slot ||
-        pecan_cnode_identify(r->server->config.cnode, slot, r->server->config.cnode_depth, &id))
-        return -PECAN_EINVALCAP;
-    if (id.type != PECAN_OBJ_NOTIFICATION)
-        return -PECAN_ETYPE;
-    if (!(id.rights & PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
-    return (*notification = server_take_cap(r, 0)) ? 0 : -PECAN_ENOMEM;
-}
-
-static int bind(struct server_request *r, struct event_session *s)
-{
-    int err = server_need_words(r, 2);
-    if (err)
-        return err;
-    pecan_word_t bits = r->in[1];
-    pecan_cap_t notification = 0;
-    if (r->words != 2)
-        return -PECAN_EINVAL;
-    if (r->items) {
-        if (!bits)
-            return -PECAN_EINVAL;
-        if ((err = received_notification(r, &notification)) != 0)
-            return err;
-    }
     pecan_mutex_lock(&lock);
-    pecan_cap_t old = s->notification;
-    s->notification = notification;
-    s->bits = notification ? bits : 0;
-    pecan_mutex_unlock(&lock);
-    release(&old);
-    return 0;
 }
 
-static int info(struct server_request *r, struct event_session *s)
+static void unlock_sessions(void)
 {
-    if (r->words != 1)
-        return -PECAN_EINVAL;
-    pecan_mutex_lock(&lock);
-    r->out[0] = (keyboard.present ? PECAN_EVENT_DEVICE_KEYBOARD : 0) |
-                (mouse.present ? PECAN_EVENT_DEVICE_MOUSE : 0);
-    r->out[1] = ps2_events_modifiers(&decoding);
-    r->out[2] = decoding.buttons;
-    r->out[3] = s->producer.dropped;
     pecan_mutex_unlock(&lock);
-    r->reply_words = 4;
-    return 0;
 }
+
+static void info(pecan_word_t *devices, pecan_word_t *modifiers, pecan_word_t *buttons)
+{
+    *devices = (keyboard.present ? PECAN_EVENT_DEVICE_KEYBOARD : 0) |
+               (mouse.present ? PECAN_EVENT_DEVICE_MOUSE : 0);
+    *modifiers = ps2_events_modifiers(&decoding);
+    *buttons = decoding.buttons;
+}
+
+static const struct pecan_event_service service = { lock_sessions, unlock_sessions, info };
 
 static int event_request(struct server_request *r)
 {
     struct event_session *s = (struct event_session *)r->object;
-    int err = server_need_words(r, 1);
-    if (err)
-        return err;
-    pecan_word_t op = r->in[0];
-    if (op != PECAN_EVENT_GET_BUFFER && op != PECAN_EVENT_BIND && op != PECAN_EVENT_INFO)
-        return -PECAN_ENOSYS;
-    if (op != PECAN_EVENT_INFO && !(r->rights & PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
-    switch (op) {
-    case PECAN_EVENT_GET_BUFFER:
-        return get_buffer(r, s);
-    case PECAN_EVENT_BIND:
-        return bind(r, s);
-    default:
-        return info(r, s);
-    }
+    return pecan_event_stream_request(r, &s->stream, &service);
 }
 
 static const struct server_protocol event_protocols[] = { { PECAN_PROTO_EVENT, event_request } };
@@ -275,9 +159,9 @@ static void publish(const struct pecan_event *batch, unsigned count)
         struct event_session *s = sessions[i];
         bool any = false;
         for (unsigned j = 0; j < count; j++)
-            any |= pecan_event_producer_put(&s->producer, &batch[j]);
-        if (any && s->notification)
-            pecan_notification_signal(s->notification, s->bits);
+            any |= pecan_event_stream_put(&s->stream, &batch[j]);
+        if (any)
+            pecan_event_stream_signal(&s->stream);
     }
 }
 

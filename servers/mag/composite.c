@@ -5,7 +5,8 @@
  * Genode's Dirty_rect): a new one joins the rectangle whose bounding box grows least.
  * A flush redraws each damaged rectangle from the bottom up: the background, the
  * BACKGROUND views, then every other view in stacking order, each with its label bar
- * (the session's trusted label on the session's colour) above it. Later views cover
+ * (the session's trusted label on the session's colour, inverted for the focused
+ * session) above it, and last the pointer. Later views cover
  * earlier ones, which is the clipping by stacking. Only damaged pixels are written, and
  * what lies under a view that covers a whole damaged rectangle is not drawn at all.
  *
@@ -19,6 +20,32 @@
 #define STACK_MAX 256u
 #define DIRTY_MAX 3u
 #define LABEL_MARGIN 4
+
+/* The pointer, its tip at the top left: 'X' black, '.' white, ' ' not drawn. The screen
+ * test reads these lines from here (tests/graphics/test_mag_input.py). */
+#define POINTER_WIDTH 11
+#define POINTER_HEIGHT 17
+static const char pointer_shape[POINTER_HEIGHT][POINTER_WIDTH + 1] = {
+    /* pointer shape begin */
+    "X          ",
+    "XX         ",
+    "X.X        ",
+    "X..X       ",
+    "X...X      ",
+    "X....X     ",
+    "X.....X    ",
+    "X......X   ",
+    "X.......X  ",
+    "X........X ",
+    "X.....XXXXX",
+    "X..X..X    ",
+    "X.X X..X   ",
+    "XX  X..X   ",
+    "X    X..X  ",
+    "     X..X  ",
+    "      XX   ",
+    /* pointer shape end */
+};
 
 struct rectangle {
     int64_t x, y, width, height;
@@ -181,11 +208,13 @@ static void draw_bar(const struct mag_view *view, struct rectangle clip)
         return;
     struct surface target = clipped_surface(part);
     const struct mag_session *session = view->session;
-    surface_fill_rectangle(&target, 0, 0, target.width, target.height, session->label_pixel);
+    bool focused = session == mag_input.focus;   /* inverted, so the user sees where keys go */
+    uint32_t background = focused ? mag_screen.text_pixel : session->label_pixel;
+    uint32_t text = focused ? session->label_pixel : mag_screen.text_pixel;
+    surface_fill_rectangle(&target, 0, 0, target.width, target.height, background);
     int64_t text_x = bar.x + LABEL_MARGIN - part.x, text_y = bar.y - part.y;
     surface_draw_text(&target, &mag_screen.font, (int32_t)text_x, (int32_t)text_y,
-                      session->label, strlen(session->label), mag_screen.text_pixel,
-                      session->label_pixel);
+                      session->label, strlen(session->label), text, background);
 }
 
 static void draw_content(const struct mag_view *view, struct rectangle clip)
@@ -240,6 +269,24 @@ static unsigned covering(struct rectangle clip, bool background)
     return STACK_MAX;
 }
 
+static void draw_pointer(struct rectangle clip)
+{
+    struct rectangle area = { mag_input.pointer_x, mag_input.pointer_y, POINTER_WIDTH,
+                              POINTER_HEIGHT };
+    struct rectangle part = intersect(area, clip);
+    if (!mag_input.pointer_shown || part.width == 0)
+        return;
+    struct surface target = clipped_surface(part);
+    for (int64_t y = part.y; y < part.y + part.height; y++)
+        for (int64_t x = part.x; x < part.x + part.width; x++) {
+            char c = pointer_shape[y - area.y][x - area.x];
+            if (c != ' ')
+                surface_fill_rectangle(&target, (int32_t)(x - part.x), (int32_t)(y - part.y),
+                                       1, 1, c == 'X' ? mag_screen.text_pixel
+                                                      : mag_screen.pointer_pixel);
+        }
+}
+
 static void redraw(struct rectangle clip)
 {
     unsigned top = covering(clip, false), bottom = covering(clip, true);
@@ -252,6 +299,7 @@ static void redraw(struct rectangle clip)
         draw_views(clip, true, bottom == STACK_MAX ? 0 : bottom);
     }
     draw_views(clip, false, top == STACK_MAX ? 0 : top);
+    draw_pointer(clip);
 }
 
 void composite_flush(void)
@@ -263,4 +311,51 @@ void composite_flush(void)
                                   (uint32_t)dirty[i].width, (uint32_t)dirty[i].height);
     }
     dirty_count = 0;
+}
+
+/* ---- input ------------------------------------------------------------------------------- */
+
+void composite_damage_bars(const struct mag_session *session)
+{
+    if (!session)
+        return;
+    for (unsigned i = 0; i < MAG_VIEWS_PER_SESSION; i++) {
+        const struct mag_view *view = &session->views[i];
+        if (view->used && view->stacked && visible(view) && has_bar(view))
+            composite_damage(view->x, (int64_t)view->y - composite_bar_height(), view->width,
+                             composite_bar_height());
+    }
+}
+
+void composite_damage_pointer(void)
+{
+    if (mag_input.pointer_shown)
+        composite_damage(mag_input.pointer_x, mag_input.pointer_y, POINTER_WIDTH,
+                         POINTER_HEIGHT);
+}
+
+static bool contains(const struct mag_view *view, int32_t x, int32_t y)
+{
+    int64_t bar = has_bar(view) ? composite_bar_height() : 0;
+    return visible(view) && x >= view->x && (int64_t)x < (int64_t)view->x + view->width &&
+           (int64_t)y >= (int64_t)view->y - bar && (int64_t)y < (int64_t)view->y + view->height;
+}
+
+struct mag_view *composite_view_at(int32_t x, int32_t y)
+{
+    for (unsigned i = stack_count; i-- > 0;)
+        if (contains(stack[i], x, y))
+            return stack[i];
+    return 0;
+}
+
+void composite_raise(const struct mag_session *session)
+{
+    struct mag_view *views[MAG_VIEWS_PER_SESSION];
+    unsigned count = 0;
+    for (unsigned i = 0; i < stack_count; i++)
+        if (stack[i]->session == session)
+            views[count++] = stack[i];
+    for (unsigned i = 0; i < count; i++)
+        composite_stack_move(views[i], 0, false);
 }

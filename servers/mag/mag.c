@@ -5,12 +5,14 @@
  * session's buffer 0 as its screen, and serves FRAMEBUFFER sessions on the channel it got
  * as "mag" (session.c), compositing their windows on its screen (composite.c).
  *
- * Usage: mag (capabilities "fb" and "mag"). A missing capability or a screen that cannot
+ * Usage: mag (capabilities "fb" and "mag"; optionally "input", an EVENT session, for the
+ * pointer, focus and events to the sessions: input.c). A missing capability or a screen that cannot
  * be mapped is one line "mag: error: ..." and exit status 1. Once serving it prints
  * "mag: WxH B bpp ready".
  */
 #include <pecan/framebuffer.h>
 #include <pecan/runtime.h>
+#include <pecan/thread.h>
 #include <stdio.h>
 #include "mag.h"
 
@@ -19,6 +21,7 @@ extern const uint32_t console_font_size;
 
 static const struct color background = { 0x20, 0x30, 0x40 };
 static const struct color label_text = { 0x00, 0x00, 0x00 };
+static const struct color pointer_inside = { 0xFF, 0xFF, 0xFF };
 
 struct mag_screen mag_screen;
 
@@ -45,11 +48,19 @@ int main(void)
     mag_screen.auto_refresh = mapping.info.flags & PECAN_FRAMEBUFFER_AUTO_REFRESH;
     mag_screen.background_pixel = pixel_format_pack(&mapping.surface.format, background);
     mag_screen.text_pixel = pixel_format_pack(&mapping.surface.format, label_text);
+    mag_screen.pointer_pixel = pixel_format_pack(&mapping.surface.format, pointer_inside);
+    /* mag_lock is taken by two threads: the notification this one blocks on is made now
+     * rather than at the first contention, which could find the quota used up. */
+    if ((err = pecan_thread_park_prepare(pecan_thread_self())) != 0)
+        return setup_error("preparing the lock", err);
     static struct server server;
     if ((err = mag_serve(&server, channel)) != 0)
         return setup_error("cannot serve \"mag\"", err);
     composite_damage(0, 0, mag_screen.surface.width, mag_screen.surface.height);
     composite_flush();
+    pecan_cap_t input = pecan_env_cap("input");
+    if (input && (err = input_start(input)) != 0)
+        printf("mag: no input from \"input\" (error %d); going on without\n", err);
     printf("mag: %lux%lu %u bpp ready\n", (unsigned long)mapping.info.width,
            (unsigned long)mapping.info.height, mapping.surface.format.bits_per_pixel);
     server_loop(&server);

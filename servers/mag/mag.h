@@ -3,7 +3,9 @@
  * mag's pieces (docs/graphics.md, "mag"): mag.c connects to the screen below (fb-drv's
  * or a mag session: nesting) and starts serving; session.c serves FRAMEBUFFER sessions,
  * each a window whose label and colour the session's creator (the boot script) gave;
- * composite.c keeps the stacking order and the damaged rectangles and redraws them.
+ * composite.c keeps the stacking order and the damaged rectangles and redraws them;
+ * input.c reads the input server's events in a thread of its own and moves the pointer,
+ * the focus and the events to the sessions. All this state is under mag_lock.
  *
  * Invariants: every view in the stack belongs to an open session and shows lines that
  * lie wholly inside a buffer of that session (SET_VIEW checks it, DELETE_BUFFER refuses
@@ -17,6 +19,7 @@
 #include <stdint.h>
 #include <graphics/psf_font.h>
 #include <graphics/surface.h>
+#include <pecan/event_server.h>
 #include <pecan/server.h>
 
 #define MAG_MAX_LABEL 32u          /* bytes of a session's label */
@@ -52,6 +55,7 @@ struct mag_session {
     uint32_t memory_limit, memory_used;   /* bytes of buffers */
     struct mag_buffer buffers[MAG_BUFFERS_PER_SESSION];
     struct mag_view views[MAG_VIEWS_PER_SESSION];
+    struct pecan_event_stream events;   /* made at the first EVENT request; 0s till then */
 };
 
 /* The screen mag draws on: the buffer 0 of its own FRAMEBUFFER session below. */
@@ -60,11 +64,33 @@ struct mag_screen {
     struct surface surface;
     bool auto_refresh;             /* the screen below shows memory as it is */
     uint32_t background_pixel;
-    uint32_t text_pixel;           /* the labels' text */
+    uint32_t text_pixel;           /* the labels' text, the pointer's outline */
+    uint32_t pointer_pixel;        /* the pointer's inside */
     struct psf_font font;
 };
 
 extern struct mag_screen mag_screen;
+
+/* The input state (input.c), under mag_lock like everything else here. */
+struct mag_input {
+    bool pointer_shown;            /* mag has input: the pointer is drawn */
+    int32_t pointer_x, pointer_y;  /* its tip, on the screen */
+    uint32_t devices;              /* what the input server has (PECAN_EVENT_DEVICE_*) */
+    uint32_t modifiers, buttons;   /* after the last event */
+    struct mag_session *focus;     /* keys go here; 0: none */
+};
+
+extern struct mag_input mag_input;
+
+/* input.c: one lock for all of mag's state, taken by every request and by the input
+ * thread around each batch of events. */
+void mag_lock(void);
+void mag_unlock(void);
+/* Reads the EVENT session "input" in a thread of its own: the pointer, focus, and events
+ * to the sessions. 0, or the error (mag then works without input). */
+int input_start(pecan_cap_t session);
+/* A session goes: it is focused no longer. */
+void input_session_closed(struct mag_session *session);
 
 /* composite.c */
 /* The height of a window's label bar, above its view. */
@@ -80,6 +106,14 @@ void composite_damage_view(const struct mag_view *view);
 void composite_damage(int64_t x, int64_t y, int64_t width, int64_t height);
 /* Redraws the damaged rectangles and refreshes them below. */
 void composite_flush(void);
+/* The label bars of a session's views (its focus changed). */
+void composite_damage_bars(const struct mag_session *session);
+/* The pointer's rectangle at its place now. */
+void composite_damage_pointer(void);
+/* The topmost visible view whose pixels or bar contain the point (0: none). */
+struct mag_view *composite_view_at(int32_t x, int32_t y);
+/* Puts the session's views on top, in their order. */
+void composite_raise(const struct mag_session *session);
 
 /* session.c */
 int mag_serve(struct server *s, pecan_cap_t channel);

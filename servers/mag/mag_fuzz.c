@@ -19,6 +19,7 @@
  */
 #include <pecan/children.h>
 #include <pecan/dataspace.h>
+#include <pecan/event.h>
 #include <pecan/factory.h>
 #include <pecan/framebuffer.h>
 #include <pecan/region_map.h>
@@ -244,10 +245,10 @@ static pecan_word_t word(void)
 static int label(void)
 {
     static const int labels[] = { PECAN_PROTO_FRAMEBUFFER, PECAN_PROTO_FRAMEBUFFER,
-                                  PECAN_PROTO_DATASPACE, PECAN_PROTO_FACTORY,
+                                  PECAN_PROTO_EVENT, PECAN_PROTO_DATASPACE, PECAN_PROTO_FACTORY,
                                   PECAN_LABEL_PAGE_FAULT, PECAN_LABEL_NOTIFICATION, 0 };
-    unsigned pick = random32() % 9;
-    return pick < 7 ? labels[pick] : (int)(int16_t)random32();
+    unsigned pick = random32() % 10;
+    return pick < 8 ? labels[pick] : (int)(int16_t)random32();
 }
 
 static void drop_landing(unsigned *got)
@@ -269,9 +270,11 @@ static int fuzz_one(unsigned *refused, unsigned *got)
         m.word[i] = word();
     int l = label();
     if (to_session && (random32() & 1)) {
-        l = PECAN_PROTO_FRAMEBUFFER;
+        /* Close to real: a FRAMEBUFFER operation, or one of EVENT (a session speaks both). */
+        bool event = random32() % 4 == 0;
+        l = event ? PECAN_PROTO_EVENT : PECAN_PROTO_FRAMEBUFFER;
         if (words)
-            m.word[0] = random32() % 12;
+            m.word[0] = random32() % (event ? 4 : 12);
     }
     for (unsigned i = 0; i < items; i++) {
         m.word[words + 2 * i] = PECAN_ITEM_CAP | (random32() & 0xF) << PECAN_ITEM_RIGHTS_SHIFT;
@@ -395,6 +398,19 @@ static void check_still_serves(void)
     if (!err)
         err = pecan_framebuffer_refresh(again.cap, 0, 0, WIDTH, HEIGHT);
     check(!err, "mag serves a new session after the fuzz", err);
+    /* The session speaks EVENT too: its ring attaches and checks, INFO and an unbind
+     * answer, and a BIND item that is no capability is refused. */
+    struct pecan_event_client events;
+    struct pecan_event_info event_info;
+    if (!err && !(err = pecan_event_attach(again.cap, &events))) {
+        if (!(err = pecan_event_info(again.cap, &event_info)))
+            err = pecan_event_unbind(again.cap);
+        int refused = pecan_event_bind(again.cap, 0, 1);
+        if (!err && refused != -PECAN_EINVALCAP)
+            err = refused ? refused : -PECAN_EINVAL;
+        pecan_event_detach(&events);
+    }
+    check(!err, "the new session's EVENT side", err);
     if (again.cap)
         pecan_session_close(&again);
 }

@@ -14,7 +14,12 @@
  * its own, so moe destroys the dataspace: a client keeps no pixels of a closed session,
  * and no client ever holds a capability to another's buffer.
  *
- * Every request is checked whole before anything changes, in the protocol's order.
+ * Every session speaks EVENT too (pecan/protocol/event.h), as an L4Re console does: the
+ * events mag routes to it (input.c) arrive in a ring of its own, made at its first
+ * GET_BUFFER through mag's factory.
+ *
+ * Every request is checked whole before anything changes, in the protocol's order, under
+ * mag_lock (the input thread changes the same state).
  */
 #include <pecan/factory.h>
 #include <pecan/framebuffer.h>
@@ -403,7 +408,7 @@ static int op_refresh(struct server_request *r, struct mag_session *session)
     return 0;
 }
 
-static int framebuffer_request(struct server_request *r)
+static int framebuffer_dispatch(struct server_request *r)
 {
     struct mag_session *session = (struct mag_session *)r->object;
     int err = server_need_words(r, 1);
@@ -423,6 +428,45 @@ static int framebuffer_request(struct server_request *r)
     case PECAN_FRAMEBUFFER_REFRESH: return op_refresh(r, session);
     default: return -PECAN_ENOSYS;
     }
+}
+
+static int framebuffer_request(struct server_request *r)
+{
+    mag_lock();
+    int result = framebuffer_dispatch(r);
+    mag_unlock();
+    return result;
+}
+
+/* ---- EVENT: the session's own stream of the events mag routes to it (input.c) --------- */
+
+static void event_info(pecan_word_t *devices, pecan_word_t *modifiers, pecan_word_t *buttons)
+{
+    *devices = mag_input.devices;
+    *modifiers = mag_input.modifiers;
+    *buttons = mag_input.buttons;
+}
+
+/* The caller holds mag_lock, which guards the streams. */
+static const struct pecan_event_service event_service = { 0, 0, event_info };
+
+/* The stream is made at the session's first well-formed GET_BUFFER (until then the
+ * stream's zeroed fields give INFO a dropped count of 0 and BIND a place to keep the
+ * notification), so a client that never reads events costs mag no ring. */
+static int event_request(struct server_request *r)
+{
+    struct mag_session *session = (struct mag_session *)r->object;
+    int err = 0;
+    mag_lock();
+    if (!session->events.address && r->words == 1 && r->in[0] == PECAN_EVENT_GET_BUFFER &&
+        (r->rights & PECAN_RIGHT_WRITE))
+        err = pecan_event_stream_make(&session->events);
+    if (err)
+        err = err == -PECAN_ENOMEM ? err : -PECAN_ENOMEM;
+    else
+        err = pecan_event_stream_request(r, &session->events, &event_service);
+    mag_unlock();
+    return err;
 }
 
 /* ---- opening and closing ----------------------------------------------------------------- */
@@ -482,7 +526,7 @@ static int open_arguments(const struct server_request *r, struct open_arguments 
     return 0;
 }
 
-static int open_session(struct server_request *r, struct server_session **out)
+static int open_locked(struct server_request *r, struct server_session **out)
 {
     struct open_arguments a;
     int err = open_arguments(r, &a);
@@ -523,6 +567,8 @@ static int open_session(struct server_request *r, struct server_session **out)
 static void close_session(struct server_session *base)
 {
     struct mag_session *session = (struct mag_session *)base;
+    mag_lock();
+    input_session_closed(session);
     for (unsigned i = 0; i < MAG_VIEWS_PER_SESSION; i++)
         if (session->views[i].used)
             composite_stack_remove(&session->views[i]);
@@ -530,17 +576,28 @@ static void close_session(struct server_session *base)
         if (session->buffers[i].used)
             buffer_free(&session->buffers[i]);
     composite_flush();
+    pecan_event_stream_free(&session->events);
+    mag_unlock();
     printf("mag: session \"%s\" closed\n", session->label);
     free(session);
 }
 
+static int open_session(struct server_request *r, struct server_session **out)
+{
+    mag_lock();
+    int result = open_locked(r, out);
+    mag_unlock();
+    return result;
+}
+
 static const struct server_protocol protocols[] = {
     { PECAN_PROTO_FRAMEBUFFER, framebuffer_request },
+    { PECAN_PROTO_EVENT, event_request },
 };
 
 static struct server_sessions sessions = {
     .protocol = PECAN_PROTO_FRAMEBUFFER,
-    .type = { .name = "mag", .protocols = protocols, .protocol_count = 1 },
+    .type = { .name = "mag", .protocols = protocols, .protocol_count = 2 },
     .open = open_session,
     .close = close_session,
 };

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The EVENT protocol (after L4Re's Event, 0x4006): input events as a stream, delivered
- * through memory shared between one producer (the server: input-drv, later mag for each
+ * through memory shared between one producer (the server: input-drv, or mag for each
  * of its sessions) and one consumer (the client), plus a notification the server signals
  * when events arrive. The client reads events without IPC (pecan/event_ring.h has both
  * sides' code; docs/graphics.md, "Input").

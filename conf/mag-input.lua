@@ -1,0 +1,47 @@
+-- mag with input: fb-drv drives the PL111, input-drv the PL050 keyboard and mouse, and
+-- mag, given an EVENT session of input-drv as "input", draws a pointer, focuses the window
+-- clicked (raising it) and sends events to its sessions (docs/graphics.md, "Input in
+-- mag"). Two clients fill their windows and print the events they get; their windows
+-- overlap, right on top. tests/graphics/test_mag_input.py moves the mouse, clicks each
+-- window and types, and compares the screen and the clients' lines.
+--   ./pecan run mag-input
+local L4 = require("L4")
+local ld = L4.default_loader
+
+local KiB = 1024
+local width, height, bits = 640, 480, 16
+local page = 4096
+local frame = L4.Env.mem_alloc:create(L4.Proto.Dataspace,
+                                      math.ceil(width * height * bits / 8 / page) * page,
+                                      L4.Mem_alloc_flags.Continuous)
+local fb = ld:new_channel()
+ld:start({ caps = { fb = fb:svr(), iomem = L4.Env.iomem:view(0x10020000, 0x1000),
+                    frame = frame }, quota = 1024 * KiB, log = { "fb-drv", "green" } },
+         "rom/fb-drv.elf")
+
+local input = ld:new_channel()
+ld:start({ caps = { input = input:svr(), iomem = L4.Env.iomem:view(0x10006000, 0x2000),
+                    icu = L4.Env.icu:view(39, 2) },
+           quota = 768 * KiB, log = { "input", "magenta" } }, "rom/input-drv.elf")
+
+local mag_memory = L4.Env.factory:create(L4.Proto.Factory, 4096 * KiB, "mag")
+local mag = ld:new_channel()
+ld:start({ caps = { fb = fb:create(L4.Proto.Goos), mag = mag:svr(),
+                    input = input:create(L4.Proto.Event) },
+           mem = mag_memory, log = { "mag", "blue" } }, "rom/mag.elf")
+
+-- label, bar colour, x, y, width, height; then the colour the client fills its window with
+local windows = {
+    { "left", 0xE08020, 40, 60, 300, 200, "0x406080" },
+    { "right", 0x20A0E0, 200, 120, 360, 240, "0x80A040" },
+}
+for i, w in ipairs(windows) do
+    ld:start({ caps = { fb = mag:create(L4.Proto.Goos, w[1], w[2], w[3], w[4], w[5], w[6]) },
+               quota = 1024 * KiB, log = { w[1], "yellow" } },
+             "rom/mag-event-client.elf " .. w[1] .. " " .. w[7])
+    -- one at a time, so the stacking order is the list's
+    for _ = 1, 1000 do
+        if mag:session_info().open == i then break end
+        L4.msleep(10)
+    end
+end

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mag's input (docs/graphics.md, "mag", "Input in mag"): a thread reads the EVENT session
+ * the boot script gave as "input" (input-drv's) and acts on each event under mag_lock, the
+ * one lock of all of mag's state (every request takes it too):
+ *   - motion moves the pointer, clamped to the screen; the session under the pointer gets
+ *     a POSITION event in its own coordinates (its window's top left is 0, 0);
+ *   - a button press focuses the session under the pointer and raises its views, as
+ *     nitpicker does; button events go to the session under the pointer;
+ *   - keys go to the focused session only.
+ * "Under the pointer" is the topmost visible view whose pixels or label bar contain the
+ * pointer's tip. Each session has an event stream of its own (pecan/event_server.h), so a
+ * client cannot tell mag's events from input-drv's.
+ *
+ * Invariants: mag_input.focus is 0 or an open session; the pointer's tip lies on the
+ * screen.
+ */
+#include <pecan/event.h>
+#include <pecan/factory.h>
+#include <pecan/runtime.h>
+#include <pecan/sys.h>
+#include <pecan/thread.h>
+#include <input/key_codes.h>
+#include <stdio.h>
+#include "mag.h"
+
+#define NOTIFICATION_BIT 0x1u
+#define BUTTON_FIRST 0x100u          /* Linux's BTN_MISC..: mouse buttons, not keys */
+#define BUTTON_LAST 0x15Fu
+
+struct mag_input mag_input;
+
+static struct pecan_mutex lock = PECAN_MUTEX_INIT;
+static struct pecan_event_client events;
+static pecan_cap_t notification;
+
+void mag_lock(void)
+{
+    pecan_mutex_lock(&lock);
+}
+
+void mag_unlock(void)
+{
+    pecan_mutex_unlock(&lock);
+}
+
+void input_session_closed(struct mag_session *session)
+{
+    if (mag_input.focus == session)
+        mag_input.focus = 0;
+}
+
+/* Into the session's stream, if it has one (a client that never asked gets none). */
+static void deliver(struct mag_session *session, struct pecan_event event)
+{
+    if (!session || !session->events.address)
+        return;
+    if (pecan_event_stream_put(&session->events, &event))
+        pecan_event_stream_signal(&session->events);
+}
+
+static struct mag_session *session_under_pointer(void)
+{
+    struct mag_view *view = composite_view_at(mag_input.pointer_x, mag_input.pointer_y);
+    return view ? view->session : 0;
+}
+
+static int32_t clamp(int64_t value, int32_t limit)
+{
+    return value < 0 ? 0 : value >= limit ? limit - 1 : (int32_t)value;
+}
+
+/* The pointer to x, y (clamped); the session under it learns where it is. */
+static void pointer_to(int64_t x, int64_t y, uint32_t time_ms)
+{
+    composite_damage_pointer();
+    mag_input.pointer_x = clamp(x, (int32_t)mag_screen.surface.width);
+    mag_input.pointer_y = clamp(y, (int32_t)mag_screen.surface.height);
+    composite_damage_pointer();
+    struct mag_session *session = session_under_pointer();
+    if (!session)
+        return;
+    const struct mag_view *window = &session->views[0];
+    deliver(session, (struct pecan_event){
+                         .time_ms = time_ms, .type = PECAN_EVENT_POSITION,
+                         .modifiers = (uint8_t)mag_input.modifiers,
+                         .x = mag_input.pointer_x - window->x,
+                         .y = mag_input.pointer_y - window->y });
+}
+
+static void focus(struct mag_session *session)
+{
+    if (session == mag_input.focus)
+        return;
+    composite_damage_bars(mag_input.focus);
+    mag_input.focus = session;
+    composite_damage_bars(session);
+}
+
+static void button(const struct pecan_event *e)
+{
+    uint32_t bit = e->code == INPUT_BUTTON_LEFT ? 1 : e->code == INPUT_BUTTON_RIGHT ? 2
+                 : e->code == INPUT_BUTTON_MIDDLE ? 4 : 0;
+    struct mag_session *session = session_under_pointer();
+    if (e->type == PECAN_EVENT_PRESS) {
+        mag_input.buttons |= bit;
+        if (session) {
+            focus(session);
+            composite_raise(session);
+        }
+    } else if (e->type == PECAN_EVENT_RELEASE) {
+        mag_input.buttons &= ~bit;
+    }
+    deliver(session, *e);
+}
+
+static void handle(const struct pecan_event *e)
+{
+    mag_input.modifiers = e->modifiers;
+    switch (e->type) {
+    case PECAN_EVENT_MOTION:
+        pointer_to((int64_t)mag_input.pointer_x + e->x, (int64_t)mag_input.pointer_y + e->y,
+                   e->time_ms);
+        break;
+    case PECAN_EVENT_POSITION:
+        pointer_to(e->x, e->y, e->time_ms);
+        break;
+    case PECAN_EVENT_PRESS:
+    case PECAN_EVENT_RELEASE:
+    case PECAN_EVENT_REPEAT:
+        if (e->code >= BUTTON_FIRST && e->code <= BUTTON_LAST)
+            button(e);
+        else
+            deliver(mag_input.focus, *e);
+        break;
+    default:
+        break;   /* a hostile or newer server's type: ignored */
+    }
+}
+
+static void *input_thread(void *unused)
+{
+    (void)unused;
+    pecan_thread_park_prepare(pecan_thread_self());   /* see input_start */
+    for (;;) {
+        struct pecan_event e;
+        mag_lock();
+        while (pecan_event_consumer_get(&events.consumer, &e))
+            handle(&e);
+        composite_flush();
+        mag_unlock();
+        pecan_word_t bits;
+        if (pecan_notification_wait(notification, &bits) != 0) {
+            printf("mag: the input notification is gone; no more input\n");
+            return 0;
+        }
+    }
+}
+
+int input_start(pecan_cap_t session)
+{
+    struct pecan_event_info info;
+    struct pecan_thread *thread;
+    int err = pecan_event_attach(session, &events);
+    if (!err)
+        err = pecan_cap_alloc(&notification);
+    if (!err)
+        err = pecan_factory_create_notification(PECAN_ENV_FACTORY, notification);
+    if (!err)
+        err = pecan_event_bind(session, notification, NOTIFICATION_BIT);
+    if (!err)
+        err = pecan_event_info(session, &info);
+    if (err)
+        return err;
+    mag_lock();
+    mag_input.devices = (uint32_t)info.devices;
+    mag_input.pointer_shown = true;
+    mag_input.pointer_x = (int32_t)mag_screen.surface.width / 2;
+    mag_input.pointer_y = (int32_t)mag_screen.surface.height / 2;
+    composite_damage_pointer();
+    composite_flush();
+    mag_unlock();
+    /* The notification a thread blocks on when the lock is taken is made now rather than
+     * at the first contention, which could find the quota used up. */
+    return pecan_thread_create(&thread, input_thread, 0);
+}

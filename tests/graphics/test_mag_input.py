@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""mag's input test (docs/graphics.md, "Input in mag"): conf/mag-input.lua boots in QEMU
+with fb-drv, input-drv and mag, and two clients, left and right (on top), that fill their
+windows and print the events mag sends them. Through QEMU's monitor the test moves the
+mouse, clicks each window and types:
+
+  - the screendump must equal the host's composite pixel for pixel: the windows in
+    stacking order, the focused one's label bar inverted (black, the label in the bar's
+    colour), and the pointer (its shape read from servers/mag/composite.c) where the
+    relative motions put it, clamped to the screen;
+  - a click focuses and raises the window under the pointer;
+  - each motion reaches the client under the pointer as a position in its window's
+    coordinates; keys reach the focused client only.
+
+A model in which focus did not move must differ, so the comparison can fail.
+
+    python3 tests/graphics/test_mag_input.py [--keep]
+"""
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(REPO / "tests" / "harness"))
+sys.path.insert(0, str(HERE))
+
+from qemu_screen import GuestError, QemuScreen  # noqa: E402
+from screen_model import Image, PsfFont, compare_region, render_text  # noqa: E402
+from test_mag_screen import BACKGROUND, HEIGHT, LABEL_MARGIN, LABEL_TEXT, WIDTH, fail, pack, paste, shown  # noqa: E402
+
+# conf/mag-input.lua: label, bar colour, x, y, width, height, fill colour
+LEFT = ("left", 0xE08020, 40, 60, 300, 200, 0x406080)
+RIGHT = ("right", 0x20A0E0, 200, 120, 360, 240, 0x80A040)
+POINTER_OUTLINE, POINTER_INSIDE = (0, 0, 0), (0xFF, 0xFF, 0xFF)   # servers/mag/mag.c
+BUTTON_LEFT = 0x110
+
+
+def rgb(colour):
+    return shown(((colour >> 16) & 0xFF, (colour >> 8) & 0xFF, colour & 0xFF))
+
+
+def pointer_shape():
+    """The rows of mag's pointer, from composite.c between its markers."""
+    text = (REPO / "servers" / "mag" / "composite.c").read_text()
+    block = text.split("/* pointer shape begin */")[1].split("/* pointer shape end */")[0]
+    return re.findall(r'"([X. ]+)"', block)
+
+
+def model(font, windows, focus, pointer):
+    image = Image(WIDTH, HEIGHT, fill=shown(BACKGROUND))
+    for label, colour, x, y, w, h, fill in windows:
+        bar_colour, text_colour = rgb(colour), shown(LABEL_TEXT)
+        if label == focus:
+            bar_colour, text_colour = text_colour, bar_colour
+        bar = Image(w, font.height, fill=bar_colour)
+        render_text(font, label, text_colour, bar_colour, image=bar, x=LABEL_MARGIN, y=0)
+        paste(image, bar, x, y - font.height)
+        paste(image, Image(w, h, fill=rgb(fill)), x, y)
+    px, py = pointer
+    for row, line in enumerate(pointer_shape()):
+        for column, c in enumerate(line):
+            if c != " " and 0 <= px + column < WIDTH and 0 <= py + row < HEIGHT:
+                image.put(px + column, py + row, shown(POINTER_OUTLINE if c == "X" else POINTER_INSIDE))
+    return image
+
+
+def screen_equals(guest, expected, name, timeout=30):
+    """Screendumps until one equals expected (mag redraws after its clients print)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        shot = guest.screendump(name)
+        difference = compare_region(shot, expected, 0, 0)
+        if difference.equal or time.monotonic() > deadline:
+            return shot, difference
+        time.sleep(0.2)
+
+
+def move(guest, dx, dy, expect=None):
+    guest.mouse_move(dx, dy)
+    if expect:
+        guest.wait_for_log(expect, timeout=60)
+
+
+def click(guest, client):
+    guest.mouse_button(1)
+    guest.wait_for_log(rf"{client}: press {BUTTON_LEFT} modifiers 0", timeout=60)
+    guest.mouse_button(0)
+    guest.wait_for_log(rf"{client}: release {BUTTON_LEFT} modifiers 0", timeout=60)
+
+
+def type_key(guest, key, code, client):
+    guest.send_keys(key)
+    guest.wait_for_log(rf"{client}: press {code} modifiers 0", timeout=60)
+    guest.wait_for_log(rf"{client}: release {code} modifiers 0", timeout=60)
+
+
+def check_screen(guest, work, font, windows, focus, pointer, name):
+    expected = model(font, windows, focus, pointer)
+    shot, difference = screen_equals(guest, expected, name)
+    if not difference.equal:
+        expected.write_ppm(work / f"expected-{name}")
+        return shot, f"{name}: {difference.report()} (screendump and model in {work})"
+    return shot, None
+
+
+def run(work):
+    font_path = os.environ.get("PECAN_LOG_FONT", "")
+    if not Path(font_path).is_file():
+        return fail("PECAN_LOG_FONT is not set: run through ctest")
+    font = PsfFont.load(font_path)
+    with QemuScreen(pack(work, "mag-input"), work, smp=1, timeout=300) as guest:
+        guest.wait_for_log(r"left: ready", timeout=180)
+        guest.wait_for_log(r"right: ready", timeout=120)
+        # The pointer starts in the middle; nothing is focused.
+        _, error = check_screen(guest, work, font, [LEFT, RIGHT], None, (320, 240), "start.ppm")
+        if error:
+            return fail(error, guest)
+        # To (100, 100) in two steps: the first ends over right (on top), the second over
+        # left only; each client gets the position in its own window.
+        move(guest, -110, -70, r"right: position 10 50")
+        move(guest, -110, -70, r"left: position 60 40")
+        click(guest, "left")
+        _, error = check_screen(guest, work, font, [RIGHT, LEFT], "left", (100, 100), "left.ppm")
+        if error:
+            return fail(error, guest)
+        # To (450, 300): over left (now on top), then over right only. Keys still go to
+        # left, the focused client, not to the one under the pointer.
+        move(guest, 175, 100, r"left: position 235 140")
+        move(guest, 175, 100, r"right: position 250 180")
+        type_key(guest, "a", 30, "left")
+        type_key(guest, "b", 48, "left")
+        click(guest, "right")
+        type_key(guest, "c", 46, "right")
+        shot, error = check_screen(guest, work, font, [LEFT, RIGHT], "right", (450, 300), "right.ppm")
+        if error:
+            return fail(error, guest)
+        # The comparison can fail: a model where focus stayed on left differs.
+        stale = compare_region(shot, model(font, [LEFT, RIGHT], "left", (450, 300)), 0, 0)
+        if stale.equal:
+            return fail("a model with focus left on 'left' was not caught", guest)
+        # Far beyond the top left corner: the pointer stops at (0, 0).
+        for _ in range(3):
+            move(guest, -255, -255)
+        _, error = check_screen(guest, work, font, [LEFT, RIGHT], "right", (0, 0), "corner.ppm")
+        if error:
+            return fail(error, guest)
+        log = guest.log_text()
+        for client, code in (("right", 30), ("right", 48), ("left", 46)):
+            if re.search(rf"{client}: (press|release) {code} ", log):
+                return fail(f"key {code} reached {client}, which was not focused", guest)
+        if "FAILED" in log:
+            return fail("a FAILED line", guest)
+    print(f"mag_input_screen: pointer, focus and raise on click equal the model in 4 "
+          f"screendumps; keys reached only the focused client; a stale focus differs in "
+          f"{stale.count} pixels")
+    return 0
+
+
+def main():
+    keep = "--keep" in sys.argv[1:]
+    work = Path(tempfile.mkdtemp(prefix="test-mag-input-"))
+    status = 1
+    try:
+        status = run(work)
+    except GuestError as error:   # a line that never came: a key or event went astray
+        status = fail(str(error))
+    finally:
+        if status == 0 and not keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
