@@ -107,20 +107,27 @@ int testkit_call(pecan_cap_t to, struct pecan_message *m, uint32_t timeout_us,
 
 /* ---- accounting exact ---- */
 
+/* The first error reading a figure is the one reported. */
+static void note_error(struct testkit_accounts *a, int err)
+{
+    if (!a->error)
+        a->error = err;
+}
+
 struct testkit_accounts testkit_measure(const struct testkit_watch *watch)
 {
     struct testkit_accounts a = { 0 };
     struct pecan_factory_info info;
     if (watch->channel)
-        a.error |= pecan_session_info(watch->channel, &a.server);
+        note_error(&a, pecan_session_info(watch->channel, &a.server));
     if (watch->moe_free) {
         int err = pecan_factory_info(PECAN_ENV_FACTORY, &info);
-        a.error |= err;
+        note_error(&a, err);
         a.moe_free = err ? 0 : info.free_ram;
     }
     for (unsigned i = 0; i < watch->factory_count && i < TESTKIT_FACTORIES_MAX; i++) {
         int err = pecan_factory_info(watch->factory[i], &info);
-        a.error |= err;
+        note_error(&a, err);
         a.used[i] = err ? 0 : info.used;
     }
     return a;
@@ -153,7 +160,7 @@ bool testkit_settle(const struct testkit_watch *watch, const struct testkit_acco
 
 void testkit_print_accounts(const char *program, const struct testkit_watch *watch,
                             const struct testkit_accounts *before,
-                            const struct testkit_accounts *after)
+                            const struct testkit_accounts *after, bool failed)
 {
     printf("%s:", program);
     if (before->error || after->error)
@@ -169,7 +176,7 @@ void testkit_print_accounts(const char *program, const struct testkit_watch *wat
                (unsigned long)before->server.open, (unsigned long)after->server.open,
                (unsigned long)before->server.objects, (unsigned long)after->server.objects,
                (unsigned long)before->server.free_slots, (unsigned long)after->server.free_slots);
-    printf(" (FAILED)\n");
+    printf(failed ? " (FAILED)\n" : "\n");
 }
 
 /* ---- starting the server ---- */

@@ -132,7 +132,7 @@ int main(void)
         return 1;
     }
     if (!testkit_settle(&watch, &before, SETTLE_TRIES, &after)) {
-        testkit_print_accounts("echo-fuzz", &watch, &before, &after);
+        testkit_print_accounts("echo-fuzz", &watch, &before, &after, true);
         return 1;
     }
     printf("echo-fuzz: %u messages, %u error replies, %u sessions opened by chance: server "

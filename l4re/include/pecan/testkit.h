@@ -100,10 +100,11 @@ bool testkit_same(const struct testkit_watch *watch, const struct testkit_accoun
 /* Measures into *now every 10 ms, at most tries times, until it is the same as *want. */
 bool testkit_settle(const struct testkit_watch *watch, const struct testkit_accounts *want,
                     unsigned tries, struct testkit_accounts *now);
-/* "<program>: sessions a -> b, ..., <factory> used a -> b (FAILED)" */
+/* "<program>: moe free a -> b, <factory> used a -> b, sessions a -> b, ..." and
+ * " (FAILED)" if failed. */
 void testkit_print_accounts(const char *program, const struct testkit_watch *watch,
                             const struct testkit_accounts *before,
-                            const struct testkit_accounts *after);
+                            const struct testkit_accounts *after, bool failed);
 
 /* ---- starting the server ---- */
 
