@@ -319,7 +319,7 @@ int main(void)
         return 1;
     }
     if (!testkit_settle(&watch, &before, SETTLE_TRIES, &after)) {
-        testkit_print_accounts("fb-fuzz", &watch, &before, &after);
+        testkit_print_accounts("fb-fuzz", &watch, &before, &after, true);
         return 1;
     }
     printf("fb-fuzz: %u messages, %u refused, %u judged right, %u pages mapped, %u caps got "
