@@ -181,6 +181,22 @@ void testkit_print_accounts(const char *program, const struct testkit_watch *wat
 
 /* ---- starting the server ---- */
 
+int testkit_rig_init(struct testkit_rig *rig, pecan_word_t client_quota)
+{
+    int err = pecan_cap_alloc(&rig->channel);
+    if (!err)
+        err = pecan_cap_alloc(&rig->clients);
+    if (!err)
+        err = pecan_cap_alloc(&rig->landing);
+    if (!err)
+        err = children_init(&rig->children, PECAN_ENV_FACTORY);
+    if (!err)
+        err = pecan_factory_create_gate(PECAN_ENV_FACTORY, rig->channel);
+    if (!err)
+        err = pecan_factory_create_factory(PECAN_ENV_FACTORY, client_quota, rig->clients);
+    return err;
+}
+
 int testkit_start(const char *program, struct children *children, const struct child_spec *spec,
                   struct child **child)
 {

@@ -25,8 +25,7 @@
 #define MESSAGES 20000u
 #define SETTLE_TRIES 200u
 
-static struct children children;
-static pecan_cap_t channel, sub, landing;
+static struct testkit_rig rig;   /* the channel, the clients' factory, the landing slot */
 static struct testkit_pool pool;   /* capabilities a hostile client might send */
 static struct pecan_session session;
 
@@ -53,8 +52,8 @@ static int fuzz_one(unsigned *errors, unsigned *opened)
     m.tag = pecan_tag(label(), words, items);
     struct pecan_reply r;
     bool got_cap;   /* a session opened by chance: dropped, the server closes it */
-    int err = testkit_call(to_session ? session.cap : channel, &m, 1000000, landing, &r,
-                           &got_cap);
+    pecan_cap_t to = to_session ? session.cap : rig.channel;
+    int err = testkit_call(to, &m, 1000000, rig.landing, &r, &got_cap);
     if (err)
         return err;
     *errors += pecan_tag_label(r.tag) < 0;
@@ -64,9 +63,9 @@ static int fuzz_one(unsigned *errors, unsigned *opened)
 
 static int make_pool(void)
 {
-    int err = testkit_pool_init(&pool, sub);
+    int err = testkit_pool_init(&pool, rig.clients);
     if (!err)
-        err = testkit_pool_add(&pool, channel);
+        err = testkit_pool_add(&pool, rig.channel);
     if (!err)
         err = testkit_pool_add(&pool, session.cap);
     return err;
@@ -75,32 +74,22 @@ static int make_pool(void)
 static int start_server(void)
 {
     static const char *const argv[] = { "echo-server", "--threads=2" };
-    struct child_cap caps[] = { { "echo", channel, PECAN_RIGHTS_ALL } };
+    struct child_cap caps[] = { { "echo", rig.channel, PECAN_RIGHTS_ALL } };
     struct child_spec spec = {
         .path = "rom/echo-server.elf", .argc = 2, .argv = argv, .factory = PECAN_ENV_FACTORY,
         .cap_count = 1, .caps = caps,
     };
     struct child *child;
-    return testkit_start("echo-fuzz", &children, &spec, &child);
+    return testkit_start("echo-fuzz", &rig.children, &spec, &child);
 }
 
 static int start(void)
 {
-    int err = pecan_cap_alloc(&channel);
-    if (!err)
-        err = pecan_cap_alloc(&sub);
-    if (!err)
-        err = pecan_cap_alloc(&landing);
-    if (!err)
-        err = children_init(&children, PECAN_ENV_FACTORY);
-    if (!err)
-        err = pecan_factory_create_gate(PECAN_ENV_FACTORY, channel);
-    if (!err)
-        err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 1u << 20, sub);
+    int err = testkit_rig_init(&rig, 1u << 20);
     if (!err)
         err = start_server();
     if (!err)
-        err = echo_open(channel, sub, &session);
+        err = echo_open(rig.channel, rig.clients, &session);
     return err ? err : make_pool();
 }
 
@@ -110,7 +99,7 @@ int main(void)
     int err = start();
     /* The sessions opened by chance close on the threads that serve them, maybe after
      * INFO answered. */
-    struct testkit_watch watch = { .channel = channel };
+    struct testkit_watch watch = { .channel = rig.channel };
     struct testkit_accounts before = testkit_measure(&watch), after;
     if (!err)
         err = before.error;

@@ -43,8 +43,8 @@
 #define WINDOW_ORDER 22u                  /* a 4 MiB receive window for MAP */
 #define WINDOW_SIZE (1u << WINDOW_ORDER)
 
-static struct children children;
-static pecan_cap_t channel, sub, landing, driver_factory, frame, registers, buffer;
+static struct testkit_rig rig;   /* the channel, the fuzzer's factory, the landing slot */
+static pecan_cap_t driver_factory, frame, registers, buffer;
 static struct testkit_pool pool;   /* capabilities a hostile client might send */
 static struct pecan_session session;
 static pecan_word_t window;      /* WINDOW_SIZE aligned, reserved in our region map */
@@ -158,10 +158,10 @@ static int fuzz_one(struct tally *t, unsigned n)
     struct pecan_utcb *utcb = pecan_utcb();
     bool open_window = testkit_random32() & 1;
     utcb->buffer[PECAN_UTCB_BUFFER_MAP_WINDOW] = open_window ? window | WINDOW_ORDER : 0;
-    pecan_cap_t to = target == 0 ? channel : target == 1 ? buffer : session.cap;
+    pecan_cap_t to = target == 0 ? rig.channel : target == 1 ? buffer : session.cap;
     struct pecan_reply r;
     bool got_cap;   /* a session or buffer got by chance: dropped */
-    int err = testkit_call(to, &m, 1000000, landing, &r, &got_cap);
+    int err = testkit_call(to, &m, 1000000, rig.landing, &r, &got_cap);
     utcb->buffer[PECAN_UTCB_BUFFER_MAP_WINDOW] = 0;
     if (err)
         return err;
@@ -185,19 +185,19 @@ static int fuzz_one(struct tally *t, unsigned n)
 
 static int make_pool(void)
 {
-    int err = testkit_pool_init(&pool, sub);
-    pecan_cap_t copies[] = { channel, session.cap, buffer, frame };
+    int err = testkit_pool_init(&pool, rig.clients);
+    pecan_cap_t copies[] = { rig.channel, session.cap, buffer, frame };
     for (unsigned i = 0; i < sizeof(copies) / sizeof(copies[0]) && !err; i++)
         err = testkit_pool_add(&pool, copies[i]);
     if (!err)
-        err = testkit_pool_add_gate(&pool, sub);   /* a fresh gate: CREATE may take it */
+        err = testkit_pool_add_gate(&pool, rig.clients);   /* a fresh gate: CREATE may take it */
     return err;
 }
 
 static int start_driver(void)
 {
     static const char *const argv[] = { "fb-drv", "--mode=640x480x16" };
-    struct child_cap caps[] = { { "fb", channel, PECAN_RIGHTS_ALL },
+    struct child_cap caps[] = { { "fb", rig.channel, PECAN_RIGHTS_ALL },
                                    { "iomem", registers, PECAN_RIGHTS_ALL },
                                    { "frame", frame, PECAN_RIGHTS_ALL } };
     struct child_spec spec = {
@@ -205,7 +205,7 @@ static int start_driver(void)
         .cap_count = 3, .caps = caps,
     };
     struct child *child;
-    return testkit_start("fb-fuzz", &children, &spec, &child);
+    return testkit_start("fb-fuzz", &rig.children, &spec, &child);
 }
 
 /* The receive window: WINDOW_SIZE aligned inside an area reserved twice as large, so
@@ -221,17 +221,12 @@ static int reserve_window(void)
 static int start(void)
 {
     pecan_cap_t iomem = pecan_env_cap("iomem");
-    pecan_cap_t *slots[] = { &channel, &sub, &landing, &driver_factory, &frame, &registers,
-                             &buffer };
+    pecan_cap_t *slots[] = { &driver_factory, &frame, &registers, &buffer };
     int err = iomem ? 0 : -PECAN_ENOENT;
+    if (!err)
+        err = testkit_rig_init(&rig, 1u << 20);
     for (unsigned i = 0; i < sizeof(slots) / sizeof(slots[0]) && !err; i++)
         err = pecan_cap_alloc(slots[i]);
-    if (!err)
-        err = children_init(&children, PECAN_ENV_FACTORY);
-    if (!err)
-        err = pecan_factory_create_gate(PECAN_ENV_FACTORY, channel);
-    if (!err)
-        err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 1u << 20, sub);
     if (!err)
         err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 2u << 20, driver_factory);
     if (!err)
@@ -242,7 +237,7 @@ static int start(void)
     if (!err)
         err = start_driver();
     if (!err)
-        err = pecan_framebuffer_open(channel, sub, &session);
+        err = pecan_framebuffer_open(rig.channel, rig.clients, &session);
     if (!err)
         err = pecan_framebuffer_get_buffer(session.cap, 0, buffer, 0);
     if (!err)
@@ -255,8 +250,8 @@ static int start(void)
  * their last capability go. */
 static struct testkit_watch accounts(void)
 {
-    struct testkit_watch w = { .channel = channel, .moe_free = true, .factory_count = 2,
-                               .factory = { sub, driver_factory },
+    struct testkit_watch w = { .channel = rig.channel, .moe_free = true, .factory_count = 2,
+                               .factory = { rig.clients, driver_factory },
                                .factory_name = { "fuzzer", "fb-drv" } };
     return w;
 }

@@ -49,8 +49,8 @@
 #define ANSWER_US 2000000u
 #define HOSTILE_ROUNDS 3u          /* times the scribbled ring's capacity */
 
-static struct children children;
-static pecan_cap_t channel, driver_factory, clients, landing;
+static struct testkit_rig rig;   /* the channel, the clients' factory, the landing slot */
+static pecan_cap_t driver_factory;
 static struct testkit_pool pool;   /* capabilities a hostile client might send */
 static struct pecan_session good_session, scribble_session, target_session;
 static struct pecan_event_client good, scribble;
@@ -75,7 +75,7 @@ static int start_driver(void)
         (err = pecan_icu_view(pecan_env_cap("icu"), PECAN_ENV_FACTORY, 39, 2, icu)))
         return err;
     static const char *const argv[] = { "input-drv" };
-    struct child_cap caps[] = { { "input", channel, PECAN_RIGHTS_ALL },
+    struct child_cap caps[] = { { "input", rig.channel, PECAN_RIGHTS_ALL },
                                    { "iomem", iomem, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT },
                                    { "icu", icu, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT } };
     struct child_spec spec = {
@@ -83,13 +83,13 @@ static int start_driver(void)
         .cap_count = 3, .caps = caps,
     };
     struct child *child;
-    return testkit_start("input-fuzz", &children, &spec, &child);
+    return testkit_start("input-fuzz", &rig.children, &spec, &child);
 }
 
 static int make_pool(void)
 {
-    int err = testkit_pool_init(&pool, clients);
-    pecan_cap_t copies[] = { channel, target_session.cap, scribble.buffer, clients };
+    int err = testkit_pool_init(&pool, rig.clients);
+    pecan_cap_t copies[] = { rig.channel, target_session.cap, scribble.buffer, rig.clients };
     for (unsigned i = 0; i < sizeof(copies) / sizeof(copies[0]) && !err; i++)
         err = testkit_pool_add(&pool, copies[i]);
     return err;
@@ -99,7 +99,7 @@ static int make_pool(void)
  * of a closed session from its no-clients watch: soon, not at once. */
 static struct testkit_watch driver_accounts(bool memory)
 {
-    struct testkit_watch w = { .channel = channel, .factory_count = memory ? 1 : 0,
+    struct testkit_watch w = { .channel = rig.channel, .factory_count = memory ? 1 : 0,
                                .factory = { driver_factory }, .factory_name = { "driver" } };
     return w;
 }
@@ -119,7 +119,7 @@ static int warm_up(void)
 {
     struct pecan_session sessions[WARM_UP_SESSIONS];
     for (unsigned i = 0; i < WARM_UP_SESSIONS; i++) {
-        int err = pecan_event_open(channel, clients, &sessions[i]);
+        int err = pecan_event_open(rig.channel, rig.clients, &sessions[i]);
         if (err)
             return err;
     }
@@ -127,7 +127,7 @@ static int warm_up(void)
         pecan_session_close(&sessions[i]);
     struct pecan_session_info now;
     for (unsigned i = 0; i < SETTLE_TRIES; i++) {
-        if (pecan_session_info(channel, &now) == 0 && now.open == 0)
+        if (pecan_session_info(rig.channel, &now) == 0 && now.open == 0)
             return 0;
         pecan_sleep_us(10000);
     }
@@ -139,13 +139,13 @@ static int warm_up(void)
 static int open_sessions(void)
 {
     int err;
-    if ((err = pecan_event_open(channel, clients, &scribble_session)) ||
-        (err = pecan_event_open(channel, clients, &good_session)) ||
-        (err = pecan_event_open(channel, clients, &target_session)) ||
+    if ((err = pecan_event_open(rig.channel, rig.clients, &scribble_session)) ||
+        (err = pecan_event_open(rig.channel, rig.clients, &good_session)) ||
+        (err = pecan_event_open(rig.channel, rig.clients, &target_session)) ||
         (err = pecan_event_attach(good_session.cap, &good)) ||
         (err = pecan_event_attach(scribble_session.cap, &scribble)) ||
         (err = pecan_cap_alloc(&good_notification)) ||
-        (err = pecan_factory_create_notification(clients, good_notification)))
+        (err = pecan_factory_create_notification(rig.clients, good_notification)))
         return err;
     return pecan_event_bind(good_session.cap, good_notification, 1);
 }
@@ -284,7 +284,7 @@ static pecan_cap_t destination(bool *to_session)
 {
     unsigned pick = testkit_random32() % 5;
     *to_session = pick != 0;
-    return pick == 0 ? channel : pick <= 2 ? scribble_session.cap : target_session.cap;
+    return pick == 0 ? rig.channel : pick <= 2 ? scribble_session.cap : target_session.cap;
 }
 
 /* One random message; 0 if it was answered (error or not), else the IPC failure. */
@@ -303,7 +303,7 @@ static int fuzz_one(struct counts *counts)
     m.tag = pecan_tag(message_label, words, items);
     struct pecan_reply r;
     bool got_cap;   /* a session opened by chance (the driver closes it) or a ring's copy */
-    int err = testkit_call(to, &m, ANSWER_US, landing, &r, &got_cap);
+    int err = testkit_call(to, &m, ANSWER_US, rig.landing, &r, &got_cap);
     if (err)
         return err;
     counts->sent++;
@@ -337,12 +337,8 @@ static int fuzz(void)
 static int start(void)
 {
     int err;
-    if ((err = pecan_cap_alloc(&channel)) || (err = pecan_cap_alloc(&driver_factory)) ||
-        (err = pecan_cap_alloc(&clients)) || (err = pecan_cap_alloc(&landing)) ||
-        (err = children_init(&children, PECAN_ENV_FACTORY)) ||
-        (err = pecan_factory_create_gate(PECAN_ENV_FACTORY, channel)) ||
-        (err = pecan_factory_create_factory(PECAN_ENV_FACTORY, DRIVER_QUOTA, driver_factory)) ||
-        (err = pecan_factory_create_factory(PECAN_ENV_FACTORY, CLIENT_QUOTA, clients)))
+    if ((err = testkit_rig_init(&rig, CLIENT_QUOTA)) || (err = pecan_cap_alloc(&driver_factory)) ||
+        (err = pecan_factory_create_factory(PECAN_ENV_FACTORY, DRIVER_QUOTA, driver_factory)))
         return err;
     return start_driver();
 }

@@ -26,8 +26,11 @@
  *     testkit_settle measures until every figure equals the one before the run (a server
  *     learns of a closed session from its no-clients watch: soon, not at once), and
  *     testkit_print_accounts says which figure moved.
- *   - Starting the server: testkit_start runs a child with the environment's scheduler
- *     and log unless the spec names others, and says why it failed.
+ *   - Starting the server: a rig (testkit_rig_init) is what every test makes first: the
+ *     children it starts the server with, the channel (a gate the server gets as its
+ *     session factory), a factory its clients pay through, and the landing slot of
+ *     testkit_call. testkit_start runs a child with the environment's scheduler and log
+ *     unless the spec names others, and says why it failed.
  */
 #ifndef PECAN_TESTKIT_H
 #define PECAN_TESTKIT_H
@@ -107,6 +110,15 @@ void testkit_print_accounts(const char *program, const struct testkit_watch *wat
                             const struct testkit_accounts *after, bool failed);
 
 /* ---- starting the server ---- */
+
+struct testkit_rig {
+    struct children children;   /* through the environment's factory */
+    pecan_cap_t channel;        /* a gate made through the environment's factory */
+    pecan_cap_t clients;        /* a factory of client_quota bytes: the clients' bill */
+    pecan_cap_t landing;        /* an empty slot: testkit_call's receive slot */
+};
+
+int testkit_rig_init(struct testkit_rig *rig, pecan_word_t client_quota);
 
 /* children_start with the environment's scheduler and log where spec names none; prints
  * "<program>: <path> not started: <why> (<error>)" on failure. */
