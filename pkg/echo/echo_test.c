@@ -25,6 +25,7 @@
 #include <pecan/factory.h>
 #include <pecan/runtime.h>
 #include <pecan/session.h>
+#include <pecan/testkit.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,45 +59,28 @@ static pecan_cap_t slot(void)
     return s;
 }
 
-/* Everything the cycles must bring back. */
-struct baseline {
-    pecan_word_t moe_free, client_used, server_used;
-    struct pecan_session_info server;
-};
+/* Everything the cycles must bring back (pecan/testkit.h): moe's free memory, the client's
+ * and the server's quota, the server's sessions, objects and free slots. */
+enum { CLIENT, SERVER };   /* the factories watched */
+static struct testkit_watch watch;
+static struct testkit_accounts idle_state;   /* no session open: what every case ends with */
 
-static struct baseline idle_state;   /* no session open: what every case ends with */
-
-static struct baseline measure(void)
+static struct testkit_accounts measure(void)
 {
-    struct baseline b = { 0 };
-    struct pecan_factory_info info;
-    if (pecan_factory_info(PECAN_ENV_FACTORY, &info) == 0)
-        b.moe_free = info.free_ram;
-    if (pecan_factory_info(client_factory, &info) == 0)
-        b.client_used = info.used;
-    if (pecan_factory_info(server_factory, &info) == 0)
-        b.server_used = info.used;
-    pecan_session_info(channel, &b.server);
-    return b;
+    return testkit_measure(&watch);
 }
 
-static int same(const struct baseline *a, const struct baseline *b)
+static int same(const struct testkit_accounts *a, const struct testkit_accounts *b)
 {
-    return a->moe_free == b->moe_free && a->client_used == b->client_used &&
-           a->server_used == b->server_used && a->server.open == b->server.open &&
-           a->server.objects == b->server.objects &&
-           a->server.free_slots == b->server.free_slots;
+    return testkit_same(&watch, a, b);
 }
 
 /* A close is seen by the session's server thread, which may be another than the one that
  * answers INFO: wait until the figures settle on the baseline (or give up). */
-static struct baseline settle(const struct baseline *want)
+static struct testkit_accounts settle(const struct testkit_accounts *want)
 {
-    struct baseline now = measure();
-    for (unsigned i = 0; i < SETTLE_TRIES && !same(&now, want); i++) {
-        pecan_sleep_us(10000);
-        now = measure();
-    }
+    struct testkit_accounts now;
+    testkit_settle(&watch, want, SETTLE_TRIES, &now);
     return now;
 }
 
@@ -113,28 +97,24 @@ static int one_session(pecan_cap_t through, pecan_cap_t factory)
     return err;
 }
 
-static void report(const char *name, const struct baseline *a, const struct baseline *b)
+static void report(const char *name, const struct testkit_accounts *a,
+                   const struct testkit_accounts *b)
 {
-    printf("echo-test: %s: moe free %lu -> %lu, client used %lu -> %lu, server used %lu -> "
-           "%lu, sessions %lu -> %lu, objects %lu -> %lu, free slots %lu -> %lu\n", name,
-           (unsigned long)a->moe_free, (unsigned long)b->moe_free,
-           (unsigned long)a->client_used, (unsigned long)b->client_used,
-           (unsigned long)a->server_used, (unsigned long)b->server_used,
-           (unsigned long)a->server.open, (unsigned long)b->server.open,
-           (unsigned long)a->server.objects, (unsigned long)b->server.objects,
-           (unsigned long)a->server.free_slots, (unsigned long)b->server.free_slots);
+    char prefix[64];
+    snprintf(prefix, sizeof(prefix), "echo-test: %s", name);
+    testkit_print_accounts(prefix, &watch, a, b, false);
 }
 
 static void cycles(void)
 {
     one_session(channel, client_factory);   /* warm-up: the server's heap, our slots */
-    struct baseline before = measure();
+    struct testkit_accounts before = measure();
     int err = 0;
     unsigned done = 0;
     for (; done < CYCLES && !err; done++)
         err = one_session(channel, client_factory);
     check("cycles", err == 0, "open, call, close", err);
-    struct baseline after = settle(&before);
+    struct testkit_accounts after = settle(&before);
     report("cycles", &before, &after);
     check("cycles", same(&before, &after), "not back at the baseline", (long)done);
     idle_state = before;
@@ -142,19 +122,19 @@ static void cycles(void)
 
 static void client_pays(void)
 {
-    struct baseline before = settle(&idle_state);
+    struct testkit_accounts before = settle(&idle_state);
     struct pecan_session session;
     int err = echo_open(channel, client_factory, &session);
-    struct baseline open = measure();
+    struct testkit_accounts open = measure();
     check("client_pays", err == 0, "open", err);
-    check("client_pays", open.client_used >= before.client_used + 4096,
-          "the gate not charged to the client", (long)(open.client_used - before.client_used));
-    check("client_pays", open.server_used == before.server_used,
-          "the server's quota charged", (long)(open.server_used - before.server_used));
+    check("client_pays", open.used[CLIENT] >= before.used[CLIENT] + 4096,
+          "the gate not charged to the client", (long)(open.used[CLIENT] - before.used[CLIENT]));
+    check("client_pays", open.used[SERVER] == before.used[SERVER],
+          "the server's quota charged", (long)(open.used[SERVER] - before.used[SERVER]));
     check("client_pays", open.server.open == before.server.open + 1, "sessions open",
           (long)open.server.open);
     pecan_session_close(&session);
-    struct baseline after = settle(&before);
+    struct testkit_accounts after = settle(&before);
     check("client_pays", same(&before, &after), "not back after the close", 0);
 }
 
@@ -171,13 +151,13 @@ static void threads(void)
     check("threads", err == 0 && memcmp(answer, "THREAD", 6) == 0, "calls", err);
     for (unsigned i = 0; i < 4; i++)
         pecan_session_close(&s[i]);
-    struct baseline after = settle(&idle_state);
+    struct testkit_accounts after = settle(&idle_state);
     check("threads", same(&idle_state, &after), "not back after the closes", 0);
 }
 
 static void subsystem(void)
 {
-    struct baseline before = settle(&idle_state);
+    struct testkit_accounts before = settle(&idle_state);
     pecan_cap_t sub = slot();
     struct pecan_session session;
     int err = pecan_factory_create_factory(client_factory, 64 * 1024, sub);
@@ -190,7 +170,7 @@ static void subsystem(void)
     pecan_cap_release(session.cap);
     pecan_cap_release(session.gate);
     pecan_cap_release(sub);
-    struct baseline after = settle(&before);
+    struct testkit_accounts after = settle(&before);
     report("subsystem", &before, &after);
     check("subsystem", same(&before, &after), "the session outlived its client", 0);
 }
@@ -200,17 +180,17 @@ static void server_pays(void)
     pecan_cap_t rw = slot();
     int err = pecan_cnode_copy(PECAN_ENV_CNODE, rw, 32, PECAN_ENV_CNODE, channel, 32,
                                PECAN_RIGHT_WRITE);
-    struct baseline before = settle(&idle_state);
+    struct testkit_accounts before = settle(&idle_state);
     struct pecan_session session = { 0, 0, 0 };
     if (!err)
         err = echo_open(rw, client_factory, &session);
-    struct baseline open = measure();
+    struct testkit_accounts open = measure();
     check("server_pays", err == 0, "open without GRANT", err);
-    check("server_pays", open.server_used >= before.server_used + 4096 &&
-                             open.client_used == before.client_used,
-          "the server's quota did not pay", (long)(open.server_used - before.server_used));
+    check("server_pays", open.used[SERVER] >= before.used[SERVER] + 4096 &&
+                             open.used[CLIENT] == before.used[CLIENT],
+          "the server's quota did not pay", (long)(open.used[SERVER] - before.used[SERVER]));
     pecan_session_close(&session);
-    struct baseline after = settle(&before);
+    struct testkit_accounts after = settle(&before);
     check("server_pays", same(&before, &after), "not back after the close", 0);
     pecan_cap_release(rw);
 }
@@ -231,7 +211,7 @@ static int raw_open(int protocol, pecan_cap_t item, unsigned rights, pecan_cap_t
 
 static void bad_opens(void)
 {
-    struct baseline before = settle(&idle_state);
+    struct testkit_accounts before = settle(&idle_state);
     pecan_cap_t gate = slot(), note = slot(), dest = slot();
     int err = pecan_factory_create_gate(client_factory, gate);
     if (!err)
@@ -252,7 +232,7 @@ static void bad_opens(void)
     pecan_cap_free(gate);
     pecan_cap_free(note);
     pecan_cap_free(dest);
-    struct baseline after = settle(&before);
+    struct testkit_accounts after = settle(&before);
     check("bad_opens", same(&before, &after), "something left behind", 0);
 }
 
@@ -262,14 +242,9 @@ static int start_server(struct child **child)
     struct child_cap caps[] = { { "echo", channel, PECAN_RIGHTS_ALL } };
     struct child_spec spec = {
         .path = "rom/echo-server.elf", .argc = 3, .argv = argv,
-        .factory = server_factory, .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG,
-        .cap_count = 1, .caps = caps,
+        .factory = server_factory, .cap_count = 1, .caps = caps,
     };
-    const char *why = 0;
-    int err = children_start(&children, &spec, child, &why);
-    if (err)
-        printf("echo-test: echo-server not started: %s (%d)\n", why ? why : "?", err);
-    return err;
+    return testkit_start("echo-test", &children, &spec, child);
 }
 
 /* One start and release of hello: the children library keeps a parent gate for the next child,
@@ -279,11 +254,9 @@ static int warm_up_children(void)
     static const char *const argv[] = { "hello" };
     struct child_spec spec = {
         .path = "rom/hello.elf", .argc = 1, .argv = argv, .factory = PECAN_ENV_FACTORY,
-        .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG,
     };
     struct child *child, *exited;
-    const char *why;
-    int err = children_start(&children, &spec, &child, &why);
+    int err = testkit_start("echo-test", &children, &spec, &child);
     if (!err && children_wait(&children, 10000000, &exited) != 0)
         err = -PECAN_EINVAL;
     if (!err)
@@ -297,6 +270,11 @@ int main(void)
     channel = slot();
     server_factory = slot();
     client_factory = slot();
+    watch = (struct testkit_watch){ .channel = channel, .moe_free = true, .factory_count = 2,
+                                    .factory = { [CLIENT] = client_factory,
+                                                 [SERVER] = server_factory },
+                                    .factory_name = { [CLIENT] = "client",
+                                                      [SERVER] = "server" } };
     struct child *server;
     int err = children_init(&children, PECAN_ENV_FACTORY);
     if (!err)

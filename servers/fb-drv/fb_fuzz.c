@@ -19,7 +19,8 @@
  * its sessions, objects and free slots are back where they were, and so are moe's free
  * memory, the fuzzer's quota and fb-drv's. Prints "fb-fuzz: N messages, E refused, J
  * judged right, P pages mapped, S caps got by chance: fb-drv intact, accounting exact",
- * or FAILED.
+ * or FAILED. The pool, the call and the accounting are the service kit's
+ * (pecan/testkit.h); what is fb-drv's is the words, the labels, the judge and the window.
  */
 #include <pecan/children.h>
 #include <pecan/dataspace.h>
@@ -28,12 +29,12 @@
 #include <pecan/iomem.h>
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
+#include <pecan/testkit.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #define MESSAGES 100000u
-#define POOL 9u
 #define SETTLE_TRIES 1000u   /* 10 ms each: a loaded host slows the guest */
 #define PL111 0x10020000u
 #define WIDTH 640u
@@ -42,20 +43,11 @@
 #define WINDOW_ORDER 22u                  /* a 4 MiB receive window for MAP */
 #define WINDOW_SIZE (1u << WINDOW_ORDER)
 
-static struct children children;
-static pecan_cap_t channel, sub, landing, driver_factory, frame, registers, buffer;
-static pecan_cap_t pool[POOL];   /* capabilities a hostile client might send */
+static struct testkit_rig rig;   /* the channel, the fuzzer's factory, the landing slot */
+static pecan_cap_t driver_factory, frame, registers, buffer;
+static struct testkit_pool pool;   /* capabilities a hostile client might send */
 static struct pecan_session session;
 static pecan_word_t window;      /* WINDOW_SIZE aligned, reserved in our region map */
-static uint32_t seed = 0x9E3779B9u;
-
-static uint32_t random32(void)
-{
-    seed ^= seed << 13;
-    seed ^= seed >> 17;
-    seed ^= seed << 5;
-    return seed;
-}
 
 static int label(void)
 {
@@ -63,8 +55,8 @@ static int label(void)
                                   PECAN_PROTO_DATASPACE, PECAN_PROTO_FACTORY,
                                   PECAN_LABEL_PAGE_FAULT, PECAN_LABEL_EXCEPTION,
                                   PECAN_LABEL_NOTIFICATION, 0 };
-    unsigned pick = random32() % 10;
-    return pick < 8 ? labels[pick] : (int)(int16_t)random32();
+    unsigned pick = testkit_random32() % 10;
+    return pick < 8 ? labels[pick] : (int)(int16_t)testkit_random32();
 }
 
 /* A word from the edges that matter, or any. */
@@ -75,21 +67,12 @@ static pecan_word_t word(void)
         FRAME_SIZE - 1, FRAME_SIZE - 4096, 4096, 16384, 16385, 0x7FFFFFFFu, 0x80000000u,
         0xFFFFFFFFu, 0xFFFFFFFEu, 0xFFFFF000u, PECAN_PROTO_FRAMEBUFFER, 7,
     };
-    unsigned pick = random32() % 4;
+    unsigned pick = testkit_random32() % 4;
     if (pick == 0)
-        return random32();
+        return testkit_random32();
     if (pick == 1)
-        return random32() % 16;
-    return edges[random32() % (sizeof(edges) / sizeof(edges[0]))];
-}
-
-static void drop_landing(unsigned *opened)
-{
-    struct pecan_cap_identity id;
-    if (pecan_cnode_identify(PECAN_ENV_CNODE, landing, 32, &id) == 0 && id.type) {
-        (*opened)++;   /* a session or buffer got by chance: dropped */
-        pecan_cnode_delete(PECAN_ENV_CNODE, landing, 32);
-    }
+        return testkit_random32() % 16;
+    return edges[testkit_random32() % (sizeof(edges) / sizeof(edges[0]))];
 }
 
 struct tally {
@@ -138,14 +121,14 @@ static int judge(int label, unsigned words, const pecan_word_t *w)
  * words it takes, and words from the edges. */
 static int structured(struct pecan_message *m, unsigned *words)
 {
-    int label = (random32() & 1) ? PECAN_PROTO_FRAMEBUFFER : PECAN_PROTO_DATASPACE;
-    m->word[0] = random32() % (label == PECAN_PROTO_FRAMEBUFFER ? 12 : 6);
-    *words = 1 + random32() % 7;
+    int label = (testkit_random32() & 1) ? PECAN_PROTO_FRAMEBUFFER : PECAN_PROTO_DATASPACE;
+    m->word[0] = testkit_random32() % (label == PECAN_PROTO_FRAMEBUFFER ? 12 : 6);
+    *words = 1 + testkit_random32() % 7;
     for (unsigned i = 1; i < *words; i++)
         m->word[i] = word();
     if (label == PECAN_PROTO_DATASPACE && m->word[0] == PECAN_DATASPACE_MAP && *words >= 3 &&
-        (random32() & 1))
-        m->word[2] = random32() % 8;   /* rights: mostly real ones */
+        (testkit_random32() & 1))
+        m->word[2] = testkit_random32() % 8;   /* rights: mostly real ones */
     return label;
 }
 
@@ -154,35 +137,35 @@ static int structured(struct pecan_message *m, unsigned *words)
 static int fuzz_one(struct tally *t, unsigned n)
 {
     struct pecan_message m;
-    unsigned target = random32() % 4;   /* 0: the channel, 1: the buffer, else the session */
-    unsigned words, items = random32() % 3;
+    /* 0: the channel, 1: the buffer, else the session */
+    unsigned target = testkit_random32() % 4;
+    unsigned words, items = testkit_random32() % 3;
     int l;
-    if (target != 0 && (random32() & 1)) {
+    if (target != 0 && (testkit_random32() & 1)) {
         l = structured(&m, &words);
     } else {
-        words = random32() % 13;
+        words = testkit_random32() % 13;
         for (unsigned i = 0; i < words; i++)
             m.word[i] = word();
-        if (words && (random32() & 1))
-            m.word[0] = random32() % 12;   /* mostly real operations */
+        if (words && (testkit_random32() & 1))
+            m.word[0] = testkit_random32() % 12;   /* mostly real operations */
         l = label();
     }
     int verdict = target != 0 ? judge(l, words, m.word) : -1;
-    for (unsigned i = 0; i < items; i++) {
-        m.word[words + 2 * i] = PECAN_ITEM_CAP | (random32() & 0xF) << PECAN_ITEM_RIGHTS_SHIFT;
-        m.word[words + 2 * i + 1] = pool[random32() % POOL];
-    }
+    testkit_add_items(&m, words, items, &pool);
     m.tag = pecan_tag(l, words, items);
     pecan_word_t sent[4] = { m.word[0], m.word[1], m.word[2], m.word[3] };
     struct pecan_utcb *utcb = pecan_utcb();
-    utcb->buffer[PECAN_UTCB_BUFFER_MAP_WINDOW] = (random32() & 1) ? window | WINDOW_ORDER : 0;
-    pecan_receive_caps(&landing, 1);
-    pecan_cap_t to = target == 0 ? channel : target == 1 ? buffer : session.cap;
-    struct pecan_reply r = pecan_ipc_call(to, &m, pecan_timeout_us(1000000));
-    pecan_receive_caps(0, 0);
+    bool open_window = testkit_random32() & 1;
+    utcb->buffer[PECAN_UTCB_BUFFER_MAP_WINDOW] = open_window ? window | WINDOW_ORDER : 0;
+    pecan_cap_t to = target == 0 ? rig.channel : target == 1 ? buffer : session.cap;
+    struct pecan_reply r;
+    bool got_cap;   /* a session or buffer got by chance: dropped */
+    int err = testkit_call(to, &m, 1000000, rig.landing, &r, &got_cap);
     utcb->buffer[PECAN_UTCB_BUFFER_MAP_WINDOW] = 0;
-    if (r.ipc_status != PECAN_IPC_OK && r.ipc_status != PECAN_IPC_ITEM_FAILED)
-        return -(2000 + (int)r.ipc_status);
+    if (err)
+        return err;
+    t->opened += got_cap;
     int answer = pecan_tag_label(r.tag);
     t->errors += answer < 0;
     unsigned got = pecan_tag_words(r.tag);
@@ -190,7 +173,6 @@ static int fuzz_one(struct tally *t, unsigned n)
         (m.word[got] & PECAN_ITEM_KIND_MASK) == PECAN_ITEM_MAP &&
         !(m.word[got] >> PECAN_ITEM_RESULT_SHIFT))
         t->mapped++;
-    drop_landing(&t->opened);
     if (verdict >= 0 && (answer == 0) != (verdict == 1)) {
         printf("fb-fuzz: message %u (label %d, %u words, w0 %lu w1 %lu w2 %lu w3 %lu): "
                "answered %d (FAILED)\n", n, l, words, (unsigned long)sent[0],
@@ -203,51 +185,27 @@ static int fuzz_one(struct tally *t, unsigned n)
 
 static int make_pool(void)
 {
-    for (unsigned i = 0; i < POOL; i++)
-        if (pecan_cap_alloc(&pool[i]))
-            return -PECAN_ENOMEM;
-    int err = pecan_factory_create_gate(sub, pool[0]);
+    int err = testkit_pool_init(&pool, rig.clients);
+    pecan_cap_t copies[] = { rig.channel, session.cap, buffer, frame };
+    for (unsigned i = 0; i < sizeof(copies) / sizeof(copies[0]) && !err; i++)
+        err = testkit_pool_add(&pool, copies[i]);
     if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[1], 32, PECAN_ENV_CNODE, pool[0], 32,
-                               PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);   /* without READ */
-    if (!err)
-        err = pecan_factory_create_notification(sub, pool[2]);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[3], 32, PECAN_ENV_CNODE, PECAN_ENV_CNODE,
-                               32, PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[4], 32, PECAN_ENV_CNODE, channel, 32,
-                               PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[5], 32, PECAN_ENV_CNODE, session.cap, 32,
-                               PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[6], 32, PECAN_ENV_CNODE, buffer, 32,
-                               PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[7], 32, PECAN_ENV_CNODE, frame, 32,
-                               PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_factory_create_gate(sub, pool[8]);   /* a fresh gate: CREATE may take it */
+        err = testkit_pool_add_gate(&pool, rig.clients);   /* a fresh gate: CREATE may take it */
     return err;
 }
 
 static int start_driver(void)
 {
     static const char *const argv[] = { "fb-drv", "--mode=640x480x16" };
-    struct child_cap caps[] = { { "fb", channel, PECAN_RIGHTS_ALL },
+    struct child_cap caps[] = { { "fb", rig.channel, PECAN_RIGHTS_ALL },
                                    { "iomem", registers, PECAN_RIGHTS_ALL },
                                    { "frame", frame, PECAN_RIGHTS_ALL } };
     struct child_spec spec = {
         .path = "rom/fb-drv.elf", .argc = 2, .argv = argv, .factory = driver_factory,
-        .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = 3, .caps = caps,
+        .cap_count = 3, .caps = caps,
     };
     struct child *child;
-    const char *why = "";
-    int err = children_start(&children, &spec, &child, &why);
-    if (err)
-        printf("fb-fuzz: fb-drv not started: %s (%d)\n", why, err);
-    return err;
+    return testkit_start("fb-fuzz", &rig.children, &spec, &child);
 }
 
 /* The receive window: WINDOW_SIZE aligned inside an area reserved twice as large, so
@@ -263,17 +221,12 @@ static int reserve_window(void)
 static int start(void)
 {
     pecan_cap_t iomem = pecan_env_cap("iomem");
-    pecan_cap_t *slots[] = { &channel, &sub, &landing, &driver_factory, &frame, &registers,
-                             &buffer };
+    pecan_cap_t *slots[] = { &driver_factory, &frame, &registers, &buffer };
     int err = iomem ? 0 : -PECAN_ENOENT;
+    if (!err)
+        err = testkit_rig_init(&rig, 1u << 20);
     for (unsigned i = 0; i < sizeof(slots) / sizeof(slots[0]) && !err; i++)
         err = pecan_cap_alloc(slots[i]);
-    if (!err)
-        err = children_init(&children, PECAN_ENV_FACTORY);
-    if (!err)
-        err = pecan_factory_create_gate(PECAN_ENV_FACTORY, channel);
-    if (!err)
-        err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 1u << 20, sub);
     if (!err)
         err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 2u << 20, driver_factory);
     if (!err)
@@ -284,7 +237,7 @@ static int start(void)
     if (!err)
         err = start_driver();
     if (!err)
-        err = pecan_framebuffer_open(channel, sub, &session);
+        err = pecan_framebuffer_open(rig.channel, rig.clients, &session);
     if (!err)
         err = pecan_framebuffer_get_buffer(session.cap, 0, buffer, 0);
     if (!err)
@@ -292,43 +245,15 @@ static int start(void)
     return err ? err : make_pool();
 }
 
-/* Everything that must come back. */
-struct accounts {
-    pecan_word_t moe_free, fuzzer_used, driver_used;
-    struct pecan_session_info driver;
-};
-
-static struct accounts measure(void)
+/* Everything that must come back: fb-drv's sessions, objects and slots, moe's free memory,
+ * the fuzzer's quota and fb-drv's. The sessions opened by chance close when fb-drv sees
+ * their last capability go. */
+static struct testkit_watch accounts(void)
 {
-    struct accounts a = { 0 };
-    struct pecan_factory_info info;
-    if (pecan_factory_info(PECAN_ENV_FACTORY, &info) == 0)
-        a.moe_free = info.free_ram;
-    if (pecan_factory_info(sub, &info) == 0)
-        a.fuzzer_used = info.used;
-    if (pecan_factory_info(driver_factory, &info) == 0)
-        a.driver_used = info.used;
-    pecan_session_info(channel, &a.driver);
-    return a;
-}
-
-static bool same(const struct accounts *a, const struct accounts *b)
-{
-    return a->moe_free == b->moe_free && a->fuzzer_used == b->fuzzer_used &&
-           a->driver_used == b->driver_used && a->driver.open == b->driver.open &&
-           a->driver.objects == b->driver.objects && a->driver.free_slots == b->driver.free_slots;
-}
-
-/* The sessions opened by chance close when fb-drv sees their last capability go. */
-static bool settled(const struct accounts *want, struct accounts *now)
-{
-    for (unsigned i = 0; i < SETTLE_TRIES; i++) {
-        *now = measure();
-        if (same(want, now))
-            return true;
-        pecan_sleep_us(10000);
-    }
-    return false;
+    struct testkit_watch w = { .channel = rig.channel, .moe_free = true, .factory_count = 2,
+                               .factory = { rig.clients, driver_factory },
+                               .factory_name = { "fuzzer", "fb-drv" } };
+    return w;
 }
 
 /* The session still does its job: INFO, a page of the buffer mapped and written, REFRESH. */
@@ -358,11 +283,15 @@ static void clear_window(void)
 
 int main(void)
 {
+    testkit_seed(0x9E3779B9u);
     int err = start();
     if (!err)
         err = still_serves();   /* also the warm-up: fb-drv's heap, our page tables */
     clear_window();
-    struct accounts before = measure(), after;
+    struct testkit_watch watch = accounts();
+    struct testkit_accounts before = testkit_measure(&watch), after;
+    if (!err)
+        err = before.error;
     if (err) {
         printf("fb-fuzz: setting up: error %d (FAILED)\n", err);
         return 100;
@@ -384,15 +313,8 @@ int main(void)
         printf("fb-fuzz: the session no longer works: error %d (FAILED)\n", err);
         return 1;
     }
-    if (!settled(&before, &after)) {
-        printf("fb-fuzz: moe free %lu -> %lu, fuzzer used %lu -> %lu, fb-drv used %lu -> %lu, "
-               "sessions %lu -> %lu, objects %lu -> %lu, free slots %lu -> %lu (FAILED)\n",
-               (unsigned long)before.moe_free, (unsigned long)after.moe_free,
-               (unsigned long)before.fuzzer_used, (unsigned long)after.fuzzer_used,
-               (unsigned long)before.driver_used, (unsigned long)after.driver_used,
-               (unsigned long)before.driver.open, (unsigned long)after.driver.open,
-               (unsigned long)before.driver.objects, (unsigned long)after.driver.objects,
-               (unsigned long)before.driver.free_slots, (unsigned long)after.driver.free_slots);
+    if (!testkit_settle(&watch, &before, SETTLE_TRIES, &after)) {
+        testkit_print_accounts("fb-fuzz", &watch, &before, &after, true);
         return 1;
     }
     printf("fb-fuzz: %u messages, %u refused, %u judged right, %u pages mapped, %u caps got "

@@ -36,6 +36,7 @@
 #include <pecan/iomem.h>
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
+#include <pecan/testkit.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,15 +110,13 @@ static int start_driver(struct driver *d, const char *const *arguments, pecan_ca
                                                  d->factory);
     struct child_spec spec = {
         .path = "rom/fb-drv.elf", .argc = argc, .argv = argv, .factory = d->factory,
-        .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = count,
-        .caps = caps,
+        .cap_count = count, .caps = caps,
     };
-    const char *why = "";
-    if (!err)
-        err = children_start(&children, &spec, &d->child, &why);
-    if (err)
-        printf("fb-test: fb-drv not started: %s (%d)\n", why, err);
-    return err;
+    if (err) {
+        printf("fb-test: fb-drv's factory not made (%d)\n", err);
+        return err;
+    }
+    return testkit_start("fb-test", &children, &spec, &d->child);
 }
 
 /* Waits for a child to end (it must within EXIT_WAIT_US): its status, or 1000. */
@@ -169,55 +168,49 @@ static void free_frame(struct frame *f)
 
 /* ---- what must come back ----------------------------------------------------------------- */
 
-struct baseline {
-    pecan_word_t moe_free, client_used, driver_used;
-    struct pecan_session_info driver;
-};
+/* Moe's free memory, the client's quota and, with a driver, fb-drv's quota, sessions,
+ * objects and free slots (pecan/testkit.h). */
+enum { CLIENT, DRIVER };   /* the factories watched */
 
-static struct baseline measure(const struct driver *d)
+static struct testkit_watch watch(const struct driver *d)
 {
-    struct baseline b = { 0 };
-    struct pecan_factory_info info;
-    if (pecan_factory_info(PECAN_ENV_FACTORY, &info) == 0)
-        b.moe_free = info.free_ram;
-    if (pecan_factory_info(client_factory, &info) == 0)
-        b.client_used = info.used;
-    if (d && pecan_factory_info(d->factory, &info) == 0)
-        b.driver_used = info.used;
-    if (d)
-        pecan_session_info(channel, &b.driver);
-    return b;
+    struct testkit_watch w = { .channel = d ? channel : 0, .moe_free = true,
+                               .factory_count = d ? 2 : 1,
+                               .factory = { [CLIENT] = client_factory,
+                                            [DRIVER] = d ? d->factory : 0 },
+                               .factory_name = { [CLIENT] = "client", [DRIVER] = "fb-drv" } };
+    return w;
 }
 
-static bool same(const struct baseline *a, const struct baseline *b)
+static struct testkit_accounts measure(const struct driver *d)
 {
-    return a->moe_free == b->moe_free && a->client_used == b->client_used &&
-           a->driver_used == b->driver_used && a->driver.open == b->driver.open &&
-           a->driver.objects == b->driver.objects &&
-           a->driver.free_slots == b->driver.free_slots;
+    struct testkit_watch w = watch(d);
+    return testkit_measure(&w);
+}
+
+static bool same(const struct driver *d, const struct testkit_accounts *a,
+                 const struct testkit_accounts *b)
+{
+    struct testkit_watch w = watch(d);
+    return testkit_same(&w, a, b);
 }
 
 /* A close is seen by fb-drv's no-clients watch a little later: wait for the figures. */
-static struct baseline settle(const struct driver *d, const struct baseline *want)
+static struct testkit_accounts settle(const struct driver *d, const struct testkit_accounts *want)
 {
-    struct baseline now = measure(d);
-    for (unsigned i = 0; i < SETTLE_TRIES && !same(&now, want); i++) {
-        pecan_sleep_us(10000);
-        now = measure(d);
-    }
+    struct testkit_watch w = watch(d);
+    struct testkit_accounts now;
+    testkit_settle(&w, want, SETTLE_TRIES, &now);
     return now;
 }
 
-static void report(const char *name, const struct baseline *a, const struct baseline *b)
+static void report(const char *name, const struct driver *d, const struct testkit_accounts *a,
+                   const struct testkit_accounts *b)
 {
-    printf("fb-test: %s: moe free %lu -> %lu, client %lu -> %lu, fb-drv %lu -> %lu, "
-           "sessions %lu -> %lu, objects %lu -> %lu, slots %lu -> %lu\n", name,
-           (unsigned long)a->moe_free, (unsigned long)b->moe_free,
-           (unsigned long)a->client_used, (unsigned long)b->client_used,
-           (unsigned long)a->driver_used, (unsigned long)b->driver_used,
-           (unsigned long)a->driver.open, (unsigned long)b->driver.open,
-           (unsigned long)a->driver.objects, (unsigned long)b->driver.objects,
-           (unsigned long)a->driver.free_slots, (unsigned long)b->driver.free_slots);
+    struct testkit_watch w = watch(d);
+    char prefix[64];
+    snprintf(prefix, sizeof(prefix), "fb-test: %s", name);
+    testkit_print_accounts(prefix, &w, a, b, false);
 }
 
 /* ---- cases ------------------------------------------------------------------------------- */
@@ -360,10 +353,10 @@ static void bad_starts_case(void)
     int before = failures;
     struct fb_mode mode;
     fb_mode_find(FB_MODE_DEFAULT, &mode);
-    struct baseline start = measure(0);
+    struct testkit_accounts start = measure(0);
     for (unsigned i = 0; i < sizeof(bad_starts) / sizeof(bad_starts[0]); i++)
         one_bad_start(&bad_starts[i], &mode);
-    struct baseline end = settle(0, &start);
+    struct testkit_accounts end = settle(0, &start);
     check("bad_starts", end.moe_free == start.moe_free, "moe's free memory",
           (long)(end.moe_free - start.moe_free));
     passed("bad_starts", before);
@@ -497,7 +490,7 @@ static void protocol(const struct driver *d, const struct fb_mode *mode)
 {
     int before = failures;
     one_cycle();   /* warm-up: fb-drv's heap and stack */
-    struct baseline start = measure(d);
+    struct testkit_accounts start = measure(d);
     struct pecan_session session;
     int err = pecan_framebuffer_open(channel, client_factory, &session);
     check("protocol", err == 0, "open", err);
@@ -509,9 +502,9 @@ static void protocol(const struct driver *d, const struct fb_mode *mode)
     protocol_dataspace(session.cap, mode);
     protocol_options();
     pecan_session_close(&session);
-    struct baseline end = settle(d, &start);
-    report("protocol", &start, &end);
-    check("protocol", same(&start, &end), "not back at the baseline", 0);
+    struct testkit_accounts end = settle(d, &start);
+    report("protocol", d, &start, &end);
+    check("protocol", same(d, &start, &end), "not back at the baseline", 0);
     passed("protocol", before);
 }
 
@@ -549,19 +542,15 @@ static int start_client(const char *option, pecan_cap_t factory, struct child **
     struct child_cap caps[] = { { "fb_server", channel, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT } };
     struct child_spec spec = {
         .path = "rom/fb-pattern.elf", .argc = 2, .argv = argv, .factory = factory,
-        .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = 1, .caps = caps,
+        .cap_count = 1, .caps = caps,
     };
-    const char *why = "";
-    int err = children_start(&children, &spec, child, &why);
-    if (err)
-        printf("fb-test: fb-pattern not started: %s (%d)\n", why, err);
-    return err;
+    return testkit_start("fb-test", &children, &spec, child);
 }
 
 static void clients_die(const struct driver *d, const struct frame *f)
 {
     int before = failures;
-    struct baseline start = measure(d);
+    struct testkit_accounts start = measure(d);
     pecan_cap_t factory = slot();
     struct child *crasher, *holder;
     int err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 4u << 20, factory);
@@ -579,11 +568,11 @@ static void clients_die(const struct driver *d, const struct frame *f)
         err = start_client("--hold", factory, &holder);
     if (!err) {
         struct pecan_session_info info = { 0 };
-        for (unsigned i = 0; i < SETTLE_TRIES && info.open <= start.driver.open; i++) {
+        for (unsigned i = 0; i < SETTLE_TRIES && info.open <= start.server.open; i++) {
             pecan_sleep_us(10000);
             pecan_session_info(channel, &info);
         }
-        check("clients_die", info.open == start.driver.open + 1, "fb-pattern --hold's session",
+        check("clients_die", info.open == start.server.open + 1, "fb-pattern --hold's session",
               (long)info.open);
         children_kill(&children, holder);
         check("clients_die", wait_exit(holder) == CHILD_STATUS_KILLED, "not killed", 0);
@@ -591,9 +580,9 @@ static void clients_die(const struct driver *d, const struct frame *f)
     }
     pecan_factory_destroy(PECAN_ENV_FACTORY, factory);
     pecan_cap_release(factory);
-    struct baseline end = settle(d, &start);
-    report("clients_die", &start, &end);
-    check("clients_die", same(&start, &end), "not back at the baseline", 0);
+    struct testkit_accounts end = settle(d, &start);
+    report("clients_die", d, &start, &end);
+    check("clients_die", same(d, &start, &end), "not back at the baseline", 0);
     struct pecan_framebuffer_info info;
     struct pecan_session s;
     err = pecan_framebuffer_open(channel, client_factory, &s);
@@ -622,15 +611,15 @@ static void cycles(const struct driver *d)
 {
     int before = failures;
     one_cycle();   /* warm-up: fb-drv's heap, our slots and page tables */
-    struct baseline start = measure(d);
+    struct testkit_accounts start = measure(d);
     int err = 0;
     unsigned done = 0;
     for (; done < CYCLES && !err; done++)
         err = one_cycle();
     check("cycles", err == 0, "open, map, draw, unmap, close", err);
-    struct baseline end = settle(d, &start);
-    report("cycles", &start, &end);
-    check("cycles", same(&start, &end), "not back at the baseline", (long)done);
+    struct testkit_accounts end = settle(d, &start);
+    report("cycles", d, &start, &end);
+    check("cycles", same(d, &start, &end), "not back at the baseline", (long)done);
     passed("cycles", before);
 }
 
@@ -674,15 +663,13 @@ static int warm_up(void)
     static const char *const argv[] = { "hello" };
     struct child_spec spec = {
         .path = "rom/hello.elf", .argc = 1, .argv = argv, .factory = PECAN_ENV_FACTORY,
-        .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG,
     };
     struct child *first, *second;
-    const char *why;
     int err = children_init(&children, PECAN_ENV_FACTORY);
     if (!err)
-        err = children_start(&children, &spec, &first, &why);
+        err = testkit_start("fb-test", &children, &spec, &first);
     if (!err)
-        err = children_start(&children, &spec, &second, &why);
+        err = testkit_start("fb-test", &children, &spec, &second);
     if (!err && (wait_exit(first) != 0 || wait_exit(second) != 0))
         err = -PECAN_EINVAL;
     if (!err) {

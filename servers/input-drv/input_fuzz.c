@@ -20,7 +20,9 @@
  * ones (the driver still runs and still publishes); the driver's sessions, registered
  * objects and free slots must be back where they were, and once every session is closed
  * its factory's use must be exactly what it was before the first: nothing leaks.
- * Prints "input-fuzz: ... driver intact, its memory exact" or FAILED.
+ * Prints "input-fuzz: ... driver intact, its memory exact" or FAILED. The pool, the call
+ * and the accounting are the service kit's (pecan/testkit.h); what is input-drv's is the
+ * labels, the rings and what the host sends.
  */
 #include <input/key_codes.h>
 #include <pecan/children.h>
@@ -31,12 +33,12 @@
 #include <pecan/iomem.h>
 #include <pecan/runtime.h>
 #include <pecan/sys.h>
+#include <pecan/testkit.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #define MESSAGES 100000u
-#define POOL 8u
 #define EVERY 64u
 #define WARM_UP_SESSIONS 8u
 #define EVENTS_WANTED 4u
@@ -47,22 +49,13 @@
 #define ANSWER_US 2000000u
 #define HOSTILE_ROUNDS 3u          /* times the scribbled ring's capacity */
 
-static struct children children;
-static pecan_cap_t channel, driver_factory, clients, landing;
-static pecan_cap_t pool[POOL];
+static struct testkit_rig rig;   /* the channel, the clients' factory, the landing slot */
+static pecan_cap_t driver_factory;
+static struct testkit_pool pool;   /* capabilities a hostile client might send */
 static struct pecan_session good_session, scribble_session, target_session;
 static struct pecan_event_client good, scribble;
 static pecan_cap_t good_notification;
 static uint32_t good_events, bad_events;
-static uint32_t seed = 0x7F4A7C15u;
-
-static uint32_t random32(void)
-{
-    seed ^= seed << 13;
-    seed ^= seed >> 17;
-    seed ^= seed << 5;
-    return seed;
-}
 
 static int failed(const char *what, long value)
 {
@@ -82,69 +75,41 @@ static int start_driver(void)
         (err = pecan_icu_view(pecan_env_cap("icu"), PECAN_ENV_FACTORY, 39, 2, icu)))
         return err;
     static const char *const argv[] = { "input-drv" };
-    struct child_cap caps[] = { { "input", channel, PECAN_RIGHTS_ALL },
+    struct child_cap caps[] = { { "input", rig.channel, PECAN_RIGHTS_ALL },
                                    { "iomem", iomem, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT },
                                    { "icu", icu, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT } };
     struct child_spec spec = {
         .path = "rom/input-drv.elf", .argc = 1, .argv = argv, .factory = driver_factory,
-        .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = 3, .caps = caps,
+        .cap_count = 3, .caps = caps,
     };
     struct child *child;
-    const char *why;
-    err = children_start(&children, &spec, &child, &why);
-    if (err)
-        printf("input-fuzz: input-drv not started: %s (%d)\n", why, err);
-    return err;
+    return testkit_start("input-fuzz", &rig.children, &spec, &child);
 }
 
 static int make_pool(void)
 {
-    for (unsigned i = 0; i < POOL; i++)
-        if (pecan_cap_alloc(&pool[i]))
-            return -PECAN_ENOMEM;
-    int err = pecan_factory_create_gate(clients, pool[0]);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[1], 32, PECAN_ENV_CNODE, pool[0], 32,
-                               PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);   /* without READ */
-    if (!err)
-        err = pecan_factory_create_notification(clients, pool[2]);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[3], 32, PECAN_ENV_CNODE, PECAN_ENV_CNODE,
-                               32, PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[4], 32, PECAN_ENV_CNODE, channel, 32,
-                               PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[5], 32, PECAN_ENV_CNODE, target_session.cap,
-                               32, PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[6], 32, PECAN_ENV_CNODE, scribble.buffer,
-                               32, PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[7], 32, PECAN_ENV_CNODE, clients, 32,
-                               PECAN_RIGHTS_ALL);
+    int err = testkit_pool_init(&pool, rig.clients);
+    pecan_cap_t copies[] = { rig.channel, target_session.cap, scribble.buffer, rig.clients };
+    for (unsigned i = 0; i < sizeof(copies) / sizeof(copies[0]) && !err; i++)
+        err = testkit_pool_add(&pool, copies[i]);
     return err;
 }
 
-/* The driver's counts once the sessions closed so far are gone (it learns of a closed
- * session from its no-clients watch: soon, not at once). */
-static bool settled(const struct pecan_session_info *want, pecan_word_t want_used)
+/* The driver's sessions, objects and slots, and with memory its factory's use. It learns
+ * of a closed session from its no-clients watch: soon, not at once. */
+static struct testkit_watch driver_accounts(bool memory)
 {
-    struct pecan_session_info now = { 0, 0, 0 };
-    struct pecan_factory_info memory = { 0, 0, 0, 0, 0 };
-    for (unsigned i = 0; i < SETTLE_TRIES; i++) {
-        if (pecan_session_info(channel, &now) == 0 && now.open == want->open &&
-            now.objects == want->objects && now.free_slots == want->free_slots &&
-            pecan_factory_info(driver_factory, &memory) == 0 &&
-            (want_used == ~0u || memory.used == want_used))
-            return true;
-        pecan_sleep_us(10000);
-    }
-    printf("input-fuzz: sessions %lu (want %lu), objects %lu (%lu), free slots %lu (%lu), "
-           "driver memory %lu (%lu)\n", (unsigned long)now.open, (unsigned long)want->open,
-           (unsigned long)now.objects, (unsigned long)want->objects,
-           (unsigned long)now.free_slots, (unsigned long)want->free_slots,
-           (unsigned long)memory.used, (unsigned long)want_used);
+    struct testkit_watch w = { .channel = rig.channel, .factory_count = memory ? 1 : 0,
+                               .factory = { driver_factory }, .factory_name = { "driver" } };
+    return w;
+}
+
+static bool settled(const struct testkit_watch *watch, const struct testkit_accounts *want)
+{
+    struct testkit_accounts now;
+    if (testkit_settle(watch, want, SETTLE_TRIES, &now))
+        return true;
+    testkit_print_accounts("input-fuzz", watch, want, &now, true);
     return false;
 }
 
@@ -154,7 +119,7 @@ static int warm_up(void)
 {
     struct pecan_session sessions[WARM_UP_SESSIONS];
     for (unsigned i = 0; i < WARM_UP_SESSIONS; i++) {
-        int err = pecan_event_open(channel, clients, &sessions[i]);
+        int err = pecan_event_open(rig.channel, rig.clients, &sessions[i]);
         if (err)
             return err;
     }
@@ -162,7 +127,7 @@ static int warm_up(void)
         pecan_session_close(&sessions[i]);
     struct pecan_session_info now;
     for (unsigned i = 0; i < SETTLE_TRIES; i++) {
-        if (pecan_session_info(channel, &now) == 0 && now.open == 0)
+        if (pecan_session_info(rig.channel, &now) == 0 && now.open == 0)
             return 0;
         pecan_sleep_us(10000);
     }
@@ -174,13 +139,13 @@ static int warm_up(void)
 static int open_sessions(void)
 {
     int err;
-    if ((err = pecan_event_open(channel, clients, &scribble_session)) ||
-        (err = pecan_event_open(channel, clients, &good_session)) ||
-        (err = pecan_event_open(channel, clients, &target_session)) ||
+    if ((err = pecan_event_open(rig.channel, rig.clients, &scribble_session)) ||
+        (err = pecan_event_open(rig.channel, rig.clients, &good_session)) ||
+        (err = pecan_event_open(rig.channel, rig.clients, &target_session)) ||
         (err = pecan_event_attach(good_session.cap, &good)) ||
         (err = pecan_event_attach(scribble_session.cap, &scribble)) ||
         (err = pecan_cap_alloc(&good_notification)) ||
-        (err = pecan_factory_create_notification(clients, good_notification)))
+        (err = pecan_factory_create_notification(rig.clients, good_notification)))
         return err;
     return pecan_event_bind(good_session.cap, good_notification, 1);
 }
@@ -228,6 +193,12 @@ static bool good_gets(uint32_t count)
     return false;
 }
 
+/* A ring capacity to lie with: any number, or a power of two of any size. */
+static uint32_t hostile_capacity(void)
+{
+    return (testkit_random32() & 1) ? testkit_random32() : 1u << (testkit_random32() % 32);
+}
+
 /* Random words anywhere in the page, or a header whose consumed count is plausible (so
  * the driver keeps writing into this ring) while the rest of it is garbage, or the page
  * cleared. */
@@ -235,25 +206,25 @@ static void scribble_some(void)
 {
     uint32_t *words = (uint32_t *)(uintptr_t)scribble.address;
     struct pecan_event_ring *ring = (struct pecan_event_ring *)words;
-    switch (random32() % 8) {
+    switch (testkit_random32() % 8) {
     case 0:
     case 1:
     case 2:
-        for (unsigned i = random32() % 8; i > 0; i--)
-            words[random32() % (scribble.size / 4)] = random32();
+        for (unsigned i = testkit_random32() % 8; i > 0; i--)
+            words[testkit_random32() % (scribble.size / 4)] = testkit_random32();
         break;
     case 3:
     case 4:
-        ring->consumed = ring->produced - random32() % 200;
-        ring->capacity = random32();
+        ring->consumed = ring->produced - testkit_random32() % 200;
+        ring->capacity = testkit_random32();
         break;
     case 5:
     case 6:
         ring->consumed = ring->produced;
-        ring->magic = random32();
-        ring->capacity = (random32() & 1) ? random32() : 1u << (random32() % 32);
-        ring->produced = random32();
-        ring->dropped = random32();
+        ring->magic = testkit_random32();
+        ring->capacity = hostile_capacity();
+        ring->produced = testkit_random32();
+        ring->dropped = testkit_random32();
         break;
     default:
         pecan_dataspace_clear(scribble.buffer, 0, scribble.size);
@@ -271,9 +242,9 @@ static bool hostile_consumer(void)
     uint32_t start = ring->produced, want = HOSTILE_ROUNDS * scribble.consumer.capacity;
     for (uint32_t waited = 0; waited < EVENTS_WAIT_MS; waited += 5) {
         ring->consumed = ring->produced;
-        ring->magic = random32();
-        ring->capacity = (random32() & 1) ? random32() : 1u << (random32() % 32);
-        ring->dropped = random32();
+        ring->magic = testkit_random32();
+        ring->capacity = hostile_capacity();
+        ring->dropped = testkit_random32();
         if (!read_good())
             return false;
         if (ring->produced - start >= want)
@@ -302,18 +273,18 @@ static int label(bool to_session)
     static const int others[] = { PECAN_PROTO_FACTORY, PECAN_PROTO_EVENT,
                                   PECAN_LABEL_PAGE_FAULT, PECAN_LABEL_EXCEPTION,
                                   PECAN_LABEL_NOTIFICATION, 0 };
-    unsigned pick = random32() % 8;
+    unsigned pick = testkit_random32() % 8;
     if (pick < 6)
         return to_session ? PECAN_PROTO_EVENT : PECAN_PROTO_FACTORY;
-    pick = random32() % 8;
-    return pick < 6 ? others[pick] : (int)(int16_t)random32();
+    pick = testkit_random32() % 8;
+    return pick < 6 ? others[pick] : (int)(int16_t)testkit_random32();
 }
 
 static pecan_cap_t destination(bool *to_session)
 {
-    unsigned pick = random32() % 5;
+    unsigned pick = testkit_random32() % 5;
     *to_session = pick != 0;
-    return pick == 0 ? channel : pick <= 2 ? scribble_session.cap : target_session.cap;
+    return pick == 0 ? rig.channel : pick <= 2 ? scribble_session.cap : target_session.cap;
 }
 
 /* One random message; 0 if it was answered (error or not), else the IPC failure. */
@@ -322,31 +293,23 @@ static int fuzz_one(struct counts *counts)
     struct pecan_message m;
     bool to_session;
     pecan_cap_t to = destination(&to_session);
-    unsigned words = random32() % 8, items = random32() % 3;
+    unsigned words = testkit_random32() % 8, items = testkit_random32() % 3;
     for (unsigned i = 0; i < words; i++)
-        m.word[i] = (random32() & 3) ? random32() % 5 : random32();
-    if (!to_session && words > 1 && (random32() & 1))
+        m.word[i] = (testkit_random32() & 3) ? testkit_random32() % 5 : testkit_random32();
+    if (!to_session && words > 1 && (testkit_random32() & 1))
         m.word[1] = PECAN_PROTO_EVENT;   /* CREATE of an event session now and then */
-    for (unsigned i = 0; i < items; i++) {
-        m.word[words + 2 * i] = PECAN_ITEM_CAP | (random32() & 0xF) << PECAN_ITEM_RIGHTS_SHIFT;
-        m.word[words + 2 * i + 1] = pool[random32() % POOL];
-    }
+    testkit_add_items(&m, words, items, &pool);
     int message_label = label(to_session);
     m.tag = pecan_tag(message_label, words, items);
-    pecan_receive_caps(&landing, 1);
-    struct pecan_reply r = pecan_ipc_call(to, &m, pecan_timeout_us(ANSWER_US));
-    pecan_receive_caps(0, 0);
-    if (r.ipc_status != PECAN_IPC_OK && r.ipc_status != PECAN_IPC_ITEM_FAILED)
-        return -(2000 + (int)r.ipc_status);
+    struct pecan_reply r;
+    bool got_cap;   /* a session opened by chance (the driver closes it) or a ring's copy */
+    int err = testkit_call(to, &m, ANSWER_US, rig.landing, &r, &got_cap);
+    if (err)
+        return err;
     counts->sent++;
     counts->errors += pecan_tag_label(r.tag) < 0;
     counts->event_requests += to_session && message_label == PECAN_PROTO_EVENT;
-    struct pecan_cap_identity id;
-    if (pecan_cnode_identify(PECAN_ENV_CNODE, landing, 32, &id) == 0 && id.type) {
-        /* A session opened by chance (dropped: the driver closes it) or a ring's copy. */
-        counts->opened += !to_session;
-        pecan_cnode_delete(PECAN_ENV_CNODE, landing, 32);
-    }
+    counts->opened += got_cap && !to_session;
     return 0;
 }
 
@@ -374,33 +337,33 @@ static int fuzz(void)
 static int start(void)
 {
     int err;
-    if ((err = pecan_cap_alloc(&channel)) || (err = pecan_cap_alloc(&driver_factory)) ||
-        (err = pecan_cap_alloc(&clients)) || (err = pecan_cap_alloc(&landing)) ||
-        (err = children_init(&children, PECAN_ENV_FACTORY)) ||
-        (err = pecan_factory_create_gate(PECAN_ENV_FACTORY, channel)) ||
-        (err = pecan_factory_create_factory(PECAN_ENV_FACTORY, DRIVER_QUOTA, driver_factory)) ||
-        (err = pecan_factory_create_factory(PECAN_ENV_FACTORY, CLIENT_QUOTA, clients)))
+    if ((err = testkit_rig_init(&rig, CLIENT_QUOTA)) || (err = pecan_cap_alloc(&driver_factory)) ||
+        (err = pecan_factory_create_factory(PECAN_ENV_FACTORY, DRIVER_QUOTA, driver_factory)))
         return err;
     return start_driver();
 }
 
 int main(void)
 {
-    struct pecan_session_info none, three;
-    struct pecan_factory_info before;
+    testkit_seed(0x7F4A7C15u);
     int err = start();
+    /* After start: the watches name the channel and the driver's factory. */
+    struct testkit_watch with_memory = driver_accounts(true), sessions = driver_accounts(false);
+    struct testkit_accounts none = { 0 }, three = { 0 };
     if (!err)
         err = warm_up();
-    if (!err)
-        err = pecan_session_info(channel, &none);
-    if (!err)
-        err = pecan_factory_info(driver_factory, &before);
+    if (!err) {
+        none = testkit_measure(&with_memory);
+        err = none.error;
+    }
     if (!err)
         err = open_sessions();
     if (!err)
         err = make_pool();
-    if (!err)
-        err = pecan_session_info(channel, &three);
+    if (!err) {
+        three = testkit_measure(&sessions);
+        err = three.error;
+    }
     if (err)
         return failed("setting up: error", err);
     printf("input-fuzz: ready: send keys and mouse movements\n");
@@ -424,14 +387,14 @@ int main(void)
     if ((err = pecan_event_unbind(scribble_session.cap)) != 0 ||
         (err = pecan_event_unbind(target_session.cap)) != 0)
         return failed("BIND without a notification", err);
-    if (!settled(&three, ~0u))
+    if (!settled(&sessions, &three))
         return failed("the driver kept sessions, objects or slots", 0);
     pecan_event_detach(&good);
     pecan_event_detach(&scribble);
     pecan_session_close(&good_session);
     pecan_session_close(&scribble_session);
     pecan_session_close(&target_session);
-    if (!settled(&none, before.used))
+    if (!settled(&with_memory, &none))
         return failed("the driver's sessions or memory are not back", 0);
     if (bad_events)
         return failed("events the host did not send in the well-behaved ring", bad_events);
