@@ -101,6 +101,29 @@ static struct mag_view *find_view(struct mag_session *session, pecan_word_t numb
     return &session->views[number];
 }
 
+/* The common start of a changing operation: its words there and the caller's copy
+ * writable. 0 or the error to answer. */
+static int need_writable(const struct server_request *r, unsigned words)
+{
+    int err = server_need_words(r, words);
+    if (err)
+        return err;
+    return (r->rights & PECAN_RIGHT_WRITE) ? 0 : -PECAN_EPERM;
+}
+
+/* The view in w1 of an operation that changes it: writable copy, an existing view, and
+ * not the session's fixed window (the script placed it). */
+static int decode_changeable_view(const struct server_request *r, struct mag_session *session,
+                                  unsigned words, struct mag_view **view)
+{
+    int err = need_writable(r, words);
+    if (err)
+        return err;
+    if (!(*view = find_view(session, r->in[1])))
+        return -PECAN_ENOENT;
+    return ((*view)->flags & PECAN_FRAMEBUFFER_VIEW_FIXED) ? -PECAN_EPERM : 0;
+}
+
 static bool buffer_shown(const struct mag_session *session, uint32_t number)
 {
     for (unsigned i = 0; i < MAG_VIEWS_PER_SESSION; i++)
@@ -138,11 +161,9 @@ static int reply_buffer(struct server_request *r, const struct mag_buffer *buffe
 
 static int op_get_buffer(struct server_request *r, struct mag_session *session)
 {
-    int err = server_need_words(r, 2);
+    int err = need_writable(r, 2);
     if (err)
         return err;
-    if (!(r->rights & PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
     const struct mag_buffer *buffer = find_buffer(session, r->in[1]);
     if (!buffer)
         return -PECAN_ENOENT;
@@ -154,11 +175,9 @@ static int op_get_buffer(struct server_request *r, struct mag_session *session)
 
 static int op_create_buffer(struct server_request *r, struct mag_session *session)
 {
-    int err = server_need_words(r, 2);
+    int err = need_writable(r, 2);
     if (err)
         return err;
-    if (!(r->rights & PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
     uint64_t size = round_to_pages(r->in[1]);
     if (size == 0)
         return -PECAN_EINVAL;
@@ -183,11 +202,9 @@ static int op_create_buffer(struct server_request *r, struct mag_session *sessio
 
 static int op_delete_buffer(struct server_request *r, struct mag_session *session)
 {
-    int err = server_need_words(r, 2);
+    int err = need_writable(r, 2);
     if (err)
         return err;
-    if (!(r->rights & PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
     struct mag_buffer *buffer = find_buffer(session, r->in[1]);
     if (!buffer)
         return -PECAN_ENOENT;
@@ -221,16 +238,10 @@ static int op_create_view(struct server_request *r, struct mag_session *session)
 
 static int op_delete_view(struct server_request *r, struct mag_session *session)
 {
-    int err = server_need_words(r, 2);
+    struct mag_view *view;
+    int err = decode_changeable_view(r, session, 2, &view);
     if (err)
         return err;
-    if (!(r->rights & PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
-    struct mag_view *view = find_view(session, r->in[1]);
-    if (!view)
-        return -PECAN_ENOENT;
-    if (view->flags & PECAN_FRAMEBUFFER_VIEW_FIXED)
-        return -PECAN_EPERM;
     composite_stack_remove(view);
     view->used = false;
     composite_flush();
@@ -327,16 +338,10 @@ static int set_view_result(const struct server_request *r, struct mag_session *s
 
 static int op_set_view(struct server_request *r, struct mag_session *session)
 {
-    int err = server_need_words(r, 11);
+    struct mag_view *view;
+    int err = decode_changeable_view(r, session, 11, &view);
     if (err)
         return err;
-    if (!(r->rights & PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
-    struct mag_view *view = find_view(session, r->in[1]);
-    if (!view)
-        return -PECAN_ENOENT;
-    if (view->flags & PECAN_FRAMEBUFFER_VIEW_FIXED)
-        return -PECAN_EPERM;
     struct mag_view result;
     if ((err = set_view_result(r, session, view, &result)) != 0)
         return err;
@@ -349,11 +354,9 @@ static int op_set_view(struct server_request *r, struct mag_session *session)
 
 static int op_stack_view(struct server_request *r, struct mag_session *session)
 {
-    int err = server_need_words(r, 4);
+    int err = need_writable(r, 4);
     if (err)
         return err;
-    if (!(r->rights & PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
     struct mag_view *view = find_view(session, r->in[1]), *pivot = 0;
     if (!view)
         return -PECAN_ENOENT;
