@@ -4,6 +4,7 @@
  * the program's random state; the pools, watches and children are the caller's. Nothing
  * here keeps a capability the caller did not hand in or ask for.
  */
+#include <pecan/errors.h>
 #include <pecan/factory.h>
 #include <pecan/testkit.h>
 #include <stdio.h>
@@ -101,7 +102,7 @@ int testkit_call(pecan_cap_t to, struct pecan_message *m, uint32_t timeout_us,
     if (*got_cap)   /* the server must see this copy go and clean up */
         pecan_cnode_delete(PECAN_ENV_CNODE, landing, 32);
     if (reply->ipc_status != PECAN_IPC_OK && reply->ipc_status != PECAN_IPC_ITEM_FAILED)
-        return -(2000 + (int)reply->ipc_status);
+        return PECAN_IPC_ERROR(reply->ipc_status);
     return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <pecan/factory.h>
 #include <pecan/framebuffer.h>
 #include <pecan/runtime.h>
+#include <pecan/testkit.h>
 #include <stdio.h>
 #include <string.h>
 #include "../../tests/programs/kip_clock.h"
@@ -35,14 +36,10 @@ static int start(const char *path, const char *const *argv, unsigned argc,
 {
     struct child_spec spec = {
         .path = path, .argc = argc, .argv = argv, .factory = PECAN_ENV_FACTORY,
-        .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = count, .caps = caps,
+        .cap_count = count, .caps = caps,
     };
     struct child *child;
-    const char *why = "";
-    int err = children_start(&children, &spec, &child, &why);
-    if (err)
-        printf("bench_mag: %s: %s (%d)\n", path, why, err);
-    return err;
+    return testkit_start("bench_mag", &children, &spec, &child);
 }
 
 static int set_up(void)

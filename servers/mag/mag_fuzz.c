@@ -19,12 +19,14 @@
  */
 #include <pecan/children.h>
 #include <pecan/dataspace.h>
+#include <pecan/errors.h>
 #include <pecan/event.h>
 #include <pecan/factory.h>
 #include <pecan/framebuffer.h>
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
 #include <pecan/sys.h>
+#include <pecan/testkit.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,20 +64,15 @@ static void check(bool ok, const char *what, long value)
 
 /* ---- set-up ------------------------------------------------------------------------------ */
 
-static int start(const char *path, const char *name, pecan_cap_t factory,
-                 const struct child_cap *caps, unsigned count, unsigned argc,
-                 const char *const *argv)
+static int start(const char *path, pecan_cap_t factory, const struct child_cap *caps,
+                 unsigned count, unsigned argc, const char *const *argv)
 {
     struct child_spec spec = {
         .path = path, .argc = argc, .argv = argv, .factory = factory,
-        .scheduler = PECAN_ENV_SCHEDULER, .log = PECAN_ENV_LOG, .cap_count = count, .caps = caps,
+        .cap_count = count, .caps = caps,
     };
     struct child *child;
-    const char *why = "";
-    int err = children_start(&children, &spec, &child, &why);
-    if (err)
-        printf("mag-fuzz: %s not started: %s (%d)\n", name, why, err);
-    return err;
+    return testkit_start("mag-fuzz", &children, &spec, &child);
 }
 
 /* A session as conf/mag.lua opens one: label, colour, x, y, width, height, limit (a
@@ -112,14 +109,14 @@ static int set_up(void)
     static const char *const driver_argv[] = { "fb-drv", "--ram" };
     struct child_cap driver_caps[] = { { "fb", fb_channel, PECAN_RIGHTS_ALL } };
     if (!err)
-        err = start("rom/fb-drv.elf", "fb-drv", driver_factory, driver_caps, 1, 2, driver_argv);
+        err = start("rom/fb-drv.elf", driver_factory, driver_caps, 1, 2, driver_argv);
     if (!err)
         err = pecan_framebuffer_open(fb_channel, mag_factory, &below);
     static const char *const mag_argv[] = { "mag" };
     struct child_cap mag_caps[] = { { "fb", below.cap, PECAN_RIGHTS_ALL },
                                        { "mag", mag_channel, PECAN_RIGHTS_ALL } };
     if (!err)
-        err = start("rom/mag.elf", "mag", mag_factory, mag_caps, 2, 1, mag_argv);
+        err = start("rom/mag.elf", mag_factory, mag_caps, 2, 1, mag_argv);
     return err;
 }
 
@@ -286,7 +283,7 @@ static int fuzz_one(unsigned *refused, unsigned *got)
                                           pecan_timeout_us(1000000));
     pecan_receive_caps(0, 0);
     if (r.ipc_status != PECAN_IPC_OK && r.ipc_status != PECAN_IPC_ITEM_FAILED)
-        return -(2000 + (int)r.ipc_status);
+        return PECAN_IPC_ERROR(r.ipc_status);
     *refused += pecan_tag_label(r.tag) < 0;
     drop_landing(got);
     return 0;

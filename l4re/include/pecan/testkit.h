@@ -72,7 +72,7 @@ void testkit_add_items(struct pecan_message *m, unsigned words, unsigned items,
                        const struct testkit_pool *pool);
 
 /* Calls to with m, a receive slot at landing and a timeout. 0 if answered (error or not;
- * the answer in *reply and m), else -(2000 + the IPC status). *got_cap: a capability came
+ * the answer in *reply and m), else PECAN_IPC_ERROR(the IPC status). *got_cap: a capability came
  * with the answer (it is deleted). */
 int testkit_call(pecan_cap_t to, struct pecan_message *m, uint32_t timeout_us,
                  pecan_cap_t landing, struct pecan_reply *reply, bool *got_cap);
