@@ -144,9 +144,21 @@ enum pecan_scheduler_op {
 };
 #define PECAN_SCHED_DEFAULT_QUANTUM_US 10000u
 
-/* Kernel log (the LOG protocol) */
+/* The LOG protocol: the console (L4Re's Vcon). The kernel log, moe's log objects and a
+ * terminal (pkg/term) all speak it, so a program cannot tell which console it has.
+ * WRITE needs the object right WRITE; READ, BIND and SET_ATTR need READ (only the
+ * console's reader takes its input or changes how it is read); GET_ATTR and WINDOW_SIZE
+ * need no right. pecan/protocol/console.h gives the whole model. */
 enum pecan_log_op {
     PECAN_LOG_WRITE = 0,         /* byte count, then the bytes packed in the following words */
+    PECAN_LOG_READ = 1,          /* w1 most bytes wanted -> w0 bytes given (0: none waiting,
+                                    never blocks), w1 bytes still waiting after these,
+                                    the bytes packed from w2 */
+    PECAN_LOG_BIND = 2,          /* w1 bits, item: a notification -> signalled with bits when
+                                    input arrives; no item: unbind */
+    PECAN_LOG_GET_ATTR = 3,      /* -> w0 input flags, w1 output flags, w2 local flags */
+    PECAN_LOG_SET_ATTR = 4,      /* w1 input, w2 output, w3 local flags (PECAN_CONSOLE_*) */
+    PECAN_LOG_WINDOW_SIZE = 5,   /* -> w0 rows, w1 columns (0, 0: not known) */
     PECAN_LOG_DEBUG_STATS = 100, /* -> kernel counters (debug and test builds) */
     PECAN_LOG_DEBUG_CHECK = 101, /* run the invariant checker -> 0 or the number of problems */
     PECAN_LOG_DEBUG_EXIT = 102,  /* power off with a status (test builds) */
@@ -156,5 +168,33 @@ enum pecan_log_op {
                                       (ns low, high), its tag and word 0, entries measured */
 };
 #define PECAN_LOG_LOOKUP_BENCH_MAX 1024u   /* iterations of one DEBUG_LOOKUP_BENCH */
+#define PECAN_LOG_READ_MAX ((PECAN_MSG_MAX_WORDS - 2) * 4)   /* bytes in one READ reply */
+
+/* Console attributes (GET_ATTR, SET_ATTR): the termios flags a console keeps for its
+ * reader, with the values of <termios.h> (l4re/include/termios.h uses these). The server
+ * only stores them (unknown bits are dropped: SET_ATTR then GET_ATTR gives what the
+ * console kept); the reader's runtime applies them (l4re/libc/console.c), as L4Re's
+ * Vcon stream does. */
+#define PECAN_CONSOLE_INLCR 0x040u    /* input: NL to CR */
+#define PECAN_CONSOLE_IGNCR 0x080u    /* input: drop CR */
+#define PECAN_CONSOLE_ICRNL 0x100u    /* input: CR to NL */
+#define PECAN_CONSOLE_INPUT_FLAGS 0x1C0u
+#define PECAN_CONSOLE_OPOST 0x001u    /* output: process (enables ONLCR) */
+#define PECAN_CONSOLE_ONLCR 0x004u    /* output: NL to CR NL */
+#define PECAN_CONSOLE_OUTPUT_FLAGS 0x005u
+#define PECAN_CONSOLE_ISIG 0x001u     /* local: Ctrl-C, Ctrl-\ raise signals */
+#define PECAN_CONSOLE_ICANON 0x002u   /* local: cooked, line at a time with editing */
+#define PECAN_CONSOLE_ECHO 0x008u     /* local: echo what is typed */
+#define PECAN_CONSOLE_ECHOE 0x010u    /* local: erase shows as backspace, space, backspace */
+#define PECAN_CONSOLE_ECHOK 0x020u
+#define PECAN_CONSOLE_ECHONL 0x040u
+#define PECAN_CONSOLE_IEXTEN 0x8000u
+#define PECAN_CONSOLE_LOCAL_FLAGS 0x807Bu
+/* What a console starts with: cooked, echo, CR to NL in, NL to CR NL out. */
+#define PECAN_CONSOLE_DEFAULT_INPUT PECAN_CONSOLE_ICRNL
+#define PECAN_CONSOLE_DEFAULT_OUTPUT (PECAN_CONSOLE_OPOST | PECAN_CONSOLE_ONLCR)
+#define PECAN_CONSOLE_DEFAULT_LOCAL (PECAN_CONSOLE_ISIG | PECAN_CONSOLE_ICANON | \
+                                     PECAN_CONSOLE_ECHO | PECAN_CONSOLE_ECHOE | \
+                                     PECAN_CONSOLE_ECHOK | PECAN_CONSOLE_IEXTEN)
 
 #endif

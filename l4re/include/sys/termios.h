@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: MIT */
+/* <sys/termios.h> is <termios.h> (l4re/include/termios.h). */
+#include <termios.h>
