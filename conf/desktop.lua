@@ -1,0 +1,64 @@
+-- desktop: the graphics stack as a user sees it (docs/graphics.md, "The desktop"). fb-drv
+-- drives the PL111 at 1024x768, 16 bpp; input-drv the PL050 keyboard and mouse; mag
+-- multiplexes the screen, draws the pointer and the windows' trusted labels, and sends
+-- keys to the window clicked last. Each window is one entry of `windows` below: its
+-- label, bar colour, place and size, and the program that runs in it with the window's
+-- session as "fb" (plus any capabilities the entry's caps table adds). The "lua" and
+-- "ned" windows run mag-event-client (a filled window that prints the events it gets)
+-- where the terminals will run; "pong" runs the animated client (Space pauses, N steps).
+--   ./pecan run desktop    (QEMU's window where there is a display: README, "Commands")
+-- tests/graphics/test_desktop.py boots it and compares the screen with a host model.
+local L4 = require("L4")
+local ld = L4.default_loader
+
+local KiB = 1024
+local width, height, bits = 1024, 768, 16
+local page = 4096
+local frame = L4.Env.mem_alloc:create(L4.Proto.Dataspace,
+                                      math.ceil(width * height * bits / 8 / page) * page,
+                                      L4.Mem_alloc_flags.Continuous)
+local fb = ld:new_channel()
+ld:start({ caps = { fb = fb:svr(), iomem = L4.Env.iomem:view(0x10020000, 0x1000),
+                    frame = frame }, quota = 1024 * KiB, log = { "fb-drv", "green" } },
+         "rom/fb-drv.elf --mode=" .. width .. "x" .. height .. "x" .. bits)
+
+local input = ld:new_channel()
+ld:start({ caps = { input = input:svr(), iomem = L4.Env.iomem:view(0x10006000, 0x2000),
+                    icu = L4.Env.icu:view(39, 2) },
+           quota = 768 * KiB, log = { "input", "magenta" } }, "rom/input-drv.elf")
+
+-- mag's own memory: its program and every window's buffer (paid by mag, docs/graphics.md).
+local mag_memory = L4.Env.factory:create(L4.Proto.Factory, 12 * 1024 * KiB, "mag")
+local mag = ld:new_channel()
+ld:start({ caps = { fb = fb:create(L4.Proto.Goos), mag = mag:svr(),
+                    input = input:create(L4.Proto.Event) },
+           mem = mag_memory, log = { "mag", "blue" } }, "rom/mag.elf")
+
+-- The windows, opened in this order (later ones stack on top; these do not overlap).
+-- The terminals will be 80x25 and 80x16 cells of the 8x16 console font.
+local windows = {
+    { label = "lua", colour = 0xE08020, x = 24, y = 40, width = 640, height = 400,
+      command = "rom/mag-event-client.elf lua 0x000000" },
+    { label = "ned", colour = 0x20A0E0, x = 24, y = 480, width = 640, height = 256,
+      command = "rom/mag-event-client.elf ned 0x000000" },
+    { label = "pong", colour = 0x40C040, x = 688, y = 40, width = 312, height = 232,
+      command = "rom/pong.elf" },
+}
+
+local function open(w)
+    local caps = { fb = mag:create(L4.Proto.Goos, w.label, w.colour, w.x, w.y, w.width,
+                                   w.height) }
+    for name, cap in pairs(w.caps or {}) do caps[name] = cap end
+    return ld:start({ caps = caps, quota = w.quota or 1024 * KiB, log = { w.label, "yellow" } },
+                    w.command)
+end
+
+for i, w in ipairs(windows) do
+    open(w)
+    -- one at a time, so the stacking order is the list's
+    for _ = 1, 1000 do
+        if mag:session_info().open == i then break end
+        L4.msleep(10)
+    end
+end
+print("desktop: " .. #windows .. " windows open")
