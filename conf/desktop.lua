@@ -35,13 +35,13 @@ ld:start({ caps = { fb = fb:create(L4.Proto.Goos), mag = mag:svr(),
            mem = mag_memory, log = { "mag", "blue" } }, "rom/mag.elf")
 
 -- The windows, opened in this order (later ones stack on top; these do not overlap).
--- The terminals will be 80x25 and 80x16 cells of the 8x16 console font.
+-- The terminals will be 80x25 and 122x16 cells of the 8x16 console font.
 local windows = {
     { label = "lua", colour = 0xE08020, x = 24, y = 40, width = 640, height = 400,
       command = "rom/mag-event-client.elf lua 0x000000" },
-    { label = "ned", colour = 0x20A0E0, x = 24, y = 480, width = 640, height = 256,
+    { label = "ned", colour = 0x20A0E0, x = 24, y = 480, width = 976, height = 256,
       command = "rom/mag-event-client.elf ned 0x000000" },
-    { label = "pong", colour = 0x40C040, x = 688, y = 40, width = 312, height = 232,
+    { label = "pong", colour = 0x40C040, x = 688, y = 40, width = 312, height = 400,
       command = "rom/pong.elf" },
 }
 

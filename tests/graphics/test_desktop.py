@@ -1,0 +1,338 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The desktop's screen test (docs/graphics.md, "The desktop"): conf/desktop.lua boots in
+QEMU (fb-drv at 1024x768x16, input-drv, mag, and the windows of its `windows` table, whose
+labels, colours, places and commands this test reads from the script). Through QEMU's
+monitor it checks:
+
+  - at the start, everything but pong's animated field equals the host's composite pixel
+    for pixel: the background, each window's label bar and content, the pointer;
+  - a click on pong's label bar focuses pong (its bar inverted) and Space pauses it at a
+    frame N it prints; then the whole screen, pong's field included, equals the model with
+    pong_model at frame N;
+  - N steps one frame: the screen equals the model at N + 1, and the pixels that changed
+    between the two screendumps are exactly those the model says changed, all inside the
+    rectangles pong's step damaged; the model at N + 1 differs from the first screendump,
+    so the comparison can fail;
+  - Space runs it again and Space pauses it later: it advanced, by no more frames than the
+    host's clock allows at one frame per 20 ms (it sleeps between frames, no busy loop),
+    and the screen equals the model at the new frame.
+
+    python3 tests/graphics/test_desktop.py [--keep] [--screenshot FILE.png]
+
+--screenshot writes the last screendump as a PNG (docs/desktop.png).
+Environment as test_fb_screen.py: PECAN_LOG_FONT and PECAN_SCENARIO_ROM.
+"""
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(REPO / "tests" / "harness"))
+sys.path.insert(0, str(REPO / "tools"))
+sys.path.insert(0, str(HERE))
+
+import screen_model  # noqa: E402
+from qemu_runner import monitor  # noqa: E402
+from qemu_screen import GuestError, QemuScreen  # noqa: E402
+from screen_model import Image, PsfFont, compare_region, fill_rectangle, render_text  # noqa: E402
+from test_mag_input import POINTER_INSIDE, POINTER_OUTLINE, pointer_shape  # noqa: E402
+from test_mag_screen import BACKGROUND, LABEL_MARGIN, LABEL_TEXT, fail, pack  # noqa: E402
+
+WIDTH, HEIGHT, FORMAT = 1024, 768, "rgb565"      # conf/desktop.lua
+FRAME_SECONDS = 0.020                             # pkg/pong/pong.c, PONG_FRAME_US
+
+
+def shown(colour):
+    if isinstance(colour, int):
+        colour = ((colour >> 16) & 0xFF, (colour >> 8) & 0xFF, colour & 0xFF)
+    return screen_model.shown_color(colour, FORMAT)
+
+
+def desktop_windows():
+    """conf/desktop.lua's windows, in opening (stacking) order."""
+    text = (REPO / "conf" / "desktop.lua").read_text()
+    pattern = (r'\{ label = "([^"]+)", colour = (0x[0-9A-Fa-f]+), x = (\d+), y = (\d+), '
+               r'width = (\d+), height = (\d+),\s*command = "([^"]+)"')
+    windows = [dict(label=m[0], colour=int(m[1], 16), x=int(m[2]), y=int(m[3]), width=int(m[4]),
+                    height=int(m[5]), command=m[6]) for m in re.findall(pattern, text)]
+    if not windows:
+        sys.exit("conf/desktop.lua: no window entries found (the test reads its windows table)")
+    return windows
+
+
+# ---------------------------------------------------------------- pong (pkg/pong/pong_game.c)
+
+BALL, SPEED_X = 8, 3
+PADDLE_WIDTH, PADDLE_HEIGHT, PADDLE_MARGIN = 6, 40, 12
+CHASE_SPEED, RETURN_SPEED = 5, 1
+SPIN = (2, 3, 1, 3, 2)
+NET_WIDTH, NET_DASH, NET_PERIOD = 2, 8, 16
+FIELD, NET, PADDLE, BALL_COLOUR = 0x102030, 0x607080, 0xE8E8E8, 0xF0C040   # pkg/pong/pong.c
+
+
+class Pong:
+    """pong_game.c written again: the state after each frame and the rectangles it damaged."""
+
+    def __init__(self, width, height):
+        self.width, self.height = width, height
+        self.ball_x, self.ball_y = width // 2 - BALL // 2, height // 3
+        self.dx, self.dy = SPEED_X, SPIN[0]
+        self.left = self.right = self.middle()
+        self.frame = self.hits = 0
+
+    def middle(self):
+        return (self.height - PADDLE_HEIGHT) // 2
+
+    def objects(self):
+        return [(PADDLE_MARGIN, self.left, PADDLE_WIDTH, PADDLE_HEIGHT),
+                (self.width - PADDLE_MARGIN - PADDLE_WIDTH, self.right, PADDLE_WIDTH, PADDLE_HEIGHT),
+                (self.ball_x, self.ball_y, BALL, BALL)]
+
+    def bounce(self):
+        self.dx = -self.dx
+        self.hits += 1
+        speed = SPIN[self.hits % len(SPIN)]
+        self.dy = -speed if self.dy < 0 else speed
+
+    def paddle(self, top, target, speed):
+        target = min(max(target, 0), self.height - PADDLE_HEIGHT)
+        return top + min(max(target - top, -speed), speed)
+
+    def step(self):
+        before = self.objects()
+        lowest = self.height - BALL
+        left_face = PADDLE_MARGIN + PADDLE_WIDTH
+        right_face = self.width - PADDLE_MARGIN - PADDLE_WIDTH - BALL
+        self.ball_x += self.dx
+        self.ball_y += self.dy
+        if self.ball_y < 0:
+            self.ball_y, self.dy = -self.ball_y, -self.dy
+        elif self.ball_y > lowest:
+            self.ball_y, self.dy = 2 * lowest - self.ball_y, -self.dy
+        if self.dx < 0 and self.ball_x < left_face:
+            self.ball_x = 2 * left_face - self.ball_x
+            self.bounce()
+        elif self.dx > 0 and self.ball_x > right_face:
+            self.ball_x = 2 * right_face - self.ball_x
+            self.bounce()
+        chase = self.ball_y + BALL // 2 - PADDLE_HEIGHT // 2
+        rightwards = self.dx > 0
+        self.left = self.paddle(self.left, self.middle() if rightwards else chase,
+                                RETURN_SPEED if rightwards else CHASE_SPEED)
+        self.right = self.paddle(self.right, chase if rightwards else self.middle(),
+                                 CHASE_SPEED if rightwards else RETURN_SPEED)
+        self.frame += 1
+        damage = []
+        for (x0, y0, w, h), (x1, y1, _, _) in zip(before, self.objects()):
+            if (x0, y0) != (x1, y1):
+                damage.append((min(x0, x1), min(y0, y1), abs(x1 - x0) + w, abs(y1 - y0) + h))
+        return damage
+
+    def image(self):
+        image = Image(self.width, self.height, fill=shown(FIELD))
+        net_x = self.width // 2 - NET_WIDTH // 2
+        for y in range(0, self.height, NET_PERIOD):
+            fill_rectangle(image, net_x, y + (NET_PERIOD - NET_DASH) // 2, NET_WIDTH, NET_DASH,
+                           shown(NET))
+        for n, (x, y, w, h) in enumerate(self.objects()):
+            fill_rectangle(image, x, y, w, h, shown(BALL_COLOUR if n == 2 else PADDLE))
+        return image
+
+
+def pong_at(width, height, frame):
+    game = Pong(width, height)
+    damage = []
+    for _ in range(frame):
+        damage = game.step()
+    return game, damage
+
+
+# ---------------------------------------------------------------- the desktop
+
+def content(window, pong_frame):
+    """A window's pixels: a placeholder's fill, or pong's field at pong_frame (None: the
+    screendump's own pixels are pasted there by the caller)."""
+    command = window["command"].split()
+    name = Path(command[0]).name
+    if name == "mag-event-client.elf":
+        return Image(window["width"], window["height"], fill=shown(int(command[2], 0)))
+    if name == "pong.elf":
+        if pong_frame is None:
+            return None
+        return pong_at(window["width"], window["height"], pong_frame)[0].image()
+    sys.exit(f"test_desktop.py has no model of what '{window['command']}' draws: add one")
+
+
+def desktop_model(font, windows, focus, pointer, pong_frame, shot=None):
+    """The screen: the background, each window's bar (inverted when focused) and content in
+    stacking order, the pointer on top. With pong_frame None, pong's field is the shot's."""
+    image = Image(WIDTH, HEIGHT, fill=shown(BACKGROUND))
+    for w in windows:
+        bar_colour, text_colour = shown(w["colour"]), shown(LABEL_TEXT)
+        if w["label"] == focus:
+            bar_colour, text_colour = text_colour, bar_colour
+        bar = Image(w["width"], font.height, fill=bar_colour)
+        render_text(font, w["label"], text_colour, bar_colour, image=bar, x=LABEL_MARGIN, y=0)
+        paste(image, bar, w["x"], w["y"] - font.height)
+        part = content(w, pong_frame)
+        if part is None:
+            part = crop(shot, w["x"], w["y"], w["width"], w["height"])
+        paste(image, part, w["x"], w["y"])
+    px, py = pointer
+    for row, line in enumerate(pointer_shape()):
+        for column, c in enumerate(line):
+            if c != " " and 0 <= px + column < WIDTH and 0 <= py + row < HEIGHT:
+                image.put(px + column, py + row, shown(POINTER_OUTLINE if c == "X" else POINTER_INSIDE))
+    return image
+
+
+def paste(image, part, x, y):
+    """part's pixels into image at (x, y), clipped to image: whole rows at a time."""
+    left, right = max(x, 0), min(x + part.width, image.width)
+    if left >= right:
+        return
+    for row in range(max(y, 0), min(y + part.height, image.height)):
+        source = ((row - y) * part.width + left - x) * 3
+        target = (row * image.width + left) * 3
+        image.pixels[target:target + (right - left) * 3] = part.pixels[source:source + (right - left) * 3]
+
+
+def crop(image, x, y, width, height):
+    part = Image(width, height)
+    for row in range(height):
+        start = ((y + row) * image.width + x) * 3
+        part.pixels[row * width * 3:(row + 1) * width * 3] = image.pixels[start:start + width * 3]
+    return part
+
+
+def changed_pixels(a, b):
+    """The (x, y) where two screens differ."""
+    changed = set()
+    row_bytes = a.width * 3
+    for y in range(a.height):
+        ra, rb = a.pixels[y * row_bytes:(y + 1) * row_bytes], b.pixels[y * row_bytes:(y + 1) * row_bytes]
+        if ra != rb:
+            changed.update((x, y) for x in range(a.width) if ra[x * 3:x * 3 + 3] != rb[x * 3:x * 3 + 3])
+    return changed
+
+
+def wait_for_screen(guest, model, name, timeout=60):
+    """Screendumps until one equals model(shot) (mag redraws after the input it got, and
+    pong's field may be taken from the shot itself)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        shot = guest.screendump(name)
+        expected = model(shot)
+        difference = compare_region(shot, expected, 0, 0)
+        if difference.equal or time.monotonic() > deadline:
+            return shot, expected, difference
+        time.sleep(0.2)
+
+
+def check(guest, work, model, name, timeout=60):
+    shot, expected, difference = wait_for_screen(guest, model, name, timeout)
+    if not difference.equal:
+        expected.write_ppm(work / f"expected-{name}")
+        raise GuestError(f"{name}: {difference.report()} (screendump and model in {work})")
+    return shot
+
+
+def paused_frame(guest, key_log):
+    return int(guest.wait_for_log(key_log, timeout=60).group(1))
+
+
+def run(work, screenshot):
+    font_path = os.environ.get("PECAN_LOG_FONT", "")
+    if not Path(font_path).is_file():
+        return fail("PECAN_LOG_FONT is not set: run through ctest")
+    font = PsfFont.load(font_path)
+    windows = desktop_windows()
+    pong = next(w for w in windows if w["command"].startswith("rom/pong.elf"))
+    pointer = (WIDTH // 2, HEIGHT // 2)
+    with QemuScreen(pack(work, "desktop"), work, smp=1, timeout=400) as guest:
+        guest.wait_for_log(r"desktop: \d+ windows open", timeout=240)
+        guest.wait_for_log(rf"pong: ready {pong['width']}x{pong['height']}", timeout=60)
+        # The static parts: pong's field is whatever frame it is at.
+        check(guest, work, lambda shot: desktop_model(font, windows, None, pointer, None, shot),
+              "start.ppm")
+        # Onto pong's label bar, past its label; a click focuses pong. Keys
+        # come from another device than the click, so Space waits for the focus to show.
+        target = (pong["x"] + pong["width"] // 2, pong["y"] - font.height // 2)
+        guest.mouse_move(target[0] - pointer[0], target[1] - pointer[1])
+        pointer = target
+        guest.mouse_button(1)
+        guest.mouse_button(0)
+        check(guest, work, lambda shot: desktop_model(font, windows, "pong", pointer, None, shot),
+              "focused.ppm")
+        guest.send_keys(["spc"])
+        frame = paused_frame(guest, r"pong: paused at frame (\d+)")
+
+        def at(n):
+            return desktop_model(font, windows, "pong", pointer, n)
+        paused = check(guest, work, lambda shot: at(frame), "paused.ppm")
+        # One step: the screen changes exactly where the model says, inside its damage.
+        guest.send_keys(["n"])
+        stepped = int(guest.wait_for_log(r"pong: frame (\d+)", timeout=60).group(1))
+        if stepped != frame + 1:
+            return fail(f"N after frame {frame} showed frame {stepped}", guest)
+        after = check(guest, work, lambda shot: at(stepped), "stepped.ppm")
+        changed = changed_pixels(paused, after)
+        modelled = changed_pixels(at(frame), at(stepped))
+        _, damage = pong_at(pong["width"], pong["height"], stepped)
+        inside = {(pong["x"] + x + i, pong["y"] + y + j) for x, y, w, h in damage
+                  for i in range(w) for j in range(h)}
+        if not changed or changed != modelled or not changed <= inside:
+            return fail(f"the step changed {len(changed)} pixels, the model {len(modelled)}, "
+                        f"{len(changed - inside)} outside the damaged rectangles", guest)
+        stale = compare_region(paused, at(stepped), 0, 0)
+        if stale.equal:
+            return fail("a model one frame on was not caught", guest)
+        # Running again for about 2 s: paced by the clock, about one frame per 20 ms (a
+        # busy loop would make hundreds more; the bound leaves room for clocks that differ).
+        started = time.monotonic()
+        guest.send_keys(["spc"])
+        guest.wait_for_log(rf"pong: running from frame {stepped}\b", timeout=60)
+        time.sleep(2)
+        guest.send_keys(["spc"])
+        later = paused_frame(guest, r"pong: paused at frame (\d+)")
+        seconds = time.monotonic() - started
+        if not stepped < later <= stepped + 1.25 * seconds / FRAME_SECONDS + 5:
+            return fail(f"pong went from frame {stepped} to {later} in {seconds:.1f} s", guest)
+        last = check(guest, work, lambda shot: at(later), "later.ppm")
+        if screenshot:
+            monitor.monitor_command(guest.socket, f"screendump {Path(screenshot).absolute()} -f png")
+        if "FAILED" in guest.log_text():
+            return fail("a FAILED line", guest)
+    print(f"desktop_screen: {WIDTH}x{HEIGHT} equal to the model at the start (pong's field "
+          f"aside) and at pong's frames {frame}, {stepped} and {later} (whole screen); a step "
+          f"changed {len(changed)} pixels, all where the model says; the model one frame on "
+          f"differs in {stale.count}; {later - stepped} frames in {seconds:.1f} s; "
+          f"{last.width}x{last.height}")
+    return 0
+
+
+def main():
+    arguments = sys.argv[1:]
+    keep = "--keep" in arguments
+    screenshot = arguments[arguments.index("--screenshot") + 1] if "--screenshot" in arguments else None
+    work = Path(tempfile.mkdtemp(prefix="test-desktop-"))
+    status = 1
+    try:
+        status = run(work, screenshot)
+    except GuestError as error:    # a line that never came, or a screen that never matched
+        status = fail(str(error))
+    finally:
+        if status == 0 and not keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
