@@ -227,6 +227,15 @@ class RunQemuTest(unittest.TestCase):
         r = self.run_rq("--dry-run", "--gdb")
         self.assertIn("-S -gdb tcp:127.0.0.1:1234", r.stdout)
         self.assertIn("-nic none", r.stdout)
+        # auto without a desktop to show a window on: no window, and nothing said.
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+        r = self.run_rq("--dry-run", "--display", "auto", env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("-display none", r.stdout)
+        self.assertEqual(r.stderr, "")
+        r = self.run_rq("--dry-run", "--display", "window")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("invalid choice: 'window'", r.stderr)
 
     def test_monitor_paused_guest(self):
         rq = load_run_qemu()
@@ -259,6 +268,31 @@ class RunQemuTest(unittest.TestCase):
         self.assertEqual(r.returncode, 124, r.stderr)
         self.assertNotIn("monitor", r.stderr)
         self.assertEqual(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+
+
+class DisplayChoiceTest(unittest.TestCase):
+    """tools/qemu_runner/display.py: which -display a run gets."""
+
+    def choose(self, requested, environ, available):
+        return load_run_qemu().choose_display(requested, environ, available)
+
+    def test_auto(self):
+        gtk_sdl = {"none", "gtk", "sdl"}
+        self.assertEqual(self.choose("auto", {}, gtk_sdl), ("none", None))
+        self.assertEqual(self.choose("auto", {"DISPLAY": ""}, gtk_sdl), ("none", None))
+        self.assertEqual(self.choose("auto", {"DISPLAY": ":0"}, gtk_sdl), ("gtk", None))
+        self.assertEqual(self.choose("auto", {"WAYLAND_DISPLAY": "wayland-0"}, {"none", "sdl"}),
+                         ("sdl", None))
+        display, note = self.choose("auto", {"DISPLAY": ":0"}, {"none", "curses"})
+        self.assertEqual(display, "none")
+        self.assertIn("qemu-system-gui", note)
+
+    def test_asked_for(self):
+        self.assertEqual(self.choose("none", {"DISPLAY": ":0"}, {"gtk"}), ("none", None))
+        self.assertEqual(self.choose("sdl", {}, {"sdl"}), ("sdl", None))
+        display, note = self.choose("gtk", {"DISPLAY": ":0"}, {"none"})
+        self.assertEqual(display, "none")
+        self.assertIn("no 'gtk' display", note)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from pathlib import Path
 from .board import load_board
 from .checks import evaluate, print_tail, read_log
 from .common import DEFAULT_BOARD, REPO_ROOT, UsageError, say
+from .display import CHOICES as DISPLAY_CHOICES, choose_display, qemu_displays
 from .monitor import monitor_command
 
 
@@ -55,6 +56,9 @@ def make_parser():
     a("--sendkey-after", action="append", default=[], metavar="SECONDS:KEYS",
       help="send comma-separated keys (e.g. a,b,ret) at that time (repeatable)")
     a("--net", choices=["user", "none"], default="none", help="networking (default none)")
+    a("--display", choices=DISPLAY_CHOICES, default="none",
+      help="QEMU's display: none (default), gtk or sdl (a window), or auto: a window when "
+           "$DISPLAY or $WAYLAND_DISPLAY is set and QEMU has gtk or sdl, else none")
     a("--gdb", nargs="?", type=int, const=1234, metavar="PORT",
       help="start paused with a gdb stub on 127.0.0.1:PORT (default 1234)")
     a("--icount", action="store_true", help="deterministic mode (icount, sleep=off, vm clock)")
@@ -105,11 +109,11 @@ def default_log_path(image):
     return REPO_ROOT / "build" / "logs" / f"{Path(image).name}-{stamp}-{os.getpid()}.log"
 
 
-def build_command(args, board, smp, log_path, monitor_path, interactive):
+def build_command(args, board, smp, log_path, monitor_path, interactive, display="none"):
     cmd = ["qemu-system-arm", "-M", board["machine"]]
     if board["cpu"]:
         cmd += ["-cpu", board["cpu"]]
-    cmd += ["-m", board["ram"], "-smp", str(smp), "-display", "none",
+    cmd += ["-m", board["ram"], "-smp", str(smp), "-display", display,
             "-semihosting-config", "enable=on,target=native",
             # QEMU_AUDIO_DRV=none alone still prints module-probe noise on 7.2
             "-audiodev", "none,id=pecan_snd0", "-global", "pl041.audiodev=pecan_snd0"]
@@ -216,7 +220,14 @@ def run(args):
         tmpdir = tempfile.mkdtemp(prefix="run-qemu-")
         monitor_path = os.path.join(tmpdir, "monitor.sock")
     try:
-        cmd = build_command(args, board, smp, log_path, monitor_path, interactive)
+        display = "none"
+        if args.display != "none":
+            display, note = choose_display(args.display, os.environ,
+                                           qemu_displays(shutil.which("qemu-system-arm") or
+                                                         "qemu-system-arm"))
+            if note:
+                say(note)
+        cmd = build_command(args, board, smp, log_path, monitor_path, interactive, display)
         if args.dry_run:
             print("QEMU_AUDIO_DRV=none " + shlex.join(cmd), flush=True)
             return 0
