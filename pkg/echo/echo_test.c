@@ -49,16 +49,6 @@ static void check(const char *name, int ok, const char *what, long value)
     failures += !ok;
 }
 
-static pecan_cap_t slot(void)
-{
-    pecan_cap_t s = 0;
-    if (pecan_cap_alloc(&s)) {
-        printf("echo-test: out of slots (FAILED)\n");
-        exit(100);
-    }
-    return s;
-}
-
 /* Everything the cycles must bring back (pecan/testkit.h): moe's free memory, the client's
  * and the server's quota, the server's sessions, objects and free slots. */
 enum { CLIENT, SERVER };   /* the factories watched */
@@ -158,7 +148,7 @@ static void threads(void)
 static void subsystem(void)
 {
     struct testkit_accounts before = settle(&idle_state);
-    pecan_cap_t sub = slot();
+    pecan_cap_t sub = testkit_slot();
     struct pecan_session session;
     int err = pecan_factory_create_factory(client_factory, 64 * 1024, sub);
     if (!err)
@@ -177,7 +167,7 @@ static void subsystem(void)
 
 static void server_pays(void)
 {
-    pecan_cap_t rw = slot();
+    pecan_cap_t rw = testkit_slot();
     int err = pecan_cnode_copy(PECAN_ENV_CNODE, rw, 32, PECAN_ENV_CNODE, channel, 32,
                                PECAN_RIGHT_WRITE);
     struct testkit_accounts before = settle(&idle_state);
@@ -212,7 +202,7 @@ static int raw_open(int protocol, pecan_cap_t item, unsigned rights, pecan_cap_t
 static void bad_opens(void)
 {
     struct testkit_accounts before = settle(&idle_state);
-    pecan_cap_t gate = slot(), note = slot(), dest = slot();
+    pecan_cap_t gate = testkit_slot(), note = testkit_slot(), dest = testkit_slot();
     int err = pecan_factory_create_gate(client_factory, gate);
     if (!err)
         err = pecan_factory_create_notification(client_factory, note);
@@ -267,9 +257,9 @@ static int warm_up_children(void)
 int main(void)
 {
     struct pecan_factory_info start;
-    channel = slot();
-    server_factory = slot();
-    client_factory = slot();
+    channel = testkit_slot();
+    server_factory = testkit_slot();
+    client_factory = testkit_slot();
     watch = (struct testkit_watch){ .channel = channel, .moe_free = true, .factory_count = 2,
                                     .factory = { [CLIENT] = client_factory,
                                                  [SERVER] = server_factory },

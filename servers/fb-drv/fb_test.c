@@ -68,16 +68,6 @@ static void passed(const char *name, int failures_before)
         printf("fb-test: %s: ok\n", name);
 }
 
-static pecan_cap_t slot(void)
-{
-    pecan_cap_t s = 0;
-    if (pecan_cap_alloc(&s)) {
-        printf("fb-test: out of slots (FAILED)\n");
-        exit(100);
-    }
-    return s;
-}
-
 /* ---- fb-drv and its frame ---------------------------------------------------------------- */
 
 struct driver {
@@ -105,7 +95,7 @@ static int start_driver(struct driver *d, const char *const *arguments, pecan_ca
         caps[count++] = (struct child_cap){ "iomem", iomem, PECAN_RIGHTS_ALL };
     if (frame)
         caps[count++] = (struct child_cap){ "frame", frame, PECAN_RIGHTS_ALL };
-    d->factory = slot();
+    d->factory = testkit_slot();
     int err = pecan_factory_create_named_factory(PECAN_ENV_FACTORY, DRIVER_QUOTA, "fb-drv",
                                                  d->factory);
     struct child_spec spec = {
@@ -149,7 +139,7 @@ struct frame {
 
 static int make_frame(struct frame *f, pecan_word_t size, unsigned flags)
 {
-    f->ds = slot();
+    f->ds = testkit_slot();
     f->size = size;
     pecan_word_t at = PECAN_ENV_FREE_BASE;
     int err = pecan_factory_create_dataspace(frames, size, flags, 0, f->ds, &f->physical);
@@ -382,7 +372,7 @@ static void protocol_views(pecan_cap_t fb, const struct fb_mode *mode)
           "VIEW_INFO of the fixed view", err);
     check("protocol", pecan_framebuffer_view_info(fb, 1, &v) == -PECAN_ENOENT, "view 1", 0);
     check("protocol", pecan_framebuffer_view_info(fb, ~0u, &v) == -PECAN_ENOENT, "view ~0", 0);
-    pecan_cap_t dest = slot();
+    pecan_cap_t dest = testkit_slot();
     uint32_t index;
     check("protocol", pecan_framebuffer_get_buffer(fb, 1, dest, 0) == -PECAN_ENOENT, "buffer 1", 0);
     check("protocol", pecan_framebuffer_create_buffer(fb, 4096, dest, &index) == -PECAN_ENOSYS,
@@ -431,7 +421,7 @@ static void protocol_messages(pecan_cap_t fb)
 
 static void protocol_dataspace(pecan_cap_t fb, const struct fb_mode *mode)
 {
-    pecan_cap_t buffer = slot(), other = slot();
+    pecan_cap_t buffer = testkit_slot(), other = testkit_slot();
     pecan_word_t size = 0;
     int err = pecan_framebuffer_get_buffer(fb, 0, buffer, &size);
     check("protocol", err == 0 && size == mode->frame_size, "GET_BUFFER", err);
@@ -551,7 +541,7 @@ static void clients_die(const struct driver *d, const struct frame *f)
 {
     int before = failures;
     struct testkit_accounts start = measure(d);
-    pecan_cap_t factory = slot();
+    pecan_cap_t factory = testkit_slot();
     struct child *crasher, *holder;
     int err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 4u << 20, factory);
     if (!err)
@@ -687,11 +677,11 @@ static int warm_up(void)
 static int set_up(void)
 {
     pecan_cap_t iomem = pecan_env_cap("iomem");
-    channel = slot();
-    registers = slot();
-    uart = slot();
-    client_factory = slot();
-    frames = slot();
+    channel = testkit_slot();
+    registers = testkit_slot();
+    uart = testkit_slot();
+    client_factory = testkit_slot();
+    frames = testkit_slot();
     int err = iomem ? 0 : -PECAN_ENOENT;
     if (!err)
         err = pecan_factory_create_named_factory(PECAN_ENV_FACTORY, CLIENT_QUOTA, "client",

@@ -35,6 +35,7 @@
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
 #include <pecan/sys.h>
+#include <pecan/testkit.h>
 
 #define UART3 0x1000C000u
 #define UART2 0x1000B000u
@@ -61,21 +62,11 @@ static void passed(const char *name, int failures_before)
         printf("drvhostile: %s: ok\n", name);
 }
 
-static pecan_cap_t slot(void)
-{
-    pecan_cap_t s = 0;
-    if (pecan_cap_alloc(&s)) {
-        printf("drvhostile: out of capability slots (FAILED)\n");
-        exit(100);
-    }
-    return s;
-}
-
 /* A copy of one of moe's objects without the object right WRITE: registered in a
  * namespace without RW and queried back. */
 static pecan_cap_t read_only(pecan_cap_t cap)
 {
-    pecan_cap_t ro = slot();
+    pecan_cap_t ro = testkit_slot();
     int err = pecan_ns_register(ns, "x", cap, PECAN_NAMESPACE_OVERWRITE);
     if (!err)
         err = pecan_ns_query_path(ns, "x", ro);
@@ -89,7 +80,7 @@ static pecan_cap_t read_only(pecan_cap_t cap)
 
 static int iomem_ds(pecan_cap_t iomem, pecan_word_t phys, pecan_word_t size)
 {
-    pecan_cap_t ds = slot();
+    pecan_cap_t ds = testkit_slot();
     int err = pecan_iomem_dataspace(iomem, PECAN_ENV_FACTORY, phys, size, ds);
     pecan_cap_release(ds);
     return err;
@@ -97,7 +88,7 @@ static int iomem_ds(pecan_cap_t iomem, pecan_word_t phys, pecan_word_t size)
 
 static int iomem_view(pecan_cap_t iomem, pecan_cap_t payer, pecan_word_t phys, pecan_word_t size)
 {
-    pecan_cap_t v = slot();
+    pecan_cap_t v = testkit_slot();
     int err = pecan_iomem_view(iomem, payer, phys, size, v);
     pecan_cap_release(v);
     return err;
@@ -111,7 +102,7 @@ static void iomem_inside(pecan_cap_t iomem)
     pecan_word_t first = 0, last = 0;
     int err = pecan_iomem_info(iomem, &first, &last);
     check("iomem_inside", !err && first == UART3 && last == UART3 + PAGE - 1, "INFO", err);
-    pecan_cap_t ds = slot(), view = slot();
+    pecan_cap_t ds = testkit_slot(), view = testkit_slot();
     err = pecan_iomem_dataspace(iomem, PECAN_ENV_FACTORY, UART3, PAGE, ds);
     pecan_word_t at = PECAN_ENV_FREE_BASE;
     if (!err)
@@ -173,7 +164,7 @@ static void iomem_read_only(pecan_cap_t iomem)
 static void iomem_payer(pecan_cap_t iomem)
 {
     int before = failures;
-    pecan_cap_t ro_factory = read_only(PECAN_ENV_FACTORY), empty = slot();
+    pecan_cap_t ro_factory = read_only(PECAN_ENV_FACTORY), empty = testkit_slot();
     check("iomem_payer", iomem_view(iomem, PECAN_ENV_LOG, UART3, PAGE) == -PECAN_EXDEV,
           "a log pays", 0);
     check("iomem_payer", iomem_view(iomem, ro_factory, UART3, PAGE) == -PECAN_EPERM,
@@ -189,7 +180,7 @@ static void iomem_payer(pecan_cap_t iomem)
 
 static int icu_get(pecan_cap_t icu, pecan_word_t line)
 {
-    pecan_cap_t h = slot();
+    pecan_cap_t h = testkit_slot();
     int err = pecan_icu_get(icu, line, h);
     pecan_cap_release(h);
     return err;
@@ -197,7 +188,7 @@ static int icu_get(pecan_cap_t icu, pecan_word_t line)
 
 static int icu_view(pecan_cap_t icu, pecan_word_t first, pecan_word_t count)
 {
-    pecan_cap_t v = slot();
+    pecan_cap_t v = testkit_slot();
     int err = pecan_icu_view(icu, PECAN_ENV_FACTORY, first, count, v);
     pecan_cap_release(v);
     return err;
@@ -209,7 +200,7 @@ static void icu_inside(pecan_cap_t icu)
     pecan_word_t first = 0, count = 0;
     int err = pecan_icu_info(icu, &first, &count);
     check("icu_inside", !err && first == UART3_IRQ && count == 1, "INFO", err);
-    pecan_cap_t h = slot(), n = slot();
+    pecan_cap_t h = testkit_slot(), n = testkit_slot();
     err = pecan_icu_get(icu, UART3_IRQ, h);
     check("icu_inside", !err, "GET of its line", err);
     if (!err)
@@ -260,7 +251,7 @@ static bool slot_empty(pecan_cap_t s)
 static void icu_last_get_wins(pecan_cap_t icu)
 {
     int before = failures;
-    pecan_cap_t first = slot(), second = slot(), n = slot();
+    pecan_cap_t first = testkit_slot(), second = testkit_slot(), n = testkit_slot();
     int err = pecan_factory_create_notification(PECAN_ENV_FACTORY, n);
     if (!err)
         err = pecan_icu_get(icu, UART3_IRQ, first);
@@ -296,7 +287,7 @@ static unsigned views_until_enomem(pecan_cap_t iomem, pecan_cap_t icu, pecan_cap
     unsigned made = 0;
     *last_err = 0;
     while (made < MAX_VIEWS && !*last_err) {
-        views[made] = slot();
+        views[made] = testkit_slot();
         *last_err = made % 2 ? pecan_icu_view(icu, payer, UART3_IRQ, 1, views[made])
                              : pecan_iomem_view(iomem, payer, UART3, PAGE, views[made]);
         if (*last_err)
@@ -310,7 +301,7 @@ static unsigned views_until_enomem(pecan_cap_t iomem, pecan_cap_t icu, pecan_cap
 static void views_charged(pecan_cap_t iomem, pecan_cap_t icu)
 {
     int before = failures;
-    pecan_cap_t sub = slot(), views[MAX_VIEWS];
+    pecan_cap_t sub = testkit_slot(), views[MAX_VIEWS];
     pecan_word_t own_before = used(PECAN_ENV_FACTORY);
     int err = pecan_factory_create_factory(PECAN_ENV_FACTORY, SUB_QUOTA, sub);
     check("views_charged", !err, "a sub-factory", err);
@@ -347,7 +338,7 @@ int main(void)
 {
     warm_up_stack();
     pecan_cap_t iomem = pecan_env_cap("iomem"), icu = pecan_env_cap("icu");
-    ns = slot();
+    ns = testkit_slot();
     if (!iomem || !icu || pecan_factory_create_namespace(PECAN_ENV_FACTORY, ns)) {
         printf("drvhostile: needs iomem, icu and a namespace (FAILED)\n");
         return 100;

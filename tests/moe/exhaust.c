@@ -31,6 +31,7 @@
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
 #include <pecan/sys.h>
+#include <pecan/testkit.h>
 #include <pecan/thread.h>
 
 #include "sp804_clock.h"
@@ -65,13 +66,6 @@ static void check(const char *what, int ok, long value)
     printf("moeexhaust: %s: %ld%s\n", what, value, ok ? "" : " (FAILED)");
 }
 
-static pecan_cap_t slot(void)
-{
-    pecan_cap_t s = 0;
-    pecan_cap_alloc(&s);
-    return s;
-}
-
 /* Moves the calling thread to cpu at the program's priority, if the board has it: moe
  * runs on CPU 0 above every program, so attacker and victim run beside it and each on a
  * CPU of its own (placement is moe_flood's subject, not this test's). */
@@ -98,7 +92,7 @@ static int new_holder(struct attack *a)
 {
     if (a->holder_count == MAX_HOLDERS)
         return -PECAN_ERANGE;
-    pecan_cap_t ns = slot();
+    pecan_cap_t ns = testkit_slot();
     int err = pecan_factory_create_namespace(a->factory, ns);
     if (err) {
         pecan_cap_free(ns);
@@ -135,10 +129,10 @@ static int keep(struct attack *a, pecan_cap_t cap)
 
 static void attack(struct attack *a, enum kind kind)
 {
-    pecan_cap_t tmp = slot(), gate = 0;
+    pecan_cap_t tmp = testkit_slot(), gate = 0;
     int err = new_holder(a);
     if (!err && kind == ENTRY) {
-        gate = slot();
+        gate = testkit_slot();
         err = pecan_factory_create_gate(a->factory, gate);
     }
     while (!err) {
@@ -183,7 +177,7 @@ static void *victim_timer(void *arg)
 /* A dataspace attached and touched page by page: every page is a fault moe resolves. */
 static int victim_faults(void)
 {
-    pecan_cap_t ds = slot();
+    pecan_cap_t ds = testkit_slot();
     pecan_word_t at = PECAN_ENV_FREE_BASE;
     int err = pecan_factory_create_dataspace(victim_factory, VICTIM_PAGES * PAGE, 0, 0, ds, 0);
     if (!err)
@@ -206,7 +200,7 @@ static int victim_objects(void)
 {
     struct attack v = { .factory = victim_factory };
     for (enum kind kind = GATE; kind < ENTRY; kind++) {
-        pecan_cap_t s = slot();
+        pecan_cap_t s = testkit_slot();
         int err = make(&v, kind, s);
         pecan_cap_release(s);
         if (err)
@@ -276,7 +270,7 @@ static void round_of(enum kind kind, pecan_cap_t victim_ds)
 {
     char what[96];
     int32_t before = quiet_unclaimed_ram();
-    struct attack a = { .factory = slot() };
+    struct attack a = { .factory = testkit_slot() };
     int err = pecan_factory_create_named_factory(PECAN_ENV_FACTORY, ATTACK_QUOTA, "attacker",
                                                  a.factory);
     if (err) {
@@ -339,8 +333,8 @@ int main(int argc, char **argv)
         printf("moeexhaust: no clock (SP804 through iomem): error %d (FAILED)\n", err);
         return 1;
     }
-    pecan_cap_t victim_ds = slot();
-    victim_factory = slot();
+    pecan_cap_t victim_ds = testkit_slot();
+    victim_factory = testkit_slot();
     if ((err = pecan_factory_create_named_factory(PECAN_ENV_FACTORY, VICTIM_QUOTA, "victim",
                                                   victim_factory)) != 0 ||
         (err = pecan_factory_create_dataspace(victim_factory, PAGE, 0, 0, victim_ds, 0)) != 0 ||

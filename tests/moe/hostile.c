@@ -35,6 +35,7 @@
 #include <pecan/runtime.h>
 #include <pecan/sys.h>
 #include <pecan/task.h>
+#include <pecan/testkit.h>
 #include <pecan/thread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,20 +60,10 @@ static void check(const char *name, int ok, const char *what, long value)
         failures++;
 }
 
-static pecan_cap_t slot(void)
-{
-    pecan_cap_t s = 0;
-    if (pecan_cap_alloc(&s)) {
-        printf("moe_hostile: out of capability slots (FAILED)\n");
-        exit(100);
-    }
-    return s;
-}
-
 /* A read-only view of one of moe's objects: registered without RW, queried back. */
 static pecan_cap_t ro_copy(pecan_cap_t cap, const char *name)
 {
-    pecan_cap_t ro = slot();
+    pecan_cap_t ro = testkit_slot();
     int err = pecan_ns_register(ns, name, cap, PECAN_NAMESPACE_OVERWRITE);
     if (!err)
         err = pecan_ns_query_path(ns, name, ro);
@@ -116,7 +107,7 @@ static int send_fault(pecan_cap_t rm, pecan_word_t address, pecan_word_t window,
 
 static void forged_fault(void)
 {
-    pecan_cap_t ds = slot();
+    pecan_cap_t ds = testkit_slot();
     pecan_word_t at = PECAN_ENV_FREE_BASE, window = PECAN_ENV_FREE_BASE;
     int err = pecan_factory_create_dataspace(PECAN_ENV_FACTORY, PAGE, 0, 0, ds, 0);
     if (!err)
@@ -147,13 +138,14 @@ static void forged_fault(void)
 
 static void task_rights(void)
 {
-    struct pecan_factory_task t = { slot(), slot(), slot(), slot() };
+    struct pecan_factory_task t = { testkit_slot(), testkit_slot(), testkit_slot(),
+                                    testkit_slot() };
     int err = pecan_factory_create_task(PECAN_ENV_FACTORY, &t);
     if (err) {
         check("task_rights", 0, "FACTORY TASK", err);
         return;
     }
-    pecan_cap_t ro = ro_copy(t.task, "task"), thread = slot();
+    pecan_cap_t ro = ro_copy(t.task, "task"), thread = testkit_slot();
     err = pecan_task_create_thread(ro, PECAN_ENV_UTCB_AREA, thread);
     check("task_rights", err == -PECAN_EPERM, "CREATE_THREAD through a read-only copy", err);
     err = pecan_task_terminate(ro);
@@ -175,7 +167,7 @@ static void task_rights(void)
 
 static void factory_rights(void)
 {
-    pecan_cap_t f = slot(), ds = slot();
+    pecan_cap_t f = testkit_slot(), ds = testkit_slot();
     int err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 64 * 1024, f);
     if (err) {
         check("factory_rights", 0, "FACTORY FACTORY", err);
@@ -186,7 +178,7 @@ static void factory_rights(void)
     check("factory_rights", err == -PECAN_EPERM, "CREATE through a read-only copy", err);
     err = pecan_factory_report(ro);
     check("factory_rights", err == -PECAN_EPERM, "REPORT through a read-only copy", err);
-    pecan_cap_t sub = slot();
+    pecan_cap_t sub = testkit_slot();
     err = pecan_factory_create_factory(f, 4096 * 4, sub);
     if (!err) {
         err = pecan_factory_destroy(ro, sub);
@@ -207,7 +199,7 @@ static void factory_rights(void)
 
 static void log_rights(void)
 {
-    pecan_cap_t log = slot();
+    pecan_cap_t log = testkit_slot();
     int err = pecan_factory_create_log(PECAN_ENV_FACTORY, 2, "hostile", log);
     if (err) {
         check("log_rights", 0, "FACTORY LOG", err);
@@ -223,7 +215,7 @@ static void log_rights(void)
     pecan_cap_release(ro);
     pecan_cap_release(log);
 
-    pecan_cap_t iomem = pecan_env_cap("iomem"), dev = slot();
+    pecan_cap_t iomem = pecan_env_cap("iomem"), dev = testkit_slot();
     if (!iomem) {
         check("log_rights", 0, "no iomem", 0);
         return;
@@ -250,7 +242,8 @@ static unsigned rights_of(pecan_cap_t cap, pecan_word_t *badge)
 
 static void namespace_rights(void)
 {
-    pecan_cap_t gate = slot(), note = slot(), ds = slot(), q = slot(), inner = slot();
+    pecan_cap_t gate = testkit_slot(), note = testkit_slot(), ds = testkit_slot();
+    pecan_cap_t q = testkit_slot(), inner = testkit_slot();
     int err = pecan_factory_create_gate(PECAN_ENV_FACTORY, gate);
     if (!err)
         err = pecan_factory_create_notification(PECAN_ENV_FACTORY, note);
@@ -341,7 +334,7 @@ static int listed(pecan_cap_t where, const char *name)
 
 static void namespace_dead(void)
 {
-    pecan_cap_t f = slot(), ds = slot(), gate = slot(), q = slot();
+    pecan_cap_t f = testkit_slot(), ds = testkit_slot(), gate = testkit_slot(), q = testkit_slot();
     int err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 64 * 1024, f);
     if (!err)
         err = pecan_factory_create_dataspace(f, PAGE, 0, 0, ds, 0);
@@ -376,7 +369,7 @@ static void namespace_dead(void)
     check("namespace_dead", gate_err == -PECAN_ENOENT, "QUERY of a dead gate's name", gate_err);
     check("namespace_dead", !listed(ns, "dead-ds") && !listed(ns, "dead-gate"),
           "LIST shows a dead entry", 0);
-    pecan_cap_t other = slot();
+    pecan_cap_t other = testkit_slot();
     err = pecan_factory_create_notification(PECAN_ENV_FACTORY, other);
     if (!err)
         err = pecan_ns_register(ns, "dead-ds", other, 0);
@@ -389,7 +382,7 @@ static void namespace_dead(void)
 static void factory_cycle(void)
 {
     pecan_word_t before = used(PECAN_ENV_FACTORY);
-    pecan_cap_t f = slot(), n = slot(), ds = slot();
+    pecan_cap_t f = testkit_slot(), n = testkit_slot(), ds = testkit_slot();
     int err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 256 * 1024, f);
     if (!err)
         err = pecan_factory_create_namespace(f, n);
@@ -411,7 +404,7 @@ static void factory_cycle(void)
     pecan_cap_release(ds);
     /* Only the parent's copy of f is left outside the cycle; a child may not end its
      * parent or itself. */
-    pecan_cap_t sub = slot();
+    pecan_cap_t sub = testkit_slot();
     err = pecan_factory_create_factory(f, 4 * PAGE, sub);
     if (!err) {
         err = pecan_factory_destroy(sub, f);
@@ -432,7 +425,7 @@ static void factory_cycle(void)
 
 static void device_copy_in(pecan_cap_t dev)
 {
-    pecan_cap_t anon = slot();
+    pecan_cap_t anon = testkit_slot();
     int err = pecan_factory_create_dataspace(PECAN_ENV_FACTORY, PAGE, 0, 0, anon, 0);
     if (err) {
         check("device_copy_in", 0, "setting up", err);
@@ -462,7 +455,7 @@ static void *probe(void *arg)
 
 static void device_revoke(void)
 {
-    pecan_cap_t iomem = pecan_env_cap("iomem"), dev = slot(), gate = slot();
+    pecan_cap_t iomem = pecan_env_cap("iomem"), dev = testkit_slot(), gate = testkit_slot();
     pecan_word_t window = PECAN_ENV_FREE_BASE, mapped = 0;
     int err = iomem ? pecan_iomem_dataspace(iomem, PECAN_ENV_FACTORY, SP804, PAGE, dev) : -PECAN_ENOENT;
     if (!err)
@@ -527,7 +520,7 @@ static void *toucher(void *arg)
 
 static void page_tables(void)
 {
-    pecan_cap_t ds = slot();
+    pecan_cap_t ds = testkit_slot();
     pecan_word_t at = PECAN_ENV_FREE_BASE;
     int err = pecan_factory_create_dataspace(PECAN_ENV_FACTORY, TABLE_MIBS * MIB, 0, 0, ds, 0);
     if (!err)
@@ -581,7 +574,7 @@ static void drop_factory(void)
 
 int main(void)
 {
-    ns = slot();
+    ns = testkit_slot();
     int err = pecan_factory_create_namespace(PECAN_ENV_FACTORY, ns);
     if (err) {
         printf("moe_hostile: namespace: error %d (FAILED)\n", err);

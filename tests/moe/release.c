@@ -27,6 +27,7 @@
 #include <pecan/region_map.h>
 #include <pecan/runtime.h>
 #include <pecan/sys.h>
+#include <pecan/testkit.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -45,16 +46,6 @@ static void check(const char *name, int ok, const char *what, long value)
     failures += !ok;
 }
 
-static pecan_cap_t slot(void)
-{
-    pecan_cap_t s = 0;
-    if (pecan_cap_alloc(&s)) {
-        printf("moe_release: out of capability slots (FAILED)\n");
-        exit(100);
-    }
-    return s;
-}
-
 static struct pecan_factory_info info_of(pecan_cap_t factory)
 {
     struct pecan_factory_info info = { 0 };
@@ -71,7 +62,7 @@ static unsigned type_of(pecan_cap_t s)
 /* A read-only copy of factory: registered without RW in a namespace, queried back. */
 static pecan_cap_t read_only(pecan_cap_t factory)
 {
-    pecan_cap_t ns = slot(), ro = slot();
+    pecan_cap_t ns = testkit_slot(), ro = testkit_slot();
     int err = pecan_factory_create_namespace(PECAN_ENV_FACTORY, ns);
     if (!err)
         err = pecan_ns_register(ns, "f", factory, 0);
@@ -87,7 +78,7 @@ static pecan_cap_t read_only(pecan_cap_t factory)
 
 static void cycles(void)
 {
-    pecan_cap_t s = slot();
+    pecan_cap_t s = testkit_slot();
     struct pecan_factory_info before = info_of(PECAN_ENV_FACTORY);
     int err = 0;
     for (unsigned i = 0; i < 2 * CYCLES && !err; i++) {
@@ -112,7 +103,7 @@ static void cycles(void)
 
 static void gate_dropped(void)
 {
-    pecan_cap_t gate = slot(), badged = slot();
+    pecan_cap_t gate = testkit_slot(), badged = testkit_slot();
     struct pecan_factory_info before = info_of(PECAN_ENV_FACTORY);
     int err = 0;
     for (unsigned i = 0; i < CYCLES && !err; i++) {
@@ -146,7 +137,7 @@ static void gate_dropped(void)
 
 static void release_revokes(void)
 {
-    pecan_cap_t gate = slot(), badged = slot();
+    pecan_cap_t gate = testkit_slot(), badged = testkit_slot();
     int err = pecan_factory_create_gate(PECAN_ENV_FACTORY, gate);
     if (!err)
         err = pecan_cnode_mint(PECAN_ENV_CNODE, badged, DEPTH, PECAN_ENV_CNODE, gate, DEPTH,
@@ -162,7 +153,8 @@ static void release_revokes(void)
 
 static void release_rules(void)
 {
-    pecan_cap_t a = slot(), b = slot(), gate = slot(), note = slot(), ds = slot();
+    pecan_cap_t a = testkit_slot(), b = testkit_slot(), gate = testkit_slot();
+    pecan_cap_t note = testkit_slot(), ds = testkit_slot();
     int err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 64 * 1024, a);
     if (!err)
         err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 64 * 1024, b);
@@ -242,9 +234,9 @@ static int use_untyped(pecan_cap_t u, pecan_cap_t first)
 /* count consecutive free slots (the retype's destination). */
 static pecan_cap_t slots(unsigned count)
 {
-    pecan_cap_t first = slot();
+    pecan_cap_t first = testkit_slot();
     for (unsigned i = 1; i < count; i++)
-        if (slot() != first + i) {
+        if (testkit_slot() != first + i) {
             printf("moe_release: no consecutive slots (FAILED)\n");
             exit(102);
         }
@@ -258,7 +250,7 @@ static void untyped(void)
     int err = pecan_rm_reserve(PECAN_ENV_RM, &reserved, PAGE, PECAN_RM_SEARCH_ADDRESS);
     check("untyped", err == 0, "a page reserved", err);
     struct pecan_factory_info before = info_of(PECAN_ENV_FACTORY);
-    pecan_cap_t f = slot(), u = slot(), first = slots(UNTYPED_SLOTS);
+    pecan_cap_t f = testkit_slot(), u = testkit_slot(), first = slots(UNTYPED_SLOTS);
     err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 256 * 1024, f);
     if (!err)
         err = pecan_factory_create_untyped(f, 16, PECAN_ENV_CNODE, u);
@@ -289,7 +281,7 @@ static void untyped(void)
 
 static void untyped_rules(void)
 {
-    pecan_cap_t f = slot(), u = slot();
+    pecan_cap_t f = testkit_slot(), u = testkit_slot();
     int err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 64 * 1024, f);
     if (err) {
         check("untyped_rules", 0, "setting up", err);

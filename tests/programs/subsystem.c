@@ -27,6 +27,7 @@
 #include <pecan/runtime.h>
 #include <pecan/session.h>
 #include <pecan/sys.h>
+#include <pecan/testkit.h>
 #include <pecan/thread.h>
 #include "../../pkg/echo/echo.h"
 
@@ -42,14 +43,6 @@ static void fail(const char *what, int err)
 {
     printf("subsystem: cycle %u: %s: error %d (FAILED)\n", cycle, what, err);
     exit(1);
-}
-
-static pecan_cap_t new_slot(void)
-{
-    pecan_cap_t slot = 0;
-    if (pecan_cap_alloc(&slot) != 0)
-        fail("out of capability slots", -PECAN_ENOMEM);
-    return slot;
 }
 
 /* ---- session ------------------------------------------------------------------------------ */
@@ -100,7 +93,7 @@ static void *serve_gate(void *arg)
 /* A gate and a notification through FACTORY; a thread of ours serves the gate. */
 static pecan_cap_t factory_objects_and_thread(void)
 {
-    pecan_cap_t gate = new_slot(), note = new_slot();
+    pecan_cap_t gate = testkit_slot(), note = testkit_slot();
     int err = pecan_factory_create_gate(PECAN_ENV_FACTORY, gate);
     if (err)
         fail("FACTORY CREATE of a gate", err);
@@ -135,9 +128,9 @@ static pecan_cap_t factory_objects_and_thread(void)
 /* count consecutive empty slots (a retype's destination). */
 static pecan_cap_t consecutive_slots(unsigned count)
 {
-    pecan_cap_t first = new_slot();
+    pecan_cap_t first = testkit_slot();
     for (unsigned i = 1; i < count; i++)
-        if (new_slot() != first + i)
+        if (testkit_slot() != first + i)
             fail("no consecutive slots for a retype", -PECAN_ERANGE);
     return first;
 }
@@ -147,8 +140,8 @@ static pecan_cap_t consecutive_slots(unsigned count)
  * notification. */
 static pecan_cap_t untyped_objects(void)
 {
-    pecan_cap_t untyped = new_slot(), halves = consecutive_slots(2);
-    pecan_cap_t note = new_slot(), frame = new_slot();
+    pecan_cap_t untyped = testkit_slot(), halves = consecutive_slots(2);
+    pecan_cap_t note = testkit_slot(), frame = testkit_slot();
     int err = pecan_factory_create_untyped(PECAN_ENV_FACTORY, UNTYPED_BITS, PECAN_ENV_CNODE,
                                            untyped);
     if (err)

@@ -24,6 +24,7 @@
 #include <pecan/runtime.h>
 #include <pecan/sys.h>
 #include <pecan/task.h>
+#include <pecan/testkit.h>
 #include <pecan/thread.h>
 
 #define CYCLES 1000
@@ -205,20 +206,10 @@ static void crowd(void)
 
 /* ---- hostile ---------------------------------------------------------------------------- */
 
-static pecan_cap_t new_slot(void)
-{
-    pecan_cap_t s = 0;
-    if (pecan_cap_alloc(&s)) {
-        printf("threadcycle: out of capability slots (FAILED)\n");
-        exit(100);
-    }
-    return s;
-}
-
 /* A read-only copy of one of moe's objects: registered in a namespace, queried back. */
 static pecan_cap_t read_only_copy(pecan_cap_t cap)
 {
-    pecan_cap_t ns = new_slot(), ro = new_slot();
+    pecan_cap_t ns = testkit_slot(), ro = testkit_slot();
     int err = pecan_factory_create_namespace(PECAN_ENV_FACTORY, ns);
     if (!err)
         err = pecan_ns_register(ns, "task", cap, 0);
@@ -246,8 +237,9 @@ static void *idle(void *arg)
 /* A thread of another task: a task made through the factory, with one thread never run. */
 static void other_task(void)
 {
-    struct pecan_factory_task other = { new_slot(), new_slot(), new_slot(), new_slot() };
-    pecan_cap_t other_thread = new_slot();
+    struct pecan_factory_task other = { testkit_slot(), testkit_slot(), testkit_slot(),
+                                        testkit_slot() };
+    pecan_cap_t other_thread = testkit_slot();
     int err = pecan_factory_create_task(PECAN_ENV_FACTORY, &other);
     if (!err)
         err = pecan_task_create_thread(other.task, PECAN_ENV_UTCB_AREA, other_thread);
@@ -276,7 +268,7 @@ static void stale_copy(void)
 {
     static volatile int stop = 1;
     struct pecan_thread *t;
-    pecan_cap_t copy = new_slot();
+    pecan_cap_t copy = testkit_slot();
     int err = pecan_thread_create(&t, idle, (void *)&stop);
     if (!err)
         err = pecan_cnode_copy(PECAN_ENV_CNODE, copy, 32, PECAN_ENV_CNODE, pecan_thread_cap(t),

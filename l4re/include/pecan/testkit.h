@@ -5,6 +5,7 @@
  * that a fuzz target keeps only what it knows of its protocol (labels, words, the judge).
  *
  * The model:
+ *   - Slots: testkit_slot gives one or ends the test, which a test cannot go on without.
  *   - Random numbers: one xorshift32 per program, seeded by the test, so a run repeats
  *     exactly and a failing message can be found again by its number.
  *   - The pool: capabilities a hostile client holds and may send as items. The test owns
@@ -40,6 +41,16 @@
 #include <pecan/session.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+/* ---- slots ---- */
+
+/* The exit status of a test that ran out of capability slots. */
+#define TESTKIT_EXIT_NO_SLOT 100
+
+/* A free capability slot of this program. Running out is the test's own failure, not a
+ * case it tests: prints "testkit: out of capability slots (FAILED)" and exits with
+ * TESTKIT_EXIT_NO_SLOT (the program's log tag says which test it was). */
+pecan_cap_t testkit_slot(void);
 
 /* ---- random numbers ---- */
 
