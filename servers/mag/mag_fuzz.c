@@ -16,6 +16,8 @@
  * mag still serves (a new session: INFO, a view set, a refresh), and mag's factory, the
  * fuzzer's and mag's sessions are back exactly. Prints "mag-fuzz: checks: ok" and
  * "mag-fuzz: N messages, E refused, S caps got: mag intact, accounting exact", or FAILED.
+ * The rig, the pool, the call and the accounting are the service kit's (pecan/testkit.h);
+ * what is mag's is the windows, the checks, the words and the labels.
  */
 #include <pecan/children.h>
 #include <pecan/dataspace.h>
@@ -32,27 +34,23 @@
 #include <string.h>
 
 #define MESSAGES 100000u
-#define POOL 6u
 #define SETTLE_TRIES 1000u   /* 10 ms each: a loaded host slows the guest */
 #define WIDTH 200u           /* the windows */
 #define HEIGHT 100u
 #define WINDOW_BYTES (WIDTH * HEIGHT * 2u)   /* 16 bpp: fb-drv's default mode */
 #define LIMIT (3u * 40960u)                  /* each session's memory: window + 2 more */
 
-static struct children children;
-static pecan_cap_t fb_channel, mag_channel, sub, landing, driver_factory, mag_factory;
-static pecan_cap_t pool[POOL];
+/* rig.channel is mag's channel, rig.clients the fuzzer's factory: the sessions' bill. */
+static struct testkit_rig rig;
+static pecan_cap_t fb_channel, driver_factory, mag_factory;
 static struct pecan_session below, first, second;
-static uint32_t seed = 0x2545F491u;
 static unsigned failures;
 
-static uint32_t random32(void)
-{
-    seed ^= seed << 13;
-    seed ^= seed >> 17;
-    seed ^= seed << 5;
-    return seed;
-}
+/* What a hostile client holds: testkit_pool_init's four (POOL_GATE ... POOL_CNODE), then
+ * ours in this order. */
+static struct testkit_pool pool;
+enum { POOL_GATE, POOL_GATE_NO_READ, POOL_NOTIFICATION, POOL_CNODE, POOL_CHANNEL, POOL_FIRST,
+       POOL_SECOND, POOL_FRESH_GATE, POOL_SIZE };
 
 static void check(bool ok, const char *what, long value)
 {
@@ -72,7 +70,7 @@ static int start(const char *path, pecan_cap_t factory, const struct child_cap *
         .cap_count = count, .caps = caps,
     };
     struct child *child;
-    return testkit_start("mag-fuzz", &children, &spec, &child);
+    return testkit_start("mag-fuzz", &rig.children, &spec, &child);
 }
 
 /* A session as conf/mag.lua opens one: label, colour, x, y, width, height, limit (a
@@ -84,24 +82,18 @@ static int open_window(const char *label, pecan_word_t x, struct pecan_session *
     unsigned n = 1 + (unsigned)(strlen(label) + 3) / 4;
     const pecan_word_t rest[] = { 0x40C080, x, 40, WIDTH, HEIGHT, LIMIT };
     memcpy(&args[n], rest, sizeof(rest));
-    return pecan_session_open(mag_channel, PECAN_PROTO_FRAMEBUFFER, sub, args, n + 6, session);
+    return pecan_session_open(rig.channel, PECAN_PROTO_FRAMEBUFFER, rig.clients, args, n + 6,
+                              session);
 }
 
 static int set_up(void)
 {
-    pecan_cap_t *slots[] = { &fb_channel, &mag_channel, &sub, &landing, &driver_factory,
-                             &mag_factory };
-    int err = 0;
-    for (unsigned i = 0; i < sizeof(slots) / sizeof(slots[0]) && !err; i++)
-        err = pecan_cap_alloc(slots[i]);
-    if (!err)
-        err = children_init(&children, PECAN_ENV_FACTORY);
+    fb_channel = testkit_slot();
+    driver_factory = testkit_slot();
+    mag_factory = testkit_slot();
+    int err = testkit_rig_init(&rig, 1u << 20);
     if (!err)
         err = pecan_factory_create_gate(PECAN_ENV_FACTORY, fb_channel);
-    if (!err)
-        err = pecan_factory_create_gate(PECAN_ENV_FACTORY, mag_channel);
-    if (!err)
-        err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 1u << 20, sub);
     if (!err)
         err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 2u << 20, driver_factory);
     if (!err)
@@ -114,7 +106,7 @@ static int set_up(void)
         err = pecan_framebuffer_open(fb_channel, mag_factory, &below);
     static const char *const mag_argv[] = { "mag" };
     struct child_cap mag_caps[] = { { "fb", below.cap, PECAN_RIGHTS_ALL },
-                                       { "mag", mag_channel, PECAN_RIGHTS_ALL } };
+                                       { "mag", rig.channel, PECAN_RIGHTS_ALL } };
     if (!err)
         err = start("rom/mag.elf", mag_factory, mag_caps, 2, 1, mag_argv);
     return err;
@@ -181,8 +173,7 @@ static void check_refusals(void)
     check(pecan_framebuffer_delete_view(first.cap, 0) == -PECAN_EPERM, "view 0 is fixed", 0);
     check(pecan_framebuffer_refresh(first.cap, 0, 0, WIDTH + 1, 1) == -PECAN_ERANGE,
           "refresh beyond the window", 0);
-    if (pecan_cap_alloc(&ds))
-        return;
+    ds = testkit_slot();
     check(pecan_framebuffer_create_buffer(first.cap, LIMIT, ds, &buffer) == -PECAN_ENOMEM,
           "a buffer beyond the session's limit", 0);
     check(pecan_framebuffer_create_buffer(first.cap, 0xFFFFFFFFu, ds, &buffer) == -PECAN_ENOMEM,
@@ -231,12 +222,12 @@ static pecan_word_t word(void)
         16384, 16385, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFFu, 0xFFFFFFFEu, 0xFFFFC000u,
         PECAN_FRAMEBUFFER_SET_POSITION | PECAN_FRAMEBUFFER_SET_BUFFER,
     };
-    unsigned pick = random32() % 4;
+    unsigned pick = testkit_random32() % 4;
     if (pick == 0)
-        return random32();
+        return testkit_random32();
     if (pick == 1)
-        return random32() % 16;
-    return edges[random32() % (sizeof(edges) / sizeof(edges[0]))];
+        return testkit_random32() % 16;
+    return edges[testkit_random32() % (sizeof(edges) / sizeof(edges[0]))];
 }
 
 static int label(void)
@@ -244,127 +235,95 @@ static int label(void)
     static const int labels[] = { PECAN_PROTO_FRAMEBUFFER, PECAN_PROTO_FRAMEBUFFER,
                                   PECAN_PROTO_EVENT, PECAN_PROTO_DATASPACE, PECAN_PROTO_FACTORY,
                                   PECAN_LABEL_PAGE_FAULT, PECAN_LABEL_NOTIFICATION, 0 };
-    unsigned pick = random32() % 10;
-    return pick < 8 ? labels[pick] : (int)(int16_t)random32();
-}
-
-static void drop_landing(unsigned *got)
-{
-    struct pecan_cap_identity id;
-    if (pecan_cnode_identify(PECAN_ENV_CNODE, landing, 32, &id) == 0 && id.type) {
-        (*got)++;
-        pecan_cnode_delete(PECAN_ENV_CNODE, landing, 32);
-    }
+    unsigned pick = testkit_random32() % 10;
+    return pick < 8 ? labels[pick] : (int)(int16_t)testkit_random32();
 }
 
 static int fuzz_one(unsigned *refused, unsigned *got)
 {
     struct pecan_message m;
-    bool to_session = random32() % 4 != 0;
-    unsigned words = to_session && (random32() & 1) ? 1 + random32() % 11 : random32() % 13;
-    unsigned items = random32() % 3;
+    bool to_session = testkit_random32() % 4 != 0;
+    unsigned words = to_session && (testkit_random32() & 1) ? 1 + testkit_random32() % 11
+                                                            : testkit_random32() % 13;
+    unsigned items = testkit_random32() % 3;
     for (unsigned i = 0; i < words; i++)
         m.word[i] = word();
     int l = label();
-    if (to_session && (random32() & 1)) {
+    if (to_session && (testkit_random32() & 1)) {
         /* Close to real: a FRAMEBUFFER operation, or one of EVENT (a session speaks both). */
-        bool event = random32() % 4 == 0;
+        bool event = testkit_random32() % 4 == 0;
         l = event ? PECAN_PROTO_EVENT : PECAN_PROTO_FRAMEBUFFER;
         if (words)
-            m.word[0] = random32() % (event ? 4 : 12);
+            m.word[0] = testkit_random32() % (event ? 4 : 12);
     }
-    for (unsigned i = 0; i < items; i++) {
-        m.word[words + 2 * i] = PECAN_ITEM_CAP | (random32() & 0xF) << PECAN_ITEM_RIGHTS_SHIFT;
-        m.word[words + 2 * i + 1] = pool[random32() % POOL];
-    }
+    testkit_add_items(&m, words, items, &pool);
     m.tag = pecan_tag(l, words, items);
-    pecan_receive_caps(&landing, 1);
-    struct pecan_reply r = pecan_ipc_call(to_session ? first.cap : mag_channel, &m,
-                                          pecan_timeout_us(1000000));
-    pecan_receive_caps(0, 0);
-    if (r.ipc_status != PECAN_IPC_OK && r.ipc_status != PECAN_IPC_ITEM_FAILED)
-        return PECAN_IPC_ERROR(r.ipc_status);
+    struct pecan_reply r;
+    bool got_cap;   /* a session or buffer got by chance: deleted at once */
+    int err = testkit_call(to_session ? first.cap : rig.channel, &m, 1000000, rig.landing, &r,
+                           &got_cap);
+    if (err)
+        return err;
     *refused += pecan_tag_label(r.tag) < 0;
-    drop_landing(got);
+    *got += got_cap;
     return 0;
 }
 
 static int make_pool(void)
 {
-    for (unsigned i = 0; i < POOL; i++)
-        if (pecan_cap_alloc(&pool[i]))
-            return -PECAN_ENOMEM;
-    int err = pecan_factory_create_gate(sub, pool[0]);
+    int err = testkit_pool_init(&pool, rig.clients);
+    pecan_cap_t copies[] = { rig.channel, first.cap, second.cap };
+    for (unsigned i = 0; i < sizeof(copies) / sizeof(copies[0]) && !err; i++)
+        err = testkit_pool_add(&pool, copies[i]);
     if (!err)
-        err = pecan_factory_create_notification(sub, pool[1]);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[2], 32, PECAN_ENV_CNODE, mag_channel, 32,
-                               PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[3], 32, PECAN_ENV_CNODE, first.cap, 32,
-                               PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[4], 32, PECAN_ENV_CNODE, second.cap, 32,
-                               PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_factory_create_gate(sub, pool[5]);
-    return err;
+        err = testkit_pool_add_gate(&pool, rig.clients);   /* a fresh gate: CREATE may take it */
+    return !err && pool.count != POOL_SIZE ? -PECAN_EINVAL : err;
+}
+
+/* The pool's copies go, and what it made through the fuzzer's factory goes back to it. */
+static void release_pool(void)
+{
+    static const unsigned copies[] = { POOL_GATE_NO_READ, POOL_CNODE, POOL_CHANNEL };
+    static const unsigned made[] = { POOL_GATE, POOL_NOTIFICATION, POOL_FRESH_GATE };
+    for (unsigned i = 0; i < sizeof(copies) / sizeof(copies[0]); i++)
+        pecan_cnode_delete(PECAN_ENV_CNODE, pool.cap[copies[i]], 32);
+    for (unsigned i = 0; i < sizeof(made) / sizeof(made[0]); i++)
+        pecan_factory_release(rig.clients, pool.cap[made[i]]);
 }
 
 /* ---- accounting -------------------------------------------------------------------------- */
 
-struct accounts {
-    pecan_word_t mag_used, fuzzer_used;
-    struct pecan_session_info mag;
-};
-
-static struct accounts measure(void)
+/* What must come back: mag's sessions, objects and free slots, and the memory used through
+ * mag's factory (the windows' buffers) and the fuzzer's (the sessions' gates, the pool). */
+static struct testkit_watch accounts(void)
 {
-    struct accounts a = { 0 };
-    struct pecan_factory_info info;
-    if (pecan_factory_info(mag_factory, &info) == 0)
-        a.mag_used = info.used;
-    if (pecan_factory_info(sub, &info) == 0)
-        a.fuzzer_used = info.used;
-    pecan_session_info(mag_channel, &a.mag);
-    return a;
+    struct testkit_watch w = { .channel = rig.channel, .factory_count = 2,
+                               .factory = { mag_factory, rig.clients },
+                               .factory_name = { "mag", "fuzzer" } };
+    return w;
 }
 
-static bool settled(const struct accounts *want, struct accounts *now)
+static void settle(const char *when, const struct testkit_watch *watch,
+                   const struct testkit_accounts *want)
 {
-    for (unsigned i = 0; i < SETTLE_TRIES; i++) {
-        *now = measure();
-        if (now->mag_used == want->mag_used && now->fuzzer_used == want->fuzzer_used &&
-            now->mag.open == want->mag.open && now->mag.objects == want->mag.objects &&
-            now->mag.free_slots == want->mag.free_slots)
-            return true;
-        pecan_sleep_us(10000);
-    }
-    return false;
-}
-
-static void report(const char *when, const struct accounts *a, const struct accounts *b)
-{
-    printf("mag-fuzz: %s: mag used %lu -> %lu, fuzzer used %lu -> %lu, sessions %lu -> %lu, "
-           "objects %lu -> %lu, free slots %lu -> %lu FAILED\n", when,
-           (unsigned long)a->mag_used, (unsigned long)b->mag_used,
-           (unsigned long)a->fuzzer_used, (unsigned long)b->fuzzer_used,
-           (unsigned long)a->mag.open, (unsigned long)b->mag.open,
-           (unsigned long)a->mag.objects, (unsigned long)b->mag.objects,
-           (unsigned long)a->mag.free_slots, (unsigned long)b->mag.free_slots);
+    struct testkit_accounts now;
+    if (testkit_settle(watch, want, SETTLE_TRIES, &now))
+        return;
+    printf("mag-fuzz: %s:\n", when);
+    testkit_print_accounts("mag-fuzz", watch, want, &now, true);
     failures++;
 }
 
 /* mag's counts once it saw every session close (it learns of it soon, not at once). */
-static struct accounts wait_closed(void)
+static struct testkit_accounts wait_closed(const struct testkit_watch *watch)
 {
-    struct accounts a = measure();
-    for (unsigned i = 0; i < SETTLE_TRIES && a.mag.open != 0; i++) {
+    struct testkit_accounts a = testkit_measure(watch);
+    for (unsigned i = 0; i < SETTLE_TRIES && a.server.open != 0; i++) {
         pecan_sleep_us(10000);
-        a = measure();
+        a = testkit_measure(watch);
     }
     pecan_sleep_us(10000);
-    return measure();
+    return testkit_measure(watch);
 }
 
 /* The fuzzed session gives back what the fuzz made, then closes. */
@@ -374,8 +333,8 @@ static void close_fuzzed(void)
         pecan_framebuffer_delete_view(first.cap, v);
     for (uint32_t b = 1; b < 8; b++)
         pecan_framebuffer_delete_buffer(first.cap, b);
-    for (unsigned i = 3; i < 5; i++)
-        pecan_cnode_delete(PECAN_ENV_CNODE, pool[i], 32);   /* copies of the sessions */
+    pecan_cnode_delete(PECAN_ENV_CNODE, pool.cap[POOL_FIRST], 32);   /* the sessions' copies */
+    pecan_cnode_delete(PECAN_ENV_CNODE, pool.cap[POOL_SECOND], 32);
     pecan_session_close(&first);
 }
 
@@ -414,12 +373,14 @@ static void check_still_serves(void)
 
 int main(void)
 {
+    testkit_seed(0x2545F491u);
     int err = set_up();
-    struct accounts empty, now;
+    struct testkit_watch watch = accounts();
+    struct testkit_accounts empty = { 0 };
     if (!err) {
         check_still_serves();   /* the warm-up: mag's heap and slots for a session */
-        empty = wait_closed();
-        err = open_windows();
+        empty = wait_closed(&watch);
+        err = empty.error ? empty.error : open_windows();
     }
     if (!err)
         err = make_pool();
@@ -427,17 +388,17 @@ int main(void)
         printf("mag-fuzz: setting up: error %d FAILED\n", err);
         return 100;
     }
-    struct accounts start = measure();
-    /* The buffers' pages, and moe's bookkeeping of two dataspaces besides. */
-    check(start.mag_used >= empty.mag_used + 2 * 40960u, "two windows' buffers on mag's bill",
-          (long)(start.mag_used - empty.mag_used));
+    struct testkit_accounts start = testkit_measure(&watch);
+    /* The buffers' pages, and moe's bookkeeping of two dataspaces besides (used[0]: mag's
+     * factory). */
+    check(start.used[0] >= empty.used[0] + 2 * 40960u, "two windows' buffers on mag's bill",
+          (long)(start.used[0] - empty.used[0]));
     printf("mag-fuzz: two windows cost mag's factory %lu bytes\n",
-           (unsigned long)(start.mag_used - empty.mag_used));
+           (unsigned long)(start.used[0] - empty.used[0]));
     check_info();
     check_refusals();
     check_isolation();
-    if (!settled(&start, &now))
-        report("after the checks", &start, &now);
+    settle("after the checks", &watch, &start);
     printf("mag-fuzz: checks: %s\n", failures ? "FAILED" : "ok");
     unsigned refused = 0, got = 0, sent = 0;
     for (; sent < MESSAGES && !err; sent++)
@@ -449,12 +410,8 @@ int main(void)
     close_fuzzed();
     pecan_session_close(&second);
     check_still_serves();
-    pecan_factory_release(sub, pool[0]);   /* the gates and notification: back to sub */
-    pecan_factory_release(sub, pool[1]);
-    pecan_factory_release(sub, pool[5]);
-    pecan_cnode_delete(PECAN_ENV_CNODE, pool[2], 32);
-    if (!settled(&empty, &now))
-        report("after the fuzz", &empty, &now);
+    release_pool();
+    settle("after the fuzz", &watch, &empty);
     if (failures)
         return 1;
     printf("mag-fuzz: %u messages, %u refused, %u caps got: mag intact, accounting exact\n",
