@@ -8,7 +8,8 @@
  * after it, so a loaded machine slows the game and never makes it burst.
  *
  * If the session speaks EVENT too (a mag session does), keys steer it:
- *   Space   pause, or run again: "pong: paused at frame N", "pong: running from frame N"
+ *   Space   pause ("paused" shows in the middle), or run again: "pong: paused at frame N",
+ *           "pong: running from frame N"
  *   N       while paused, one frame on: "pong: frame N"
  * Each line is printed once frame N is on the screen (its refresh answered), which is
  * what the desktop's screen test waits for. While paused it blocks on its notification.
@@ -26,12 +27,16 @@
 
 enum { PONG_FRAME_US = 20000 };
 
+extern const uint8_t console_font[];
+extern const uint32_t console_font_size;
+
 struct pong {
     pecan_cap_t fb;
     struct pecan_framebuffer_mapping screen;
     struct pong_game game;
-    struct pong_palette palette;
-    bool input, paused;
+    struct psf_font font;
+    struct pong_look look;   /* look.paused: the game is paused */
+    bool input;
     struct pecan_event_client events;
     pecan_cap_t notification;
 };
@@ -54,17 +59,17 @@ static uint32_t pack(const struct pong *pong, uint32_t rgb)
 }
 
 /* Colours of tests/graphics/test_desktop.py's model. */
-static void choose_palette(struct pong *pong)
+static void choose_look(struct pong *pong)
 {
-    pong->palette = (struct pong_palette){ .field = pack(pong, 0x102030),
-                                           .net = pack(pong, 0x607080),
-                                           .paddle = pack(pong, 0xE8E8E8),
-                                           .ball = pack(pong, 0xF0C040) };
+    pong->look = (struct pong_look){ .field = pack(pong, 0x102030), .net = pack(pong, 0x607080),
+                                     .paddle = pack(pong, 0xE8E8E8), .ball = pack(pong, 0xF0C040),
+                                     .counter = pack(pong, 0xA0B0C0), .label = pack(pong, 0xF0C040),
+                                     .font = &pong->font };
 }
 
 static int show(struct pong *pong, struct pong_rectangle r)
 {
-    pong_game_draw(&pong->game, &pong->screen.surface, &pong->palette, r);
+    pong_game_draw(&pong->game, &pong->look, &pong->screen.surface, r);
     return pecan_framebuffer_refresh(pong->fb, (uint32_t)r.x, (uint32_t)r.y, (uint32_t)r.width,
                                      (uint32_t)r.height);
 }
@@ -72,8 +77,8 @@ static int show(struct pong *pong, struct pong_rectangle r)
 /* One step, shown: only the damaged rectangles are drawn and refreshed. */
 static int advance(struct pong *pong)
 {
-    struct pong_rectangle damage[PONG_OBJECTS];
-    unsigned count = pong_game_step(&pong->game, damage);
+    struct pong_rectangle damage[PONG_DAMAGE_MAX];
+    unsigned count = pong_game_step(&pong->game, &pong->font, damage);
     for (unsigned i = 0; i < count; i++) {
         int err = show(pong, damage[i]);
         if (err)
@@ -100,10 +105,13 @@ static void attach_input(struct pong *pong)
 static int key_pressed(struct pong *pong, uint32_t code)
 {
     if (code == INPUT_KEY_SPACE) {
-        pong->paused = !pong->paused;
-        printf("pong: %s frame %lu\n", pong->paused ? "paused at" : "running from",
+        pong->look.paused = !pong->look.paused;
+        int err = show(pong, pong_game_label(&pong->game, &pong->font));
+        if (err)
+            return err;
+        printf("pong: %s frame %lu\n", pong->look.paused ? "paused at" : "running from",
                (unsigned long)pong->game.frame);
-    } else if (code == INPUT_KEY_N && pong->paused) {
+    } else if (code == INPUT_KEY_N && pong->look.paused) {
         int err = advance(pong);
         if (err)
             return err;
@@ -143,7 +151,7 @@ static int play(struct pong *pong)
         int err = handle_events(pong);
         if (err)
             return failed("refresh", err);
-        if (pong->paused) {
+        if (pong->look.paused) {
             pecan_word_t bits;
             if ((err = pecan_notification_wait(pong->notification, &bits)) != 0)
                 return failed("waiting for input", err);
@@ -165,6 +173,11 @@ int main(int argc, char **argv)
         printf("pong: usage: pong, with \"fb\" a FRAMEBUFFER session (FAILED)\n");
         return 1;
     }
+    enum psf_error bad = psf_font_open(&pong.font, console_font, console_font_size);
+    if (bad != PSF_OK) {
+        printf("pong: the console font: %s (FAILED)\n", psf_error_text(bad));
+        return 1;
+    }
     int err = pecan_framebuffer_map(pong.fb, &pong.screen);
     if (err)
         return failed("mapping the window", err);
@@ -175,7 +188,7 @@ int main(int argc, char **argv)
                PONG_MIN_HEIGHT, PONG_MAX_SIZE, PONG_MAX_SIZE);
         return 1;
     }
-    choose_palette(&pong);
+    choose_look(&pong);
     if ((err = show(&pong, (struct pong_rectangle){ 0, 0, (int32_t)s->width, (int32_t)s->height })))
         return failed("refresh", err);
     attach_input(&pong);

@@ -4,8 +4,13 @@
  * each paddle bounce gives it the next vertical speed of a fixed cycle, so the rallies
  * vary. Nobody loses: the paddle the ball heads for chases it, the other drifts back to
  * the middle. Integer arithmetic only, so the host model reproduces every frame exactly.
+ * Drawing goes through a surface cut down to the clip rectangle, so no pixel outside it
+ * changes: a redraw of one damaged rectangle cannot spoil what is shown around it.
  */
+#include <stdio.h>
 #include "pong_game.h"
+
+#define PAUSED_TEXT "paused"
 
 /* Vertical speeds after successive paddle bounces (by hits modulo the length). */
 static const int32_t spin[] = { 2, 3, 1, 3, 2 };
@@ -108,11 +113,36 @@ static struct pong_rectangle bounding_box(struct pong_rectangle a, struct pong_r
     return (struct pong_rectangle){ x0, y0, x1 - x0, y1 - y0 };
 }
 
-unsigned pong_game_step(struct pong_game *game, struct pong_rectangle damage[PONG_OBJECTS])
+/* The counter's text: the bounces in decimal. */
+static unsigned counter_text(const struct pong_game *game, char text[12])
+{
+    return (unsigned)snprintf(text, 12, "%lu", (unsigned long)game->hits);
+}
+
+struct pong_rectangle pong_game_counter(const struct pong_game *game, const struct psf_font *font)
+{
+    char text[12];
+    int32_t width = (int32_t)(counter_text(game, text) * font->width);
+    int32_t right = game->width / 2 - PONG_NET_WIDTH / 2 - PONG_COUNTER_GAP;
+    return (struct pong_rectangle){ right - width, PONG_COUNTER_TOP, width,
+                                    (int32_t)font->height };
+}
+
+struct pong_rectangle pong_game_label(const struct pong_game *game, const struct psf_font *font)
+{
+    int32_t width = (int32_t)((sizeof PAUSED_TEXT - 1) * font->width);
+    return (struct pong_rectangle){ (game->width - width) / 2,
+                                    (game->height - (int32_t)font->height) / 2, width,
+                                    (int32_t)font->height };
+}
+
+unsigned pong_game_step(struct pong_game *game, const struct psf_font *font,
+                        struct pong_rectangle damage[PONG_DAMAGE_MAX])
 {
     struct pong_rectangle before[PONG_OBJECTS];
     for (unsigned i = 0; i < PONG_OBJECTS; i++)
         before[i] = pong_game_object(game, i);
+    uint32_t hits = game->hits;
     move_ball(game);
     move_paddles(game);
     game->frame++;
@@ -122,6 +152,8 @@ unsigned pong_game_step(struct pong_game *game, struct pong_rectangle damage[PON
         if (after.x != before[i].x || after.y != before[i].y)
             damage[count++] = bounding_box(before[i], after);
     }
+    if (game->hits != hits)
+        damage[count++] = pong_game_counter(game, font);
     return count;
 }
 
@@ -137,28 +169,58 @@ static struct pong_rectangle intersection(struct pong_rectangle a, struct pong_r
     return (struct pong_rectangle){ x0, y0, (int32_t)(x1 - x0), (int32_t)(y1 - y0) };
 }
 
-static void fill(const struct surface *surface, struct pong_rectangle clip,
+/* Drawing happens on a surface that is the clip rectangle alone, so every position is
+ * moved by the clip's corner. */
+static void fill(const struct surface *part, struct pong_rectangle clip,
                  struct pong_rectangle area, uint32_t pixel)
 {
-    struct pong_rectangle r = intersection(clip, area);
-    if (r.width > 0 && r.height > 0)
-        surface_fill_rectangle(surface, r.x, r.y, (uint32_t)r.width, (uint32_t)r.height, pixel);
+    if (area.width > 0 && area.height > 0)
+        surface_fill_rectangle(part, area.x - clip.x, area.y - clip.y, (uint32_t)area.width,
+                               (uint32_t)area.height, pixel);
 }
 
-void pong_game_draw(const struct pong_game *game, const struct surface *surface,
-                    const struct pong_palette *palette, struct pong_rectangle clip)
+static void text(const struct surface *part, struct pong_rectangle clip,
+                 const struct pong_look *look, struct pong_rectangle at, const char *s,
+                 unsigned length, uint32_t foreground)
+{
+    surface_draw_text(part, look->font, at.x - clip.x, at.y - clip.y, s, length, foreground,
+                      look->field);
+}
+
+/* The surface's pixels inside clip, as a surface of their own. */
+static struct surface cut(const struct surface *surface, struct pong_rectangle clip)
+{
+    struct surface part = *surface;
+    part.pixels += (uint32_t)clip.y * surface->bytes_per_line +
+                   (uint32_t)clip.x * (surface->format.bits_per_pixel / 8);
+    part.width = (uint32_t)clip.width;
+    part.height = (uint32_t)clip.height;
+    return part;
+}
+
+void pong_game_draw(const struct pong_game *game, const struct pong_look *look,
+                    const struct surface *surface, struct pong_rectangle clip)
 {
     clip = intersection(clip, (struct pong_rectangle){ 0, 0, game->width, game->height });
+    clip = intersection(clip, (struct pong_rectangle){ 0, 0, (int32_t)surface->width,
+                                                       (int32_t)surface->height });
     if (clip.width == 0)
         return;
-    fill(surface, clip, clip, palette->field);
+    struct surface part = cut(surface, clip);
+    fill(&part, clip, clip, look->field);
     int32_t net_x = game->width / 2 - PONG_NET_WIDTH / 2;
     int32_t first = clip.y - clip.y % PONG_NET_PERIOD;
     for (int32_t y = first; y < clip.y + clip.height; y += PONG_NET_PERIOD)
-        fill(surface, clip, (struct pong_rectangle){ net_x, y + (PONG_NET_PERIOD - PONG_NET_DASH) / 2,
-                                                     PONG_NET_WIDTH, PONG_NET_DASH },
-             palette->net);
-    fill(surface, clip, pong_game_object(game, PONG_LEFT_PADDLE), palette->paddle);
-    fill(surface, clip, pong_game_object(game, PONG_RIGHT_PADDLE), palette->paddle);
-    fill(surface, clip, pong_game_object(game, PONG_BALL), palette->ball);
+        fill(&part, clip, (struct pong_rectangle){ net_x, y + (PONG_NET_PERIOD - PONG_NET_DASH) / 2,
+                                                   PONG_NET_WIDTH, PONG_NET_DASH },
+             look->net);
+    char digits[12];
+    unsigned length = counter_text(game, digits);
+    text(&part, clip, look, pong_game_counter(game, look->font), digits, length, look->counter);
+    fill(&part, clip, pong_game_object(game, PONG_LEFT_PADDLE), look->paddle);
+    fill(&part, clip, pong_game_object(game, PONG_RIGHT_PADDLE), look->paddle);
+    fill(&part, clip, pong_game_object(game, PONG_BALL), look->ball);
+    if (look->paused)
+        text(&part, clip, look, pong_game_label(game, look->font), PAUSED_TEXT,
+             sizeof PAUSED_TEXT - 1, look->label);
 }

@@ -20,7 +20,8 @@ monitor it checks:
 
     python3 tests/graphics/test_desktop.py [--keep] [--screenshot FILE.png]
 
---screenshot writes the last screendump as a PNG (docs/desktop.png).
+--screenshot writes a PNG of the desktop with pong running again, 4 s after the checks
+(docs/desktop.png).
 Environment as test_fb_screen.py: PECAN_LOG_FONT and PECAN_SCENARIO_ROM.
 """
 
@@ -74,13 +75,17 @@ PADDLE_WIDTH, PADDLE_HEIGHT, PADDLE_MARGIN = 6, 40, 12
 CHASE_SPEED, RETURN_SPEED = 5, 1
 SPIN = (2, 3, 1, 3, 2)
 NET_WIDTH, NET_DASH, NET_PERIOD = 2, 8, 16
+COUNTER_TOP, COUNTER_GAP = 8, 8
+PAUSED = "paused"
 FIELD, NET, PADDLE, BALL_COLOUR = 0x102030, 0x607080, 0xE8E8E8, 0xF0C040   # pkg/pong/pong.c
+COUNTER, LABEL = 0xA0B0C0, 0xF0C040
 
 
 class Pong:
     """pong_game.c written again: the state after each frame and the rectangles it damaged."""
 
-    def __init__(self, width, height):
+    def __init__(self, font, width, height):
+        self.font = font
         self.width, self.height = width, height
         self.ball_x, self.ball_y = width // 2 - BALL // 2, height // 3
         self.dx, self.dy = SPEED_X, SPIN[0]
@@ -95,6 +100,17 @@ class Pong:
                 (self.width - PADDLE_MARGIN - PADDLE_WIDTH, self.right, PADDLE_WIDTH, PADDLE_HEIGHT),
                 (self.ball_x, self.ball_y, BALL, BALL)]
 
+    def counter(self):
+        """The rally counter's text and rectangle: right-aligned just left of the net."""
+        text = str(self.hits)
+        width = len(text) * self.font.width
+        right = self.width // 2 - NET_WIDTH // 2 - COUNTER_GAP
+        return text, (right - width, COUNTER_TOP, width, self.font.height)
+
+    def label(self):
+        width = len(PAUSED) * self.font.width
+        return ((self.width - width) // 2, (self.height - self.font.height) // 2)
+
     def bounce(self):
         self.dx = -self.dx
         self.hits += 1
@@ -106,7 +122,7 @@ class Pong:
         return top + min(max(target - top, -speed), speed)
 
     def step(self):
-        before = self.objects()
+        before, hits = self.objects(), self.hits
         lowest = self.height - BALL
         left_face = PADDLE_MARGIN + PADDLE_WIDTH
         right_face = self.width - PADDLE_MARGIN - PADDLE_WIDTH - BALL
@@ -133,21 +149,28 @@ class Pong:
         for (x0, y0, w, h), (x1, y1, _, _) in zip(before, self.objects()):
             if (x0, y0) != (x1, y1):
                 damage.append((min(x0, x1), min(y0, y1), abs(x1 - x0) + w, abs(y1 - y0) + h))
+        if self.hits != hits:
+            damage.append(self.counter()[1])
         return damage
 
-    def image(self):
+    def image(self, paused):
         image = Image(self.width, self.height, fill=shown(FIELD))
         net_x = self.width // 2 - NET_WIDTH // 2
         for y in range(0, self.height, NET_PERIOD):
             fill_rectangle(image, net_x, y + (NET_PERIOD - NET_DASH) // 2, NET_WIDTH, NET_DASH,
                            shown(NET))
+        text, (x, y, _, _) = self.counter()
+        render_text(self.font, text, shown(COUNTER), shown(FIELD), image=image, x=x, y=y)
         for n, (x, y, w, h) in enumerate(self.objects()):
             fill_rectangle(image, x, y, w, h, shown(BALL_COLOUR if n == 2 else PADDLE))
+        if paused:
+            x, y = self.label()
+            render_text(self.font, PAUSED, shown(LABEL), shown(FIELD), image=image, x=x, y=y)
         return image
 
 
-def pong_at(width, height, frame):
-    game = Pong(width, height)
+def pong_at(font, width, height, frame):
+    game = Pong(font, width, height)
     damage = []
     for _ in range(frame):
         damage = game.step()
@@ -156,9 +179,9 @@ def pong_at(width, height, frame):
 
 # ---------------------------------------------------------------- the desktop
 
-def content(window, pong_frame):
-    """A window's pixels: a placeholder's fill, or pong's field at pong_frame (None: the
-    screendump's own pixels are pasted there by the caller)."""
+def content(font, window, pong_frame):
+    """A window's pixels: a placeholder's fill, or pong's field at pong_frame, paused (None:
+    the screendump's own pixels are pasted there by the caller)."""
     command = window["command"].split()
     name = Path(command[0]).name
     if name == "mag-event-client.elf":
@@ -166,7 +189,7 @@ def content(window, pong_frame):
     if name == "pong.elf":
         if pong_frame is None:
             return None
-        return pong_at(window["width"], window["height"], pong_frame)[0].image()
+        return pong_at(font, window["width"], window["height"], pong_frame)[0].image(True)
     sys.exit(f"test_desktop.py has no model of what '{window['command']}' draws: add one")
 
 
@@ -181,7 +204,7 @@ def desktop_model(font, windows, focus, pointer, pong_frame, shot=None):
         bar = Image(w["width"], font.height, fill=bar_colour)
         render_text(font, w["label"], text_colour, bar_colour, image=bar, x=LABEL_MARGIN, y=0)
         paste(image, bar, w["x"], w["y"] - font.height)
-        part = content(w, pong_frame)
+        part = content(font, w, pong_frame)
         if part is None:
             part = crop(shot, w["x"], w["y"], w["width"], w["height"])
         paste(image, part, w["x"], w["y"])
@@ -285,7 +308,7 @@ def run(work, screenshot):
         after = check(guest, work, lambda shot: at(stepped), "stepped.ppm")
         changed = changed_pixels(paused, after)
         modelled = changed_pixels(at(frame), at(stepped))
-        _, damage = pong_at(pong["width"], pong["height"], stepped)
+        _, damage = pong_at(font, pong["width"], pong["height"], stepped)
         inside = {(pong["x"] + x + i, pong["y"] + y + j) for x, y, w, h in damage
                   for i in range(w) for j in range(h)}
         if not changed or changed != modelled or not changed <= inside:
@@ -306,7 +329,10 @@ def run(work, screenshot):
         if not stepped < later <= stepped + 1.25 * seconds / FRAME_SECONDS + 5:
             return fail(f"pong went from frame {stepped} to {later} in {seconds:.1f} s", guest)
         last = check(guest, work, lambda shot: at(later), "later.ppm")
-        if screenshot:
+        if screenshot:   # pong playing, a few seconds on
+            guest.send_keys(["spc"])
+            guest.wait_for_log(rf"pong: running from frame {later}\b", timeout=60)
+            time.sleep(4)
             monitor.monitor_command(guest.socket, f"screendump {Path(screenshot).absolute()} -f png")
         if "FAILED" in guest.log_text():
             return fail("a FAILED line", guest)
