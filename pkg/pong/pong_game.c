@@ -113,6 +113,18 @@ static struct pong_rectangle bounding_box(struct pong_rectangle a, struct pong_r
     return (struct pong_rectangle){ x0, y0, x1 - x0, y1 - y0 };
 }
 
+static struct pong_rectangle intersection(struct pong_rectangle a, struct pong_rectangle b)
+{
+    int32_t x0 = a.x > b.x ? a.x : b.x, y0 = a.y > b.y ? a.y : b.y;
+    int64_t x1 = (int64_t)a.x + a.width < (int64_t)b.x + b.width ? (int64_t)a.x + a.width
+                                                                 : (int64_t)b.x + b.width;
+    int64_t y1 = (int64_t)a.y + a.height < (int64_t)b.y + b.height ? (int64_t)a.y + a.height
+                                                                   : (int64_t)b.y + b.height;
+    if (x1 <= x0 || y1 <= y0)
+        return (struct pong_rectangle){ 0, 0, 0, 0 };
+    return (struct pong_rectangle){ x0, y0, (int32_t)(x1 - x0), (int32_t)(y1 - y0) };
+}
+
 /* The counter's text: the bounces in decimal. */
 static unsigned counter_text(const struct pong_game *game, char text[12])
 {
@@ -152,21 +164,10 @@ unsigned pong_game_step(struct pong_game *game, const struct psf_font *font,
         if (after.x != before[i].x || after.y != before[i].y)
             damage[count++] = bounding_box(before[i], after);
     }
-    if (game->hits != hits)
-        damage[count++] = pong_game_counter(game, font);
+    if (game->hits != hits)   /* digits beyond a narrow field's edge are not shown */
+        damage[count++] = intersection(pong_game_counter(game, font),
+                                       (struct pong_rectangle){ 0, 0, game->width, game->height });
     return count;
-}
-
-static struct pong_rectangle intersection(struct pong_rectangle a, struct pong_rectangle b)
-{
-    int32_t x0 = a.x > b.x ? a.x : b.x, y0 = a.y > b.y ? a.y : b.y;
-    int64_t x1 = (int64_t)a.x + a.width < (int64_t)b.x + b.width ? (int64_t)a.x + a.width
-                                                                 : (int64_t)b.x + b.width;
-    int64_t y1 = (int64_t)a.y + a.height < (int64_t)b.y + b.height ? (int64_t)a.y + a.height
-                                                                   : (int64_t)b.y + b.height;
-    if (x1 <= x0 || y1 <= y0)
-        return (struct pong_rectangle){ 0, 0, 0, 0 };
-    return (struct pong_rectangle){ x0, y0, (int32_t)(x1 - x0), (int32_t)(y1 - y0) };
 }
 
 /* Drawing happens on a surface that is the clip rectangle alone, so every position is

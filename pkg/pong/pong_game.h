@@ -73,7 +73,7 @@ bool pong_game_start(struct pong_game *game, uint32_t width, uint32_t height);
 
 /* Frame n + 1. The rectangles that changed go to damage; returns how many: per object
  * that moved, the bounding box of its place before and after; the counter's rectangle
- * (after: it only grows) if a bounce changed it. */
+ * (after: it only grows), inside the field, if a bounce changed it. */
 unsigned pong_game_step(struct pong_game *game, const struct psf_font *font,
                         struct pong_rectangle damage[PONG_DAMAGE_MAX]);
 

@@ -149,8 +149,9 @@ class Pong:
         for (x0, y0, w, h), (x1, y1, _, _) in zip(before, self.objects()):
             if (x0, y0) != (x1, y1):
                 damage.append((min(x0, x1), min(y0, y1), abs(x1 - x0) + w, abs(y1 - y0) + h))
-        if self.hits != hits:
-            damage.append(self.counter()[1])
+        if self.hits != hits:   # inside the field
+            x, y, w, h = self.counter()[1]
+            damage.append((max(x, 0), y, w - (max(x, 0) - x), h))
         return damage
 
     def image(self, paused):
