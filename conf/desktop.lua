@@ -6,7 +6,7 @@
 -- session as "fb" (plus any capabilities the entry's caps table adds). The "lua" and
 -- "ned" windows run mag-event-client (a filled window that prints the events it gets)
 -- where the terminals will run; "pong" runs the animated client (Space pauses, N steps).
---   ./pecan run desktop    (QEMU's window where there is a display: README, "Commands")
+--   ./pecan run desktop    (QEMU's window where there is a display: README, "Two commands")
 -- tests/graphics/test_desktop.py boots it and compares the screen with a host model.
 local L4 = require("L4")
 local ld = L4.default_loader
