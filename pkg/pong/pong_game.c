@@ -164,9 +164,12 @@ unsigned pong_game_step(struct pong_game *game, const struct psf_font *font,
         if (after.x != before[i].x || after.y != before[i].y)
             damage[count++] = bounding_box(before[i], after);
     }
-    if (game->hits != hits)   /* digits beyond a narrow field's edge are not shown */
-        damage[count++] = intersection(pong_game_counter(game, font),
-                                       (struct pong_rectangle){ 0, 0, game->width, game->height });
+    if (game->hits != hits) {   /* digits beyond a narrow field's edge are not shown */
+        struct pong_rectangle counter = intersection(pong_game_counter(game, font),
+            (struct pong_rectangle){ 0, 0, game->width, game->height });
+        if (counter.width > 0)
+            damage[count++] = counter;
+    }
     return count;
 }
 
