@@ -166,3 +166,161 @@ UTEST(log_bind)
     obj_free(n);
     CHECK_CLEAN();
 }
+
+/* ---- 100,000 malformed LOG messages, each answer judged against the protocol ---- */
+
+#define LOG_FUZZ_CALLS 100000u
+
+struct log_fuzz {
+    uint32_t random;
+    pecan_cap_t logs[4];          /* all rights, READ, WRITE, neither */
+    pecan_cap_t items[5];         /* a notification, it without WRITE, a thread, empty, junk */
+    unsigned judged, refused, bound, wrong;
+};
+
+static unsigned log_op_words(pecan_word_t op)
+{
+    switch (op) {
+    case PECAN_LOG_WRITE: case PECAN_LOG_READ: case PECAN_LOG_BIND: return 2;
+    case PECAN_LOG_SET_ATTR: return 4;
+    case PECAN_LOG_GET_ATTR: case PECAN_LOG_WINDOW_SIZE: return 1;
+    default: return 0;
+    }
+}
+
+static unsigned log_op_right(pecan_word_t op)
+{
+    if (op == PECAN_LOG_WRITE)
+        return PECAN_RIGHT_WRITE;
+    if (op == PECAN_LOG_READ || op == PECAN_LOG_BIND || op == PECAN_LOG_SET_ATTR)
+        return PECAN_RIGHT_READ;
+    return 0;
+}
+
+static const unsigned log_fuzz_rights[4] = {
+    PECAN_RIGHTS_ALL, PECAN_RIGHT_READ, PECAN_RIGHT_WRITE, PECAN_RIGHT_GRANT,
+};
+
+/* BIND's answer for item 0 (its words at len, len + 1); -1000: any refusal will do. */
+static int log_fuzz_bind(const struct log_fuzz *f, const struct pecan_message *m, unsigned len,
+                         unsigned items)
+{
+    if (!items)
+        return 0;
+    if (len + 2 > PECAN_MSG_MAX_WORDS)
+        return -PECAN_EINVALCAP;
+    pecan_word_t kind = m->word[len], index = m->word[len + 1];
+    if ((kind & PECAN_ITEM_KIND_MASK) != PECAN_ITEM_CAP || index == f->items[3])
+        return -PECAN_EINVALCAP;
+    if (index == f->items[2])
+        return -PECAN_ETYPE;
+    if (index == f->items[1])
+        return -PECAN_EPERM;
+    if (index != f->items[0])
+        return -1000;
+    if (!((kind >> PECAN_ITEM_RIGHTS_SHIFT) & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    return m->word[1] ? 0 : -PECAN_EINVAL;
+}
+
+static int log_fuzz_expected(const struct log_fuzz *f, const struct pecan_message *m,
+                             unsigned which, unsigned len, unsigned items)
+{
+    if (len == 0)
+        return -PECAN_EMSGTOOSHORT;
+    pecan_word_t op = m->word[0];
+    unsigned need = log_op_words(op);
+    if (!need)
+        return -PECAN_ENOSYS;
+    if (len < need)
+        return -PECAN_EMSGTOOSHORT;
+    unsigned right = log_op_right(op);
+    if (right && !(log_fuzz_rights[which] & right))
+        return -PECAN_EPERM;
+    if (op == PECAN_LOG_WRITE)
+        return -PECAN_EMSGTOOSHORT;   /* log_fuzz_one sends no valid WRITE */
+    if (op == PECAN_LOG_READ)
+        return m->word[1] > PECAN_LOG_READ_MAX ? -PECAN_ERANGE : 0;
+    if (op == PECAN_LOG_BIND)
+        return log_fuzz_bind(f, m, len, items);
+    return 0;
+}
+
+static pecan_word_t log_fuzz_word(struct log_fuzz *f)
+{
+    uint32_t pick = xorshift32(&f->random) % 4;
+    return pick == 0 ? xorshift32(&f->random) : pick == 1 ? xorshift32(&f->random) % 300
+                                                          : xorshift32(&f->random) % 8;
+}
+
+static void log_fuzz_one(struct log_fuzz *f)
+{
+    struct pecan_message m = { 0 };
+    unsigned which = xorshift32(&f->random) % 4;
+    unsigned len = xorshift32(&f->random) % 10, items = xorshift32(&f->random) % 3;
+    if ((xorshift32(&f->random) & 15) == 0)
+        len = 55 + xorshift32(&f->random) % 9;   /* items that do not fit */
+    for (unsigned i = 0; i < len; i++)
+        m.word[i] = log_fuzz_word(f);
+    if (len && m.word[0] >= PECAN_LOG_DEBUG_STATS && m.word[0] < PECAN_LOG_DEBUG_STATS + 16)
+        m.word[0] = 6;   /* the debug operations stay out: one would end the run */
+    if (len >= 2 && m.word[0] == PECAN_LOG_WRITE && m.word[1] <= (len - 2) * 4)
+        m.word[1] = (len - 2) * 4 + 1 + xorshift32(&f->random) % 100;   /* never prints */
+    for (unsigned i = 0; i < items && len + 2 * i + 1 < PECAN_UTCB_MESSAGE_WORDS; i++) {
+        uint32_t kind = (xorshift32(&f->random) & 7) ? PECAN_ITEM_CAP : xorshift32(&f->random) & 0xF;
+        m.word[len + 2 * i] = kind | (xorshift32(&f->random) & 0xF) << PECAN_ITEM_RIGHTS_SHIFT;
+        m.word[len + 2 * i + 1] = f->items[xorshift32(&f->random) % 5];
+    }
+    bool wrong_label = (xorshift32(&f->random) & 31) == 0;
+    m.tag = pecan_tag(wrong_label ? PECAN_PROTO_CNODE : PECAN_PROTO_LOG, len, items);
+    struct pecan_message sent = m;
+    int result = pecan_error(pecan_ipc_call(f->logs[which], &m, PECAN_TIMEOUT_NEVER));
+    int want = wrong_label ? -PECAN_EBADPROTO
+                           : log_fuzz_expected(f, &sent, which, len, items);
+    f->refused += result < 0;
+    bool right = want == -1000 ? result < 0 : result == want;
+    if (right && result == 0 && len && sent.word[0] == PECAN_LOG_READ)
+        right = m.word[0] == 0;   /* nothing is typed during the test */
+    if (right) {
+        f->judged++;
+        f->bound += len && sent.word[0] == PECAN_LOG_BIND && items && result == 0;
+    } else if (f->wrong++ < 5) {
+        ut_fail(__FILE__, __LINE__, "log fuzz: op %u, %u words, %u items, log %u: %d, expected %d",
+                len ? (unsigned)sent.word[0] : 0u, len, items, which, result, want);
+    }
+}
+
+UTEST(log_fuzz)
+{
+    struct log_fuzz f = { .random = 0x1F2E3D4Cu };
+    pecan_word_t saved[3];
+    REQUIRE_OK(pecan_log_get_attr(PECAN_ROOT_LOG, saved));
+    f.logs[0] = PECAN_ROOT_LOG;
+    for (unsigned i = 1; i < 4; i++) {
+        f.logs[i] = slot_alloc();
+        REQUIRE(f.logs[i]);
+        REQUIRE_OK(cap_copy(f.logs[i], PECAN_ROOT_LOG, log_fuzz_rights[i]));
+    }
+    f.items[0] = obj_new(PECAN_OBJ_NOTIFICATION, 0);
+    f.items[1] = slot_alloc();
+    f.items[2] = PECAN_ROOT_THREAD;
+    f.items[3] = slot_alloc();
+    f.items[4] = 0x00ABC000u;
+    REQUIRE(f.items[0] && f.items[1] && f.items[3]);
+    REQUIRE_OK(cap_copy(f.items[1], f.items[0], PECAN_RIGHT_READ));
+    for (unsigned i = 0; i < LOG_FUZZ_CALLS; i++)
+        log_fuzz_one(&f);
+    CHECK_EQ(f.wrong, 0);
+    CHECK_EQ(f.judged, LOG_FUZZ_CALLS);
+    CHECK(f.bound > 0);
+    pecan_printf("# log fuzz: %u messages, %u refused, %u judged right, %u bound\n",
+                    LOG_FUZZ_CALLS, f.refused, f.judged, f.bound);
+    CHECK_OK(pecan_log_set_attr(PECAN_ROOT_LOG, saved));
+    CHECK_CLEAN();
+    CHECK_OK(cap_delete(f.items[1]));
+    obj_free(f.items[0]);   /* still bound, maybe: the kernel forgets it */
+    CHECK_CLEAN();
+    for (unsigned i = 1; i < 4; i++)
+        CHECK_OK(cap_delete(f.logs[i]));
+    CHECK_CLEAN();
+}
