@@ -6,9 +6,10 @@
  * console keeps (GET_ATTR at the start, SET_ATTR from tcsetattr; the control characters
  * c_cc stay in the runtime), writes get OPOST/ONLCR, and select() waits for the console.
  *
- * Input: the first read or select takes what the console holds (READ, never blocking)
- * into the line discipline and, when that is not enough, BINDs the waiting thread's park
- * notification (pecan/thread.h) to the console and blocks on it; a timed wait is the
+ * Input: every read or select first BINDs the calling thread's park notification
+ * (pecan/thread.h) to the console (once per thread that reads: the console keeps one;
+ * at moe the first BIND also takes the input focus), takes what the console holds (READ,
+ * never blocking) into the line discipline and, when that is not enough, blocks on it; a timed wait is the
  * thread library's (pecan_thread_park_timed), so a thread that serves IPC can wait too.
  * Bits stay set until taken, so READ until nothing comes, then wait, misses nothing. A
  * console that refuses READ (-PECAN_EPERM: a log without input) reads as end of file.
@@ -195,6 +196,8 @@ static void fetch(void)
 /* The console signals the calling thread's park notification from now on. */
 static bool bind_to_self(struct pecan_thread *self)
 {
+    if (console.no_input)
+        return false;   /* a console without input refuses BIND too */
     if (pecan_thread_park_prepare(self) != 0)
         return false;
     if (console.bound_park == self->park)
@@ -295,6 +298,7 @@ int libc_console_read(void *buffer, size_t count)
         count = 0x7FFFFFFF;
     start();
     pecan_mutex_lock(&console.reading);
+    bind_to_self(pecan_thread_self());
     if (!have_input()) {
         pecan_mutex_unlock(&console.reading);
         libc_set_errno(ENOMEM);
@@ -313,6 +317,7 @@ static bool input_ready(void)
 {
     start();
     pecan_mutex_lock(&console.reading);
+    bind_to_self(pecan_thread_self());
     if (!have_input()) {
         pecan_mutex_unlock(&console.reading);
         return true;

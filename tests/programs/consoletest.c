@@ -5,12 +5,15 @@
  * and reads what the test (tests/ned: run-qemu --type-on) types at the serial line once it
  * sees that prompt: a cooked line with erase, kill and CR, Ctrl-D, raw bytes (VMIN 1 and
  * VMIN 0), CR kept raw without ICRNL, select() with a timeout that runs out and one that
- * input ends, and the input focus moving to a second input log and back when it goes. The
- * last step waits for Ctrl-C, which ends the program with 128 + SIGINT.
+ * input ends, the input focus moving to a second input log and back when it goes, and to a
+ * child (this program with argument "child") on an input log of its own and back when the
+ * child has ended and its log with it. The last step waits for Ctrl-C, which ends the
+ * program with 128 + SIGINT.
  *
  * Every check prints "FAILED: ..." when it does not hold; the program then exits with 1.
  */
 #include <errno.h>
+#include <pecan/children.h>
 #include <pecan/factory.h>
 #include <pecan/log.h>
 #include <pecan/runtime.h>
@@ -205,8 +208,59 @@ static void focus(void)
     pecan_cap_release(notification);
 }
 
-int main(void)
+/* The child: takes the focus (its first wait binds its console), reads one line. */
+static int child_main(void)
 {
+    fd_set r;
+    FD_ZERO(&r);
+    FD_SET(0, &r);
+    struct timeval tv = { 0, 20000 };
+    select(1, &r, 0, 0, &tv);
+    prompt("child reads a line");
+    char line[64];
+    int n = read_some(line, sizeof(line) - 1);
+    printf("consoletest: child read \"%.*s\"\n", n > 0 ? n - 1 : 0, line);
+    return n == 4 && strcmp(line, "kid\n") == 0 ? 0 : 1;
+}
+
+/* A child on an input log we keep no copy of: when it ends, its log goes and the focus
+ * comes back to our console. */
+static void focus_child(void)
+{
+    static struct children children;
+    pecan_cap_t log;
+    if (pecan_cap_alloc(&log) ||
+        pecan_factory_create_log(PECAN_ENV_FACTORY, 4 | PECAN_LOG_INPUT, "child", log) ||
+        children_init(&children, PECAN_ENV_FACTORY)) {
+        CHECK(0, "child set-up");
+        return;
+    }
+    static const char *const argv[] = { "consoletest", "child" };
+    struct child_spec spec = {
+        .path = "rom/consoletest.elf", .argc = 2, .argv = argv, .factory = PECAN_ENV_FACTORY,
+        .scheduler = PECAN_ENV_SCHEDULER, .log = log,
+    };
+    struct child *c, *exited = 0;
+    const char *why = "";
+    int err = children_start(&children, &spec, &c, &why);
+    pecan_cap_release(log);
+    CHECK(err == 0, "starting the child: %s (%d)", why, err);
+    if (err)
+        return;
+    CHECK(children_wait(&children, 60000000, &exited) == 0 && exited == c && c->status == 0,
+          "the child's end");
+    children_release(&children, c);
+    char line[64];
+    prompt("focus back after the child");
+    int got = read_some(line, sizeof(line) - 1);
+    CHECK(got == 6 && strcmp(line, "three\n") == 0, "after the child: %d \"%s\"", got, line);
+    printf("consoletest: focus came back after the child\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "child") == 0)
+        return child_main();
     CHECK(isatty(0) && isatty(1) && isatty(2), "isatty");
     unsigned rows = 9, columns = 9;
     CHECK(pecan_console_window_size(0, &rows, &columns) == 0 && rows == 0 && columns == 0,
@@ -220,6 +274,7 @@ int main(void)
     raw_bytes();
     select_timeout();
     focus();
+    focus_child();
     if (failures) {
         printf("consoletest: %d checks FAILED\n", failures);
         return 1;
