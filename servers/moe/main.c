@@ -146,6 +146,13 @@ static unsigned registry_capacity(void)
     return memory_total_bytes() >> 12;
 }
 
+static void console_input(struct server *s, pecan_word_t bits)
+{
+    (void)s;
+    (void)bits;
+    log_input_arrived();
+}
+
 static void start_server(void)
 {
     static struct memory_block notification;
@@ -161,9 +168,11 @@ static void start_server(void)
         .notification = notification.object, .slot_alloc = moe_slot_alloc,
         .slot_free = moe_slot_free, .receive_slots = 2,
         .background = dataspace_reap_step,   /* destroyed dataspaces' pages, in steps */
+        .notify_bits = LOG_INPUT_BIT, .notified = console_input,
     };
     if ((err = server_init(&moe_server, &config, registry, capacity)) != 0)
         fatal("server", err);
+    log_input_start(notification.object);
     /* Above every program moe starts, so a request is served as soon as it comes; on the
      * CPU that programs are kept off (pecan_sched_program_cpus), so that serving does not
      * stop them. */
