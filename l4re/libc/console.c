@@ -13,13 +13,18 @@
  * Bits stay set until taken, so READ until nothing comes, then wait, misses nothing. A
  * console that refuses READ (-PECAN_EPERM: a log without input) reads as end of file.
  *
+ * Memory: a program that only writes keeps the attributes alone (a few words of static
+ * data); the line discipline and its buffers are allocated by the first read or select, so
+ * a program that has used up its quota can still print.
+ *
  * Locks: `reading` serialises readers and the attributes; `writing` keeps one write
  * together and orders echo with other output. A reader may take `writing` (echo) while
  * holding `reading`, never the other way round. A signal character (ISIG) is raised once
  * `reading` is let go, and the read then fails with EINTR.
  *
- * Invariants: started before the line discipline is used; bound_park is the park
- * notification the console signals (0: none bound yet).
+ * Invariants: started before the attributes are used; the attributes here and the line
+ * discipline's (once it exists) are the same; bound_park is the park notification the
+ * console signals (0: none bound yet).
  */
 #include <errno.h>
 #include <pecan/log.h>
@@ -28,6 +33,7 @@
 #include <pecan/sys.h>
 #include <pecan/thread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
 #include <termios.h>
@@ -37,6 +43,14 @@
 #define CONSOLE_BIT 0x2u           /* the park notification's bit for console input */
 #define ECHO_BUFFER 128u
 #define NO_LIMIT UINT64_MAX
+#define TICK_US 10000u
+
+/* What reading needs: made by the first read or select. */
+struct console_input {
+    struct line_discipline ld;
+    char echo[ECHO_BUFFER];
+    unsigned echo_length;
+};
 
 static struct {
     struct pecan_mutex reading, writing;
@@ -44,21 +58,27 @@ static struct {
     bool no_input;                 /* READ answered EPERM (or failed): end of file */
     pecan_cap_t bound_park;
     int pending_signal;
-    struct line_discipline ld;
-    char echo[ECHO_BUFFER];
-    unsigned echo_length;
-} console = { .reading = PECAN_MUTEX_INIT, .writing = PECAN_MUTEX_INIT };
+    tcflag_t iflag, oflag, lflag;  /* the attributes (oflag read by writers unlocked) */
+    cc_t cc[NCCS];
+    struct console_input *input;
+} console = {
+    /* Initialised data, not zeroed: its page is there from the program's start, so a
+     * program that has used up its quota before its first write can still print. */
+    .reading = PECAN_MUTEX_INIT, .writing = PECAN_MUTEX_INIT,
+    .iflag = PECAN_CONSOLE_DEFAULT_INPUT, .oflag = PECAN_CONSOLE_DEFAULT_OUTPUT,
+    .lflag = PECAN_CONSOLE_DEFAULT_LOCAL, .cc = LINE_DISCIPLINE_DEFAULT_CHARACTERS,
+};
 
 /* ---- output ---- */
 
 /* Writes with output processing; the caller holds `writing`. */
 static int write_processed(const char *bytes, unsigned length)
 {
-    char out[256];
+    char out[128];
+    tcflag_t oflag = __atomic_load_n(&console.oflag, __ATOMIC_RELAXED);
     while (length) {
         unsigned used;
-        unsigned made = line_discipline_output(&console.ld, bytes, length, out, sizeof(out),
-                                               &used);
+        unsigned made = line_discipline_output(oflag, bytes, length, out, sizeof(out), &used);
         int err = pecan_log_write(PECAN_ENV_LOG, out, made);
         if (err)
             return err;
@@ -68,18 +88,26 @@ static int write_processed(const char *bytes, unsigned length)
     return 0;
 }
 
+static void flush_echo(struct console_input *in)
+{
+    if (!in->echo_length)
+        return;
+    pecan_mutex_lock(&console.writing);
+    write_processed(in->echo, in->echo_length);
+    pecan_mutex_unlock(&console.writing);
+    in->echo_length = 0;
+}
+
 static void echo_collect(void *context, const char *bytes, unsigned length)
 {
-    (void)context;
+    struct console_input *in = context;
     while (length) {
-        if (console.echo_length == ECHO_BUFFER) {
-            write_processed(console.echo, console.echo_length);
-            console.echo_length = 0;
-        }
-        unsigned room = ECHO_BUFFER - console.echo_length;
+        if (in->echo_length == ECHO_BUFFER)
+            flush_echo(in);
+        unsigned room = ECHO_BUFFER - in->echo_length;
         unsigned n = length < room ? length : room;
-        memcpy(console.echo + console.echo_length, bytes, n);
-        console.echo_length += n;
+        memcpy(in->echo + in->echo_length, bytes, n);
+        in->echo_length += n;
         bytes += n;
         length -= n;
     }
@@ -91,15 +119,16 @@ static void start_locked(void)
 {
     if (console.started)
         return;
-    line_discipline_init(&console.ld, echo_collect, 0);
-    pecan_word_t flags[3];
-    if (pecan_log_get_attr(PECAN_ENV_LOG, flags) == 0) {
-        cc_t cc[NCCS];
-        memcpy(cc, console.ld.cc, sizeof(cc));
-        line_discipline_set(&console.ld, flags[0] & PECAN_CONSOLE_INPUT_FLAGS,
-                            flags[1] & PECAN_CONSOLE_OUTPUT_FLAGS,
-                            flags[2] & PECAN_CONSOLE_LOCAL_FLAGS, cc);
+    pecan_word_t flags[3] = { PECAN_CONSOLE_DEFAULT_INPUT, PECAN_CONSOLE_DEFAULT_OUTPUT,
+                              PECAN_CONSOLE_DEFAULT_LOCAL };
+    if (pecan_log_get_attr(PECAN_ENV_LOG, flags) != 0) {
+        flags[0] = PECAN_CONSOLE_DEFAULT_INPUT;
+        flags[1] = PECAN_CONSOLE_DEFAULT_OUTPUT;
+        flags[2] = PECAN_CONSOLE_DEFAULT_LOCAL;
     }
+    console.iflag = flags[0] & PECAN_CONSOLE_INPUT_FLAGS;
+    console.oflag = flags[1] & PECAN_CONSOLE_OUTPUT_FLAGS;
+    console.lflag = flags[2] & PECAN_CONSOLE_LOCAL_FLAGS;
     __atomic_store_n(&console.started, true, __ATOMIC_RELEASE);
 }
 
@@ -110,16 +139,6 @@ static void start(void)
     pecan_mutex_lock(&console.writing);
     start_locked();
     pecan_mutex_unlock(&console.writing);
-}
-
-static void flush_echo(void)
-{
-    if (!console.echo_length)
-        return;
-    pecan_mutex_lock(&console.writing);
-    write_processed(console.echo, console.echo_length);
-    pecan_mutex_unlock(&console.writing);
-    console.echo_length = 0;
 }
 
 int libc_console_write(const void *buffer, size_t count)
@@ -135,9 +154,25 @@ int libc_console_write(const void *buffer, size_t count)
 
 /* ---- input (the caller holds `reading`) ---- */
 
+/* The line discipline, made on first use: false if there is no memory for it. */
+static bool have_input(void)
+{
+    if (console.input)
+        return true;
+    struct console_input *in = malloc(sizeof(*in));
+    if (!in)
+        return false;
+    in->echo_length = 0;
+    line_discipline_init(&in->ld, console.iflag, console.oflag, console.lflag, console.cc,
+                         echo_collect, in);
+    console.input = in;
+    return true;
+}
+
 /* Moves what the console holds into the line discipline and echoes it. */
 static void fetch(void)
 {
+    struct line_discipline *ld = &console.input->ld;
     while (!console.no_input) {
         char bytes[PECAN_LOG_READ_MAX];
         unsigned got = 0;
@@ -149,12 +184,12 @@ static void fetch(void)
         if (!got)
             break;
         for (unsigned i = 0; i < got; i++) {
-            int sig = line_discipline_receive(&console.ld, bytes[i]);
+            int sig = line_discipline_receive(ld, bytes[i]);
             if (sig && !console.pending_signal)
                 console.pending_signal = sig;
         }
     }
-    flush_echo();
+    flush_echo(console.input);
 }
 
 /* The console signals the calling thread's park notification from now on. */
@@ -184,13 +219,13 @@ static bool wait_for_input(uint64_t deadline)
         return false;
     struct pecan_thread *self = pecan_thread_self();
     if (!bind_to_self(self)) {
-        pecan_sleep_us(10000);   /* cannot be told: look again after a tick */
+        pecan_sleep_us(TICK_US);   /* cannot be told: look again after a tick */
         return true;
     }
     if (deadline == NO_LIMIT) {
         pecan_word_t bits;
         if (pecan_notification_wait(self->park, &bits))
-            pecan_sleep_us(10000);
+            pecan_sleep_us(TICK_US);
         return true;
     }
     uint64_t left = deadline - now;
@@ -200,17 +235,18 @@ static bool wait_for_input(uint64_t deadline)
 
 static bool cooked(void)
 {
-    return (console.ld.lflag & ICANON) != 0;
+    return (console.lflag & ICANON) != 0;
 }
 
 static int read_cooked(char *buffer, unsigned count)
 {
+    struct line_discipline *ld = &console.input->ld;
     for (;;) {
         fetch();
         if (console.pending_signal)
             return -1;
-        if (console.no_input || line_discipline_readable(&console.ld))
-            return (int)line_discipline_take(&console.ld, buffer, count);
+        if (console.no_input || line_discipline_readable(ld))
+            return (int)line_discipline_take(ld, buffer, count);
         wait_for_input(NO_LIMIT);
     }
 }
@@ -219,7 +255,8 @@ static int read_cooked(char *buffer, unsigned count)
  * tenths of a second for the first byte when VMIN is 0, between bytes when it is not. */
 static int read_raw(char *buffer, unsigned count)
 {
-    unsigned least = console.ld.cc[VMIN], tenths = console.ld.cc[VTIME];
+    struct line_discipline *ld = &console.input->ld;
+    unsigned least = console.cc[VMIN], tenths = console.cc[VTIME];
     if (least > count)
         least = count;
     uint64_t wait_ms = tenths ? (uint64_t)tenths * 100 : NO_LIMIT;
@@ -229,7 +266,7 @@ static int read_raw(char *buffer, unsigned count)
         fetch();
         if (console.pending_signal)
             return got ? (int)got : -1;
-        got += line_discipline_take(&console.ld, buffer + got, count - got);
+        got += line_discipline_take(ld, buffer + got, count - got);
         if (console.no_input || got >= count || (least && got >= least) || (!least && got))
             return (int)got;
         if (!wait_for_input(deadline))
@@ -258,6 +295,11 @@ int libc_console_read(void *buffer, size_t count)
         count = 0x7FFFFFFF;
     start();
     pecan_mutex_lock(&console.reading);
+    if (!have_input()) {
+        pecan_mutex_unlock(&console.reading);
+        libc_set_errno(ENOMEM);
+        return -1;
+    }
     int n = cooked() ? read_cooked(buffer, (unsigned)count) : read_raw(buffer, (unsigned)count);
     if (console.pending_signal && n <= 0)
         return deliver_signal();
@@ -265,21 +307,25 @@ int libc_console_read(void *buffer, size_t count)
     return n;
 }
 
-/* Can read(0) return at once? A console without input is at end of file: readable. */
+/* Can read(0) return at once? A console without input is at end of file: readable; so
+ * is one we have no memory to read with (read() then says ENOMEM). */
 static bool input_ready(void)
 {
     start();
     pecan_mutex_lock(&console.reading);
+    if (!have_input()) {
+        pecan_mutex_unlock(&console.reading);
+        return true;
+    }
     fetch();
     bool ready = console.no_input || console.pending_signal ||
-                 line_discipline_readable(&console.ld);
+                 line_discipline_readable(&console.input->ld);
     pecan_mutex_unlock(&console.reading);
     return ready;
 }
 
 /* ---- termios ---- */
 
-/* fd names the console: 0, else -1 with errno (EBADF, or ENOTTY for a file). */
 static int check_console(int fd)
 {
     if (fd >= 0 && fd <= 2)
@@ -299,11 +345,11 @@ int tcgetattr(int fd, struct termios *t)
     start();
     pecan_mutex_lock(&console.reading);
     memset(t, 0, sizeof(*t));
-    t->c_iflag = console.ld.iflag;
-    t->c_oflag = console.ld.oflag;
+    t->c_iflag = console.iflag;
+    t->c_oflag = console.oflag;
     t->c_cflag = CS8 | CREAD | CLOCAL;
-    t->c_lflag = console.ld.lflag;
-    memcpy(t->c_cc, console.ld.cc, sizeof(t->c_cc));
+    t->c_lflag = console.lflag;
+    memcpy(t->c_cc, console.cc, sizeof(t->c_cc));
     t->c_ispeed = t->c_ospeed = B115200;
     pecan_mutex_unlock(&console.reading);
     return 0;
@@ -329,11 +375,16 @@ int tcsetattr(int fd, int action, const struct termios *t)
         pecan_mutex_unlock(&console.reading);
         return libc_fail(err);
     }
-    if (action == TCSAFLUSH) {
+    if (action == TCSAFLUSH && console.input) {
         fetch();
-        line_discipline_flush(&console.ld);
+        line_discipline_flush(&console.input->ld);
     }
-    line_discipline_set(&console.ld, flags[0], flags[1], flags[2], t->c_cc);
+    console.iflag = flags[0];
+    __atomic_store_n(&console.oflag, flags[1], __ATOMIC_RELAXED);
+    console.lflag = flags[2];
+    memcpy(console.cc, t->c_cc, sizeof(console.cc));
+    if (console.input)
+        line_discipline_set(&console.input->ld, flags[0], flags[1], flags[2], t->c_cc);
     pecan_mutex_unlock(&console.reading);
     return 0;
 }
@@ -350,8 +401,10 @@ int tcflush(int fd, int queue)
         return 0;   /* output is written at once: nothing waits */
     start();
     pecan_mutex_lock(&console.reading);
-    fetch();
-    line_discipline_flush(&console.ld);
+    if (console.input) {
+        fetch();
+        line_discipline_flush(&console.input->ld);
+    }
     pecan_mutex_unlock(&console.reading);
     return 0;
 }

@@ -10,30 +10,22 @@
 #include <string.h>
 #include "line_discipline.h"
 
-#define CONTROL(c) ((c) & 0x1f)
+void line_discipline_default_characters(cc_t cc[NCCS])
+{
+    static const cc_t defaults[NCCS] = LINE_DISCIPLINE_DEFAULT_CHARACTERS;
+    memcpy(cc, defaults, sizeof(defaults));
+}
 
-void line_discipline_init(struct line_discipline *ld,
+void line_discipline_init(struct line_discipline *ld, tcflag_t iflag, tcflag_t oflag,
+                          tcflag_t lflag, const cc_t cc[NCCS],
                           void (*echo)(void *context, const char *bytes, unsigned length),
                           void *context)
 {
     memset(ld, 0, sizeof(*ld));
-    ld->iflag = PECAN_CONSOLE_DEFAULT_INPUT;
-    ld->oflag = PECAN_CONSOLE_DEFAULT_OUTPUT;
-    ld->lflag = PECAN_CONSOLE_DEFAULT_LOCAL;
-    ld->cc[VINTR] = CONTROL('C');
-    ld->cc[VQUIT] = CONTROL('\\');
-    ld->cc[VERASE] = 0x7f;
-    ld->cc[VKILL] = CONTROL('U');
-    ld->cc[VEOF] = CONTROL('D');
-    ld->cc[VTIME] = 0;
-    ld->cc[VMIN] = 1;
-    ld->cc[VSTART] = CONTROL('Q');
-    ld->cc[VSTOP] = CONTROL('S');
-    ld->cc[VSUSP] = CONTROL('Z');
-    ld->cc[VREPRINT] = CONTROL('R');
-    ld->cc[VDISCARD] = CONTROL('O');
-    ld->cc[VWERASE] = CONTROL('W');
-    ld->cc[VLNEXT] = CONTROL('V');
+    ld->iflag = iflag;
+    ld->oflag = oflag;
+    ld->lflag = lflag;
+    memcpy(ld->cc, cc, sizeof(ld->cc));
     ld->echo = echo;
     ld->echo_context = context;
 }
@@ -264,11 +256,10 @@ unsigned line_discipline_take(struct line_discipline *ld, char *out, unsigned co
     return n;
 }
 
-unsigned line_discipline_output(const struct line_discipline *ld, const char *in,
-                                unsigned length, char *out, unsigned out_max,
-                                unsigned *consumed)
+unsigned line_discipline_output(tcflag_t oflag, const char *in, unsigned length, char *out,
+                                unsigned out_max, unsigned *consumed)
 {
-    bool onlcr = (ld->oflag & (OPOST | ONLCR)) == (OPOST | ONLCR);
+    bool onlcr = (oflag & (OPOST | ONLCR)) == (OPOST | ONLCR);
     unsigned made = 0, used = 0;
     while (used < length && made < out_max) {
         char c = in[used];

@@ -40,8 +40,16 @@ struct line_discipline {
     unsigned lines_first, lines_count;
 };
 
-/* The console's defaults (PECAN_CONSOLE_DEFAULT_*) and the usual control characters. */
-void line_discipline_init(struct line_discipline *ld,
+/* The usual control characters, as an initializer of a cc_t[NCCS] (static data needs no
+ * code to set it up). */
+#define LINE_DISCIPLINE_DEFAULT_CHARACTERS {                                           \
+        [VINTR] = 0x03, [VQUIT] = 0x1c, [VERASE] = 0x7f, [VKILL] = 0x15, [VEOF] = 0x04,  \
+        [VTIME] = 0, [VMIN] = 1, [VSTART] = 0x11, [VSTOP] = 0x13, [VSUSP] = 0x1a,        \
+        [VREPRINT] = 0x12, [VDISCARD] = 0x0f, [VWERASE] = 0x17, [VLNEXT] = 0x16 }
+void line_discipline_default_characters(cc_t cc[NCCS]);
+/* Empty, with these flags and control characters, echoing through echo. */
+void line_discipline_init(struct line_discipline *ld, tcflag_t iflag, tcflag_t oflag,
+                          tcflag_t lflag, const cc_t cc[NCCS],
                           void (*echo)(void *context, const char *bytes, unsigned length),
                           void *context);
 /* New flags and control characters. Leaving cooked mode makes the line being edited
@@ -58,10 +66,9 @@ unsigned line_discipline_ready(const struct line_discipline *ld);
 unsigned line_discipline_take(struct line_discipline *ld, char *out, unsigned count);
 /* Forgets all input (tcflush TCIFLUSH, a signal character). */
 void line_discipline_flush(struct line_discipline *ld);
-/* Output processing (OPOST, ONLCR: NL to CR NL) of in[0..length) into out (at most
- * out_max bytes, at least 2): returns the bytes made, *consumed the input bytes used. */
-unsigned line_discipline_output(const struct line_discipline *ld, const char *in,
-                                unsigned length, char *out, unsigned out_max,
-                                unsigned *consumed);
+/* Output processing by oflag (OPOST, ONLCR: NL to CR NL) of in[0..length) into out (at
+ * most out_max bytes, at least 2): returns the bytes made, *consumed the input bytes used. */
+unsigned line_discipline_output(tcflag_t oflag, const char *in, unsigned length, char *out,
+                                unsigned out_max, unsigned *consumed);
 
 #endif
