@@ -6,11 +6,14 @@
  * Lines come in the console's cooked mode (the runtime's line discipline echoes and
  * edits them: no readline, ned stays MIT). While no line is waiting ned keeps serving its
  * children's exits and restarts, between waits for the console of PROMPT_POLL_MS. As in lua.c, an expression prints its values, '=' in front of one does
- * too, and an unfinished chunk asks for more with ">> ". End of input (Ctrl-D on an empty
+ * too, and an unfinished chunk asks for more with ">> ". Ctrl-C drops the line being
+ * typed (SIGINT is ignored while the prompt is open). End of input (Ctrl-D on an empty
  * line) leaves the prompt; ned goes on serving.
  *
  * Invariant: the Lua stack is as it was after each line, whatever the line did.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,10 +39,14 @@ static bool console_has_input(int wait_ms)
     return select(1, &read_set, NULL, NULL, &wait) > 0;
 }
 
+enum line_result { LINE_READ, LINE_END, LINE_INTERRUPTED };
+
 /* One line from the console into line (without its newline), serving the children until
- * bytes are there. false at end of input or on an error. A line longer than the buffer is
- * cut: the rest comes as the next line. */
-static bool read_line(lua_State *L, const char *prompt, char *line, size_t size)
+ * bytes are there. LINE_END at end of input or on an error; LINE_INTERRUPTED when Ctrl-C
+ * was typed (the console's ISIG raised SIGINT, which ned ignores, and the read failed
+ * with EINTR): the line is dropped. A line longer than the buffer is cut: the rest comes
+ * as the next line. */
+static enum line_result read_line(lua_State *L, const char *prompt, char *line, size_t size)
 {
     fputs(prompt, stdout);
     fflush(stdout);
@@ -48,9 +55,13 @@ static bool read_line(lua_State *L, const char *prompt, char *line, size_t size)
     size_t length = 0;
     while (length + 1 < size) {
         ssize_t n = read(0, line + length, 1);
+        if (n < 0 && errno == EINTR) {
+            fputs("\n", stdout);
+            return LINE_INTERRUPTED;
+        }
         if (n <= 0) {
             if (length == 0)
-                return false;
+                return LINE_END;
             break;
         }
         if (line[length] == '\n')
@@ -58,7 +69,7 @@ static bool read_line(lua_State *L, const char *prompt, char *line, size_t size)
         length++;
     }
     line[length] = 0;
-    return true;
+    return LINE_READ;
 }
 
 /* Lua 5.1's sign of an unfinished chunk: the error is at the end of the input. */
@@ -74,8 +85,11 @@ static bool incomplete(lua_State *L, int status)
 }
 
 /* Compiles the chunk the person typed, reading more lines while it is unfinished: the
- * function on the stack and 0, or a Lua error code with the message on the stack, or -1
- * at end of input. "=expr" and a lone expression compile as "return expr". */
+ * function on the stack and 0, or a Lua error code with the message on the stack, or
+ * CHUNK_END at end of input, CHUNK_DROPPED after Ctrl-C (nothing on the stack for
+ * either). "=expr" and a lone expression compile as "return expr". */
+#define CHUNK_END (-1)
+#define CHUNK_DROPPED (-2)
 static int load_chunk(lua_State *L, char *line, size_t size)
 {
     const char *text = line[0] == '=' ? line + 1 : line;
@@ -93,9 +107,10 @@ static int load_chunk(lua_State *L, char *line, size_t size)
             return status;
         }
         lua_pop(L, 1);
-        if (!read_line(L, PROMPT_MORE, line, size)) {
+        enum line_result more = read_line(L, PROMPT_MORE, line, size);
+        if (more != LINE_READ) {
             lua_pop(L, 1);
-            return -1;
+            return more == LINE_END ? CHUNK_END : CHUNK_DROPPED;
         }
         lua_pushliteral(L, "\n");
         lua_pushstring(L, line);
@@ -147,15 +162,20 @@ void ned_prompt(lua_State *L)
     if (!load_commands(L))
         return;
     printf("ned: interactive prompt: Lua in ned's state; help() lists the commands\n");
+    /* Ctrl-C drops the line being typed; it must not end ned (and with it the system). */
+    signal(SIGINT, SIG_IGN);
     char line[LINE_MAX];
     for (;;) {
-        if (!read_line(L, PROMPT, line, sizeof(line)))
+        enum line_result got = read_line(L, PROMPT, line, sizeof(line));
+        if (got == LINE_END)
             break;
-        if (line[0] == 0)
+        if (got == LINE_INTERRUPTED || line[0] == 0)
             continue;
         int status = load_chunk(L, line, sizeof(line));
-        if (status < 0)
+        if (status == CHUNK_END)
             break;
+        if (status == CHUNK_DROPPED)
+            continue;
         if (status != 0) {
             fprintf(stderr, "%s\n", lua_tostring(L, -1));
             lua_pop(L, 1);
@@ -163,5 +183,6 @@ void ned_prompt(lua_State *L)
         }
         run_chunk(L);
     }
+    signal(SIGINT, SIG_DFL);
     printf("\nned: prompt closed (end of input); ned keeps serving its programs\n");
 }
