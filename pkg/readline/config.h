@@ -26,8 +26,6 @@
  * pselect and the rest readline uses. */
 #define _GNU_SOURCE 1
 
-#define PROTOTYPES 1
-#define __PROTOTYPES 1
 #define RETSIGTYPE void
 #define VOID_SIGHANDLER 1
 
