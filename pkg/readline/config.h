@@ -84,6 +84,10 @@
 #define HAVE_STRING_H 1
 #define HAVE_STRINGS_H 1
 #define HAVE_SYS_FILE_H 1
+/* The window size: TIOCGWINSZ in the runtime's <sys/ioctl.h> (l4re/libc/ioctl.c). */
+#define HAVE_SYS_IOCTL_H 1
+#define GWINSZ_IN_SYS_IOCTL 1
+#define STRUCT_WINSIZE_IN_SYS_IOCTL 1
 #define HAVE_SYS_SELECT_H 1
 #define HAVE_SYS_TIME_H 1
 #define HAVE_TERMCAP_H 1
@@ -94,7 +98,8 @@
 
 /* Not here, so readline does without: chown, fcntl, fnmatch, the password database
  * (readline takes the home directory from $HOME), lstat, readlink, setitimer, sysconf,
- * ioctl (the screen size comes from $LINES and $COLUMNS, then from termcap). */
+ * FIONREAD (select tells whether input is waiting). On a serial line, which has no size,
+ * the screen size comes from $LINES and $COLUMNS, then from termcap (80x24). */
 
 #if !defined(HAVE_TERMIOS_H) || !defined(HAVE_TCGETATTR)
 #define TERMIOS_MISSING
