@@ -15,6 +15,10 @@
  *
  * Without a park notification or a timer (none could be made) the thread polls its
  * `woken` and the clock once per tick instead.
+ *
+ * pecan_thread_park_timed is the same timer with no queue: one wait on the park
+ * notification, ended by whoever signals it (the console's input, l4re/libc/console.c)
+ * or by the timer; its caller looks at its own condition afterwards.
  */
 #include <pecan/sys.h>
 #include "spin.h"

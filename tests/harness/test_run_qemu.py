@@ -228,6 +228,20 @@ class RunQemuTest(unittest.TestCase):
         self.assertIn("-S -gdb tcp:127.0.0.1:1234", r.stdout)
         self.assertIn("-nic none", r.stdout)
 
+    def test_type_on(self):
+        # The serial line becomes a pipe the runner types into; the log is still written.
+        r = self.run_rq("--dry-run", "--type-on", "hello", "x")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"-chardev pipe,id=s0,path=\S+/serial,logfile=\S+")
+        r = self.run_rq("--type-on", "(unclosed", "x")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("bad --type-on regex", r.stderr)
+        log = self.tmp / "type.log"
+        r = self.run_rq("--timeout", "3", "--type-on", "looping", "x\\r", image="loop",
+                        log=False, *["--log", str(log)])
+        self.assertEqual(r.returncode, 124, r.stderr)
+        self.assertIn("looping", log.read_text())
+
     def test_monitor_paused_guest(self):
         rq = load_run_qemu()
         sock = str(self.tmp / "mon.sock")
