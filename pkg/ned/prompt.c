@@ -5,8 +5,9 @@
  * person can start, list and kill programs (lua/prompt.lua adds start, ps, kill, help).
  * Lines come in the console's cooked mode (the runtime's line discipline echoes and
  * edits them: no readline, ned stays MIT). While no line is waiting ned keeps serving its
- * children's exits and restarts, between waits for the console of PROMPT_POLL_MS. As in lua.c, an expression prints its values, '=' in front of one does
- * too, and an unfinished chunk asks for more with ">> ". Ctrl-C drops the line being
+ * children's exits and restarts, between waits for the console of PROMPT_POLL_MS. As in
+ * lua.c, an expression prints its values, '=' in front of one does too, and an
+ * unfinished chunk asks for more with ">> ". Ctrl-C drops the line being
  * typed (SIGINT is ignored while the prompt is open). End of input (Ctrl-D on an empty
  * line) leaves the prompt; ned goes on serving.
  *
