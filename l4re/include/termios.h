@@ -129,8 +129,8 @@ speed_t cfgetispeed(const struct termios *t);
 int cfsetospeed(struct termios *t, speed_t speed);
 int cfsetispeed(struct termios *t, speed_t speed);
 
-/* The console's size (rows, columns), 0 and 0 when it has none: what TIOCGWINSZ gives
- * elsewhere. Pecan has no ioctl. */
+/* The console's size (rows, columns), 0 and 0 when it has none: what ioctl's TIOCGWINSZ
+ * gives (sys/ioctl.h, the one ioctl request the runtime answers). */
 int pecan_console_window_size(int fd, unsigned *rows, unsigned *columns);
 
 #endif

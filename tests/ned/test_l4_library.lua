@@ -521,5 +521,19 @@ test("session_info gives a server's counts", function()
     expect_error("session_info: no session counts", function() L4.Env.log:session_info() end)
 end)
 
+test("apps lists the running applications in start order; an app shows its number", function()
+    local function listed(app)
+        for i, a in ipairs(L4.apps()) do if a == app then return i end end
+    end
+    local a = ld:start({}, "rom/first")
+    local b = ld:start({}, "rom/second")
+    check(listed(a) and listed(b) and listed(a) < listed(b), "both, in start order")
+    check(tostring(a) == "app " .. a.id .. " rom/first (running)", "tostring: " .. tostring(a))
+    a:kill()
+    check(not listed(a) and listed(b), "a killed one is gone, the other stays")
+    check(tostring(a) == "app " .. a.id .. " rom/first (zombie)", "tostring after the kill")
+    b:kill()
+end)
+
 print(passed .. " passed, " .. failed .. " failed")
 os.exit(failed == 0 and 0 or 1)

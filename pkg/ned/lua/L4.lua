@@ -398,6 +398,10 @@ L4.Args = {}
 
 local App = {}
 App.__index = App
+-- How an application shows at ned's prompt: "app 3 rom/x.elf (running)".
+App.__tostring = function(app)
+    return "app " .. tostring(app.id) .. " " .. app.name .. " (" .. app:state() .. ")"
+end
 
 local apps = {}   -- by core id: every started application that has not been reaped
 L4.exit_statuses = {}   -- program name -> status of its last exit (for ned --exit-with)
@@ -566,6 +570,15 @@ function L4.running_apps()
     local n = 0
     for _ in pairs(apps) do n = n + 1 end
     return n
+end
+
+-- The applications that have not ended for good (running, or between a crash and its
+-- restart), in the order they were started: what ned's prompt lists (ps()).
+function L4.apps()
+    local list = {}
+    for _, app in pairs(apps) do list[#list + 1] = app end
+    table.sort(list, function(a, b) return a.id < b.id end)
+    return list
 end
 
 -- ---- the loader -------------------------------------------------------------------------------
