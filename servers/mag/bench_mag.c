@@ -69,8 +69,8 @@ static int set_up(void)
     /* label "all", grey, the whole screen at (0, 0): its label bar lies above it, off it */
     const pecan_word_t args[] = { 3, 'a' | 'l' << 8 | 'l' << 16, 0x808080, 0, 0, WIDTH, HEIGHT };
     if (!err)
-        err = pecan_session_open(mag_channel, PECAN_PROTO_FRAMEBUFFER, PECAN_ENV_FACTORY, args,
-                                 7, &window);
+        err = pecan_session_open_charged(mag_channel, PECAN_PROTO_FRAMEBUFFER, PECAN_ENV_FACTORY,
+                                         args, 7, &window);
     session_cap = window.cap;
     return err;
 }

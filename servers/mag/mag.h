@@ -31,7 +31,7 @@ struct mag_session;
 
 struct mag_buffer {
     bool used;
-    pecan_cap_t dataspace;         /* moe's, made through mag's factory */
+    pecan_cap_t dataspace;         /* moe's, made through the session's factory */
     uint8_t *pixels;               /* attached in mag's space */
     uint32_t size;                 /* bytes, whole pages */
 };
@@ -52,6 +52,7 @@ struct mag_session {
     char label[MAG_MAX_LABEL + 1];
     uint32_t label_pixel;          /* the creator's colour in the screen's format */
     uint32_t width, height;        /* the window: the fixed buffer and view */
+    pecan_cap_t memory;            /* its factory: mag's, paid by the client (or by mag) */
     uint32_t memory_limit, memory_used;   /* bytes of buffers */
     struct mag_buffer buffers[MAG_BUFFERS_PER_SESSION];
     struct mag_view views[MAG_VIEWS_PER_SESSION];

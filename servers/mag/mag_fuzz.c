@@ -2,7 +2,13 @@
 /*
  * mag-fuzz: mag's test and fuzz target (docs/graphics.md, "mag"), run as moe's init
  * program. It starts fb-drv in RAM only and mag on a session of it, each with a factory
- * of its own, and opens two mag sessions as a boot script would (label, colour, window).
+ * of its own, and opens two mag sessions as a boot script would (label, colour, window),
+ * charged to the fuzzer's factory (pecan_session_open_charged).
+ *   - who pays: the windows' buffers move the fuzzer's factory, never mag's; a client
+ *     whose quota cannot hold a window gets ENOMEM, and a payer that is no factory is
+ *     refused, with nothing moved; a client subsystem destroyed with a charged session
+ *     open (its buffer mapped and shown) gives everything back exactly (its parent's
+ *     quota, mag's factory and moe's own bill), and mag still serves;
  *   - checks: INFO describes the window; each refusal of the protocol (absurd views,
  *     offsets beyond the buffer, a buffer beyond the session's memory limit, fixed
  *     objects, stacking on itself); the two sessions' buffers are different memory (what
@@ -32,7 +38,7 @@
 #include <string.h>
 
 #define MESSAGES 100000u
-#define POOL 6u
+#define POOL 7u
 #define SETTLE_TRIES 1000u   /* 10 ms each: a loaded host slows the guest */
 #define WIDTH 200u           /* the windows */
 #define HEIGHT 100u
@@ -77,14 +83,21 @@ static int start(const char *path, pecan_cap_t factory, const struct child_cap *
 
 /* A session as conf/mag.lua opens one: label, colour, x, y, width, height, limit (a
  * label of at most 4 bytes: a session open carries at most 8 words). */
-static int open_window(const char *label, pecan_word_t x, struct pecan_session *session)
+static int open_window_paid(const char *label, pecan_word_t x, pecan_cap_t payer,
+                            struct pecan_session *session)
 {
     pecan_word_t args[12] = { strlen(label) };
     memcpy(&args[1], label, strlen(label));
     unsigned n = 1 + (unsigned)(strlen(label) + 3) / 4;
     const pecan_word_t rest[] = { 0x40C080, x, 40, WIDTH, HEIGHT, LIMIT };
     memcpy(&args[n], rest, sizeof(rest));
-    return pecan_session_open(mag_channel, PECAN_PROTO_FRAMEBUFFER, sub, args, n + 6, session);
+    return pecan_session_open_charged(mag_channel, PECAN_PROTO_FRAMEBUFFER, payer, args, n + 6,
+                                      session);
+}
+
+static int open_window(const char *label, pecan_word_t x, struct pecan_session *session)
+{
+    return open_window_paid(label, x, sub, session);
 }
 
 static int set_up(void)
@@ -308,6 +321,9 @@ static int make_pool(void)
                                PECAN_RIGHTS_ALL);
     if (!err)
         err = pecan_factory_create_gate(sub, pool[5]);
+    if (!err)   /* a payer: opens at the channel by chance are charged to sub */
+        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[6], 32, PECAN_ENV_CNODE, sub, 32,
+                               PECAN_RIGHTS_ALL);
     return err;
 }
 
@@ -412,6 +428,116 @@ static void check_still_serves(void)
         pecan_session_close(&again);
 }
 
+/* ---- who pays ------------------------------------------------------------------------- */
+
+static pecan_word_t used(pecan_cap_t factory)
+{
+    struct pecan_factory_info info = { 0 };
+    pecan_factory_info(factory, &info);
+    return info.used;
+}
+
+static pecan_word_t moe_own(void)
+{
+    struct pecan_factory_info info = { 0 };
+    pecan_factory_info(PECAN_ENV_FACTORY, &info);
+    return info.moe_own;
+}
+
+/* CREATE by hand, as pecan_session_open_charged sends it but with payer as item 1 (the
+ * stub would make the session's gate through the payer itself). 0 or the answer. */
+static int open_with_payer(pecan_cap_t payer)
+{
+    pecan_cap_t gate, session;
+    if (pecan_cap_alloc(&gate) || pecan_cap_alloc(&session))
+        return -PECAN_ENOMEM;
+    int err = pecan_factory_create_gate(sub, gate);
+    struct pecan_message m;
+    const pecan_word_t words[] = { PECAN_FACTORY_CREATE, PECAN_PROTO_FRAMEBUFFER, 3,
+                                   'p' | 'a' << 8 | 'y' << 16 };
+    memcpy(m.word, words, sizeof(words));
+    m.word[4] = PECAN_ITEM_CAP | PECAN_RIGHTS_ALL << PECAN_ITEM_RIGHTS_SHIFT;
+    m.word[5] = gate;
+    m.word[6] = PECAN_ITEM_CAP | PECAN_RIGHTS_ALL << PECAN_ITEM_RIGHTS_SHIFT;
+    m.word[7] = payer;
+    m.tag = pecan_tag(PECAN_PROTO_FACTORY, 4, 2);
+    if (!err) {
+        pecan_receive_caps(&session, 1);
+        struct pecan_reply r = pecan_ipc_call(mag_channel, &m, pecan_timeout_us(10000000));
+        pecan_receive_caps(0, 0);
+        err = r.ipc_status != PECAN_IPC_OK ? PECAN_IPC_ERROR(r.ipc_status) : pecan_tag_label(r.tag);
+    }
+    pecan_cap_release(session);
+    pecan_factory_release(sub, gate);
+    pecan_cap_release(gate);
+    return err;
+}
+
+/* A client whose quota cannot hold the window's limit, and a payer that is no factory:
+ * refused, and nobody's memory moved. */
+static void check_refused_payers(void)
+{
+    pecan_cap_t poor, gate;
+    if (pecan_cap_alloc(&poor) || pecan_cap_alloc(&gate))
+        return;
+    int err = pecan_factory_create_factory(sub, 64u << 10, poor);
+    if (!err)
+        err = pecan_factory_create_gate(sub, gate);
+    check(!err, "a poor client's factory", err);
+    if (err)
+        return;
+    pecan_word_t mag_before = used(mag_factory), poor_before = used(poor);
+    struct pecan_session s;
+    err = open_window_paid("poor", 10, poor, &s);
+    check(err == -PECAN_ENOMEM, "a window beyond the client's quota: ENOMEM", err);
+    check(used(mag_factory) == mag_before && used(poor) == poor_before,
+          "nobody paid for the refused window", (long)(used(poor) - poor_before));
+    err = open_with_payer(gate);
+    check(err == -PECAN_EXDEV, "a payer that is no factory: EXDEV", err);
+    check(used(mag_factory) == mag_before, "nobody paid for that one either", 0);
+    pecan_factory_release(sub, gate);
+    pecan_cap_release(gate);
+    pecan_factory_destroy(sub, poor);
+    pecan_cap_release(poor);
+}
+
+/* A client subsystem (its factory, as ned makes one per program) opens a charged window,
+ * maps and shows it, and is destroyed with it open: mag must survive (it owns what it
+ * reads) and everything comes back, on the subsystem's parent, mag's factory and moe's
+ * own bill. */
+static void check_client_death(const struct accounts *before)
+{
+    pecan_cap_t client;
+    if (pecan_cap_alloc(&client))
+        return;
+    pecan_word_t own_before = moe_own();
+    int err = pecan_factory_create_factory(sub, 512u << 10, client);
+    struct pecan_session s = { 0 };
+    if (!err)
+        err = open_window_paid("dies", 50, client, &s);
+    struct pecan_framebuffer_mapping m;
+    if (!err && !(err = pecan_framebuffer_map(s.cap, &m))) {
+        memset(m.surface.pixels, 0x3C, WINDOW_BYTES);
+        err = pecan_framebuffer_refresh(s.cap, 0, 0, WIDTH, HEIGHT);
+        pecan_framebuffer_unmap(&m);
+    }
+    check(!err, "a dying client's window, mapped and shown", err);
+    pecan_word_t client_used = used(client);
+    check(client_used >= LIMIT && used(mag_factory) == before->mag_used,
+          "its window on the client's bill, not mag's", (long)client_used);
+    /* What ned does when a program ends: its factory goes, the session's gate with it. */
+    pecan_factory_destroy(sub, client);
+    pecan_cap_release(client);
+    pecan_cap_release(s.cap);
+    struct accounts now;
+    if (!settled(before, &now))
+        report("after the client died", before, &now);
+    for (unsigned i = 0; i < SETTLE_TRIES && moe_own() != own_before; i++)
+        pecan_sleep_us(10000);
+    check(moe_own() == own_before, "moe's own bill back after the client died",
+          (long)(moe_own() - own_before));
+}
+
 int main(void)
 {
     int err = set_up();
@@ -428,11 +554,15 @@ int main(void)
         return 100;
     }
     struct accounts start = measure();
-    /* The buffers' pages, and moe's bookkeeping of two dataspaces besides. */
-    check(start.mag_used >= empty.mag_used + 2 * 40960u, "two windows' buffers on mag's bill",
-          (long)(start.mag_used - empty.mag_used));
-    printf("mag-fuzz: two windows cost mag's factory %lu bytes\n",
-           (unsigned long)(start.mag_used - empty.mag_used));
+    /* The windows' limits and moe's bookkeeping, on the client's bill and not mag's. */
+    check(start.fuzzer_used >= empty.fuzzer_used + 2 * LIMIT,
+          "two windows' memory on the client's bill", (long)(start.fuzzer_used - empty.fuzzer_used));
+    check(start.mag_used == empty.mag_used, "none on mag's", (long)(start.mag_used - empty.mag_used));
+    printf("mag-fuzz: two windows cost the client's factory %lu bytes, mag's %ld\n",
+           (unsigned long)(start.fuzzer_used - empty.fuzzer_used),
+           (long)(start.mag_used - empty.mag_used));
+    check_refused_payers();
+    check_client_death(&start);
     check_info();
     check_refusals();
     check_isolation();
@@ -453,6 +583,7 @@ int main(void)
     pecan_factory_release(sub, pool[1]);
     pecan_factory_release(sub, pool[5]);
     pecan_cnode_delete(PECAN_ENV_CNODE, pool[2], 32);
+    pecan_cnode_delete(PECAN_ENV_CNODE, pool[6], 32);
     if (!settled(&empty, &now))
         report("after the fuzz", &empty, &now);
     if (failures)

@@ -8,11 +8,18 @@
  * client makes more buffers (up to the session's memory limit) and views, positioned in
  * the session's coordinates: the window's top left corner is (0, 0).
  *
- * Buffers are moe dataspaces made through mag's own factory and attached in mag's space;
- * GET_BUFFER and CREATE_BUFFER hand the client a copy derived from mag's capability. When
- * a buffer goes (DELETE_BUFFER, or its session closes), mag revokes every copy and deletes
- * its own, so moe destroys the dataspace: a client keeps no pixels of a closed session,
- * and no client ever holds a capability to another's buffer.
+ * Buffers are moe dataspaces made through the session's own factory, a factory mag owns
+ * whose quota the client pays (moe's CREATE FACTORY with the client's factory as payer:
+ * the open's item 1, pecan_session_open_charged) or, for a client that sent none, mag's
+ * own factory pays. mag owns that factory, so the client can neither destroy the pixels
+ * mag reads nor make mag call anything it chose; its quota holds the session's memory
+ * limit and moe's bookkeeping, and every page is backed at CREATE_BUFFER, so reading a
+ * buffer never faults for want of quota. They are attached in mag's space; GET_BUFFER and
+ * CREATE_BUFFER hand the client a copy derived from mag's capability. When a buffer goes
+ * (DELETE_BUFFER, or its session closes), mag revokes every copy and deletes its own, so
+ * moe destroys the dataspace: a client keeps no pixels of a closed session, and no client
+ * ever holds a capability to another's buffer. The session's factory goes at its close,
+ * and its quota back to whoever paid.
  *
  * Every session speaks EVENT too (pecan/protocol/event.h), as an L4Re console does: the
  * events mag routes to it (input.c) arrive in a ring of its own, made at its first
@@ -21,6 +28,7 @@
  * Every request is checked whole before anything changes, in the protocol's order, under
  * mag_lock (the input thread changes the same state).
  */
+#include <pecan/dataspace.h>
 #include <pecan/factory.h>
 #include <pecan/framebuffer.h>
 #include <pecan/region_map.h>
@@ -55,15 +63,29 @@ static uint64_t round_to_pages(uint64_t bytes)
 
 /* ---- buffers ----------------------------------------------------------------------------- */
 
-static int buffer_make(struct mag_buffer *buffer, uint32_t size)
+/* moe's bookkeeping the session's factory must hold beside the pixels (its quota is the
+ * memory limit plus this): per buffer its gate and page table, record pages, and the
+ * second level of tables of buffers over 4 MiB (a word per page). */
+static uint64_t bookkeeping(uint32_t memory_limit)
+{
+    return (uint64_t)PAGE_SIZE * (2 * MAG_BUFFERS_PER_SESSION + 3) + memory_limit / 1024;
+}
+
+/* A buffer of size bytes (whole pages) through the session's factory, every page backed
+ * now: mag reads it later and must not fault for want of quota then. */
+static int buffer_make(struct mag_session *session, struct mag_buffer *buffer, uint32_t size)
 {
     pecan_cap_t ds;
     int err = pecan_cap_alloc(&ds);
     if (err)
         return err;
-    err = pecan_factory_create_dataspace(PECAN_ENV_FACTORY, size, 0, 0, ds, 0);
+    err = pecan_factory_create_dataspace(session->memory, size, 0, 0, ds, 0);
     if (err) {
         pecan_cap_free(ds);
+        return err == -PECAN_ENOMEM ? err : -PECAN_ENOMEM;
+    }
+    if ((err = pecan_dataspace_allocate(ds, 0, size)) != 0) {
+        pecan_cap_release(ds);
         return err == -PECAN_ENOMEM ? err : -PECAN_ENOMEM;
     }
     pecan_word_t address = PECAN_ENV_FREE_BASE;
@@ -189,7 +211,7 @@ static int op_create_buffer(struct server_request *r, struct mag_session *sessio
     if (number == MAG_BUFFERS_PER_SESSION)
         return -PECAN_ENOMEM;
     struct mag_buffer *buffer = &session->buffers[number];
-    if ((err = buffer_make(buffer, (uint32_t)size)) != 0)
+    if ((err = buffer_make(session, buffer, (uint32_t)size)) != 0)
         return err;
     if ((err = reply_buffer(r, buffer)) != 0) {
         buffer_free(buffer);
@@ -529,6 +551,31 @@ static int open_arguments(const struct server_request *r, struct open_arguments 
     return 0;
 }
 
+/* The session's factory, owned by mag's: paid by the client's factory (CREATE's item 1,
+ * which mag only hands to moe, never calls, nor keeps) or, without one, by mag's. */
+static int memory_make(struct server_request *r, uint32_t memory_limit, pecan_cap_t *memory)
+{
+    pecan_cap_t payer = r->items >= 2 ? server_peek_cap(r, 1) : 0;
+    if (r->items >= 2 && !payer)
+        return -PECAN_EINVALCAP;
+    int err = pecan_cap_alloc(memory);
+    if (err)
+        return err;
+    uint64_t quota = memory_limit + bookkeeping(memory_limit);
+    err = payer ? pecan_factory_create_charged_factory(PECAN_ENV_FACTORY, payer, quota, *memory)
+                : pecan_factory_create_factory(PECAN_ENV_FACTORY, quota, *memory);
+    if (err)
+        pecan_cap_free(*memory);
+    return err;
+}
+
+/* The session's factory goes with everything still made through it. */
+static void memory_free(pecan_cap_t memory)
+{
+    pecan_factory_destroy(PECAN_ENV_FACTORY, memory);
+    pecan_cap_release(memory);
+}
+
 static int open_locked(struct server_request *r, struct server_session **out)
 {
     struct open_arguments a;
@@ -538,6 +585,10 @@ static int open_locked(struct server_request *r, struct server_session **out)
     struct mag_session *session = calloc(1, sizeof(*session));
     if (!session)
         return -PECAN_ENOMEM;
+    if ((err = memory_make(r, a.memory_limit, &session->memory)) != 0) {
+        free(session);
+        return err;
+    }
     memcpy(session->label, a.label, sizeof(a.label));
     struct color colour = { (uint8_t)(a.colour >> 16), (uint8_t)(a.colour >> 8), (uint8_t)a.colour };
     session->label_pixel = pixel_format_pack(&mag_screen.surface.format, colour);
@@ -545,7 +596,8 @@ static int open_locked(struct server_request *r, struct server_session **out)
     session->height = a.height;
     session->memory_limit = a.memory_limit;
     uint32_t size = (uint32_t)round_to_pages((uint64_t)a.width * a.height * bytes_per_pixel());
-    if ((err = buffer_make(&session->buffers[0], size)) != 0) {
+    if ((err = buffer_make(session, &session->buffers[0], size)) != 0) {
+        memory_free(session->memory);
         free(session);
         return err;
     }
@@ -556,6 +608,7 @@ static int open_locked(struct server_request *r, struct server_session **out)
         .buffer = 0, .offset = 0, .bytes_per_line = a.width * bytes_per_pixel() };
     if (!composite_stack_add(&session->views[0])) {
         buffer_free(&session->buffers[0]);
+        memory_free(session->memory);
         free(session);
         return -PECAN_ENOMEM;
     }
@@ -578,6 +631,7 @@ static void close_session(struct server_session *base)
     for (unsigned i = 0; i < MAG_BUFFERS_PER_SESSION; i++)
         if (session->buffers[i].used)
             buffer_free(&session->buffers[i]);
+    memory_free(session->memory);
     composite_flush();
     pecan_event_stream_free(&session->events);
     mag_unlock();
