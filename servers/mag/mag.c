@@ -5,21 +5,25 @@
  * session's buffer 0 as its screen, and serves FRAMEBUFFER sessions on the channel it got
  * as "mag" (session.c), compositing their windows on its screen (composite.c).
  *
- * Usage: mag (capabilities "fb" and "mag"; optionally "input", an EVENT session, for the
- * pointer, focus and events to the sessions: input.c). A missing capability or a screen that cannot
- * be mapped is one line "mag: error: ..." and exit status 1. Once serving it prints
- * "mag: WxH B bpp ready".
+ * Usage: mag [--background=0xRRGGBB] (capabilities "fb" and "mag"; optionally "input", an
+ * EVENT session, for the pointer, focus and events to the sessions: input.c). The
+ * background is where no window is (default 0x203040; a nested mag wants one of its own,
+ * or its window looks empty). A bad argument is "mag: error: ..." and exit status 2; a
+ * missing capability or a screen that cannot be mapped is one line "mag: error: ..." and
+ * exit status 1. Once serving it prints "mag: WxH B bpp ready".
  */
 #include <pecan/framebuffer.h>
 #include <pecan/runtime.h>
 #include <pecan/thread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "mag.h"
 
 extern const uint8_t console_font[];
 extern const uint32_t console_font_size;
 
-static const struct color background = { 0x20, 0x30, 0x40 };
+#define DEFAULT_BACKGROUND 0x203040u
 static const struct color label_text = { 0x00, 0x00, 0x00 };
 static const struct color pointer_inside = { 0xFF, 0xFF, 0xFF };
 
@@ -31,8 +35,35 @@ static int setup_error(const char *what, int err)
     return 1;
 }
 
-int main(void)
+/* The arguments: only --background=0xRRGGBB, whole and at most 0xFFFFFF. */
+static bool parse_arguments(int argc, char **argv, uint32_t *background)
 {
+    static const char option[] = "--background=";
+    *background = DEFAULT_BACKGROUND;
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], option, sizeof(option) - 1) != 0) {
+            printf("mag: error: unknown argument \"%s\"\n", argv[i]);
+            return false;
+        }
+        const char *value = argv[i] + sizeof(option) - 1;
+        char *end;
+        unsigned long colour = strtoul(value, &end, 0);
+        if (*value == 0 || *value == '-' || *end != 0 || colour > 0xFFFFFFul) {
+            printf("mag: error: --background wants a colour 0xRRGGBB, not \"%s\"\n", value);
+            return false;
+        }
+        *background = (uint32_t)colour;
+    }
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    uint32_t background;
+    if (!parse_arguments(argc, argv, &background)) {
+        printf("usage: mag [--background=0xRRGGBB]\n");
+        return 2;
+    }
     pecan_cap_t below = pecan_env_cap("fb"), channel = pecan_env_cap("mag");
     if (!below || !channel)
         return setup_error("needs capabilities \"fb\" (a FRAMEBUFFER session) and \"mag\"", 0);
@@ -46,7 +77,9 @@ int main(void)
     mag_screen.below = below;
     mag_screen.surface = mapping.surface;
     mag_screen.auto_refresh = mapping.info.flags & PECAN_FRAMEBUFFER_AUTO_REFRESH;
-    mag_screen.background_pixel = pixel_format_pack(&mapping.surface.format, background);
+    struct color colour = { (uint8_t)(background >> 16), (uint8_t)(background >> 8),
+                            (uint8_t)background };
+    mag_screen.background_pixel = pixel_format_pack(&mapping.surface.format, colour);
     mag_screen.text_pixel = pixel_format_pack(&mapping.surface.format, label_text);
     mag_screen.pointer_pixel = pixel_format_pack(&mapping.surface.format, pointer_inside);
     /* mag_lock is taken by two threads: the notification this one blocks on is made now
