@@ -72,8 +72,14 @@ struct mag_screen {
 
 extern struct mag_screen mag_screen;
 
+/* What the user sees and where keys go (input.c's hotkeys, docs/graphics.md "Hotkeys"):
+ * X-ray frames every view and dims the unfocused ones; kill lists the sessions too; in
+ * both no client gets keys. */
+enum mag_mode { MAG_MODE_NORMAL, MAG_MODE_XRAY, MAG_MODE_KILL };
+
 /* The input state (input.c), under mag_lock like everything else here. */
 struct mag_input {
+    enum mag_mode mode;
     bool pointer_shown;            /* mag has input: the pointer is drawn */
     int32_t pointer_x, pointer_y;  /* its tip, on the screen */
     uint32_t devices;              /* what the input server has (PECAN_EVENT_DEVICE_*) */
@@ -115,6 +121,21 @@ void composite_damage_pointer(void);
 struct mag_view *composite_view_at(int32_t x, int32_t y);
 /* Puts the session's views on top, in their order. */
 void composite_raise(const struct mag_session *session);
+/* The width of X-ray's frame around each view, in pixels. */
+#define MAG_XRAY_FRAME 2
+/* Kill mode's list (drawn at the screen's top left): its lines, set by input.c. */
+#define MAG_KILL_LINES 10u
+#define MAG_KILL_LINE 40u
+extern char composite_kill_list[MAG_KILL_LINES][MAG_KILL_LINE];
+extern unsigned composite_kill_count;
+/* Writes the screen to the log as one line (docs/graphics.md, "Hotkeys"). */
+void composite_screenshot(void);
+
+/* session.c: the open sessions, in the order they opened (kill mode numbers them so). */
+unsigned session_count(void);
+struct mag_session *session_number(unsigned index);
+/* Ends a session as if its client had gone (the main thread only, without mag_lock). */
+void session_end(struct mag_session *session);
 
 /* session.c */
 int mag_serve(struct server *s, pecan_cap_t channel);

@@ -48,6 +48,8 @@
 #define MAX_MEMORY_LIMIT (64u << 20)   /* what one script argument may let a session take */
 
 static struct server *serving;
+static struct mag_session *open_sessions[SESSIONS];   /* in the order they opened */
+static unsigned open_count;
 static const uint32_t info_flags =
     PECAN_FRAMEBUFFER_DYNAMIC_VIEWS | PECAN_FRAMEBUFFER_DYNAMIC_BUFFERS;
 
@@ -612,6 +614,7 @@ static int open_locked(struct server_request *r, struct server_session **out)
         free(session);
         return -PECAN_ENOMEM;
     }
+    open_sessions[open_count++] = session;   /* the registry bounds sessions to SESSIONS */
     composite_flush();
     printf("mag: session \"%s\" opened: %ux%u at %u,%u\n", session->label,
            (unsigned)a.width, (unsigned)a.height, (unsigned)a.x, (unsigned)a.y);
@@ -619,11 +622,34 @@ static int open_locked(struct server_request *r, struct server_session **out)
     return 0;
 }
 
+/* Off the list of open sessions. */
+static void forget(struct mag_session *session)
+{
+    for (unsigned i = 0; i < open_count; i++)
+        if (open_sessions[i] == session) {
+            memmove(&open_sessions[i], &open_sessions[i + 1],
+                    (open_count - i - 1) * sizeof(open_sessions[0]));
+            open_count--;
+            return;
+        }
+}
+
+unsigned session_count(void)
+{
+    return open_count;
+}
+
+struct mag_session *session_number(unsigned index)
+{
+    return index < open_count ? open_sessions[index] : 0;
+}
+
 /* The client is gone: its views leave the screen at once, its buffers' memory returns. */
 static void close_session(struct server_session *base)
 {
     struct mag_session *session = (struct mag_session *)base;
     mag_lock();
+    forget(session);
     input_session_closed(session);
     for (unsigned i = 0; i < MAG_VIEWS_PER_SESSION; i++)
         if (session->views[i].used)
@@ -659,9 +685,81 @@ static struct server_sessions sessions = {
     .close = close_session,
 };
 
+/* ---- ending a session from mag's side (kill mode) ------------------------------------------ */
+
+/* Only the main thread ends sessions, as it alone frees them when their clients go: a
+ * request it is about to serve must never find its session freed by another thread.
+ * The input thread asks it through a gate of mag's own, served here ("control"). */
+#define CONTROL_LABEL 0x4F00   /* no client has the gate: a label of mag's own */
+#define CONTROL_END 0u         /* w1 the session's index in open_sessions, w2 its address */
+
+static struct server_object control;
+static pecan_cap_t control_client;
+
+static bool is_open(const struct mag_session *session)
+{
+    for (unsigned i = 0; i < open_count; i++)
+        if (open_sessions[i] == session)
+            return true;
+    return false;
+}
+
+static int control_request(struct server_request *r)
+{
+    if (r->words != 2 || r->in[0] != CONTROL_END)
+        return -PECAN_EINVAL;
+    struct mag_session *session = (struct mag_session *)(uintptr_t)r->in[1];
+    mag_lock();
+    bool open = is_open(session);
+    mag_unlock();
+    if (!open)
+        return -PECAN_ENOENT;   /* it closed meanwhile */
+    /* What the framework does when the session's last client copy goes: unregister
+     * (which revokes the client's copies), drop the gate, close. */
+    sessions.type.no_clients(&session->base.object);
+    return 0;
+}
+
+static const struct server_protocol control_protocols[] = {
+    { CONTROL_LABEL, control_request },
+};
+static const struct server_type control_type = {
+    .name = "mag-control", .protocols = control_protocols, .protocol_count = 1,
+};
+
+void session_end(struct mag_session *session)
+{
+    struct pecan_message m;
+    m.word[0] = CONTROL_END;
+    m.word[1] = (pecan_word_t)(uintptr_t)session;
+    m.tag = pecan_tag(CONTROL_LABEL, 2, 0);
+    struct pecan_reply reply = pecan_ipc_call(control_client, &m, PECAN_TIMEOUT_NEVER);
+    int err = pecan_error(reply);
+    if (err)
+        printf("mag: kill: the session was not ended (%d)\n", err);
+}
+
+static int control_serve(struct server *s)
+{
+    pecan_cap_t gate;
+    int err = pecan_cap_alloc(&gate);
+    if (!err)
+        err = pecan_cap_alloc(&control_client);
+    if (!err)
+        err = pecan_factory_create_gate(PECAN_ENV_FACTORY, gate);
+    if (!err)
+        err = server_register(s, &control, &control_type, gate);
+    if (!err)
+        err = server_mint_into(s, &control, PECAN_ENV_CNODE, control_client, 32,
+                               PECAN_RIGHT_WRITE);
+    return err;
+}
+
 int mag_serve(struct server *s, pecan_cap_t channel)
 {
     serving = s;
-    int err = server_program_init(s, SESSIONS);
+    int err = server_program_init(s, SESSIONS + 1);
+    if (!err)
+        err = control_serve(s);
     return err ? err : server_sessions_serve(s, &sessions, channel);
 }
