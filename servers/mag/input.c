@@ -6,7 +6,9 @@
  *   - motion moves the pointer, clamped to the screen; the session under the pointer gets
  *     a POSITION event in its own coordinates (its window's top left is 0, 0);
  *   - a button press focuses the session under the pointer and raises its views, as
- *     nitpicker does; button events go to the session under the pointer;
+ *     nitpicker does; button events go to the session under the pointer; while a button
+ *     is held, the session the first press went to has the pointer (a grab): positions
+ *     and buttons go to it, wherever the pointer is, until the last button is released;
  *   - keys go to the focused session only, except mag's hotkeys, which no client ever
  *     gets (press, repeat or release): Scroll Lock toggles X-ray, Print Screen writes a
  *     screenshot to the log, Pause lists the sessions (log and screen) and the digit of
@@ -15,8 +17,8 @@
  * pointer's tip. Each session has an event stream of its own (pecan/event_server.h), so a
  * client cannot tell mag's events from input-drv's.
  *
- * Invariants: mag_input.focus is 0 or an open session; the pointer's tip lies on the
- * screen.
+ * Invariants: mag_input.focus and mag_input.grab are 0 or open sessions; grab is 0
+ * whenever no button is held; the pointer's tip lies on the screen.
  */
 #include <pecan/event.h>
 #include <pecan/factory.h>
@@ -51,6 +53,8 @@ void input_session_closed(struct mag_session *session)
 {
     if (mag_input.focus == session)
         mag_input.focus = 0;
+    if (mag_input.grab == session)
+        mag_input.grab = 0;
 }
 
 /* Into the session's stream, if it has one (a client that never asked gets none). */
@@ -68,6 +72,13 @@ static struct mag_session *session_under_pointer(void)
     return view ? view->session : 0;
 }
 
+/* Who gets pointer events: the grabbing session while a button is held, else the one
+ * under the pointer. */
+static struct mag_session *pointer_target(void)
+{
+    return mag_input.grab ? mag_input.grab : session_under_pointer();
+}
+
 static int32_t clamp(int64_t value, int32_t limit)
 {
     return value < 0 ? 0 : value >= limit ? limit - 1 : (int32_t)value;
@@ -80,7 +91,7 @@ static void pointer_to(int64_t x, int64_t y, uint32_t time_ms)
     mag_input.pointer_x = clamp(x, (int32_t)mag_screen.surface.width);
     mag_input.pointer_y = clamp(y, (int32_t)mag_screen.surface.height);
     composite_damage_pointer();
-    struct mag_session *session = session_under_pointer();
+    struct mag_session *session = pointer_target();
     if (!session)
         return;
     const struct mag_view *window = &session->views[0];
@@ -104,17 +115,20 @@ static void button(const struct pecan_event *e)
 {
     uint32_t bit = e->code == INPUT_BUTTON_LEFT ? 1 : e->code == INPUT_BUTTON_RIGHT ? 2
                  : e->code == INPUT_BUTTON_MIDDLE ? 4 : 0;
-    struct mag_session *session = session_under_pointer();
+    struct mag_session *session = pointer_target();
     if (e->type == PECAN_EVENT_PRESS) {
-        mag_input.buttons |= bit;
-        if (session) {
+        if (!mag_input.grab && session && bit) {
+            mag_input.grab = session;   /* the first press: the grab begins */
             focus(session);
             composite_raise(session);
         }
+        mag_input.buttons |= bit;
     } else if (e->type == PECAN_EVENT_RELEASE) {
         mag_input.buttons &= ~bit;
     }
     deliver(session, *e);
+    if (!mag_input.buttons)
+        mag_input.grab = 0;   /* the last release went to the grabbing session */
 }
 
 /* ---- hotkeys ---------------------------------------------------------------------------- */

@@ -85,6 +85,7 @@ struct mag_input {
     uint32_t devices;              /* what the input server has (PECAN_EVENT_DEVICE_*) */
     uint32_t modifiers, buttons;   /* after the last event */
     struct mag_session *focus;     /* keys go here; 0: none */
+    struct mag_session *grab;      /* has the pointer while a button is held; 0: none */
 };
 
 extern struct mag_input mag_input;
