@@ -14,10 +14,21 @@
  * brightness; kill mode adds the list of sessions at the screen's top left. A screenshot
  * writes the screen's size, format and CRC-32 to the log.
  *
+ * Flushing is batched (as Genode's nitpicker and L4Re's mag do): damage is drawn at once
+ * if the last redraw is at least the flush interval old (40 ms by default, mag's
+ * --flush-ms), else by the flusher thread when it is; so the screen is redrawn at most
+ * 25 times a second however fast clients refresh, and a lone refresh after a pause is
+ * drawn at once.
+ *
  * Invariants: the dirty rectangles lie inside the screen and are not empty; a stacked
  * view's lines lie inside its buffer (mag.h), so drawing it reads only that buffer.
  */
+#include <pecan/factory.h>
 #include <pecan/framebuffer.h>
+#include <pecan/kip.h>
+#include <pecan/runtime.h>
+#include <pecan/sys.h>
+#include <pecan/thread.h>
 #include <stdio.h>
 #include <string.h>
 #include "mag.h"
@@ -397,8 +408,21 @@ static void redraw(struct rectangle clip)
     draw_pointer(clip);
 }
 
-void composite_flush(void)
+static uint64_t flush_interval_ns = 40000000u;
+static uint64_t last_flush_ns;
+static bool flush_pending;          /* the flusher will draw the damage */
+static pecan_cap_t flush_notification;
+static bool flusher_running;        /* else every flush is at once */
+
+static uint64_t now_ns(void)
 {
+    return pecan_kip_clock_ns((const volatile struct pecan_kip *)PECAN_KIP_ADDRESS);
+}
+
+void composite_flush_now(void)
+{
+    last_flush_ns = now_ns();
+    flush_pending = false;
     for (unsigned i = 0; i < dirty_count; i++) {
         redraw(dirty[i]);
         if (!mag_screen.auto_refresh)   /* fb-drv's PL111 scans memory; a mag composites */
@@ -406,6 +430,64 @@ void composite_flush(void)
                                   (uint32_t)dirty[i].width, (uint32_t)dirty[i].height);
     }
     dirty_count = 0;
+}
+
+void composite_flush(void)
+{
+    if (dirty_count == 0)
+        return;
+    if (!flusher_running || now_ns() - last_flush_ns >= flush_interval_ns) {
+        composite_flush_now();
+        return;
+    }
+    if (!flush_pending) {
+        flush_pending = true;
+        pecan_notification_signal(flush_notification, 1);
+    }
+}
+
+/* Draws the damage a request left for later once the interval since the last redraw is
+ * over (woken by composite_flush; the KIP clock moves in ticks of 10 ms). */
+static void *flusher(void *unused)
+{
+    (void)unused;
+    pecan_thread_park_prepare(pecan_thread_self());   /* see composite_start_flusher */
+    for (;;) {
+        pecan_word_t bits;
+        if (pecan_notification_wait(flush_notification, &bits) != 0)
+            return 0;
+        for (;;) {
+            mag_lock();
+            uint64_t now = now_ns(), due = last_flush_ns + flush_interval_ns;
+            bool done = !flush_pending || now >= due;
+            if (flush_pending && now >= due)
+                composite_flush_now();
+            mag_unlock();
+            if (done)
+                break;
+            pecan_sleep_us((uint32_t)((due - now) / 1000u) + 1);
+        }
+    }
+}
+
+int composite_start_flusher(uint32_t interval_ms)
+{
+    flush_interval_ns = (uint64_t)interval_ms * 1000000u;
+    if (interval_ms == 0)
+        return 0;   /* every flush at once: no thread */
+    pecan_cap_t n;
+    struct pecan_thread *thread;
+    int err = pecan_cap_alloc(&n);
+    if (!err && (err = pecan_factory_create_notification(PECAN_ENV_FACTORY, n)) != 0)
+        pecan_cap_free(n);
+    if (err)
+        return err;
+    /* The thread parks on mag_lock: its notification is made before it starts (below,
+     * in the thread) rather than at the first contention, which could find no quota. */
+    flush_notification = n;
+    err = pecan_thread_create(&thread, flusher, 0);
+    flusher_running = !err;
+    return err;
 }
 
 /* ---- screenshots ------------------------------------------------------------------------- */

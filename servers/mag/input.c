@@ -185,7 +185,7 @@ static bool hotkey(uint32_t code)
         set_mode(mag_input.mode == MAG_MODE_NORMAL ? MAG_MODE_XRAY : MAG_MODE_NORMAL);
         return true;
     case INPUT_KEY_SYSRQ:
-        composite_flush();   /* the screen as the events before left it */
+        composite_flush_now();   /* the screen as the events before left it */
         composite_screenshot();
         return true;
     case INPUT_KEY_PAUSE:

@@ -5,10 +5,11 @@
  * session's buffer 0 as its screen, and serves FRAMEBUFFER sessions on the channel it got
  * as "mag" (session.c), compositing their windows on its screen (composite.c).
  *
- * Usage: mag [--background=0xRRGGBB] (capabilities "fb" and "mag"; optionally "input", an
- * EVENT session, for the pointer, focus and events to the sessions: input.c). The
- * background is where no window is (default 0x203040; a nested mag wants one of its own,
- * or its window looks empty). A bad argument is "mag: error: ..." and exit status 2; a
+ * Usage: mag [--background=0xRRGGBB] [--flush-ms=N] (capabilities "fb" and "mag";
+ * optionally "input", an EVENT session, for the pointer, focus and events to the
+ * sessions: input.c). The background is where no window is (default 0x203040; a nested
+ * mag wants one of its own, or its window looks empty). The screen is redrawn at most
+ * once per N ms (default 40, 0 to 1000; 0: at every request, as the benchmark wants). A bad argument is "mag: error: ..." and exit status 2; a
  * missing capability or a screen that cannot be mapped is one line "mag: error: ..." and
  * exit status 1. Once serving it prints "mag: WxH B bpp ready".
  */
@@ -35,33 +36,46 @@ static int setup_error(const char *what, int err)
     return 1;
 }
 
-/* The arguments: only --background=0xRRGGBB, whole and at most 0xFFFFFF. */
-static bool parse_arguments(int argc, char **argv, uint32_t *background)
+#define DEFAULT_FLUSH_MS 40u
+
+/* A whole number from 0 to max (C notation: 0x for hex), all of value. */
+static bool number(const char *value, unsigned long max, uint32_t *out)
 {
-    static const char option[] = "--background=";
+    char *end;
+    unsigned long n = strtoul(value, &end, 0);
+    if (*value == 0 || *value == '-' || *end != 0 || n > max)
+        return false;
+    *out = (uint32_t)n;
+    return true;
+}
+
+/* The arguments: --background=0xRRGGBB (at most 0xFFFFFF), --flush-ms=N (0 to 1000). */
+static bool parse_arguments(int argc, char **argv, uint32_t *background, uint32_t *flush_ms)
+{
+    static const char colour[] = "--background=", flush[] = "--flush-ms=";
     *background = DEFAULT_BACKGROUND;
+    *flush_ms = DEFAULT_FLUSH_MS;
     for (int i = 1; i < argc; i++) {
-        if (strncmp(argv[i], option, sizeof(option) - 1) != 0) {
-            printf("mag: error: unknown argument \"%s\"\n", argv[i]);
+        bool ok;
+        if (strncmp(argv[i], colour, sizeof(colour) - 1) == 0)
+            ok = number(argv[i] + sizeof(colour) - 1, 0xFFFFFFul, background);
+        else if (strncmp(argv[i], flush, sizeof(flush) - 1) == 0)
+            ok = number(argv[i] + sizeof(flush) - 1, 1000ul, flush_ms);
+        else
+            ok = false;
+        if (!ok) {
+            printf("mag: error: bad argument \"%s\"\n", argv[i]);
             return false;
         }
-        const char *value = argv[i] + sizeof(option) - 1;
-        char *end;
-        unsigned long colour = strtoul(value, &end, 0);
-        if (*value == 0 || *value == '-' || *end != 0 || colour > 0xFFFFFFul) {
-            printf("mag: error: --background wants a colour 0xRRGGBB, not \"%s\"\n", value);
-            return false;
-        }
-        *background = (uint32_t)colour;
     }
     return true;
 }
 
 int main(int argc, char **argv)
 {
-    uint32_t background;
-    if (!parse_arguments(argc, argv, &background)) {
-        printf("usage: mag [--background=0xRRGGBB]\n");
+    uint32_t background, flush_ms;
+    if (!parse_arguments(argc, argv, &background, &flush_ms)) {
+        printf("usage: mag [--background=0xRRGGBB] [--flush-ms=0..1000]\n");
         return 2;
     }
     pecan_cap_t below = pecan_env_cap("fb"), channel = pecan_env_cap("mag");
@@ -90,7 +104,9 @@ int main(int argc, char **argv)
     if ((err = mag_serve(&server, channel)) != 0)
         return setup_error("cannot serve \"mag\"", err);
     composite_damage(0, 0, mag_screen.surface.width, mag_screen.surface.height);
-    composite_flush();
+    composite_flush_now();
+    if ((err = composite_start_flusher(flush_ms)) != 0)
+        return setup_error("starting the flusher", err);
     pecan_cap_t input = pecan_env_cap("input");
     if (input && (err = input_start(input)) != 0)
         printf("mag: no input from \"input\" (error %d); going on without\n", err);

@@ -112,8 +112,13 @@ void composite_stack_move(struct mag_view *view, struct mag_view *pivot, bool be
 void composite_damage_view(const struct mag_view *view);
 /* A rectangle of the screen changed (clipped to it; any values). */
 void composite_damage(int64_t x, int64_t y, int64_t width, int64_t height);
-/* Redraws the damaged rectangles and refreshes them below. */
+/* The damage may be shown: redrawn and refreshed below now, or by the flusher thread
+ * once the flush interval since the last redraw is over. */
 void composite_flush(void);
+/* Redraws the damaged rectangles and refreshes them below now. */
+void composite_flush_now(void);
+/* Batching: at most one redraw per interval_ms (0: every flush at once, no thread). */
+int composite_start_flusher(uint32_t interval_ms);
 /* The label bars of a session's views (its focus changed). */
 void composite_damage_bars(const struct mag_session *session);
 /* The pointer's rectangle at its place now. */

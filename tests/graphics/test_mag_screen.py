@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -72,6 +73,21 @@ def mag_model(font, windows, width=WIDTH, height=HEIGHT, background=BACKGROUND):
     return image
 
 
+def settled_screendump(guest, expected, name, timeout=30):
+    """Screendumps until one equals expected or timeout seconds passed: mag redraws at
+    most every 40 ms, so the last change may show a little after the line that told of
+    it. Returns the last screendump and its difference from expected."""
+    deadline = time.monotonic() + timeout
+    while True:
+        shot = guest.screendump(name)
+        if (shot.width, shot.height) != (expected.width, expected.height):
+            return shot, None
+        difference = compare_region(shot, expected, 0, 0)
+        if difference.equal or time.monotonic() > deadline:
+            return shot, difference
+        time.sleep(0.2)
+
+
 def pack(work, scenario):
     rom = os.environ.get("PECAN_SCENARIO_ROM", "")
     if not Path(rom).is_file():
@@ -98,11 +114,10 @@ def run(work):
         for w in (ALPHA, BETA):
             guest.wait_for_log(f"fb-pattern: drew {w[4]}x{w[5]} 16 bpp rgb565: ready", timeout=180)
         guest.wait_for_log(r"mag-scenario: gamma and delta gone, memory exact", timeout=120)
-        shot = guest.screendump("mag.ppm")
-        if (shot.width, shot.height) != (WIDTH, HEIGHT):
-            return fail(f"the screen is {shot.width}x{shot.height}", guest)
         expected = mag_model(font, [ALPHA, BETA])
-        difference = compare_region(shot, expected, 0, 0)
+        shot, difference = settled_screendump(guest, expected, "mag.ppm")
+        if difference is None:
+            return fail(f"the screen is {shot.width}x{shot.height}", guest)
         if not difference.equal:
             expected.write_ppm(work / "expected.ppm")
             return fail(f"{difference.report()} (screendump and model in {work})", guest)
@@ -128,10 +143,11 @@ def run_nested(work):
     with QemuScreen(pack(work, "mag-nested"), work, smp=1, timeout=240) as guest:
         for w in (ALPHA, NEST):
             guest.wait_for_log(f"fb-pattern: drew {w[4]}x{w[5]} 16 bpp rgb565: ready", timeout=180)
-        shot = guest.screendump("mag-nested.ppm")
         inner_screen = mag_model(font, [NEST], INNER[4], INNER[5], INNER_BACKGROUND)
         expected = mag_model(font, [ALPHA, INNER + (inner_screen,)])
-        difference = compare_region(shot, expected, 0, 0)
+        shot, difference = settled_screendump(guest, expected, "mag-nested.ppm")
+        if difference is None:
+            return fail(f"the screen is {shot.width}x{shot.height}", guest)
         if not difference.equal:
             expected.write_ppm(work / "expected.ppm")
             return fail(f"{difference.report()} (screendump and model in {work})", guest)
