@@ -616,8 +616,10 @@ static int open_locked(struct server_request *r, struct server_session **out)
     }
     open_sessions[open_count++] = session;   /* the registry bounds sessions to SESSIONS */
     composite_flush();
-    printf("mag: session \"%s\" opened: %ux%u at %u,%u\n", session->label,
-           (unsigned)a.width, (unsigned)a.height, (unsigned)a.x, (unsigned)a.y);
+    printf("mag: session \"%s\" opened: %ux%u at %u,%u; %lu bytes %s\n", session->label,
+           (unsigned)a.width, (unsigned)a.height, (unsigned)a.x, (unsigned)a.y,
+           (unsigned long)(a.memory_limit + bookkeeping(a.memory_limit)),
+           r->items >= 2 ? "charged to its client" : "on mag's bill");
     *out = &session->base;
     return 0;
 }
@@ -659,6 +661,8 @@ static void close_session(struct server_session *base)
             buffer_free(&session->buffers[i]);
     memory_free(session->memory);
     composite_flush();
+    /* A client waiting for events learns that its session went (the kill hotkey). */
+    pecan_event_stream_signal(&session->events);
     pecan_event_stream_free(&session->events);
     mag_unlock();
     printf("mag: session \"%s\" closed\n", session->label);

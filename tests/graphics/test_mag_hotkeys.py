@@ -13,9 +13,10 @@ and print the events mag sends them. Through QEMU's monitor the test:
   - presses Print Screen: mag's log line must carry the screen's size, format and the
     CRC-32 of exactly the pixels of the screendump (packed back to RGB565);
   - presses Pause: the sessions listed in the log and, X-ray-like, in a box at the top
-    left (model); presses 2: right's session closes (mag's log) and its window is gone
-    from the screen (model); left still gets keys, and no hotkey or digit reached a
-    client.
+    left (model); presses 2: right's session closes (mag's log), its window is gone
+    from the screen (model), and its client's quota got the session's memory back (the
+    quota mag logged at the open, plus moe's gate and record of it); left still gets
+    keys, and no hotkey or digit reached a client.
 
 Models in which the dimming, the frame or the list were missing must differ, so the
 comparisons can fail.
@@ -158,6 +159,16 @@ def run(work):
         guest.send_keys(["2"])
         guest.wait_for_log(r'mag: session "right" closed', timeout=60)
         expect_screen(guest, work, model(font, [LEFT], "left", pointer), "killed.ppm")
+        # Its memory is back on its client's quota: the session's factory (the quota mag
+        # logged at the open), its gate, and its record (0 or a record page) are gone.
+        gone = guest.wait_for_log(r"right: session gone: factory used (\d+) bytes, (\d+) when "
+                                  r"ready", timeout=60)
+        charged = int(re.search(r'mag: session "right" opened: .*; (\d+) bytes charged to its '
+                                r'client', guest.log_text()).group(1))
+        returned = int(gone.group(2)) - int(gone.group(1))
+        if not charged + 4096 <= returned <= charged + 8192:
+            raise GuestError(f"right's client got {returned} bytes back, not its session's "
+                             f"{charged} and moe's 4096 to 8192 of bookkeeping")
         # The key that chose reached nobody; left still gets keys.
         type_key(guest, "c", 46, "left")
         log = guest.log_text()
@@ -168,7 +179,8 @@ def run(work):
     print(f"mag_hotkeys_screen: X-ray, normal, kill list and killed screens equal the model; "
           f"models without dimming, frames or the list differ in {no_dim}, {no_frame}, "
           f"{no_list} pixels; the screenshot's crc32 is the screendump's; keys in X-ray and "
-          f"hotkeys reached no client")
+          f"hotkeys reached no client; the killed session gave its client {returned} bytes "
+          f"back ({charged} charged)")
     return 0
 
 
