@@ -141,6 +141,10 @@ static void set_mode(enum mag_mode mode)
     composite_damage(0, 0, mag_screen.surface.width, mag_screen.surface.height);
 }
 
+/* The sessions kill mode listed, by number - 1 (any may have closed since: the main
+ * thread ends one only if it is still open, session_end). */
+static struct mag_session *listed[MAG_KILL_LINES - 1];
+
 /* Kill mode: the sessions numbered from 1 in the order they opened, to the log and into
  * the list on the screen (at most 9: one digit each). */
 static void list_sessions(void)
@@ -150,7 +154,7 @@ static void list_sessions(void)
     snprintf(composite_kill_list[0], MAG_KILL_LINE, "kill: 1-%u, Esc: none", count);
     printf("mag: kill: %u sessions (press the digit of one, Escape for none)\n", count);
     for (unsigned i = 0; i < count; i++) {
-        const struct mag_session *session = session_number(i);
+        struct mag_session *session = listed[i] = session_number(i);
         snprintf(composite_kill_list[i + 1], MAG_KILL_LINE, "%u %s", i + 1, session->label);
         printf("mag: kill: %u \"%s\"\n", i + 1, session->label);
     }
@@ -158,7 +162,7 @@ static void list_sessions(void)
 }
 
 /* The session the user chose to end (the input thread hands it to the main thread,
- * which alone ends sessions: see kill_chosen). */
+ * which alone ends sessions: session_end). */
 static struct mag_session *to_kill;
 
 static void kill_key(uint32_t code)
@@ -172,8 +176,7 @@ static void kill_key(uint32_t code)
     unsigned number = code - INPUT_KEY_1;
     if (number + 1 >= composite_kill_count)
         return;
-    to_kill = session_number(number);
-    printf("mag: kill: ending \"%s\"\n", to_kill->label);
+    to_kill = listed[number];
     set_mode(MAG_MODE_NORMAL);
 }
 

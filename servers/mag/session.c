@@ -715,9 +715,13 @@ static int control_request(struct server_request *r)
     struct mag_session *session = (struct mag_session *)(uintptr_t)r->in[1];
     mag_lock();
     bool open = is_open(session);
+    if (open)
+        printf("mag: kill: ending \"%s\"\n", session->label);
     mag_unlock();
-    if (!open)
-        return -PECAN_ENOENT;   /* it closed meanwhile */
+    if (!open) {
+        printf("mag: kill: that session closed meanwhile\n");
+        return -PECAN_ENOENT;
+    }
     /* What the framework does when the session's last client copy goes: unregister
      * (which revokes the client's copies), drop the gate, close. */
     sessions.type.no_clients(&session->base.object);
