@@ -36,7 +36,7 @@ local windows = {
     { "right", 0x20A0E0, 200, 120, 360, 240, "0x80A040" },
 }
 for i, w in ipairs(windows) do
-    ld:start({ caps = { fb = mag:create(L4.Proto.Goos, w[1], w[2], w[3], w[4], w[5], w[6]) },
+    ld:start({ caps = { fb = mag:create(L4.Proto.Goos, w[1], w[2], w[3], w[4], w[5], w[6]):charged() },
                quota = 1024 * KiB, log = { w[1], "yellow" } },
              "rom/mag-event-client.elf " .. w[1] .. " " .. w[7])
     -- one at a time, so the stacking order is the list's

@@ -80,6 +80,21 @@ int pecan_factory_create_named_factory(pecan_cap_t factory, pecan_word_t quota,
                               PECAN_FACTORY_NAME_MAX, dest);
 }
 
+int pecan_factory_create_charged_factory(pecan_cap_t factory, pecan_cap_t payer,
+                                         pecan_word_t quota, pecan_cap_t dest)
+{
+    struct pecan_message m;
+    m.word[0] = PECAN_FACTORY_CREATE;
+    m.word[1] = PECAN_FACTORY_FACTORY;
+    m.word[2] = quota;
+    client_cap_item(&m.word[3], payer, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
+    pecan_receive_caps(&dest, 1);
+    int err = client_call(factory, PECAN_PROTO_FACTORY, &m, 3, 1);
+    if (!err && pecan_tag_items(m.tag) < 1)
+        return -PECAN_EMSGTOOSHORT;
+    return err;
+}
+
 int pecan_factory_create_log(pecan_cap_t factory, unsigned colour, const char *tag,
                              pecan_cap_t dest)
 {

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* Sessions (pecan/session.h): FACTORY CREATE at a framework server's session factory with
- * a gate of the client's, FACTORY RELEASE of that gate at the close. */
+ * a gate of the client's (and, for a charged session, the client's factory), FACTORY
+ * RELEASE of that gate at the close. */
 #include <pecan/factory.h>
 #include <pecan/session.h>
+#include <stdbool.h>
 #include "client_call.h"
 
-/* CREATE with the gate as item 0 (0: no item, the server pays). */
-static int create(pecan_cap_t server, int protocol, pecan_cap_t gate,
+/* CREATE with the gate as item 0 (0: no item, the server pays) and the payer as item 1
+ * (0: none). */
+static int create(pecan_cap_t server, int protocol, pecan_cap_t gate, pecan_cap_t payer,
                   const pecan_word_t *args, unsigned count, pecan_cap_t dest)
 {
     struct pecan_message m;
@@ -15,11 +18,15 @@ static int create(pecan_cap_t server, int protocol, pecan_cap_t gate,
     for (unsigned i = 0; i < count; i++)
         m.word[2 + i] = args[i];
     /* READ: the server binds the gate; GRANT: it mints the session's copies from it. */
+    unsigned items = 0;
     if (gate)
-        client_cap_item(&m.word[2 + count], gate,
+        client_cap_item(&m.word[2 + count + 2 * items++], gate,
                         PECAN_RIGHT_READ | PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
+    if (gate && payer)
+        client_cap_item(&m.word[2 + count + 2 * items++], payer,
+                        PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
     pecan_receive_caps(&dest, 1);
-    int err = client_call(server, PECAN_PROTO_FACTORY, &m, 2 + count, gate ? 1 : 0);
+    int err = client_call(server, PECAN_PROTO_FACTORY, &m, 2 + count, items);
     if (!err && pecan_tag_items(m.tag) < 1)
         return -PECAN_EMSGTOOSHORT;
     return err;
@@ -33,8 +40,8 @@ static int can_send_items(pecan_cap_t server)
            (id.rights & PECAN_RIGHT_GRANT);
 }
 
-int pecan_session_open(pecan_cap_t server, int protocol, pecan_cap_t factory,
-                       const pecan_word_t *args, unsigned count, struct pecan_session *session)
+static int open_session(pecan_cap_t server, int protocol, pecan_cap_t factory, bool charged,
+                const pecan_word_t *args, unsigned count, struct pecan_session *session)
 {
     if (count > PECAN_SESSION_MAX_ARGS)
         return -PECAN_ERANGE;
@@ -43,10 +50,24 @@ int pecan_session_open(pecan_cap_t server, int protocol, pecan_cap_t factory,
     if (!err && can_send_items(server) && (err = pecan_cap_alloc(&session->gate)) == 0)
         err = pecan_factory_create_gate(factory, session->gate);
     if (!err)
-        err = create(server, protocol, session->gate, args, count, session->cap);
+        err = create(server, protocol, session->gate, charged ? factory : 0, args, count,
+                     session->cap);
     if (err)
         pecan_session_close(session);
     return err;
+}
+
+int pecan_session_open(pecan_cap_t server, int protocol, pecan_cap_t factory,
+                       const pecan_word_t *args, unsigned count, struct pecan_session *session)
+{
+    return open_session(server, protocol, factory, false, args, count, session);
+}
+
+int pecan_session_open_charged(pecan_cap_t server, int protocol, pecan_cap_t factory,
+                               const pecan_word_t *args, unsigned count,
+                               struct pecan_session *session)
+{
+    return open_session(server, protocol, factory, true, args, count, session);
 }
 
 void pecan_session_close(struct pecan_session *session)

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 
 #define DEPTH 32              /* a program's CNode: one level, index = slot */
-#define RECEIVE_SLOTS 1       /* a session's gate (CREATE's item) */
+#define RECEIVE_SLOTS 2       /* a session's gate and payer (CREATE's items) */
 
 static pecan_cap_t slot_or_zero(void)
 {

@@ -284,9 +284,11 @@ static int argument_words(lua_State *L, int list, pecan_word_t *words, unsigned 
     return (int)count;
 }
 
-/* core.session_open(channel, protocol, factory, words) -> session, gate (nil if the server
- * paid: a channel copy without GRANT), or nil, a message and the error: FACTORY CREATE of
- * protocol at the server behind channel, the session's gate made through factory. */
+/* core.session_open(channel, protocol, factory, words, charged) -> session, gate (nil if
+ * the server paid: a channel copy without GRANT), or nil, a message and the error: FACTORY
+ * CREATE of protocol at the server behind channel, the session's gate made through
+ * factory; charged: the server gets factory too, to charge what it makes for the session
+ * (pecan_session_open_charged). */
 static int core_session_open(lua_State *L)
 {
     pecan_cap_t channel = check_cap(L, 1)->slot;
@@ -298,7 +300,11 @@ static int core_session_open(lua_State *L)
     if (count < 0)
         return fail(L, "bad argument words", -PECAN_EINVAL);
     struct pecan_session session;
-    int err = pecan_session_open(channel, protocol, factory, words, (unsigned)count, &session);
+    int err = lua_toboolean(L, 5)
+                  ? pecan_session_open_charged(channel, protocol, factory, words,
+                                               (unsigned)count, &session)
+                  : pecan_session_open(channel, protocol, factory, words, (unsigned)count,
+                                       &session);
     if (err)
         return fail(L, "no session", err);
     push_cap(L, session.cap, rights_of(session.cap), true);

@@ -9,11 +9,27 @@
  * session) above it, and last the pointer. Later views cover
  * earlier ones, which is the clipping by stacking. Only damaged pixels are written, and
  * what lies under a view that covers a whole damaged rectangle is not drawn at all.
+ * In X-ray and kill mode (input.c's hotkeys) every view gets a frame in its session's
+ * colour inside its edges and the views of unfocused sessions are drawn at half
+ * brightness; kill mode adds the list of sessions at the screen's top left. A screenshot
+ * writes the screen's size, format and CRC-32 to the log.
+ *
+ * Flushing is batched (as Genode's nitpicker and L4Re's mag do): damage is drawn at once
+ * if the last redraw is at least the flush interval old (40 ms by default, mag's
+ * --flush-ms), else by the flusher thread when it is; so the screen is redrawn at most
+ * 25 times a second however fast clients refresh, and a lone refresh after a pause is
+ * drawn at once.
  *
  * Invariants: the dirty rectangles lie inside the screen and are not empty; a stacked
  * view's lines lie inside its buffer (mag.h), so drawing it reads only that buffer.
  */
+#include <pecan/factory.h>
 #include <pecan/framebuffer.h>
+#include <pecan/kip.h>
+#include <pecan/runtime.h>
+#include <pecan/sys.h>
+#include <pecan/thread.h>
+#include <stdio.h>
 #include <string.h>
 #include "mag.h"
 
@@ -55,6 +71,8 @@ static struct mag_view *stack[STACK_MAX];   /* bottom first */
 static unsigned stack_count;
 static struct rectangle dirty[DIRTY_MAX];
 static unsigned dirty_count;
+char composite_kill_list[MAG_KILL_LINES][MAG_KILL_LINE];
+unsigned composite_kill_count;
 
 uint32_t composite_bar_height(void)
 {
@@ -217,6 +235,57 @@ static void draw_bar(const struct mag_view *view, struct rectangle clip)
                       session->label, strlen(session->label), text, background);
 }
 
+static bool xray(void)
+{
+    return mag_input.mode != MAG_MODE_NORMAL;
+}
+
+/* Each component's top bits but one, where they lie after a shift right by one: so
+ * (pixel >> 1) & mask halves every component of any format. */
+static uint32_t dim_mask(void)
+{
+    const struct pixel_format *f = &mag_screen.surface.format;
+    const struct color_component *c[] = { &f->red, &f->green, &f->blue };
+    uint32_t mask = 0;
+    for (unsigned i = 0; i < 3; i++)
+        mask |= ((1u << (c[i]->size - 1)) - 1) << c[i]->shift;
+    return mask;
+}
+
+/* Halves the brightness of a rectangle already drawn (an unfocused view in X-ray). */
+static void dim(struct rectangle part)
+{
+    const struct surface *s = &mag_screen.surface;
+    uint32_t mask = dim_mask(), bytes_per_pixel = pixel_format_bytes_per_pixel(&s->format);
+    for (int64_t y = part.y; y < part.y + part.height; y++) {
+        uint8_t *row = s->pixels + y * s->bytes_per_line + part.x * bytes_per_pixel;
+        if (bytes_per_pixel == 2)
+            for (int64_t x = 0; x < part.width; x++)
+                ((uint16_t *)row)[x] = (uint16_t)((((uint16_t *)row)[x] >> 1) & mask);
+        else
+            for (int64_t x = 0; x < part.width; x++)
+                ((uint32_t *)row)[x] = (((uint32_t *)row)[x] >> 1) & mask;
+    }
+}
+
+/* X-ray's frame: MAG_XRAY_FRAME pixels inside the view's edges, in its session's colour. */
+static void draw_frame(const struct mag_view *view, struct rectangle clip)
+{
+    int64_t w = view->width, h = view->height, f = MAG_XRAY_FRAME;
+    struct rectangle sides[4] = {
+        { view->x, view->y, w, f }, { view->x, view->y + h - f, w, f },
+        { view->x, view->y, f, h }, { view->x + w - f, view->y, f, h },
+    };
+    for (unsigned i = 0; i < 4; i++) {
+        struct rectangle part = intersect(sides[i], clip);
+        if (part.width == 0)
+            continue;
+        struct surface target = clipped_surface(part);
+        surface_fill_rectangle(&target, 0, 0, target.width, target.height,
+                               view->session->label_pixel);
+    }
+}
+
 static void draw_content(const struct mag_view *view, struct rectangle clip)
 {
     struct rectangle area = { view->x, view->y, view->width, view->height };
@@ -236,6 +305,42 @@ static void draw_content(const struct mag_view *view, struct rectangle clip)
         from += view->bytes_per_line;
         to += s->bytes_per_line;
     }
+    if (!xray())
+        return;
+    if (view->session != mag_input.focus)
+        dim(part);
+    draw_frame(view, clip);
+}
+
+/* Kill mode's list of sessions, a box at the screen's top left. */
+#define KILL_LIST_MARGIN 4
+
+static struct rectangle kill_list_area(void)
+{
+    size_t longest = 0;
+    for (unsigned i = 0; i < composite_kill_count; i++) {
+        size_t length = strlen(composite_kill_list[i]);
+        longest = length > longest ? length : longest;
+    }
+    return (struct rectangle){ 0, 0, (int64_t)longest * mag_screen.font.width + 2 * KILL_LIST_MARGIN,
+                               (int64_t)composite_kill_count * mag_screen.font.height +
+                                   2 * KILL_LIST_MARGIN };
+}
+
+static void draw_kill_list(struct rectangle clip)
+{
+    if (mag_input.mode != MAG_MODE_KILL)
+        return;
+    struct rectangle area = kill_list_area(), part = intersect(area, clip);
+    if (part.width == 0)
+        return;
+    struct surface target = clipped_surface(part);
+    surface_fill_rectangle(&target, 0, 0, target.width, target.height, mag_screen.text_pixel);
+    for (unsigned i = 0; i < composite_kill_count; i++)
+        surface_draw_text(&target, &mag_screen.font, (int32_t)(KILL_LIST_MARGIN - part.x),
+                          (int32_t)(KILL_LIST_MARGIN + i * mag_screen.font.height - part.y),
+                          composite_kill_list[i], strlen(composite_kill_list[i]),
+                          mag_screen.pointer_pixel, mag_screen.text_pixel);
 }
 
 /* The views of one pass (BACKGROUND ones or the others) from stack index first up. */
@@ -299,11 +404,25 @@ static void redraw(struct rectangle clip)
         draw_views(clip, true, bottom == STACK_MAX ? 0 : bottom);
     }
     draw_views(clip, false, top == STACK_MAX ? 0 : top);
+    draw_kill_list(clip);
     draw_pointer(clip);
 }
 
-void composite_flush(void)
+static uint64_t flush_interval_ns = 40000000u;
+static uint64_t last_flush_ns;
+static bool flush_pending;          /* the flusher will draw the damage */
+static pecan_cap_t flush_notification;
+static bool flusher_running;        /* else every flush is at once */
+
+static uint64_t now_ns(void)
 {
+    return pecan_kip_clock_ns((const volatile struct pecan_kip *)PECAN_KIP_ADDRESS);
+}
+
+void composite_flush_now(void)
+{
+    last_flush_ns = now_ns();
+    flush_pending = false;
     for (unsigned i = 0; i < dirty_count; i++) {
         redraw(dirty[i]);
         if (!mag_screen.auto_refresh)   /* fb-drv's PL111 scans memory; a mag composites */
@@ -311,6 +430,96 @@ void composite_flush(void)
                                   (uint32_t)dirty[i].width, (uint32_t)dirty[i].height);
     }
     dirty_count = 0;
+}
+
+void composite_flush(void)
+{
+    if (dirty_count == 0)
+        return;
+    if (!flusher_running || now_ns() - last_flush_ns >= flush_interval_ns) {
+        composite_flush_now();
+        return;
+    }
+    if (!flush_pending) {
+        flush_pending = true;
+        pecan_notification_signal(flush_notification, 1);
+    }
+}
+
+/* Draws the damage a request left for later once the interval since the last redraw is
+ * over (woken by composite_flush; the KIP clock moves in ticks of 10 ms). */
+static void *flusher(void *unused)
+{
+    (void)unused;
+    pecan_thread_park_prepare(pecan_thread_self());   /* see composite_start_flusher */
+    for (;;) {
+        pecan_word_t bits;
+        if (pecan_notification_wait(flush_notification, &bits) != 0)
+            return 0;
+        for (;;) {
+            mag_lock();
+            uint64_t now = now_ns(), due = last_flush_ns + flush_interval_ns;
+            bool done = !flush_pending || now >= due;
+            if (flush_pending && now >= due)
+                composite_flush_now();
+            mag_unlock();
+            if (done)
+                break;
+            pecan_sleep_us((uint32_t)((due - now) / 1000u) + 1);
+        }
+    }
+}
+
+int composite_start_flusher(uint32_t interval_ms)
+{
+    flush_interval_ns = (uint64_t)interval_ms * 1000000u;
+    if (interval_ms == 0)
+        return 0;   /* every flush at once: no thread */
+    pecan_cap_t n;
+    struct pecan_thread *thread;
+    int err = pecan_cap_alloc(&n);
+    if (!err && (err = pecan_factory_create_notification(PECAN_ENV_FACTORY, n)) != 0)
+        pecan_cap_free(n);
+    if (err)
+        return err;
+    /* The thread parks on mag_lock: its notification is made before it starts (below,
+     * in the thread) rather than at the first contention, which could find no quota. */
+    flush_notification = n;
+    err = pecan_thread_create(&thread, flusher, 0);
+    flusher_running = !err;
+    return err;
+}
+
+/* ---- screenshots ------------------------------------------------------------------------- */
+
+/* CRC-32 (IEEE 802.3, as zlib's crc32), a byte at a time from a table made once. */
+static uint32_t crc32_update(uint32_t crc, const uint8_t *bytes, size_t length)
+{
+    static uint32_t table[256];
+    if (!table[1])
+        for (uint32_t i = 0; i < 256; i++) {
+            uint32_t c = i;
+            for (unsigned k = 0; k < 8; k++)
+                c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            table[i] = c;
+        }
+    for (size_t i = 0; i < length; i++)
+        crc = table[(crc ^ bytes[i]) & 0xFF] ^ (crc >> 8);
+    return crc;
+}
+
+void composite_screenshot(void)
+{
+    const struct surface *s = &mag_screen.surface;
+    const struct pixel_format *f = &s->format;
+    size_t line = (size_t)s->width * pixel_format_bytes_per_pixel(f);
+    uint32_t crc = 0xFFFFFFFFu;
+    for (uint32_t y = 0; y < s->height; y++)
+        crc = crc32_update(crc, s->pixels + (size_t)y * s->bytes_per_line, line);
+    printf("mag: screenshot %lux%lu %u bpp red %u:%u green %u:%u blue %u:%u crc32 %08lx\n",
+           (unsigned long)s->width, (unsigned long)s->height, f->bits_per_pixel, f->red.shift,
+           f->red.size, f->green.shift, f->green.size, f->blue.shift, f->blue.size,
+           (unsigned long)(crc ^ 0xFFFFFFFFu));
 }
 
 /* ---- input ------------------------------------------------------------------------------- */

@@ -6,14 +6,19 @@
  *   - motion moves the pointer, clamped to the screen; the session under the pointer gets
  *     a POSITION event in its own coordinates (its window's top left is 0, 0);
  *   - a button press focuses the session under the pointer and raises its views, as
- *     nitpicker does; button events go to the session under the pointer;
- *   - keys go to the focused session only.
+ *     nitpicker does; button events go to the session under the pointer; while a button
+ *     is held, the session the first press went to has the pointer (a grab): positions
+ *     and buttons go to it, wherever the pointer is, until the last button is released;
+ *   - keys go to the focused session only, except mag's hotkeys, which no client ever
+ *     gets (press, repeat or release): Scroll Lock toggles X-ray, Print Screen writes a
+ *     screenshot to the log, Pause lists the sessions (log and screen) and the digit of
+ *     one then ends it (Escape: none). In X-ray and kill mode no client gets keys.
  * "Under the pointer" is the topmost visible view whose pixels or label bar contain the
  * pointer's tip. Each session has an event stream of its own (pecan/event_server.h), so a
  * client cannot tell mag's events from input-drv's.
  *
- * Invariants: mag_input.focus is 0 or an open session; the pointer's tip lies on the
- * screen.
+ * Invariants: mag_input.focus and mag_input.grab are 0 or open sessions; grab is 0
+ * whenever no button is held; the pointer's tip lies on the screen.
  */
 #include <pecan/event.h>
 #include <pecan/factory.h>
@@ -48,6 +53,8 @@ void input_session_closed(struct mag_session *session)
 {
     if (mag_input.focus == session)
         mag_input.focus = 0;
+    if (mag_input.grab == session)
+        mag_input.grab = 0;
 }
 
 /* Into the session's stream, if it has one (a client that never asked gets none). */
@@ -65,6 +72,13 @@ static struct mag_session *session_under_pointer(void)
     return view ? view->session : 0;
 }
 
+/* Who gets pointer events: the grabbing session while a button is held, else the one
+ * under the pointer. */
+static struct mag_session *pointer_target(void)
+{
+    return mag_input.grab ? mag_input.grab : session_under_pointer();
+}
+
 static int32_t clamp(int64_t value, int32_t limit)
 {
     return value < 0 ? 0 : value >= limit ? limit - 1 : (int32_t)value;
@@ -77,7 +91,7 @@ static void pointer_to(int64_t x, int64_t y, uint32_t time_ms)
     mag_input.pointer_x = clamp(x, (int32_t)mag_screen.surface.width);
     mag_input.pointer_y = clamp(y, (int32_t)mag_screen.surface.height);
     composite_damage_pointer();
-    struct mag_session *session = session_under_pointer();
+    struct mag_session *session = pointer_target();
     if (!session)
         return;
     const struct mag_view *window = &session->views[0];
@@ -101,17 +115,133 @@ static void button(const struct pecan_event *e)
 {
     uint32_t bit = e->code == INPUT_BUTTON_LEFT ? 1 : e->code == INPUT_BUTTON_RIGHT ? 2
                  : e->code == INPUT_BUTTON_MIDDLE ? 4 : 0;
-    struct mag_session *session = session_under_pointer();
+    struct mag_session *session = pointer_target();
     if (e->type == PECAN_EVENT_PRESS) {
-        mag_input.buttons |= bit;
-        if (session) {
+        if (!mag_input.grab && session && bit) {
+            mag_input.grab = session;   /* the first press: the grab begins */
             focus(session);
             composite_raise(session);
         }
+        mag_input.buttons |= bit;
     } else if (e->type == PECAN_EVENT_RELEASE) {
         mag_input.buttons &= ~bit;
     }
     deliver(session, *e);
+    if (!mag_input.buttons)
+        mag_input.grab = 0;   /* the last release went to the grabbing session */
+}
+
+/* ---- hotkeys ---------------------------------------------------------------------------- */
+
+static void set_mode(enum mag_mode mode)
+{
+    if (mode == mag_input.mode)
+        return;
+    mag_input.mode = mode;
+    composite_damage(0, 0, mag_screen.surface.width, mag_screen.surface.height);
+}
+
+/* The sessions kill mode listed, by number - 1 (any may have closed since: the main
+ * thread ends one only if it is still open, session_end). */
+static struct mag_session *listed[MAG_KILL_LINES - 1];
+
+/* Kill mode: the sessions numbered from 1 in the order they opened, to the log and into
+ * the list on the screen (at most 9: one digit each). */
+static void list_sessions(void)
+{
+    unsigned count = session_count();
+    count = count > MAG_KILL_LINES - 1 ? MAG_KILL_LINES - 1 : count;
+    snprintf(composite_kill_list[0], MAG_KILL_LINE, "kill: 1-%u, Esc: none", count);
+    printf("mag: kill: %u sessions (press the digit of one, Escape for none)\n", count);
+    for (unsigned i = 0; i < count; i++) {
+        struct mag_session *session = listed[i] = session_number(i);
+        snprintf(composite_kill_list[i + 1], MAG_KILL_LINE, "%u %s", i + 1, session->label);
+        printf("mag: kill: %u \"%s\"\n", i + 1, session->label);
+    }
+    composite_kill_count = count + 1;
+}
+
+/* The session the user chose to end (the input thread hands it to the main thread,
+ * which alone ends sessions: session_end). */
+static struct mag_session *to_kill;
+
+static void kill_key(uint32_t code)
+{
+    if (code == INPUT_KEY_ESCAPE) {
+        set_mode(MAG_MODE_NORMAL);
+        return;
+    }
+    if (code < INPUT_KEY_1 || code > INPUT_KEY_9)
+        return;
+    unsigned number = code - INPUT_KEY_1;
+    if (number + 1 >= composite_kill_count)
+        return;
+    to_kill = listed[number];
+    set_mode(MAG_MODE_NORMAL);
+}
+
+/* A key's press: a hotkey, or any key while a mode holds the keyboard, is mag's (true). */
+static bool hotkey(uint32_t code)
+{
+    switch (code) {
+    case INPUT_KEY_SCROLL_LOCK:
+        set_mode(mag_input.mode == MAG_MODE_NORMAL ? MAG_MODE_XRAY : MAG_MODE_NORMAL);
+        return true;
+    case INPUT_KEY_SYSRQ:
+        composite_flush_now();   /* the screen as the events before left it */
+        composite_screenshot();
+        return true;
+    case INPUT_KEY_PAUSE:
+        list_sessions();
+        set_mode(MAG_MODE_KILL);
+        composite_damage(0, 0, mag_screen.surface.width, mag_screen.surface.height);
+        return true;
+    default: {
+        enum mag_mode mode = mag_input.mode;   /* the key that ends kill mode is mag's too */
+        if (mode == MAG_MODE_KILL)
+            kill_key(code);
+        return mode != MAG_MODE_NORMAL;
+    }
+    }
+}
+
+/* The keys whose press a client got: their repeats and release go to the focus too (a
+ * client never sees a key stuck down); every other key's (a hotkey, one pressed in a
+ * mode) stay mag's. */
+#define KEY_CODES 0x300u
+static uint32_t client_holds[KEY_CODES / 32];
+
+static bool held(uint32_t code)
+{
+    return code < KEY_CODES && (client_holds[code / 32] >> (code % 32) & 1);
+}
+
+static void hold(uint32_t code, bool down)
+{
+    if (code >= KEY_CODES)
+        return;
+    if (down)
+        client_holds[code / 32] |= 1u << (code % 32);
+    else
+        client_holds[code / 32] &= ~(1u << (code % 32));
+}
+
+static void key(const struct pecan_event *e)
+{
+    bool to_client;
+    if (e->type == PECAN_EVENT_PRESS) {
+        to_client = !hotkey(e->code);
+        hold(e->code, to_client);
+    } else if (e->code >= KEY_CODES) {
+        to_client = mag_input.mode == MAG_MODE_NORMAL;   /* no press recorded: by the mode */
+    } else {
+        to_client = held(e->code) && (e->type == PECAN_EVENT_RELEASE ||
+                                      mag_input.mode == MAG_MODE_NORMAL);
+        if (e->type == PECAN_EVENT_RELEASE)
+            hold(e->code, false);
+    }
+    if (to_client)
+        deliver(mag_input.focus, *e);
 }
 
 static void handle(const struct pecan_event *e)
@@ -131,7 +261,7 @@ static void handle(const struct pecan_event *e)
         if (e->code >= BUTTON_FIRST && e->code <= BUTTON_LAST)
             button(e);
         else
-            deliver(mag_input.focus, *e);
+            key(e);
         break;
     default:
         break;   /* a hostile or newer server's type: ignored */
@@ -148,7 +278,11 @@ static void *input_thread(void *unused)
         while (pecan_event_consumer_get(&events.consumer, &e))
             handle(&e);
         composite_flush();
+        struct mag_session *chosen = to_kill;
+        to_kill = 0;
         mag_unlock();
+        if (chosen)
+            session_end(chosen);   /* the main thread ends it; its close takes the lock */
         pecan_word_t bits;
         if (pecan_notification_wait(notification, &bits) != 0) {
             printf("mag: the input notification is gone; no more input\n");

@@ -31,7 +31,7 @@ struct mag_session;
 
 struct mag_buffer {
     bool used;
-    pecan_cap_t dataspace;         /* moe's, made through mag's factory */
+    pecan_cap_t dataspace;         /* moe's, made through the session's factory */
     uint8_t *pixels;               /* attached in mag's space */
     uint32_t size;                 /* bytes, whole pages */
 };
@@ -52,6 +52,7 @@ struct mag_session {
     char label[MAG_MAX_LABEL + 1];
     uint32_t label_pixel;          /* the creator's colour in the screen's format */
     uint32_t width, height;        /* the window: the fixed buffer and view */
+    pecan_cap_t memory;            /* its factory: mag's, paid by the client (or by mag) */
     uint32_t memory_limit, memory_used;   /* bytes of buffers */
     struct mag_buffer buffers[MAG_BUFFERS_PER_SESSION];
     struct mag_view views[MAG_VIEWS_PER_SESSION];
@@ -71,13 +72,20 @@ struct mag_screen {
 
 extern struct mag_screen mag_screen;
 
+/* What the user sees and where keys go (input.c's hotkeys, docs/graphics.md "Hotkeys"):
+ * X-ray frames every view and dims the unfocused ones; kill lists the sessions too; in
+ * both no client gets keys. */
+enum mag_mode { MAG_MODE_NORMAL, MAG_MODE_XRAY, MAG_MODE_KILL };
+
 /* The input state (input.c), under mag_lock like everything else here. */
 struct mag_input {
+    enum mag_mode mode;
     bool pointer_shown;            /* mag has input: the pointer is drawn */
     int32_t pointer_x, pointer_y;  /* its tip, on the screen */
     uint32_t devices;              /* what the input server has (PECAN_EVENT_DEVICE_*) */
     uint32_t modifiers, buttons;   /* after the last event */
     struct mag_session *focus;     /* keys go here; 0: none */
+    struct mag_session *grab;      /* has the pointer while a button is held; 0: none */
 };
 
 extern struct mag_input mag_input;
@@ -104,8 +112,13 @@ void composite_stack_move(struct mag_view *view, struct mag_view *pivot, bool be
 void composite_damage_view(const struct mag_view *view);
 /* A rectangle of the screen changed (clipped to it; any values). */
 void composite_damage(int64_t x, int64_t y, int64_t width, int64_t height);
-/* Redraws the damaged rectangles and refreshes them below. */
+/* The damage may be shown: redrawn and refreshed below now, or by the flusher thread
+ * once the flush interval since the last redraw is over. */
 void composite_flush(void);
+/* Redraws the damaged rectangles and refreshes them below now. */
+void composite_flush_now(void);
+/* Batching: at most one redraw per interval_ms (0: every flush at once, no thread). */
+int composite_start_flusher(uint32_t interval_ms);
 /* The label bars of a session's views (its focus changed). */
 void composite_damage_bars(const struct mag_session *session);
 /* The pointer's rectangle at its place now. */
@@ -114,6 +127,21 @@ void composite_damage_pointer(void);
 struct mag_view *composite_view_at(int32_t x, int32_t y);
 /* Puts the session's views on top, in their order. */
 void composite_raise(const struct mag_session *session);
+/* The width of X-ray's frame around each view, in pixels. */
+#define MAG_XRAY_FRAME 2
+/* Kill mode's list (drawn at the screen's top left): its lines, set by input.c. */
+#define MAG_KILL_LINES 10u
+#define MAG_KILL_LINE 40u
+extern char composite_kill_list[MAG_KILL_LINES][MAG_KILL_LINE];
+extern unsigned composite_kill_count;
+/* Writes the screen to the log as one line (docs/graphics.md, "Hotkeys"). */
+void composite_screenshot(void);
+
+/* session.c: the open sessions, in the order they opened (kill mode numbers them so). */
+unsigned session_count(void);
+struct mag_session *session_number(unsigned index);
+/* Ends a session as if its client had gone (the main thread only, without mag_lock). */
+void session_end(struct mag_session *session);
 
 /* session.c */
 int mag_serve(struct server *s, pecan_cap_t channel);

@@ -5,6 +5,10 @@
  * capability speaks FRAMEBUFFER and EVENT) and prints each as one line:
  *   NAME: press 30 modifiers 0          (release, repeat alike)
  *   NAME: position 100 40               (in the window's coordinates)
+ * When its session ends from mag's side (the kill hotkey; mag signals the session's
+ * notification as it goes) it prints what its factory held when it was ready and now,
+ * and exits 0 (tests/graphics/test_mag_hotkeys.py checks the difference):
+ *   NAME: session gone: factory used 123 bytes, 456 when ready
  *
  * Usage: mag-event-client NAME 0xRRGGBB (capability "fb": a mag session). Errors are one
  * line with FAILED and exit status 1.
@@ -64,7 +68,20 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("%s: ready\n", name);
+    struct pecan_factory_info ready, now;
+    if ((err = pecan_factory_info(PECAN_ENV_FACTORY, &ready)) != 0) {
+        printf("%s: factory info: error %d (FAILED)\n", name, err);
+        return 1;
+    }
     for (;;) {
+        /* A session gone takes its ring with it: look before reading. */
+        struct pecan_framebuffer_info info;
+        if (pecan_framebuffer_info(fb, &info) != 0) {
+            pecan_factory_info(PECAN_ENV_FACTORY, &now);
+            printf("%s: session gone: factory used %lu bytes, %lu when ready\n", name,
+                   (unsigned long)now.used, (unsigned long)ready.used);
+            return 0;
+        }
         struct pecan_event e;
         while (pecan_event_consumer_get(&events.consumer, &e)) {
             if (e.type == PECAN_EVENT_MOTION || e.type == PECAN_EVENT_POSITION)

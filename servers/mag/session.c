@@ -8,11 +8,18 @@
  * client makes more buffers (up to the session's memory limit) and views, positioned in
  * the session's coordinates: the window's top left corner is (0, 0).
  *
- * Buffers are moe dataspaces made through mag's own factory and attached in mag's space;
- * GET_BUFFER and CREATE_BUFFER hand the client a copy derived from mag's capability. When
- * a buffer goes (DELETE_BUFFER, or its session closes), mag revokes every copy and deletes
- * its own, so moe destroys the dataspace: a client keeps no pixels of a closed session,
- * and no client ever holds a capability to another's buffer.
+ * Buffers are moe dataspaces made through the session's own factory, a factory mag owns
+ * whose quota the client pays (moe's CREATE FACTORY with the client's factory as payer:
+ * the open's item 1, pecan_session_open_charged) or, for a client that sent none, mag's
+ * own factory pays. mag owns that factory, so the client can neither destroy the pixels
+ * mag reads nor make mag call anything it chose; its quota holds the session's memory
+ * limit and moe's bookkeeping, and every page is backed at CREATE_BUFFER, so reading a
+ * buffer never faults for want of quota. They are attached in mag's space; GET_BUFFER and
+ * CREATE_BUFFER hand the client a copy derived from mag's capability. When a buffer goes
+ * (DELETE_BUFFER, or its session closes), mag revokes every copy and deletes its own, so
+ * moe destroys the dataspace: a client keeps no pixels of a closed session, and no client
+ * ever holds a capability to another's buffer. The session's factory goes at its close,
+ * and its quota back to whoever paid.
  *
  * Every session speaks EVENT too (pecan/protocol/event.h), as an L4Re console does: the
  * events mag routes to it (input.c) arrive in a ring of its own, made at its first
@@ -21,6 +28,7 @@
  * Every request is checked whole before anything changes, in the protocol's order, under
  * mag_lock (the input thread changes the same state).
  */
+#include <pecan/dataspace.h>
 #include <pecan/factory.h>
 #include <pecan/framebuffer.h>
 #include <pecan/region_map.h>
@@ -40,6 +48,8 @@
 #define MAX_MEMORY_LIMIT (64u << 20)   /* what one script argument may let a session take */
 
 static struct server *serving;
+static struct mag_session *open_sessions[SESSIONS];   /* in the order they opened */
+static unsigned open_count;
 static const uint32_t info_flags =
     PECAN_FRAMEBUFFER_DYNAMIC_VIEWS | PECAN_FRAMEBUFFER_DYNAMIC_BUFFERS;
 
@@ -55,15 +65,29 @@ static uint64_t round_to_pages(uint64_t bytes)
 
 /* ---- buffers ----------------------------------------------------------------------------- */
 
-static int buffer_make(struct mag_buffer *buffer, uint32_t size)
+/* moe's bookkeeping the session's factory must hold beside the pixels (its quota is the
+ * memory limit plus this): per buffer its gate and page table, record pages, and the
+ * second level of tables of buffers over 4 MiB (a word per page). */
+static uint64_t bookkeeping(uint32_t memory_limit)
+{
+    return (uint64_t)PAGE_SIZE * (2 * MAG_BUFFERS_PER_SESSION + 3) + memory_limit / 1024;
+}
+
+/* A buffer of size bytes (whole pages) through the session's factory, every page backed
+ * now: mag reads it later and must not fault for want of quota then. */
+static int buffer_make(struct mag_session *session, struct mag_buffer *buffer, uint32_t size)
 {
     pecan_cap_t ds;
     int err = pecan_cap_alloc(&ds);
     if (err)
         return err;
-    err = pecan_factory_create_dataspace(PECAN_ENV_FACTORY, size, 0, 0, ds, 0);
+    err = pecan_factory_create_dataspace(session->memory, size, 0, 0, ds, 0);
     if (err) {
         pecan_cap_free(ds);
+        return err == -PECAN_ENOMEM ? err : -PECAN_ENOMEM;
+    }
+    if ((err = pecan_dataspace_allocate(ds, 0, size)) != 0) {
+        pecan_cap_release(ds);
         return err == -PECAN_ENOMEM ? err : -PECAN_ENOMEM;
     }
     pecan_word_t address = PECAN_ENV_FREE_BASE;
@@ -189,7 +213,7 @@ static int op_create_buffer(struct server_request *r, struct mag_session *sessio
     if (number == MAG_BUFFERS_PER_SESSION)
         return -PECAN_ENOMEM;
     struct mag_buffer *buffer = &session->buffers[number];
-    if ((err = buffer_make(buffer, (uint32_t)size)) != 0)
+    if ((err = buffer_make(session, buffer, (uint32_t)size)) != 0)
         return err;
     if ((err = reply_buffer(r, buffer)) != 0) {
         buffer_free(buffer);
@@ -529,6 +553,31 @@ static int open_arguments(const struct server_request *r, struct open_arguments 
     return 0;
 }
 
+/* The session's factory, owned by mag's: paid by the client's factory (CREATE's item 1,
+ * which mag only hands to moe, never calls, nor keeps) or, without one, by mag's. */
+static int memory_make(struct server_request *r, uint32_t memory_limit, pecan_cap_t *memory)
+{
+    pecan_cap_t payer = r->items >= 2 ? server_peek_cap(r, 1) : 0;
+    if (r->items >= 2 && !payer)
+        return -PECAN_EINVALCAP;
+    int err = pecan_cap_alloc(memory);
+    if (err)
+        return err;
+    uint64_t quota = memory_limit + bookkeeping(memory_limit);
+    err = payer ? pecan_factory_create_charged_factory(PECAN_ENV_FACTORY, payer, quota, *memory)
+                : pecan_factory_create_factory(PECAN_ENV_FACTORY, quota, *memory);
+    if (err)
+        pecan_cap_free(*memory);
+    return err;
+}
+
+/* The session's factory goes with everything still made through it. */
+static void memory_free(pecan_cap_t memory)
+{
+    pecan_factory_destroy(PECAN_ENV_FACTORY, memory);
+    pecan_cap_release(memory);
+}
+
 static int open_locked(struct server_request *r, struct server_session **out)
 {
     struct open_arguments a;
@@ -538,6 +587,10 @@ static int open_locked(struct server_request *r, struct server_session **out)
     struct mag_session *session = calloc(1, sizeof(*session));
     if (!session)
         return -PECAN_ENOMEM;
+    if ((err = memory_make(r, a.memory_limit, &session->memory)) != 0) {
+        free(session);
+        return err;
+    }
     memcpy(session->label, a.label, sizeof(a.label));
     struct color colour = { (uint8_t)(a.colour >> 16), (uint8_t)(a.colour >> 8), (uint8_t)a.colour };
     session->label_pixel = pixel_format_pack(&mag_screen.surface.format, colour);
@@ -545,7 +598,8 @@ static int open_locked(struct server_request *r, struct server_session **out)
     session->height = a.height;
     session->memory_limit = a.memory_limit;
     uint32_t size = (uint32_t)round_to_pages((uint64_t)a.width * a.height * bytes_per_pixel());
-    if ((err = buffer_make(&session->buffers[0], size)) != 0) {
+    if ((err = buffer_make(session, &session->buffers[0], size)) != 0) {
+        memory_free(session->memory);
         free(session);
         return err;
     }
@@ -556,14 +610,40 @@ static int open_locked(struct server_request *r, struct server_session **out)
         .buffer = 0, .offset = 0, .bytes_per_line = a.width * bytes_per_pixel() };
     if (!composite_stack_add(&session->views[0])) {
         buffer_free(&session->buffers[0]);
+        memory_free(session->memory);
         free(session);
         return -PECAN_ENOMEM;
     }
+    open_sessions[open_count++] = session;   /* the registry bounds sessions to SESSIONS */
     composite_flush();
-    printf("mag: session \"%s\" opened: %ux%u at %u,%u\n", session->label,
-           (unsigned)a.width, (unsigned)a.height, (unsigned)a.x, (unsigned)a.y);
+    printf("mag: session \"%s\" opened: %ux%u at %u,%u; %lu bytes %s\n", session->label,
+           (unsigned)a.width, (unsigned)a.height, (unsigned)a.x, (unsigned)a.y,
+           (unsigned long)(a.memory_limit + bookkeeping(a.memory_limit)),
+           r->items >= 2 ? "charged to its client" : "on mag's bill");
     *out = &session->base;
     return 0;
+}
+
+/* Off the list of open sessions. */
+static void forget(struct mag_session *session)
+{
+    for (unsigned i = 0; i < open_count; i++)
+        if (open_sessions[i] == session) {
+            memmove(&open_sessions[i], &open_sessions[i + 1],
+                    (open_count - i - 1) * sizeof(open_sessions[0]));
+            open_count--;
+            return;
+        }
+}
+
+unsigned session_count(void)
+{
+    return open_count;
+}
+
+struct mag_session *session_number(unsigned index)
+{
+    return index < open_count ? open_sessions[index] : 0;
 }
 
 /* The client is gone: its views leave the screen at once, its buffers' memory returns. */
@@ -571,6 +651,7 @@ static void close_session(struct server_session *base)
 {
     struct mag_session *session = (struct mag_session *)base;
     mag_lock();
+    forget(session);
     input_session_closed(session);
     for (unsigned i = 0; i < MAG_VIEWS_PER_SESSION; i++)
         if (session->views[i].used)
@@ -578,7 +659,10 @@ static void close_session(struct server_session *base)
     for (unsigned i = 0; i < MAG_BUFFERS_PER_SESSION; i++)
         if (session->buffers[i].used)
             buffer_free(&session->buffers[i]);
+    memory_free(session->memory);
     composite_flush();
+    /* A client waiting for events learns that its session went (the kill hotkey). */
+    pecan_event_stream_signal(&session->events);
     pecan_event_stream_free(&session->events);
     mag_unlock();
     printf("mag: session \"%s\" closed\n", session->label);
@@ -605,9 +689,85 @@ static struct server_sessions sessions = {
     .close = close_session,
 };
 
+/* ---- ending a session from mag's side (kill mode) ------------------------------------------ */
+
+/* Only the main thread ends sessions, as it alone frees them when their clients go: a
+ * request it is about to serve must never find its session freed by another thread.
+ * The input thread asks it through a gate of mag's own, served here ("control"). */
+#define CONTROL_LABEL 0x4F00   /* no client has the gate: a label of mag's own */
+#define CONTROL_END 0u         /* w1 the session's index in open_sessions, w2 its address */
+
+static struct server_object control;
+static pecan_cap_t control_client;
+
+static bool is_open(const struct mag_session *session)
+{
+    for (unsigned i = 0; i < open_count; i++)
+        if (open_sessions[i] == session)
+            return true;
+    return false;
+}
+
+static int control_request(struct server_request *r)
+{
+    if (r->words != 2 || r->in[0] != CONTROL_END)
+        return -PECAN_EINVAL;
+    struct mag_session *session = (struct mag_session *)(uintptr_t)r->in[1];
+    mag_lock();
+    bool open = is_open(session);
+    if (open)
+        printf("mag: kill: ending \"%s\"\n", session->label);
+    mag_unlock();
+    if (!open) {
+        printf("mag: kill: that session closed meanwhile\n");
+        return -PECAN_ENOENT;
+    }
+    /* What the framework does when the session's last client copy goes: unregister
+     * (which revokes the client's copies), drop the gate, close. */
+    sessions.type.no_clients(&session->base.object);
+    return 0;
+}
+
+static const struct server_protocol control_protocols[] = {
+    { CONTROL_LABEL, control_request },
+};
+static const struct server_type control_type = {
+    .name = "mag-control", .protocols = control_protocols, .protocol_count = 1,
+};
+
+void session_end(struct mag_session *session)
+{
+    struct pecan_message m;
+    m.word[0] = CONTROL_END;
+    m.word[1] = (pecan_word_t)(uintptr_t)session;
+    m.tag = pecan_tag(CONTROL_LABEL, 2, 0);
+    struct pecan_reply reply = pecan_ipc_call(control_client, &m, PECAN_TIMEOUT_NEVER);
+    int err = pecan_error(reply);
+    if (err)
+        printf("mag: kill: the session was not ended (%d)\n", err);
+}
+
+static int control_serve(struct server *s)
+{
+    pecan_cap_t gate;
+    int err = pecan_cap_alloc(&gate);
+    if (!err)
+        err = pecan_cap_alloc(&control_client);
+    if (!err)
+        err = pecan_factory_create_gate(PECAN_ENV_FACTORY, gate);
+    if (!err)
+        err = server_register(s, &control, &control_type, gate);
+    if (!err)
+        err = server_mint_into(s, &control, PECAN_ENV_CNODE, control_client, 32,
+                               PECAN_RIGHT_WRITE);
+    return err;
+}
+
 int mag_serve(struct server *s, pecan_cap_t channel)
 {
     serving = s;
-    int err = server_program_init(s, SESSIONS);
+    int err = server_program_init(s, SESSIONS + 1);
+    if (!err)
+        err = control_serve(s);
     return err ? err : server_sessions_serve(s, &sessions, channel);
 }

@@ -184,6 +184,26 @@ int factory_create(struct factory *owner, struct quota *parent, uint32_t limit,
     return 0;
 }
 
+/* The factories f pays for but does not own (CREATE FACTORY with a payer) outlive it:
+ * what f lent them (their limits, their gates) goes on moe's bill until they go, as a
+ * record that outlives its factory does. */
+static void move_loans(struct factory *f)
+{
+    struct quota *own = memory_own_quota();
+    for (struct factory *c = all_factories; c; c = c->next) {
+        if (c->quota.parent != &f->quota)
+            continue;
+        f->quota.used -= c->quota.limit;
+        own->used += c->quota.limit;
+        c->quota.parent = own;
+        if (c->gate.charged_to == &f->quota) {
+            quota_release(&f->quota, 1u << c->gate.size_bits);
+            quota_charge(own, 1u << c->gate.size_bits);   /* unlimited */
+            c->gate.charged_to = own;
+        }
+    }
+}
+
 void factory_destroy(struct factory *f)
 {
     moe_disown(&f->owned);
@@ -191,6 +211,7 @@ void factory_destroy(struct factory *f)
     destroy_owned(f, true);
     destroy_owned(f, false);
     unlink_factory(f);
+    move_loans(f);
     /* What outlives the factory (a destroyed dataspace still attached in another task's
      * region map) goes on moe's bill until it is freed. */
     record_move_pages(&f->quota, memory_own_quota());
@@ -354,8 +375,14 @@ static int create_factory(struct server_request *r, struct factory *f)
         memcpy(name, &r->in[4], length);
         child_name = name;
     }
+    /* A payer (item 0): the new factory is f's (it goes with f or on f's DESTROY), but
+     * its quota, record and gate are the payer's: a server charging a client for what it
+     * makes on the client's behalf (mag's buffers). */
+    struct factory *payer = f;
+    if (r->items && (err = factory_received(r, 0, &payer)) != 0)
+        return err;
     struct factory *child;
-    err = factory_create(f, &f->quota, r->in[2], child_name, &child);
+    err = factory_create(f, &payer->quota, r->in[2], child_name, &child);
     if (err)
         return err;
     return server_reply_object(r, &child->server, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);

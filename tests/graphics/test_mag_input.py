@@ -11,7 +11,9 @@ mouse, clicks each window and types:
     relative motions put it, clamped to the screen;
   - a click focuses and raises the window under the pointer;
   - each motion reaches the client under the pointer as a position in its window's
-    coordinates; keys reach the focused client only.
+    coordinates; keys reach the focused client only;
+  - while a button is held, the client the press went to gets the positions and the
+    release, even with the pointer over another window (the grab).
 
 A model in which focus did not move must differ, so the comparison can fail.
 
@@ -151,15 +153,31 @@ def run(work):
         _, error = check_screen(guest, work, font, [LEFT, RIGHT], "right", (0, 0), "corner.ppm")
         if error:
             return fail(error, guest)
+        # The grab: a press on left, then the pointer over right with the button held:
+        # left still gets the positions (in its own coordinates, outside its window) and
+        # the release; right gets the next motion.
+        move(guest, 100, 100, r"left: position 60 40")
+        guest.mouse_button(1)
+        guest.wait_for_log(rf"left: press {BUTTON_LEFT} modifiers 0", timeout=60)
+        move(guest, 300, 150, r"left: position 360 190")
+        guest.mouse_button(0)
+        guest.wait_for_log(rf"left: release {BUTTON_LEFT} modifiers 0", timeout=60)
+        move(guest, 1, 0, r"right: position 201 130")
+        _, error = check_screen(guest, work, font, [RIGHT, LEFT], "left", (401, 250), "grab.ppm")
+        if error:
+            return fail(error, guest)
         log = guest.log_text()
         for client, code in (("right", 30), ("right", 48), ("left", 46)):
             if re.search(rf"{client}: (press|release) {code} ", log):
                 return fail(f"key {code} reached {client}, which was not focused", guest)
+        if re.search(rf"right: (position (?!201 130)|(press|release) {BUTTON_LEFT})",
+                     log[log.rindex("left: position 60 40"):]):
+            return fail("right got pointer events while left had the grab", guest)
         if "FAILED" in log:
             return fail("a FAILED line", guest)
-    print(f"mag_input_screen: pointer, focus and raise on click equal the model in 4 "
-          f"screendumps; keys reached only the focused client; a stale focus differs in "
-          f"{stale.count} pixels")
+    print(f"mag_input_screen: pointer, focus and raise on click equal the model in 5 "
+          f"screendumps; keys reached only the focused client; the grab kept left's pointer "
+          f"events over right; a stale focus differs in {stale.count} pixels")
     return 0
 
 

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -38,6 +39,7 @@ from test_fb_screen import fb_pattern_model  # noqa: E402
 
 WIDTH, HEIGHT, BITS, FORMAT = 640, 480, 16, "rgb565"
 BACKGROUND = (0x20, 0x30, 0x40)      # servers/mag/mag.c
+INNER_BACKGROUND = (0x38, 0x38, 0x38)   # conf/mag-nested.lua: the inner mag's --background
 LABEL_TEXT = (0x00, 0x00, 0x00)
 LABEL_MARGIN = 4                     # servers/mag/composite.c
 # conf/mag.lua's windows, in stacking order: label, colour, x, y, width, height.
@@ -58,10 +60,10 @@ def paste(image, part, x, y):
                 image.put(px, py, part.get(column, row))
 
 
-def mag_model(font, windows, width=WIDTH, height=HEIGHT):
+def mag_model(font, windows, width=WIDTH, height=HEIGHT, background=BACKGROUND):
     """A mag's screen of width x height once every window in `windows` (bottom first)
     drew: its pattern, or the image given as a seventh element (a nested mag's screen)."""
-    image = Image(width, height, fill=shown(BACKGROUND))
+    image = Image(width, height, fill=shown(background))
     for label, colour, x, y, w, h, *content in windows:
         rgb = shown(((colour >> 16) & 0xFF, (colour >> 8) & 0xFF, colour & 0xFF))
         bar = Image(w, font.height, fill=rgb)
@@ -69,6 +71,21 @@ def mag_model(font, windows, width=WIDTH, height=HEIGHT):
         paste(image, bar, x, y - font.height)
         paste(image, content[0] if content else fb_pattern_model(font, w, h, BITS), x, y)
     return image
+
+
+def settled_screendump(guest, expected, name, timeout=30):
+    """Screendumps until one equals expected or timeout seconds passed: mag redraws at
+    most every 40 ms, so the last change may show a little after the line that told of
+    it. Returns the last screendump and its difference from expected."""
+    deadline = time.monotonic() + timeout
+    while True:
+        shot = guest.screendump(name)
+        if (shot.width, shot.height) != (expected.width, expected.height):
+            return shot, None
+        difference = compare_region(shot, expected, 0, 0)
+        if difference.equal or time.monotonic() > deadline:
+            return shot, difference
+        time.sleep(0.2)
 
 
 def pack(work, scenario):
@@ -97,11 +114,10 @@ def run(work):
         for w in (ALPHA, BETA):
             guest.wait_for_log(f"fb-pattern: drew {w[4]}x{w[5]} 16 bpp rgb565: ready", timeout=180)
         guest.wait_for_log(r"mag-scenario: gamma and delta gone, memory exact", timeout=120)
-        shot = guest.screendump("mag.ppm")
-        if (shot.width, shot.height) != (WIDTH, HEIGHT):
-            return fail(f"the screen is {shot.width}x{shot.height}", guest)
         expected = mag_model(font, [ALPHA, BETA])
-        difference = compare_region(shot, expected, 0, 0)
+        shot, difference = settled_screendump(guest, expected, "mag.ppm")
+        if difference is None:
+            return fail(f"the screen is {shot.width}x{shot.height}", guest)
         if not difference.equal:
             expected.write_ppm(work / "expected.ppm")
             return fail(f"{difference.report()} (screendump and model in {work})", guest)
@@ -127,20 +143,28 @@ def run_nested(work):
     with QemuScreen(pack(work, "mag-nested"), work, smp=1, timeout=240) as guest:
         for w in (ALPHA, NEST):
             guest.wait_for_log(f"fb-pattern: drew {w[4]}x{w[5]} 16 bpp rgb565: ready", timeout=180)
-        shot = guest.screendump("mag-nested.ppm")
-        inner_screen = mag_model(font, [NEST], INNER[4], INNER[5])
+        inner_screen = mag_model(font, [NEST], INNER[4], INNER[5], INNER_BACKGROUND)
         expected = mag_model(font, [ALPHA, INNER + (inner_screen,)])
-        difference = compare_region(shot, expected, 0, 0)
+        shot, difference = settled_screendump(guest, expected, "mag-nested.ppm")
+        if difference is None:
+            return fail(f"the screen is {shot.width}x{shot.height}", guest)
         if not difference.equal:
             expected.write_ppm(work / "expected.ppm")
             return fail(f"{difference.report()} (screendump and model in {work})", guest)
         # The comparison can fail: nest's window 8 pixels further right differs.
-        moved = mag_model(font, [NEST[:2] + (NEST[2] + 8,) + NEST[3:]], INNER[4], INNER[5])
+        moved = mag_model(font, [NEST[:2] + (NEST[2] + 8,) + NEST[3:]], INNER[4], INNER[5],
+                          INNER_BACKGROUND)
         wrong = compare_region(shot, mag_model(font, [ALPHA, INNER + (moved,)]), 0, 0)
         if wrong.equal:
             return fail("a model with nest moved was not caught", guest)
+        # And one where the inner mag had the outer's background (looks see-through).
+        see_through = mag_model(font, [NEST], INNER[4], INNER[5])
+        same = compare_region(shot, mag_model(font, [ALPHA, INNER + (see_through,)]), 0, 0)
+        if same.equal:
+            return fail("a model with the outer's background inside was not caught", guest)
     print(f"mag_nested_screen: {WIDTH * HEIGHT} pixels equal the model (a mag in a mag "
-          f"window); nest moved differs in {wrong.count}")
+          f"window, its own background); nest moved differs in {wrong.count}, the outer's "
+          f"background inside in {same.count}")
     return 0
 
 

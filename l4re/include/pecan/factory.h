@@ -19,6 +19,15 @@ int pecan_factory_create_factory(pecan_cap_t factory, pecan_word_t quota, pecan_
 /* The same, named (at most PECAN_FACTORY_NAME_MAX bytes) for moe's memory report. */
 int pecan_factory_create_named_factory(pecan_cap_t factory, pecan_word_t quota,
                                        const char *name, pecan_cap_t dest);
+/* A factory owned by factory (it goes with it, or on its DESTROY) whose quota, record
+ * and gate are charged to payer, another factory of the same server with WRITE: a server
+ * makes what a client's session needs this way, paid by the client (mag's buffers). If
+ * payer goes first, what it lent goes on the server's own bill until the new one goes.
+ * -PECAN_EXDEV: payer is no factory of that server; -PECAN_EPERM: no WRITE on it;
+ * -PECAN_ENOMEM: payer's quota cannot hold quota bytes more. */
+int pecan_factory_create_charged_factory(pecan_cap_t factory, pecan_cap_t payer,
+                                         pecan_word_t quota, pecan_cap_t dest);
+
 /* A log: colour 0-7, plus PECAN_LOG_INPUT for a console that takes input. */
 int pecan_factory_create_log(pecan_cap_t factory, unsigned colour, const char *tag,
                              pecan_cap_t dest);

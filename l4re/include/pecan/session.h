@@ -29,6 +29,15 @@ struct pecan_session {
  * (-PECAN_ENOMEM: the quota), or the server's (-PECAN_ENOSYS: not that protocol). */
 int pecan_session_open(pecan_cap_t server, int protocol, pecan_cap_t factory,
                        const pecan_word_t *args, unsigned count, struct pecan_session *session);
+/* The same, and the server may charge what it makes for the session to factory: it gets
+ * factory as item 1 of CREATE (a server that wants none ignores it) and makes its objects
+ * through moe with factory as the payer (pecan_factory_create_charged_factory), so the
+ * client's quota pays and the server's does not move (mag's buffers, docs/graphics.md).
+ * Hand it only to a server trusted with that much of the quota. Without items (a channel
+ * copy without GRANT) the server pays, as above. */
+int pecan_session_open_charged(pecan_cap_t server, int protocol, pecan_cap_t factory,
+                               const pecan_word_t *args, unsigned count,
+                               struct pecan_session *session);
 /* Closes it: the capability goes, the gate back to the factory's quota; slots freed. */
 void pecan_session_close(struct pecan_session *session);
 

@@ -320,6 +320,14 @@ new_session = function(channel, proto, ...)
                           position = script_position() }, Session)
 end
 
+-- session:charged(): the server may charge what it makes for the session to the receiving
+-- program's quota too (it gets that program's factory with the open; mag makes the
+-- session's buffers through it: docs/graphics.md). Only for a server trusted with it.
+function Session:charged()
+    self.charge = true
+    return self
+end
+
 function Session:__tostring()
     return "session(" .. self.what .. ")"
 end
@@ -372,7 +380,7 @@ local function open_session(session, factory)
     local ok, message = wait_for_server(session)
     if not ok then return nil, what .. ": " .. message end
     local handle, gate, err = core.session_open(session.channel.handle, session.proto,
-                                                factory, session.words)
+                                                factory, session.words, session.charge)
     if not handle then
         local why = session_refusals[err] or "refused"
         return nil, what .. ": " .. server_name(session.channel.handle, session.channel.label) ..

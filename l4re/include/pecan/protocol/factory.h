@@ -53,7 +53,14 @@ enum pecan_factory_type {
     PECAN_FACTORY_NAMESPACE = 4,     /* -> item: an empty namespace */
     PECAN_FACTORY_FACTORY = 5,       /* w2 quota bytes (taken from this factory's quota),
                                         optional w3 name length, w4.. name (the memory
-                                        report's; default: this factory's) -> item: factory */
+                                        report's; default: this factory's) -> item: factory.
+                                        Optional item: a payer, a factory of this server
+                                        with WRITE: the new factory is still this one's
+                                        (it goes with it or on its DESTROY), but its quota,
+                                        record and gate are charged to the payer; if the
+                                        payer goes first, what it lent goes on moe's own
+                                        bill until the new factory goes. EXDEV, EPERM for
+                                        a payer that is no factory here or lacks WRITE */
     PECAN_FACTORY_LOG = 6,           /* w2 colour (PECAN_LOG_COLOUR_*), PECAN_LOG_INPUT
                                         for a console with input, w3 tag length, w4.. tag
                                         bytes -> item: log. -PECAN_ERANGE: other bits */
