@@ -10,7 +10,7 @@
  *     the pixels below (mag's copy) match ours outside the changed box;
  *   - view_offset <= kept (lines in the scrollback); 0 is the live screen;
  *   - the scrollback ring holds kept lines, the newest at next - 1 (mod the ring), each of
- *     columns cells with colours already packed for the surface.
+ *     columns cells as libvterm gave them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +40,15 @@ static uint32_t latin_glyph[256];       /* glyphs of U+0000..U+00FF, found once 
 static VTermPos cursor, cursor_drawn;
 static bool cursor_visible = true, cursor_shown;
 
-static struct stored_cell *scrollback;
+/* A scrolled-off cell as libvterm gave it (reverse video applied), converted only when the
+ * scrollback is shown: a line scrolls off at every newline, and is rarely looked at. */
+struct kept_cell {
+    uint32_t code;
+    VTermColor foreground, background;
+};
+
+static struct kept_cell *scrollback;
+static struct kept_cell blank;          /* a space in the default colours */
 static uint32_t kept, next, view_offset;
 
 /* The colour libvterm keeps in a cell, packed for the surface; cells of a run mostly have
@@ -115,24 +123,29 @@ static uint32_t pack(struct colour_cache *cache, VTermColor colour)
     return cache->pixel;
 }
 
-/* A libvterm cell as drawn: the second half of a wide character and an empty cell are
- * spaces; anything that is no code point is the replacement character. */
-static struct stored_cell stored(const VTermScreenCell *c)
+static struct kept_cell keep(const VTermScreenCell *c)
+{
+    struct kept_cell k = { c->chars[0], c->fg, c->bg };
+    if (c->attrs.reverse) {
+        k.foreground = c->bg;
+        k.background = c->fg;
+    }
+    return k;
+}
+
+/* A cell as drawn: the second half of a wide character and an empty cell are spaces;
+ * anything that is no code point is the replacement character. */
+static struct stored_cell drawn(struct kept_cell k)
 {
     struct stored_cell s = {
-        .code = c->chars[0],
-        .foreground = pack(&foreground_cache, c->fg),
-        .background = pack(&background_cache, c->bg),
+        .code = k.code,
+        .foreground = pack(&foreground_cache, k.foreground),
+        .background = pack(&background_cache, k.background),
     };
     if (s.code == 0 || s.code == (uint32_t)-1)
         s.code = ' ';
     else if (s.code > 0x10FFFF)
         s.code = 0xFFFD;
-    if (c->attrs.reverse) {
-        uint32_t t = s.foreground;
-        s.foreground = s.background;
-        s.background = t;
-    }
     return s;
 }
 
@@ -142,7 +155,7 @@ static struct stored_cell live_cell(uint32_t row, uint32_t column)
     VTermPos p = { (int)row, (int)column };
     if (!vterm_screen_get_cell(vterm_screen, p, &c))
         memset(&c, 0, sizeof(c));
-    return stored(&c);
+    return drawn(keep(&c));
 }
 
 /* The cell at (row, column) of what the view shows: the scrollback above the live
@@ -152,7 +165,7 @@ static struct stored_cell view_cell(uint32_t row, uint32_t column)
     if (row >= view_offset)
         return live_cell(row - view_offset, column);
     uint32_t line = (next + TERM_SCROLLBACK_LINES - view_offset + row) % TERM_SCROLLBACK_LINES;
-    return scrollback[(size_t)line * columns + column];
+    return drawn(scrollback[(size_t)line * columns + column]);
 }
 
 static uint32_t glyph_of(uint32_t code)
@@ -275,12 +288,12 @@ static int on_settermprop(VTermProp property, VTermValue *value, void *user)
 static int on_pushline(int count, const VTermScreenCell *cells, void *user)
 {
     (void)user;
-    struct stored_cell *line = scrollback + (size_t)next * columns;
-    VTermScreenCell blank;
-    memset(&blank, 0, sizeof(blank));
-    vterm_state_get_default_colors(vterm_obtain_state(terminal), &blank.fg, &blank.bg);
-    for (uint32_t i = 0; i < columns; i++)
-        line[i] = stored(count > 0 && i < (uint32_t)count ? &cells[i] : &blank);
+    struct kept_cell *line = scrollback + (size_t)next * columns;
+    uint32_t given = count < 0 ? 0 : (uint32_t)count < columns ? (uint32_t)count : columns;
+    for (uint32_t i = 0; i < given; i++)
+        line[i] = keep(&cells[i]);
+    for (uint32_t i = given; i < columns; i++)
+        line[i] = blank;
     next = (next + 1) % TERM_SCROLLBACK_LINES;
     if (kept < TERM_SCROLLBACK_LINES)
         kept++;
@@ -336,10 +349,11 @@ int term_screen_init(const struct surface *s, const struct psf_font *f, term_out
     vterm_state_set_bold_highbright(vterm_obtain_state(terminal), 1);
     vterm_screen_reset(vterm_screen, 1);
     /* The part of the window right of and below the grid stays in the background. */
-    VTermColor fg, bg;
-    vterm_state_get_default_colors(vterm_obtain_state(terminal), &fg, &bg);
+    blank.code = ' ';
+    vterm_state_get_default_colors(vterm_obtain_state(terminal), &blank.foreground,
+                                   &blank.background);
     surface_fill_rectangle(&surface, 0, 0, surface.width, surface.height,
-                           pack(&background_cache, bg));
+                           pack(&background_cache, blank.background));
     mark_all();
     return 0;
 }
