@@ -10,6 +10,7 @@
 #include <boot/boot_modules.h>
 #include <core/clock.h>
 #include <core/console.h>
+#include <core/console_input.h>
 #include <core/cpu.h>
 #include <core/kernel_info_page.h>
 #include <ktest.h>
@@ -120,6 +121,7 @@ void kernel_main(void)
 
     plat_init_interrupts();
     tick_init();
+    console_input_init();
     plat_init_cpu_local(0);
     kprintf("CPU 0 online (MPIDR %08lx), tick %u Hz\n", (unsigned long)cpu_read_mpidr(),
             CONFIG_TICK_HZ);

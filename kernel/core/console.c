@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The kernel console. One lock around each whole kprintf keeps lines from different CPUs
- * apart; interrupts are masked while it is held, so a CPU never waits for itself.
+ * apart; interrupts are masked while it is held, so a CPU never waits for itself. Its
+ * input side is core/console_input.c.
  */
 #include <arch/processor.h>
 #include <core/console.h>
@@ -12,12 +13,18 @@
 static struct spinlock console_lock = SPINLOCK_INIT;
 static volatile bool console_taken_over;
 
+/* The byte sent last (under console_lock): a NL gets a CR before it unless it has one
+ * already, so lines start at the left margin whether their writer sends NL (the kernel,
+ * moe) or CR NL (a runtime with ONLCR, l4re/libc/console.c). */
+static char last_sent;
+
 static void console_sink(void *context, char c)
 {
     (void)context;
-    if (c == '\n')
+    if (c == '\n' && last_sent != '\r')
         uart_putc('\r');
     uart_putc(c);
+    last_sent = c;
 }
 
 void kvprintf(const char *fmt, va_list args)

@@ -6,6 +6,7 @@
  */
 #include <core/cdt.h>
 #include <core/console.h>
+#include <core/console_input.h>
 #include <core/cpu.h>
 #include <core/invariants.h>
 #include <core/sched.h>
@@ -321,6 +322,7 @@ unsigned invariants_check(void)
     check_queues();
     sched_check_invariants();
     irq_handler_check_invariants();
+    console_input_check_invariants();
     vspace_check_invariants();
     return problems;
 }

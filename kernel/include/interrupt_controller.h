@@ -24,7 +24,7 @@ void intc_send_ipi(uint32_t cpu_mask, unsigned ipi);
 /* Is an interrupt waiting for this CPU (for preemption points in long operations)? */
 bool intc_interrupt_pending(void);
 /* May user space claim this IRQ number (IRQ control GET)? False for numbers that do not
- * exist and for the kernel's own lines (IPIs, per-CPU timers, a cascade's input). */
+ * exist and for the kernel's own lines (IPIs, per-CPU timers, a cascade's input, the console UART's). */
 bool intc_user_line(unsigned irq);
 
 #endif

@@ -5,6 +5,7 @@
  * wait blocks until bits are set; poll never blocks. Waiters queue through their thread
  * objects.
  */
+#include <core/console_input.h>
 #include <core/invocation.h>
 #include <core/delete.h>
 #include <core/ipc.h>
@@ -72,6 +73,7 @@ void notification_destroy(struct capability *cap)
 {
     struct notification *n = (struct notification *)(uintptr_t)cap->object;
     irq_handler_notification_destroyed(n);
+    console_input_notification_destroyed(n);
     gate_notification_destroyed(n);
     notification_bind_thread(n, NULL);
     while (n->wait_head) {

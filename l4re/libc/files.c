@@ -3,8 +3,8 @@
  * Files (newlib's _open/_read/_lseek/_close/_fstat/_stat): read-only files are dataspaces
  * found by name. A path's first component names one of the program's named capabilities
  * (a namespace such as "rom"), the rest is looked up in it; the dataspace is attached
- * read-only and reads copy out of it. Descriptors 0-2 are the console (the log): reads
- * get end of file, writes go to the log (l4re/libc/process.c).
+ * read-only and reads copy out of it. Descriptors 0-2 are the console (the log,
+ * l4re/libc/console.c): reads take what is typed at it, writes go to it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -155,10 +155,15 @@ static struct open_file *file_of(int fd)
     return &files[fd];
 }
 
+bool libc_file_valid(int fd)
+{
+    return file_of(fd) != 0;
+}
+
 int _read(int fd, void *buffer, size_t count)
 {
-    if (fd == 0)
-        return 0;   /* no input device: end of file */
+    if (fd >= 0 && fd < FIRST_FILE)
+        return libc_console_read(buffer, count);
     struct open_file *f = file_of(fd);
     if (!f) {
         libc_set_errno(EBADF);

@@ -3,6 +3,8 @@
 #ifndef PECAN_LIBC_INTERNAL_H
 #define PECAN_LIBC_INTERNAL_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Sets the calling thread's errno (and nothing else: init.c says why). */
@@ -11,5 +13,11 @@ void libc_set_errno(int value);
 int libc_fail(int pecan_error);
 /* Nanoseconds since boot when the program started (l4re/libc/init.c). */
 extern uint64_t libc_start_ns;
+/* Is fd an open file (3 and up: files.c)? */
+bool libc_file_valid(int fd);
+/* Descriptors 0-2, the console (console.c): read with the line discipline, write with
+ * output processing. As _read and _write: a count, or -1 and errno. */
+int libc_console_read(void *buffer, size_t count);
+int libc_console_write(const void *buffer, size_t count);
 
 #endif

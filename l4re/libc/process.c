@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Process-level system calls: console output to the log capability, exit through the
+ * Process-level system calls: console output (console.c), exit through the
  * parent, signals, process id, and what a Pecan program cannot do (fork, exec, wait,
  * links). A program has no process id of its own; it reports 1, and a signal to itself
  * ends it with 128 + the signal number, as a shell would report it.
@@ -27,23 +27,16 @@ int _wait(int *status);
 int _link(const char *old, const char *new);
 int _unlink(const char *path);
 
-/* A write longer than one message goes to the log in several; the lock keeps them
+/* A write longer than one message goes to the log in several; the console keeps them
  * together, so one write (a printf, a puts: l4re/libc/wrap_lines.c) is one piece of the
  * log whatever other threads write. */
-static struct pecan_mutex log_lock = PECAN_MUTEX_INIT;
-
 int _write(int fd, const void *buffer, size_t count)
 {
-    if (fd != 1 && fd != 2) {
-        libc_set_errno(EBADF);   /* files are read-only; fd 0 is input */
+    if (fd < 0 || fd > 2) {
+        libc_set_errno(EBADF);   /* files are read-only */
         return -1;
     }
-    pecan_mutex_lock(&log_lock);
-    int err = pecan_log_write(PECAN_ENV_LOG, buffer, (unsigned)count);
-    pecan_mutex_unlock(&log_lock);
-    if (err)
-        return libc_fail(err);
-    return (int)count;
+    return libc_console_write(buffer, count);
 }
 
 int _isatty(int fd)

@@ -3,13 +3,15 @@
  * Start-up of a program (after crt0.S): checks the environment page, sets up the slot
  * allocators, the main thread's record and the libc glue, runs constructors, builds
  * argv/envp from the page and calls main; its result goes to exit(), which flushes stdio
- * and ends the program through the parent protocol.
+ * and ends the program through the parent protocol. A program whose loader gave it no
+ * TERM gets TERM=vt100, the runtime's one termcap entry (l4re/libc/termcap.c).
  */
 #include <pecan/kip.h>
 #include <pecan/log.h>
 #include <pecan/parent.h>
 #include <pecan/runtime.h>
 #include <stdlib.h>
+#include <string.h>
 #include "env_parse.h"
 #include "runtime_internal.h"
 
@@ -43,6 +45,22 @@ pecan_cap_t pecan_env_cap(const char *name)
     return env_find_cap(program_env, name);
 }
 
+/* Appends TERM=vt100 to envp (ending at vector_end) when it has no TERM: programs that
+ * ask termcap for their terminal (readline) then find the built-in entry. The string is
+ * static and the pointer goes in the vector's spare room, so nothing is allocated. */
+static void default_terminal(char **envp, char **vector_end)
+{
+    static char term[] = "TERM=vt100";
+    char **e = envp;
+    for (; *e; e++)
+        if (!strncmp(*e, "TERM=", 5))
+            return;
+    if (e + 1 < vector_end) {
+        e[0] = term;
+        e[1] = 0;
+    }
+}
+
 static void fail_start(const char *why)
 {
     pecan_log_puts(PECAN_ENV_LOG, why);
@@ -65,6 +83,7 @@ void pecan_runtime_start(const struct pecan_env *env)
         (*c)();
     char **argv = string_vector;
     char **envp = string_vector + env->argc + 1;
+    default_terminal(envp, string_vector + STRING_VECTOR_MAX);
     environ = envp;
     exit(main((int)env->argc, argv, envp));
 }

@@ -252,7 +252,8 @@ static void receive_rest(struct server_request *r, pecan_tag_t tag)
 }
 
 /* Woken by the bound notification (no reply capability, nothing to answer): the
- * no-clients hooks of the objects of its bits. */
+ * server's own signals (config.notify_bits), then the no-clients hooks of the objects of
+ * its bits. */
 static bool is_notification(struct pecan_reply received, const struct server_request *r)
 {
     return pecan_tag_label(received.tag) == PECAN_LABEL_NOTIFICATION &&
@@ -262,6 +263,9 @@ static bool is_notification(struct pecan_reply received, const struct server_req
 
 static pecan_tag_t answer_notification(struct server *s, struct server_request *r)
 {
+    pecan_word_t own = r->in[0] & s->config.notify_bits;
+    if (own && s->config.notified)
+        s->config.notified(s, own);
     server_no_clients(s, r->in[0]);
     if (!s->unbadged)
         return NOTHING_TO_SEND;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The LOG protocol client (pecan/log.h) for the kernel log and moe's log objects alike:
- * text goes out in chunks that fit one message. Then the kernel log's debug operations
- * of test builds (counters, invariant checker, clock, exit; pecan/sys.h). */
+/* The LOG protocol client (pecan/log.h) for the kernel log, moe's log objects and a
+ * terminal alike: text goes out in chunks that fit one message; input comes in READs of at
+ * most PECAN_LOG_READ_MAX bytes. Then the kernel log's debug operations of test builds
+ * (counters, invariant checker, clock, exit; pecan/sys.h). */
 #include "call.h"
 
 #define CHUNK ((PECAN_MSG_MAX_WORDS - 2) * 4)
@@ -28,6 +29,64 @@ int pecan_log_puts(pecan_cap_t log, const char *text)
     while (text[length])
         length++;
     return pecan_log_write(log, text, length);
+}
+
+int pecan_log_read(pecan_cap_t log, char *buffer, unsigned max, unsigned *got,
+                   unsigned *waiting)
+{
+    *got = 0;
+    if (max > PECAN_LOG_READ_MAX)
+        max = PECAN_LOG_READ_MAX;
+    pecan_word_t w[] = { PECAN_LOG_READ, max }, r[PECAN_MSG_MAX_WORDS] = { 0 };
+    int err = sys_call(log, PECAN_PROTO_LOG, 2, w, r, 2 + (max + 3) / 4);
+    if (err)
+        return err;
+    /* The console's count is checked: a server answering more than was asked for gives
+     * only what fits. */
+    unsigned n = r[0] < max ? (unsigned)r[0] : max;
+    for (unsigned i = 0; i < n; i++)
+        buffer[i] = (char)(r[2 + i / 4] >> (8 * (i % 4)));
+    *got = n;
+    if (waiting)
+        *waiting = (unsigned)r[1];
+    return 0;
+}
+
+int pecan_log_bind(pecan_cap_t log, pecan_cap_t notification, pecan_word_t bits)
+{
+    struct pecan_message m;
+    m.word[0] = PECAN_LOG_BIND;
+    m.word[1] = bits;
+    unsigned items = 0;
+    if (notification) {
+        m.word[2] = PECAN_ITEM_CAP | PECAN_RIGHT_WRITE << PECAN_ITEM_RIGHTS_SHIFT;
+        m.word[3] = notification;
+        items = 1;
+    }
+    m.tag = pecan_tag(PECAN_PROTO_LOG, 2, items);
+    return pecan_error(pecan_ipc_call(log, &m, PECAN_TIMEOUT_NEVER));
+}
+
+int pecan_log_get_attr(pecan_cap_t log, pecan_word_t flags[3])
+{
+    pecan_word_t w[] = { PECAN_LOG_GET_ATTR };
+    flags[0] = flags[1] = flags[2] = 0;
+    return sys_call(log, PECAN_PROTO_LOG, 1, w, flags, 3);
+}
+
+int pecan_log_set_attr(pecan_cap_t log, const pecan_word_t flags[3])
+{
+    pecan_word_t w[] = { PECAN_LOG_SET_ATTR, flags[0], flags[1], flags[2] };
+    return sys_call(log, PECAN_PROTO_LOG, 4, w, 0, 0);
+}
+
+int pecan_log_window_size(pecan_cap_t log, unsigned *rows, unsigned *columns)
+{
+    pecan_word_t w[] = { PECAN_LOG_WINDOW_SIZE }, r[2] = { 0 };
+    int err = sys_call(log, PECAN_PROTO_LOG, 1, w, r, 2);
+    *rows = (unsigned)r[0];
+    *columns = (unsigned)r[1];
+    return err;
 }
 
 int pecan_debug_stats(pecan_cap_t log, pecan_word_t *preemptions)

@@ -73,3 +73,17 @@ int waiters_wait_timed(struct pecan_thread *self, int *queue_lock, struct pecan_
     wait_for_waker(self);
     return 0;
 }
+
+int pecan_thread_park_timed(struct pecan_thread *self, uint32_t timeout_ms)
+{
+    struct deadline d;
+    if (!self->park || timer_arm(&d, self, timeout_ms) != 0) {
+        pecan_sleep_us(POLL_US);   /* no notification or timer: one tick, then look again */
+        return 0;
+    }
+    pecan_word_t bits;
+    if (pecan_notification_wait(self->park, &bits))
+        pecan_sleep_us(POLL_US);
+    timer_disarm(&d);
+    return __atomic_load_n(&d.fired, __ATOMIC_ACQUIRE) ? -PECAN_ETIMEDOUT : 0;
+}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ned: runs a Lua boot script (docs/ned.md). Command line:
- *     ned [--wait-and-exit | --exit-with=<program>] [--args=<file>] <script> [args...]
+ *     ned [--interactive] [--wait-and-exit | --exit-with=<program>] [--args=<file>]
+ *         <script> [args...]
  * The script (a path such as rom/hello.lua) runs with Lua's string, table and math
  * libraries, print going to ned's log, and `require "L4"` (lua/L4.lua over core.c). An
  * error in the script is reported with its file and line; ned stays up either way and
@@ -10,7 +11,9 @@
  * --exit-with=<program> it exits with that program's status once it has exited (and the
  * script is done), the way test scenarios end while servers still run. --args=<file> fills
  * the table L4.Args from the file's "key=value" lines before the script runs (./pecan run
- * --set key=value packs such a file as rom/args).
+ * --set key=value packs such a file as rom/args). --interactive (or -i, as in L4Re's ned)
+ * opens a Lua prompt on ned's console once the script has run (prompt.c); the exit
+ * options apply when the prompt is closed (end of input).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -120,6 +123,7 @@ static bool run_script(lua_State *L, const char *script)
 }
 
 struct ned_options {
+    bool interactive;           /* --interactive, -i */
     bool exit_when_idle;        /* --wait-and-exit */
     const char *exit_with;      /* --exit-with=<program>, or NULL */
     const char *args_file;      /* --args=<file>, or NULL */
@@ -155,11 +159,15 @@ static bool exit_status_of(lua_State *L, const char *program, int *status)
     return exited;
 }
 
-static void process_events(lua_State *L)
+/* timeout_ms < 0: wait for the next exit however long it takes. */
+static void process_events(lua_State *L, int timeout_ms)
 {
     push_l4(L);
     lua_getfield(L, -1, "process_events");
-    lua_pushnil(L);
+    if (timeout_ms < 0)
+        lua_pushnil(L);
+    else
+        lua_pushinteger(L, timeout_ms);
     if (lua_pcall(L, 1, 0, 0) != 0) {
         fprintf(stderr, "ned: %s\n", lua_tostring(L, -1));
         lua_pop(L, 1);
@@ -241,16 +249,23 @@ static void serve(lua_State *L, const struct ned_options *options, int status)
             printf("ned: all programs have exited\n");
             exit(status);
         }
-        process_events(L);
+        process_events(L, -1);
     }
+}
+
+void ned_serve_children(lua_State *L, int timeout_ms)
+{
+    process_events(L, timeout_ms);
 }
 
 int main(int argc, char **argv)
 {
-    struct ned_options options = { false, 0, 0 };
+    struct ned_options options = { false, false, 0, 0 };
     int script = 1;
-    for (; script < argc && strncmp(argv[script], "--", 2) == 0; script++) {
-        if (strcmp(argv[script], "--wait-and-exit") == 0) {
+    for (; script < argc && argv[script][0] == '-'; script++) {
+        if (strcmp(argv[script], "--interactive") == 0 || strcmp(argv[script], "-i") == 0) {
+            options.interactive = true;
+        } else if (strcmp(argv[script], "--wait-and-exit") == 0) {
             options.exit_when_idle = true;
         } else if (strncmp(argv[script], "--exit-with=", 12) == 0) {
             options.exit_with = argv[script] + 12;
@@ -262,8 +277,8 @@ int main(int argc, char **argv)
         }
     }
     if (script >= argc) {
-        fprintf(stderr, "ned: usage: ned [--wait-and-exit | --exit-with=<program>] "
-                        "[--args=<file>] <script> [args...]\n");
+        fprintf(stderr, "ned: usage: ned [--interactive] [--wait-and-exit | "
+                        "--exit-with=<program>] [--args=<file>] <script> [args...]\n");
         return 2;
     }
     int err = ned_core_init();
@@ -284,5 +299,7 @@ int main(int argc, char **argv)
         printf("ned: running %s\n", argv[script]);
         ok = run_script(L, argv[script]);
     }
+    if (options.interactive)
+        ned_prompt(L);
     serve(L, &options, ok ? 0 : 1);
 }

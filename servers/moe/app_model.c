@@ -149,7 +149,7 @@ int app_model_start(struct moe_app_model *l, struct dataspace *image, const void
     unsigned colour = 1 + l->serial % 6;
     l->serial++;
     if ((err = log_create(l->factory, factory_quota(l->factory), l->name, strlen(l->name),
-                          colour, &log)) != 0) {
+                          colour, l->console, &log)) != 0) {
         log_error(l, "log", err);
         factory_destroy(l->factory);
         return err;

@@ -25,6 +25,7 @@ struct moe_app_model {
     const char *name;
     uint32_t quota;
     unsigned serial;               /* picks the log colour */
+    bool console;                  /* its log is a console with input (--init-console) */
     struct factory *factory;
     struct task *task;
     struct parent *parent;

@@ -366,13 +366,15 @@ static int create_log(struct server_request *r, struct factory *f)
     int err = server_need_words(r, 4);
     if (err)
         return err;
-    unsigned colour = r->in[2], length = r->in[3];
-    if (colour > 7)
+    pecan_word_t options = r->in[2];
+    unsigned colour = options & PECAN_LOG_COLOUR_MASK, length = r->in[3];
+    if (options & ~(pecan_word_t)(PECAN_LOG_COLOUR_MASK | PECAN_LOG_INPUT))
         return -PECAN_ERANGE;
     if (length > 16 || (length + 3) / 4 > r->words - 4)
         return length > 16 ? -PECAN_ERANGE : -PECAN_EMSGTOOSHORT;
     struct log *l;
-    err = log_create(f, &f->quota, (const char *)&r->in[4], length, colour, &l);
+    err = log_create(f, &f->quota, (const char *)&r->in[4], length, colour,
+                     (options & PECAN_LOG_INPUT) != 0, &l);
     if (err)
         return err;
     return server_reply_object(r, log_object(l), PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);

@@ -4,8 +4,11 @@
  * starts the init program named on its command line and serves every moe object from one
  * thread.
  *
- * Command line (boot info): [--exit-with-init] [--repeat-init=N] --init=rom/<program> [args]
+ * Command line (boot info): [--exit-with-init] [--init-console] [--repeat-init=N]
+ *                           --init=rom/<program> [args]
  *   --exit-with-init  power off with init's exit status when it exits (QEMU tests)
+ *   --init-console    init's log is a console with input (FACTORY LOG's PECAN_LOG_INPUT):
+ *                     it reads the serial line, as ned's prompt does (ned --interactive)
  *   --repeat-init=N   start init N times, one after the other, and check that moe's free
  *                     memory is back at the same figure after each exit
  */
@@ -31,6 +34,7 @@ static struct {
     const char *argv[MAX_ARGS];
     unsigned argc;
     bool exit_with_init;
+    bool init_console;
     unsigned repeat;
 } options;
 
@@ -76,6 +80,8 @@ static void parse_cmdline(const char *cmdline)
             options.argv[options.argc++] = word + 7;
         } else if (strncmp(word, "--exit-with-init", 16) == 0 && (!word[16] || word[16] == ' ')) {
             options.exit_with_init = true;
+        } else if (strncmp(word, "--init-console", 14) == 0 && (!word[14] || word[14] == ' ')) {
+            options.init_console = true;
         } else if (strncmp(word, "--repeat-init=", 14) == 0) {
             options.repeat = parse_number(word + 14);
         }
@@ -128,6 +134,7 @@ static int start_init(void)
         return -PECAN_ENOENT;
     }
     init.name = m->name;
+    init.console = options.init_console;
     /* The init program gets all free memory but a reserve moe keeps for its own needs
      * (page tables of its window, its records): the whole system is the init's to hand on. */
     uint32_t free_bytes = memory_free_bytes();
@@ -146,6 +153,13 @@ static unsigned registry_capacity(void)
     return memory_total_bytes() >> 12;
 }
 
+static void console_input(struct server *s, pecan_word_t bits)
+{
+    (void)s;
+    (void)bits;
+    log_input_arrived();
+}
+
 static void start_server(void)
 {
     static struct memory_block notification;
@@ -161,9 +175,11 @@ static void start_server(void)
         .notification = notification.object, .slot_alloc = moe_slot_alloc,
         .slot_free = moe_slot_free, .receive_slots = 2,
         .background = dataspace_reap_step,   /* destroyed dataspaces' pages, in steps */
+        .notify_bits = LOG_INPUT_BIT, .notified = console_input,
     };
     if ((err = server_init(&moe_server, &config, registry, capacity)) != 0)
         fatal("server", err);
+    log_input_start(notification.object);
     /* Above every program moe starts, so a request is served as soon as it comes; on the
      * CPU that programs are kept off (pecan_sched_program_cpus), so that serving does not
      * stop them. */

@@ -106,11 +106,18 @@ const struct task_fault *task_fault(struct task *t);
 /* One line for logs: "write fault at 00000000, pc 00010234 (nothing attached there)". */
 void task_fault_format(const struct task_fault *f, char *text, unsigned size);
 
-/* Logs (log.c): LOG protocol objects with a tag and a colour. */
+/* Logs (log.c): LOG protocol objects (consoles) with a tag and a colour; input ones get
+ * what is typed at the kernel log while they hold the input focus. */
 struct log;
 int log_create(struct factory *owner, struct quota *q, const char *tag, unsigned tag_length,
-               unsigned colour, struct log **out);
+               unsigned colour, bool input, struct log **out);
 struct server_object *log_object(struct log *l);
+/* The bit of moe's notification the kernel log signals when bytes are typed. */
+#define LOG_INPUT_BIT 0x80000000u
+/* Binds notification (moe's own) to the kernel log's input. */
+void log_input_start(pecan_cap_t notification);
+/* The kernel log signalled: hand its bytes to the focused object. */
+void log_input_arrived(void);
 /* moe's own lines (tag "moe"). */
 void moe_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -21,9 +21,11 @@ UTEST(irq_control_get)
     pecan_cap_t n = obj_new(PECAN_OBJ_NOTIFICATION, 0);
     REQUIRE(h && h2 && ro && ro_c && n);
     const pecan_cap_t ctl = PECAN_ROOT_IRQ_CONTROL;
-    /* IPIs and private timers, the cascade input (42), the cascade number of a line wired
-     * to the MPCore GIC directly (76: board line 12, UART0, which is 36), past the end. */
-    static const pecan_word_t bad_irqs[] = { 0, 15, 29, 31, 42, 76, 128, 1023, 0xFFFFFFFFu };
+    /* IPIs and private timers, the kernel's console input (36, UART0), the cascade input
+     * (42), the cascade number of a line wired to the MPCore GIC directly (76: board line
+     * 12, UART0 again), past the end. */
+    static const pecan_word_t bad_irqs[] = { 0, 15, 29, 31, 36, 42, 76, 128, 1023,
+                                             0xFFFFFFFFu };
     for (unsigned i = 0; i < sizeof(bad_irqs) / sizeof(bad_irqs[0]); i++)
         CHECK_ERR(irq_get(ctl, bad_irqs[i], ROOT, h), -PECAN_ERANGE);
     pecan_word_t w[] = { PECAN_IRQ_CONTROL_GET, TEST_IRQ, ROOT, h };

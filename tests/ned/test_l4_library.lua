@@ -84,6 +84,16 @@ test("start passes program, arguments, environment, log and scheduler", function
                  function() ld:start({ log = { "seventeen-chars-x" } }, "rom/x") end)
 end)
 
+test("log input = true asks moe for a console with input", function()
+    ld:start({ log = { "shell", "green", input = true } }, "rom/shell")
+    check(mock.started[1].log.tag == "shell" and mock.started[1].log.colour == 2 + 0x100,
+          "colour with PECAN_LOG_INPUT")
+    ld:start({ log = { "plain", "green", input = false } }, "rom/plain")
+    check(mock.started[2].log.colour == 2, "input = false: a plain log")
+    expect_error("the log option 'input' must be true or false",
+                 function() ld:start({ log = { "x", "red", input = 1 } }, "rom/x") end)
+end)
+
 test("startv keeps arguments with spaces", function()
     ld:startv({}, "rom/echo", "one arg", "two")
     check(mock.started[1].argv[2] == "one arg", "argument kept whole")

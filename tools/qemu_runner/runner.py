@@ -54,6 +54,10 @@ def make_parser():
       help="take a PNG screendump at that time after start (repeatable)")
     a("--sendkey-after", action="append", default=[], metavar="SECONDS:KEYS",
       help="send comma-separated keys (e.g. a,b,ret) at that time (repeatable)")
+    a("--type-on", nargs=2, action="append", default=[], metavar=("REGEX", "TEXT"),
+      help="once the serial log matches REGEX (after what the previous --type-on matched), "
+           "type TEXT at the serial line (Python escapes: \\r, \\x7f, \\x1b; repeatable, "
+           "in order)")
     a("--net", choices=["user", "none"], default="none", help="networking (default none)")
     a("--gdb", nargs="?", type=int, const=1234, metavar="PORT",
       help="start paused with a gdb stub on 127.0.0.1:PORT (default 1234)")
@@ -97,6 +101,14 @@ def parse_args(argv):
         t, keys = parse_after(spec, "sendkey")
         args.actions.append((t, "sendkey", [k.strip() for k in keys.split(",") if k.strip()]))
     args.actions.sort(key=lambda x: x[0])
+    args.typing = []
+    for rx, text in args.type_on:
+        try:
+            pattern = re.compile(rx, re.M)
+        except re.error as e:
+            raise UsageError(f"bad --type-on regex '{rx}': {e}") from None
+        data = text.encode("latin-1", "backslashreplace").decode("unicode_escape")
+        args.typing.append((rx, pattern, data.encode("latin-1")))
     return args
 
 
@@ -105,7 +117,7 @@ def default_log_path(image):
     return REPO_ROOT / "build" / "logs" / f"{Path(image).name}-{stamp}-{os.getpid()}.log"
 
 
-def build_command(args, board, smp, log_path, monitor_path, interactive):
+def build_command(args, board, smp, log_path, monitor_path, interactive, serial_pipe=None):
     cmd = ["qemu-system-arm", "-M", board["machine"]]
     if board["cpu"]:
         cmd += ["-cpu", board["cpu"]]
@@ -115,6 +127,9 @@ def build_command(args, board, smp, log_path, monitor_path, interactive):
             "-audiodev", "none,id=pecan_snd0", "-global", "pl041.audiodev=pecan_snd0"]
     if interactive:
         cmd += ["-chardev", f"stdio,id=s0,mux=on,signal=off,logfile={log_path}"]
+    elif serial_pipe:
+        # <pipe>.in is what the guest receives, <pipe>.out what it sends (also logged)
+        cmd += ["-chardev", f"pipe,id=s0,path={serial_pipe},logfile={log_path}"]
     else:
         cmd += ["-chardev", f"file,id=s0,path={log_path}"]
     cmd += ["-serial", "chardev:s0"]
@@ -215,8 +230,14 @@ def run(args):
     if monitor_path is None and args.actions:
         tmpdir = tempfile.mkdtemp(prefix="run-qemu-")
         monitor_path = os.path.join(tmpdir, "monitor.sock")
+    serial_pipe = None
+    if args.typing and not interactive:
+        tmpdir = tmpdir or tempfile.mkdtemp(prefix="run-qemu-")
+        serial_pipe = os.path.join(tmpdir, "serial")
+        os.mkfifo(serial_pipe + ".in")
+        os.mkfifo(serial_pipe + ".out")
     try:
-        cmd = build_command(args, board, smp, log_path, monitor_path, interactive)
+        cmd = build_command(args, board, smp, log_path, monitor_path, interactive, serial_pipe)
         if args.dry_run:
             print("QEMU_AUDIO_DRV=none " + shlex.join(cmd), flush=True)
             return 0
@@ -226,13 +247,51 @@ def run(args):
         cmd[0] = qemu
         log_path.parent.mkdir(parents=True, exist_ok=True)
         log_path.write_bytes(b"")
-        return execute(args, cmd, image, log_path, interactive, monitor_path)
+        return execute(args, cmd, image, log_path, interactive, monitor_path, serial_pipe)
     finally:
         if tmpdir:
             shutil.rmtree(tmpdir, ignore_errors=True)
 
 
-def execute(args, cmd, image, log_path, interactive, monitor_path):
+class SerialTyping:
+    """Types each --type-on text at the serial line once the log matches its regex, in
+    order, each regex searched after the previous match. The pipe's ends are opened
+    read-write, so neither open blocks and QEMU never sees an end of file; what the guest
+    sends is drained (the chardev's logfile keeps it), or QEMU would block when the pipe
+    fills."""
+
+    def __init__(self, serial_pipe, typing, log_path):
+        self.pending = list(typing)
+        self.log_path = log_path
+        self.cursor = 0
+        self.to_guest = os.open(serial_pipe + ".in", os.O_RDWR)
+        self.from_guest = os.open(serial_pipe + ".out", os.O_RDWR | os.O_NONBLOCK)
+
+    def step(self):
+        while True:
+            try:
+                if not os.read(self.from_guest, 65536):
+                    break
+            except BlockingIOError:
+                break
+        if not self.pending:
+            return
+        text = read_log(self.log_path)
+        while self.pending:
+            rx, pattern, data = self.pending[0]
+            m = pattern.search(text, self.cursor)
+            if not m:
+                return
+            self.cursor = m.end()
+            os.write(self.to_guest, data)
+            self.pending.pop(0)
+
+    def close(self):
+        os.close(self.to_guest)
+        os.close(self.from_guest)
+
+
+def execute(args, cmd, image, log_path, interactive, monitor_path, serial_pipe=None):
     env = dict(os.environ, QEMU_AUDIO_DRV="none")
     try:
         import ctypes
@@ -259,6 +318,7 @@ def execute(args, cmd, image, log_path, interactive, monitor_path):
     old_handlers = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
 
     killed_by_us = False
+    typing = None
     proc = None
     log_f = None
     timed_out = False
@@ -281,6 +341,7 @@ def execute(args, cmd, image, log_path, interactive, monitor_path):
         log_pump = StreamPump(log_f.fileno(), sys.stdout.buffer if args.console and not interactive
                               else None)
         pending = list(args.actions)
+        typing = SerialTyping(serial_pipe, args.typing, log_path) if serial_pipe else None
         while True:
             try:
                 rc = proc.wait(timeout=0.02)
@@ -288,6 +349,8 @@ def execute(args, cmd, image, log_path, interactive, monitor_path):
                 rc = None
             log_pump.pump()
             err_pump.pump()
+            if typing:
+                typing.step()
             if rc is not None:
                 break
             elapsed = time.monotonic() - t0
@@ -332,6 +395,11 @@ def execute(args, cmd, image, log_path, interactive, monitor_path):
     for t, kind, arg in pending:
         action_errors.append(f"guest exited before {kind} at {t:g} s")
         say(action_errors[-1])
+    if typing:
+        typing.close()
+        for rx, pattern, data in typing.pending:
+            action_errors.append(f"the log never matched '{rx}': {data!r} not typed")
+            say(action_errors[-1])
     return evaluate(args, image, log_path, text, rc, elapsed, err_pump.lines,
                     action_errors, show_tail)
 

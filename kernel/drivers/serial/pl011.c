@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* ARM PrimeCell PL011 UART (DDI 0183): polled transmit for the kernel console. */
+/* ARM PrimeCell PL011 UART (DDI 0183): polled transmit for the kernel console; receive
+ * by interrupt for its input (object/log.c drains the FIFO from the interrupt). */
 #include <mmio.h>
 #include <uart.h>
 
@@ -10,8 +11,12 @@
 #define UART_LCRH 0x2C
 #define UART_CR 0x30
 #define UART_IMSC 0x38
+#define UART_ICR 0x44
 
+#define FR_RXFE (1u << 4)
 #define FR_TXFF (1u << 5)
+#define INT_RX (1u << 4)
+#define INT_RT (1u << 6)   /* receive timeout: bytes below the FIFO level wait */
 #define LCRH_FIFO_8N1 0x70u
 #define CR_UARTEN (1u << 0)
 #define CR_TXE (1u << 8)
@@ -39,4 +44,28 @@ void uart_putc(char c)
     while (mmio_read32(uart_base + UART_FR) & FR_TXFF)
         ;
     mmio_write32(uart_base + UART_DR, (uint8_t)c);
+}
+
+void uart_enable_receive_interrupt(void)
+{
+    if (!uart_base)
+        return;
+    mmio_write32(uart_base + UART_ICR, INT_RX | INT_RT);
+    mmio_write32(uart_base + UART_IMSC, INT_RX | INT_RT);
+}
+
+bool uart_getc(char *c)
+{
+    if (!uart_base)
+        return false;
+    if (mmio_read32(uart_base + UART_FR) & FR_RXFE) {
+        /* Empty: the receive timeout stays raised until cleared by hand. Clear first and
+         * look again, so a byte that came in between raises the interrupt anew rather
+         * than waiting behind a cleared one. */
+        mmio_write32(uart_base + UART_ICR, INT_RX | INT_RT);
+        if (mmio_read32(uart_base + UART_FR) & FR_RXFE)
+            return false;
+    }
+    *c = (char)(mmio_read32(uart_base + UART_DR) & 0xff);
+    return true;
 }

@@ -39,6 +39,19 @@ static inline word_t invocation_word(const struct invocation *inv, unsigned i)
     const struct pecan_utcb *utcb = thread_utcb(inv->caller);
     return utcb && i < PECAN_UTCB_MESSAGE_WORDS ? utcb->message[i] : 0;
 }
+/* Typed item i of the message (pecan/syscall.h: two words each, after the untyped words):
+ * true and its words if the caller sent it whole within the message. Kernel objects take
+ * the item's words as they are: a capability item names a slot of the caller's space. */
+static inline bool invocation_item(const struct invocation *inv, unsigned i, word_t *kind,
+                                   word_t *value)
+{
+    unsigned at = inv->length + 2 * i;
+    if (i >= pecan_tag_items(inv->tag) || at + 2 > PECAN_MSG_MAX_WORDS)
+        return false;
+    *kind = invocation_word(inv, at);
+    *value = invocation_word(inv, at + 1);
+    return true;
+}
 /* Rewrites argument word i (< PECAN_MSG_REGISTERS: a register) of a call about to be
  * restarted, so that the restarted call continues where this one stopped (VSPACE UNMAP
  * keeps its progress there: the caller's own registers). */

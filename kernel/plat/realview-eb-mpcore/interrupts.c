@@ -6,7 +6,8 @@
  *
  *   IRQ 0-63     the MPCore GIC's IDs: 0-15 IPIs, 29/30 per-CPU timers, 32-63 the board
  *                lines QEMU's and the tile's routing wire to it (UART0 36, KMI 39/40,
- *                Ethernet 41, ...); 42 is the cascade itself and stays the kernel's.
+ *                Ethernet 41, ...); 42 is the cascade itself and 36 the kernel's console
+ *                input (core/console_input.c): both stay the kernel's.
  *   IRQ 64 + n   board line n (board GIC1 ID 32 + n, n = 0..63) through the cascade, for
  *                the lines that reach the MPCore GIC *only* that way: UART2 (line 14,
  *                IRQ 78), UART3 (79), GPIO0-2 (70-72), CLCD (line 23, IRQ 87), DMA (88),
@@ -159,6 +160,6 @@ bool intc_user_line(unsigned irq)
     if (irq < GIC_FIRST_SHARED || irq >= PLAT_IRQ_COUNT)
         return false;
     if (!is_cascaded(irq))
-        return irq != PLAT_IRQ_CASCADE;
+        return irq != PLAT_IRQ_CASCADE && irq != PLAT_IRQ_CONSOLE;
     return !(DIRECT_BOARD_LINES & (1ull << (irq - PLAT_IRQ_BOARD_FIRST)));
 }

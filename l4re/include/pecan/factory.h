@@ -19,6 +19,7 @@ int pecan_factory_create_factory(pecan_cap_t factory, pecan_word_t quota, pecan_
 /* The same, named (at most PECAN_FACTORY_NAME_MAX bytes) for moe's memory report. */
 int pecan_factory_create_named_factory(pecan_cap_t factory, pecan_word_t quota,
                                        const char *name, pecan_cap_t dest);
+/* A log: colour 0-7, plus PECAN_LOG_INPUT for a console that takes input. */
 int pecan_factory_create_log(pecan_cap_t factory, unsigned colour, const char *tag,
                              pecan_cap_t dest);
 

@@ -112,6 +112,12 @@ struct server_config {
      * (at the kernel's 10 ms tick: no earlier, at most a tick later), between messages. */
     void (*periodic)(struct server *s);
     uint32_t period_us;
+    /* Signals of the server's own on the notification (0, NULL: none): the loop gives the
+     * signalled ones of notify_bits to notified before the no-clients scan (which runs
+     * for every bit, since objects share bits by key % 32: a spurious scan costs only
+     * time). moe's console input comes this way (servers/moe/log.c). */
+    pecan_word_t notify_bits;
+    void (*notified)(struct server *s, pecan_word_t bits);
 };
 
 /* Object right of pager copies (request->rights): fault messages are accepted through it. */

@@ -64,6 +64,10 @@ pecan_cap_t pecan_thread_cap(struct pecan_thread *thread);
 int pecan_thread_park_prepare(struct pecan_thread *self);
 void pecan_thread_park(struct pecan_thread *self);
 void pecan_thread_wake(struct pecan_thread *thread);
+/* Blocks on the calling thread's park notification until it is signalled (by anyone: a
+ * waker, a console bound to it) or timeout_ms have passed (pecan/sync.h's clock): 0, or
+ * -PECAN_ETIMEDOUT. Wake-ups may be spurious: the caller looks at its condition again. */
+int pecan_thread_park_timed(struct pecan_thread *self, uint32_t timeout_ms);
 
 /* Mutex: 0 free, 1 held, 2 held with waiters; waiters queue under a short spin lock. */
 struct pecan_mutex {

@@ -398,6 +398,10 @@ L4.Args = {}
 
 local App = {}
 App.__index = App
+-- How an application shows at ned's prompt: "app 3 rom/x.elf (running)".
+App.__tostring = function(app)
+    return "app " .. tostring(app.id) .. " " .. app.name .. " (" .. app:state() .. ")"
+end
 
 local apps = {}   -- by core id: every started application that has not been reaped
 L4.exit_statuses = {}   -- program name -> status of its last exit (for ned --exit-with)
@@ -568,6 +572,15 @@ function L4.running_apps()
     return n
 end
 
+-- The applications that have not ended for good (running, or between a crash and its
+-- restart), in the order they were started: what ned's prompt lists (ps()).
+function L4.apps()
+    local list = {}
+    for _, app in pairs(apps) do list[#list + 1] = app end
+    table.sort(list, function(a, b) return a.id < b.id end)
+    return list
+end
+
 -- ---- the loader -------------------------------------------------------------------------------
 
 local Loader = {}
@@ -653,7 +666,11 @@ local function collect_caps(caps, program)
 end
 
 local LOG_TAG_MAX = 16   -- moe's limit (servers/moe/log.c)
+local LOG_INPUT = 0x100  -- PECAN_LOG_INPUT (pecan/protocol/factory.h): a console with input
 
+-- log = {tag, colour} or {tag, colour, input = true}: with input the log is the program's
+-- console for reading too (descriptor 0; moe gives what is typed at the serial line to the
+-- input log that bound last, docs/runtime.md "Console input").
 local function make_log(ld, opts, program)
     local log = opts.log
     if log == nil then
@@ -662,7 +679,7 @@ local function make_log(ld, opts, program)
     end
     if L4.is_cap(log) then return log.handle, false end
     if type(log) ~= "table" then
-        fail(program .. ": option 'log' must be a capability or {tag, colour}")
+        fail(program .. ": option 'log' must be a capability or {tag, colour[, input = true]}")
     end
     local tag, colour = log[1], log[2] or "white"
     if type(tag) ~= "string" or tag == "" then
@@ -676,6 +693,10 @@ local function make_log(ld, opts, program)
     if not number then
         fail(program .. ": unknown log colour '" .. tostring(colour) .. "'")
     end
+    if log.input ~= nil and type(log.input) ~= "boolean" then
+        fail(program .. ": the log option 'input' must be true or false")
+    end
+    if log.input then number = number + LOG_INPUT end
     local handle, message = core.factory_create(ld.log_fab.handle, L4.Proto.Log, tag, number)
     if not handle then fail(program .. ": cannot create its log: " .. message) end
     return handle, true

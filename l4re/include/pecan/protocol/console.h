@@ -6,7 +6,10 @@
  * (the kernel log, moe's log objects, pkg/term), so a program cannot tell them apart.
  *
  * Output: WRITE (object right WRITE) shows the bytes, in order, as they are: the console
- * adds nothing (no CR before NL: the writer's runtime does that when ONLCR is set).
+ * adds nothing (no CR before NL: the writer's runtime does that when ONLCR is set). Two
+ * consoles shared by many writers bend this: the kernel log puts a CR before a NL that
+ * has none (moe and the kernel write bare NLs to the same serial line), and moe's logs
+ * without input show whole lines with their tag (docs/runtime.md, "Console input").
  *
  * Input: the console keeps the bytes typed at it in a buffer of at least
  * PECAN_CONSOLE_INPUT_MIN bytes until its reader takes them; when the buffer is full it
@@ -30,8 +33,9 @@
  *
  * Who reads: the kernel log's input is the UART's receive side; moe's log objects share
  * it: moe reads the kernel log and hands the bytes to the one log object that holds the
- * input focus (docs/runtime.md, "Console input"); a terminal's input is what is typed in
- * its window.
+ * input focus (docs/runtime.md, "Console input"); only logs made with input
+ * (PECAN_LOG_INPUT, pecan/protocol/factory.h) have READ, the others answer READ, BIND and
+ * SET_ATTR with -PECAN_EPERM. A terminal's input is what is typed in its window.
  *
  * Errors, in order: -PECAN_EMSGTOOSHORT (no opcode, or fewer words than the operation
  * needs), -PECAN_ENOSYS (opcode), -PECAN_EPERM (right), then the operation's:

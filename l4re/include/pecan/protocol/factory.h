@@ -54,8 +54,9 @@ enum pecan_factory_type {
     PECAN_FACTORY_FACTORY = 5,       /* w2 quota bytes (taken from this factory's quota),
                                         optional w3 name length, w4.. name (the memory
                                         report's; default: this factory's) -> item: factory */
-    PECAN_FACTORY_LOG = 6,           /* w2 colour (PECAN_LOG_COLOUR_*), w3 tag length,
-                                        w4.. tag bytes -> item: log */
+    PECAN_FACTORY_LOG = 6,           /* w2 colour (PECAN_LOG_COLOUR_*), PECAN_LOG_INPUT
+                                        for a console with input, w3 tag length, w4.. tag
+                                        bytes -> item: log. -PECAN_ERANGE: other bits */
     PECAN_FACTORY_TASK = 7,          /* -> items: task, its CNode (all rights), its region
                                         map, its address space */
     PECAN_FACTORY_UNTYPED = 8,       /* w2 size_bits (12..31), w3 destination slot; item:
@@ -73,5 +74,9 @@ enum pecan_factory_type {
 
 /* Log colours (ANSI colour numbers 1-7, 0: the default). */
 #define PECAN_LOG_COLOUR_DEFAULT 0u
+#define PECAN_LOG_COLOUR_MASK 7u
+/* FACTORY LOG w2 flag: the log takes console input (READ, BIND, SET_ATTR): what is typed
+ * goes to it while it holds the input focus (docs/runtime.md, "Console input"). */
+#define PECAN_LOG_INPUT 0x100u
 
 #endif

@@ -40,6 +40,7 @@
  * line n through board GIC1, for the lines that do not reach the MPCore GIC directly. */
 #define PLAT_IRQ_TICK_TIMER 29           /* private timer: PPI, banked per CPU */
 #define PLAT_IRQ_UART0 36
+#define PLAT_IRQ_CONSOLE PLAT_IRQ_UART0  /* the kernel's console input: never a user line */
 #define PLAT_IRQ_BOARD_FIRST 64
 #define PLAT_IRQ_COUNT 128
 
