@@ -16,6 +16,7 @@
  *                       term session with pecan_log_write: the IPC, term's loop, libvterm,
  *                       and the batched redraws (term's periodic flush) with the scrolling,
  *                       term running on fb-drv in RAM; instructions per byte;
+ *   term_flush_screen (informative): a whole screen of cells drawn by one flush;
  *   term_bytes_one_line, term_newline (informative): what libvterm costs by itself, in
  *                       this program: per byte of text that stays on one line, and per
  *                       line scrolled (libvterm moving its cells, the scrollback's copy).
@@ -120,6 +121,14 @@ static unsigned long long per_call(void (*call)(void))
     return ((uint64_t)TICKS * TICK_NS + calls / 2) / calls;
 }
 
+/* A whole screen redrawn: cleared (libvterm damages every cell) and flushed. */
+static void flush_screen(void)
+{
+    term_screen_write("\033[2J", 4);
+    struct term_rectangle drawn;
+    term_screen_flush(&drawn);
+}
+
 /* ---- term_bytes: a term server on fb-drv in RAM ---- */
 
 static struct children children;
@@ -186,6 +195,7 @@ int main(void)
         return 1;
     }
     unsigned long long key_cost = per_call(key_to_pixels);
+    unsigned long long screen_cost = per_call(flush_screen);
     struct pecan_session console;
     if ((err = start_term(&console)) != 0) {
         printf("bench_term: starting term: error %d\n", err);
@@ -219,6 +229,8 @@ int main(void)
     printf("# term_bytes: 1 MiB of 81-byte lines written to a term session (fb-drv in RAM "
            "below), per byte\n");
     printf("bench term_bytes %llu instructions\n", byte_cost);
+    printf("# term_flush_screen (informative): 80x30 cells cleared and drawn, 640x480x16\n");
+    printf("bench term_flush_screen %llu instructions\n", screen_cost);
     printf("# term_bytes_one_line (informative): libvterm alone, text on one line, per byte\n");
     printf("bench term_bytes_one_line %llu instructions\n",
            (unsigned long long)((middle - start + TEXT_BYTES / 2) / TEXT_BYTES));

@@ -35,6 +35,10 @@ static term_output_t output;
 static uint32_t rows, columns;
 
 static uint32_t latin_glyph[256];       /* glyphs of U+0000..U+00FF, found once */
+/* For a glyph row's byte, which halves of the four words of 8 pixels at 16 bpp are set:
+ * a row is then four word stores. Used when the surface's lines are word aligned. */
+static uint32_t row_mask16[256][4];
+static bool word_aligned16;
 
 
 static VTermPos cursor, cursor_drawn;
@@ -54,10 +58,11 @@ static uint32_t kept, next, view_offset;
 /* The colour libvterm keeps in a cell, packed for the surface; cells of a run mostly have
  * the same colours, so the last conversion of each is kept. */
 struct colour_cache {
-    VTermColor colour;
+    uint32_t key;                       /* the VTermColor's four bytes */
     uint32_t pixel;
     bool valid;
 };
+_Static_assert(sizeof(VTermColor) == sizeof(uint32_t), "a VTermColor is compared as a word");
 static struct colour_cache foreground_cache, background_cache;
 
 /* A box of cells, [top, bottom) x [left, right); empty when !used. */
@@ -113,9 +118,11 @@ static void mark_cell(VTermPos p)
 
 static uint32_t pack(struct colour_cache *cache, VTermColor colour)
 {
-    if (cache->valid && memcmp(&cache->colour, &colour, sizeof(colour)) == 0)
+    uint32_t key;
+    memcpy(&key, &colour, sizeof(key));
+    if (cache->valid && cache->key == key)
         return cache->pixel;
-    cache->colour = colour;
+    cache->key = key;
     vterm_screen_convert_color_to_rgb(vterm_screen, &colour);
     struct color c = { colour.rgb.red, colour.rgb.green, colour.rgb.blue };
     cache->pixel = pixel_format_pack(&surface.format, c);
@@ -187,7 +194,17 @@ static void draw_cell(uint32_t row, uint32_t column, struct stored_cell c, bool 
     }
     const uint8_t *bits = psf_font_glyph_bitmap(font, glyph);
     uint8_t *line = surface.pixels + (size_t)y * surface.bytes_per_line;
-    if (surface.format.bits_per_pixel == 16) {
+    if (word_aligned16) {
+        uint32_t fg2 = fg | fg << 16, bg2 = bg | bg << 16, change = fg2 ^ bg2;
+        for (uint32_t i = 0; i < font->height; i++, line += surface.bytes_per_line) {
+            uint32_t *p = (uint32_t *)line + x / 2;
+            const uint32_t *m = row_mask16[bits[i]];
+            p[0] = bg2 ^ (change & m[0]);
+            p[1] = bg2 ^ (change & m[1]);
+            p[2] = bg2 ^ (change & m[2]);
+            p[3] = bg2 ^ (change & m[3]);
+        }
+    } else if (surface.format.bits_per_pixel == 16) {
         for (uint32_t i = 0; i < font->height; i++, line += surface.bytes_per_line) {
             uint16_t *p = (uint16_t *)line + x;
             unsigned b = bits[i];
@@ -340,6 +357,12 @@ int term_screen_init(const struct surface *s, const struct psf_font *f, term_out
     }
     for (uint32_t c = 0; c < 256; c++)
         latin_glyph[c] = psf_font_glyph_or_replacement(f, c);
+    for (uint32_t b = 0; b < 256; b++)
+        for (uint32_t j = 0; j < 4; j++)
+            row_mask16[b][j] = ((b & (0x80u >> (2 * j))) ? 0x0000FFFFu : 0) |
+                               ((b & (0x40u >> (2 * j))) ? 0xFFFF0000u : 0);
+    word_aligned16 = s->format.bits_per_pixel == 16 &&
+                     ((uintptr_t)s->pixels % 4 == 0) && s->bytes_per_line % 4 == 0;
     vterm_set_utf8(terminal, 1);
     vterm_output_set_callback(terminal, on_output, 0);
     vterm_screen = vterm_obtain_screen(terminal);

@@ -11,8 +11,9 @@
  * console's input buffer, so that state has one owner at a time.
  *
  * Batching: WRITE only feeds libvterm; the screen is drawn and refreshed by the loop's
- * periodic call (every TERM_FLUSH_US, at the kernel's tick: 10 ms) and after each batch of
- * keys, so a stream of output costs one redraw per tick, not one per message.
+ * periodic call (every TERM_FLUSH_US, at the kernel's tick: 10 ms) once output pauses, at
+ * most every 40 ms while it streams, and after each batch of keys: a stream of output
+ * costs one redraw per 40 ms, not one per message.
  *
  * Usage: term [--flush-us=N] (capabilities "fb" and "term"). A missing capability or a
  * window that cannot be mapped is one line "term: error: ..." and exit status 1. Once
@@ -21,6 +22,7 @@
 #include <pecan/event.h>
 #include <pecan/factory.h>
 #include <pecan/framebuffer.h>
+#include <pecan/kip.h>
 #include <pecan/protocol/factory.h>
 #include <pecan/runtime.h>
 #include <pecan/sys.h>
@@ -33,6 +35,7 @@
 
 #define SESSIONS 32u
 #define TERM_FLUSH_US 5000u
+#define TERM_STREAM_FLUSH_NS 40000000u
 #define NOTIFICATION_BIT 0x1u
 #define OPEN_WORDS_MAX (2u + 2u + 32u / 4u)
 
@@ -46,6 +49,8 @@ static struct psf_font font;
 static pecan_cap_t fb;
 static struct pecan_event_client events;
 static pecan_cap_t notification;
+static bool written_since_tick;    /* a WRITE came since the last periodic call */
+static uint64_t last_flush_ns;     /* KIP clock of the last periodic flush */
 
 /* Draws what changed and shows it (mag draws on REFRESH; a screen with AUTO_REFRESH
  * shows memory as it is). Called with the lock held. */
@@ -56,11 +61,20 @@ static void flush(void)
         pecan_framebuffer_refresh(fb, drawn.x, drawn.y, drawn.width, drawn.height);
 }
 
+/* The loop's periodic call: draws when output has paused since the last call (an echo is
+ * drawn at the next tick), and while output streams at most every TERM_STREAM_FLUSH_NS, as
+ * mag composites at most every 40 ms: a screen redrawn per tick would cost a fifth of
+ * the CPU. */
 static void periodic_flush(struct server *s)
 {
     (void)s;
+    uint64_t now = pecan_kip_clock_ns((const volatile struct pecan_kip *)PECAN_KIP_ADDRESS);
     pecan_mutex_lock(&lock);
-    flush();
+    if (!written_since_tick || now - last_flush_ns >= TERM_STREAM_FLUSH_NS) {
+        flush();
+        last_flush_ns = now;
+    }
+    written_since_tick = false;
     pecan_mutex_unlock(&lock);
 }
 
@@ -69,8 +83,15 @@ static void window_size(uint32_t *rows, uint32_t *columns)
     term_screen_size(rows, columns);
 }
 
+/* Output: into libvterm; drawn by the periodic call. */
+static void write_output(const char *bytes, size_t length)
+{
+    term_screen_write(bytes, length);
+    written_since_tick = true;
+}
+
 static const struct term_console_hooks hooks = {
-    .write = term_screen_write,
+    .write = write_output,
     .window_size = window_size,
 };
 
