@@ -247,7 +247,7 @@ static uint32_t shifted(uint32_t value, int by)
 }
 
 /* Moves the pixels of src to dest (libvterm scrolled); what was dirty or showed the
- * cursor in src is dirty where it lands. */
+ * cursor in src is dirty where it lands, and the cursor's cell if something landed on it. */
 static int on_moverect(VTermRect dest, VTermRect src, void *user)
 {
     (void)user;
@@ -255,6 +255,11 @@ static int on_moverect(VTermRect dest, VTermRect src, void *user)
         mark_all();
         return 1;
     }
+    /* A part of a row (inserted or deleted characters): libvterm 0.1.4 does not move the
+     * damage it holds when the rectangle does not span it ("TODO" in its scrollrect), so
+     * moved pixels could be stale; it damages the destination instead when told no. */
+    if (src.start_col != 0 || (uint32_t)src.end_col != columns)
+        return 0;
     int drow = dest.start_row - src.start_row, dcol = dest.start_col - src.start_col;
     uint32_t bytes = surface.format.bits_per_pixel / 8;
     size_t width = (size_t)(src.end_col - src.start_col) * font->width * bytes;
@@ -279,8 +284,11 @@ static int on_moverect(VTermRect dest, VTermRect src, void *user)
     if (dirty.used)
         mark(shifted(dirty.top, drow), shifted(dirty.bottom, drow), shifted(dirty.left, dcol),
              shifted(dirty.right, dcol));
+    /* The inverted cell moved with the rest, and what landed on it is not inverted. */
     if (cursor_shown && inside(cursor_drawn, src))
         mark_cell((VTermPos){ cursor_drawn.row + drow, cursor_drawn.col + dcol });
+    if (cursor_shown && inside(cursor_drawn, dest))
+        mark_cell(cursor_drawn);
     return 1;
 }
 
@@ -381,9 +389,55 @@ int term_screen_init(const struct surface *s, const struct psf_font *f, term_out
     return 0;
 }
 
+/*
+ * libvterm 0.1.4 merges a pending scroll with the next one of the same rectangle by adding
+ * their distances, even when they go opposite ways (screen.c, scrollrect): 5 lines down
+ * then 3 up become one move of 2 down, and the rows the first erased and the second
+ * brought back are neither moved nor damaged. Its cells are right, only what it tells us
+ * is wrong. So term watches the output for what can scroll (LF, VT, FF, IND, NEL, RI, and
+ * CSI S, T, L, M) and has libvterm emit what is pending before a scroll the other way.
+ * The scanner only classifies; libvterm still parses everything.
+ */
+enum scroll_way { SCROLL_NONE, SCROLL_UP, SCROLL_DOWN };
+enum scan_state { SCAN_GROUND, SCAN_ESCAPE, SCAN_CSI };
+static enum scan_state scan;
+static enum scroll_way pending_way;   /* of the scrolls libvterm holds since its last flush */
+
+/* The way byte c can scroll, as the byte that ends a control or sequence; moves the scan. */
+static enum scroll_way scan_byte(uint8_t c)
+{
+    switch (scan) {
+    case SCAN_GROUND:
+        if (c == 0x1B)
+            scan = SCAN_ESCAPE;
+        return (c == '\n' || c == 0x0B || c == 0x0C) ? SCROLL_UP : SCROLL_NONE;
+    case SCAN_ESCAPE:
+        scan = c == '[' ? SCAN_CSI : c == 0x1B ? SCAN_ESCAPE : SCAN_GROUND;
+        return (c == 'D' || c == 'E') ? SCROLL_UP : c == 'M' ? SCROLL_DOWN : SCROLL_NONE;
+    default:
+        if (c >= 0x20 && c <= 0x3F)
+            return SCROLL_NONE;   /* parameters and intermediates */
+        scan = c == 0x1B ? SCAN_ESCAPE : SCAN_GROUND;
+        return (c == 'S' || c == 'M') ? SCROLL_UP : (c == 'T' || c == 'L') ? SCROLL_DOWN
+                                                                         : SCROLL_NONE;
+    }
+}
+
 void term_screen_write(const char *bytes, size_t length)
 {
-    vterm_input_write(terminal, bytes, length);
+    size_t start = 0;
+    for (size_t i = 0; i < length; i++) {
+        enum scroll_way way = scan_byte((uint8_t)bytes[i]);
+        if (way == SCROLL_NONE)
+            continue;
+        if (pending_way != SCROLL_NONE && way != pending_way) {
+            vterm_input_write(terminal, bytes + start, i - start);
+            vterm_screen_flush_damage(vterm_screen);
+            start = i;
+        }
+        pending_way = way;
+    }
+    vterm_input_write(terminal, bytes + start, length - start);
 }
 
 static void scroll_view(int64_t lines)
@@ -457,6 +511,7 @@ void term_screen_key(const struct pecan_event *e)
 bool term_screen_flush(struct term_rectangle *drawn)
 {
     vterm_screen_flush_damage(vterm_screen);
+    pending_way = SCROLL_NONE;
     bool show = cursor_visible && view_offset == 0 && cursor.row >= 0 &&
                 (uint32_t)cursor.row < rows && cursor.col >= 0 && (uint32_t)cursor.col < columns;
     if (show != cursor_shown || cursor.row != cursor_drawn.row ||
@@ -482,6 +537,18 @@ bool term_screen_flush(struct term_rectangle *drawn)
     drawn->height = (changed.bottom - changed.top) * font->height;
     changed.used = false;
     return true;
+}
+
+void term_screen_damage_all(void)
+{
+    mark_all();
+}
+
+bool term_screen_cursor(int32_t *row, int32_t *column)
+{
+    *row = cursor_drawn.row;
+    *column = cursor_drawn.col;
+    return cursor_shown;
 }
 
 void term_screen_size(uint32_t *r, uint32_t *c)

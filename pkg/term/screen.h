@@ -47,7 +47,12 @@ void term_screen_key(const struct pecan_event *event);
 /* Draws what changed; true and *drawn (the bounding box of the pixels drawn) if anything
  * was, false if nothing changed. */
 bool term_screen_flush(struct term_rectangle *drawn);
+/* The whole view is drawn again at the next flush (a window exposed; term-check compares
+ * such a redraw with what the flushes before drew, cell by cell). */
+void term_screen_damage_all(void);
 void term_screen_size(uint32_t *rows, uint32_t *columns);
+/* Where the cursor was drawn at the last flush, and whether it was (for term-check). */
+bool term_screen_cursor(int32_t *row, int32_t *column);
 /* Lines kept in the scrollback, and how many the view is scrolled back (0: the bottom). */
 uint32_t term_screen_scrollback(uint32_t *view_offset);
 
