@@ -22,7 +22,7 @@
 #include "screen.h"
 
 /* A cell as drawn: its code point and its two colours, reverse video already applied. */
-struct stored_cell {
+struct shown_cell {
     uint32_t code;
     uint32_t foreground, background;
 };
@@ -39,7 +39,6 @@ static uint32_t latin_glyph[256];       /* glyphs of U+0000..U+00FF, found once 
  * a row is then four word stores. Used when the surface's lines are word aligned. */
 static uint32_t row_mask16[256][4];
 static bool word_aligned16;
-
 
 static VTermPos cursor, cursor_drawn;
 static bool cursor_visible = true, cursor_shown;
@@ -142,9 +141,9 @@ static struct kept_cell keep(const VTermScreenCell *c)
 
 /* A cell as drawn: the second half of a wide character and an empty cell are spaces;
  * anything that is no code point is the replacement character. */
-static struct stored_cell drawn(struct kept_cell k)
+static struct shown_cell shown(struct kept_cell k)
 {
-    struct stored_cell s = {
+    struct shown_cell s = {
         .code = k.code,
         .foreground = pack(&foreground_cache, k.foreground),
         .background = pack(&background_cache, k.background),
@@ -156,23 +155,23 @@ static struct stored_cell drawn(struct kept_cell k)
     return s;
 }
 
-static struct stored_cell live_cell(uint32_t row, uint32_t column)
+static struct shown_cell live_cell(uint32_t row, uint32_t column)
 {
     VTermScreenCell c;
     VTermPos p = { (int)row, (int)column };
     if (!vterm_screen_get_cell(vterm_screen, p, &c))
         memset(&c, 0, sizeof(c));
-    return drawn(keep(&c));
+    return shown(keep(&c));
 }
 
 /* The cell at (row, column) of what the view shows: the scrollback above the live
  * screen when scrolled back. */
-static struct stored_cell view_cell(uint32_t row, uint32_t column)
+static struct shown_cell view_cell(uint32_t row, uint32_t column)
 {
     if (row >= view_offset)
         return live_cell(row - view_offset, column);
     uint32_t line = (next + TERM_SCROLLBACK_LINES - view_offset + row) % TERM_SCROLLBACK_LINES;
-    return drawn(scrollback[(size_t)line * columns + column]);
+    return shown(scrollback[(size_t)line * columns + column]);
 }
 
 static uint32_t glyph_of(uint32_t code)
@@ -182,7 +181,7 @@ static uint32_t glyph_of(uint32_t code)
 
 /* One cell's pixels; an 8-pixel wide glyph on 16 or 32 bits per pixel takes a loop with
  * no clipping (a cell of the grid lies wholly inside the surface). */
-static void draw_cell(uint32_t row, uint32_t column, struct stored_cell c, bool inverted)
+static void draw_cell(uint32_t row, uint32_t column, struct shown_cell c, bool inverted)
 {
     uint32_t fg = inverted ? c.background : c.foreground;
     uint32_t bg = inverted ? c.foreground : c.background;

@@ -11,9 +11,9 @@
  * console's input buffer, so that state has one owner at a time.
  *
  * Batching: WRITE only feeds libvterm; the screen is drawn and refreshed by the loop's
- * periodic call (every TERM_FLUSH_US, at the kernel's tick: 10 ms) once output pauses, at
- * most every 40 ms while it streams, and after each batch of keys: a stream of output
- * costs one redraw per 40 ms, not one per message.
+ * periodic call (every TERM_FLUSH_US, at the kernel's tick: 10 ms) when little output
+ * came since the call before, at most every 40 ms while it streams, and after each batch
+ * of keys: a stream of output costs one redraw per 40 ms, not one per message.
  *
  * Usage: term [--flush-us=N] (capabilities "fb" and "term"). A missing capability or a
  * window that cannot be mapped is one line "term: error: ..." and exit status 1. Once
@@ -36,6 +36,7 @@
 #define SESSIONS 32u
 #define TERM_FLUSH_US 5000u
 #define TERM_STREAM_FLUSH_NS 40000000u
+#define TERM_STREAM_BYTES 512u         /* more per tick is a stream, not an echo */
 #define NOTIFICATION_BIT 0x1u
 #define OPEN_WORDS_MAX (2u + 2u + 32u / 4u)
 
@@ -49,7 +50,7 @@ static struct psf_font font;
 static pecan_cap_t fb;
 static struct pecan_event_client events;
 static pecan_cap_t notification;
-static bool written_since_tick;    /* a WRITE came since the last periodic call */
+static size_t written_since_tick;  /* bytes written since the last periodic call */
 static uint64_t last_flush_ns;     /* KIP clock of the last periodic flush */
 
 /* Draws what changed and shows it (mag draws on REFRESH; a screen with AUTO_REFRESH
@@ -61,20 +62,20 @@ static void flush(void)
         pecan_framebuffer_refresh(fb, drawn.x, drawn.y, drawn.width, drawn.height);
 }
 
-/* The loop's periodic call: draws when output has paused since the last call (an echo is
- * drawn at the next tick), and while output streams at most every TERM_STREAM_FLUSH_NS, as
- * mag composites at most every 40 ms: a screen redrawn per tick would cost a fifth of
- * the CPU. */
+/* The loop's periodic call: draws when little output came since the last call (an echo,
+ * a prompt: drawn at the next tick), and while output streams at most every
+ * TERM_STREAM_FLUSH_NS, as mag composites at most every 40 ms: a screen redrawn per tick
+ * would cost a fifth of the CPU. */
 static void periodic_flush(struct server *s)
 {
     (void)s;
     uint64_t now = pecan_kip_clock_ns((const volatile struct pecan_kip *)PECAN_KIP_ADDRESS);
     pecan_mutex_lock(&lock);
-    if (!written_since_tick || now - last_flush_ns >= TERM_STREAM_FLUSH_NS) {
+    if (written_since_tick < TERM_STREAM_BYTES || now - last_flush_ns >= TERM_STREAM_FLUSH_NS) {
         flush();
         last_flush_ns = now;
     }
-    written_since_tick = false;
+    written_since_tick = 0;
     pecan_mutex_unlock(&lock);
 }
 
@@ -87,7 +88,7 @@ static void window_size(uint32_t *rows, uint32_t *columns)
 static void write_output(const char *bytes, size_t length)
 {
     term_screen_write(bytes, length);
-    written_since_tick = true;
+    written_since_tick += length;
 }
 
 static const struct term_console_hooks hooks = {
