@@ -167,8 +167,9 @@ static int core_factory_create(lua_State *L)
                                                slot);
         break;
     case PECAN_PROTO_LOG:
+        /* The tag is optional: a terminal's console sessions (pkg/term) take none. */
         err = pecan_factory_create_log(factory, (unsigned)luaL_optinteger(L, 4, 0),
-                                       luaL_checkstring(L, 3), slot);
+                                       luaL_optstring(L, 3, ""), slot);
         break;
     case PECAN_PROTO_DATASPACE:
         err = pecan_factory_create_dataspace(factory, (pecan_word_t)luaL_checknumber(L, 3),

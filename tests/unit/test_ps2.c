@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include <input/keymap.h>
 #include <input/ps2.h>
 
 /* ------------------------------------------------------------------ keyboard helpers */
@@ -388,6 +389,27 @@ static void test_mouse_random_streams(void **state)
     }
 }
 
+/* The US layout: plain, shifted, Caps Lock (letters only, Shift undoes it), keys without
+ * a character and codes out of range. */
+static void test_keymap_us(void **state)
+{
+    (void)state;
+    assert_int_equal(input_keymap_us(INPUT_KEY_A, 0), 'a');
+    assert_int_equal(input_keymap_us(INPUT_KEY_A, INPUT_MODIFIER_SHIFT), 'A');
+    assert_int_equal(input_keymap_us(INPUT_KEY_A, INPUT_MODIFIER_CAPS_LOCK), 'A');
+    assert_int_equal(input_keymap_us(INPUT_KEY_A, INPUT_MODIFIER_CAPS_LOCK | INPUT_MODIFIER_SHIFT),
+                     'a');
+    assert_int_equal(input_keymap_us(INPUT_KEY_9, INPUT_MODIFIER_SHIFT), '(');
+    assert_int_equal(input_keymap_us(INPUT_KEY_9, INPUT_MODIFIER_CAPS_LOCK), '9');
+    assert_int_equal(input_keymap_us(INPUT_KEY_8, INPUT_MODIFIER_SHIFT), '*');
+    assert_int_equal(input_keymap_us(INPUT_KEY_SPACE, INPUT_MODIFIER_CTRL), ' ');
+    assert_int_equal(input_keymap_us(INPUT_KEY_ENTER, 0), 0);
+    assert_int_equal(input_keymap_us(INPUT_KEY_UP, 0), 0);
+    assert_int_equal(input_keymap_us(INPUT_KEY_LEFT_SHIFT, 0), 0);
+    assert_int_equal(input_keymap_us(INPUT_KEY_COUNT, 0), 0);
+    assert_int_equal(input_keymap_us(0xFFFFFFFFu, 0xFFFFFFFFu), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_mouse_signs_and_overflow),
         cmocka_unit_test(test_mouse_resynchronises),
         cmocka_unit_test(test_mouse_random_streams),
+        cmocka_unit_test(test_keymap_us),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * term-check: term's drawing checked against itself (docs/graphics.md, "term"), a program
+ * test on the board. term draws only what libvterm says changed and moves pixels for
+ * scrolls, so a mistake in the damage, the moves, the cursor or the scrollback's view
+ * leaves stale pixels. This program feeds term's screen (screen.c, in this program, on a
+ * 640x480x16 surface in memory) STEPS random pieces of terminal output from a vocabulary
+ * that reaches libvterm's paths: text, UTF-8 (wide, invalid), CR, LF, BS, TAB, cursor
+ * motion and addressing, colours (16, 256, true colour), reverse, erasing, scroll regions,
+ * inserted and deleted lines and characters, scrolling up and down, reverse index, the
+ * cursor hidden and shown, the alternate screen, and Shift+Page Up/Down and other keys.
+ * After a random number of pieces it flushes, then copies the surface, has the whole view
+ * drawn again and compares: every pixel must be the same. On a difference it prints the
+ * pieces before it, the cells that differ and the cursor. It found three mistakes: the
+ * cursor's cell overwritten by a scroll, libvterm merging scrolls of opposite ways, and
+ * libvterm not moving its pending damage with inserted characters (screen.c).
+ *
+ * Prints "term-check: N pieces, F flushes, C full redraws equal" or FAILED.
+ */
+#include <pecan/protocol/event.h>
+#include <stdio.h>
+#include <string.h>
+#include "screen.h"
+
+#define STEPS 40000u
+#define WIDTH 640u
+#define HEIGHT 480u
+
+extern const uint8_t console_font[];
+extern const uint32_t console_font_size;
+
+static uint16_t frame[WIDTH * HEIGHT], copy[WIDTH * HEIGHT];
+
+static struct psf_font font;
+static uint32_t state = 0x1B873593u;
+
+static uint32_t random32(void)
+{
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    return state;
+}
+
+static unsigned below(unsigned n)
+{
+    return random32() % n;
+}
+
+static void discard(const char *bytes, size_t length)
+{
+    (void)bytes, (void)length;
+}
+
+/* The last pieces, to print when a redraw differs. */
+#define HISTORY 24u
+static char history[HISTORY][48];
+static unsigned history_next;
+
+static void remember(const char *what)
+{
+    snprintf(history[history_next++ % HISTORY], sizeof(history[0]), "%s", what);
+}
+
+static void out(const char *text)
+{
+    remember(text);
+    term_screen_write(text, strlen(text));
+}
+
+static void print_history(void)
+{
+    for (unsigned i = 0; i < HISTORY; i++) {
+        const char *h = history[(history_next + i) % HISTORY];
+        printf("term-check:   ");
+        for (; *h; h++)
+            printf((*h >= 0x20 && *h < 0x7F) ? "%c" : "\\x%02x", (unsigned char)*h);
+        printf("\n");
+    }
+}
+
+static void key(uint32_t code, uint8_t modifiers)
+{
+    struct pecan_event e = { .type = PECAN_EVENT_PRESS, .code = code, .modifiers = modifiers };
+    char what[32];
+    snprintf(what, sizeof(what), "key %lu modifiers %u", (unsigned long)code, modifiers);
+    remember(what);
+    term_screen_key(&e);
+}
+
+/* One random piece of output (or a key). */
+static void piece(void)
+{
+    static const char *const fixed[] = {
+        "\r\n", "\n", "\r", "\b", "\t", "\033[K", "\033[1K", "\033[2K", "\033[J", "\033[1J",
+        "\033[2J", "\033[0m", "\033[7m", "\033[1m", "\033[27m", "\033M", "\033D", "\033E",
+        "\033[?25l", "\033[?25h", "\033[?1049h", "\033[?1049l", "\033[r", "\033[H",
+        "\xc3\xa4", "\xe4\xb8\xad", "\xe2\x82\xac", "\xff", "\xe2\x94", "\033[?7l",
+        "\033[?7h", "\0337", "\0338", "\033[4h", "\033[4l",
+    };
+    static const char *const words[] = { "pecan ", "term", " libvterm", "x", "0123456789",
+                                         "The quick brown fox jumps over the lazy dog. " };
+    char text[48];
+    switch (below(12)) {
+    case 0: case 1: case 2:
+        out(words[below(sizeof(words) / sizeof(words[0]))]);
+        return;
+    case 3: case 4:
+        out(fixed[below(sizeof(fixed) / sizeof(fixed[0]))]);
+        return;
+    case 5:
+        snprintf(text, sizeof(text), "\033[%u;%uH", below(34), below(84));
+        break;
+    case 6:
+        snprintf(text, sizeof(text), "\033[%u%c", below(6), "ABCDLMPS@TX"[below(11)]);
+        break;
+    case 7:
+        snprintf(text, sizeof(text), "\033[%u;%ur", 1 + below(30), 1 + below(30));
+        break;
+    case 8:
+        snprintf(text, sizeof(text), "\033[%um", (unsigned[]){ 30, 31, 32, 33, 34, 35, 36, 37,
+                                                              40, 41, 44, 47, 90, 97, 100,
+                                                              39, 49 }[below(17)]);
+        break;
+    case 9:
+        snprintf(text, sizeof(text), below(2) ? "\033[38;5;%um" : "\033[48;5;%um", below(256));
+        break;
+    case 10:
+        snprintf(text, sizeof(text), "\033[38;2;%u;%u;%um", below(256), below(256), below(256));
+        break;
+    default:
+        if (below(3) == 0)
+            key(below(2) ? 104 : 109, 1);   /* Shift+Page Up, Shift+Page Down */
+        else if (below(4) == 0)
+            key(30 + below(10), 0);         /* a letter: the view back at the bottom */
+        else
+            out("\r\n");
+        return;
+    }
+    out(text);
+}
+
+int main(void)
+{
+    struct surface s = { (uint8_t *)frame, WIDTH, HEIGHT, WIDTH * 2, pixel_format_rgb565 };
+    if (psf_font_open(&font, console_font, console_font_size) != PSF_OK ||
+        term_screen_init(&s, &font, discard) != 0) {
+        printf("term-check: setting up (FAILED)\n");
+        return 1;
+    }
+    unsigned flushes = 0, redraws = 0;
+    struct term_rectangle drawn;
+    for (unsigned step = 1; step <= STEPS; step++) {
+        piece();
+        if (below(8) != 0)
+            continue;
+        term_screen_flush(&drawn);
+        remember("(flush)");
+        flushes++;
+        memcpy(copy, frame, sizeof(frame));
+        term_screen_damage_all();
+        term_screen_flush(&drawn);
+        redraws++;
+        for (unsigned i = 0; i < WIDTH * HEIGHT; i++)
+            if (copy[i] != frame[i]) {
+                printf("term-check: after piece %u, pixel (%u, %u) drawn %04x, redrawn %04x "
+                       "(FAILED); the last pieces, oldest first:\n", step, i % WIDTH,
+                       i / WIDTH, copy[i], frame[i]);
+                print_history();
+                unsigned x0 = WIDTH, y0 = HEIGHT, x1 = 0, y1 = 0, count = 0;
+                for (unsigned j = 0; j < WIDTH * HEIGHT; j++)
+                    if (copy[j] != frame[j]) {
+                        unsigned x = j % WIDTH, y = j / WIDTH;
+                        count++;
+                        x0 = x < x0 ? x : x0, x1 = x > x1 ? x : x1;
+                        y0 = y < y0 ? y : y0, y1 = y > y1 ? y : y1;
+                    }
+                uint32_t offset, kept = term_screen_scrollback(&offset);
+                int32_t cursor_row, cursor_column;
+                bool shown = term_screen_cursor(&cursor_row, &cursor_column);
+                printf("term-check: cursor %s at row %ld column %ld\n", shown ? "shown" : "hidden",
+                       (long)cursor_row, (long)cursor_column);
+                printf("term-check: %u pixels differ, cells %u..%u x %u..%u; scrollback %lu, "
+                       "view %lu back\n", count, x0 / 8, x1 / 8, y0 / 16, y1 / 16,
+                       (unsigned long)kept, (unsigned long)offset);
+                return 1;
+            }
+    }
+    printf("term-check: %u pieces, %u flushes, %u full redraws equal\n", STEPS, flushes,
+           redraws);
+    return 0;
+}
