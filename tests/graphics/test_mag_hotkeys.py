@@ -118,8 +118,7 @@ def run(work):
         return fail("PECAN_LOG_FONT is not set: run through ctest")
     font = PsfFont.load(font_path)
     with QemuScreen(pack(work, "mag-input"), work, smp=1, timeout=300) as guest:
-        guest.wait_for_log(r"left: ready", timeout=180)
-        guest.wait_for_log(r"right: ready", timeout=120)
+        guest.wait_for_all([r"left: ready", r"right: ready"], timeout=180)
         move(guest, -110, -70, r"right: position 10 50")
         move(guest, -110, -70, r"left: position 60 40")
         click(guest, "left")

@@ -118,8 +118,7 @@ def run(work):
         return fail("PECAN_LOG_FONT is not set: run through ctest")
     font = PsfFont.load(font_path)
     with QemuScreen(pack(work, "mag-input"), work, smp=1, timeout=300) as guest:
-        guest.wait_for_log(r"left: ready", timeout=180)
-        guest.wait_for_log(r"right: ready", timeout=120)
+        guest.wait_for_all([r"left: ready", r"right: ready"], timeout=180)
         # The pointer starts in the middle; nothing is focused.
         _, error = check_screen(guest, work, font, [LEFT, RIGHT], None, (320, 240), "start.ppm")
         if error:

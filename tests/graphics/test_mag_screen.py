@@ -111,8 +111,8 @@ def run(work):
         return fail("PECAN_LOG_FONT is not set: run through ctest")
     font = PsfFont.load(font_path)
     with QemuScreen(pack(work, "mag"), work, smp=1, timeout=240) as guest:
-        for w in (ALPHA, BETA):
-            guest.wait_for_log(f"fb-pattern: drew {w[4]}x{w[5]} 16 bpp rgb565: ready", timeout=180)
+        guest.wait_for_all([f"fb-pattern: drew {w[4]}x{w[5]} 16 bpp rgb565: ready"
+                            for w in (ALPHA, BETA)], timeout=180)
         guest.wait_for_log(r"mag-scenario: gamma and delta gone, memory exact", timeout=120)
         expected = mag_model(font, [ALPHA, BETA])
         shot, difference = settled_screendump(guest, expected, "mag.ppm")
@@ -141,8 +141,8 @@ def run_nested(work):
         return fail("PECAN_LOG_FONT is not set: run through ctest")
     font = PsfFont.load(font_path)
     with QemuScreen(pack(work, "mag-nested"), work, smp=1, timeout=240) as guest:
-        for w in (ALPHA, NEST):
-            guest.wait_for_log(f"fb-pattern: drew {w[4]}x{w[5]} 16 bpp rgb565: ready", timeout=180)
+        guest.wait_for_all([f"fb-pattern: drew {w[4]}x{w[5]} 16 bpp rgb565: ready"
+                            for w in (ALPHA, NEST)], timeout=180)
         inner_screen = mag_model(font, [NEST], INNER[4], INNER[5], INNER_BACKGROUND)
         expected = mag_model(font, [ALPHA, INNER + (inner_screen,)])
         shot, difference = settled_screendump(guest, expected, "mag-nested.ppm")

@@ -102,6 +102,18 @@ class QemuScreen:
                 raise GuestError(f"no '{pattern}' within {timeout} s; log:\n{text[-2000:]}")
             time.sleep(0.02)
 
+    def wait_for_all(self, patterns, timeout=60):
+        """Waits until each of `patterns` has a matching line after the previous match, in
+        any order (programs started together print in whatever order the guest runs them);
+        the next wait starts after the last of them."""
+        deadline = time.monotonic() + timeout
+        start, end = self.log_offset, self.log_offset
+        for pattern in patterns:
+            self.log_offset = start
+            found = self.wait_for_log(pattern, max(deadline - time.monotonic(), 0.1))
+            end = max(end, found.end())
+        self.log_offset = end
+
     def screendump(self, name=None):
         """What the display shows now, as a screen_model.Image (the PPM is kept in workdir)."""
         self.shots += 1
