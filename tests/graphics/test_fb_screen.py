@@ -17,10 +17,8 @@ target/scenario-rom.txt, which tools/pack-scenario packs the script with.
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -28,7 +26,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "tests" / "harness"))
 
 import screen_model  # noqa: E402
-from qemu_screen import QemuScreen  # noqa: E402
+from qemu_screen import QemuScreen, run_screen_test  # noqa: E402
 from screen_model import Image, PsfFont, compare_region, fill_rectangle, render_text  # noqa: E402
 
 # The pattern (servers/fb-drv/test_pattern.c).
@@ -140,15 +138,9 @@ def main():
     arguments = parser.parse_args()
     if not re.fullmatch(r"\d+x\d+x(16|32)", arguments.mode):
         parser.error(f"mode '{arguments.mode}': expected e.g. 640x480x16")
-    work = Path(tempfile.mkdtemp(prefix=f"test-fb-screen-{arguments.mode}-"))
-    status = 1
-    try:
-        status = run(arguments.mode, arguments.restart, work)
-    finally:
-        if status == 0 and not arguments.keep:
-            shutil.rmtree(work, ignore_errors=True)
-    return status
-
+    return run_screen_test(f"fb-screen-{arguments.mode}",
+                           lambda work: run(arguments.mode, arguments.restart, work),
+                           keep=arguments.keep)
 
 if __name__ == "__main__":
     sys.exit(main())

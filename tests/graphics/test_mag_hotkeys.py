@@ -26,9 +26,7 @@ comparisons can fail.
 
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 import zlib
 from pathlib import Path
@@ -38,7 +36,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "tests" / "harness"))
 sys.path.insert(0, str(HERE))
 
-from qemu_screen import GuestError, QemuScreen  # noqa: E402
+from qemu_screen import GuestError, QemuScreen, run_screen_test  # noqa: E402
 from screen_model import Image, PsfFont, compare_region, render_text  # noqa: E402
 from test_mag_screen import BACKGROUND, HEIGHT, LABEL_MARGIN, LABEL_TEXT, WIDTH, fail, pack, paste, shown  # noqa: E402
 from test_mag_input import (LEFT, POINTER_INSIDE, POINTER_OUTLINE, RIGHT, click, move,  # noqa: E402
@@ -184,17 +182,7 @@ def run(work):
 
 
 def main():
-    keep = "--keep" in sys.argv[1:]
-    work = Path(tempfile.mkdtemp(prefix="test-mag-hotkeys-"))
-    status = 1
-    try:
-        status = run(work)
-    except GuestError as error:
-        status = fail(str(error))
-    finally:
-        if status == 0 and not keep:
-            shutil.rmtree(work, ignore_errors=True)
-    return status
+    return run_screen_test("mag-hotkeys", run)
 
 
 if __name__ == "__main__":

@@ -22,9 +22,7 @@ A model in which focus did not move must differ, so the comparison can fail.
 
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,7 +31,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "tests" / "harness"))
 sys.path.insert(0, str(HERE))
 
-from qemu_screen import GuestError, QemuScreen  # noqa: E402
+from qemu_screen import QemuScreen, run_screen_test  # noqa: E402
 from screen_model import Image, PsfFont, compare_region, render_text  # noqa: E402
 from test_mag_screen import BACKGROUND, HEIGHT, LABEL_MARGIN, LABEL_TEXT, WIDTH, fail, pack, paste, shown  # noqa: E402
 
@@ -181,17 +179,7 @@ def run(work):
 
 
 def main():
-    keep = "--keep" in sys.argv[1:]
-    work = Path(tempfile.mkdtemp(prefix="test-mag-input-"))
-    status = 1
-    try:
-        status = run(work)
-    except GuestError as error:   # a line that never came: a key or event went astray
-        status = fail(str(error))
-    finally:
-        if status == 0 and not keep:
-            shutil.rmtree(work, ignore_errors=True)
-    return status
+    return run_screen_test("mag-input", run)
 
 
 if __name__ == "__main__":

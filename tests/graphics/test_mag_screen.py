@@ -20,10 +20,8 @@ Environment as test_fb_screen.py: PECAN_LOG_FONT and PECAN_SCENARIO_ROM.
 """
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,8 +31,8 @@ sys.path.insert(0, str(REPO / "tests" / "harness"))
 sys.path.insert(0, str(HERE))
 
 import screen_model  # noqa: E402
-from qemu_screen import QemuScreen  # noqa: E402
-from screen_model import Image, PsfFont, compare_region, fill_rectangle, render_text  # noqa: E402
+from qemu_screen import QemuScreen, run_screen_test  # noqa: E402
+from screen_model import Image, PsfFont, compare_region, render_text  # noqa: E402
 from test_fb_screen import fb_pattern_model  # noqa: E402
 
 WIDTH, HEIGHT, BITS, FORMAT = 640, 480, 16, "rgb565"
@@ -169,16 +167,8 @@ def run_nested(work):
 
 
 def main():
-    keep = "--keep" in sys.argv[1:]
     nested = "--nested" in sys.argv[1:]
-    work = Path(tempfile.mkdtemp(prefix="test-mag-screen-"))
-    status = 1
-    try:
-        status = run_nested(work) if nested else run(work)
-    finally:
-        if status == 0 and not keep:
-            shutil.rmtree(work, ignore_errors=True)
-    return status
+    return run_screen_test("mag-screen", run_nested if nested else run)
 
 
 if __name__ == "__main__":

@@ -22,10 +22,8 @@ A model with one colour wrong must differ, so the comparison can fail.
 """
 
 import os
-import shutil
 import struct
 import sys
-import tempfile
 import time
 import zlib
 from pathlib import Path
@@ -35,7 +33,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "tests" / "harness"))
 sys.path.insert(0, str(HERE))
 
-from qemu_screen import GuestError, QemuScreen  # noqa: E402
+from qemu_screen import QemuScreen, run_screen_test  # noqa: E402
 from screen_model import Image, PsfFont, compare_region  # noqa: E402
 from test_mag_screen import fail, pack, shown  # noqa: E402
 
@@ -244,20 +242,10 @@ def run(work, screenshot):
 
 def main():
     arguments = sys.argv[1:]
-    keep = "--keep" in arguments
     screenshot = None
     if "--screenshot" in arguments:
         screenshot = arguments[arguments.index("--screenshot") + 1]
-    work = Path(tempfile.mkdtemp(prefix="test-term-"))
-    status = 1
-    try:
-        status = run(work, screenshot)
-    except GuestError as error:
-        status = fail(str(error))
-    finally:
-        if status == 0 and not keep:
-            shutil.rmtree(work, ignore_errors=True)
-    return status
+    return run_screen_test("term", lambda work: run(work, screenshot))
 
 
 if __name__ == "__main__":

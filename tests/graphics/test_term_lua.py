@@ -21,10 +21,8 @@ A model without the last 42 must differ, so the comparison can fail.
 """
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -32,7 +30,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "tests" / "harness"))
 sys.path.insert(0, str(HERE))
 
-from qemu_screen import GuestError, QemuScreen  # noqa: E402
+from qemu_screen import QemuScreen, run_screen_test  # noqa: E402
 from screen_model import PsfFont, compare_region  # noqa: E402
 from test_mag_screen import fail  # noqa: E402
 from test_term import WINDOW_X, WINDOW_Y, Transcript, check, render  # noqa: E402
@@ -108,17 +106,7 @@ def run(work):
 
 
 def main():
-    keep = "--keep" in sys.argv[1:]
-    work = Path(tempfile.mkdtemp(prefix="test-term-lua-"))
-    status = 1
-    try:
-        status = run(work)
-    except GuestError as error:
-        status = fail(str(error))
-    finally:
-        if status == 0 and not keep:
-            shutil.rmtree(work, ignore_errors=True)
-    return status
+    return run_screen_test("term-lua", run)
 
 
 if __name__ == "__main__":

@@ -11,9 +11,11 @@ screen_model images, keys, text, mouse movement and buttons, and waits on the se
 """
 
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -134,3 +136,21 @@ class QemuScreen:
 
     def mouse_button(self, buttons):
         monitor.mouse_button(self.socket, buttons)
+
+
+def run_screen_test(name, run, keep=None):
+    """A screen test's main: run(work) in a new work directory (/tmp/test-NAME-*), which is
+    removed when the test passes unless --keep is given (or keep is True); a GuestError
+    (a line that never came, a guest that ended early) fails the test with its message.
+    Returns the exit status."""
+    keep = "--keep" in sys.argv[1:] if keep is None else keep
+    work = Path(tempfile.mkdtemp(prefix=f"test-{name}-"))
+    status = 1
+    try:
+        status = run(work)
+    except GuestError as error:
+        print(f"FAILED: {error}", file=sys.stderr)
+    finally:
+        if status == 0 and not keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return status
