@@ -9,26 +9,8 @@ local L4 = require("L4")
 local ld = L4.default_loader
 
 local KiB = 1024
-local width, height, bits = 640, 480, 16
-local page = 4096
-local frame = L4.Env.mem_alloc:create(L4.Proto.Dataspace,
-                                      math.ceil(width * height * bits / 8 / page) * page,
-                                      L4.Mem_alloc_flags.Continuous)
-local fb = ld:new_channel()
-ld:start({ caps = { fb = fb:svr(), iomem = L4.Env.iomem:view(0x10020000, 0x1000),
-                    frame = frame }, quota = 1024 * KiB, log = { "fb-drv", "green" } },
-         "rom/fb-drv.elf")
-
-local input = ld:new_channel()
-ld:start({ caps = { input = input:svr(), iomem = L4.Env.iomem:view(0x10006000, 0x2000),
-                    icu = L4.Env.icu:view(39, 2) },
-           quota = 768 * KiB, log = { "input", "magenta" } }, "rom/input-drv.elf")
-
-local mag_memory = L4.Env.factory:create(L4.Proto.Factory, 4096 * KiB, "mag")
-local mag = ld:new_channel()
-ld:start({ caps = { fb = fb:create(L4.Proto.Goos), mag = mag:svr(),
-                    input = input:create(L4.Proto.Event) },
-           mem = mag_memory, log = { "mag", "blue" } }, "rom/mag.elf")
+local stack = require("graphics_stack").start({ input = true })
+local mag = stack.mag
 
 -- label, bar colour, x, y, width, height; then the colour the client fills its window with
 local windows = {

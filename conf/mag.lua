@@ -12,22 +12,10 @@ local L4 = require("L4")
 local ld = L4.default_loader
 
 local KiB = 1024
-local width, height, bits = 640, 480, 16
-local page = 4096
-local frame = L4.Env.mem_alloc:create(L4.Proto.Dataspace,
-                                      math.ceil(width * height * bits / 8 / page) * page,
-                                      L4.Mem_alloc_flags.Continuous)
-local registers = L4.Env.iomem:view(0x10020000, 0x1000)
-local fb = ld:new_channel()
-ld:start({ caps = { fb = fb:svr(), iomem = registers, frame = frame }, quota = 1024 * KiB,
-           log = { "fb-drv", "green" } }, "rom/fb-drv.elf")
-
--- mag's own memory, apart from ned's, so its use can be read back exactly: the windows'
--- buffers are not made through it.
-local mag_memory = L4.Env.factory:create(L4.Proto.Factory, 4096 * KiB, "mag")
-local mag = ld:new_channel()
-ld:start({ caps = { fb = fb:create(L4.Proto.Goos), mag = mag:svr() }, mem = mag_memory,
-           log = { "mag", "blue" } }, "rom/mag.elf")
+-- mag's own memory is a factory apart from ned's, so its use can be read back exactly:
+-- the windows' buffers are not made through it.
+local stack = require("graphics_stack").start()
+local mag, mag_memory = stack.mag, stack.mag_memory
 
 -- label, colour 0xRRGGBB, x, y, width, height of the window (its label bar lies above y)
 local windows = {

@@ -73,8 +73,11 @@ static void open_libraries(lua_State *L)
         lua_pushstring(L, lib->name);
         lua_call(L, 1, 0);
     }
-    /* require "L4.core", "L4.abi" and "L4" are always there. */
+    /* require "L4.core", "L4.abi" and "L4" are always there; other modules come from
+     * rom (conf/lib's are in every scenario's). */
     lua_getglobal(L, "package");
+    lua_pushliteral(L, "rom/?.lua");
+    lua_setfield(L, -2, "path");
     lua_getfield(L, -1, "preload");
     lua_pushcfunction(L, ned_core_open);
     lua_setfield(L, -2, "L4.core");
