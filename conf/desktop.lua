@@ -3,9 +3,13 @@
 -- multiplexes the screen, draws the pointer and the windows' trusted labels, and sends
 -- keys to the window clicked last. Each window is one entry of `windows` below: its
 -- label, bar colour, place and size, and the program that runs in it with the window's
--- session as "fb" (plus any capabilities the entry's caps table adds). The "lua" and
--- "ned" windows run mag-event-client (a filled window that prints the events it gets)
--- where the terminals will run; "pong" runs the animated client (Space pauses, N steps).
+-- session as "fb" (plus any capabilities the entry's caps table adds). A terminal's entry
+-- runs term and names the program on it (`on`): that program's log is a console session
+-- at the terminal, so its output and input are the window. "lua" is the Lua shell (lua
+-- with readline); "ned" a second ned with only its prompt (docs/ned.md, "The prompt"),
+-- its own quota paying for what it starts, and the channel `echo` (L4.Env.echo there) for
+-- an echo server: ps(), start("rom/echo-server.elf", {caps = {echo = L4.Env.echo:svr()}}),
+-- kill(1). "pong" runs the animated client (Space pauses, N steps).
 --   ./pecan run desktop    (QEMU's window where there is a display: README, "Two commands")
 -- tests/graphics/test_desktop.py boots it and compares the screen with a host model.
 local L4 = require("L4")
@@ -34,23 +38,38 @@ ld:start({ caps = { fb = fb:create(L4.Proto.Goos), mag = mag:svr(),
                     input = input:create(L4.Proto.Event) },
            mem = mag_memory, log = { "mag", "blue" } }, "rom/mag.elf")
 
+-- The channel the nested ned may hand an echo server and its clients.
+local echo = ld:new_channel()
+
 -- The windows, opened in this order (later ones stack on top; these do not overlap).
--- The terminals will be 80x25 and 122x16 cells of the 8x16 console font.
+-- The terminals are 80x25 and 122x16 cells of the 8x16 console font.
 local windows = {
     { label = "lua", colour = 0xE08020, x = 24, y = 40, width = 640, height = 400,
-      command = "rom/mag-event-client.elf lua 0x000000" },
+      command = "rom/term.elf", quota = 2048 * KiB,
+      on = { command = "rom/lua.elf", quota = 4096 * KiB } },
     { label = "ned", colour = 0x20A0E0, x = 24, y = 480, width = 976, height = 256,
-      command = "rom/mag-event-client.elf ned 0x000000" },
+      command = "rom/term.elf", quota = 2048 * KiB,
+      on = { command = "rom/ned.elf --interactive", quota = 8192 * KiB,
+             caps = { echo = echo:svr() } } },
     { label = "pong", colour = 0x40C040, x = 688, y = 40, width = 312, height = 400,
       command = "rom/pong.elf" },
 }
+
+-- The program on a terminal: its log is a console session at the terminal's channel.
+local function start_on(terminal, program)
+    ld:start({ caps = program.caps, quota = program.quota,
+               log = terminal:create(L4.Proto.Log) }, program.command)
+end
 
 local function open(w)
     local caps = { fb = mag:create(L4.Proto.Goos, w.label, w.colour, w.x, w.y, w.width,
                                    w.height) }
     for name, cap in pairs(w.caps or {}) do caps[name] = cap end
-    return ld:start({ caps = caps, quota = w.quota or 1024 * KiB, log = { w.label, "yellow" } },
-                    w.command)
+    local terminal = w.on and ld:new_channel()
+    if terminal then caps.term = terminal:svr() end
+    ld:start({ caps = caps, quota = w.quota or 1024 * KiB, log = { w.label, "yellow" } },
+             w.command)
+    if terminal then start_on(terminal, w.on) end
 end
 
 for i, w in ipairs(windows) do

@@ -2,7 +2,7 @@
 /*
  * ned: runs a Lua boot script (docs/ned.md). Command line:
  *     ned [--interactive] [--wait-and-exit | --exit-with=<program>] [--args=<file>]
- *         <script> [args...]
+ *         [<script> [args...]]
  * The script (a path such as rom/hello.lua) runs with Lua's string, table and math
  * libraries, print going to ned's log, and `require "L4"` (lua/L4.lua over core.c). An
  * error in the script is reported with its file and line; ned stays up either way and
@@ -13,7 +13,9 @@
  * the table L4.Args from the file's "key=value" lines before the script runs (./pecan run
  * --set key=value packs such a file as rom/args). --interactive (or -i, as in L4Re's ned)
  * opens a Lua prompt on ned's console once the script has run (prompt.c); the exit
- * options apply when the prompt is closed (end of input).
+ * options apply when the prompt is closed (end of input). Only with --interactive may the
+ * script be left out: the prompt alone, as the ned that conf/desktop.lua starts on a
+ * terminal runs.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -279,9 +281,11 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (script >= argc) {
+    bool has_script = script < argc;
+    if (!has_script && !options.interactive) {
         fprintf(stderr, "ned: usage: ned [--interactive] [--wait-and-exit | "
-                        "--exit-with=<program>] [--args=<file>] <script> [args...]\n");
+                        "--exit-with=<program>] [--args=<file>] [<script> [args...]] "
+                        "(only --interactive may go without a script)\n");
         return 2;
     }
     int err = ned_core_init();
@@ -298,7 +302,7 @@ int main(int argc, char **argv)
     set_arguments(L, argc, argv, script);
     /* Bad arguments fail the run like a failed script, without running it on guesses. */
     bool ok = !options.args_file || load_args(L, options.args_file);
-    if (ok) {
+    if (ok && has_script) {
         printf("ned: running %s\n", argv[script]);
         ok = run_script(L, argv[script]);
     }

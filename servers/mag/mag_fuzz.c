@@ -22,6 +22,8 @@
  * mag still serves (a new session: INFO, a view set, a refresh), and mag's factory, the
  * fuzzer's and mag's sessions are back exactly. Prints "mag-fuzz: checks: ok" and
  * "mag-fuzz: N messages, E refused, S caps got: mag intact, accounting exact", or FAILED.
+ * The rig, the pool, the call and the accounting are the service kit's (pecan/testkit.h);
+ * what is mag's is the windows, who pays for them, the checks, the words and the labels.
  */
 #include <pecan/children.h>
 #include <pecan/dataspace.h>
@@ -38,27 +40,24 @@
 #include <string.h>
 
 #define MESSAGES 100000u
-#define POOL 7u
 #define SETTLE_TRIES 1000u   /* 10 ms each: a loaded host slows the guest */
 #define WIDTH 200u           /* the windows */
 #define HEIGHT 100u
 #define WINDOW_BYTES (WIDTH * HEIGHT * 2u)   /* 16 bpp: fb-drv's default mode */
 #define LIMIT (3u * 40960u)                  /* each session's memory: window + 2 more */
 
-static struct children children;
-static pecan_cap_t fb_channel, mag_channel, sub, landing, driver_factory, mag_factory;
-static pecan_cap_t pool[POOL];
+/* rig.channel is mag's channel, rig.clients the fuzzer's factory: the windows' bill. */
+static struct testkit_rig rig;
+static pecan_cap_t fb_channel, driver_factory, mag_factory;
 static struct pecan_session below, first, second;
-static uint32_t seed = 0x2545F491u;
 static unsigned failures;
 
-static uint32_t random32(void)
-{
-    seed ^= seed << 13;
-    seed ^= seed >> 17;
-    seed ^= seed << 5;
-    return seed;
-}
+/* What a hostile client holds: testkit_pool_init's four (POOL_GATE ... POOL_CNODE), then
+ * ours in this order; POOL_PAYER is a copy of the fuzzer's factory, so an open at the
+ * channel by chance is charged to it. */
+static struct testkit_pool pool;
+enum { POOL_GATE, POOL_GATE_NO_READ, POOL_NOTIFICATION, POOL_CNODE, POOL_CHANNEL, POOL_FIRST,
+       POOL_SECOND, POOL_FRESH_GATE, POOL_PAYER, POOL_SIZE };
 
 static void check(bool ok, const char *what, long value)
 {
@@ -78,7 +77,7 @@ static int start(const char *path, pecan_cap_t factory, const struct child_cap *
         .cap_count = count, .caps = caps,
     };
     struct child *child;
-    return testkit_start("mag-fuzz", &children, &spec, &child);
+    return testkit_start("mag-fuzz", &rig.children, &spec, &child);
 }
 
 /* A session as conf/mag.lua opens one: label, colour, x, y, width, height, limit (a
@@ -91,30 +90,23 @@ static int open_window_paid(const char *label, pecan_word_t x, pecan_cap_t payer
     unsigned n = 1 + (unsigned)(strlen(label) + 3) / 4;
     const pecan_word_t rest[] = { 0x40C080, x, 40, WIDTH, HEIGHT, LIMIT };
     memcpy(&args[n], rest, sizeof(rest));
-    return pecan_session_open_charged(mag_channel, PECAN_PROTO_FRAMEBUFFER, payer, args, n + 6,
+    return pecan_session_open_charged(rig.channel, PECAN_PROTO_FRAMEBUFFER, payer, args, n + 6,
                                       session);
 }
 
 static int open_window(const char *label, pecan_word_t x, struct pecan_session *session)
 {
-    return open_window_paid(label, x, sub, session);
+    return open_window_paid(label, x, rig.clients, session);
 }
 
 static int set_up(void)
 {
-    pecan_cap_t *slots[] = { &fb_channel, &mag_channel, &sub, &landing, &driver_factory,
-                             &mag_factory };
-    int err = 0;
-    for (unsigned i = 0; i < sizeof(slots) / sizeof(slots[0]) && !err; i++)
-        err = pecan_cap_alloc(slots[i]);
-    if (!err)
-        err = children_init(&children, PECAN_ENV_FACTORY);
+    fb_channel = testkit_slot();
+    driver_factory = testkit_slot();
+    mag_factory = testkit_slot();
+    int err = testkit_rig_init(&rig, 1u << 20);
     if (!err)
         err = pecan_factory_create_gate(PECAN_ENV_FACTORY, fb_channel);
-    if (!err)
-        err = pecan_factory_create_gate(PECAN_ENV_FACTORY, mag_channel);
-    if (!err)
-        err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 1u << 20, sub);
     if (!err)
         err = pecan_factory_create_factory(PECAN_ENV_FACTORY, 2u << 20, driver_factory);
     if (!err)
@@ -127,7 +119,7 @@ static int set_up(void)
         err = pecan_framebuffer_open(fb_channel, mag_factory, &below);
     static const char *const mag_argv[] = { "mag" };
     struct child_cap mag_caps[] = { { "fb", below.cap, PECAN_RIGHTS_ALL },
-                                       { "mag", mag_channel, PECAN_RIGHTS_ALL } };
+                                       { "mag", rig.channel, PECAN_RIGHTS_ALL } };
     if (!err)
         err = start("rom/mag.elf", mag_factory, mag_caps, 2, 1, mag_argv);
     return err;
@@ -194,8 +186,7 @@ static void check_refusals(void)
     check(pecan_framebuffer_delete_view(first.cap, 0) == -PECAN_EPERM, "view 0 is fixed", 0);
     check(pecan_framebuffer_refresh(first.cap, 0, 0, WIDTH + 1, 1) == -PECAN_ERANGE,
           "refresh beyond the window", 0);
-    if (pecan_cap_alloc(&ds))
-        return;
+    ds = testkit_slot();
     check(pecan_framebuffer_create_buffer(first.cap, LIMIT, ds, &buffer) == -PECAN_ENOMEM,
           "a buffer beyond the session's limit", 0);
     check(pecan_framebuffer_create_buffer(first.cap, 0xFFFFFFFFu, ds, &buffer) == -PECAN_ENOMEM,
@@ -244,12 +235,12 @@ static pecan_word_t word(void)
         16384, 16385, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFFu, 0xFFFFFFFEu, 0xFFFFC000u,
         PECAN_FRAMEBUFFER_SET_POSITION | PECAN_FRAMEBUFFER_SET_BUFFER,
     };
-    unsigned pick = random32() % 4;
+    unsigned pick = testkit_random32() % 4;
     if (pick == 0)
-        return random32();
+        return testkit_random32();
     if (pick == 1)
-        return random32() % 16;
-    return edges[random32() % (sizeof(edges) / sizeof(edges[0]))];
+        return testkit_random32() % 16;
+    return edges[testkit_random32() % (sizeof(edges) / sizeof(edges[0]))];
 }
 
 static int label(void)
@@ -257,130 +248,99 @@ static int label(void)
     static const int labels[] = { PECAN_PROTO_FRAMEBUFFER, PECAN_PROTO_FRAMEBUFFER,
                                   PECAN_PROTO_EVENT, PECAN_PROTO_DATASPACE, PECAN_PROTO_FACTORY,
                                   PECAN_LABEL_PAGE_FAULT, PECAN_LABEL_NOTIFICATION, 0 };
-    unsigned pick = random32() % 10;
-    return pick < 8 ? labels[pick] : (int)(int16_t)random32();
-}
-
-static void drop_landing(unsigned *got)
-{
-    struct pecan_cap_identity id;
-    if (pecan_cnode_identify(PECAN_ENV_CNODE, landing, 32, &id) == 0 && id.type) {
-        (*got)++;
-        pecan_cnode_delete(PECAN_ENV_CNODE, landing, 32);
-    }
+    unsigned pick = testkit_random32() % 10;
+    return pick < 8 ? labels[pick] : (int)(int16_t)testkit_random32();
 }
 
 static int fuzz_one(unsigned *refused, unsigned *got)
 {
     struct pecan_message m;
-    bool to_session = random32() % 4 != 0;
-    unsigned words = to_session && (random32() & 1) ? 1 + random32() % 11 : random32() % 13;
-    unsigned items = random32() % 3;
+    bool to_session = testkit_random32() % 4 != 0;
+    unsigned words = to_session && (testkit_random32() & 1) ? 1 + testkit_random32() % 11
+                                                            : testkit_random32() % 13;
+    unsigned items = testkit_random32() % 3;
     for (unsigned i = 0; i < words; i++)
         m.word[i] = word();
     int l = label();
-    if (to_session && (random32() & 1)) {
+    if (to_session && (testkit_random32() & 1)) {
         /* Close to real: a FRAMEBUFFER operation, or one of EVENT (a session speaks both). */
-        bool event = random32() % 4 == 0;
+        bool event = testkit_random32() % 4 == 0;
         l = event ? PECAN_PROTO_EVENT : PECAN_PROTO_FRAMEBUFFER;
         if (words)
-            m.word[0] = random32() % (event ? 4 : 12);
+            m.word[0] = testkit_random32() % (event ? 4 : 12);
     }
-    for (unsigned i = 0; i < items; i++) {
-        m.word[words + 2 * i] = PECAN_ITEM_CAP | (random32() & 0xF) << PECAN_ITEM_RIGHTS_SHIFT;
-        m.word[words + 2 * i + 1] = pool[random32() % POOL];
-    }
+    testkit_add_items(&m, words, items, &pool);
     m.tag = pecan_tag(l, words, items);
-    pecan_receive_caps(&landing, 1);
-    struct pecan_reply r = pecan_ipc_call(to_session ? first.cap : mag_channel, &m,
-                                          pecan_timeout_us(1000000));
-    pecan_receive_caps(0, 0);
-    if (r.ipc_status != PECAN_IPC_OK && r.ipc_status != PECAN_IPC_ITEM_FAILED)
-        return PECAN_IPC_ERROR(r.ipc_status);
+    struct pecan_reply r;
+    bool got_cap;   /* a session or buffer got by chance: deleted at once */
+    int err = testkit_call(to_session ? first.cap : rig.channel, &m, 1000000, rig.landing, &r,
+                           &got_cap);
+    if (err)
+        return err;
     *refused += pecan_tag_label(r.tag) < 0;
-    drop_landing(got);
+    *got += got_cap;
     return 0;
 }
 
 static int make_pool(void)
 {
-    for (unsigned i = 0; i < POOL; i++)
-        if (pecan_cap_alloc(&pool[i]))
-            return -PECAN_ENOMEM;
-    int err = pecan_factory_create_gate(sub, pool[0]);
+    int err = testkit_pool_init(&pool, rig.clients);
+    pecan_cap_t copies[] = { rig.channel, first.cap, second.cap };
+    for (unsigned i = 0; i < sizeof(copies) / sizeof(copies[0]) && !err; i++)
+        err = testkit_pool_add(&pool, copies[i]);
     if (!err)
-        err = pecan_factory_create_notification(sub, pool[1]);
+        err = testkit_pool_add_gate(&pool, rig.clients);   /* a fresh gate: CREATE may take it */
     if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[2], 32, PECAN_ENV_CNODE, mag_channel, 32,
-                               PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[3], 32, PECAN_ENV_CNODE, first.cap, 32,
-                               PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[4], 32, PECAN_ENV_CNODE, second.cap, 32,
-                               PECAN_RIGHTS_ALL);
-    if (!err)
-        err = pecan_factory_create_gate(sub, pool[5]);
-    if (!err)   /* a payer: opens at the channel by chance are charged to sub */
-        err = pecan_cnode_copy(PECAN_ENV_CNODE, pool[6], 32, PECAN_ENV_CNODE, sub, 32,
-                               PECAN_RIGHTS_ALL);
-    return err;
+        err = testkit_pool_add(&pool, rig.clients);        /* the payer */
+    return !err && pool.count != POOL_SIZE ? -PECAN_EINVAL : err;
+}
+
+/* The pool's copies go, and what it made through the fuzzer's factory goes back to it (the
+ * sessions' copies went with the fuzzed session, close_fuzzed). */
+static void release_pool(void)
+{
+    static const unsigned copies[] = { POOL_GATE_NO_READ, POOL_CNODE, POOL_CHANNEL, POOL_PAYER };
+    static const unsigned made[] = { POOL_GATE, POOL_NOTIFICATION, POOL_FRESH_GATE };
+    for (unsigned i = 0; i < sizeof(copies) / sizeof(copies[0]); i++)
+        pecan_cnode_delete(PECAN_ENV_CNODE, pool.cap[copies[i]], 32);
+    for (unsigned i = 0; i < sizeof(made) / sizeof(made[0]); i++)
+        pecan_factory_release(rig.clients, pool.cap[made[i]]);
 }
 
 /* ---- accounting -------------------------------------------------------------------------- */
 
-struct accounts {
-    pecan_word_t mag_used, fuzzer_used;
-    struct pecan_session_info mag;
-};
-
-static struct accounts measure(void)
+/* What must come back: mag's sessions, objects and free slots, and the memory used through
+ * mag's factory (used[0]: mag's own, never the windows') and the fuzzer's (used[1]: the
+ * windows' buffers, the sessions' gates, the pool). */
+static struct testkit_watch accounts(void)
 {
-    struct accounts a = { 0 };
-    struct pecan_factory_info info;
-    if (pecan_factory_info(mag_factory, &info) == 0)
-        a.mag_used = info.used;
-    if (pecan_factory_info(sub, &info) == 0)
-        a.fuzzer_used = info.used;
-    pecan_session_info(mag_channel, &a.mag);
-    return a;
+    struct testkit_watch w = { .channel = rig.channel, .factory_count = 2,
+                               .factory = { mag_factory, rig.clients },
+                               .factory_name = { "mag", "fuzzer" } };
+    return w;
 }
 
-static bool settled(const struct accounts *want, struct accounts *now)
+static void settle(const char *when, const struct testkit_watch *watch,
+                   const struct testkit_accounts *want)
 {
-    for (unsigned i = 0; i < SETTLE_TRIES; i++) {
-        *now = measure();
-        if (now->mag_used == want->mag_used && now->fuzzer_used == want->fuzzer_used &&
-            now->mag.open == want->mag.open && now->mag.objects == want->mag.objects &&
-            now->mag.free_slots == want->mag.free_slots)
-            return true;
-        pecan_sleep_us(10000);
-    }
-    return false;
-}
-
-static void report(const char *when, const struct accounts *a, const struct accounts *b)
-{
-    printf("mag-fuzz: %s: mag used %lu -> %lu, fuzzer used %lu -> %lu, sessions %lu -> %lu, "
-           "objects %lu -> %lu, free slots %lu -> %lu FAILED\n", when,
-           (unsigned long)a->mag_used, (unsigned long)b->mag_used,
-           (unsigned long)a->fuzzer_used, (unsigned long)b->fuzzer_used,
-           (unsigned long)a->mag.open, (unsigned long)b->mag.open,
-           (unsigned long)a->mag.objects, (unsigned long)b->mag.objects,
-           (unsigned long)a->mag.free_slots, (unsigned long)b->mag.free_slots);
+    struct testkit_accounts now;
+    if (testkit_settle(watch, want, SETTLE_TRIES, &now))
+        return;
+    printf("mag-fuzz: %s:\n", when);
+    testkit_print_accounts("mag-fuzz", watch, want, &now, true);
     failures++;
 }
 
 /* mag's counts once it saw every session close (it learns of it soon, not at once). */
-static struct accounts wait_closed(void)
+static struct testkit_accounts wait_closed(const struct testkit_watch *watch)
 {
-    struct accounts a = measure();
-    for (unsigned i = 0; i < SETTLE_TRIES && a.mag.open != 0; i++) {
+    struct testkit_accounts a = testkit_measure(watch);
+    for (unsigned i = 0; i < SETTLE_TRIES && a.server.open != 0; i++) {
         pecan_sleep_us(10000);
-        a = measure();
+        a = testkit_measure(watch);
     }
     pecan_sleep_us(10000);
-    return measure();
+    return testkit_measure(watch);
 }
 
 /* The fuzzed session gives back what the fuzz made, then closes. */
@@ -390,8 +350,8 @@ static void close_fuzzed(void)
         pecan_framebuffer_delete_view(first.cap, v);
     for (uint32_t b = 1; b < 8; b++)
         pecan_framebuffer_delete_buffer(first.cap, b);
-    for (unsigned i = 3; i < 5; i++)
-        pecan_cnode_delete(PECAN_ENV_CNODE, pool[i], 32);   /* copies of the sessions */
+    pecan_cnode_delete(PECAN_ENV_CNODE, pool.cap[POOL_FIRST], 32);   /* the sessions' copies */
+    pecan_cnode_delete(PECAN_ENV_CNODE, pool.cap[POOL_SECOND], 32);
     pecan_session_close(&first);
 }
 
@@ -448,10 +408,8 @@ static pecan_word_t moe_own(void)
  * stub would make the session's gate through the payer itself). 0 or the answer. */
 static int open_with_payer(pecan_cap_t payer)
 {
-    pecan_cap_t gate, session;
-    if (pecan_cap_alloc(&gate) || pecan_cap_alloc(&session))
-        return -PECAN_ENOMEM;
-    int err = pecan_factory_create_gate(sub, gate);
+    pecan_cap_t gate = testkit_slot(), session = testkit_slot();
+    int err = pecan_factory_create_gate(rig.clients, gate);
     struct pecan_message m;
     const pecan_word_t words[] = { PECAN_FACTORY_CREATE, PECAN_PROTO_FRAMEBUFFER, 3,
                                    'p' | 'a' << 8 | 'y' << 16 };
@@ -463,12 +421,12 @@ static int open_with_payer(pecan_cap_t payer)
     m.tag = pecan_tag(PECAN_PROTO_FACTORY, 4, 2);
     if (!err) {
         pecan_receive_caps(&session, 1);
-        struct pecan_reply r = pecan_ipc_call(mag_channel, &m, pecan_timeout_us(10000000));
+        struct pecan_reply r = pecan_ipc_call(rig.channel, &m, pecan_timeout_us(10000000));
         pecan_receive_caps(0, 0);
         err = r.ipc_status != PECAN_IPC_OK ? PECAN_IPC_ERROR(r.ipc_status) : pecan_tag_label(r.tag);
     }
     pecan_cap_release(session);
-    pecan_factory_release(sub, gate);
+    pecan_factory_release(rig.clients, gate);
     pecan_cap_release(gate);
     return err;
 }
@@ -477,12 +435,10 @@ static int open_with_payer(pecan_cap_t payer)
  * refused, and nobody's memory moved. */
 static void check_refused_payers(void)
 {
-    pecan_cap_t poor, gate;
-    if (pecan_cap_alloc(&poor) || pecan_cap_alloc(&gate))
-        return;
-    int err = pecan_factory_create_factory(sub, 64u << 10, poor);
+    pecan_cap_t poor = testkit_slot(), gate = testkit_slot();
+    int err = pecan_factory_create_factory(rig.clients, 64u << 10, poor);
     if (!err)
-        err = pecan_factory_create_gate(sub, gate);
+        err = pecan_factory_create_gate(rig.clients, gate);
     check(!err, "a poor client's factory", err);
     if (err)
         return;
@@ -495,9 +451,9 @@ static void check_refused_payers(void)
     err = open_with_payer(gate);
     check(err == -PECAN_EXDEV, "a payer that is no factory: EXDEV", err);
     check(used(mag_factory) == mag_before, "nobody paid for that one either", 0);
-    pecan_factory_release(sub, gate);
+    pecan_factory_release(rig.clients, gate);
     pecan_cap_release(gate);
-    pecan_factory_destroy(sub, poor);
+    pecan_factory_destroy(rig.clients, poor);
     pecan_cap_release(poor);
 }
 
@@ -505,13 +461,12 @@ static void check_refused_payers(void)
  * maps and shows it, and is destroyed with it open: mag must survive (it owns what it
  * reads) and everything comes back, on the subsystem's parent, mag's factory and moe's
  * own bill. */
-static void check_client_death(const struct accounts *before)
+static void check_client_death(const struct testkit_watch *watch,
+                               const struct testkit_accounts *before)
 {
-    pecan_cap_t client;
-    if (pecan_cap_alloc(&client))
-        return;
+    pecan_cap_t client = testkit_slot();
     pecan_word_t own_before = moe_own();
-    int err = pecan_factory_create_factory(sub, 512u << 10, client);
+    int err = pecan_factory_create_factory(rig.clients, 512u << 10, client);
     struct pecan_session s = { 0 };
     if (!err)
         err = open_window_paid("dies", 50, client, &s);
@@ -523,15 +478,13 @@ static void check_client_death(const struct accounts *before)
     }
     check(!err, "a dying client's window, mapped and shown", err);
     pecan_word_t client_used = used(client);
-    check(client_used >= LIMIT && used(mag_factory) == before->mag_used,
+    check(client_used >= LIMIT && used(mag_factory) == before->used[0],
           "its window on the client's bill, not mag's", (long)client_used);
     /* What ned does when a program ends: its factory goes, the session's gate with it. */
-    pecan_factory_destroy(sub, client);
+    pecan_factory_destroy(rig.clients, client);
     pecan_cap_release(client);
     pecan_cap_release(s.cap);
-    struct accounts now;
-    if (!settled(before, &now))
-        report("after the client died", before, &now);
+    settle("after the client died", watch, before);
     for (unsigned i = 0; i < SETTLE_TRIES && moe_own() != own_before; i++)
         pecan_sleep_us(10000);
     check(moe_own() == own_before, "moe's own bill back after the client died",
@@ -540,12 +493,14 @@ static void check_client_death(const struct accounts *before)
 
 int main(void)
 {
+    testkit_seed(0x2545F491u);
     int err = set_up();
-    struct accounts empty, now;
+    struct testkit_watch watch = accounts();
+    struct testkit_accounts empty = { 0 };
     if (!err) {
         check_still_serves();   /* the warm-up: mag's heap and slots for a session */
-        empty = wait_closed();
-        err = open_windows();
+        empty = wait_closed(&watch);
+        err = empty.error ? empty.error : open_windows();
     }
     if (!err)
         err = make_pool();
@@ -553,21 +508,20 @@ int main(void)
         printf("mag-fuzz: setting up: error %d FAILED\n", err);
         return 100;
     }
-    struct accounts start = measure();
-    /* The windows' limits and moe's bookkeeping, on the client's bill and not mag's. */
-    check(start.fuzzer_used >= empty.fuzzer_used + 2 * LIMIT,
-          "two windows' memory on the client's bill", (long)(start.fuzzer_used - empty.fuzzer_used));
-    check(start.mag_used == empty.mag_used, "none on mag's", (long)(start.mag_used - empty.mag_used));
+    struct testkit_accounts start = testkit_measure(&watch);
+    /* The windows' limits and moe's bookkeeping, on the client's bill (used[1]) and not
+     * mag's (used[0]). */
+    check(start.used[1] >= empty.used[1] + 2 * LIMIT,
+          "two windows' memory on the client's bill", (long)(start.used[1] - empty.used[1]));
+    check(start.used[0] == empty.used[0], "none on mag's", (long)(start.used[0] - empty.used[0]));
     printf("mag-fuzz: two windows cost the client's factory %lu bytes, mag's %ld\n",
-           (unsigned long)(start.fuzzer_used - empty.fuzzer_used),
-           (long)(start.mag_used - empty.mag_used));
+           (unsigned long)(start.used[1] - empty.used[1]), (long)(start.used[0] - empty.used[0]));
     check_refused_payers();
-    check_client_death(&start);
+    check_client_death(&watch, &start);
     check_info();
     check_refusals();
     check_isolation();
-    if (!settled(&start, &now))
-        report("after the checks", &start, &now);
+    settle("after the checks", &watch, &start);
     printf("mag-fuzz: checks: %s\n", failures ? "FAILED" : "ok");
     unsigned refused = 0, got = 0, sent = 0;
     for (; sent < MESSAGES && !err; sent++)
@@ -579,13 +533,8 @@ int main(void)
     close_fuzzed();
     pecan_session_close(&second);
     check_still_serves();
-    pecan_factory_release(sub, pool[0]);   /* the gates and notification: back to sub */
-    pecan_factory_release(sub, pool[1]);
-    pecan_factory_release(sub, pool[5]);
-    pecan_cnode_delete(PECAN_ENV_CNODE, pool[2], 32);
-    pecan_cnode_delete(PECAN_ENV_CNODE, pool[6], 32);
-    if (!settled(&empty, &now))
-        report("after the fuzz", &empty, &now);
+    release_pool();
+    settle("after the fuzz", &watch, &empty);
     if (failures)
         return 1;
     printf("mag-fuzz: %u messages, %u refused, %u caps got: mag intact, accounting exact\n",

@@ -2,11 +2,18 @@
 # SPDX-License-Identifier: MIT
 """The desktop's screen test (docs/graphics.md, "The desktop"): conf/desktop.lua boots in
 QEMU (fb-drv at 1024x768x16, input-drv, mag, and the windows of its `windows` table, whose
-labels, colours, places and commands this test reads from the script). Through QEMU's
-monitor it checks:
+labels, colours, places, commands and the programs on its terminals this test reads from
+the script). Through QEMU's monitor it checks:
 
   - at the start, everything but pong's animated field equals the host's composite pixel
-    for pixel: the background, each window's label bar and content, the pointer;
+    for pixel: the background, each window's label bar and content, the pointer; the
+    terminals' content is the text their programs wrote (the Lua shell's banner and
+    prompt, the nested ned's prompt), rendered with the same font (test_term.py's
+    transcript);
+  - a click on the lua terminal's bar focuses it, and `print(6*7)` Enter shows 42 there;
+    a model without the 42 must differ, so the comparison can fail;
+  - a click on the ned terminal's bar focuses it: `ps()` lists no program, a start of an
+    echo server prints its application, and `ps()` lists it;
   - a click on pong's label bar focuses pong (its bar inverted) and Space pauses it at a
     frame N it prints; then the whole screen, pong's field included, equals the model with
     pong_model at frame N;
@@ -45,9 +52,15 @@ from qemu_screen import GuestError, QemuScreen  # noqa: E402
 from screen_model import Image, PsfFont, compare_region, fill_rectangle, render_text  # noqa: E402
 from test_mag_input import POINTER_INSIDE, POINTER_OUTLINE, pointer_shape  # noqa: E402
 from test_mag_screen import BACKGROUND, LABEL_MARGIN, LABEL_TEXT, fail, pack  # noqa: E402
+from test_term import Transcript, render  # noqa: E402
 
 WIDTH, HEIGHT, FORMAT = 1024, 768, "rgb565"      # conf/desktop.lua
 FRAME_SECONDS = 0.020                             # pkg/pong/pong.c, PONG_FRAME_US
+LUA_BANNER = "Lua 5.1.5  Copyright (C) 1994-2012 Lua.org, PUC-Rio"
+LUA_PROMPT = "> "
+NED_BANNER = "ned: interactive prompt: Lua in ned's state; help() lists the commands"
+NED_PROMPT = "ned> "                              # pkg/ned/prompt.c
+ECHO_START = 'start("rom/echo-server.elf", {caps = {echo = L4.Env.echo:svr()}})'
 
 
 def shown(colour):
@@ -57,12 +70,14 @@ def shown(colour):
 
 
 def desktop_windows():
-    """conf/desktop.lua's windows, in opening (stacking) order."""
+    """conf/desktop.lua's windows, in opening (stacking) order; a terminal's `on` is the
+    command of the program on it."""
     text = (REPO / "conf" / "desktop.lua").read_text()
     pattern = (r'\{ label = "([^"]+)", colour = (0x[0-9A-Fa-f]+), x = (\d+), y = (\d+), '
-               r'width = (\d+), height = (\d+),\s*command = "([^"]+)"')
+               r'width = (\d+), height = (\d+),\s*command = "([^"]+)"'
+               r'(?:[^{}]*?on = \{ command = "([^"]+)")?')
     windows = [dict(label=m[0], colour=int(m[1], 16), x=int(m[2]), y=int(m[3]), width=int(m[4]),
-                    height=int(m[5]), command=m[6]) for m in re.findall(pattern, text)]
+                    height=int(m[5]), command=m[6], on=m[7]) for m in re.findall(pattern, text)]
     if not windows:
         sys.exit("conf/desktop.lua: no window entries found (the test reads its windows table)")
     return windows
@@ -178,15 +193,48 @@ def pong_at(font, width, height, frame):
     return game, damage
 
 
+# ---------------------------------------------------------------- the terminals
+
+def started_terminal(window):
+    """What the program on a terminal window writes first (its banner and prompt)."""
+    program = Path(window["on"].split()[0]).name
+    t = Transcript()
+    if program == "lua.elf":
+        t.line(LUA_BANNER)
+        t.put(LUA_PROMPT)
+    elif program == "ned.elf":
+        t.line(NED_BANNER)
+        t.put(NED_PROMPT)
+    else:
+        sys.exit(f"test_desktop.py has no model of what '{window['on']}' writes: add one")
+    return t
+
+
+def entered(t, line, output, prompt):
+    """A line typed at a prompt and Enter (echoed), what it printed, the next prompt."""
+    t.line(line)
+    for text in output:
+        t.line(text)
+    t.put(prompt)
+
+
+def terminal_images(font, windows, transcripts):
+    """Each terminal window's pixels, rendered from its transcript: the whole window is
+    cells of the font (conf/desktop.lua sizes them so)."""
+    return {w["label"]: render(font, transcripts[w["label"]], columns=w["width"] // font.width,
+                               rows=w["height"] // font.height)
+            for w in windows if w["on"]}
+
+
 # ---------------------------------------------------------------- the desktop
 
-def content(font, window, pong_frame):
-    """A window's pixels: a placeholder's fill, or pong's field at pong_frame, paused (None:
+def content(font, window, pong_frame, terminals):
+    """A window's pixels: a terminal's text, or pong's field at pong_frame, paused (None:
     the screendump's own pixels are pasted there by the caller)."""
     command = window["command"].split()
     name = Path(command[0]).name
-    if name == "mag-event-client.elf":
-        return Image(window["width"], window["height"], fill=shown(int(command[2], 0)))
+    if name == "term.elf":
+        return terminals[window["label"]]
     if name == "pong.elf":
         if pong_frame is None:
             return None
@@ -194,9 +242,10 @@ def content(font, window, pong_frame):
     sys.exit(f"test_desktop.py has no model of what '{window['command']}' draws: add one")
 
 
-def desktop_model(font, windows, focus, pointer, pong_frame, shot=None):
+def desktop_model(font, windows, terminals, focus, pointer, pong_frame, shot=None):
     """The screen: the background, each window's bar (inverted when focused) and content in
-    stacking order, the pointer on top. With pong_frame None, pong's field is the shot's."""
+    stacking order (terminals: each terminal's pixels by label), the pointer on top. With
+    pong_frame None, pong's field is the shot's."""
     image = Image(WIDTH, HEIGHT, fill=shown(BACKGROUND))
     for w in windows:
         bar_colour, text_colour = shown(w["colour"]), shown(LABEL_TEXT)
@@ -205,7 +254,7 @@ def desktop_model(font, windows, focus, pointer, pong_frame, shot=None):
         bar = Image(w["width"], font.height, fill=bar_colour)
         render_text(font, w["label"], text_colour, bar_colour, image=bar, x=LABEL_MARGIN, y=0)
         paste(image, bar, w["x"], w["y"] - font.height)
-        part = content(font, w, pong_frame)
+        part = content(font, w, pong_frame, terminals)
         if part is None:
             part = crop(shot, w["x"], w["y"], w["width"], w["height"])
         paste(image, part, w["x"], w["y"])
@@ -268,6 +317,15 @@ def check(guest, work, model, name, timeout=60):
     return shot
 
 
+def click_bar(guest, font, window, pointer):
+    """Onto the window's label bar, past its label, and a click (focus); the new pointer."""
+    target = (window["x"] + window["width"] // 2, window["y"] - font.height // 2)
+    guest.mouse_move(target[0] - pointer[0], target[1] - pointer[1])
+    guest.mouse_button(1)
+    guest.mouse_button(0)
+    return target
+
+
 def paused_frame(guest, key_log):
     return int(guest.wait_for_log(key_log, timeout=60).group(1))
 
@@ -278,28 +336,63 @@ def run(work, screenshot):
         return fail("PECAN_LOG_FONT is not set: run through ctest")
     font = PsfFont.load(font_path)
     windows = desktop_windows()
+    by_label = {w["label"]: w for w in windows}
     pong = next(w for w in windows if w["command"].startswith("rom/pong.elf"))
+    lua, ned = by_label["lua"], by_label["ned"]
+    transcripts = {w["label"]: started_terminal(w) for w in windows if w["on"]}
     pointer = (WIDTH // 2, HEIGHT // 2)
+
+    def screen(focus, pong_frame=None):
+        """The model as a function of the screendump (pong's field from it when
+        pong_frame is None), the terminals rendered once."""
+        terminals = terminal_images(font, windows, transcripts)
+        return lambda shot: desktop_model(font, windows, terminals, focus, pointer, pong_frame,
+                                          shot)
+
     with QemuScreen(pack(work, "desktop"), work, smp=1, timeout=400) as guest:
-        guest.wait_for_log(r"desktop: \d+ windows open", timeout=240)
+        # in the order they come (a wait reads the log on from the last line it matched)
+        for w in (lua, ned):
+            guest.wait_for_log(rf"{w['label']} \| term: {w['width'] // font.width}x"
+                               rf"{w['height'] // font.height} ready", timeout=240)
+        guest.wait_for_log(r"desktop: \d+ windows open", timeout=60)
         guest.wait_for_log(rf"pong: ready {pong['width']}x{pong['height']}", timeout=60)
-        # The static parts: pong's field is whatever frame it is at.
-        check(guest, work, lambda shot: desktop_model(font, windows, None, pointer, None, shot),
-              "start.ppm")
-        # Onto pong's label bar, past its label; a click focuses pong. Keys
-        # come from another device than the click, so Space waits for the focus to show.
-        target = (pong["x"] + pong["width"] // 2, pong["y"] - font.height // 2)
-        guest.mouse_move(target[0] - pointer[0], target[1] - pointer[1])
-        pointer = target
-        guest.mouse_button(1)
-        guest.mouse_button(0)
-        check(guest, work, lambda shot: desktop_model(font, windows, "pong", pointer, None, shot),
-              "focused.ppm")
+        # The static parts and the terminals' first text: pong's field is whatever frame
+        # it is at.
+        check(guest, work, screen(None), "start.ppm")
+        # The Lua shell: a click on its bar focuses it; keys come from another device
+        # than the click, so the typing waits for the focus to show.
+        pointer = click_bar(guest, font, lua, pointer)
+        check(guest, work, screen("lua"), "lua-focused.ppm")
+        guest.type_text("print(6*7)\n")
+        entered(transcripts["lua"], "print(6*7)", ["42"], LUA_PROMPT)
+        shot = check(guest, work, screen("lua"), "lua-42.ppm")
+        answered = transcripts["lua"]
+        transcripts["lua"] = Transcript()
+        transcripts["lua"].rows = [list(row) for row in answered.rows[:-2]] + [list(answered.rows[-1])]
+        stale = compare_region(shot, screen("lua")(shot), 0, 0)
+        transcripts["lua"] = answered
+        if stale.equal:
+            return fail("a model without the 42 was not caught", guest)
+        # ned's prompt: the programs it runs, none; an echo server started; then listed.
+        pointer = click_bar(guest, font, ned, pointer)
+        check(guest, work, screen("ned"), "ned-focused.ppm")
+        for n, (line, output) in enumerate((
+                ("ps()", ["0 running"]),
+                (ECHO_START, ["app 1 rom/echo-server.elf (running)"]),
+                ("ps()", ["   1  running  rom/echo-server.elf", "1 running"]))):
+            guest.type_text(line + "\n")
+            entered(transcripts["ned"], line, output, NED_PROMPT)
+            check(guest, work, screen("ned"), f"ned-{n}.ppm")
+        guest.wait_for_log(r"echo-server: ready", timeout=60)
+        # pong: a click on its bar focuses it.
+        pointer = click_bar(guest, font, pong, pointer)
+        check(guest, work, screen("pong"), "focused.ppm")
         guest.send_keys(["spc"])
         frame = paused_frame(guest, r"pong: paused at frame (\d+)")
+        terminals = terminal_images(font, windows, transcripts)
 
         def at(n):
-            return desktop_model(font, windows, "pong", pointer, n)
+            return desktop_model(font, windows, terminals, "pong", pointer, n)
         paused = check(guest, work, lambda shot: at(frame), "paused.ppm")
         # One step: the screen changes exactly where the model says, inside its damage.
         guest.send_keys(["n"])
@@ -315,8 +408,8 @@ def run(work, screenshot):
         if not changed or changed != modelled or not changed <= inside:
             return fail(f"the step changed {len(changed)} pixels, the model {len(modelled)}, "
                         f"{len(changed - inside)} outside the damaged rectangles", guest)
-        stale = compare_region(paused, at(stepped), 0, 0)
-        if stale.equal:
+        stale_step = compare_region(paused, at(stepped), 0, 0)
+        if stale_step.equal:
             return fail("a model one frame on was not caught", guest)
         # Running again for about 2 s: paced by the clock, about one frame per 20 ms (a
         # busy loop would make hundreds more; the bound leaves room for clocks that differ).
@@ -337,10 +430,12 @@ def run(work, screenshot):
             monitor.monitor_command(guest.socket, f"screendump {Path(screenshot).absolute()} -f png")
         if "FAILED" in guest.log_text():
             return fail("a FAILED line", guest)
-    print(f"desktop_screen: {WIDTH}x{HEIGHT} equal to the model at the start (pong's field "
-          f"aside) and at pong's frames {frame}, {stepped} and {later} (whole screen); a step "
-          f"changed {len(changed)} pixels, all where the model says; the model one frame on "
-          f"differs in {stale.count}; {later - stepped} frames in {seconds:.1f} s; "
+    print(f"desktop_screen: {WIDTH}x{HEIGHT} equal to the model at the start, after "
+          f"print(6*7) in the Lua shell (a model without the 42 differs in {stale.count} "
+          f"pixels) and ps(), start and ps() at ned's prompt (pong's field aside), and at "
+          f"pong's frames {frame}, {stepped} and {later} (whole screen); a step changed "
+          f"{len(changed)} pixels, all where the model says; the model one frame on differs "
+          f"in {stale_step.count}; {later - stepped} frames in {seconds:.1f} s; "
           f"{last.width}x{last.height}")
     return 0
 

@@ -107,17 +107,18 @@ def answer(t, line):
     t.put("> ")
 
 
-def render(font, transcript, view_offset=0):
-    """The window: the last ROWS rows, or view_offset rows further back; the cursor (an
-    inverted cell after the last row's text) only at the bottom."""
-    rows = transcript.rows
-    first = max(0, len(rows) - ROWS) - view_offset
-    image = Image(COLUMNS * font.width, ROWS * font.height, fill=shown(DEFAULT_BG))
-    for r in range(ROWS):
-        cells = rows[first + r] if 0 <= first + r < len(rows) else []
-        for column in range(COLUMNS):
+def render(font, transcript, view_offset=0, columns=COLUMNS, rows=ROWS):
+    """The window of columns x rows cells: the transcript's last rows, or view_offset rows
+    further back; the cursor (an inverted cell after the last row's text) only at the
+    bottom."""
+    lines = transcript.rows
+    first = max(0, len(lines) - rows) - view_offset
+    image = Image(columns * font.width, rows * font.height, fill=shown(DEFAULT_BG))
+    for r in range(rows):
+        cells = lines[first + r] if 0 <= first + r < len(lines) else []
+        for column in range(columns):
             c, fg, bg = cells[column] if column < len(cells) else (" ", DEFAULT_FG, DEFAULT_BG)
-            if view_offset == 0 and first + r == len(rows) - 1 and column == len(cells):
+            if view_offset == 0 and first + r == len(lines) - 1 and column == len(cells):
                 fg, bg = bg, fg
             draw_cell(image, font, r, column, c, shown(fg), shown(bg))
     return image

@@ -4,6 +4,10 @@
 -- applications the script kept in globals) is there as well.
 local L4 = require("L4")
 
+-- The lines typed use L4 as a global, the module: a script keeps it in a local, and the
+-- global L4 that core.c's luaL_register leaves holds only L4.core.
+_G.L4 = L4
+
 local colours = { "green", "yellow", "blue", "magenta", "cyan" }
 local started = 0
 
