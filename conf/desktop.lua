@@ -16,27 +16,10 @@ local L4 = require("L4")
 local ld = L4.default_loader
 
 local KiB = 1024
-local width, height, bits = 1024, 768, 16
-local page = 4096
-local frame = L4.Env.mem_alloc:create(L4.Proto.Dataspace,
-                                      math.ceil(width * height * bits / 8 / page) * page,
-                                      L4.Mem_alloc_flags.Continuous)
-local fb = ld:new_channel()
-ld:start({ caps = { fb = fb:svr(), iomem = L4.Env.iomem:view(0x10020000, 0x1000),
-                    frame = frame }, quota = 1024 * KiB, log = { "fb-drv", "green" } },
-         "rom/fb-drv.elf --mode=" .. width .. "x" .. height .. "x" .. bits)
-
-local input = ld:new_channel()
-ld:start({ caps = { input = input:svr(), iomem = L4.Env.iomem:view(0x10006000, 0x2000),
-                    icu = L4.Env.icu:view(39, 2) },
-           quota = 768 * KiB, log = { "input", "magenta" } }, "rom/input-drv.elf")
-
--- mag's own memory: its program and every window's buffer (paid by mag, docs/graphics.md).
-local mag_memory = L4.Env.factory:create(L4.Proto.Factory, 12 * 1024 * KiB, "mag")
-local mag = ld:new_channel()
-ld:start({ caps = { fb = fb:create(L4.Proto.Goos), mag = mag:svr(),
-                    input = input:create(L4.Proto.Event) },
-           mem = mag_memory, log = { "mag", "blue" } }, "rom/mag.elf")
+-- fb-drv, input-drv and mag (conf/lib/graphics_stack.lua); each window's buffers are
+-- charged to the program in it (:charged() below), so its quota holds them.
+local stack = require("graphics_stack").start({ width = 1024, height = 768, input = true })
+local mag = stack.mag
 
 -- The channel the nested ned may hand an echo server and its clients.
 local echo = ld:new_channel()
@@ -45,14 +28,14 @@ local echo = ld:new_channel()
 -- The terminals are 80x25 and 122x16 cells of the 8x16 console font.
 local windows = {
     { label = "lua", colour = 0xE08020, x = 24, y = 40, width = 640, height = 400,
-      command = "rom/term.elf", quota = 2048 * KiB,
+      command = "rom/term.elf", quota = 3072 * KiB,
       on = { command = "rom/lua.elf", quota = 4096 * KiB } },
     { label = "ned", colour = 0x20A0E0, x = 24, y = 480, width = 976, height = 256,
-      command = "rom/term.elf", quota = 2048 * KiB,
+      command = "rom/term.elf", quota = 3072 * KiB,
       on = { command = "rom/ned.elf --interactive", quota = 8192 * KiB,
              caps = { echo = echo:svr() } } },
     { label = "pong", colour = 0x40C040, x = 688, y = 40, width = 312, height = 400,
-      command = "rom/pong.elf" },
+      command = "rom/pong.elf", quota = 1536 * KiB },
 }
 
 -- The program on a terminal: its log is a console session at the terminal's channel.
@@ -63,7 +46,7 @@ end
 
 local function open(w)
     local caps = { fb = mag:create(L4.Proto.Goos, w.label, w.colour, w.x, w.y, w.width,
-                                   w.height) }
+                                   w.height):charged() }
     for name, cap in pairs(w.caps or {}) do caps[name] = cap end
     local terminal = w.on and ld:new_channel()
     if terminal then caps.term = terminal:svr() end

@@ -34,9 +34,7 @@ Environment as test_fb_screen.py: PECAN_LOG_FONT and PECAN_SCENARIO_ROM.
 
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -48,7 +46,7 @@ sys.path.insert(0, str(HERE))
 
 import screen_model  # noqa: E402
 from qemu_runner import monitor  # noqa: E402
-from qemu_screen import GuestError, QemuScreen  # noqa: E402
+from qemu_screen import GuestError, QemuScreen, run_screen_test  # noqa: E402
 from screen_model import Image, PsfFont, compare_region, fill_rectangle, render_text  # noqa: E402
 from test_mag_input import POINTER_INSIDE, POINTER_OUTLINE, pointer_shape  # noqa: E402
 from test_mag_screen import BACKGROUND, LABEL_MARGIN, LABEL_TEXT, fail, pack  # noqa: E402
@@ -442,18 +440,10 @@ def run(work, screenshot):
 
 def main():
     arguments = sys.argv[1:]
-    keep = "--keep" in arguments
-    screenshot = arguments[arguments.index("--screenshot") + 1] if "--screenshot" in arguments else None
-    work = Path(tempfile.mkdtemp(prefix="test-desktop-"))
-    status = 1
-    try:
-        status = run(work, screenshot)
-    except GuestError as error:    # a line that never came, or a screen that never matched
-        status = fail(str(error))
-    finally:
-        if status == 0 and not keep:
-            shutil.rmtree(work, ignore_errors=True)
-    return status
+    screenshot = None
+    if "--screenshot" in arguments:
+        screenshot = arguments[arguments.index("--screenshot") + 1]
+    return run_screen_test("desktop", lambda work: run(work, screenshot))
 
 
 if __name__ == "__main__":
