@@ -340,23 +340,28 @@ static void scroll_rows(uint32_t top, uint32_t bottom, int32_t distance)
 
 /* ---- libvterm's state callbacks ---- */
 
+/* The most frequent call (every character): the cell, and the dirty box only when the
+ * cells lie outside it (text streaming into a box already dirty costs a compare). */
 static int on_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 {
     (void)user;
-    if (pos.row < 0 || (uint32_t)pos.row >= rows || pos.col < 0 ||
-        (uint32_t)pos.col >= columns)
+    uint32_t row = (uint32_t)pos.row, column = (uint32_t)pos.col;   /* negatives too large */
+    if (row >= rows || column >= columns)
         return 0;
-    struct cell *line = screen[pos.row];
-    uint32_t column = (uint32_t)pos.col;
-    line[column] = (struct cell){
-        glyph_of(info->chars[0]) | (info->protected_cell ? PROTECTED : 0),
-        pen_foreground_pixel, pen_background_pixel,
-    };
+    uint32_t code = info->chars[0];
+    struct cell *line = screen[row];
+    line[column].glyph = (code < 256 ? latin_glyph[code] : glyph_of(code)) |
+                         (info->protected_cell ? PROTECTED : 0);
+    line[column].foreground = pen_foreground_pixel;
+    line[column].background = pen_background_pixel;
+    uint32_t end = column + 1;
     /* The second half of a wide character shows a space in the colours it had. */
-    uint32_t width = info->width > 1 ? (uint32_t)info->width : 1;
-    for (uint32_t i = 1; i < width && column + i < columns; i++)
-        line[column + i].glyph = space_glyph;
-    mark_live((uint32_t)pos.row, (uint32_t)pos.row + 1, column, column + width);
+    for (; end < column + (uint32_t)info->width && end < columns; end++)
+        line[end].glyph = space_glyph;
+    uint32_t view_row = row + view_offset;
+    if (!dirty.used || view_row < dirty.top || view_row >= dirty.bottom ||
+        column < dirty.left || end > dirty.right)
+        mark(view_row, view_row + 1, column, end);
     return 1;
 }
 
