@@ -682,6 +682,18 @@ void term_screen_size(uint32_t *r, uint32_t *c)
     *c = columns;
 }
 
+bool term_screen_cell(uint32_t row, uint32_t column, uint32_t *glyph, uint32_t *foreground,
+                      uint32_t *background)
+{
+    if (row >= rows || column >= columns)
+        return false;
+    struct cell c = screen[row][column];
+    *glyph = c.glyph & ~PROTECTED;
+    *foreground = global_reverse ? c.background : c.foreground;
+    *background = global_reverse ? c.foreground : c.background;
+    return true;
+}
+
 uint32_t term_screen_scrollback(uint32_t *offset)
 {
     *offset = view_offset;
