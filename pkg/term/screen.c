@@ -10,7 +10,7 @@
  *   - screen[r] (r < rows) is the line shown at row r of the live grid: primary[r] or,
  *     on the alternate screen, alternate[r]; every line is columns cells, and each of the
  *     2 x rows + TERM_SCROLLBACK_LINES lines of the pool is in exactly one of primary,
- *     alternate and the scrollback ring;
+ *     alternate and the scrollback ring (one more line is blank_line);
  *   - a cell holds its glyph (PROTECTED may be or'ed in) and its two colours packed for
  *     the surface, the cell's reverse video applied (the screen's, DECSCNM, is applied
  *     when drawn);
@@ -156,21 +156,16 @@ static uint32_t glyph_of(uint32_t code)
     return psf_font_glyph_or_replacement(font, code);
 }
 
-/* The cell at (row, column) of what the view shows: the scrollback above the live
- * screen when scrolled back. */
-static struct cell view_cell(uint32_t row, uint32_t column)
+/* The line at row of what the view shows: the scrollback above the live screen when
+ * scrolled back; *reverse if the screen's reverse video (DECSCNM) applies to it. */
+static const struct cell *view_line(uint32_t row, bool *reverse)
 {
+    *reverse = false;
     if (row >= view_offset) {
-        struct cell c = screen[row - view_offset][column];
-        if (global_reverse) {
-            uint32_t f = c.foreground;
-            c.foreground = c.background;
-            c.background = f;
-        }
-        return c;
+        *reverse = global_reverse;
+        return screen[row - view_offset];
     }
-    uint32_t line = (next + TERM_SCROLLBACK_LINES - view_offset + row) % TERM_SCROLLBACK_LINES;
-    return scrollback[line][column];
+    return scrollback[(next + TERM_SCROLLBACK_LINES - view_offset + row) % TERM_SCROLLBACK_LINES];
 }
 
 /* One cell's pixels; an 8-pixel wide glyph on 16 or 32 bits per pixel takes a loop with
@@ -278,8 +273,29 @@ static void scroll_pixels(uint32_t top, uint32_t bottom, int32_t distance)
              dirty.right);
 }
 
+/* A line of blanks in the pen's colours, made again when they change: erasing a whole
+ * line (one per line scrolled) is one copy. */
+static struct cell *blank_line;
+static bool blank_line_valid;
+
+static void erase_line(struct cell *line)
+{
+    if (!blank_line_valid || blank_line[0].foreground != pen_foreground_pixel ||
+        blank_line[0].background != pen_background_pixel) {
+        for (uint32_t c = 0; c < columns; c++)
+            blank_line[c] = (struct cell){ space_glyph, pen_foreground_pixel,
+                                           pen_background_pixel };
+        blank_line_valid = true;
+    }
+    memmove(line, blank_line, columns * sizeof(*line));   /* term's memmove.c: blocks of 64 */
+}
+
 static void erase_cells(struct cell *line, uint32_t left, uint32_t right, bool selective)
 {
+    if (left == 0 && right == columns && !selective) {
+        erase_line(line);
+        return;
+    }
     for (uint32_t c = left; c < right; c++) {
         if (selective && (line[c].glyph & PROTECTED))
             continue;
@@ -516,7 +532,7 @@ int term_screen_init(const struct surface *s, const struct psf_font *f, term_out
     output = out;
     columns = s->width / f->width;
     rows = s->height / f->height;
-    size_t lines = 2u * rows + TERM_SCROLLBACK_LINES;
+    size_t lines = 2u * rows + TERM_SCROLLBACK_LINES + 1u;   /* the last: blank_line */
     struct cell *pool = calloc(lines * columns, sizeof(*pool));
     struct cell **pointers = calloc(lines, sizeof(*pointers));
     terminal = pool && pointers ? vterm_new((int)rows, (int)columns) : 0;
@@ -527,6 +543,7 @@ int term_screen_init(const struct surface *s, const struct psf_font *f, term_out
     }
     for (size_t i = 0; i < lines; i++)
         pointers[i] = pool + i * columns;
+    blank_line = pointers[lines - 1];
     primary = pointers;
     alternate = pointers + rows;
     scrollback = pointers + 2u * rows;
@@ -546,7 +563,7 @@ int term_screen_init(const struct surface *s, const struct psf_font *f, term_out
     state = vterm_obtain_state(terminal);
     vterm_state_get_default_colors(state, &pen_foreground, &pen_background);
     pen_changed();
-    for (size_t i = 0; i < lines; i++)
+    for (size_t i = 0; i + 1 < lines; i++)
         erase_cells(pointers[i], 0, columns, false);
     vterm_state_set_bold_highbright(state, 1);
     vterm_state_set_callbacks(state, &callbacks, 0);
@@ -646,11 +663,13 @@ bool term_screen_flush(struct term_rectangle *drawn)
         if (show)
             mark_cell(cursor);
     }
-    if (dirty.used)
-        for (uint32_t row = dirty.top; row < dirty.bottom; row++)
-            for (uint32_t column = dirty.left; column < dirty.right; column++)
-                draw_cell(row, column, view_cell(row, column),
-                          show && (int)row == cursor.row && (int)column == cursor.col);
+    for (uint32_t row = dirty.top; dirty.used && row < dirty.bottom; row++) {
+        bool reverse;
+        const struct cell *line = view_line(row, &reverse);
+        for (uint32_t column = dirty.left; column < dirty.right; column++)
+            draw_cell(row, column, line[column],
+                      reverse != (show && (int)row == cursor.row && (int)column == cursor.col));
+    }
     cursor_drawn = cursor;
     cursor_shown = show;
     dirty.used = false;
