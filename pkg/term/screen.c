@@ -329,8 +329,8 @@ static struct cell *push_line(struct cell *line)
  * pushes them). */
 static void scroll_rows(uint32_t top, uint32_t bottom, int32_t distance)
 {
-    struct cell *leaving[distance < 0 ? -distance : distance];
     uint32_t by = (uint32_t)(distance < 0 ? -distance : distance);
+    struct cell *leaving[by];
     if (distance > 0) {
         for (uint32_t i = 0; i < by; i++)
             leaving[i] = screen[top + i];
@@ -341,8 +341,6 @@ static void scroll_rows(uint32_t top, uint32_t bottom, int32_t distance)
             erase_cells(line, 0, columns, false);
             screen[bottom - by + i] = line;
         }
-        if (to_scrollback && view_offset)
-            mark_all();
     } else {
         for (uint32_t i = 0; i < by; i++)
             leaving[i] = screen[bottom - by + i];
