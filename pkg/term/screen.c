@@ -183,8 +183,10 @@ static void draw_cell(uint32_t row, uint32_t column, struct cell c, bool inverte
     const uint8_t *bits = psf_font_glyph_bitmap(font, glyph);
     uint8_t *line = surface.pixels + (size_t)y * surface.bytes_per_line;
     if (word_aligned16) {
+        /* in locals: the stores could alias the font and the surface for the compiler */
         uint32_t fg2 = fg | fg << 16, bg2 = bg | bg << 16, change = fg2 ^ bg2;
-        for (uint32_t i = 0; i < font->height; i++, line += surface.bytes_per_line) {
+        uint32_t height = font->height, stride = surface.bytes_per_line;
+        for (uint32_t i = 0; i < height; i++, line += stride) {
             uint32_t *p = (uint32_t *)line + x / 2;
             const uint32_t *m = row_mask16[bits[i]];
             p[0] = bg2 ^ (change & m[0]);
