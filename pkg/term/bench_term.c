@@ -17,9 +17,11 @@
  *                       and the batched redraws (term's periodic flush) with the scrolling,
  *                       term running on fb-drv in RAM; instructions per byte;
  *   term_flush_screen (informative): a whole screen of cells drawn by one flush;
- *   term_bytes_one_line, term_newline (informative): what libvterm costs by itself, in
- *                       this program: per byte of text that stays on one line, and per
- *                       line scrolled (libvterm moving its cells, the scrollback's copy).
+ *   term_bytes_one_line, term_newline (informative): what term's screen costs without
+ *                       IPC or drawing, in this program: per byte of text that stays on
+ *                       one line (libvterm's state layer and term's putglyph), and per line
+ *                       scrolled (libvterm's line feed, term moving row pointers, the line
+ *                       leaving for the scrollback and a blank one coming in).
  *
  * Each figure is taken over whole ticks of the KIP clock; lines "bench <name> <value>
  * instructions".
@@ -209,8 +211,8 @@ int main(void)
         text[l * LINE + LINE - 1] = '\n';
     }
     unsigned long long byte_cost = bytes_through(console.cap, text);
-    /* The floor under term_bytes, in this program: libvterm's own cost per character on
-     * one line (CR instead of LF: nothing scrolls), and per line scrolled (LF alone). */
+    /* The floor under term_bytes, in this program: the screen's cost per character on one
+     * line (CR instead of LF: nothing scrolls), and per line scrolled (LF alone). */
     static char same_line[LINE * 3], newlines[LINE * 3];
     memcpy(same_line, text, sizeof(same_line));
     for (unsigned l = 0; l < 3; l++)
@@ -231,10 +233,12 @@ int main(void)
     printf("bench term_bytes %llu instructions\n", byte_cost);
     printf("# term_flush_screen (informative): 80x30 cells cleared and drawn, 640x480x16\n");
     printf("bench term_flush_screen %llu instructions\n", screen_cost);
-    printf("# term_bytes_one_line (informative): libvterm alone, text on one line, per byte\n");
+    printf("# term_bytes_one_line (informative): libvterm's state layer and term's cells, text "
+           "on one line, per byte\n");
     printf("bench term_bytes_one_line %llu instructions\n",
            (unsigned long long)((middle - start + TEXT_BYTES / 2) / TEXT_BYTES));
-    printf("# term_newline (informative): libvterm and the scrollback, one line scrolled\n");
+    printf("# term_newline (informative): libvterm's line feed, term's rows and scrollback, one "
+           "line scrolled\n");
     printf("bench term_newline %llu instructions\n",
            (unsigned long long)((end - middle + NEWLINES / 2) / NEWLINES));
     return 0;

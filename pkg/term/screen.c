@@ -1,16 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The terminal's screen (screen.h): libvterm with its damage merged (VTERM_DAMAGE_SCROLL:
- * a run of scrolls becomes one move of pixels), cells drawn with the PSF font, a ring of
- * scrolled-off lines, and the keyboard.
+ * The terminal's screen (screen.h): libvterm's state layer (parsing, the cursor, the pen,
+ * modes) with term's own cells, drawn with the PSF font, a scrollback, and the keyboard.
+ * libvterm's screen layer is not used: it moves its whole cell buffer for every line
+ * scrolled; here a line is a pointer, so a scroll moves rows' pointers, and the line that
+ * leaves the top goes to the scrollback by a pointer swap.
  *
  * Invariants:
- *   - the pixels of every cell outside the dirty box show the view as libvterm and the
- *     scrollback last told us, with the cursor inverted at cursor_drawn if cursor_shown;
- *     the pixels below (mag's copy) match ours outside the changed box;
- *   - view_offset <= kept (lines in the scrollback); 0 is the live screen;
- *   - the scrollback ring holds kept lines, the newest at next - 1 (mod the ring), each of
- *     columns cells as libvterm gave them.
+ *   - screen[r] (r < rows) is the line shown at row r of the live grid: primary[r] or,
+ *     on the alternate screen, alternate[r]; every line is columns cells, and each of the
+ *     2 x rows + TERM_SCROLLBACK_LINES lines of the pool is in exactly one of primary,
+ *     alternate and the scrollback ring (one more line is blank_line);
+ *   - a cell holds its glyph (PROTECTED may be or'ed in) and its two colours packed for
+ *     the surface, the cell's reverse video applied (the screen's, DECSCNM, is applied
+ *     when drawn);
+ *   - the scrollback ring holds kept lines, the newest at next - 1 (mod the ring);
+ *     view_offset <= kept; 0 is the live screen;
+ *   - pixels: moving the pending scroll's rows by its distance, then drawing the cells of
+ *     the dirty box, gives the view as the cells say, with the cursor inverted at the
+ *     cursor's position if shown. The dirty box is in the grid's coordinates of now; a
+ *     scroll shifts it. The pixels below (mag's copy) match ours outside the changed box.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,54 +30,58 @@
 #include <vterm.h>
 #include "screen.h"
 
-/* A cell as drawn: its code point and its two colours, reverse video already applied. */
-struct shown_cell {
-    uint32_t code;
+#define PROTECTED 0x80000000u   /* in a cell's glyph: DECSCA, kept by a selective erase */
+
+struct cell {
+    uint32_t glyph;
     uint32_t foreground, background;
 };
 
 static VTerm *terminal;
-static VTermScreen *vterm_screen;
+static VTermState *state;
 static struct surface surface;
 static const struct psf_font *font;
 static term_output_t output;
 static uint32_t rows, columns;
 
 static uint32_t latin_glyph[256];       /* glyphs of U+0000..U+00FF, found once */
+static uint32_t space_glyph;
 /* For a glyph row's byte, which halves of the four words of 8 pixels at 16 bpp are set:
  * a row is then four word stores. Used when the surface's lines are word aligned. */
 static uint32_t row_mask16[256][4];
 static bool word_aligned16;
 
-static VTermPos cursor, cursor_drawn;
-static bool cursor_visible = true, cursor_shown;
-
-/* A scrolled-off cell as libvterm gave it (reverse video applied), converted only when the
- * scrollback is shown: a line scrolls off at every newline, and is rarely looked at. */
-struct kept_cell {
-    uint32_t code;
-    VTermColor foreground, background;
-};
-
-static struct kept_cell *scrollback;
-static struct kept_cell blank;          /* a space in the default colours */
+static struct cell **screen, **primary, **alternate;
+static struct cell **scrollback;        /* the ring of TERM_SCROLLBACK_LINES lines */
 static uint32_t kept, next, view_offset;
+static bool global_reverse;             /* DECSCNM */
 
-/* The colour libvterm keeps in a cell, packed for the surface; cells of a run mostly have
- * the same colours, so the last conversion of each is kept. */
-struct colour_cache {
-    uint32_t key;                       /* the VTermColor's four bytes */
-    uint32_t pixel;
-    bool valid;
-};
-_Static_assert(sizeof(VTermColor) == sizeof(uint32_t), "a VTermColor is compared as a word");
-static struct colour_cache foreground_cache, background_cache;
+/* The pen as libvterm last set it, and its colours packed (reverse applied). */
+static VTermColor pen_foreground, pen_background;
+static bool pen_reverse;
+static uint32_t pen_foreground_pixel, pen_background_pixel;
+
+static bool cursor_visible = true, cursor_shown;
+static VTermPos cursor_drawn;
 
 /* A box of cells, [top, bottom) x [left, right); empty when !used. */
 struct cell_box {
     bool used;
     uint32_t top, bottom, left, right;
 };
+
+/* The cells to draw, and the cells whose pixels changed since the last flush (drawn, or
+ * moved there by a scroll): the caller refreshes the second. */
+static struct cell_box dirty, changed;
+
+/* Rows [top, bottom) of the view whose pixels are still to move by distance rows (up if
+ * positive), as the scrolls since the last flush moved their cells. Scrolls of the same
+ * rows the same way add up; any other scroll moves the pixels of this one first. */
+static struct {
+    bool used;
+    uint32_t top, bottom;
+    int32_t distance;
+} pending;
 
 static void box_add(struct cell_box *box, uint32_t top, uint32_t bottom, uint32_t left,
                     uint32_t right)
@@ -93,11 +106,7 @@ static void box_add(struct cell_box *box, uint32_t top, uint32_t bottom, uint32_
         box->right = right;
 }
 
-/* The cells to draw, and the cells whose pixels changed since the last flush (drawn, or
- * moved there by a scroll): the caller refreshes the second. */
-static struct cell_box dirty, changed;
-
-/* Cells to draw; what is drawn is also changed. */
+/* Cells of the view to draw; what is drawn is also changed. */
 static void mark(uint32_t top, uint32_t bottom, uint32_t left, uint32_t right)
 {
     box_add(&dirty, top, bottom, left, right);
@@ -109,83 +118,63 @@ static void mark_all(void)
     mark(0, rows, 0, columns);
 }
 
+/* Cells of the live grid: the view shows them view_offset rows lower. */
+static void mark_live(uint32_t top, uint32_t bottom, uint32_t left, uint32_t right)
+{
+    mark(top + view_offset, bottom + view_offset, left, right);
+}
+
 static void mark_cell(VTermPos p)
 {
     if (p.row >= 0 && p.col >= 0)
         mark((uint32_t)p.row, (uint32_t)p.row + 1, (uint32_t)p.col, (uint32_t)p.col + 1);
 }
 
-static uint32_t pack(struct colour_cache *cache, VTermColor colour)
+static uint32_t pack(VTermColor colour)
 {
-    uint32_t key;
-    memcpy(&key, &colour, sizeof(key));
-    if (cache->valid && cache->key == key)
-        return cache->pixel;
-    cache->key = key;
-    vterm_screen_convert_color_to_rgb(vterm_screen, &colour);
+    vterm_state_convert_color_to_rgb(state, &colour);
     struct color c = { colour.rgb.red, colour.rgb.green, colour.rgb.blue };
-    cache->pixel = pixel_format_pack(&surface.format, c);
-    cache->valid = true;
-    return cache->pixel;
+    return pixel_format_pack(&surface.format, c);
 }
 
-static struct kept_cell keep(const VTermScreenCell *c)
+/* The pen's colours for the cells it writes, converted once per change of the pen. */
+static void pen_changed(void)
 {
-    struct kept_cell k = { c->chars[0], c->fg, c->bg };
-    if (c->attrs.reverse) {
-        k.foreground = c->bg;
-        k.background = c->fg;
-    }
-    return k;
+    uint32_t f = pack(pen_foreground), b = pack(pen_background);
+    pen_foreground_pixel = pen_reverse ? b : f;
+    pen_background_pixel = pen_reverse ? f : b;
 }
 
-/* A cell as drawn: the second half of a wide character and an empty cell are spaces;
- * anything that is no code point is the replacement character. */
-static struct shown_cell shown(struct kept_cell k)
-{
-    struct shown_cell s = {
-        .code = k.code,
-        .foreground = pack(&foreground_cache, k.foreground),
-        .background = pack(&background_cache, k.background),
-    };
-    if (s.code == 0 || s.code == (uint32_t)-1)
-        s.code = ' ';
-    else if (s.code > 0x10FFFF)
-        s.code = 0xFFFD;
-    return s;
-}
-
-static struct shown_cell live_cell(uint32_t row, uint32_t column)
-{
-    VTermScreenCell c;
-    VTermPos p = { (int)row, (int)column };
-    if (!vterm_screen_get_cell(vterm_screen, p, &c))
-        memset(&c, 0, sizeof(c));
-    return shown(keep(&c));
-}
-
-/* The cell at (row, column) of what the view shows: the scrollback above the live
- * screen when scrolled back. */
-static struct shown_cell view_cell(uint32_t row, uint32_t column)
-{
-    if (row >= view_offset)
-        return live_cell(row - view_offset, column);
-    uint32_t line = (next + TERM_SCROLLBACK_LINES - view_offset + row) % TERM_SCROLLBACK_LINES;
-    return shown(scrollback[(size_t)line * columns + column]);
-}
-
+/* The glyph a code point is drawn with: an empty cell and the second half of a wide
+ * character are spaces, anything that is no code point the replacement character. */
 static uint32_t glyph_of(uint32_t code)
 {
-    return code < 256 ? latin_glyph[code] : psf_font_glyph_or_replacement(font, code);
+    if (code < 256)
+        return latin_glyph[code];
+    if (code > 0x10FFFF)
+        code = 0xFFFD;
+    return psf_font_glyph_or_replacement(font, code);
+}
+
+/* The line at row of what the view shows: the scrollback above the live screen when
+ * scrolled back; *reverse if the screen's reverse video (DECSCNM) applies to it. */
+static const struct cell *view_line(uint32_t row, bool *reverse)
+{
+    *reverse = false;
+    if (row >= view_offset) {
+        *reverse = global_reverse;
+        return screen[row - view_offset];
+    }
+    return scrollback[(next + TERM_SCROLLBACK_LINES - view_offset + row) % TERM_SCROLLBACK_LINES];
 }
 
 /* One cell's pixels; an 8-pixel wide glyph on 16 or 32 bits per pixel takes a loop with
  * no clipping (a cell of the grid lies wholly inside the surface). */
-static void draw_cell(uint32_t row, uint32_t column, struct shown_cell c, bool inverted)
+static void draw_cell(uint32_t row, uint32_t column, struct cell c, bool inverted)
 {
     uint32_t fg = inverted ? c.background : c.foreground;
     uint32_t bg = inverted ? c.foreground : c.background;
-    uint32_t glyph = glyph_of(c.code);
+    uint32_t glyph = c.glyph & ~PROTECTED;
     uint32_t x = column * font->width, y = row * font->height;
     if (font->width != 8 || glyph >= font->glyph_count) {
         surface_draw_glyph(&surface, font, glyph, (int32_t)x, (int32_t)y, fg, bg);
@@ -194,8 +183,10 @@ static void draw_cell(uint32_t row, uint32_t column, struct shown_cell c, bool i
     const uint8_t *bits = psf_font_glyph_bitmap(font, glyph);
     uint8_t *line = surface.pixels + (size_t)y * surface.bytes_per_line;
     if (word_aligned16) {
+        /* in locals: the stores could alias the font and the surface for the compiler */
         uint32_t fg2 = fg | fg << 16, bg2 = bg | bg << 16, change = fg2 ^ bg2;
-        for (uint32_t i = 0; i < font->height; i++, line += surface.bytes_per_line) {
+        uint32_t height = font->height, stride = surface.bytes_per_line;
+        for (uint32_t i = 0; i < height; i++, line += stride) {
             uint32_t *p = (uint32_t *)line + x / 2;
             const uint32_t *m = row_mask16[bits[i]];
             p[0] = bg2 ^ (change & m[0]);
@@ -220,81 +211,256 @@ static void draw_cell(uint32_t row, uint32_t column, struct shown_cell c, bool i
     }
 }
 
-/* ---- libvterm's callbacks ---- */
+/* ---- scrolling ---- */
 
-static int on_damage(VTermRect rect, void *user)
-{
-    (void)user;
-    if (view_offset) {
-        mark_all();
-        return 1;
-    }
-    mark((uint32_t)rect.start_row, (uint32_t)rect.end_row, (uint32_t)rect.start_col,
-         (uint32_t)rect.end_col);
-    return 1;
-}
-
-static bool inside(VTermPos p, VTermRect r)
-{
-    return p.row >= r.start_row && p.row < r.end_row && p.col >= r.start_col &&
-           p.col < r.end_col;
-}
-
-static uint32_t shifted(uint32_t value, int by)
+static uint32_t shifted(uint32_t value, int32_t by)
 {
     return (int64_t)value + by > 0 ? (uint32_t)((int64_t)value + by) : 0;
 }
 
-/* Moves the pixels of src to dest (libvterm scrolled); what was dirty or showed the
- * cursor in src is dirty where it lands, and the cursor's cell if something landed on it. */
+static bool cursor_in_rows(uint32_t top, uint32_t bottom)
+{
+    return cursor_shown && cursor_drawn.row >= (int)top && cursor_drawn.row < (int)bottom;
+}
+
+/* Moves the pending scroll's pixels. The inverted cursor moved with its row, and what
+ * landed where it was is not inverted: both cells are drawn again. */
+static void move_pending_pixels(void)
+{
+    if (!pending.used)
+        return;
+    pending.used = false;
+    uint32_t top = pending.top, bottom = pending.bottom;
+    int32_t distance = pending.distance;
+    uint32_t height = bottom - top, by = (uint32_t)(distance < 0 ? -distance : distance);
+    if (by == 0)
+        return;
+    if (by >= height) {
+        mark(top, bottom, 0, columns);
+        return;
+    }
+    size_t line = (size_t)font->height * surface.bytes_per_line;
+    uint8_t *first = surface.pixels + top * line;
+    if (distance > 0)
+        memmove(first, first + by * line, (height - by) * line);
+    else
+        memmove(first + by * line, first, (height - by) * line);
+    box_add(&changed, top, bottom, 0, columns);
+    if (cursor_in_rows(top, bottom)) {
+        int32_t landed = cursor_drawn.row - distance;
+        if (landed >= (int32_t)top && landed < (int32_t)bottom)
+            mark_cell((VTermPos){ landed, cursor_drawn.col });
+        mark_cell(cursor_drawn);
+    }
+}
+
+/* The pixels of view rows [top, bottom) are to move up by distance (down if negative):
+ * added to the pending scroll when it is of the same rows and way, else that one's pixels
+ * move first. Dirty cells move with the rows (the box grows over where they land), and
+ * the rows that came in are drawn. */
+static void scroll_pixels(uint32_t top, uint32_t bottom, int32_t distance)
+{
+    if (view_offset) {
+        mark_all();   /* the view shows other lines; drawn whole */
+        return;
+    }
+    if (pending.used && (pending.top != top || pending.bottom != bottom ||
+                         (pending.distance > 0) != (distance > 0)))
+        move_pending_pixels();
+    if (!pending.used)
+        pending.used = true, pending.top = top, pending.bottom = bottom, pending.distance = 0;
+    pending.distance += distance;
+    if (dirty.used)
+        mark(shifted(dirty.top, -distance), shifted(dirty.bottom, -distance), dirty.left,
+             dirty.right);
+}
+
+/* A line of blanks in the pen's colours, made again when they change: erasing a whole
+ * line (one per line scrolled) is one copy. */
+static struct cell *blank_line;
+static bool blank_line_valid;
+
+static void erase_line(struct cell *line)
+{
+    if (!blank_line_valid || blank_line[0].foreground != pen_foreground_pixel ||
+        blank_line[0].background != pen_background_pixel) {
+        for (uint32_t c = 0; c < columns; c++)
+            blank_line[c] = (struct cell){ space_glyph, pen_foreground_pixel,
+                                           pen_background_pixel };
+        blank_line_valid = true;
+    }
+    memmove(line, blank_line, columns * sizeof(*line));   /* term's memmove.c: blocks of 64 */
+}
+
+static void erase_cells(struct cell *line, uint32_t left, uint32_t right, bool selective)
+{
+    if (left == 0 && right == columns && !selective) {
+        erase_line(line);
+        return;
+    }
+    for (uint32_t c = left; c < right; c++) {
+        if (selective && (line[c].glyph & PROTECTED))
+            continue;
+        line[c] = (struct cell){ space_glyph, pen_foreground_pixel, pen_background_pixel };
+    }
+}
+
+/* A line scrolled off the top of the primary screen: into the ring, whose oldest line
+ * comes back as the free one. A view scrolled back stays on the same lines. */
+static struct cell *push_line(struct cell *line)
+{
+    if (global_reverse)
+        for (uint32_t c = 0; c < columns; c++) {
+            uint32_t f = line[c].foreground;
+            line[c].foreground = line[c].background;
+            line[c].background = f;
+        }
+    struct cell *free_line = scrollback[next];
+    scrollback[next] = line;
+    next = (next + 1) % TERM_SCROLLBACK_LINES;
+    if (kept < TERM_SCROLLBACK_LINES)
+        kept++;
+    if (view_offset && view_offset < kept)
+        view_offset++;
+    return free_line;
+}
+
+/* Whole rows [top, bottom) scroll by distance (up if positive, less than the height):
+ * pointers move; the lines that leave come back erased on the other side, or, leaving
+ * the top row of the primary screen, go to the scrollback (as libvterm's screen layer
+ * pushes them). */
+static void scroll_rows(uint32_t top, uint32_t bottom, int32_t distance)
+{
+    uint32_t by = (uint32_t)(distance < 0 ? -distance : distance);
+    struct cell *leaving[by];
+    if (distance > 0) {
+        for (uint32_t i = 0; i < by; i++)
+            leaving[i] = screen[top + i];
+        memmove(&screen[top], &screen[top + by], (bottom - top - by) * sizeof(*screen));
+        bool to_scrollback = top == 0 && screen == primary;
+        for (uint32_t i = 0; i < by; i++) {
+            struct cell *line = to_scrollback ? push_line(leaving[i]) : leaving[i];
+            erase_cells(line, 0, columns, false);
+            screen[bottom - by + i] = line;
+        }
+    } else {
+        for (uint32_t i = 0; i < by; i++)
+            leaving[i] = screen[bottom - by + i];
+        memmove(&screen[top + by], &screen[top], (bottom - top - by) * sizeof(*screen));
+        for (uint32_t i = 0; i < by; i++) {
+            erase_cells(leaving[i], 0, columns, false);
+            screen[top + i] = leaving[i];
+        }
+    }
+}
+
+/* ---- libvterm's state callbacks ---- */
+
+/* The most frequent call (every character): the cell, and the dirty box only when the
+ * cells lie outside it (text streaming into a box already dirty costs a compare). */
+static int on_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
+{
+    (void)user;
+    uint32_t row = (uint32_t)pos.row, column = (uint32_t)pos.col;   /* negatives too large */
+    if (row >= rows || column >= columns)
+        return 0;
+    uint32_t code = info->chars[0];
+    struct cell *line = screen[row];
+    line[column].glyph = (code < 256 ? latin_glyph[code] : glyph_of(code)) |
+                         (info->protected_cell ? PROTECTED : 0);
+    line[column].foreground = pen_foreground_pixel;
+    line[column].background = pen_background_pixel;
+    uint32_t end = column + 1;
+    /* The second half of a wide character shows a space in the colours it had. */
+    for (; end < column + (uint32_t)info->width && end < columns; end++)
+        line[end].glyph = space_glyph;
+    uint32_t view_row = row + view_offset;
+    if (!dirty.used || view_row < dirty.top || view_row >= dirty.bottom ||
+        column < dirty.left || end > dirty.right)
+        mark(view_row, view_row + 1, column, end);
+    return 1;
+}
+
+/* Whole rows scroll by pointers and moved pixels; a part of a row (inserted or deleted
+ * characters, left and right margins) is left to libvterm, which calls on_moverect and
+ * on_erase. */
+static int on_scrollrect(VTermRect rect, int downward, int rightward, void *user)
+{
+    (void)user;
+    if (rightward != 0 || rect.start_col != 0 || (uint32_t)rect.end_col != columns ||
+        rect.start_row < 0 || rect.end_row <= rect.start_row || (uint32_t)rect.end_row > rows)
+        return 0;
+    uint32_t top = (uint32_t)rect.start_row, bottom = (uint32_t)rect.end_row;
+    uint32_t height = bottom - top;
+    if (downward == 0)
+        return 1;
+    if ((uint32_t)abs(downward) >= height) {
+        for (uint32_t r = top; r < bottom; r++)   /* all of it erased, nothing pushed */
+            erase_cells(screen[r], 0, columns, false);
+        mark_live(top, bottom, 0, columns);
+        return 1;
+    }
+    scroll_rows(top, bottom, downward);
+    scroll_pixels(top, bottom, downward);
+    if (downward > 0)
+        mark_live(bottom - (uint32_t)downward, bottom, 0, columns);
+    else
+        mark_live(top, top + (uint32_t)-downward, 0, columns);
+    return 1;
+}
+
+/* Cells of a part of rows moved (libvterm's vterm_scroll_rect): copied, and drawn. */
 static int on_moverect(VTermRect dest, VTermRect src, void *user)
 {
     (void)user;
-    if (view_offset) {
-        mark_all();
-        return 1;
+    size_t count = (size_t)(src.end_col - src.start_col);
+    int downward = src.start_row - dest.start_row;
+    int height = dest.end_row - dest.start_row;
+    for (int i = 0; i < height; i++) {
+        int row = downward < 0 ? dest.end_row - 1 - i : dest.start_row + i;
+        memmove(&screen[row][dest.start_col], &screen[row + downward][src.start_col],
+                count * sizeof(struct cell));
     }
-    /* A part of a row (inserted or deleted characters): libvterm 0.1.4 does not move the
-     * damage it holds when the rectangle does not span it ("TODO" in its scrollrect), so
-     * moved pixels could be stale; it damages the destination instead when told no. */
-    if (src.start_col != 0 || (uint32_t)src.end_col != columns)
-        return 0;
-    int drow = dest.start_row - src.start_row, dcol = dest.start_col - src.start_col;
-    uint32_t bytes = surface.format.bits_per_pixel / 8;
-    size_t width = (size_t)(src.end_col - src.start_col) * font->width * bytes;
-    uint32_t lines = (uint32_t)(src.end_row - src.start_row) * font->height;
-    uint8_t *from = surface.pixels + (size_t)src.start_row * font->height * surface.bytes_per_line +
-                    (size_t)src.start_col * font->width * bytes;
-    uint8_t *to = surface.pixels + (size_t)dest.start_row * font->height * surface.bytes_per_line +
-                  (size_t)dest.start_col * font->width * bytes;
-    if (width == surface.bytes_per_line) {
-        memmove(to, from, (size_t)lines * width);
-    } else if (to < from) {
-        for (uint32_t i = 0; i < lines; i++)
-            memmove(to + (size_t)i * surface.bytes_per_line,
-                    from + (size_t)i * surface.bytes_per_line, width);
-    } else {
-        for (uint32_t i = lines; i-- > 0;)
-            memmove(to + (size_t)i * surface.bytes_per_line,
-                    from + (size_t)i * surface.bytes_per_line, width);
+    mark_live((uint32_t)dest.start_row, (uint32_t)dest.end_row, (uint32_t)dest.start_col,
+              (uint32_t)dest.end_col);
+    return 1;
+}
+
+static int on_erase(VTermRect rect, int selective, void *user)
+{
+    (void)user;
+    for (int r = rect.start_row; r < rect.end_row && (uint32_t)r < rows; r++)
+        erase_cells(screen[r], (uint32_t)rect.start_col,
+                    (uint32_t)rect.end_col < columns ? (uint32_t)rect.end_col : columns,
+                    selective != 0);
+    mark_live((uint32_t)rect.start_row, (uint32_t)rect.end_row, (uint32_t)rect.start_col,
+              (uint32_t)rect.end_col);
+    return 1;
+}
+
+static int on_setpenattr(VTermAttr attribute, VTermValue *value, void *user)
+{
+    (void)user;
+    switch (attribute) {
+    case VTERM_ATTR_FOREGROUND:
+        pen_foreground = value->color;
+        break;
+    case VTERM_ATTR_BACKGROUND:
+        pen_background = value->color;
+        break;
+    case VTERM_ATTR_REVERSE:
+        pen_reverse = value->boolean != 0;
+        break;
+    default:
+        return 1;   /* bold shows as the bright colour (libvterm's); no other is drawn */
     }
-    box_add(&changed, (uint32_t)dest.start_row, (uint32_t)dest.end_row, (uint32_t)dest.start_col,
-            (uint32_t)dest.end_col);
-    if (dirty.used)
-        mark(shifted(dirty.top, drow), shifted(dirty.bottom, drow), shifted(dirty.left, dcol),
-             shifted(dirty.right, dcol));
-    /* The inverted cell moved with the rest, and what landed on it is not inverted. */
-    if (cursor_shown && inside(cursor_drawn, src))
-        mark_cell((VTermPos){ cursor_drawn.row + drow, cursor_drawn.col + dcol });
-    if (cursor_shown && inside(cursor_drawn, dest))
-        mark_cell(cursor_drawn);
+    pen_changed();
     return 1;
 }
 
 static int on_movecursor(VTermPos position, VTermPos old, int visible, void *user)
 {
-    (void)old, (void)user;
-    cursor = position;
+    (void)position, (void)old, (void)user;
     cursor_visible = visible != 0;
     return 1;
 }
@@ -302,39 +468,50 @@ static int on_movecursor(VTermPos position, VTermPos old, int visible, void *use
 static int on_settermprop(VTermProp property, VTermValue *value, void *user)
 {
     (void)user;
-    if (property == VTERM_PROP_CURSORVISIBLE)
+    switch (property) {
+    case VTERM_PROP_CURSORVISIBLE:
         cursor_visible = value->boolean != 0;
-    return 1;
-}
-
-/* A line scrolled off the top: into the ring. A view scrolled back stays on the same
- * lines, so it moves one further back. */
-static int on_pushline(int count, const VTermScreenCell *cells, void *user)
-{
-    (void)user;
-    struct kept_cell *line = scrollback + (size_t)next * columns;
-    uint32_t given = count < 0 ? 0 : (uint32_t)count < columns ? (uint32_t)count : columns;
-    for (uint32_t i = 0; i < given; i++)
-        line[i] = keep(&cells[i]);
-    for (uint32_t i = given; i < columns; i++)
-        line[i] = blank;
-    next = (next + 1) % TERM_SCROLLBACK_LINES;
-    if (kept < TERM_SCROLLBACK_LINES)
-        kept++;
-    if (view_offset) {
-        if (view_offset < kept)
-            view_offset++;
-        mark_all();
+        break;
+    case VTERM_PROP_ALTSCREEN:
+        /* libvterm erases the alternate screen when it is entered */
+        screen = value->boolean ? alternate : primary;
+        mark_live(0, rows, 0, columns);
+        break;
+    case VTERM_PROP_REVERSE:
+        global_reverse = value->boolean != 0;
+        mark_live(0, rows, 0, columns);
+        break;
+    default:
+        break;
     }
     return 1;
 }
 
-static const VTermScreenCallbacks callbacks = {
-    .damage = on_damage,
-    .moverect = on_moverect,
+/* A double-width line (DECDWL) shows its left half only: the right half is erased, as
+ * libvterm's screen layer does. The glyphs themselves are drawn single width. */
+static int on_setlineinfo(int row, const VTermLineInfo *new_info, const VTermLineInfo *old_info,
+                          void *user)
+{
+    (void)user;
+    if (row < 0 || (uint32_t)row >= rows)
+        return 1;
+    if (new_info->doublewidth && !old_info->doublewidth)
+        erase_cells(screen[row], columns / 2, columns, false);
+    if (new_info->doublewidth != old_info->doublewidth ||
+        new_info->doubleheight != old_info->doubleheight)
+        mark_live((uint32_t)row, (uint32_t)row + 1, 0, columns);
+    return 1;
+}
+
+static const VTermStateCallbacks callbacks = {
+    .putglyph = on_putglyph,
     .movecursor = on_movecursor,
+    .scrollrect = on_scrollrect,
+    .moverect = on_moverect,
+    .erase = on_erase,
+    .setpenattr = on_setpenattr,
     .settermprop = on_settermprop,
-    .sb_pushline = on_pushline,
+    .setlineinfo = on_setlineinfo,
 };
 
 static void on_output(const char *bytes, size_t length, void *user)
@@ -355,15 +532,26 @@ int term_screen_init(const struct surface *s, const struct psf_font *f, term_out
     output = out;
     columns = s->width / f->width;
     rows = s->height / f->height;
-    scrollback = calloc((size_t)TERM_SCROLLBACK_LINES * columns, sizeof(*scrollback));
-    terminal = scrollback ? vterm_new((int)rows, (int)columns) : 0;
+    size_t lines = 2u * rows + TERM_SCROLLBACK_LINES + 1u;   /* the last: blank_line */
+    struct cell *pool = calloc(lines * columns, sizeof(*pool));
+    struct cell **pointers = calloc(lines, sizeof(*pointers));
+    terminal = pool && pointers ? vterm_new((int)rows, (int)columns) : 0;
     if (!terminal) {
-        free(scrollback);
-        scrollback = 0;
+        free(pool);
+        free(pointers);
         return -PECAN_ENOMEM;
     }
+    for (size_t i = 0; i < lines; i++)
+        pointers[i] = pool + i * columns;
+    blank_line = pointers[lines - 1];
+    primary = pointers;
+    alternate = pointers + rows;
+    scrollback = pointers + 2u * rows;
+    screen = primary;
     for (uint32_t c = 0; c < 256; c++)
         latin_glyph[c] = psf_font_glyph_or_replacement(f, c);
+    latin_glyph[0] = latin_glyph[' '];   /* an erased cell */
+    space_glyph = latin_glyph[' '];
     for (uint32_t b = 0; b < 256; b++)
         for (uint32_t j = 0; j < 4; j++)
             row_mask16[b][j] = ((b & (0x80u >> (2 * j))) ? 0x0000FFFFu : 0) |
@@ -372,71 +560,25 @@ int term_screen_init(const struct surface *s, const struct psf_font *f, term_out
                      ((uintptr_t)s->pixels % 4 == 0) && s->bytes_per_line % 4 == 0;
     vterm_set_utf8(terminal, 1);
     vterm_output_set_callback(terminal, on_output, 0);
-    vterm_screen = vterm_obtain_screen(terminal);
-    vterm_screen_set_callbacks(vterm_screen, &callbacks, 0);
-    vterm_screen_set_damage_merge(vterm_screen, VTERM_DAMAGE_SCROLL);
-    vterm_screen_enable_altscreen(vterm_screen, 1);
-    vterm_state_set_bold_highbright(vterm_obtain_state(terminal), 1);
-    vterm_screen_reset(vterm_screen, 1);
+    state = vterm_obtain_state(terminal);
+    vterm_state_get_default_colors(state, &pen_foreground, &pen_background);
+    pen_changed();
+    for (size_t i = 0; i + 1 < lines; i++)
+        erase_cells(pointers[i], 0, columns, false);
+    vterm_state_set_bold_highbright(state, 1);
+    vterm_state_set_callbacks(state, &callbacks, 0);
+    vterm_state_reset(state, 1);
     /* The part of the window right of and below the grid stays in the background. */
-    blank.code = ' ';
-    vterm_state_get_default_colors(vterm_obtain_state(terminal), &blank.foreground,
-                                   &blank.background);
-    surface_fill_rectangle(&surface, 0, 0, surface.width, surface.height,
-                           pack(&background_cache, blank.background));
+    VTermColor foreground, background;
+    vterm_state_get_default_colors(state, &foreground, &background);
+    surface_fill_rectangle(&surface, 0, 0, surface.width, surface.height, pack(background));
     mark_all();
     return 0;
 }
 
-/*
- * libvterm 0.1.4 merges a pending scroll with the next one of the same rectangle by adding
- * their distances, even when they go opposite ways (screen.c, scrollrect): 5 lines down
- * then 3 up become one move of 2 down, and the rows the first erased and the second
- * brought back are neither moved nor damaged. Its cells are right, only what it tells us
- * is wrong. So term watches the output for what can scroll (LF, VT, FF, IND, NEL, RI, and
- * CSI S, T, L, M) and has libvterm emit what is pending before a scroll the other way.
- * The scanner only classifies; libvterm still parses everything.
- */
-enum scroll_way { SCROLL_NONE, SCROLL_UP, SCROLL_DOWN };
-enum scan_state { SCAN_GROUND, SCAN_ESCAPE, SCAN_CSI };
-static enum scan_state scan;
-static enum scroll_way pending_way;   /* of the scrolls libvterm holds since its last flush */
-
-/* The way byte c can scroll, as the byte that ends a control or sequence; moves the scan. */
-static enum scroll_way scan_byte(uint8_t c)
-{
-    switch (scan) {
-    case SCAN_GROUND:
-        if (c == 0x1B)
-            scan = SCAN_ESCAPE;
-        return (c == '\n' || c == 0x0B || c == 0x0C) ? SCROLL_UP : SCROLL_NONE;
-    case SCAN_ESCAPE:
-        scan = c == '[' ? SCAN_CSI : c == 0x1B ? SCAN_ESCAPE : SCAN_GROUND;
-        return (c == 'D' || c == 'E') ? SCROLL_UP : c == 'M' ? SCROLL_DOWN : SCROLL_NONE;
-    default:
-        if (c >= 0x20 && c <= 0x3F)
-            return SCROLL_NONE;   /* parameters and intermediates */
-        scan = c == 0x1B ? SCAN_ESCAPE : SCAN_GROUND;
-        return (c == 'S' || c == 'M') ? SCROLL_UP : (c == 'T' || c == 'L') ? SCROLL_DOWN
-                                                                         : SCROLL_NONE;
-    }
-}
-
 void term_screen_write(const char *bytes, size_t length)
 {
-    size_t start = 0;
-    for (size_t i = 0; i < length; i++) {
-        enum scroll_way way = scan_byte((uint8_t)bytes[i]);
-        if (way == SCROLL_NONE)
-            continue;
-        if (pending_way != SCROLL_NONE && way != pending_way) {
-            vterm_input_write(terminal, bytes + start, i - start);
-            vterm_screen_flush_damage(vterm_screen);
-            start = i;
-        }
-        pending_way = way;
-    }
-    vterm_input_write(terminal, bytes + start, length - start);
+    vterm_input_write(terminal, bytes, length);
 }
 
 static void scroll_view(int64_t lines)
@@ -509,8 +651,9 @@ void term_screen_key(const struct pecan_event *e)
 
 bool term_screen_flush(struct term_rectangle *drawn)
 {
-    vterm_screen_flush_damage(vterm_screen);
-    pending_way = SCROLL_NONE;
+    move_pending_pixels();
+    VTermPos cursor;
+    vterm_state_get_cursorpos(state, &cursor);
     bool show = cursor_visible && view_offset == 0 && cursor.row >= 0 &&
                 (uint32_t)cursor.row < rows && cursor.col >= 0 && (uint32_t)cursor.col < columns;
     if (show != cursor_shown || cursor.row != cursor_drawn.row ||
@@ -520,11 +663,13 @@ bool term_screen_flush(struct term_rectangle *drawn)
         if (show)
             mark_cell(cursor);
     }
-    if (dirty.used)
-        for (uint32_t row = dirty.top; row < dirty.bottom; row++)
-            for (uint32_t column = dirty.left; column < dirty.right; column++)
-                draw_cell(row, column, view_cell(row, column),
-                          show && (int)row == cursor.row && (int)column == cursor.col);
+    for (uint32_t row = dirty.top; dirty.used && row < dirty.bottom; row++) {
+        bool reverse;
+        const struct cell *line = view_line(row, &reverse);
+        for (uint32_t column = dirty.left; column < dirty.right; column++)
+            draw_cell(row, column, line[column],
+                      reverse != (show && (int)row == cursor.row && (int)column == cursor.col));
+    }
     cursor_drawn = cursor;
     cursor_shown = show;
     dirty.used = false;
@@ -554,6 +699,18 @@ void term_screen_size(uint32_t *r, uint32_t *c)
 {
     *r = rows;
     *c = columns;
+}
+
+bool term_screen_cell(uint32_t row, uint32_t column, uint32_t *glyph, uint32_t *foreground,
+                      uint32_t *background)
+{
+    if (row >= rows || column >= columns)
+        return false;
+    struct cell c = screen[row][column];
+    *glyph = c.glyph & ~PROTECTED;
+    *foreground = global_reverse ? c.background : c.foreground;
+    *background = global_reverse ? c.foreground : c.background;
+    return true;
 }
 
 uint32_t term_screen_scrollback(uint32_t *offset)

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The terminal's screen (screen.c): libvterm's state and screen, drawn with a PSF font
- * into a surface (the pixels of term's window), a scrollback of the lines that scrolled
- * off the top, and the keyboard: key events into the bytes a VT100/xterm sends.
+ * The terminal's screen (screen.c): libvterm's state layer (parsing, cursor, pen, modes)
+ * with term's own cells, drawn with a PSF font into a surface (the pixels of term's
+ * window), a scrollback of the lines that scrolled off the top, and the keyboard: key
+ * events into the bytes a VT100/xterm sends.
  *
  * One terminal per program (the state is the file's). Nothing here makes a system call or
  * takes a lock: term.c calls it under its one lock, the benchmark and tests call it alone.
  *
- * Drawing is batched: term_screen_write only feeds libvterm, which keeps the damage
- * (merged, scrolls included); term_screen_flush draws what changed since the last flush
- * and says which pixels those were, for the caller to refresh.
+ * Drawing is batched: term_screen_write only feeds libvterm, whose callbacks change the
+ * cells and keep the damage (a run of scrolls merged); term_screen_flush draws what
+ * changed since the last flush and says which pixels those were, for the caller to
+ * refresh.
  */
 #ifndef TERM_SCREEN_H
 #define TERM_SCREEN_H
@@ -53,6 +55,11 @@ void term_screen_damage_all(void);
 void term_screen_size(uint32_t *rows, uint32_t *columns);
 /* Where the cursor was drawn at the last flush, and whether it was (for term-check). */
 bool term_screen_cursor(int32_t *row, int32_t *column);
+/* The live grid's cell at (row, column) as drawn: its glyph and colours packed for the
+ * surface, reverse video (the cell's and the screen's) applied; false outside the grid
+ * (for term-check, which compares them with libvterm's own screen layer). */
+bool term_screen_cell(uint32_t row, uint32_t column, uint32_t *glyph, uint32_t *foreground,
+                      uint32_t *background);
 /* Lines kept in the scrollback, and how many the view is scrolled back (0: the bottom). */
 uint32_t term_screen_scrollback(uint32_t *view_offset);
 

@@ -1,25 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * term-check: term's drawing checked against itself (docs/graphics.md, "term"), a program
- * test on the board. term draws only what libvterm says changed and moves pixels for
- * scrolls, so a mistake in the damage, the moves, the cursor or the scrollback's view
- * leaves stale pixels. This program feeds term's screen (screen.c, in this program, on a
- * 640x480x16 surface in memory) STEPS random pieces of terminal output from a vocabulary
- * that reaches libvterm's paths: text, UTF-8 (wide, invalid), CR, LF, BS, TAB, cursor
- * motion and addressing, colours (16, 256, true colour), reverse, erasing, scroll regions,
- * inserted and deleted lines and characters, scrolling up and down, reverse index, the
- * cursor hidden and shown, the alternate screen, and Shift+Page Up/Down and other keys.
- * After a random number of pieces it flushes, then copies the surface, has the whole view
- * drawn again and compares: every pixel must be the same. On a difference it prints the
- * pieces before it, the cells that differ and the cursor. It found three mistakes: the
- * cursor's cell overwritten by a scroll, libvterm merging scrolls of opposite ways, and
- * libvterm not moving its pending damage with inserted characters (screen.c).
+ * term-check: term's drawing and cells checked (docs/graphics.md, "term"), a program test
+ * on the board. term keeps its own cells on libvterm's state layer, draws only what
+ * changed and moves pixels for scrolls, so a mistake in the cells, the damage, the
+ * moves, the cursor or the scrollback's view leaves wrong or stale pixels. This program
+ * feeds term's screen (screen.c, in this program, on a 640x480x16 surface in memory)
+ * STEPS random pieces of terminal output from a vocabulary that reaches libvterm's paths:
+ * text, UTF-8 (wide, invalid), CR, LF, BS, TAB, cursor motion and addressing, colours
+ * (16, 256, true colour), reverse, the reverse screen (DECSCNM), erasing (selective too,
+ * with protected cells), scroll regions (also from the top row, which feed the
+ * scrollback), left and right margins, inserted and deleted lines and characters,
+ * scrolling up and down, reverse index, double-width lines, a full reset, the cursor
+ * hidden and shown, the alternate screen, and Shift+Page Up/Down and other keys.
+ * After a random number of pieces it flushes, then copies the surface, has the whole
+ * view drawn again and compares: every pixel must be the same. Every fourth flush it
+ * also compares term's live cells (glyph, colours) with libvterm's own screen layer fed
+ * the same output. On a difference it prints the pieces before it and what differs.
+ * With libvterm's screen layer (before term kept its cells) it found the cursor's cell
+ * overwritten by a scroll and two mistakes in libvterm's reported damage (docs).
  *
- * Prints "term-check: N pieces, F flushes, C full redraws equal" or FAILED.
+ * Prints "term-check: N pieces, F flushes, C full redraws equal, G grids equal to
+ * libvterm's screen layer" or FAILED.
  */
 #include <pecan/protocol/event.h>
 #include <stdio.h>
 #include <string.h>
+#include <vterm.h>
 #include "screen.h"
 
 #define STEPS 40000u
@@ -33,6 +39,12 @@ static uint16_t frame[WIDTH * HEIGHT], copy[WIDTH * HEIGHT];
 
 static struct psf_font font;
 static uint32_t state = 0x1B873593u;
+static struct surface surface;
+
+/* libvterm's own screen layer, fed the same output: term keeps its cells itself (on the
+ * state layer), and they must say what libvterm's would. */
+static VTerm *reference;
+static VTermScreen *reference_screen;
 
 static uint32_t random32(void)
 {
@@ -62,12 +74,6 @@ static void remember(const char *what)
     snprintf(history[history_next++ % HISTORY], sizeof(history[0]), "%s", what);
 }
 
-static void out(const char *text)
-{
-    remember(text);
-    term_screen_write(text, strlen(text));
-}
-
 static void print_history(void)
 {
     for (unsigned i = 0; i < HISTORY; i++) {
@@ -77,6 +83,61 @@ static void print_history(void)
             printf((*h >= 0x20 && *h < 0x7F) ? "%c" : "\\x%02x", (unsigned char)*h);
         printf("\n");
     }
+}
+
+static void out(const char *text)
+{
+    remember(text);
+    term_screen_write(text, strlen(text));
+    vterm_input_write(reference, text, strlen(text));
+}
+
+static void reference_init(uint32_t rows, uint32_t columns)
+{
+    reference = vterm_new((int)rows, (int)columns);
+    vterm_set_utf8(reference, 1);
+    reference_screen = vterm_obtain_screen(reference);
+    vterm_screen_enable_altscreen(reference_screen, 1);
+    vterm_state_set_bold_highbright(vterm_obtain_state(reference), 1);
+    vterm_screen_reset(reference_screen, 1);
+}
+
+static uint32_t reference_pack(VTermColor colour)
+{
+    vterm_screen_convert_color_to_rgb(reference_screen, &colour);
+    return pixel_format_pack(&surface.format,
+                             (struct color){ colour.rgb.red, colour.rgb.green, colour.rgb.blue });
+}
+
+/* The live grid's cells against the reference's, as drawn: the glyph (an empty cell and
+ * the second half of a wide character a space, a non-code-point U+FFFD) and the colours
+ * with reverse video applied. True if all agree; else prints the first that differs. */
+static bool cells_agree(unsigned step)
+{
+    uint32_t rows, columns;
+    term_screen_size(&rows, &columns);
+    for (uint32_t row = 0; row < rows; row++)
+        for (uint32_t column = 0; column < columns; column++) {
+            VTermScreenCell c;
+            vterm_screen_get_cell(reference_screen, (VTermPos){ (int)row, (int)column }, &c);
+            uint32_t code = c.chars[0] == 0 || c.chars[0] == (uint32_t)-1 ? ' '
+                            : c.chars[0] > 0x10FFFF ? 0xFFFD : c.chars[0];
+            uint32_t glyph = psf_font_glyph_or_replacement(&font, code);
+            uint32_t fg = reference_pack(c.attrs.reverse ? c.bg : c.fg);
+            uint32_t bg = reference_pack(c.attrs.reverse ? c.fg : c.bg);
+            uint32_t g, f, b;
+            if (!term_screen_cell(row, column, &g, &f, &b) || g != glyph || f != fg || b != bg) {
+                printf("term-check: after piece %u, cell (%lu, %lu): term has glyph %lu colours "
+                       "%lx/%lx, libvterm's screen glyph %lu (U+%04lX) colours %lx/%lx (FAILED); "
+                       "the last pieces, oldest first:\n", step, (unsigned long)row,
+                       (unsigned long)column, (unsigned long)g, (unsigned long)f,
+                       (unsigned long)b, (unsigned long)glyph, (unsigned long)code,
+                       (unsigned long)fg, (unsigned long)bg);
+                print_history();
+                return false;
+            }
+        }
+    return true;
 }
 
 static void key(uint32_t code, uint8_t modifiers)
@@ -96,7 +157,9 @@ static void piece(void)
         "\033[2J", "\033[0m", "\033[7m", "\033[1m", "\033[27m", "\033M", "\033D", "\033E",
         "\033[?25l", "\033[?25h", "\033[?1049h", "\033[?1049l", "\033[r", "\033[H",
         "\xc3\xa4", "\xe4\xb8\xad", "\xe2\x82\xac", "\xff", "\xe2\x94", "\033[?7l",
-        "\033[?7h", "\0337", "\0338", "\033[4h", "\033[4l",
+        "\033[?7h", "\0337", "\0338", "\033[4h", "\033[4l", "\033[?5h", "\033[?5l",
+        "\033[1\"q", "\033[0\"q", "\033[?K", "\033[?1J", "\033#6", "\033#5", "\033c",
+        "\033[?69h", "\033[?69l", "\033[5;60s", "\033[1;12r", "\033[2X",
     };
     static const char *const words[] = { "pecan ", "term", " libvterm", "x", "0123456789",
                                          "The quick brown fox jumps over the lazy dog. " };
@@ -142,13 +205,16 @@ static void piece(void)
 
 int main(void)
 {
-    struct surface s = { (uint8_t *)frame, WIDTH, HEIGHT, WIDTH * 2, pixel_format_rgb565 };
+    surface = (struct surface){ (uint8_t *)frame, WIDTH, HEIGHT, WIDTH * 2, pixel_format_rgb565 };
     if (psf_font_open(&font, console_font, console_font_size) != PSF_OK ||
-        term_screen_init(&s, &font, discard) != 0) {
+        term_screen_init(&surface, &font, discard) != 0) {
         printf("term-check: setting up (FAILED)\n");
         return 1;
     }
-    unsigned flushes = 0, redraws = 0;
+    uint32_t rows, columns;
+    term_screen_size(&rows, &columns);
+    reference_init(rows, columns);
+    unsigned flushes = 0, redraws = 0, agreed = 0;
     struct term_rectangle drawn;
     for (unsigned step = 1; step <= STEPS; step++) {
         piece();
@@ -157,6 +223,11 @@ int main(void)
         term_screen_flush(&drawn);
         remember("(flush)");
         flushes++;
+        if (flushes % 4 == 0) {
+            if (!cells_agree(step))
+                return 1;
+            agreed++;
+        }
         memcpy(copy, frame, sizeof(frame));
         term_screen_damage_all();
         term_screen_flush(&drawn);
@@ -186,7 +257,7 @@ int main(void)
                 return 1;
             }
     }
-    printf("term-check: %u pieces, %u flushes, %u full redraws equal\n", STEPS, flushes,
-           redraws);
+    printf("term-check: %u pieces, %u flushes, %u full redraws equal, %u grids equal to "
+           "libvterm's screen layer\n", STEPS, flushes, redraws, agreed);
     return 0;
 }
