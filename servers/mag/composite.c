@@ -312,7 +312,8 @@ static void draw_content(const struct mag_view *view, struct rectangle clip)
     draw_frame(view, clip);
 }
 
-/* Kill mode's list of sessions, a box at the screen's top left. */
+/* Kill mode's list of sessions, a box at the screen's bottom left: windows' label bars
+ * are at their tops, and the list must not hide the labels it names. */
 #define KILL_LIST_MARGIN 4
 
 static struct rectangle kill_list_area(void)
@@ -322,9 +323,10 @@ static struct rectangle kill_list_area(void)
         size_t length = strlen(composite_kill_list[i]);
         longest = length > longest ? length : longest;
     }
-    return (struct rectangle){ 0, 0, (int64_t)longest * mag_screen.font.width + 2 * KILL_LIST_MARGIN,
-                               (int64_t)composite_kill_count * mag_screen.font.height +
-                                   2 * KILL_LIST_MARGIN };
+    int64_t height = (int64_t)composite_kill_count * mag_screen.font.height + 2 * KILL_LIST_MARGIN;
+    return (struct rectangle){ 0, (int64_t)mag_screen.surface.height - height,
+                               (int64_t)longest * mag_screen.font.width + 2 * KILL_LIST_MARGIN,
+                               height };
 }
 
 static void draw_kill_list(struct rectangle clip)
@@ -338,7 +340,8 @@ static void draw_kill_list(struct rectangle clip)
     surface_fill_rectangle(&target, 0, 0, target.width, target.height, mag_screen.text_pixel);
     for (unsigned i = 0; i < composite_kill_count; i++)
         surface_draw_text(&target, &mag_screen.font, (int32_t)(KILL_LIST_MARGIN - part.x),
-                          (int32_t)(KILL_LIST_MARGIN + i * mag_screen.font.height - part.y),
+                          (int32_t)(area.y + KILL_LIST_MARGIN + i * mag_screen.font.height -
+                                    part.y),
                           composite_kill_list[i], strlen(composite_kill_list[i]),
                           mag_screen.pointer_pixel, mag_screen.text_pixel);
 }

@@ -75,7 +75,7 @@ def model(font, windows, focus, pointer, xray=False, frame=True, dim=True, kill_
         for i, line in enumerate(kill_lines):
             render_text(font, line, shown(POINTER_INSIDE), shown(POINTER_OUTLINE), image=box,
                         x=KILL_LIST_MARGIN, y=KILL_LIST_MARGIN + i * font.height)
-        paste(image, box, 0, 0)
+        paste(image, box, 0, image.height - height)   # the bottom left
     px, py = pointer
     for row, line in enumerate(pointer_shape()):
         for column, c in enumerate(line):
