@@ -17,6 +17,22 @@ try("quota too large", function() ld:start({ quota = 1024 * 1024 * 1024 }, "rom/
 try("bad option", function() ld:start({ capz = {} }, "rom/hello.elf") end)
 try("syntax error", function() assert(loadstring("local x = = 1", "=rom/broken.lua")) end)
 
+-- A server that takes the session open and never answers: the start fails after
+-- L4.session_timeout_ms with a message, rather than hanging the script.
+try("server never answers", function()
+    local mute = ld:new_channel()
+    local server = ld:start({ caps = { svr = mute:svr(), nowhere = ld:new_channel() },
+                              log = { "mute", "red" } },
+                            "rom/mute_server.elf")
+    L4.session_timeout_ms = 500
+    local ok, message = pcall(ld.start, ld, { caps = { echo = mute:create(L4.Proto.Echo) } },
+                              "rom/hello.elf")
+    L4.session_timeout_ms = 30000
+    server:kill()
+    server:wait()
+    if not ok then error(message, 0) end
+end)
+
 local ok = ld:start({ log = { "hello", "green" } }, "rom/hello.elf still works")
 print("hello exited with status " .. tostring(ok:wait()))
 local missing = nil

@@ -3,8 +3,9 @@
  * The call every protocol client makes (internal to l4re/client): the message goes to
  * gate with the protocol as label; capability items in the reply land in the receive
  * slots named with pecan_receive_caps, which are cleared again afterwards. The result is
- * the reply label, the IPC failure as PECAN_IPC_ERROR(status), or, for an item the kernel could
- * not deliver, its reason (-PECAN_E*, from the UTCB error word).
+ * the reply label, the IPC failure as PECAN_IPC_ERROR(status) (PECAN_IPC_TIMEOUT when a
+ * timed call's time ran out, sending or waiting for the reply), or, for an item the kernel
+ * could not deliver, its reason (-PECAN_E*, from the UTCB error word).
  */
 #ifndef PECAN_CLIENT_CALL_H
 #define PECAN_CLIENT_CALL_H
@@ -12,16 +13,23 @@
 #include <pecan/runtime.h>
 #include <pecan/sys.h>
 
-static inline int client_call(pecan_cap_t gate, int protocol, struct pecan_message *msg,
-                              unsigned words, unsigned items)
+static inline int client_call_within(pecan_cap_t gate, int protocol, struct pecan_message *msg,
+                                     unsigned words, unsigned items, pecan_word_t timeout)
 {
     msg->tag = pecan_tag(protocol, words, items);
-    struct pecan_reply reply = pecan_ipc_call(gate, msg, PECAN_TIMEOUT_NEVER);
+    struct pecan_reply reply = pecan_ipc_call(gate, msg, timeout);
     struct pecan_utcb *utcb = pecan_utcb();
     utcb->buffer[PECAN_UTCB_BUFFER_CAP_COUNT] = 0;
     if (reply.ipc_status == PECAN_IPC_ITEM_FAILED && pecan_tag_label(reply.tag) == 0)
         return utcb->error ? -(int)utcb->error : -PECAN_EINVAL;
     return pecan_error(reply);
+}
+
+/* The same without a time limit: for servers the caller has to trust anyway. */
+static inline int client_call(pecan_cap_t gate, int protocol, struct pecan_message *msg,
+                              unsigned words, unsigned items)
+{
+    return client_call_within(gate, protocol, msg, words, items, PECAN_TIMEOUT_NEVER);
 }
 
 /* Packs length bytes of text into words from w on (little-endian, zero-padded);

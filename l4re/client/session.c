@@ -10,7 +10,8 @@
 /* CREATE with the gate as item 0 (0: no item, the server pays) and the payer as item 1
  * (0: none). */
 static int create(pecan_cap_t server, int protocol, pecan_cap_t gate, pecan_cap_t payer,
-                  const pecan_word_t *args, unsigned count, pecan_cap_t dest)
+                  const pecan_word_t *args, unsigned count, pecan_word_t timeout,
+                  pecan_cap_t dest)
 {
     struct pecan_message m;
     m.word[0] = PECAN_FACTORY_CREATE;
@@ -26,7 +27,7 @@ static int create(pecan_cap_t server, int protocol, pecan_cap_t gate, pecan_cap_
         client_cap_item(&m.word[2 + count + 2 * items++], payer,
                         PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
     pecan_receive_caps(&dest, 1);
-    int err = client_call(server, PECAN_PROTO_FACTORY, &m, 2 + count, items);
+    int err = client_call_within(server, PECAN_PROTO_FACTORY, &m, 2 + count, items, timeout);
     if (!err && pecan_tag_items(m.tag) < 1)
         return -PECAN_EMSGTOOSHORT;
     return err;
@@ -40,8 +41,9 @@ static int can_send_items(pecan_cap_t server)
            (id.rights & PECAN_RIGHT_GRANT);
 }
 
-static int open_session(pecan_cap_t server, int protocol, pecan_cap_t factory, bool charged,
-                const pecan_word_t *args, unsigned count, struct pecan_session *session)
+int pecan_session_open_within(pecan_cap_t server, int protocol, pecan_cap_t factory,
+                              bool charged, const pecan_word_t *args, unsigned count,
+                              uint32_t timeout_us, struct pecan_session *session)
 {
     if (count > PECAN_SESSION_MAX_ARGS)
         return -PECAN_ERANGE;
@@ -51,6 +53,7 @@ static int open_session(pecan_cap_t server, int protocol, pecan_cap_t factory, b
         err = pecan_factory_create_gate(factory, session->gate);
     if (!err)
         err = create(server, protocol, session->gate, charged ? factory : 0, args, count,
+                     timeout_us ? pecan_timeout_us(timeout_us) : PECAN_TIMEOUT_NEVER,
                      session->cap);
     if (err)
         pecan_session_close(session);
@@ -60,14 +63,14 @@ static int open_session(pecan_cap_t server, int protocol, pecan_cap_t factory, b
 int pecan_session_open(pecan_cap_t server, int protocol, pecan_cap_t factory,
                        const pecan_word_t *args, unsigned count, struct pecan_session *session)
 {
-    return open_session(server, protocol, factory, false, args, count, session);
+    return pecan_session_open_within(server, protocol, factory, false, args, count, 0, session);
 }
 
 int pecan_session_open_charged(pecan_cap_t server, int protocol, pecan_cap_t factory,
                                const pecan_word_t *args, unsigned count,
                                struct pecan_session *session)
 {
-    return open_session(server, protocol, factory, true, args, count, session);
+    return pecan_session_open_within(server, protocol, factory, true, args, count, 0, session);
 }
 
 void pecan_session_close(struct pecan_session *session)

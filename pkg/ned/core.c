@@ -285,11 +285,12 @@ static int argument_words(lua_State *L, int list, pecan_word_t *words, unsigned 
     return (int)count;
 }
 
-/* core.session_open(channel, protocol, factory, words, charged) -> session, gate (nil if
- * the server paid: a channel copy without GRANT), or nil, a message and the error: FACTORY
- * CREATE of protocol at the server behind channel, the session's gate made through
- * factory; charged: the server gets factory too, to charge what it makes for the session
- * (pecan_session_open_charged). */
+/* core.session_open(channel, protocol, factory, words, charged, timeout_ms) -> session,
+ * gate (nil if the server paid: a channel copy without GRANT), or nil, a message and the
+ * error: FACTORY CREATE of protocol at the server behind channel, the session's gate made
+ * through factory; charged: the server gets factory too, to charge what it makes for the
+ * session (pecan_session_open_charged); timeout_ms (0 or nil: none): how long the server
+ * may take to answer, so a hung server cannot stop the script (PECAN_IPC_TIMEOUT). */
 static int core_session_open(lua_State *L)
 {
     pecan_cap_t channel = check_cap(L, 1)->slot;
@@ -300,12 +301,13 @@ static int core_session_open(lua_State *L)
     int count = argument_words(L, 4, words, PECAN_SESSION_MAX_ARGS);
     if (count < 0)
         return fail(L, "bad argument words", -PECAN_EINVAL);
+    lua_Integer timeout_ms = luaL_optinteger(L, 6, 0);
+    if (timeout_ms < 0 || timeout_ms > 3600000)
+        return fail(L, "a timeout of 0 to 3,600,000 ms", -PECAN_ERANGE);
     struct pecan_session session;
-    int err = lua_toboolean(L, 5)
-                  ? pecan_session_open_charged(channel, protocol, factory, words,
-                                               (unsigned)count, &session)
-                  : pecan_session_open(channel, protocol, factory, words, (unsigned)count,
-                                       &session);
+    int err = pecan_session_open_within(channel, protocol, factory, lua_toboolean(L, 5),
+                                        words, (unsigned)count, (uint32_t)timeout_ms * 1000u,
+                                        &session);
     if (err)
         return fail(L, "no session", err);
     push_cap(L, session.cap, rights_of(session.cap), true);

@@ -13,6 +13,8 @@
 #define PECAN_SESSION_H
 
 #include <pecan/syscall.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #define PECAN_SESSION_MAX_ARGS 8
 
@@ -38,6 +40,14 @@ int pecan_session_open(pecan_cap_t server, int protocol, pecan_cap_t factory,
 int pecan_session_open_charged(pecan_cap_t server, int protocol, pecan_cap_t factory,
                                const pecan_word_t *args, unsigned count,
                                struct pecan_session *session);
+/* Either of the two (charged or not) with a time limit on the server's answer: a server
+ * that takes the request and never answers gives PECAN_IPC_ERROR(PECAN_IPC_TIMEOUT)
+ * after timeout_us (0: no limit; the kernel rounds up to its 10 ms tick), and the gate
+ * made for the session goes back to factory, so a session the server made late loses its
+ * last client and is reclaimed. For a caller that must go on without that server (ned). */
+int pecan_session_open_within(pecan_cap_t server, int protocol, pecan_cap_t factory,
+                              bool charged, const pecan_word_t *args, unsigned count,
+                              uint32_t timeout_us, struct pecan_session *session);
 /* Closes it: the capability goes, the gate back to the factory's quota; slots freed. */
 void pecan_session_close(struct pecan_session *session);
 

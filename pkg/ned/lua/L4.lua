@@ -348,6 +348,11 @@ local session_refusals = {
     [-L4.Err.ERANGE] = "refused the arguments",
 }
 
+-- How long a server may take to answer a session open, in ms, so that one that takes the
+-- request and never answers cannot stop the script: the open fails with a message instead
+-- (0: no limit). A script may change it before its opens.
+L4.session_timeout_ms = 30000
+
 -- Before the open: a gate no thread serves yet waits for the program that got its server
 -- end (serving the other programs meanwhile), as a message would; with no such program
 -- left running the open could never be answered, so it fails.
@@ -380,9 +385,13 @@ local function open_session(session, factory)
     local ok, message = wait_for_server(session)
     if not ok then return nil, what .. ": " .. message end
     local handle, gate, err = core.session_open(session.channel.handle, session.proto,
-                                                factory, session.words, session.charge)
+                                                factory, session.words, session.charge,
+                                                L4.session_timeout_ms)
     if not handle then
         local why = session_refusals[err] or "refused"
+        if err == L4.Ipc_error.TIMEOUT then
+            why = "did not answer within " .. L4.session_timeout_ms .. " ms"
+        end
         return nil, what .. ": " .. server_name(session.channel.handle, session.channel.label) ..
                     ": " .. why .. " (" .. error_text(err or 0) .. ")"
     end
