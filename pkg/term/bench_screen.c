@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The screen bench_term serves term (bench_screen.h): what a mag window is to term,
+ * reduced to what term uses. One session at a time; buffer 0 is the session itself, a
+ * dataspace of this program's pixels (as fb-drv's frame is), and its EVENT side is a
+ * stream made when the session opens. REFRESH is checked as fb-drv checks it, kept and
+ * signalled, so the benchmark sees when term has drawn.
+ *
+ * Invariants: the stream and the last refresh are changed only under `lock` (the server
+ * thread answers BIND and REFRESH, the benchmark's thread puts keys and reads refreshes);
+ * `open_session` is the one open session or NULL.
+ */
+#include <pecan/event_server.h>
+#include <pecan/protocol/dataspace.h>
+#include <pecan/protocol/framebuffer.h>
+#include <pecan/runtime.h>
+#include <pecan/server.h>
+#include <pecan/sys.h>
+#include <pecan/thread.h>
+#include <graphics/pixel_format.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bench_screen.h"
+
+#define PAGE 4096u
+#define FRAME_BYTES (BENCH_SCREEN_WIDTH * BENCH_SCREEN_HEIGHT * 2u)
+#define SESSIONS 4u
+
+struct bench_session {
+    struct server_session base;   /* first: the framework's part */
+    struct pecan_event_stream events;
+};
+
+static uint16_t pixels[BENCH_SCREEN_WIDTH * BENCH_SCREEN_HEIGHT] __attribute__((aligned(PAGE)));
+static struct pecan_mutex lock = PECAN_MUTEX_INIT;
+static struct server server;
+static struct bench_session *open_session;
+static struct bench_screen_rectangle refreshed;
+static pecan_cap_t refreshed_notification;
+static pecan_word_t refreshed_bits;
+
+/* ---- FRAMEBUFFER ------------------------------------------------------------------------- */
+
+static int op_info(struct server_request *r)
+{
+    const struct pixel_format *f = &pixel_format_rgb565;
+    pecan_word_t *out = r->out;
+    out[0] = BENCH_SCREEN_WIDTH;
+    out[1] = BENCH_SCREEN_HEIGHT;
+    out[2] = BENCH_SCREEN_WIDTH * 2u;
+    out[3] = f->bits_per_pixel;
+    out[4] = PECAN_FRAMEBUFFER_COMPONENT(f->red.shift, f->red.size);
+    out[5] = PECAN_FRAMEBUFFER_COMPONENT(f->green.shift, f->green.size);
+    out[6] = PECAN_FRAMEBUFFER_COMPONENT(f->blue.shift, f->blue.size);
+    out[7] = 0;   /* no AUTO_REFRESH: term says what it drew */
+    out[8] = 1;
+    out[9] = 1;
+    r->reply_words = 10;
+    return 0;
+}
+
+static int op_get_buffer(struct server_request *r)
+{
+    int err = server_need_words(r, 2);
+    if (err)
+        return err;
+    if (r->in[1] != 0)
+        return -PECAN_ENOENT;
+    err = server_reply_object(r, r->object, (r->rights & PECAN_RIGHT_WRITE) | PECAN_RIGHT_GRANT);
+    if (err)
+        return err;
+    server_reply_word(r, FRAME_BYTES);
+    return 0;
+}
+
+static int op_refresh(struct server_request *r)
+{
+    int err = server_need_words(r, 5);
+    if (err)
+        return err;
+    const pecan_word_t *w = &r->in[1];
+    if (w[2] == 0 || w[3] == 0)
+        return -PECAN_EINVAL;
+    if ((uint64_t)w[0] + w[2] > BENCH_SCREEN_WIDTH || (uint64_t)w[1] + w[3] > BENCH_SCREEN_HEIGHT)
+        return -PECAN_ERANGE;
+    pecan_mutex_lock(&lock);
+    refreshed = (struct bench_screen_rectangle){ w[0], w[1], w[2], w[3] };
+    pecan_mutex_unlock(&lock);
+    pecan_notification_signal(refreshed_notification, refreshed_bits);
+    return 0;
+}
+
+static int framebuffer_request(struct server_request *r)
+{
+    int err = server_need_words(r, 1);
+    if (err)
+        return err;
+    switch (r->in[0]) {
+    case PECAN_FRAMEBUFFER_INFO: return op_info(r);
+    case PECAN_FRAMEBUFFER_GET_BUFFER: return op_get_buffer(r);
+    case PECAN_FRAMEBUFFER_REFRESH: return op_refresh(r);
+    default: return -PECAN_ENOSYS;   /* views and buffers of their own: mag's */
+    }
+}
+
+/* ---- DATASPACE: the pixels ----------------------------------------------------------------- */
+
+static int op_map(struct server_request *r)
+{
+    int err = server_need_words(r, 3);
+    if (err)
+        return err;
+    pecan_word_t offset = r->in[1], rights = r->in[2];
+    if (rights & ~(pecan_word_t)(PECAN_MAP_READ | PECAN_MAP_WRITE))
+        return -PECAN_EPERM;   /* pixels are never code */
+    if ((rights & PECAN_MAP_WRITE) && !(r->rights & PECAN_RIGHT_WRITE))
+        return -PECAN_EPERM;
+    if (offset >= FRAME_BYTES)
+        return -PECAN_ERANGE;
+    pecan_word_t page = (pecan_word_t)(uintptr_t)pixels + (offset & ~(PAGE - 1));
+    return server_reply_map(r, page, 12, (unsigned)rights | PECAN_MAP_READ);
+}
+
+static int op_dataspace_info(struct server_request *r)
+{
+    server_reply_word(r, FRAME_BYTES);
+    server_reply_word(r, (r->rights & PECAN_RIGHT_WRITE) ? 0 : PECAN_DATASPACE_READ_ONLY);
+    server_reply_word(r, 0xFFFFFFFFu);
+    return 0;
+}
+
+static int op_allocate(struct server_request *r)
+{
+    int err = server_need_words(r, 3);
+    if (err)
+        return err;
+    if (r->in[1] > FRAME_BYTES || r->in[2] > FRAME_BYTES - r->in[1])
+        return -PECAN_ERANGE;
+    server_reply_word(r, r->in[2]);   /* memory already, all of it */
+    return 0;
+}
+
+static int dataspace_request(struct server_request *r)
+{
+    int err = server_need_words(r, 1);
+    if (err)
+        return err;
+    switch (r->in[0]) {
+    case PECAN_DATASPACE_MAP: return op_map(r);
+    case PECAN_DATASPACE_INFO: return op_dataspace_info(r);
+    case PECAN_DATASPACE_ALLOCATE: return op_allocate(r);
+    default: return -PECAN_ENOSYS;
+    }
+}
+
+/* ---- EVENT --------------------------------------------------------------------------------- */
+
+static void event_info(pecan_word_t *devices, pecan_word_t *modifiers, pecan_word_t *buttons)
+{
+    *devices = PECAN_EVENT_DEVICE_KEYBOARD;
+    *modifiers = 0;
+    *buttons = 0;
+}
+
+static void lock_stream(void)
+{
+    pecan_mutex_lock(&lock);
+}
+
+static void unlock_stream(void)
+{
+    pecan_mutex_unlock(&lock);
+}
+
+static const struct pecan_event_service event_service = { lock_stream, unlock_stream, event_info };
+
+static int event_request(struct server_request *r)
+{
+    struct bench_session *s = (struct bench_session *)r->object;
+    return pecan_event_stream_request(r, &s->events, &event_service);
+}
+
+bool bench_screen_send(const struct pecan_event *events, unsigned count)
+{
+    bool all = true;
+    pecan_mutex_lock(&lock);
+    if (!open_session) {
+        pecan_mutex_unlock(&lock);
+        return false;
+    }
+    for (unsigned i = 0; i < count; i++)
+        all = pecan_event_stream_put(&open_session->events, &events[i]) && all;
+    pecan_event_stream_signal(&open_session->events);
+    pecan_mutex_unlock(&lock);
+    return all;
+}
+
+/* ---- sessions ------------------------------------------------------------------------------ */
+
+static int open_bench_session(struct server_request *r, struct server_session **out)
+{
+    if (r->words != 2)
+        return -PECAN_EINVAL;
+    struct bench_session *s = calloc(1, sizeof(*s));
+    if (!s)
+        return -PECAN_ENOMEM;
+    int err = pecan_event_stream_make(&s->events);
+    pecan_mutex_lock(&lock);
+    if (!err && open_session)
+        err = -PECAN_EBUSY;
+    if (!err)
+        open_session = s;
+    pecan_mutex_unlock(&lock);
+    if (err) {
+        if (s->events.address)
+            pecan_event_stream_free(&s->events);
+        free(s);
+        return err;
+    }
+    *out = &s->base;
+    return 0;
+}
+
+static void close_bench_session(struct server_session *base)
+{
+    struct bench_session *s = (struct bench_session *)base;
+    pecan_mutex_lock(&lock);
+    open_session = 0;
+    pecan_event_stream_free(&s->events);
+    pecan_mutex_unlock(&lock);
+    free(s);
+}
+
+static const struct server_protocol protocols[] = {
+    { PECAN_PROTO_FRAMEBUFFER, framebuffer_request },
+    { PECAN_PROTO_DATASPACE, dataspace_request },
+    { PECAN_PROTO_EVENT, event_request },
+};
+
+static struct server_sessions sessions = {
+    .protocol = PECAN_PROTO_FRAMEBUFFER,
+    .type = { .name = "bench-screen", .protocols = protocols, .protocol_count = 3 },
+    .open = open_bench_session,
+    .close = close_bench_session,
+};
+
+int bench_screen_serve(pecan_cap_t channel, pecan_cap_t notification, pecan_word_t bits)
+{
+    /* Every page of the pixels present here before a client maps it: a reply maps only
+     * pages this program has (the heap's and the data's come at the first touch). */
+    memset(pixels, 0, sizeof(pixels));
+    refreshed_notification = notification;
+    refreshed_bits = bits;
+    int err = server_program_thread(&server, SESSIONS);
+    return err ? err : server_sessions_serve(&server, &sessions, channel);
+}
+
+struct bench_screen_rectangle bench_screen_refreshed(void)
+{
+    pecan_mutex_lock(&lock);
+    struct bench_screen_rectangle r = refreshed;
+    pecan_mutex_unlock(&lock);
+    return r;
+}
+
+const uint16_t *bench_screen_pixels(void)
+{
+    return pixels;
+}
