@@ -46,7 +46,7 @@ sys.path.insert(0, str(HERE))
 
 import screen_model  # noqa: E402
 from qemu_runner import monitor  # noqa: E402
-from qemu_screen import GuestError, QemuScreen, run_screen_test  # noqa: E402
+from qemu_screen import GuestError, QemuScreen, run_screen_test, screenshot_argument  # noqa: E402
 from screen_model import Image, PsfFont, compare_region, fill_rectangle, render_text  # noqa: E402
 from test_mag_input import POINTER_INSIDE, POINTER_OUTLINE, pointer_shape  # noqa: E402
 from test_mag_screen import BACKGROUND, LABEL_MARGIN, LABEL_TEXT, fail, pack  # noqa: E402
@@ -439,10 +439,7 @@ def run(work, screenshot):
 
 
 def main():
-    arguments = sys.argv[1:]
-    screenshot = None
-    if "--screenshot" in arguments:
-        screenshot = arguments[arguments.index("--screenshot") + 1]
+    screenshot = screenshot_argument()
     return run_screen_test("desktop", lambda work: run(work, screenshot))
 
 

@@ -33,7 +33,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "tests" / "harness"))
 sys.path.insert(0, str(HERE))
 
-from qemu_screen import QemuScreen, run_screen_test  # noqa: E402
+from qemu_screen import QemuScreen, run_screen_test, screenshot_argument  # noqa: E402
 from screen_model import Image, PsfFont, compare_region  # noqa: E402
 from test_mag_screen import fail, pack, shown  # noqa: E402
 
@@ -242,10 +242,7 @@ def run(work, screenshot):
 
 
 def main():
-    arguments = sys.argv[1:]
-    screenshot = None
-    if "--screenshot" in arguments:
-        screenshot = arguments[arguments.index("--screenshot") + 1]
+    screenshot = screenshot_argument()
     return run_screen_test("term", lambda work: run(work, screenshot))
 
 

@@ -138,6 +138,14 @@ class QemuScreen:
         monitor.mouse_button(self.socket, buttons)
 
 
+def screenshot_argument():
+    """The PNG path after --screenshot on the command line (a test that can write the
+    screen it checked to docs/), or None."""
+    arguments = sys.argv[1:]
+    if "--screenshot" in arguments:
+        return arguments[arguments.index("--screenshot") + 1]
+    return None
+
 def run_screen_test(name, run, keep=None):
     """A screen test's main: run(work) in a new work directory (/tmp/test-NAME-*), which is
     removed when the test passes unless --keep is given (or keep is True); a GuestError
