@@ -35,6 +35,7 @@
 #define SERVER_QUOTA (4u << 20)
 #define CLIENT_QUOTA (1u << 20)
 #define SETTLE_TRIES 200u
+#define REPORT_WAIT_US 400000u   /* eight of the server's report periods */
 
 static int failures;
 static struct children children;
@@ -290,6 +291,9 @@ int main(void)
     subsystem();
     server_pays();
     bad_opens();
+    /* The server reports its open sessions every 50 ms when they change; the scenario looks
+     * for its "0 sessions open" line, so give it a few periods to print before it ends. */
+    pecan_sleep_us(REPORT_WAIT_US);
     children_release(&children, server);
     pecan_factory_destroy(PECAN_ENV_FACTORY, server_factory);
     pecan_factory_destroy(PECAN_ENV_FACTORY, client_factory);
