@@ -155,7 +155,8 @@ enum pecan_log_op {
                                     never blocks), w1 bytes still waiting after these,
                                     the bytes packed from w2 */
     PECAN_LOG_BIND = 2,          /* w1 bits, item: a notification -> signalled with bits when
-                                    input arrives; no item: unbind */
+                                    input arrives; no item: unbind. Optional w2: bits
+                                    signalled when the window size changes */
     PECAN_LOG_GET_ATTR = 3,      /* -> w0 input flags, w1 output flags, w2 local flags */
     PECAN_LOG_SET_ATTR = 4,      /* w1 input, w2 output, w3 local flags (PECAN_CONSOLE_*) */
     PECAN_LOG_WINDOW_SIZE = 5,   /* -> w0 rows, w1 columns (0, 0: not known) */

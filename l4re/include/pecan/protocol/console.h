@@ -29,7 +29,10 @@
  *
  * WINDOW_SIZE: rows and columns of the console's screen, 0 and 0 when it has none (a
  * serial line). A terminal answers with its current size, which changes when its view is
- * resized.
+ * resized. A reader that wants to hear of it gives BIND a second word (w2): bits the
+ * console signals on the bound notification, as well, whenever its size changes (0 or
+ * no w2: none). Consoles without a screen ignore w2: they never change size. The
+ * runtime turns them into SIGWINCH (l4re/libc/console.c), as a Unix terminal does.
  *
  * Who reads: the kernel log's input is the UART's receive side; moe's log objects share
  * it: moe reads the kernel log and hands the bytes to the one log object that holds the

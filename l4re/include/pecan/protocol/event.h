@@ -85,6 +85,9 @@ enum pecan_event_type {
                                    y > 0 down) */
     PECAN_EVENT_POSITION = 5,   /* absolute position x, y on the screen (a pointer device
                                    that knows it, or mag for its sessions; PS/2 has none) */
+    PECAN_EVENT_RESIZE = 6,     /* the session's screen changed size: x the new width, y
+                                   the new height in pixels (mag, when the user resized
+                                   the window; pecan/protocol/framebuffer.h, "Resizing") */
 };
 
 /* Modifier bits of an event (the keyboard's state after the event; the same bits as

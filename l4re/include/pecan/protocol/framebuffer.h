@@ -64,6 +64,22 @@
  * without WRITE (its buffers are moe's dataspaces, of which it cannot make a read-only
  * copy), and SET_VIEW answers EPERM to the BACKGROUND flag (a view without a label bar).
  *
+ * Resizing (mag only: fb-drv's screen keeps its mode). The user resizes a session's
+ * window by dragging the grip at the right end of its label bar. mag then puts a RESIZE
+ * event (pecan/protocol/event.h: x width, y height) into the session's event stream, and
+ * from then on INFO answers the new size. Buffer 0 and view 0 keep the old size, so
+ * nothing changes under a client that is still drawing, until the client's next
+ * GET_BUFFER 0, which says it is done with the old pixels: that call frees the old
+ * buffer 0 (every copy of it revoked: its pages are gone from the client's space too, so
+ * unmap it), makes a new one of the new size (cleared) within the session's memory limit,
+ * hands it out, and shows it in view 0 at the new size. The client's own views that
+ * showed the old buffer 0 are hidden (zero size) until it sets them again. A client that
+ * never asks again keeps its window as it was. Several resizes before a GET_BUFFER 0:
+ * the last counts; GET_BUFFER 0 without a resize pending replaces nothing. mag clamps a
+ * drag to sizes whose buffer fits the memory limit beside the session's other buffers;
+ * if moe still cannot make the new buffer, GET_BUFFER 0 answers -PECAN_ENOMEM, the
+ * window shows nothing and a later GET_BUFFER 0 tries again.
+ *
  * fb-drv's buffer as a dataspace (pecan/protocol/dataspace.h): MAP of its pages (READ,
  * WRITE with the object right WRITE; never EXECUTE: -PECAN_EPERM); INFO answers the size
  * (the frame rounded up to whole pages), READ_ONLY for a copy without WRITE and never a
