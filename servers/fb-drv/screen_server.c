@@ -152,11 +152,9 @@ static int op_map(struct server_request *r)
 
 static int op_clear(struct server_request *r)
 {
-    int err = server_need_words(r, 3);
+    int err = server_need_writable(r, 3);
     if (err)
         return err;
-    if (!(r->rights & PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
     pecan_word_t offset = r->in[1], size = r->in[2];
     if (!range_ok(offset, size))
         return -PECAN_ERANGE;
@@ -177,11 +175,9 @@ static int op_dataspace_info(struct server_request *r)
 /* The frame is memory already, all of it. */
 static int op_allocate(struct server_request *r)
 {
-    int err = server_need_words(r, 3);
+    int err = server_need_writable(r, 3);
     if (err)
         return err;
-    if (!(r->rights & PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
     if (!range_ok(r->in[1], r->in[2]))
         return -PECAN_ERANGE;
     server_reply_word(r, r->in[2]);

@@ -695,11 +695,9 @@ static int op_map(struct server_request *r, struct dataspace *ds)
 
 static int op_clear(struct server_request *r, struct dataspace *ds)
 {
-    int err = server_need_words(r, 3);
+    int err = server_need_writable(r, 3);
     if (err)
         return err;
-    if (!(r->rights & PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
     uint32_t done;
     if ((err = clear(ds, r->in[1], r->in[2], &done)) != 0)
         return err;
@@ -717,11 +715,9 @@ static int op_info(struct server_request *r, struct dataspace *ds)
 
 static int op_copy_in(struct server_request *r, struct dataspace *ds)
 {
-    int err = server_need_words(r, 4);
+    int err = server_need_writable(r, 4);
     if (err)
         return err;
-    if (!(r->rights & PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
     if (!server_peek_cap(r, 0))
         return -PECAN_EINVAL;
     struct dataspace *src = dataspace_from_object(server_received_object(r, 0, &dataspace_type, 0));
@@ -736,11 +732,9 @@ static int op_copy_in(struct server_request *r, struct dataspace *ds)
 
 static int op_allocate(struct server_request *r, struct dataspace *ds)
 {
-    int err = server_need_words(r, 3);
+    int err = server_need_writable(r, 3);
     if (err)
         return err;
-    if (!(r->rights & PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
     uint32_t done;
     if ((err = dataspace_allocate(ds, r->in[1], r->in[2], &done)) != 0)
         return err;

@@ -242,11 +242,10 @@ static int view_create(struct factory *payer, uint32_t phys, uint32_t size, stru
 static int requested_range(struct server_request *r, const struct iomem *v, uint32_t *phys,
                            uint32_t *size)
 {
-    int err = server_need_words(r, 3);
+    /* It makes an object: WRITE, like FACTORY CREATE. */
+    int err = server_need_writable(r, 3);
     if (err)
         return err;
-    if (!(r->rights & PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;   /* makes an object: WRITE, like FACTORY CREATE */
     *phys = r->in[1];
     *size = r->in[2];
     if (bad_range(*phys, *size))

@@ -275,6 +275,14 @@ static inline int server_need_words(const struct server_request *r, unsigned n)
 {
     return r->words >= n ? 0 : -PECAN_EMSGTOOSHORT;
 }
+/* An operation that changes its object: its n words there, then the caller's copy
+ * writable, in the order every protocol checks them. */
+static inline int server_need_writable(const struct server_request *r, unsigned n)
+{
+    if (r->words < n)
+        return -PECAN_EMSGTOOSHORT;
+    return (r->rights & PECAN_RIGHT_WRITE) ? 0 : -PECAN_EPERM;
+}
 /* The i-th received capability item's slot (moved out of the receive buffer: the caller
  * owns it from now on and must delete or keep it), or 0 if item i is not a delivered
  * capability. */
