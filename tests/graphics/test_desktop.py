@@ -50,11 +50,10 @@ from qemu_screen import GuestError, QemuScreen, run_screen_test, screenshot_argu
 from screen_model import Image, PsfFont, compare_region, fill_rectangle, render_text  # noqa: E402
 from test_mag_input import POINTER_INSIDE, POINTER_OUTLINE, pointer_shape  # noqa: E402
 from test_mag_screen import BACKGROUND, LABEL_MARGIN, LABEL_TEXT, fail, pack  # noqa: E402
-from test_term import Transcript, render  # noqa: E402
+from test_term import Transcript, lua_banner, render  # noqa: E402
 
 WIDTH, HEIGHT, FORMAT = 1024, 768, "rgb565"      # conf/desktop.lua
 FRAME_SECONDS = 0.020                             # pkg/pong/pong.c, PONG_FRAME_US
-LUA_BANNER = "Lua 5.1.5  Copyright (C) 1994-2012 Lua.org, PUC-Rio"
 LUA_PROMPT = "> "
 NED_BANNER = "ned: interactive prompt: Lua in ned's state; help() lists the commands"
 NED_PROMPT = "ned> "                              # pkg/ned/prompt.c
@@ -198,7 +197,7 @@ def started_terminal(window):
     program = Path(window["on"].split()[0]).name
     t = Transcript()
     if program == "lua.elf":
-        t.line(LUA_BANNER)
+        t.line(lua_banner())
         t.put(LUA_PROMPT)
     elif program == "ned.elf":
         t.line(NED_BANNER)

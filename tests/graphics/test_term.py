@@ -22,6 +22,7 @@ A model with one colour wrong must differ, so the comparison can fail.
 """
 
 import os
+import re
 import struct
 import sys
 import time
@@ -46,6 +47,21 @@ ANSI = [(0, 0, 0), (224, 0, 0), (0, 224, 0), (224, 224, 0), (0, 0, 224), (224, 0
         (255, 255, 64), (64, 64, 255), (255, 64, 255), (64, 255, 255), (255, 255, 255)]
 RAMP6 = [0x00, 0x33, 0x66, 0x99, 0xCC, 0xFF]
 SCROLL_STEP = ROWS // 2
+
+
+def lua_banner():
+    """The line lua.c prints first: LUA_RELEASE, two spaces, LUA_COPYRIGHT, read from the
+    lua.h of the Lua source the build uses (PECAN_LUA_H, set by ctest), so the expected
+    text follows the pinned package."""
+    path = os.environ.get("PECAN_LUA_H", "")
+    if not os.path.isfile(path):
+        sys.exit("PECAN_LUA_H is not the Lua source's lua.h: run through ctest")
+    with open(path, encoding="latin-1") as header:
+        text = header.read()
+    fields = dict(re.findall(r'#define\s+(LUA_RELEASE|LUA_COPYRIGHT)\s+"([^"]*)"', text))
+    if len(fields) != 2:
+        sys.exit(f"{path}: no LUA_RELEASE and LUA_COPYRIGHT strings")
+    return f"{fields['LUA_RELEASE']}  {fields['LUA_COPYRIGHT']}"
 
 
 def cube(index):

@@ -33,9 +33,7 @@ sys.path.insert(0, str(HERE))
 from qemu_screen import QemuScreen, run_screen_test  # noqa: E402
 from screen_model import PsfFont, compare_region  # noqa: E402
 from test_mag_screen import fail  # noqa: E402
-from test_term import WINDOW_X, WINDOW_Y, Transcript, check, render  # noqa: E402
-
-BANNER = "Lua 5.1.5  Copyright (C) 1994-2012 Lua.org, PUC-Rio"
+from test_term import WINDOW_X, WINDOW_Y, Transcript, check, lua_banner, render  # noqa: E402
 
 
 def pack(work):
@@ -69,7 +67,7 @@ def run(work):
         for _ in range(3):
             guest.mouse_move(-255, -255)
         t = Transcript()
-        t.line(BANNER)
+        t.line(lua_banner())
         t.put("> ")
         _, error = check(guest, work, font, t, "banner.ppm")
         if error:
