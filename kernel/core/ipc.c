@@ -306,7 +306,9 @@ static bool take_message(struct thread *receiver, const struct gate *gate)
     return false;
 }
 
-/* A reply capability that was never used goes when its holder waits again. */
+/* A reply capability that was never used goes when its holder waits again for a message
+ * (which could bring the next one). A sleep is no such wait: a server that sleeps while it
+ * serves a request (a lock's back-off) still answers its caller afterwards. */
 static void drop_reply_capability(struct thread *t)
 {
     struct thread *caller = t->reply_to;
@@ -334,7 +336,8 @@ static bool take_notification(struct thread *receiver)
  * wait. Blocks if nothing is there. */
 static void receive(struct thread *caller, struct gate *gate, bool open, word_t timeout_field)
 {
-    drop_reply_capability(caller);
+    if (open || gate)
+        drop_reply_capability(caller);
     if (open && take_notification(caller))
         return;
     if ((open || gate) && take_message(caller, open ? NULL : gate))

@@ -2,7 +2,7 @@
 /*
  * The implicit reply capability: every misuse is refused or fails cleanly. Reply twice,
  * reply without a call (and after a plain send), a new wait drops an unused one (its
- * caller gets ABORTED), it cannot be named (no slot changes when a call arrives, no CNode
+ * caller gets ABORTED) while a sleep keeps it, it cannot be named (no slot changes when a call arrives, no CNode
  * operation or capability item can reach it, forwarding the request does not pass it on:
  * the client's answer comes only from the server it called), reply after the caller was
  * destroyed, suspended (the caller gets CANCELED) or timed out, and a server destroyed
@@ -106,6 +106,38 @@ UTEST(reply_twice_and_without_call)
     CHECK_EQ(s.counter, 3);
     CHECK_ERR(results[0], NO_REPLY_CAP);
     CHECK_CLEAN();
+    helper_destroy(&s);
+    CHECK_CLEAN();
+}
+
+/* A server that receives a call, sleeps, and answers: the sleep keeps its reply
+ * capability (spin locks back off by sleeping inside requests). */
+static void sleeping_server(struct helper *h)
+{
+    struct pecan_message m;
+    h->result = (int)pecan_ipc_wait(&m, PECAN_TIMEOUT_NEVER).ipc_status;
+    h->counter = 1;
+    h->arg[3] = (pecan_word_t)pecan_sleep_us(1000);
+    h->counter = 2;
+    h->arg[2] = (pecan_word_t)reply_word(7);
+}
+
+UTEST(reply_kept_across_sleep)
+{
+    struct helper s;
+    pecan_cap_t gate = obj_new(PECAN_OBJ_GATE, 0);
+    REQUIRE(gate);
+    REQUIRE_OK(helper_create(&s, sleeping_server, 200));
+    REQUIRE_OK(pecan_gate_bind(gate, s.thread));
+    REQUIRE_OK(helper_start(&s));
+    struct pecan_message m = { .tag = pecan_tag(5, 0, 0) };
+    struct pecan_reply r = pecan_ipc_call(gate, &m, PECAN_TIMEOUT_NEVER);
+    CHECK_OK(ipc_err(r));
+    CHECK_EQ(m.word[0], 7);
+    CHECK(s.finished);
+    CHECK_OK(s.result);
+    CHECK_OK((int)s.arg[3]);
+    CHECK_OK((int)s.arg[2]);
     helper_destroy(&s);
     CHECK_CLEAN();
 }
