@@ -33,7 +33,7 @@ sys.path.insert(0, str(HERE))
 
 from qemu_screen import QemuScreen, run_screen_test  # noqa: E402
 from screen_model import Image, PsfFont, compare_region, render_text  # noqa: E402
-from test_mag_screen import BACKGROUND, HEIGHT, LABEL_MARGIN, LABEL_TEXT, WIDTH, fail, pack, paste, shown  # noqa: E402
+from test_mag_screen import BACKGROUND, HEIGHT, LABEL_MARGIN, LABEL_TEXT, WIDTH, draw_grip, fail, pack, paste, shown  # noqa: E402
 
 # conf/mag-input.lua: label, bar colour, x, y, width, height, fill colour
 LEFT = ("left", 0xE08020, 40, 60, 300, 200, 0x406080)
@@ -61,6 +61,7 @@ def model(font, windows, focus, pointer):
             bar_colour, text_colour = text_colour, bar_colour
         bar = Image(w, font.height, fill=bar_colour)
         render_text(font, label, text_colour, bar_colour, image=bar, x=LABEL_MARGIN, y=0)
+        draw_grip(bar, text_colour)
         paste(image, bar, x, y - font.height)
         paste(image, Image(w, h, fill=rgb(fill)), x, y)
     px, py = pointer
