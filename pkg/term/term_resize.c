@@ -19,6 +19,10 @@
  *     outside the buffer, then back to 640x480 and drawing again;
  *   - INFO failing, then GET_BUFFER 0 failing: term stays at its size on the old buffer
  *     and still draws; the next resize works;
+ *   - the runtime's SIGWINCH (term-winch, a program whose console is a term session):
+ *     a resize interrupts its read() and then its select() with EINTR after its handler
+ *     ran, TIOCGWINSZ answers the new size, and with SIG_DFL a resize leaves its read
+ *     waiting for the line typed afterwards;
  *   - ROUNDS resizes back and forth: afterwards term's memory, term's sessions, objects
  *     and free slots are what they were before, exactly, and so is moe's free memory but
  *     for what this program (the window's server) keeps of its own.
@@ -294,6 +298,96 @@ static void check_failures(void)
     printf("term-resize: INFO and GET_BUFFER 0 failing: old size, old buffer, still drawing: ok\n");
 }
 
+/* ---- the runtime's SIGWINCH: term-winch on a session of its own ---- */
+
+static struct child *winch_child;
+static bool winch_exited;
+
+/* 10 ms serving the children's parent objects; notes term-winch's exit. */
+static void pause_serving(void)
+{
+    struct child *exited = 0;
+    if (children_wait(&rig.children, 10000, &exited) == 0 && exited == winch_child)
+        winch_exited = true;
+}
+
+static bool wait_shown_serving(const char *text)
+{
+    for (unsigned t = 0; t < WAIT_TRIES && !winch_exited; t++) {
+        if (text_shown(0, 0, text))
+            return true;
+        pause_serving();
+    }
+    printf("term-resize: \"%s\" not shown%s\n", text,
+           winch_exited ? ": term-winch has ended" : "");
+    return false;
+}
+
+static bool type(const uint16_t *codes, unsigned count)
+{
+    bool all = true;
+    for (unsigned i = 0; i < count; i++) {
+        const struct pecan_event events[2] = {
+            { .type = PECAN_EVENT_PRESS, .code = codes[i] },
+            { .type = PECAN_EVENT_RELEASE, .code = codes[i] },
+        };
+        all = bench_screen_send(events, 2) && all;
+    }
+    return all;
+}
+
+/* term-winch's three steps: SIGWINCH interrupting read, then select, then at SIG_DFL not. */
+static void check_sigwinch(void)
+{
+    static const char *const argv[] = { "term-winch", "30", "80", "10", "40" };
+    struct pecan_session held;
+    pecan_cap_t factory;
+    int err = pecan_cap_alloc(&factory);
+    if (!err)
+        err = pecan_factory_create_factory(rig.clients, 512u << 10, factory);
+    if (!err)
+        err = pecan_session_open(rig.channel, PECAN_FACTORY_LOG, factory, 0, 0, &held);
+    struct child_spec spec = { .path = "rom/term-winch.elf", .argc = 5, .argv = argv,
+                               .factory = factory, .log = 0 };
+    if (!err) {
+        spec.log = held.cap;
+        err = testkit_start("term-resize", &rig.children, &spec, &winch_child);
+    }
+    if (err) {
+        printf("term-resize: starting term-winch: error %d (FAILED)\n", err);
+        failures++;
+        return;
+    }
+    pecan_cap_release(held.cap);   /* the child holds the only copy */
+    bool ok = wait_shown_serving("ready 1");
+    if (ok) {
+        resize(640, 480, 1);
+        ok = wait_resized(30, 80) && wait_shown_serving("ready 2");
+    }
+    if (ok) {
+        resize(320, 160, 1);
+        ok = wait_resized(10, 40) && wait_shown_serving("ready 3");
+    }
+    if (ok) {
+        resize(640, 480, 1);   /* SIGWINCH at SIG_DFL: the read goes on */
+        ok = wait_resized(30, 80);
+        static const uint16_t q_enter[] = { 16, 28 };   /* q, Enter */
+        ok = ok && type(q_enter, 2);   /* the read returns it: term-winch exits 0 */
+    }
+    for (unsigned t = 0; t < WAIT_TRIES && !winch_exited; t++)
+        pause_serving();
+    int status = winch_exited ? winch_child->status : -1;
+    if (!winch_exited)
+        children_kill(&rig.children, winch_child);
+    check(ok && winch_exited && status == 0, "term-winch: SIGWINCH not as expected");
+    if (!ok || !winch_exited || status != 0)
+        printf("term-resize: term-winch %s, status %d (10, 11: read; 12, 13: select; 14: "
+               "SIG_DFL)\n", winch_exited ? "exited" : "still running", status);
+    else
+        printf("term-resize: SIGWINCH: read and select interrupted, TIOCGWINSZ new, "
+               "SIG_DFL unaffected: ok\n");
+}
+
 /* One resize and its bit (blocking: term answered every resize before). */
 static int resize_and_wait(uint32_t width, uint32_t height)
 {
@@ -318,6 +412,8 @@ static pecan_word_t free_but_ours(const struct testkit_accounts *a)
     return a->moe_free + a->used[1];
 }
 
+/* Starts at 640x480 (where check_sigwinch ends): every resize changes the size, so each
+ * brings the resize bit. */
 static void check_accounting(void)
 {
     /* term's memory, the clients' (the notification) and term's sessions exactly;
@@ -330,11 +426,11 @@ static void check_accounting(void)
                                     .factory_name = { "term", "this program" } };
     int err = 0;
     for (unsigned i = 0; i < WARM_UP_ROUNDS && !err; i++)
-        err = resize_and_wait(i % 2 ? 320 : 640, i % 2 ? 160 : 480);
+        err = resize_and_wait(i % 2 ? 640 : 320, i % 2 ? 480 : 160);
     struct testkit_accounts before = testkit_measure(&watch), after;
     struct testkit_accounts memory_before = testkit_measure(&memory), memory_after;
     for (unsigned i = 0; i < ROUNDS && !err && !before.error && !memory_before.error; i++)
-        err = resize_and_wait(i % 2 ? 320 : 640, i % 2 ? 160 : 480);
+        err = resize_and_wait(i % 2 ? 640 : 320, i % 2 ? 480 : 160);
     if (err || before.error || memory_before.error) {
         printf("term-resize: %u resizes: error %d (FAILED)\n", ROUNDS,
                err ? err : before.error ? before.error : memory_before.error);
@@ -343,7 +439,7 @@ static void check_accounting(void)
     }
     unsigned rows = 0, columns = 0;
     err = term_client_window_size(session.cap, &rows, &columns);
-    check(!err && rows == 10 && columns == 40, "after the rounds: not 10 x 40");
+    check(!err && rows == 30 && columns == 80, "after the rounds: not 30 x 80");
     write_text("\033[H\033[2Jstill here");
     check(wait_shown((struct expectation[]){ { 0, 0, "still here" } }, 1),
           "after the rounds: no text");
@@ -388,6 +484,8 @@ int main(void)
         check_less_than_a_cell();
     if (!failures)
         check_failures();
+    if (!failures)
+        check_sigwinch();
     if (!failures)
         check_accounting();
     if (failures)
