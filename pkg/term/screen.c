@@ -59,8 +59,9 @@ static uint32_t space_glyph;
 static uint32_t row_mask16[256][4];
 static bool word_aligned16;
 /* Whether every cell of the grid lies wholly inside the surface: then a cell is drawn
- * without clipping and a scroll moves pixels. A window smaller than one cell still has a
- * grid of 1 by 1 (drawn clipped), and so has a terminal without a window (0 by 0). */
+ * without clipping and a scroll moves pixels. Not so for a window smaller than one cell
+ * (its grid is 1 by 1, drawn clipped) nor for a terminal without a window (a surface of
+ * 0 by 0: its grid stays, nothing is drawn). */
 static bool grid_inside;
 /* The whole surface changed (filled at a resize): the next flush says so. */
 static bool surface_filled;
@@ -320,8 +321,7 @@ static void erase_cells(struct cell *line, uint32_t left, uint32_t right, bool s
     }
 }
 
-/* A line scrolled off the top of the primary screen: into the ring, whose oldest line
- * comes back as the free one. A view scrolled back stays on the same lines. */
+/* Reverse video as it was shown (DECSCNM) made the cells' own, or undone. */
 static void swap_colours(struct cell *line, uint32_t count)
 {
     for (uint32_t c = 0; c < count; c++) {
@@ -331,6 +331,8 @@ static void swap_colours(struct cell *line, uint32_t count)
     }
 }
 
+/* A line scrolled off the top of the primary screen: into the ring, whose oldest line
+ * comes back as the free one. A view scrolled back stays on the same lines. */
 static struct cell *push_line(struct cell *line)
 {
     if (global_reverse)
