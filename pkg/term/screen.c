@@ -35,7 +35,7 @@
 #include <input/ps2.h>
 #include <pecan/errors.h>
 #include <vterm.h>
-#include <vterm_internal.h>   /* clamp_saved_cursor */
+#include <vterm_internal.h>   /* clamp_to_grid */
 #include "screen.h"
 
 #define PROTECTED 0x80000000u   /* in a cell's glyph: DECSCA, kept by a selective erase */
@@ -59,8 +59,9 @@ static uint32_t space_glyph;
 static uint32_t row_mask16[256][4];
 static bool word_aligned16;
 /* Whether every cell of the grid lies wholly inside the surface: then a cell is drawn
- * without clipping and a scroll moves pixels. A window smaller than one cell still has a
- * grid of 1 by 1 (drawn clipped), and so has a terminal without a window (0 by 0). */
+ * without clipping and a scroll moves pixels. Not so for a window smaller than one cell
+ * (its grid is 1 by 1, drawn clipped) nor for a terminal without a window (a surface of
+ * 0 by 0: its grid stays, nothing is drawn). */
 static bool grid_inside;
 /* The whole surface changed (filled at a resize): the next flush says so. */
 static bool surface_filled;
@@ -320,8 +321,7 @@ static void erase_cells(struct cell *line, uint32_t left, uint32_t right, bool s
     }
 }
 
-/* A line scrolled off the top of the primary screen: into the ring, whose oldest line
- * comes back as the free one. A view scrolled back stays on the same lines. */
+/* Reverse video as it was shown (DECSCNM) made the cells' own, or undone. */
 static void swap_colours(struct cell *line, uint32_t count)
 {
     for (uint32_t c = 0; c < count; c++) {
@@ -331,6 +331,8 @@ static void swap_colours(struct cell *line, uint32_t count)
     }
 }
 
+/* A line scrolled off the top of the primary screen: into the ring, whose oldest line
+ * comes back as the free one. A view scrolled back stays on the same lines. */
 static struct cell *push_line(struct cell *line)
 {
     if (global_reverse)
@@ -429,10 +431,19 @@ static int on_scrollrect(VTermRect rect, int downward, int rightward, void *user
     return 1;
 }
 
+/* Whether a rectangle of libvterm's lies in the grid and is not empty. */
+static bool rectangle_valid(VTermRect r)
+{
+    return r.start_row >= 0 && r.start_col >= 0 && r.start_row < r.end_row &&
+           r.start_col < r.end_col && (uint32_t)r.end_row <= rows && (uint32_t)r.end_col <= columns;
+}
+
 /* Cells of a part of rows moved (libvterm's vterm_scroll_rect): copied, and drawn. */
 static int on_moverect(VTermRect dest, VTermRect src, void *user)
 {
     (void)user;
+    if (!rectangle_valid(dest) || !rectangle_valid(src))
+        return 1;   /* never from libvterm on a grid it knows; nothing to move */
     size_t count = (size_t)(src.end_col - src.start_col);
     int downward = src.start_row - dest.start_row;
     int height = dest.end_row - dest.start_row;
@@ -657,16 +668,28 @@ static int on_resize(int new_rows, int new_columns, VTermPos *delta, void *user)
     return 1;
 }
 
-/* libvterm 0.1.4 leaves the position DECSC saved where it was: restored after the grid
- * shrank, it would put the cursor outside, where libvterm reads and writes its line
- * attributes beyond their array. Nothing in its interface reaches it, so its own header
- * does. */
-static void clamp_saved_cursor(void)
+/* libvterm 0.1.4's resize leaves the position DECSC saved where it was, and the top
+ * and left margins: restored after the grid shrank, the position would put the cursor
+ * outside, where libvterm reads and writes its line attributes beyond their array, and
+ * a margin beyond the grid makes rectangles that end before they start. Nothing in its
+ * interface reaches them, so its own header does: the position comes inside, a margin
+ * left with nothing between goes (the whole grid, as a reset has it). */
+static void clamp_to_grid(void)
 {
     if (state->saved.pos.row >= (int)rows)
         state->saved.pos.row = (int)rows - 1;
     if (state->saved.pos.col >= (int)columns)
         state->saved.pos.col = (int)columns - 1;
+    int bottom = state->scrollregion_bottom > -1 ? state->scrollregion_bottom : (int)rows;
+    if (state->scrollregion_top >= bottom) {
+        state->scrollregion_top = 0;
+        state->scrollregion_bottom = -1;
+    }
+    int right = state->scrollregion_right > -1 ? state->scrollregion_right : (int)columns;
+    if (state->scrollregion_left >= right) {
+        state->scrollregion_left = 0;
+        state->scrollregion_right = -1;
+    }
 }
 
 static const VTermStateCallbacks callbacks = {
@@ -764,7 +787,7 @@ int term_screen_resize(const struct surface *s)
         err = make_lines(to_rows, to_columns, &incoming.pool, &incoming.pointers);
         if (!err) {
             vterm_set_size(terminal, (int)to_rows, (int)to_columns);
-            clamp_saved_cursor();
+            clamp_to_grid();
         }
         free(incoming.pool);   /* still here only if libvterm did not call on_resize */
         free(incoming.pointers);
