@@ -3,7 +3,7 @@
 -- and "grow", which redraws at the new size, within a memory limit of 160 KiB, then
 -- "more", the same again. tests/graphics/test_mag_resize.py drags grow by its bar and by
 -- its grip, once beyond its limit, resizes ignorer, and types Q into grow, which ends;
--- then it resizes more the same way and ends it. This script checks that moe's free
+-- then it resizes more the same way, moves it and ends it. This script checks that moe's free
 -- memory and mag's and ned's factories are exactly where the first run left them: the
 -- replaced buffers all went.
 --   ./pecan run mag-resize

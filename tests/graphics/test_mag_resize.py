@@ -15,10 +15,11 @@ conf/mag-resize.lua boots in QEMU with fb-drv, input-drv, mag and two mag-event-
     the buffer fit);
   - resizes ignorer, which ignores it: its window stays as it was, pixel for pixel;
   - types Q into grow, which ends; a second client, "more", gets the same window, is
-    resized the same way and ended: conf/mag-resize.lua then checks that moe's free
-    memory and mag's and ned's factories are exactly where grow's end left them (the
-    first run leaves page tables in mag's space and a gate ned keeps), so every buffer
-    0 a resize replaced went back.
+    resized the same way, moved past the screen's top left corner (its bar stays on the
+    screen) and ended: conf/mag-resize.lua then checks that moe's free memory and mag's
+    and ned's factories are exactly where grow's end left them (a first run leaves
+    mag's and ned's factories a little above their figures from before it), so every
+    buffer 0 a resize replaced went back.
 Every screendump must equal the host's composite pixel for pixel (the pointer and the
 grips included); models of the old size and of a window left unmoved must differ.
 
@@ -208,7 +209,7 @@ def run(work):
         guest.send_keys(["q"])
         guest.wait_for_log(r"grow: quitting", timeout=60)
         # more: grow's window again (the script starts it once grow's session closed),
-        # resized the same way (no move) and ended.
+        # resized the same way, moved, and ended.
         guest.wait_for_log(r"more: ready", timeout=60)
         move(guest, 32, -148, r"more: position 192 -8")
         drag(guest, 100, 60)
@@ -218,6 +219,13 @@ def run(work):
         resize(guest, "more", size, True)
         more = Window("more", grow.colour, 40, 60, pattern(0x406080, *size))
         expect_screen(guest, work, model(font, [ignorer, more], "more", (532, 352)), "more.ppm")
+        # A move past the top left corner: the pointer stops at (0, 0), and the window's bar
+        # stays on the screen (y 16: the bar's top at 0).
+        move(guest, -232, -300, r"more: position 260 -8")
+        drag(guest, -400, -200)
+        guest.wait_for_log(r'mag: "more" moved to -260,16', timeout=60)
+        expect_screen(guest, work, model(font, [ignorer, more.at(-260, 16)], "more", (0, 0)),
+                      "corner.ppm")
         guest.send_keys(["q"])
         guest.wait_for_log(r"more: quitting", timeout=60)
         figures = guest.wait_for_log(r"mag-resize: moe free (\d+) bytes \(after the first run: "
@@ -237,7 +245,7 @@ def run(work):
         if "ignorer: redrawn" in log or "FAILED" in log:
             raise GuestError("ignorer redrew, or a FAILED line")
     print(f"mag_resize_screen: moved, outlined, resized to 300x160 and (clamped to the "
-          f"memory limit) {size[0]}x{size[1]}, and an ignored resize equal the model in 7 "
+          f"memory limit) {size[0]}x{size[1]}, a clamped move, and an ignored resize equal the model in 8 "
           f"screendumps; models of the unmoved window and of the old size differ in "
           f"{unmoved} and {old_size} pixels; no client got the drags' pointer events; "
           f"after a second client resized the same way and ended, moe's free memory "
