@@ -2,8 +2,9 @@
 -- the graphics stack with input, and mag-event-clients: "ignorer", which ignores resizes,
 -- and "grow", which redraws at the new size, within a memory limit of 160 KiB, then
 -- "more", the same again. tests/graphics/test_mag_resize.py drags grow by its bar and by
--- its grip, once beyond its limit, resizes ignorer, and types Q into grow, which ends;
--- then it resizes more the same way and ends it. This script checks that moe's free
+-- its grip, once beyond its limit, resizes ignorer (and K makes ignorer take its new
+-- buffer 0 past a refusal), and types Q into grow, which ends;
+-- then it resizes more the same way, moves it and ends it. This script checks that moe's free
 -- memory and mag's and ned's factories are exactly where the first run left them: the
 -- replaced buffers all went.
 --   ./pecan run mag-resize

@@ -239,9 +239,11 @@ static struct rectangle grip_area(const struct mag_view *view)
 
 /* The grip: diagonal lines in the bar's text colour towards the square's bottom right
  * corner, where the local x + y is (size - 1) + 4k, two pixels off the right and bottom
- * edges (tests/graphics/test_mag_resize.py draws the same). */
-static void draw_grip(const struct mag_view *view, struct rectangle clip, uint32_t text,
-                      uint32_t background)
+ * edges (tests/graphics/test_mag_screen.py draws the same). Not inlined: draw_bar is,
+ * and a redraw that meets no grip (most: mag_refresh_char) need not carry it. */
+__attribute__((noinline)) static void draw_grip(const struct mag_view *view,
+                                                struct rectangle clip, uint32_t text,
+                                                uint32_t background)
 {
     struct rectangle area = grip_area(view);
     struct rectangle part = intersect(intersect(area, clip), (struct rectangle){
@@ -249,17 +251,20 @@ static void draw_grip(const struct mag_view *view, struct rectangle clip, uint32
     if (part.width == 0)
         return;
     struct surface target = clipped_surface(part);
+    surface_fill_rectangle(&target, 0, 0, target.width, target.height, background);
     int64_t size = area.width;
     for (int64_t y = part.y; y < part.y + part.height; y++)
         for (int64_t x = part.x; x < part.x + part.width; x++) {
             int64_t i = x - area.x, j = y - area.y, sum = i + j - (size - 1);
-            bool line = i < size - 2 && j < size - 2 && sum >= 0 && sum % 4 == 0;
-            surface_fill_rectangle(&target, (int32_t)(x - part.x), (int32_t)(y - part.y), 1, 1,
-                                   line ? text : background);
+            if (i < size - 2 && j < size - 2 && sum >= 0 && sum % 4 == 0)
+                surface_fill_rectangle(&target, (int32_t)(x - part.x), (int32_t)(y - part.y),
+                                       1, 1, text);
         }
 }
 
-static void draw_bar(const struct mag_view *view, struct rectangle clip)
+/* Inlined: most redraws meet no bar, and the early return then costs no call. */
+__attribute__((always_inline)) static inline void draw_bar(const struct mag_view *view,
+                                                           struct rectangle clip)
 {
     uint32_t height = composite_bar_height();
     struct rectangle bar = { view->x, (int64_t)view->y - height, view->width, height };
@@ -351,10 +356,8 @@ static struct rectangle outline_area(void)
     return (struct rectangle){ window->x, window->y, drag->width, drag->height };
 }
 
-static void draw_outline(struct rectangle clip)
+__attribute__((noinline)) static void draw_outline(struct rectangle clip)
 {
-    if (mag_input.drag.kind != MAG_DRAG_RESIZE)
-        return;
     draw_frame_of(outline_area(), mag_input.drag.session->label_pixel, clip);
 }
 
@@ -444,10 +447,8 @@ static void draw_views(struct rectangle clip, bool background, unsigned first)
 
 /* X-ray: every view's bar above all views, in stacking order (as nitpicker does), so a
  * view whose bar another window covers is labelled too. */
-static void draw_xray_bars(struct rectangle clip)
+__attribute__((noinline)) static void draw_xray_bars(struct rectangle clip)
 {
-    if (!xray())
-        return;
     for (unsigned i = 0; i < stack_count; i++)
         if (visible(stack[i]) && has_bar(stack[i]))
             draw_bar(stack[i], clip);
@@ -500,8 +501,10 @@ static void redraw(struct rectangle clip)
         draw_views(clip, true, bottom == STACK_MAX ? 0 : bottom);
     }
     draw_views(clip, false, top == STACK_MAX ? 0 : top);
-    draw_xray_bars(clip);
-    draw_outline(clip);
+    if (xray())
+        draw_xray_bars(clip);
+    if (mag_input.drag.kind == MAG_DRAG_RESIZE)
+        draw_outline(clip);
     draw_kill_list(clip);
     draw_pointer(clip);
 }

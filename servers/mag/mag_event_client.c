@@ -14,7 +14,12 @@
  * The pattern: 8x8 squares, the colour where (x / 8 + y / 8) is even, else white, and a
  * black line along the window's edges (tests/graphics/test_mag_resize.py draws the same).
  * Without it the client ignores resizes and keeps its window as it was. Q ends it (exit
- * status 0, "NAME: quitting"). When its session ends from mag's side (the kill hotkey;
+ * status 0, "NAME: quitting"). K, after a resize it ignored, takes its pending buffer 0
+ * the hard way: it fills what its memory limit leaves (a second buffer as large as its
+ * window: mag's default limit is twice that), so GET_BUFFER 0 must answer ENOMEM and
+ * leave view 0 as it was; then it deletes that buffer, asks again, and refreshes the new
+ * buffer 0 as mag made it (cleared):
+ *   NAME: squeezed: error -12, view 0 kept 160x120; then 200x150 When its session ends from mag's side (the kill hotkey;
  * mag signals the session's notification as it goes) it prints what its factory held
  * when it was ready and now, and exits 0 (tests/graphics/test_mag_hotkeys.py checks the difference):
  *   NAME: session gone: factory used 123 bytes, 456 when ready
@@ -62,6 +67,41 @@ static int draw(pecan_cap_t fb, uint32_t rgb)
     surface_fill_rectangle(s, 0, 0, s->width, s->height,
                            pixel_format_pack(&s->format, colour_of(rgb)));
     return pecan_framebuffer_refresh(fb, 0, 0, s->width, s->height);
+}
+
+/* K: GET_BUFFER 0 with a resize pending but no room for the new buffer changes nothing;
+ * with the room back it makes the new one. */
+static int squeeze(pecan_cap_t fb, const char *name)
+{
+    struct pecan_framebuffer_info info;
+    struct pecan_framebuffer_view window;
+    pecan_cap_t filler, replaced;
+    uint32_t number;
+    int err = pecan_cap_alloc(&filler);
+    if (!err)
+        err = pecan_cap_alloc(&replaced);
+    if (!err)
+        err = pecan_framebuffer_create_buffer(fb, mapping.size, filler, &number);
+    if (err)
+        return err;
+    int refused = pecan_framebuffer_get_buffer(fb, 0, replaced, 0);
+    if (refused)
+        pecan_cap_free(replaced);
+    else
+        pecan_cap_release(replaced);   /* a wrong answer: the line below shows it */
+    if ((err = pecan_framebuffer_view_info(fb, 0, &window)) != 0)
+        return err;
+    pecan_cap_release(filler);
+    if ((err = pecan_framebuffer_delete_buffer(fb, number)) != 0)
+        return err;
+    pecan_framebuffer_unmap(&mapping);
+    if ((err = pecan_framebuffer_map(fb, &mapping)) != 0 ||
+        (err = pecan_framebuffer_info(fb, &info)) != 0)
+        return err;
+    printf("%s: squeezed: error %d, view 0 kept %lux%lu; then %lux%lu\n", name, refused,
+           (unsigned long)window.width, (unsigned long)window.height,
+           (unsigned long)info.width, (unsigned long)info.height);
+    return pecan_framebuffer_refresh(fb, 0, 0, info.width, info.height);
 }
 
 /* A resize: the old buffer 0 goes (mag revoked it at GET_BUFFER 0 anyway), the new one is
@@ -138,6 +178,11 @@ int main(int argc, char **argv)
             if (e.type == PECAN_EVENT_PRESS && e.code == INPUT_KEY_Q) {
                 printf("%s: quitting\n", name);
                 return 0;
+            }
+            if (e.type == PECAN_EVENT_PRESS && e.code == INPUT_KEY_K && !redraws &&
+                (err = squeeze(fb, name)) != 0) {
+                printf("%s: squeezing: error %d (FAILED)\n", name, err);
+                return 1;
             }
             if (e.type == PECAN_EVENT_RESIZE && redraws) {
                 if ((err = redraw(fb, rgb)) != 0) {

@@ -14,11 +14,15 @@ conf/mag-resize.lua boots in QEMU with fb-drv, input-drv, mag and two mag-event-
     client gets is the one the host computes (the height shrinks until whole pages of
     the buffer fit);
   - resizes ignorer, which ignores it: its window stays as it was, pixel for pixel;
+    then K makes ignorer fill its memory limit with a second buffer and ask for buffer
+    0: mag must refuse (ENOMEM) and leave view 0 as it was; with that buffer deleted
+    the next GET_BUFFER 0 gives the new size, cleared (black on the screen);
   - types Q into grow, which ends; a second client, "more", gets the same window, is
-    resized the same way and ended: conf/mag-resize.lua then checks that moe's free
-    memory and mag's and ned's factories are exactly where grow's end left them (the
-    first run leaves page tables in mag's space and a gate ned keeps), so every buffer
-    0 a resize replaced went back.
+    resized the same way, moved past the screen's top left corner (its bar stays on the
+    screen) and ended: conf/mag-resize.lua then checks that moe's free memory and mag's
+    and ned's factories are exactly where grow's end left them (a first run leaves
+    mag's and ned's factories a little above their figures from before it), so every
+    buffer 0 a resize replaced went back.
 Every screendump must equal the host's composite pixel for pixel (the pointer and the
 grips included); models of the old size and of a window left unmoved must differ.
 
@@ -202,13 +206,21 @@ def run(work):
         resize(guest, "ignorer", (200, 150), False)
         shot = expect_screen(guest, work, model(font, [largest, ignorer], "ignorer", (550, 280)),
                              "ignored.ppm")
+        # K: ignorer fills its limit with a second buffer, so GET_BUFFER 0 is refused and
+        # changes nothing; with that buffer gone it gets the new one, cleared by moe.
+        guest.send_keys(["k"])
+        guest.wait_for_log(r"ignorer: squeezed: error -12, view 0 kept 160x120; then 200x150",
+                           timeout=60)
+        squeezed = ignorer.showing(flat(BLACK, 200, 150))
+        expect_screen(guest, work, model(font, [largest, squeezed], "ignorer", (550, 280)),
+                      "squeezed.ppm")
         # grow ends (Q); its window goes (more.ppm below has it no more).
         move(guest, -350, -80, r"grow: position 100 60")
         click(guest, "grow")
         guest.send_keys(["q"])
         guest.wait_for_log(r"grow: quitting", timeout=60)
         # more: grow's window again (the script starts it once grow's session closed),
-        # resized the same way (no move) and ended.
+        # resized the same way, moved, and ended.
         guest.wait_for_log(r"more: ready", timeout=60)
         move(guest, 32, -148, r"more: position 192 -8")
         drag(guest, 100, 60)
@@ -217,7 +229,14 @@ def run(work):
         drag(guest, 200, 300)
         resize(guest, "more", size, True)
         more = Window("more", grow.colour, 40, 60, pattern(0x406080, *size))
-        expect_screen(guest, work, model(font, [ignorer, more], "more", (532, 352)), "more.ppm")
+        expect_screen(guest, work, model(font, [squeezed, more], "more", (532, 352)), "more.ppm")
+        # A move past the top left corner: the pointer stops at (0, 0), and the window's bar
+        # stays on the screen (y 16: the bar's top at 0).
+        move(guest, -232, -300, r"more: position 260 -8")
+        drag(guest, -400, -200)
+        guest.wait_for_log(r'mag: "more" moved to -260,16', timeout=60)
+        expect_screen(guest, work, model(font, [squeezed, more.at(-260, 16)], "more", (0, 0)),
+                      "corner.ppm")
         guest.send_keys(["q"])
         guest.wait_for_log(r"more: quitting", timeout=60)
         figures = guest.wait_for_log(r"mag-resize: moe free (\d+) bytes \(after the first run: "
@@ -237,7 +256,8 @@ def run(work):
         if "ignorer: redrawn" in log or "FAILED" in log:
             raise GuestError("ignorer redrew, or a FAILED line")
     print(f"mag_resize_screen: moved, outlined, resized to 300x160 and (clamped to the "
-          f"memory limit) {size[0]}x{size[1]}, and an ignored resize equal the model in 7 "
+          f"memory limit) {size[0]}x{size[1]}, a clamped move, an ignored resize and its "
+          f"refused and retried GET_BUFFER 0 equal the model in 9 "
           f"screendumps; models of the unmoved window and of the old size differ in "
           f"{unmoved} and {old_size} pixels; no client got the drags' pointer events; "
           f"after a second client resized the same way and ended, moe's free memory "
