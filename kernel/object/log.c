@@ -3,7 +3,8 @@
  * The kernel log object: the console of the LOG protocol (pecan/protocol/console.h) on
  * the kernel's UART. WRITE prints bytes packed in the message words; READ takes the
  * bytes typed at the UART (core/console_input.c keeps them) and BIND names the
- * notification told when they come; GET_ATTR / SET_ATTR keep the reader's termios flags;
+ * notification told when they come (BIND's optional w2, bits for a new size, is ignored:
+ * a serial line never changes size); GET_ATTR / SET_ATTR keep the reader's termios flags;
  * WINDOW_SIZE is 0 by 0 (a serial line). The DEBUG operations expose kernel counters and
  * the invariant checker to test programs, and let a test end the machine with a status.
  *
@@ -107,6 +108,9 @@ static int lookup_item_notification(struct invocation *inv, struct cte **slot)
     return 0;
 }
 
+/* BIND: w1 the bits, item 0 the notification (none: unbind). A w2 (the bits for a new
+ * size, pecan/protocol/console.h) is accepted and ignored: a serial line never changes
+ * size. */
 static int decode_bind(struct invocation *inv)
 {
     if (pecan_tag_items(inv->tag) == 0) {

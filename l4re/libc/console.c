@@ -23,6 +23,14 @@
  * holding `reading`, never the other way round. A signal character (ISIG) is raised once
  * `reading` is let go, and the read then fails with EINTR.
  *
+ * Window size: BIND also gives the console RESIZE_BIT (w2), which a terminal signals
+ * when its window is resized. A wait in read or select that takes it, while the program
+ * catches SIGWINCH (readline does, while it reads a line), raises SIGWINCH once `reading`
+ * is let go, and the read or select fails with EINTR, as a Unix terminal interrupts it;
+ * readline then asks TIOCGWINSZ (ioctl.c) and redraws its line. With SIGWINCH at SIG_DFL
+ * or SIG_IGN the wait goes on. The thread library signals a console's bits again when a
+ * wait of its own took them (pecan/thread.h), so none is lost to a mutex.
+ *
  * Invariants: started before the attributes are used; the attributes here and the line
  * discipline's (once it exists) are the same; bound_park is the park notification the
  * console signals (0: none bound yet).
@@ -42,6 +50,7 @@
 #include "line_discipline.h"
 
 #define CONSOLE_BIT 0x2u           /* the park notification's bit for console input */
+#define RESIZE_BIT 0x4u            /* ... and for a new size (BIND's w2: a terminal) */
 #define ECHO_BUFFER 128u
 #define NO_LIMIT UINT64_MAX
 #define TICK_US 10000u
@@ -58,7 +67,8 @@ static struct {
     bool started;                  /* the attributes were asked for (under writing) */
     bool no_input;                 /* READ answered EPERM (or failed): end of file */
     pecan_cap_t bound_park;
-    int pending_signal;
+    int pending_signal;            /* typed (ISIG): raised by the read that saw it */
+    bool resized;                  /* a wait took RESIZE_BIT: SIGWINCH, if caught */
     tcflag_t iflag, oflag, lflag;  /* the attributes (oflag read by writers unlocked) */
     cc_t cc[NCCS];
     struct console_input *input;
@@ -202,7 +212,7 @@ static bool bind_to_self(struct pecan_thread *self)
         return false;
     if (console.bound_park == self->park)
         return true;
-    if (pecan_log_bind(PECAN_ENV_LOG, self->park, CONSOLE_BIT) != 0)
+    if (pecan_log_bind_resize(PECAN_ENV_LOG, self->park, CONSOLE_BIT, RESIZE_BIT) != 0)
         return false;
     console.bound_park = self->park;
     return true;
@@ -211,6 +221,14 @@ static bool bind_to_self(struct pecan_thread *self)
 static uint64_t deadline_after_ms(uint64_t ms)
 {
     return ms == NO_LIMIT ? NO_LIMIT : pecan_sync_clock_ms() + ms;
+}
+
+/* A wait took bits: a new size is SIGWINCH's to tell, if the program catches it (with
+ * SIG_DFL or SIG_IGN it changes nothing visible: the wait goes on). */
+static void woke_with(pecan_word_t bits)
+{
+    if ((bits & RESIZE_BIT) && libc_signal_caught(SIGWINCH))
+        console.resized = true;
 }
 
 /* Waits for the console to signal, at most until deadline (ms on pecan_sync_clock_ms):
@@ -225,15 +243,22 @@ static bool wait_for_input(uint64_t deadline)
         pecan_sleep_us(TICK_US);   /* cannot be told: look again after a tick */
         return true;
     }
+    pecan_word_t bits = 0;
     if (deadline == NO_LIMIT) {
-        pecan_word_t bits;
         if (pecan_notification_wait(self->park, &bits))
             pecan_sleep_us(TICK_US);
-        return true;
+    } else {
+        uint64_t left = deadline - now;
+        pecan_thread_park_timed(self, left > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)left, &bits);
     }
-    uint64_t left = deadline - now;
-    pecan_thread_park_timed(self, left > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)left);
+    woke_with(bits);
     return true;
+}
+
+/* A signal for the reader: a typed one (ISIG) or a new size (SIGWINCH caught). */
+static bool signal_waiting(void)
+{
+    return console.pending_signal || console.resized;
 }
 
 static bool cooked(void)
@@ -246,7 +271,7 @@ static int read_cooked(char *buffer, unsigned count)
     struct line_discipline *ld = &console.input->ld;
     for (;;) {
         fetch();
-        if (console.pending_signal)
+        if (signal_waiting())
             return -1;
         if (console.no_input || line_discipline_readable(ld))
             return (int)line_discipline_take(ld, buffer, count);
@@ -267,7 +292,7 @@ static int read_raw(char *buffer, unsigned count)
     unsigned got = 0;
     for (;;) {
         fetch();
-        if (console.pending_signal)
+        if (signal_waiting())
             return got ? (int)got : -1;
         got += line_discipline_take(ld, buffer + got, count - got);
         if (console.no_input || got >= count || (least && got >= least) || (!least && got))
@@ -279,13 +304,19 @@ static int read_raw(char *buffer, unsigned count)
     }
 }
 
-/* A signal character was typed: raise it (the lock let go) and fail with EINTR. */
+/* A signal character was typed, or the size changed: raise the signals (the lock let
+ * go) and fail with EINTR. */
 static int deliver_signal(void)
 {
     int sig = console.pending_signal;
+    bool resized = console.resized;
     console.pending_signal = 0;
+    console.resized = false;
     pecan_mutex_unlock(&console.reading);
-    raise(sig);
+    if (sig)
+        raise(sig);
+    if (resized)
+        raise(SIGWINCH);
     libc_set_errno(EINTR);
     return -1;
 }
@@ -305,7 +336,7 @@ int libc_console_read(void *buffer, size_t count)
         return -1;
     }
     int n = cooked() ? read_cooked(buffer, (unsigned)count) : read_raw(buffer, (unsigned)count);
-    if (console.pending_signal && n <= 0)
+    if (signal_waiting() && n <= 0)
         return deliver_signal();
     pecan_mutex_unlock(&console.reading);
     return n;
@@ -323,7 +354,7 @@ static bool input_ready(void)
         return true;
     }
     fetch();
-    bool ready = console.no_input || console.pending_signal ||
+    bool ready = console.no_input || signal_waiting() ||
                  line_discipline_readable(&console.input->ld);
     pecan_mutex_unlock(&console.reading);
     return ready;
@@ -543,6 +574,8 @@ int select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
             break;
         pecan_mutex_lock(&console.reading);
         bool waited = wait_for_input(deadline);
+        if (console.resized)
+            return deliver_signal();   /* lets `reading` go */
         pecan_mutex_unlock(&console.reading);
         if (!waited)
             break;

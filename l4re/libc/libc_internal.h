@@ -19,5 +19,7 @@ bool libc_file_valid(int fd);
  * output processing. As _read and _write: a count, or -1 and errno. */
 int libc_console_read(void *buffer, size_t count);
 int libc_console_write(const void *buffer, size_t count);
+/* Does the program catch sig: a handler of its own, not SIG_DFL or SIG_IGN (signals.c)? */
+bool libc_signal_caught(int sig);
 
 #endif

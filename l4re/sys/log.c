@@ -52,19 +52,33 @@ int pecan_log_read(pecan_cap_t log, char *buffer, unsigned max, unsigned *got,
     return 0;
 }
 
-int pecan_log_bind(pecan_cap_t log, pecan_cap_t notification, pecan_word_t bits)
+/* BIND with `words` words (2, or 3 with the resize bits) and the notification as item. */
+static int bind(pecan_cap_t log, pecan_cap_t notification, pecan_word_t bits,
+                pecan_word_t resize_bits, unsigned words)
 {
     struct pecan_message m;
     m.word[0] = PECAN_LOG_BIND;
     m.word[1] = bits;
+    m.word[2] = resize_bits;
     unsigned items = 0;
     if (notification) {
-        m.word[2] = PECAN_ITEM_CAP | PECAN_RIGHT_WRITE << PECAN_ITEM_RIGHTS_SHIFT;
-        m.word[3] = notification;
+        m.word[words] = PECAN_ITEM_CAP | PECAN_RIGHT_WRITE << PECAN_ITEM_RIGHTS_SHIFT;
+        m.word[words + 1] = notification;
         items = 1;
     }
-    m.tag = pecan_tag(PECAN_PROTO_LOG, 2, items);
+    m.tag = pecan_tag(PECAN_PROTO_LOG, words, items);
     return pecan_error(pecan_ipc_call(log, &m, PECAN_TIMEOUT_NEVER));
+}
+
+int pecan_log_bind(pecan_cap_t log, pecan_cap_t notification, pecan_word_t bits)
+{
+    return bind(log, notification, bits, 0, 2);
+}
+
+int pecan_log_bind_resize(pecan_cap_t log, pecan_cap_t notification, pecan_word_t bits,
+                          pecan_word_t resize_bits)
+{
+    return bind(log, notification, bits, resize_bits, 3);
 }
 
 int pecan_log_get_attr(pecan_cap_t log, pecan_word_t flags[3])

@@ -2,7 +2,8 @@
 /*
  * Parking a thread on its own notification (pecan/thread.h). The waker sets `woken` and
  * then signals; the sleeper loops until it sees `woken`, so left-over notification bits
- * only cost a spurious round. The notification is made through the factory the first
+ * only cost a spurious round. Bits other than the waker's (a console's, bound to the
+ * notification) are signalled again when the wait ends: they are its reader's news. The notification is made through the factory the first
  * time a thread must wait (pecan_thread_park_prepare), before it queues itself anywhere.
  */
 #include <pecan/factory.h>
@@ -27,13 +28,22 @@ int pecan_thread_park_prepare(struct pecan_thread *self)
     return 0;
 }
 
+void pecan_thread_park_keep(struct pecan_thread *self, pecan_word_t taken)
+{
+    if (taken & ~(pecan_word_t)PECAN_THREAD_WAKE_BIT)
+        pecan_notification_signal(self->park, taken & ~(pecan_word_t)PECAN_THREAD_WAKE_BIT);
+}
+
 void pecan_thread_park(struct pecan_thread *self)
 {
+    pecan_word_t others = 0;
     while (!__atomic_load_n(&self->woken, __ATOMIC_ACQUIRE)) {
-        pecan_word_t bits;
+        pecan_word_t bits = 0;
         if (pecan_notification_wait(self->park, &bits))
             pecan_sleep_us(1);   /* cannot block on it: poll `woken` instead */
+        others |= bits;
     }
+    pecan_thread_park_keep(self, others);
 }
 
 void pecan_thread_wake(struct pecan_thread *thread)
@@ -42,5 +52,5 @@ void pecan_thread_wake(struct pecan_thread *thread)
      * free its record. */
     pecan_cap_t park = thread->park;
     __atomic_store_n(&thread->woken, 1, __ATOMIC_RELEASE);
-    pecan_notification_signal(park, 1);
+    pecan_notification_signal(park, PECAN_THREAD_WAKE_BIT);
 }

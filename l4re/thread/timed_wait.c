@@ -29,12 +29,15 @@
 
 static void park_until_woken_or_fired(struct pecan_thread *self, const struct deadline *d)
 {
+    pecan_word_t others = 0;
     while (!__atomic_load_n(&self->woken, __ATOMIC_ACQUIRE) &&
            !__atomic_load_n(&d->fired, __ATOMIC_ACQUIRE)) {
-        pecan_word_t bits;
+        pecan_word_t bits = 0;
         if (pecan_notification_wait(self->park, &bits))
             pecan_sleep_us(POLL_US);
+        others |= bits;
     }
+    pecan_thread_park_keep(self, others);   /* a console's bits, for its reader */
 }
 
 static void poll_until_woken_or(struct pecan_thread *self, uint64_t deadline_ns)
@@ -78,16 +81,20 @@ int waiters_wait_timed(struct pecan_thread *self, int *queue_lock, struct pecan_
     return 0;
 }
 
-int pecan_thread_park_timed(struct pecan_thread *self, uint32_t timeout_ms)
+int pecan_thread_park_timed(struct pecan_thread *self, uint32_t timeout_ms, pecan_word_t *taken)
 {
     struct deadline d;
+    if (taken)
+        *taken = 0;
     if (!self->park || timer_arm(&d, self, timeout_ms) != 0) {
         pecan_sleep_us(POLL_US);   /* no notification or timer: one tick, then look again */
         return 0;
     }
-    pecan_word_t bits;
+    pecan_word_t bits = 0;
     if (pecan_notification_wait(self->park, &bits))
         pecan_sleep_us(POLL_US);
+    if (taken)
+        *taken = bits;
     timer_disarm(&d);
     return __atomic_load_n(&d.fired, __ATOMIC_ACQUIRE) ? -PECAN_ETIMEDOUT : 0;
 }

@@ -61,7 +61,7 @@ static void fire(struct deadline *d)
 {
     struct pecan_thread *waiter = d->owner;
     __atomic_store_n(&d->fired, 1, __ATOMIC_RELEASE);
-    pecan_notification_signal(waiter->park, 1);
+    pecan_notification_signal(waiter->park, PECAN_THREAD_WAKE_BIT);
 }
 
 /* Fires what is due; returns how long to sleep (µs, DEADLINE_NONE: until kicked). */

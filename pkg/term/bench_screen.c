@@ -6,9 +6,18 @@
  * stream made when the session opens. REFRESH is checked as fb-drv checks it, kept and
  * signalled, so the benchmark sees when term has drawn.
  *
- * Invariants: the stream and the last refresh are changed only under `lock` (the server
- * thread answers BIND and REFRESH, the benchmark's thread puts keys and reads refreshes);
- * `open_session` is the one open session or NULL.
+ * Resizing, as mag does it (pecan/protocol/framebuffer.h, "Resizing"), for term's
+ * resize test: bench_screen_resize puts a RESIZE event in the ring, and INFO answers the
+ * new size from then on; buffer 0 keeps its size until the next GET_BUFFER 0, which
+ * replaces it by a cleared one of the new size (the same pixels array, its lines
+ * width * 2 bytes long: a size is at most BENCH_SCREEN_WIDTH x BENCH_SCREEN_HEIGHT). A
+ * test can make the next INFOs or GET_BUFFERs fail (bench_screen_fail) and counts the
+ * calls (bench_screen_calls).
+ *
+ * Invariants: the stream, the last refresh, the sizes and the counts are changed only
+ * under `lock` (the server thread answers BIND, INFO, GET_BUFFER and REFRESH, the test's
+ * thread puts events and reads refreshes); `open_session` is the one open session or
+ * NULL; both sizes are 1 .. BENCH_SCREEN_WIDTH x 1 .. BENCH_SCREEN_HEIGHT.
  */
 #include <pecan/event_server.h>
 #include <pecan/protocol/dataspace.h>
@@ -38,16 +47,37 @@ static struct bench_session *open_session;
 static struct bench_screen_rectangle refreshed;
 static pecan_cap_t refreshed_notification;
 static pecan_word_t refreshed_bits;
+/* The size INFO answers, and the size of buffer 0 as it was handed out. */
+static uint32_t info_width = BENCH_SCREEN_WIDTH, info_height = BENCH_SCREEN_HEIGHT;
+static uint32_t buffer_width = BENCH_SCREEN_WIDTH, buffer_height = BENCH_SCREEN_HEIGHT;
+static unsigned info_failures, buffer_failures;
+static struct bench_screen_calls calls;
 
 /* ---- FRAMEBUFFER ------------------------------------------------------------------------- */
+
+/* One failure less to give: true if this call is to fail. */
+static bool failing(unsigned *failures)
+{
+    if (!*failures)
+        return false;
+    --*failures;
+    return true;
+}
 
 static int op_info(struct server_request *r)
 {
     const struct pixel_format *f = &pixel_format_rgb565;
     pecan_word_t *out = r->out;
-    out[0] = BENCH_SCREEN_WIDTH;
-    out[1] = BENCH_SCREEN_HEIGHT;
-    out[2] = BENCH_SCREEN_WIDTH * 2u;
+    pecan_mutex_lock(&lock);
+    calls.info++;
+    bool fail = failing(&info_failures);
+    uint32_t width = info_width, height = info_height;
+    pecan_mutex_unlock(&lock);
+    if (fail)
+        return -PECAN_EBUSY;
+    out[0] = width;
+    out[1] = height;
+    out[2] = width * 2u;
     out[3] = f->bits_per_pixel;
     out[4] = PECAN_FRAMEBUFFER_COMPONENT(f->red.shift, f->red.size);
     out[5] = PECAN_FRAMEBUFFER_COMPONENT(f->green.shift, f->green.size);
@@ -66,6 +96,19 @@ static int op_get_buffer(struct server_request *r)
         return err;
     if (r->in[1] != 0)
         return -PECAN_ENOENT;
+    pecan_mutex_lock(&lock);
+    calls.get_buffer++;
+    bool fail = failing(&buffer_failures);
+    bool replace = !fail && (buffer_width != info_width || buffer_height != info_height);
+    if (replace) {
+        buffer_width = info_width;
+        buffer_height = info_height;
+    }
+    pecan_mutex_unlock(&lock);
+    if (fail)
+        return -PECAN_ENOMEM;
+    if (replace)   /* a new buffer is cleared */
+        memset(pixels, 0, sizeof(pixels));
     err = server_reply_object(r, r->object, (r->rights & PECAN_RIGHT_WRITE) | PECAN_RIGHT_GRANT);
     if (err)
         return err;
@@ -81,11 +124,14 @@ static int op_refresh(struct server_request *r)
     const pecan_word_t *w = &r->in[1];
     if (w[2] == 0 || w[3] == 0)
         return -PECAN_EINVAL;
-    if ((uint64_t)w[0] + w[2] > BENCH_SCREEN_WIDTH || (uint64_t)w[1] + w[3] > BENCH_SCREEN_HEIGHT)
-        return -PECAN_ERANGE;
     pecan_mutex_lock(&lock);
-    refreshed = (struct bench_screen_rectangle){ w[0], w[1], w[2], w[3] };
+    bool inside = (uint64_t)w[0] + w[2] <= buffer_width && (uint64_t)w[1] + w[3] <= buffer_height;
+    if (inside)
+        refreshed = (struct bench_screen_rectangle){ w[0], w[1], w[2], w[3] };
+    calls.refresh_outside += !inside;
     pecan_mutex_unlock(&lock);
+    if (!inside)
+        return -PECAN_ERANGE;
     pecan_notification_signal(refreshed_notification, refreshed_bits);
     return 0;
 }
@@ -253,6 +299,46 @@ int bench_screen_serve(pecan_cap_t channel, pecan_cap_t notification, pecan_word
     refreshed_bits = bits;
     int err = server_program_thread(&server, SESSIONS);
     return err ? err : server_sessions_serve(&server, &sessions, channel);
+}
+
+bool bench_screen_resize(uint32_t width, uint32_t height, unsigned events)
+{
+    if (width < 1 || height < 1 || width > BENCH_SCREEN_WIDTH || height > BENCH_SCREEN_HEIGHT ||
+        events < 1 || events > 8)
+        return false;
+    struct pecan_event resize[8];
+    for (unsigned i = 0; i < events; i++)
+        resize[i] = (struct pecan_event){ .type = PECAN_EVENT_RESIZE, .x = (int32_t)width,
+                                          .y = (int32_t)height };
+    pecan_mutex_lock(&lock);
+    info_width = width;
+    info_height = height;
+    pecan_mutex_unlock(&lock);
+    return bench_screen_send(resize, events);
+}
+
+void bench_screen_fail(unsigned infos, unsigned get_buffers)
+{
+    pecan_mutex_lock(&lock);
+    info_failures = infos;
+    buffer_failures = get_buffers;
+    pecan_mutex_unlock(&lock);
+}
+
+struct bench_screen_calls bench_screen_calls(void)
+{
+    pecan_mutex_lock(&lock);
+    struct bench_screen_calls c = calls;
+    pecan_mutex_unlock(&lock);
+    return c;
+}
+
+uint32_t bench_screen_buffer_width(void)
+{
+    pecan_mutex_lock(&lock);
+    uint32_t width = buffer_width;
+    pecan_mutex_unlock(&lock);
+    return width;
 }
 
 struct bench_screen_rectangle bench_screen_refreshed(void)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The LOG protocol of term's sessions (console.h; the model in pecan/protocol/console.h).
- * Every word is checked, in the contract's order, before anything changes.
+ * Every word is checked, in the contract's order, before anything changes. WINDOW_SIZE
+ * asks term (the hooks) at each call: it changes when the window is resized, and then
+ * the readers that gave BIND a w2 are signalled with those bits.
  */
 #include <pecan/protocol/console.h>
 #include <pecan/runtime.h>
@@ -54,18 +56,27 @@ void term_console_input(const char *bytes, size_t length)
         signal_readers();
 }
 
+void term_console_resized(void)
+{
+    for (struct term_console_session *s = sessions; s; s = s->next_session)
+        if (s->notification && s->resize_bits)
+            pecan_notification_signal(s->notification, s->resize_bits);
+}
+
 static void unbind(struct term_console_session *s)
 {
     if (s->notification)
         pecan_cap_release(s->notification);
     s->notification = 0;
     s->bits = 0;
+    s->resize_bits = 0;
 }
 
 void term_console_attach(struct term_console_session *s)
 {
     s->notification = 0;
     s->bits = 0;
+    s->resize_bits = 0;
     s->next_session = sessions;
     sessions = s;
 }
@@ -112,10 +123,11 @@ static int read_bytes(struct server_request *r)
 }
 
 /* BIND's item, checked in the contract's order: a capability, a notification, with WRITE;
- * then bits that are not 0. */
+ * then bits that are not 0. The optional w2 (resize bits) may be anything: 0 asks for
+ * nothing. */
 static int bind(struct server_request *r, struct term_console_session *s)
 {
-    pecan_word_t bits = r->in[1];
+    pecan_word_t bits = r->in[1], resize_bits = r->words >= 3 ? r->in[2] : 0;
     pecan_cap_t notification = 0;
     if (r->items) {
         struct pecan_cap_identity id;
@@ -135,6 +147,7 @@ static int bind(struct server_request *r, struct term_console_session *s)
     unbind(s);
     s->notification = notification;
     s->bits = notification ? bits : 0;
+    s->resize_bits = notification ? resize_bits : 0;
     /* A reader that binds after bytes came learns of them at once. */
     if (notification && input_count)
         pecan_notification_signal(notification, bits);

@@ -11,7 +11,8 @@
  *
  * Invariants: the input buffer holds 0 .. TERM_INPUT_SIZE bytes, oldest at head; a
  * session's notification slot is 0 or a notification with WRITE, and its bits are 0
- * exactly when it is 0; the attributes hold only the known bits.
+ * exactly when it is 0 (its resize bits are 0 when it is 0, and may be 0 with one: the
+ * reader did not ask); the attributes hold only the known bits.
  */
 #ifndef TERM_CONSOLE_H
 #define TERM_CONSOLE_H
@@ -25,7 +26,8 @@
 struct term_console_session {
     struct server_session session;   /* first: the framework's */
     pecan_cap_t notification;        /* the reader's, 0 if none bound */
-    pecan_word_t bits;
+    pecan_word_t bits;               /* signalled when input arrives */
+    pecan_word_t resize_bits;        /* signalled when the size changes (BIND's w2) */
     struct term_console_session *next_session;
 };
 
@@ -40,6 +42,9 @@ int term_console_request(struct server_request *r, struct term_console_session *
 /* Typed bytes into the input buffer (the newest dropped when it is full), and every bound
  * reader signalled. */
 void term_console_input(const char *bytes, size_t length);
+/* The terminal's size changed (WINDOW_SIZE answers the new one): every reader that bound
+ * resize bits is signalled with them. */
+void term_console_resized(void);
 /* A session opens (no arguments) or goes: its notification is given back. */
 void term_console_attach(struct term_console_session *session);
 void term_console_detach(struct term_console_session *session);

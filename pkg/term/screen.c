@@ -19,7 +19,14 @@
  *   - pixels: moving the pending scroll's rows by its distance, then drawing the cells of
  *     the dirty box, gives the view as the cells say, with the cursor inverted at the
  *     cursor's position if shown. The dirty box is in the grid's coordinates of now; a
- *     scroll shifts it. The pixels below (mag's copy) match ours outside the changed box.
+ *     scroll shifts it. The pixels below (mag's copy) match ours outside the changed box;
+ *   - rows and columns are libvterm's size, at least 1 each; grid_inside says whether
+ *     the grid's cells all lie on the surface (else they are drawn clipped, and a scroll
+ *     redraws instead of moving pixels).
+ *
+ * Resizing (term_screen_resize) makes a new pool and moves the lines over inside
+ * libvterm's resize callback, so that libvterm's cursor moves with them (xterm's way:
+ * on_resize says how).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +35,7 @@
 #include <input/ps2.h>
 #include <pecan/errors.h>
 #include <vterm.h>
+#include <vterm_internal.h>   /* clamp_to_grid */
 #include "screen.h"
 
 #define PROTECTED 0x80000000u   /* in a cell's glyph: DECSCA, kept by a selective erase */
@@ -50,7 +58,15 @@ static uint32_t space_glyph;
  * a row is then four word stores. Used when the surface's lines are word aligned. */
 static uint32_t row_mask16[256][4];
 static bool word_aligned16;
+/* Whether every cell of the grid lies wholly inside the surface: then a cell is drawn
+ * without clipping and a scroll moves pixels. Not so for a window smaller than one cell
+ * (its grid is 1 by 1, drawn clipped) nor for a terminal without a window (a surface of
+ * 0 by 0: its grid stays, nothing is drawn). */
+static bool grid_inside;
+/* The whole surface changed (filled at a resize): the next flush says so. */
+static bool surface_filled;
 
+static struct cell *pool;               /* every line's cells, one allocation */
 static struct cell **screen, **primary, **alternate;
 static struct cell **scrollback;        /* the ring of TERM_SCROLLBACK_LINES lines */
 static uint32_t kept, next, view_offset;
@@ -176,7 +192,7 @@ static void draw_cell(uint32_t row, uint32_t column, struct cell c, bool inverte
     uint32_t bg = inverted ? c.foreground : c.background;
     uint32_t glyph = c.glyph & ~PROTECTED;
     uint32_t x = column * font->width, y = row * font->height;
-    if (font->width != 8 || glyph >= font->glyph_count) {
+    if (font->width != 8 || glyph >= font->glyph_count || !grid_inside) {
         surface_draw_glyph(&surface, font, glyph, (int32_t)x, (int32_t)y, fg, bg);
         return;
     }
@@ -235,7 +251,7 @@ static void move_pending_pixels(void)
     uint32_t height = bottom - top, by = (uint32_t)(distance < 0 ? -distance : distance);
     if (by == 0)
         return;
-    if (by >= height) {
+    if (by >= height || !grid_inside) {
         mark(top, bottom, 0, columns);
         return;
     }
@@ -305,16 +321,22 @@ static void erase_cells(struct cell *line, uint32_t left, uint32_t right, bool s
     }
 }
 
+/* Reverse video as it was shown (DECSCNM) made the cells' own, or undone. */
+static void swap_colours(struct cell *line, uint32_t count)
+{
+    for (uint32_t c = 0; c < count; c++) {
+        uint32_t f = line[c].foreground;
+        line[c].foreground = line[c].background;
+        line[c].background = f;
+    }
+}
+
 /* A line scrolled off the top of the primary screen: into the ring, whose oldest line
  * comes back as the free one. A view scrolled back stays on the same lines. */
 static struct cell *push_line(struct cell *line)
 {
     if (global_reverse)
-        for (uint32_t c = 0; c < columns; c++) {
-            uint32_t f = line[c].foreground;
-            line[c].foreground = line[c].background;
-            line[c].background = f;
-        }
+        swap_colours(line, columns);   /* the scrollback keeps lines as they were shown */
     struct cell *free_line = scrollback[next];
     scrollback[next] = line;
     next = (next + 1) % TERM_SCROLLBACK_LINES;
@@ -409,10 +431,19 @@ static int on_scrollrect(VTermRect rect, int downward, int rightward, void *user
     return 1;
 }
 
+/* Whether a rectangle of libvterm's lies in the grid and is not empty. */
+static bool rectangle_valid(VTermRect r)
+{
+    return r.start_row >= 0 && r.start_col >= 0 && r.start_row < r.end_row &&
+           r.start_col < r.end_col && (uint32_t)r.end_row <= rows && (uint32_t)r.end_col <= columns;
+}
+
 /* Cells of a part of rows moved (libvterm's vterm_scroll_rect): copied, and drawn. */
 static int on_moverect(VTermRect dest, VTermRect src, void *user)
 {
     (void)user;
+    if (!rectangle_valid(dest) || !rectangle_valid(src))
+        return 1;   /* never from libvterm on a grid it knows; nothing to move */
     size_t count = (size_t)(src.end_col - src.start_col);
     int downward = src.start_row - dest.start_row;
     int height = dest.end_row - dest.start_row;
@@ -503,6 +534,164 @@ static int on_setlineinfo(int row, const VTermLineInfo *new_info, const VTermLin
     return 1;
 }
 
+/* ---- resizing ---- */
+
+/* The lines of a resize, made before libvterm is told, so that a resize that finds no
+ * memory changes nothing; on_resize puts them in place. */
+static struct {
+    struct cell *pool;
+    struct cell **pointers;
+} incoming;
+
+static size_t line_count(uint32_t grid_rows)
+{
+    return 2u * grid_rows + TERM_SCROLLBACK_LINES + 1u;   /* the last: blank_line */
+}
+
+/* The grid a surface holds: the cells that fit whole, at least 1 by 1. */
+static void grid_for(const struct surface *s, uint32_t *grid_rows, uint32_t *grid_columns)
+{
+    *grid_columns = s->width / font->width ? s->width / font->width : 1;
+    *grid_rows = s->height / font->height ? s->height / font->height : 1;
+}
+
+/* The pool of a grid and the array of its lines' pointers; -PECAN_ENOMEM (the heap). */
+static int make_lines(uint32_t grid_rows, uint32_t grid_columns, struct cell **made_pool,
+                      struct cell ***made_pointers)
+{
+    size_t lines = line_count(grid_rows);
+    struct cell *cells = calloc(lines * grid_columns, sizeof(*cells));
+    struct cell **pointers = calloc(lines, sizeof(*pointers));
+    if (!cells || !pointers) {
+        free(cells);
+        free(pointers);
+        return -PECAN_ENOMEM;
+    }
+    for (size_t i = 0; i < lines; i++)
+        pointers[i] = cells + i * grid_columns;
+    *made_pool = cells;
+    *made_pointers = pointers;
+    return 0;
+}
+
+/* A cell erased in the default colours: what a line gains when the grid widens. */
+static struct cell default_blank(void)
+{
+    VTermColor foreground, background;
+    vterm_state_get_default_colors(state, &foreground, &background);
+    return (struct cell){ space_glyph, pack(foreground), pack(background) };
+}
+
+/* from (from_columns wide) into to (to_columns wide): cut on the right, or widened with
+ * blanks; swapped if its colours are to change between the scrollback and the screen. */
+static void copy_line(struct cell *to, uint32_t to_columns, const struct cell *from,
+                      uint32_t from_columns, struct cell blank, bool swap)
+{
+    uint32_t n = from_columns < to_columns ? from_columns : to_columns;
+    if (n)
+        memcpy(to, from, n * sizeof(*to));
+    for (uint32_t c = n; c < to_columns; c++)
+        to[c] = blank;
+    if (swap)
+        swap_colours(to, n);
+}
+
+static const struct cell *kept_line(uint32_t oldest_first)
+{
+    return scrollback[(next + TERM_SCROLLBACK_LINES - kept + oldest_first) % TERM_SCROLLBACK_LINES];
+}
+
+/* libvterm's state resized (vterm_set_size from term_screen_resize): the cells move to
+ * the incoming lines, as xterm keeps them: the content stays top left, cut or widened on
+ * the right; on the primary screen, a height too small for the cursor's row pushes the
+ * top lines into the scrollback (the cursor's row is then the last), and rows added take
+ * lines back from the scrollback (the content moves down with them); the alternate screen
+ * is cut or lengthened at the bottom. *delta says how far the cursor's row moved. */
+static int on_resize(int new_rows, int new_columns, VTermPos *delta, void *user)
+{
+    (void)user;
+    if (!incoming.pool || new_rows < 1 || new_columns < 1)
+        return 1;
+    uint32_t to_rows = (uint32_t)new_rows, to_columns = (uint32_t)new_columns;
+    struct cell **to_primary = incoming.pointers, **to_alternate = to_primary + to_rows;
+    struct cell **to_scrollback = to_alternate + to_rows;
+    struct cell blank = default_blank();
+    VTermPos cursor;
+    vterm_state_get_cursorpos(state, &cursor);
+    bool on_primary = screen == primary;
+    uint32_t pushed = 0, pulled = 0;
+    if (on_primary && cursor.row >= 0 && (uint32_t)cursor.row >= to_rows)
+        pushed = (uint32_t)cursor.row + 1 - to_rows;
+    if (on_primary && to_rows > rows)
+        pulled = to_rows - rows < kept ? to_rows - rows : kept;
+    /* The scrollback, oldest first: the kept lines but those taken back, then the pushed
+     * lines; the oldest go if they are more than it holds. */
+    uint32_t total = kept - pulled + pushed;
+    uint32_t dropped = total > TERM_SCROLLBACK_LINES ? total - TERM_SCROLLBACK_LINES : 0;
+    for (uint32_t i = dropped; i < total; i++) {
+        bool from_screen = i >= kept - pulled;
+        const struct cell *from = from_screen ? primary[i - (kept - pulled)] : kept_line(i);
+        copy_line(to_scrollback[i - dropped], to_columns, from, columns, blank,
+                  from_screen && global_reverse);
+    }
+    for (uint32_t i = total - dropped; i < TERM_SCROLLBACK_LINES; i++)
+        copy_line(to_scrollback[i], to_columns, 0, 0, blank, false);
+    for (uint32_t r = 0; r < to_rows; r++) {
+        uint32_t from_row = r - pulled + pushed;
+        if (r < pulled)
+            copy_line(to_primary[r], to_columns, kept_line(kept - pulled + r), columns, blank,
+                      global_reverse);
+        else if (from_row < rows)
+            copy_line(to_primary[r], to_columns, primary[from_row], columns, blank, false);
+        else
+            copy_line(to_primary[r], to_columns, 0, 0, blank, false);
+        copy_line(to_alternate[r], to_columns, r < rows ? alternate[r] : 0, r < rows ? columns : 0,
+                  blank, false);
+    }
+    free(pool);
+    free(primary);   /* the array of every line's pointer starts with the primary screen's */
+    pool = incoming.pool;
+    primary = to_primary;
+    alternate = to_alternate;
+    scrollback = to_scrollback;
+    blank_line = to_primary[line_count(to_rows) - 1];
+    blank_line_valid = false;
+    screen = on_primary ? primary : alternate;
+    kept = total - dropped;
+    next = kept % TERM_SCROLLBACK_LINES;
+    view_offset = 0;
+    rows = to_rows;
+    columns = to_columns;
+    incoming.pool = 0;
+    incoming.pointers = 0;
+    delta->row += (int)pulled - (int)pushed;
+    return 1;
+}
+
+/* libvterm 0.1.4's resize leaves the position DECSC saved where it was, and the top
+ * and left margins: restored after the grid shrank, the position would put the cursor
+ * outside, where libvterm reads and writes its line attributes beyond their array, and
+ * a margin beyond the grid makes rectangles that end before they start. Nothing in its
+ * interface reaches them, so its own header does: the position comes inside, a margin
+ * left with nothing between goes (the whole grid, as a reset has it). */
+static void clamp_to_grid(void)
+{
+    if (state->saved.pos.row >= (int)rows)
+        state->saved.pos.row = (int)rows - 1;
+    if (state->saved.pos.col >= (int)columns)
+        state->saved.pos.col = (int)columns - 1;
+    int bottom = state->scrollregion_bottom > -1 ? state->scrollregion_bottom : (int)rows;
+    if (state->scrollregion_top >= bottom) {
+        state->scrollregion_top = 0;
+        state->scrollregion_bottom = -1;
+    }
+    int right = state->scrollregion_right > -1 ? state->scrollregion_right : (int)columns;
+    if (state->scrollregion_left >= right) {
+        state->scrollregion_left = 0;
+        state->scrollregion_right = -1;
+    }
+}
+
 static const VTermStateCallbacks callbacks = {
     .putglyph = on_putglyph,
     .movecursor = on_movecursor,
@@ -512,6 +701,7 @@ static const VTermStateCallbacks callbacks = {
     .setpenattr = on_setpenattr,
     .settermprop = on_settermprop,
     .setlineinfo = on_setlineinfo,
+    .resize = on_resize,
 };
 
 static void on_output(const char *bytes, size_t length, void *user)
@@ -523,26 +713,44 @@ static void on_output(const char *bytes, size_t length, void *user)
 
 /* ---- the interface ---- */
 
+/* Draws on s from now on: the whole of it filled with the default background (the part
+ * right of and below the grid stays so) and every cell drawn at the next flush, which
+ * reports the whole surface. */
+static void use_surface(const struct surface *s)
+{
+    surface = *s;
+    word_aligned16 = s->format.bits_per_pixel == 16 &&
+                     ((uintptr_t)s->pixels % 4 == 0) && s->bytes_per_line % 4 == 0;
+    grid_inside = (uint64_t)columns * font->width <= s->width &&
+                  (uint64_t)rows * font->height <= s->height;
+    pending.used = false;
+    dirty.used = changed.used = false;
+    cursor_shown = false;
+    VTermColor foreground, background;
+    vterm_state_get_default_colors(state, &foreground, &background);
+    surface_fill_rectangle(&surface, 0, 0, surface.width, surface.height, pack(background));
+    surface_filled = true;
+    mark_all();
+}
+
 int term_screen_init(const struct surface *s, const struct psf_font *f, term_output_t out)
 {
-    if (!f->width || !f->height || s->width < f->width || s->height < f->height)
+    if (!f->width || !f->height)
         return -PECAN_EINVAL;
     surface = *s;
     font = f;
     output = out;
-    columns = s->width / f->width;
-    rows = s->height / f->height;
-    size_t lines = 2u * rows + TERM_SCROLLBACK_LINES + 1u;   /* the last: blank_line */
-    struct cell *pool = calloc(lines * columns, sizeof(*pool));
-    struct cell **pointers = calloc(lines, sizeof(*pointers));
-    terminal = pool && pointers ? vterm_new((int)rows, (int)columns) : 0;
+    grid_for(s, &rows, &columns);
+    struct cell **pointers;
+    if (make_lines(rows, columns, &pool, &pointers) != 0)
+        return -PECAN_ENOMEM;
+    terminal = vterm_new((int)rows, (int)columns);
     if (!terminal) {
         free(pool);
         free(pointers);
         return -PECAN_ENOMEM;
     }
-    for (size_t i = 0; i < lines; i++)
-        pointers[i] = pool + i * columns;
+    size_t lines = line_count(rows);
     blank_line = pointers[lines - 1];
     primary = pointers;
     alternate = pointers + rows;
@@ -556,8 +764,6 @@ int term_screen_init(const struct surface *s, const struct psf_font *f, term_out
         for (uint32_t j = 0; j < 4; j++)
             row_mask16[b][j] = ((b & (0x80u >> (2 * j))) ? 0x0000FFFFu : 0) |
                                ((b & (0x40u >> (2 * j))) ? 0xFFFF0000u : 0);
-    word_aligned16 = s->format.bits_per_pixel == 16 &&
-                     ((uintptr_t)s->pixels % 4 == 0) && s->bytes_per_line % 4 == 0;
     vterm_set_utf8(terminal, 1);
     vterm_output_set_callback(terminal, on_output, 0);
     state = vterm_obtain_state(terminal);
@@ -568,12 +774,36 @@ int term_screen_init(const struct surface *s, const struct psf_font *f, term_out
     vterm_state_set_bold_highbright(state, 1);
     vterm_state_set_callbacks(state, &callbacks, 0);
     vterm_state_reset(state, 1);
-    /* The part of the window right of and below the grid stays in the background. */
-    VTermColor foreground, background;
-    vterm_state_get_default_colors(state, &foreground, &background);
-    surface_fill_rectangle(&surface, 0, 0, surface.width, surface.height, pack(background));
-    mark_all();
+    use_surface(s);
     return 0;
+}
+
+int term_screen_resize(const struct surface *s)
+{
+    uint32_t to_rows, to_columns;
+    grid_for(s, &to_rows, &to_columns);
+    int err = 0;
+    if (to_rows != rows || to_columns != columns) {
+        err = make_lines(to_rows, to_columns, &incoming.pool, &incoming.pointers);
+        if (!err) {
+            vterm_set_size(terminal, (int)to_rows, (int)to_columns);
+            clamp_to_grid();
+        }
+        free(incoming.pool);   /* still here only if libvterm did not call on_resize */
+        free(incoming.pointers);
+        incoming.pool = 0;
+        incoming.pointers = 0;
+    }
+    use_surface(s);
+    return err;
+}
+
+void term_screen_detach(void)
+{
+    struct surface none = surface;
+    none.pixels = 0;
+    none.width = none.height = 0;
+    use_surface(&none);
 }
 
 void term_screen_write(const char *bytes, size_t length)
@@ -649,6 +879,20 @@ void term_screen_key(const struct pecan_event *e)
     vterm_keyboard_unichar(terminal, c, m);
 }
 
+/* The part of box on the surface (cells of a grid that does not fit lie partly outside);
+ * false if none is. */
+static bool clip_to_surface(const struct term_rectangle *box, struct term_rectangle *clipped)
+{
+    if (box->x >= surface.width || box->y >= surface.height || !box->width || !box->height)
+        return false;
+    *clipped = *box;
+    if (clipped->width > surface.width - box->x)
+        clipped->width = surface.width - box->x;
+    if (clipped->height > surface.height - box->y)
+        clipped->height = surface.height - box->y;
+    return true;
+}
+
 bool term_screen_flush(struct term_rectangle *drawn)
 {
     move_pending_pixels();
@@ -673,14 +917,16 @@ bool term_screen_flush(struct term_rectangle *drawn)
     cursor_drawn = cursor;
     cursor_shown = show;
     dirty.used = false;
-    if (!changed.used)
+    if (!changed.used && !surface_filled)
         return false;
-    drawn->x = changed.left * font->width;
-    drawn->y = changed.top * font->height;
-    drawn->width = (changed.right - changed.left) * font->width;
-    drawn->height = (changed.bottom - changed.top) * font->height;
+    struct term_rectangle box = { 0, 0, surface.width, surface.height };
+    if (!surface_filled)
+        box = (struct term_rectangle){ changed.left * font->width, changed.top * font->height,
+                                       (changed.right - changed.left) * font->width,
+                                       (changed.bottom - changed.top) * font->height };
     changed.used = false;
-    return true;
+    surface_filled = false;
+    return clip_to_surface(&box, drawn);
 }
 
 void term_screen_damage_all(void)

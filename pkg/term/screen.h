@@ -35,11 +35,24 @@ struct term_rectangle {
 
 /* Sets the terminal up on surface (checked by the caller) with font (opened; an 8-pixel
  * wide font is drawn by a fast path, any other by pkg/graphics). The grid is the cells that
- * fit whole: surface width / font width by height / font height, at least 1 by 1. The
- * scrollback takes TERM_SCROLLBACK_LINES lines of that width from the heap.
- * 0, or -PECAN_ENOMEM (the heap), -PECAN_EINVAL (no cell fits). */
+ * fit whole: surface width / font width by height / font height, at least 1 by 1 (a
+ * surface smaller than a cell shows the part of it that fits). The scrollback takes
+ * TERM_SCROLLBACK_LINES lines of that width from the heap.
+ * 0, or -PECAN_ENOMEM (the heap), -PECAN_EINVAL (a font without size). */
 int term_screen_init(const struct surface *surface, const struct psf_font *font,
                      term_output_t output);
+/* The window changed size: draws on surface (the same pixel format) from now on, with
+ * the grid resized to what it holds as term_screen_init counts it. Content stays top
+ * left, cut or widened on the right; on the primary screen, a grid too short for the
+ * cursor's row pushes the top lines into the scrollback, and rows added take lines back
+ * from it; the alternate screen is cut or lengthened at the bottom. libvterm's state is
+ * told (its cursor, margins, tab stops), the view goes back to the bottom, and the next
+ * flush draws the whole surface. 0, or -PECAN_ENOMEM: no memory for the new grid, which
+ * keeps its size (drawn clipped to the surface). */
+int term_screen_resize(const struct surface *surface);
+/* No window any more (its buffer is gone): the grid and libvterm go on, nothing is drawn
+ * until term_screen_resize gives a surface again. */
+void term_screen_detach(void);
 /* The program's output: bytes into libvterm (UTF-8; escape sequences). */
 void term_screen_write(const char *bytes, size_t length);
 /* A key event (press, repeat; releases and other types are ignored): Shift+Page Up/Down

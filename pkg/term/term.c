@@ -15,10 +15,16 @@
  * came since the call before, at most every 40 ms while it streams, and after each batch
  * of keys: a stream of output costs one redraw per 40 ms, not one per message.
  *
+ * Resizing: the input thread also reads mag's RESIZE events; after a batch with one it
+ * asks INFO, replaces buffer 0 (GET_BUFFER 0), resizes the grid (screen.c) and signals
+ * the console's readers that bound resize bits (console.c), which the runtime turns into
+ * SIGWINCH. Each resize prints one line, "term: resized to COLUMNSxROWS", or why not.
+ *
  * Usage: term [--flush-us=N] (capabilities "fb" and "term"). A missing capability or a
  * window that cannot be mapped is one line "term: error: ..." and exit status 1. Once
  * serving it prints "term: COLUMNSxROWS ready".
  */
+#include <pecan/dataspace.h>
 #include <pecan/event.h>
 #include <pecan/factory.h>
 #include <pecan/framebuffer.h>
@@ -144,15 +150,92 @@ static struct server_sessions sessions = {
     .close = close_session,
 };
 
+static bool same_format(const struct pixel_format *a, const struct pixel_format *b)
+{
+    return a->bits_per_pixel == b->bits_per_pixel && a->red.shift == b->red.shift &&
+           a->red.size == b->red.size && a->green.shift == b->green.shift &&
+           a->green.size == b->green.size && a->blue.shift == b->blue.shift &&
+           a->blue.size == b->blue.size;
+}
+
+/* GET_BUFFER 0 failed: it may have freed the old buffer before it failed (mag frees it,
+ * then makes the new one). Its dataspace still answering means its pages are still ours
+ * to draw on; else nothing is drawn until a later resize brings a buffer. */
+static void buffer_refused(int err, uint32_t rows, uint32_t columns)
+{
+    struct pecan_dataspace_info old;
+    if (pecan_dataspace_info(mapping.buffer, &old) == 0) {
+        printf("term: resize: GET_BUFFER 0 failed (error %d); staying %lux%lu on the old "
+               "buffer\n", err, (unsigned long)columns, (unsigned long)rows);
+        return;
+    }
+    pecan_framebuffer_unmap(&mapping);
+    term_screen_detach();
+    printf("term: resize: GET_BUFFER 0 failed (error %d) and the old buffer is gone: "
+           "nothing shown until the next resize\n", err);
+}
+
+/* The window was resized (mag's RESIZE event; pecan/protocol/framebuffer.h, "Resizing";
+ * the event's own size is not needed: INFO answers the newest). INFO first, so that a
+ * failure there keeps the old buffer, which stays valid until GET_BUFFER 0; that call
+ * replaces buffer 0 and takes the old one's pages from this program, so the old mapping
+ * goes and the new buffer is mapped; the grid follows, everything is drawn again, and the
+ * console's readers that asked hear of a new size. Called with the lock held: nothing
+ * draws meanwhile. */
+static void resize_window(void)
+{
+    uint32_t rows, columns;
+    term_screen_size(&rows, &columns);
+    struct pecan_framebuffer_info info;
+    int err = pecan_framebuffer_info(fb, &info);
+    if (err) {
+        printf("term: resize: INFO failed (error %d); staying %lux%lu\n", err,
+               (unsigned long)columns, (unsigned long)rows);
+        return;
+    }
+    if (!same_format(&info.format, &mapping.info.format)) {
+        printf("term: resize: the window's pixel format changed; staying %lux%lu\n",
+               (unsigned long)columns, (unsigned long)rows);
+        return;
+    }
+    struct pecan_framebuffer_mapping next;
+    if ((err = pecan_framebuffer_map(fb, &next)) != 0) {
+        buffer_refused(err, rows, columns);
+        return;
+    }
+    pecan_framebuffer_unmap(&mapping);
+    mapping = next;
+    err = term_screen_resize(&mapping.surface);
+    uint32_t new_rows, new_columns;
+    term_screen_size(&new_rows, &new_columns);
+    if (err)
+        printf("term: resize: no memory for the grid of a %lux%lu window (error %d); staying "
+               "%lux%lu\n", (unsigned long)mapping.info.width, (unsigned long)mapping.info.height,
+               err, (unsigned long)new_columns, (unsigned long)new_rows);
+    else
+        printf("term: resized to %lux%lu\n", (unsigned long)new_columns,
+               (unsigned long)new_rows);
+    if (new_rows != rows || new_columns != columns)
+        term_console_resized();
+}
+
 static void *input_thread(void *unused)
 {
     (void)unused;
     pecan_thread_park_prepare(pecan_thread_self());   /* see input_start */
     for (;;) {
         struct pecan_event e;
+        bool resized = false;
         pecan_mutex_lock(&lock);
-        while (pecan_event_consumer_get(&events.consumer, &e))
-            term_screen_key(&e);
+        /* Keys in order; of several resizes in a batch only the last size counts. */
+        while (pecan_event_consumer_get(&events.consumer, &e)) {
+            if (e.type == PECAN_EVENT_RESIZE)
+                resized = true;
+            else
+                term_screen_key(&e);
+        }
+        if (resized)
+            resize_window();
         flush();
         pecan_mutex_unlock(&lock);
         pecan_word_t bits;

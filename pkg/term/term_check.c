@@ -19,9 +19,14 @@
  * With libvterm's screen layer (before term kept its cells) it found the cursor's cell
  * overwritten by a scroll and two mistakes in libvterm's reported damage (docs).
  *
+ * Then the same with the window resized at random (term_screen_resize, down to less than
+ * a cell), every flush compared with a full redraw, and the heap back exactly at the end.
+ *
  * Prints "term-check: N pieces, F flushes, C full redraws equal, G grids equal to
- * libvterm's screen layer" or FAILED.
+ * libvterm's screen layer", "term-check: N pieces with R resizes, C full redraws equal,
+ * heap back exactly", or FAILED.
  */
+#include <malloc.h>
 #include <pecan/protocol/event.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +34,8 @@
 #include "screen.h"
 
 #define STEPS 40000u
+#define RESIZE_STEPS 20000u
+#define RESIZE_EVERY 200u
 #define WIDTH 640u
 #define HEIGHT 480u
 
@@ -203,6 +210,99 @@ static void piece(void)
     out(text);
 }
 
+/* Has the whole view drawn again: every pixel must be as the flushes before drew it;
+ * else prints what differs and the pieces before it. */
+static bool redraw_equal(unsigned step)
+{
+    struct term_rectangle drawn;
+    memcpy(copy, frame, sizeof(frame));
+    term_screen_damage_all();
+    term_screen_flush(&drawn);
+    for (unsigned i = 0; i < WIDTH * HEIGHT; i++)
+        if (copy[i] != frame[i]) {
+            printf("term-check: after piece %u, pixel (%u, %u) drawn %04x, redrawn %04x "
+                   "(FAILED); the last pieces, oldest first:\n", step, i % WIDTH,
+                   i / WIDTH, copy[i], frame[i]);
+            print_history();
+            unsigned x0 = WIDTH, y0 = HEIGHT, x1 = 0, y1 = 0, count = 0;
+            for (unsigned j = 0; j < WIDTH * HEIGHT; j++)
+                if (copy[j] != frame[j]) {
+                    unsigned x = j % WIDTH, y = j / WIDTH;
+                    count++;
+                    x0 = x < x0 ? x : x0, x1 = x > x1 ? x : x1;
+                    y0 = y < y0 ? y : y0, y1 = y > y1 ? y : y1;
+                }
+            uint32_t offset, kept = term_screen_scrollback(&offset);
+            int32_t cursor_row, cursor_column;
+            bool shown = term_screen_cursor(&cursor_row, &cursor_column);
+            printf("term-check: cursor %s at row %ld column %ld\n", shown ? "shown" : "hidden",
+                   (long)cursor_row, (long)cursor_column);
+            printf("term-check: %u pixels differ, cells %u..%u x %u..%u; scrollback %lu, "
+                   "view %lu back\n", count, x0 / 8, x1 / 8, y0 / 16, y1 / 16,
+                   (unsigned long)kept, (unsigned long)offset);
+            return false;
+        }
+    return true;
+}
+
+/* The same pieces with the window resized every RESIZE_EVERY pieces on average, to a
+ * random size up to 640x480 (a tenth of the time less than a cell): after every flush a
+ * full redraw must change no pixel (the frame's lines stay WIDTH long; pixels outside the
+ * surface are never touched by either). libvterm's screen layer keeps lines differently
+ * on a resize, so the cells are not compared with it here. At the end, back at 640x480,
+ * the heap holds exactly what it held before the first resize. */
+static bool check_resizes(void)
+{
+    struct mallinfo before = mallinfo();
+    unsigned resizes = 0, redraws = 0;
+    struct term_rectangle drawn;
+    for (unsigned step = 1; step <= RESIZE_STEPS; step++) {
+        if (below(RESIZE_EVERY) == 0) {
+            struct surface s = surface;
+            bool tiny = below(10) == 0;
+            s.width = 1 + below(tiny ? 8 : WIDTH);
+            s.height = 1 + below(tiny ? 16 : HEIGHT);
+            char what[48];
+            snprintf(what, sizeof(what), "(resized to %lux%lu)", (unsigned long)s.width,
+                     (unsigned long)s.height);
+            remember(what);
+            memset(frame, 0x5A, sizeof(frame));   /* a new buffer: nothing of the old */
+            if (term_screen_resize(&s) != 0) {
+                printf("term-check: no memory for a resize (FAILED)\n");
+                return false;
+            }
+            uint32_t rows, columns;
+            term_screen_size(&rows, &columns);
+            if (rows != (s.height / 16 ? s.height / 16 : 1) ||
+                columns != (s.width / 8 ? s.width / 8 : 1)) {
+                printf("term-check: %s gave a grid of %lux%lu (FAILED)\n", what,
+                       (unsigned long)columns, (unsigned long)rows);
+                return false;
+            }
+            resizes++;
+        }
+        piece();
+        if (below(8) != 0)
+            continue;
+        term_screen_flush(&drawn);
+        remember("(flush)");
+        if (!redraw_equal(STEPS + step))
+            return false;
+        redraws++;
+    }
+    term_screen_resize(&surface);
+    term_screen_flush(&drawn);
+    struct mallinfo after = mallinfo();
+    if (after.uordblks != before.uordblks) {
+        printf("term-check: after %u resizes the heap holds %lu bytes, not %lu (FAILED)\n",
+               resizes, (unsigned long)after.uordblks, (unsigned long)before.uordblks);
+        return false;
+    }
+    printf("term-check: %u pieces with %u resizes, %u full redraws equal, heap back exactly\n",
+           RESIZE_STEPS, resizes, redraws);
+    return true;
+}
+
 int main(void)
 {
     surface = (struct surface){ (uint8_t *)frame, WIDTH, HEIGHT, WIDTH * 2, pixel_format_rgb565 };
@@ -228,36 +328,11 @@ int main(void)
                 return 1;
             agreed++;
         }
-        memcpy(copy, frame, sizeof(frame));
-        term_screen_damage_all();
-        term_screen_flush(&drawn);
+        if (!redraw_equal(step))
+            return 1;
         redraws++;
-        for (unsigned i = 0; i < WIDTH * HEIGHT; i++)
-            if (copy[i] != frame[i]) {
-                printf("term-check: after piece %u, pixel (%u, %u) drawn %04x, redrawn %04x "
-                       "(FAILED); the last pieces, oldest first:\n", step, i % WIDTH,
-                       i / WIDTH, copy[i], frame[i]);
-                print_history();
-                unsigned x0 = WIDTH, y0 = HEIGHT, x1 = 0, y1 = 0, count = 0;
-                for (unsigned j = 0; j < WIDTH * HEIGHT; j++)
-                    if (copy[j] != frame[j]) {
-                        unsigned x = j % WIDTH, y = j / WIDTH;
-                        count++;
-                        x0 = x < x0 ? x : x0, x1 = x > x1 ? x : x1;
-                        y0 = y < y0 ? y : y0, y1 = y > y1 ? y : y1;
-                    }
-                uint32_t offset, kept = term_screen_scrollback(&offset);
-                int32_t cursor_row, cursor_column;
-                bool shown = term_screen_cursor(&cursor_row, &cursor_column);
-                printf("term-check: cursor %s at row %ld column %ld\n", shown ? "shown" : "hidden",
-                       (long)cursor_row, (long)cursor_column);
-                printf("term-check: %u pixels differ, cells %u..%u x %u..%u; scrollback %lu, "
-                       "view %lu back\n", count, x0 / 8, x1 / 8, y0 / 16, y1 / 16,
-                       (unsigned long)kept, (unsigned long)offset);
-                return 1;
-            }
     }
     printf("term-check: %u pieces, %u flushes, %u full redraws equal, %u grids equal to "
            "libvterm's screen layer\n", STEPS, flushes, redraws, agreed);
-    return 0;
+    return check_resizes() ? 0 : 1;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The console operations beyond WRITE for term's own programs (the demo, the fuzz target,
- * the benchmark): READ, BIND and WINDOW_SIZE of the LOG protocol as
+ * the benchmark, the resize test): READ, BIND and WINDOW_SIZE of the LOG protocol as
  * pecan/protocol/console.h states them. The runtime's console (l4re/libc/console.c) is the
  * general client; these stay small so the tests do not depend on it. Each returns 0 or a
  * negative error; a reply that breaks the protocol is -PECAN_EINVAL.
@@ -31,6 +31,19 @@ static inline int term_client_read(pecan_cap_t console, char *bytes, unsigned mo
     memcpy(bytes, &m.word[2], n);
     *got = (unsigned)n;
     return 0;
+}
+
+/* bits when input arrives; resize_bits (BIND's w2, 0: none) when the size changes. */
+static inline int term_client_bind_resize(pecan_cap_t console, pecan_cap_t notification,
+                                          pecan_word_t bits, pecan_word_t resize_bits)
+{
+    struct pecan_message m = { .tag = pecan_tag(PECAN_PROTO_LOG, 3, 1) };
+    m.word[0] = PECAN_LOG_BIND;
+    m.word[1] = bits;
+    m.word[2] = resize_bits;
+    m.word[3] = PECAN_ITEM_CAP | PECAN_RIGHT_WRITE << PECAN_ITEM_RIGHTS_SHIFT;
+    m.word[4] = notification;
+    return pecan_error(pecan_invoke(console, PECAN_OP_CALL, &m));
 }
 
 static inline int term_client_bind(pecan_cap_t console, pecan_cap_t notification,

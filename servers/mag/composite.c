@@ -6,13 +6,15 @@
  * A flush redraws each damaged rectangle from the bottom up: the background, the
  * BACKGROUND views, then every other view in stacking order, each with its label bar
  * (the session's trusted label on the session's colour, inverted for the focused
- * session) above it, and last the pointer. Later views cover
- * earlier ones, which is the clipping by stacking. Only damaged pixels are written, and
+ * session; the window's bar ends in the resize grip) above it, then a resize drag's
+ * outline, and last the pointer. Later views cover earlier ones, which is the clipping
+ * by stacking. Only damaged pixels are written, and
  * what lies under a view that covers a whole damaged rectangle is not drawn at all.
  * In X-ray and kill mode (input.c's hotkeys) every view gets a frame in its session's
- * colour inside its edges and the views of unfocused sessions are drawn at half
- * brightness; kill mode adds the list of sessions at the screen's top left. A screenshot
- * writes the screen's size, format and CRC-32 to the log.
+ * colour inside its edges, the views of unfocused sessions are drawn at half brightness
+ * and every label bar is drawn above all views (none is hidden); kill mode adds the
+ * list of sessions at the screen's bottom left. A screenshot writes the screen's size,
+ * format and CRC-32 to the log.
  *
  * Flushing is batched (as Genode's nitpicker and L4Re's mag do): damage is drawn at once
  * if the last redraw is at least the flush interval old (40 ms by default, mag's
@@ -217,7 +219,52 @@ static struct surface clipped_surface(struct rectangle clip)
     return c;
 }
 
-static void draw_bar(const struct mag_view *view, struct rectangle clip)
+/* The grip's square at the right end of the window's bar (narrower windows: clipped). */
+uint32_t composite_grip_size(void)
+{
+    return composite_bar_height();
+}
+
+static bool is_window(const struct mag_view *view)
+{
+    return view == &view->session->views[0];
+}
+
+static struct rectangle grip_area(const struct mag_view *view)
+{
+    int64_t size = composite_grip_size();
+    return (struct rectangle){ (int64_t)view->x + view->width - size,
+                               (int64_t)view->y - size, size, size };
+}
+
+/* The grip: diagonal lines in the bar's text colour towards the square's bottom right
+ * corner, where the local x + y is (size - 1) + 4k, two pixels off the right and bottom
+ * edges (tests/graphics/test_mag_screen.py draws the same). Not inlined: draw_bar is,
+ * and a redraw that meets no grip (most: mag_refresh_char) need not carry it. */
+__attribute__((noinline)) static void draw_grip(const struct mag_view *view,
+                                                struct rectangle clip, uint32_t text,
+                                                uint32_t background)
+{
+    struct rectangle area = grip_area(view);
+    struct rectangle part = intersect(intersect(area, clip), (struct rectangle){
+        view->x, (int64_t)view->y - area.height, view->width, area.height });
+    if (part.width == 0)
+        return;
+    struct surface target = clipped_surface(part);
+    surface_fill_rectangle(&target, 0, 0, target.width, target.height, background);
+    int64_t size = area.width;
+    for (int64_t y = part.y; y < part.y + part.height; y++)
+        for (int64_t x = part.x; x < part.x + part.width; x++) {
+            int64_t i = x - area.x, j = y - area.y, sum = i + j - (size - 1);
+            if (i < size - 2 && j < size - 2 && sum >= 0 && sum % 4 == 0)
+                surface_fill_rectangle(&target, (int32_t)(x - part.x), (int32_t)(y - part.y),
+                                       1, 1, text);
+        }
+}
+
+/* Inlined: most redraws meet no bar, and the early return then costs no call. */
+__attribute__((always_inline)) static inline void draw_bar(const struct mag_view *view,
+                                                           struct rectangle clip)
 {
     uint32_t height = composite_bar_height();
     struct rectangle bar = { view->x, (int64_t)view->y - height, view->width, height };
@@ -233,6 +280,8 @@ static void draw_bar(const struct mag_view *view, struct rectangle clip)
     int64_t text_x = bar.x + LABEL_MARGIN - part.x, text_y = bar.y - part.y;
     surface_draw_text(&target, &mag_screen.font, (int32_t)text_x, (int32_t)text_y,
                       session->label, strlen(session->label), text, background);
+    if (is_window(view))
+        draw_grip(view, clip, text, background);
 }
 
 static bool xray(void)
@@ -268,22 +317,58 @@ static void dim(struct rectangle part)
     }
 }
 
-/* X-ray's frame: MAG_XRAY_FRAME pixels inside the view's edges, in its session's colour. */
-static void draw_frame(const struct mag_view *view, struct rectangle clip)
+/* The four sides of a frame MAG_XRAY_FRAME pixels wide inside a rectangle's edges. */
+static void frame_sides(struct rectangle r, struct rectangle sides[4])
 {
-    int64_t w = view->width, h = view->height, f = MAG_XRAY_FRAME;
-    struct rectangle sides[4] = {
-        { view->x, view->y, w, f }, { view->x, view->y + h - f, w, f },
-        { view->x, view->y, f, h }, { view->x + w - f, view->y, f, h },
-    };
+    int64_t f = MAG_XRAY_FRAME;
+    sides[0] = (struct rectangle){ r.x, r.y, r.width, f };
+    sides[1] = (struct rectangle){ r.x, r.y + r.height - f, r.width, f };
+    sides[2] = (struct rectangle){ r.x, r.y, f, r.height };
+    sides[3] = (struct rectangle){ r.x + r.width - f, r.y, f, r.height };
+}
+
+static void draw_frame_of(struct rectangle r, uint32_t pixel, struct rectangle clip)
+{
+    struct rectangle sides[4];
+    frame_sides(r, sides);
     for (unsigned i = 0; i < 4; i++) {
         struct rectangle part = intersect(sides[i], clip);
         if (part.width == 0)
             continue;
         struct surface target = clipped_surface(part);
-        surface_fill_rectangle(&target, 0, 0, target.width, target.height,
-                               view->session->label_pixel);
+        surface_fill_rectangle(&target, 0, 0, target.width, target.height, pixel);
     }
+}
+
+/* X-ray's frame: inside the view's edges, in its session's colour. */
+static void draw_frame(const struct mag_view *view, struct rectangle clip)
+{
+    draw_frame_of((struct rectangle){ view->x, view->y, view->width, view->height },
+                  view->session->label_pixel, clip);
+}
+
+/* A resize drag's outline: the size the window would get, at view 0's place, framed as
+ * X-ray frames a view. */
+static struct rectangle outline_area(void)
+{
+    const struct mag_drag *drag = &mag_input.drag;
+    const struct mag_view *window = &drag->session->views[0];
+    return (struct rectangle){ window->x, window->y, drag->width, drag->height };
+}
+
+__attribute__((noinline)) static void draw_outline(struct rectangle clip)
+{
+    draw_frame_of(outline_area(), mag_input.drag.session->label_pixel, clip);
+}
+
+void composite_damage_outline(void)
+{
+    if (mag_input.drag.kind != MAG_DRAG_RESIZE)
+        return;
+    struct rectangle sides[4];
+    frame_sides(outline_area(), sides);
+    for (unsigned i = 0; i < 4; i++)
+        composite_damage(sides[i].x, sides[i].y, sides[i].width, sides[i].height);
 }
 
 static void draw_content(const struct mag_view *view, struct rectangle clip)
@@ -354,10 +439,19 @@ static void draw_views(struct rectangle clip, bool background, unsigned first)
         bool is_background = !has_bar(view);
         if (!visible(view) || is_background != background)
             continue;
-        if (has_bar(view))
+        if (has_bar(view) && !xray())
             draw_bar(view, clip);
         draw_content(view, clip);
     }
+}
+
+/* X-ray: every view's bar above all views, in stacking order (as nitpicker does), so a
+ * view whose bar another window covers is labelled too. */
+__attribute__((noinline)) static void draw_xray_bars(struct rectangle clip)
+{
+    for (unsigned i = 0; i < stack_count; i++)
+        if (visible(stack[i]) && has_bar(stack[i]))
+            draw_bar(stack[i], clip);
 }
 
 static bool covers(const struct mag_view *view, struct rectangle clip)
@@ -407,6 +501,10 @@ static void redraw(struct rectangle clip)
         draw_views(clip, true, bottom == STACK_MAX ? 0 : bottom);
     }
     draw_views(clip, false, top == STACK_MAX ? 0 : top);
+    if (xray())
+        draw_xray_bars(clip);
+    if (mag_input.drag.kind == MAG_DRAG_RESIZE)
+        draw_outline(clip);
     draw_kill_list(clip);
     draw_pointer(clip);
 }
@@ -551,6 +649,32 @@ static bool contains(const struct mag_view *view, int32_t x, int32_t y)
     int64_t bar = has_bar(view) ? composite_bar_height() : 0;
     return visible(view) && x >= view->x && (int64_t)x < (int64_t)view->x + view->width &&
            (int64_t)y >= (int64_t)view->y - bar && (int64_t)y < (int64_t)view->y + view->height;
+}
+
+bool composite_on_bar(const struct mag_view *view, int32_t x, int32_t y)
+{
+    return has_bar(view) && visible(view) && x >= view->x &&
+           (int64_t)x < (int64_t)view->x + view->width && y < view->y &&
+           (int64_t)y >= (int64_t)view->y - composite_bar_height();
+}
+
+bool composite_on_grip(const struct mag_view *view, int32_t x, int32_t y)
+{
+    struct rectangle grip = grip_area(view);
+    return is_window(view) && composite_on_bar(view, x, y) && x >= grip.x;
+}
+
+void composite_move_session(struct mag_session *session, int32_t dx, int32_t dy)
+{
+    for (unsigned i = 0; i < MAG_VIEWS_PER_SESSION; i++) {
+        struct mag_view *view = &session->views[i];
+        if (!view->used)
+            continue;
+        composite_damage_view(view);
+        view->x += dx;
+        view->y += dy;
+        composite_damage_view(view);
+    }
 }
 
 struct mag_view *composite_view_at(int32_t x, int32_t y)

@@ -1,14 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mag's input (docs/graphics.md, "mag", "Input in mag"): a thread reads the EVENT session
- * the boot script gave as "input" (input-drv's) and acts on each event under mag_lock, the
- * one lock of all of mag's state (every request takes it too):
+ * mag's input (docs/graphics.md, "Input in mag", "Moving and resizing windows"): a
+ * thread reads the EVENT session the boot script gave as "input" (input-drv's) and acts
+ * on each event under mag_lock, the one lock of all of mag's state (every request takes
+ * it too):
  *   - motion moves the pointer, clamped to the screen; the session under the pointer gets
  *     a POSITION event in its own coordinates (its window's top left is 0, 0);
- *   - a button press focuses the session under the pointer and raises its views, as
- *     nitpicker does; button events go to the session under the pointer; while a button
- *     is held, the session the first press went to has the pointer (a grab): positions
- *     and buttons go to it, wherever the pointer is, until the last button is released;
+ *   - a left press on a label bar (no button held) focuses and raises its session and
+ *     starts a drag: on the grip at the right end of the window's bar a resize (an
+ *     outline follows the pointer; the release sets the session's wanted size and puts
+ *     a RESIZE event into its stream), elsewhere a move (the session's views follow the
+ *     pointer). mag has the pointer until the last button is released: no client gets
+ *     positions or buttons meanwhile;
+ *   - any other button press focuses the session under the pointer and raises its
+ *     views, as nitpicker does; button events go to the session under the pointer;
+ *     while a button is held, the session the first press went to has the pointer (a
+ *     grab): positions and buttons go to it, wherever the pointer is, until the last
+ *     button is released;
  *   - keys go to the focused session only, except mag's hotkeys, which no client ever
  *     gets (press, repeat or release): Scroll Lock toggles X-ray, Print Screen writes a
  *     screenshot to the log, Pause lists the sessions (log and screen) and the digit of
@@ -17,8 +25,9 @@
  * pointer's tip. Each session has an event stream of its own (pecan/event_server.h), so a
  * client cannot tell mag's events from input-drv's.
  *
- * Invariants: mag_input.focus and mag_input.grab are 0 or open sessions; grab is 0
- * whenever no button is held; the pointer's tip lies on the screen.
+ * Invariants: mag_input.focus, mag_input.grab and a drag's session are 0 or open
+ * sessions; grab is 0 and no drag lasts whenever no button is held; grab and a drag
+ * never both; the pointer's tip lies on the screen.
  */
 #include <pecan/event.h>
 #include <pecan/factory.h>
@@ -55,6 +64,10 @@ void input_session_closed(struct mag_session *session)
         mag_input.focus = 0;
     if (mag_input.grab == session)
         mag_input.grab = 0;
+    if (mag_input.drag.kind != MAG_DRAG_NONE && mag_input.drag.session == session) {
+        composite_damage_outline();
+        mag_input.drag = (struct mag_drag){ .kind = MAG_DRAG_NONE };
+    }
 }
 
 /* Into the session's stream, if it has one (a client that never asked gets none). */
@@ -84,13 +97,106 @@ static int32_t clamp(int64_t value, int32_t limit)
     return value < 0 ? 0 : value >= limit ? limit - 1 : (int32_t)value;
 }
 
-/* The pointer to x, y (clamped); the session under it learns where it is. */
+static void focus(struct mag_session *session)
+{
+    if (session == mag_input.focus)
+        return;
+    composite_damage_bars(mag_input.focus);
+    mag_input.focus = session;
+    composite_damage_bars(session);
+}
+
+/* ---- moving and resizing windows --------------------------------------------------------- */
+
+static int64_t bounded(int64_t value, int64_t least, int64_t most)
+{
+    return value < least ? least : value > most ? most : value;
+}
+
+/* A move: the window follows the pointer, but at least MAG_BAR_REACHABLE pixels of its
+ * bar (all of its height) stay on the screen, where the user can take it again. */
+static void drag_move(const struct mag_drag *drag)
+{
+    const struct mag_view *window = &drag->session->views[0];
+    int64_t bar = composite_bar_height(), reach = MAG_BAR_REACHABLE;
+    int64_t x = (int64_t)drag->window_x + mag_input.pointer_x - drag->pointer_x;
+    int64_t y = (int64_t)drag->window_y + mag_input.pointer_y - drag->pointer_y;
+    x = bounded(x, reach - (int64_t)window->width, (int64_t)mag_screen.surface.width - reach);
+    y = bounded(y, bar, mag_screen.surface.height);
+    composite_move_session(drag->session, (int32_t)(x - window->x), (int32_t)(y - window->y));
+}
+
+/* A resize: the outline follows the pointer, clamped (session_clamp_size). */
+static void drag_resize(struct mag_drag *drag)
+{
+    int64_t width = (int64_t)drag->window_width + mag_input.pointer_x - drag->pointer_x;
+    int64_t height = (int64_t)drag->window_height + mag_input.pointer_y - drag->pointer_y;
+    if (!session_clamp_size(drag->session, &width, &height))
+        return;   /* not even the smallest window fits: the outline stays */
+    composite_damage_outline();
+    drag->width = (uint32_t)width;
+    drag->height = (uint32_t)height;
+    composite_damage_outline();
+}
+
+/* A left press on a bar (no button held): mag has the pointer until the last release. */
+static bool drag_start(struct mag_view *view)
+{
+    int32_t x = mag_input.pointer_x, y = mag_input.pointer_y;
+    if (!view || !composite_on_bar(view, x, y))
+        return false;
+    struct mag_session *session = view->session;
+    const struct mag_view *window = &session->views[0];
+    mag_input.drag = (struct mag_drag){
+        .kind = composite_on_grip(view, x, y) ? MAG_DRAG_RESIZE : MAG_DRAG_MOVE,
+        .session = session, .pointer_x = x, .pointer_y = y,
+        .window_x = window->x, .window_y = window->y,
+        .window_width = window->width, .window_height = window->height,
+        .width = window->width, .height = window->height };
+    focus(session);
+    composite_raise(session);
+    composite_damage_outline();
+    return true;
+}
+
+/* The last release: a resize to a new size tells the session (INFO answers it from now
+ * on; the client's next GET_BUFFER 0 makes the buffer). */
+static void drag_end(uint32_t time_ms)
+{
+    struct mag_drag *drag = &mag_input.drag;
+    struct mag_session *session = drag->session;
+    composite_damage_outline();
+    if (drag->kind == MAG_DRAG_MOVE)
+        printf("mag: \"%s\" moved to %ld,%ld\n", session->label, (long)session->views[0].x,
+               (long)session->views[0].y);
+    if (drag->kind == MAG_DRAG_RESIZE &&
+        (drag->width != session->wanted_width || drag->height != session->wanted_height)) {
+        session->wanted_width = drag->width;
+        session->wanted_height = drag->height;
+        printf("mag: \"%s\" resized to %ux%u\n", session->label, (unsigned)drag->width,
+               (unsigned)drag->height);
+        deliver(session, (struct pecan_event){ .time_ms = time_ms, .type = PECAN_EVENT_RESIZE,
+                                               .modifiers = (uint8_t)mag_input.modifiers,
+                                               .x = (int32_t)drag->width,
+                                               .y = (int32_t)drag->height });
+    }
+    *drag = (struct mag_drag){ .kind = MAG_DRAG_NONE };
+}
+
+/* The pointer to x, y (clamped); a drag follows it, else the session under it learns
+ * where it is. */
 static void pointer_to(int64_t x, int64_t y, uint32_t time_ms)
 {
     composite_damage_pointer();
     mag_input.pointer_x = clamp(x, (int32_t)mag_screen.surface.width);
     mag_input.pointer_y = clamp(y, (int32_t)mag_screen.surface.height);
     composite_damage_pointer();
+    if (mag_input.drag.kind == MAG_DRAG_MOVE)
+        drag_move(&mag_input.drag);
+    if (mag_input.drag.kind == MAG_DRAG_RESIZE)
+        drag_resize(&mag_input.drag);
+    if (mag_input.drag.kind != MAG_DRAG_NONE)
+        return;
     struct mag_session *session = pointer_target();
     if (!session)
         return;
@@ -102,19 +208,31 @@ static void pointer_to(int64_t x, int64_t y, uint32_t time_ms)
                          .y = mag_input.pointer_y - window->y });
 }
 
-static void focus(struct mag_session *session)
+/* A button while mag has the pointer (a drag), or a left press that starts one: no
+ * client sees it. true: it was mag's. */
+static bool drag_button(const struct pecan_event *e, uint32_t bit)
 {
-    if (session == mag_input.focus)
-        return;
-    composite_damage_bars(mag_input.focus);
-    mag_input.focus = session;
-    composite_damage_bars(session);
+    bool dragging = mag_input.drag.kind != MAG_DRAG_NONE;
+    if (!dragging) {
+        if (e->type != PECAN_EVENT_PRESS || bit != 1 || mag_input.buttons || mag_input.grab ||
+            !drag_start(composite_view_at(mag_input.pointer_x, mag_input.pointer_y)))
+            return false;
+    }
+    if (e->type == PECAN_EVENT_PRESS)
+        mag_input.buttons |= bit;
+    else if (e->type == PECAN_EVENT_RELEASE)
+        mag_input.buttons &= ~bit;
+    if (!mag_input.buttons)
+        drag_end(e->time_ms);
+    return true;
 }
 
 static void button(const struct pecan_event *e)
 {
     uint32_t bit = e->code == INPUT_BUTTON_LEFT ? 1 : e->code == INPUT_BUTTON_RIGHT ? 2
                  : e->code == INPUT_BUTTON_MIDDLE ? 4 : 0;
+    if (drag_button(e, bit))
+        return;
     struct mag_session *session = pointer_target();
     if (e->type == PECAN_EVENT_PRESS) {
         if (!mag_input.grab && session && bit) {

@@ -9,8 +9,11 @@
  *
  * Invariants: every view in the stack belongs to an open session and shows lines that
  * lie wholly inside a buffer of that session (SET_VIEW checks it, DELETE_BUFFER refuses
- * a buffer a view shows); a session's buffers' bytes never exceed its limit; a view
- * leaves the stack before its session's memory goes.
+ * a buffer a view shows; a view of zero size shows none); a session's buffers' bytes
+ * never exceed its limit; a view leaves the stack before its session's memory goes.
+ * Buffer 0 exists, and view 0 shows it at the session's width and height, except after a
+ * GET_BUFFER 0 that could not make the resized buffer: then buffer 0 is unused, view 0
+ * shows MAG_NO_BUFFER, and a resize is pending until a later GET_BUFFER 0 succeeds.
  */
 #ifndef MAG_H
 #define MAG_H
@@ -51,7 +54,10 @@ struct mag_session {
     struct server_session base;    /* first: the framework's part */
     char label[MAG_MAX_LABEL + 1];
     uint32_t label_pixel;          /* the creator's colour in the screen's format */
-    uint32_t width, height;        /* the window: the fixed buffer and view */
+    uint32_t width, height;        /* the window now: buffer 0's and view 0's size */
+    uint32_t wanted_width, wanted_height;   /* INFO's size: the user's last resize (the
+                                               same as width and height when none is
+                                               pending: GET_BUFFER 0 makes them so) */
     pecan_cap_t memory;            /* its factory: mag's, paid by the client (or by mag) */
     uint32_t memory_limit, memory_used;   /* bytes of buffers */
     struct mag_buffer buffers[MAG_BUFFERS_PER_SESSION];
@@ -77,6 +83,24 @@ extern struct mag_screen mag_screen;
  * both no client gets keys. */
 enum mag_mode { MAG_MODE_NORMAL, MAG_MODE_XRAY, MAG_MODE_KILL };
 
+/* Moving and resizing a window with the pointer (input.c; docs/graphics.md, "Moving and
+ * resizing windows"): a left press on a label bar starts a drag, on the grip at the
+ * right end of the window's bar a resize; mag has the pointer until the last button is
+ * released. */
+enum mag_drag_kind { MAG_DRAG_NONE, MAG_DRAG_MOVE, MAG_DRAG_RESIZE };
+#define MAG_MIN_WIDTH 64u          /* the smallest size a resize drag gives */
+#define MAG_MIN_HEIGHT 32u
+#define MAG_BAR_REACHABLE 32       /* pixels of a moved window's bar kept on the screen */
+
+struct mag_drag {
+    enum mag_drag_kind kind;
+    struct mag_session *session;   /* an open session while kind is not NONE */
+    int32_t pointer_x, pointer_y;  /* where the press was */
+    int32_t window_x, window_y;    /* view 0's position then */
+    uint32_t window_width, window_height;   /* view 0's size then */
+    uint32_t width, height;        /* a resize: the outline's size now, clamped */
+};
+
 /* The input state (input.c), under mag_lock like everything else here. */
 struct mag_input {
     enum mag_mode mode;
@@ -86,6 +110,7 @@ struct mag_input {
     uint32_t modifiers, buttons;   /* after the last event */
     struct mag_session *focus;     /* keys go here; 0: none */
     struct mag_session *grab;      /* has the pointer while a button is held; 0: none */
+    struct mag_drag drag;          /* NONE, or mag has the pointer */
 };
 
 extern struct mag_input mag_input;
@@ -125,6 +150,16 @@ void composite_damage_bars(const struct mag_session *session);
 void composite_damage_pointer(void);
 /* The topmost visible view whose pixels or bar contain the point (0: none). */
 struct mag_view *composite_view_at(int32_t x, int32_t y);
+/* The point lies on the view's label bar; on the grip at the right end of the window's
+ * (view 0's) bar. */
+bool composite_on_bar(const struct mag_view *view, int32_t x, int32_t y);
+bool composite_on_grip(const struct mag_view *view, int32_t x, int32_t y);
+/* The square at the right end of view 0's bar where the grip is drawn. */
+uint32_t composite_grip_size(void);
+/* Moves every view of the session by dx, dy (damage on both places). */
+void composite_move_session(struct mag_session *session, int32_t dx, int32_t dy);
+/* The frame a resize drag draws (mag_input.drag), at its size now. */
+void composite_damage_outline(void);
 /* Puts the session's views on top, in their order. */
 void composite_raise(const struct mag_session *session);
 /* The width of X-ray's frame around each view, in pixels. */
@@ -142,6 +177,11 @@ unsigned session_count(void);
 struct mag_session *session_number(unsigned index);
 /* Ends a session as if its client had gone (the main thread only, without mag_lock). */
 void session_end(struct mag_session *session);
+/* The size a resize drag may give the window: at least MAG_MIN_WIDTH x MAG_MIN_HEIGHT,
+ * at most the screen, and a buffer 0 of that size must fit the session's memory limit
+ * beside its other buffers (the height shrinks first, then the width). false: not even
+ * the smallest size fits (the window keeps its size). */
+bool session_clamp_size(const struct mag_session *session, int64_t *width, int64_t *height);
 
 /* session.c */
 int mag_serve(struct server *s, pecan_cap_t channel);

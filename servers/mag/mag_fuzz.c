@@ -12,8 +12,9 @@
  *   - checks: INFO describes the window; each refusal of the protocol (absurd views,
  *     offsets beyond the buffer, a buffer beyond the session's memory limit, fixed
  *     objects, stacking on itself); the two sessions' buffers are different memory (what
- *     one writes the other never sees); a buffer deleted or a session closed gives its
- *     memory back to mag's factory exactly;
+ *     one writes the other never sees); GET_BUFFER 0 again, no resize pending, hands out
+ *     the same buffer; a buffer deleted or a session closed gives its memory back to
+ *     mag's factory exactly;
  *   - fuzz: MESSAGES messages to the channel and a session: random labels, operations,
  *     lengths and words from the edges (0, 1, window sizes, 2^31, ~0, ...), and half the
  *     time close to real ones, with capability items from what a client holds; each call
@@ -222,6 +223,27 @@ static void check_isolation(void)
     for (uint32_t i = 0; i < WINDOW_BYTES; i++)
         apart &= b.surface.pixels[i] != 0x5A;
     check(apart, "the windows' buffers are apart", 0);
+    pecan_framebuffer_unmap(&a);
+    pecan_framebuffer_unmap(&b);
+}
+
+/* GET_BUFFER 0 without a resize pending replaces nothing (pecan/protocol/framebuffer.h,
+ * "Resizing"): the second copy is the same buffer, and the first stays mapped. */
+static void check_get_buffer_again(void)
+{
+    struct pecan_framebuffer_mapping a, b;
+    int err = pecan_framebuffer_map(first.cap, &a);
+    if (!err && (err = pecan_framebuffer_map(first.cap, &b)) != 0)
+        pecan_framebuffer_unmap(&a);
+    check(!err, "GET_BUFFER 0 twice", err);
+    if (err)
+        return;
+    check(a.size == b.size && b.info.width == WIDTH, "the same size both times", (long)b.size);
+    memset(a.surface.pixels, 0xA5, WINDOW_BYTES);
+    bool same = true;
+    for (uint32_t i = 0; i < WINDOW_BYTES; i++)
+        same &= b.surface.pixels[i] == 0xA5;
+    check(same, "GET_BUFFER 0 again hands out the same buffer", 0);
     pecan_framebuffer_unmap(&a);
     pecan_framebuffer_unmap(&b);
 }
@@ -521,6 +543,7 @@ int main(void)
     check_info();
     check_refusals();
     check_isolation();
+    check_get_buffer_again();
     settle("after the checks", &watch, &start);
     printf("mag-fuzz: checks: %s\n", failures ? "FAILED" : "ok");
     unsigned refused = 0, got = 0, sent = 0;

@@ -21,6 +21,11 @@
  * ever holds a capability to another's buffer. The session's factory goes at its close,
  * and its quota back to whoever paid.
  *
+ * Resizing (pecan/protocol/framebuffer.h, "Resizing"): the user's drag (input.c) sets
+ * the session's wanted size, which INFO answers; the client's next GET_BUFFER 0 replaces
+ * buffer 0 by one of that size and view 0 shows it. Until then buffer 0, view 0 and
+ * REFRESH keep the old size, so a client that ignores the resize keeps its window.
+ *
  * Every session speaks EVENT too (pecan/protocol/event.h), as an L4Re console does: the
  * events mag routes to it (input.c) arrive in a ring of its own, made at its first
  * GET_BUFFER through mag's factory.
@@ -158,13 +163,15 @@ static bool buffer_shown(const struct mag_session *session, uint32_t number)
 
 /* ---- FRAMEBUFFER ------------------------------------------------------------------------- */
 
+/* The session's screen as the user last sized it, which a resize pending makes the next
+ * GET_BUFFER 0's (pecan/protocol/framebuffer.h, "Resizing"). */
 static int op_info(struct server_request *r, struct mag_session *session)
 {
     const struct pixel_format *f = &mag_screen.surface.format;
     pecan_word_t *out = r->out;
-    out[0] = session->width;
-    out[1] = session->height;
-    out[2] = session->width * bytes_per_pixel();
+    out[0] = session->wanted_width;
+    out[1] = session->wanted_height;
+    out[2] = session->wanted_width * bytes_per_pixel();
     out[3] = f->bits_per_pixel;
     out[4] = PECAN_FRAMEBUFFER_COMPONENT(f->red.shift, f->red.size);
     out[5] = PECAN_FRAMEBUFFER_COMPONENT(f->green.shift, f->green.size);
@@ -183,10 +190,108 @@ static int reply_buffer(struct server_request *r, const struct mag_buffer *buffe
     return server_reply_cap(r, buffer->dataspace, PECAN_RIGHT_WRITE | PECAN_RIGHT_GRANT);
 }
 
+static uint32_t window_buffer_size(uint64_t width, uint64_t height)
+{
+    return (uint32_t)round_to_pages(width * height * bytes_per_pixel());
+}
+
+/* What a new buffer 0 may take: the limit less the session's other buffers. */
+static uint64_t window_room(const struct mag_session *session)
+{
+    return (uint64_t)session->memory_limit - (session->memory_used - session->buffers[0].size);
+}
+
+static bool resize_pending(const struct mag_session *session)
+{
+    return !session->buffers[0].used || session->wanted_width != session->width ||
+           session->wanted_height != session->height;
+}
+
+/* value within least and most, most no more than PECAN_FRAMEBUFFER_MAX_SIZE (on a
+ * screen smaller than least, least wins). */
+static int64_t bounded(int64_t value, int64_t least, int64_t most)
+{
+    most = most < least ? least : most;
+    most = most < PECAN_FRAMEBUFFER_MAX_SIZE ? most : PECAN_FRAMEBUFFER_MAX_SIZE;
+    return value < least ? least : value > most ? most : value;
+}
+
+bool session_clamp_size(const struct mag_session *session, int64_t *width, int64_t *height)
+{
+    int64_t w = bounded(*width, MAG_MIN_WIDTH, mag_screen.surface.width);
+    int64_t h = bounded(*height, MAG_MIN_HEIGHT, mag_screen.surface.height);
+    /* Whole pages of w * h pixels fit the room when the pixels fit its whole pages. */
+    int64_t room = (int64_t)(window_room(session) & ~(uint64_t)(PAGE_SIZE - 1));
+    int64_t pixel = bytes_per_pixel();
+    if (w * h * pixel > room)
+        h = room / (w * pixel);
+    if (h < MAG_MIN_HEIGHT) {
+        h = MAG_MIN_HEIGHT;
+        w = room / (h * pixel);
+    }
+    if (w < MAG_MIN_WIDTH)
+        return false;
+    *width = w;
+    *height = h;
+    return true;
+}
+
+/* The client's own views of buffer 0 show nothing until it sets them again: their lines
+ * may not lie inside the new buffer. */
+static void hide_window_buffer_views(struct mag_session *session)
+{
+    for (unsigned i = 1; i < MAG_VIEWS_PER_SESSION; i++) {
+        struct mag_view *view = &session->views[i];
+        if (view->used && view->buffer == 0) {
+            composite_damage_view(view);
+            view->width = view->height = 0;
+        }
+    }
+}
+
+/* A resize is pending and the client asked for buffer 0: the old one goes (every copy
+ * revoked), a new one of the wanted size comes, and view 0 shows it. If moe cannot make
+ * it, buffer 0 stays unused and view 0 hidden until a later GET_BUFFER 0. */
+static int replace_window_buffer(struct mag_session *session)
+{
+    uint32_t width = session->wanted_width, height = session->wanted_height;
+    uint32_t size = window_buffer_size(width, height);
+    if (size > window_room(session))
+        return -PECAN_ENOMEM;   /* other buffers made since the drag: nothing changed */
+    struct mag_view *window = &session->views[0];
+    struct mag_buffer *buffer = &session->buffers[0];
+    composite_damage_view(window);
+    hide_window_buffer_views(session);
+    if (buffer->used) {
+        session->memory_used -= buffer->size;
+        buffer_free(buffer);
+    }
+    window->buffer = MAG_NO_BUFFER;
+    int err = buffer_make(session, buffer, size);
+    if (err) {
+        composite_flush();
+        return err;
+    }
+    session->memory_used += size;
+    session->width = width;
+    session->height = height;
+    window->width = width;
+    window->height = height;
+    window->buffer = 0;
+    window->offset = 0;
+    window->bytes_per_line = width * bytes_per_pixel();
+    composite_damage_view(window);
+    composite_flush();
+    return 0;
+}
+
 static int op_get_buffer(struct server_request *r, struct mag_session *session)
 {
     int err = need_writable(r, 2);
     if (err)
+        return err;
+    if (r->in[1] == 0 && resize_pending(session) &&
+        (err = replace_window_buffer(session)) != 0)
         return err;
     const struct mag_buffer *buffer = find_buffer(session, r->in[1]);
     if (!buffer)
@@ -207,7 +312,7 @@ static int op_create_buffer(struct server_request *r, struct mag_session *sessio
         return -PECAN_EINVAL;
     if (size > session->memory_limit - session->memory_used)
         return -PECAN_ENOMEM;
-    unsigned number = 0;
+    unsigned number = 1;   /* 0 is the window's, even while a resize left it unused */
     while (number < MAG_BUFFERS_PER_SESSION && session->buffers[number].used)
         number++;
     if (number == MAG_BUFFERS_PER_SESSION)
@@ -229,11 +334,11 @@ static int op_delete_buffer(struct server_request *r, struct mag_session *sessio
     int err = need_writable(r, 2);
     if (err)
         return err;
+    if (r->in[1] == 0)
+        return -PECAN_EPERM;   /* fixed, even while a resize left it unused */
     struct mag_buffer *buffer = find_buffer(session, r->in[1]);
     if (!buffer)
         return -PECAN_ENOENT;
-    if (r->in[1] == 0)
-        return -PECAN_EPERM;
     if (buffer_shown(session, (uint32_t)r->in[1]))
         return -PECAN_EBUSY;
     session->memory_used -= buffer->size;
@@ -420,7 +525,8 @@ static int op_refresh_view(struct server_request *r, struct mag_session *session
     return 0;
 }
 
-/* The session's screen is its window: view 0's rectangle. */
+/* The session's screen is its window: view 0's rectangle, buffer 0's size (a resize
+ * pending changes it only at the next GET_BUFFER 0). */
 static int op_refresh(struct server_request *r, struct mag_session *session)
 {
     int err = server_need_words(r, 5);
@@ -594,8 +700,8 @@ static int open_locked(struct server_request *r, struct server_session **out)
     memcpy(session->label, a.label, sizeof(a.label));
     struct color colour = { (uint8_t)(a.colour >> 16), (uint8_t)(a.colour >> 8), (uint8_t)a.colour };
     session->label_pixel = pixel_format_pack(&mag_screen.surface.format, colour);
-    session->width = a.width;
-    session->height = a.height;
+    session->width = session->wanted_width = a.width;
+    session->height = session->wanted_height = a.height;
     session->memory_limit = a.memory_limit;
     uint32_t size = (uint32_t)round_to_pages((uint64_t)a.width * a.height * bytes_per_pixel());
     if ((err = buffer_make(session, &session->buffers[0], size)) != 0) {

@@ -290,6 +290,9 @@ static int take_notification(struct server_request *r, pecan_cap_t *slot)
     return 0;
 }
 
+/* BIND: w1 the bits, item 0 the notification (none: unbind). A w2 (bits for a new size,
+ * pecan/protocol/console.h) is accepted and ignored: moe's logs have no screen and never
+ * change size. */
 static int log_bind(struct server_request *r, struct log *l)
 {
     if (r->items == 0) {

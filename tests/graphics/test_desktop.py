@@ -49,7 +49,7 @@ from qemu_runner import monitor  # noqa: E402
 from qemu_screen import GuestError, QemuScreen, run_screen_test, screenshot_argument  # noqa: E402
 from screen_model import Image, PsfFont, compare_region, fill_rectangle, render_text  # noqa: E402
 from test_mag_input import POINTER_INSIDE, POINTER_OUTLINE, pointer_shape  # noqa: E402
-from test_mag_screen import BACKGROUND, LABEL_MARGIN, LABEL_TEXT, fail, pack  # noqa: E402
+from test_mag_screen import BACKGROUND, LABEL_MARGIN, LABEL_TEXT, draw_grip, fail, pack  # noqa: E402
 from test_term import Transcript, lua_banner, render  # noqa: E402
 
 WIDTH, HEIGHT, FORMAT = 1024, 768, "rgb565"      # conf/desktop.lua
@@ -250,6 +250,7 @@ def desktop_model(font, windows, terminals, focus, pointer, pong_frame, shot=Non
             bar_colour, text_colour = text_colour, bar_colour
         bar = Image(w["width"], font.height, fill=bar_colour)
         render_text(font, w["label"], text_colour, bar_colour, image=bar, x=LABEL_MARGIN, y=0)
+        draw_grip(bar, text_colour)
         paste(image, bar, w["x"], w["y"] - font.height)
         part = content(font, w, pong_frame, terminals)
         if part is None:

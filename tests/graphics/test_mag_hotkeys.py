@@ -7,7 +7,8 @@ and print the events mag sends them. Through QEMU's monitor the test:
   - clicks left (focus, raise) and presses Scroll Lock: X-ray. The screendump must equal
     the host's model pixel for pixel: every view framed in its session's colour
     (MAG_XRAY_FRAME pixels inside its edges), the unfocused one at half brightness
-    ((pixel >> 1) & mask in RGB565), the focused bar inverted, the pointer on top;
+    ((pixel >> 1) & mask in RGB565), every label bar above all views (right's, which
+    left's window covers, too), the focused bar inverted, the pointer on top;
   - types a in X-ray (no client may get it), leaves X-ray and types b (left gets it): so
     a was swallowed, not late;
   - presses Print Screen: mag's log line must carry the screen's size, format and the
@@ -18,8 +19,8 @@ and print the events mag sends them. Through QEMU's monitor the test:
     quota mag logged at the open, plus moe's gate and record of it); left still gets
     keys, and no hotkey or digit reached a client.
 
-Models in which the dimming, the frame or the list were missing must differ, so the
-comparisons can fail.
+Models in which the dimming, the frame, the list or right's covered bar were missing must
+differ, so the comparisons can fail.
 
     python3 tests/graphics/test_mag_hotkeys.py [--keep]
 """
@@ -38,7 +39,7 @@ sys.path.insert(0, str(HERE))
 
 from qemu_screen import GuestError, QemuScreen, run_screen_test  # noqa: E402
 from screen_model import Image, PsfFont, compare_region, render_text  # noqa: E402
-from test_mag_screen import BACKGROUND, HEIGHT, LABEL_MARGIN, LABEL_TEXT, WIDTH, fail, pack, paste, shown  # noqa: E402
+from test_mag_screen import BACKGROUND, HEIGHT, LABEL_MARGIN, LABEL_TEXT, WIDTH, draw_grip, fail, pack, paste, shown  # noqa: E402
 from test_mag_input import (LEFT, POINTER_INSIDE, POINTER_OUTLINE, RIGHT, click, move,  # noqa: E402
                             pointer_shape, rgb, screen_equals, type_key)
 
@@ -52,15 +53,22 @@ def dimmed(colour):
     return (((r >> 3) >> 1) << 3, ((g >> 2) >> 1) << 2, ((b >> 3) >> 1) << 3)
 
 
-def model(font, windows, focus, pointer, xray=False, frame=True, dim=True, kill_lines=None):
+def draw_bar(image, font, label, colour, x, y, w, focus):
+    bar_colour, text_colour = rgb(colour), shown(LABEL_TEXT)
+    if label == focus:
+        bar_colour, text_colour = text_colour, bar_colour
+    bar = Image(w, font.height, fill=bar_colour)
+    render_text(font, label, text_colour, bar_colour, image=bar, x=LABEL_MARGIN, y=0)
+    draw_grip(bar, text_colour)
+    paste(image, bar, x, y - font.height)
+
+
+def model(font, windows, focus, pointer, xray=False, frame=True, dim=True, kill_lines=None,
+          bars_on_top=True):
     image = Image(WIDTH, HEIGHT, fill=shown(BACKGROUND))
     for label, colour, x, y, w, h, fill in windows:
-        bar_colour, text_colour = rgb(colour), shown(LABEL_TEXT)
-        if label == focus:
-            bar_colour, text_colour = text_colour, bar_colour
-        bar = Image(w, font.height, fill=bar_colour)
-        render_text(font, label, text_colour, bar_colour, image=bar, x=LABEL_MARGIN, y=0)
-        paste(image, bar, x, y - font.height)
+        if not (xray and bars_on_top):
+            draw_bar(image, font, label, colour, x, y, w, focus)
         content = dimmed(fill) if xray and dim and label != focus else rgb(fill)
         paste(image, Image(w, h, fill=content), x, y)
         if xray and frame:
@@ -68,6 +76,9 @@ def model(font, windows, focus, pointer, xray=False, frame=True, dim=True, kill_
             for fx, fy, fw, fh in ((x, y, w, XRAY_FRAME), (x, y + h - XRAY_FRAME, w, XRAY_FRAME),
                                    (x, y, XRAY_FRAME, h), (x + w - XRAY_FRAME, y, XRAY_FRAME, h)):
                 paste(image, Image(fw, fh, fill=edge), fx, fy)
+    if xray and bars_on_top:   # every label above all views, as nitpicker draws them
+        for label, colour, x, y, w, h, fill in windows:
+            draw_bar(image, font, label, colour, x, y, w, focus)
     if kill_lines:
         width = max(len(line) for line in kill_lines) * font.width + 2 * KILL_LIST_MARGIN
         height = len(kill_lines) * font.height + 2 * KILL_LIST_MARGIN
@@ -128,6 +139,9 @@ def run(work):
                              "without dimming")
         no_frame = must_differ(shot, model(font, stack, "left", pointer, xray=True, frame=False),
                                "without frames")
+        # right's bar, under left's window, is drawn above it: every view is labelled.
+        covered = must_differ(shot, model(font, stack, "left", pointer, xray=True,
+                                          bars_on_top=False), "with right's bar covered")
         # a in X-ray reaches nobody; b afterwards reaches left, so a was not just late.
         guest.send_keys(["a"])
         time.sleep(0.5)   # QEMU releases a key 100 ms after its press: a's release first
@@ -175,7 +189,7 @@ def run(work):
             raise GuestError("a FAILED line")
     print(f"mag_hotkeys_screen: X-ray, normal, kill list and killed screens equal the model; "
           f"models without dimming, frames or the list differ in {no_dim}, {no_frame}, "
-          f"{no_list} pixels; the screenshot's crc32 is the screendump's; keys in X-ray and "
+          f"{no_list} pixels, with right's bar covered in {covered}; the screenshot's crc32 is the screendump's; keys in X-ray and "
           f"hotkeys reached no client; the killed session gave its client {returned} bytes "
           f"back ({charged} charged)")
     return 0

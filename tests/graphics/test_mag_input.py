@@ -31,9 +31,9 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "tests" / "harness"))
 sys.path.insert(0, str(HERE))
 
-from qemu_screen import QemuScreen, run_screen_test  # noqa: E402
+from qemu_screen import GuestError, QemuScreen, run_screen_test  # noqa: E402
 from screen_model import Image, PsfFont, compare_region, render_text  # noqa: E402
-from test_mag_screen import BACKGROUND, HEIGHT, LABEL_MARGIN, LABEL_TEXT, WIDTH, fail, pack, paste, shown  # noqa: E402
+from test_mag_screen import BACKGROUND, HEIGHT, LABEL_MARGIN, LABEL_TEXT, WIDTH, draw_grip, fail, pack, paste, shown  # noqa: E402
 
 # conf/mag-input.lua: label, bar colour, x, y, width, height, fill colour
 LEFT = ("left", 0xE08020, 40, 60, 300, 200, 0x406080)
@@ -61,6 +61,7 @@ def model(font, windows, focus, pointer):
             bar_colour, text_colour = text_colour, bar_colour
         bar = Image(w, font.height, fill=bar_colour)
         render_text(font, label, text_colour, bar_colour, image=bar, x=LABEL_MARGIN, y=0)
+        draw_grip(bar, text_colour)
         paste(image, bar, x, y - font.height)
         paste(image, Image(w, h, fill=rgb(fill)), x, y)
     px, py = pointer
@@ -80,6 +81,49 @@ def screen_equals(guest, expected, name, timeout=30):
         if difference.equal or time.monotonic() > deadline:
             return shot, difference
         time.sleep(0.2)
+
+
+def pointer_cells():
+    """mag's pointer as (column, row, colour) of its drawn pixels, tip at 0, 0."""
+    return [(column, row, shown(POINTER_OUTLINE if c == "X" else POINTER_INSIDE))
+            for row, line in enumerate(pointer_shape()) for column, c in enumerate(line)
+            if c != " "]
+
+
+def find_pointer(shot, cells, guess=None):
+    """Where mag drew its pointer's tip in a screendump, or None: near guess first (a few
+    pixels around it), then anywhere."""
+    def drawn_at(x, y):
+        return all(shot.get(x + i, y + j) == colour for i, j, colour in cells
+                   if x + i < shot.width and y + j < shot.height)
+    near = []
+    if guess:
+        near = [(guess[0] + dx, guess[1] + dy) for dy in range(-8, 9) for dx in range(-8, 9)]
+    everywhere = ((x, y) for y in range(shot.height) for x in range(shot.width))
+    for x, y in near:
+        if 0 <= x < shot.width and 0 <= y < shot.height and drawn_at(x, y):
+            return x, y
+    return next(((x, y) for x, y in everywhere if drawn_at(x, y)), None)
+
+
+def pointer_to(guest, x, y, timeout=60):
+    """Moves mag's pointer until its tip is at x, y, seen in screendumps. QEMU's PS/2
+    mouse queues at most five packets of at most 127 pixels; motion that does not fit
+    stays behind and goes with the next move, so one long move lands off by what the
+    guest had not taken yet. So: one packet at a time, each seen to arrive."""
+    cells = pointer_cells()
+    deadline = time.monotonic() + timeout
+    here = find_pointer(guest.screendump("pointer.ppm"), cells)
+    while here != (x, y):
+        if time.monotonic() > deadline:
+            raise GuestError(f"the pointer is at {here}, not {x},{y} (pointer.ppm)")
+        guess = here
+        if here:
+            step = (max(-127, min(127, x - here[0])), max(-127, min(127, y - here[1])))
+            guest.mouse_move(*step)
+            guess = (here[0] + step[0], here[1] + step[1])
+        time.sleep(0.1)
+        here = find_pointer(guest.screendump("pointer.ppm"), cells, guess)
 
 
 def move(guest, dx, dy, expect=None):

@@ -58,6 +58,24 @@ def paste(image, part, x, y):
                 image.put(px, py, part.get(column, row))
 
 
+def draw_grip(bar, text_colour):
+    """mag's resize grip at the right end of a window's bar (servers/mag/composite.c,
+    draw_grip): a square as high as the bar, diagonal lines in the text colour where the
+    square's x + y is its size - 1 plus a multiple of 4, two pixels off its right and
+    bottom edges; the rest the bar's colour, the square clipped to the bar."""
+    size = bar.height
+    background = bar.get(bar.width - 1, 0)
+    for j in range(size):
+        for i in range(size):
+            x = bar.width - size + i
+            if x < 0:
+                continue
+            total = i + j - (size - 1)
+            line = i < size - 2 and j < size - 2 and total >= 0 and total % 4 == 0
+            bar.put(x, j, text_colour if line else background)
+    return bar
+
+
 def mag_model(font, windows, width=WIDTH, height=HEIGHT, background=BACKGROUND):
     """A mag's screen of width x height once every window in `windows` (bottom first)
     drew: its pattern, or the image given as a seventh element (a nested mag's screen)."""
@@ -66,6 +84,7 @@ def mag_model(font, windows, width=WIDTH, height=HEIGHT, background=BACKGROUND):
         rgb = shown(((colour >> 16) & 0xFF, (colour >> 8) & 0xFF, colour & 0xFF))
         bar = Image(w, font.height, fill=rgb)
         render_text(font, label, shown(LABEL_TEXT), rgb, image=bar, x=LABEL_MARGIN, y=0)
+        draw_grip(bar, shown(LABEL_TEXT))
         paste(image, bar, x, y - font.height)
         paste(image, content[0] if content else fb_pattern_model(font, w, h, BITS), x, y)
     return image

@@ -32,8 +32,17 @@ sys.path.insert(0, str(HERE))
 
 from qemu_screen import QemuScreen, run_screen_test  # noqa: E402
 from screen_model import PsfFont, compare_region  # noqa: E402
+from test_mag_input import pointer_to  # noqa: E402
 from test_mag_screen import fail  # noqa: E402
-from test_term import WINDOW_X, WINDOW_Y, Transcript, check, lua_banner, render  # noqa: E402
+from test_term import (COLUMNS, ROWS, WINDOW_X, WINDOW_Y, Transcript, check,  # noqa: E402
+                       lua_banner, render, window_equals)  # noqa: E402
+
+# The grip at the right end of the window's label bar (servers/mag/composite.c): the bar is
+# the font's height above the window, the grip as wide as it is high.
+GRIP_X, GRIP_Y = WINDOW_X + COLUMNS * 8 - 8, WINDOW_Y - 8
+# The drag, in whole cells: up only as far as the screen's top edge, which stops the pointer.
+SHRINK = (20 * 8, 2 * 16)
+SMALL_COLUMNS, SMALL_ROWS = COLUMNS - 20, ROWS - 2
 
 
 def pack(work):
@@ -96,11 +105,44 @@ def run(work):
         _, error = check(guest, work, font, t, "scrolled.ppm")
         if error:
             return fail(error, guest)
+        error = resize_and_wrap(guest, work, font, t)
+        if error:
+            return fail(error, guest)
         if "FAILED" in guest.log_text():
             return fail("a FAILED line", guest)
     print("term_lua_screen: print(6*7) shows 42 (typed, edited with Left and Backspace, "
-          "recalled with Up), and 40 lines scroll, equal to the model in 6 screendumps")
+          "recalled with Up), 40 lines scroll, and after the window is dragged smaller the "
+          f"shell's output wraps at {SMALL_COLUMNS} columns: equal to the model in 8 "
+          "screendumps")
     return 0
+
+
+def resize_and_wrap(guest, work, font, t):
+    """The window's grip dragged up and left by SHRINK: term keeps the rows the cursor
+    needs at the top left, Lua's readline hears of it (SIGWINCH) and redraws its prompt,
+    and a line of 80 characters wraps at the new width. None, or what failed."""
+    pointer_to(guest, GRIP_X, GRIP_Y)
+    guest.mouse_button(1)
+    guest.mouse_move(-SHRINK[0], -SHRINK[1])
+    guest.mouse_button(0)
+    guest.wait_for_log(rf"term: resized to {SMALL_COLUMNS}x{SMALL_ROWS}", timeout=60)
+    _, error = check_small(guest, work, font, t, "shrunk.ppm")
+    if error:
+        return error
+    text = "ab" * 40
+    guest.type_text('print(string.rep("ab", 40))\n')
+    entered(t, 'print(string.rep("ab", 40))', text[:SMALL_COLUMNS], text[SMALL_COLUMNS:])
+    _, error = check_small(guest, work, font, t, "wrapped.ppm")
+    return error
+
+
+def check_small(guest, work, font, t, name):
+    expected = render(font, t, columns=SMALL_COLUMNS, rows=SMALL_ROWS)
+    shot, difference = window_equals(guest, expected, name)
+    if not difference.equal:
+        expected.write_ppm(work / f"expected-{name}")
+        return shot, f"{name}: {difference.report()} (screendump and model in {work})"
+    return shot, None
 
 
 def main():

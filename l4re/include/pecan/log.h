@@ -20,6 +20,10 @@ int pecan_log_read(pecan_cap_t log, char *buffer, unsigned max, unsigned *got,
 /* The console signals notification (sent as an item: it needs WRITE) with bits whenever
  * bytes arrive; notification 0 unbinds. */
 int pecan_log_bind(pecan_cap_t log, pecan_cap_t notification, pecan_word_t bits);
+/* The same, and resize_bits (BIND's w2) signalled as well whenever the console's size
+ * changes (a terminal whose window was resized; consoles without a screen ignore it). */
+int pecan_log_bind_resize(pecan_cap_t log, pecan_cap_t notification, pecan_word_t bits,
+                          pecan_word_t resize_bits);
 /* The termios flag words the console keeps (input, output, local: PECAN_CONSOLE_*). */
 int pecan_log_get_attr(pecan_cap_t log, pecan_word_t flags[3]);
 int pecan_log_set_attr(pecan_cap_t log, const pecan_word_t flags[3]);

@@ -63,11 +63,19 @@ pecan_cap_t pecan_thread_cap(struct pecan_thread *thread);
  * waits until another one calls pecan_thread_wake on it. */
 int pecan_thread_park_prepare(struct pecan_thread *self);
 void pecan_thread_park(struct pecan_thread *self);
+/* Signals again the bits of `taken` (bits a wait took) that are not the wake bit. */
+void pecan_thread_park_keep(struct pecan_thread *self, pecan_word_t taken);
 void pecan_thread_wake(struct pecan_thread *thread);
 /* Blocks on the calling thread's park notification until it is signalled (by anyone: a
  * waker, a console bound to it) or timeout_ms have passed (pecan/sync.h's clock): 0, or
- * -PECAN_ETIMEDOUT. Wake-ups may be spurious: the caller looks at its condition again. */
-int pecan_thread_park_timed(struct pecan_thread *self, uint32_t timeout_ms);
+ * -PECAN_ETIMEDOUT; *bits (may be NULL) the bits the wait took (0 if none). Wake-ups may
+ * be spurious: the caller looks at its condition again. */
+int pecan_thread_park_timed(struct pecan_thread *self, uint32_t timeout_ms, pecan_word_t *bits);
+
+/* The bit a waker (and the timer of timed waits) signals on a park notification. The
+ * other bits are a console's bound to it (l4re/libc/console.c): a wait for a waker that
+ * takes them signals them again as it returns, so that they reach the console's reader. */
+#define PECAN_THREAD_WAKE_BIT 0x1u
 
 /* Mutex: 0 free, 1 held, 2 held with waiters; waiters queue under a short spin lock. */
 struct pecan_mutex {
