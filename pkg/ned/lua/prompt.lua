@@ -92,7 +92,7 @@ function help()
     print([[ned's prompt runs Lua in ned's own state (L4 is loaded):
   start("rom/hello.elf args" [, options])  start a program in the background: it prints
                                            here; ned keeps the keys (options: loader:start's)
-  run "rom/lua-plain.elf"                  run a program in the foreground: it has this
+  run("rom/lua-plain.elf" [, options])     run a program in the foreground: it has this
                                            console (keys, Ctrl-C) until it ends
   ps()                                     list the programs ned runs
   kill(n)                                  end program n (or an app start returned)
