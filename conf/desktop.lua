@@ -9,7 +9,9 @@
 -- with readline); "ned" a second ned with only its prompt (docs/ned.md, "The prompt"),
 -- its own quota paying for what it starts, and the channel `echo` (L4.Env.echo there) for
 -- an echo server: ps(), start("rom/echo-server.elf", {caps = {echo = L4.Env.echo:svr()}}),
--- kill(1). "pong" runs the animated client (Space pauses, N steps).
+-- kill(1); what it starts prints in its window, and run "rom/lua-plain.elf" gives a
+-- program the window's keys until it ends. "pong" runs the animated client (Space
+-- pauses, N steps).
 --   ./pecan run desktop    (QEMU's window where there is a display: README, "Two commands")
 -- tests/graphics/test_desktop.py boots it and compares the screen with a host model.
 local L4 = require("L4")

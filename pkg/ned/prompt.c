@@ -2,16 +2,23 @@
 /*
  * ned's interactive prompt (ned --interactive, docs/ned.md "The prompt"): after the boot
  * script, ned reads Lua from its console line by line and runs it in its own state, so a
- * person can start, list and kill programs (lua/prompt.lua adds start, ps, kill, help).
- * Lines come in the console's cooked mode (the runtime's line discipline echoes and
- * edits them: no readline, ned stays MIT). While no line is waiting ned keeps serving its
- * children's exits and restarts, between waits for the console of PROMPT_POLL_MS. As in
- * lua.c, an expression prints its values, '=' in front of one does too, and an
- * unfinished chunk asks for more with ">> ". Ctrl-C drops the line being
+ * person can start, run, list and kill programs (lua/prompt.lua adds start, run, ps,
+ * kill, help). Lines come in the console's cooked mode (the runtime's line discipline
+ * echoes and edits them: no readline, ned stays MIT). While no line is waiting ned keeps
+ * serving its children's exits and restarts, between waits for the console of
+ * PROMPT_POLL_MS. As in lua.c, an expression prints its values, '=' in front of one does
+ * too, and an unfinished chunk asks for more with ">> ". Ctrl-C drops the line being
  * typed (SIGINT is ignored while the prompt is open). End of input (Ctrl-D on an empty
  * line) leaves the prompt; ned goes on serving.
  *
- * Invariant: the Lua stack is as it was after each line, whatever the line did.
+ * ned's console is lent: programs started at the prompt get it as their log, and while
+ * one runs in the foreground (run) ned reads nothing from it. Such a program's first
+ * read BINDs its own notification to the console in place of ned's and may change the
+ * console's attributes (raw mode, no echo), so when it has ended prompt.lua calls
+ * take_back (console_take_back) before ned reads again.
+ *
+ * Invariants: the Lua stack is as it was after each line, whatever the line did;
+ * prompt_attributes are the console's attributes as the prompt opened with them.
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,15 +26,25 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/select.h>
+#include <termios.h>
 #include <unistd.h>
 #include <lauxlib.h>
 #include <lua.h>
+#include <pecan/log.h>
+#include <pecan/runtime.h>
+#include <pecan/thread.h>
 #include "ned.h"
 
 #define PROMPT "ned> "
 #define PROMPT_MORE ">> "
 #define PROMPT_POLL_MS 20
 #define LINE_MAX 1024
+/* The bits ned's console signals its park notification with: a park wakes on any bit
+ * (pecan/thread.h), so these only need to be non-zero; the runtime's are the same. */
+#define CONSOLE_WAKE_BITS 0x2u
+
+static struct termios prompt_attributes;
+static bool have_prompt_attributes;
 
 /* Waits at most wait_ms for input. A wait (not a mere look) is what binds the console to
  * ned, and moe gives the serial line's input to the console that bound last. */
@@ -46,29 +63,24 @@ enum line_result { LINE_READ, LINE_END, LINE_INTERRUPTED };
  * bytes are there. LINE_END at end of input or on an error; LINE_INTERRUPTED when Ctrl-C
  * was typed (the console's ISIG raised SIGINT, which ned ignores, and the read failed
  * with EINTR): the line is dropped. A line longer than the buffer is cut: the rest comes
- * as the next line. */
+ * as the next line. The line is taken in one read (cooked mode gives at most a line, or
+ * what Ctrl-D ended), so ned takes what the console holds as few times as it can: keys
+ * typed once ned has taken a run line stay in the console for the program it starts. */
 static enum line_result read_line(lua_State *L, const char *prompt, char *line, size_t size)
 {
     fputs(prompt, stdout);
     fflush(stdout);
     while (!console_has_input(PROMPT_POLL_MS))
         ned_serve_children(L, 0);
-    size_t length = 0;
-    while (length + 1 < size) {
-        ssize_t n = read(0, line + length, 1);
-        if (n < 0 && errno == EINTR) {
-            fputs("\n", stdout);
-            return LINE_INTERRUPTED;
-        }
-        if (n <= 0) {
-            if (length == 0)
-                return LINE_END;
-            break;
-        }
-        if (line[length] == '\n')
-            break;
-        length++;
+    ssize_t length = read(0, line, size - 1);
+    if (length < 0 && errno == EINTR) {
+        fputs("\n", stdout);
+        return LINE_INTERRUPTED;
     }
+    if (length <= 0)
+        return LINE_END;
+    if (line[length - 1] == '\n')
+        length--;
     line[length] = 0;
     return LINE_READ;
 }
@@ -147,10 +159,40 @@ static void run_chunk(lua_State *L)
     lua_settop(L, base - 1);
 }
 
+/* console.take_back(): ned's console is ned's again after a program ran in the foreground
+ * on it. The runtime BINDs a thread's park notification to the console once and then
+ * trusts it, but the program's first read replaced it with its own (and at moe moved the
+ * console to the top of the input focus, where it stays); so ned binds its park again,
+ * or its waits for a line would only end by their timeout. The attributes go back to
+ * the prompt's, which a program that ended in raw mode (a crash, a kill) would have left
+ * for the next one. A console without input refuses both: nothing to take back. */
+static int console_take_back(lua_State *L)
+{
+    (void)L;
+    if (have_prompt_attributes)
+        tcsetattr(0, TCSANOW, &prompt_attributes);
+    struct pecan_thread *self = pecan_thread_self();
+    if (pecan_thread_park_prepare(self) == 0)
+        pecan_log_bind(PECAN_ENV_LOG, self->park, CONSOLE_WAKE_BITS);
+    return 0;
+}
+
+/* The table prompt.lua gets as its argument: what only C can do with ned's console. */
+static void push_console(lua_State *L)
+{
+    lua_newtable(L);
+    lua_pushcfunction(L, console_take_back);
+    lua_setfield(L, -2, "take_back");
+}
+
 static bool load_commands(lua_State *L)
 {
-    if (luaL_loadbuffer(L, ned_prompt_lua, ned_prompt_lua_size, "@prompt.lua") != 0 ||
-        lua_pcall(L, 0, 0, 0) != 0) {
+    int status = luaL_loadbuffer(L, ned_prompt_lua, ned_prompt_lua_size, "@prompt.lua");
+    if (status == 0) {
+        push_console(L);
+        status = lua_pcall(L, 1, 0, 0);
+    }
+    if (status != 0) {
         fprintf(stderr, "ned: prompt: %s\n", lua_tostring(L, -1));
         lua_pop(L, 1);
         return false;
@@ -162,6 +204,7 @@ void ned_prompt(lua_State *L)
 {
     if (!load_commands(L))
         return;
+    have_prompt_attributes = tcgetattr(0, &prompt_attributes) == 0;
     printf("ned: interactive prompt: Lua in ned's state; help() lists the commands\n");
     /* Ctrl-C drops the line being typed; it must not end ned (and with it the system). */
     signal(SIGINT, SIG_IGN);

@@ -13,7 +13,10 @@ the script). Through QEMU's monitor it checks:
   - a click on the lua terminal's bar focuses it, and `print(6*7)` Enter shows 42 there;
     a model without the 42 must differ, so the comparison can fail;
   - a click on the ned terminal's bar focuses it: `ps()` lists no program, a start of an
-    echo server prints its application, and `ps()` lists it;
+    echo server (on a log of its own, so its "ready" goes to the serial line) prints its
+    application, and `ps()` lists it; `run` of lua-plain gives it the terminal (ned's
+    console): its "say:" shows there, the line typed then reaches it and not ned (it
+    prints the line's length), and ned prints how it ended and its prompt again;
   - a click on pong's label bar focuses pong (its bar inverted) and Space pauses it at a
     frame N it prints; then the whole screen, pong's field included, equals the model with
     pong_model at frame N;
@@ -57,7 +60,10 @@ FRAME_SECONDS = 0.020                             # pkg/pong/pong.c, PONG_FRAME_
 LUA_PROMPT = "> "
 NED_BANNER = "ned: interactive prompt: Lua in ned's state; help() lists the commands"
 NED_PROMPT = "ned> "                              # pkg/ned/prompt.c
-ECHO_START = 'start("rom/echo-server.elf", {caps = {echo = L4.Env.echo:svr()}})'
+ECHO_START = ('start("rom/echo-server.elf", {caps = {echo = L4.Env.echo:svr()}, '
+              'log = {"echo-server", "green"}})')
+RUN_LINE = "run \"rom/lua-plain.elf -e io.write('say:')print(#io.read())\""
+RUN_ENDED = "rom/lua-plain.elf exited with 0"
 
 
 def shown(colour):
@@ -382,6 +388,15 @@ def run(work, screenshot):
             entered(transcripts["ned"], line, output, NED_PROMPT)
             check(guest, work, screen("ned"), f"ned-{n}.ppm")
         guest.wait_for_log(r"echo-server: ready", timeout=60)
+        # A program run in the foreground has the terminal: its prompt shows there, and
+        # only then is its line typed (ned reads nothing meanwhile).
+        guest.type_text(RUN_LINE + "\n")
+        transcripts["ned"].line(RUN_LINE)
+        transcripts["ned"].put("say:")
+        check(guest, work, screen("ned"), "ned-run.ppm")
+        guest.type_text("abc\n")
+        entered(transcripts["ned"], "abc", ["3", RUN_ENDED], NED_PROMPT)
+        check(guest, work, screen("ned"), "ned-ran.ppm")
         # pong: a click on its bar focuses it.
         pointer = click_bar(guest, font, pong, pointer)
         check(guest, work, screen("pong"), "focused.ppm")
@@ -430,7 +445,7 @@ def run(work, screenshot):
             return fail("a FAILED line", guest)
     print(f"desktop_screen: {WIDTH}x{HEIGHT} equal to the model at the start, after "
           f"print(6*7) in the Lua shell (a model without the 42 differs in {stale.count} "
-          f"pixels) and ps(), start and ps() at ned's prompt (pong's field aside), and at "
+          f"pixels) and ps(), start, ps() and run at ned's prompt (pong's field aside), and at "
           f"pong's frames {frame}, {stepped} and {later} (whole screen); a step changed "
           f"{len(changed)} pixels, all where the model says; the model one frame on differs "
           f"in {stale_step.count}; {later - stepped} frames in {seconds:.1f} s; "

@@ -535,5 +535,23 @@ test("apps lists the running applications in start order; an app shows its numbe
     b:kill()
 end)
 
+test("a library source's lines are skipped: a mistake is its caller's line", function()
+    -- A layer over L4 (as ned's prompt.lua is), calling the loader not as a tail call.
+    local layer = assert(loadstring("return function(opts, command)\n" ..
+                                    "    local app = L4.default_loader:start(opts, command)\n" ..
+                                    "    return app\n" ..
+                                    "end", "@layer.lua"))
+    setfenv(layer, { L4 = L4 })
+    local start = layer()
+    local message = expect_error("unknown option 'cpas'",
+                                 function() start({ cpas = {} }, "rom/typo") end)
+    check(message:find("^layer%.lua:2: rom/typo"), "the layer's line first: " .. message)
+    L4.library_source("@layer.lua")
+    message = expect_error("unknown option 'cpas'",
+                           function() start({ cpas = {} }, "rom/typo") end)
+    check(message:find("^.-test_l4_library%.lua:%d+: rom/typo: unknown option"),
+          "then the caller's line: " .. message)
+end)
+
 print(passed .. " passed, " .. failed .. " failed")
 os.exit(failed == 0 and 0 or 1)

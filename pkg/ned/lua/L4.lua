@@ -52,17 +52,25 @@ local colours = {
 }
 
 -- The script position that led here ("rom/x.lua:12"): the first caller outside this
--- file, so a mistake is reported at the script line that made it. nil if there is none.
-local this_source = debug.getinfo(1, "S").source
+-- file and the other library sources, so a mistake is reported at the script line that
+-- made it. nil if there is none.
+local library_sources = { [debug.getinfo(1, "S").source] = true }
 local function script_position()
     for level = 3, 50 do
         local info = debug.getinfo(level, "Sl")
         if not info then break end
-        if info.source ~= this_source and info.currentline and info.currentline > 0 then
+        if not library_sources[info.source] and info.currentline and info.currentline > 0 then
             return info.short_src .. ":" .. info.currentline
         end
     end
     return nil
+end
+
+-- L4.library_source(source): the lines of source (debug.getinfo's, e.g. "@prompt.lua")
+-- are a layer over this module, not the script: ned's prompt commands call the loader
+-- for the line typed, and a mistake is that line's.
+function L4.library_source(source)
+    library_sources[source] = true
 end
 
 -- Raises message prefixed with the script position that led here.
