@@ -218,6 +218,11 @@ static bool bind_to_self(struct pecan_thread *self)
     return true;
 }
 
+void pecan_console_take_back(void)
+{
+    console.bound_park = 0;
+}
+
 static uint64_t deadline_after_ms(uint64_t ms)
 {
     return ms == NO_LIMIT ? NO_LIMIT : pecan_sync_clock_ms() + ms;

@@ -31,17 +31,12 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <pecan/log.h>
-#include <pecan/runtime.h>
-#include <pecan/thread.h>
 #include "ned.h"
 
 #define PROMPT "ned> "
 #define PROMPT_MORE ">> "
 #define PROMPT_POLL_MS 20
 #define LINE_MAX 1024
-/* The bits ned's console signals its park notification with: a park wakes on any bit
- * (pecan/thread.h), so these only need to be non-zero; the runtime's are the same. */
-#define CONSOLE_WAKE_BITS 0x2u
 
 static struct termios prompt_attributes;
 static bool have_prompt_attributes;
@@ -162,8 +157,8 @@ static void run_chunk(lua_State *L)
 /* console.take_back(): ned's console is ned's again after a program ran in the foreground
  * on it. The runtime BINDs a thread's park notification to the console once and then
  * trusts it, but the program's first read replaced it with its own (and at moe moved the
- * console to the top of the input focus, where it stays); so ned binds its park again,
- * or its waits for a line would only end by their timeout. The attributes go back to
+ * console to the top of the input focus, where it stays); so the runtime binds again at
+ * ned's next wait, or its waits for a line would only end by their timeout. The attributes go back to
  * the prompt's, which a program that ended in raw mode (a crash, a kill) would have left
  * for the next one. A console without input refuses both: nothing to take back. */
 static int console_take_back(lua_State *L)
@@ -171,9 +166,7 @@ static int console_take_back(lua_State *L)
     (void)L;
     if (have_prompt_attributes)
         tcsetattr(0, TCSANOW, &prompt_attributes);
-    struct pecan_thread *self = pecan_thread_self();
-    if (pecan_thread_park_prepare(self) == 0)
-        pecan_log_bind(PECAN_ENV_LOG, self->park, CONSOLE_WAKE_BITS);
+    pecan_console_take_back();
     return 0;
 }
 

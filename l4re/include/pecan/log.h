@@ -30,4 +30,10 @@ int pecan_log_set_attr(pecan_cap_t log, const pecan_word_t flags[3]);
 /* Rows and columns of the console's screen, 0 and 0 when it has none. */
 int pecan_log_window_size(pecan_cap_t log, unsigned *rows, unsigned *columns);
 
+/* The runtime's console (stdin on PECAN_ENV_LOG, l4re/libc/console.c) is the calling
+ * thread's again: its next wait BINDs anew. For a program that lent its console to
+ * another reader (ned's prompt, while a program it ran read from it), whose own BIND
+ * replaced the runtime's. */
+void pecan_console_take_back(void);
+
 #endif
