@@ -130,22 +130,12 @@ static struct mag_view *find_view(struct mag_session *session, pecan_word_t numb
     return &session->views[number];
 }
 
-/* The common start of a changing operation: its words there and the caller's copy
- * writable. 0 or the error to answer. */
-static int need_writable(const struct server_request *r, unsigned words)
-{
-    int err = server_need_words(r, words);
-    if (err)
-        return err;
-    return (r->rights & PECAN_RIGHT_WRITE) ? 0 : -PECAN_EPERM;
-}
-
 /* The view in w1 of an operation that changes it: writable copy, an existing view, and
  * not the session's fixed window (the script placed it). */
 static int decode_changeable_view(const struct server_request *r, struct mag_session *session,
                                   unsigned words, struct mag_view **view)
 {
-    int err = need_writable(r, words);
+    int err = server_need_writable(r, words);
     if (err)
         return err;
     if (!(*view = find_view(session, r->in[1])))
@@ -287,7 +277,7 @@ static int replace_window_buffer(struct mag_session *session)
 
 static int op_get_buffer(struct server_request *r, struct mag_session *session)
 {
-    int err = need_writable(r, 2);
+    int err = server_need_writable(r, 2);
     if (err)
         return err;
     if (r->in[1] == 0 && resize_pending(session) &&
@@ -304,7 +294,7 @@ static int op_get_buffer(struct server_request *r, struct mag_session *session)
 
 static int op_create_buffer(struct server_request *r, struct mag_session *session)
 {
-    int err = need_writable(r, 2);
+    int err = server_need_writable(r, 2);
     if (err)
         return err;
     uint64_t size = round_to_pages(r->in[1]);
@@ -331,7 +321,7 @@ static int op_create_buffer(struct server_request *r, struct mag_session *sessio
 
 static int op_delete_buffer(struct server_request *r, struct mag_session *session)
 {
-    int err = need_writable(r, 2);
+    int err = server_need_writable(r, 2);
     if (err)
         return err;
     if (r->in[1] == 0)
@@ -483,7 +473,7 @@ static int op_set_view(struct server_request *r, struct mag_session *session)
 
 static int op_stack_view(struct server_request *r, struct mag_session *session)
 {
-    int err = need_writable(r, 4);
+    int err = server_need_writable(r, 4);
     if (err)
         return err;
     struct mag_view *view = find_view(session, r->in[1]), *pivot = 0;
