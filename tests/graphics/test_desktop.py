@@ -51,7 +51,7 @@ import screen_model  # noqa: E402
 from qemu_runner import monitor  # noqa: E402
 from qemu_screen import GuestError, QemuScreen, run_screen_test, screenshot_argument  # noqa: E402
 from screen_model import Image, PsfFont, compare_region, fill_rectangle, render_text  # noqa: E402
-from test_mag_input import POINTER_INSIDE, POINTER_OUTLINE, pointer_shape  # noqa: E402
+from test_mag_input import POINTER_INSIDE, POINTER_OUTLINE, paced_move, pointer_shape  # noqa: E402
 from test_mag_screen import BACKGROUND, LABEL_MARGIN, LABEL_TEXT, draw_grip, fail, pack  # noqa: E402
 from test_term import Transcript, lua_banner, render  # noqa: E402
 
@@ -324,7 +324,7 @@ def check(guest, work, model, name, timeout=60):
 def click_bar(guest, font, window, pointer):
     """Onto the window's label bar, past its label, and a click (focus); the new pointer."""
     target = (window["x"] + window["width"] // 2, window["y"] - font.height // 2)
-    guest.mouse_move(target[0] - pointer[0], target[1] - pointer[1])
+    paced_move(guest, target[0] - pointer[0], target[1] - pointer[1], pointer, (WIDTH, HEIGHT))
     guest.mouse_button(1)
     guest.mouse_button(0)
     return target

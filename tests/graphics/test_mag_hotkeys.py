@@ -38,10 +38,11 @@ sys.path.insert(0, str(REPO / "tests" / "harness"))
 sys.path.insert(0, str(HERE))
 
 from qemu_screen import GuestError, QemuScreen, run_screen_test  # noqa: E402
-from screen_model import Image, PsfFont, compare_region, render_text  # noqa: E402
-from test_mag_screen import BACKGROUND, HEIGHT, LABEL_MARGIN, LABEL_TEXT, WIDTH, draw_grip, fail, pack, paste, shown  # noqa: E402
-from test_mag_input import (LEFT, POINTER_INSIDE, POINTER_OUTLINE, RIGHT, click, move,  # noqa: E402
-                            pointer_shape, rgb, screen_equals, type_key)
+from screen_model import Image, PsfFont, render_text  # noqa: E402
+from test_mag_screen import BACKGROUND, HEIGHT, WIDTH, fail, pack, paste, shown  # noqa: E402
+from test_mag_input import (LEFT, POINTER_INSIDE, POINTER_OUTLINE, RIGHT, click,  # noqa: E402
+                            draw_bar, expect_screen, move, must_differ, pointer_shape, rgb,
+                            type_key)
 
 XRAY_FRAME = 2             # servers/mag/mag.h, MAG_XRAY_FRAME
 KILL_LIST_MARGIN = 4       # servers/mag/composite.c
@@ -52,15 +53,6 @@ def dimmed(colour):
     r, g, b = (colour >> 16) & 0xFF, (colour >> 8) & 0xFF, colour & 0xFF
     return (((r >> 3) >> 1) << 3, ((g >> 2) >> 1) << 2, ((b >> 3) >> 1) << 3)
 
-
-def draw_bar(image, font, label, colour, x, y, w, focus):
-    bar_colour, text_colour = rgb(colour), shown(LABEL_TEXT)
-    if label == focus:
-        bar_colour, text_colour = text_colour, bar_colour
-    bar = Image(w, font.height, fill=bar_colour)
-    render_text(font, label, text_colour, bar_colour, image=bar, x=LABEL_MARGIN, y=0)
-    draw_grip(bar, text_colour)
-    paste(image, bar, x, y - font.height)
 
 
 def model(font, windows, focus, pointer, xray=False, frame=True, dim=True, kill_lines=None,
@@ -96,19 +88,6 @@ def model(font, windows, focus, pointer, xray=False, frame=True, dim=True, kill_
     return image
 
 
-def expect_screen(guest, work, expected, name):
-    shot, difference = screen_equals(guest, expected, name)
-    if not difference.equal:
-        expected.write_ppm(work / f"expected-{name}")
-        raise GuestError(f"{name}: {difference.report()} (screendump and model in {work})")
-    return shot
-
-
-def must_differ(shot, wrong, what):
-    difference = compare_region(shot, wrong, 0, 0)
-    if difference.equal:
-        raise GuestError(f"a model {what} was not caught")
-    return difference.count
 
 
 def crc_rgb565(image):

@@ -56,13 +56,7 @@ def pointer_shape():
 def model(font, windows, focus, pointer):
     image = Image(WIDTH, HEIGHT, fill=shown(BACKGROUND))
     for label, colour, x, y, w, h, fill in windows:
-        bar_colour, text_colour = rgb(colour), shown(LABEL_TEXT)
-        if label == focus:
-            bar_colour, text_colour = text_colour, bar_colour
-        bar = Image(w, font.height, fill=bar_colour)
-        render_text(font, label, text_colour, bar_colour, image=bar, x=LABEL_MARGIN, y=0)
-        draw_grip(bar, text_colour)
-        paste(image, bar, x, y - font.height)
+        draw_bar(image, font, label, colour, x, y, w, focus)
         paste(image, Image(w, h, fill=rgb(fill)), x, y)
     px, py = pointer
     for row, line in enumerate(pointer_shape()):
@@ -83,6 +77,31 @@ def screen_equals(guest, expected, name, timeout=30):
         time.sleep(0.2)
 
 
+def draw_bar(image, font, label, colour, x, y, w, focus):
+    bar_colour, text_colour = rgb(colour), shown(LABEL_TEXT)
+    if label == focus:
+        bar_colour, text_colour = text_colour, bar_colour
+    bar = Image(w, font.height, fill=bar_colour)
+    render_text(font, label, text_colour, bar_colour, image=bar, x=LABEL_MARGIN, y=0)
+    draw_grip(bar, text_colour)
+    paste(image, bar, x, y - font.height)
+
+
+def expect_screen(guest, work, expected, name):
+    shot, difference = screen_equals(guest, expected, name)
+    if not difference.equal:
+        expected.write_ppm(work / f"expected-{name}")
+        raise GuestError(f"{name}: {difference.report()} (screendump and model in {work})")
+    return shot
+
+
+def must_differ(shot, wrong, what):
+    difference = compare_region(shot, wrong, 0, 0)
+    if difference.equal:
+        raise GuestError(f"a model {what} was not caught")
+    return difference.count
+
+
 def pointer_cells():
     """mag's pointer as (column, row, colour) of its drawn pixels, tip at 0, 0."""
     return [(column, row, shown(POINTER_OUTLINE if c == "X" else POINTER_INSIDE))
@@ -90,9 +109,9 @@ def pointer_cells():
             if c != " "]
 
 
-def find_pointer(shot, cells, guess=None):
+def find_pointer(shot, cells, guess=None, near_only=False):
     """Where mag drew its pointer's tip in a screendump, or None: near guess first (a few
-    pixels around it), then anywhere."""
+    pixels around it), then (unless near_only) anywhere."""
     def drawn_at(x, y):
         return all(shot.get(x + i, y + j) == colour for i, j, colour in cells
                    if x + i < shot.width and y + j < shot.height)
@@ -103,7 +122,7 @@ def find_pointer(shot, cells, guess=None):
     for x, y in near:
         if 0 <= x < shot.width and 0 <= y < shot.height and drawn_at(x, y):
             return x, y
-    return next(((x, y) for x, y in everywhere if drawn_at(x, y)), None)
+    return None if near_only else next(((x, y) for x, y in everywhere if drawn_at(x, y)), None)
 
 
 def pointer_to(guest, x, y, timeout=60):
@@ -124,6 +143,26 @@ def pointer_to(guest, x, y, timeout=60):
             guess = (here[0] + step[0], here[1] + step[1])
         time.sleep(0.1)
         here = find_pointer(guest.screendump("pointer.ppm"), cells, guess)
+
+
+def paced_move(guest, dx, dy, start, screen=(WIDTH, HEIGHT), timeout=30):
+    """mouse_move by dx, dy from the pointer's known tip start, in PS/2 packets of at most
+    127 pixels each seen in a screendump to have arrived (on the screen's edge the pointer
+    stops), so QEMU's queue never holds motion back or drops a button packet after it.
+    The pointer's tip afterwards."""
+    cells = pointer_cells()
+    here = start
+    while (dx, dy) != (0, 0):
+        step = (max(-127, min(127, dx)), max(-127, min(127, dy)))
+        guest.mouse_move(*step)
+        dx, dy = dx - step[0], dy - step[1]
+        here = tuple(max(0, min(size - 1, at + by)) for at, by, size in zip(here, step, screen))
+        deadline = time.monotonic() + timeout
+        while find_pointer(guest.screendump("pointer.ppm"), cells, here, near_only=True) != here:
+            if time.monotonic() > deadline:
+                raise GuestError(f"the pointer did not reach {here} (pointer.ppm)")
+            time.sleep(0.05)
+    return here
 
 
 def move(guest, dx, dy, expect=None):

@@ -40,11 +40,12 @@ sys.path.insert(0, str(REPO / "tests" / "harness"))
 sys.path.insert(0, str(HERE))
 
 from qemu_screen import GuestError, QemuScreen, run_screen_test  # noqa: E402
-from screen_model import Image, PsfFont, compare_region, render_text  # noqa: E402
+from screen_model import Image, PsfFont, render_text  # noqa: E402
 from test_mag_screen import (BACKGROUND, HEIGHT, LABEL_MARGIN, LABEL_TEXT, WIDTH,  # noqa: E402
                              draw_grip, fail, pack, paste, shown)
-from test_mag_input import (BUTTON_LEFT, POINTER_INSIDE, POINTER_OUTLINE, click, move,  # noqa: E402
-                            pointer_shape, rgb, screen_equals)
+from test_mag_input import (BUTTON_LEFT, POINTER_INSIDE, POINTER_OUTLINE, click,  # noqa: E402
+                            expect_screen, move, must_differ, paced_move, pointer_shape,
+                            rgb)
 
 FRAME = 2                        # servers/mag/mag.h, MAG_XRAY_FRAME: the outline's width
 MIN_WIDTH, MIN_HEIGHT = 64, 32   # servers/mag/mag.h, MAG_MIN_WIDTH and MAG_MIN_HEIGHT
@@ -122,26 +123,17 @@ def clamped_size(width, height, room):
     return w, h
 
 
-def expect_screen(guest, work, expected, name):
-    shot, difference = screen_equals(guest, expected, name)
-    if not difference.equal:
-        expected.write_ppm(work / f"expected-{name}")
-        raise GuestError(f"{name}: {difference.report()} (screendump and model in {work})")
-    return shot
 
 
-def must_differ(shot, wrong, what):
-    difference = compare_region(shot, wrong, 0, 0)
-    if difference.equal:
-        raise GuestError(f"a model {what} was not caught")
-    return difference.count
-
-
-def drag(guest, dx, dy, then=None):
+def drag(guest, dx, dy, then=None, start=None):
     """A left press, a move by dx, dy with the button held, and (unless then says what to
-    do first) the release."""
+    do first) the release. A move of more PS/2 packets than QEMU's queue holds beside the
+    two of the buttons is paced from the pointer's tip start (paced_move)."""
     guest.mouse_button(1)
-    guest.mouse_move(dx, dy)
+    if start:
+        paced_move(guest, dx, dy, start)
+    else:
+        guest.mouse_move(dx, dy)
     if then:
         then()
     guest.mouse_button(0)
@@ -233,7 +225,7 @@ def run(work):
         # A move past the top left corner: the pointer stops at (0, 0), and the window's bar
         # stays on the screen (y 16: the bar's top at 0).
         move(guest, -232, -300, r"more: position 260 -8")
-        drag(guest, -400, -200)
+        drag(guest, -400, -200, start=(more.x + 260, more.y - 8))
         guest.wait_for_log(r'mag: "more" moved to -260,16', timeout=60)
         expect_screen(guest, work, model(font, [squeezed, more.at(-260, 16)], "more", (0, 0)),
                       "corner.ppm")

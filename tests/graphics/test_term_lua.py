@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE))
 
 from qemu_screen import QemuScreen, run_screen_test  # noqa: E402
 from screen_model import PsfFont, compare_region  # noqa: E402
-from test_mag_input import pointer_to  # noqa: E402
+from test_mag_input import paced_move, pointer_to  # noqa: E402
 from test_mag_screen import fail  # noqa: E402
 from test_term import (COLUMNS, ROWS, WINDOW_X, WINDOW_Y, Transcript, check,  # noqa: E402
                        lua_banner, render, window_equals)  # noqa: E402
@@ -123,7 +123,7 @@ def resize_and_wrap(guest, work, font, t):
     and a line of 80 characters wraps at the new width. None, or what failed."""
     pointer_to(guest, GRIP_X, GRIP_Y)
     guest.mouse_button(1)
-    guest.mouse_move(-SHRINK[0], -SHRINK[1])
+    paced_move(guest, -SHRINK[0], -SHRINK[1], (GRIP_X, GRIP_Y))
     guest.mouse_button(0)
     guest.wait_for_log(rf"term: resized to {SMALL_COLUMNS}x{SMALL_ROWS}", timeout=60)
     _, error = check_small(guest, work, font, t, "shrunk.ppm")
