@@ -53,7 +53,7 @@ static int fuzz_one(unsigned *errors, unsigned *opened)
     struct pecan_reply r;
     bool got_cap;   /* a session opened by chance: dropped, the server closes it */
     pecan_cap_t to = to_session ? session.cap : rig.channel;
-    int err = testkit_call(to, &m, 1000000, rig.landing, &r, &got_cap);
+    int err = testkit_call(to, &m, TESTKIT_ANSWER_US, rig.landing, &r, &got_cap);
     if (err)
         return err;
     *errors += pecan_tag_label(r.tag) < 0;

@@ -104,7 +104,7 @@ static int call(pecan_cap_t to, struct pecan_message *m, int label, unsigned wor
     m->tag = pecan_tag(label, words, items);
     struct pecan_reply r;
     bool got_cap;
-    int err = testkit_call(to, m, 1000000, rig.landing, &r, &got_cap);
+    int err = testkit_call(to, m, TESTKIT_ANSWER_US, rig.landing, &r, &got_cap);
     return err ? err : pecan_tag_label(r.tag);
 }
 
@@ -319,7 +319,7 @@ static int fuzz_one(struct tally *t, unsigned n)
     m.tag = pecan_tag(l, words, items);
     struct pecan_reply r;
     bool got_cap;
-    int err = testkit_call(to_channel ? rig.channel : session.cap, &m, 1000000, rig.landing,
+    int err = testkit_call(to_channel ? rig.channel : session.cap, &m, TESTKIT_ANSWER_US, rig.landing,
                            &r, &got_cap);
     if (err)
         return err;

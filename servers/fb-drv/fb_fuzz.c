@@ -161,7 +161,7 @@ static int fuzz_one(struct tally *t, unsigned n)
     pecan_cap_t to = target == 0 ? rig.channel : target == 1 ? buffer : session.cap;
     struct pecan_reply r;
     bool got_cap;   /* a session or buffer got by chance: dropped */
-    int err = testkit_call(to, &m, 1000000, rig.landing, &r, &got_cap);
+    int err = testkit_call(to, &m, TESTKIT_ANSWER_US, rig.landing, &r, &got_cap);
     utcb->buffer[PECAN_UTCB_BUFFER_MAP_WINDOW] = 0;
     if (err)
         return err;

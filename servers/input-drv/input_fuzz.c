@@ -46,7 +46,6 @@
 #define SETTLE_TRIES 500u
 #define DRIVER_QUOTA (1024u * 1024u)
 #define CLIENT_QUOTA (1024u * 1024u)
-#define ANSWER_US 2000000u
 #define HOSTILE_ROUNDS 3u          /* times the scribbled ring's capacity */
 
 static struct testkit_rig rig;   /* the channel, the clients' factory, the landing slot */
@@ -303,7 +302,7 @@ static int fuzz_one(struct counts *counts)
     m.tag = pecan_tag(message_label, words, items);
     struct pecan_reply r;
     bool got_cap;   /* a session opened by chance (the driver closes it) or a ring's copy */
-    int err = testkit_call(to, &m, ANSWER_US, rig.landing, &r, &got_cap);
+    int err = testkit_call(to, &m, TESTKIT_ANSWER_US, rig.landing, &r, &got_cap);
     if (err)
         return err;
     counts->sent++;

@@ -295,7 +295,7 @@ static int fuzz_one(unsigned *refused, unsigned *got)
     m.tag = pecan_tag(l, words, items);
     struct pecan_reply r;
     bool got_cap;   /* a session or buffer got by chance: deleted at once */
-    int err = testkit_call(to_session ? first.cap : rig.channel, &m, 1000000, rig.landing, &r,
+    int err = testkit_call(to_session ? first.cap : rig.channel, &m, TESTKIT_ANSWER_US, rig.landing, &r,
                            &got_cap);
     if (err)
         return err;

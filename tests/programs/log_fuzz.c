@@ -112,7 +112,7 @@ static int fuzz_one(struct tally *t)
     sent = m;
     struct pecan_reply r;
     bool got_cap;
-    int err = testkit_call(logs[which], &m, 1000000, rig.landing, &r, &got_cap);
+    int err = testkit_call(logs[which], &m, TESTKIT_ANSWER_US, rig.landing, &r, &got_cap);
     if (err)
         return err;
     int result = pecan_tag_label(r.tag);

@@ -85,6 +85,9 @@ void testkit_add_items(struct pecan_message *m, unsigned words, unsigned items,
 /* Calls to with m, a receive slot at landing and a timeout. 0 if answered (error or not;
  * the answer in *reply and m), else PECAN_IPC_ERROR(the IPC status). *got_cap: a capability came
  * with the answer (it is deleted). */
+/* How long a fuzz call waits for its answer before it counts the server as hung: long
+ * enough that a host starving QEMU for a while never makes a live server miss it. */
+#define TESTKIT_ANSWER_US 10000000u
 int testkit_call(pecan_cap_t to, struct pecan_message *m, uint32_t timeout_us,
                  pecan_cap_t landing, struct pecan_reply *reply, bool *got_cap);
 
