@@ -20,7 +20,7 @@
  * NULL; both sizes are 1 .. BENCH_SCREEN_WIDTH x 1 .. BENCH_SCREEN_HEIGHT.
  */
 #include <pecan/event_server.h>
-#include <pecan/protocol/dataspace.h>
+#include <pecan/memory_dataspace.h>
 #include <pecan/protocol/framebuffer.h>
 #include <pecan/runtime.h>
 #include <pecan/server.h>
@@ -151,52 +151,10 @@ static int framebuffer_request(struct server_request *r)
 
 /* ---- DATASPACE: the pixels ----------------------------------------------------------------- */
 
-static int op_map(struct server_request *r)
-{
-    int err = server_need_words(r, 3);
-    if (err)
-        return err;
-    pecan_word_t offset = r->in[1], rights = r->in[2];
-    if (rights & ~(pecan_word_t)(PECAN_MAP_READ | PECAN_MAP_WRITE))
-        return -PECAN_EPERM;   /* pixels are never code */
-    if ((rights & PECAN_MAP_WRITE) && !(r->rights & PECAN_RIGHT_WRITE))
-        return -PECAN_EPERM;
-    if (offset >= FRAME_BYTES)
-        return -PECAN_ERANGE;
-    pecan_word_t page = (pecan_word_t)(uintptr_t)pixels + (offset & ~(PAGE - 1));
-    return server_reply_map(r, page, 12, (unsigned)rights | PECAN_MAP_READ);
-}
-
-static int op_dataspace_info(struct server_request *r)
-{
-    server_reply_word(r, FRAME_BYTES);
-    server_reply_word(r, (r->rights & PECAN_RIGHT_WRITE) ? 0 : PECAN_DATASPACE_READ_ONLY);
-    server_reply_word(r, 0xFFFFFFFFu);
-    return 0;
-}
-
-static int op_allocate(struct server_request *r)
-{
-    int err = server_need_words(r, 3);
-    if (err)
-        return err;
-    if (r->in[1] > FRAME_BYTES || r->in[2] > FRAME_BYTES - r->in[1])
-        return -PECAN_ERANGE;
-    server_reply_word(r, r->in[2]);   /* memory already, all of it */
-    return 0;
-}
-
 static int dataspace_request(struct server_request *r)
 {
-    int err = server_need_words(r, 1);
-    if (err)
-        return err;
-    switch (r->in[0]) {
-    case PECAN_DATASPACE_MAP: return op_map(r);
-    case PECAN_DATASPACE_INFO: return op_dataspace_info(r);
-    case PECAN_DATASPACE_ALLOCATE: return op_allocate(r);
-    default: return -PECAN_ENOSYS;
-    }
+    static const struct server_memory_dataspace block = { (uint8_t *)pixels, FRAME_BYTES };
+    return server_memory_dataspace_request(r, &block);
 }
 
 /* ---- EVENT --------------------------------------------------------------------------------- */

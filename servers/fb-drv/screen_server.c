@@ -9,14 +9,12 @@
  * its own quota (its session's gate) and fb-drv's registry slots, which the registry's
  * capacity bounds.
  */
-#include <pecan/protocol/dataspace.h>
+#include <pecan/memory_dataspace.h>
 #include <pecan/protocol/framebuffer.h>
 #include <stdlib.h>
-#include <string.h>
 #include "fb_drv.h"
 
 #define SESSIONS 256u
-#define CLEAR_STEP (64u * FB_PAGE_SIZE)   /* bytes zeroed per CLEAR call (bounded work) */
 
 struct screen screen;
 
@@ -128,74 +126,10 @@ static int framebuffer_request(struct server_request *r)
 
 /* ---- DATASPACE: the frame ---------------------------------------------------------------- */
 
-static bool range_ok(pecan_word_t offset, pecan_word_t size)
-{
-    return offset <= screen.mode.frame_size && size <= screen.mode.frame_size - offset;
-}
-
-static int op_map(struct server_request *r)
-{
-    int err = server_need_words(r, 3);
-    if (err)
-        return err;
-    pecan_word_t offset = r->in[1], rights = r->in[2];
-    if (rights & ~(pecan_word_t)(PECAN_MAP_READ | PECAN_MAP_WRITE | PECAN_MAP_EXECUTE))
-        return -PECAN_EINVAL;
-    if ((rights & PECAN_MAP_EXECUTE) ||
-        ((rights & PECAN_MAP_WRITE) && !(r->rights & PECAN_RIGHT_WRITE)))
-        return -PECAN_EPERM;   /* pixels are never code */
-    if (offset >= screen.mode.frame_size)
-        return -PECAN_ERANGE;
-    pecan_word_t page = (pecan_word_t)(uintptr_t)screen.pixels + (offset & ~(FB_PAGE_SIZE - 1));
-    return server_reply_map(r, page, 12, (unsigned)rights | PECAN_MAP_READ);
-}
-
-static int op_clear(struct server_request *r)
-{
-    int err = server_need_writable(r, 3);
-    if (err)
-        return err;
-    pecan_word_t offset = r->in[1], size = r->in[2];
-    if (!range_ok(offset, size))
-        return -PECAN_ERANGE;
-    pecan_word_t done = size < CLEAR_STEP ? size : CLEAR_STEP;
-    memset(screen.pixels + offset, 0, done);
-    server_reply_word(r, done);
-    return 0;
-}
-
-static int op_dataspace_info(struct server_request *r)
-{
-    server_reply_word(r, screen.mode.frame_size);
-    server_reply_word(r, (r->rights & PECAN_RIGHT_WRITE) ? 0 : PECAN_DATASPACE_READ_ONLY);
-    server_reply_word(r, 0xFFFFFFFFu);   /* the physical address is the driver's business */
-    return 0;
-}
-
-/* The frame is memory already, all of it. */
-static int op_allocate(struct server_request *r)
-{
-    int err = server_need_writable(r, 3);
-    if (err)
-        return err;
-    if (!range_ok(r->in[1], r->in[2]))
-        return -PECAN_ERANGE;
-    server_reply_word(r, r->in[2]);
-    return 0;
-}
-
 static int dataspace_request(struct server_request *r)
 {
-    int err = server_need_words(r, 1);
-    if (err)
-        return err;
-    switch (r->in[0]) {
-    case PECAN_DATASPACE_MAP: return op_map(r);
-    case PECAN_DATASPACE_CLEAR: return op_clear(r);
-    case PECAN_DATASPACE_INFO: return op_dataspace_info(r);
-    case PECAN_DATASPACE_ALLOCATE: return op_allocate(r);
-    default: return -PECAN_ENOSYS;   /* COPY_IN among them */
-    }
+    const struct server_memory_dataspace frame = { screen.pixels, screen.mode.frame_size };
+    return server_memory_dataspace_request(r, &frame);
 }
 
 /* ---- sessions ---------------------------------------------------------------------------- */
