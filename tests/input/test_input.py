@@ -96,8 +96,11 @@ class Monitor:
         self.seen = 0
 
     def lines(self):
+        """The monitor's whole lines so far: a line still being written (no newline yet)
+        is not one."""
+        text = ANSI_RE.sub("", self.guest.log_text())
         out = []
-        for line in ANSI_RE.sub("", self.guest.log_text()).splitlines():
+        for line in text[:text.rfind("\n") + 1].splitlines():
             at = line.find(PREFIX)
             if at >= 0:
                 out.append(line[at + len(PREFIX):].strip())
